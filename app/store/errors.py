@@ -1,0 +1,23 @@
+"""Typed store errors; the UI and the command line turn the code into words."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+
+class StoreErrorCode(StrEnum):
+    UNWRITABLE_DIR = "unwritable_dir"
+    NOT_A_STORE = "not_a_store"
+    CORRUPT = "corrupt"
+    NEWER_VERSION = "newer_version"
+    LOCKED = "locked"
+    MIGRATION_FAILED = "migration_failed"
+
+
+class StoreError(Exception):
+    def __init__(self, code: StoreErrorCode, path: Path, detail: str = "") -> None:
+        self.code = code
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{code.value}: {path}" + (f" ({detail})" if detail else ""))

@@ -1,0 +1,32 @@
+"""All store models; import from here."""
+
+from app.store.models.attachment import Attachment
+from app.store.models.audit import AuditEvent
+from app.store.models.case import Case, CaseTag
+from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
+from app.store.models.document import Document
+from app.store.models.follow_up import FollowUp
+from app.store.models.local_meta import LocalMeta
+from app.store.models.mediation_session import MediationSession
+from app.store.models.note import Note
+from app.store.models.office import Mediator, Office, OfficeSetting
+from app.store.models.party import Party
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "CalendarYearRow",
+    "Case",
+    "CaseTag",
+    "ClockPause",
+    "DeadlineRuleSet",
+    "Document",
+    "FollowUp",
+    "LocalMeta",
+    "MediationSession",
+    "Mediator",
+    "Note",
+    "Office",
+    "OfficeSetting",
+    "Party",
+]

@@ -1,0 +1,104 @@
+"""The case (案件/工单) and its derived tag index."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.base import Base, SyncedMixin, UtcDateTime
+
+
+class Case(SyncedMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # The queue sorts and filters in SQL; these back its common orderings.
+        Index("ix_cases_status_deadline", "status", "next_deadline_on"),
+        Index("ix_cases_next_deadline_on", "next_deadline_on"),
+        Index("ix_cases_received_at", "received_at"),
+        Index("ix_cases_category_received", "category", "received_at"),
+        Index("ix_cases_source_received", "source", "received_at"),
+        Index("ix_cases_region_received", "region", "received_at"),
+        Index("ix_cases_mediator_status", "mediator_id", "status"),
+        Index("ix_cases_source_ticket", "source_ticket"),
+        Index("ix_cases_complainant_phone", "complainant_phone"),
+        Index("ix_cases_complainant_phone_tail", "complainant_phone_tail"),
+    )
+
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
+    track: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    source_ticket: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    urgency: Mapped[int] = mapped_column(SmallInteger, default=0)  # 0 normal, 1 urgent, 2 very urgent
+
+    category: Mapped[str] = mapped_column(String(32), default="")
+    issue_type: Mapped[str] = mapped_column(String(32), default="")
+    region: Mapped[str] = mapped_column(String(32), default="")
+    # Canonical tag list, comma-joined; case_tags is the derived index for filtering.
+    tags: Mapped[str] = mapped_column(String(255), default="")
+
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    request: Mapped[str] = mapped_column(Text, default="")
+    # Money in fen (分): exact on SQLite, which has no true decimal type.
+    amount_claimed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    amount_recovered_fen: Mapped[int | None] = mapped_column(BigInteger)
+
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    mediation_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    mediator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("mediators.id"))
+
+    # Denormalised from parties for the queue and search; parties stay the source of truth.
+    complainant_name: Mapped[str] = mapped_column(String(64), default="")
+    complainant_phone: Mapped[str] = mapped_column(String(32), default="")
+    complainant_phone_tail: Mapped[str] = mapped_column(String(4), default="")
+    respondent_name: Mapped[str] = mapped_column(String(120), default="")
+    respondent_uscc: Mapped[str] = mapped_column(String(18), default="")
+
+    # Clocks: the rule set is chosen once, by the date the work order was received.
+    rule_set_code: Mapped[str] = mapped_column(String(64), default="")
+    next_deadline_on: Mapped[date | None] = mapped_column(Date)
+    next_deadline_kind: Mapped[str] = mapped_column(String(32), default="")
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    rejection_ground: Mapped[str | None] = mapped_column(String(48))
+    termination_ground: Mapped[str | None] = mapped_column(String(48))
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[str | None] = mapped_column(String(16))
+
+    linked_case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # 多头/重复诉求 link
+    reporter_confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseTag(Base):
+    """Derived from Case.tags by the services; rebuilt locally, never synced."""
+
+    __tablename__ = "case_tags"
+    __table_args__ = (Index("ix_case_tags_tag_case", "tag", "case_id"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -1,0 +1,37 @@
+"""Mediation sessions (调解记录): one contact between the mediator and the parties."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime
+
+
+class MediationSession(SyncedMixin, Base):
+    __tablename__ = "mediation_sessions"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))  # 电话 视频 微信 现场 居家 上门
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    place: Mapped[str] = mapped_column(String(255), default="")
+    participants: Mapped[Any] = mapped_column(JSON, default=list)
+    statements: Mapped[Any] = mapped_column(JSON, default=dict)  # party name -> what they said
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    responses: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(String(16), default="")  # agreed|partial|none|next_step
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    next_step_on: Mapped[date | None] = mapped_column(Date)
+    author: Mapped[str] = mapped_column(String(64), default="")
+    # A finished session is immutable; corrections are addenda rows pointing at it.
+    finalized_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    addendum_to: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("mediation_sessions.id"))
+
+
+APPEND_ONLY_TABLES.add(MediationSession.__tablename__)

@@ -1,0 +1,32 @@
+"""Parties (当事人) to a case."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.base import Base, SyncedMixin
+
+
+class Party(SyncedMixin, Base):
+    __tablename__ = "parties"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # applicant|respondent|agent|reporter
+    party_type: Mapped[str] = mapped_column(String(16))  # person|business
+    name: Mapped[str] = mapped_column(String(120))
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    ethnicity: Mapped[str] = mapped_column(String(16), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    occupation: Mapped[str] = mapped_column(String(64), default="")
+    # Sensitive (PIPL): only collected when the case needs it; masked on screen.
+    id_type: Mapped[str] = mapped_column(String(16), default="")  # resident_id|uscc|passport|other
+    id_number: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(String(255), default="")
+    employer: Mapped[str] = mapped_column(String(120), default="")
+    representative: Mapped[str] = mapped_column(String(64), default="")  # a business signs through one
+    sort_order: Mapped[int] = mapped_column(SmallInteger, default=0)
