@@ -1,0 +1,67 @@
+"""Writing audit events in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.store.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of a column value for the changes record."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Set attributes on obj; return {field: [old, new]} for those that really changed."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in values.items():
+        old = getattr(obj, field)
+        if old != new:
+            changes[field] = [_plain(old), _plain(new)]
+            setattr(obj, field, new)
+    return changes
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict[str, list[Any]]:
+    """The changes record of a created row: every field from None."""
+    return {f: [None, _plain(getattr(obj, f))] for f in fields if getattr(obj, f) not in (None, "")}
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    entity: str,
+    entity_id: uuid.UUID,
+    action: str,
+    changes: Mapping[str, list[Any]] | None = None,
+    case_id: uuid.UUID | None = None,
+    office_id: uuid.UUID | None = None,
+    reason: str = "",
+    at: datetime,
+) -> AuditEvent:
+    event = AuditEvent(
+        at=at,
+        actor=actor,
+        office_id=office_id,
+        case_id=case_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=dict(changes or {}),
+        reason=reason,
+        modified_at=at,
+        modified_by=actor,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,780 @@
+"""Case use cases shared by the UI and the command line: intake, the workflow's
+transitions, edits, clock pauses and follow-up. Each call validates, writes its
+audit events in the same transaction, and returns a Changes value."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.core import validation
+from app.core.deadlines import (
+    Deadline,
+    Pause,
+    case_deadlines,
+    next_deadline,
+    select_rule_set,
+)
+from app.core.errors import DomainError
+from app.core.money import from_fen, parse_amount, to_fen
+from app.core.timeutil import china_date
+from app.core.workflow import (
+    Action,
+    CaseKind,
+    CaseState,
+    CaseStatus,
+    Outcome,
+    PauseReason,
+    RejectionGround,
+    Source,
+    TerminationGround,
+    Track,
+    allowed_actions,
+    transition,
+)
+from app.services import audit
+from app.services.context import Workstation
+from app.services.dto import (
+    AuditEntry,
+    CaseDetail,
+    Changes,
+    FollowUpView,
+    IntakeForm,
+    PartyInput,
+    PartyView,
+    PauseView,
+)
+from app.services.errors import (
+    CaseNotFound,
+    ClockError,
+    ClockProblem,
+    FieldProblem,
+    StaleCase,
+    ValidationFailed,
+)
+from app.services.reference import calendar, load_pledges, rule_sets
+from app.store.models import AuditEvent, Case, CaseTag, ClockPause, FollowUp, Mediator, Party
+
+CASE_EDITABLE = (
+    "title",
+    "description",
+    "request",
+    "category",
+    "issue_type",
+    "region",
+    "tags",
+    "urgency",
+    "amount_claimed",
+    "amount_recovered",
+)
+PARTY_EDITABLE = (
+    "name",
+    "phone",
+    "address",
+    "id_type",
+    "id_number",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "occupation",
+    "employer",
+    "representative",
+)
+SATISFACTION_LEVELS = ("very_satisfied", "satisfied", "average", "dissatisfied")
+PERFORMANCE_LEVELS = ("performed", "partial", "not_performed", "not_applicable")
+MAX_LENGTHS = {"title": 200, "category": 32, "issue_type": 32, "region": 32, "name": 120,
+               "address": 255, "source_ticket": 64, "occupation": 64, "employer": 120,
+               "representative": 64, "ethnicity": 16}
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _check_phone(raw: str, field: str, problems: dict[str, FieldProblem]) -> str:
+    raw = raw.strip()
+    if not raw:
+        return ""
+    result = validation.check_phone(raw)
+    if not result.valid:
+        problems[field] = FieldProblem.INVALID_PHONE
+        return raw
+    return result.normalized
+
+
+def _check_identity(id_type: str, raw: str, field: str, problems: dict[str, FieldProblem]) -> str:
+    raw = raw.strip()
+    if not raw:
+        return ""
+    if id_type == "resident_id":
+        result = validation.check_resident_id(raw)
+        if not result.valid:
+            problems[field] = FieldProblem.INVALID_ID
+        return result.normalized
+    if id_type == "uscc":
+        uscc = validation.check_uscc(raw)
+        if not uscc.valid:
+            problems[field] = FieldProblem.INVALID_USCC
+        return uscc.normalized
+    return raw
+
+
+def _check_amount(raw: Any, field: str, problems: dict[str, FieldProblem]) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return to_fen(parse_amount(raw))
+    except DomainError:
+        problems[field] = FieldProblem.INVALID_AMOUNT
+        return None
+
+
+def _check_lengths(values: Mapping[str, Any], problems: dict[str, FieldProblem], prefix="") -> None:
+    for name, limit in MAX_LENGTHS.items():
+        value = values.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            problems[prefix + name] = FieldProblem.TOO_LONG
+
+
+def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for tag in tags:
+        tag = tag.strip()
+        if tag:
+            seen.setdefault(tag[:32], None)
+    return tuple(seen)
+
+
+def _party_values(p: PartyInput, prefix: str, problems: dict[str, FieldProblem]) -> dict:
+    values = {
+        "role": p.role,
+        "party_type": p.party_type,
+        "name": p.name.strip(),
+        "phone": _check_phone(p.phone, prefix + "phone", problems),
+        "address": p.address.strip(),
+        "id_type": p.id_type,
+        "id_number": _check_identity(p.id_type, p.id_number, prefix + "id_number", problems),
+        "sex": p.sex,
+        "ethnicity": p.ethnicity.strip(),
+        "birth_date": p.birth_date,
+        "occupation": p.occupation.strip(),
+        "employer": p.employer.strip(),
+        "representative": p.representative.strip(),
+    }
+    if not values["name"]:
+        problems[prefix + "name"] = FieldProblem.REQUIRED
+    if p.party_type not in ("person", "business"):
+        problems[prefix + "party_type"] = FieldProblem.INVALID_CHOICE
+    _check_lengths(values, problems, prefix)
+    return values
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _load(session: Session, case_id: uuid.UUID, expected_version: int | None = None) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or case.deleted:
+        raise CaseNotFound(case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise StaleCase(case_id, expected_version, case.version)
+    return case
+
+
+def _touch(ws: Workstation, row: Any, now: datetime) -> None:
+    row.version = (row.version or 0) + 1
+    row.modified_at = now
+    row.modified_by = ws.actor.login
+
+
+def _state(case: Case) -> CaseState:
+    return CaseState(
+        track=Track(case.track),
+        kind=CaseKind(case.kind),
+        status=CaseStatus(case.status),
+        outcome=Outcome(case.outcome) if case.outcome else None,
+        mediator_id=str(case.mediator_id) if case.mediator_id else None,
+        paused=case.paused,
+    )
+
+
+def _pauses(session: Session, case_id: uuid.UUID) -> list[ClockPause]:
+    return list(
+        session.scalars(
+            select(ClockPause)
+            .where(ClockPause.case_id == case_id, ClockPause.deleted.is_(False))
+            .order_by(ClockPause.started_on)
+        )
+    )
+
+
+def compute_case_deadlines(ws: Workstation, session: Session, case: Case) -> list[Deadline]:
+    sets = rule_sets(ws, session)
+    rule_set = next((r for r in sets if r.code == case.rule_set_code), None)
+    if rule_set is None:
+        rule_set = select_rule_set(sets, Track(case.track), china_date(case.received_at))
+    pauses = [
+        Pause(PauseReason(p.reason), p.started_on, p.ended_on, p.expected_end)
+        for p in _pauses(session, case.id)
+    ]
+    terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
+    decided_at = case.closed_at if case.kind == CaseKind.REPORT else None
+    return case_deadlines(
+        rule_set,
+        kind=CaseKind(case.kind),
+        received_at=case.received_at,
+        accepted_at=case.accepted_at,
+        terminated_at=terminated_at,
+        decided_at=decided_at,
+        pauses=pauses,
+        pledges=load_pledges(session, case.office_id),
+        calendar=calendar(ws, session),
+        now=ws.now(),
+    )
+
+
+def refresh_clocks(ws: Workstation, session: Session, case: Case) -> None:
+    """Recompute the denormalised next-deadline columns the queue sorts on."""
+    deadlines = compute_case_deadlines(ws, session, case)
+    closed = CaseStatus(case.status) not in _open_statuses()
+    nxt = None if closed else next_deadline(deadlines, ws.now())
+    case.next_deadline_on = nxt.due if nxt else None
+    case.next_deadline_kind = nxt.kind.value if nxt else ""
+    case.deadline_provisional = bool(nxt and nxt.provisional)
+
+
+def _open_statuses() -> frozenset[CaseStatus]:
+    from app.core.workflow import OPEN_STATUSES
+
+    return OPEN_STATUSES
+
+
+def _sync_tags(session: Session, case: Case) -> None:
+    session.execute(delete(CaseTag).where(CaseTag.case_id == case.id))
+    for tag in _clean_tags(case.tags.split(",")):
+        session.add(CaseTag(case_id=case.id, tag=tag))
+
+
+def _generated_ticket(source: Source, received_at: datetime) -> str:
+    # Offline-safe: a random suffix instead of a counter that two laptops could share.
+    return f"{source.value.upper()}-{china_date(received_at):%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+
+
+# ---------------------------------------------------------------- intake
+
+
+def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Changes]:
+    """Register a work order (接诉). Raises ValidationFailed listing every bad field."""
+    problems: dict[str, FieldProblem] = {}
+    ticket = form.source_ticket.strip()
+    if not ticket and form.source in (Source.HOTLINE_12315, Source.HOTLINE_12345):
+        problems["source_ticket"] = FieldProblem.REQUIRED
+    if not form.description.strip():
+        problems["description"] = FieldProblem.REQUIRED
+    complainant = _party_values(form.complainant, "complainant.", problems)
+    # 暂行办法 Art 9: a complaint needs the complainant's name, phone and address and
+    # the respondent's name; reports may be anonymous about the reporter's address.
+    if form.kind == CaseKind.COMPLAINT:
+        if not complainant["phone"] and "complainant.phone" not in problems:
+            problems["complainant.phone"] = FieldProblem.REQUIRED
+        if form.respondent is None or not form.respondent.name.strip():
+            problems["respondent.name"] = FieldProblem.REQUIRED
+    respondent = (
+        _party_values(form.respondent, "respondent.", problems)
+        if form.respondent and form.respondent.name.strip()
+        else None
+    )
+    amount = _check_amount(form.amount_claimed, "amount_claimed", problems)
+    if form.urgency not in (0, 1, 2):
+        problems["urgency"] = FieldProblem.INVALID_CHOICE
+    _check_lengths(
+        {"title": form.title, "category": form.category, "issue_type": form.issue_type,
+         "region": form.region, "source_ticket": ticket},
+        problems,
+    )
+    if form.received_at.tzinfo is None or form.received_at > ws.now():
+        problems["received_at"] = FieldProblem.INVALID_DATE
+    if problems:
+        raise ValidationFailed(problems)
+
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        rule_set = select_rule_set(
+            rule_sets(ws, session), form.track, china_date(form.received_at)
+        )
+        case = Case(
+            id=uuid.uuid4(),
+            office_id=ws.actor.office_id,
+            track=form.track.value,
+            kind=form.kind.value,
+            source=form.source.value,
+            source_ticket=ticket or _generated_ticket(form.source, form.received_at),
+            status=CaseStatus.RECEIVED.value,
+            urgency=form.urgency,
+            category=form.category.strip(),
+            issue_type=form.issue_type.strip(),
+            region=form.region.strip(),
+            tags=",".join(_clean_tags(form.tags)),
+            title=form.title.strip() or form.description.strip()[:60],
+            description=form.description.strip(),
+            request=form.request.strip(),
+            amount_claimed_fen=amount,
+            received_at=form.received_at,
+            complainant_name=complainant["name"],
+            complainant_phone=complainant["phone"],
+            complainant_phone_tail=complainant["phone"][-4:],
+            respondent_name=respondent["name"] if respondent else "",
+            respondent_uscc=(
+                respondent["id_number"] if respondent and respondent["id_type"] == "uscc" else ""
+            ),
+            rule_set_code=rule_set.code,
+            reporter_confidential=form.reporter_confidential or form.kind == CaseKind.REPORT,
+            linked_case_id=form.link_to,
+            version=1,
+            modified_at=now,
+            modified_by=ws.actor.login,
+        )
+        session.add(case)
+        session.flush()
+        _sync_tags(session, case)
+        refresh_clocks(ws, session, case)
+        audit.record(
+            session, actor=ws.actor.login, entity="cases", entity_id=case.id, action="create",
+            changes=audit.snapshot(case, ["source", "source_ticket", "kind", "track", "status",
+                                          "complainant_name", "respondent_name", "category",
+                                          "tags", "amount_claimed_fen", "received_at"]),
+            case_id=case.id, office_id=case.office_id, at=now,
+        )
+        for order, values in enumerate(v for v in (complainant, respondent) if v):
+            _add_party(ws, session, case, values, order, now)
+    return case.id, Changes(case_ids=frozenset({case.id}), case_created=True, parties=True,
+                            history=True)
+
+
+def _add_party(ws: Workstation, session: Session, case: Case, values: dict, order: int,
+               now: datetime) -> Party:
+    party = Party(id=uuid.uuid4(), case_id=case.id, sort_order=order, version=1,
+                  modified_at=now, modified_by=ws.actor.login, **values)
+    session.add(party)
+    changes = audit.snapshot(party, ["role", "party_type", "name", "phone", "address"])
+    if party.id_number:
+        changes["id_number"] = [None, "(recorded)"]  # the audit trail never holds the number
+    audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
+                 action="create", changes=changes, case_id=case.id, office_id=case.office_id,
+                 at=now)
+    return party
+
+
+def add_party(ws: Workstation, case_id: uuid.UUID, party: PartyInput) -> tuple[uuid.UUID, Changes]:
+    problems: dict[str, FieldProblem] = {}
+    values = _party_values(party, "", problems)
+    if problems:
+        raise ValidationFailed(problems)
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        order = len(list(session.scalars(select(Party.id).where(Party.case_id == case_id))))
+        row = _add_party(ws, session, case, values, order, now)
+    return row.id, Changes(case_ids=frozenset({case_id}), parties=True, history=True)
+
+
+# ---------------------------------------------------------------- workflow
+
+
+def _apply_transition(
+    ws: Workstation,
+    case_id: uuid.UUID,
+    action: Action,
+    *,
+    expected_version: int | None = None,
+    reason: str = "",
+    **params: Any,
+) -> Changes:
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id, expected_version)
+        old_state = _state(case)
+        new_state = transition(old_state, action, reason=reason, **params)
+        values: dict[str, Any] = {
+            "status": new_state.status.value,
+            "outcome": new_state.outcome.value if new_state.outcome else None,
+            "mediator_id": uuid.UUID(new_state.mediator_id) if new_state.mediator_id else None,
+        }
+        if action == Action.ACCEPT:
+            values["accepted_at"] = now
+        elif action == Action.REJECT:
+            values["rejection_ground"] = params["rejection_ground"].value
+            values["closed_at"] = now
+        elif action == Action.ASSIGN:
+            values["assigned_at"] = now
+        elif action == Action.START_MEDIATION:
+            values["mediation_started_at"] = now
+        elif action == Action.CLOSE:
+            values["closed_at"] = now
+            ground = params.get("termination_ground")
+            values["termination_ground"] = ground.value if ground else None
+        elif action == Action.FOLLOW_UP:
+            values["followed_up_at"] = now
+        elif action == Action.REOPEN:
+            values.update(closed_at=None, rejection_ground=None, termination_ground=None)
+        if reason:
+            values["status_reason"] = reason
+        changes = audit.apply_changes(case, values)
+        _touch(ws, case, now)
+        refresh_clocks(ws, session, case)
+        audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
+                     action=f"transition:{action.value}", changes=changes, case_id=case.id,
+                     office_id=case.office_id, reason=reason, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def accept(ws: Workstation, case_id: uuid.UUID, *, expected_version: int | None = None,
+           reason: str = "") -> Changes:
+    return _apply_transition(ws, case_id, Action.ACCEPT, expected_version=expected_version,
+                             reason=reason)
+
+
+def reject(ws: Workstation, case_id: uuid.UUID, ground: RejectionGround, reason: str = "", *,
+           expected_version: int | None = None) -> Changes:
+    return _apply_transition(ws, case_id, Action.REJECT, expected_version=expected_version,
+                             reason=reason, rejection_ground=ground)
+
+
+def assign(ws: Workstation, case_id: uuid.UUID, mediator_id: uuid.UUID, *,
+           expected_version: int | None = None, reason: str = "") -> Changes:
+    with ws.store.unit_of_work() as session:
+        mediator = session.get(Mediator, mediator_id)
+        if mediator is None or not mediator.active or mediator.deleted:
+            raise ValidationFailed({"mediator_id": FieldProblem.UNKNOWN_MEDIATOR})
+    return _apply_transition(ws, case_id, Action.ASSIGN, expected_version=expected_version,
+                             reason=reason, mediator_id=str(mediator_id))
+
+
+def start_mediation(ws: Workstation, case_id: uuid.UUID, *,
+                    expected_version: int | None = None) -> Changes:
+    return _apply_transition(ws, case_id, Action.START_MEDIATION,
+                             expected_version=expected_version)
+
+
+def close(ws: Workstation, case_id: uuid.UUID, outcome: Outcome, *,
+          termination_ground: TerminationGround | None = None, reason: str = "",
+          amount_recovered: str | Decimal | None = None,
+          expected_version: int | None = None) -> Changes:
+    problems: dict[str, FieldProblem] = {}
+    recovered = _check_amount(amount_recovered, "amount_recovered", problems)
+    if problems:
+        raise ValidationFailed(problems)
+    changes = _apply_transition(ws, case_id, Action.CLOSE, expected_version=expected_version,
+                                reason=reason, outcome=outcome,
+                                termination_ground=termination_ground)
+    if recovered is not None:
+        update_case(ws, case_id, {"amount_recovered": from_fen(recovered)})
+    return changes
+
+
+def reopen(ws: Workstation, case_id: uuid.UUID, reason: str, *,
+           expected_version: int | None = None) -> Changes:
+    return _apply_transition(ws, case_id, Action.REOPEN, expected_version=expected_version,
+                             reason=reason.strip())
+
+
+def record_follow_up(ws: Workstation, case_id: uuid.UUID, *, satisfaction: str,
+                     performance: str, method: str = "phone", note: str = "",
+                     followed_at: datetime | None = None) -> Changes:
+    """回访: records performance and satisfaction and moves the case to followed-up."""
+    problems: dict[str, FieldProblem] = {}
+    if satisfaction not in SATISFACTION_LEVELS:
+        problems["satisfaction"] = FieldProblem.INVALID_CHOICE
+    if performance not in PERFORMANCE_LEVELS:
+        problems["performance"] = FieldProblem.INVALID_CHOICE
+    if problems:
+        raise ValidationFailed(problems)
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        new_state = transition(_state(case), Action.FOLLOW_UP)
+        row = FollowUp(id=uuid.uuid4(), case_id=case_id, followed_at=followed_at or now,
+                       by=ws.actor.login, method=method, performance=performance,
+                       satisfaction=satisfaction, note=note.strip(), version=1,
+                       modified_at=now, modified_by=ws.actor.login)
+        session.add(row)
+        changes = audit.apply_changes(case, {"status": new_state.status.value,
+                                             "followed_up_at": now,
+                                             "satisfaction": satisfaction})
+        _touch(ws, case, now)
+        audit.record(session, actor=ws.actor.login, entity="follow_ups", entity_id=row.id,
+                     action="create", changes=audit.snapshot(
+                         row, ["method", "performance", "satisfaction", "note"]),
+                     case_id=case_id, office_id=case.office_id, at=now)
+        audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
+                     action="transition:follow_up", changes=changes, case_id=case_id,
+                     office_id=case.office_id, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True, follow_ups=True)
+
+
+def rate(ws: Workstation, case_id: uuid.UUID, satisfaction: str, reason: str = "") -> Changes:
+    """评价: the complainant's final rating of how the case was handled."""
+    if satisfaction not in SATISFACTION_LEVELS:
+        raise ValidationFailed({"satisfaction": FieldProblem.INVALID_CHOICE})
+    changes = _apply_transition(ws, case_id, Action.RATE, reason=reason)
+    update_case(ws, case_id, {}, satisfaction=satisfaction)
+    return changes
+
+
+# ---------------------------------------------------------------- clocks
+
+
+def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
+                started_on: date | None = None, expected_end: date | None = None,
+                note: str = "") -> Changes:
+    """Stop the clock for 检定/检验/检测/鉴定 (暂行办法 Art 20) or a recusal decision (Art 19)."""
+    now = ws.now()
+    started_on = started_on or china_date(now)
+    if expected_end is not None and expected_end < started_on:
+        raise ValidationFailed({"expected_end": FieldProblem.INVALID_DATE})
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        if case.paused:
+            raise ClockError(ClockProblem.ALREADY_PAUSED)
+        if CaseStatus(case.status) not in _open_statuses():
+            raise ClockError(ClockProblem.CASE_NOT_OPEN)
+        pause = ClockPause(id=uuid.uuid4(), case_id=case_id, reason=reason.value,
+                           started_on=started_on, expected_end=expected_end, note=note.strip(),
+                           version=1, modified_at=now, modified_by=ws.actor.login)
+        session.add(pause)
+        session.flush()
+        changes = audit.apply_changes(case, {"paused": True})
+        _touch(ws, case, now)
+        refresh_clocks(ws, session, case)
+        audit.record(session, actor=ws.actor.login, entity="clock_pauses", entity_id=pause.id,
+                     action="pause", changes={**changes, "reason": [None, reason.value],
+                                              "expected_end": [None, expected_end and
+                                                               expected_end.isoformat()]},
+                     case_id=case_id, office_id=case.office_id, reason=note, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def resume_clock(ws: Workstation, case_id: uuid.UUID, *, ended_on: date | None = None,
+                 note: str = "") -> Changes:
+    now = ws.now()
+    ended_on = ended_on or china_date(now)
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        open_pauses = [p for p in _pauses(session, case_id) if p.ended_on is None]
+        if not open_pauses:
+            raise ClockError(ClockProblem.NOT_PAUSED)
+        pause = open_pauses[-1]
+        if ended_on < pause.started_on:
+            raise ValidationFailed({"ended_on": FieldProblem.INVALID_DATE})
+        pause.ended_on = ended_on
+        _touch(ws, pause, now)
+        changes = audit.apply_changes(case, {"paused": False})
+        _touch(ws, case, now)
+        refresh_clocks(ws, session, case)
+        audit.record(session, actor=ws.actor.login, entity="clock_pauses", entity_id=pause.id,
+                     action="resume", changes={**changes,
+                                               "ended_on": [None, ended_on.isoformat()]},
+                     case_id=case_id, office_id=case.office_id, reason=note, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+# ---------------------------------------------------------------- edits
+
+
+def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], *,
+                expected_version: int | None = None, satisfaction: str | None = None,
+                reason: str = "") -> Changes:
+    """Edit a case's descriptive fields; every bad field is reported at once."""
+    unknown = set(values) - set(CASE_EDITABLE)
+    if unknown:
+        raise ValidationFailed({f: FieldProblem.INVALID_CHOICE for f in unknown})
+    problems: dict[str, FieldProblem] = {}
+    clean: dict[str, Any] = {}
+    for field, value in values.items():
+        if field in ("amount_claimed", "amount_recovered"):
+            clean[f"{field}_fen"] = _check_amount(value, field, problems)
+        elif field == "tags":
+            clean["tags"] = ",".join(_clean_tags(value if not isinstance(value, str)
+                                                 else value.split(",")))
+        elif field == "urgency":
+            if value not in (0, 1, 2):
+                problems["urgency"] = FieldProblem.INVALID_CHOICE
+            clean["urgency"] = value
+        else:
+            clean[field] = str(value).strip()
+    if "description" in clean and not clean["description"]:
+        problems["description"] = FieldProblem.REQUIRED
+    _check_lengths(clean, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    if satisfaction is not None:
+        clean["satisfaction"] = satisfaction
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id, expected_version)
+        changes = audit.apply_changes(case, clean)
+        if not changes:
+            return Changes()
+        _touch(ws, case, now)
+        if "tags" in changes:
+            _sync_tags(session, case)
+        audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
+                     action="update", changes=changes, case_id=case.id,
+                     office_id=case.office_id, reason=reason, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any], *,
+                 expected_version: int | None = None) -> Changes:
+    unknown = set(values) - set(PARTY_EDITABLE)
+    if unknown:
+        raise ValidationFailed({f: FieldProblem.INVALID_CHOICE for f in unknown})
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        party = session.get(Party, party_id)
+        if party is None or party.deleted:
+            raise CaseNotFound(party_id)
+        if expected_version is not None and party.version != expected_version:
+            raise StaleCase(party_id, expected_version, party.version)
+        problems: dict[str, FieldProblem] = {}
+        clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+        if "phone" in clean:
+            clean["phone"] = _check_phone(clean["phone"], "phone", problems)
+        if "id_number" in clean or "id_type" in clean:
+            id_type = clean.get("id_type", party.id_type)
+            clean["id_number"] = _check_identity(
+                id_type, clean.get("id_number", party.id_number), "id_number", problems)
+        if "name" in clean and not clean["name"]:
+            problems["name"] = FieldProblem.REQUIRED
+        _check_lengths(clean, problems)
+        if problems:
+            raise ValidationFailed(problems)
+        case = _load(session, party.case_id)
+        changes = audit.apply_changes(party, clean)
+        if not changes:
+            return Changes()
+        if "id_number" in changes:
+            changes["id_number"] = ["(hidden)", "(changed)"]  # never in the audit trail
+        _touch(ws, party, now)
+        if party.role == "applicant" and party.sort_order == 0:
+            audit.apply_changes(case, {"complainant_name": party.name,
+                                       "complainant_phone": party.phone,
+                                       "complainant_phone_tail": party.phone[-4:]})
+        elif party.role == "respondent":
+            audit.apply_changes(case, {"respondent_name": party.name})
+        audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
+                     action="update", changes=changes, case_id=case.id,
+                     office_id=case.office_id, at=now)
+    return Changes(case_ids=frozenset({case.id}), parties=True, history=True)
+
+
+def reveal_id_number(ws: Workstation, party_id: uuid.UUID, purpose: str = "") -> str:
+    """The unmasked ID number; every reveal is audited (PIPL: sensitive information)."""
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        party = session.get(Party, party_id)
+        if party is None or party.deleted:
+            raise CaseNotFound(party_id)
+        audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
+                     action="reveal_id", case_id=party.case_id, reason=purpose, at=now)
+        return party.id_number
+
+
+# ---------------------------------------------------------------- reads
+
+
+def find_case(ws: Workstation, ref: str) -> uuid.UUID:
+    """A case by its id or its source ticket number."""
+    ref = ref.strip()
+    with ws.store.unit_of_work() as session:
+        try:
+            case_id = uuid.UUID(ref)
+        except ValueError:
+            case_id = session.scalars(
+                select(Case.id).where(Case.source_ticket == ref, Case.deleted.is_(False))
+            ).first()
+        if case_id is None or session.get(Case, case_id) is None:
+            raise CaseNotFound(ref)
+        return case_id
+
+
+def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
+        deadlines = compute_case_deadlines(ws, session, case)
+        rule_set = next((r for r in rule_sets(ws, session) if r.code == case.rule_set_code),
+                        None)
+        parties = session.scalars(
+            select(Party).where(Party.case_id == case_id, Party.deleted.is_(False))
+            .order_by(Party.sort_order)
+        )
+        follow_ups = session.scalars(
+            select(FollowUp).where(FollowUp.case_id == case_id).order_by(FollowUp.followed_at)
+        )
+        return CaseDetail(
+            id=case.id, version=case.version, office_id=case.office_id,
+            track=Track(case.track), kind=CaseKind(case.kind), source=Source(case.source),
+            source_ticket=case.source_ticket, status=CaseStatus(case.status),
+            outcome=Outcome(case.outcome) if case.outcome else None, urgency=case.urgency,
+            title=case.title, description=case.description, request=case.request,
+            category=case.category, issue_type=case.issue_type, region=case.region,
+            tags=_clean_tags(case.tags.split(",")),
+            amount_claimed=_money(case.amount_claimed_fen),
+            amount_recovered=_money(case.amount_recovered_fen),
+            received_at=case.received_at, accepted_at=case.accepted_at,
+            assigned_at=case.assigned_at, closed_at=case.closed_at,
+            mediator_id=case.mediator_id, mediator_name=mediator.name if mediator else "",
+            rule_set_code=case.rule_set_code,
+            rule_set_confirmed=rule_set.confirmed if rule_set else False,
+            rejection_ground=case.rejection_ground, termination_ground=case.termination_ground,
+            status_reason=case.status_reason, satisfaction=case.satisfaction,
+            linked_case_id=case.linked_case_id, reporter_confidential=case.reporter_confidential,
+            paused=case.paused, deadlines=tuple(deadlines),
+            allowed_actions=allowed_actions(_state(case)),
+            parties=tuple(_party_view(p) for p in parties),
+            pauses=tuple(PauseView(p.id, p.reason, p.started_on, p.expected_end, p.ended_on,
+                                   p.note) for p in _pauses(session, case_id)),
+            follow_ups=tuple(FollowUpView(f.id, f.followed_at, f.by, f.method, f.performance,
+                                          f.satisfaction, f.note) for f in follow_ups),
+        )
+
+
+def _money(fen: int | None) -> Decimal | None:
+    return None if fen is None else from_fen(fen)
+
+
+def _party_view(p: Party) -> PartyView:
+    return PartyView(
+        id=p.id, role=p.role, party_type=p.party_type, name=p.name, phone=p.phone,
+        phone_masked=validation.mask_phone(p.phone) if p.phone else "",
+        id_type=p.id_type,
+        id_number_masked=validation.mask_id(p.id_number) if p.id_number else "",
+        has_id_number=bool(p.id_number), address=p.address, sex=p.sex, ethnicity=p.ethnicity,
+        birth_date=p.birth_date, occupation=p.occupation, employer=p.employer,
+        representative=p.representative, version=p.version,
+    )
+
+
+def case_history(ws: Workstation, case_id: uuid.UUID) -> list[AuditEntry]:
+    with ws.store.unit_of_work() as session:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.at)
+        )
+        return [AuditEntry(r.id, r.at, r.actor, r.entity, r.action, dict(r.changes or {}),
+                           r.reason) for r in rows]
+
+
+def list_mediators(ws: Workstation) -> list[tuple[uuid.UUID, str]]:
+    with ws.store.unit_of_work() as session:
+        rows = session.execute(
+            select(Mediator.id, Mediator.name).where(
+                Mediator.office_id == ws.actor.office_id, Mediator.active.is_(True),
+                Mediator.deleted.is_(False)).order_by(Mediator.name)
+        )
+        return [(r.id, r.name) for r in rows]

@@ -1,0 +1,177 @@
+"""Frozen values the services hand to the UI and the command line (never ORM objects)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from app.core.deadlines import Deadline
+from app.core.workflow import Action, CaseKind, CaseStatus, Outcome, Source, Track
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a service call changed, so views refresh only that (cf. Anki OpChanges)."""
+
+    case_ids: frozenset[uuid.UUID] = frozenset()
+    case_created: bool = False
+    parties: bool = False
+    history: bool = False
+    follow_ups: bool = False
+    reference: bool = False
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    role: str  # applicant|respondent|agent|reporter
+    party_type: str  # person|business
+    name: str
+    phone: str = ""
+    address: str = ""
+    id_type: str = ""  # resident_id|uscc|passport|other
+    id_number: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    birth_date: date | None = None
+    occupation: str = ""
+    employer: str = ""
+    representative: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeForm:
+    track: Track
+    kind: CaseKind
+    source: Source
+    received_at: datetime
+    complainant: PartyInput
+    respondent: PartyInput | None
+    description: str
+    source_ticket: str = ""
+    title: str = ""
+    request: str = ""
+    category: str = ""
+    issue_type: str = ""
+    region: str = ""
+    tags: tuple[str, ...] = ()
+    urgency: int = 0
+    amount_claimed: str | Decimal | None = None
+    reporter_confidential: bool = False
+    link_to: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: uuid.UUID
+    role: str
+    party_type: str
+    name: str
+    phone: str
+    phone_masked: str
+    id_type: str
+    id_number_masked: str
+    has_id_number: bool
+    address: str
+    sex: str
+    ethnicity: str
+    birth_date: date | None
+    occupation: str
+    employer: str
+    representative: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PauseView:
+    id: uuid.UUID
+    reason: str
+    started_on: date
+    expected_end: date | None
+    ended_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    id: uuid.UUID
+    followed_at: datetime
+    by: str
+    method: str
+    performance: str
+    satisfaction: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: uuid.UUID
+    source_ticket: str
+    received_at: datetime
+    complainant_name: str
+    respondent_name: str
+    category: str
+    source: Source
+    status: CaseStatus
+    next_deadline_on: date | None
+    next_deadline_kind: str
+    deadline_provisional: bool
+    paused: bool
+    tags: tuple[str, ...]
+    mediator_name: str
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    id: uuid.UUID
+    version: int
+    office_id: uuid.UUID
+    track: Track
+    kind: CaseKind
+    source: Source
+    source_ticket: str
+    status: CaseStatus
+    outcome: Outcome | None
+    urgency: int
+    title: str
+    description: str
+    request: str
+    category: str
+    issue_type: str
+    region: str
+    tags: tuple[str, ...]
+    amount_claimed: Decimal | None
+    amount_recovered: Decimal | None
+    received_at: datetime
+    accepted_at: datetime | None
+    assigned_at: datetime | None
+    closed_at: datetime | None
+    mediator_id: uuid.UUID | None
+    mediator_name: str
+    rule_set_code: str
+    rule_set_confirmed: bool
+    rejection_ground: str | None
+    termination_ground: str | None
+    status_reason: str
+    satisfaction: str | None
+    linked_case_id: uuid.UUID | None
+    reporter_confidential: bool
+    paused: bool
+    deadlines: tuple[Deadline, ...]
+    allowed_actions: tuple[Action, ...]
+    parties: tuple[PartyView, ...] = ()
+    pauses: tuple[PauseView, ...] = ()
+    follow_ups: tuple[FollowUpView, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: uuid.UUID
+    at: datetime
+    actor: str
+    entity: str
+    action: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""

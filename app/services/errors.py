@@ -1,0 +1,55 @@
+"""Errors the services raise; each carries codes the UI turns into Chinese words."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class FieldProblem(StrEnum):
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    INVALID_PHONE = "invalid_phone"
+    INVALID_ID = "invalid_id"
+    INVALID_USCC = "invalid_uscc"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_CHOICE = "invalid_choice"
+    INVALID_DATE = "invalid_date"
+    UNKNOWN_MEDIATOR = "unknown_mediator"
+
+
+class ValidationFailed(Exception):
+    """One or more fields are wrong; `problems` maps field name -> problem code."""
+
+    def __init__(self, problems: Mapping[str, FieldProblem]) -> None:
+        self.problems = dict(problems)
+        super().__init__(
+            "invalid input: " + ", ".join(f"{k} ({v.value})" for k, v in self.problems.items())
+        )
+
+
+class CaseNotFound(Exception):
+    def __init__(self, ref: uuid.UUID | str) -> None:
+        self.ref = ref
+        super().__init__(f"no case {ref}")
+
+
+class StaleCase(Exception):
+    """The case changed since the caller read it (optimistic concurrency)."""
+
+    def __init__(self, case_id: uuid.UUID, expected: int, actual: int) -> None:
+        self.case_id, self.expected, self.actual = case_id, expected, actual
+        super().__init__(f"case {case_id} is at version {actual}, not {expected}")
+
+
+class ClockProblem(StrEnum):
+    ALREADY_PAUSED = "already_paused"
+    NOT_PAUSED = "not_paused"
+    CASE_NOT_OPEN = "case_not_open"
+
+
+class ClockError(Exception):
+    def __init__(self, code: ClockProblem) -> None:
+        self.code = code
+        super().__init__(f"clock: {code.value}")
