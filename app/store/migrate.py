@@ -10,7 +10,16 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+def _migrations_dir() -> Path:
+    """The source tree's migrations/, or the copy a wheel installs as app/_migrations."""
+    source = Path(__file__).resolve().parents[2] / "migrations"
+    if (source / "env.py").exists():
+        return source
+    return Path(__file__).resolve().parents[1] / "_migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def alembic_config() -> Config:

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build a wheel, install it into a throwaway venv, and open a store with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 -m venv "$tmp/venv"
+"$tmp/venv/bin/pip" install -q . 2>&1 | grep -v "^WARNING: Location" || true
+cd "$tmp"
+"$tmp/venv/bin/python" - <<'PY'
+from pathlib import Path
+import tempfile
+import app.store.migrate as m
+assert "site-packages" in str(m.MIGRATIONS_DIR), m.MIGRATIONS_DIR
+from app.store.database import open_store
+s = open_store(Path(tempfile.mkdtemp()))
+print("wheel OK: store opened at", s.path, "with migrations from", m.MIGRATIONS_DIR)
+PY
