@@ -12,10 +12,16 @@ from sqlalchemy.orm import Session
 from app.core.calendar import CalendarYear, WorkCalendar, seed_years_from_chinesecalendar
 from app.core.deadlines import BASELINE_RULE_SETS, Pledge, RuleSet
 from app.core.timeutil import utcnow
-from app.store.database import Store
-from app.store.models import CalendarYearRow, DeadlineRuleSet, LocalMeta, Mediator, Office
-from app.store.models import OfficeSetting
 from app.services.context import Actor, Workstation
+from app.store.database import Store
+from app.store.models import (
+    CalendarYearRow,
+    DeadlineRuleSet,
+    LocalMeta,
+    Mediator,
+    Office,
+    OfficeSetting,
+)
 
 SEED_SOURCE = "chinesecalendar"
 PLEDGES_KEY = "pledges"

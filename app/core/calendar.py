@@ -1,0 +1,256 @@
+"""Working days on the official calendar, held as data.
+
+Each year's schedule is the State Council General Office's yearly notice
+(《关于XXXX年部分节假日安排的通知》) implementing 《全国年节及纪念日放假办法》 第二条、第六条、第七条.
+It is stored as a ``CalendarYear``: seeded from ``chinesecalendar``, extendable by an
+administrator when the next notice is published.
+
+Conventions:
+- ``CalendarYear.holidays`` holds *every* day off of the official holiday periods,
+  including the weekend days that fall inside them (e.g. 2026-10-03/04), exactly as the
+  notice lists them. A day is a working day iff it is an adjusted working day (调休上班日)
+  or it is Monday–Friday and not in ``holidays``.
+- A year without a schedule falls back to Monday–Friday; every result that depended on
+  such a day is flagged ``provisional`` (暂定) and must be shown as such, never as fact.
+- Counting starts the day *after* the start date (by analogy with 民法典 第二百零一条:
+  "开始的当日不计入，自下一日开始计算"; no explicit rule for 工作日 was found).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from app.core.errors import CalendarError, CalendarErrorCode
+
+_ONE_DAY = timedelta(days=1)
+
+
+class CalendarSource(StrEnum):
+    CHINESECALENDAR = "chinesecalendar"
+    ADMIN = "admin"  # typed in by an administrator from the State Council notice
+    SYNC = "sync"  # received from the central database
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """One year's official schedule. ``names`` maps a holiday or adjusted working day to
+    the festival it belongs to (e.g. "春节")."""
+
+    year: int
+    holidays: frozenset[date]
+    adjusted_workdays: frozenset[date]
+    source: str
+    version: int = 1
+    names: Mapping[date, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+        object.__setattr__(self, "adjusted_workdays", frozenset(self.adjusted_workdays))
+        object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        for d in self.holidays | self.adjusted_workdays | set(self.names):
+            if d.year != self.year:
+                raise CalendarError(
+                    CalendarErrorCode.DATE_OUTSIDE_YEAR, f"{d} is not in year {self.year}"
+                )
+        both = self.holidays & self.adjusted_workdays
+        if both:
+            raise CalendarError(
+                CalendarErrorCode.HOLIDAY_AND_WORKDAY,
+                f"{min(both)} is both a holiday and an adjusted working day",
+            )
+        weekdays = [d for d in self.adjusted_workdays if d.weekday() < 5]
+        if weekdays:
+            raise CalendarError(
+                CalendarErrorCode.WORKDAY_NOT_WEEKEND,
+                f"adjusted working day {min(weekdays)} is not a Saturday or Sunday",
+            )
+        if self.version < 1:
+            raise CalendarError(CalendarErrorCode.INVALID_DATA, "version must be >= 1")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "holidays": sorted(d.isoformat() for d in self.holidays),
+            "adjusted_workdays": sorted(d.isoformat() for d in self.adjusted_workdays),
+            "source": str(self.source),
+            "version": self.version,
+            "names": {d.isoformat(): n for d, n in sorted(self.names.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CalendarYear:
+        try:
+            return cls(
+                year=int(data["year"]),
+                holidays=frozenset(date.fromisoformat(s) for s in data["holidays"]),
+                adjusted_workdays=frozenset(
+                    date.fromisoformat(s) for s in data["adjusted_workdays"]
+                ),
+                source=str(data["source"]),
+                version=int(data.get("version", 1)),
+                names={date.fromisoformat(k): str(v) for k, v in data.get("names", {}).items()},
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CalendarError(
+                CalendarErrorCode.INVALID_DATA, f"invalid calendar year data: {exc}"
+            ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdayResult:
+    day: date
+    provisional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdayCount:
+    days: int
+    provisional: bool
+
+
+class WorkCalendar:
+    """Working-day arithmetic over a set of official years.
+
+    When two entries exist for the same year, the higher ``version`` wins (the later one
+    on a tie), so an administrator's correction overrides the seed.
+    """
+
+    def __init__(self, years: Iterable[CalendarYear]) -> None:
+        by_year: dict[int, CalendarYear] = {}
+        for y in years:
+            current = by_year.get(y.year)
+            if current is None or y.version >= current.version:
+                by_year[y.year] = y
+        self._years: Mapping[int, CalendarYear] = MappingProxyType(by_year)
+
+    @property
+    def years(self) -> Mapping[int, CalendarYear]:
+        return self._years
+
+    def covered_years(self) -> tuple[int, ...]:
+        return tuple(sorted(self._years))
+
+    def covers(self, year: int) -> bool:
+        """True when an official schedule exists for ``year``."""
+        return year in self._years
+
+    def is_workday(self, d: date) -> bool:
+        cy = self._years.get(d.year)
+        if cy is None:
+            return d.weekday() < 5
+        if d in cy.adjusted_workdays:
+            return True
+        return d.weekday() < 5 and d not in cy.holidays
+
+    def holiday_name(self, d: date) -> str | None:
+        """The festival a holiday or adjusted working day belongs to, if recorded."""
+        cy = self._years.get(d.year)
+        return None if cy is None else cy.names.get(d)
+
+    def add_working_days(self, start: date, n: int) -> WorkdayResult:
+        """The day on which the ``n``-th working day after ``start`` falls.
+
+        Counting starts the day AFTER ``start``: ``start`` itself never counts, even if it
+        is a working day. ``n == 0`` returns ``start``; a negative ``n`` counts backwards.
+        ``provisional`` is True when any day stepped over lies in an uncovered year.
+        """
+        step = _ONE_DAY if n >= 0 else -_ONE_DAY
+        remaining = abs(n)
+        d = start
+        provisional = False
+        while remaining:
+            d += step
+            provisional = provisional or not self.covers(d.year)
+            if self.is_workday(d):
+                remaining -= 1
+        return WorkdayResult(d, provisional)
+
+    def working_days_between(self, start: date, end: date) -> WorkdayCount:
+        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        sign = 1
+        if end < start:
+            start, end, sign = end, start, -1
+        days = 0
+        provisional = False
+        d = start + _ONE_DAY
+        while d <= end:
+            provisional = provisional or not self.covers(d.year)
+            if self.is_workday(d):
+                days += 1
+            d += _ONE_DAY
+        return WorkdayCount(sign * days, provisional)
+
+    def next_workday_on_or_after(self, d: date) -> WorkdayResult:
+        """``d`` if it is a working day, else the first working day after it."""
+        provisional = False
+        while True:
+            provisional = provisional or not self.covers(d.year)
+            if self.is_workday(d):
+                return WorkdayResult(d, provisional)
+            d += _ONE_DAY
+
+
+def _chinesecalendar_years() -> list[int]:
+    """Years chinesecalendar has data for, found by asking it (newer releases add years)."""
+    import chinese_calendar as cc
+
+    candidates = sorted({d.year for d in cc.holidays} | {d.year for d in cc.workdays})
+    if not candidates:
+        return []
+    covered = []
+    # Probe one past the last year with data too, in case a release ever validates differently.
+    for year in range(candidates[0], candidates[-1] + 2):
+        try:
+            cc.is_workday(date(year, 7, 1))
+        except NotImplementedError:
+            continue
+        covered.append(year)
+    return covered
+
+
+def seed_years_from_chinesecalendar(years: Iterable[int] | None = None) -> list[CalendarYear]:
+    """``CalendarYear`` objects built from the installed ``chinesecalendar`` data.
+
+    ``years=None`` means every year the package covers. Asking for a year it does not
+    cover raises ``CalendarError(YEAR_NOT_AVAILABLE)``.
+    """
+    import chinese_calendar as cc
+
+    available = _chinesecalendar_years()
+    wanted = available if years is None else sorted(set(years))
+    missing = [y for y in wanted if y not in available]
+    if missing:
+        raise CalendarError(
+            CalendarErrorCode.YEAR_NOT_AVAILABLE,
+            f"chinesecalendar has no data for {missing}; covered: "
+            f"{available[0] if available else '-'}..{available[-1] if available else '-'}",
+        )
+    chinese_names = {h.value: h.chinese for h in cc.Holiday}
+
+    def by_year(source: Mapping[date, str]) -> dict[int, dict[date, str]]:
+        out: dict[int, dict[date, str]] = {}
+        for d, english in source.items():
+            out.setdefault(d.year, {})[d] = chinese_names.get(english, english)
+        return out
+
+    holidays = by_year(cc.holidays)
+    workdays = by_year(cc.workdays)
+    result = []
+    for year in wanted:
+        h = holidays.get(year, {})
+        w = workdays.get(year, {})
+        result.append(
+            CalendarYear(
+                year=year,
+                holidays=frozenset(h),
+                adjusted_workdays=frozenset(w),
+                source=CalendarSource.CHINESECALENDAR,
+                names={**h, **w},
+            )
+        )
+    return result
