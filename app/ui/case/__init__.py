@@ -1,0 +1,1 @@
+"""One case: the summary pane and the dialogs of its workflow actions."""

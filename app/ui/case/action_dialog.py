@@ -1,0 +1,220 @@
+"""The shape every workflow-action dialog shares.
+
+A dialog collects what its action needs, checks what it can (required fields) before
+anything is sent, emits ``submitted(ActionRequest)`` and stays open, busy, while the
+window runs the action. ``finish()`` closes it on success; ``show_failure(error)``
+puts the service's refusal next to the field it concerns.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import DomainError, TransitionErrorCode
+from app.services.dto import CaseDetail
+from app.services.errors import ValidationFailed
+from app.ui import messages
+from app.ui.operations.cases import ActionRequest
+
+ERROR_COLOUR = "#b42318"
+
+# A refusal from core that concerns one field is shown next to that field.
+FIELD_OF_CODE = {
+    TransitionErrorCode.REASON_REQUIRED: "reason",
+    TransitionErrorCode.GROUND_REQUIRED: "ground",
+    TransitionErrorCode.GROUND_WRONG_TRACK: "ground",
+    TransitionErrorCode.MEDIATOR_REQUIRED: "mediator_id",
+    TransitionErrorCode.MEDIATOR_UNCHANGED: "mediator_id",
+    TransitionErrorCode.OUTCOME_REQUIRED: "outcome",
+    TransitionErrorCode.OUTCOME_WRONG_KIND: "outcome",
+    TransitionErrorCode.OUTCOME_WRONG_STATUS: "outcome",
+}
+
+
+def required_label(text: str) -> str:
+    return f'<span style="color:{ERROR_COLOUR}">*</span> {text}'
+
+
+class ActionDialog(QDialog):
+    submitted = Signal(object)  # ActionRequest
+
+    def __init__(self, case: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.setModal(True)
+        self.busy = False
+        self._fields: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 36)
+
+        layout = QVBoxLayout(self)
+        m = self.fontMetrics().horizontalAdvance("m")
+        layout.setContentsMargins(m * 2, m * 2, m * 2, m * 2)
+        layout.setSpacing(m)
+        heading = QLabel(self.tr("工单 {ticket}　{status}").format(
+            ticket=case.source_ticket, status=messages.status_text(case.status)))
+        heading.setObjectName("dialogHeading")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(self.form)
+
+        self.general_error = QLabel()
+        self.general_error.setObjectName("generalError")
+        self.general_error.setWordWrap(True)
+        self.general_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.general_error.hide()
+        layout.addWidget(self.general_error)
+
+        self.button_box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.button_box.button(QDialogButtonBox.StandardButton.Ok)
+        self.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.button_box.accepted.connect(self._on_ok)
+        self.button_box.rejected.connect(self.reject)
+        layout.addWidget(self.button_box)
+
+    # ------------------------------------------------------------ building
+
+    def set_texts(self, title: str, ok_text: str) -> None:
+        """The window title and the OK button's words (after ``__init__``, for ``self.tr``)."""
+        self.setWindowTitle(title)
+        self.ok_button.setText(ok_text)
+
+    def add_field(self, key: str, label: str, widget: QWidget, *, required: bool = False,
+                  hint: str = "") -> None:
+        box = QWidget()
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(2)
+        inner.addWidget(widget)
+        if hint:
+            note = QLabel(hint)
+            note.setWordWrap(True)
+            note.setObjectName(f"{key}Hint")
+            note.setEnabled(False)
+            inner.addWidget(note)
+        error = QLabel()
+        error.setObjectName(f"{key}Error")
+        error.setWordWrap(True)
+        error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        error.hide()
+        inner.addWidget(error)
+        caption = QLabel(required_label(label) if required else label)
+        caption.setTextFormat(Qt.TextFormat.RichText)
+        caption.setBuddy(widget)
+        self.form.addRow(caption, box)
+        self._fields[key] = widget
+        self._errors[key] = error
+
+    def field(self, key: str) -> QWidget:
+        return self._fields[key]
+
+    def set_field_visible(self, key: str, visible: bool) -> None:
+        self.form.setRowVisible(self._fields[key].parentWidget(), visible)
+
+    # ------------------------------------------------------------ to override
+
+    def problems(self) -> dict[str, str]:
+        """Field key -> what is wrong, checked before anything is sent."""
+        return {}
+
+    def request(self) -> ActionRequest:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ flow
+
+    def error_text(self, key: str) -> str:
+        """What the dialog says about a field now ('' when nothing)."""
+        label = self._errors[key]
+        return label.text() if label.isVisibleTo(self) else ""
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for key, label in self._errors.items():
+            text = problems.get(key, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+        first = next((k for k in self._fields if k in problems), None)
+        if first is not None:
+            self._fields[first].setFocus()
+
+    def _on_ok(self) -> None:
+        self.general_error.hide()
+        problems = self.problems()
+        self._show_problems(problems)
+        if problems:
+            return
+        self.set_busy(True)
+        self.submitted.emit(self.request())
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.ok_button.setEnabled(not busy)
+        for widget in self._fields.values():
+            widget.setEnabled(not busy)
+
+    def finish(self) -> None:
+        self.set_busy(False)
+        self.accept()
+
+    def show_failure(self, error: BaseException) -> None:
+        self.set_busy(False)
+        if isinstance(error, ValidationFailed):
+            mine = {f: messages.field_problem_text(p) for f, p in error.problems.items()
+                    if f in self._errors}
+            self._show_problems(mine)
+            rest = {f: p for f, p in error.problems.items() if f not in self._errors}
+            if not rest:
+                return
+            error = ValidationFailed(rest)
+        elif isinstance(error, DomainError):
+            key = FIELD_OF_CODE.get(error.code)
+            if key in self._errors:
+                self._show_problems({key: messages.error_text(error)})
+                return
+        self.general_error.setText(messages.error_text(error))
+        self.general_error.show()
+
+
+def text_of(widget: QWidget) -> str:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText().strip()
+    text = getattr(widget, "text", None)
+    return text().strip() if callable(text) else ""
+
+
+def reason_edit(placeholder: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    lines = 4
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 12)
+    return edit
+
+
+def choice_combo(placeholder: str, items: list[tuple[str, object, str]]) -> QComboBox:
+    """A combo with nothing chosen yet: items are (text, value, tooltip)."""
+    combo = QComboBox()
+    combo.setPlaceholderText(placeholder)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(24)
+    for text, value, tooltip in items:
+        combo.addItem(text, value)
+        if tooltip:
+            combo.setItemData(combo.count() - 1, tooltip, Qt.ItemDataRole.ToolTipRole)
+    combo.setCurrentIndex(-1)
+    return combo

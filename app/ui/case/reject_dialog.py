@@ -1,0 +1,50 @@
+"""不予受理: the ground from the rules of the case's track, and a reason where the
+ground needs one (the catch-all grounds, core ``requires_reason``)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.core.workflow import Action, RejectionGround
+from app.services.dto import CaseDetail
+from app.ui.case.action_dialog import ActionDialog, choice_combo, reason_edit, text_of
+from app.ui.operations.cases import ActionRequest
+
+
+class RejectDialog(ActionDialog):
+    def __init__(self, case: CaseDetail, parent: QWidget | None = None) -> None:
+        super().__init__(case, parent)
+        self.set_texts(self.tr("不予受理"), self.tr("不予受理"))
+        grounds = RejectionGround.for_track(case.track)
+        self.ground_combo = choice_combo(
+            self.tr("请选择不予受理的依据"), [(g.label, g, g.citation) for g in grounds])
+        self.add_field("ground", self.tr("依据"), self.ground_combo, required=True)
+        self.citation = QLabel()
+        self.citation.setObjectName("citation")
+        self.citation.setWordWrap(True)
+        self.citation.setEnabled(False)
+        self.form.addRow("", self.citation)
+        self.reason_edit = reason_edit(self.tr("向投诉人说明的具体情况"))
+        self.add_field("reason", self.tr("说明"), self.reason_edit,
+                       hint=self.tr("选择“其他情形”时必须填写说明。"))
+        self.ground_combo.currentIndexChanged.connect(self._show_citation)
+
+    def ground(self) -> RejectionGround | None:
+        return self.ground_combo.currentData()
+
+    def _show_citation(self) -> None:
+        ground = self.ground()
+        self.citation.setText(ground.citation if ground else "")
+
+    def problems(self) -> dict[str, str]:
+        ground = self.ground()
+        if ground is None:
+            return {"ground": self.tr("请选择不予受理的依据。")}
+        if ground.requires_reason and not text_of(self.reason_edit):
+            return {"reason": self.tr("所选依据须填写具体说明。")}
+        return {}
+
+    def request(self) -> ActionRequest:
+        return ActionRequest(Action.REJECT, self.case.id, self.case.version,
+                             rejection_ground=self.ground(), reason=text_of(self.reason_edit))
+

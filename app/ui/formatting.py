@@ -1,0 +1,116 @@
+"""Dates, amounts and deadline badges as the user reads them (China time, Chinese words).
+
+Pure functions without widgets, so workers may call them to prepare rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from app.core.calendar import WorkCalendar
+from app.core.deadlines import ClockKind, Deadline, DueStatus, Unit, days_overdue, due_status
+from app.core.timeutil import CHINA_TZ
+from app.ui import messages
+
+_WEEKDAYS = (
+    QT_TRANSLATE_NOOP("Weekday", "星期一"),
+    QT_TRANSLATE_NOOP("Weekday", "星期二"),
+    QT_TRANSLATE_NOOP("Weekday", "星期三"),
+    QT_TRANSLATE_NOOP("Weekday", "星期四"),
+    QT_TRANSLATE_NOOP("Weekday", "星期五"),
+    QT_TRANSLATE_NOOP("Weekday", "星期六"),
+    QT_TRANSLATE_NOOP("Weekday", "星期日"),
+)
+
+
+def china_datetime(dt: datetime | None) -> str:
+    """2026-03-01 09:30 in China time; empty for None."""
+    if dt is None:
+        return ""
+    return dt.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def day(d: date | None) -> str:
+    return "" if d is None else d.strftime("%Y-%m-%d")
+
+
+def day_with_weekday(d: date) -> str:
+    return f"{d:%Y-%m-%d}（{QCoreApplication.translate('Weekday', _WEEKDAYS[d.weekday()])}）"
+
+
+def amount(value: Decimal | None) -> str:
+    """3,200.00 元; empty for None."""
+    if value is None:
+        return ""
+    return QCoreApplication.translate("Amount", "{amount} 元").format(amount=f"{value:,.2f}")
+
+
+# ------------------------------------------------------------------ deadline badges
+
+
+@dataclass(frozen=True)
+class DueBadge:
+    """What the queue and the case view show for one deadline."""
+
+    status: DueStatus
+    text: str  # 已超期 3 个工作日 / 今日到期 / 剩 5 个工作日 (暂定)
+    tooltip: str
+
+
+def _unit_for(kind: ClockKind) -> Unit:
+    # The queue summary carries the clock's kind, not its unit: these follow the
+    # baseline rule sets (pledges in hours, the 人民调解 target in months, judicial
+    # confirmation in calendar days, statutory clocks in working days).
+    if kind in (ClockKind.PLEDGE_DISPATCH, ClockKind.PLEDGE_RESPONSE):
+        return Unit.HOURS
+    if kind is ClockKind.MEDIATION_TARGET:
+        return Unit.MONTHS
+    if kind is ClockKind.JUDICIAL_CONFIRMATION:
+        return Unit.CALENDAR_DAYS
+    return Unit.WORKING_DAYS
+
+
+def summary_deadline(kind: str, due: date, *, provisional: bool, paused: bool) -> Deadline:
+    """The queue row's next deadline as a core Deadline (outstanding by definition)."""
+    try:
+        clock = ClockKind(kind)
+    except ValueError:
+        clock = ClockKind.ACCEPT_DECISION
+    return Deadline(kind=clock, due=due, due_at=None, provisional=provisional, paused=paused,
+                    soft=False, confirmed=True, met=None, unit=_unit_for(clock))
+
+
+def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBadge:
+    status = due_status(deadline, today, calendar)
+    if status is DueStatus.OVERDUE:
+        late = days_overdue(deadline, today, calendar)
+        if deadline.unit is Unit.WORKING_DAYS:
+            text = QCoreApplication.translate("DueBadge", "已超期 {n} 个工作日").format(n=late)
+        else:
+            text = QCoreApplication.translate("DueBadge", "已超期 {n} 天").format(n=late)
+    elif status is DueStatus.DUE_TODAY:
+        text = QCoreApplication.translate("DueBadge", "今日到期")
+    elif status in (DueStatus.DUE_SOON, DueStatus.ON_TRACK):
+        left = calendar.working_days_between(today, deadline.due).days
+        if left > 0:
+            text = QCoreApplication.translate("DueBadge", "剩 {n} 个工作日").format(n=left)
+        else:  # due on a rest day before the next working day
+            text = QCoreApplication.translate("DueBadge", "剩 {n} 天").format(n=(deadline.due - today).days)
+    else:
+        text = messages.due_status_text(status)
+    if deadline.provisional and status not in (DueStatus.DONE, DueStatus.DONE_LATE):
+        text += QCoreApplication.translate("DueBadge", "（暂定）")
+    tooltip = QCoreApplication.translate("DueBadge", "{kind}：{due}").format(
+        kind=messages.clock_kind_text(deadline.kind), due=day_with_weekday(deadline.due)
+    )
+    if deadline.provisional:
+        tooltip += "\n" + QCoreApplication.translate(
+            "DueBadge", "暂定：该年度的节假日安排尚未录入，按周末推算，仅供参考。"
+        )
+    if not deadline.confirmed:
+        tooltip += "\n" + QCoreApplication.translate("DueBadge", "期限规则尚未核实，请以正式文件为准。")
+    return DueBadge(status, text, tooltip)

@@ -1,0 +1,417 @@
+"""Every user-facing word for codes and enums, in one place, for Qt Linguist.
+
+Core and services return enums and typed errors; this module turns them into Chinese.
+Tables are marked with ``QT_TRANSLATE_NOOP(context, text)`` so ``pyside6-lupdate`` finds
+the strings, and looked up through ``QCoreApplication.translate`` at run time (Picard's
+``N_()`` pattern). A member missing from a table falls back to the enum's own ``label``.
+
+The official wording of legal grounds (不予受理 / 终止调解) is quoted from the rules and
+shown as is: it is data, not interface text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from app.core.deadlines import ClockKind, DueStatus
+from app.core.errors import DomainError, TransitionErrorCode
+from app.core.workflow import (
+    Action,
+    CaseKind,
+    CaseStatus,
+    Outcome,
+    PauseReason,
+    Source,
+    Track,
+)
+from app.services.errors import (
+    CaseNotFound,
+    ClockError,
+    ClockProblem,
+    FieldProblem,
+    StaleCase,
+    ValidationFailed,
+)
+from app.store.errors import StoreError, StoreErrorCode
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def _lookup(context: str, table: Mapping[Enum, str], member: Enum) -> str:
+    text = table.get(member)
+    if text is not None:
+        return tr(context, text)
+    return getattr(member, "label", "") or str(getattr(member, "value", member))
+
+
+# ------------------------------------------------------------------ store errors
+
+STORE_ERROR_TITLE = QT_TRANSLATE_NOOP("StoreError", "无法打开数据文件")
+
+_STORE_ERRORS = {
+    StoreErrorCode.UNWRITABLE_DIR: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件夹无法写入：\n{path}\n\n请检查该文件夹是否存在、磁盘空间是否充足，"
+        "以及当前用户是否有写入权限。",
+    ),
+    StoreErrorCode.NOT_A_STORE: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "该文件不是调解工作台的数据文件：\n{path}\n\n软件未做任何修改。"
+        "请确认选择的数据文件夹是否正确。",
+    ),
+    StoreErrorCode.CORRUPT: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件已损坏，无法打开：\n{path}\n\n软件未做任何修改。"
+        "请从 backups 文件夹恢复最近的备份，或联系管理员。",
+    ),
+    StoreErrorCode.NEWER_VERSION: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件由更新版本的调解工作台创建，当前版本无法打开：\n{path}\n\n"
+        "软件未做任何修改。请升级软件后再打开。",
+    ),
+    StoreErrorCode.LOCKED: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件正被其他程序占用：\n{path}\n\n"
+        "请关闭其他正在使用该文件的调解工作台窗口后重试。",
+    ),
+    StoreErrorCode.MIGRATION_FAILED: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件升级失败：\n{path}\n\n升级前已备份到 {backups} 文件夹。"
+        "请联系管理员并提供本提示。",
+    ),
+}
+
+
+def store_error_title() -> str:
+    return tr("StoreError", STORE_ERROR_TITLE)
+
+
+def store_error_text(error: StoreError) -> str:
+    path = Path(error.path)
+    template = tr("StoreError", _STORE_ERRORS[error.code])
+    return template.format(path=path, backups=path.parent / "backups")
+
+
+# ------------------------------------------------------------------ field problems
+
+_FIELD_PROBLEMS = {
+    FieldProblem.REQUIRED: QT_TRANSLATE_NOOP("FieldProblem", "必填"),
+    FieldProblem.TOO_LONG: QT_TRANSLATE_NOOP("FieldProblem", "内容过长"),
+    FieldProblem.INVALID_PHONE: QT_TRANSLATE_NOOP("FieldProblem", "电话号码格式不正确"),
+    FieldProblem.INVALID_ID: QT_TRANSLATE_NOOP(
+        "FieldProblem", "身份证号码校验位或出生日期不正确"
+    ),
+    FieldProblem.INVALID_USCC: QT_TRANSLATE_NOOP("FieldProblem", "统一社会信用代码校验位不正确"),
+    FieldProblem.INVALID_AMOUNT: QT_TRANSLATE_NOOP(
+        "FieldProblem", "金额格式不正确（最多两位小数，不能为负数）"
+    ),
+    FieldProblem.INVALID_CHOICE: QT_TRANSLATE_NOOP("FieldProblem", "选项无效"),
+    FieldProblem.INVALID_DATE: QT_TRANSLATE_NOOP("FieldProblem", "日期不正确"),
+    FieldProblem.UNKNOWN_MEDIATOR: QT_TRANSLATE_NOOP("FieldProblem", "承办人不存在或已停用"),
+}
+
+_FIELD_NAMES = {
+    "source_ticket": QT_TRANSLATE_NOOP("FieldName", "工单号"),
+    "title": QT_TRANSLATE_NOOP("FieldName", "标题"),
+    "description": QT_TRANSLATE_NOOP("FieldName", "投诉内容"),
+    "request": QT_TRANSLATE_NOOP("FieldName", "诉求"),
+    "category": QT_TRANSLATE_NOOP("FieldName", "类别"),
+    "issue_type": QT_TRANSLATE_NOOP("FieldName", "问题类型"),
+    "region": QT_TRANSLATE_NOOP("FieldName", "区域"),
+    "tags": QT_TRANSLATE_NOOP("FieldName", "标签"),
+    "urgency": QT_TRANSLATE_NOOP("FieldName", "紧急程度"),
+    "received_at": QT_TRANSLATE_NOOP("FieldName", "收到时间"),
+    "amount_claimed": QT_TRANSLATE_NOOP("FieldName", "诉求金额"),
+    "amount_recovered": QT_TRANSLATE_NOOP("FieldName", "挽回金额"),
+    "mediator_id": QT_TRANSLATE_NOOP("FieldName", "承办人"),
+    "satisfaction": QT_TRANSLATE_NOOP("FieldName", "满意度"),
+    "performance": QT_TRANSLATE_NOOP("FieldName", "履行情况"),
+    "expected_end": QT_TRANSLATE_NOOP("FieldName", "预计结束日期"),
+    "ended_on": QT_TRANSLATE_NOOP("FieldName", "结束日期"),
+    "reason": QT_TRANSLATE_NOOP("FieldName", "说明"),
+    "name": QT_TRANSLATE_NOOP("FieldName", "姓名或名称"),
+    "phone": QT_TRANSLATE_NOOP("FieldName", "联系电话"),
+    "address": QT_TRANSLATE_NOOP("FieldName", "地址"),
+    "id_number": QT_TRANSLATE_NOOP("FieldName", "证件号码"),
+    "id_type": QT_TRANSLATE_NOOP("FieldName", "证件类型"),
+    "party_type": QT_TRANSLATE_NOOP("FieldName", "当事人类型"),
+    "birth_date": QT_TRANSLATE_NOOP("FieldName", "出生日期"),
+    "occupation": QT_TRANSLATE_NOOP("FieldName", "职业"),
+    "employer": QT_TRANSLATE_NOOP("FieldName", "工作单位"),
+    "representative": QT_TRANSLATE_NOOP("FieldName", "法定代表人"),
+    "ethnicity": QT_TRANSLATE_NOOP("FieldName", "民族"),
+}
+
+_FIELD_PREFIXES = {
+    "complainant": QT_TRANSLATE_NOOP("FieldName", "投诉人"),
+    "respondent": QT_TRANSLATE_NOOP("FieldName", "被投诉方"),
+}
+
+
+def field_problem_text(problem: FieldProblem) -> str:
+    return _lookup("FieldProblem", _FIELD_PROBLEMS, problem)
+
+
+def field_name(field: str) -> str:
+    prefix, _, name = field.rpartition(".")
+    text = tr("FieldName", _FIELD_NAMES[name]) if name in _FIELD_NAMES else name
+    if prefix in _FIELD_PREFIXES:
+        text = tr("FieldName", _FIELD_PREFIXES[prefix]) + text
+    return text
+
+
+def validation_text(error: ValidationFailed) -> str:
+    return "\n".join(
+        f"{field_name(f)}：{field_problem_text(p)}" for f, p in error.problems.items()
+    )
+
+
+# ------------------------------------------------------------------ workflow errors
+
+_TRANSITION_ERRORS = {
+    TransitionErrorCode.NOT_ALLOWED: QT_TRANSLATE_NOOP(
+        "TransitionError", "案件当前状态下不能进行此操作，请刷新后重试。"
+    ),
+    TransitionErrorCode.GROUND_REQUIRED: QT_TRANSLATE_NOOP("TransitionError", "请选择理由依据。"),
+    TransitionErrorCode.GROUND_WRONG_TRACK: QT_TRANSLATE_NOOP(
+        "TransitionError", "所选理由不适用于本案件的办理类型。"
+    ),
+    TransitionErrorCode.GROUND_NOT_APPLICABLE: QT_TRANSLATE_NOOP(
+        "TransitionError", "此操作不需要选择理由依据。"
+    ),
+    TransitionErrorCode.MEDIATOR_REQUIRED: QT_TRANSLATE_NOOP("TransitionError", "请选择承办人。"),
+    TransitionErrorCode.MEDIATOR_UNCHANGED: QT_TRANSLATE_NOOP(
+        "TransitionError", "案件已由该承办人承办，请选择其他承办人。"
+    ),
+    TransitionErrorCode.OUTCOME_REQUIRED: QT_TRANSLATE_NOOP("TransitionError", "请选择办结结果。"),
+    TransitionErrorCode.OUTCOME_WRONG_KIND: QT_TRANSLATE_NOOP(
+        "TransitionError", "该办结结果不适用于此类案件。"
+    ),
+    TransitionErrorCode.OUTCOME_WRONG_STATUS: QT_TRANSLATE_NOOP(
+        "TransitionError", "尚未开始调解，不能以该结果办结。"
+    ),
+    TransitionErrorCode.REASON_REQUIRED: QT_TRANSLATE_NOOP("TransitionError", "请填写说明。"),
+    TransitionErrorCode.PAUSE_REASON_REQUIRED: QT_TRANSLATE_NOOP(
+        "TransitionError", "请选择中止计时的原因。"
+    ),
+    TransitionErrorCode.PAUSED: QT_TRANSLATE_NOOP(
+        "TransitionError", "计时中止期间不能办结，请先登记中止结束日期、恢复计时。"
+    ),
+}
+
+_CLOCK_PROBLEMS = {
+    ClockProblem.ALREADY_PAUSED: QT_TRANSLATE_NOOP("ClockProblem", "计时已经中止，不能重复中止。"),
+    ClockProblem.NOT_PAUSED: QT_TRANSLATE_NOOP("ClockProblem", "计时没有中止，无需恢复。"),
+    ClockProblem.CASE_NOT_OPEN: QT_TRANSLATE_NOOP(
+        "ClockProblem", "案件已办结或不予受理，不能调整计时。"
+    ),
+}
+
+STALE_CASE = QT_TRANSLATE_NOOP("Errors", "该案件已被他人修改，请刷新后重试。")
+CASE_NOT_FOUND = QT_TRANSLATE_NOOP("Errors", "找不到该案件，可能已被删除。请刷新后重试。")
+DOMAIN_ERROR = QT_TRANSLATE_NOOP("Errors", "操作未完成：数据不符合办理规则。")
+UNEXPECTED = QT_TRANSLATE_NOOP(
+    "Errors", "发生意外错误，操作未完成。\n详细信息已写入日志，请联系管理员。"
+)
+INPUT_PROBLEMS = QT_TRANSLATE_NOOP("Errors", "请更正以下内容：")
+
+
+def transition_error_text(code: TransitionErrorCode) -> str:
+    return _lookup("TransitionError", _TRANSITION_ERRORS, code)
+
+
+def clock_problem_text(code: ClockProblem) -> str:
+    return _lookup("ClockProblem", _CLOCK_PROBLEMS, code)
+
+
+def _domain_text(error: DomainError) -> str:
+    if isinstance(error.code, TransitionErrorCode):
+        return transition_error_text(error.code)
+    return tr("Errors", DOMAIN_ERROR)
+
+
+# Which words explain which exception: a registry, most specific type first.
+_EXPLAINERS: tuple[tuple[type[BaseException], Callable], ...] = (
+    (StoreError, store_error_text),
+    (ValidationFailed, lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e)),
+    (StaleCase, lambda e: tr("Errors", STALE_CASE)),
+    (CaseNotFound, lambda e: tr("Errors", CASE_NOT_FOUND)),
+    (ClockError, lambda e: clock_problem_text(e.code)),
+    (DomainError, _domain_text),
+)
+
+
+def error_text(error: BaseException) -> str:
+    """A clear sentence for any error a task can raise."""
+    for kind, explain in _EXPLAINERS:
+        if isinstance(error, kind):
+            return explain(error)
+    return tr("Errors", UNEXPECTED)
+
+
+# ------------------------------------------------------------------ enums
+
+_STATUS = {
+    CaseStatus.RECEIVED: QT_TRANSLATE_NOOP("CaseStatus", "待受理"),
+    CaseStatus.ACCEPTED: QT_TRANSLATE_NOOP("CaseStatus", "已受理"),
+    CaseStatus.REJECTED: QT_TRANSLATE_NOOP("CaseStatus", "不予受理"),
+    CaseStatus.ASSIGNED: QT_TRANSLATE_NOOP("CaseStatus", "已派单"),
+    CaseStatus.MEDIATING: QT_TRANSLATE_NOOP("CaseStatus", "调解中"),
+    CaseStatus.CLOSED: QT_TRANSLATE_NOOP("CaseStatus", "已办结"),
+    CaseStatus.FOLLOWED_UP: QT_TRANSLATE_NOOP("CaseStatus", "已回访"),
+    CaseStatus.RATED: QT_TRANSLATE_NOOP("CaseStatus", "已评价"),
+}
+
+_SOURCE = {
+    Source.HOTLINE_12315: QT_TRANSLATE_NOOP("Source", "12315"),
+    Source.HOTLINE_12345: QT_TRANSLATE_NOOP("Source", "12345"),
+    Source.WALK_IN: QT_TRANSLATE_NOOP("Source", "来访"),
+    Source.PHONE: QT_TRANSLATE_NOOP("Source", "来电"),
+    Source.ONLINE: QT_TRANSLATE_NOOP("Source", "网上"),
+    Source.TRANSFER: QT_TRANSLATE_NOOP("Source", "转办"),
+}
+
+_KIND = {
+    CaseKind.COMPLAINT: QT_TRANSLATE_NOOP("CaseKind", "投诉"),
+    CaseKind.REPORT: QT_TRANSLATE_NOOP("CaseKind", "举报"),
+    CaseKind.INQUIRY: QT_TRANSLATE_NOOP("CaseKind", "咨询"),
+}
+
+_TRACK = {
+    Track.PEOPLES_MEDIATION: QT_TRANSLATE_NOOP("Track", "人民调解"),
+    Track.MARKET_COMPLAINT: QT_TRANSLATE_NOOP("Track", "市场监管投诉"),
+}
+
+_OUTCOME = {
+    Outcome.SETTLED: QT_TRANSLATE_NOOP("Outcome", "调解成功"),
+    Outcome.TERMINATED: QT_TRANSLATE_NOOP("Outcome", "终止调解"),
+    Outcome.REFERRED: QT_TRANSLATE_NOOP("Outcome", "转立案"),
+    Outcome.ANSWERED: QT_TRANSLATE_NOOP("Outcome", "已答复"),
+    Outcome.NO_CASE: QT_TRANSLATE_NOOP("Outcome", "不予立案"),
+}
+
+_ACTION = {
+    Action.ACCEPT: QT_TRANSLATE_NOOP("Action", "受理"),
+    Action.REJECT: QT_TRANSLATE_NOOP("Action", "不予受理"),
+    Action.ASSIGN: QT_TRANSLATE_NOOP("Action", "派单"),
+    Action.START_MEDIATION: QT_TRANSLATE_NOOP("Action", "开始调解"),
+    Action.PAUSE: QT_TRANSLATE_NOOP("Action", "中止计时"),
+    Action.RESUME: QT_TRANSLATE_NOOP("Action", "恢复计时"),
+    Action.CLOSE: QT_TRANSLATE_NOOP("Action", "办结"),
+    Action.FOLLOW_UP: QT_TRANSLATE_NOOP("Action", "回访"),
+    Action.RATE: QT_TRANSLATE_NOOP("Action", "评价"),
+    Action.REOPEN: QT_TRANSLATE_NOOP("Action", "重新办理"),
+}
+
+_PAUSE_REASON = {
+    PauseReason.INSPECTION: QT_TRANSLATE_NOOP("PauseReason", "检定、检验、检测"),
+    PauseReason.APPRAISAL: QT_TRANSLATE_NOOP("PauseReason", "鉴定"),
+    PauseReason.RECUSAL: QT_TRANSLATE_NOOP("PauseReason", "回避申请中止"),
+}
+
+_CLOCK_KIND = {
+    ClockKind.ACCEPT_DECISION: QT_TRANSLATE_NOOP("ClockKind", "受理决定"),
+    ClockKind.MEDIATION: QT_TRANSLATE_NOOP("ClockKind", "调解期限"),
+    ClockKind.TERMINATION_NOTICE: QT_TRANSLATE_NOOP("ClockKind", "终止调解告知"),
+    ClockKind.REPORT_VERIFICATION: QT_TRANSLATE_NOOP("ClockKind", "举报核查"),
+    ClockKind.REPORT_NOTICE: QT_TRANSLATE_NOOP("ClockKind", "举报告知"),
+    ClockKind.MEDIATION_TARGET: QT_TRANSLATE_NOOP("ClockKind", "调解目标期限"),
+    ClockKind.JUDICIAL_CONFIRMATION: QT_TRANSLATE_NOOP("ClockKind", "司法确认申请期"),
+    ClockKind.PLEDGE_DISPATCH: QT_TRANSLATE_NOOP("ClockKind", "承诺派单"),
+    ClockKind.PLEDGE_RESPONSE: QT_TRANSLATE_NOOP("ClockKind", "承诺响应"),
+}
+
+_DUE_STATUS = {
+    DueStatus.OVERDUE: QT_TRANSLATE_NOOP("DueStatus", "已超期"),
+    DueStatus.DUE_TODAY: QT_TRANSLATE_NOOP("DueStatus", "今日到期"),
+    DueStatus.DUE_SOON: QT_TRANSLATE_NOOP("DueStatus", "即将到期"),
+    DueStatus.ON_TRACK: QT_TRANSLATE_NOOP("DueStatus", "正常"),
+    DueStatus.PAUSED: QT_TRANSLATE_NOOP("DueStatus", "计时中止"),
+    DueStatus.DONE: QT_TRANSLATE_NOOP("DueStatus", "按期完成"),
+    DueStatus.DONE_LATE: QT_TRANSLATE_NOOP("DueStatus", "超期完成"),
+}
+
+_PARTY_ROLE_COMPLAINT = {
+    "applicant": QT_TRANSLATE_NOOP("PartyRole", "投诉人"),
+    "respondent": QT_TRANSLATE_NOOP("PartyRole", "被投诉人"),
+    "agent": QT_TRANSLATE_NOOP("PartyRole", "代理人"),
+    "reporter": QT_TRANSLATE_NOOP("PartyRole", "举报人"),
+}
+_PARTY_ROLE_MEDIATION = {
+    "applicant": QT_TRANSLATE_NOOP("PartyRole", "申请人"),
+    "respondent": QT_TRANSLATE_NOOP("PartyRole", "被申请人"),
+    "agent": QT_TRANSLATE_NOOP("PartyRole", "代理人"),
+    "reporter": QT_TRANSLATE_NOOP("PartyRole", "举报人"),
+}
+
+_SATISFACTION = {
+    "very_satisfied": QT_TRANSLATE_NOOP("Satisfaction", "非常满意"),
+    "satisfied": QT_TRANSLATE_NOOP("Satisfaction", "满意"),
+    "average": QT_TRANSLATE_NOOP("Satisfaction", "一般"),
+    "dissatisfied": QT_TRANSLATE_NOOP("Satisfaction", "不满意"),
+}
+
+_ROLE_OF_USER = {
+    "mediator": QT_TRANSLATE_NOOP("UserRole", "调解员"),
+    "supervisor": QT_TRANSLATE_NOOP("UserRole", "负责人"),
+    "admin": QT_TRANSLATE_NOOP("UserRole", "管理员"),
+}
+
+
+def status_text(status: CaseStatus) -> str:
+    return _lookup("CaseStatus", _STATUS, status)
+
+
+def source_text(source: Source) -> str:
+    return _lookup("Source", _SOURCE, source)
+
+
+def kind_text(kind: CaseKind) -> str:
+    return _lookup("CaseKind", _KIND, kind)
+
+
+def track_text(track: Track) -> str:
+    return _lookup("Track", _TRACK, track)
+
+
+def outcome_text(outcome: Outcome) -> str:
+    return _lookup("Outcome", _OUTCOME, outcome)
+
+
+def action_text(action: Action) -> str:
+    return _lookup("Action", _ACTION, action)
+
+
+def pause_reason_text(reason: PauseReason) -> str:
+    return _lookup("PauseReason", _PAUSE_REASON, reason)
+
+
+def clock_kind_text(kind: ClockKind | str) -> str:
+    try:
+        member = ClockKind(kind)
+    except ValueError:
+        return str(kind)
+    return _lookup("ClockKind", _CLOCK_KIND, member)
+
+
+def due_status_text(status: DueStatus) -> str:
+    return _lookup("DueStatus", _DUE_STATUS, status)
+
+
+def party_role_text(role: str, track: Track) -> str:
+    table = _PARTY_ROLE_MEDIATION if track is Track.PEOPLES_MEDIATION else _PARTY_ROLE_COMPLAINT
+    return tr("PartyRole", table[role]) if role in table else role
+
+
+def satisfaction_text(level: str) -> str:
+    return tr("Satisfaction", _SATISFACTION[level]) if level in _SATISFACTION else level
+
+
+def user_role_text(role: str) -> str:
+    return tr("UserRole", _ROLE_OF_USER[role]) if role in _ROLE_OF_USER else role

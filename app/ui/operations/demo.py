@@ -1,0 +1,24 @@
+"""Filling an empty store with demo cases (``--demo``), on the write lane."""
+
+from __future__ import annotations
+
+from app.services import desk
+from app.services.context import Workstation
+from app.ui.tasks import TaskState
+
+
+def fill_demo_data(args: tuple[Workstation, int], state: TaskState) -> int:
+    """Write ``cases`` demo cases unless the store already holds some; returns how many
+    were written (0 when the store was not empty). Cancelling rolls everything back."""
+    ws, cases = args
+    if desk.has_cases(ws):
+        return 0
+    # Imported here: the generator is large and only this path needs it.
+    from app.services.demo_data import generate_demo_data
+
+    def progress(done: int, total: int) -> None:
+        state.report_progress(done, total)
+        state.raise_if_cancelled()
+
+    summary = generate_demo_data(ws.store, cases, progress=progress, login=ws.actor.login)
+    return summary.cases

@@ -1,0 +1,1 @@
+"""The case queue: status views, the table model and its view."""

@@ -1,0 +1,36 @@
+"""The one way the UI reaches files under resources/ (fonts now; icons and .qm later).
+
+No path strings elsewhere in app/ui: ask this module. A source checkout has them in the
+top-level resources/; an installed wheel carries the same folder as app/_resources
+(pyproject's package-dir, packaging/README.md). Each file is looked up in both, source
+tree first, so an unrelated ``resources`` folder next to an installed ``app`` (say in
+site-packages) is never mistaken for ours.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+BUNDLED_CJK_FONT = "fonts/wqy-microhei.ttc"  # WenQuanYi Micro Hei, Apache-2.0
+
+_APP_DIR = Path(__file__).resolve().parents[1]
+
+
+def resource_dirs() -> tuple[Path, ...]:
+    """Where resources may live, in the order they are tried."""
+    return (_APP_DIR.parent / "resources", _APP_DIR / "_resources")
+
+
+@cache
+def resource_path(relative: str) -> Path:
+    for folder in resource_dirs():
+        path = folder / relative
+        if path.is_file():
+            return path
+    looked = ", ".join(str(d) for d in resource_dirs())
+    raise FileNotFoundError(f"missing resource {relative} (looked in {looked})")
+
+
+def bundled_cjk_font() -> Path:
+    return resource_path(BUNDLED_CJK_FONT)
