@@ -157,7 +157,7 @@ def ensure_office_and_user(session: Session, login: str | None = None) -> Actor:
             )
             session.add(office)
             session.flush()
-        login = login or _os_login()
+        login = login or os_login()
         user = session.scalars(select(Mediator).where(Mediator.login == login)).first()
         if user is None:
             user = Mediator(
@@ -172,7 +172,7 @@ def ensure_office_and_user(session: Session, login: str | None = None) -> Actor:
     return Actor(user.login, user.name, user.id, user.office_id, user.role)
 
 
-def _os_login() -> str:
+def os_login() -> str:
     try:
         return getpass.getuser()
     except Exception:  # no passwd entry (containers)

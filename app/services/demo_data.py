@@ -1,0 +1,989 @@
+"""Realistic synthetic cases for demos, screenshots and benchmarks.
+
+A million cases must load in minutes, so rows are built as plain tuples and written with
+``executemany`` on the raw SQLite connection inside one transaction (a killed fill
+leaves the store as it was). Secondary indexes are dropped for the load and rebuilt
+after it, which is several times faster than maintaining them row by row.
+
+Every case follows the real workflow: its events (受理, 派单, 调解, 办结, 回访, 评价) are laid
+out in time and cut at ``now``, so the status, the audit trail and the clocks agree. The
+next deadline of an open case is computed by the same core rules the services use.
+
+Deterministic: the same seed and reference time give the same store, row for row.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import sqlite3
+import time
+import uuid
+from bisect import bisect
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate, islice
+
+from sqlalchemy import func, select
+from stdnum.cn import ric, uscc
+
+from app.core.calendar import CalendarYear, WorkCalendar
+from app.core.deadlines import (
+    ClockKind,
+    ClockStart,
+    Pause,
+    Pledge,
+    RuleSet,
+    case_deadlines,
+    next_deadline,
+    select_rule_set,
+)
+from app.core.timeutil import utcnow
+from app.core.workflow import (
+    CaseKind,
+    CaseStatus,
+    Outcome,
+    PauseReason,
+    RejectionGround,
+    Source,
+    TerminationGround,
+    Track,
+)
+from app.services import demo_corpus as corpus
+from app.services.reference import (
+    CURRENT_LOGIN_KEY,
+    PLEDGES_KEY,
+    ensure_office_and_user,
+    load_calendar,
+    load_rule_sets,
+    os_login,
+    seed_calendar,
+    seed_rule_sets,
+)
+from app.store.database import Store
+from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
+
+Progress = Callable[[int, int], None]
+
+CHUNK_CASES = 10_000
+SPAN_DAYS = 730  # two years of work orders, ending at the reference time
+DEMO_ACTOR = "demo"
+
+# Tables filled in bulk, whose secondary indexes are rebuilt after the load.
+BULK_TABLES = (
+    "cases", "case_tags", "parties", "mediation_sessions", "notes", "follow_ups",
+    "clock_pauses", "audit_events",
+)
+
+DEMO_OFFICE = dict(
+    code="PD-ZJ",
+    name="浦东新区市场监督管理局张江市场监管所",
+    committee_name="浦东新区张江消费纠纷人民调解委员会",
+    number_prefix="浦消调",
+    region="上海市浦东新区",
+)
+DEMO_MEDIATORS = (
+    ("王建华", "wangjianhua", "supervisor"), ("李秀英", "lixiuying", "mediator"),
+    ("张伟", "zhangwei", "mediator"), ("刘芳", "liufang", "mediator"),
+    ("陈静", "chenjing", "mediator"), ("杨磊", "yanglei", "mediator"),
+    ("赵敏", "zhaomin", "mediator"), ("周海涛", "zhouhaitao", "mediator"),
+    ("吴丽娟", "wulijuan", "mediator"), ("孙志强", "sunzhiqiang", "mediator"),
+    ("徐婷", "xuting", "mediator"),
+)
+DEMO_PLEDGES = (
+    Pledge(ClockKind.PLEDGE_DISPATCH, 2, ClockStart.RECEIVED),
+    Pledge(ClockKind.PLEDGE_RESPONSE, 24, ClockStart.ASSIGNED),
+)
+
+HOUR = 3600
+DAY = 86400
+MOBILE_PREFIXES = (
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
+    "155", "157", "158", "159", "166", "177", "180", "181", "182", "185", "186", "187",
+    "188", "189", "191", "198", "199",
+)
+
+
+class StoreNotEmpty(ValueError):
+    """Demo data only goes into a store without cases, never on top of real work."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    cases: int
+    parties: int
+    sessions: int
+    notes: int
+    follow_ups: int
+    pauses: int
+    audit_events: int
+    by_status: Mapping[CaseStatus, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    # Where the time went: building rows in Python, writing them, rebuilding indexes.
+    phase_seconds: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return (self.cases + self.parties + self.sessions + self.notes + self.follow_ups
+                + self.pauses + self.audit_events)
+
+
+# ------------------------------------------------------------------ column layouts
+
+_SYNC_COLS = ("id", "version", "modified_at", "modified_by", "deleted")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "cases": _SYNC_COLS + (
+        "office_id", "track", "kind", "source", "source_ticket", "status", "outcome",
+        "urgency", "category", "issue_type", "region", "tags", "title", "description",
+        "request", "amount_claimed_fen", "amount_recovered_fen", "received_at",
+        "accepted_at", "assigned_at", "mediation_started_at", "closed_at",
+        "followed_up_at", "first_contact_at", "mediator_id", "complainant_name",
+        "complainant_phone", "complainant_phone_tail", "respondent_name",
+        "respondent_uscc", "rule_set_code", "next_deadline_on", "next_deadline_kind",
+        "deadline_provisional", "paused", "rejection_ground", "termination_ground",
+        "status_reason", "satisfaction", "linked_case_id", "reporter_confidential",
+    ),
+    "case_tags": ("case_id", "tag"),
+    "parties": _SYNC_COLS + (
+        "case_id", "role", "party_type", "name", "sex", "ethnicity", "birth_date",
+        "occupation", "id_type", "id_number", "phone", "address", "employer",
+        "representative", "sort_order",
+    ),
+    "mediation_sessions": _SYNC_COLS + (
+        "case_id", "mode", "started_at", "ended_at", "place", "participants", "statements",
+        "evidence", "proposals", "responses", "result", "next_step", "next_step_on",
+        "author", "finalized_at", "addendum_to",
+    ),
+    "notes": _SYNC_COLS + (
+        "case_id", "kind", "created_at", "author", "text", "contact_result", "callback_at",
+    ),
+    "follow_ups": _SYNC_COLS + (
+        "case_id", "followed_at", "by", "method", "performance", "satisfaction", "note",
+    ),
+    "clock_pauses": _SYNC_COLS + (
+        "case_id", "reason", "started_on", "expected_end", "ended_on", "note",
+    ),
+    "audit_events": _SYNC_COLS + (
+        "at", "actor", "office_id", "case_id", "entity", "entity_id", "action", "changes",
+        "reason",
+    ),
+}
+
+
+def _check_layouts(conn: sqlite3.Connection) -> None:
+    """Fail loudly if the schema gained a NOT NULL column this generator does not fill."""
+    for table, cols in COLUMNS.items():
+        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+        missing = [r[1] for r in info if r[1] not in cols and r[3] and r[4] is None]
+        unknown = set(cols) - {r[1] for r in info}
+        if missing or unknown:
+            raise RuntimeError(f"demo layout of {table} is stale: {missing or unknown}")
+
+
+# ------------------------------------------------------------------ fast formatting
+
+
+class _Clock:
+    """Epoch seconds to the strings SQLAlchemy stores on SQLite, without datetime objects."""
+
+    def __init__(self, first_day: date, days: int) -> None:
+        self.epoch_day0 = (first_day - date(1970, 1, 1)).days
+        self.day_strings = [(first_day + timedelta(d)).isoformat() for d in range(days)]
+        self.times = [f" {s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}.000000"
+                      for s in range(DAY)]
+
+    def stamp(self, ts: int | None) -> str | None:
+        if ts is None:
+            return None
+        day, sec = divmod(ts, DAY)
+        return self.day_strings[day - self.epoch_day0] + self.times[sec]
+
+    def iso(self, ts: int) -> str:
+        """The audit trail's form: ISO 8601 with offset, as services.audit writes it."""
+        day, sec = divmod(ts, DAY)
+        return self.day_strings[day - self.epoch_day0] + "T" + self.times[sec][1:9] + "+00:00"
+
+    def china_day(self, ts: int) -> str:
+        return self.day_strings[(ts + 8 * HOUR) // DAY - self.epoch_day0]
+
+
+def _aware(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+# ------------------------------------------------------------------ the generator
+
+
+@dataclass
+class _Batch:
+    rows: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
+    by_status: Counter = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class _Business:
+    name: str
+    uscc: str
+    representative: str
+    phone: str
+    address: str
+    category: int
+
+
+class _Context:
+    """What every chunk shares: the office, its people, the rules and the business pool."""
+
+    def __init__(self, seed: int, now_ts: int, office_id: str, mediators: list[tuple[str, str]],
+                 rule_sets: list[dict], calendar_years: list[dict], total: int) -> None:
+        self.seed = seed
+        self.now_ts = now_ts
+        self.now = _aware(now_ts)
+        self.office_id = office_id
+        self.id_base_ms = (now_ts - SPAN_DAYS * DAY) * 1000
+        self.mediators = mediators  # (id hex, login)
+        self.rule_sets = tuple(RuleSet.from_dict(r) for r in rule_sets)
+        self.calendar = WorkCalendar(CalendarYear.from_dict(y) for y in calendar_years)
+        today = (now_ts + 8 * HOUR) // DAY
+        first = date(1970, 1, 1) + timedelta(today - SPAN_DAYS - 5)
+        self.clock = _Clock(first, SPAN_DAYS + 400)
+        self.first_china_midnight = (today - SPAN_DAYS) * DAY - 8 * HOUR
+        self._rule_set_cache: dict[tuple[str, str], RuleSet] = {}
+        rng = random.Random(f"{seed}:context")
+        # Work orders arrive 08:00-21:00 China time, most around midday.
+        self.office_seconds = sorted(int((8 + rng.betavariate(2, 2.4) * 13) * HOUR)
+                                     for _ in range(4096))
+        self.surnames = [s for s, _ in corpus.SURNAMES]
+        self.surname_cum = list(accumulate(w for _, w in corpus.SURNAMES))
+        self.category_cum = list(accumulate(c[5] for c in corpus.CATEGORIES))
+        self.tag_cum = list(accumulate(w for _, w in corpus.TAGS))
+        self.mode_cum = list(accumulate(w for _, w in corpus.SESSION_MODES))
+        self.rejection_grounds = {t: RejectionGround.for_track(t) for t in Track}
+        self.termination_grounds = {t: TerminationGround.for_track(t) for t in Track}
+        rng = random.Random(f"{seed}:businesses")
+        self.businesses = self._business_pool(rng, max(200, min(60_000, total // 15)))
+
+    def rule_set(self, track: Track, day: str) -> RuleSet:
+        key = (track.value, day)
+        found = self._rule_set_cache.get(key)
+        if found is None:
+            found = select_rule_set(self.rule_sets, track, date.fromisoformat(day))
+            self._rule_set_cache[key] = found
+        return found
+
+    def person_name(self, rng: random.Random) -> tuple[str, str]:
+        r = rng.random
+        surname = self.surnames[bisect(self.surname_cum, r() * self.surname_cum[-1])]
+        given = corpus.GIVEN_MALE if r() < 0.5 else corpus.GIVEN_FEMALE
+        return surname + given[int(r() * len(given))], "M" if given is corpus.GIVEN_MALE else "F"
+
+    def _business_pool(self, rng: random.Random, size: int) -> list[list[_Business]]:
+        """Businesses per category; earlier ones in each list draw more complaints."""
+        pool: list[list[_Business]] = [[] for _ in corpus.CATEGORIES]
+        seen: set[str] = set()
+        for i in range(size):
+            cat = bisect(self.category_cum, rng.random() * self.category_cum[-1])
+            kinds = corpus.CATEGORIES[cat][1]
+            kind = rng.choice(kinds)
+            if not kind:  # 邻里纠纷: the other party is a neighbour, not a business
+                continue
+            region, roads = rng.choice(corpus.REGIONS)
+            place = region.removesuffix("街道").removesuffix("新镇").removesuffix("镇")
+            name = f"上海{rng.choice(corpus.BRAND_WORDS)}{kind}"
+            if name in seen:
+                name = f"上海{rng.choice(corpus.BRAND_WORDS)}{place}{kind}"
+            if name in seen:
+                name = f"上海{rng.choice(corpus.BRAND_WORDS)}{i}号{kind}"
+            seen.add(name)
+            org = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+            body = "91310115" + org
+            code = body + uscc.calc_check_digit(body)
+            rep, _ = self.person_name(rng)
+            phone = (f"021-{rng.randrange(50000000, 69999999)}" if rng.random() < 0.8
+                     else f"400-{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}")
+            address = f"上海市浦东新区{rng.choice(roads)}{rng.randrange(1, 2000)}号"
+            pool[cat].append(_Business(name, code, rep, phone, address, cat))
+        return pool
+
+
+class _Ids:
+    """Time-ordered (version 7 layout) UUIDs from the seeded generator, in SQLAlchemy's
+    CHAR(32) form. Ordered keys append to the primary-key B-trees instead of splitting
+    pages all over them, which is most of the load's speed."""
+
+    def __init__(self, rng: random.Random, base_ms: int, chunk: int) -> None:
+        self.rng = rng
+        self.next_ms = base_ms + chunk * (1 << 21)
+
+    def __call__(self) -> str:
+        self.next_ms += 1
+        tail = self.rng.getrandbits(74)
+        return "%012x7%03x%016x" % (  # noqa: UP031 - the fastest formatter here
+            self.next_ms, tail >> 62,
+                                    (tail & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+
+
+def _resident_id(rng: random.Random, birth: date, sex: str) -> str:
+    area = rng.choice(("310115", "310104", "320102", "330106", "340104", "420106", "510107"))
+    seq = rng.randrange(0, 99) * 10 + (rng.randrange(1, 10, 2) if sex == "M" else rng.randrange(0, 10, 2))
+    body = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum wants a placeholder digit
+
+
+def _mobile(rng: random.Random) -> str:
+    r = rng.random
+    return MOBILE_PREFIXES[int(r() * len(MOBILE_PREFIXES))] + f"{int(r() * 100_000_000):08d}"
+
+
+def _pick(rng: random.Random, cum: list[int]) -> int:
+    return bisect(cum, rng.random() * cum[-1])
+
+
+class _CaseWriter:
+    """Builds one chunk of cases with everything that hangs off them."""
+
+    def __init__(self, ctx: _Context, chunk: int) -> None:
+        self.ctx = ctx
+        self.rng = random.Random(f"{ctx.seed}:chunk:{chunk}")
+        self.chunk = chunk
+        self.batch = _Batch()
+        self.uid = _Ids(self.rng, ctx.id_base_ms, chunk)
+
+    # -- small helpers
+
+    def later(self, ts: int, min_hours: float, max_hours: float) -> int:
+        return ts + int(self.rng.uniform(min_hours, max_hours) * HOUR)
+
+    # -- one case
+
+    def case(self, index: int) -> None:
+        rng, ctx, clock = self.rng, self.ctx, self.ctx.clock
+        random_ = rng.random
+
+        def one(seq):  # rng.choice, without its rejection sampling: several times faster
+            return seq[int(random_() * len(seq))]
+
+        def below(n):
+            return int(random_() * n)
+
+        now = ctx.now_ts
+        rows = self.batch.rows
+
+        # When: any day of the two years, office hours in China, more on weekdays.
+        # A growing caseload: the last two weeks are about three times as busy as average,
+        # which also gives small demo stores a queue of open work.
+        day = below(SPAN_DAYS + 1) if random_() > 0.06 else SPAN_DAYS - below(14)
+        china_secs = one(ctx.office_seconds)
+        received = ctx.first_china_midnight + day * DAY + china_secs
+        if received > now:
+            received = now - (60 + below(6 * HOUR - 60))
+
+        cat_index = _pick(rng, ctx.category_cum)
+        category, _, goods, problems, requests, _, peoples = corpus.CATEGORIES[cat_index]
+        track = Track.PEOPLES_MEDIATION if peoples or random_() < 0.08 else Track.MARKET_COMPLAINT
+        roll = random_()
+        if track is Track.MARKET_COMPLAINT:
+            kind = (CaseKind.COMPLAINT if roll < 0.82 else
+                    CaseKind.REPORT if roll < 0.91 else CaseKind.INQUIRY)
+        else:
+            kind = CaseKind.COMPLAINT if roll < 0.9 else CaseKind.INQUIRY
+        roll = random_()
+        if track is Track.PEOPLES_MEDIATION:
+            source = (Source.HOTLINE_12345 if roll < 0.35 else Source.WALK_IN if roll < 0.7
+                      else Source.PHONE if roll < 0.85 else Source.TRANSFER)
+        else:
+            source = (Source.HOTLINE_12315 if roll < 0.55 else Source.HOTLINE_12345 if roll < 0.75
+                      else Source.ONLINE if roll < 0.87 else Source.WALK_IN if roll < 0.94
+                      else Source.PHONE)
+        case_id = self.uid()
+        received_day = clock.china_day(received)
+        if source is Source.HOTLINE_12315:
+            ticket = f"1{received_day.replace('-', '')}{self.chunk:04d}{index % 100000:05d}"
+        elif source is Source.HOTLINE_12345:
+            ticket = f"2{received_day[2:].replace('-', '')}{self.chunk:04d}{index % 100000:05d}"
+        else:
+            ticket = f"{source.value.upper()}-{received_day.replace('-', '')}-{index:07d}"
+
+        # Who: the complainant and the business (or the neighbour).
+        name, sex = ctx.person_name(rng)
+        phone = _mobile(rng) if random_() < 0.93 else f"021-{50000000 + below(19999999)}"
+        region, roads = one(corpus.REGIONS)
+        address = (f"上海市浦东新区{one(roads)}{1 + below(2999)}弄"
+                   f"{1 + below(79)}号{101 + below(2201)}室")
+        businesses = ctx.businesses[cat_index]
+        business = businesses[min(int(rng.paretovariate(1.2)) - 1, len(businesses) - 1)] if businesses else None
+        if business is None:
+            neighbour, _ = ctx.person_name(rng)
+            respondent = ("person", neighbour, "", "", _mobile(rng), address.replace("室", "室楼上"))
+        else:
+            respondent = ("business", business.name, "uscc", business.uscc, business.phone,
+                          business.address)
+        has_respondent = kind is not CaseKind.INQUIRY or random_() < 0.5
+
+        amount = one((199, 299, 399, 580, 980, 1280, 1999, 2680, 3200, 4999, 6800,
+                             8800, 12000, 15800, 23000, 46000)) + one((0, 0, 0, 0.5))
+        amount_text = f"{amount:g}"
+        item = one(goods)
+        problem = one(problems)
+        request = one(requests).format(amount=amount_text)
+        bname = respondent[1] if has_respondent else "某商家"
+        description = (f"{clock.china_day(received)[:4]}年{int(received_day[5:7])}月，投诉人在{bname}"
+                       f"消费{item}{amount_text}元。{problem}，多次协商未果。")
+        tags = []
+        if random_() < 0.35:
+            tags.append(corpus.TAGS[_pick(rng, ctx.tag_cum)][0])
+            if random_() < 0.2:
+                other = corpus.TAGS[_pick(rng, ctx.tag_cum)][0]
+                if other not in tags:
+                    tags.append(other)
+        if category == "预付式消费" and "预付式消费" not in tags and random_() < 0.5:
+            tags.insert(0, "预付式消费")
+
+        # The timeline, then cut at now.
+        mediator_id, mediator_login = one(ctx.mediators)
+        intake_actor = ctx.mediators[0][1]
+        accepted = assigned = started = closed = first_contact = followed = rated = None
+        outcome: Outcome | None = None
+        rejection = termination = None
+        status_reason = ""
+        pause: tuple[int, int, PauseReason] | None = None
+        slow = random_() < 0.04  # some cases drag on and run overdue
+
+        if kind is CaseKind.INQUIRY:
+            closed = self.later(received, 0.2, 40)
+            outcome = Outcome.ANSWERED
+        else:
+            decide = self.later(received, 0.5, 30 if not slow else 200)
+            if random_() < (0.06 if kind is CaseKind.COMPLAINT else 0.12):
+                rejection = one(ctx.rejection_grounds[track])
+                closed = decide
+                status_reason = one(corpus.REJECTION_REASONS)
+            else:
+                accepted = decide
+                assigned = (self.later(accepted, 0.1, 4) if random_() < 0.6
+                            else self.later(accepted, 4, 96))
+                first_contact = self.later(assigned, 0.3, 40)
+                if kind is CaseKind.COMPLAINT:
+                    started = self.later(assigned, 1, 70)
+                    length = rng.uniform(2, 30) * DAY if not slow else rng.uniform(50, 120) * DAY
+                    if random_() < 0.04:
+                        pause_start = started + int(rng.uniform(1, 10) * DAY)
+                        pause_days = 7 + below(28)
+                        pause = (pause_start, pause_start + pause_days * DAY,
+                                 one((PauseReason.APPRAISAL, PauseReason.INSPECTION)))
+                        length += pause_days * DAY
+                    closed = started + int(length)
+                    roll = random_()
+                    if roll < 0.62:
+                        outcome = Outcome.SETTLED
+                    elif roll < 0.92:
+                        outcome = Outcome.TERMINATED
+                        termination = one(ctx.termination_grounds[track])
+                        status_reason = one(corpus.TERMINATION_REASONS)
+                    else:
+                        outcome = Outcome.REFERRED
+                else:
+                    closed = self.later(assigned, 5 * 24, 25 * 24)
+                    outcome = Outcome.REFERRED if random_() < 0.3 else Outcome.NO_CASE
+            if rejection is None and random_() < 0.7:
+                followed = self.later(closed, 30, 240)
+                if random_() < 0.6:
+                    rated = self.later(followed, 1, 120)
+
+        # Keep only what has happened by now.
+        def seen(ts: int | None) -> int | None:
+            return ts if ts is not None and ts <= now else None
+
+        accepted, assigned, started = seen(accepted), seen(assigned), seen(started)
+        first_contact, closed = seen(first_contact), seen(closed)
+        followed, rated = seen(followed), seen(rated)
+        if pause is not None and pause[0] > now:
+            pause = None
+        if closed is None:
+            outcome = termination = None
+            if rejection is not None:
+                rejection = None
+                status_reason = ""
+        if accepted is None and closed is None:
+            assigned = started = first_contact = None
+
+        if rejection is not None and closed is not None:
+            status = CaseStatus.REJECTED
+        elif rated is not None:
+            status = CaseStatus.RATED
+        elif followed is not None:
+            status = CaseStatus.FOLLOWED_UP
+        elif closed is not None:
+            status = CaseStatus.CLOSED
+        elif started is not None:
+            status = CaseStatus.MEDIATING
+        elif assigned is not None:
+            status = CaseStatus.ASSIGNED
+        elif accepted is not None:
+            status = CaseStatus.ACCEPTED
+        else:
+            status = CaseStatus.RECEIVED
+        paused_now = pause is not None and status is CaseStatus.MEDIATING and pause[1] > now
+        if assigned is None:
+            mediator_id = None
+        satisfaction = one(("very_satisfied", "satisfied", "satisfied", "neutral",
+                                   "dissatisfied")) if rated is not None else None
+        recovered = None
+        if outcome is Outcome.SETTLED:
+            recovered = int(amount * 100 * one((1, 1, 0.8, 0.6, 0.5)))
+
+        # Clocks: the open cases get their next deadline from the core rules.
+        rule_set = ctx.rule_set(track, received_day)
+        next_on = None
+        next_kind = ""
+        provisional = 0
+        if status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED,
+                      CaseStatus.MEDIATING):
+            pauses = []
+            if pause is not None:
+                pauses.append(Pause(pause[2], date.fromisoformat(clock.china_day(pause[0])),
+                                    None if paused_now else
+                                    date.fromisoformat(clock.china_day(pause[1]))))
+            deadlines = case_deadlines(
+                rule_set, kind=kind, received_at=_aware(received),
+                accepted_at=_aware(accepted) if accepted else None,
+                assigned_at=_aware(assigned) if assigned else None,
+                responded_at=_aware(first_contact) if first_contact else None,
+                pauses=pauses, pledges=DEMO_PLEDGES, calendar=ctx.calendar, now=ctx.now,
+            )
+            nxt = next_deadline(deadlines)
+            if nxt is not None:
+                next_on, next_kind, provisional = nxt.due.isoformat(), nxt.kind.value, int(nxt.provisional)
+
+        modified = max(t for t in (received, accepted, assigned, started, closed, followed,
+                                   rated, pause[0] if pause else None, first_contact)
+                       if t is not None)
+        version = 1 + sum(t is not None for t in (accepted, assigned, started, closed,
+                                                  followed, rated))
+        if pause is not None:
+            version += 1 if paused_now else 2
+        tag_text = ",".join(tags)
+        complainant_phone = phone.replace("-", "")
+        rows["cases"].append((
+            case_id, version, clock.stamp(modified), mediator_login if assigned else intake_actor, 0,
+            ctx.office_id, track.value, kind.value, source.value, ticket, status.value,
+            outcome.value if outcome else None, 1 if "群体性" in tags else 0, category,
+            item, region, tag_text, f"{category}：{problem}"[:60], description, request,
+            int(amount * 100), recovered, clock.stamp(received), clock.stamp(accepted),
+            clock.stamp(assigned), clock.stamp(started), clock.stamp(closed),
+            clock.stamp(followed), clock.stamp(first_contact), mediator_id, name,
+            complainant_phone, complainant_phone[-4:], respondent[1] if has_respondent else "",
+            respondent[3] if has_respondent and respondent[2] == "uscc" else "", rule_set.code,
+            next_on, next_kind, provisional, int(paused_now),
+            rejection.value if rejection else None,
+            termination.value if termination else None, status_reason, satisfaction, None,
+            int(kind is CaseKind.REPORT),
+        ))
+        self.batch.by_status[status] += 1
+        for tag in tags:
+            rows["case_tags"].append((case_id, tag))
+
+        # Parties.
+        stamp_received = clock.stamp(received)
+        id_number = ""
+        birth = None
+        if random_() < 0.35:
+            birth = date(1950 + below(54), 1 + below(12), 1 + below(28))
+            id_number = _resident_id(rng, birth, sex)
+        rows["parties"].append((
+            self.uid(), 1, stamp_received, intake_actor, 0, case_id, "applicant", "person", name,
+            sex, "汉族" if birth else "", birth.isoformat() if birth else None, "",
+            "resident_id" if id_number else "", id_number, complainant_phone, address, "", "", 0,
+        ))
+        if has_respondent:
+            ptype, rname, id_type, rid, rphone, raddress = respondent
+            rows["parties"].append((
+                self.uid(), 1, stamp_received, intake_actor, 0, case_id, "respondent", ptype,
+                rname, "", "", None, "", id_type, rid, rphone.replace("-", ""), raddress, "",
+                business.representative if business else "", 1,
+            ))
+
+        if pause is not None:
+            rows["clock_pauses"].append((
+                self.uid(), 1 if paused_now else 2,
+                clock.stamp(pause[0] if paused_now else pause[1]), mediator_login, 0, case_id,
+                pause[2].value, clock.china_day(pause[0]), clock.china_day(pause[1]),
+                None if paused_now else clock.china_day(pause[1]),
+                f"送{pause[2].label}，等待结果",
+            ))
+        if followed is not None:
+            rows["follow_ups"].append((
+                self.uid(), 1, clock.stamp(followed), mediator_login, 0, case_id,
+                clock.stamp(followed), mediator_login, "phone",
+                one(("performed", "performed", "partial", "not_performed")),
+                one(("very_satisfied", "satisfied", "satisfied", "neutral")),
+                one(corpus.FOLLOW_UP_NOTES),
+            ))
+        # Contact log and sessions.
+        if first_contact is not None:
+            if random_() < 0.2:
+                rows["notes"].append((
+                    self.uid(), 1, clock.stamp(first_contact - HOUR), mediator_login, 0, case_id,
+                    "contact", clock.stamp(first_contact - HOUR), mediator_login,
+                    "电话联系投诉人，未接通。", "no_answer", clock.stamp(first_contact),
+                ))
+            callback = None
+            if status is CaseStatus.MEDIATING and random_() < 0.3:
+                callback = now + int(rng.uniform(-1, 3) * DAY)
+            rows["notes"].append((
+                self.uid(), 1, clock.stamp(first_contact), mediator_login, 0, case_id, "contact",
+                clock.stamp(first_contact), mediator_login, one(corpus.CONTACT_TEXTS),
+                "reached", clock.stamp(callback),
+            ))
+        if started is not None:
+            end = closed if closed is not None else now
+            count = 1 + (random_() < 0.45) + (random_() < 0.15)
+            for n in range(count):
+                at = started + int((end - started) * n / count) + below(2 * HOUR)
+                if at > now:
+                    break
+                mode = corpus.SESSION_MODES[_pick(rng, ctx.mode_cum)][0]
+                last = n == count - 1
+                open_draft = last and closed is None and now - at < DAY
+                minutes = 10 + below(80)
+                result = ("agreed" if last and outcome is Outcome.SETTLED else
+                          "none" if last and outcome is Outcome.TERMINATED else "next_step")
+                # JSON by hand (corpus text holds no quotes or backslashes): json.dumps
+                # was a tenth of the generator's time.
+                said = one(corpus.STATEMENTS_APPLICANT).format(goods=item, amount=amount_text)
+                if has_respondent:
+                    participants = f'["{name}", "{respondent[1]}"]'
+                    statements = (f'{{"{name}": "{said}", '
+                                  f'"{respondent[1]}": "{one(corpus.STATEMENTS_RESPONDENT)}"}}')
+                else:
+                    participants = f'["{name}"]'
+                    statements = f'{{"{name}": "{said}"}}'
+                offer = f"{amount * one((1, 0.8, 0.5)):g}"
+                rows["mediation_sessions"].append((
+                    self.uid(), 1, clock.stamp(at + minutes * 60), mediator_login, 0, case_id,
+                    mode, clock.stamp(at), None if open_draft else clock.stamp(at + minutes * 60),
+                    "张江市场监管所调解室" if mode == "现场" else "",
+                    participants, statements, one(corpus.EVIDENCE_PAIRS),
+                    one(corpus.PROPOSALS).format(amount=offer),
+                    one(corpus.RESPONSES), result,
+                    "约定下次调解时间" if result == "next_step" else "", None, mediator_login,
+                    None if open_draft else clock.stamp(at + minutes * 60), None,
+                ))
+
+
+# ------------------------------------------------------------------ orchestration
+
+
+def _prepare_reference(store: Store, login: str | None, seed: int,
+                       now: datetime) -> tuple[str, list[tuple[str, str]]]:
+    """The office, its mediators and pledges; the signed-in user is one of the mediators.
+    Their ids come from the seed too, so a fresh store is the same row for row."""
+    rng = random.Random(f"{seed}:people")
+
+    def new_id() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    stamp = dict(modified_by=DEMO_ACTOR, modified_at=now)
+    with store.unit_of_work() as session:
+        if session.scalar(select(func.count()).select_from(Case)):
+            raise StoreNotEmpty(
+                "the store already holds cases; demo data only goes into an empty store"
+            )
+        seed_calendar(session)
+        seed_rule_sets(session)
+        office = session.scalars(select(Office).order_by(Office.code)).first()
+        if office is None:
+            office = Office(id=new_id(), **DEMO_OFFICE, **stamp)
+            session.add(office)
+            session.flush()
+        elif office.code == "LOCAL":  # the placeholder a fresh store gets: give it a name
+            for key, value in DEMO_OFFICE.items():
+                if key != "code":
+                    setattr(office, key, value)
+        meta = session.get(LocalMeta, CURRENT_LOGIN_KEY)
+        login = login or (meta.value if meta else None) or os_login()
+        existing = {m.login for m in session.scalars(select(Mediator))}
+        for name, mlogin, role in (*DEMO_MEDIATORS, (login, login, "mediator")):
+            if mlogin not in existing:
+                existing.add(mlogin)
+                session.add(Mediator(id=new_id(), office_id=office.id, name=name, login=mlogin,
+                                     role=role, phone="", **stamp))
+        session.flush()
+        actor = ensure_office_and_user(session, login)
+        if session.scalars(select(OfficeSetting).where(OfficeSetting.office_id == office.id,
+                                                       OfficeSetting.key == PLEDGES_KEY)).first() is None:
+            session.add(OfficeSetting(id=new_id(), office_id=office.id, key=PLEDGES_KEY,
+                                      value=[p.to_dict() for p in DEMO_PLEDGES], **stamp))
+        people = session.execute(
+            select(Mediator.id, Mediator.login).where(Mediator.office_id == office.id,
+                                                      Mediator.active.is_(True))
+            .order_by(Mediator.login)
+        ).all()
+        # The supervisor dispatches and registers work orders; put them first.
+        people.sort(key=lambda p: (p[1] != DEMO_MEDIATORS[0][1], p[1]))
+        mediators = [(pid.hex, plogin) for pid, plogin in people]
+        if actor.mediator_id not in {pid for pid, _ in people}:
+            mediators.append((actor.mediator_id.hex, actor.login))
+        return office.id.hex, mediators
+
+
+def _iso(column: str) -> str:
+    """SQL for the audit trail's ISO 8601 form of a stored UTC timestamp."""
+    return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 8) || '+00:00'"
+
+
+def _dashed(column: str) -> str:
+    return (f"substr({column},1,8)||'-'||substr({column},9,4)||'-'||substr({column},13,4)"
+            f"||'-'||substr({column},17,4)||'-'||substr({column},21,12)")
+
+
+# The audit trail of every demo case, derived in SQL from the rows just written: the
+# same events, actors and {field: [old, new]} changes the services record, without
+# pushing five million rows through Python. Event ids are the case's (or pause's, or
+# follow-up's) id with its last four hex digits replaced, so they stay unique.
+_AUDIT_COLUMNS = ", ".join(COLUMNS["audit_events"])
+_AUDIT_SQL = (
+    # 接诉 (create)
+    f"""SELECT substr(c.id, 1, 28) || 'a001', 1, c.received_at, :intake, 0, c.received_at,
+        :intake, c.office_id, c.id, 'cases', c.id, 'create', json_object(
+          'source', json_array(NULL, c.source), 'source_ticket', json_array(NULL, c.source_ticket),
+          'kind', json_array(NULL, c.kind), 'track', json_array(NULL, c.track),
+          'status', json_array(NULL, 'received'),
+          'complainant_name', json_array(NULL, c.complainant_name),
+          'respondent_name', json_array(NULL, c.respondent_name),
+          'category', json_array(NULL, c.category), 'tags', json_array(NULL, c.tags),
+          'amount_claimed_fen', json_array(NULL, c.amount_claimed_fen),
+          'received_at', json_array(NULL, {_iso('c.received_at')})), ''
+    FROM cases c""",
+    # 不予受理
+    f"""SELECT substr(c.id, 1, 28) || 'a002', 1, c.closed_at, :intake, 0, c.closed_at, :intake,
+        c.office_id, c.id, 'cases', c.id, 'transition:reject', json_object(
+          'status', json_array('received', 'rejected'),
+          'rejection_ground', json_array(NULL, c.rejection_ground),
+          'closed_at', json_array(NULL, {_iso('c.closed_at')})), c.status_reason
+    FROM cases c WHERE c.status = 'rejected'""",
+    # 受理
+    f"""SELECT substr(c.id, 1, 28) || 'a003', 1, c.accepted_at, :intake, 0, c.accepted_at,
+        :intake, c.office_id, c.id, 'cases', c.id, 'transition:accept', json_object(
+          'status', json_array('received', 'accepted'),
+          'accepted_at', json_array(NULL, {_iso('c.accepted_at')})), ''
+    FROM cases c WHERE c.accepted_at IS NOT NULL""",
+    # 派单, by the supervisor
+    f"""SELECT substr(c.id, 1, 28) || 'a004', 1, c.assigned_at, :intake, 0, c.assigned_at,
+        :intake, c.office_id, c.id, 'cases', c.id, 'transition:assign', json_object(
+          'status', json_array('accepted', 'assigned'),
+          'mediator_id', json_array(NULL, {_dashed('c.mediator_id')}),
+          'assigned_at', json_array(NULL, {_iso('c.assigned_at')})), ''
+    FROM cases c WHERE c.assigned_at IS NOT NULL""",
+    # 开始调解
+    f"""SELECT substr(c.id, 1, 28) || 'a005', 1, c.mediation_started_at, m.login, 0,
+        c.mediation_started_at, m.login, c.office_id, c.id, 'cases', c.id,
+        'transition:start_mediation', json_object(
+          'status', json_array('assigned', 'mediating'),
+          'mediation_started_at', json_array(NULL, {_iso('c.mediation_started_at')})), ''
+    FROM cases c JOIN mediators m ON m.id = c.mediator_id
+    WHERE c.mediation_started_at IS NOT NULL""",
+    # 中止计时 and 恢复计时 (09:00 China time on the day)
+    """SELECT substr(p.id, 1, 28) || 'a006', 1, p.started_on || ' 01:00:00.000000', m.login, 0,
+        p.started_on || ' 01:00:00.000000', m.login, c.office_id, c.id, 'clock_pauses', p.id,
+        'pause', json_object('paused', json_array(json('false'), json('true')),
+          'reason', json_array(NULL, p.reason),
+          'expected_end', json_array(NULL, p.expected_end)), p.note
+    FROM clock_pauses p JOIN cases c ON c.id = p.case_id JOIN mediators m ON m.id = c.mediator_id""",
+    """SELECT substr(p.id, 1, 28) || 'a007', 1, p.ended_on || ' 01:00:00.000000', m.login, 0,
+        p.ended_on || ' 01:00:00.000000', m.login, c.office_id, c.id, 'clock_pauses', p.id,
+        'resume', json_object('paused', json_array(json('true'), json('false')),
+          'ended_on', json_array(NULL, p.ended_on)), ''
+    FROM clock_pauses p JOIN cases c ON c.id = p.case_id JOIN mediators m ON m.id = c.mediator_id
+    WHERE p.ended_on IS NOT NULL""",
+    # 办结
+    f"""SELECT substr(c.id, 1, 28) || 'a008', 1, c.closed_at, coalesce(m.login, :intake), 0,
+        c.closed_at, coalesce(m.login, :intake), c.office_id, c.id, 'cases', c.id,
+        'transition:close', json_set(json_object(
+          'status', json_array(CASE
+              WHEN c.mediation_started_at IS NOT NULL THEN 'mediating'
+              WHEN c.assigned_at IS NOT NULL THEN 'assigned'
+              WHEN c.accepted_at IS NOT NULL THEN 'accepted' ELSE 'received' END, 'closed'),
+          'outcome', json_array(NULL, c.outcome),
+          'closed_at', json_array(NULL, {_iso('c.closed_at')})),
+          -- only a termination names its ground (json_set ignores a NULL path)
+          CASE WHEN c.termination_ground IS NOT NULL THEN '$.termination_ground' END,
+          json_array(NULL, c.termination_ground)), c.status_reason
+    FROM cases c LEFT JOIN mediators m ON m.id = c.mediator_id
+    WHERE c.closed_at IS NOT NULL AND c.status != 'rejected'""",
+    # 回访
+    f"""SELECT substr(f.id, 1, 28) || 'a009', 1, f.followed_at, f.by, 0, f.followed_at, f.by,
+        c.office_id, c.id, 'cases', c.id, 'transition:follow_up', json_object(
+          'status', json_array('closed', 'followed_up'),
+          'followed_up_at', json_array(NULL, {_iso('f.followed_at')})), ''
+    FROM follow_ups f JOIN cases c ON c.id = f.case_id""",
+    # 评价: the last thing that happened to a rated case
+    """SELECT substr(c.id, 1, 28) || 'a010', 1, c.modified_at, c.modified_by, 0, c.modified_at,
+        c.modified_by, c.office_id, c.id, 'cases', c.id, 'transition:rate', json_object(
+          'status', json_array('followed_up', 'rated'),
+          'satisfaction', json_array(NULL, c.satisfaction)), ''
+    FROM cases c WHERE c.status = 'rated'""",
+)
+
+
+def _derive_audit_trail(conn: sqlite3.Connection, intake_actor: str) -> int:
+    written = 0
+    for select_sql in _AUDIT_SQL:
+        cursor = conn.execute(f"INSERT INTO audit_events ({_AUDIT_COLUMNS}) {select_sql}",
+                              {"intake": intake_actor})
+        written += cursor.rowcount
+    return written
+
+
+def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    names = ",".join(f"'{t}'" for t in BULK_TABLES)
+    return conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({names}) ORDER BY name"
+    ).fetchall()
+
+
+def _chunks(total: int, size: int) -> list[tuple[int, int, int]]:
+    return [(chunk, start, min(total, start + size))
+            for chunk, start in enumerate(range(0, total, size))]
+
+
+def _build_chunk(ctx: _Context, chunk: int, start: int, stop: int) -> _Batch:
+    writer = _CaseWriter(ctx, chunk)
+    for i in range(start, stop):
+        writer.case(i)
+    return writer.batch
+
+
+_worker_context: _Context | None = None
+
+
+def _init_worker(context_args: tuple) -> None:
+    global _worker_context
+    _worker_context = _Context(*context_args)
+
+
+def _build_chunk_in_worker(spec: tuple[int, int, int]) -> _Batch:
+    assert _worker_context is not None
+    return _build_chunk(_worker_context, *spec)
+
+
+def _batches(context_args: tuple, specs: list[tuple[int, int, int]],
+             workers: int) -> Iterator[_Batch]:
+    """Chunks in order. Building rows is pure Python, so other cores build the next
+    chunks (separate processes: the GIL) while this one writes; each chunk has its own
+    seeded generator, so the result does not depend on who built it."""
+    if workers <= 1 or len(specs) < 3:
+        ctx = _Context(*context_args)
+        for spec in specs:
+            yield _build_chunk(ctx, *spec)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(context_args,))
+    try:
+        queued = iter(specs)
+        pending = deque(pool.submit(_build_chunk_in_worker, spec)
+                        for spec in islice(queued, workers * 2))
+        while pending:
+            batch = pending.popleft().result()
+            spec = next(queued, None)
+            if spec is not None:
+                pending.append(pool.submit(_build_chunk_in_worker, spec))
+            yield batch
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def generate_demo_data(
+    store: Store,
+    cases: int,
+    *,
+    seed: int = 1,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    login: str | None = None,
+    workers: int | None = None,
+    chunk_cases: int = CHUNK_CASES,
+) -> DemoSummary:
+    """Fill an empty store with ``cases`` realistic cases received over the two years
+    before ``now``. ``login``: the workstation user, who gets a share of the cases."""
+    if cases <= 0:
+        raise ValueError("the number of demo cases must be positive")
+    started = time.perf_counter()
+    now = now or utcnow()
+    now_ts = int(now.timestamp())
+    office_id, mediators = _prepare_reference(store, login, seed, now)
+    with store.unit_of_work() as session:
+        calendar = load_calendar(session)
+        rule_sets = load_rule_sets(session)
+    # Plain values only: this goes to the worker processes.
+    context_args = (seed, now_ts, office_id, mediators, [r.to_dict() for r in rule_sets],
+                    [y.to_dict() for y in calendar.years.values()], cases)
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
+
+    counts: Counter = Counter()
+    phases: Counter = Counter()
+    by_status: Counter = Counter()
+    # Without other connections, load under a rollback journal: the new pages are
+    # written once instead of to the WAL and again at the checkpoint, and a killed
+    # load still rolls back. Back to WAL afterwards.
+    store.engine.dispose()
+    conn = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        journal = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA cache_size=-1048576")  # up to 1 GiB while loading
+        conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute("PRAGMA busy_timeout=5000")
+        _check_layouts(conn)
+        inserts = {t: f"INSERT INTO {t} ({','.join(c)}) VALUES ({','.join('?' * len(c))})"
+                   for t, c in COLUMNS.items()}
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
+                raise StoreNotEmpty("the store already holds cases")
+            indexes = _secondary_indexes(conn)
+            for name, _ in indexes:
+                conn.execute(f'DROP INDEX "{name}"')
+            specs = _chunks(cases, chunk_cases)
+            t0 = time.perf_counter()
+            for (_, _, stop), batch in zip(specs, _batches(context_args, specs, workers), strict=True):
+                t1 = time.perf_counter()
+                phases["generate (waiting for rows)"] += t1 - t0
+                for table, rows in batch.rows.items():
+                    if rows:
+                        conn.executemany(inserts[table], rows)
+                        counts[table] += len(rows)
+                by_status.update(batch.by_status)
+                t0 = time.perf_counter()
+                phases["insert"] += t0 - t1
+                if progress:
+                    progress(stop, cases)
+            t0 = time.perf_counter()
+            counts["audit_events"] = _derive_audit_trail(conn, mediators[0][1])
+            phases["audit"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for _, sql in indexes:
+                conn.execute(sql)
+            conn.execute("ANALYZE")
+            conn.execute("COMMIT")
+            phases["index"] = time.perf_counter() - t0
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if journal != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
+        else:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return DemoSummary(
+        cases=counts["cases"], parties=counts["parties"], sessions=counts["mediation_sessions"],
+        notes=counts["notes"], follow_ups=counts["follow_ups"], pauses=counts["clock_pauses"],
+        audit_events=counts["audit_events"], by_status=dict(by_status),
+        seconds=time.perf_counter() - started, phase_seconds=dict(phases),
+    )
