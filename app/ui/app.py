@@ -24,6 +24,7 @@ from app.store.errors import StoreError
 from app.ui import messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
+from app.ui.qtcompat import disconnect
 from app.ui.settings import upgrade_settings
 from app.ui.tasks import TaskFailure, TaskRunner
 
@@ -180,9 +181,9 @@ def wait_for(signal: SignalInstance, done: Callable[[], bool], *, timeout_ms: in
         while not done() and (timeout_ms is None or timer.isActive()):
             loop.exec()
     finally:
-        signal.disconnect(loop.quit)
+        disconnect(signal, loop.quit)
         if also is not None:
-            also.disconnect(loop.quit)
+            disconnect(also, loop.quit)
         timer.stop()
     return done()
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.services.dto import Changes
+from app.ui.qtcompat import emit
 
 
 class EventBridge(QObject):
@@ -23,21 +24,21 @@ class EventBridge(QObject):
     def publish(self, changes: Changes) -> None:
         """Tell every view what a service call changed. Callable from any thread."""
         if changes.case_ids:
-            self.case_changed.emit(frozenset(changes.case_ids))
+            emit(self.case_changed, frozenset(changes.case_ids))
         if changes.case_created:
-            self.case_created.emit()
+            emit(self.case_created)
         if changes.reference:
-            self.reference_changed.emit()
+            emit(self.reference_changed)
 
     def callback(self, event: str) -> Callable[..., None]:
         """A plain function for non-Qt code to call when ``event`` happens, e.g.
         ``sync.run(on_cases_changed=bridge.callback("case_changed"))``."""
         signal = {
-            "case_changed": lambda ids=(): self.case_changed.emit(
-                frozenset(uuid.UUID(str(i)) for i in ids)
+            "case_changed": lambda ids=(): emit(
+                self.case_changed, frozenset(uuid.UUID(str(i)) for i in ids)
             ),
-            "case_created": lambda: self.case_created.emit(),
-            "reference_changed": lambda: self.reference_changed.emit(),
+            "case_created": lambda: emit(self.case_created),
+            "reference_changed": lambda: emit(self.reference_changed),
         }.get(event)
         if signal is None:
             raise KeyError(f"no event {event!r}")

@@ -39,6 +39,7 @@ from app.ui.operations.queue import (
     load_queue,
     load_rows,
 )
+from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import QueueModel
 from app.ui.queue.queue_view import QueueView
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         self._pending.discard(what)
         if not self._pending:
             self.statusBar().clearMessage()
-            self.settled.emit()
+            emit(self.settled)
 
     # ------------------------------------------------------------ the queue
 
@@ -269,7 +270,7 @@ class MainWindow(QMainWindow):
         if not self.queue_view.select_case(keep) and self._first_page and page.rows:
             self.queue_view.selectRow(0)
         self._first_page = False
-        self.queue_loaded.emit()
+        emit(self.queue_loaded)
         self._finish("queue")
 
     def _load_failed(self, failure: TaskFailure, what: str, generation: int) -> None:
@@ -352,7 +353,7 @@ class MainWindow(QMainWindow):
             return
         self.case_view.show_case(view)
         self._update_case_actions()
-        self.case_shown.emit(view.detail.id)
+        emit(self.case_shown, view.detail.id)
         self._finish("case")
 
     def _update_case_actions(self) -> None:
@@ -404,7 +405,7 @@ class MainWindow(QMainWindow):
         if dialog is not None and shiboken6.isValid(dialog):
             dialog.finish()
         self.bridge.publish(changes)
-        self.action_done.emit(changes)
+        emit(self.action_done, changes)
 
     def _action_failed(self, failure: TaskFailure, dialog: ActionDialog | None) -> None:
         self._set_busy(False)
@@ -414,7 +415,7 @@ class MainWindow(QMainWindow):
             self._show_failure(failure)
         if isinstance(failure.error, (StaleCase, CaseNotFound)) and self._shown_case_id:
             self._load_case(self._shown_case_id)
-        self.action_failed.emit(failure)
+        emit(self.action_failed, failure)
 
     # ------------------------------------------------------------ messages
 

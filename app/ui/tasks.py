@@ -26,6 +26,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
+from app.ui.qtcompat import emit
+
 log = logging.getLogger(__name__)
 
 Worker = Callable[[Any, "TaskState"], Any]
@@ -91,7 +93,7 @@ class Task(QObject):
         self.fn = fn
         self.args = args
         self.name = name
-        self.state = TaskState(self._progress_ready.emit)
+        self.state = TaskState(lambda done, total: emit(self._progress_ready, done, total))
         self.done = False
         self._result_ready.connect(self._deliver_result)
         self._failure_ready.connect(self._deliver_failure)
@@ -109,25 +111,25 @@ class Task(QObject):
         try:
             result = self.fn(self.args, self.state)
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none swallowed
-            self._failure_ready.emit(TaskFailure(self.name, exc, traceback.format_exc()))
+            emit(self._failure_ready, TaskFailure(self.name, exc, traceback.format_exc()))
         else:
-            self._result_ready.emit(result)
+            emit(self._result_ready, result)
 
     @Slot(object)
     def _deliver_result(self, result: object) -> None:
         self.done = True
-        self.finished.emit(result)
+        emit(self.finished, result)
 
     @Slot(object)
     def _deliver_failure(self, failure: TaskFailure) -> None:
         self.done = True
         log_failure(failure)
-        self.failed.emit(failure)
+        emit(self.failed, failure)
 
     @Slot(int, int)
     def _deliver_progress(self, done: int, total: int) -> None:
         if not self.done:
-            self.progress.emit(done, total)
+            emit(self.progress, done, total)
 
 
 def is_expected(error: BaseException) -> bool:

@@ -25,6 +25,7 @@ from app.services.dto import CaseDetail
 from app.services.errors import ValidationFailed
 from app.ui import messages
 from app.ui.operations.cases import ActionRequest
+from app.ui.qtcompat import emit
 
 ERROR_COLOUR = "#b42318"
 
@@ -159,7 +160,7 @@ class ActionDialog(QDialog):
         if problems:
             return
         self.set_busy(True)
-        self.submitted.emit(self.request())
+        emit(self.submitted, self.request())
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -206,15 +207,39 @@ def reason_edit(placeholder: str) -> QPlainTextEdit:
     return edit
 
 
-def choice_combo(placeholder: str, items: list[tuple[str, object, str]]) -> QComboBox:
+class ChoiceCombo(QComboBox):
+    """A combo of Python values with nothing chosen at first. The values stay on the
+    Python side: a StrEnum put into item data would come back as a plain str."""
+
+    def __init__(self, placeholder: str, items: list[tuple[str, object, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._values: list[object] = []
+        self.setPlaceholderText(placeholder)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(24)
+        for text, value, tooltip in items:
+            self.addItem(text)
+            self._values.append(value)
+            if tooltip:
+                self.setItemData(self.count() - 1, tooltip, Qt.ItemDataRole.ToolTipRole)
+        self.setCurrentIndex(-1)
+
+    def value(self) -> object | None:
+        i = self.currentIndex()
+        return self._values[i] if 0 <= i < len(self._values) else None
+
+    def values(self) -> list[object]:
+        return list(self._values)
+
+    def select(self, value: object) -> bool:
+        """Choose ``value``; False when it is not offered."""
+        if value not in self._values:
+            return False
+        self.setCurrentIndex(self._values.index(value))
+        return True
+
+
+def choice_combo(placeholder: str, items: list[tuple[str, object, str]]) -> ChoiceCombo:
     """A combo with nothing chosen yet: items are (text, value, tooltip)."""
-    combo = QComboBox()
-    combo.setPlaceholderText(placeholder)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(24)
-    for text, value, tooltip in items:
-        combo.addItem(text, value)
-        if tooltip:
-            combo.setItemData(combo.count() - 1, tooltip, Qt.ItemDataRole.ToolTipRole)
-    combo.setCurrentIndex(-1)
-    return combo
+    return ChoiceCombo(placeholder, items)

@@ -34,7 +34,7 @@ class AssignDialog(ActionDialog):
         self.add_field("reason", self.tr("说明"), self.reason_edit)
 
     def mediator_id(self) -> uuid.UUID | None:
-        return self.mediator_combo.currentData()
+        return self.mediator_combo.value()
 
     def problems(self) -> dict[str, str]:
         if self.mediator_id() is None:

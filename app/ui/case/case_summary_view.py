@@ -22,6 +22,7 @@ from app.services.dto import CaseDetail, PartyView
 from app.ui import formatting, messages
 from app.ui.operations.cases import PERFORMERS
 from app.ui.operations.queue import CaseView
+from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import DUE_COLOURS
 
 # Actions that ask for more before they run get an ellipsis on their button.
@@ -209,7 +210,7 @@ class CaseSummaryView(QWidget):
             button = QPushButton(action_button_text(action))
             button.setObjectName(f"action_{action.value}")
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.clicked.connect(lambda _=False, a=action: self.action_requested.emit(a))
+            button.clicked.connect(lambda _=False, a=action: emit(self.action_requested, a))
             row.addWidget(button, n // per_row, n % per_row)
             self.buttons[action] = button
         for c in range(per_row):

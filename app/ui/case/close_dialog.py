@@ -58,10 +58,10 @@ class CloseDialog(ActionDialog):
         self._update()
 
     def outcome(self) -> Outcome | None:
-        return self.outcome_combo.currentData()
+        return self.outcome_combo.value()
 
     def ground(self) -> TerminationGround | None:
-        return self.ground_combo.currentData()
+        return self.ground_combo.value()
 
     def _update(self) -> None:
         terminated = self.outcome() is Outcome.TERMINATED

@@ -30,7 +30,7 @@ class RejectDialog(ActionDialog):
         self.ground_combo.currentIndexChanged.connect(self._show_citation)
 
     def ground(self) -> RejectionGround | None:
-        return self.ground_combo.currentData()
+        return self.ground_combo.value()
 
     def _show_citation(self) -> None:
         ground = self.ground()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont
 from app.core.deadlines import DueStatus
 from app.ui import formatting, messages
 from app.ui.operations.queue import QueueRow
+from app.ui.qtcompat import emit
 
 
 class Column(IntEnum):
@@ -33,7 +34,7 @@ class Column(IntEnum):
 
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 100
-DUE_STATUS_ROLE = Qt.ItemDataRole.UserRole + 101
+DUE_STATUS_ROLE = Qt.ItemDataRole.UserRole + 101  # DueStatus value (a str enum reaches Qt as str)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 102
 
 # Calm colours that stay readable on white and on the alternate row colour.
@@ -102,7 +103,7 @@ class QueueModel(QAbstractTableModel):
         if role == CASE_ID_ROLE:
             return row.id
         if role == DUE_STATUS_ROLE:
-            return row.badge.status if row.badge else None
+            return row.badge.status.value if row.badge else None
         if role == SORT_ROLE:
             return self._sort_key(row, column)
         return None
@@ -178,7 +179,7 @@ class QueueModel(QAbstractTableModel):
         if i is None:
             return
         self._rows[i] = row
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(Column) - 1))
+        emit(self.dataChanged, self.index(i, 0), self.index(i, len(Column) - 1))
 
     def insert_row(self, row: QueueRow) -> None:
         """Add a case where it belongs in newest-first order."""

@@ -7,6 +7,7 @@ import uuid
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
 
+from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import CASE_ID_ROLE, Column, QueueModel
 
 # Sample text per column: wide enough for typical content at any font size or scaling.
@@ -53,7 +54,7 @@ class QueueView(QTableView):
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("渠道") + 16)
         self.apply_default_widths()
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        model.modelReset.connect(lambda: self.case_selected.emit(None))
+        model.modelReset.connect(lambda: emit(self.case_selected, None))
 
     def apply_default_widths(self) -> None:
         fm = self.fontMetrics()
@@ -80,4 +81,4 @@ class QueueView(QTableView):
         return True
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self.case_selected.emit(self.selected_case_id())
+        emit(self.case_selected, self.selected_case_id())

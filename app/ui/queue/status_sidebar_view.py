@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.workflow import CaseStatus
+from app.ui.qtcompat import emit
 from app.ui.queue.status_views import STATUS_VIEWS, StatusView
 
 VIEW_KEY_ROLE = Qt.ItemDataRole.UserRole + 100
@@ -117,4 +118,4 @@ class StatusSidebar(QListWidget):
 
     def _on_current_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
-            self.view_selected.emit(self.current_view())
+            emit(self.view_selected, self.current_view())
