@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +57,7 @@ class ActionDialog(QDialog):
         self.busy = False
         self._fields: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 36)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 40)
 
         layout = QVBoxLayout(self)
         m = self.fontMetrics().horizontalAdvance("m")
@@ -191,6 +192,12 @@ class ActionDialog(QDialog):
         self.general_error.show()
 
 
+def ground_note(ground) -> str:
+    """A legal ground's full official wording and where it comes from (the combo may
+    have to cut the wording short)."""
+    return f"{ground.label}\n{ground.citation}" if ground is not None else ""
+
+
 def text_of(widget: QWidget) -> str:
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText().strip()
@@ -218,6 +225,7 @@ class ChoiceCombo(QComboBox):
         self.setPlaceholderText(placeholder)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for text, value, tooltip in items:
             self.addItem(text)
             self._values.append(value)

@@ -15,7 +15,13 @@ from app.core.workflow import (
 )
 from app.services.dto import CaseDetail
 from app.ui import messages
-from app.ui.case.action_dialog import ActionDialog, choice_combo, reason_edit, text_of
+from app.ui.case.action_dialog import (
+    ActionDialog,
+    choice_combo,
+    ground_note,
+    reason_edit,
+    text_of,
+)
 from app.ui.operations.cases import ActionRequest
 
 
@@ -66,9 +72,9 @@ class CloseDialog(ActionDialog):
     def _update(self) -> None:
         terminated = self.outcome() is Outcome.TERMINATED
         self.set_field_visible("ground", terminated)
-        self.form.setRowVisible(self.citation, terminated)
         ground = self.ground()
-        self.citation.setText(ground.citation if ground and terminated else "")
+        self.form.setRowVisible(self.citation, terminated and ground is not None)
+        self.citation.setText(ground_note(ground) if terminated else "")
         self.set_field_visible("amount_recovered", self.outcome() is Outcome.SETTLED)
 
     def problems(self) -> dict[str, str]:

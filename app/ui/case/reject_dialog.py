@@ -7,7 +7,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.workflow import Action, RejectionGround
 from app.services.dto import CaseDetail
-from app.ui.case.action_dialog import ActionDialog, choice_combo, reason_edit, text_of
+from app.ui.case.action_dialog import (
+    ActionDialog,
+    choice_combo,
+    ground_note,
+    reason_edit,
+    text_of,
+)
 from app.ui.operations.cases import ActionRequest
 
 
@@ -24,7 +30,8 @@ class RejectDialog(ActionDialog):
         self.citation.setWordWrap(True)
         self.citation.setEnabled(False)
         self.form.addRow("", self.citation)
-        self.reason_edit = reason_edit(self.tr("向投诉人说明的具体情况"))
+        self.form.setRowVisible(self.citation, False)
+        self.reason_edit = reason_edit(self.tr("向当事人说明的具体情况"))
         self.add_field("reason", self.tr("说明"), self.reason_edit,
                        hint=self.tr("选择“其他情形”时必须填写说明。"))
         self.ground_combo.currentIndexChanged.connect(self._show_citation)
@@ -34,7 +41,8 @@ class RejectDialog(ActionDialog):
 
     def _show_citation(self) -> None:
         ground = self.ground()
-        self.citation.setText(ground.citation if ground else "")
+        self.citation.setText(ground_note(ground))
+        self.form.setRowVisible(self.citation, ground is not None)
 
     def problems(self) -> dict[str, str]:
         ground = self.ground()
