@@ -35,6 +35,7 @@ from app.ui.operations.queue import (
     QueuePage,
     RowsUpdate,
     load_case,
+    load_counts,
     load_mediators,
     load_queue,
     load_rows,
@@ -64,7 +65,8 @@ ACTION_SHORTCUTS = {
 
 
 class MainWindow(QMainWindow):
-    queue_loaded = Signal()  # a page of the queue and the counts are on screen
+    queue_loaded = Signal()  # a page of the queue is on screen
+    counts_loaded = Signal()  # the sidebar shows fresh counts
     case_shown = Signal(object)  # uuid.UUID: the case pane shows this case, freshly read
     settled = Signal()  # nothing is being loaded any more
     action_done = Signal(object)  # Changes of a finished workflow action
@@ -248,7 +250,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ the queue
 
     def refresh(self) -> None:
-        """Reload the current view's page and the counts."""
+        """Reload the current view's page and, separately (a count over the whole store
+        takes longer than a page), the counts."""
         self._queue_generation += 1
         generation = self._queue_generation
         view = self.sidebar.current_view()
@@ -260,21 +263,35 @@ class MainWindow(QMainWindow):
             on_failed=lambda failure: self._load_failed(failure, "queue", generation),
             context=self, name="load_queue",
         )
+        self._start("counts")
+        self.runner.run(
+            load_counts, self.ws,
+            on_done=lambda counts: self._show_counts(counts, generation),
+            on_failed=lambda failure: self._load_failed(failure, "counts", generation),
+            context=self, name="load_counts",
+        )
 
     def _show_page(self, page: QueuePage, generation: int) -> None:
         if generation != self._queue_generation:
             return  # a newer request is on its way
         keep = self.queue_view.selected_case_id()
         self.model.set_rows(page.rows)
-        self._set_counts(page.counts)
+        self._update_count_label()
         if not self.queue_view.select_case(keep) and self._first_page and page.rows:
             self.queue_view.selectRow(0)
         self._first_page = False
         emit(self.queue_loaded)
         self._finish("queue")
 
+    def _show_counts(self, counts: Mapping[CaseStatus, int], generation: int) -> None:
+        if generation != self._queue_generation:
+            return
+        self._set_counts(counts)
+        emit(self.counts_loaded)
+        self._finish("counts")
+
     def _load_failed(self, failure: TaskFailure, what: str, generation: int) -> None:
-        current = self._queue_generation if what == "queue" else self._case_generation
+        current = self._case_generation if what == "case" else self._queue_generation
         if generation != current:
             return
         self.load_error = failure

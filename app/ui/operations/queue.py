@@ -32,7 +32,6 @@ class QueueRow:
 class QueuePage:
     view: StatusView
     rows: tuple[QueueRow, ...]
-    counts: Mapping[CaseStatus, int]
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def load_queue(args: tuple[Workstation, StatusView, int], state: TaskState) -> Q
     state.raise_if_cancelled()
     calendar = desk.work_calendar(ws)
     rows = tuple(_row(s, calendar, ws) for s in summaries)
-    return QueuePage(view, rows, queue.count_by_status(ws))
+    return QueuePage(view, rows)
 
 
 def load_rows(args: tuple[Workstation, frozenset[uuid.UUID]], state: TaskState) -> RowsUpdate:
