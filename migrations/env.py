@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import app.store.models  # noqa: F401  (registers every table on the metadata)
-from app.store.base import Base
+from app.store.base import Base, is_model_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,10 +23,15 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
+def _include_name(name, type_, parent_names) -> bool:
+    return type_ != "table" or is_model_table(name)
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=_include_name,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

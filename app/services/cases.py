@@ -38,7 +38,7 @@ from app.core.workflow import (
     allowed_actions,
     transition,
 )
-from app.services import audit
+from app.services import audit, search
 from app.services.context import Workstation
 from app.services.dto import (
     AuditEntry,
@@ -347,6 +347,7 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
         session.flush()
         _sync_tags(session, case)
         refresh_clocks(ws, session, case)
+        search.index_case(session, case)
         audit.record(
             session, actor=ws.actor.login, entity="cases", entity_id=case.id, action="create",
             changes=audit.snapshot(case, ["source", "source_ticket", "kind", "track", "status",
@@ -590,6 +591,11 @@ def resume_clock(ws: Workstation, case_id: uuid.UUID, *, ended_on: date | None =
 # ---------------------------------------------------------------- edits
 
 
+# Case fields the search index holds (app.services.search.search_document).
+SEARCHED_FIELDS = frozenset({"title", "description", "request", "complainant_name",
+                             "respondent_name"})
+
+
 def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], *,
                 expected_version: int | None = None, satisfaction: str | None = None,
                 reason: str = "") -> Changes:
@@ -627,6 +633,8 @@ def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], 
         _touch(ws, case, now)
         if "tags" in changes:
             _sync_tags(session, case)
+        if changes.keys() & SEARCHED_FIELDS:
+            search.index_case(session, case)
         audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
                      action="update", changes=changes, case_id=case.id,
                      office_id=case.office_id, reason=reason, at=now)
@@ -671,6 +679,8 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
                                        "complainant_phone_tail": party.phone[-4:]})
         elif party.role == "respondent":
             audit.apply_changes(case, {"respondent_name": party.name})
+        if "name" in changes:
+            search.index_case(session, case)
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
                      action="update", changes=changes, case_id=case.id,
                      office_id=case.office_id, at=now)

@@ -64,6 +64,7 @@ from app.services.reference import (
     seed_calendar,
     seed_rule_sets,
 )
+from app.services.search import search_document
 from app.store.database import Store
 from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
 
@@ -222,6 +223,8 @@ def _aware(ts: int) -> datetime:
 class _Batch:
     rows: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     by_status: Counter = field(default_factory=Counter)
+    # (names, body) search tokens of each case, in the order of rows["cases"]
+    search_docs: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,7 @@ class _Context:
         self.now_ts = now_ts
         self.now = _aware(now_ts)
         self.office_id = office_id
+        self.total = total
         self.id_base_ms = (now_ts - SPAN_DAYS * DAY) * 1000
         self.mediators = mediators  # (id hex, login)
         self.rule_sets = tuple(RuleSet.from_dict(r) for r in rule_sets)
@@ -382,9 +386,14 @@ class _CaseWriter:
         rows = self.batch.rows
 
         # When: any day of the two years, office hours in China, more on weekdays.
-        # A growing caseload: the last two weeks are about three times as busy as average,
-        # which also gives small demo stores a queue of open work.
-        day = below(SPAN_DAYS + 1) if random_() > 0.06 else SPAN_DAYS - below(14)
+        # Cases arrive in index order (so ids and search keys run with time). A growing
+        # caseload: the last fortnight is about three times as busy as the average, which
+        # also gives small demo stores a queue of open work.
+        position = (index + random_()) / ctx.total
+        if position < 0.94:
+            day = int(position / 0.94 * (SPAN_DAYS - 14))
+        else:
+            day = SPAN_DAYS - 14 + int((position - 0.94) / 0.06 * 15)
         china_secs = one(ctx.office_seconds)
         received = ctx.first_china_midnight + day * DAY + china_secs
         if received > now:
@@ -590,6 +599,9 @@ class _CaseWriter:
             int(kind is CaseKind.REPORT),
         ))
         self.batch.by_status[status] += 1
+        self.batch.search_docs.append(search_document(
+            name, respondent[1] if has_respondent else "", f"{category}：{problem}"[:60],
+            description, request))
         for tag in tags:
             rows["case_tags"].append((case_id, tag))
 
@@ -892,6 +904,18 @@ def _derive_rows(conn: sqlite3.Connection, params: dict[str, object]) -> Counter
 _AUDIT_SOURCES = ("cases", "clock_pauses", "follow_ups")
 
 
+def _index_chunk(conn: sqlite3.Connection, cases_before: int,
+                 docs: list[tuple[str, str]]) -> None:
+    """Search keys and tokens for the cases just written (rowids after ``cases_before``),
+    in the order they were written."""
+    first_key = conn.execute(
+        "SELECT coalesce(max(search_key), 0) + 1 FROM case_search_keys").fetchone()[0]
+    conn.execute("INSERT INTO case_search_keys (case_id) SELECT id FROM cases "
+                 "WHERE rowid > ? ORDER BY rowid", (cases_before,))
+    conn.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
+                     [(first_key + i, names, body) for i, (names, body) in enumerate(docs)])
+
+
 def _last_rowids(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0]
             for t in _AUDIT_SOURCES}
@@ -1046,6 +1070,7 @@ def generate_demo_data(
                         conn.executemany(inserts[table], rows)
                         counts[table] += len(rows)
                 by_status.update(batch.by_status)
+                _index_chunk(conn, before["cases"], batch.search_docs)
                 t2 = time.perf_counter()
                 cases_hi = conn.execute("SELECT max(rowid) FROM cases").fetchone()[0]
                 counts.update(_derive_rows(conn, {

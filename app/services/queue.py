@@ -6,13 +6,21 @@ The foundation's simple form; the paged, indexed queue of the workstation builds
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import func, select
+from pypinyin import lazy_pinyin
+from sqlalchemy import ColumnElement, func, literal_column, select
 
-from app.core.workflow import CaseStatus, Source
+from app.core.timeutil import china_midnight, china_today
+from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseStatus, Source
+from app.services import search
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
-from app.store.models import Case, Mediator
+from app.services.reference import calendar
+from app.store.models import LIVE, Case, CaseTag, Mediator
 
 
 def list_cases(
@@ -75,3 +83,298 @@ def case_summary(ws: Workstation, case_id: uuid.UUID) -> CaseSummary | None:
             .where(Case.id == case_id)
         ).first()
         return _summary(row[0], row[1] or "") if row else None
+
+
+# ====================================================================== the full queue
+#
+# Views (the sidebar), filters, sort on any column and paging, all in SQL over the
+# partial indexes of migration 0002 (condition LIVE, "deleted = false"). A sort is a
+# list of segments, each an index-ordered query; paging walks them. That is how NULLs
+# stay last, and how status, channel, category, region and mediator sort in their
+# display order (workflow order, pinyin) while each segment still reads an index.
+
+
+class QueueView(StrEnum):
+    MINE = "mine"  # 我的待办: open cases assigned to the signed-in user
+    DUE_TODAY = "due_today"  # 今日到期
+    DUE_SOON = "due_soon"  # 即将到期: within the next 3 working days
+    OVERDUE = "overdue"  # 已超期
+    TO_ACCEPT = "to_accept"  # 待受理
+    MEDIATING = "mediating"  # 调解中
+    TO_FOLLOW_UP = "to_follow_up"  # 待回访: closed, not yet followed up
+    CLOSED = "closed"  # 已办结 (closed, followed up, rated, rejected)
+    ALL = "all"  # 全部
+
+
+class SortKey(StrEnum):
+    TICKET = "ticket"
+    RECEIVED = "received"
+    COMPLAINANT = "complainant"
+    RESPONDENT = "respondent"
+    CATEGORY = "category"
+    SOURCE = "source"
+    STATUS = "status"
+    DEADLINE = "deadline"
+    TAGS = "tags"
+    MEDIATOR = "mediator"
+    REGION = "region"
+
+
+DUE_SOON_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Empty sets mean "any". Dates are China dates, both ends included."""
+
+    statuses: frozenset[CaseStatus] = frozenset()
+    categories: frozenset[str] = frozenset()
+    sources: frozenset[Source] = frozenset()
+    tags: frozenset[str] = frozenset()  # a case with any of them
+    regions: frozenset[str] = frozenset()
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    view: QueueView = QueueView.ALL
+    filter: QueueFilter = QueueFilter()
+    sort: SortKey = SortKey.RECEIVED
+    descending: bool = True
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: tuple[CaseSummary, ...]
+    offset: int
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    categories: tuple[str, ...]
+    regions: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The search part of a query: how many matched, and whether more than shown."""
+
+    matched: int
+    more: bool
+
+
+def _pinyin_key(value: str) -> str:
+    return "".join(lazy_pinyin(value)) + value
+
+
+def _china_day_start_utc(day: date) -> datetime:
+    return china_midnight(day).astimezone(UTC)
+
+
+def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[bool]]:
+    today = china_today(ws.now())
+    open_values = [s.value for s in OPEN_STATUSES]
+    match view:
+        case QueueView.MINE:
+            return [Case.mediator_id == ws.actor.mediator_id, Case.status.in_(open_values)]
+        case QueueView.DUE_TODAY:
+            return [Case.next_deadline_on == today]
+        case QueueView.DUE_SOON:
+            with ws.store.unit_of_work() as session:
+                cal = calendar(ws, session)
+            until = cal.add_working_days(today, DUE_SOON_WORKING_DAYS).day
+            return [Case.next_deadline_on > today, Case.next_deadline_on <= until]
+        case QueueView.OVERDUE:
+            return [Case.next_deadline_on < today]
+        case QueueView.TO_ACCEPT:
+            return [Case.status == CaseStatus.RECEIVED.value]
+        case QueueView.MEDIATING:
+            return [Case.status == CaseStatus.MEDIATING.value]
+        case QueueView.TO_FOLLOW_UP:
+            return [Case.status == CaseStatus.CLOSED.value]
+        case QueueView.CLOSED:
+            return [Case.status.in_([s.value for s in CLOSED_STATUSES])]
+    return []
+
+
+def _filter_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.statuses:
+        conditions.append(Case.status.in_(sorted(s.value for s in f.statuses)))
+    if f.categories:
+        conditions.append(Case.category.in_(sorted(f.categories)))
+    if f.sources:
+        conditions.append(Case.source.in_(sorted(s.value for s in f.sources)))
+    if f.regions:
+        conditions.append(Case.region.in_(sorted(f.regions)))
+    if f.tags:
+        conditions.append(Case.id.in_(
+            select(CaseTag.case_id).where(CaseTag.tag.in_(sorted(f.tags)))))
+    if f.received_from:
+        conditions.append(Case.received_at >= _china_day_start_utc(f.received_from))
+    if f.received_to:
+        conditions.append(
+            Case.received_at < _china_day_start_utc(f.received_to + timedelta(days=1)))
+    return conditions
+
+
+@dataclass(frozen=True)
+class _Segment:
+    where: tuple[ColumnElement[bool], ...]
+    order: tuple[Any, ...]
+
+
+_ROWID = literal_column("cases.rowid")
+
+
+def _ordered(column: Any, descending: bool) -> tuple[Any, ...]:
+    if descending:
+        return (column.desc(), _ROWID.desc())
+    return (column.asc(), _ROWID.asc())
+
+
+def _grouped(column: Any, values: list[Any], descending: bool,
+             nulls_last: bool = False) -> list[_Segment]:
+    """One segment per value in display order, newest first within each; NULL last."""
+    ordered = list(reversed(values)) if descending else list(values)
+    segments = [_Segment((column == v,), _ordered(Case.received_at, True)) for v in ordered]
+    if nulls_last:
+        segments.append(_Segment((column.is_(None),), _ordered(Case.received_at, True)))
+    return segments
+
+
+def _segments(ws: Workstation, sort: SortKey, descending: bool) -> list[_Segment]:
+    simple = {
+        SortKey.RECEIVED: Case.received_at,
+        SortKey.TICKET: Case.source_ticket,
+        SortKey.COMPLAINANT: Case.complainant_name,
+        SortKey.RESPONDENT: Case.respondent_name,
+        SortKey.TAGS: Case.tags,
+    }
+    if sort in simple:
+        return [_Segment((), _ordered(simple[sort], descending))]
+    if sort is SortKey.DEADLINE:
+        return [
+            _Segment((Case.next_deadline_on.is_not(None),),
+                     _ordered(Case.next_deadline_on, descending)),
+            _Segment((Case.next_deadline_on.is_(None),), _ordered(Case.received_at, True)),
+        ]
+    if sort is SortKey.STATUS:
+        return _grouped(Case.status, [s.value for s in CaseStatus], descending)
+    if sort is SortKey.SOURCE:
+        return _grouped(Case.source, [s.value for s in Source], descending)
+    if sort is SortKey.MEDIATOR:
+        with ws.store.unit_of_work() as session:
+            everyone = session.execute(select(Mediator.id, Mediator.name)).all()
+        people = sorted(everyone, key=lambda p: _pinyin_key(p[1]))
+        return _grouped(Case.mediator_id, [pid for pid, _ in people], descending,
+                        nulls_last=True)
+    options = filter_options(ws)
+    column, values = {
+        SortKey.CATEGORY: (Case.category, options.categories),
+        SortKey.REGION: (Case.region, options.regions),
+    }[sort]
+    return _grouped(column, list(values), descending)
+
+
+def _base_conditions(ws: Workstation, query: QueueQuery,
+                     search_ids: tuple[uuid.UUID, ...] | None) -> list[ColumnElement[bool]]:
+    conditions = [LIVE, *_view_conditions(ws, query.view), *_filter_conditions(query.filter)]
+    if search_ids is not None:
+        conditions.append(Case.id.in_(search_ids))
+    return conditions
+
+
+def _search(ws: Workstation, text: str) -> tuple[tuple[uuid.UUID, ...], SearchOutcome] | None:
+    if not text.strip():
+        return None
+    with ws.store.unit_of_work() as session:
+        hits = search.find_cases(session, text)
+    return hits.case_ids, SearchOutcome(len(hits.case_ids), hits.more)
+
+
+def count_cases(ws: Workstation, query: QueueQuery) -> int:
+    """How many cases the query lists (the search part capped at its limit)."""
+    found = _search(ws, query.search)
+    conditions = _base_conditions(ws, query, found[0] if found else None)
+    with ws.store.unit_of_work() as session:
+        return session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+
+
+def search_outcome(ws: Workstation, text: str) -> SearchOutcome | None:
+    found = _search(ws, text)
+    return found[1] if found else None
+
+
+def fetch_cases(ws: Workstation, query: QueueQuery, offset: int, limit: int) -> QueuePage:
+    """Rows ``offset`` .. ``offset + limit`` of the query in its sort order."""
+    found = _search(ws, query.search)
+    conditions = _base_conditions(ws, query, found[0] if found else None)
+    rows: list[CaseSummary] = []
+    skip = offset
+    with ws.store.unit_of_work() as session:
+        names = dict(session.execute(select(Mediator.id, Mediator.name)).all())
+        for segment in _segments(ws, query.sort, query.descending):
+            if len(rows) >= limit:
+                break
+            where = (*conditions, *segment.where)
+            if skip:
+                size = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+                if skip >= size:
+                    skip -= size
+                    continue
+            page = session.scalars(
+                select(Case).where(*where).order_by(*segment.order)
+                .offset(skip).limit(limit - len(rows))
+            ).all()
+            skip = 0
+            rows.extend(_summary(c, names.get(c.mediator_id, "")) for c in page)
+    return QueuePage(tuple(rows), offset)
+
+
+def view_counts(ws: Workstation) -> dict[QueueView, int]:
+    """The sidebar's numbers, one query per view, each answered from an index."""
+    counts: dict[QueueView, int] = {}
+    with ws.store.unit_of_work() as session:
+        by_status = dict(session.execute(
+            select(Case.status, func.count()).where(LIVE).group_by(Case.status)).all())
+        for view in QueueView:
+            if view in (QueueView.TO_ACCEPT, QueueView.MEDIATING, QueueView.TO_FOLLOW_UP,
+                        QueueView.CLOSED, QueueView.ALL):
+                continue
+            counts[view] = session.scalar(
+                select(func.count()).select_from(Case)
+                .where(LIVE, *_view_conditions(ws, view))) or 0
+    counts[QueueView.TO_ACCEPT] = by_status.get(CaseStatus.RECEIVED.value, 0)
+    counts[QueueView.MEDIATING] = by_status.get(CaseStatus.MEDIATING.value, 0)
+    counts[QueueView.TO_FOLLOW_UP] = by_status.get(CaseStatus.CLOSED.value, 0)
+    counts[QueueView.CLOSED] = sum(by_status.get(s.value, 0) for s in CLOSED_STATUSES)
+    counts[QueueView.ALL] = sum(by_status.values())
+    return {view: counts[view] for view in QueueView}
+
+
+def filter_options(ws: Workstation) -> FilterOptions:
+    """The categories, regions and tags in use, in pinyin order (for the filter bar)."""
+    with ws.store.unit_of_work() as session:
+        categories = _distinct(session, Case.category)
+        regions = _distinct(session, Case.region)
+        tags = [t for (t,) in session.execute(select(CaseTag.tag).distinct())]
+    return FilterOptions(
+        tuple(sorted((c for c in categories if c), key=_pinyin_key)),
+        tuple(sorted((r for r in regions if r), key=_pinyin_key)),
+        tuple(sorted(tags, key=_pinyin_key)),
+    )
+
+
+def _distinct(session, column) -> list[str]:
+    """Distinct values of an indexed column, by skipping through its index (a handful of
+    lookups instead of reading a million entries)."""
+    values: list[str] = []
+    current = session.scalar(select(func.min(column)).where(LIVE))
+    while current is not None:
+        values.append(current)
+        current = session.scalar(select(func.min(column)).where(LIVE, column > current))
+    return values

@@ -58,3 +58,9 @@ class SyncedMixin:
 
 # Tables whose rows are only ever inserted (never updated in place); sync needs no merge for them.
 APPEND_ONLY_TABLES: set[str] = set()
+
+
+def is_model_table(name: str) -> bool:
+    """False for the tables migrations make by hand: the FTS5 search table and its
+    shadow tables (case_search, case_search_data, ...). Autogenerate skips them."""
+    return not (name.startswith("case_search") and name != "case_search_keys")

@@ -100,7 +100,7 @@ def test_store_is_sound_and_back_in_wal_mode(demo):
     assert rows(store, "PRAGMA journal_mode") == [("wal",)]
     # The indexes dropped for the load are back.
     names = {r[0] for r in rows(store, "SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"ix_cases_status_deadline", "ix_audit_events_case_at", "ix_parties_case_id"} <= names
+    assert {"ix_cases_q_status_received", "ix_audit_events_case_at", "ix_parties_case_id"} <= names
 
 
 def test_timestamps_follow_the_workflow(demo):
@@ -215,7 +215,7 @@ def test_a_failed_load_leaves_the_store_empty(tmp_path):
         assert rows(store, "SELECT count(*) FROM cases") == [(0,)]
         assert rows(store, "SELECT count(*) FROM audit_events WHERE case_id IS NOT NULL") == [(0,)]
         names = {r[0] for r in rows(store, "SELECT name FROM sqlite_master WHERE type='index'")}
-        assert "ix_cases_status_deadline" in names
+        assert "ix_cases_q_status_received" in names
         # And the store still takes a fill.
         assert generate_demo_data(store, 20, now=REFERENCE_NOW).cases == 20
     finally:

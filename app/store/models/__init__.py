@@ -2,7 +2,7 @@
 
 from app.store.models.attachment import Attachment
 from app.store.models.audit import AuditEvent
-from app.store.models.case import Case, CaseTag
+from app.store.models.case import LIVE, Case, CaseSearchKey, CaseTag
 from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
 from app.store.models.document import Document
 from app.store.models.follow_up import FollowUp
@@ -17,7 +17,9 @@ __all__ = [
     "AuditEvent",
     "CalendarYearRow",
     "Case",
+    "CaseSearchKey",
     "CaseTag",
+    "LIVE",
     "ClockPause",
     "DeadlineRuleSet",
     "Document",

@@ -17,21 +17,37 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import text
 
 from app.store.base import Base, SyncedMixin, UtcDateTime
+
+# The condition of the queue's partial indexes; queries must say it in these words.
+LIVE = text("deleted = false")
 
 
 class Case(SyncedMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
-        # The queue sorts and filters in SQL; these back its common orderings.
-        Index("ix_cases_status_deadline", "status", "next_deadline_on"),
-        Index("ix_cases_next_deadline_on", "next_deadline_on"),
-        Index("ix_cases_received_at", "received_at"),
-        Index("ix_cases_category_received", "category", "received_at"),
-        Index("ix_cases_source_received", "source", "received_at"),
-        Index("ix_cases_region_received", "region", "received_at"),
-        Index("ix_cases_mediator_status", "mediator_id", "status"),
+        # The queue sorts and filters in SQL. Its indexes are partial (live cases only),
+        # so counts and first pages read the index alone.
+        *(
+            Index(f"ix_cases_q_{name}", *columns, sqlite_where=LIVE, postgresql_where=LIVE)
+            for name, columns in (
+                ("received", ("received_at",)),
+                ("ticket", ("source_ticket",)),
+                ("complainant", ("complainant_name",)),
+                ("respondent", ("respondent_name",)),
+                ("tags", ("tags",)),
+                ("deadline", ("next_deadline_on",)),
+                ("status_received", ("status", "received_at")),
+                ("category_received", ("category", "received_at")),
+                ("source_received", ("source", "received_at")),
+                ("region_received", ("region", "received_at")),
+                ("mediator_received", ("mediator_id", "received_at")),
+                ("mediator_status", ("mediator_id", "status")),
+            )
+        ),
+        # Lookups for search and duplicate detection, tombstones included.
         Index("ix_cases_source_ticket", "source_ticket"),
         Index("ix_cases_complainant_phone", "complainant_phone"),
         Index("ix_cases_complainant_phone_tail", "complainant_phone_tail"),
@@ -102,3 +118,16 @@ class CaseTag(Base):
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class CaseSearchKey(Base):
+    """Local search index bookkeeping (not synced): the integer key a case has in the
+    full-text table ``case_search`` (SQLite FTS5, created by migration 0002). Keys are
+    handed out in order of receipt, so the highest keys are the newest cases."""
+
+    __tablename__ = "case_search_keys"
+
+    search_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), unique=True
+    )

@@ -24,7 +24,7 @@ class Party(SyncedMixin, Base):
     occupation: Mapped[str] = mapped_column(String(64), default="")
     # Sensitive (PIPL): only collected when the case needs it; masked on screen.
     id_type: Mapped[str] = mapped_column(String(16), default="")  # resident_id|uscc|passport|other
-    id_number: Mapped[str] = mapped_column(String(64), default="")
+    id_number: Mapped[str] = mapped_column(String(64), default="", index=True)
     phone: Mapped[str] = mapped_column(String(32), default="")
     address: Mapped[str] = mapped_column(String(255), default="")
     employer: Mapped[str] = mapped_column(String(120), default="")

@@ -1,0 +1,203 @@
+"""The workstation's one search box: names, pinyin, phones, tickets, ID numbers, words.
+
+Text goes through the local FTS5 table ``case_search`` (tokens made by
+``app.core.search_text``); numbers go through B-tree indexes (phone, last four digits,
+ticket, ID number). The index is local and derived: the services keep it current as
+cases change, ``rebuild_search_index`` remakes it (after an upgrade from a store without
+one, or when it is found incomplete), and the demo loader fills it in bulk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.core.search_text import SearchPlan, name_tokens, plan_search, text_tokens
+from app.store.database import Store
+from app.store.models import Case
+
+SEARCH_LIMIT = 500  # the most recent matches shown; the status bar says when there are more
+REBUILD_BATCH = 20_000
+
+
+def search_document(complainant_name: str, respondent_name: str, title: str,
+                    description: str, request: str) -> tuple[str, str]:
+    """(names, body) token strings for the FTS table. Tokens appear once per column:
+    the table keeps no positions (detail=column), so repeats would only add bytes."""
+    names = f"{name_tokens(complainant_name)} {name_tokens(respondent_name)}"
+    body_text = description if title and title in description else f"{title} {description}"
+    body = text_tokens(f"{body_text} {request}")
+    return (" ".join(dict.fromkeys(names.split())), " ".join(dict.fromkeys(body.split())))
+
+
+def _document_of(case: Case) -> tuple[str, str]:
+    return search_document(case.complainant_name, case.respondent_name, case.title,
+                           case.description, case.request)
+
+
+def _has_index(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def index_case(session: Session, case: Case) -> None:
+    """Bring one case's entry up to date; call in the transaction that changed it."""
+    if not _has_index(session):
+        return
+    case_hex = case.id.hex
+    session.execute(text("INSERT OR IGNORE INTO case_search_keys (case_id) VALUES (:id)"),
+                    {"id": case_hex})
+    key = session.execute(text("SELECT search_key FROM case_search_keys WHERE case_id = :id"),
+                          {"id": case_hex}).scalar_one()
+    session.execute(text("DELETE FROM case_search WHERE rowid = :key"), {"key": key})
+    if not case.deleted:
+        names, body = _document_of(case)
+        session.execute(text("INSERT INTO case_search (rowid, names, body) "
+                             "VALUES (:key, :names, :body)"),
+                        {"key": key, "names": names, "body": body})
+
+
+@dataclass(frozen=True)
+class IndexState:
+    indexed: int
+    cases: int
+
+    @property
+    def complete(self) -> bool:
+        return self.indexed >= self.cases
+
+
+def index_state(store: Store) -> IndexState:
+    con = sqlite3.connect(store.path)
+    try:
+        indexed = con.execute("SELECT count(*) FROM case_search_keys").fetchone()[0]
+        cases = con.execute("SELECT count(*) FROM cases WHERE deleted = false").fetchone()[0]
+    finally:
+        con.close()
+    return IndexState(indexed, cases)
+
+
+def rebuild_search_index(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """Remake the whole index in one transaction, newest cases with the highest keys.
+    Returns the number of cases indexed."""
+    con = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        con.execute("PRAGMA busy_timeout=5000")
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("DELETE FROM case_search")
+            con.execute("DELETE FROM case_search_keys")
+            con.execute("""INSERT INTO case_search_keys (case_id) SELECT id FROM cases
+                           WHERE deleted = false ORDER BY received_at, rowid""")
+            total = con.execute("SELECT count(*) FROM case_search_keys").fetchone()[0]
+            done = 0
+            cursor = con.execute("""SELECT k.search_key, c.complainant_name, c.respondent_name,
+                    c.title, c.description, c.request
+                FROM case_search_keys k JOIN cases c ON c.id = k.case_id
+                ORDER BY k.search_key""")
+            while rows := cursor.fetchmany(REBUILD_BATCH):
+                con.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
+                                [(key, *search_document(*fields)) for key, *fields in rows])
+                done += len(rows)
+                if progress:
+                    progress(done, total)
+            con.execute("INSERT INTO case_search (case_search) VALUES ('optimize')")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return total
+
+
+# ---------------------------------------------------------------- finding
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    """Matching live cases, newest first, at most ``SEARCH_LIMIT``; ``more``: there
+    were more matches than that."""
+
+    case_ids: tuple[uuid.UUID, ...]
+    more: bool
+
+
+def _number_lookups(session: Session, numbers: Iterable[str], tickets: Iterable[str],
+                    limit: int) -> list[set[str]]:
+    """One set of case ids (hex) per number or ticket term."""
+    found = []
+    for number in numbers:
+        hits: set[str] = set()
+        params = {"n": number, "limit": limit}
+        queries = ["SELECT id FROM cases WHERE complainant_phone = :n LIMIT :limit",
+                   "SELECT id FROM cases WHERE source_ticket = :n LIMIT :limit",
+                   "SELECT case_id FROM parties WHERE id_number = :n LIMIT :limit"]
+        if len(number) == 4:
+            queries.append("SELECT id FROM cases WHERE complainant_phone_tail = :n "
+                           "ORDER BY received_at DESC LIMIT :limit")
+        if len(number) >= 6:  # the beginning of a ticket number
+            queries.append("SELECT id FROM cases WHERE source_ticket >= :n "
+                           "AND source_ticket < :n || '~' LIMIT :limit")
+        for sql in queries:
+            hits.update(row[0] for row in session.execute(text(sql), params))
+        found.append(hits)
+    for ticket in tickets:
+        rows = session.execute(text("SELECT id FROM cases WHERE source_ticket >= :t "
+                                    "AND source_ticket < :t || '~' LIMIT :limit"),
+                               {"t": ticket, "limit": limit})
+        found.append({row[0] for row in rows})
+    return found
+
+
+def _text_lookup(session: Session, plan: SearchPlan, limit: int) -> list[str]:
+    """Case ids (hex) whose text matches, newest first."""
+    rows = session.execute(text("""
+        SELECT k.case_id FROM case_search s JOIN case_search_keys k ON k.search_key = s.rowid
+        WHERE case_search MATCH :match ORDER BY s.rowid DESC LIMIT :limit"""),
+        {"match": plan.match, "limit": limit})
+    ids = [row[0] for row in rows]
+    if plan.needles and ids:
+        # Bigrams in any order can match without the phrase: check the text itself.
+        checked = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join(f":i{n}" for n in range(len(chunk)))
+            params = {f"i{n}": v for n, v in enumerate(chunk)}
+            haystack = ("(complainant_name || ' ' || respondent_name || ' ' || title || ' ' "
+                        "|| description || ' ' || request)")
+            conditions = " AND ".join(f"instr({haystack}, :needle{n}) > 0"
+                                      for n in range(len(plan.needles)))
+            params.update({f"needle{n}": v for n, v in enumerate(plan.needles)})
+            checked.update(row[0] for row in session.execute(
+                text(f"SELECT id FROM cases WHERE id IN ({marks}) AND {conditions}"), params))
+        ids = [i for i in ids if i in checked]
+    return ids
+
+
+def find_cases(session: Session, query: str, limit: int = SEARCH_LIMIT) -> SearchHits:
+    """Cases matching every term of ``query``."""
+    plan = plan_search(query)
+    if plan.is_empty:
+        return SearchHits((), False)
+    # Ask for more than shown: number lookups and the phrase check thin the list.
+    wide = limit * 4 + 1
+    candidate_sets = _number_lookups(session, plan.numbers, plan.tickets, wide)
+    ordered: list[str] | None = None
+    if plan.match:
+        ordered = _text_lookup(session, plan, wide)
+    for hits in candidate_sets:
+        ordered = [i for i in ordered if i in hits] if ordered is not None else sorted(hits)
+    ids = ordered or []
+    if not plan.match and ids:
+        # Newest first for number lookups too, and tombstones out.
+        marks = ",".join(f":i{n}" for n in range(len(ids)))
+        rows = session.execute(text(f"""SELECT id FROM cases WHERE id IN ({marks})
+            AND deleted = false ORDER BY received_at DESC"""),
+            {f"i{n}": v for n, v in enumerate(ids)})
+        ids = [row[0] for row in rows]
+    return SearchHits(tuple(uuid.UUID(hex=i) for i in ids[:limit]), len(ids) > limit)
