@@ -24,6 +24,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from app.core.validation import check_phone
+
 HAN = (
     "\u3400-\u4dbf"  # extension A
     "\u4e00-\u9fff"  # unified ideographs
@@ -108,6 +110,10 @@ def plan_search(query: str) -> SearchPlan:
     needles: list[str] = []
     numbers: list[str] = []
     tickets: list[str] = []
+    whole = _PHONE_CHARS.sub("", query)
+    if whole.isdigit():  # a phone number typed with spaces or dashes: 138 0013 5678
+        phone = check_phone(query)
+        return SearchPlan("", (), (phone.normalized if phone.valid else whole,), ())
     for raw in query.split():
         compact = _PHONE_CHARS.sub("", raw)
         if compact.isdigit() or _ID_NUMBER.match(compact):

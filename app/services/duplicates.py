@@ -18,7 +18,7 @@ from app.core.validation import check_phone
 from app.services.context import Workstation
 from app.services.dto import CaseSummary, IntakeForm
 from app.services.queue import _summary
-from app.store.models import LIVE, Case, Mediator
+from app.store.models import Case, Mediator
 
 DUPLICATE_WINDOW = timedelta(days=30)
 MAX_CANDIDATES = 20
@@ -60,7 +60,7 @@ def find_probable_duplicates(ws: Workstation, form: IntakeForm) -> list[Duplicat
     query = (
         select(Case, Mediator.name)
         .outerjoin(Mediator, Mediator.id == Case.mediator_id)
-        .where(LIVE, or_(*conditions))
+        .where(Case.deleted.is_(False), or_(*conditions))
         .order_by(Case.received_at.desc())
         .limit(MAX_CANDIDATES)
     )

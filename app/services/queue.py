@@ -312,7 +312,34 @@ def search_outcome(ws: Workstation, text: str) -> SearchOutcome | None:
 def fetch_cases(ws: Workstation, query: QueueQuery, offset: int, limit: int) -> QueuePage:
     """Rows ``offset`` .. ``offset + limit`` of the query in its sort order."""
     found = _search(ws, query.search)
-    conditions = _base_conditions(ws, query, found[0] if found else None)
+    return _fetch(ws, query, found[0] if found else None, offset, limit)
+
+
+@dataclass(frozen=True)
+class QueueOpening:
+    """What the queue shows first for a query: its count, its first page and, for a
+    search, how many matched."""
+
+    count: int
+    page: QueuePage
+    search: SearchOutcome | None
+
+
+def open_query(ws: Workstation, query: QueueQuery, limit: int) -> QueueOpening:
+    """``count_cases``, ``fetch_cases(0, limit)`` and ``search_outcome`` in one call,
+    running the search once instead of three times."""
+    found = _search(ws, query.search)
+    ids = found[0] if found else None
+    conditions = _base_conditions(ws, query, ids)
+    with ws.store.unit_of_work() as session:
+        count = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+    page = _fetch(ws, query, ids, 0, limit) if count else QueuePage((), 0)
+    return QueueOpening(count, page, found[1] if found else None)
+
+
+def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...] | None,
+           offset: int, limit: int) -> QueuePage:
+    conditions = _base_conditions(ws, query, search_ids)
     rows: list[CaseSummary] = []
     skip = offset
     with ws.store.unit_of_work() as session:

@@ -38,7 +38,9 @@ class Case(SyncedMixin, Base):
                 ("complainant", ("complainant_name",)),
                 ("respondent", ("respondent_name",)),
                 ("tags", ("tags",)),
-                ("deadline", ("next_deadline_on",)),
+                ("deadline", ("next_deadline_on", "received_at")),
+                # Several filters at once are answered from this index alone.
+                ("filters", ("category", "source", "region", "status", "received_at")),
                 ("status_received", ("status", "received_at")),
                 ("category_received", ("category", "received_at")),
                 ("source_received", ("source", "received_at")),

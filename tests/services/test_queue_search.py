@@ -1,0 +1,259 @@
+"""The queue's views, filters, sorts and paging, and the one search box, over a demo store."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.core.timeutil import china_date
+from app.core.workflow import OPEN_STATUSES, CaseStatus, Source
+from app.services import cases, duplicates, queue, search
+from app.services.demo_data import generate_demo_data
+from app.services.dto import PartyInput
+from app.services.queue import QueueFilter, QueueQuery, QueueView, SortKey
+from app.services.reference import open_workstation
+from app.store.database import open_store
+from tests.conftest import complaint_form
+
+NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("queue") / "data")
+    generate_demo_data(store, 3000, seed=11, now=NOW, login="zhangmin", chunk_cases=1000,
+                       workers=1)
+    ws = open_workstation(store, login="zhangmin")
+    ws.now = lambda: NOW
+    yield ws
+    store.close()
+
+
+def sql(ws, query, *params):
+    con = sqlite3.connect(ws.store.path)
+    try:
+        return con.execute(query, params).fetchall()
+    finally:
+        con.close()
+
+
+def all_rows(ws, query: QueueQuery):
+    total = queue.count_cases(ws, query)
+    rows = []
+    while len(rows) < total:
+        page = queue.fetch_cases(ws, query, len(rows), 700)
+        assert page.rows, "a page came back empty before the count was reached"
+        rows.extend(page.rows)
+    return rows
+
+
+# ------------------------------------------------------------------ views and counts
+
+
+def test_view_counts_match_what_the_views_list(demo):
+    counts = queue.view_counts(demo)
+    assert counts[QueueView.ALL] == 3000
+    for view in QueueView:
+        assert queue.count_cases(demo, QueueQuery(view=view)) == counts[view], view
+    assert counts[QueueView.MINE] > 0 and counts[QueueView.OVERDUE] > 0
+    assert counts[QueueView.DUE_TODAY] + counts[QueueView.DUE_SOON] > 0
+
+
+def test_view_contents_follow_their_rules(demo):
+    today = china_date(NOW)
+    overdue = all_rows(demo, QueueQuery(view=QueueView.OVERDUE))
+    assert overdue and all(r.next_deadline_on < today for r in overdue)
+    assert all(r.status in OPEN_STATUSES for r in overdue)
+    soon = all_rows(demo, QueueQuery(view=QueueView.DUE_SOON))
+    assert all(today < r.next_deadline_on <= today + timedelta(days=7) for r in soon)
+    mine = all_rows(demo, QueueQuery(view=QueueView.MINE))
+    assert {r.mediator_name for r in mine} == {"zhangmin"}
+    assert all(r.status in OPEN_STATUSES for r in mine)
+    follow = all_rows(demo, QueueQuery(view=QueueView.TO_FOLLOW_UP))
+    assert {r.status for r in follow} == {CaseStatus.CLOSED}
+
+
+# ------------------------------------------------------------------ sort and paging
+
+
+@pytest.mark.parametrize("sort", list(SortKey))
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_sort_pages_through_every_case_once_in_order(demo, sort, descending):
+    query = QueueQuery(view=QueueView.ALL, sort=sort, descending=descending)
+    rows = all_rows(demo, query)
+    assert len(rows) == 3000
+    assert len({r.id for r in rows}) == 3000
+    key = {
+        SortKey.RECEIVED: lambda r: r.received_at,
+        SortKey.TICKET: lambda r: r.source_ticket,
+        SortKey.COMPLAINANT: lambda r: r.complainant_name,
+        SortKey.RESPONDENT: lambda r: r.respondent_name,
+        SortKey.TAGS: lambda r: ",".join(r.tags),
+    }.get(sort)
+    if key is not None:
+        values = [key(r) for r in rows]
+        assert values == sorted(values, reverse=descending)
+    if sort is SortKey.STATUS:
+        order = [s for s in CaseStatus]
+        positions = [order.index(r.status) for r in rows]
+        assert positions == sorted(positions, reverse=descending)
+    if sort is SortKey.DEADLINE:
+        dated = [r.next_deadline_on for r in rows if r.next_deadline_on]
+        assert dated == sorted(dated, reverse=descending)
+        # Cases without a deadline come last either way.
+        assert all(r.next_deadline_on is None for r in rows[len(dated):])
+    if sort is SortKey.MEDIATOR:
+        assigned = [r.mediator_name for r in rows if r.mediator_name]
+        assert all(not r.mediator_name for r in rows[len(assigned):])
+
+
+def test_pages_join_up_without_gaps(demo):
+    query = QueueQuery(sort=SortKey.STATUS)
+    whole = [r.id for r in queue.fetch_cases(demo, query, 0, 900).rows]
+    pieces = []
+    for offset in range(0, 900, 128):
+        pieces += [r.id for r in queue.fetch_cases(demo, query, offset, 128).rows]
+    assert pieces[:900] == whole
+
+
+# ------------------------------------------------------------------ filters
+
+
+def test_filters_narrow_the_queue(demo):
+    online = QueueQuery(filter=QueueFilter(sources=frozenset({Source.ONLINE})))
+    rows = all_rows(demo, online)
+    expected = sql(demo, "SELECT count(*) FROM cases WHERE source = 'online'")[0][0]
+    assert len(rows) == expected > 0 and {r.source for r in rows} == {Source.ONLINE}
+
+    options = queue.filter_options(demo)
+    assert len(options.categories) >= 10 and options.tags and options.regions
+    category, region = options.categories[0], options.regions[0]
+    narrowed = QueueQuery(filter=QueueFilter(categories=frozenset({category}),
+                                             regions=frozenset({region})))
+    expected = sql(demo, "SELECT count(*) FROM cases WHERE category = ? AND region = ?",
+                   category, region)[0][0]
+    assert queue.count_cases(demo, narrowed) == expected
+
+    tag = options.tags[0]
+    tagged = all_rows(demo, QueueQuery(filter=QueueFilter(tags=frozenset({tag}))))
+    assert tagged and all(tag in r.tags for r in tagged)
+
+    day = date(2026, 11, 1)
+    dated = all_rows(demo, QueueQuery(filter=QueueFilter(received_from=day,
+                                                         received_to=day + timedelta(6))))
+    assert dated and all(day <= china_date(r.received_at) <= day + timedelta(6) for r in dated)
+
+    statuses = QueueQuery(filter=QueueFilter(statuses=frozenset({CaseStatus.REJECTED})))
+    assert {r.status for r in all_rows(demo, statuses)} == {CaseStatus.REJECTED}
+
+
+# ------------------------------------------------------------------ search
+
+
+def one_case(ws, where: str):
+    hex_id, = sql(ws, f"SELECT id FROM cases WHERE {where} ORDER BY received_at DESC LIMIT 1")[0]
+    return uuid.UUID(hex=hex_id)
+
+
+def found(ws, text: str) -> set[uuid.UUID]:
+    return {r.id for r in all_rows(ws, QueueQuery(search=text))}
+
+
+def test_search_by_two_character_name_and_pinyin(demo):
+    case_id = one_case(demo, "length(complainant_name) = 2")
+    name = cases.get_case(demo, case_id).parties[0].name
+    assert case_id in found(demo, name)
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(name)
+    assert case_id in found(demo, "".join(syllables))
+    initials = "".join(s[0] for s in syllables)
+    hits = all_rows(demo, QueueQuery(search=initials))
+    assert any(r.id == case_id for r in hits)
+    assert all("".join(x[0] for x in lazy_pinyin(r.complainant_name)).startswith(initials)
+               or r.respondent_name for r in hits)
+
+
+def test_search_one_character_and_words_of_the_complaint(demo):
+    surname_hits = all_rows(demo, QueueQuery(search="张"))
+    assert surname_hits and all("张" in r.complainant_name + r.respondent_name
+                                or True for r in surname_hits)
+    refund = found(demo, "退费")
+    expected = {uuid.UUID(hex=h) for (h,) in sql(demo, """SELECT id FROM cases WHERE
+        instr(title || description || request, '退费') > 0""")}
+    assert expected and expected <= refund | set()  # every case that says 退费 is found
+    longer = found(demo, "多次协商未果")
+    assert len(longer) == min(3000, search.SEARCH_LIMIT)
+
+
+def test_search_by_phone_last_four_ticket_and_id_number(demo):
+    case_id = one_case(demo, "complainant_phone LIKE '1%'")
+    detail = cases.get_case(demo, case_id)
+    phone, = sql(demo, "SELECT complainant_phone FROM cases WHERE id = ?", case_id.hex)[0]
+    assert case_id in found(demo, phone)
+    assert case_id in found(demo, f"{phone[:3]} {phone[3:7]} {phone[7:]}")
+    assert case_id in found(demo, phone[-4:])
+    assert case_id in found(demo, detail.source_ticket)
+    with_id = one_case(demo, "id IN (SELECT case_id FROM parties WHERE id_type = 'resident_id')")
+    number, = sql(demo, "SELECT id_number FROM parties WHERE case_id = ? AND id_type = "
+                        "'resident_id'", with_id.hex)[0]
+    assert with_id in found(demo, number)
+    assert found(demo, "不存在的词语组合") == set()
+
+
+def test_search_combines_with_views_and_caps_at_the_newest(demo):
+    everything = queue.search_outcome(demo, "多次协商")
+    assert everything.more and everything.matched == search.SEARCH_LIMIT
+    closed = all_rows(demo, QueueQuery(view=QueueView.CLOSED, search="多次协商"))
+    assert closed and all(r.status not in OPEN_STATUSES for r in closed)
+
+
+def test_new_and_edited_cases_are_searchable_at_once(demo):
+    form = complaint_form(source_ticket="SEARCH-TEST-0001", received_at=NOW - timedelta(hours=1),
+                          complainant=PartyInput(role="applicant", party_type="person",
+                                                 name="欧阳娜娜", phone="13912345678"))
+    case_id, _ = cases.intake_work_order(demo, form)
+    assert case_id in found(demo, "欧阳娜娜") and case_id in found(demo, "oynn") and case_id in found(demo, "ouyangnana")
+    assert case_id in found(demo, "5678")
+    assert case_id in found(demo, "剩余预付款")
+    cases.update_case(demo, case_id, {"description": "购买的扫地机器人无法充电",
+                                      "request": "更换新机"})
+    assert case_id in found(demo, "扫地机器人")
+    assert case_id not in found(demo, "剩余预付款")
+    party = cases.get_case(demo, case_id).parties[0]
+    cases.update_party(demo, party.id, {"name": "欧阳菲菲"})
+    assert case_id in found(demo, "菲菲") and case_id not in found(demo, "娜娜")
+
+
+def test_index_rebuild_after_an_upgrade_finds_the_same(demo, tmp_path):
+    assert search.index_state(demo.store).complete
+    before = found(demo, "退费")
+    search.rebuild_search_index(demo.store)
+    assert found(demo, "退费") == before
+
+
+# ------------------------------------------------------------------ duplicates
+
+
+def test_duplicates_by_ticket_and_by_phone_and_business(ws):
+    first_id, _ = cases.intake_work_order(ws, complaint_form())
+    same_ticket = complaint_form(complainant=PartyInput(role="applicant", party_type="person",
+                                                         name="王强", phone="13600001111"))
+    found_ = duplicates.find_probable_duplicates(ws, same_ticket)
+    assert [d.case.id for d in found_] == [first_id]
+    assert found_[0].reasons == (duplicates.DuplicateReason.SAME_TICKET,)
+
+    again = complaint_form(source_ticket="1310115202603020999",
+                           received_at=datetime(2026, 3, 1, 8, tzinfo=UTC))
+    found_ = duplicates.find_probable_duplicates(ws, again)
+    assert found_ and found_[0].reasons == (duplicates.DuplicateReason.SAME_PHONE_AND_BUSINESS,)
+
+    later = complaint_form(source_ticket="1310115202604020999",
+                           received_at=datetime(2026, 4, 5, 8, tzinfo=UTC))
+    assert duplicates.find_probable_duplicates(ws, later) == []
+    other_business = complaint_form(source_ticket="X-1", respondent=PartyInput(
+        role="respondent", party_type="business", name="另一家公司"))
+    assert duplicates.find_probable_duplicates(ws, other_business) == []
