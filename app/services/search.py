@@ -23,6 +23,7 @@ from app.store.models import Case
 
 SEARCH_LIMIT = 500  # the most recent matches shown; the status bar says when there are more
 REBUILD_BATCH = 20_000
+VERIFY_BATCH = 300
 
 
 def search_document(complainant_name: str, respondent_name: str, title: str,
@@ -154,7 +155,8 @@ def _number_lookups(session: Session, numbers: Iterable[str], tickets: Iterable[
     return found
 
 
-def _text_lookup(session: Session, plan: SearchPlan, limit: int) -> list[str]:
+def _text_lookup(session: Session, plan: SearchPlan, limit: int,
+                 limit_shown: int) -> list[str]:
     """Case ids (hex) whose text matches, newest first."""
     rows = session.execute(text("""
         SELECT k.case_id FROM case_search s JOIN case_search_keys k ON k.search_key = s.rowid
@@ -162,20 +164,24 @@ def _text_lookup(session: Session, plan: SearchPlan, limit: int) -> list[str]:
         {"match": plan.match, "limit": limit})
     ids = [row[0] for row in rows]
     if plan.needles and ids:
-        # Bigrams in any order can match without the phrase: check the text itself.
-        checked = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        # Bigrams in any order can match without the phrase: check the text itself,
+        # newest first, and stop once enough are confirmed.
+        haystack = ("(complainant_name || ' ' || respondent_name || ' ' || title || ' ' "
+                    "|| description || ' ' || request)")
+        conditions = " AND ".join(f"instr({haystack}, :needle{n}) > 0"
+                                  for n in range(len(plan.needles)))
+        needles = {f"needle{n}": v for n, v in enumerate(plan.needles)}
+        confirmed: list[str] = []
+        for start in range(0, len(ids), VERIFY_BATCH):
+            chunk = ids[start : start + VERIFY_BATCH]
             marks = ",".join(f":i{n}" for n in range(len(chunk)))
-            params = {f"i{n}": v for n, v in enumerate(chunk)}
-            haystack = ("(complainant_name || ' ' || respondent_name || ' ' || title || ' ' "
-                        "|| description || ' ' || request)")
-            conditions = " AND ".join(f"instr({haystack}, :needle{n}) > 0"
-                                      for n in range(len(plan.needles)))
-            params.update({f"needle{n}": v for n, v in enumerate(plan.needles)})
-            checked.update(row[0] for row in session.execute(
-                text(f"SELECT id FROM cases WHERE id IN ({marks}) AND {conditions}"), params))
-        ids = [i for i in ids if i in checked]
+            params = {f"i{n}": v for n, v in enumerate(chunk)} | needles
+            good = {row[0] for row in session.execute(
+                text(f"SELECT id FROM cases WHERE id IN ({marks}) AND {conditions}"), params)}
+            confirmed.extend(i for i in chunk if i in good)
+            if len(confirmed) > limit_shown:
+                break
+        ids = confirmed
     return ids
 
 
@@ -189,7 +195,7 @@ def find_cases(session: Session, query: str, limit: int = SEARCH_LIMIT) -> Searc
     candidate_sets = _number_lookups(session, plan.numbers, plan.tickets, wide)
     ordered: list[str] | None = None
     if plan.match:
-        ordered = _text_lookup(session, plan, wide)
+        ordered = _text_lookup(session, plan, wide, limit if not candidate_sets else wide)
     for hits in candidate_sets:
         ordered = [i for i in ordered if i in hits] if ordered is not None else sorted(hits)
     ids = ordered or []
