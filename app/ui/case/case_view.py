@@ -1,0 +1,331 @@
+"""The open case: its ticket and status, buttons for exactly the actions the workflow
+allows now, and tabs — 概况, 当事人, 调解记录, 文书, 回访, 历史.
+
+The window owns the workflow actions (``action_requested(Action)``: it opens the dialog
+from ``ACTION_DIALOGS`` and runs the action). The view itself runs what is local to it —
+edits in place, the audited ID reveal, follow-ups, the history — through the task
+runner, and emits ``changed(Changes)`` after a write so the window refreshes the row,
+the counts and this view. ``load(case_id)`` lets the view read a case on its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.timeutil import china_today
+from app.core.workflow import Action
+from app.services.context import Workstation
+from app.services.dto import CaseDetail, Changes
+from app.ui import formatting, messages
+from app.ui.case.action_dialog import ActionDialog
+from app.ui.case.close_dialog import CloseDialog
+from app.ui.case.follow_up_tab import FollowUpTab
+from app.ui.case.history_tab import HistoryTab
+from app.ui.case.overview_tab import OverviewTab
+from app.ui.case.parties_tab import PartiesTab
+from app.ui.case.pause_dialog import PauseDialog, ResumeDialog
+from app.ui.case.reject_dialog import RejectDialog
+from app.ui.case.reopen_dialog import ReopenDialog
+from app.ui.case.sections import note_label, value_label
+from app.ui.operations.cases import (
+    PERFORMERS,
+    History,
+    IntakeChoices,
+    load_history,
+    load_intake_choices,
+)
+from app.ui.operations.queue import CaseView as CaseData
+from app.ui.operations.queue import load_case
+from app.ui.qtcompat import emit
+from app.ui.tasks import TaskFailure, TaskRunner
+
+# Dialogs for the actions that ask for more than a click (派单 also needs the office's
+# mediators, which the window loads first: see AssignDialog).
+ACTION_DIALOGS: dict[Action, type[ActionDialog]] = {
+    Action.REJECT: RejectDialog,
+    Action.CLOSE: CloseDialog,
+    Action.REOPEN: ReopenDialog,
+    Action.PAUSE: PauseDialog,
+    Action.RESUME: ResumeDialog,
+}
+ACTIONS_WITH_DIALOG = frozenset({*ACTION_DIALOGS, Action.ASSIGN})
+# Offered as buttons: the actions the window performs, and 回访 (the 回访 tab).
+BUTTON_ACTIONS = (*PERFORMERS, Action.FOLLOW_UP)
+
+
+def action_button_text(action: Action) -> str:
+    text = messages.action_text(action)
+    return text + "…" if action in ACTIONS_WITH_DIALOG else text
+
+
+class Tab:
+    OVERVIEW, PARTIES, SESSIONS, DOCUMENTS, FOLLOW_UP, HISTORY = range(6)
+
+
+class CaseView(QWidget):
+    """Shows one case; see the module docstring for who does what."""
+
+    action_requested = Signal(object)  # Action: the window opens its dialog / runs it
+    changed = Signal(object)  # Changes written from this view
+    case_loaded = Signal(object)  # uuid.UUID: a case is on screen, freshly read
+    history_loaded = Signal()
+    saved = Signal(object)  # Changes of a successful edit or follow-up
+    save_failed = Signal(object)  # TaskFailure of a refused edit
+    id_revealed = Signal(object)  # uuid.UUID of the party whose ID number is shown
+
+    def __init__(self, ws: Workstation, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseView")
+        self.ws = ws
+        self.runner = runner
+        self.case: CaseDetail | None = None
+        self.data: CaseData | None = None
+        self.buttons: dict[Action, QPushButton] = {}
+        self.people: dict[str, str] = {ws.actor.login: ws.actor.name}
+        self.current_dialog: QWidget | None = None
+        self._choices: IntakeChoices | None = None
+        self._load_generation = 0
+        self._history_generation = 0
+
+        self._stack = QStackedWidget(self)
+        self._placeholder = QLabel()
+        self._placeholder.setObjectName("placeholder")
+        self._placeholder.setWordWrap(True)
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setMargin(24)
+        self._stack.addWidget(self._placeholder)
+        self._stack.addWidget(self._build_content())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+        self.show_placeholder()
+
+    # ------------------------------------------------------------ building
+
+    def _build_content(self) -> QWidget:
+        content = QWidget()
+        content.setObjectName("caseContent")
+        layout = QVBoxLayout(content)
+        m = self.fontMetrics().horizontalAdvance("m")
+        layout.setContentsMargins(m, m, m, 0)
+        layout.setSpacing(m)
+
+        top = QGridLayout()
+        top.setHorizontalSpacing(12)
+        self.ticket_label = value_label("", name="caseTicket")
+        font = QFont(self.ticket_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.ticket_label.setFont(font)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("caseStatus")
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.ticket_label, 0, 0)
+        top.addWidget(self.status_label, 0, 1,
+                      Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        top.setColumnStretch(0, 1)
+        layout.addLayout(top)
+        self.subtitle_label = value_label("", name="caseSubtitle")
+        layout.addWidget(self.subtitle_label)
+
+        self._actions_box = QWidget()
+        self._actions_box.setObjectName("caseActions")
+        self._actions_grid = QGridLayout(self._actions_box)
+        self._actions_grid.setContentsMargins(0, 0, 0, 0)
+        self._actions_grid.setHorizontalSpacing(8)
+        self._actions_grid.setVerticalSpacing(8)
+        layout.addWidget(self._actions_box)
+        self.other_actions = note_label("", name="otherActions")
+        layout.addWidget(self.other_actions)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("caseTabs")
+        self.tabs.setDocumentMode(True)
+        self.overview = OverviewTab(self)
+        self.parties = PartiesTab(self)
+        self.follow_up = FollowUpTab(self)
+        self.history = HistoryTab()
+        self.tabs.addTab(self.overview, self.tr("概况"))
+        self.tabs.addTab(self.parties, self.tr("当事人"))
+        self.tabs.addTab(self._later(
+            self.tr("调解记录功能将在后续版本提供：届时可在此登记每次电话、视频、微信或现场调解的"
+                    "时间、方式、参加人、双方意见和调解结果。"), "sessionsPlaceholder"),
+            self.tr("调解记录"))
+        self.tabs.addTab(self._later(
+            self.tr("文书功能将在后续版本提供：届时可在此生成、打印和归档调解协议书、"
+                    "终止调解告知书、回访记录和卷宗封面。"), "documentsPlaceholder"),
+            self.tr("文书"))
+        self.tabs.addTab(self.follow_up, self.tr("回访"))
+        self.tabs.addTab(self.history, self.tr("历史"))
+        layout.addWidget(self.tabs, 1)
+        return content
+
+    def _later(self, text: str, name: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        m = self.fontMetrics().horizontalAdvance("m")
+        layout.setContentsMargins(m * 3, m * 3, m * 3, m * 3)
+        label = note_label(text, name=name)
+        layout.addWidget(label)
+        layout.addStretch(1)
+        return page
+
+    # ------------------------------------------------------------ states
+
+    def show_placeholder(self, text: str | None = None) -> None:
+        self.case = None
+        self.data = None
+        self.buttons = {}
+        self._load_generation += 1
+        self._placeholder.setText(text or self.tr(
+            "在列表中选择一件案件，这里会显示案件详情和可办理的操作。"))
+        self._stack.setCurrentWidget(self._placeholder)
+
+    def set_busy(self, busy: bool) -> None:
+        """While an action runs, its buttons wait."""
+        for button in self.buttons.values():
+            button.setEnabled(not busy)
+
+    def load(self, case_id: uuid.UUID) -> None:
+        """Read the case off the GUI thread and show it."""
+        self._load_generation += 1
+        generation = self._load_generation
+        self.runner.run(load_case, (self.ws, case_id), context=self, name="case_view.load",
+                        on_done=lambda data: self._loaded(data, generation))
+
+    def _loaded(self, data: CaseData, generation: int) -> None:
+        if generation == self._load_generation:
+            self.show_case(data)
+
+    def show_case(self, data: CaseData) -> None:
+        case = data.detail
+        self.case = case
+        self.data = data
+        self.ticket_label.setText(case.source_ticket)
+        self.status_label.setText(messages.status_text(case.status)
+                                  + (self.tr("（计时中止）") if case.paused else ""))
+        facts = [messages.track_text(case.track), messages.kind_text(case.kind),
+                 messages.source_text(case.source),
+                 self.tr("收到 {time}").format(time=formatting.china_datetime(case.received_at))]
+        self.subtitle_label.setText(" · ".join(facts))
+        self._fill_actions(case)
+        self.overview.show_case(data)
+        self.parties.show_case(case)
+        self.follow_up.show_case(case, self.people)
+        self._stack.setCurrentIndex(1)
+        self._load_history(case)
+        emit(self.case_loaded, case.id)
+
+    def _fill_actions(self, case: CaseDetail) -> None:
+        while self._actions_grid.count():
+            item = self._actions_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.buttons = {}
+        offered = [a for a in case.allowed_actions if a in BUTTON_ACTIONS]
+        per_row = 4
+        for n, action in enumerate(offered):
+            button = QPushButton(action_button_text(action))
+            button.setObjectName(f"action_{action.value}")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _=False, a=action: self._on_action(a))
+            self._actions_grid.addWidget(button, n // per_row, n % per_row)
+            self.buttons[action] = button
+        for c in range(per_row):
+            self._actions_grid.setColumnStretch(c, 1)
+        self._actions_box.setVisible(bool(offered))
+        others = [a for a in case.allowed_actions if a not in BUTTON_ACTIONS]
+        self.other_actions.setText(self.tr("另可办理：{actions}（在后续版本中提供）").format(
+            actions="、".join(messages.action_text(a) for a in others)) if others else "")
+        self.other_actions.setVisible(bool(others))
+
+    def _on_action(self, action: Action) -> None:
+        if action is Action.FOLLOW_UP:
+            self.tabs.setCurrentIndex(Tab.FOLLOW_UP)
+            self.follow_up.form.fields["method"].setFocus()
+            return
+        emit(self.action_requested, action)
+
+    def action_dialog(self, action: Action, parent: QWidget | None = None) -> ActionDialog:
+        """The dialog for an action of ``ACTION_DIALOGS`` on the case shown."""
+        assert self.case is not None
+        cls = ACTION_DIALOGS[action]
+        if cls in (PauseDialog, ResumeDialog):
+            return cls(self.case, parent, today=china_today(self.ws.now()))
+        return cls(self.case, parent)
+
+    # ------------------------------------------------------------ history
+
+    def _load_history(self, case: CaseDetail) -> None:
+        self._history_generation += 1
+        generation = self._history_generation
+        if self.history.lines == [] or self.history.property("caseId") != str(case.id):
+            self.history.show_loading()
+        self.history.setProperty("caseId", str(case.id))
+        self.runner.run(load_history, (self.ws, case.id), context=self, name="load_history",
+                        on_done=lambda h: self._show_history(h, generation))
+
+    def _show_history(self, history: History, generation: int) -> None:
+        if generation != self._history_generation or self.case is None:
+            return
+        self.people.update(history.people)
+        self.history.show_history(history, self.case)
+        self.follow_up.show_case(self.case, self.people)
+        emit(self.history_loaded)
+
+    # ------------------------------------------------------------ what the tabs call
+
+    def write(self, fn: Callable[[Any, Any], Any], args: Any, *,
+              on_done: Callable[[Any], None],
+              on_failed: Callable[[TaskFailure], None] | None = None, name: str) -> None:
+        """Run ``fn((ws, *args))`` on the write lane for a tab."""
+        packed = (self.ws, *args) if isinstance(args, tuple) else (self.ws, args)
+        self.runner.write(fn, packed, on_done=on_done, on_failed=on_failed, context=self,
+                          name=name)
+
+    def load_choices(self, apply: Callable[[IntakeChoices], None]) -> None:
+        """Categories and tags in use (for the editors' lists), read once."""
+        if self._choices is not None:
+            apply(self._choices)
+            return
+
+        def done(choices: IntakeChoices) -> None:
+            self._choices = choices
+            apply(choices)
+
+        self.runner.run(load_intake_choices, self.ws, on_done=done, context=self,
+                        name="load_intake_choices")
+
+    def saved_here(self, changes: Changes) -> None:
+        emit(self.saved, changes)
+        emit(self.changed, changes)
+
+    def save_failed_here(self, failure: TaskFailure) -> None:
+        emit(self.save_failed, failure)
+
+    def stale(self) -> None:
+        """The case changed elsewhere: everyone showing it reloads."""
+        if self.case is not None:
+            emit(self.changed, Changes(case_ids=frozenset({self.case.id})))
+
+    def revealed_here(self, party_id: uuid.UUID) -> None:
+        # The reveal wrote an audit event: the history shows it; nothing else changed.
+        if self.case is not None:
+            self._load_history(self.case)
+        emit(self.id_revealed, party_id)

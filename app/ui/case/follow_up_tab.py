@@ -1,0 +1,159 @@
+"""回访: the follow-up visits recorded so far and, once the case is closed, the form that
+records one (performance of what was agreed, and the complainant's satisfaction)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.workflow import Action, CaseStatus
+from app.services.dto import CaseDetail
+from app.services.errors import FieldProblem, ValidationFailed
+from app.ui import formatting, messages
+from app.ui.case import field_editors as fe
+from app.ui.case.action_dialog import ChoiceCombo
+from app.ui.case.case_texts import FOLLOW_UP_METHODS, PERFORMANCE, choice_text, choices
+from app.ui.case.sections import Section, error_label, note_label
+from app.ui.operations.cases import FollowUpRequest, record_follow_up
+from app.ui.tasks import TaskFailure
+
+if TYPE_CHECKING:
+    from app.ui.case.case_view import CaseView
+
+SATISFACTION = {
+    "very_satisfied": "非常满意", "satisfied": "满意", "average": "一般",
+    "dissatisfied": "不满意",
+}
+
+
+class FollowUpTab(QWidget):
+    def __init__(self, owner: CaseView) -> None:
+        super().__init__()
+        self.owner = owner
+        self.case: CaseDetail | None = None
+        self.saving = False
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        m = self.fontMetrics().horizontalAdvance("m")
+        layout.setContentsMargins(m * 2, m * 2, m * 2, m * 2)
+        layout.setSpacing(m * 2)
+        self.records = Section(self.tr("回访记录"))
+        self._records_box = QVBoxLayout()
+        self.records.grid.addLayout(self._records_box, 0, 0, 1, 2)
+        layout.addWidget(self.records)
+
+        self.form_section = Section(self.tr("登记回访"))
+        self.form = fe.FieldForm()
+        self.form.add("method", self.tr("回访方式"),
+                      ChoiceCombo(self.tr("请选择"), choices(FOLLOW_UP_METHODS)), required=True)
+        self.form.add("performance", self.tr("履行情况"),
+                      ChoiceCombo(self.tr("请选择"), choices(PERFORMANCE)), required=True)
+        self.form.add("satisfaction", self.tr("满意度"), ChoiceCombo(self.tr("请选择"), [
+            (messages.satisfaction_text(k), k, "") for k in SATISFACTION]), required=True)
+        self.form.add("note", self.tr("回访情况"), fe.text_edit(self.tr("当事人反馈的情况"), 3))
+        self.form_section.add_widget(self.form)
+        self.error = error_label("followUpError")
+        self.form_section.add_widget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_button = QPushButton(self.tr("登记回访"))
+        self.save_button.setObjectName("saveFollowUp")
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        self.form_section.grid.addLayout(row, self.form_section.grid.rowCount(), 0, 1, 2)
+        layout.addWidget(self.form_section)
+        self.not_yet = note_label("", name="followUpNotYet")
+        layout.addWidget(self.not_yet)
+        layout.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def show_case(self, case: CaseDetail, people: dict[str, str]) -> None:
+        changed_case = self.case is None or self.case.id != case.id
+        self.case = case
+        while self._records_box.count():
+            item = self._records_box.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        if not case.follow_ups:
+            self._records_box.addWidget(note_label(self.tr("尚无回访记录。"), name="noFollowUps"))
+        for n, f in enumerate(case.follow_ups):
+            lines = [self.tr("{when}　{who}　{method}回访").format(
+                when=formatting.china_datetime(f.followed_at), who=people.get(f.by, f.by),
+                method=choice_text(FOLLOW_UP_METHODS, f.method))]
+            lines.append(self.tr("履行情况：{p}　满意度：{s}").format(
+                p=choice_text(PERFORMANCE, f.performance),
+                s=messages.satisfaction_text(f.satisfaction)))
+            if f.note:
+                lines.append(f.note)
+            label = note_label("\n".join(lines), name=f"followUp_{n}")
+            label.setEnabled(True)
+            self._records_box.addWidget(label)
+        allowed = Action.FOLLOW_UP in case.allowed_actions
+        self.form_section.setVisible(allowed)
+        if changed_case:
+            self.form.set_values({"method": "phone", "performance": None,
+                                  "satisfaction": None, "note": ""})
+            self.error.hide()
+        if allowed:
+            self.not_yet.hide()
+        else:
+            if case.status in (CaseStatus.FOLLOWED_UP, CaseStatus.RATED):
+                text = self.tr("本案已回访。")
+            else:
+                text = self.tr("案件办结后可在此登记回访。")
+            self.not_yet.setText(text)
+            self.not_yet.show()
+
+    def save(self) -> None:
+        if self.case is None or self.saving:
+            return
+        self.error.hide()
+        values = self.form.values()
+        required = messages.field_problem_text(FieldProblem.REQUIRED)
+        problems = {k: required for k in ("method", "performance", "satisfaction")
+                    if not values[k]}
+        self.form.show_problems(problems)
+        if problems:
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        request = FollowUpRequest(self.case.id, values["method"], values["performance"],
+                                  values["satisfaction"], values["note"])
+        self.owner.write(record_follow_up, request, on_done=self._saved,
+                         on_failed=self._failed, name="record_follow_up")
+
+    def _saved(self, changes) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.form.set_values({"method": "phone", "performance": None, "satisfaction": None,
+                              "note": ""})
+        self.owner.saved_here(changes)
+
+    def _failed(self, failure: TaskFailure) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(failure.error, ValidationFailed):
+            mine, rest = fe.split_problems(failure.error, self.form)
+            self.form.show_problems(mine)
+            if not rest:
+                return
+        self.error.setText(messages.error_text(failure.error))
+        self.error.show()
+        self.owner.save_failed_here(failure)

@@ -1,0 +1,91 @@
+"""Building blocks of the case view's read-only pages: titled blocks of label/value
+rows whose values wrap and can be selected."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.case.action_dialog import ERROR_COLOUR
+
+
+def value_label(text: str, *, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def note_label(text: str, *, name: str = "") -> QLabel:
+    """A greyed explanation (placeholders, 'nothing yet')."""
+    label = value_label(text, name=name)
+    label.setEnabled(False)
+    return label
+
+
+def error_label(name: str = "generalError") -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.hide()
+    return label
+
+
+class Section(QWidget):
+    """A titled block of label/value rows, with room for buttons beside the title."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(title)
+        heading.setObjectName("sectionHeading")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        top.addWidget(heading, 1)
+        self.tools = top
+        layout.addLayout(top)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(4)
+        self.grid.setColumnStretch(1, 1)
+        layout.addLayout(self.grid)
+
+    def add_row(self, label: str, value: str | QWidget, *, name: str = "") -> QLabel | None:
+        row = self.grid.rowCount()
+        caption = QLabel(label)
+        caption.setObjectName("fieldCaption")
+        caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(caption, row, 0)
+        if isinstance(value, QWidget):
+            self.grid.addWidget(value, row, 1)
+            return None
+        text = value_label(value, name=name)
+        self.grid.addWidget(text, row, 1)
+        return text
+
+    def add_text(self, value: str, *, name: str = "", note: bool = False) -> QLabel:
+        text = note_label(value, name=name) if note else value_label(value, name=name)
+        self.grid.addWidget(text, self.grid.rowCount(), 0, 1, 2)
+        return text
+
+    def add_widget(self, widget: QWidget) -> None:
+        self.grid.addWidget(widget, self.grid.rowCount(), 0, 1, 2)
