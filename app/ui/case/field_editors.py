@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDateTimeEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -182,6 +183,8 @@ def value_of(widget: QWidget) -> Any:
     if isinstance(widget, QDateEdit):
         d = widget.date()
         return None if d == widget.minimumDate() else d.toPython()
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTime().toPython()
     if isinstance(widget, QLineEdit):
         return widget.text().strip()
     raise TypeError(f"no value for {type(widget).__name__}")
@@ -197,6 +200,8 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.setPlainText("" if value is None else str(value))
     elif isinstance(widget, QDateEdit):
         widget.setDate(QDate(value) if value else widget.minimumDate())
+    elif isinstance(widget, QDateTimeEdit):
+        widget.setDateTime(QDateTime(value))
     elif isinstance(widget, QLineEdit):
         widget.setText("" if value is None else str(value))
     else:
@@ -210,6 +215,8 @@ def _changed_signal(widget: QWidget):
         return widget.textChanged
     if isinstance(widget, QDateEdit):
         return widget.dateChanged
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTimeChanged
     if isinstance(widget, QLineEdit):
         return widget.textEdited
     return None
