@@ -139,10 +139,12 @@ def editable_combo(items: Iterable[str], placeholder: str = "") -> QComboBox:
 def set_combo_items(combo: QComboBox, items: Iterable[str]) -> None:
     """Refill an editable combo, keeping what is typed in it."""
     text = combo.currentText()
+    blocked = combo.blockSignals(True)  # not an edit: keep the field's message
     combo.clear()
     combo.addItems(list(items))
     combo.setCurrentIndex(-1)
     combo.setEditText(text)
+    combo.blockSignals(blocked)
 
 
 def date_edit(value: date | None = None) -> QDateEdit:
