@@ -1,9 +1,11 @@
-"""The workstation window: status views on the left, the case queue in the middle, the
-selected case with the actions allowed now on the right.
+"""The workstation window: the queue's views on the left, the filter bar and the case
+queue in the middle, the selected case with the actions allowed now on the right.
 
 Everything that touches the store runs through the task runner; the window only turns
-results into widgets. A workflow action returns ``Changes``, which the event bridge
-turns into a refresh of just the changed rows, the counts and the open case.
+results into widgets. The queue is a paged model over one SQL query (view, filters,
+sort, search); the sidebar's counts load separately, after every change and on F5. A
+workflow action returns ``Changes``, which the event bridge turns into a refresh of
+just the changed rows, the counts and the open case.
 """
 
 from __future__ import annotations
@@ -15,12 +17,22 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.core.workflow import Action, CaseStatus
+from app.core.workflow import Action
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound, StaleCase
+from app.services.queue import FilterOptions, QueueQuery, QueueView, SortKey
+from app.services.search import IndexState
 from app.ui import messages, settings
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.assign_dialog import AssignDialog
@@ -32,19 +44,21 @@ from app.ui.events import EventBridge
 from app.ui.operations.cases import PERFORMERS, ActionRequest, perform_action
 from app.ui.operations.queue import (
     CaseView,
-    QueuePage,
     RowsUpdate,
+    check_search_index,
     load_case,
-    load_counts,
+    load_filter_options,
     load_mediators,
-    load_queue,
     load_rows,
+    load_view_counts,
+    rebuild_search_index,
 )
 from app.ui.qtcompat import emit
-from app.ui.queue.queue_model import QueueModel
-from app.ui.queue.queue_view import QueueView
+from app.ui.queue.filter_bar_view import FilterBar, clear_filters_shortcut
+from app.ui.queue.queue_model import COLUMN_OF_SORT, QueueModel
+from app.ui.queue.queue_view import QueueView as QueueTable
+from app.ui.queue.queue_views import SIDEBAR_VIEWS, view_from_key, view_title
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
-from app.ui.queue.status_views import STATUS_VIEWS, view_by_key
 from app.ui.tasks import TaskFailure, TaskRunner
 
 # Dialogs for the actions that need more than a click (the assign dialog also needs the
@@ -63,14 +77,18 @@ ACTION_SHORTCUTS = {
     Action.CLOSE: "Ctrl+Shift+E",
 }
 
+NEXT_CASE_SHORTCUTS = ("Ctrl+J", "Alt+Down")
+PREVIOUS_CASE_SHORTCUTS = ("Ctrl+K", "Alt+Up")
+
 
 class MainWindow(QMainWindow):
-    queue_loaded = Signal()  # a page of the queue is on screen
+    queue_loaded = Signal()  # the queue shows the current query's count and first rows
     counts_loaded = Signal()  # the sidebar shows fresh counts
     case_shown = Signal(object)  # uuid.UUID: the case pane shows this case, freshly read
     settled = Signal()  # nothing is being loaded any more
     action_done = Signal(object)  # Changes of a finished workflow action
     action_failed = Signal(object)  # TaskFailure of a refused or failed action
+    search_ready = Signal()  # the search index is complete and the search box usable
 
     def __init__(self, ws: Workstation, runner: TaskRunner, *, store_path: Path,
                  remember: bool = True, parent: QWidget | None = None) -> None:
@@ -84,22 +102,35 @@ class MainWindow(QMainWindow):
         self.current_dialog: ActionDialog | None = None
         self.current_message: QMessageBox | None = None
         self.load_error: TaskFailure | None = None
-        self._counts: Mapping[CaseStatus, int] = {}
-        self._queue_generation = 0
+        self._counts: Mapping[QueueView, int] = {}
+        self._counts_generation = 0
         self._case_generation = 0
         self._pending: set[str] = set()
         self._shown_case_id: uuid.UUID | None = None
         self._first_page = True
+        self._syncing_view = False
+        self._sort = SortKey.RECEIVED
+        self._descending = True
+        self.index_state: IndexState | None = None
 
         self.setWindowTitle(self.tr("调解工作台"))
         self.setObjectName("mainWindow")
         self.sidebar = StatusSidebar()
-        self.model = QueueModel(self)
-        self.queue_view = QueueView(self.model)
+        self.model = QueueModel(runner, ws, self,
+                                page_size=max(20, settings.QUEUE_PAGE_SIZE.get()))
+        self.filter_bar = FilterBar()
+        self.queue_view = QueueTable(self.model)
+        self.queue_pane = QWidget()
+        self.queue_pane.setObjectName("queuePane")
+        pane_layout = QVBoxLayout(self.queue_pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.setSpacing(0)
+        pane_layout.addWidget(self.filter_bar)
+        pane_layout.addWidget(self.queue_view, 1)
         self.case_view = CaseSummaryView()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        for n, widget in enumerate((self.sidebar, self.queue_view, self.case_view)):
+        for n, widget in enumerate((self.sidebar, self.queue_pane, self.case_view)):
             self.splitter.addWidget(widget)
             self.splitter.setCollapsible(n, False)
         self.splitter.setStretchFactor(0, 0)
@@ -112,19 +143,20 @@ class MainWindow(QMainWindow):
         self.resize(self._default_size())
         em = self.fontMetrics().horizontalAdvance("汉")
         self.splitter.setSizes([self.sidebar.sizeHint().width(), em * 60, em * 27])
-        if remember:
-            self._restore()
-        else:
-            self.sidebar.select_view(STATUS_VIEWS[0].key)
-        self._check_view_action()
+        stored_view = self._restore() if remember else None
 
         self.sidebar.view_selected.connect(self._on_view_selected)
+        self.filter_bar.filter_changed.connect(lambda _f: self._run_query())
+        self.filter_bar.search_changed.connect(lambda _t: self._run_query())
+        self.model.loaded.connect(self._on_queue_loaded)
+        self.model.failed.connect(self._on_model_failed)
+        self.model.sort_requested.connect(self._on_sort_requested)
         self.queue_view.case_selected.connect(self._on_case_selected)
         self.case_view.action_requested.connect(self.request_action)
         self.bridge.case_changed.connect(self._on_cases_changed)
         self.bridge.case_created.connect(self.refresh)
         self._update_case_actions()
-        self.refresh()
+        self._start_up(stored_view)
 
     # ------------------------------------------------------------ building
 
@@ -140,6 +172,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        self.search_label = QLabel()
+        self.search_label.setObjectName("searchNote")
+        self.index_label = QLabel()
+        self.index_label.setObjectName("indexProgress")
+        self.index_label.hide()
         self.user_label = QLabel(self.tr("当前用户：{name}（{role}）").format(
             name=self.ws.actor.name, role=messages.user_role_text(self.ws.actor.role)))
         self.path_label = QLabel(self.tr("数据文件：{path}").format(path=self.store_path))
@@ -147,25 +184,56 @@ class MainWindow(QMainWindow):
         self.path_label.setToolTip(str(self.store_path))
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.search_label)
+        bar.addWidget(self.index_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.path_label)
 
+    def _action(self, text: str, shortcuts: tuple[str, ...] | list[QKeySequence] = (),
+                slot=None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) if isinstance(s, str) else s
+                                 for s in shortcuts])
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text.split('(&')[0]}（{keys}）")
+        if slot is not None:
+            action.triggered.connect(lambda _=False: slot())
+        return action
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.refresh_action = QAction(self.tr("刷新(&R)"), self)
-        self.refresh_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Refresh),
-                                          QKeySequence("F5")])
-        self.refresh_action.triggered.connect(self.refresh)
-        file_menu.addAction(self.refresh_action)
-        file_menu.addSeparator()
-        quit_action = QAction(self.tr("退出(&X)"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self.refresh_action = self._action(
+            self.tr("刷新(&R)"), [QKeySequence("F5"),
+                                 QKeySequence(QKeySequence.StandardKey.Refresh)],
+            self.refresh, "refreshAction")
+        self.file_menu.addAction(self.refresh_action)
+        self.file_menu.addSeparator()
+        quit_action = self._action(self.tr("退出(&X)"), ("Ctrl+Q",), self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.file_menu.addAction(quit_action)
 
-        case_menu = bar.addMenu(self.tr("案件(&C)"))
+        find_menu = bar.addMenu(self.tr("查找(&S)"))
+        self.search_action = self._action(self.tr("搜索(&F)…"), ("Ctrl+F",),
+                                          self.filter_bar.focus_search, "searchAction")
+        find_menu.addAction(self.search_action)
+        self.clear_filters_action = self._action(
+            self.tr("清除筛选和搜索(&C)"), [clear_filters_shortcut()], self.filter_bar.clear,
+            "clearFiltersAction")
+        find_menu.addAction(self.clear_filters_action)
+
+        self.case_menu = bar.addMenu(self.tr("案件(&C)"))
+        self.next_action = self._action(self.tr("下一件(&N)"), NEXT_CASE_SHORTCUTS,
+                                        lambda: self.queue_view.step(1), "nextCaseAction")
+        self.previous_action = self._action(self.tr("上一件(&P)"), PREVIOUS_CASE_SHORTCUTS,
+                                            lambda: self.queue_view.step(-1),
+                                            "previousCaseAction")
+        self.case_menu.addAction(self.next_action)
+        self.case_menu.addAction(self.previous_action)
+        self.case_menu.addSeparator()
         self.case_actions: dict[Action, QAction] = {}
         for action in PERFORMERS:
             qaction = QAction(action_button_text(action), self)
@@ -173,26 +241,26 @@ class MainWindow(QMainWindow):
             if action in ACTION_SHORTCUTS:
                 qaction.setShortcut(QKeySequence(ACTION_SHORTCUTS[action]))
             qaction.triggered.connect(lambda _=False, a=action: self.request_action(a))
-            case_menu.addAction(qaction)
+            self.case_menu.addAction(qaction)
             self.case_actions[action] = qaction
 
         view_menu = bar.addMenu(self.tr("视图(&V)"))
-        self.view_actions: dict[str, QAction] = {}
+        self.view_actions: dict[QueueView, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
-        for n, view in enumerate(STATUS_VIEWS, start=1):
+        for n, view in enumerate(SIDEBAR_VIEWS, start=1):
             qaction = QAction(view.title(), self)
             qaction.setCheckable(True)
             if n <= 9:
                 qaction.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            qaction.triggered.connect(lambda _=False, k=view.key: self.sidebar.select_view(k))
+            qaction.triggered.connect(
+                lambda _=False, v=view.view: self.sidebar.select_view(v))
             group.addAction(qaction)
             view_menu.addAction(qaction)
-            self.view_actions[view.key] = qaction
+            self.view_actions[view.view] = qaction
         view_menu.addSeparator()
-        focus_queue = QAction(self.tr("转到案件列表(&L)"), self)
-        focus_queue.setShortcut(QKeySequence("Ctrl+L"))
-        focus_queue.triggered.connect(lambda: self.queue_view.setFocus())
+        focus_queue = self._action(self.tr("转到案件列表(&L)"), ("Ctrl+L",),
+                                   self.queue_view.setFocus)
         view_menu.addAction(focus_queue)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
@@ -201,9 +269,20 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+        self.toolbar = QToolBar(self.tr("工具栏"))
+        self.toolbar.setObjectName("mainToolBar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.refresh_action, self.search_action, self.previous_action,
+                       self.next_action):
+            self.toolbar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
     # ------------------------------------------------------------ settings
 
-    def _restore(self) -> None:
+    def _restore(self) -> QueueView | None:
+        """Window, splitter, columns and sort as the user left them; returns the view
+        they were on (None: pick the default)."""
         geometry = settings.WINDOW_GEOMETRY.get()
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
@@ -215,15 +294,25 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(QByteArray(splitter))
         header = settings.QUEUE_HEADER.get()
         if header:
+            self.queue_view.setSortingEnabled(False)
             self.queue_view.horizontalHeader().restoreState(QByteArray(header))
-        self.sidebar.select_view(view_by_key(settings.QUEUE_VIEW.get()).key)
+        try:
+            self._sort = SortKey(settings.QUEUE_SORT.get())
+        except ValueError:
+            self._sort = SortKey.RECEIVED
+        self._descending = settings.QUEUE_DESCENDING.get()
+        return view_from_key(settings.QUEUE_VIEW.get())
 
     def _save(self) -> None:
         settings.WINDOW_GEOMETRY.set(self.saveGeometry().data())
         settings.WINDOW_STATE.set(self.saveState().data())
         settings.MAIN_SPLITTER.set(self.splitter.saveState().data())
         settings.QUEUE_HEADER.set(self.queue_view.horizontalHeader().saveState().data())
-        settings.QUEUE_VIEW.set(self.sidebar.current_view().key)
+        view = self.sidebar.current_view()
+        if view is not None:
+            settings.QUEUE_VIEW.set(view.value)
+        settings.QUEUE_SORT.set(self._sort.value)
+        settings.QUEUE_DESCENDING.set(self._descending)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.remember:
@@ -244,55 +333,100 @@ class MainWindow(QMainWindow):
     def _finish(self, what: str) -> None:
         self._pending.discard(what)
         if not self._pending:
-            self.statusBar().clearMessage()
             emit(self.settled)
 
-    # ------------------------------------------------------------ the queue
+    # ------------------------------------------------------------ start and refresh
+
+    def _start_up(self, view: QueueView | None) -> None:
+        """The first page before anything else (it is what the user waits for); the
+        counts, the filter bar's options and the search index check alongside."""
+        self.queue_view.show_sort(COLUMN_OF_SORT[self._sort], self._descending)
+        # The sidebar always has a view chosen (a list view picks its first item by
+        # itself when it gets the focus); without a remembered one the worker chooses
+        # 我的待办 or 全部, and the sidebar follows when the first page arrives.
+        self._select_view_quietly(view or QueueView.ALL)
+        self._run_query(choose_view=view is None)
+        self._refresh_counts()
+        self._load_filter_options()
+        self._start("index")
+        self.runner.run(check_search_index, self.ws, on_done=self._on_index_state,
+                        on_failed=lambda failure: self._load_failed(failure, "index"),
+                        context=self, name="check_search_index")
 
     def refresh(self) -> None:
-        """Reload the current view's page and, separately (a count over the whole store
-        takes longer than a page), the counts."""
-        self._queue_generation += 1
-        generation = self._queue_generation
-        view = self.sidebar.current_view()
-        self._start("queue")
-        self.statusBar().showMessage(self.tr("正在加载…"))
-        self.runner.run(
-            load_queue, (self.ws, view, settings.QUEUE_PAGE_SIZE.get()),
-            on_done=lambda page: self._show_page(page, generation),
-            on_failed=lambda failure: self._load_failed(failure, "queue", generation),
-            context=self, name="load_queue",
-        )
-        self._start("counts")
-        self.runner.run(
-            load_counts, self.ws,
-            on_done=lambda counts: self._show_counts(counts, generation),
-            on_failed=lambda failure: self._load_failed(failure, "counts", generation),
-            context=self, name="load_counts",
+        """F5: the current query again (keeping the selected case), the counts and the
+        filter options."""
+        self._run_query()
+        self._refresh_counts()
+        self._load_filter_options()
+
+    def current_query(self) -> QueueQuery:
+        return QueueQuery(
+            view=self.sidebar.current_view() or QueueView.ALL,
+            filter=self.filter_bar.current_filter(),
+            sort=self._sort,
+            descending=self._descending,
+            search=self.filter_bar.search_text(),
         )
 
-    def _show_page(self, page: QueuePage, generation: int) -> None:
-        if generation != self._queue_generation:
-            return  # a newer request is on its way
-        keep = self.queue_view.selected_case_id()
-        self.model.set_rows(page.rows)
-        self._update_count_label()
-        if not self.queue_view.select_case(keep) and self._first_page and page.rows:
-            self.queue_view.selectRow(0)
+    def _run_query(self, *, choose_view: bool = False) -> None:
+        self._start("queue")
+        self.model.set_query(self.current_query(), choose_view=choose_view)
+
+    def _on_queue_loaded(self) -> None:
+        query = self.model.query
+        if query is not None and self.sidebar.current_view() is not query.view:
+            self._select_view_quietly(query.view)  # the default view the worker chose
+        keep = self._shown_case_id
+        if not self.queue_view.select_case(keep):
+            if self._first_page and self.model.rowCount():
+                self.queue_view.select_row(0)
         self._first_page = False
+        self._update_count_label()
         emit(self.queue_loaded)
         self._finish("queue")
 
-    def _show_counts(self, counts: Mapping[CaseStatus, int], generation: int) -> None:
-        if generation != self._queue_generation:
+    def _on_model_failed(self, failure: TaskFailure) -> None:
+        self.load_error = failure
+        self._show_failure(failure)
+        self._finish("queue")
+
+    def _on_sort_requested(self, key: SortKey, descending: bool) -> None:
+        self._sort, self._descending = key, descending
+        self._start("queue")  # the model is loading the new order
+
+    def _refresh_counts(self) -> None:
+        self._counts_generation += 1
+        generation = self._counts_generation
+        self._start("counts")
+        self.runner.run(
+            load_view_counts, self.ws,
+            on_done=lambda counts: self._show_counts(counts, generation),
+            on_failed=lambda failure: self._load_failed(failure, "counts"),
+            context=self, name="load_view_counts",
+        )
+
+    def _show_counts(self, counts: Mapping[QueueView, int], generation: int) -> None:
+        if generation != self._counts_generation:
             return
-        self._set_counts(counts)
+        self._counts = dict(counts)
+        self.sidebar.set_counts(counts)
         emit(self.counts_loaded)
         self._finish("counts")
 
-    def _load_failed(self, failure: TaskFailure, what: str, generation: int) -> None:
-        current = self._case_generation if what == "case" else self._queue_generation
-        if generation != current:
+    def _load_filter_options(self) -> None:
+        self._start("options")
+        self.runner.run(load_filter_options, self.ws, on_done=self._show_filter_options,
+                        on_failed=lambda failure: self._load_failed(failure, "options"),
+                        context=self, name="load_filter_options")
+
+    def _show_filter_options(self, options: FilterOptions) -> None:
+        self.filter_bar.set_options(options)
+        self._finish("options")
+
+    def _load_failed(self, failure: TaskFailure, what: str,
+                     generation: int | None = None) -> None:
+        if what == "case" and generation != self._case_generation:
             return
         self.load_error = failure
         if what == "case" and isinstance(failure.error, CaseNotFound):
@@ -301,33 +435,56 @@ class MainWindow(QMainWindow):
             self._show_failure(failure)
         self._finish(what)
 
-    def _set_counts(self, counts: Mapping[CaseStatus, int]) -> None:
-        self._counts = dict(counts)
-        self.sidebar.set_counts(counts)
-        self._update_count_label()
-
     def _update_count_label(self) -> None:
-        view = self.sidebar.current_view()
-        total = view.count(self._counts)
-        text = self.tr("{view}：共 {count} 件").format(view=view.title(),
-                                                     count=count_text(total))
-        shown = self.model.rowCount()
-        if shown < total:
-            text += self.tr("（列出最新 {shown} 件）").format(shown=count_text(shown))
-        self.count_label.setText(text)
+        query = self.model.query
+        view = query.view if query else QueueView.ALL
+        count = count_text(self.model.rowCount())
+        if query is not None and (query.search or query.filter != type(query.filter)()):
+            text = self.tr("{view}（已筛选）：共 {count} 件")
+        else:
+            text = self.tr("{view}：共 {count} 件")
+        self.count_label.setText(text.format(view=view_title(view), count=count))
+        outcome = self.model.search_outcome
+        if outcome is None:
+            self.search_label.clear()
+            self.search_label.hide()
+            return
+        if outcome.more:
+            note = self.tr("搜索结果较多，只列出最新的 {n} 件匹配案件；请输入更多关键词缩小范围")
+            note = note.format(n=count_text(outcome.matched))
+        elif self.model.rowCount() < outcome.matched:
+            note = self.tr("另有 {n} 件匹配案件不在当前视图或筛选中").format(
+                n=count_text(outcome.matched - self.model.rowCount()))
+        elif outcome.matched == 0:
+            note = self.tr("没有找到匹配的案件")
+        else:
+            note = ""
+        self.search_label.setText(note)
+        self.search_label.setVisible(bool(note))
 
-    def _on_view_selected(self, view) -> None:
-        self._check_view_action()
-        self.refresh()
+    def _on_view_selected(self, view: QueueView) -> None:
+        self._check_view_action(view)
+        if not self._syncing_view:
+            self._run_query()
 
-    def _check_view_action(self) -> None:
-        action = self.view_actions.get(self.sidebar.current_view().key)
+    def _select_view_quietly(self, view: QueueView) -> None:
+        """Show ``view`` as chosen in the sidebar and the menu without running it."""
+        self._syncing_view = True
+        try:
+            self.sidebar.select_view(view)
+        finally:
+            self._syncing_view = False
+        self._check_view_action(view)
+
+    def _check_view_action(self, view: QueueView) -> None:
+        action = self.view_actions.get(view)
         if action is not None:
             action.setChecked(True)
 
     def _on_cases_changed(self, ids: frozenset[uuid.UUID]) -> None:
         self.runner.run(load_rows, (self.ws, ids), on_done=self._apply_rows, context=self,
                         name="load_rows")
+        self._refresh_counts()
         if self._shown_case_id in ids:
             self._load_case(self._shown_case_id)
 
@@ -336,9 +493,43 @@ class MainWindow(QMainWindow):
         # refresh: the row the user is working on does not jump away under the mouse.
         for row in update.rows:
             self.model.replace_row(row)
-        for case_id in update.missing:
-            self.model.remove_case(case_id)
-        self._set_counts(update.counts)
+        if update.missing:
+            self.model.reload()
+
+    # ------------------------------------------------------------ the search index
+
+    def _on_index_state(self, state: IndexState) -> None:
+        self.index_state = state
+        if not state.complete:
+            reason = self.tr("正在建立搜索索引，完成后即可搜索")
+            self.filter_bar.set_search_enabled(False, reason)
+            self.search_action.setEnabled(False)
+            self._show_index_progress(0, max(state.cases, 1))
+            self.runner.write(rebuild_search_index, self.ws, on_done=self._on_index_built,
+                              on_progress=self._show_index_progress,
+                              on_failed=self._on_index_failed, context=self,
+                              name="rebuild_search_index")
+        else:
+            emit(self.search_ready)
+        self._finish("index")
+
+    def _show_index_progress(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        self.index_label.setText(self.tr("正在建立搜索索引… {p}%").format(p=percent))
+        self.index_label.show()
+
+    def _on_index_built(self, indexed: int) -> None:
+        self.index_state = IndexState(indexed, indexed)
+        self.index_label.hide()
+        self.filter_bar.set_search_enabled(True)
+        self.search_action.setEnabled(True)
+        self.statusBar().showMessage(self.tr("搜索索引已建立"), 5000)
+        emit(self.search_ready)
+
+    def _on_index_failed(self, failure: TaskFailure) -> None:
+        self.index_label.setText(self.tr("搜索索引未能建立：{error}").format(
+            error=messages.error_text(failure.error)))
+        self._show_failure(failure)
 
     # ------------------------------------------------------------ the case pane
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 T = TypeVar("T")
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 _VERSION_KEY = "meta/version"
 
 _registry: dict[str, Setting[Any]] = {}
@@ -114,11 +114,27 @@ def upgrade_settings(qs: QSettings | None = None) -> int:
 WINDOW_GEOMETRY = Setting("window/geometry", default=None, type_=bytes)
 WINDOW_STATE = Setting("window/state", default=None, type_=bytes)
 MAIN_SPLITTER = Setting("window/main_splitter", default=None, type_=bytes)
-QUEUE_HEADER = Setting("queue/header_state", default=None, type_=bytes)
-QUEUE_VIEW = Setting("queue/status_view", default="all", type_=str)
+QUEUE_HEADER = Setting("queue/header_state", default=None, type_=bytes)  # widths, order
+QUEUE_VIEW = Setting("queue/view", default="", type_=str)  # a QueueView value; "": default
+QUEUE_SORT = Setting("queue/sort", default="received", type_=str)  # a SortKey value
+QUEUE_DESCENDING = Setting("queue/descending", default=True, type_=bool)
 QUEUE_PAGE_SIZE = Setting("queue/page_size", default=200, type_=int)
 
 
 @upgrade(1)
 def _first_version(qs: QSettings) -> None:
     """Version 1 is the first: nothing to convert, only the version to record."""
+
+
+@upgrade(2)
+def _queue_views(qs: QSettings) -> None:
+    """Version 1 kept the sidebar's status list under queue/status_view; version 2 has
+    the queue's views (QueueView) under queue/view, and a tags column in the table, so
+    the old header layout no longer fits."""
+    old_to_new = {"all": "all", "received": "to_accept", "mediating": "mediating",
+                  "closed": "to_follow_up", "finished": "closed"}
+    old = qs.value("queue/status_view")
+    if isinstance(old, str) and old in old_to_new:
+        qs.setValue("queue/view", old_to_new[old])
+    qs.remove("queue/status_view")
+    qs.remove("queue/header_state")

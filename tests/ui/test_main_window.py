@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from app.core.workflow import Action, CaseStatus, RejectionGround
 from app.services import cases
 from app.services.dto import CaseDetail
+from app.services.queue import QueueView
 from app.ui.case.assign_dialog import AssignDialog
 from app.ui.case.reject_dialog import RejectDialog
 from app.ui.main_window import MainWindow
@@ -60,23 +61,27 @@ def test_lists_the_cases_newest_first_with_counts(window, seeded):
         "1310115202603020001", "1310115202602280002", "1310115202602270003"]
     assert column_texts(window, Column.STATUS) == ["待受理", "待受理", "已受理"]
     assert column_texts(window, Column.COMPLAINANT) == ["李秀英", "欧阳娜", "赵建国"]
-    assert window.sidebar.count_shown("all") == "3"
-    assert window.sidebar.count_shown("received") == "2"
-    assert window.sidebar.count_shown("accepted") == "1"
-    assert window.sidebar.count_shown("mediating") == "0"
-    assert "共 3 件" in window.count_label.text()
+    assert window.sidebar.current_view() is QueueView.ALL  # nothing is the user's yet
+    assert window.sidebar.count_shown(QueueView.ALL) == "3"
+    assert window.sidebar.count_shown(QueueView.TO_ACCEPT) == "2"
+    assert window.sidebar.count_shown(QueueView.MINE) == "0"
+    assert window.sidebar.count_shown(QueueView.MEDIATING) == "0"
+    assert window.sidebar.count_shown(QueueView.DUE_TODAY) == "0"
+    assert "全部：共 3 件" in window.count_label.text()
     assert str(window.ws.store.path) in window.path_label.text()
 
 
 def test_a_status_view_lists_only_its_cases(qtbot, window, seeded):
     with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
-        window.sidebar.select_view("received")
+        window.sidebar.select_view(QueueView.TO_ACCEPT)
     assert column_texts(window, Column.STATUS) == ["待受理", "待受理"]
-    assert window.view_actions["received"].isChecked()
+    assert window.view_actions[QueueView.TO_ACCEPT].isChecked()
     assert "待受理：共 2 件" in window.count_label.text()
     with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
-        window.view_actions["accepted"].trigger()  # 视图 menu, Ctrl+3
-    assert column_texts(window, Column.TICKET) == ["1310115202602270003"]
+        window.view_actions[QueueView.MEDIATING].trigger()  # 视图 menu, Ctrl+6
+    assert column_texts(window, Column.TICKET) == []
+    assert window.sidebar.current_view() is QueueView.MEDIATING
+    assert "调解中：共 0 件" in window.count_label.text()
 
 
 def test_selecting_a_case_shows_its_summary_with_masked_parties(qtbot, window, seeded):
@@ -129,8 +134,8 @@ def test_accept_assign_and_start_mediation(qtbot, window, ws, seeded):
     row = window.model.row_of(seeded.first)
     qtbot.waitUntil(lambda: window.model.index(row, Column.STATUS).data() == "调解中")
     assert window.model.index(row, Column.MEDIATOR).data() == "王芳"
-    qtbot.waitUntil(lambda: window.sidebar.count_shown("mediating") == "1")
-    assert window.sidebar.count_shown("received") == "1"
+    qtbot.waitUntil(lambda: window.sidebar.count_shown(QueueView.MEDIATING) == "1")
+    assert window.sidebar.count_shown(QueueView.TO_ACCEPT) == "1"
     qtbot.waitUntil(lambda: pane_text(window, "caseStatus") == "调解中")
 
 
@@ -182,7 +187,7 @@ def test_reject_with_a_ground_closes_the_dialog_and_the_case(qtbot, window, ws, 
     detail = cases.get_case(ws, seeded.second)
     assert detail.status is CaseStatus.REJECTED
     assert detail.rejection_ground == RejectionGround.MC_TIME_BARRED.value
-    qtbot.waitUntil(lambda: window.sidebar.count_shown("rejected") == "1")
+    qtbot.waitUntil(lambda: window.sidebar.count_shown(QueueView.CLOSED) == "1")
 
 
 def test_a_case_changed_elsewhere_is_refused_with_a_message(qtbot, window, ws, seeded):
@@ -222,14 +227,14 @@ def test_geometry_splitter_and_view_are_remembered(qtbot, ws, seeded, runner):
     first.splitter.setSizes([120, 330, 240])
     sizes = first.splitter.sizes()
     with qtbot.waitSignal(first.queue_loaded, timeout=10_000):
-        first.sidebar.select_view("received")
+        first.sidebar.select_view(QueueView.TO_ACCEPT)
     first.close()
 
     second = MainWindow(ws, runner, store_path=ws.store.path)
     qtbot.addWidget(second)
     with qtbot.waitSignal(second.settled, timeout=10_000):
         second.show()
-    assert second.sidebar.current_view().key == "received"
+    assert second.sidebar.current_view() is QueueView.TO_ACCEPT
     assert (second.width(), second.height()) == (700, 500)
     assert second.splitter.sizes() == sizes
     assert column_texts(second, Column.STATUS) == ["待受理", "待受理"]

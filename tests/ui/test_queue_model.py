@@ -1,45 +1,103 @@
-"""The queue's table model passes Qt's model checks, empty and filled."""
+"""The paged queue model on a small store: Qt's model checks, pages on demand, stale
+pages dropped, changed rows shown in place, SQL sort through ``sort()``."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
 from app.core.deadlines import DueStatus
 from app.services import queue
-from app.ui.operations.queue import load_queue
-from app.ui.queue.queue_model import DUE_STATUS_ROLE, Column, QueueModel
-from app.ui.queue.status_views import STATUS_VIEWS, view_by_key
-from app.ui.tasks import TaskState
+from app.services.queue import QueueQuery, QueueView, SortKey
+from app.ui.operations.queue import load_rows
+from app.ui.queue.queue_model import (
+    CASE_ID_ROLE,
+    DUE_STATUS_ROLE,
+    LOADED_ROLE,
+    PLACEHOLDER,
+    Column,
+    QueueModel,
+)
+from app.ui.tasks import SyncTaskRunner, TaskState
 
 
-def page(ws, key="all"):
-    return load_queue((ws, view_by_key(key), 200), TaskState(lambda done, total: None))
+def opened(qtbot, model: QueueModel, query: QueueQuery) -> None:
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.set_query(query)
 
 
-def test_empty_model(qtmodeltester):
-    qtmodeltester.check(QueueModel())
+def all_tickets(qtbot, model: QueueModel) -> list[str]:
+    """Every row's ticket, waiting for the pages as a scrolling view would."""
+    def texts():
+        return [model.index(r, Column.TICKET).data() for r in range(model.rowCount())]
+    texts()  # asks for the pages
+    qtbot.waitUntil(lambda: PLACEHOLDER not in texts(), timeout=10_000)
+    return texts()
 
 
-def test_filled_model_and_its_updates(qtmodeltester, ws, seeded):
-    model = QueueModel()
-    model.set_rows(page(ws).rows)
+def test_empty_model(qtmodeltester, ws):
+    qtmodeltester.check(QueueModel(SyncTaskRunner(), ws))
+
+
+def test_paged_model_passes_the_checks_and_fills_pages_on_demand(qtbot, qtmodeltester,
+                                                                 ws, seeded):
+    model = QueueModel(SyncTaskRunner(), ws, page_size=2, max_pages=2)
+    opened(qtbot, model, QueueQuery())
     qtmodeltester.check(model)
     assert model.rowCount() == 3 and model.columnCount() == len(Column)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
-    assert headers[:3] == ["工单号", "状态", "下一期限"]
+    assert headers[:3] == ["工单号", "状态", "下一期限"] and "标签" in headers
+    # The first page came with the count; the third row's page is asked for on sight.
+    assert model.index(0, Column.TICKET).data(LOADED_ROLE) is True
+    assert model.index(2, Column.TICKET).data() == PLACEHOLDER
+    assert model.index(2, Column.TICKET).data(LOADED_ROLE) is False
+    with qtbot.waitSignal(model.page_loaded, timeout=10_000) as page:
+        pass
+    assert page.args == [2]
+    assert model.index(2, Column.TICKET).data() == "1310115202602270003"
+    assert model.index(2, Column.TICKET).data(CASE_ID_ROLE) == seeded.accepted
     # Deadlines as of the fixed test clock, 2026-03-02: the 7-working-day acceptance
     # decision for the work order received on 2026-03-01 is due 2026-03-10.
     first = model.index(0, Column.DEADLINE)
     assert first.data() == "剩 6 个工作日"
     assert DueStatus(first.data(DUE_STATUS_ROLE)) is DueStatus.ON_TRACK
-    rows = page(ws, "received").rows
-    model.replace_row(rows[0])
-    model.remove_case(seeded.second)
-    assert model.rowCount() == 2
-    qtmodeltester.check(model)
+    assert model.index(0, Column.TAGS).data() == "预付式消费、群体性"
+    assert model.held_rows() <= 2 * 2
 
 
-def test_status_views_count_what_they_list(ws, seeded):
-    counts = queue.count_by_status(ws)
-    for view in STATUS_VIEWS:
-        assert len(page(ws, view.key).rows) == view.count(counts), view.key
+def test_sort_runs_in_sql_and_drops_pages_of_the_old_order(qtbot, ws, seeded):
+    model = QueueModel(SyncTaskRunner(), ws, page_size=2)
+    opened(qtbot, model, QueueQuery())
+    model.index(2, 0).data()  # a page of the newest-first order is wanted ...
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.sort(Column.COMPLAINANT, Qt.SortOrder.AscendingOrder)
+    assert model.query.sort is SortKey.COMPLAINANT and not model.query.descending
+    expected = [s.source_ticket for s in queue.fetch_cases(ws, model.query, 0, 10).rows]
+    assert all_tickets(qtbot, model) == expected  # ... and never shows up in this one
+    names = [model.index(r, Column.COMPLAINANT).data() for r in range(3)]
+    assert names == ["李秀英", "欧阳娜", "赵建国"]  # pinyin order: li, ouyang, zhao
+
+
+def test_a_changed_case_is_shown_in_place(qtbot, ws, seeded):
+    from app.services import cases
+
+    model = QueueModel(SyncTaskRunner(), ws)
+    opened(qtbot, model, QueueQuery(view=QueueView.TO_ACCEPT))
+    row = model.row_of(seeded.second)
+    cases.accept(ws, seeded.second)
+    update = load_rows((ws, frozenset({seeded.second})), TaskState(lambda d, t: None))
+    with qtbot.waitSignal(model.dataChanged):
+        model.replace_row(update.rows[0])
+    assert model.index(row, Column.STATUS).data() == "已受理"
+    assert model.rowCount() == 2  # it stays until the next refresh
+
+
+def test_search_outcome_and_count_come_with_the_first_page(qtbot, ws, seeded):
+    model = QueueModel(SyncTaskRunner(), ws)
+    opened(qtbot, model, replace(QueueQuery(), search="欧阳"))
+    assert model.rowCount() == 1
+    assert model.index(0, Column.COMPLAINANT).data() == "欧阳娜"
+    assert model.search_outcome is not None and model.search_outcome.matched == 1
+    opened(qtbot, model, QueueQuery())
+    assert model.search_outcome is None and model.rowCount() == 3

@@ -1,23 +1,42 @@
-"""The case table: a QAbstractTableModel over rows loaded by a worker.
+"""The case queue as a virtual table: the row count comes from SQL, rows come in pages.
 
-This foundation holds one page of rows (newest first); the full queue replaces the row
-list with ids plus a lazy, id-keyed row cache and SQL-side sorting. ``data()`` never
-reads the database: everything it shows is in the row already.
+The model holds one query (view, filters, sort, search) and its row count. Rows are
+fetched in pages by a worker when ``data()`` first asks for a row of a page not held
+yet; the row shows "…" until its page arrives, then ``dataChanged`` repaints it. Pages
+live in a small LRU (``max_pages``), so memory does not grow with the store: scrolling
+through a million cases holds a few thousand rows at most. Every query has a
+generation number and pages of an older one are dropped when they arrive late.
+
+Sorting is SQL's (``sort()`` changes the query's sort key), never a proxy model's.
+``data()`` never reads the database: page requests are queued and started from the
+event loop, at most ``MAX_LOADS`` at once, the most recently wanted first.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections import OrderedDict
+from dataclasses import replace
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont
 
 from app.core.deadlines import DueStatus
+from app.services.context import Workstation
+from app.services.queue import QueueQuery, SearchOutcome, SortKey
 from app.ui import formatting, messages
-from app.ui.operations.queue import QueueRow
+from app.ui.operations.queue import QueueOpened, QueueRow, load_page, open_queue
 from app.ui.qtcompat import emit
+from app.ui.tasks import TaskFailure, TaskRunner
 
 
 class Column(IntEnum):
@@ -30,12 +49,35 @@ class Column(IntEnum):
     RESPONDENT = 5
     CATEGORY = 6
     SOURCE = 7
-    MEDIATOR = 8
+    TAGS = 8
+    MEDIATOR = 9
 
+
+SORT_KEYS: dict[Column, SortKey] = {
+    Column.TICKET: SortKey.TICKET,
+    Column.STATUS: SortKey.STATUS,
+    Column.DEADLINE: SortKey.DEADLINE,
+    Column.RECEIVED: SortKey.RECEIVED,
+    Column.COMPLAINANT: SortKey.COMPLAINANT,
+    Column.RESPONDENT: SortKey.RESPONDENT,
+    Column.CATEGORY: SortKey.CATEGORY,
+    Column.SOURCE: SortKey.SOURCE,
+    Column.TAGS: SortKey.TAGS,
+    Column.MEDIATOR: SortKey.MEDIATOR,
+}
+COLUMN_OF_SORT = {key: column for column, key in SORT_KEYS.items()}
+# Newest first on a first click of 收到时间; everything else starts ascending.
+_INITIAL_DESCENDING = {Column.RECEIVED}
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 100
 DUE_STATUS_ROLE = Qt.ItemDataRole.UserRole + 101  # DueStatus value (a str enum reaches Qt as str)
-SORT_ROLE = Qt.ItemDataRole.UserRole + 102
+LOADED_ROLE = Qt.ItemDataRole.UserRole + 102  # False while the row's page is on its way
+
+PLACEHOLDER = "…"
+PAGE_SIZE = 200
+MAX_PAGES = 30  # held at once: 6,000 rows
+MAX_LOADS = 2  # page requests running at once
+MAX_WANTED = 8  # page requests waiting; older ones are dropped (and re-asked if visible)
 
 # Calm colours that stay readable on white and on the alternate row colour.
 DUE_COLOURS = {
@@ -49,26 +91,182 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class QueueModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
+    """``set_query`` starts a query; ``loaded`` fires when its count and first page
+    are in, ``page_loaded`` for each further page, ``failed`` when a load fails."""
+
+    loaded = Signal()
+    page_loaded = Signal(int)  # the first row of the page that arrived
+    failed = Signal(object)  # TaskFailure
+    sort_requested = Signal(object, bool)  # SortKey, descending: a header click
+
+    def __init__(self, runner: TaskRunner, ws: Workstation, parent: QObject | None = None, *,
+                 page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
         super().__init__(parent)
-        self._rows: list[QueueRow] = []
+        self.runner = runner
+        self.ws = ws
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._query: QueueQuery | None = None  # the query whose rows are shown
+        self._requested: QueueQuery | None = None  # the query being loaded
+        self._count = 0
+        self._search: SearchOutcome | None = None
+        self._generation = 0
+        self._pages: OrderedDict[int, tuple[QueueRow, ...]] = OrderedDict()
+        self._wanted: OrderedDict[int, None] = OrderedDict()
+        self._in_flight: set[int] = set()
+        self._opening = False
         self._bold = QFont()
         self._bold.setBold(True)
+        self._pump = QTimer(self)
+        self._pump.setSingleShot(True)
+        self._pump.setInterval(0)
+        self._pump.timeout.connect(self._start_loads)
+
+    # ------------------------------------------------------------ queries
+
+    @property
+    def query(self) -> QueueQuery | None:
+        """The query being shown, or being loaded when one is on its way."""
+        return self._requested or self._query
+
+    @property
+    def search_outcome(self) -> SearchOutcome | None:
+        return self._search
+
+    @property
+    def loading(self) -> bool:
+        return self._opening or bool(self._in_flight)
+
+    def set_query(self, query: QueueQuery, *, choose_view: bool = False) -> None:
+        """Load ``query``: its count and first page in one worker call. The rows shown
+        stay until the new ones arrive. ``choose_view``: the worker picks the default
+        view (我的待办 when the user has cases, else 全部) instead of ``query.view``."""
+        self._generation += 1
+        generation = self._generation
+        self._requested = query
+        self._opening = True
+        self._wanted.clear()
+        self.runner.run(
+            open_queue, (self.ws, query, self.page_size, choose_view),
+            on_done=lambda opened: self._opened(opened, generation),
+            on_failed=lambda failure: self._failed(failure, generation),
+            context=self, name="open_queue",
+        )
+
+    def reload(self) -> None:
+        if self.query is not None:
+            self.set_query(self.query)
+
+    def _opened(self, opened: QueueOpened, generation: int) -> None:
+        if generation != self._generation:
+            return  # an older query
+        self.beginResetModel()
+        self._query = opened.query
+        self._requested = None
+        self._count = opened.count
+        self._search = opened.search
+        self._pages.clear()
+        self._wanted.clear()
+        self._in_flight.clear()
+        if opened.rows:
+            self._pages[0] = opened.rows
+        self._opening = False
+        self.endResetModel()
+        emit(self.loaded)
+
+    def _failed(self, failure: TaskFailure, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._opening = False
+        self._requested = None
+        emit(self.failed, failure)
+
+    # ------------------------------------------------------------ pages
+
+    def _row(self, row: int) -> QueueRow | None:
+        """The row if its page is held; otherwise None, and the page is asked for."""
+        number, at = divmod(row, self.page_size)
+        page = self._pages.get(number)
+        if page is None:
+            self._want(number)
+            return None
+        self._pages.move_to_end(number)
+        return page[at] if at < len(page) else None
+
+    def _want(self, number: int) -> None:
+        if number in self._in_flight or self._query is None:
+            return
+        self._wanted[number] = None
+        self._wanted.move_to_end(number)
+        if not self._pump.isActive():
+            self._pump.start()
+
+    def _start_loads(self) -> None:
+        while len(self._wanted) > MAX_WANTED:
+            dropped, _ = self._wanted.popitem(last=False)
+            # Scrolled past; if its rows are still on screen, repainting them asks again.
+            self._page_changed(dropped)
+        while self._wanted and len(self._in_flight) < MAX_LOADS and self._query is not None:
+            number, _ = self._wanted.popitem(last=True)  # the most recently wanted first
+            if number in self._pages:
+                continue
+            self._in_flight.add(number)
+            generation = self._generation
+            self.runner.run(
+                load_page, (self.ws, self._query, number * self.page_size, self.page_size),
+                on_done=lambda rows, n=number, g=generation: self._page_arrived(n, rows, g),
+                on_failed=lambda failure, n=number, g=generation: self._page_failed(
+                    n, failure, g),
+                context=self, name="load_page",
+            )
+
+    def _page_arrived(self, number: int, rows: tuple[QueueRow, ...], generation: int) -> None:
+        if generation != self._generation:
+            return  # a page of an older query or sort
+        self._in_flight.discard(number)
+        self._pages[number] = rows
+        self._pages.move_to_end(number)
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+        self._page_changed(number)
+        emit(self.page_loaded, number * self.page_size)
+        self._start_loads()
+
+    def _page_failed(self, number: int, failure: TaskFailure, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._in_flight.discard(number)
+        emit(self.failed, failure)
+        self._start_loads()
+
+    def _page_changed(self, number: int) -> None:
+        first = number * self.page_size
+        last = min(self._count, first + self.page_size) - 1
+        if last >= first:
+            emit(self.dataChanged, self.index(first, 0), self.index(last, len(Column) - 1))
+
+    def held_rows(self) -> int:
+        """How many rows are in memory (bounded by ``max_pages * page_size``)."""
+        return sum(len(p) for p in self._pages.values())
 
     # ------------------------------------------------------------ Qt interface
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
-        if 0 <= section < len(Column):
-            return self.column_title(Column(section))
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.column_title(column)
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return (Qt.SortOrder.DescendingOrder if column in _INITIAL_DESCENDING
+                    else Qt.SortOrder.AscendingOrder)
         return None
 
     def column_title(self, column: Column) -> str:
@@ -81,15 +279,22 @@ class QueueModel(QAbstractTableModel):
             Column.SOURCE: self.tr("渠道"),
             Column.STATUS: self.tr("状态"),
             Column.DEADLINE: self.tr("下一期限"),
+            Column.TAGS: self.tr("标签"),
             Column.MEDIATOR: self.tr("承办人"),
         }
         return titles[column]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < self._count):
             return None
-        row = self._rows[index.row()]
         column = Column(index.column())
+        row = self._row(index.row())
+        if row is None:
+            if role == Qt.ItemDataRole.DisplayRole and column is Column.TICKET:
+                return PLACEHOLDER
+            if role == LOADED_ROLE:
+                return False
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -104,14 +309,26 @@ class QueueModel(QAbstractTableModel):
             return row.id
         if role == DUE_STATUS_ROLE:
             return row.badge.status.value if row.badge else None
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
+        if role == LOADED_ROLE:
+            return True
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: sort in SQL (the window saves the choice)."""
+        key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
+        query = self.query
+        if key is None or query is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (query.sort, query.descending) == (key, descending):
+            return
+        self.set_query(replace(query, sort=key, descending=descending))
+        emit(self.sort_requested, key, descending)
 
     # ------------------------------------------------------------ cells
 
@@ -135,6 +352,8 @@ class QueueModel(QAbstractTableModel):
                 return messages.status_text(s.status)
             case Column.DEADLINE:
                 return row.badge.text if row.badge else ""
+            case Column.TAGS:
+                return "、".join(s.tags)
             case Column.MEDIATOR:
                 return s.mediator_name
         return ""
@@ -144,56 +363,33 @@ class QueueModel(QAbstractTableModel):
             return row.badge.tooltip
         if column is Column.STATUS and row.summary.paused:
             return self.tr("计时已中止")
-        if column in (Column.RESPONDENT, Column.COMPLAINANT, Column.CATEGORY):
+        if column in (Column.RESPONDENT, Column.COMPLAINANT, Column.CATEGORY, Column.TAGS):
             return self._text(row, column) or None
         return None
 
-    @staticmethod
-    def _sort_key(row: QueueRow, column: Column) -> object:
-        s = row.summary
-        if column is Column.RECEIVED:
-            return s.received_at.timestamp()
-        if column is Column.DEADLINE:
-            return s.next_deadline_on.toordinal() if s.next_deadline_on else 10**7
-        return QueueModel._text(row, column)
+    # ------------------------------------------------------------ rows by case
 
-    # ------------------------------------------------------------ updates
-
-    def set_rows(self, rows: Iterable[QueueRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> tuple[QueueRow, ...]:
-        return tuple(self._rows)
-
-    def row_of(self, case_id: uuid.UUID) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == case_id), None)
+    def row_of(self, case_id: uuid.UUID | None) -> int | None:
+        """The row of a case among the rows held (None if not held or not listed)."""
+        if case_id is None:
+            return None
+        for number, page in self._pages.items():
+            for at, row in enumerate(page):
+                if row.id == case_id:
+                    return number * self.page_size + at
+        return None
 
     def case_id(self, row: int) -> uuid.UUID | None:
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
+        number, at = divmod(row, self.page_size)
+        page = self._pages.get(number)
+        return page[at].id if page is not None and at < len(page) else None
 
     def replace_row(self, row: QueueRow) -> None:
-        """Show a changed case in place."""
-        i = self.row_of(row.id)
-        if i is None:
-            return
-        self._rows[i] = row
-        emit(self.dataChanged, self.index(i, 0), self.index(i, len(Column) - 1))
-
-    def insert_row(self, row: QueueRow) -> None:
-        """Add a case where it belongs in newest-first order."""
-        received = row.summary.received_at
-        i = next((n for n, r in enumerate(self._rows) if r.summary.received_at < received),
-                 len(self._rows))
-        self.beginInsertRows(QModelIndex(), i, i)
-        self._rows.insert(i, row)
-        self.endInsertRows()
-
-    def remove_case(self, case_id: uuid.UUID) -> None:
-        i = self.row_of(case_id)
-        if i is None:
-            return
-        self.beginRemoveRows(QModelIndex(), i, i)
-        del self._rows[i]
-        self.endRemoveRows()
+        """Show a changed case in place (it keeps its place until the next refresh)."""
+        for number, page in self._pages.items():
+            for at, held in enumerate(page):
+                if held.id == row.id:
+                    self._pages[number] = (*page[:at], row, *page[at + 1:])
+                    i = number * self.page_size + at
+                    emit(self.dataChanged, self.index(i, 0), self.index(i, len(Column) - 1))
+                    return

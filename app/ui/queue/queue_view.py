@@ -1,10 +1,11 @@
-"""The case table's view: column widths from the font, row selection, the selected id."""
+"""The case table's view: column widths from the font, SQL sorting by header click, row
+selection and the selected case's id."""
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
 
 from app.ui.qtcompat import emit
@@ -20,12 +21,14 @@ _WIDTH_SAMPLES = {
     Column.SOURCE: "12315",
     Column.STATUS: "不予受理",
     Column.DEADLINE: "已超期 12 个工作日（暂定）",
+    Column.TAGS: "预付式消费、群体性",
     Column.MEDIATOR: "欧阳秀英",
 }
 
 
 class QueueView(QTableView):
-    """Emits ``case_selected`` with the selected case's id (None when nothing is)."""
+    """Emits ``case_selected`` with the selected case's id (None when nothing is, or
+    while the selected row's page is on its way)."""
 
     case_selected = Signal(object)
 
@@ -42,19 +45,27 @@ class QueueView(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Per item: with a million rows, pixel scrolling makes the bar too fine to drag.
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.setCornerButtonEnabled(False)
         self.setAccessibleName(self.tr("案件列表"))
         self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
+        header.setObjectName("queueHeader")
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionsMovable(True)
         header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("渠道") + 16)
         self.apply_default_widths()
+        self._emitted: uuid.UUID | None = None
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        model.modelReset.connect(lambda: emit(self.case_selected, None))
+        # After a reset the window puts the selection back (or says there is none).
+        model.modelReset.connect(self._forget)
+        model.dataChanged.connect(self._on_data_changed)
 
     def apply_default_widths(self) -> None:
         fm = self.fontMetrics()
@@ -63,22 +74,61 @@ class QueueView(QTableView):
         for column, sample in _WIDTH_SAMPLES.items():
             self.setColumnWidth(column, fm.horizontalAdvance(sample) + pad)
 
+    def show_sort(self, column: Column, descending: bool) -> None:
+        """Put the header's sort arrow on ``column`` (the model already sorts so)."""
+        self.setSortingEnabled(False)
+        self.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+
     def queue_model(self) -> QueueModel:
         model = self.model()
         assert isinstance(model, QueueModel)
         return model
+
+    def selected_row(self) -> int | None:
+        rows = self.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
 
     def selected_case_id(self) -> uuid.UUID | None:
         rows = self.selectionModel().selectedRows()
         return rows[0].data(CASE_ID_ROLE) if rows else None
 
     def select_case(self, case_id: uuid.UUID | None) -> bool:
-        row = self.queue_model().row_of(case_id) if case_id else None
+        row = self.queue_model().row_of(case_id)
         if row is None:
             return False
-        self.selectRow(row)
-        self.scrollTo(self.model().index(row, 0))
+        self.select_row(row)
         return True
 
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.queue_model().rowCount():
+            self.selectRow(row)
+            self.scrollTo(self.model().index(row, 0))
+
+    def step(self, delta: int) -> None:
+        """Select the next (+1) or previous (-1) case."""
+        current = self.selected_row()
+        count = self.queue_model().rowCount()
+        if count == 0:
+            return
+        target = 0 if current is None else min(max(current + delta, 0), count - 1)
+        self.select_row(target)
+
+    def _forget(self) -> None:
+        self._emitted = None
+
+    def _announce(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id != self._emitted:
+            self._emitted = case_id
+            emit(self.case_selected, case_id)
+
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        emit(self.case_selected, self.selected_case_id())
+        self._announce()
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                         _roles: list[int] | None = None) -> None:
+        row = self.selected_row()
+        if row is not None and top_left.row() <= row <= bottom_right.row():
+            self._announce()  # the selected row's page arrived

@@ -1,11 +1,11 @@
-"""The sidebar: the status views with their live counts."""
+"""The sidebar: the queue's views with their live counts."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.workflow import CaseStatus
+from app.services.queue import QueueView
 from app.ui.qtcompat import emit
-from app.ui.queue.status_views import STATUS_VIEWS, StatusView
+from app.ui.queue.queue_views import SIDEBAR_VIEWS, sidebar_view, view_tooltip
 
-VIEW_KEY_ROLE = Qt.ItemDataRole.UserRole + 100
+VIEW_ROLE = Qt.ItemDataRole.UserRole + 100  # the QueueView value (str)
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 101
+URGENT_ROLE = Qt.ItemDataRole.UserRole + 102
+
+URGENT_COLOUR = QColor("#b42318")
 
 
 def count_text(count: int | None) -> str:
@@ -30,7 +33,8 @@ def count_text(count: int | None) -> str:
 
 
 class _CountDelegate(QStyledItemDelegate):
-    """Draws the view's name on the left and its count, quieter, on the right."""
+    """Draws the view's name on the left and its count, quieter, on the right (in the
+    alarm colour for a non-empty 今日到期 / 已超期)."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -52,24 +56,27 @@ class _CountDelegate(QStyledItemDelegate):
         painter.setFont(opt.font)
         painter.setPen(opt.palette.color(group, text_role))
         painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+        count = index.data(COUNT_ROLE)
         if not selected:
-            painter.setPen(opt.palette.color(group, QPalette.ColorRole.PlaceholderText))
+            urgent = bool(index.data(URGENT_ROLE)) and bool(count)
+            painter.setPen(URGENT_COLOUR if urgent else
+                           opt.palette.color(group, QPalette.ColorRole.PlaceholderText))
         painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         count_text(index.data(COUNT_ROLE)))
+                         count_text(count))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         fm = option.fontMetrics
         label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        width = fm.horizontalAdvance(label) + fm.horizontalAdvance("m" * 3 + "000,000")
+        width = fm.horizontalAdvance(label) + fm.horizontalAdvance("m" * 3 + "0,000,000")
         return QSize(width, round(fm.height() * 2.1))
 
 
 class StatusSidebar(QListWidget):
-    """Emits ``view_selected`` when the user picks a status view."""
+    """Emits ``view_selected`` (a QueueView) when the user picks a view."""
 
-    view_selected = Signal(object)  # StatusView
+    view_selected = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,12 +86,14 @@ class StatusSidebar(QListWidget):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setUniformItemSizes(True)
-        self.setAccessibleName(self.tr("案件状态"))
-        self._items: dict[str, QListWidgetItem] = {}
-        for view in STATUS_VIEWS:
+        self.setAccessibleName(self.tr("案件视图"))
+        self._items: dict[QueueView, QListWidgetItem] = {}
+        for view in SIDEBAR_VIEWS:
             item = QListWidgetItem(view.title(), self)
-            item.setData(VIEW_KEY_ROLE, view.key)
-            self._items[view.key] = item
+            item.setData(VIEW_ROLE, view.view.value)
+            item.setData(URGENT_ROLE, view.urgent)
+            item.setToolTip(view_tooltip(view.view))
+            self._items[view.view] = item
         self.currentItemChanged.connect(self._on_current_changed)
 
     def sizeHint(self) -> QSize:
@@ -95,27 +104,32 @@ class StatusSidebar(QListWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
 
-    def select_view(self, key: str) -> None:
-        item = self._items.get(key) or self._items[STATUS_VIEWS[0].key]
-        self.setCurrentItem(item)
+    def select_view(self, view: QueueView) -> None:
+        self.setCurrentItem(self._items[view])
 
-    def current_view(self) -> StatusView:
+    def current_view(self) -> QueueView | None:
         item = self.currentItem()
-        key = item.data(VIEW_KEY_ROLE) if item else STATUS_VIEWS[0].key
-        return next(v for v in STATUS_VIEWS if v.key == key)
+        return QueueView(item.data(VIEW_ROLE)) if item is not None else None
 
-    def set_counts(self, counts: Mapping[CaseStatus, int]) -> None:
-        for view in STATUS_VIEWS:
-            item = self._items[view.key]
-            n = view.count(counts)
+    def set_counts(self, counts: Mapping[QueueView, int]) -> None:
+        for view, item in self._items.items():
+            n = counts.get(view)
             item.setData(COUNT_ROLE, n)
-            item.setToolTip(self.tr("{view}：{count} 件").format(view=view.title(),
-                                                                 count=count_text(n)))
+            tip = view_tooltip(view)
+            if n is not None:
+                tip = self.tr("{tip}：{count} 件").format(tip=tip, count=count_text(n))
+            item.setToolTip(tip)
 
-    def count_shown(self, key: str) -> str:
+    def view_count(self, view: QueueView) -> int | None:
+        return self._items[view].data(COUNT_ROLE)
+
+    def count_shown(self, view: QueueView) -> str:
         """The count as the user reads it next to the view's name."""
-        return count_text(self._items[key].data(COUNT_ROLE))
+        return count_text(self._items[view].data(COUNT_ROLE))
+
+    def title_of(self, view: QueueView) -> str:
+        return sidebar_view(view).title()
 
     def _on_current_changed(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
-            emit(self.view_selected, self.current_view())
+            emit(self.view_selected, QueueView(current.data(VIEW_ROLE)))

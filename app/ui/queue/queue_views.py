@@ -1,0 +1,66 @@
+"""The sidebar's views of the queue, in order (a registry): what each is called and the
+shortcut that opens it. Which cases each lists is the services' business (QueueView)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from app.services.queue import QueueView
+
+
+@dataclass(frozen=True)
+class SidebarView:
+    view: QueueView
+    label: str  # untranslated; use .title()
+    urgent: bool = False  # a non-zero count is shown in the alarm colour
+
+    def title(self) -> str:
+        return QCoreApplication.translate("QueueView", self.label)
+
+
+# To-do lists first, then the deadline lists, the workflow stages, and everything.
+SIDEBAR_VIEWS: tuple[SidebarView, ...] = (
+    SidebarView(QueueView.MINE, QT_TRANSLATE_NOOP("QueueView", "我的待办")),
+    SidebarView(QueueView.DUE_TODAY, QT_TRANSLATE_NOOP("QueueView", "今日到期"), urgent=True),
+    SidebarView(QueueView.DUE_SOON, QT_TRANSLATE_NOOP("QueueView", "即将到期")),
+    SidebarView(QueueView.OVERDUE, QT_TRANSLATE_NOOP("QueueView", "已超期"), urgent=True),
+    SidebarView(QueueView.TO_ACCEPT, QT_TRANSLATE_NOOP("QueueView", "待受理")),
+    SidebarView(QueueView.MEDIATING, QT_TRANSLATE_NOOP("QueueView", "调解中")),
+    SidebarView(QueueView.TO_FOLLOW_UP, QT_TRANSLATE_NOOP("QueueView", "待回访")),
+    SidebarView(QueueView.CLOSED, QT_TRANSLATE_NOOP("QueueView", "已办结")),
+    SidebarView(QueueView.ALL, QT_TRANSLATE_NOOP("QueueView", "全部")),
+)
+
+_TOOLTIPS = {
+    QueueView.MINE: QT_TRANSLATE_NOOP("QueueView", "分派给我、尚未办结的案件"),
+    QueueView.DUE_TODAY: QT_TRANSLATE_NOOP("QueueView", "下一期限为今天的案件"),
+    QueueView.DUE_SOON: QT_TRANSLATE_NOOP("QueueView", "下一期限在今后 3 个工作日内的案件"),
+    QueueView.OVERDUE: QT_TRANSLATE_NOOP("QueueView", "下一期限已过的案件"),
+    QueueView.TO_ACCEPT: QT_TRANSLATE_NOOP("QueueView", "已收到、等待受理决定的工单"),
+    QueueView.MEDIATING: QT_TRANSLATE_NOOP("QueueView", "正在调解的案件"),
+    QueueView.TO_FOLLOW_UP: QT_TRANSLATE_NOOP("QueueView", "已办结、尚未回访的案件"),
+    QueueView.CLOSED: QT_TRANSLATE_NOOP("QueueView", "已办结、已回访、已评价或不予受理的案件"),
+    QueueView.ALL: QT_TRANSLATE_NOOP("QueueView", "全部案件"),
+}
+
+
+def sidebar_view(view: QueueView) -> SidebarView:
+    return next(v for v in SIDEBAR_VIEWS if v.view is view)
+
+
+def view_title(view: QueueView) -> str:
+    return sidebar_view(view).title()
+
+
+def view_tooltip(view: QueueView) -> str:
+    return QCoreApplication.translate("QueueView", _TOOLTIPS[view])
+
+
+def view_from_key(key: str | None) -> QueueView | None:
+    """The view a stored key names, or None for an unknown or empty one."""
+    try:
+        return QueueView(key) if key else None
+    except ValueError:
+        return None
