@@ -36,10 +36,9 @@ from app.services.search import IndexState
 from app.ui import messages, settings
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.assign_dialog import AssignDialog
-from app.ui.case.case_summary_view import CaseSummaryView, action_button_text
-from app.ui.case.close_dialog import CloseDialog
-from app.ui.case.reject_dialog import RejectDialog
-from app.ui.case.reopen_dialog import ReopenDialog
+from app.ui.case.case_view import ACTION_DIALOGS, action_button_text
+from app.ui.case.case_view import CaseView as CasePane
+from app.ui.case.intake_dialog import IntakeDialog
 from app.ui.events import EventBridge
 from app.ui.operations.cases import PERFORMERS, ActionRequest, perform_action
 from app.ui.operations.queue import (
@@ -63,11 +62,7 @@ from app.ui.tasks import TaskFailure, TaskRunner
 
 # Dialogs for the actions that need more than a click (the assign dialog also needs the
 # office's mediators, loaded first).
-SIMPLE_DIALOGS: dict[Action, type[ActionDialog]] = {
-    Action.REJECT: RejectDialog,
-    Action.CLOSE: CloseDialog,
-    Action.REOPEN: ReopenDialog,
-}
+SIMPLE_DIALOGS: dict[Action, type[ActionDialog]] = ACTION_DIALOGS
 
 ACTION_SHORTCUTS = {
     Action.ACCEPT: "Ctrl+Shift+A",
@@ -100,6 +95,7 @@ class MainWindow(QMainWindow):
         self.remember = remember
         self.bridge = EventBridge(self)
         self.current_dialog: ActionDialog | None = None
+        self.intake_dialog: IntakeDialog | None = None
         self.current_message: QMessageBox | None = None
         self.load_error: TaskFailure | None = None
         self._counts: Mapping[QueueView, int] = {}
@@ -127,7 +123,7 @@ class MainWindow(QMainWindow):
         pane_layout.setSpacing(0)
         pane_layout.addWidget(self.filter_bar)
         pane_layout.addWidget(self.queue_view, 1)
-        self.case_view = CaseSummaryView()
+        self.case_view = CasePane(ws, runner)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for n, widget in enumerate((self.sidebar, self.queue_pane, self.case_view)):
@@ -153,6 +149,7 @@ class MainWindow(QMainWindow):
         self.model.sort_requested.connect(self._on_sort_requested)
         self.queue_view.case_selected.connect(self._on_case_selected)
         self.case_view.action_requested.connect(self.request_action)
+        self.case_view.changed.connect(self.bridge.publish)
         self.bridge.case_changed.connect(self._on_cases_changed)
         self.bridge.case_created.connect(self.refresh)
         self._update_case_actions()
@@ -231,6 +228,10 @@ class MainWindow(QMainWindow):
         self.previous_action = self._action(self.tr("上一件(&P)"), PREVIOUS_CASE_SHORTCUTS,
                                             lambda: self.queue_view.step(-1),
                                             "previousCaseAction")
+        self.new_case_action = self._action(self.tr("新建工单(&W)…"), ("Ctrl+N",),
+                                            self.new_case, "newCaseAction")
+        self.case_menu.addAction(self.new_case_action)
+        self.case_menu.addSeparator()
         self.case_menu.addAction(self.next_action)
         self.case_menu.addAction(self.previous_action)
         self.case_menu.addSeparator()
@@ -273,8 +274,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolBar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.refresh_action, self.search_action, self.previous_action,
-                       self.next_action):
+        for action in (self.new_case_action, self.refresh_action, self.search_action,
+                       self.previous_action, self.next_action):
             self.toolbar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
@@ -583,7 +584,7 @@ class MainWindow(QMainWindow):
                             on_done=lambda people: self._open_dialog(
                                 AssignDialog(case, people, self)))
         elif action in SIMPLE_DIALOGS:
-            self._open_dialog(SIMPLE_DIALOGS[action](case, self))
+            self._open_dialog(self.case_view.action_dialog(action, self))
         else:
             self._perform(ActionRequest(action, case.id, case.version), None)
 
@@ -624,6 +625,26 @@ class MainWindow(QMainWindow):
         if isinstance(failure.error, (StaleCase, CaseNotFound)) and self._shown_case_id:
             self._load_case(self._shown_case_id)
         emit(self.action_failed, failure)
+
+    # ------------------------------------------------------------ intake
+
+    def new_case(self) -> None:
+        """新建工单: the intake dialog; the case it creates opens in the case pane."""
+        if self.intake_dialog is not None and shiboken6.isValid(self.intake_dialog):
+            self.intake_dialog.raise_()
+            self.intake_dialog.activateWindow()
+            return
+        dialog = IntakeDialog(self.ws, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._open_created_case)
+        self.intake_dialog = dialog
+        dialog.open()
+
+    def _open_created_case(self, case_id: uuid.UUID) -> None:
+        # The queue selects the shown case when its page arrives (if the view lists it).
+        self._shown_case_id = case_id
+        self._load_case(case_id)
+        self.bridge.publish(Changes(case_ids=frozenset({case_id}), case_created=True))
 
     # ------------------------------------------------------------ messages
 

@@ -246,6 +246,7 @@ class CaseView(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _=False, a=action: self._on_action(a))
             self._actions_grid.addWidget(button, n // per_row, n % per_row)
+            button.show()  # now, not on the layout's queued call: it can be clicked at once
             self.buttons[action] = button
         for c in range(per_row):
             self._actions_grid.setColumnStretch(c, 1)
