@@ -203,10 +203,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu(self.tr("文件(&F)"))
-        self.refresh_action = self._action(
-            self.tr("刷新(&R)"), [QKeySequence("F5"),
-                                 QKeySequence(QKeySequence.StandardKey.Refresh)],
-            self.refresh, "refreshAction")
+        # F5, and the platform's own refresh key where that is another (Ctrl+R on macOS);
+        # the same key twice would make the shortcut ambiguous and dead.
+        refresh_keys = [QKeySequence("F5")]
+        refresh_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh)
+                         if k not in refresh_keys]
+        self.refresh_action = self._action(self.tr("刷新(&R)"), refresh_keys, self.refresh,
+                                           "refreshAction")
         self.file_menu.addAction(self.refresh_action)
         self.file_menu.addSeparator()
         quit_action = self._action(self.tr("退出(&X)"), ("Ctrl+Q",), self.close)

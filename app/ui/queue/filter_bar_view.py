@@ -251,7 +251,7 @@ class FilterBar(QWidget):
         layout.setContentsMargins(margin, margin, margin, margin)
         layout.addLayout(top)
         layout.addLayout(filters)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self._update_clear_button()

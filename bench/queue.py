@@ -1,0 +1,318 @@
+"""Benchmark: the case queue on 1,000 and 1,000,000 demo cases (DESIGN.md budgets).
+
+    .venv/bin/python bench/queue.py                  # both sizes, stores cached in .bench-stores/
+    .venv/bin/python bench/queue.py --store DIR      # one existing store (a data folder)
+
+For each store a fresh GUI process (offscreen) is timed from its start to the queue
+on screen with its first page of rows; the same process then sorts by several columns,
+filters and searches through the window's own model and filter bar (a worker call and
+the table reset, as a click does), and reports its peak RSS. Missing demo stores are
+made first (1,000,000 cases take 2-3 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# This file is named like the standard library's queue module: keep its folder off the
+# path (multiprocessing imports ``queue``), the project root on it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
+sys.path.insert(0, str(ROOT))
+
+OPEN_BUDGET_S = 1.5
+OPEN_RATIO_BUDGET = 1.5
+SORT_FILTER_BUDGET_MS = 200
+SEARCH_BUDGET_MS = 150
+RSS_BUDGET_MB = 400
+REPEATS = 3
+
+
+# ------------------------------------------------------------------ stores
+
+
+def ensure_store(folder: Path, cases: int) -> Path:
+    if (folder / "store.sqlite").exists():
+        return folder
+    from app.services.demo_data import generate_demo_data
+    from app.store.database import open_store
+
+    print(f"making a demo store of {cases:,} cases in {folder} …", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    store = open_store(folder)
+    try:
+        generate_demo_data(store, cases, seed=1)
+    finally:
+        store.close()
+    print(f"  made in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return folder
+
+
+def search_targets(store_file: Path) -> dict[str, str]:
+    """Query texts of each kind, taken from the newest case whose complainant has an ID
+    number and a mobile phone."""
+    from pypinyin import Style, lazy_pinyin
+
+    con = sqlite3.connect(store_file)
+    try:
+        row = con.execute("""
+            SELECT c.source_ticket, c.complainant_name, c.complainant_phone, p.id_number
+            FROM cases c JOIN parties p ON p.case_id = c.id AND p.role = 'applicant'
+            WHERE c.deleted = false AND p.id_type = 'resident_id'
+              AND length(c.complainant_phone) = 11
+            ORDER BY c.received_at DESC LIMIT 1""").fetchone()
+    finally:
+        con.close()
+    ticket, name, phone, id_number = row
+    return {
+        "1-char Chinese (张)": "张",
+        "2-char Chinese name": name[:2],
+        "2-char word (退费)": "退费",
+        "pinyin initials": "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)),
+        "full pinyin": "".join(lazy_pinyin(name)),
+        "phone, last four": phone[-4:],
+        "phone, whole": phone,
+        "ticket number": ticket,
+        "ID number": id_number,
+        "name + word": f"{name} 退费",
+    }
+
+
+# ------------------------------------------------------------------ the GUI process
+
+
+def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
+    """Runs in the fresh process: open the window, time what a user does."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from app.services.queue import QueueFilter, QueueQuery, QueueView, SortKey
+    from app.services.reference import open_workstation
+    from app.store.database import open_store
+    from app.ui.app import application, install_cjk_font, wait_for
+    from app.ui.main_window import MainWindow
+    from app.ui.settings import upgrade_settings
+    from app.ui.tasks import TaskRunner
+
+    settings_dir = tempfile.mkdtemp(prefix="bench-settings-")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
+    app = application()
+    upgrade_settings()
+    install_cjk_font(app)
+    store = open_store(data_dir)
+    ws = open_workstation(store)  # the store's own user, as the app signs in
+    runner = TaskRunner()
+    window = MainWindow(ws, runner, store_path=store.path, remember=False)
+    window.show()
+    model = window.model
+    shown = wait_for(window.queue_loaded, lambda: model.rowCount() > 0 and not model._opening,
+                     timeout_ms=120_000)
+    app.processEvents()  # paint the rows
+    open_s = time.time() - started
+    assert shown, "the queue did not load"
+    first_view = window.sidebar.current_view()
+    wait_for(window.settled, lambda: not window.loading, timeout_ms=120_000)
+    result: dict = {"open_s": open_s, "first_view": first_view.value if first_view else "",
+                    "rows_first_view": model.rowCount()}
+
+    def timed(act, repeats: int = REPEATS) -> float:
+        """Median ms from the request to the table showing the new rows."""
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            act()
+            ok = wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+            app.processEvents()
+            times.append((time.perf_counter() - t) * 1000)
+            assert ok, "a query did not finish"
+        return statistics.median(times)
+
+    window.sidebar.select_view(QueueView.ALL)
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+    result["rows_all"] = model.rowCount()
+    base = QueueQuery(view=QueueView.ALL)
+
+    sorts = {}
+    for key in (SortKey.RECEIVED, SortKey.DEADLINE, SortKey.COMPLAINANT, SortKey.STATUS,
+                SortKey.CATEGORY, SortKey.MEDIATOR):
+        for descending in (False, True):
+            query = QueueQuery(view=QueueView.ALL, sort=key, descending=descending)
+            sorts[f"sort {key.value} {'desc' if descending else 'asc'}"] = timed(
+                lambda q=query: model.set_query(q))
+    model.set_query(base)
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+
+    # A page deep in the list, as dragging the scroll bar to the middle asks for it.
+    middle = model.rowCount() // 2
+    deep = []
+    for n in range(REPEATS):
+        row = middle + n * 1000
+        t = time.perf_counter()
+        model.index(row, 0).data()
+        wait_for(model.page_loaded,
+                 lambda row=row: model.index(row, 0).data() != "…", timeout_ms=60_000)
+        deep.append((time.perf_counter() - t) * 1000)
+    sorts["page in the middle (received)"] = statistics.median(deep)
+
+    bar = window.filter_bar
+    filters = {}
+    filters["view 已超期"] = timed(lambda: model.set_query(
+        QueueQuery(view=QueueView.OVERDUE)))
+    filters["view 我的待办"] = timed(lambda: model.set_query(QueueQuery(view=QueueView.MINE)))
+    model.set_query(base)
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+    filters["status 调解中"] = timed(lambda: (bar.status_button.clear(),
+                                           bar.status_button.set_selected({"mediating"})))
+    category = bar.category_button.options()[0] if bar.category_button.options() else ""
+    filters[f"+ category {category}"] = timed(lambda: (
+        bar.category_button.clear(), bar.category_button.set_selected({category})))
+    tag = bar.tag_button.options()[0] if bar.tag_button.options() else ""
+    filters[f"+ tag {tag}"] = timed(lambda: (
+        bar.tag_button.clear(), bar.tag_button.set_selected({tag})))
+    bar.clear()
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+    region = bar.region_button.options()[0] if bar.region_button.options() else ""
+    filters[f"region {region}"] = timed(lambda: (
+        bar.region_button.clear(), bar.region_button.set_selected({region})))
+    bar.clear()
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+    march = QueueFilter(received_from=date(2026, 3, 1), received_to=date(2026, 3, 31))
+    filters["received in March 2026"] = timed(lambda: model.set_query(QueueQuery(filter=march)))
+    bar.clear()
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+
+    searches = {}
+    for kind, text in targets.items():
+        def search(text=text):
+            bar.search_box.setText("")
+            bar._last_search = ""  # the same text again is a new search
+            bar.search(text)
+        ms = timed(search)
+        searches[f"{kind}: {text}"] = (ms, model.rowCount(),
+                                       bool(model.search_outcome and model.search_outcome.more))
+    bar.clear()
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+
+    result.update(sorts=sorts, filters=filters, searches=searches,
+                  held_rows=model.held_rows(),
+                  rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    window.close()
+    runner.shutdown()
+    store.close()
+    return result
+
+
+def run_child(data_dir: Path) -> dict:
+    targets = search_targets(data_dir / "store.sqlite")
+    started = time.time()
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", str(data_dir), "--started", repr(started),
+         "--targets", json.dumps(targets, ensure_ascii=False)],
+        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"the GUI process failed ({proc.returncode})")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ report
+
+
+def mark(ok: bool) -> str:
+    return "ok" if ok else "OVER"
+
+
+def report(results: dict[str, dict]) -> int:
+    over = 0
+    names = list(results)
+    print()
+    print(f"{'':44}" + "".join(f"{n:>16}" for n in names) + "   budget")
+    def line(label: str, values: list[float], budget: float | None, unit: str,
+             fmt: str = "{:.0f}") -> None:
+        nonlocal over
+        cells = "".join(f"{(fmt.format(v) + ' ' + unit):>16}" for v in values)
+        verdict = ""
+        if budget is not None:
+            ok = values[-1] < budget
+            over += not ok
+            verdict = f"   < {budget:g} {unit}  {mark(ok)} (largest store)"
+        print(f"{label[:44]:44}{cells}{verdict}")
+
+    line("open: process start → queue with rows", [r["open_s"] for r in results.values()],
+         OPEN_BUDGET_S, "s", "{:.2f}")
+    if len(results) > 1:
+        ratio = results[names[-1]]["open_s"] / results[names[0]]["open_s"]
+        ok = ratio < OPEN_RATIO_BUDGET
+        over += not ok
+        print(f"{'  open, largest / smallest':44}{ratio:>16.2f}   < {OPEN_RATIO_BUDGET}  {mark(ok)}")
+    print(f"{'  first view (rows)':44}" + "".join(
+        f"{r['first_view'] + ' ' + format(r['rows_first_view'], ','):>16}"
+        for r in results.values()))
+    print("sort (view 全部, median of 3)")
+    for key in results[names[0]]["sorts"]:
+        line("  " + key, [r["sorts"][key] for r in results.values()],
+             SORT_FILTER_BUDGET_MS, "ms")
+    print("filter")
+    for n, key in enumerate(results[names[0]]["filters"]):
+        values = [list(r["filters"].values())[n] for r in results.values()]
+        line("  " + key, values, SORT_FILTER_BUDGET_MS, "ms")
+    print("search (count + first page, as the search box does)")
+    for n, key in enumerate(results[names[0]]["searches"]):
+        values = [list(r["searches"].values())[n][0] for r in results.values()]
+        found = list(results[names[-1]]["searches"].values())[n]
+        line(f"  {key.split(':')[0]} ({found[1]}{'+' if found[2] else ''} found)", values,
+             SEARCH_BUDGET_MS, "ms")
+    line("peak RSS of the GUI process", [r["rss_mb"] for r in results.values()],
+         RSS_BUDGET_MB, "MB")
+    print(f"{'  rows held by the model':44}" + "".join(
+        f"{r['held_rows']:>16,}" for r in results.values()))
+    print()
+    print("all within budget" if not over else f"{over} figure(s) over budget")
+    return 0 if not over else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, action="append",
+                        help="an existing data folder to measure (repeatable)")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".bench-stores",
+                        help="where the demo stores are kept")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--targets", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = child(args.child, args.started, json.loads(args.targets))
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+
+    folders = args.store or [ensure_store(args.cache / str(n), n) for n in args.sizes]
+    results = {}
+    for folder in folders:
+        con = sqlite3.connect(folder / "store.sqlite")
+        try:
+            cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+        finally:
+            con.close()
+        run_child(folder)  # once to warm the OS file cache, as a second start of the day
+        print(f"measuring {folder} ({cases:,} cases) …", file=sys.stderr, flush=True)
+        results[f"{cases:,} cases"] = run_child(folder)
+    return report(results)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

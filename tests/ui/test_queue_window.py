@@ -1,0 +1,114 @@
+"""The queue window's housekeeping: the search index rebuilt after an upgrade, F5, the
+sort and view remembered, settings from version 1."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QPoint, QSettings, Qt
+
+from app.services import cases
+from app.services.queue import QueueView, SortKey
+from app.ui import settings
+from app.ui.main_window import MainWindow
+from app.ui.queue.queue_model import Column
+from app.ui.tasks import Lane, TaskRunner
+
+
+class HeldWrites(TaskRunner):
+    """Reads run as usual; writes wait until ``release()``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = []
+
+    def _submit(self, task, lane) -> None:
+        if lane is Lane.WRITE:
+            self.held.append(task)
+        else:
+            super()._submit(task, lane)
+
+    def release(self) -> None:
+        held, self.held = self.held, []
+        for task in held:
+            super()._submit(task, Lane.WRITE)
+
+
+def open_window(qtbot, ws, runner, remember=False) -> MainWindow:
+    w = MainWindow(ws, runner, store_path=ws.store.path, remember=remember)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.settled, timeout=10_000):
+        w.show()
+    return w
+
+
+def test_an_empty_search_index_is_rebuilt_with_progress_and_search_waits(qtbot, ws, seeded):
+    con = sqlite3.connect(ws.store.path)  # as a store upgraded from version 0001 has it
+    con.execute("DELETE FROM case_search")
+    con.execute("DELETE FROM case_search_keys")
+    con.commit()
+    con.close()
+    runner = HeldWrites()
+    w = open_window(qtbot, ws, runner)
+    box = w.filter_bar.search_box
+    assert not box.isEnabled()
+    assert "正在建立搜索索引" in box.toolTip()
+    assert w.index_label.isVisible() and w.index_label.text() == "正在建立搜索索引… 0%"
+    assert not w.search_action.isEnabled()
+    with qtbot.waitSignal(w.search_ready, timeout=10_000):
+        runner.release()
+    assert box.isEnabled() and not w.index_label.isVisible()
+    with qtbot.waitSignal(w.queue_loaded, timeout=10_000):
+        w.filter_bar.search("oyn")  # 欧阳娜 by the initials of her name
+    assert w.model.rowCount() == 1
+    assert w.model.index(0, Column.COMPLAINANT).data() == "欧阳娜"
+    assert runner.shutdown()
+
+
+def test_f5_reloads_the_rows_and_counts_changed_elsewhere(qtbot, ws, seeded):
+    runner = TaskRunner()
+    w = open_window(qtbot, ws, runner)
+    assert w.sidebar.count_shown(QueueView.TO_ACCEPT) == "2"
+    cases.accept(ws, seeded.first)  # another workstation, or a sync
+    with qtbot.waitSignal(w.counts_loaded, timeout=10_000):
+        qtbot.keyClick(w, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not w.loading, timeout=10_000)
+    assert w.sidebar.count_shown(QueueView.TO_ACCEPT) == "1"
+    row = w.model.row_of(seeded.first)
+    assert w.model.index(row, Column.STATUS).data() == "已受理"
+    w.close()
+    assert runner.shutdown()
+
+
+def test_sort_and_view_are_remembered(qtbot, ws, seeded):
+    runner = TaskRunner()
+    first = open_window(qtbot, ws, runner, remember=True)
+    header = first.queue_view.horizontalHeader()
+    x = header.sectionViewportPosition(Column.COMPLAINANT) + 10
+    with qtbot.waitSignal(first.queue_loaded, timeout=10_000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert first.model.query.sort is SortKey.COMPLAINANT
+    with qtbot.waitSignal(first.queue_loaded, timeout=10_000):
+        first.sidebar.select_view(QueueView.TO_ACCEPT)
+    qtbot.waitUntil(lambda: not first.loading, timeout=10_000)
+    first.close()
+
+    second = open_window(qtbot, ws, runner, remember=True)
+    query = second.model.query
+    assert (query.view, query.sort, query.descending) == (
+        QueueView.TO_ACCEPT, SortKey.COMPLAINANT, False)
+    assert second.queue_view.horizontalHeader().sortIndicatorSection() == Column.COMPLAINANT
+    names = [second.model.index(r, Column.COMPLAINANT).data() for r in range(2)]
+    assert names == ["李秀英", "欧阳娜"]
+    second.close()
+    assert runner.shutdown()
+
+
+def test_settings_of_version_1_keep_the_view():
+    qs = QSettings()
+    qs.setValue("meta/version", 1)
+    qs.setValue("queue/status_view", "received")
+    qs.setValue("queue/header_state", b"old layout")
+    assert settings.upgrade_settings(qs) == 2
+    assert settings.QUEUE_VIEW.get(qs) == "to_accept"
+    assert settings.QUEUE_HEADER.get(qs) is None
