@@ -136,13 +136,14 @@ class CaseView(QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("caseStatus")
         self.status_label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        top.addWidget(self.ticket_label, 0, 0)
-        top.addWidget(self.status_label, 0, 1,
+        self.subtitle_label = value_label("", name="caseSubtitle")
+        # The long ticket number has a line to itself, so a narrow pane never clips it.
+        top.addWidget(self.ticket_label, 0, 0, 1, 2)
+        top.addWidget(self.subtitle_label, 1, 0)
+        top.addWidget(self.status_label, 1, 1,
                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)
         layout.addLayout(top)
-        self.subtitle_label = value_label("", name="caseSubtitle")
-        layout.addWidget(self.subtitle_label)
 
         self._actions_box = QWidget()
         self._actions_box.setObjectName("caseActions")
