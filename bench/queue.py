@@ -196,8 +196,7 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     searches = {}
     for kind, text in targets.items():
         def search(text=text):
-            bar.search_box.setText("")
-            bar._last_search = ""  # the same text again is a new search
+            bar._last_search = ""  # the same text again counts as a new search
             bar.search(text)
         ms = timed(search)
         searches[f"{kind}: {text}"] = (ms, model.rowCount(),

@@ -311,7 +311,17 @@ def count_cases(ws: Workstation, query: QueueQuery) -> int:
     found = _search(ws, query.search)
     conditions = _base_conditions(ws, query, found[0] if found else None)
     with ws.store.unit_of_work() as session:
-        return session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+        return _count(session, conditions)
+
+
+def _count(session, conditions: list[ColumnElement[bool]]) -> int:
+    """count(*) of the live cases matching ``conditions``. With no condition but LIVE,
+    SQLite scans the whole table (0.4 s on a million cases) although every partial index
+    holds exactly those rows; a condition that is always true for a case (every case
+    has a status) lets it count the entries of the status index instead (50 ms)."""
+    if len(conditions) == 1:
+        conditions = [*conditions, Case.status > ""]
+    return session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
 
 
 def search_outcome(ws: Workstation, text: str) -> SearchOutcome | None:
@@ -342,7 +352,7 @@ def open_query(ws: Workstation, query: QueueQuery, limit: int) -> QueueOpening:
     ids = found[0] if found else None
     conditions = _base_conditions(ws, query, ids)
     with ws.store.unit_of_work() as session:
-        count = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+        count = _count(session, conditions)
     page = _fetch(ws, query, ids, 0, limit) if count else QueuePage((), 0)
     return QueueOpening(count, page, found[1] if found else None)
 
