@@ -36,6 +36,7 @@ from app.core.workflow import (
     TerminationGround,
     Track,
     allowed_actions,
+    kinds_for_track,
     transition,
 )
 from app.services import audit, search
@@ -296,6 +297,8 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
     amount = _check_amount(form.amount_claimed, "amount_claimed", problems)
     if form.urgency not in (0, 1, 2):
         problems["urgency"] = FieldProblem.INVALID_CHOICE
+    if form.kind not in kinds_for_track(form.track):  # e.g. 举报 is not a people's-mediation matter
+        problems["kind"] = FieldProblem.INVALID_CHOICE
     _check_lengths(
         {"title": form.title, "category": form.category, "issue_type": form.issue_type,
          "region": form.region, "source_ticket": ticket},
@@ -398,8 +401,11 @@ def _apply_transition(
     *,
     expected_version: int | None = None,
     reason: str = "",
+    extra_values: Mapping[str, Any] | None = None,
     **params: Any,
 ) -> Changes:
+    """One transition in one transaction; ``extra_values`` are set with it (the amount
+    recovered on closing, the rating), so the history shows one event."""
     now = ws.now()
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id, expected_version)
@@ -429,6 +435,7 @@ def _apply_transition(
             values.update(closed_at=None, rejection_ground=None, termination_ground=None)
         if reason:
             values["status_reason"] = reason
+        values.update(extra_values or {})
         changes = audit.apply_changes(case, values)
         _touch(ws, case, now)
         refresh_clocks(ws, session, case)
@@ -474,12 +481,11 @@ def close(ws: Workstation, case_id: uuid.UUID, outcome: Outcome, *,
     recovered = _check_amount(amount_recovered, "amount_recovered", problems)
     if problems:
         raise ValidationFailed(problems)
-    changes = _apply_transition(ws, case_id, Action.CLOSE, expected_version=expected_version,
-                                reason=reason, outcome=outcome,
-                                termination_ground=termination_ground)
-    if recovered is not None:
-        update_case(ws, case_id, {"amount_recovered": from_fen(recovered)})
-    return changes
+    return _apply_transition(ws, case_id, Action.CLOSE, expected_version=expected_version,
+                             reason=reason, outcome=outcome,
+                             termination_ground=termination_ground,
+                             extra_values=({"amount_recovered_fen": recovered}
+                                           if recovered is not None else None))
 
 
 def reopen(ws: Workstation, case_id: uuid.UUID, reason: str, *,
@@ -526,9 +532,8 @@ def rate(ws: Workstation, case_id: uuid.UUID, satisfaction: str, reason: str = "
     """评价: the complainant's final rating of how the case was handled."""
     if satisfaction not in SATISFACTION_LEVELS:
         raise ValidationFailed({"satisfaction": FieldProblem.INVALID_CHOICE})
-    changes = _apply_transition(ws, case_id, Action.RATE, reason=reason)
-    update_case(ws, case_id, {}, satisfaction=satisfaction)
-    return changes
+    return _apply_transition(ws, case_id, Action.RATE, reason=reason,
+                             extra_values={"satisfaction": satisfaction})
 
 
 # ---------------------------------------------------------------- clocks
@@ -548,6 +553,8 @@ def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
             raise ClockError(ClockProblem.ALREADY_PAUSED)
         if CaseStatus(case.status) not in _open_statuses():
             raise ClockError(ClockProblem.CASE_NOT_OPEN)
+        # The workflow's own rules: no pause on an inquiry, recusal only while mediating.
+        transition(_state(case), Action.PAUSE, pause_reason=reason)
         pause = ClockPause(id=uuid.uuid4(), case_id=case_id, reason=reason.value,
                            started_on=started_on, expected_end=expected_end, note=note.strip(),
                            version=1, modified_at=now, modified_by=ws.actor.login)
@@ -678,7 +685,9 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
                                        "complainant_phone": party.phone,
                                        "complainant_phone_tail": party.phone[-4:]})
         elif party.role == "respondent":
-            audit.apply_changes(case, {"respondent_name": party.name})
+            audit.apply_changes(case, {
+                "respondent_name": party.name,
+                "respondent_uscc": party.id_number if party.id_type == "uscc" else ""})
         if "name" in changes:
             search.index_case(session, case)
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
@@ -688,14 +697,19 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
 
 
 def reveal_id_number(ws: Workstation, party_id: uuid.UUID, purpose: str = "") -> str:
-    """The unmasked ID number; every reveal is audited (PIPL: sensitive information)."""
+    """The unmasked ID number; every reveal is audited with its purpose (PIPL: sensitive
+    personal information is seen only for a stated purpose)."""
+    if not purpose.strip():
+        raise ValidationFailed({"purpose": FieldProblem.REQUIRED})
     now = ws.now()
     with ws.store.unit_of_work() as session:
         party = session.get(Party, party_id)
         if party is None or party.deleted:
             raise CaseNotFound(party_id)
+        case = _load(session, party.case_id)
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
-                     action="reveal_id", case_id=party.case_id, reason=purpose, at=now)
+                     action="reveal_id", case_id=party.case_id, office_id=case.office_id,
+                     reason=purpose.strip(), at=now)
         return party.id_number
 
 

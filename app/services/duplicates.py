@@ -44,14 +44,20 @@ def find_probable_duplicates(ws: Workstation, form: IntakeForm) -> list[Duplicat
     """Existing live cases that look like the work order in ``form``, newest first."""
     ticket = form.source_ticket.strip()
     phone = _normalized_phone(form.complainant.phone) if form.complainant.phone else ""
-    business = form.respondent.name.strip() if form.respondent else ""
+    business = " ".join(form.respondent.name.split()) if form.respondent else ""
+    credit_code = (form.respondent.id_number.strip().upper()
+                   if form.respondent and form.respondent.id_type == "uscc" else "")
     conditions = []
     if ticket:
         conditions.append(Case.source_ticket == ticket)
-    if phone and business:
+    if phone and (business or credit_code):
+        # The same business: by its credit code when both have one, else by name.
+        same_business = [Case.respondent_name == business] if business else []
+        if credit_code:
+            same_business.append(Case.respondent_uscc == credit_code)
         conditions.append(
             (Case.complainant_phone == phone)
-            & (Case.respondent_name == business)
+            & or_(*same_business)
             & (Case.received_at >= form.received_at - DUPLICATE_WINDOW)
             & (Case.received_at <= form.received_at + DUPLICATE_WINDOW)
         )
@@ -70,8 +76,9 @@ def find_probable_duplicates(ws: Workstation, form: IntakeForm) -> list[Duplicat
             reasons = []
             if ticket and case.source_ticket == ticket:
                 reasons.append(DuplicateReason.SAME_TICKET)
-            if phone and business and case.complainant_phone == phone \
-                    and case.respondent_name == business:
+            if phone and case.complainant_phone == phone and (
+                    (business and case.respondent_name == business)
+                    or (credit_code and case.respondent_uscc == credit_code)):
                 reasons.append(DuplicateReason.SAME_PHONE_AND_BUSINESS)
             found.append(DuplicateCandidate(_summary(case, mediator_name or ""), tuple(reasons)))
     return found

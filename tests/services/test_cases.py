@@ -291,3 +291,53 @@ def test_follow_up_rejects_unknown_satisfaction(ws):
     with pytest.raises(ValidationFailed) as err:
         cases.record_follow_up(ws, case_id, satisfaction="great", performance="performed")
     assert err.value.problems == {"satisfaction": FieldProblem.INVALID_CHOICE}
+
+
+def test_pause_follows_the_workflow_rules(ws):
+    from app.core.errors import TransitionError
+    from app.core.workflow import CaseKind, PauseReason
+
+    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    cases.accept(ws, case_id)
+    with pytest.raises(TransitionError):  # recusal suspends a mediation only
+        cases.pause_clock(ws, case_id, PauseReason.RECUSAL)
+    inquiry, _ = cases.intake_work_order(ws, complaint_form(
+        kind=CaseKind.INQUIRY, source_ticket="1310115202603020002"))
+    cases.accept(ws, inquiry)
+    with pytest.raises(TransitionError):
+        cases.pause_clock(ws, inquiry, PauseReason.APPRAISAL)
+    assert cases.get_case(ws, inquiry).paused is False
+
+
+def test_closing_with_an_amount_is_one_event(ws):
+    from app.core.workflow import Outcome
+
+    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    cases.accept(ws, case_id)
+    cases.assign(ws, case_id, cases.list_mediators(ws)[0][0])
+    cases.start_mediation(ws, case_id)
+    before = len(cases.case_history(ws, case_id))
+    cases.close(ws, case_id, Outcome.SETTLED, amount_recovered="2800")
+    history = cases.case_history(ws, case_id)
+    assert len(history) == before + 1
+    assert history[-1].changes["amount_recovered_fen"] == [None, 280000]
+    assert cases.get_case(ws, case_id).amount_recovered == 2800
+
+
+def test_revealing_an_id_needs_a_purpose(ws):
+    from app.services.errors import ValidationFailed
+
+    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    party = cases.get_case(ws, case_id).parties[0]
+    with pytest.raises(ValidationFailed):
+        cases.reveal_id_number(ws, party.id, "  ")
+
+
+def test_a_report_is_not_a_peoples_mediation_matter(ws):
+    from app.core.workflow import CaseKind, Track
+    from app.services.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        cases.intake_work_order(ws, complaint_form(track=Track.PEOPLES_MEDIATION,
+                                                   kind=CaseKind.REPORT))
+    assert "kind" in refused.value.problems
