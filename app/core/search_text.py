@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from app.core.validation import check_phone
 
 HAN = (
@@ -68,6 +66,9 @@ def name_tokens(name: str) -> str:
     out = [text_tokens(name)]
     han = "".join(_HAN_RUN.findall(name))
     if han:
+        # Imported here: loading pypinyin's dictionaries costs ~0.3 s at start-up.
+        from pypinyin import Style, lazy_pinyin
+
         out.append(han)
         out.extend(han)  # every character, so a 1-character query is an exact token
         syllables = lazy_pinyin(han, errors="ignore")
