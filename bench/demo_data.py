@@ -16,6 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# bench/queue.py would shadow the standard library's queue module: keep bench/ off the
+# path, the project root on it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.services.demo_data import generate_demo_data  # noqa: E402
