@@ -47,10 +47,13 @@ def han_tokens(run: str) -> list[str]:
 def text_tokens(text: str) -> str:
     """The space-separated tokens of free text (complaint, request, business names)."""
     out: list[str] = []
-    for match in _TERM.finditer(text):
-        term = match.group()
-        if _HAN_RUN.fullmatch(term):
-            out.extend(han_tokens(term))
+    for term in _TERM.findall(text):
+        if term[0] >= "\u3400":  # a Han run (every Han range lies above the Latin ones)
+            if len(term) == 1:
+                out.append(term)
+            else:
+                out.extend([term[i : i + 2] for i in range(len(term) - 1)])
+                out.append(term[-1])
         else:
             out.append(term.lower())
     return " ".join(out)

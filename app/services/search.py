@@ -30,7 +30,9 @@ def search_document(complainant_name: str, respondent_name: str, title: str,
                     description: str, request: str) -> tuple[str, str]:
     """(names, body) token strings for the FTS table. Tokens appear once per column:
     the table keeps no positions (detail=column), so repeats would only add bytes."""
-    names = f"{name_tokens(complainant_name)} {name_tokens(respondent_name)}"
+    # Pinyin for the complainant (a person); the respondent is usually a business,
+    # found by its words, so it is spared the cost of pinyin.
+    names = f"{name_tokens(complainant_name)} {respondent_name} {text_tokens(respondent_name)}"
     body_text = description if title and title in description else f"{title} {description}"
     body = text_tokens(f"{body_text} {request}")
     return (" ".join(dict.fromkeys(names.split())), " ".join(dict.fromkeys(body.split())))

@@ -18,7 +18,7 @@ from alembic import op
 # Kept in step with app/services/search.py (SEARCH_TABLE_DDL).
 CASE_SEARCH_DDL = (
     "CREATE VIRTUAL TABLE case_search USING fts5(names, body, "
-    "tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3', detail = column)"
+    "tokenize = 'unicode61 remove_diacritics 0', detail = column)"
 )
 
 revision = "0002"
