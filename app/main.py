@@ -83,7 +83,7 @@ def store_error_text(exc) -> str:
 
 
 def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
-    from app.services.demo_data import generate_demo_data
+    from app.services.demo_data import SEARCH_INDEX_INLINE_LIMIT, generate_demo_data
     from app.store.database import open_store
     from app.store.errors import StoreError
 
@@ -111,6 +111,9 @@ def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
     print(file=sys.stderr)
     seconds = time.perf_counter() - started
     print(f"{summary.cases:,} cases written to {store.path} in {seconds:.1f} s")
+    if cases > SEARCH_INDEX_INLINE_LIMIT:
+        print("the search index is built in the background when the workstation first "
+              "opens this store")
     return 0
 
 

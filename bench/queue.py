@@ -43,19 +43,31 @@ REPEATS = 3
 
 
 def ensure_store(folder: Path, cases: int) -> Path:
-    if (folder / "store.sqlite").exists():
-        return folder
     from app.services.demo_data import generate_demo_data
+    from app.services.search import index_state, rebuild_search_index
     from app.store.database import open_store
 
-    print(f"making a demo store of {cases:,} cases in {folder} …", file=sys.stderr, flush=True)
-    started = time.perf_counter()
+    if not (folder / "store.sqlite").exists():
+        print(f"making a demo store of {cases:,} cases in {folder} …", file=sys.stderr,
+              flush=True)
+        started = time.perf_counter()
+        store = open_store(folder)
+        try:
+            generate_demo_data(store, cases, seed=1)
+        finally:
+            store.close()
+        print(f"  made in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    # A big demo store leaves its search index to the workstation's first open; the
+    # benchmark measures a store in use, so build it here (and say how long it took).
     store = open_store(folder)
     try:
-        generate_demo_data(store, cases, seed=1)
+        if not index_state(store).complete:
+            started = time.perf_counter()
+            rebuild_search_index(store)
+            print(f"  search index built in {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
     finally:
         store.close()
-    print(f"  made in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return folder
 
 

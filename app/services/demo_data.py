@@ -71,6 +71,10 @@ from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
 Progress = Callable[[int, int], None]
 
 CHUNK_CASES = 10_000
+# Up to this many cases the load fills the search index too; a bigger store gets it from
+# the workstation, in the background, the first time it is opened (search.rebuild_...),
+# which keeps a million-case load within its three minutes.
+SEARCH_INDEX_INLINE_LIMIT = 200_000
 SPAN_DAYS = 730  # two years of work orders, ending at the reference time
 DEMO_ACTOR = "demo"
 
@@ -241,12 +245,14 @@ class _Context:
     """What every chunk shares: the office, its people, the rules and the business pool."""
 
     def __init__(self, seed: int, now_ts: int, office_id: str, mediators: list[tuple[str, str]],
-                 rule_sets: list[dict], calendar_years: list[dict], total: int) -> None:
+                 rule_sets: list[dict], calendar_years: list[dict], total: int,
+                 search_docs: bool = True) -> None:
         self.seed = seed
         self.now_ts = now_ts
         self.now = _aware(now_ts)
         self.office_id = office_id
         self.total = total
+        self.search_docs = search_docs
         self.id_base_ms = (now_ts - SPAN_DAYS * DAY) * 1000
         self.mediators = mediators  # (id hex, login)
         self.rule_sets = tuple(RuleSet.from_dict(r) for r in rule_sets)
@@ -599,9 +605,10 @@ class _CaseWriter:
             int(kind is CaseKind.REPORT),
         ))
         self.batch.by_status[status] += 1
-        self.batch.search_docs.append(search_document(
-            name, respondent[1] if has_respondent else "", f"{category}：{problem}"[:60],
-            description, request))
+        if ctx.search_docs:
+            self.batch.search_docs.append(search_document(
+                name, respondent[1] if has_respondent else "", f"{category}：{problem}"[:60],
+                description, request))
         for tag in tags:
             rows["case_tags"].append((case_id, tag))
 
@@ -1014,11 +1021,14 @@ def generate_demo_data(
     login: str | None = None,
     workers: int | None = None,
     chunk_cases: int = CHUNK_CASES,
+    search_index: bool | None = None,
 ) -> DemoSummary:
     """Fill an empty store with ``cases`` realistic cases received over the two years
     before ``now``. ``login``: the workstation user, who gets a share of the cases."""
     if cases <= 0:
         raise ValueError("the number of demo cases must be positive")
+    if search_index is None:
+        search_index = cases <= SEARCH_INDEX_INLINE_LIMIT
     started = time.perf_counter()
     now = now or utcnow()
     now_ts = int(now.timestamp())
@@ -1028,7 +1038,7 @@ def generate_demo_data(
         rule_sets = load_rule_sets(session)
     # Plain values only: this goes to the worker processes.
     context_args = (seed, now_ts, office_id, mediators, [r.to_dict() for r in rule_sets],
-                    [y.to_dict() for y in calendar.years.values()], cases)
+                    [y.to_dict() for y in calendar.years.values()], cases, search_index)
     if workers is None:
         # This process writes while the builders work; a builder per core keeps the
         # writer fed on two cores (measured: bench/demo_data.py --workers).
@@ -1060,6 +1070,8 @@ def generate_demo_data(
                 conn.execute(f'DROP INDEX "{name}"')
             specs = _chunks(cases, chunk_cases)
             _create_business_table(conn, _business_pool(seed, cases))
+            if search_index:
+                conn.execute("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0)")
             before = _last_rowids(conn)
             t0 = time.perf_counter()
             for (_, _, stop), batch in zip(specs, _batches(context_args, specs, workers), strict=True):
@@ -1070,7 +1082,8 @@ def generate_demo_data(
                         conn.executemany(inserts[table], rows)
                         counts[table] += len(rows)
                 by_status.update(batch.by_status)
-                _index_chunk(conn, before["cases"], batch.search_docs)
+                if search_index:
+                    _index_chunk(conn, before["cases"], batch.search_docs)
                 t2 = time.perf_counter()
                 cases_hi = conn.execute("SELECT max(rowid) FROM cases").fetchone()[0]
                 counts.update(_derive_rows(conn, {
@@ -1087,6 +1100,11 @@ def generate_demo_data(
             t0 = time.perf_counter()
             for _, sql in indexes:
                 conn.execute(sql)
+            # Merge the search index's segments once, not all along the load.
+            if search_index:
+                conn.execute("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 4)")
+                conn.execute("INSERT INTO case_search (case_search, rank) VALUES ('merge', 500)")
+            conn.execute("PRAGMA analysis_limit = 2000")  # sampled statistics: seconds
             conn.execute("ANALYZE")
             conn.execute("COMMIT")
             phases["index"] = time.perf_counter() - t0

@@ -49,14 +49,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_cases_q_deadline', ['next_deadline_on', 'received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_filters', ['category', 'source', 'region', 'status', 'received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_mediator_received', ['mediator_id', 'received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
-        batch_op.create_index('ix_cases_q_mediator_status', ['mediator_id', 'status'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_received', ['received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_region_received', ['region', 'received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_respondent', ['respondent_name'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_source_received', ['source', 'received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_status_received', ['status', 'received_at'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.create_index('ix_cases_q_tags', ['tags'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
-        batch_op.create_index('ix_cases_q_ticket', ['source_ticket'], unique=False, sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
 
     with op.batch_alter_table('parties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_parties_id_number'), ['id_number'], unique=False)
@@ -78,14 +76,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_parties_id_number'))
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index('ix_cases_q_ticket', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_tags', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_status_received', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_source_received', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_respondent', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_region_received', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_received', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
-        batch_op.drop_index('ix_cases_q_mediator_status', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_mediator_received', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_filters', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))
         batch_op.drop_index('ix_cases_q_deadline', sqlite_where=sa.text('deleted = false'), postgresql_where=sa.text('deleted = false'))

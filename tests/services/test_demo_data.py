@@ -239,3 +239,20 @@ def test_open_cases_carry_no_closing_words_and_complaints_name_a_respondent(demo
         == [(0,)]
     assert rows(store, """SELECT count(*) FROM cases WHERE kind = 'complaint'
         AND respondent_name = ''""") == [(0,)]
+
+
+def test_a_big_load_leaves_the_search_index_to_a_rebuild(tmp_path, demo):
+    from app.services import search
+
+    demo_store, _ = demo
+    assert search.index_state(demo_store).complete  # small loads index as they go
+    store, _ = fill(tmp_path, "unindexed", cases_=600, search_index=False)
+    try:
+        assert not search.index_state(store).complete
+        assert search.rebuild_search_index(store) == 600
+        assert search.index_state(store).complete
+        name, = rows(store, "SELECT complainant_name FROM cases LIMIT 1")[0]
+        with store.unit_of_work() as session:
+            assert search.find_cases(session, name).case_ids
+    finally:
+        store.close()

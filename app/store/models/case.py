@@ -34,7 +34,6 @@ class Case(SyncedMixin, Base):
             Index(f"ix_cases_q_{name}", *columns, sqlite_where=LIVE, postgresql_where=LIVE)
             for name, columns in (
                 ("received", ("received_at",)),
-                ("ticket", ("source_ticket",)),
                 ("complainant", ("complainant_name",)),
                 ("respondent", ("respondent_name",)),
                 ("tags", ("tags",)),
@@ -46,7 +45,6 @@ class Case(SyncedMixin, Base):
                 ("source_received", ("source", "received_at")),
                 ("region_received", ("region", "received_at")),
                 ("mediator_received", ("mediator_id", "received_at")),
-                ("mediator_status", ("mediator_id", "status")),
             )
         ),
         # Lookups for search and duplicate detection, tombstones included.
