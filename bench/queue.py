@@ -311,7 +311,10 @@ def main() -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
 
-    folders = args.store or [ensure_store(args.cache / str(n), n) for n in args.sizes]
+    if args.store:
+        folders = [ensure_store(folder, 0) for folder in args.store]
+    else:
+        folders = [ensure_store(args.cache / str(n), n) for n in args.sizes]
     results = {}
     for folder in folders:
         con = sqlite3.connect(folder / "store.sqlite")

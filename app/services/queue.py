@@ -370,7 +370,7 @@ def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...]
                 break
             where = (*conditions, *segment.where)
             if skip:
-                size = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+                size = _count(session, list(where))
                 if skip >= size:
                     skip -= size
                     continue

@@ -51,7 +51,9 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+    # 16 MiB per connection: the queue reads index ranges, the OS file cache holds the
+    # rest, and the workstation keeps several connections (memory budget: 400 MB).
+    cursor.execute("PRAGMA cache_size=-16384")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 

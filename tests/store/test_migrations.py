@@ -47,3 +47,14 @@ def test_queue_indexes_exist(tmp_path):
         assert {"case_search", "case_search_keys"} <= tables
     finally:
         store.close()
+
+
+def test_the_revision_graph_read_from_the_files_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from app.store import migrate
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+    assert set(migrate._revisions()) == {r.revision for r in script.walk_revisions()}
+    assert not migrate.is_known_revision("9999")

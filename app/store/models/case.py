@@ -45,6 +45,7 @@ class Case(SyncedMixin, Base):
                 ("source_received", ("source", "received_at")),
                 ("region_received", ("region", "received_at")),
                 ("mediator_received", ("mediator_id", "received_at")),
+                ("mediator_status", ("mediator_id", "status")),
             )
         ),
         # Lookups for search and duplicate detection, tombstones included.
