@@ -44,8 +44,9 @@ class Case(SyncedMixin, Base):
                 ("category_received", ("category", "received_at")),
                 ("source_received", ("source", "received_at")),
                 ("region_received", ("region", "received_at")),
-                ("mediator_received", ("mediator_id", "received_at")),
-                ("mediator_status", ("mediator_id", "status")),
+                # One index for both the mediator sort (by received within a mediator)
+                # and 我的待办 (status read from the index, no table lookups).
+                ("mediator_received", ("mediator_id", "received_at", "status")),
             )
         ),
         # Lookups for search and duplicate detection, tombstones included.
