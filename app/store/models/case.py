@@ -47,6 +47,7 @@ class Case(SyncedMixin, Base):
                 # One index for both the mediator sort (by received within a mediator)
                 # and 我的待办 (status read from the index, no table lookups).
                 ("mediator_received", ("mediator_id", "received_at", "status")),
+                ("status_mediator", ("status", "mediator_id")),  # 我的待办: open and mine
             )
         ),
         # Lookups for search and duplicate detection, tombstones included.
