@@ -454,8 +454,13 @@ class _CaseWriter:
         problem = one(problems)
         request = one(requests).format(amount=amount_text)
         bname = respondent[1] if has_respondent else "某商家"
-        description = (f"{clock.china_day(received)[:4]}年{int(received_day[5:7])}月，投诉人在{bname}"
-                       f"消费{item}{amount_text}元。{problem}，多次协商未果。")
+        when = f"{received_day[:4]}年{int(received_day[5:7])}月"
+        if business is None:  # a dispute between neighbours, not a purchase
+            description = (f"{when}，申请人反映与{respondent[1]}之间发生纠纷：{problem}，"
+                           f"造成损失约{amount_text}元，多次协商未果。")
+        else:
+            description = (f"{when}，投诉人在{bname}消费{item}{amount_text}元。"
+                           f"{problem}，多次协商未果。")
         tags = []
         if random_() < 0.35:
             tags.append(corpus.TAGS[_pick(rng, ctx.tag_cum)][0])
