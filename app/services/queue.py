@@ -1,6 +1,6 @@
-"""Reading the case queue: a page of case summaries and the counts per status.
+"""Reading the case queue: views with their counts, filters, sorts and pages, in SQL.
 
-The foundation's simple form; the paged, indexed queue of the workstation builds on it.
+Every read here is answered from the partial indexes of migration 0002 (see below).
 """
 
 from __future__ import annotations
@@ -22,28 +22,6 @@ from app.services.reference import calendar
 from app.store.models import LIVE, Case, CaseTag, Mediator
 
 
-def list_cases(
-    ws: Workstation,
-    *,
-    status: CaseStatus | None = None,
-    limit: int = 200,
-    offset: int = 0,
-) -> list[CaseSummary]:
-    """Newest work orders first, optionally of one status."""
-    query = (
-        select(Case, Mediator.name)
-        .outerjoin(Mediator, Mediator.id == Case.mediator_id)
-        .where(Case.deleted.is_(False))
-        .order_by(Case.received_at.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    if status is not None:
-        query = query.where(Case.status == status.value)
-    with ws.store.unit_of_work() as session:
-        return [_summary(case, name or "") for case, name in session.execute(query)]
-
-
 def _summary(case: Case, mediator_name: str) -> CaseSummary:
     return CaseSummary(
         id=case.id,
@@ -61,17 +39,6 @@ def _summary(case: Case, mediator_name: str) -> CaseSummary:
         tags=tuple(t for t in case.tags.split(",") if t),
         mediator_name=mediator_name,
     )
-
-
-def count_by_status(ws: Workstation) -> dict[CaseStatus, int]:
-    with ws.store.unit_of_work() as session:
-        rows = session.execute(
-            select(Case.status, func.count())
-            .where(Case.deleted.is_(False))
-            .group_by(Case.status)
-        )
-        counts = {CaseStatus(s): n for s, n in rows}
-    return {s: counts.get(s, 0) for s in CaseStatus}
 
 
 def case_summary(ws: Workstation, case_id: uuid.UUID) -> CaseSummary | None:

@@ -156,7 +156,7 @@ def test_open_cases_carry_the_deadline_the_services_compute(demo):
 def test_the_services_read_demo_cases(demo):
     store, _ = demo
     ws = open_workstation(store, login="zhangmin")
-    page = queue.list_cases(ws, status=CaseStatus.MEDIATING, limit=5)
+    page = queue.fetch_cases(ws, queue.QueueQuery(view=queue.QueueView.MEDIATING), 0, 5).rows
     assert len(page) == 5
     detail = cases.get_case(ws, page[0].id)
     assert detail.parties and detail.parties[0].name == page[0].complainant_name
