@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import validation
-from app.services.errors import FieldProblem, ValidationFailed
+from app.services.errors import FieldProblem, StaleCase, ValidationFailed
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
 
@@ -370,3 +370,44 @@ def split_problems(error: ValidationFailed, form: FieldForm,
         else:
             rest[name] = problem
     return mine, (messages.validation_text(ValidationFailed(rest)) if rest else "")
+
+
+class SaveFlow:
+    """What an in-place editor does around a save, shared by the case and party editors.
+
+    The host has ``save_button``, ``cancel_button``, ``form`` (a FieldForm),
+    ``edit_error`` (a label), ``owner`` (the case view), ``cancel()``, and sets
+    ``STALE_TEXT`` to the message shown when someone else changed the record.
+    """
+
+    STALE_TEXT = ""
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.save_button.setEnabled(not saving)
+        self.cancel_button.setEnabled(not saving)
+
+    def _saved(self, changes) -> None:
+        self._set_saving(False)
+        self.cancel()
+        self.owner.saved_here(changes)
+
+    def _save_failed(self, failure) -> None:
+        self._set_saving(False)
+        error = failure.error
+        if isinstance(error, ValidationFailed):
+            mine, rest = split_problems(error, self.form)
+            self.form.show_problems(mine)
+            if rest:
+                self._general(rest)
+        elif isinstance(error, StaleCase):
+            # Reload; what the user typed stays in the editors.
+            self._general(messages.tr("CaseView", self.STALE_TEXT))
+            self.owner.stale()
+        else:
+            self._general(messages.error_text(error))
+        self.owner.save_failed_here(failure)
+
+    def _general(self, text: str) -> None:
+        self.edit_error.setText(text)
+        self.edit_error.show()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.deadlines import DueStatus
 from app.core.workflow import PauseReason, RejectionGround, TerminationGround
 from app.services.dto import CaseDetail
-from app.services.errors import FieldProblem, StaleCase, ValidationFailed
+from app.services.errors import FieldProblem
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
@@ -27,7 +27,6 @@ from app.ui.case.sections import Section, error_label
 from app.ui.operations.cases import CaseEdit, save_case
 from app.ui.operations.queue import CaseView as CaseData
 from app.ui.queue.queue_model import DUE_COLOURS
-from app.ui.tasks import TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
@@ -66,7 +65,10 @@ def editable_values(case: CaseDetail) -> dict[str, Any]:
     }
 
 
-class OverviewTab(QWidget):
+class OverviewTab(fe.SaveFlow, QWidget):
+    STALE_TEXT = QT_TRANSLATE_NOOP(
+        "CaseView", "该案件已被他人修改，已载入最新内容。您填写的修改仍然保留，请核对后再次保存。")
+
     def __init__(self, owner: CaseView) -> None:
         super().__init__()
         self.owner = owner
@@ -195,38 +197,6 @@ class OverviewTab(QWidget):
         self._set_saving(True)
         self.owner.write(save_case, CaseEdit(self.case.id, self._base_version, changed),
                          on_done=self._saved, on_failed=self._save_failed, name="save_case")
-
-    def _set_saving(self, saving: bool) -> None:
-        self.saving = saving
-        self.save_button.setEnabled(not saving)
-        self.cancel_button.setEnabled(not saving)
-
-    def _saved(self, changes) -> None:
-        self._set_saving(False)
-        self.cancel()
-        self.owner.saved_here(changes)
-
-    def _save_failed(self, failure: TaskFailure) -> None:
-        self._set_saving(False)
-        error = failure.error
-        if isinstance(error, ValidationFailed):
-            mine, rest = fe.split_problems(error, self.form)
-            self.form.show_problems(mine)
-            if rest:
-                self._general(rest)
-        elif isinstance(error, StaleCase):
-            # Reload; what the user typed stays in the editors (see ``show``).
-            self._general(messages.tr(
-                "CaseView", "该案件已被他人修改，已载入最新内容。您填写的修改仍然保留，"
-                "请核对后再次保存。"))
-            self.owner.stale()
-        else:
-            self._general(messages.error_text(error))
-        self.owner.save_failed_here(failure)
-
-    def _general(self, text: str) -> None:
-        self.edit_error.setText(text)
-        self.edit_error.show()
 
     # ------------------------------------------------------------ showing
 

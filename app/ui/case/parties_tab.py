@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.core.workflow import Track
 from app.services.dto import CaseDetail, PartyView
-from app.services.errors import FieldProblem, StaleCase, ValidationFailed
+from app.services.errors import FieldProblem
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
 from app.ui.case.case_texts import ID_TYPES, PARTY_TYPES, SEXES, choice_text, choices
 from app.ui.case.sections import Section, error_label, note_label
 from app.ui.operations.cases import PartyEdit, reveal_id_number, save_party
-from app.ui.tasks import TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
@@ -102,7 +101,10 @@ class RevealDialog(QDialog):
         self.accept()
 
 
-class PartyCard(QFrame):
+class PartyCard(fe.SaveFlow, QFrame):
+    STALE_TEXT = QT_TRANSLATE_NOOP(
+        "CaseView", "该当事人信息已被他人修改，已载入最新内容。您填写的修改仍然保留，请核对后再次保存。")
+
     def __init__(self, owner: CaseView, track: Track) -> None:
         super().__init__()
         self.owner = owner
@@ -235,37 +237,6 @@ class PartyCard(QFrame):
         self.owner.write(save_party,
                          PartyEdit(case.id, self.party.id, self._base_version, changed),
                          on_done=self._saved, on_failed=self._save_failed, name="save_party")
-
-    def _set_saving(self, saving: bool) -> None:
-        self.saving = saving
-        self.save_button.setEnabled(not saving)
-        self.cancel_button.setEnabled(not saving)
-
-    def _saved(self, changes) -> None:
-        self._set_saving(False)
-        self.cancel()
-        self.owner.saved_here(changes)
-
-    def _save_failed(self, failure: TaskFailure) -> None:
-        self._set_saving(False)
-        error = failure.error
-        if isinstance(error, ValidationFailed):
-            mine, rest = fe.split_problems(error, self.form)
-            self.form.show_problems(mine)
-            if rest:
-                self._general(rest)
-        elif isinstance(error, StaleCase):
-            self._general(messages.tr(
-                "CaseView", "该当事人信息已被他人修改，已载入最新内容。您填写的修改仍然保留，"
-                "请核对后再次保存。"))
-            self.owner.stale()
-        else:
-            self._general(messages.error_text(error))
-        self.owner.save_failed_here(failure)
-
-    def _general(self, text: str) -> None:
-        self.edit_error.setText(text)
-        self.edit_error.show()
 
     # ------------------------------------------------------------ showing
 
