@@ -58,3 +58,16 @@ def test_the_revision_graph_read_from_the_files_is_alembics():
     assert migrate.head_revision() == script.get_current_head()
     assert set(migrate._revisions()) == {r.revision for r in script.walk_revisions()}
     assert not migrate.is_known_revision("9999")
+
+
+def test_the_search_table_is_made_alike_by_migration_and_rebuild():
+    import importlib.util
+
+    from app.services.search import SEARCH_TABLE_DDL
+    from app.store.migrate import MIGRATIONS_DIR
+
+    path = next((MIGRATIONS_DIR / "versions").glob("0002_*.py"))
+    spec = importlib.util.spec_from_file_location("m0002", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.CASE_SEARCH_DDL == SEARCH_TABLE_DDL
