@@ -334,9 +334,23 @@ def open_query(ws: Workstation, query: QueueQuery, limit: int) -> QueueOpening:
     return QueueOpening(count, page, found[1] if found else None)
 
 
+# Below this many tagged cases, fetching looks them up by id and sorts them; above, it
+# walks the sort's index and tests each case against the tag list.
+FEW_TAGGED = 20_000
+
+
+def _few_tagged(ws: Workstation, tags: frozenset[str]) -> bool:
+    with ws.store.unit_of_work() as session:
+        found = session.scalar(select(func.count()).select_from(
+            select(CaseTag.case_id).where(CaseTag.tag.in_(sorted(tags)))
+            .limit(FEW_TAGGED).subquery()))
+    return (found or 0) < FEW_TAGGED
+
+
 def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...] | None,
            offset: int, limit: int) -> QueuePage:
-    conditions = _base_conditions(ws, query, search_ids)
+    few = bool(query.filter.tags) and _few_tagged(ws, query.filter.tags)
+    conditions = _base_conditions(ws, query, search_ids, counting=few)
     rows: list[CaseSummary] = []
     skip = offset
     with ws.store.unit_of_work() as session:
