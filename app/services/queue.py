@@ -271,10 +271,15 @@ def _search(ws: Workstation, text: str) -> tuple[tuple[uuid.UUID, ...], SearchOu
     return hits.case_ids, SearchOutcome(len(hits.case_ids), hits.more)
 
 
+def _tags_only(query: QueueQuery) -> bool:
+    """A query whose only condition is a tag filter, counted from the tag index alone."""
+    return (bool(query.filter.tags) and not query.search and query.view is QueueView.ALL
+            and query.filter == QueueFilter(tags=query.filter.tags))
+
+
 def count_cases(ws: Workstation, query: QueueQuery) -> int:
     """How many cases the query lists (the search part capped at its limit)."""
-    if (query.filter.tags and not query.search and query.view is QueueView.ALL
-            and query.filter == QueueFilter(tags=query.filter.tags)):
+    if _tags_only(query):
         # Tags alone: count the tag index (case_tags holds live cases only) instead of
         # probing a million cases.
         with ws.store.unit_of_work() as session:
@@ -323,8 +328,7 @@ def open_query(ws: Workstation, query: QueueQuery, limit: int) -> QueueOpening:
     running the search once instead of three times."""
     found = _search(ws, query.search)
     ids = found[0] if found else None
-    if query.filter.tags and not query.search and query.view is QueueView.ALL \
-            and query.filter == QueueFilter(tags=query.filter.tags):
+    if _tags_only(query):
         count = count_cases(ws, query)  # the tag index alone
     else:
         conditions = _base_conditions(ws, query, ids, counting=True)

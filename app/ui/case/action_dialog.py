@@ -30,6 +30,28 @@ from app.ui.qtcompat import emit
 
 ERROR_COLOUR = "#b42318"
 
+
+def field_box(key: str, widget: QWidget, hint: str = "") -> tuple[QWidget, QLabel]:
+    """A form field: the editor, an optional greyed hint under it, and a hidden label
+    for the message about it (object names ``{key}Hint`` / ``{key}Error``)."""
+    box = QWidget()
+    inner = QVBoxLayout(box)
+    inner.setContentsMargins(0, 0, 0, 0)
+    inner.setSpacing(2)
+    inner.addWidget(widget)
+    if hint:
+        note = QLabel(hint)
+        note.setWordWrap(True)
+        note.setObjectName(f"{key}Hint")
+        note.setEnabled(False)
+        inner.addWidget(note)
+    message = QLabel()
+    message.setObjectName(f"{key}Error")
+    message.setWordWrap(True)
+    message.hide()
+    inner.addWidget(message)
+    return box, message
+
 # A refusal from core that concerns one field is shown next to that field.
 FIELD_OF_CODE = {
     TransitionErrorCode.REASON_REQUIRED: "reason",
@@ -99,23 +121,8 @@ class ActionDialog(QDialog):
 
     def add_field(self, key: str, label: str, widget: QWidget, *, required: bool = False,
                   hint: str = "") -> None:
-        box = QWidget()
-        inner = QVBoxLayout(box)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(2)
-        inner.addWidget(widget)
-        if hint:
-            note = QLabel(hint)
-            note.setWordWrap(True)
-            note.setObjectName(f"{key}Hint")
-            note.setEnabled(False)
-            inner.addWidget(note)
-        error = QLabel()
-        error.setObjectName(f"{key}Error")
-        error.setWordWrap(True)
+        box, error = field_box(key, widget, hint)
         error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        error.hide()
-        inner.addWidget(error)
         caption = QLabel(required_label(label) if required else label)
         caption.setTextFormat(Qt.TextFormat.RichText)
         caption.setBuddy(widget)

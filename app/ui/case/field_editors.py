@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.core import validation
 from app.services.errors import FieldProblem, StaleCase, ValidationFailed
 from app.ui import messages
-from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
+from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, field_box, required_label
 
 WARNING_COLOUR = "#b54708"
 
@@ -245,22 +244,7 @@ class FieldForm(QWidget):
 
     def add(self, key: str, label: str, widget: QWidget, *, required: bool = False,
             hint: str = "", check: LiveCheck | None = None) -> QWidget:
-        box = QWidget()
-        inner = QVBoxLayout(box)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(2)
-        inner.addWidget(widget)
-        if hint:
-            note = QLabel(hint)
-            note.setWordWrap(True)
-            note.setObjectName(f"{key}Hint")
-            note.setEnabled(False)
-            inner.addWidget(note)
-        message = QLabel()
-        message.setObjectName(f"{key}Error")
-        message.setWordWrap(True)
-        message.hide()
-        inner.addWidget(message)
+        box, message = field_box(key, widget, hint)
         caption = QLabel()
         caption.setTextFormat(Qt.TextFormat.RichText)
         caption.setBuddy(widget)
