@@ -15,6 +15,9 @@ from app.services.dto import IntakeForm, PartyInput  # noqa: E402
 from app.services.reference import open_workstation  # noqa: E402
 from app.store.database import open_store  # noqa: E402
 
+# A real PostgreSQL server for the central-database tests (started on first use).
+pytest_plugins = ["tests.support.pg_fixtures"]
+
 # A Monday in March 2026: far from holidays, so day counts in tests are easy to read.
 FIXED_NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from app.store.base import Base, is_model_table
 from app.store.database import open_store
+from app.store.models.sync import SYNC_INTERNAL_TABLES
 
 
 def test_models_and_migrations_agree(tmp_path):
@@ -27,7 +28,8 @@ def test_every_synced_table_carries_the_sync_columns(tmp_path):
     store = open_store(tmp_path)
     try:
         insp = inspect(store.engine)
-        local_only = {"case_tags", "case_search_keys", "local_meta", "alembic_version"}
+        local_only = {"case_tags", "case_search_keys", "local_meta", "alembic_version",
+                      *SYNC_INTERNAL_TABLES}
         for table in insp.get_table_names():
             if table in local_only or not is_model_table(table):
                 continue

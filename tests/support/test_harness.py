@@ -8,21 +8,15 @@ import time
 import psycopg
 import pytest
 
-# Imported here before pytest_plugins below loads it: let pytest rewrite it anyway, else it warns.
-pytest.register_assert_rewrite("tests.support.pg_fixtures")
-
-from tests.support.pg_fixtures import pg_template  # noqa: E402
-from tests.support.pgserver import (  # noqa: E402
+from tests.support.pg_fixtures import pg_template
+from tests.support.pgserver import (
     PgServer,
     conninfo,
     create_login_role,
     unique_suffix,
     with_login,
 )
-from tests.support.tcp_proxy import TcpProxy  # noqa: E402
-
-# Until the root conftest registers the plugin; afterwards this line is a no-op.
-pytest_plugins = ["tests.support.pg_fixtures"]
+from tests.support.tcp_proxy import TcpProxy
 
 
 def _build_template(url: str) -> None:

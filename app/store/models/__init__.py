@@ -11,8 +11,30 @@ from app.store.models.mediation_session import MediationSession
 from app.store.models.note import Note
 from app.store.models.office import Mediator, Office, OfficeSetting
 from app.store.models.party import Party
+from app.store.models.sync import (
+    Blob,
+    CentralMeta,
+    NumberBlock,
+    NumberCounter,
+    SyncAttention,
+    SyncChange,
+    SyncConflict,
+    SyncMutation,
+    SyncNumberBlock,
+    SyncOutbox,
+)
 
 __all__ = [
+    "Blob",
+    "CentralMeta",
+    "NumberBlock",
+    "NumberCounter",
+    "SyncAttention",
+    "SyncChange",
+    "SyncConflict",
+    "SyncMutation",
+    "SyncNumberBlock",
+    "SyncOutbox",
     "Attachment",
     "AuditEvent",
     "CalendarYearRow",

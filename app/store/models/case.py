@@ -52,6 +52,8 @@ class Case(SyncedMixin, Base):
         ),
         # Lookups for search and duplicate detection, tombstones included.
         Index("ix_cases_source_ticket", "source_ticket"),
+        # Row-level security and the first sync read an office's cases in key order.
+        Index("ix_cases_office", "office_id", "id"),
         Index("ix_cases_complainant_phone", "complainant_phone"),
         Index("ix_cases_complainant_phone_tail", "complainant_phone_tail"),
     )

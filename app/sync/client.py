@@ -1,0 +1,450 @@
+"""The workstation's side of sync: push the outbox, then pull what is new.
+
+State lives in the store (local_meta), committed with the data it describes:
+  sync.client_id   this workstation's id (never reused)
+  sync.office_id   the office whose data this store holds
+  sync.cursor      "txid:seq": everything at or below it has been applied
+  sync.epoch       the central database's epoch when the cursor was taken
+  sync.snapshot    progress of a first sync or a resync ("hi:table:last_id")
+  sync.last_ok     when the last full sync finished (ISO time)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, tuple_, union_all
+
+from app.store.base import utcnow
+from app.store.models import SyncAttention, SyncChange, SyncOutbox
+from app.sync import central as central_db
+from app.sync.local import (
+    RowsApplied,
+    apply_transaction,
+    get_meta,
+    pending_ids,
+    purge_rows,
+    set_meta,
+    upsert_rows,
+)
+from app.sync.push import Mutation, Outcome, Pusher, Status, push_batch
+from app.sync.tables import Scope, SyncedTable, row_from_plain, synced_table, synced_tables
+
+CLIENT_ID_KEY = "sync.client_id"
+OFFICE_KEY = "sync.office_id"
+CURSOR_KEY = "sync.cursor"
+EPOCH_KEY = "sync.epoch"
+SNAPSHOT_KEY = "sync.snapshot"
+LAST_OK_KEY = "sync.last_ok"
+
+PUSH_BATCH = 200
+PULL_PAGE = 1000
+SNAPSHOT_PAGE = 5000
+
+# Named points where a test may kill the process (MEDIATION_DESK_CRASH_AT=name), to
+# prove that a kill -9 at any of them loses nothing. Inert unless the variable is set.
+CRASH_ENV = "MEDIATION_DESK_CRASH_AT"
+
+
+def crash_point(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class ResyncReason(StrEnum):
+    FIRST = "first"  # never synced
+    EPOCH = "epoch"  # the central database was restored from a backup
+    BEHIND = "behind"  # the central database is behind this workstation's cursor
+    LOG_PRUNED = "log_pruned"  # offline longer than the change log is kept
+
+
+@dataclass
+class Progress:
+    phase: str  # push|pull|snapshot
+    done: int
+    total: int | None = None
+    table: str = ""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    resync: ResyncReason | None = None
+    finished_at: datetime | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    txid: int
+    seq: int
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        if not text:
+            return None
+        txid, seq = text.split(":")
+        return cls(int(txid), int(seq))
+
+    def __str__(self) -> str:
+        return f"{self.txid}:{self.seq}"
+
+
+class SyncClient:
+    """Sync between one workstation store and one central database. Not thread-safe:
+    one sync at a time (the caller's single-flight guard)."""
+
+    def __init__(self, local: Engine, central: Engine, *, actor: str, office_id: uuid.UUID,
+                 on_rows: RowsApplied | None = None, blob_store: Any = None) -> None:
+        self.local = local
+        self.central = central
+        self.actor = actor
+        self.office_id = office_id
+        self.on_rows = on_rows
+        self.blob_store = blob_store
+        self.client_id = self._client_id()
+
+    # ------------------------------------------------------------ identity
+
+    def _client_id(self) -> uuid.UUID:
+        with self.local.begin() as conn:
+            value = get_meta(conn, CLIENT_ID_KEY)
+            if value is None:
+                value = uuid.uuid4().hex
+                set_meta(conn, CLIENT_ID_KEY, value)
+            office = get_meta(conn, OFFICE_KEY)
+            if office is None:
+                set_meta(conn, OFFICE_KEY, self.office_id.hex)
+        return uuid.UUID(value)
+
+    # ------------------------------------------------------------ the whole round
+
+    def sync(self, progress: ProgressFn | None = None) -> SyncReport:
+        """Push first, then pull (a first sync or resync when needed)."""
+        report = SyncReport()
+        reason = self.resync_reason()
+        if reason is not None:
+            report.resync = reason
+            report.pulled += self.snapshot(progress, reason=reason)
+        self.push(report, progress)
+        report.pulled += self.pull(progress)
+        report.finished_at = utcnow()
+        with self.local.begin() as conn:
+            set_meta(conn, LAST_OK_KEY, report.finished_at.isoformat())
+        return report
+
+    def pending_count(self) -> int:
+        with self.local.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(SyncOutbox)).scalar_one())
+
+    # ------------------------------------------------------------ push
+
+    def _outbox(self, limit: int) -> list[Mutation]:
+        with self.local.connect() as conn:
+            rows = conn.execute(select(SyncOutbox).order_by(SyncOutbox.seq).limit(limit)).all()
+        return [Mutation(r.mutation_id, r.table_name, r.row_id, r.op, r.base or {},
+                         r.values or {}) for r in rows]
+
+    def push(self, report: SyncReport | None = None, progress: ProgressFn | None = None) -> int:
+        report = report if report is not None else SyncReport()
+        pusher = Pusher(self.client_id, self.actor, self.office_id)
+        total = self.pending_count()
+        done = 0
+        while True:
+            batch = self._outbox(PUSH_BATCH)
+            if not batch:
+                return done
+            if self.blob_store is not None:
+                self._upload_blobs(batch)
+            with self.central.begin() as conn:
+                outcomes = push_batch(conn, pusher, batch)
+                crash_point("push.before_commit")
+            crash_point("push.after_commit")
+            self._acknowledge(batch, outcomes)
+            done += len(batch)
+            report.pushed += sum(o.status != Status.REJECTED for o in outcomes)
+            report.conflicts += sum(o.conflicts for o in outcomes)
+            report.rejected += sum(o.status == Status.REJECTED for o in outcomes)
+            if progress:
+                progress(Progress("push", done, total))
+
+    def _acknowledge(self, batch: list[Mutation], outcomes: list[Outcome]) -> None:
+        """One local transaction: the entries leave the outbox, refusals go to the
+        attention list, and rows with nothing else pending take the central state."""
+        by_id = {m.mutation_id: m for m in batch}
+        with apply_transaction(self.local) as conn:
+            conn.execute(delete(SyncOutbox).where(SyncOutbox.mutation_id.in_(list(by_id))))
+            fresh: dict[str, dict[uuid.UUID, dict[str, Any]]] = {}
+            gone: dict[str, list[uuid.UUID]] = {}
+            for outcome in outcomes:
+                m = by_id[outcome.mutation_id]
+                if outcome.status == Status.REJECTED:
+                    self._attention(conn, m, outcome)
+                st = synced_tables().get(m.table_name)
+                if st is None:
+                    continue
+                if outcome.row is not None:
+                    fresh.setdefault(st.name, {})[m.row_id] = outcome.row
+                elif outcome.status == Status.REJECTED and m.op == "insert":
+                    gone.setdefault(st.name, []).append(m.row_id)
+            for name, rows in fresh.items():
+                st = synced_table(name)
+                still = pending_ids(conn, name, list(rows))
+                typed = [row_from_plain(st, r) for rid, r in rows.items() if rid not in still]
+                upsert_rows(conn, st, typed, newer_only=False)
+                self._rows_applied(conn, name, [r["id"] for r in typed], False)
+            for name, ids in gone.items():
+                still = pending_ids(conn, name, ids)
+                # A refused new row leaves the working copy (its values are in the
+                # attention list, from where it can be sent again).
+                purge_rows(conn, synced_table(name), [i for i in ids if i not in still])
+                self._rows_applied(conn, name, ids, False)
+
+    def _attention(self, conn: Connection, m: Mutation, outcome: Outcome) -> None:
+        st = synced_tables().get(m.table_name)
+        case_id = None
+        if st is not None and st.name == "cases":
+            case_id = m.row_id
+        elif "case_id" in m.values:
+            case_id = uuid.UUID(m.values["case_id"]) if m.values["case_id"] else None
+        elif outcome.row and outcome.row.get("case_id"):
+            case_id = uuid.UUID(outcome.row["case_id"])
+        conn.execute(SyncAttention.__table__.insert().values(
+            id=uuid.uuid4(), mutation_id=m.mutation_id, table_name=m.table_name,
+            row_id=m.row_id, case_id=case_id, op=m.op, base=m.base, values=m.values,
+            reason_code=outcome.reason_code, reason=outcome.reason, created_at=utcnow(),
+            status="open"))
+
+    def _upload_blobs(self, batch: list[Mutation]) -> None:
+        from app.sync.blobs import upload_missing
+
+        hashes = [m.values.get("sha256") for m in batch
+                  if m.table_name == "attachments" and m.op == "insert"]
+        hashes = [h for h in hashes if h]
+        if hashes:
+            upload_missing(self.central, self.blob_store, hashes, actor=self.actor)
+
+    def _rows_applied(self, conn: Connection, name: str, ids: list[uuid.UUID],
+                      initial: bool) -> None:
+        if self.on_rows is not None and ids:
+            self.on_rows(conn, name, ids, initial)
+
+    # ------------------------------------------------------------ pull
+
+    def cursor(self) -> Cursor | None:
+        with self.local.connect() as conn:
+            return Cursor.parse(get_meta(conn, CURSOR_KEY))
+
+    def resync_reason(self) -> ResyncReason | None:
+        with self.local.connect() as lconn:
+            cursor = Cursor.parse(get_meta(lconn, CURSOR_KEY))
+            epoch = get_meta(lconn, EPOCH_KEY)
+            snapshot = get_meta(lconn, SNAPSHOT_KEY)
+        if snapshot is not None:
+            return ResyncReason(json.loads(snapshot).get("reason", "first"))
+        if cursor is None:
+            return ResyncReason.FIRST
+        with self.central.connect() as conn:
+            central_epoch = central_db.meta(conn, central_db.EPOCH_KEY)
+            floor = Cursor.parse(central_db.meta(conn, central_db.LOG_FLOOR_KEY))
+            upcoming = central_db.next_txid(conn)
+        if epoch != central_epoch:
+            return ResyncReason.EPOCH
+        if floor is not None and (cursor.txid, cursor.seq) < (floor.txid, floor.seq):
+            return ResyncReason.LOG_PRUNED
+        position = cursor.txid if central_db.is_postgresql(self.central) else cursor.seq
+        if position > upcoming:
+            return ResyncReason.BEHIND
+        return None
+
+    def _changes_page(self, conn: Connection, cursor: Cursor, hi: int, limit: int):
+        c = SyncChange.__table__.c
+        after = tuple_(c.txid, c.seq) > tuple_(cursor.txid, cursor.seq)
+        # Two index range scans (this office, and reference data for all), merged.
+        mine = (select(c.txid, c.seq, c.table_name, c.row_id, c.version, c.op, c.client_id)
+                .where(c.office_id == self.office_id, after, c.txid < hi)
+                .order_by(c.txid, c.seq).limit(limit))
+        common = (select(c.txid, c.seq, c.table_name, c.row_id, c.version, c.op, c.client_id)
+                  .where(c.office_id.is_(None), after, c.txid < hi)
+                  .order_by(c.txid, c.seq).limit(limit))
+        both = union_all(mine.subquery().select(), common.subquery().select()).subquery()
+        return conn.execute(select(both).order_by(both.c.txid, both.c.seq).limit(limit)).all()
+
+    def pull(self, progress: ProgressFn | None = None, *, page_size: int = PULL_PAGE) -> int:
+        """Apply every central change newer than the cursor, a page per local
+        transaction (the cursor moves with the data). Returns rows applied."""
+        applied = 0
+        while True:
+            cursor = self.cursor() or Cursor(0, 0)
+            with self.central.connect() as conn:
+                hi = central_db.watermark(conn)
+                changes = self._changes_page(conn, cursor, hi, page_size)
+                rows, removed = self._fetch_rows(conn, changes)
+            drained = len(changes) < page_size
+            if changes:
+                last = changes[-1]
+                new_cursor = Cursor(last.txid, last.seq)
+            else:
+                new_cursor = cursor
+            if drained and central_db.is_postgresql(self.central):
+                # Every transaction below hi is finished: nothing can appear there later.
+                new_cursor = max(new_cursor, Cursor(hi, 0), key=lambda k: (k.txid, k.seq))
+            crash_point("pull.before_apply")
+            with apply_transaction(self.local) as lconn:
+                applied += self._apply_page(lconn, rows, removed, initial=False)
+                crash_point("pull.mid_apply")
+                set_meta(lconn, CURSOR_KEY, str(new_cursor))
+            if progress:
+                progress(Progress("pull", applied))
+            if drained:
+                return applied
+
+    def _fetch_rows(self, conn: Connection, changes) -> tuple[dict[str, list[dict]], dict]:
+        wanted: dict[str, set[uuid.UUID]] = {}
+        removed: dict[str, set[uuid.UUID]] = {}
+        for ch in changes:
+            if ch.client_id == self.client_id and ch.op != "remove":
+                continue  # our own push: its answer brought the row already
+            if ch.op == "remove":
+                removed.setdefault(ch.table_name, set()).add(ch.row_id)
+                wanted.get(ch.table_name, set()).discard(ch.row_id)
+            else:
+                wanted.setdefault(ch.table_name, set()).add(ch.row_id)
+                removed.get(ch.table_name, set()).discard(ch.row_id)
+        rows: dict[str, list[dict]] = {}
+        for name, ids in wanted.items():
+            st = synced_tables().get(name)
+            if st is None:
+                continue  # a table this version does not know yet
+            found = [dict(r) for r in conn.execute(
+                select(st.table).where(st.table.c.id.in_(list(ids)))).mappings()]
+            rows[name] = [r for r in found if self._in_scope(r, st)]
+        return rows, removed
+
+    def _in_scope(self, row: dict[str, Any], st: SyncedTable) -> bool:
+        # Row-level security filters PostgreSQL; this also holds on an SQLite central.
+        if st.scope == Scope.OFFICE and row.get("office_id") is not None:
+            return row["office_id"] == self.office_id
+        return True
+
+    def _apply_page(self, conn: Connection, rows: dict[str, list[dict]],
+                    removed: dict[str, set[uuid.UUID]], *, initial: bool,
+                    force: bool = False) -> int:
+        count = 0
+        for st in synced_tables().values():  # parents first
+            batch = rows.get(st.name)
+            if batch:
+                held = pending_ids(conn, st.name, [r["id"] for r in batch])
+                batch = [r for r in batch if r["id"] not in held]
+                upsert_rows(conn, st, batch, newer_only=not force)
+                self._rows_applied(conn, st.name, [r["id"] for r in batch], initial)
+                count += len(batch)
+        for name, ids in removed.items():
+            st = synced_tables().get(name)
+            if st is None or not ids:
+                continue
+            held = pending_ids(conn, name, list(ids))
+            for m in held:
+                self._held_on_removal(conn, st, m)
+            purge_rows(conn, st, list(ids))
+        return count
+
+    def _held_on_removal(self, conn: Connection, st: SyncedTable, row_id: uuid.UUID) -> None:
+        """Unsent changes to a case that left this office go to the attention list."""
+        entries = conn.execute(select(SyncOutbox).where(
+            SyncOutbox.table_name == st.name, SyncOutbox.row_id == row_id)).all()
+        for e in entries:
+            self._attention(conn, Mutation(e.mutation_id, e.table_name, e.row_id, e.op,
+                                           e.base or {}, e.values or {}),
+                            Outcome(e.mutation_id, Status.REJECTED, None, "moved",
+                                    "the case moved to another office"))
+        conn.execute(delete(SyncOutbox).where(SyncOutbox.table_name == st.name,
+                                              SyncOutbox.row_id == row_id))
+
+    # ------------------------------------------------------------ first sync, resync
+
+    def snapshot(self, progress: ProgressFn | None = None, *,
+                 reason: ResyncReason = ResyncReason.FIRST,
+                 page_size: int = SNAPSHOT_PAGE) -> int:
+        """Download every row of this office, table by table in key order, a page per
+        local transaction with its position: an interrupted first sync resumes where it
+        stopped. Unsent local changes stay in the outbox and are pushed afterwards
+        against their original bases, so they merge or become conflicts."""
+        with self.local.connect() as lconn:
+            state = json.loads(get_meta(lconn, SNAPSHOT_KEY) or "null")
+        if state is None:
+            with self.central.connect() as conn:
+                hi = central_db.watermark(conn)
+                if not central_db.is_postgresql(conn):
+                    hi = central_db.next_txid(conn) - 1  # seq of the last change
+                epoch = central_db.meta(conn, central_db.EPOCH_KEY)
+            state = {"hi": hi, "epoch": epoch, "table": 0, "last": None,
+                     "reason": reason.value, "done": 0}
+            with self.local.begin() as lconn:
+                set_meta(lconn, SNAPSHOT_KEY, json.dumps(state))
+        tables = list(synced_tables().values())
+        total = state.get("total")
+        if total is None:
+            total = state["total"] = self._snapshot_total(tables)
+        while state["table"] < len(tables):
+            st = tables[state["table"]]
+            last = uuid.UUID(state["last"]) if state["last"] else None
+            with self.central.connect() as conn:
+                stmt = select(st.table).where(self._scope_filter(st)).order_by(st.table.c.id)
+                if last is not None:
+                    stmt = stmt.where(st.table.c.id > last)
+                page = [dict(r) for r in conn.execute(stmt.limit(page_size)).mappings()]
+            if len(page) < page_size:
+                state["table"] += 1
+                state["last"] = None
+            else:
+                state["last"] = page[-1]["id"].hex
+            state["done"] += len(page)
+            with apply_transaction(self.local) as lconn:
+                # After a restore the central rows may carry lower versions than
+                # ours: in a resync the central state wins for rows not pending.
+                self._apply_page(lconn, {st.name: page}, {}, initial=True,
+                                 force=state["reason"] != ResyncReason.FIRST.value)
+                set_meta(lconn, SNAPSHOT_KEY, json.dumps(state))
+            if progress:
+                progress(Progress("snapshot", state["done"], total, st.name))
+        with self.local.begin() as lconn:
+            cursor = Cursor(state["hi"], 0)
+            if not central_db.is_postgresql(self.central):
+                cursor = Cursor(0, state["hi"])
+            set_meta(lconn, CURSOR_KEY, str(cursor))
+            set_meta(lconn, EPOCH_KEY, state["epoch"])
+            set_meta(lconn, SNAPSHOT_KEY, None)
+        return state["done"]
+
+    def _scope_filter(self, st: SyncedTable):
+        if st.scope == Scope.OFFICE:
+            return or_(st.table.c.office_id == self.office_id, st.table.c.office_id.is_(None))
+        if st.scope == Scope.CASE:
+            cases = synced_table("cases").table
+            return st.table.c.case_id.in_(
+                select(cases.c.id).where(cases.c.office_id == self.office_id))
+        return and_(True)
+
+    def _snapshot_total(self, tables: list[SyncedTable]) -> int:
+        """Rows to download, counted once so that progress can say how far along it is."""
+        total = 0
+        with self.central.connect() as conn:
+            for st in tables:
+                total += int(conn.execute(select(func.count()).select_from(st.table)
+                                          .where(self._scope_filter(st))).scalar_one())
+        return total

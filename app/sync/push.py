@@ -1,0 +1,360 @@
+"""Push: the outbox, oldest first, applied to the central database exactly once.
+
+A batch is one central transaction. Each mutation first claims its id in
+sync_mutations (a retry of a mutation whose answer was lost finds it there and gets the
+stored result back); its effect runs under a savepoint, so a refused mutation rolls
+back alone, is recorded as refused, and the mutations behind it go on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from app.store.base import utcnow
+from app.store.models import SyncChange, SyncConflict, SyncMutation
+from app.sync.central import is_postgresql
+from app.sync.merge import changed_since, merge_fields
+from app.sync.tables import (
+    BOOKKEEPING,
+    Scope,
+    SyncedTable,
+    row_from_plain,
+    row_to_plain,
+    synced_table,
+    synced_tables,
+    to_plain,
+)
+
+
+class Status:
+    APPLIED = "applied"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class Reason:
+    NOT_FOUND = "not_found"  # not there, or not this office's (moved, or no permission)
+    PERMISSION = "permission"
+    INVALID = "invalid"
+    EXISTS = "exists"
+    UNKNOWN_TABLE = "unknown_table"
+    INTERNAL = "internal"
+
+
+@dataclass
+class Outcome:
+    mutation_id: uuid.UUID
+    status: str
+    row: dict[str, Any] | None = None  # the central row afterwards, as JSON
+    reason_code: str = ""
+    reason: str = ""
+    conflicts: int = 0
+    replayed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "row": self.row, "reason_code": self.reason_code,
+                "reason": self.reason, "conflicts": self.conflicts}
+
+    @classmethod
+    def from_json(cls, mutation_id: uuid.UUID, data: dict[str, Any]) -> Outcome:
+        return cls(mutation_id, data.get("status", Status.REJECTED), data.get("row"),
+                   data.get("reason_code", ""), data.get("reason", ""),
+                   int(data.get("conflicts", 0)), replayed=True)
+
+
+@dataclass(frozen=True)
+class Pusher:
+    """Who pushes: this workstation's id and the login the central database knows."""
+
+    client_id: uuid.UUID
+    actor: str
+    office_id: uuid.UUID | None = None  # None: an administrator, every office
+
+
+@dataclass
+class Mutation:
+    mutation_id: uuid.UUID
+    table_name: str
+    row_id: uuid.UUID
+    op: str
+    base: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        self.code = code
+        self.reason = reason
+        super().__init__(f"{code}: {reason}")
+
+
+# ---------------------------------------------------------------- change log
+
+
+def row_office(conn: Connection, st: SyncedTable, row: dict[str, Any]) -> uuid.UUID | None:
+    """The office a row belongs to (None: every office's reference data)."""
+    if st.scope == Scope.OFFICE:
+        return row.get("office_id")
+    if st.scope == Scope.CASE:
+        cases = synced_table("cases").table
+        return conn.execute(select(cases.c.office_id).where(cases.c.id == row["case_id"])).scalar()
+    return None
+
+
+def log_change(conn: Connection, st: SyncedTable, row: dict[str, Any], *, actor: str,
+               mutation_id: uuid.UUID | None = None, office_id: Any = "scope",
+               op: str = "upsert", client_id: uuid.UUID | None = None) -> None:
+    """Record a central change so every client of the row's office pulls it."""
+    if office_id == "scope":
+        office_id = row_office(conn, st, row)
+    conn.execute(insert(SyncChange).values(
+        office_id=office_id, table_name=st.name, row_id=row["id"], version=row["version"],
+        op=op, mutation_id=mutation_id, client_id=client_id, actor=actor, at=utcnow()))
+
+
+def log_rows(conn: Connection, table_name: str, ids: list[uuid.UUID], *, actor: str) -> None:
+    """Change-log entries for rows written outside a push (administration, seeding)."""
+    st = synced_table(table_name)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in conn.execute(select(st.table).where(st.table.c.id.in_(chunk))).mappings():
+            log_change(conn, st, dict(row), actor=actor)
+
+
+def _relocate(conn: Connection, st: SyncedTable, row: dict[str, Any], old_office: Any,
+              *, actor: str, mutation_id: uuid.UUID) -> None:
+    """A case moved to another office: the new office pulls it with everything under it,
+    the old one is told to let it go (remove, not delete: the case lives on)."""
+    children = [t for t in synced_tables().values() if t.scope == Scope.CASE]
+    log_change(conn, st, row, actor=actor, mutation_id=mutation_id, office_id=old_office,
+               op="remove")
+    for child in children:
+        for crow in conn.execute(select(child.table).where(child.table.c.case_id == row["id"])
+                                 ).mappings():
+            log_change(conn, child, dict(crow), actor=actor, mutation_id=mutation_id,
+                       office_id=row["office_id"])
+
+
+# ---------------------------------------------------------------- one mutation
+
+
+def _claim(conn: Connection, pusher: Pusher, m: Mutation, office_id: Any) -> bool:
+    """Record the mutation id; False if it was pushed before (then its result stands)."""
+    dialect = postgresql if is_postgresql(conn) else sqlite
+    stmt = dialect.insert(SyncMutation).values(
+        mutation_id=m.mutation_id, client_id=pusher.client_id, actor=pusher.actor,
+        office_id=office_id, table_name=m.table_name, row_id=m.row_id, status="pending",
+        result={}, applied_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["mutation_id"]).returning(SyncMutation.mutation_id)
+    return conn.execute(stmt).first() is not None
+
+
+def _stored(conn: Connection, m: Mutation) -> Outcome:
+    row = conn.execute(select(SyncMutation.status, SyncMutation.result)
+                       .where(SyncMutation.mutation_id == m.mutation_id)).first()
+    if row is None:
+        # Claimed by another login (a forged or colliding id): refuse, never re-apply.
+        return Outcome(m.mutation_id, Status.REJECTED, reason_code=Reason.PERMISSION,
+                       reason="mutation id belongs to another user")
+    return Outcome.from_json(m.mutation_id, row.result)
+
+
+def _current(conn: Connection, st: SyncedTable, row_id: uuid.UUID, *, lock: bool):
+    stmt = select(st.table).where(st.table.c.id == row_id)
+    if lock and is_postgresql(conn) and not st.append_only:
+        stmt = stmt.with_for_update()
+    found = conn.execute(stmt).mappings().first()
+    return dict(found) if found is not None else None
+
+
+def _conflict_row(conn: Connection, st: SyncedTable, server: dict[str, Any], *, kind: str,
+                  field_name: str = "", base: Any = None, local: Any = None,
+                  theirs: Any = None, related: uuid.UUID | None = None,
+                  pusher: Pusher, mutation_id: uuid.UUID) -> None:
+    now = utcnow()
+    office = row_office(conn, st, server)
+    case_id = server["id"] if st.name == "cases" else server.get("case_id")
+    values = dict(
+        id=uuid.uuid4(), version=1, modified_at=now, modified_by=pusher.actor, deleted=False,
+        office_id=office, case_id=case_id, table_name=st.name, row_id=server["id"],
+        field=field_name, kind=kind, base_value=base, local_value=local, server_value=theirs,
+        related_row_id=related, mutation_id=mutation_id, raised_by=pusher.actor,
+        raised_at=now, status="open", resolved_by="", resolved_at=None,
+    )
+    conn.execute(insert(SyncConflict).values(**values))
+    log_change(conn, synced_table("sync_conflicts"), values, actor=pusher.actor,
+               mutation_id=mutation_id, office_id=office)
+
+
+def _check_office(conn: Connection, st: SyncedTable, row: dict[str, Any], pusher: Pusher,
+                  ) -> None:
+    """Row-level security says the same on PostgreSQL; this holds on an SQLite central
+    too, and gives the refusal its plain reason."""
+    if pusher.office_id is None:
+        return
+    office = row_office(conn, st, row)
+    if st.scope == Scope.GLOBAL:
+        raise Refused(Reason.PERMISSION, "reference data is changed by an administrator")
+    if office is not None and office != pusher.office_id:
+        raise Refused(Reason.NOT_FOUND, "the case belongs to another office")
+
+
+def _insert(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
+    if _current(conn, st, m.row_id, lock=False) is not None:
+        raise Refused(Reason.EXISTS, "a row with this id exists already")
+    values = row_from_plain(st, {k: v for k, v in m.values.items() if k in st.table.c})
+    values.update(id=m.row_id, version=1)
+    _check_office(conn, st, values, pusher)
+    conn.execute(insert(st.table).values(**values))
+    row = _current(conn, st, m.row_id, lock=False)
+    log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
+               client_id=pusher.client_id)
+    conflicts = 0
+    if st.name == "cases":
+        conflicts = _duplicate_ticket(conn, st, row, pusher, m.mutation_id)
+    return Outcome(m.mutation_id, Status.CONFLICT if conflicts else Status.APPLIED,
+                   row_to_plain(st, row), conflicts=conflicts)
+
+
+def _duplicate_ticket(conn: Connection, st: SyncedTable, row: dict[str, Any], pusher: Pusher,
+                      mutation_id: uuid.UUID) -> int:
+    """Two workstations took in the same work order offline: both cases are kept and a
+    person decides (merge, or they really are two)."""
+    if not row.get("source_ticket"):
+        return 0
+    t = st.table
+    other = conn.execute(select(t.c.id).where(
+        t.c.source == row["source"], t.c.source_ticket == row["source_ticket"],
+        t.c.id != row["id"], t.c.deleted.is_(False)).order_by(t.c.received_at).limit(1)).scalar()
+    if other is None:
+        return 0
+    _conflict_row(conn, st, row, kind="duplicate_ticket", field_name="source_ticket",
+                  local=row["source_ticket"], theirs=row["source_ticket"], related=other,
+                  pusher=pusher, mutation_id=mutation_id)
+    return 1
+
+
+def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
+    current = _current(conn, st, m.row_id, lock=True)
+    if current is None:
+        raise Refused(Reason.NOT_FOUND, "the row is not in this office's central data")
+    _check_office(conn, st, current, pusher)
+    server = row_to_plain(st, current)
+    deleting = m.values.get("deleted") is True and m.base.get("deleted") is False
+    restoring = m.values.get("deleted") is False
+    conflicts = 0
+    if deleting:
+        if server["deleted"]:
+            return Outcome(m.mutation_id, Status.APPLIED, server)  # deleted on both sides
+        edited = changed_since(m.base, server, ignore={"deleted", *BOOKKEEPING})
+        if edited:
+            _conflict_row(conn, st, current, kind="delete_edited", base=m.base,
+                          local={"deleted": True}, theirs={f: server[f] for f in edited},
+                          pusher=pusher, mutation_id=m.mutation_id)
+            return Outcome(m.mutation_id, Status.CONFLICT, server, conflicts=1)
+        # Nothing changed centrally since: the deletion (with what came with it) goes in.
+        updates = merge_fields(st, m.base, m.values, server).updates
+    elif server["deleted"] and not restoring:
+        # An edit of a row deleted centrally: kept whole in the conflict, not applied.
+        _conflict_row(conn, st, current, kind="edit_deleted", base=m.base, local=m.values,
+                      theirs={"deleted": True}, pusher=pusher, mutation_id=m.mutation_id)
+        return Outcome(m.mutation_id, Status.CONFLICT, server, conflicts=1)
+    else:
+        merged = merge_fields(st, m.base, m.values, server)
+        for c in merged.conflicts:
+            _conflict_row(conn, st, current, kind="field", field_name=c.field, base=c.base,
+                          local=c.local, theirs=c.server, pusher=pusher,
+                          mutation_id=m.mutation_id)
+        conflicts = len(merged.conflicts)
+        updates = merged.updates
+    if not set(updates) - set(BOOKKEEPING):
+        return Outcome(m.mutation_id, Status.CONFLICT if conflicts else Status.APPLIED, server,
+                       conflicts=conflicts)
+    typed = row_from_plain(st, updates)
+    typed["version"] = current["version"] + 1
+    conn.execute(update(st.table).where(st.table.c.id == m.row_id).values(**typed))
+    row = _current(conn, st, m.row_id, lock=False)
+    if row is None:
+        raise Refused(Reason.PERMISSION, "the change would move the row out of this office")
+    _check_office(conn, st, row, pusher)
+    old_office = current.get("office_id") if st.scope == Scope.OFFICE else None
+    if st.name == "cases" and row["office_id"] != old_office:
+        _relocate(conn, st, row, old_office, actor=pusher.actor, mutation_id=m.mutation_id)
+    log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
+               client_id=pusher.client_id)
+    return Outcome(m.mutation_id, Status.CONFLICT if conflicts else Status.APPLIED,
+                   row_to_plain(st, row), conflicts=conflicts)
+
+
+def _visible_row(conn: Connection, st: SyncedTable | None, row_id: uuid.UUID):
+    if st is None:
+        return None
+    try:
+        with conn.begin_nested():
+            row = _current(conn, st, row_id, lock=False)
+    except DBAPIError:
+        return None
+    return row_to_plain(st, row) if row is not None else None
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    return isinstance(exc, OperationalError) or bool(exc.connection_invalidated)
+
+
+def _refusal(exc: DBAPIError) -> tuple[str, str]:
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    message = str(orig).strip().splitlines()[0] if orig is not None else str(exc)
+    if sqlstate == "42501" or "row-level security" in message or "permission denied" in message:
+        return Reason.PERMISSION, message
+    if isinstance(exc, IntegrityError) or sqlstate.startswith(("22", "23")):
+        return Reason.INVALID, message
+    return Reason.INVALID, message
+
+
+def apply_mutation(conn: Connection, pusher: Pusher, m: Mutation) -> Outcome:
+    """Apply one mutation inside the caller's transaction (exactly once)."""
+    st = synced_tables().get(m.table_name)
+    office = None
+    if not _claim(conn, pusher, m, office):
+        return _stored(conn, m)
+    try:
+        if st is None:
+            raise Refused(Reason.UNKNOWN_TABLE, f"{m.table_name} is not synced")
+        with conn.begin_nested():
+            if m.op == "insert":
+                outcome = _insert(conn, st, m, pusher)
+            elif m.op == "update":
+                outcome = _update(conn, st, m, pusher)
+            else:
+                raise Refused(Reason.INVALID, f"unknown operation {m.op}")
+    except Refused as refused:
+        outcome = Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
+                          refused.code, refused.reason)
+    except DBAPIError as exc:
+        if _is_connection_error(exc):
+            raise
+        code, reason = _refusal(exc)
+        outcome = Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
+                          code, reason)
+    if outcome.row is not None and st is not None:
+        office = outcome.row.get("office_id") if st.scope == Scope.OFFICE else None
+    conn.execute(update(SyncMutation).where(SyncMutation.mutation_id == m.mutation_id).values(
+        status=outcome.status, result=outcome.to_json(),
+        office_id=uuid.UUID(office) if isinstance(office, str) else office))
+    return outcome
+
+
+def push_batch(conn: Connection, pusher: Pusher, mutations: list[Mutation]) -> list[Outcome]:
+    """Apply a batch in the caller's (single) transaction; the caller commits."""
+    return [apply_mutation(conn, pusher, m) for m in mutations]
+
+
+def plain_values(st: SyncedTable, row: Any) -> dict[str, Any]:
+    return {c: to_plain(st.table.c[c], row[c]) for c in st.columns}

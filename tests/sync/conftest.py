@@ -1,0 +1,149 @@
+"""Central databases (an SQLite file and a real PostgreSQL server) and workstations
+linked to them, for the sync tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from app.services import central_admin
+from app.services import sync as sync_service
+from app.services.context import Workstation
+from app.store.database import Store, open_store
+from app.store.models import Office
+from app.sync.central import CentralConfig
+from app.sync.client import SyncClient
+
+PASSWORD = "Sync-test-密码-1"
+# Logins are cluster-wide in PostgreSQL: a prefix keeps ours apart on a shared server.
+USERS = {
+    "mdt_zhangmin": ("张敏", "PD01", "mediator"),
+    "mdt_lisi": ("李思", "PD01", "supervisor"),
+    "mdt_wangfang": ("王芳", "PD01", "mediator"),
+    "mdt_zhaolei": ("赵磊", "PD02", "mediator"),
+}
+
+
+def build_central(admin_url: str) -> None:
+    engine = central_admin.connect_admin(admin_url)
+    try:
+        central_admin.init_central(engine)
+        central_admin.add_office(engine, code="PD01", name="陆家嘴市场监管所",
+                                 committee_name="陆家嘴消费纠纷人民调解委员会",
+                                 number_prefix="浦消调")
+        central_admin.add_office(engine, code="PD02", name="花木市场监管所",
+                                 committee_name="花木消费纠纷人民调解委员会",
+                                 number_prefix="浦花调")
+        for login, (name, office, role) in USERS.items():
+            central_admin.add_user(engine, login=login, name=name, office=office, role=role,
+                                   password=PASSWORD)
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Central:
+    kind: str
+    admin_url: str
+    engines: list[Engine] = field(default_factory=list)
+
+    def config(self, login: str) -> tuple[CentralConfig, str | None]:
+        if self.kind == "sqlite":
+            return CentralConfig(self.admin_url), None
+        url = self.admin_url.split("://", 1)[1].split("@", 1)[1]
+        return CentralConfig(f"postgresql://{login}@{url}", sslmode="disable"), PASSWORD
+
+    def admin(self) -> Engine:
+        engine = central_admin.connect_admin(self.admin_url)
+        self.engines.append(engine)
+        return engine
+
+    def office_id(self, code: str) -> uuid.UUID:
+        with self.admin().connect() as conn:
+            return conn.execute(select(Office.id).where(Office.code == code)).scalar_one()
+
+
+def _sqlite_central(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'central' / 'central.sqlite'}"
+    build_central(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central(request, tmp_path) -> Iterator[Central]:
+    if request.param == "sqlite":
+        c = Central("sqlite", _sqlite_central(tmp_path))
+        yield c
+    else:
+        templates = request.getfixturevalue("pg_templates")
+        db, url = templates.clone("mdt_central", build_central)
+        c = Central("postgresql", url)
+        yield c
+    for engine in c.engines:
+        engine.dispose()
+    if request.param == "postgresql":
+        from tests.support.pgserver import drop_database
+
+        drop_database(templates.server.admin_url, db)
+
+
+@pytest.fixture
+def pg_central(request, tmp_path) -> Iterator[Central]:
+    """PostgreSQL only: row-level security, watermarks, connection cuts."""
+    templates = request.getfixturevalue("pg_templates")
+    db, url = templates.clone("mdt_central", build_central)
+    c = Central("postgresql", url)
+    yield c
+    for engine in c.engines:
+        engine.dispose()
+    from tests.support.pgserver import drop_database
+
+    drop_database(templates.server.admin_url, db)
+
+
+class Desk:
+    """One workstation linked to the central database as one login."""
+
+    def __init__(self, central: Central, login: str, path: Path, *, first_sync: bool = True,
+                 config: CentralConfig | None = None, password: str | None = None) -> None:
+        self.central = central
+        self.login = login
+        self.path = path
+        self.store: Store = open_store(path)
+        cfg, pw = central.config(login)
+        self.config = config or cfg
+        self.engine = sync_service.connect(self.config, password or pw)
+        sync_service.link_central(self.store, self.config, self.engine, login=login)
+        self.client: SyncClient = sync_service.make_client(self.store, self.engine)
+        self.ws: Workstation | None = None
+        if first_sync:
+            self.sync()
+
+    def sync(self):
+        report = self.client.sync()
+        if self.ws is None:
+            self.ws = sync_service.open_linked_workstation(self.store)
+        return report
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.store.close()
+
+
+@pytest.fixture
+def desks(central, tmp_path) -> Iterator:
+    made: list[Desk] = []
+
+    def make(login: str = "mdt_zhangmin", **kwargs) -> Desk:
+        desk = Desk(central, login, tmp_path / f"desk{len(made)}-{login}", **kwargs)
+        made.append(desk)
+        return desk
+
+    yield make
+    for desk in made:
+        desk.close()
