@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, required=True, metavar="N")
     demo.add_argument("--seed", type=int, default=1)
     _data_dir_arg(demo, suppress=True)
+    from app import cli_central
+
+    cli_central.add_parser(sub)
     return parser
 
 
@@ -122,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir or default_data_dir()
     if args.command == "demo-data":
         return run_demo_data(data_dir, args.cases, args.seed)
+    if args.command == "central":
+        from app import cli_central
+
+        return cli_central.run(args)
     from app.ui.app import run_gui
 
     return run_gui(data_dir, demo_cases=args.demo or 0, screenshot=args.screenshot)
