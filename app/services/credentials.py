@@ -1,0 +1,93 @@
+"""The central database password, kept in the OS keyring and nowhere else.
+
+One wrapper over ``keyring`` (service "mediation-desk", user name
+``config.keyring_account()``): never a file, QSettings, the store or a log. A keyring
+that fails is logged (without the password) and treated as "no password saved", so a
+broken or missing keyring never stops the workstation: the user is asked instead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from app.sync.central import CentralConfig, CentralError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "mediation-desk"
+
+
+def _usable(backend: KeyringBackend) -> bool:
+    from keyring.backends import chainer, fail
+
+    if isinstance(backend, fail.Keyring):
+        return False
+    if isinstance(backend, chainer.ChainerBackend):
+        return any(_usable(b) for b in backend.backends)
+    try:
+        return float(backend.priority) > 0  # the null backend has priority -1
+    except Exception:  # noqa: BLE001 - a backend whose priority check itself fails
+        return False
+
+
+def keyring_available() -> bool:
+    """Whether passwords can be remembered on this computer."""
+    try:
+        return _usable(keyring.get_keyring())
+    except Exception as exc:  # noqa: BLE001 - any keyring trouble means "no keyring"
+        log.warning("keyring unavailable: %s", type(exc).__name__)
+        return False
+
+
+def _account(config: CentralConfig) -> str | None:
+    if not config.needs_password:
+        return None
+    try:
+        return config.keyring_account()
+    except CentralError:
+        return None
+
+
+def get_password(config: CentralConfig) -> str | None:
+    """The saved password for this login and server, or None."""
+    account = _account(config)
+    if account is None or not keyring_available():
+        return None
+    try:
+        return keyring.get_password(SERVICE, account)
+    except (KeyringError, Exception) as exc:  # noqa: BLE001 - never crash on a keyring
+        log.warning("could not read the password of %s from the keyring: %s",
+                    account, type(exc).__name__)
+        return None
+
+
+def save_password(config: CentralConfig, password: str) -> bool:
+    """Remember the password; False when it could not be saved (the reason is logged)."""
+    account = _account(config)
+    if account is None or not keyring_available():
+        return False
+    try:
+        keyring.set_password(SERVICE, account, password)
+    except (KeyringError, Exception) as exc:  # noqa: BLE001
+        log.warning("could not save the password of %s in the keyring: %s",
+                    account, type(exc).__name__)
+        return False
+    return True
+
+
+def forget_password(config: CentralConfig) -> None:
+    """Remove a saved password (nothing happens when none was saved)."""
+    account = _account(config)
+    if account is None or not keyring_available():
+        return
+    try:
+        keyring.delete_password(SERVICE, account)
+    except PasswordDeleteError:
+        pass
+    except (KeyringError, Exception) as exc:  # noqa: BLE001
+        log.warning("could not remove the password of %s from the keyring: %s",
+                    account, type(exc).__name__)
