@@ -8,8 +8,12 @@ from keyring.backends import chainer, null
 
 from app.services import credentials
 from app.sync.central import CentralConfig
-from tests.support.memory_keyring import MemoryKeyring, installed, use_memory_keyring, \
-    use_no_keyring
+from tests.support.memory_keyring import (
+    MemoryKeyring,
+    installed,
+    use_memory_keyring,
+    use_no_keyring,
+)
 
 PG = CentralConfig("postgresql://zhangmin@db.example.cn:5433/mediation", "require")
 
