@@ -1,0 +1,260 @@
+"""A standalone office moves to a central database: its store is imported (PostgreSQL
+and an SQLite central), and a workstation of the office then syncs the same cases."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.services import cases as case_service
+from app.services import central_admin
+from app.services.central_import import ImportRefused, import_store
+from app.services.demo_data import generate_demo_data
+from app.store.database import Store, open_store
+from app.store.models import (
+    AuditEvent,
+    Case,
+    MediationSession,
+    Mediator,
+    Note,
+    Office,
+    Party,
+    SyncChange,
+)
+from tests.sync.conftest import PASSWORD, Central, Desk
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+CASES = 200
+# The standalone workstation's own user; also a login the central database may know.
+LOGIN = "mdt_imp_zhangmin"
+COUNTED = {"cases": Case, "parties": Party, "audit_events": AuditEvent, "notes": Note,
+           "mediation_sessions": MediationSession}
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("standalone") / "data"
+    store = open_store(folder)
+    try:
+        generate_demo_data(store, CASES, seed=7, now=NOW, login=LOGIN, workers=1)
+    finally:
+        store.close()
+    return folder
+
+
+@pytest.fixture
+def standalone(demo_dir, tmp_path) -> Iterator[Store]:
+    folder = tmp_path / "standalone"
+    shutil.copytree(demo_dir, folder)
+    store = open_store(folder)
+    yield store
+    store.close()
+
+
+def _source_counts(store: Store) -> dict[str, int]:
+    con = sqlite3.connect(store.path)
+    try:
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                for name in COUNTED}
+    finally:
+        con.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_central(request, tmp_path) -> Iterator[Central]:
+    """A central database with the schema and reference data, and no office yet."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'central' / 'central.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_database")
+    c = Central(request.param, url)
+    central_admin.init_central(c.admin())
+    yield c
+    for engine in c.engines:
+        engine.dispose()
+
+
+def _counts(central: Central, office_id=None) -> dict[str, int]:
+    result = {}
+    with central.admin().connect() as conn:
+        for name, model in COUNTED.items():
+            stmt = select(func.count()).select_from(model)
+            if office_id is not None and name == "cases":
+                stmt = stmt.where(Case.office_id == office_id)
+            result[name] = conn.execute(stmt).scalar_one()
+    return result
+
+
+def _desk_counts(desk: Desk) -> dict[str, int]:
+    with desk.store.sessions() as s:
+        return {name: s.scalar(select(func.count()).select_from(model))
+                for name, model in COUNTED.items()}
+
+
+def _add_user(central: Central, login: str, office: str = "PD-ZJ") -> None:
+    central_admin.add_user(central.admin(), login=login, name="新同事", office=office,
+                           role="mediator",
+                           password=PASSWORD if central.kind == "postgresql" else None)
+
+
+def test_an_imported_office_syncs_to_a_new_workstation(empty_central, standalone, tmp_path):
+    central = empty_central
+    expected = _source_counts(standalone)
+    seen: list[tuple[int, int]] = []
+    report = import_store(central.admin(), standalone, progress=lambda d, t: seen.append((d, t)))
+
+    assert report.offices == {"PD-ZJ": "added"}
+    assert report.rows["cases"] == CASES and report.rows["parties"] == expected["parties"]
+    assert report.rows["calendar_years"] == 0  # the central database had them
+    assert seen[-1][0] == seen[-1][1] and len(seen) > 2
+    assert _counts(central) == expected
+    # Every row written has its change-log entry, scoped to the office as a push logs it.
+    office_id = central.office_id("PD-ZJ")
+    with central.admin().connect() as conn:
+        logged = dict(conn.execute(select(SyncChange.table_name, func.count())
+                                   .where(SyncChange.actor == "central-import")
+                                   .group_by(SyncChange.table_name)).all())
+        scopes = set(conn.execute(select(SyncChange.office_id).where(
+            SyncChange.actor == "central-import", SyncChange.table_name.in_(
+                ["cases", "parties", "notes"]))).scalars())
+    assert logged["cases"] == CASES and logged["parties"] == expected["parties"]
+    assert sum(logged.values()) == report.changes == report.total_rows
+    assert scopes == {office_id}
+
+    _add_user(central, "mdt_imp_newcomer")
+    desk = Desk(central, "mdt_imp_newcomer", tmp_path / "desk")
+    try:
+        assert _desk_counts(desk) == expected
+        # The imported cases work there like any other: an edit goes back centrally.
+        with desk.store.sessions() as s:
+            case_id = s.scalars(select(Case.id).where(Case.deleted.is_(False))).first()
+        case_service.update_case(desk.ws, case_id, {"title": "迁入后修改"})
+        assert desk.sync().rejected == 0
+        with central.admin().connect() as conn:
+            assert conn.execute(select(Case.title).where(Case.id == case_id)).scalar() \
+                == "迁入后修改"
+    finally:
+        desk.close()
+
+
+def test_an_office_known_centrally_takes_the_cases_and_linked_desks_pull_them(
+        empty_central, standalone, tmp_path):
+    """The office was set up centrally first (same code), with a user of the same login;
+    a workstation already linked there gets the imported cases by an ordinary pull."""
+    central = empty_central
+    expected = _source_counts(standalone)
+    admin = central.admin()
+    central_admin.add_office(admin, code="PD-ZJ", name="张江市场监管所")
+    _add_user(central, LOGIN)
+    _add_user(central, "mdt_imp_early")
+    office_id = central.office_id("PD-ZJ")
+    with admin.connect() as conn:
+        central_user = conn.execute(select(Mediator.id).where(Mediator.login == LOGIN)).scalar()
+    early = Desk(central, "mdt_imp_early", tmp_path / "early")
+    try:
+        assert _desk_counts(early)["cases"] == 0
+        report = import_store(admin, standalone)
+        assert report.offices == {"PD-ZJ": "existing"}
+        assert report.skipped["mediators"] == 1 and report.skipped["offices"] == 1
+        with admin.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(Office)).scalar() == 1
+            assert conn.execute(select(func.count()).select_from(Case).where(
+                Case.office_id != office_id)).scalar() == 0
+            mine = conn.execute(select(func.count()).select_from(Case).where(
+                Case.mediator_id == central_user)).scalar()
+        con = sqlite3.connect(standalone.path)
+        try:
+            theirs = con.execute("SELECT count(*) FROM cases c JOIN mediators m "
+                                 "ON m.id = c.mediator_id WHERE m.login = ?", (LOGIN,)
+                                 ).fetchone()[0]
+        finally:
+            con.close()
+        assert mine == theirs > 0  # the store's user is the central user of that login
+        report = early.sync()
+        assert report.resync is None  # an incremental pull, through the change log
+        assert _desk_counts(early) == expected
+    finally:
+        early.close()
+
+
+def test_a_second_import_of_the_same_store_is_refused(empty_central, standalone):
+    """Refused, not merged: the cases are there, so the whole import would repeat."""
+    central = empty_central
+    import_store(central.admin(), standalone)
+    before = _counts(central)
+    with central.admin().connect() as conn:
+        changes = conn.execute(select(func.count()).select_from(SyncChange)).scalar()
+    with pytest.raises(ImportRefused, match="already"):
+        import_store(central.admin(), standalone)
+    assert _counts(central) == before
+    with central.admin().connect() as conn:
+        assert conn.execute(select(func.count()).select_from(SyncChange)).scalar() == changes
+
+
+def test_a_damaged_store_is_refused_and_the_central_database_is_left_as_it_was(
+        empty_central, standalone):
+    central = empty_central
+    before = _counts(central)
+    standalone.close()
+    path = standalone.path
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    size = path.stat().st_size
+    with path.open("r+b") as fh:  # scribble over the second half of the pages
+        fh.seek(size // 2)
+        fh.write(b"\xa5" * (size - size // 2))
+    with pytest.raises(ImportRefused, match="damaged|could not be read|refused"):
+        import_store(central.admin(), standalone)
+    assert _counts(central) == before
+
+
+def test_a_file_that_is_not_a_store_is_refused(empty_central, tmp_path):
+    folder = tmp_path / "not-a-store"
+    folder.mkdir()
+    (folder / "store.sqlite").write_text("案件清单\n张三,李四\n", encoding="utf-8")
+    fake = Store(folder / "store.sqlite", engine=None, sessions=None)  # type: ignore[arg-type]
+    with pytest.raises(ImportRefused, match="not a Mediation Desk store"):
+        import_store(empty_central.admin(), fake)
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(ImportRefused, match="not a Mediation Desk store"):
+        import_store(empty_central.admin(), Store(empty, None, None))  # type: ignore[arg-type]
+
+
+def test_a_central_database_without_the_schema_is_refused(standalone, tmp_path):
+    engine = central_admin.connect_admin(f"sqlite:///{tmp_path / 'bare.sqlite'}")
+    try:
+        with pytest.raises(ImportRefused, match="central init"):
+            import_store(engine, standalone)
+    finally:
+        engine.dispose()
+
+
+def test_the_command_line_imports_and_explains_a_refusal(standalone, tmp_path):
+    url = f"sqlite:///{tmp_path / 'central.sqlite'}"
+    standalone.close()
+
+    def central(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "app", "central", *args],
+                              capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+    assert central("init", url).returncode == 0
+    out = central("import", url, "--from", str(standalone.path.parent))
+    assert out.returncode == 0, out.stderr
+    assert "PD-ZJ (added)" in out.stdout and f"{CASES:,}" in out.stdout
+    out = central("import", url, "--from", str(standalone.path.parent))
+    assert out.returncode == 2 and "already" in out.stderr and "Traceback" not in out.stderr
+    bogus = tmp_path / "bogus"
+    bogus.mkdir()
+    (bogus / "store.sqlite").write_bytes(b"PK\x03\x04 not a database")
+    out = central("import", url, "--from", str(bogus))
+    assert out.returncode == 2 and "not a Mediation Desk store" in out.stderr
