@@ -20,6 +20,7 @@ from app.services import audit
 from app.services.context import Actor, Workstation
 from app.services.search import index_case
 from app.store.base import Base
+from app.store.blobs import BlobStore
 from app.store.database import Store
 from app.store.models import (
     Case,
@@ -236,8 +237,15 @@ def make_client(store: Store, engine: Engine, *, actor: str | None = None,
         office = _meta(session, OFFICE_KEY)
     if not login or not office:
         raise LinkError(LinkProblem.NOT_A_USER, "store is not linked")
+    if blob_store is None:
+        blob_store = files_of(store)
     return SyncClient(store.engine, engine, actor=login, office_id=uuid.UUID(office),
                       on_rows=rows_applied, blob_store=blob_store)
+
+
+def files_of(store: Store) -> BlobStore:
+    """The store's attachment files, beside it in the data folder."""
+    return BlobStore(store.path.parent / "files")
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ class SyncClient:
         self.office_id = office_id
         self.on_rows = on_rows
         self.blob_store = blob_store
+        self._wanted_files: set[str] = set()
         self.client_id = self._client_id()
 
     # ------------------------------------------------------------ identity
@@ -142,10 +143,31 @@ class SyncClient:
             report.pulled += self.snapshot(progress, reason=reason)
         self.push(report, progress)
         report.pulled += self.pull(progress)
+        self.fetch_files()
+        self.top_up_numbers()
         report.finished_at = utcnow()
         with self.local.begin() as conn:
             set_meta(conn, LAST_OK_KEY, report.finished_at.isoformat())
         return report
+
+    def fetch_files(self) -> int:
+        """Download the attachment files the rows pulled so far name."""
+        if self.blob_store is None or not self._wanted_files:
+            return 0
+        from app.sync.blobs import download_missing
+
+        fetched = download_missing(self.central, self.blob_store, sorted(self._wanted_files))
+        self._wanted_files = {h for h in self._wanted_files if not self.blob_store.has(h)}
+        return fetched
+
+    def top_up_numbers(self, year: int | None = None) -> int:
+        """Keep a block of document numbers for this year while online."""
+        from app.core.timeutil import china_date
+        from app.sync.numbers import top_up
+
+        return top_up(self.local, self.central, office_id=self.office_id,
+                      year=year or china_date(utcnow()).year, client_id=self.client_id,
+                      actor=self.actor)
 
     def pending_count(self) -> int:
         with self.local.connect() as conn:
@@ -351,6 +373,8 @@ class SyncClient:
                 held = pending_ids(conn, st.name, [r["id"] for r in batch])
                 batch = [r for r in batch if r["id"] not in held]
                 upsert_rows(conn, st, batch, newer_only=not force)
+                if st.name == "attachments":
+                    self._wanted_files.update(r["sha256"] for r in batch if r.get("sha256"))
                 self._rows_applied(conn, st.name, [r["id"] for r in batch], initial)
                 count += len(batch)
         for name, ids in removed.items():

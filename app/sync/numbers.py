@@ -1,0 +1,104 @@
+"""Document numbers (（2026）浦消调字第0123号) that stay unique when issued offline.
+
+While online a workstation reserves blocks of numbers per committee (office) and year
+from the central counter; offline it issues from the blocks it holds. A number once
+taken is never handed out again, on this workstation or any other. A standalone store
+has no central counter: it holds one open-ended block of its own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.store.base import utcnow
+from app.store.models import NumberBlock, NumberCounter, SyncNumberBlock
+from app.sync.central import is_postgresql
+
+BLOCK_SIZE = 20
+LOW_WATER = 5  # top up when fewer numbers than this are left for the year
+STANDALONE_LAST = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Block:
+    id: uuid.UUID
+    office_id: uuid.UUID
+    year: int
+    first_seq: int
+    last_seq: int
+
+
+def reserve_block(central: Engine, *, office_id: uuid.UUID, year: int, client_id: uuid.UUID,
+                  actor: str, size: int = BLOCK_SIZE) -> Block:
+    """Take the next ``size`` numbers from the central counter (one short transaction;
+    the counter row's lock serialises concurrent reservations)."""
+    with central.begin() as conn:
+        dialect = postgresql if is_postgresql(conn) else sqlite
+        conn.execute(dialect.insert(NumberCounter).values(office_id=office_id, year=year,
+                                                          next_seq=1)
+                     .on_conflict_do_nothing(index_elements=["office_id", "year"]))
+        after = conn.execute(
+            update(NumberCounter)
+            .where(NumberCounter.office_id == office_id, NumberCounter.year == year)
+            .values(next_seq=NumberCounter.next_seq + size)
+            .returning(NumberCounter.next_seq)).scalar_one()
+        block = Block(uuid.uuid4(), office_id, year, after - size, after - 1)
+        conn.execute(insert(NumberBlock).values(
+            id=block.id, office_id=office_id, year=year, first_seq=block.first_seq,
+            last_seq=block.last_seq, client_id=client_id, reserved_by=actor,
+            reserved_at=utcnow()))
+    return block
+
+
+def keep_block(conn: Connection, block: Block) -> None:
+    """Hold a reserved block in the workstation's store."""
+    conn.execute(insert(SyncNumberBlock).values(
+        id=block.id, office_id=block.office_id, year=block.year, first_seq=block.first_seq,
+        last_seq=block.last_seq, next_seq=block.first_seq))
+
+
+def numbers_left(conn: Connection, office_id: uuid.UUID, year: int) -> int:
+    rows = conn.execute(select(SyncNumberBlock.next_seq, SyncNumberBlock.last_seq).where(
+        SyncNumberBlock.office_id == office_id, SyncNumberBlock.year == year)).all()
+    return sum(max(0, last - nxt + 1) for nxt, last in rows)
+
+
+def top_up(local: Engine, central: Engine, *, office_id: uuid.UUID, year: int,
+           client_id: uuid.UUID, actor: str) -> int:
+    """Reserve another block when this year's numbers run low. Returns numbers left."""
+    with local.connect() as conn:
+        left = numbers_left(conn, office_id, year)
+    if left >= LOW_WATER:
+        return left
+    block = reserve_block(central, office_id=office_id, year=year, client_id=client_id,
+                          actor=actor)
+    with local.begin() as conn:
+        keep_block(conn, block)
+        return numbers_left(conn, office_id, year)
+
+
+class NoNumberLeft(Exception):
+    """Offline with every reserved number used: connect once to reserve more."""
+
+
+def take_number(conn: Connection, office_id: uuid.UUID, year: int, *,
+                standalone: bool = False) -> int:
+    """The next number for the office and year, in the caller's transaction (so a
+    document that is not saved gives its number back)."""
+    row = conn.execute(
+        select(SyncNumberBlock)
+        .where(SyncNumberBlock.office_id == office_id, SyncNumberBlock.year == year,
+               SyncNumberBlock.next_seq <= SyncNumberBlock.last_seq)
+        .order_by(SyncNumberBlock.first_seq).limit(1)).first()
+    if row is None:
+        if not standalone:
+            raise NoNumberLeft(f"{year}")
+        keep_block(conn, Block(uuid.uuid4(), office_id, year, 1, STANDALONE_LAST))
+        return take_number(conn, office_id, year, standalone=True)
+    conn.execute(update(SyncNumberBlock).where(SyncNumberBlock.id == row.id)
+                 .values(next_seq=row.next_seq + 1))
+    return row.next_seq
