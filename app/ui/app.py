@@ -15,17 +15,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
+from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.reference import open_workstation
-from app.store.database import open_store
+from app.store.database import Store, open_store
 from app.store.errors import StoreError
 from app.ui import messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
+from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import disconnect
 from app.ui.settings import upgrade_settings
+from app.ui.sync.connect_dialog import FirstRunDialog
+from app.ui.sync.sync_controller import SyncController
 from app.ui.tasks import TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -95,22 +99,86 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
         return 2
     runner = TaskRunner()
     window: MainWindow | None = None
+    link: CentralLink | None = None
+    interactive = screenshot is None and not demo_cases
     try:
-        ws = open_workstation(store)
+        try:
+            opened = open_for_mode(store, runner, interactive=interactive)
+        except NotSyncedYet:
+            print("mediation-desk: 此数据文件夹已连接中心数据库，但尚未完成第一次同步；"
+                  "请在有人操作时打开它以完成连接。", file=sys.stderr)
+            return 1
+        if opened is None:
+            return 0  # the user left the first-run dialog
+        ws, link = opened
         if demo_cases:
-            _fill_demo(runner, ws, demo_cases, interactive=screenshot is None)
-        window = MainWindow(ws, runner, store_path=store.path, remember=screenshot is None)
-        if screenshot is not None:
-            return take_screenshot(window, Path(screenshot))
-        window.show()
-        return app.exec()
+            if link is None:
+                _fill_demo(runner, ws, demo_cases, interactive=screenshot is None)
+            else:
+                log.warning("demo data is only added to a standalone store")
+        while True:
+            controller = SyncController(link, runner) \
+                if link is not None and screenshot is None else None
+            window = MainWindow(ws, runner, store_path=store.path,
+                                remember=screenshot is None, sync=controller)
+            if controller is not None:
+                controller.setParent(window)
+            if screenshot is not None:
+                return take_screenshot(window, Path(screenshot))
+            window.show()
+            code = app.exec()
+            if window.switch_to is None:
+                return code
+            # A standalone store joined a central database: reopen as its user.
+            ws, new_link = window.switch_to
+            window.deleteLater()
+            window = None
+            runner.shutdown()
+            if link is not None:
+                link.close()
+            link = new_link
     finally:
         if window is not None:
             window.close()
             window.deleteLater()
         runner.shutdown()
         runner.deleteLater()
+        if link is not None:
+            link.close()
         store.close()
+
+
+class NotSyncedYet(Exception):
+    """A linked store whose first sync has not finished, opened without a person to
+    connect it (a screenshot)."""
+
+
+def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
+                  ) -> tuple[Workstation, CentralLink | None] | None:
+    """The workstation as the store's sync mode says: standalone, or linked to a central
+    database (with the way to reach it). A new data folder asks which, once; without
+    a person to ask (demo data, screenshots) it works standalone. None: the user quit."""
+    settings = sync_service.sync_settings(store)
+    if settings is None and not interactive:
+        sync_service.choose_standalone(store)
+        settings = sync_service.SyncSettings(sync_service.Mode.STANDALONE)
+    linked_ws = None
+    if settings is not None and settings.mode is sync_service.Mode.CENTRAL:
+        linked_ws = sync_service.open_linked_workstation(store)
+    if settings is None or (settings.mode is sync_service.Mode.CENTRAL and linked_ws is None):
+        if not interactive:
+            raise NotSyncedYet(store.path)
+        dialog = FirstRunDialog(store, runner, resume=settings)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+            return None
+        if dialog.choice is sync_service.Mode.CENTRAL:
+            assert dialog.workstation is not None
+            return dialog.workstation, dialog.link
+        return open_workstation(store), None
+    if linked_ws is not None:
+        assert settings.config is not None
+        return linked_ws, CentralLink(store, settings.config)
+    return open_workstation(store), None
 
 
 def _report_store_error(error: StoreError, *, interactive: bool) -> None:

@@ -58,6 +58,11 @@ from app.ui.queue.queue_model import COLUMN_OF_SORT, QueueModel
 from app.ui.queue.queue_view import QueueView as QueueTable
 from app.ui.queue.queue_views import SIDEBAR_VIEWS, view_from_key, view_title
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
+from app.ui.sync.conflicts_view import ConflictsDialog
+from app.ui.sync.connect_dialog import PasswordDialog
+from app.ui.sync.connection_dialog import ConnectionDialog
+from app.ui.sync.sync_controller import SyncController
+from app.ui.sync.sync_status_view import SyncStatusView
 from app.ui.tasks import TaskFailure, TaskRunner
 
 # Dialogs for the actions that need more than a click (the assign dialog also needs the
@@ -86,9 +91,18 @@ class MainWindow(QMainWindow):
     search_ready = Signal()  # the search index is complete and the search box usable
 
     def __init__(self, ws: Workstation, runner: TaskRunner, *, store_path: Path,
-                 remember: bool = True, parent: QWidget | None = None) -> None:
+                 remember: bool = True, sync: SyncController | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.sync = sync
+        self.sync_status: SyncStatusView | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self.connection_dialog: ConnectionDialog | None = None
+        self.password_dialog: PasswordDialog | None = None
+        # Set when this window should give way to another workstation (a standalone
+        # store just linked to a central database): (Workstation, CentralLink).
+        self.switch_to: tuple | None = None
         self.runner = runner
         self.runner.error_handler = self._show_failure
         self.store_path = Path(store_path)
@@ -154,6 +168,8 @@ class MainWindow(QMainWindow):
         self.bridge.case_created.connect(self.refresh)
         self._update_case_actions()
         self._start_up(stored_view)
+        if sync is not None:
+            self._connect_sync(sync)
 
     # ------------------------------------------------------------ building
 
@@ -183,6 +199,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.count_label)
         bar.addWidget(self.search_label)
         bar.addWidget(self.index_label)
+        if self.sync is not None:
+            self.sync_status = SyncStatusView(self.sync)
+            bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.path_label)
 
@@ -267,6 +286,22 @@ class MainWindow(QMainWindow):
                                    self.queue_view.setFocus)
         view_menu.addAction(focus_queue)
 
+        sync_menu = bar.addMenu(self.tr("同步(&Y)"))
+        self.sync_now_action = self._action(self.tr("立即同步(&S)"), ("F9",),
+                                            self.sync_now, "syncNowAction")
+        self.sync_now_action.setEnabled(self.sync is not None)
+        sync_menu.addAction(self.sync_now_action)
+        self.conflicts_action = self._action(self.tr("冲突与需处理(&C)…"), (),
+                                             self.show_conflicts, "conflictsAction")
+        self.conflicts_action.setEnabled(self.sync is not None)
+        sync_menu.addAction(self.conflicts_action)
+
+        settings_menu = bar.addMenu(self.tr("设置(&T)"))
+        self.connection_action = self._action(self.tr("中心数据库(&D)…"), (),
+                                              self.show_connection, "connectionAction")
+        self.connection_action.setMenuRole(QAction.MenuRole.NoRole)
+        settings_menu.addAction(self.connection_action)
+
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -319,6 +354,8 @@ class MainWindow(QMainWindow):
         settings.QUEUE_DESCENDING.set(self._descending)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         if self.remember:
             self._save()
         if self.current_dialog is not None and shiboken6.isValid(self.current_dialog):
@@ -648,6 +685,112 @@ class MainWindow(QMainWindow):
         self._shown_case_id = case_id
         self._load_case(case_id)
         self.bridge.publish(Changes(case_ids=frozenset({case_id}), case_created=True))
+
+    # ------------------------------------------------------------ sync
+
+    def _connect_sync(self, sync: SyncController) -> None:
+        sync.synced.connect(self._on_synced)
+        sync.error_reported.connect(self._on_sync_error)
+        sync.password_needed.connect(self._ask_password)
+        self.bridge.case_changed.connect(lambda _ids: sync.local_change())
+        self.bridge.case_created.connect(sync.local_change)
+        assert self.sync_status is not None
+        self.sync_status.conflicts_clicked.connect(
+            lambda: self.show_conflicts(ConflictsDialog.CONFLICTS))
+        self.sync_status.attention_clicked.connect(
+            lambda: self.show_conflicts(ConflictsDialog.ATTENTION))
+        sync.start()
+
+    def sync_now(self) -> None:
+        """同步 → 立即同步 (F9)."""
+        if self.sync is not None:
+            self.sync.sync_now(asked=True)
+
+    def _on_synced(self, report) -> None:
+        if report.pulled or report.conflicts or report.resync:
+            self.refresh()
+            if self._shown_case_id is not None:
+                self._load_case(self._shown_case_id)
+        if self.conflicts_dialog is not None and shiboken6.isValid(self.conflicts_dialog) \
+                and self.conflicts_dialog.isVisible():
+            self.conflicts_dialog.reload()
+
+    def _on_sync_error(self, failure: TaskFailure) -> None:
+        self.show_message(QMessageBox.Icon.Warning, self.tr("同步未完成"), self.tr(
+            "与中心数据库同步时出错，本机的修改都已保存，稍后会自动重试。\n\n{error}").format(
+                error=messages.error_text(failure.error)))
+
+    def _ask_password(self, wrong: bool) -> None:
+        if self.sync is None or (self.password_dialog is not None
+                                 and shiboken6.isValid(self.password_dialog)):
+            return
+        from app.services import credentials
+
+        config = self.sync.link.config
+        dialog = PasswordDialog(config.display(), self.ws.actor.login, wrong=wrong,
+                                keyring_ok=credentials.keyring_available(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._password_given(
+            dialog.password.text(), dialog.remember_password))
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _password_given(self, password: str, remember: bool) -> None:
+        assert self.sync is not None
+        if remember:
+            from app.services import credentials
+
+            config = self.sync.link.config
+            self.runner.run(lambda _a, _s: credentials.save_password(config, password),
+                            context=self, name="save_password")
+        self.sync.set_password(password)
+
+    def show_conflicts(self, tab: int = ConflictsDialog.CONFLICTS) -> ConflictsDialog:
+        """同步 → 冲突与需处理, or a click on 冲突 N / 需处理 N in the status bar."""
+        dialog = self.conflicts_dialog
+        if dialog is None or not shiboken6.isValid(dialog):
+            dialog = ConflictsDialog(self.ws, self.runner, self)
+            dialog.changed.connect(self._on_conflict_settled)
+            self.conflicts_dialog = dialog
+        dialog.show_tab(tab)
+        dialog.reload()
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def _on_conflict_settled(self, changes: Changes) -> None:
+        self.bridge.publish(changes)
+        if self.sync is not None and not changes.case_ids and not changes.case_created:
+            self.sync.local_change()
+
+    def show_connection(self) -> ConnectionDialog:
+        """设置 → 中心数据库."""
+        dialog = self.connection_dialog
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.raise_()
+            return dialog
+        link = self.sync.link if self.sync is not None else None
+        dialog = ConnectionDialog(self.ws.store, self.runner, link, self,
+                                  login=self.ws.actor.login)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._connection_saved)
+        dialog.linked.connect(self._linked)
+        self.connection_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _connection_saved(self, config, password: str | None) -> None:
+        if self.sync is None:
+            return
+        self.sync.link.set_config(config)
+        if password:
+            self.sync.link.set_password(password)
+        self.sync.reconfigure()
+
+    def _linked(self, ws: Workstation, link) -> None:
+        """A standalone store joined a central database: reopen as its user."""
+        self.switch_to = (ws, link)
+        self.close()
 
     # ------------------------------------------------------------ messages
 

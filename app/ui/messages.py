@@ -36,7 +36,9 @@ from app.services.errors import (
     StaleCase,
     ValidationFailed,
 )
+from app.services.sync import ConflictGone, LinkError, LinkProblem
 from app.store.errors import StoreError, StoreErrorCode
+from app.sync.central import CentralError, CentralErrorCode
 
 
 def tr(context: str, text: str) -> str:
@@ -172,6 +174,100 @@ def validation_text(error: ValidationFailed) -> str:
     )
 
 
+# ------------------------------------------------------------------ sync
+
+_CENTRAL_ERRORS = {
+    CentralErrorCode.BAD_URL: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库地址填写有误，请检查服务器、端口和数据库名。"),
+    CentralErrorCode.UNREACHABLE: QT_TRANSLATE_NOOP(
+        "Sync", "连不上中心数据库。请检查网络连接和服务器地址；如在外办公，请先连接单位网络"
+                "（VPN）。"),
+    CentralErrorCode.AUTH_FAILED: QT_TRANSLATE_NOOP(
+        "Sync", "登录名或密码不正确。请重新输入；忘记密码请联系单位管理员。"),
+    CentralErrorCode.NOT_INITIALISED: QT_TRANSLATE_NOOP(
+        "Sync", "该数据库还不是调解工作台的中心数据库，请联系管理员先完成初始化。"),
+    CentralErrorCode.SCHEMA_MISMATCH: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库与本软件的版本不一致，请联系管理员升级。"),
+    CentralErrorCode.NOT_A_USER: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库中没有这个登录名的在岗用户，请联系管理员添加。"),
+}
+
+_LINK_PROBLEMS = {
+    LinkProblem.STORE_HAS_DATA: QT_TRANSLATE_NOOP(
+        "Sync", "本机已经录入了案件，不能直接连接中心数据库：连接后本机的数据将全部来自中心。"
+                "\n请请管理员把本机的案件导入中心数据库，再用一个新的数据文件夹连接。"),
+    LinkProblem.ALREADY_LINKED: QT_TRANSLATE_NOOP(
+        "Sync", "本机的数据已属于另一个中心数据库或另一个所，不能改连到这里。"),
+    LinkProblem.NOT_A_USER: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库中没有这个登录名的在岗用户，请联系管理员添加或启用。"),
+    LinkProblem.NO_SCHEMA: QT_TRANSLATE_NOOP(
+        "Sync", "该数据库还不是调解工作台的中心数据库（尚未初始化），请联系管理员。"),
+    LinkProblem.OLD_SCHEMA: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库的版本与本软件不一致，请联系管理员升级中心数据库或本软件。"),
+}
+
+CONFLICT_GONE = QT_TRANSLATE_NOOP("Sync", "该项已在别处处理，列表已刷新。")
+
+_CONFLICT_KINDS = {
+    "field": QT_TRANSLATE_NOOP("Sync", "同一内容被两处修改"),
+    "edit_deleted": QT_TRANSLATE_NOOP("Sync", "案件已在中心被删除，此修改未生效"),
+    "delete_edited": QT_TRANSLATE_NOOP("Sync", "删除未生效：案件已在中心被修改"),
+    "duplicate_ticket": QT_TRANSLATE_NOOP("Sync", "同一工单被重复录入"),
+}
+
+_ATTENTION_REASONS = {
+    "not_found": QT_TRANSLATE_NOOP("Sync", "案件不在本所（可能已移交其他所）"),
+    "permission": QT_TRANSLATE_NOOP("Sync", "无权限"),
+    "invalid": QT_TRANSLATE_NOOP("Sync", "数据不合规"),
+    "exists": QT_TRANSLATE_NOOP("Sync", "中心已有相同的记录"),
+    "moved": QT_TRANSLATE_NOOP("Sync", "案件已移交其他所"),
+}
+
+_TABLE_NAMES = {
+    "cases": QT_TRANSLATE_NOOP("Sync", "案件"),
+    "parties": QT_TRANSLATE_NOOP("Sync", "当事人"),
+    "notes": QT_TRANSLATE_NOOP("Sync", "备注"),
+    "mediation_sessions": QT_TRANSLATE_NOOP("Sync", "调解记录"),
+    "follow_ups": QT_TRANSLATE_NOOP("Sync", "回访"),
+    "documents": QT_TRANSLATE_NOOP("Sync", "文书"),
+    "attachments": QT_TRANSLATE_NOOP("Sync", "附件"),
+    "clock_pauses": QT_TRANSLATE_NOOP("Sync", "计时中止"),
+    "audit_events": QT_TRANSLATE_NOOP("Sync", "操作记录"),
+    "mediators": QT_TRANSLATE_NOOP("Sync", "人员"),
+    "offices": QT_TRANSLATE_NOOP("Sync", "所"),
+    "office_settings": QT_TRANSLATE_NOOP("Sync", "本所设置"),
+}
+
+
+def central_error_text(error: CentralError) -> str:
+    return _lookup("Sync", _CENTRAL_ERRORS, error.code)
+
+
+def link_problem_text(problem: LinkProblem) -> str:
+    return _lookup("Sync", _LINK_PROBLEMS, problem)
+
+
+def conflict_kind_text(kind: str) -> str:
+    return tr("Sync", _CONFLICT_KINDS[kind]) if kind in _CONFLICT_KINDS else kind
+
+
+def attention_reason_text(code: str, detail: str = "") -> str:
+    if code in _ATTENTION_REASONS:
+        return tr("Sync", _ATTENTION_REASONS[code])
+    return detail or code
+
+
+def table_text(table: str) -> str:
+    return tr("Sync", _TABLE_NAMES[table]) if table in _TABLE_NAMES else table
+
+
+def offline_text(error: BaseException) -> str:
+    """Why the central database cannot be reached, for the 离线 indicator's tooltip."""
+    if isinstance(error, CentralError):
+        return central_error_text(error)
+    return tr("Sync", _CENTRAL_ERRORS[CentralErrorCode.UNREACHABLE])
+
+
 # ------------------------------------------------------------------ workflow errors
 
 _TRANSITION_ERRORS = {
@@ -244,6 +340,9 @@ _EXPLAINERS: tuple[tuple[type[BaseException], Callable], ...] = (
     (CaseNotFound, lambda e: tr("Errors", CASE_NOT_FOUND)),
     (ClockError, lambda e: clock_problem_text(e.code)),
     (DomainError, _domain_text),
+    (CentralError, central_error_text),
+    (LinkError, lambda e: link_problem_text(e.problem)),
+    (ConflictGone, lambda e: tr("Sync", CONFLICT_GONE)),
 )
 
 

@@ -136,12 +136,14 @@ def is_expected(error: BaseException) -> bool:
     """Errors that are the user's to fix (bad input, stale data) rather than bugs."""
     from app.core.errors import DomainError
     from app.services.errors import CaseNotFound, ClockError, StaleCase, ValidationFailed
+    from app.services.sync import ConflictGone, LinkError
     from app.store.errors import StoreError
+    from app.sync.central import CentralError
 
     return isinstance(
         error,
         (TaskCancelled, DomainError, ValidationFailed, StaleCase, CaseNotFound, ClockError,
-         StoreError),
+         StoreError, CentralError, LinkError, ConflictGone),
     )
 
 

@@ -1,0 +1,210 @@
+"""Where the central database is and who logs in: the form shared by the first-run
+dialog and the connection settings. Server, port, database and login (or a connection
+address typed whole), the password (masked), the TLS mode and root certificate, and
+记住密码 when this computer has a system password store — or, when it has none, a
+plain sentence saying why the password will be asked each session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+from sqlalchemy.engine import URL
+
+from app.services import credentials
+from app.sync.central import SSL_MODES, CentralConfig, CentralError
+
+SSL_MODE_TEXT = {
+    "disable": "不加密（disable）",
+    "allow": "尽量不加密（allow）",
+    "prefer": "优先加密（prefer，默认）",
+    "require": "必须加密（require）",
+    "verify-ca": "加密并验证证书（verify-ca）",
+    "verify-full": "加密并验证证书和服务器名（verify-full）",
+}
+
+
+class FormProblem(Exception):
+    def __init__(self, message: str, widget: QWidget | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.widget = widget
+
+
+@dataclass(frozen=True)
+class ConnectionInput:
+    config: CentralConfig
+    password: str | None
+    login: str
+    remember: bool
+
+
+class ConnectForm(QWidget):
+    def __init__(self, parent: QWidget | None = None, *,
+                 keyring_ok: bool | None = None) -> None:
+        super().__init__(parent)
+        self.keyring_ok = credentials.keyring_available() if keyring_ok is None \
+            else keyring_ok
+        self.use_url = QCheckBox(self.tr("直接填写连接地址（URL）"))
+        self.use_url.setObjectName("useUrl")
+        self.host = QLineEdit()
+        self.host.setObjectName("host")
+        self.host.setPlaceholderText(self.tr("例如 db.pudong.gov.cn 或 10.0.0.5"))
+        self.port = QSpinBox()
+        self.port.setObjectName("port")
+        self.port.setRange(1, 65535)
+        self.port.setValue(5432)
+        self.database = QLineEdit("mediation")
+        self.database.setObjectName("database")
+        self.url = QLineEdit()
+        self.url.setObjectName("url")
+        self.url.setPlaceholderText("postgresql://登录名@服务器:5432/mediation")
+        self.url.setToolTip(self.tr("PostgreSQL：postgresql://登录名@服务器:端口/数据库\n"
+                                    "共享文件：sqlite:////路径/central.sqlite"))
+        self.login = QLineEdit()
+        self.login.setObjectName("login")
+        self.login.setPlaceholderText(self.tr("管理员分配的登录名，例如 zhangmin"))
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sslmode = QComboBox()
+        self.sslmode.setObjectName("sslmode")
+        for mode in SSL_MODES:
+            self.sslmode.addItem(self.tr(SSL_MODE_TEXT[mode]), mode)
+        self.sslmode.setCurrentIndex(SSL_MODES.index("prefer"))
+        self.rootcert = QLineEdit()
+        self.rootcert.setObjectName("rootcert")
+        self.rootcert.setPlaceholderText(self.tr("可选：单位提供的根证书文件（.crt / .pem）"))
+        browse = QPushButton(self.tr("浏览…"))
+        browse.setObjectName("browseRootcert")
+        browse.clicked.connect(self._pick_rootcert)
+        cert_row = QHBoxLayout()
+        cert_row.setContentsMargins(0, 0, 0, 0)
+        cert_row.addWidget(self.rootcert, 1)
+        cert_row.addWidget(browse)
+        cert_box = QWidget()
+        cert_box.setLayout(cert_row)
+        self.remember = QCheckBox(self.tr("记住密码（保存在系统密码库中）"))
+        self.remember.setObjectName("rememberPassword")
+        self.remember.setChecked(True)
+        self.keyring_note = QLabel(self.tr(
+            "本机没有可用的系统密码库（如 Windows 凭据管理器、macOS 钥匙串或 GNOME 密钥环），"
+            "为安全起见密码不会保存在文件中，每次打开调解工作台时需要重新输入密码。"))
+        self.keyring_note.setObjectName("noKeyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.remember.setVisible(self.keyring_ok)
+        self.keyring_note.setVisible(not self.keyring_ok)
+
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(self.tr("服务器："), self.host)
+        self.form.addRow(self.tr("端口："), self.port)
+        self.form.addRow(self.tr("数据库："), self.database)
+        self.form.addRow(self.tr("连接地址："), self.url)
+        self.form.addRow("", self.use_url)
+        self.form.addRow(self.tr("登录名："), self.login)
+        self.form.addRow(self.tr("密码："), self.password)
+        self.form.addRow(self.tr("加密方式："), self.sslmode)
+        self.form.addRow(self.tr("根证书："), cert_box)
+        self.form.addRow("", self.remember)
+        self.form.addRow("", self.keyring_note)
+        self.use_url.toggled.connect(self._url_mode)
+        self._url_mode(False)
+
+    def _url_mode(self, on: bool) -> None:
+        for widget in (self.host, self.port, self.database):
+            self.form.setRowVisible(widget, not on)
+        self.form.setRowVisible(self.url, on)
+
+    def _pick_rootcert(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择根证书"), self.rootcert.text(),
+            self.tr("证书文件 (*.crt *.pem *.cer);;所有文件 (*)"))
+        if path:
+            self.rootcert.setText(path)
+
+    # ------------------------------------------------------------ values
+
+    def set_config(self, config: CentralConfig, login: str = "") -> None:
+        """Fill the form from a saved connection (never with a password)."""
+        try:
+            url = config.parsed
+        except CentralError:
+            url = None
+        if url is not None and url.get_backend_name() == "postgresql" and url.host:
+            self.use_url.setChecked(False)
+            self.host.setText(url.host)
+            self.port.setValue(url.port or 5432)
+            self.database.setText(url.database or "")
+        else:
+            self.use_url.setChecked(True)
+        self.url.setText(config.url)
+        self.login.setText(login or config.login)
+        index = self.sslmode.findData(config.sslmode or "prefer")
+        self.sslmode.setCurrentIndex(max(0, index))
+        self.rootcert.setText(config.sslrootcert)
+
+    def lock_login(self) -> None:
+        """A linked workstation keeps its login: only the way to the server may change."""
+        self.login.setReadOnly(True)
+        self.login.setToolTip(self.tr("本机已绑定此登录名；要换人使用，请用新的数据文件夹。"))
+
+    def value(self, *, require_password: bool = True) -> ConnectionInput:
+        """What the form says, checked; FormProblem names what is missing."""
+        login = self.login.text().strip()
+        sslmode = self.sslmode.currentData() or "prefer"
+        rootcert = self.rootcert.text().strip()
+        password: str | None = self.password.text() or None
+        if self.use_url.isChecked():
+            text = self.url.text().strip()
+            if not text:
+                raise FormProblem(self.tr("请填写连接地址。"), self.url)
+            config = CentralConfig(text, sslmode, rootcert)
+            try:
+                config, inline = config.with_url_password()
+                url = config.parsed
+            except CentralError:
+                raise FormProblem(self.tr("连接地址无法识别，请检查格式，例如 "
+                                          "postgresql://zhangmin@服务器:5432/mediation"),
+                                  self.url) from None
+            password = password or inline
+            if url.get_backend_name() == "postgresql":
+                if not url.username and login:
+                    config = CentralConfig(
+                        url.set(drivername="postgresql", username=login)
+                        .render_as_string(hide_password=False), sslmode, rootcert)
+                login = login or url.username or ""
+        else:
+            host = self.host.text().strip()
+            database = self.database.text().strip()
+            if not host:
+                raise FormProblem(self.tr("请填写服务器地址。"), self.host)
+            if not database:
+                raise FormProblem(self.tr("请填写数据库名。"), self.database)
+            if not login:
+                raise FormProblem(self.tr("请填写登录名。"), self.login)
+            url = URL.create("postgresql", username=login, host=host,
+                             port=self.port.value(), database=database)
+            config = CentralConfig(url.render_as_string(hide_password=False), sslmode,
+                                   rootcert)
+        if not login:
+            raise FormProblem(self.tr("请填写登录名。"), self.login)
+        if require_password and config.needs_password and not password:
+            raise FormProblem(self.tr("请填写密码。"), self.password)
+        return ConnectionInput(config, password, login,
+                               self.keyring_ok and self.remember.isChecked())
+
+    def set_enabled(self, enabled: bool) -> None:
+        for child in self.findChildren(QWidget):
+            child.setEnabled(enabled)
