@@ -120,6 +120,9 @@ class ConflictsPage(QWidget):
         self.conflicts: dict[uuid.UUID, ConflictView] = {}
         self.list = QListWidget()
         self.list.setObjectName("conflictList")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
         self.empty = QLabel(self.tr("没有待处理的冲突。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -299,6 +302,9 @@ class AttentionPage(QWidget):
         self.items: dict[uuid.UUID, AttentionView] = {}
         self.list = QListWidget()
         self.list.setObjectName("attentionList")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
         self.empty = QLabel(self.tr("没有需要处理的修改。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -428,6 +434,7 @@ class ConflictsDialog(QDialog):
         self.tabs.addTab(self.conflicts_page, self.tr("冲突"))
         self.tabs.addTab(self.attention_page, self.tr("需处理"))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)

@@ -227,10 +227,10 @@ class FirstRunDialog(QDialog):
         self.connect_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("取消下载"))
         self.cancel_button.setObjectName("cancelConnectButton")
-        self.cancel_button.hide()
-        self.buttons.addButton(self.back_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.buttons.addButton(self.back_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.addButton(self.connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button.hide()
         ccol.addWidget(self.buttons)
 
         self.pages = QStackedWidget()

@@ -28,7 +28,7 @@ from app.sync.central import CentralConfig
 from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import emit
 from app.ui.sync.connect_dialog import ERROR_STYLE, ConnectPage
-from app.ui.sync.connect_form import ConnectForm, FormProblem
+from app.ui.sync.connect_form import SSL_MODE_TEXT, ConnectForm, FormProblem
 from app.ui.tasks import TaskFailure, TaskRunner
 
 
@@ -77,6 +77,7 @@ class ConnectionDialog(QDialog):
         self.error_label.hide()
         self.buttons = QDialogButtonBox()
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText(self.tr("关闭"))
         close.clicked.connect(self.reject)
 
         if link is None:
@@ -103,7 +104,7 @@ class ConnectionDialog(QDialog):
             info.addRow(self.tr("中心数据库："), self.server_label)
             login = login or config.login
             info.addRow(self.tr("登录名："), QLabel(login))
-            tls = config.sslmode + (f"，{self.tr('根证书')} {config.sslrootcert}"
+            tls = self.tr(SSL_MODE_TEXT.get(config.sslmode, config.sslmode)) + (f"，{self.tr('根证书')} {config.sslrootcert}"
                                     if config.sslrootcert else "")
             info.addRow(self.tr("加密："), QLabel(tls))
             heading = QLabel(self.tr("修改连接方式（同一个中心数据库）："))
