@@ -122,8 +122,7 @@ def _open_source(path: Path) -> sqlite3.Connection:
                                     "already; its data is there, nothing was imported")
         for st in synced_tables().values():
             if st.name not in tables:
-                raise ImportRefused(f"the store {path} has no table {st.name}: open it once "
-                                    "with this version of Mediation Desk to upgrade it")
+                continue  # a table added after the store's version: it has no rows there
             have = {r[1] for r in con.execute(f'PRAGMA table_info("{st.name}")')}
             missing = [c for c in st.columns if c not in have]
             if missing:
@@ -256,8 +255,11 @@ def _sources(src: sqlite3.Connection, plan: _Plan) -> list[_Source]:
     offices, mediators = plan.moved()
     plan.office_map, plan.mediator_map = offices, mediators
     case_offices = [r[0] for r in src.execute("SELECT DISTINCT office_id FROM cases")]
+    present = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     result = []
     for st in synced_tables().values():
+        if st.name not in present:
+            continue
         name = f'"{st.name}"'
         skip = plan.skip.get(st.name)
         where = ""
