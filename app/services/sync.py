@@ -111,13 +111,19 @@ class LinkError(Exception):
 
 def connect(config: CentralConfig, password: str | None) -> Engine:
     """An engine on the central database, checked by connecting once."""
-    engine = central_db.make_engine(config, password)
+    try:
+        engine = central_db.make_engine(config, password)
+    except OSError as exc:
+        raise CentralError(CentralErrorCode.UNREACHABLE, str(exc)) from exc
     try:
         with engine.connect():
             pass
     except OperationalError as exc:
         engine.dispose()
         raise classify_connection_error(exc) from exc
+    except OSError as exc:  # an SQLite central file's folder cannot be reached
+        engine.dispose()
+        raise CentralError(CentralErrorCode.UNREACHABLE, str(exc)) from exc
     return engine
 
 
@@ -185,6 +191,12 @@ def update_connection(store: Store, config: CentralConfig) -> None:
         _set_meta(session, URL_KEY, config.url)
         _set_meta(session, SSLMODE_KEY, config.sslmode)
         _set_meta(session, SSLROOTCERT_KEY, config.sslrootcert)
+
+
+def signed_in_login(store: Store) -> str | None:
+    """The login this store works as (central mode), or the local user (standalone)."""
+    with store.sessions() as session:
+        return _meta(session, LOGIN_KEY)
 
 
 def is_linked(store: Store) -> bool:

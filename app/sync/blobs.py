@@ -8,8 +8,8 @@ Coming down, the bytes are checked against the hash before they are kept.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from app.store.base import utcnow
 from app.store.blobs import BlobCorrupt, BlobStore, sha256_of
@@ -34,15 +34,18 @@ def upload_missing(central: Engine, store: BlobStore, hashes: list[str], *, acto
             if not store.has(sha):
                 continue  # the row goes up and is refused or fetched later; nothing to send
             data = store.read(sha)
-            dialect = postgresql if is_postgresql(conn) else sqlite
-            stmt = dialect.insert(Blob).values(sha256=sha, size=len(data), data=data,
-                                               uploaded_by=actor, uploaded_at=utcnow())
-            stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"])
+            try:
+                # No ON CONFLICT: on PostgreSQL it needs to read the row, which row-level
+                # security forbids until an attachment names it. A racing upload of the
+                # same file fails here and is simply there next time.
+                with conn.begin_nested():
+                    conn.execute(insert(Blob).values(sha256=sha, size=len(data), data=data,
+                                                     uploaded_by=actor, uploaded_at=utcnow()))
+            except IntegrityError:
+                continue
             if is_postgresql(conn):
-                stored = conn.execute(stmt.returning(
-                    func.encode(func.sha256(Blob.data), "hex"))).scalar()
+                stored = conn.execute(text("SELECT md_blob_digest(:h)"), {"h": sha}).scalar()
             else:
-                conn.execute(stmt)
                 stored = sha256_of(conn.execute(select(Blob.data).where(Blob.sha256 == sha))
                                    .scalar_one())
             if stored is not None and stored != sha:

@@ -117,6 +117,7 @@ class SyncClient:
         self.on_rows = on_rows
         self.blob_store = blob_store
         self._wanted_files: set[str] = set()
+        self._files_checked = False  # once per run: files a previous run did not get
         self.client_id = self._client_id()
 
     # ------------------------------------------------------------ identity
@@ -137,6 +138,7 @@ class SyncClient:
     def sync(self, progress: ProgressFn | None = None) -> SyncReport:
         """Push first, then pull (a first sync or resync when needed)."""
         report = SyncReport()
+        self.check_schema()
         reason = self.resync_reason()
         if reason is not None:
             report.resync = reason
@@ -152,7 +154,17 @@ class SyncClient:
 
     def fetch_files(self) -> int:
         """Download the attachment files the rows pulled so far name."""
-        if self.blob_store is None or not self._wanted_files:
+        if self.blob_store is None:
+            return 0
+        if not self._files_checked:
+            from app.store.models import Attachment
+
+            with self.local.connect() as conn:
+                self._wanted_files.update(conn.execute(
+                    select(Attachment.sha256).distinct()).scalars())
+            self._files_checked = True
+        self._wanted_files = {h for h in self._wanted_files if not self.blob_store.has(h)}
+        if not self._wanted_files:
             return 0
         from app.sync.blobs import download_missing
 
@@ -168,6 +180,19 @@ class SyncClient:
         return top_up(self.local, self.central, office_id=self.office_id,
                       year=year or china_date(utcnow()).year, client_id=self.client_id,
                       actor=self.actor)
+
+    def check_schema(self) -> None:
+        """Both ends must speak the same schema: an older central database is upgraded by
+        its administrator, an older workstation by installing the new version. Until
+        then nothing is sent or taken, and the outbox waits."""
+        from app.store import migrate
+
+        with self.central.connect() as conn:
+            revision = central_db.schema_revision(conn)
+        if revision != migrate.head_revision():
+            raise central_db.CentralError(central_db.CentralErrorCode.SCHEMA_MISMATCH,
+                                          f"central {revision}, workstation "
+                                          f"{migrate.head_revision()}")
 
     def pending_count(self) -> int:
         with self.local.connect() as conn:
