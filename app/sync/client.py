@@ -36,7 +36,14 @@ from app.sync.local import (
     upsert_rows,
 )
 from app.sync.push import Mutation, Outcome, Pusher, Status, push_batch
-from app.sync.tables import Scope, SyncedTable, row_from_plain, synced_table, synced_tables
+from app.sync.tables import (
+    Scope,
+    SyncedTable,
+    row_from_plain,
+    synced_table,
+    synced_tables,
+    to_plain,
+)
 
 CLIENT_ID_KEY = "sync.client_id"
 OFFICE_KEY = "sync.office_id"
@@ -457,15 +464,18 @@ class SyncClient:
                 if last is not None:
                     stmt = stmt.where(st.table.c.id > last)
                 page = [dict(r) for r in conn.execute(stmt.limit(page_size)).mappings()]
-            if len(page) < page_size:
+            upper = None if len(page) < page_size else page[-1]["id"]
+            if upper is None:
                 state["table"] += 1
                 state["last"] = None
             else:
-                state["last"] = page[-1]["id"].hex
+                state["last"] = upper.hex
             state["done"] += len(page)
             with apply_transaction(self.local) as lconn:
-                # After a restore the central rows may carry lower versions than
-                # ours: in a resync the central state wins for rows not pending.
+                if state["reason"] != ResyncReason.FIRST.value:
+                    page = self._replay_what_central_lacks(lconn, st, page, last, upper)
+                # In a resync the central state wins for rows not pending, even at a
+                # lower version (a restored database counts versions again).
                 self._apply_page(lconn, {st.name: page}, {}, initial=True,
                                  force=state["reason"] != ResyncReason.FIRST.value)
                 set_meta(lconn, SNAPSHOT_KEY, json.dumps(state))
@@ -479,6 +489,53 @@ class SyncClient:
             set_meta(lconn, EPOCH_KEY, state["epoch"])
             set_meta(lconn, SNAPSHOT_KEY, None)
         return state["done"]
+
+    def _replay_what_central_lacks(self, conn: Connection, st: SyncedTable,
+                                   page: list[dict], lower: uuid.UUID | None,
+                                   upper: uuid.UUID | None) -> list[dict]:
+        """After a restore from backup the central database may lack rows, or newer
+        versions of rows, that it once accepted from here. This workstation still has
+        them: they go back to the outbox (inserts, or updates against the central
+        values) instead of being overwritten. Returns the rows to take from the page."""
+        if not (st.scope == Scope.CASE or (st.scope == Scope.OFFICE
+                                           and st.name not in ("mediators", "office_settings"))):
+            return page
+        stmt = select(st.table)
+        if lower is not None:
+            stmt = stmt.where(st.table.c.id > lower)
+        if upper is not None:
+            stmt = stmt.where(st.table.c.id <= upper)
+        local = {r["id"]: dict(r) for r in conn.execute(stmt).mappings()}
+        if not local:
+            return page
+        held = pending_ids(conn, st.name, list(local))
+        central = {r["id"]: r for r in page}
+        entries, keep_local = [], set()
+        for row_id, row in local.items():
+            if row_id in held:
+                continue
+            theirs = central.get(row_id)
+            mine = {c: to_plain(st.table.c[c], row[c]) for c in st.columns}
+            if theirs is None:
+                entries.append(("insert", row_id, {}, mine))
+            elif row["version"] > theirs["version"]:
+                theirs_plain = {c: to_plain(st.table.c[c], theirs[c]) for c in st.columns}
+                changed = {c: v for c, v in mine.items()
+                           if c not in ("id", "version") and v != theirs_plain[c]}
+                if changed:
+                    entries.append(("update", row_id, {c: theirs_plain[c] for c in changed},
+                                    changed))
+                    keep_local.add(row_id)
+        if entries:
+            from app.store import migrate
+
+            now = utcnow()
+            conn.execute(SyncOutbox.__table__.insert(), [dict(
+                mutation_id=uuid.uuid4(), table_name=st.name, row_id=row_id, op=op,
+                base=base, values=values, schema_revision=migrate.head_revision(),
+                created_at=now, attempts=0, last_error="")
+                for op, row_id, base, values in entries])
+        return [r for r in page if r["id"] not in keep_local]
 
     def _scope_filter(self, st: SyncedTable):
         if st.scope == Scope.OFFICE:

@@ -51,6 +51,7 @@ class Central:
     kind: str
     admin_url: str
     engines: list[Engine] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
 
     def config(self, login: str) -> tuple[CentralConfig, str | None]:
         if self.kind == "sqlite":
@@ -62,6 +63,44 @@ class Central:
         engine = central_admin.connect_admin(self.admin_url)
         self.engines.append(engine)
         return engine
+
+    def backup(self) -> None:
+        """Take a copy of the whole central database (as a nightly backup would)."""
+        self._copy(restore=False)
+
+    def restore(self) -> None:
+        """Put the copy back: everything accepted since is gone centrally."""
+        self._copy(restore=True)
+
+    def _copy(self, *, restore: bool) -> None:
+        for engine in self.engines:
+            engine.dispose()
+        if self.kind == "sqlite":
+            import sqlite3
+
+            live = self.admin_url.removeprefix("sqlite:///")
+            copy = live + ".backup"
+            src, dst = (copy, live) if restore else (live, copy)
+            a, b = sqlite3.connect(src), sqlite3.connect(dst)
+            a.backup(b)
+            a.close(), b.close()
+            return
+        from psycopg import sql
+        from sqlalchemy.engine import make_url
+
+        from tests.support.pgserver import admin_connect, drop_database
+
+        url = make_url(self.admin_url)
+        live, copy = url.database, f"{url.database}_bak"
+        server = url.set(database="postgres").render_as_string(hide_password=False)
+        src, dst = (copy, live) if restore else (live, copy)
+        drop_database(server, dst)
+        with admin_connect(server) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = %s AND pid <> pg_backend_pid()", (src,))
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(dst), sql.Identifier(src)))
+        self.copies.append(copy)
 
     def office_id(self, code: str) -> uuid.UUID:
         with self.admin().connect() as conn:
@@ -90,6 +129,8 @@ def central(request, tmp_path) -> Iterator[Central]:
         from tests.support.pgserver import drop_database
 
         drop_database(templates.server.admin_url, db)
+        for copy in set(c.copies):
+            drop_database(templates.server.admin_url, copy)
 
 
 @pytest.fixture

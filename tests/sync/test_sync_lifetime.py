@@ -193,3 +193,33 @@ def test_an_upgrade_with_unsent_changes_sends_them_afterwards(desks, tmp_path, m
                 == "升级前没发出的修改"
     finally:
         migrate._revisions.cache_clear()
+
+
+def test_a_central_restore_that_lost_accepted_work_gets_it_back_from_the_workstation(desks):
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    kept, _ = cases.intake_work_order(a.ws, complaint_form())
+    a.sync(), b.sync()
+    a.central.backup()
+    # Accepted centrally after the backup was taken: an edit and a new case.
+    cases.update_case(a.ws, kept, {"title": "备份之后的修改"})
+    added, _ = cases.intake_work_order(a.ws, complaint_form(source_ticket="1310115202603029999"))
+    a.sync(), b.sync()
+    # The server is restored from the backup: both are gone centrally.
+    for desk in (a, b):
+        desk.engine.dispose()
+    a.central.restore()
+    from app.sync.central import new_epoch
+
+    new_epoch(a.central.admin())
+    report = a.sync()
+    assert report.resync == client_mod.ResyncReason.EPOCH
+    b.sync()
+    with a.central.admin().connect() as conn:
+        assert conn.execute(select(Case.title).where(Case.id == kept)).scalar_one() \
+            == "备份之后的修改"
+        assert conn.execute(select(func.count()).select_from(Case)
+                            .where(Case.id == added)).scalar_one() == 1
+    for desk in (a, b):
+        with desk.store.sessions() as s:
+            assert s.get(Case, kept).title == "备份之后的修改"
+            assert s.get(Case, added) is not None
