@@ -9,11 +9,11 @@ back alone, is recorded as refused, and the mutations behind it go on.
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.store.base import utcnow
@@ -107,15 +107,25 @@ def row_office(conn: Connection, st: SyncedTable, row: dict[str, Any]) -> uuid.U
     return None
 
 
+# Inside a push the change-log rows of a mutation are collected and written for the
+# whole batch at once (one round trip instead of one per mutation).
+_collected: ContextVar[list[dict[str, Any]] | None] = ContextVar("sync_changes", default=None)
+
+
 def log_change(conn: Connection, st: SyncedTable, row: dict[str, Any], *, actor: str,
                mutation_id: uuid.UUID | None = None, office_id: Any = "scope",
                op: str = "upsert", client_id: uuid.UUID | None = None) -> None:
     """Record a central change so every client of the row's office pulls it."""
     if office_id == "scope":
         office_id = row_office(conn, st, row)
-    conn.execute(insert(SyncChange).values(
-        office_id=office_id, table_name=st.name, row_id=row["id"], version=row["version"],
-        op=op, mutation_id=mutation_id, client_id=client_id, actor=actor, at=utcnow()))
+    entry = dict(office_id=office_id, table_name=st.name, row_id=row["id"],
+                 version=row["version"], op=op, mutation_id=mutation_id, client_id=client_id,
+                 actor=actor, at=utcnow())
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(entry)
+    else:
+        conn.execute(insert(SyncChange).values(**entry))
 
 
 def log_rows(conn: Connection, table_name: str, ids: list[uuid.UUID], *, actor: str) -> None:
@@ -142,27 +152,6 @@ def _relocate(conn: Connection, st: SyncedTable, row: dict[str, Any], old_office
 
 
 # ---------------------------------------------------------------- one mutation
-
-
-def _claim(conn: Connection, pusher: Pusher, m: Mutation, office_id: Any) -> bool:
-    """Record the mutation id; False if it was pushed before (then its result stands)."""
-    dialect = postgresql if is_postgresql(conn) else sqlite
-    stmt = dialect.insert(SyncMutation).values(
-        mutation_id=m.mutation_id, client_id=pusher.client_id, actor=pusher.actor,
-        office_id=office_id, table_name=m.table_name, row_id=m.row_id, status="pending",
-        result={}, applied_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["mutation_id"]).returning(SyncMutation.mutation_id)
-    return conn.execute(stmt).first() is not None
-
-
-def _stored(conn: Connection, m: Mutation) -> Outcome:
-    row = conn.execute(select(SyncMutation.status, SyncMutation.result)
-                       .where(SyncMutation.mutation_id == m.mutation_id)).first()
-    if row is None:
-        # Claimed by another login (a forged or colliding id): refuse, never re-apply.
-        return Outcome(m.mutation_id, Status.REJECTED, reason_code=Reason.PERMISSION,
-                       reason="mutation id belongs to another user")
-    return Outcome.from_json(m.mutation_id, row.result)
 
 
 def _current(conn: Connection, st: SyncedTable, row_id: uuid.UUID, *, lock: bool):
@@ -192,13 +181,11 @@ def _conflict_row(conn: Connection, st: SyncedTable, server: dict[str, Any], *, 
                mutation_id=mutation_id, office_id=office)
 
 
-def _check_office(conn: Connection, st: SyncedTable, row: dict[str, Any], pusher: Pusher,
-                  ) -> None:
+def _check_office(st: SyncedTable, office: uuid.UUID | None, pusher: Pusher) -> None:
     """Row-level security says the same on PostgreSQL; this holds on an SQLite central
     too, and gives the refusal its plain reason."""
     if pusher.office_id is None:
         return
-    office = row_office(conn, st, row)
     if st.scope == Scope.GLOBAL:
         raise Refused(Reason.PERMISSION, "reference data is changed by an administrator")
     if office is not None and office != pusher.office_id:
@@ -206,15 +193,15 @@ def _check_office(conn: Connection, st: SyncedTable, row: dict[str, Any], pusher
 
 
 def _insert(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
-    if _current(conn, st, m.row_id, lock=False) is not None:
-        raise Refused(Reason.EXISTS, "a row with this id exists already")
     values = row_from_plain(st, {k: v for k, v in m.values.items() if k in st.table.c})
     values.update(id=m.row_id, version=1)
-    _check_office(conn, st, values, pusher)
-    conn.execute(insert(st.table).values(**values))
-    row = _current(conn, st, m.row_id, lock=False)
+    office = row_office(conn, st, values)
+    _check_office(st, office, pusher)
+    # A row with this id already there fails on the key: refused, like any other.
+    row = dict(conn.execute(insert(st.table).values(**values).returning(*st.table.c))
+               .mappings().one())
     log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
-               client_id=pusher.client_id)
+               client_id=pusher.client_id, office_id=office)
     conflicts = 0
     if st.name == "cases":
         conflicts = _duplicate_ticket(conn, st, row, pusher, m.mutation_id)
@@ -244,7 +231,8 @@ def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
     current = _current(conn, st, m.row_id, lock=True)
     if current is None:
         raise Refused(Reason.NOT_FOUND, "the row is not in this office's central data")
-    _check_office(conn, st, current, pusher)
+    office = row_office(conn, st, current)
+    _check_office(st, office, pusher)
     server = row_to_plain(st, current)
     deleting = m.values.get("deleted") is True and m.base.get("deleted") is False
     restoring = m.values.get("deleted") is False
@@ -278,16 +266,17 @@ def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
                        conflicts=conflicts)
     typed = row_from_plain(st, updates)
     typed["version"] = current["version"] + 1
-    conn.execute(update(st.table).where(st.table.c.id == m.row_id).values(**typed))
-    row = _current(conn, st, m.row_id, lock=False)
-    if row is None:
+    found = conn.execute(update(st.table).where(st.table.c.id == m.row_id).values(**typed)
+                         .returning(*st.table.c)).mappings().first()
+    if found is None:
         raise Refused(Reason.PERMISSION, "the change would move the row out of this office")
-    _check_office(conn, st, row, pusher)
-    old_office = current.get("office_id") if st.scope == Scope.OFFICE else None
-    if st.name == "cases" and row["office_id"] != old_office:
-        _relocate(conn, st, row, old_office, actor=pusher.actor, mutation_id=m.mutation_id)
+    row = dict(found)
+    new_office = row.get("office_id") if st.scope == Scope.OFFICE else office
+    _check_office(st, new_office, pusher)
+    if st.name == "cases" and new_office != office:
+        _relocate(conn, st, row, office, actor=pusher.actor, mutation_id=m.mutation_id)
     log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
-               client_id=pusher.client_id)
+               client_id=pusher.client_id, office_id=new_office)
     return Outcome(m.mutation_id, Status.CONFLICT if conflicts else Status.APPLIED,
                    row_to_plain(st, row), conflicts=conflicts)
 
@@ -318,12 +307,12 @@ def _refusal(exc: DBAPIError) -> tuple[str, str]:
     return Reason.INVALID, message
 
 
-def apply_mutation(conn: Connection, pusher: Pusher, m: Mutation) -> Outcome:
-    """Apply one mutation inside the caller's transaction (exactly once)."""
+def _apply(conn: Connection, pusher: Pusher, m: Mutation, changes: list[dict[str, Any]]
+           ) -> Outcome:
+    """One mutation under its own savepoint: refused alone, without its change-log rows."""
     st = synced_tables().get(m.table_name)
-    office = None
-    if not _claim(conn, pusher, m, office):
-        return _stored(conn, m)
+    mine: list[dict[str, Any]] = []
+    token = _collected.set(mine)
     try:
         if st is None:
             raise Refused(Reason.UNKNOWN_TABLE, f"{m.table_name} is not synced")
@@ -334,26 +323,60 @@ def apply_mutation(conn: Connection, pusher: Pusher, m: Mutation) -> Outcome:
                 outcome = _update(conn, st, m, pusher)
             else:
                 raise Refused(Reason.INVALID, f"unknown operation {m.op}")
+        changes.extend(mine)
+        return outcome
     except Refused as refused:
-        outcome = Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
-                          refused.code, refused.reason)
+        return Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
+                       refused.code, refused.reason)
     except DBAPIError as exc:
         if _is_connection_error(exc):
             raise
         code, reason = _refusal(exc)
-        outcome = Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
-                          code, reason)
-    if outcome.row is not None and st is not None:
-        office = outcome.row.get("office_id") if st.scope == Scope.OFFICE else None
-    conn.execute(update(SyncMutation).where(SyncMutation.mutation_id == m.mutation_id).values(
-        status=outcome.status, result=outcome.to_json(),
-        office_id=uuid.UUID(office) if isinstance(office, str) else office))
-    return outcome
+        return Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
+                       code, reason)
+    finally:
+        _collected.reset(token)
 
 
 def push_batch(conn: Connection, pusher: Pusher, mutations: list[Mutation]) -> list[Outcome]:
-    """Apply a batch in the caller's (single) transaction; the caller commits."""
-    return [apply_mutation(conn, pusher, m) for m in mutations]
+    """Apply a batch in the caller's (single) transaction, exactly once; the caller
+    commits. A mutation pushed before (its answer lost) gets its stored result. The
+    results are recorded with the effects: if another push of the same mutation got
+    there first, recording fails on the key and the whole batch is retried later, when
+    the stored results are found."""
+    ids = [m.mutation_id for m in mutations]
+    stored = {r.mutation_id: r.result for r in conn.execute(
+        select(SyncMutation.mutation_id, SyncMutation.result)
+        .where(SyncMutation.mutation_id.in_(ids)))}
+    outcomes: list[Outcome] = []
+    changes: list[dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
+    now = utcnow()
+    for m in mutations:
+        if m.mutation_id in stored:
+            outcomes.append(Outcome.from_json(m.mutation_id, stored[m.mutation_id]))
+            continue
+        outcome = _apply(conn, pusher, m, changes)
+        outcomes.append(outcome)
+        st = synced_tables().get(m.table_name)
+        office = None
+        if outcome.row is not None and st is not None and st.scope == Scope.OFFICE:
+            office = outcome.row.get("office_id")
+        records.append(dict(
+            mutation_id=m.mutation_id, client_id=pusher.client_id, actor=pusher.actor,
+            office_id=uuid.UUID(office) if isinstance(office, str) else office,
+            table_name=m.table_name, row_id=m.row_id, status=outcome.status,
+            result=outcome.to_json(), applied_at=now))
+    if changes:
+        conn.execute(insert(SyncChange), changes)
+    if records:
+        conn.execute(insert(SyncMutation), records)
+    return outcomes
+
+
+def apply_mutation(conn: Connection, pusher: Pusher, m: Mutation) -> Outcome:
+    """One mutation alone (a batch of one)."""
+    return push_batch(conn, pusher, [m])[0]
 
 
 def plain_values(st: SyncedTable, row: Any) -> dict[str, Any]:
