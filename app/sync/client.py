@@ -259,14 +259,29 @@ class SyncClient:
                 st = synced_table(name)
                 still = pending_ids(conn, name, list(rows))
                 typed = [row_from_plain(st, r) for rid, r in rows.items() if rid not in still]
+                changed = self._differing(conn, st, typed)
                 upsert_rows(conn, st, typed, newer_only=False)
-                self._rows_applied(conn, name, [r["id"] for r in typed], False)
+                # Usually the central row is ours with a new version: derived tables
+                # (tags, search index) only need redoing where the content moved.
+                self._rows_applied(conn, name, changed, False)
             for name, ids in gone.items():
                 still = pending_ids(conn, name, ids)
                 # A refused new row leaves the working copy (its values are in the
                 # attention list, from where it can be sent again).
                 purge_rows(conn, synced_table(name), [i for i in ids if i not in still])
                 self._rows_applied(conn, name, ids, False)
+
+    @staticmethod
+    def _differing(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]]
+                   ) -> list[uuid.UUID]:
+        """Ids of rows whose content differs from the local copy (version aside)."""
+        if not rows:
+            return []
+        local = {r["id"]: r for r in conn.execute(
+            select(st.table).where(st.table.c.id.in_([r["id"] for r in rows]))).mappings()}
+        ignore = {"version", "modified_at", "modified_by"}
+        return [r["id"] for r in rows if r["id"] not in local or any(
+            local[r["id"]][c] != v for c, v in r.items() if c not in ignore)]
 
     def _attention(self, conn: Connection, m: Mutation, outcome: Outcome) -> None:
         st = synced_tables().get(m.table_name)

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import JSON, Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.store.base import utcnow
@@ -22,6 +22,8 @@ from app.sync.central import is_postgresql
 from app.sync.merge import changed_since, merge_fields
 from app.sync.tables import (
     BOOKKEEPING,
+    SYNC_COLUMNS,
+    Merge,
     Scope,
     SyncedTable,
     row_from_plain,
@@ -102,14 +104,38 @@ def row_office(conn: Connection, st: SyncedTable, row: dict[str, Any]) -> uuid.U
     if st.scope == Scope.OFFICE:
         return row.get("office_id")
     if st.scope == Scope.CASE:
+        batch = _batch.get()
+        if batch is not None and row["case_id"] in batch.offices:
+            return batch.offices[row["case_id"]]
         cases = synced_table("cases").table
-        return conn.execute(select(cases.c.office_id).where(cases.c.id == row["case_id"])).scalar()
+        office = conn.execute(select(cases.c.office_id).where(cases.c.id == row["case_id"])
+                              ).scalar()
+        if batch is not None and office is not None:
+            batch.offices[row["case_id"]] = office
+        return office
     return None
 
 
 # Inside a push the change-log rows of a mutation are collected and written for the
 # whole batch at once (one round trip instead of one per mutation).
 _collected: ContextVar[list[dict[str, Any]] | None] = ContextVar("sync_changes", default=None)
+
+
+@dataclass
+class _Batch:
+    """A batch's fast path: new rows of append-only tables (the audit trail, notes) are
+    written together at the end, and each case's office is looked up once."""
+
+    fast: bool
+    deferred: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    offices: dict[Any, Any] = field(default_factory=dict)
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("sync_batch", default=None)
+
+
+class _SlowPath(Exception):
+    """Something in the batch was refused: redo it mutation by mutation."""
 
 
 def log_change(conn: Connection, st: SyncedTable, row: dict[str, Any], *, actor: str,
@@ -197,9 +223,16 @@ def _insert(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
     values.update(id=m.row_id, version=1)
     office = row_office(conn, st, values)
     _check_office(st, office, pusher)
-    # A row with this id already there fails on the key: refused, like any other.
-    row = dict(conn.execute(insert(st.table).values(**values).returning(*st.table.c))
-               .mappings().one())
+    batch = _batch.get()
+    if batch is not None and batch.fast and st.append_only and set(st.columns) <= set(values):
+        batch.deferred.setdefault(st.name, []).append(values)
+        row = values
+    else:
+        # A row with this id already there fails on the key: refused, like any other.
+        row = dict(conn.execute(insert(st.table).values(**values).returning(*st.table.c))
+                   .mappings().one())
+    if st.name == "cases":
+        _batch_offices_note(row)
     log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
                client_id=pusher.client_id, office_id=office)
     conflicts = 0
@@ -207,6 +240,12 @@ def _insert(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
         conflicts = _duplicate_ticket(conn, st, row, pusher, m.mutation_id)
     return Outcome(m.mutation_id, Status.CONFLICT if conflicts else Status.APPLIED,
                    row_to_plain(st, row), conflicts=conflicts)
+
+
+def _batch_offices_note(row: dict[str, Any]) -> None:
+    batch = _batch.get()
+    if batch is not None:
+        batch.offices[row["id"]] = row["office_id"]
 
 
 def _duplicate_ticket(conn: Connection, st: SyncedTable, row: dict[str, Any], pusher: Pusher,
@@ -227,7 +266,43 @@ def _duplicate_ticket(conn: Connection, st: SyncedTable, row: dict[str, Any], pu
     return 1
 
 
+def _update_unchanged(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher
+                      ) -> Outcome | None:
+    """The usual case in one statement: nobody changed these fields centrally since the
+    client's base, so its values go in as they are. None when that is not so (or not
+    checkable in SQL): then the row is read, locked and merged field by field."""
+    if m.values.get("deleted") is True:
+        return None  # a deletion checks the whole row it saw
+    columns = [c for c in m.values if c in st.table.c and c not in SYNC_COLUMNS]
+    if not columns or any(isinstance(st.table.c[c].type, JSON) for c in columns):
+        return None
+    if any(c not in m.base for c in columns if st.policy(c) != Merge.LATEST):
+        return None
+    t = st.table
+    base = row_from_plain(st, {c: m.base[c] for c in columns if st.policy(c) != Merge.LATEST})
+    unchanged = [t.c[c].is_not_distinct_from(v) if v is not None else t.c[c].is_(None)
+                 for c, v in base.items()]
+    if "deleted" not in m.values:
+        unchanged.append(t.c.deleted.is_(False))  # an edit of a deleted row is a conflict
+    typed = row_from_plain(st, {c: m.values[c] for c in columns})
+    typed["version"] = t.c.version + 1
+    found = conn.execute(update(t).where(t.c.id == m.row_id, *unchanged).values(**typed)
+                         .returning(*t.c)).mappings().first()
+    if found is None:
+        return None
+    row = dict(found)
+    office = row_office(conn, st, row)
+    _check_office(st, office, pusher)
+    log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
+               client_id=pusher.client_id, office_id=office)
+    return Outcome(m.mutation_id, Status.APPLIED, row_to_plain(st, row))
+
+
 def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
+    if not (st.name == "cases" and "office_id" in m.values):  # a move takes the long way
+        quick = _update_unchanged(conn, st, m, pusher)
+        if quick is not None:
+            return quick
     current = _current(conn, st, m.row_id, lock=True)
     if current is None:
         raise Refused(Reason.NOT_FOUND, "the row is not in this office's central data")
@@ -307,30 +382,36 @@ def _refusal(exc: DBAPIError) -> tuple[str, str]:
     return Reason.INVALID, message
 
 
-def _apply(conn: Connection, pusher: Pusher, m: Mutation, changes: list[dict[str, Any]]
-           ) -> Outcome:
-    """One mutation under its own savepoint: refused alone, without its change-log rows."""
+def _apply(conn: Connection, pusher: Pusher, m: Mutation, changes: list[dict[str, Any]],
+           *, fast: bool) -> Outcome:
+    """One mutation. On the slow path under its own savepoint, so it is refused alone,
+    without its change-log rows; on the fast path any refusal sends the batch there."""
     st = synced_tables().get(m.table_name)
     mine: list[dict[str, Any]] = []
     token = _collected.set(mine)
     try:
         if st is None:
             raise Refused(Reason.UNKNOWN_TABLE, f"{m.table_name} is not synced")
-        with conn.begin_nested():
-            if m.op == "insert":
-                outcome = _insert(conn, st, m, pusher)
-            elif m.op == "update":
-                outcome = _update(conn, st, m, pusher)
-            else:
-                raise Refused(Reason.INVALID, f"unknown operation {m.op}")
+        if m.op not in ("insert", "update"):
+            raise Refused(Reason.INVALID, f"unknown operation {m.op}")
+        effect = _insert if m.op == "insert" else _update
+        if fast:
+            outcome = effect(conn, st, m, pusher)
+        else:
+            with conn.begin_nested():
+                outcome = effect(conn, st, m, pusher)
         changes.extend(mine)
         return outcome
     except Refused as refused:
+        if fast:
+            raise _SlowPath() from refused
         return Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
                        refused.code, refused.reason)
     except DBAPIError as exc:
         if _is_connection_error(exc):
             raise
+        if fast:
+            raise _SlowPath() from exc
         code, reason = _refusal(exc)
         return Outcome(m.mutation_id, Status.REJECTED, _visible_row(conn, st, m.row_id),
                        code, reason)
@@ -338,40 +419,64 @@ def _apply(conn: Connection, pusher: Pusher, m: Mutation, changes: list[dict[str
         _collected.reset(token)
 
 
+def _run(conn: Connection, pusher: Pusher, mutations: list[Mutation],
+         stored: dict[uuid.UUID, Any], *, fast: bool) -> list[Outcome]:
+    batch = _Batch(fast=fast)
+    token = _batch.set(batch)
+    try:
+        outcomes: list[Outcome] = []
+        changes: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
+        now = utcnow()
+        for m in mutations:
+            if m.mutation_id in stored:
+                outcomes.append(Outcome.from_json(m.mutation_id, stored[m.mutation_id]))
+                continue
+            outcome = _apply(conn, pusher, m, changes, fast=fast)
+            outcomes.append(outcome)
+            st = synced_tables().get(m.table_name)
+            office = None
+            if outcome.row is not None and st is not None and st.scope == Scope.OFFICE:
+                office = outcome.row.get("office_id")
+            records.append(dict(
+                mutation_id=m.mutation_id, client_id=pusher.client_id, actor=pusher.actor,
+                office_id=uuid.UUID(office) if isinstance(office, str) else office,
+                table_name=m.table_name, row_id=m.row_id, status=outcome.status,
+                result=outcome.to_json(), applied_at=now))
+        for name, rows in batch.deferred.items():
+            conn.execute(insert(synced_table(name).table), rows)
+        if changes:
+            conn.execute(insert(SyncChange), changes)
+        if records:
+            conn.execute(insert(SyncMutation), records)
+        return outcomes
+    finally:
+        _batch.reset(token)
+
+
 def push_batch(conn: Connection, pusher: Pusher, mutations: list[Mutation]) -> list[Outcome]:
     """Apply a batch in the caller's (single) transaction, exactly once; the caller
     commits. A mutation pushed before (its answer lost) gets its stored result. The
     results are recorded with the effects: if another push of the same mutation got
     there first, recording fails on the key and the whole batch is retried later, when
-    the stored results are found."""
+    the stored results are found.
+
+    The batch first runs under one savepoint with no per-mutation savepoints (most
+    batches are refused nothing); if anything is refused it is rolled back and run
+    again with a savepoint per mutation, so the refusal stays alone."""
     ids = [m.mutation_id for m in mutations]
     stored = {r.mutation_id: r.result for r in conn.execute(
         select(SyncMutation.mutation_id, SyncMutation.result)
         .where(SyncMutation.mutation_id.in_(ids)))}
-    outcomes: list[Outcome] = []
-    changes: list[dict[str, Any]] = []
-    records: list[dict[str, Any]] = []
-    now = utcnow()
-    for m in mutations:
-        if m.mutation_id in stored:
-            outcomes.append(Outcome.from_json(m.mutation_id, stored[m.mutation_id]))
-            continue
-        outcome = _apply(conn, pusher, m, changes)
-        outcomes.append(outcome)
-        st = synced_tables().get(m.table_name)
-        office = None
-        if outcome.row is not None and st is not None and st.scope == Scope.OFFICE:
-            office = outcome.row.get("office_id")
-        records.append(dict(
-            mutation_id=m.mutation_id, client_id=pusher.client_id, actor=pusher.actor,
-            office_id=uuid.UUID(office) if isinstance(office, str) else office,
-            table_name=m.table_name, row_id=m.row_id, status=outcome.status,
-            result=outcome.to_json(), applied_at=now))
-    if changes:
-        conn.execute(insert(SyncChange), changes)
-    if records:
-        conn.execute(insert(SyncMutation), records)
-    return outcomes
+    try:
+        with conn.begin_nested():
+            return _run(conn, pusher, mutations, stored, fast=True)
+    except _SlowPath:
+        pass
+    except DBAPIError as exc:
+        if _is_connection_error(exc):
+            raise
+    return _run(conn, pusher, mutations, stored, fast=False)
 
 
 def apply_mutation(conn: Connection, pusher: Pusher, m: Mutation) -> Outcome:
