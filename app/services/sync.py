@@ -230,15 +230,21 @@ def rows_applied(conn: Connection, table: str, ids: list[uuid.UUID], initial: bo
     """Keep the workstation's derived tables in step with rows a sync wrote."""
     if table != "cases" or not ids:
         return
+    tags: list[dict] = []
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        conn.execute(delete(CaseTag).where(CaseTag.case_id.in_(chunk)))
+        for case_id, joined in conn.execute(select(Case.id, Case.tags).where(Case.id.in_(chunk))):
+            for tag in dict.fromkeys(t.strip()[:32] for t in (joined or "").split(",")):
+                if tag:
+                    tags.append({"case_id": case_id, "tag": tag})
+    if tags:
+        conn.execute(CaseTag.__table__.insert(), tags)
+    if initial:
+        return  # a first sync leaves the search index to the background rebuild
     with Session(bind=conn) as session:
-        session.execute(delete(CaseTag).where(CaseTag.case_id.in_(ids)))
-        cases = list(session.scalars(select(Case).where(Case.id.in_(ids))))
-        for case in cases:
-            for tag in dict.fromkeys(t.strip()[:32] for t in case.tags.split(",") if t.strip()):
-                session.add(CaseTag(case_id=case.id, tag=tag))
-            if not initial:
-                # A first sync leaves the search index to the background rebuild.
-                index_case(session, case)
+        for case in session.scalars(select(Case).where(Case.id.in_(ids))):
+            index_case(session, case)
         session.flush()
 
 

@@ -471,7 +471,9 @@ class SyncClient:
         total = state.get("total")
         if total is None:
             total = state["total"] = self._snapshot_total(tables)
-        while state["table"] < len(tables):
+        if state["reason"] == ResyncReason.FIRST.value:
+            self._first_sync(state, total, progress)
+        while state["reason"] != ResyncReason.FIRST.value and state["table"] < len(tables):
             st = tables[state["table"]]
             last = uuid.UUID(state["last"]) if state["last"] else None
             with self.central.connect() as conn:
@@ -504,6 +506,34 @@ class SyncClient:
             set_meta(lconn, EPOCH_KEY, state["epoch"])
             set_meta(lconn, SNAPSHOT_KEY, None)
         return state["done"]
+
+    def _first_sync(self, state: dict[str, Any], total: int | None,
+                    progress: ProgressFn | None) -> None:
+        """Into an empty store: rows in storage form, cases a page at a time with
+        everything under them (app/sync/first_sync.py)."""
+        from app.sync import first_sync
+
+        with self.central.connect() as conn:
+            reader = first_sync.Reader(conn, self.office_id)
+            for batch, after in first_sync.pages(reader, state):
+                conn.rollback()  # read-only: no transaction held while writing locally
+                with apply_transaction(self.local) as lconn:
+                    for st in synced_tables().values():
+                        rows = batch.get(st.name)
+                        if not rows:
+                            continue
+                        held = {i.hex for i in pending_ids(lconn, st.name)}
+                        written = first_sync.write_rows(lconn, st, rows, held)
+                        if st.name == "attachments":
+                            sha = st.columns.index("sha256")
+                            self._wanted_files.update(r[sha] for r in rows)
+                        self._rows_applied(lconn, st.name, [uuid.UUID(h) for h in written],
+                                           True)
+                    set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
+                state.update(after)
+                if progress:
+                    progress(Progress("snapshot", state["done"], total,
+                                      next(iter(batch), "")))
 
     def _replay_what_central_lacks(self, conn: Connection, st: SyncedTable,
                                    page: list[dict], lower: uuid.UUID | None,

@@ -284,30 +284,45 @@ def test_a_restored_central_database_makes_workstations_resync_keeping_unsent_ch
 
 
 def test_an_interrupted_first_sync_resumes_where_it_stopped(desks, monkeypatch):
+    from app.sync import first_sync
+
     a = desks("mdt_zhangmin")
     for n in range(12):
         _intake(a, source_ticket=f"13101152026030201{n:02d}")
     a.sync()
     b = desks("mdt_wangfang", first_sync=False)
-    pages = []
-    real = client_mod.SyncClient._apply_page
+    monkeypatch.setattr(first_sync, "CASE_PAGE", 5)
+    monkeypatch.setattr(first_sync, "TABLE_PAGE", 5)
+    real_pages = first_sync.pages
+    kept: list[dict] = []
 
-    def count_pages(self, conn, rows, removed, **kw):
-        pages.append(sum(len(v) for v in rows.values()))
-        if len(pages) == 4:
-            raise ConnectionError("network dropped")
-        return real(self, conn, rows, removed, **kw)
+    def drop_after_two_case_pages(reader, state):
+        for batch, after in real_pages(reader, state):
+            if "cases" in batch and sum(1 for k in kept if "cases" in k) == 2:
+                raise ConnectionError("network dropped")
+            kept.append(batch)
+            yield batch, after
 
-    monkeypatch.setattr(client_mod.SyncClient, "_apply_page", count_pages)
+    monkeypatch.setattr(first_sync, "pages", drop_after_two_case_pages)
     with pytest.raises(ConnectionError):
-        b.client.snapshot(page_size=5)
-    done_before = len(pages) - 1
-    b.client.snapshot(page_size=5)
-    assert len(pages) > done_before + 1
-    monkeypatch.undo()
+        b.client.snapshot()
+    with b.store.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 10  # two pages kept
+    monkeypatch.setattr(first_sync, "pages", real_pages)
+    fetched: list[int] = []
+
+    def count(reader, state):
+        for batch, after in real_pages(reader, state):
+            fetched.append(len(batch.get("cases", [])))
+            yield batch, after
+
+    monkeypatch.setattr(first_sync, "pages", count)
+    b.client.snapshot()
+    assert sum(fetched) == 2  # resumed after the ten kept, not from the start
     b.sync()
     with b.store.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 12
+        assert s.scalar(select(func.count()).select_from(Party)) == 24
 
 
 def test_unknown_store_data_is_not_linked_by_accident(tmp_path, central):
