@@ -527,8 +527,9 @@ class SyncClient:
                         if st.name == "attachments":
                             sha = st.columns.index("sha256")
                             self._wanted_files.update(r[sha] for r in rows)
-                        self._rows_applied(lconn, st.name, [uuid.UUID(h) for h in written],
-                                           True)
+                        if st.name in getattr(self.on_rows, "tables", (st.name,)):
+                            self._rows_applied(lconn, st.name,
+                                               [uuid.UUID(h) for h in written], True)
                     set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
                 state.update(after)
                 if progress:

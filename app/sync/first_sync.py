@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Date, Table, Uuid, text
+from sqlalchemy import JSON, Boolean, Connection, Date, Table, Uuid
 
 from app.store.base import UtcDateTime
 from app.sync.tables import Scope, SyncedTable, synced_tables
 
-CASE_PAGE = 2000
-TABLE_PAGE = 5000
+CASE_PAGE = 5000
+TABLE_PAGE = 20000
 
 
 def _pg_expr(table: Table, name: str) -> str:
@@ -40,7 +40,8 @@ def _pg_expr(table: Table, name: str) -> str:
 
 
 class Reader:
-    """Reads central rows in SQLite's storage form."""
+    """Reads central rows in SQLite's storage form, straight from the driver's cursor
+    (a page at a time with fetchall: no per-row work in SQLAlchemy)."""
 
     def __init__(self, conn: Connection, office_id: uuid.UUID) -> None:
         self.conn = conn
@@ -52,25 +53,32 @@ class Reader:
             return ", ".join(_pg_expr(st.table, c) for c in st.columns)
         return ", ".join(f'"{c}"' for c in st.columns)
 
-    def _id(self, name: str) -> str:
-        return f"CAST(:{name} AS uuid)" if self.pg else f":{name}"
+    def _param(self, name: str, cast: str = "") -> str:
+        if self.pg:
+            return f"CAST(%({name})s AS {cast})" if cast else f"%({name})s"
+        return f":{name}"
 
-    def _office_param(self) -> str:
-        return str(self.office) if self.pg else self.office.hex
+    def _fetch(self, sql: str, params: dict[str, Any]) -> list[tuple]:
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
     def page(self, st: SyncedTable, after: str | None, limit: int) -> list[tuple]:
         """A page of a table that is not under cases, in key order."""
         where = ["1 = 1"]
         params: dict[str, Any] = {"n": limit}
         if st.scope == Scope.OFFICE:
-            where.append(f"(office_id = {self._id('o')} OR office_id IS NULL)")
-            params["o"] = self._office_param()
+            where.append(f"(office_id = {self._param('o', 'uuid')} OR office_id IS NULL)")
+            params["o"] = str(self.office) if self.pg else self.office.hex
         if after is not None:
-            where.append(f"id > {self._id('after')}")
+            where.append(f"id > {self._param('after', 'uuid')}")
             params["after"] = str(uuid.UUID(after)) if self.pg else after
         sql = (f"SELECT {self._columns(st)} FROM {st.name} WHERE {' AND '.join(where)} "
-               f"ORDER BY id LIMIT :n")
-        return [tuple(r) for r in self.conn.execute(text(sql), params)]
+               f"ORDER BY id LIMIT {self._param('n')}")
+        return self._fetch(sql, params)
 
     def children(self, st: SyncedTable, case_ids: list[str]) -> list[tuple]:
         """Every row under these cases (hex ids)."""
@@ -78,16 +86,14 @@ class Reader:
             return []
         if self.pg:
             sql = (f"SELECT {self._columns(st)} FROM {st.name} "
-                   f"WHERE case_id = ANY(CAST(:ids AS uuid[]))")
-            params = {"ids": [str(uuid.UUID(h)) for h in case_ids]}
-            return [tuple(r) for r in self.conn.execute(text(sql), params)]
+                   f"WHERE case_id = ANY(CAST(%(ids)s AS uuid[]))")
+            return self._fetch(sql, {"ids": [str(uuid.UUID(h)) for h in case_ids]})
         rows: list[tuple] = []
         for start in range(0, len(case_ids), 900):
             chunk = case_ids[start:start + 900]
             marks = ", ".join(f":i{n}" for n in range(len(chunk)))
             sql = f"SELECT {self._columns(st)} FROM {st.name} WHERE case_id IN ({marks})"
-            rows += [tuple(r) for r in self.conn.execute(
-                text(sql), {f"i{n}": h for n, h in enumerate(chunk)})]
+            rows += self._fetch(sql, {f"i{n}": h for n, h in enumerate(chunk)})
         return rows
 
 
