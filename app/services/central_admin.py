@@ -135,17 +135,27 @@ def add_user(engine: Engine, *, login: str, name: str, office: str, role: str,
         password = generated = secrets.token_urlsafe(12)
     with Session(engine) as session, session.begin():
         found = _find_office(session, office)
-        if session.scalars(select(Mediator).where(Mediator.login == login)).first():
+        existing = session.scalars(select(Mediator).where(Mediator.login == login)).first()
+        if existing is not None and (existing.office_id != found.id
+                                     or engine.dialect.name != "postgresql"
+                                     or _has_login(session, login)):
             raise AdminError(f"login {login} exists already")
-        user = Mediator(office_id=found.id, name=name.strip() or login, login=login, role=role,
-                        modified_by=ADMIN_ACTOR)
-        session.add(user)
-        session.flush()
-        log_rows(session.connection(), "mediators", [user.id], actor=ADMIN_ACTOR)
+        if existing is None:
+            user = Mediator(office_id=found.id, name=name.strip() or login, login=login,
+                            role=role, modified_by=ADMIN_ACTOR)
+            session.add(user)
+            session.flush()
+            log_rows(session.connection(), "mediators", [user.id], actor=ADMIN_ACTOR)
+        # else: a user brought in by `central import` gets the login it lacked.
         if engine.dialect.name == "postgresql":
             _create_login(session, login, password or "", role)
         office_code = found.code
     return NewUser(login, generated, office_code)
+
+
+def _has_login(session: Session, login: str) -> bool:
+    return session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
+                           {"n": login}).first() is not None
 
 
 def _create_login(session: Session, login: str, password: str, role: str) -> None:
