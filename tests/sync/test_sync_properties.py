@@ -38,14 +38,8 @@ class DroppedConnection(ConnectionError):
     pass
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    """A central SQLite file and three linked, synced workstations sharing three cases;
-    each example starts from a copy."""
-    root = tmp_path_factory.mktemp("sync-template")
-    url = f"sqlite:///{root / 'central' / 'central.sqlite'}"
-    build_central(url)
-    central = Central("sqlite", url)
+def _workstations(central: Central, root: Path) -> None:
+    """Three linked, synced workstations sharing three cases."""
     desks = [Desk(central, login, root / login) for login in LOGINS]
     for n in range(CASES):
         cases.intake_work_order(desks[0].ws, complaint_form(
@@ -56,24 +50,46 @@ def template(tmp_path_factory) -> Path:
         desk.close()
     for engine in central.engines:
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A central SQLite file and the workstations; each example starts from a copy."""
+    root = tmp_path_factory.mktemp("sync-template")
+    url = f"sqlite:///{root / 'central' / 'central.sqlite'}"
+    build_central(url)
+    _workstations(Central("sqlite", url), root)
     return root
 
 
 class SyncMachine(RuleBasedStateMachine):
     template: Path
     workdirs = itertools.count()
+    # For a PostgreSQL central: () -> (database URL for the admin, per-login engine maker,
+    # clean-up); None: the SQLite file copied with the template.
+    pg_clone = None
 
     @initialize()
     def start(self) -> None:
         root = self.template.parent / f"run{next(self.workdirs)}"
         shutil.copytree(self.template, root)
         self.root = root
-        self.central = make_engine(CentralConfig(f"sqlite:///{root / 'central' / 'central.sqlite'}"))
+        self.cleanup = None
+        if self.pg_clone is None:
+            self.central = make_engine(
+                CentralConfig(f"sqlite:///{root / 'central' / 'central.sqlite'}"))
+            engine_for = lambda login: self.central  # noqa: E731
+        else:
+            admin_url, engine_for, self.cleanup = self.pg_clone()
+            self.central = make_engine(CentralConfig(admin_url))
+        self.engines = []
         self.desks = []
         for login in LOGINS:
             store = open_store(root / login)
             office = sync_service.linked_office(store)
-            client = SyncClient(store.engine, self.central, actor=login, office_id=office,
+            engine = engine_for(login)
+            self.engines.append(engine)
+            client = SyncClient(store.engine, engine, actor=login, office_id=office,
                                 on_rows=sync_service.rows_applied)
             ws = sync_service.open_linked_workstation(store)
             self.desks.append((store, client, ws))
@@ -88,7 +104,10 @@ class SyncMachine(RuleBasedStateMachine):
         if hasattr(self, "desks"):
             for store, _client, _ws in self.desks:
                 store.close()
-            self.central.dispose()
+            for engine in {id(e): e for e in [*self.engines, self.central]}.values():
+                engine.dispose()
+            if self.cleanup is not None:
+                self.cleanup()
             shutil.rmtree(self.root, ignore_errors=True)
 
     def _local(self, who: int, case_id: uuid.UUID) -> Case | None:
@@ -198,11 +217,12 @@ class SyncMachine(RuleBasedStateMachine):
                 "delete_edited", "edit_deleted") for c in conflicts), case_id
 
 
-def test_random_interleavings_converge_and_lose_nothing(template):
+def _check(template: Path, examples: int, pg_clone=None) -> None:
     class Machine(SyncMachine):
         pass
 
     Machine.template = template
+    Machine.pg_clone = staticmethod(pg_clone) if pg_clone else None
     original_teardown = Machine.teardown
 
     def teardown(self):
@@ -214,6 +234,39 @@ def test_random_interleavings_converge_and_lose_nothing(template):
 
     Machine.teardown = teardown
     Machine.TestCase.settings = settings(
-        max_examples=30, stateful_step_count=25, deadline=None,
+        max_examples=examples, stateful_step_count=25, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     Machine.TestCase().runTest()
+
+
+def test_random_interleavings_converge_and_lose_nothing(template):
+    _check(template, 30)
+
+
+def test_random_interleavings_converge_on_postgresql(pg_templates, tmp_path_factory):
+    """The same against PostgreSQL, every workstation as its own login (row-level
+    security on): fewer examples, each on a fresh copy of the database."""
+    from sqlalchemy.engine import make_url
+
+    from tests.support.pgserver import drop_database
+    from tests.sync.conftest import PASSWORD
+
+    root = tmp_path_factory.mktemp("sync-template-pg")
+
+    def builder(url: str) -> None:
+        build_central(url)
+        _workstations(Central("postgresql", url), root)
+
+    pg_templates.ensure("mdt_props", builder)
+
+    def clone():
+        db, url = pg_templates.clone("mdt_props", builder)
+        u = make_url(url)
+
+        def engine_for(login: str):
+            return make_engine(CentralConfig(
+                f"postgresql://{login}@{u.host}:{u.port}/{db}", sslmode="disable"), PASSWORD)
+
+        return url, engine_for, lambda: drop_database(pg_templates.server.admin_url, db)
+
+    _check(root, 10, clone)
