@@ -255,15 +255,24 @@ def _duplicate_ticket(conn: Connection, st: SyncedTable, row: dict[str, Any], pu
     if not row.get("source_ticket"):
         return 0
     t = st.table
-    other = conn.execute(select(t.c.id).where(
+    other = conn.execute(select(t).where(
         t.c.source == row["source"], t.c.source_ticket == row["source_ticket"],
-        t.c.id != row["id"], t.c.deleted.is_(False)).order_by(t.c.received_at).limit(1)).scalar()
+        t.c.id != row["id"], t.c.deleted.is_(False)).order_by(t.c.received_at).limit(1)
+    ).mappings().first()
     if other is None:
         return 0
     _conflict_row(conn, st, row, kind="duplicate_ticket", field_name="source_ticket",
-                  local=row["source_ticket"], theirs=row["source_ticket"], related=other,
-                  pusher=pusher, mutation_id=mutation_id)
+                  local=_case_summary(st, row), theirs=_case_summary(st, other),
+                  related=other["id"], pusher=pusher, mutation_id=mutation_id)
     return 1
+
+
+def _case_summary(st: SyncedTable, row: Any) -> dict[str, Any]:
+    """What a person needs to tell whether two cases are one (phone numbers left out)."""
+    summary = {name: to_plain(st.table.c[name], row[name]) for name in (
+        "source_ticket", "title", "complainant_name", "respondent_name", "received_at")}
+    summary["entered_by"] = row["modified_by"]
+    return summary
 
 
 def _update_unchanged(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher

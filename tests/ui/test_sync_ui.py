@@ -327,6 +327,15 @@ def test_a_duplicate_ticket_offers_merge_or_keep_both(qtbot, runner, make_desk):
     page = dialog.conflicts_page
     assert page.kind_label.text() == "同一工单被重复录入"
     assert (page.take_button.text(), page.keep_button.text()) == ("合并为一件", "确为两件")
+    # Each side says enough to tell whether they are one case: who, against whom, when.
+    for box in (page.central_box, page.submitted_box):
+        shown = box.value.toPlainText()
+        assert "投诉人：李秀英" in shown and "被投诉方：上海悦动健身管理有限公司" in shown
+        assert "收到时间" in shown and "录入人：mdt_" in shown
+    import os
+
+    if os.environ.get("MD_SHOTS"):
+        dialog.grab().save(os.environ["MD_SHOTS"] + "/duplicate.png")
 
 
 def test_the_password_is_asked_once_per_session(qtbot, runner, store):
