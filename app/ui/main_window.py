@@ -737,13 +737,8 @@ class MainWindow(QMainWindow):
 
     def _password_given(self, password: str, remember: bool) -> None:
         assert self.sync is not None
-        if remember:
-            from app.services import credentials
-
-            config = self.sync.link.config
-            self.runner.run(lambda _a, _s: credentials.save_password(config, password),
-                            context=self, name="save_password")
-        self.sync.set_password(password)
+        # Kept in the keyring only after a connection with it succeeded.
+        self.sync.set_password(password, remember=remember)
 
     def show_conflicts(self, tab: int = ConflictsDialog.CONFLICTS) -> ConflictsDialog:
         """同步 → 冲突与需处理, or a click on 冲突 N / 需处理 N in the status bar."""

@@ -226,3 +226,23 @@ def test_number_blocks_reserved_concurrently_never_overlap(pg_central):
     numbers = [n for b in blocks for n in range(b.first_seq, b.last_seq + 1)]
     assert len(numbers) == len(set(numbers)) == 6 * 5 * 7
     assert min(numbers) == 1 and max(numbers) == 210
+
+
+def test_a_typed_password_is_kept_in_the_keyring_only_once_it_worked(pg_desks, pg_central):
+    from app.services import credentials
+    from app.sync.central import CentralError
+    from app.ui.operations.sync import CentralLink
+    from tests.support.memory_keyring import use_memory_keyring
+
+    desk = pg_desks("mdt_zhangmin")
+    config, _ = pg_central.config("mdt_zhangmin")
+    with use_memory_keyring():
+        link = CentralLink(desk.store, config)
+        link.set_password("mistyped", remember=True)
+        with pytest.raises(CentralError):
+            link.client()
+        assert credentials.get_password(config) is None  # a wrong one is never kept
+        link.set_password(PASSWORD, remember=True)
+        link.client().sync()
+        assert credentials.get_password(config) == PASSWORD
+        link.close()

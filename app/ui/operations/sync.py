@@ -56,6 +56,7 @@ class CentralLink:
         self._client: SyncClient | None = None
         self._lock = threading.Lock()
         self._keyring_tried = password is not None
+        self._remember = False
 
     @property
     def config(self) -> CentralConfig:
@@ -65,9 +66,12 @@ class CentralLink:
     def has_password(self) -> bool:
         return self._password is not None or not self._config.needs_password
 
-    def set_password(self, password: str | None) -> None:
+    def set_password(self, password: str | None, *, remember: bool = False) -> None:
+        """A password the user typed; with ``remember`` it goes to the keyring once a
+        connection with it succeeded (a mistyped one is never kept)."""
         with self._lock:
             self._password = password
+            self._remember = remember and password is not None
             self._keyring_tried = True
             self._drop()
 
@@ -101,6 +105,9 @@ class CentralLink:
                 raise PasswordNeeded()
             if self._engine is None:
                 self._engine = sync_service.connect(config, self._password)
+                if self._remember and self._password is not None:
+                    credentials.save_password(config, self._password)
+                    self._remember = False
             self._client = sync_service.make_client(self.store, self._engine)
             return self._client
 

@@ -125,8 +125,8 @@ class SyncController(QObject):
         if not self._stopped and not self.retry_timer.isActive():
             self.soon_timer.start()
 
-    def set_password(self, password: str | None) -> None:
-        self.link.set_password(password)
+    def set_password(self, password: str | None, *, remember: bool = False) -> None:
+        self.link.set_password(password, remember=remember)
         self.waiting_for_password = password is None
         if password is not None:
             self.sync_now()
