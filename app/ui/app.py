@@ -22,7 +22,7 @@ from app.services.context import Workstation
 from app.services.reference import open_workstation
 from app.store.database import Store, open_store
 from app.store.errors import StoreError
-from app.ui import messages, resources
+from app.ui import gc_guard, messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
 from app.ui.operations.sync import CentralLink
@@ -58,6 +58,7 @@ def application() -> QApplication:
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "mediation-desk"])
     assert isinstance(app, QApplication)
+    gc_guard.install(app)  # cycles are freed on the GUI thread, never in a worker
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setStyle("Fusion")

@@ -20,6 +20,16 @@ from app.ui.tasks import TaskRunner
 from tests.conftest import complaint_form
 
 
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_on_the_gui_thread(qapp):
+    """As in the application: no cyclic GC in the task runner's worker threads."""
+    from app.ui import gc_guard
+
+    guard = gc_guard.install(qapp)
+    yield
+    guard.stop()
+
+
 @pytest.fixture(autouse=True)
 def give_back_bool_references():
     """pytest-qt's waitSignal disconnects through PySide6 6.12's leaky
