@@ -176,15 +176,20 @@ class Desk:
         self.store.close()
 
 
-@pytest.fixture
-def desks(central, tmp_path) -> Iterator:
+def desk_maker(central: Central, folder: Path) -> Iterator:
+    """Yields make(login, **kwargs) -> Desk; closes every desk made afterwards."""
     made: list[Desk] = []
 
     def make(login: str = "mdt_zhangmin", **kwargs) -> Desk:
-        desk = Desk(central, login, tmp_path / f"desk{len(made)}-{login}", **kwargs)
+        desk = Desk(central, login, folder / f"desk{len(made)}-{login}", **kwargs)
         made.append(desk)
         return desk
 
     yield make
     for desk in made:
         desk.close()
+
+
+@pytest.fixture
+def desks(central, tmp_path) -> Iterator:
+    yield from desk_maker(central, tmp_path)

@@ -21,21 +21,12 @@ from app.sync.push import Pusher, push_batch
 from tests.conftest import complaint_form
 from tests.support.pgserver import conninfo
 from tests.support.tcp_proxy import TcpProxy
-from tests.sync.conftest import PASSWORD, Desk
+from tests.sync.conftest import PASSWORD, desk_maker
 
 
 @pytest.fixture
 def pg_desks(pg_central, tmp_path):
-    made: list[Desk] = []
-
-    def make(login: str = "mdt_zhangmin", **kwargs) -> Desk:
-        desk = Desk(pg_central, login, tmp_path / f"desk{len(made)}-{login}", **kwargs)
-        made.append(desk)
-        return desk
-
-    yield make
-    for desk in made:
-        desk.close()
+    yield from desk_maker(pg_central, tmp_path)
 
 
 def _case(desk, case_id):

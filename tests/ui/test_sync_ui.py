@@ -23,7 +23,7 @@ from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
 from tests.conftest import complaint_form
 from tests.support.memory_keyring import use_memory_keyring, use_no_keyring
-from tests.sync.conftest import Central, Desk, build_central
+from tests.sync.conftest import Central, Desk, build_central, desk_maker
 
 
 @pytest.fixture
@@ -35,16 +35,7 @@ def central(tmp_path) -> Central:
 
 @pytest.fixture
 def make_desk(central, tmp_path):
-    made: list[Desk] = []
-
-    def make(login: str = "mdt_zhangmin", **kwargs) -> Desk:
-        desk = Desk(central, login, tmp_path / f"desk{len(made)}-{login}", **kwargs)
-        made.append(desk)
-        return desk
-
-    yield make
-    for desk in made:
-        desk.close()
+    yield from desk_maker(central, tmp_path)
 
 
 @pytest.fixture
