@@ -109,6 +109,17 @@ class ValueBox(QFrame):
         self.value.setPlainText(text)
 
 
+def item_list(name: str, on_current) -> QListWidget:
+    """The left-hand list of both pages: wrapped entries, no sideways scrolling."""
+    widget = QListWidget()
+    widget.setObjectName(name)
+    widget.setWordWrap(True)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setSpacing(2)
+    widget.currentItemChanged.connect(lambda *_: on_current())
+    return widget
+
+
 class ConflictsPage(QWidget):
     """The open conflicts and the one chosen, with its two choices."""
 
@@ -118,12 +129,7 @@ class ConflictsPage(QWidget):
         super().__init__(parent)
         self.ws = ws
         self.conflicts: dict[uuid.UUID, ConflictView] = {}
-        self.list = QListWidget()
-        self.list.setObjectName("conflictList")
-        self.list.setWordWrap(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSpacing(2)
-        self.list.currentItemChanged.connect(lambda *_: self._show_current())
+        self.list = item_list("conflictList", self._show_current)
         self.empty = QLabel(self.tr("没有待处理的冲突。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -300,12 +306,7 @@ class AttentionPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.items: dict[uuid.UUID, AttentionView] = {}
-        self.list = QListWidget()
-        self.list.setObjectName("attentionList")
-        self.list.setWordWrap(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSpacing(2)
-        self.list.currentItemChanged.connect(lambda *_: self._show_current())
+        self.list = item_list("attentionList", self._show_current)
         self.empty = QLabel(self.tr("没有需要处理的修改。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reason_label = QLabel()
