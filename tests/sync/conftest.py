@@ -176,6 +176,10 @@ class Desk:
         self.store.close()
 
 
+# The desks of the running test, for the failure report below.
+LIVE_DESKS: list[Desk] = []
+
+
 def desk_maker(central: Central, folder: Path) -> Iterator:
     """Yields make(login, **kwargs) -> Desk; closes every desk made afterwards."""
     made: list[Desk] = []
@@ -183,11 +187,51 @@ def desk_maker(central: Central, folder: Path) -> Iterator:
     def make(login: str = "mdt_zhangmin", **kwargs) -> Desk:
         desk = Desk(central, login, folder / f"desk{len(made)}-{login}", **kwargs)
         made.append(desk)
+        LIVE_DESKS.append(desk)
         return desk
 
     yield make
     for desk in made:
         desk.close()
+    LIVE_DESKS.clear()
+
+
+def sync_state(desks: list[Desk]) -> str:
+    """Each desk's cursor and outbox, and the central change log's tail: what a failed
+    sync test needs to be understood from CI output alone."""
+    from app.store.models import LocalMeta, SyncChange, SyncOutbox
+
+    lines = []
+    for desk in desks:
+        try:
+            with desk.store.sessions() as s:
+                meta = {m.key: m.value for m in s.scalars(select(LocalMeta))}
+                outbox = [(o.seq, o.table_name, o.row_id.hex[:8], o.op, sorted(o.values))
+                          for o in s.scalars(select(SyncOutbox))]
+            lines.append(f"desk {desk.login} client={meta.get('sync.client_id')} "
+                         f"cursor={meta.get('sync.cursor')} outbox={outbox}")
+        except Exception as exc:  # the report must not hide the failure
+            lines.append(f"desk {desk.login}: {exc!r}")
+    if desks:
+        try:
+            with desks[0].central.admin().connect() as conn:
+                rows = conn.execute(select(SyncChange).order_by(SyncChange.seq.desc())
+                                    .limit(40)).all()
+            for r in reversed(rows):
+                lines.append(f"  change seq={r.seq} txid={r.txid} {r.table_name} "
+                             f"{r.row_id.hex[:8]} v{r.version} {r.op} "
+                             f"client={r.client_id.hex[:8] if r.client_id else None}")
+        except Exception as exc:
+            lines.append(f"central: {exc!r}")
+    return "\n".join(lines)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and LIVE_DESKS:
+        report.sections.append(("sync state", sync_state(LIVE_DESKS)))
 
 
 @pytest.fixture
