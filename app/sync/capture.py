@@ -15,6 +15,7 @@ holds them to it.
 from __future__ import annotations
 
 import uuid
+import weakref
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -96,18 +97,27 @@ def _after_flush(session: Session, _context) -> None:
         session.connection().execute(insert(SyncOutbox), entries)
 
 
+# The sessionmakers capture is installed on. Not event.contains(): SQLAlchemy keys its
+# listener registry by id() of the sessionmaker, and a new store's sessionmaker can get
+# the id of a dead one whose listeners are not yet collected; contains() then says yes
+# and a store would silently go without capture.
+_installed: weakref.WeakSet = weakref.WeakSet()
+
+
 def install(sessions: sessionmaker[Session]) -> None:
     """Capture changes made through these sessions (idempotent)."""
-    if not is_installed(sessions):
+    if sessions not in _installed:
         event.listen(sessions, "before_flush", _refuse_deletes)
         event.listen(sessions, "after_flush", _after_flush)
+        _installed.add(sessions)
 
 
 def uninstall(sessions: sessionmaker[Session]) -> None:
-    if is_installed(sessions):
+    if sessions in _installed:
         event.remove(sessions, "before_flush", _refuse_deletes)
         event.remove(sessions, "after_flush", _after_flush)
+        _installed.discard(sessions)
 
 
 def is_installed(sessions: sessionmaker[Session]) -> bool:
-    return event.contains(sessions, "after_flush", _after_flush)
+    return sessions in _installed
