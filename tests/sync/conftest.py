@@ -113,38 +113,35 @@ def _sqlite_central(tmp_path: Path) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def central(request, tmp_path) -> Iterator[Central]:
-    if request.param == "sqlite":
-        c = Central("sqlite", _sqlite_central(tmp_path))
-        yield c
-    else:
-        templates = request.getfixturevalue("pg_templates")
-        db, url = templates.clone("mdt_central", build_central)
-        c = Central("postgresql", url)
-        yield c
-    for engine in c.engines:
-        engine.dispose()
-    if request.param == "postgresql":
-        from tests.support.pgserver import drop_database
+def _pg_copy(request) -> Iterator[Central]:
+    """A fresh copy of the session's central template on the test PostgreSQL server."""
+    from tests.support.pgserver import drop_database
 
-        drop_database(templates.server.admin_url, db)
-        for copy in set(c.copies):
-            drop_database(templates.server.admin_url, copy)
-
-
-@pytest.fixture
-def pg_central(request, tmp_path) -> Iterator[Central]:
-    """PostgreSQL only: row-level security, watermarks, connection cuts."""
     templates = request.getfixturevalue("pg_templates")
     db, url = templates.clone("mdt_central", build_central)
     c = Central("postgresql", url)
     yield c
     for engine in c.engines:
         engine.dispose()
-    from tests.support.pgserver import drop_database
+    for name in {db, *c.copies}:
+        drop_database(templates.server.admin_url, name)
 
-    drop_database(templates.server.admin_url, db)
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central(request, tmp_path) -> Iterator[Central]:
+    if request.param == "postgresql":
+        yield from _pg_copy(request)
+        return
+    c = Central("sqlite", _sqlite_central(tmp_path))
+    yield c
+    for engine in c.engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_central(request) -> Iterator[Central]:
+    """PostgreSQL only: row-level security, watermarks, connection cuts."""
+    yield from _pg_copy(request)
 
 
 class Desk:

@@ -120,6 +120,26 @@ def item_list(name: str, on_current) -> QListWidget:
     return widget
 
 
+def list_beside_detail(page: QWidget, items: QListWidget, empty: QWidget,
+                       detail: QWidget) -> QStackedWidget:
+    """Lay a page out as its list on the left and, on the right, the chosen item (or a
+    word that there is none). Returns the right-hand stack: 0 empty, 1 detail."""
+    stack = QStackedWidget()
+    stack.addWidget(empty)
+    stack.addWidget(detail)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(items)
+    splitter.addWidget(stack)
+    splitter.setStretchFactor(0, 2)
+    splitter.setStretchFactor(1, 5)
+    em = page.fontMetrics().horizontalAdvance("汉")
+    splitter.setSizes([em * 22, em * 50])
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(splitter)
+    return stack
+
+
 class ConflictsPage(QWidget):
     """The open conflicts and the one chosen, with its two choices."""
 
@@ -178,20 +198,7 @@ class ConflictsPage(QWidget):
         buttons.addWidget(self.take_button)
         grid.addWidget(self.error_label)
         grid.addLayout(buttons)
-        self.detail_stack = QStackedWidget()
-        self.detail_stack.addWidget(self.empty)
-        self.detail_stack.addWidget(detail)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.detail_stack)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
-        em = self.fontMetrics().horizontalAdvance("汉")
-        splitter.setSizes([em * 22, em * 50])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        self.detail_stack = list_beside_detail(self, self.list, self.empty, detail)
 
     def set_conflicts(self, conflicts: list[ConflictView]) -> None:
         current = self.current_id()
@@ -346,17 +353,7 @@ class AttentionPage(QWidget):
         row.addWidget(self.dismiss_button)
         row.addWidget(self.resend_button)
         col.addLayout(row)
-        self.detail_stack = QStackedWidget()
-        self.detail_stack.addWidget(self.empty)
-        self.detail_stack.addWidget(detail)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.detail_stack)
-        em = self.fontMetrics().horizontalAdvance("汉")
-        splitter.setSizes([em * 22, em * 50])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        self.detail_stack = list_beside_detail(self, self.list, self.empty, detail)
 
     def set_items(self, items: list[AttentionView]) -> None:
         self.items = {a.id: a for a in items}
