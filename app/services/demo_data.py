@@ -161,7 +161,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "mediation_sessions": _SYNC_COLS + (
         "case_id", "mode", "started_at", "ended_at", "place", "participants", "statements",
         "evidence", "proposals", "responses", "result", "next_step", "next_step_on",
-        "author", "finalized_at", "addendum_to",
+        "author", "finalized_at", "addendum_to", "addendum_text", "duration_seconds",
     ),
     "notes": _SYNC_COLS + (
         "case_id", "kind", "created_at", "author", "text", "contact_result", "callback_at",
@@ -656,30 +656,34 @@ class _CaseWriter:
                     break
                 mode = corpus.SESSION_MODES[_pick(rng, ctx.mode_cum)][0]
                 last = n == count - 1
-                open_draft = last and closed is None and now - at < DAY
                 minutes = 10 + below(80)
+                if closed is None and at + minutes * 60 > now:
+                    break  # still talking: nothing is on record yet
                 result = ("agreed" if last and outcome is Outcome.SETTLED else
                           "none" if last and outcome is Outcome.TERMINATED else "next_step")
                 # JSON by hand (corpus text holds no quotes or backslashes): json.dumps
                 # was a tenth of the generator's time.
                 said = one(corpus.STATEMENTS_APPLICANT).format(goods=item, amount=amount_text)
                 if has_respondent:
-                    participants = f'["{name}", "{respondent[1]}"]'
-                    statements = (f'{{"{name}": "{said}", '
-                                  f'"{respondent[1]}": "{one(corpus.STATEMENTS_RESPONDENT)}"}}')
+                    participants = (f'[{{"name": "{name}", "role": "applicant"}}, '
+                                    f'{{"name": "{respondent[1]}", "role": "respondent"}}]')
+                    statements = (f'[{{"name": "{name}", "text": "{said}"}}, '
+                                  f'{{"name": "{respondent[1]}", '
+                                  f'"text": "{one(corpus.STATEMENTS_RESPONDENT)}"}}]')
                 else:
-                    participants = f'["{name}"]'
-                    statements = f'{{"{name}": "{said}"}}'
+                    participants = f'[{{"name": "{name}", "role": "applicant"}}]'
+                    statements = f'[{{"name": "{name}", "text": "{said}"}}]'
                 offer = f"{amount * one((1, 0.8, 0.5)):g}"
+                ended = clock.stamp(at + minutes * 60)
                 rows["mediation_sessions"].append((
-                    self.uid(), 1, clock.stamp(at + minutes * 60), mediator_login, 0, case_id,
-                    mode, clock.stamp(at), None if open_draft else clock.stamp(at + minutes * 60),
+                    self.uid(), 1, ended, mediator_login, 0, case_id,
+                    mode, clock.stamp(at), ended,
                     "张江市场监管所调解室" if mode == "现场" else "",
                     participants, statements, one(corpus.EVIDENCE_PAIRS),
                     one(corpus.PROPOSALS).format(amount=offer),
                     one(corpus.RESPONSES), result,
                     "约定下次调解时间" if result == "next_step" else "", None, mediator_login,
-                    None if open_draft else clock.stamp(at + minutes * 60), None,
+                    ended, None, "", minutes * 60,
                 ))
 
 

@@ -308,6 +308,10 @@ def _update_unchanged(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pu
 
 
 def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
+    if st.append_only:
+        # Session records, notes, evidence and the audit trail are only ever added to;
+        # a correction is a new row (an addendum).
+        raise Refused(Reason.PERMISSION, "rows of this table are never changed once written")
     if not (st.name == "cases" and "office_id" in m.values):  # a move takes the long way
         quick = _update_unchanged(conn, st, m, pusher)
         if quick is not None:

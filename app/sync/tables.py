@@ -48,6 +48,7 @@ FIELD_POLICIES: dict[str, dict[str, Merge]] = {
         "next_deadline_kind": Merge.LATEST,
         "deadline_provisional": Merge.LATEST,
         "complainant_phone_tail": Merge.LATEST,
+        "callback_due_at": Merge.LATEST,
     },
     # Two people settling the same conflict: both choices are in the history; the last
     # one stands rather than raising a conflict about a conflict.

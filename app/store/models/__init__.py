@@ -11,6 +11,8 @@ from app.store.models.mediation_session import MediationSession
 from app.store.models.note import Note
 from app.store.models.office import Mediator, Office, OfficeSetting
 from app.store.models.party import Party
+from app.store.models.phrase import Phrase
+from app.store.models.session_draft import SessionDraft
 from app.store.models.sync import (
     Blob,
     CentralMeta,
@@ -53,4 +55,6 @@ __all__ = [
     "Office",
     "OfficeSetting",
     "Party",
+    "Phrase",
+    "SessionDraft",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime, utcnow
@@ -13,6 +13,7 @@ from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime, u
 
 class Attachment(SyncedMixin, Base):
     __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_case_created", "case_id", "created_at"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)

@@ -56,6 +56,10 @@ class Case(SyncedMixin, Base):
         Index("ix_cases_office", "office_id", "id"),
         Index("ix_cases_complainant_phone", "complainant_phone"),
         Index("ix_cases_complainant_phone_tail", "complainant_phone_tail"),
+        # 待回电: only cases with a promised callback are in it.
+        Index("ix_cases_callback_due", "callback_due_at", "mediator_id",
+              sqlite_where=text("callback_due_at IS NOT NULL"),
+              postgresql_where=text("callback_due_at IS NOT NULL")),
     )
 
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
@@ -103,6 +107,8 @@ class Case(SyncedMixin, Base):
     next_deadline_kind: Mapped[str] = mapped_column(String(32), default="")
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The callback promised in the latest contact-log entry (derived from notes).
+    callback_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     rejection_ground: Mapped[str | None] = mapped_column(String(48))
     termination_ground: Mapped[str | None] = mapped_column(String(48))

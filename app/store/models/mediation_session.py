@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime
@@ -14,14 +14,17 @@ from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime
 
 class MediationSession(SyncedMixin, Base):
     __tablename__ = "mediation_sessions"
+    __table_args__ = (Index("ix_mediation_sessions_case_started", "case_id", "started_at"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     mode: Mapped[str] = mapped_column(String(16))  # 电话 视频 微信 现场 居家 上门
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     place: Mapped[str] = mapped_column(String(255), default="")
+    # [{"name", "role", "party_id"}]; older rows hold plain names (see services.sessions)
     participants: Mapped[Any] = mapped_column(JSON, default=list)
-    statements: Mapped[Any] = mapped_column(JSON, default=dict)  # party name -> what they said
+    # [{"name", "text"}] in the order spoken; older rows hold {name: text}
+    statements: Mapped[Any] = mapped_column(JSON, default=dict)
     evidence: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
     responses: Mapped[str] = mapped_column(Text, default="")
@@ -32,6 +35,9 @@ class MediationSession(SyncedMixin, Base):
     # A finished session is immutable; corrections are addenda rows pointing at it.
     finalized_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     addendum_to: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("mediation_sessions.id"))
+    addendum_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Time the timer ran (a session paused for a break is shorter than ended - started).
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 APPEND_ONLY_TABLES.add(MediationSession.__tablename__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime, utcnow
@@ -13,6 +13,7 @@ from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime, u
 
 class Note(SyncedMixin, Base):
     __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_case_created", "case_id", "created_at"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16), default="note")  # note|contact
@@ -21,6 +22,8 @@ class Note(SyncedMixin, Base):
     text: Mapped[str] = mapped_column(Text, default="")
     contact_result: Mapped[str] = mapped_column(String(16), default="")  # reached|no_answer|...
     callback_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    channel: Mapped[str] = mapped_column(String(16), default="", server_default="")  # phone|wechat|sms|visit
+    contact_with: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 APPEND_ONLY_TABLES.add(Note.__tablename__)
