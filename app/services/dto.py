@@ -22,6 +22,10 @@ class Changes:
     history: bool = False
     follow_ups: bool = False
     reference: bool = False
+    sessions: bool = False  # session records or drafts
+    notes: bool = False  # working notes and the contact log
+    evidence: bool = False  # attachments
+    phrases: bool = False  # the office's templates and quick phrases
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,9 @@ def test_overview_shows_claim_amounts_and_clocks(view):
 
 
 def test_the_tabs_for_later_versions_say_so(view):
-    assert "调解记录功能将在后续版本提供" in label_text(view, "sessionsPlaceholder")
     assert "文书功能将在后续版本提供" in label_text(view, "documentsPlaceholder")
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [
-        "概况", "当事人", "调解记录", "文书", "回访", "历史"]
+        "概况", "当事人", "调解记录", "工作记录", "证据", "时间线", "文书", "回访", "历史"]
 
 
 def test_parties_are_masked(view):

@@ -1,5 +1,5 @@
 """The open case: its ticket and status, buttons for exactly the actions the workflow
-allows now, and tabs — 概况, 当事人, 调解记录, 文书, 回访, 历史.
+allows now, and tabs — 概况, 当事人, 调解记录, 工作记录, 证据, 时间线, 文书, 回访, 历史.
 
 The window owns the workflow actions (``action_requested(Action)``: it opens the dialog
 from ``ACTION_DIALOGS`` and runs the action). The view itself runs what is local to it —
@@ -34,14 +34,18 @@ from app.services.dto import CaseDetail, Changes
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.close_dialog import CloseDialog
+from app.ui.case.evidence_tab import EvidenceTab
 from app.ui.case.follow_up_tab import FollowUpTab
 from app.ui.case.history_tab import HistoryTab
+from app.ui.case.notes_tab import NotesTab
 from app.ui.case.overview_tab import OverviewTab
 from app.ui.case.parties_tab import PartiesTab
 from app.ui.case.pause_dialog import PauseDialog, ResumeDialog
 from app.ui.case.reject_dialog import RejectDialog
 from app.ui.case.reopen_dialog import ReopenDialog
 from app.ui.case.sections import note_label, value_label
+from app.ui.case.sessions_tab import SessionsTab
+from app.ui.case.timeline_tab import TimelineTab
 from app.ui.operations.cases import (
     PERFORMERS,
     History,
@@ -74,7 +78,8 @@ def action_button_text(action: Action) -> str:
 
 
 class Tab:
-    OVERVIEW, PARTIES, SESSIONS, DOCUMENTS, FOLLOW_UP, HISTORY = range(6)
+    (OVERVIEW, PARTIES, SESSIONS, NOTES, EVIDENCE, TIMELINE, DOCUMENTS, FOLLOW_UP,
+     HISTORY) = range(9)
 
 
 class CaseView(QWidget):
@@ -162,12 +167,16 @@ class CaseView(QWidget):
         self.parties = PartiesTab(self)
         self.follow_up = FollowUpTab(self)
         self.history = HistoryTab()
+        self.sessions = SessionsTab(self)
+        self.notes = NotesTab(self)
+        self.evidence = EvidenceTab(self)
+        self.timeline = TimelineTab(self)
         self.tabs.addTab(self.overview, self.tr("概况"))
         self.tabs.addTab(self.parties, self.tr("当事人"))
-        self.tabs.addTab(self._later(
-            self.tr("调解记录功能将在后续版本提供：届时可在此登记每次电话、视频、微信或现场调解的"
-                    "时间、方式、参加人、双方意见和调解结果。"), "sessionsPlaceholder"),
-            self.tr("调解记录"))
+        self.tabs.addTab(self.sessions, self.tr("调解记录"))
+        self.tabs.addTab(self.notes, self.tr("工作记录"))
+        self.tabs.addTab(self.evidence, self.tr("证据"))
+        self.tabs.addTab(self.timeline, self.tr("时间线"))
         self.tabs.addTab(self._later(
             self.tr("文书功能将在后续版本提供：届时可在此生成、打印和归档调解协议书、"
                     "终止调解告知书、回访记录和卷宗封面。"), "documentsPlaceholder"),
@@ -229,6 +238,8 @@ class CaseView(QWidget):
         self.overview.show_case(data)
         self.parties.show_case(case)
         self.follow_up.show_case(case, self.people)
+        for tab in (self.sessions, self.notes, self.evidence, self.timeline):
+            tab.show_case(case)
         self._stack.setCurrentIndex(1)
         self._load_history(case)
         emit(self.case_loaded, case.id)
