@@ -49,7 +49,8 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a committed draft or record survives a power cut, not only a crash.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     # 16 MiB per connection: the queue reads index ranges, the OS file cache holds the
     # rest, and the workstation keeps several connections (memory budget: 400 MB).

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -336,7 +337,7 @@ def _domain_text(error: DomainError) -> str:
 
 
 # Which words explain which exception: a registry, most specific type first.
-_EXPLAINERS: tuple[tuple[type[BaseException], Callable], ...] = (
+_EXPLAINERS: list[tuple[type[BaseException], Callable]] = [
     (StoreError, store_error_text),
     (ValidationFailed, lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e)),
     (StaleCase, lambda e: tr("Errors", STALE_CASE)),
@@ -346,7 +347,12 @@ _EXPLAINERS: tuple[tuple[type[BaseException], Callable], ...] = (
     (CentralError, central_error_text),
     (LinkError, lambda e: link_problem_text(e.problem)),
     (ConflictGone, lambda e: tr("Sync", CONFLICT_GONE)),
-)
+]
+
+
+def register_explainer(kind: type[BaseException], explain: Callable[[Any], str]) -> None:
+    """A feature's own errors, worded in its own texts module (checked before the rest)."""
+    _EXPLAINERS.insert(0, (kind, explain))
 
 
 def error_text(error: BaseException) -> str:
