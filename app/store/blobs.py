@@ -10,13 +10,32 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
+INCOMING_PREFIX = ".incoming-"
 
 
 class BlobCorrupt(Exception):
     """The bytes do not match the hash they were stored or sent under."""
+
+
+class BlobTooLarge(Exception):
+    """A stream went past the size it was allowed."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"more than {limit} bytes")
+
+
+@dataclass(frozen=True)
+class Stored:
+    sha256: str
+    size: int
+    created: bool  # False: identical content was there already
 
 
 def sha256_of(data: bytes) -> str:
@@ -50,7 +69,7 @@ class BlobStore:
         if target.is_file():
             return digest  # identical content is stored once
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -62,7 +81,60 @@ class BlobStore:
             raise
         return digest
 
+    def put_stream(self, source: BinaryIO, *, max_bytes: int | None = None,
+                   on_chunk: Callable[[int], None] | None = None) -> Stored:
+        """Copy a stream in by content, a chunk at a time, hashing as it goes.
+
+        The bytes go to a temporary file in the root folder, are flushed to disk and only
+        then renamed to their hash's name. More than ``max_bytes`` raises BlobTooLarge;
+        ``on_chunk(bytes_so_far)`` is called after each chunk and may raise to stop. On
+        any error the temporary file is removed: nothing half-written stays behind."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=INCOMING_PREFIX)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as fh:
+                while chunk := source.read(CHUNK):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise BlobTooLarge(max_bytes)
+                    digest.update(chunk)
+                    fh.write(chunk)
+                    if on_chunk is not None:
+                        on_chunk(size)
+                fh.flush()
+                os.fsync(fh.fileno())
+            sha = digest.hexdigest()
+            target = self.path_for(sha)
+            if target.is_file():
+                Path(tmp).unlink()
+                return Stored(sha, size, created=False)  # identical content is stored once
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return Stored(sha, size, created=True)
+
     def put_file(self, source: Path) -> tuple[str, int]:
         """Copy a file in by content; returns (hash, size)."""
-        data = Path(source).read_bytes()
-        return self.put_bytes(data), len(data)
+        with Path(source).open("rb") as fh:
+            stored = self.put_stream(fh)
+        return stored.sha256, stored.size
+
+    def check(self, sha256: str) -> Path:
+        """The file of ``sha256``, read through once to see that it still hashes to its
+        name. FileNotFoundError if it is not here, BlobCorrupt if it is damaged."""
+        path = self.path_for(sha256)
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            raise BlobCorrupt(sha256)
+        return path
+
+    def remove(self, sha256: str) -> None:
+        """Take a file out again (only for one just stored whose row was not written)."""
+        self.path_for(sha256).unlink(missing_ok=True)

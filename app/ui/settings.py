@@ -119,6 +119,7 @@ QUEUE_VIEW = Setting("queue/view", default="", type_=str)  # a QueueView value; 
 QUEUE_SORT = Setting("queue/sort", default="received", type_=str)  # a SortKey value
 QUEUE_DESCENDING = Setting("queue/descending", default=True, type_=bool)
 QUEUE_PAGE_SIZE = Setting("queue/page_size", default=200, type_=int)
+EVIDENCE_MAX_MEGABYTES = Setting("evidence/max_megabytes", default=50, type_=int)
 
 
 @upgrade(1)

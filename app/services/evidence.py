@@ -1,0 +1,312 @@
+"""证据材料: files attached to a case, kept once by content hash in the data folder.
+
+``attach_file`` checks the file (there, a regular file, readable, not empty, within the
+size limit, an allowed kind by its content: see app/core/evidence.py), streams it into
+the BlobStore while hashing, then writes the Attachment row and its audit event in one
+transaction. Each refusal is an ``EvidenceError`` whose ``problem`` the UI puts into
+words, with the file's name and the limit.
+
+The same bytes are stored once: a second case attaching them gets its own row over the
+same file. The same bytes attached twice to one case are refused (ALREADY_ATTACHED,
+naming the evidence already there): an identical copy adds nothing to the file.
+
+Rows come and go with sync like any other (attachments are append-only); a row synced
+from a colleague may name a file not yet downloaded, which reads as BLOB_MISSING.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from app.core.evidence import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    HEAD_BYTES,
+    EvidenceKind,
+    NotAllowed,
+    Refusal,
+    extension_of,
+    kind_of_mime,
+    recognise,
+)
+from app.services import audit
+from app.services.context import Workstation
+from app.services.dto import Changes
+from app.services.errors import CaseNotFound
+from app.services.sync import files_of
+from app.store.blobs import CHUNK, BlobCorrupt, BlobTooLarge
+from app.store.models import Attachment, Case
+
+FILENAME_MAX = 255  # the column's length
+
+
+class EvidenceProblem(StrEnum):
+    MISSING = "missing"  # no such file
+    NOT_A_FILE = "not_a_file"  # a folder, a device …
+    UNREADABLE = "unreadable"  # no permission, or a read failed
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    DISALLOWED = "disallowed"  # see ``refusal``
+    ALREADY_ATTACHED = "already_attached"  # these bytes are evidence of this case already
+    STORE_FAILED = "store_failed"  # could not write into the data folder (disk full …)
+    NOT_FOUND = "not_found"  # no such attachment
+    BLOB_MISSING = "blob_missing"  # the row is here, the file not (yet): not downloaded
+    BLOB_DAMAGED = "blob_damaged"  # the file no longer hashes to its name
+    EXPORT_FAILED = "export_failed"  # could not write the copy where the user asked
+
+
+class EvidenceError(Exception):
+    def __init__(self, problem: EvidenceProblem, filename: str = "", *,
+                 limit: int | None = None, refusal: Refusal | None = None,
+                 existing: str = "") -> None:
+        self.problem = problem
+        self.filename = filename
+        self.limit = limit  # bytes, for TOO_LARGE
+        self.refusal = refusal  # for DISALLOWED
+        self.existing = existing  # the name already attached, for ALREADY_ATTACHED
+        detail = f" ({refusal.value})" if refusal else ""
+        super().__init__(f"{filename or 'evidence'}: {problem.value}{detail}")
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    sha256: str
+    filename: str
+    mime_type: str
+    kind: EvidenceKind
+    size: int
+    created_at: datetime
+    author: str  # login
+    description: str
+    on_disk: bool  # False: synced here, file not downloaded yet
+
+
+@dataclass(frozen=True)
+class AttachResult:
+    changes: Changes
+    evidence: EvidenceView
+    stored_new: bool  # False: the same bytes were in the data folder already
+
+
+class _ReadFailed(Exception):
+    """Reading the user's file failed (told apart from writing the store's)."""
+
+
+class _Reader:
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+
+    def read(self, n: int) -> bytes:
+        try:
+            return self._fh.read(n)
+        except OSError as exc:
+            raise _ReadFailed() from exc
+
+
+def _view(row: Attachment, on_disk: bool) -> EvidenceView:
+    return EvidenceView(id=row.id, case_id=row.case_id, sha256=row.sha256,
+                        filename=row.filename, mime_type=row.mime_type,
+                        kind=kind_of_mime(row.mime_type), size=row.size,
+                        created_at=row.created_at, author=row.author,
+                        description=row.description, on_disk=on_disk)
+
+
+def _short_name(name: str) -> str:
+    if len(name) <= FILENAME_MAX:
+        return name
+    suffix = Path(name).suffix[:16]
+    return name[: FILENAME_MAX - len(suffix)] + suffix
+
+
+def _open_checked(path: Path, name: str, max_bytes: int) -> BinaryIO:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise EvidenceError(EvidenceProblem.MISSING, name) from None
+    except OSError:
+        raise EvidenceError(EvidenceProblem.UNREADABLE, name) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise EvidenceError(EvidenceProblem.NOT_A_FILE, name)
+    if st.st_size == 0:
+        raise EvidenceError(EvidenceProblem.EMPTY, name)
+    if st.st_size > max_bytes:
+        raise EvidenceError(EvidenceProblem.TOO_LARGE, name, limit=max_bytes)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise EvidenceError(EvidenceProblem.MISSING, name) from None
+    except OSError:  # PermissionError, and a file locked by another program on Windows
+        raise EvidenceError(EvidenceProblem.UNREADABLE, name) from None
+
+
+def attach_file(ws: Workstation, case_id: uuid.UUID, path: Path | str, *,
+                description: str = "", max_bytes: int = DEFAULT_MAX_BYTES,
+                on_progress: Callable[[int], None] | None = None) -> AttachResult:
+    """Keep the file at ``path`` as evidence of the case. ``on_progress(bytes_read)`` is
+    called after each chunk and may raise (e.g. to cancel): nothing is kept then."""
+    path = Path(path)
+    name = _short_name(path.name)
+    with ws.store.sessions() as session:  # fail early, before copying 50 MB
+        case = session.get(Case, case_id)
+        if case is None or case.deleted:
+            raise CaseNotFound(case_id)
+    blobs = files_of(ws.store)
+    with _open_checked(path, name, max_bytes) as fh:
+        try:
+            head = fh.read(HEAD_BYTES)
+            fh.seek(0)
+        except OSError as exc:
+            raise EvidenceError(EvidenceProblem.UNREADABLE, name) from exc
+        try:
+            recognised = recognise(name, head, complete=len(head) < HEAD_BYTES)
+        except NotAllowed as exc:
+            raise EvidenceError(EvidenceProblem.DISALLOWED, name, refusal=exc.refusal) from exc
+        try:
+            stored = blobs.put_stream(_Reader(fh), max_bytes=max_bytes, on_chunk=on_progress)
+        except BlobTooLarge:  # it grew after we looked
+            raise EvidenceError(EvidenceProblem.TOO_LARGE, name, limit=max_bytes) from None
+        except _ReadFailed as exc:
+            raise EvidenceError(EvidenceProblem.UNREADABLE, name) from exc.__cause__
+        except OSError as exc:
+            raise EvidenceError(EvidenceProblem.STORE_FAILED, name) from exc
+    if stored.size == 0:  # emptied after we looked
+        if stored.created:
+            blobs.remove(stored.sha256)
+        raise EvidenceError(EvidenceProblem.EMPTY, name)
+    try:
+        return _record(ws, case_id, name, recognised.mime, stored.sha256, stored.size,
+                       description.strip(), stored.created)
+    except BaseException:
+        if stored.created:  # no row names the new file: do not leave it behind
+            blobs.remove(stored.sha256)
+        raise
+
+
+def _record(ws: Workstation, case_id: uuid.UUID, name: str, mime: str, sha: str, size: int,
+            description: str, created: bool) -> AttachResult:
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        case = session.get(Case, case_id)
+        if case is None or case.deleted:
+            raise CaseNotFound(case_id)
+        same = session.execute(
+            select(Attachment.filename).where(Attachment.case_id == case_id,
+                                              Attachment.sha256 == sha,
+                                              Attachment.deleted.is_(False))
+        ).first()
+        if same is not None:
+            raise EvidenceError(EvidenceProblem.ALREADY_ATTACHED, name, existing=same[0])
+        row = Attachment(id=uuid.uuid4(), case_id=case_id, sha256=sha, filename=name,
+                         mime_type=mime, size=size, created_at=now, author=ws.actor.login,
+                         description=description, version=1, modified_at=now,
+                         modified_by=ws.actor.login)
+        session.add(row)
+        audit.record(session, actor=ws.actor.login, entity="attachments", entity_id=row.id,
+                     action="create", changes=audit.snapshot(
+                         row, ["filename", "mime_type", "size", "sha256", "description"]),
+                     case_id=case_id, office_id=case.office_id, at=now)
+        session.flush()
+        view = _view(row, on_disk=True)
+    return AttachResult(Changes(case_ids=frozenset({case_id}), history=True, evidence=True),
+                        view, stored_new=created)
+
+
+def list_evidence(ws: Workstation, case_id: uuid.UUID) -> list[EvidenceView]:
+    """The case's evidence, oldest first."""
+    blobs = files_of(ws.store)
+    with ws.store.sessions() as session:
+        rows = session.execute(
+            select(Attachment).where(Attachment.case_id == case_id,
+                                     Attachment.deleted.is_(False))
+            .order_by(Attachment.created_at, Attachment.filename)
+        ).scalars().all()
+        return [_view(row, blobs.has(row.sha256)) for row in rows]
+
+
+def get_evidence(ws: Workstation, attachment_id: uuid.UUID) -> EvidenceView:
+    with ws.store.sessions() as session:
+        row = session.get(Attachment, attachment_id)
+        if row is None or row.deleted:
+            raise EvidenceError(EvidenceProblem.NOT_FOUND)
+        return _view(row, files_of(ws.store).has(row.sha256))
+
+
+def evidence_path(ws: Workstation, sha256: str, *, filename: str = "",
+                  verify: bool = True) -> Path:
+    """The stored file of ``sha256`` (to preview it), checked against its hash first
+    unless ``verify`` is False. BLOB_MISSING / BLOB_DAMAGED name ``filename``."""
+    blobs = files_of(ws.store)
+    try:
+        if verify:
+            return blobs.check(sha256)
+        path = blobs.path_for(sha256)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        return path
+    except FileNotFoundError:
+        raise EvidenceError(EvidenceProblem.BLOB_MISSING, filename) from None
+    except BlobCorrupt:
+        raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, filename) from None
+
+
+def export_evidence(ws: Workstation, attachment_id: uuid.UUID, target: Path | str, *,
+                    read_only: bool = False) -> Path:
+    """另存为: copy the evidence to ``target``, checking the bytes against their hash on
+    the way; the copy appears whole under its name or not at all."""
+    view = get_evidence(ws, attachment_id)
+    target = Path(target)
+    source = files_of(ws.store).path_for(view.sha256)
+    try:
+        src = source.open("rb")
+    except FileNotFoundError:
+        raise EvidenceError(EvidenceProblem.BLOB_MISSING, view.filename) from None
+    except OSError:
+        raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, view.filename) from None
+    tmp: str | None = None
+    try:
+        with src:
+            tmp = str(target.parent / f".export-{uuid.uuid4().hex}")
+            digest = hashlib.sha256()
+            with open(tmp, "xb") as out:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != view.sha256:
+                raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, view.filename)
+            if read_only:
+                os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(tmp, target)
+            tmp = None
+    except EvidenceError:
+        raise
+    except OSError as exc:
+        raise EvidenceError(EvidenceProblem.EXPORT_FAILED, view.filename) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def suggested_name(view: EvidenceView) -> str:
+    """The name to offer for 另存为 / 打开: the original, with an extension if it had none."""
+    if extension_of(view.filename):
+        return view.filename
+    for f in FORMATS.values():
+        if f.mime == view.mime_type:
+            return f"{view.filename}.{f.extension}"
+    return view.filename

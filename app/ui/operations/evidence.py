@@ -1,0 +1,145 @@
+"""证据材料 through the task runner: attaching files (write lane), listing them, decoding
+previews, 另存为 and 打开 (read pool). Workers are plain functions of ``(args, state)``
+that never touch widgets; previews are decoded here to a QImage (thread-safe), so a
+big photo or PDF is never decoded on the GUI thread."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
+
+from app.core.evidence import EvidenceKind
+from app.services import evidence
+from app.services.context import Workstation
+from app.services.dto import Changes
+from app.services.evidence import EvidenceError, EvidenceView
+from app.ui.tasks import TaskState
+
+try:  # QtPdf ships in PySide6-Addons, not in PySide6-Essentials
+    from PySide6.QtPdf import QPdfDocument
+except ImportError:  # pragma: no cover - depends on the installed wheels
+    QPdfDocument = None
+
+PDF_PREVIEW = QPdfDocument is not None
+PREVIEW_MAX_SIDE = 2048  # decode no bigger than this: the pane is smaller anyway
+_KEEP = Qt.AspectRatioMode.KeepAspectRatio
+
+
+@dataclass(frozen=True)
+class AttachRequest:
+    case_id: uuid.UUID
+    paths: tuple[str, ...]
+    description: str
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class AttachOutcome:
+    attached: tuple[EvidenceView, ...]
+    refused: tuple[EvidenceError, ...]
+    changes: Changes
+
+
+def attach_files(args: tuple[Workstation, AttachRequest], state: TaskState) -> AttachOutcome:
+    """Each file on its own: the good ones are kept, the bad ones come back refused."""
+    ws, r = args
+    attached: list[EvidenceView] = []
+    refused: list[EvidenceError] = []
+    for path in r.paths:
+        state.raise_if_cancelled()
+
+        def step(_done: int) -> None:
+            state.raise_if_cancelled()
+
+        try:
+            result = evidence.attach_file(ws, r.case_id, Path(path), description=r.description,
+                                          max_bytes=r.max_bytes, on_progress=step)
+        except EvidenceError as exc:
+            refused.append(exc)
+        else:
+            attached.append(result.evidence)
+    changes = Changes(case_ids=frozenset({r.case_id}), history=True, evidence=True) \
+        if attached else Changes()
+    return AttachOutcome(tuple(attached), tuple(refused), changes)
+
+
+def load_evidence(args: tuple[Workstation, uuid.UUID], state: TaskState) -> list[EvidenceView]:
+    ws, case_id = args
+    return evidence.list_evidence(ws, case_id)
+
+
+@dataclass(frozen=True)
+class Preview:
+    view: EvidenceView
+    image: QImage | None  # None: this kind is not previewed here
+    pages: int = 0  # of a PDF
+
+
+def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Preview:
+    ws, view = args
+    if view.kind not in (EvidenceKind.IMAGE, EvidenceKind.PDF):
+        return Preview(view, None)
+    path = evidence.evidence_path(ws, view.sha256, filename=view.filename)
+    state.raise_if_cancelled()
+    if view.kind is EvidenceKind.PDF:
+        return _pdf_preview(view, path)
+    reader = QImageReader(str(path))
+    reader.setDecideFormatFromContent(True)
+    reader.setAutoTransform(True)  # phone photos: upright as taken
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > PREVIEW_MAX_SIDE:
+        reader.setScaledSize(size.scaled(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, _KEEP))
+    image = reader.read()
+    return Preview(view, None if image.isNull() else image)
+
+
+def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
+    if QPdfDocument is None:
+        return Preview(view, None)
+    doc = QPdfDocument(None)
+    try:
+        doc.load(str(path))
+        if doc.pageCount() < 1:  # not readable as a PDF after all
+            return Preview(view, None)
+        points = doc.pagePointSize(0)
+        scale = PREVIEW_MAX_SIDE / max(points.width(), points.height(), 1.0)
+        image = doc.render(0, QSize(round(points.width() * scale),
+                                    round(points.height() * scale)))
+        if image.isNull():
+            return Preview(view, None)
+        return Preview(view, _on_paper(image), pages=doc.pageCount())
+    finally:
+        doc.close()
+
+
+def _on_paper(page: QImage) -> QImage:
+    """The rendered page (transparent where nothing is printed) on white paper with a
+    thin edge, so it reads as a page on the grey window."""
+    paper = QImage(page.size(), QImage.Format.Format_RGB32)
+    paper.fill(QColor("white"))
+    painter = QPainter(paper)  # painting on a QImage is safe in a worker thread
+    painter.drawImage(0, 0, page)
+    painter.setPen(QPen(QColor("#9a9a9a"), 3))
+    painter.drawRect(paper.rect().adjusted(1, 1, -2, -2))
+    painter.end()
+    return paper
+
+
+def export(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Path:
+    """另存为."""
+    ws, attachment_id, target = args
+    return evidence.export_evidence(ws, attachment_id, Path(target))
+
+
+def open_copy(args: tuple[Workstation, EvidenceView], state: TaskState) -> Path:
+    """A read-only copy under the original name in a temporary folder, for 打开 with the
+    computer's own program (the stored file has no extension, and must not be edited)."""
+    ws, view = args
+    folder = Path(tempfile.mkdtemp(prefix="mediation-desk-evidence-"))
+    return evidence.export_evidence(ws, view.id, folder / evidence.suggested_name(view),
+                                    read_only=True)
