@@ -354,6 +354,8 @@ class MainWindow(QMainWindow):
         settings.QUEUE_DESCENDING.set(self._descending)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Open session records first: saved on the spot, reopened at the next start.
+        self.case_view.session_editors.close_all_for_quit()
         if self.sync is not None:
             self.sync.stop()
         if self.remember:
@@ -389,6 +391,7 @@ class MainWindow(QMainWindow):
         self._run_query(choose_view=view is None)
         self._refresh_counts()
         self._load_filter_options()
+        self.case_view.session_editors.reopen()
         self._start("index")
         self.runner.run(check_search_index, self.ws, on_done=self._on_index_state,
                         on_failed=lambda failure: self._load_failed(failure, "index"),

@@ -56,6 +56,7 @@ from app.ui.operations.cases import (
 from app.ui.operations.queue import CaseView as CaseData
 from app.ui.operations.queue import load_case
 from app.ui.qtcompat import emit
+from app.ui.session.editors import SessionEditors
 from app.ui.tasks import TaskFailure, TaskRunner
 
 # Dialogs for the actions that ask for more than a click (派单 also needs the office's
@@ -107,6 +108,11 @@ class CaseView(QWidget):
         self._choices: IntakeChoices | None = None
         self._load_generation = 0
         self._history_generation = 0
+
+        # Session-record editors open in windows of their own (see app/ui/session).
+        self.session_editors = SessionEditors(ws, runner, self)
+        self.session_editors.changed.connect(self._sessions_changed)
+        self.session_editors.failed.connect(lambda failure: self.runner.error_handler(failure))
 
         self._stack = QStackedWidget(self)
         self._placeholder = QLabel()
@@ -336,6 +342,11 @@ class CaseView(QWidget):
         """The case changed elsewhere: everyone showing it reloads."""
         if self.case is not None:
             emit(self.changed, Changes(case_ids=frozenset({self.case.id})))
+
+    def _sessions_changed(self, changes: Changes) -> None:
+        if self.case is not None and self.case.id in changes.case_ids:
+            self.sessions.reload()
+        emit(self.changed, changes)
 
     def revealed_here(self, party_id: uuid.UUID) -> None:
         # The reveal wrote an audit event: the history shows it; nothing else changed.
