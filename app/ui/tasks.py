@@ -136,6 +136,8 @@ def is_expected(error: BaseException) -> bool:
     """Errors that are the user's to fix (bad input, stale data) rather than bugs."""
     from app.core.errors import DomainError
     from app.services.errors import CaseNotFound, ClockError, StaleCase, ValidationFailed
+    from app.services.evidence import EvidenceError
+    from app.services.sessions import SessionFinished, SessionNotFound
     from app.services.sync import ConflictGone, LinkError
     from app.store.errors import StoreError
     from app.sync.central import CentralError
@@ -143,7 +145,8 @@ def is_expected(error: BaseException) -> bool:
     return isinstance(
         error,
         (TaskCancelled, DomainError, ValidationFailed, StaleCase, CaseNotFound, ClockError,
-         StoreError, CentralError, LinkError, ConflictGone),
+         StoreError, CentralError, LinkError, ConflictGone, EvidenceError, SessionNotFound,
+         SessionFinished),
     )
 
 

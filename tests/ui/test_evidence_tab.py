@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QFileDialog
 from app.services import evidence
 from app.ui import settings
 from app.ui.case.case_view import CaseView, Tab
-from app.ui.operations import evidence as ops
 from tests.services.test_evidence import EXE, pdf_bytes, png_bytes
 from tests.ui.test_case_view import open_view
 
@@ -80,7 +79,7 @@ def test_a_picture_added_through_the_dialog_is_listed_and_previewed(qtbot, view,
     assert [e.filename for e in evidence.list_evidence(ws, seeded.first)] == ["现场照片.png"]
 
 
-def test_a_pdf_shows_its_first_page_or_says_how_to_open_it(qtbot, view, inbox, monkeypatch):
+def test_a_pdf_shows_its_first_page(qtbot, view, inbox, monkeypatch):
     tab = view.evidence
     pdf = inbox / "购卡合同.pdf"
     pdf.write_bytes(pdf_bytes())
@@ -88,13 +87,10 @@ def test_a_pdf_shows_its_first_page_or_says_how_to_open_it(qtbot, view, inbox, m
         attach_with_dialog(qtbot, view, monkeypatch, [pdf])
 
     assert rows(view)[0][:2] == ["购卡合同.pdf", "PDF 文档"]
-    if ops.PDF_PREVIEW:
-        assert tab.preview_stack.currentWidget() is tab.picture
-        pixmap = tab.picture.pixmap()
-        assert not pixmap.isNull()
-        assert pixmap.height() / pixmap.width() == pytest.approx(842 / 595, rel=0.02)  # A4
-    else:  # PySide6-Essentials has no QtPdf: the file can still be opened or saved
-        assert "请点“打开”查看" in tab.info_text.text()
+    assert tab.preview_stack.currentWidget() is tab.picture
+    pixmap = tab.picture.pixmap()
+    assert not pixmap.isNull()
+    assert pixmap.height() / pixmap.width() == pytest.approx(842 / 595, rel=0.02)  # A4
     assert tab.open_button.isEnabled() and tab.save_button.isEnabled()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
+from PySide6.QtPdf import QPdfDocument  # the PySide6-Pdf wheel (a dependency)
 
 from app.core.evidence import EvidenceKind
 from app.services import evidence
@@ -20,12 +21,6 @@ from app.services.dto import Changes
 from app.services.evidence import EvidenceError, EvidenceView
 from app.ui.tasks import TaskState
 
-try:  # QtPdf ships in PySide6-Addons, not in PySide6-Essentials
-    from PySide6.QtPdf import QPdfDocument
-except ImportError:  # pragma: no cover - depends on the installed wheels
-    QPdfDocument = None
-
-PDF_PREVIEW = QPdfDocument is not None
 PREVIEW_MAX_SIDE = 2048  # decode no bigger than this: the pane is smaller anyway
 _KEEP = Qt.AspectRatioMode.KeepAspectRatio
 
@@ -99,8 +94,6 @@ def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Pr
 
 
 def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
-    if QPdfDocument is None:
-        return Preview(view, None)
     doc = QPdfDocument(None)
     try:
         doc.load(str(path))
