@@ -110,7 +110,7 @@ class EvidenceTab(QWidget):
 
         layout = QVBoxLayout(self)
         m = self.fontMetrics().horizontalAdvance("m")
-        layout.setContentsMargins(m * 2, m * 2, m * 2, m * 2)
+        layout.setContentsMargins(m, m, m, m)
         layout.setSpacing(m)
 
         top = QHBoxLayout()
