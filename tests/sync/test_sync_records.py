@@ -1,0 +1,86 @@
+"""Session records, addenda, notes, evidence and office phrases travel through the sync
+engine with no code of their own, and a finished record cannot be changed centrally."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from app.core.phrases import PhraseKind
+from app.core.sessions import SessionResult
+from app.services import cases, evidence, sessions
+from app.services import sync as sync_service
+from app.store.models import MediationSession
+from tests.conftest import complaint_form
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def _finished_session(desk, case_id) -> uuid.UUID:
+    draft, _ = sessions.start_draft(desk.ws, case_id, "视频")
+    content = draft.content.with_statement("李秀英", "要求退还剩余预付款。")
+    content = replace(content, proposals="建议退还2400元。", result=SessionResult.AGREED.value)
+    sessions.finish_session(desk.ws, draft.id, content)
+    return draft.id
+
+
+def test_records_notes_evidence_and_phrases_reach_the_other_workstation(desks, tmp_path):
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    case_id, _ = cases.intake_work_order(a.ws, complaint_form())
+    session_id = _finished_session(a, case_id)
+    sessions.add_addendum(a.ws, session_id, "更正：金额为2500元。")
+    receipt = tmp_path / "收据.png"
+    receipt.write_bytes(PNG)
+    evidence.attach_file(a.ws, case_id, receipt)
+    sessions.save_phrase(a.ws, sessions.PhraseInput(
+        PhraseKind.PHRASE, "会员卡冻结", "经核实，会员卡已被冻结。", category="预付式消费"))
+    draft, _ = sessions.start_draft(a.ws, case_id)  # a draft stays on its workstation
+    report = a.sync()
+    assert report.rejected == 0
+    b.sync()
+
+    (record,) = sessions.case_sessions(b.ws, case_id).sessions
+    assert record.id == session_id and record.mode == "视频"
+    assert record.proposals == "建议退还2400元。"
+    assert [x.text for x in record.addenda] == ["更正：金额为2500元。"]
+    assert sessions.case_sessions(b.ws, case_id).drafts == ()
+    (kept,) = evidence.list_evidence(b.ws, case_id)
+    assert kept.filename == "收据.png" and kept.size == len(PNG)
+    assert any(p.title == "会员卡冻结" and not p.builtin
+               for p in sessions.phrase_book(b.ws, "预付式消费", PhraseKind.PHRASE))
+    # b edits the phrase, a sees the change
+    (mine,) = [p for p in sessions.phrase_book(b.ws, "预付式消费", PhraseKind.PHRASE)
+               if not p.builtin]
+    sessions.save_phrase(b.ws, sessions.PhraseInput(
+        PhraseKind.PHRASE, "会员卡冻结", "经核实，会员卡已被商家冻结。",
+        category="预付式消费"), uuid.UUID(mine.key))
+    b.sync()
+    a.sync()
+    (mine,) = [p for p in sessions.phrase_book(a.ws, "预付式消费", PhraseKind.PHRASE)
+               if not p.builtin]
+    assert mine.body == "经核实，会员卡已被商家冻结。"
+
+
+def test_a_finished_record_changed_behind_the_apps_back_is_refused_centrally(desks):
+    a = desks("mdt_zhangmin")
+    case_id, _ = cases.intake_work_order(a.ws, complaint_form())
+    session_id = _finished_session(a, case_id)
+    a.sync()
+    # Someone edits the local store by hand, around the app's services; the local trigger
+    # stops content changes, so they try the one column it lets move, and a version bump.
+    with a.store.unit_of_work() as s:
+        row = s.get(MediationSession, session_id)
+        row.modified_by = "someone"
+        row.version += 1
+    report = a.sync()
+    assert report.rejected == 1
+    (item,) = sync_service.list_attention(a.ws)
+    assert item.row_id == session_id and item.reason_code == "permission"
+    with a.central.admin().connect() as conn:
+        central = conn.execute(select(MediationSession.modified_by, MediationSession.version)
+                               .where(MediationSession.id == session_id)).one()
+    assert central.version == 1 and central.modified_by != "someone"
