@@ -18,12 +18,20 @@ from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseStatus, Source
 from app.services import search
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
+from app.services.notes import callback_conditions
 from app.services.reference import calendar
 from app.store.models import LIVE, Case, CaseTag, Mediator
 
 
-def _summary(case: Case, mediator_name: str) -> CaseSummary:
-    return CaseSummary(
+@dataclass(frozen=True)
+class QueueSummary(CaseSummary):
+    """A queue row: the case summary and the callback its newest contact promised."""
+
+    callback_due_at: datetime | None = None
+
+
+def _summary(case: Case, mediator_name: str) -> QueueSummary:
+    return QueueSummary(
         id=case.id,
         source_ticket=case.source_ticket,
         received_at=case.received_at,
@@ -38,6 +46,7 @@ def _summary(case: Case, mediator_name: str) -> CaseSummary:
         paused=case.paused,
         tags=tuple(t for t in case.tags.split(",") if t),
         mediator_name=mediator_name,
+        callback_due_at=case.callback_due_at,
     )
 
 
@@ -62,6 +71,7 @@ def case_summary(ws: Workstation, case_id: uuid.UUID) -> CaseSummary | None:
 
 class QueueView(StrEnum):
     MINE = "mine"  # 我的待办: open cases assigned to the signed-in user
+    CALLBACKS = "callbacks"  # 待回电: a promised callback is due (a mediator's own cases)
     DUE_TODAY = "due_today"  # 今日到期
     DUE_SOON = "due_soon"  # 即将到期: within the next 3 working days
     OVERDUE = "overdue"  # 已超期
@@ -148,6 +158,12 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
     match view:
         case QueueView.MINE:
             return [Case.mediator_id == ws.actor.mediator_id, Case.status.in_(open_values)]
+        case QueueView.CALLBACKS:
+            # A mediator's own promises; a supervisor or admin sees the office's.
+            # Few cases have one: they are looked up in ix_cases_callback_due and by id,
+            # rather than found by walking the sort's index over every case.
+            mine = ws.actor.mediator_id if ws.actor.role == "mediator" else None
+            return callback_conditions(ws.now(), mine, rare=True)
         case QueueView.DUE_TODAY:
             return [Case.next_deadline_on == today]
         case QueueView.DUE_SOON:

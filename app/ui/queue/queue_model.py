@@ -34,6 +34,7 @@ from app.core.deadlines import DueStatus
 from app.services.context import Workstation
 from app.services.queue import QueueQuery, SearchOutcome, SortKey
 from app.ui import formatting, messages
+from app.ui.operations.notes import CallbackState, callback_state, callback_summary, callback_when
 from app.ui.operations.queue import QueueOpened, QueueRow, load_page, open_queue
 from app.ui.qtcompat import emit
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -72,12 +73,14 @@ _INITIAL_DESCENDING = {Column.RECEIVED}
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 100
 DUE_STATUS_ROLE = Qt.ItemDataRole.UserRole + 101  # DueStatus value (a str enum reaches Qt as str)
 LOADED_ROLE = Qt.ItemDataRole.UserRole + 102  # False while the row's page is on its way
+CALLBACK_ROLE = Qt.ItemDataRole.UserRole + 103  # CallbackState value of a due callback, else None
 
 PLACEHOLDER = "…"
 PAGE_SIZE = 200
 MAX_PAGES = 30  # held at once: 6,000 rows
 MAX_LOADS = 2  # page requests running at once
 MAX_WANTED = 8  # page requests waiting; older ones are dropped (and re-asked if visible)
+CLOCK_MS = 60_000  # the 待回电 marks follow the clock: rows are repainted this often
 
 # Calm colours that stay readable on white and on the alternate row colour.
 DUE_COLOURS = {
@@ -121,6 +124,10 @@ class QueueModel(QAbstractTableModel):
         self._pump.setSingleShot(True)
         self._pump.setInterval(0)
         self._pump.timeout.connect(self._start_loads)
+        self.clock = QTimer(self)
+        self.clock.setInterval(CLOCK_MS)
+        self.clock.timeout.connect(self._clock_moved)
+        self.clock.start()
 
     # ------------------------------------------------------------ queries
 
@@ -295,6 +302,14 @@ class QueueModel(QAbstractTableModel):
             if role == LOADED_ROLE:
                 return False
             return None
+        if role == CALLBACK_ROLE:
+            due = self._callback(row)
+            return due[0].value if due else None
+        callback = self._callback(row) if column is Column.DEADLINE else None
+        if callback is not None:
+            marked = self._callback_cell(row, role, *callback)
+            if marked is not None:
+                return marked
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -312,6 +327,40 @@ class QueueModel(QAbstractTableModel):
         if role == LOADED_ROLE:
             return True
         return None
+
+    # ------------------------------------------------------------ 待回电
+
+    def _callback(self, row: QueueRow) -> tuple[CallbackState, object] | None:
+        """(state, due time) of the row's promised callback once it is due (or nearly)."""
+        due = getattr(row.summary, "callback_due_at", None)
+        if due is None:
+            return None
+        state = callback_state(due, self.ws.now())
+        return None if state is CallbackState.LATER else (state, due)
+
+    def _callback_cell(self, row: QueueRow, role: int, state: CallbackState, due) -> object:
+        """The deadline cell of a row with a due callback: 待回电 10:30 first."""
+        now = self.ws.now()
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self.tr("待回电 {when}").format(when=callback_when(due, now))
+            return f"{text} · {row.badge.text}" if row.badge else text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [callback_summary(due, now)]
+            if row.badge:
+                lines += [row.badge.text, row.badge.tooltip]
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return DUE_COLOURS[DueStatus.OVERDUE if state is CallbackState.OVERDUE
+                               else DueStatus.DUE_TODAY]
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        return None
+
+    def _clock_moved(self) -> None:
+        """Repaint the deadline cells: a callback may have fallen due meanwhile."""
+        if self._count:
+            emit(self.dataChanged, self.index(0, Column.DEADLINE),
+                 self.index(self._count - 1, Column.DEADLINE))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -23,6 +23,7 @@ class SidebarView:
 # To-do lists first, then the deadline lists, the workflow stages, and everything.
 SIDEBAR_VIEWS: tuple[SidebarView, ...] = (
     SidebarView(QueueView.MINE, QT_TRANSLATE_NOOP("QueueView", "我的待办")),
+    SidebarView(QueueView.CALLBACKS, QT_TRANSLATE_NOOP("QueueView", "待回电"), urgent=True),
     SidebarView(QueueView.DUE_TODAY, QT_TRANSLATE_NOOP("QueueView", "今日到期"), urgent=True),
     SidebarView(QueueView.DUE_SOON, QT_TRANSLATE_NOOP("QueueView", "即将到期")),
     SidebarView(QueueView.OVERDUE, QT_TRANSLATE_NOOP("QueueView", "已超期"), urgent=True),
@@ -35,6 +36,8 @@ SIDEBAR_VIEWS: tuple[SidebarView, ...] = (
 
 _TOOLTIPS = {
     QueueView.MINE: QT_TRANSLATE_NOOP("QueueView", "分派给我、尚未办结的案件"),
+    QueueView.CALLBACKS: QT_TRANSLATE_NOOP(
+        "QueueView", "约定的回电时间已到或 15 分钟内将到的案件（调解员只列自己的案件）"),
     QueueView.DUE_TODAY: QT_TRANSLATE_NOOP("QueueView", "下一期限为今天的案件"),
     QueueView.DUE_SOON: QT_TRANSLATE_NOOP("QueueView", "下一期限在今后 3 个工作日内的案件"),
     QueueView.OVERDUE: QT_TRANSLATE_NOOP("QueueView", "下一期限已过的案件"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,8 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 101
 URGENT_ROLE = Qt.ItemDataRole.UserRole + 102
 
 URGENT_COLOUR = QColor("#b42318")
+# Counts that follow the clock (待回电, 今日到期) go stale while the window stays open.
+REFRESH_MS = 60_000
 
 
 def count_text(count: int | None) -> str:
@@ -74,9 +76,12 @@ class _CountDelegate(QStyledItemDelegate):
 
 
 class StatusSidebar(QListWidget):
-    """Emits ``view_selected`` (a QueueView) when the user picks a view."""
+    """Emits ``view_selected`` (a QueueView) when the user picks a view, and
+    ``refresh_wanted`` once a minute: a callback falls due, a day ends, and the counts
+    should be read again (the window connects it to its count refresh)."""
 
     view_selected = Signal(object)
+    refresh_wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +100,10 @@ class StatusSidebar(QListWidget):
             item.setToolTip(view_tooltip(view.view))
             self._items[view.view] = item
         self.currentItemChanged.connect(self._on_current_changed)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(lambda: emit(self.refresh_wanted))
+        self.refresh_timer.start()
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
