@@ -57,7 +57,6 @@ class SessionSummary:
     minutes: int | None  # the timer's time, else ended - started; None while unknown
     result: str  # agreed|partial|none|next_step, "" if not recorded
     finalized: bool
-    participants: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,24 +187,6 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _participant_names(value: Any) -> tuple[str, ...]:
-    """[{"name", "role", "party_id"}] now, plain names in older rows."""
-    value = _json(value)
-    if not value:
-        return ()
-    if isinstance(value, dict):
-        return tuple(str(k) for k in value)
-    names = []
-    for item in value:
-        if isinstance(item, dict):
-            name = item.get("name")
-            if name:
-                names.append(str(name))
-        elif item:
-            names.append(str(item))
-    return tuple(names)
-
-
 def _minutes(started: datetime, ended: datetime | None, seconds: int | None) -> int | None:
     if seconds is not None:
         return round(seconds / 60)
@@ -220,15 +201,14 @@ def _sessions(session: Session, case_id: uuid.UUID,
     rows = session.connection().execute(
         select(_raw(s.id), _raw(s.started_at), _raw(s.ended_at), s.duration_seconds, s.mode,
                s.result, s.author, _raw(s.finalized_at), _raw(s.addendum_to),
-               _excerpt(s.addendum_text), _raw(s.participants))
+               _excerpt(s.addendum_text))
         .where(s.case_id == case_id, s.deleted.is_(False))
         .order_by(s.started_at)
     ).all()
     records = {}
     addenda = []
     out: list[TimelineEntry] = []
-    for (ref, start, end, seconds, mode, result, author, finalized, addendum_to, text,
-         participants) in rows:
+    for ref, start, end, seconds, mode, result, author, finalized, addendum_to, text in rows:
         start = _utc(start)
         if addendum_to is not None:
             addenda.append((ref, start, author, _utc(finalized), _ref(addendum_to), text))
@@ -239,7 +219,7 @@ def _sessions(session: Session, case_id: uuid.UUID,
             out.append(TimelineEntry(
                 EntryKind.SESSION, start, author, ref,
                 SessionSummary(mode, _minutes(start, _utc(end), seconds), result or "",
-                               finalized is not None, _participant_names(participants))))
+                               finalized is not None)))
     if EntryKind.ADDENDUM in kinds:
         for ref, start, author, finalized, corrected, text in addenda:
             corrected_at, corrected_mode = records.get(corrected, (None, ""))

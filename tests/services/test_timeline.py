@@ -134,7 +134,7 @@ def test_every_kind_is_merged_in_time_order(ws, case_id):
     assert e[4].summary == ContactSummary("phone", "张三", "no_answer",
                                           datetime(2026, 3, 3, 2, 0, tzinfo=UTC), "")
     assert e[4].actor == "wangfang" and timeline.people["wangfang"] == "王芳"
-    assert e[5].summary == SessionSummary("电话", 45, "agreed", True, ("李秀英",))
+    assert e[5].summary == SessionSummary("电话", 45, "agreed", True)
     assert e[5].ref_id == session
     assert e[6].summary == EvidenceSummary("发票.jpg", "image/jpeg", 1_258_291)
     assert e[7].summary == PauseSummary(False, PauseReason.APPRAISAL, date(2026, 3, 20), None,

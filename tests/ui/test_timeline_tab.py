@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.core.workflow import Outcome
 from app.services import cases
 from app.services.timeline import EntryKind, case_timeline
 from app.ui.case.timeline_model import KIND_ROLE, SUMMARY_ROLE, TimelineModel
 from app.ui.case.timeline_tab import TimelineTab
-from app.ui.tasks import Lane, TaskRunner
+from app.ui.tasks import Lane, SyncTaskRunner, TaskRunner
 from tests.conftest import complaint_form
 from tests.services.test_timeline import add_attachment, add_mediator, add_note, add_session
 
@@ -216,3 +216,22 @@ def test_a_hidden_tab_reads_when_it_is_shown(qtbot, ws):
     with qtbot.waitSignal(tab.loaded, timeout=5_000):
         runner.held[0].execute()
     assert tab.model.rowCount() == 9
+
+
+def test_ten_thousand_entries_scroll_to_the_oldest(qtbot, ws, monkeypatch):
+    from app.services.timeline import NoteSummary, Timeline, TimelineEntry
+    from app.ui.case import timeline_tab
+
+    case_id = make_case(ws)
+    entries = tuple(TimelineEntry(EntryKind.NOTE, at(n), "zhangmin", uuid.uuid4().hex,
+                                  NoteSummary(f"第{n}条")) for n in range(10_000))
+    monkeypatch.setattr(timeline_tab, "load_timeline", lambda args, state: Timeline(
+        case_id, entries, {"zhangmin": "张敏"}, {}))
+    tab = open_tab(qtbot, ws, SyncTaskRunner())
+    show(qtbot, tab, ws, case_id)
+    assert tab.count_label.text() == "共 10,000 条"
+    top = tab.view.indexAt(tab.view.viewport().rect().topLeft())
+    assert tab.model.data(top, SUMMARY_ROLE) == "第9999条"
+    tab.view.scrollToBottom()
+    bottom = tab.view.indexAt(tab.view.viewport().rect().bottomLeft() + QPoint(1, -2))
+    assert tab.model.data(bottom, SUMMARY_ROLE) == "第0条"

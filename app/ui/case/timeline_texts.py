@@ -59,16 +59,15 @@ CONTACT_CHANNELS = {
     "wechat": QT_TRANSLATE_NOOP("Timeline", "微信"),
     "sms": QT_TRANSLATE_NOOP("Timeline", "短信"),
     "visit": QT_TRANSLATE_NOOP("Timeline", "上门"),
+    "video": QT_TRANSLATE_NOOP("Timeline", "视频"),
 }
 CONTACT_RESULTS = {
-    "reached": QT_TRANSLATE_NOOP("Timeline", "已联系上"),
+    "reached": QT_TRANSLATE_NOOP("Timeline", "已接通"),
     "no_answer": QT_TRANSLATE_NOOP("Timeline", "未接通"),
     "busy": QT_TRANSLATE_NOOP("Timeline", "占线"),
-    "refused": QT_TRANSLATE_NOOP("Timeline", "拒绝沟通"),
-    "unreachable": QT_TRANSLATE_NOOP("Timeline", "无法接通"),
+    "refused": QT_TRANSLATE_NOOP("Timeline", "拒接"),
     "wrong_number": QT_TRANSLATE_NOOP("Timeline", "号码有误"),
     "left_message": QT_TRANSLATE_NOOP("Timeline", "已留言"),
-    "callback": QT_TRANSLATE_NOOP("Timeline", "约定回电"),
 }
 EMPTY_NOTE = QT_TRANSLATE_NOOP("Timeline", "（无内容）")
 
@@ -228,9 +227,6 @@ def summary_text(entry: TimelineEntry, names: Names) -> str:
 def details_text(entry: TimelineEntry, names: Names) -> str:
     """The tooltip: the line in full, and what does not fit on it."""
     lines = [summary_text(entry, names)]
-    s = entry.summary
-    if isinstance(s, SessionSummary) and s.participants:
-        lines.append(_t("参加人员：{names}").format(names="、".join(s.participants)))
     lines.append(_t("{when} · {who}").format(when=formatting.china_datetime(entry.at),
                                              who=names.person(entry.actor)))
     return "\n".join(lines)
