@@ -165,6 +165,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "notes": _SYNC_COLS + (
         "case_id", "kind", "created_at", "author", "text", "contact_result", "callback_at",
+        "channel", "contact_with",
     ),
     "follow_ups": _SYNC_COLS + (
         "case_id", "followed_at", "by", "method", "performance", "satisfaction", "note",
@@ -878,7 +879,8 @@ _DERIVED_SQL = (
     f"""INSERT INTO notes ({_NOTE_COLUMNS})
     SELECT substr(c.id, 1, 28) || 'b002', 1, {_shift_sql('c.first_contact_at', '-3600')},
         m.login, 0, c.id, 'contact', {_shift_sql('c.first_contact_at', '-3600')}, m.login,
-        '电话联系投诉人，未接通。', 'no_answer', c.first_contact_at
+        '电话联系投诉人，未接通。', 'no_answer', c.first_contact_at, 'phone',
+        c.complainant_name
     FROM cases c JOIN mediators m ON m.id = c.mediator_id
     WHERE c.rowid BETWEEN :cases_lo AND :cases_hi AND c.first_contact_at IS NOT NULL
       AND {_hashed(1)} % 5 = 0""",
@@ -887,9 +889,14 @@ _DERIVED_SQL = (
         c.first_contact_at, m.login, {_pick_sql(2, corpus.CONTACT_TEXTS)}, 'reached',
         CASE WHEN c.status = 'mediating' AND {_hashed(3)} % 10 < 3
              THEN datetime(:now_ts + {_hashed(4)} % 345600 - 86400, 'unixepoch') || '.000000'
-        END
+        END, 'phone', c.complainant_name
     FROM cases c JOIN mediators m ON m.id = c.mediator_id
     WHERE c.rowid BETWEEN :cases_lo AND :cases_hi AND c.first_contact_at IS NOT NULL""",
+    # 待回电: the callback the newest contact (the one above) promised.
+    """UPDATE cases SET callback_due_at = (
+        SELECT n.callback_at FROM notes n WHERE n.id = substr(cases.id, 1, 28) || 'b003')
+    WHERE rowid BETWEEN :cases_lo AND :cases_hi AND first_contact_at IS NOT NULL
+      AND status = 'mediating'""",
     f"""INSERT INTO follow_ups ({_FOLLOW_UP_COLUMNS})
     SELECT substr(c.id, 1, 28) || 'b004', 1, c.followed_up_at, m.login, 0, c.id,
         c.followed_up_at, m.login, 'phone',
@@ -912,6 +919,9 @@ def _create_business_table(conn: sqlite3.Connection, pool: list[list[_Business]]
 def _derive_rows(conn: sqlite3.Connection, params: dict[str, object]) -> Counter:
     written: Counter = Counter()
     for sql in _DERIVED_SQL:
+        if sql.startswith("UPDATE"):  # a derived column, not new rows
+            conn.execute(sql, params)
+            continue
         table = sql.split()[2]
         written[table] += conn.execute(sql, params).rowcount
     return written

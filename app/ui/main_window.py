@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         stored_view = self._restore() if remember else None
 
         self.sidebar.view_selected.connect(self._on_view_selected)
+        # Counts move with the clock too (a promised callback falls due): every minute.
+        self.sidebar.refresh_wanted.connect(self._refresh_counts)
         self.filter_bar.filter_changed.connect(lambda _f: self._run_query())
         self.filter_bar.search_changed.connect(lambda _t: self._run_query())
         self.model.loaded.connect(self._on_queue_loaded)
@@ -274,8 +276,8 @@ class MainWindow(QMainWindow):
         for n, view in enumerate(SIDEBAR_VIEWS, start=1):
             qaction = QAction(view.title(), self)
             qaction.setCheckable(True)
-            if n <= 9:
-                qaction.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            if n <= 10:  # the tenth (全部) on Ctrl+0
+                qaction.setShortcut(QKeySequence(f"Ctrl+{n % 10}"))
             qaction.triggered.connect(
                 lambda _=False, v=view.view: self.sidebar.select_view(v))
             group.addAction(qaction)

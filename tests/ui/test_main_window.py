@@ -78,7 +78,7 @@ def test_a_status_view_lists_only_its_cases(qtbot, window, seeded):
     assert window.view_actions[QueueView.TO_ACCEPT].isChecked()
     assert "待受理：共 2 件" in window.count_label.text()
     with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
-        window.view_actions[QueueView.MEDIATING].trigger()  # 视图 menu, Ctrl+6
+        window.view_actions[QueueView.MEDIATING].trigger()  # 视图 menu, Ctrl+7
     assert column_texts(window, Column.TICKET) == []
     assert window.sidebar.current_view() is QueueView.MEDIATING
     assert "调解中：共 0 件" in window.count_label.text()

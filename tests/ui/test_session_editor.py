@@ -231,3 +231,31 @@ def test_an_editor_open_when_the_app_quits_is_reopened_at_the_next_start(
     reopened.close()
     assert not sessions.load_draft(ws, draft.id).open
     second.close()
+
+
+def test_the_history_words_records_contacts_and_evidence(qtbot, view, ws, seeded, tmp_path):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from app.services import evidence, notes
+    from tests.sync.test_sync_records import PNG
+    from tests.ui.test_case_view import reload
+
+    draft, _ = sessions.start_draft(ws, seeded.first, "电话")
+    content = replace(draft.content.with_statement("李秀英", "要求退款"),
+                      result=SessionResult.AGREED.value)
+    sessions.finish_session(ws, draft.id, content)
+    sessions.add_addendum(ws, draft.id, "更正：金额为2500元。")
+    notes.log_contact(ws, seeded.first, channel="phone", contact_with="李秀英",
+                      result="no_answer", callback_at=ws.now() + timedelta(hours=2))
+    receipt = tmp_path / "收据.png"
+    receipt.write_bytes(PNG)
+    evidence.attach_file(ws, seeded.first, receipt)
+    reload(qtbot, view)
+    history = view.history.text()
+    for words in ("完成调解记录", "调解方式：电话", "调解结果：达成协议", "补充调解记录",
+                  "补充内容：更正：金额为2500元。", "联系登记", "联系方式：电话",
+                  "联系结果：无人接听", "约定回电：2026-03-02 12:00", "添加证据材料",
+                  "文件名：收据.png"):
+        assert words in history, words
+    assert "sha256" not in history and "create:contact" not in history

@@ -31,7 +31,9 @@ from app.core.workflow import (
 )
 from app.services.dto import AuditEntry
 from app.ui import formatting, messages
+from app.ui.case import contact_texts, evidence_texts
 from app.ui.messages import tr
+from app.ui.session import session_texts
 
 # ------------------------------------------------------------------ choice labels
 
@@ -86,6 +88,10 @@ _HEADLINES = {
     ("clock_pauses", "pause"): QT_TRANSLATE_NOOP("History", "中止计时"),
     ("clock_pauses", "resume"): QT_TRANSLATE_NOOP("History", "恢复计时"),
     ("follow_ups", "create"): QT_TRANSLATE_NOOP("History", "登记回访"),
+    ("notes", "create:contact"): QT_TRANSLATE_NOOP("History", "联系登记"),
+    ("mediation_sessions", "create"): QT_TRANSLATE_NOOP("History", "完成调解记录"),
+    ("mediation_sessions", "addendum"): QT_TRANSLATE_NOOP("History", "补充调解记录"),
+    ("attachments", "create"): QT_TRANSLATE_NOOP("History", "添加证据材料"),
 }
 
 _FIELDS = {
@@ -114,6 +120,22 @@ _FIELDS = {
     "method": QT_TRANSLATE_NOOP("History", "回访方式"),
     "note": QT_TRANSLATE_NOOP("History", "备注"),
     "sex": QT_TRANSLATE_NOOP("History", "性别"),
+    "channel": QT_TRANSLATE_NOOP("History", "联系方式"),
+    "contact_with": QT_TRANSLATE_NOOP("History", "联系对象"),
+    "contact_result": QT_TRANSLATE_NOOP("History", "联系结果"),
+    "callback_at": QT_TRANSLATE_NOOP("History", "约定回电"),
+    "callback_due_at": QT_TRANSLATE_NOOP("History", "待回电"),
+    "first_contact_at": QT_TRANSLATE_NOOP("History", "首次联系时间"),
+    "text": QT_TRANSLATE_NOOP("History", "情况"),
+    "mode": QT_TRANSLATE_NOOP("History", "调解方式"),
+    "result": QT_TRANSLATE_NOOP("History", "调解结果"),
+    "next_step_on": QT_TRANSLATE_NOOP("History", "下次调解日期"),
+    "duration_seconds": QT_TRANSLATE_NOOP("History", "用时"),
+    "addendum": QT_TRANSLATE_NOOP("History", "补充内容"),
+    "filename": QT_TRANSLATE_NOOP("History", "文件名"),
+    "mime_type": QT_TRANSLATE_NOOP("History", "文件类型"),
+    "size": QT_TRANSLATE_NOOP("History", "大小"),
+    "description": QT_TRANSLATE_NOOP("History", "说明"),
 }
 # Field names that mean something else on another entity.
 _ENTITY_FIELDS = {
@@ -206,12 +228,21 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
     # Phones stay masked in the history as everywhere else on screen (PIPL).
     "phone": lambda value, ctx: mask_phone(str(value)),
     "complainant_phone": lambda value, ctx: mask_phone(str(value)),
+    "channel": lambda value, ctx: contact_texts.channel_text(str(value)),
+    "contact_result": lambda value, ctx: contact_texts.result_text(str(value)),
+    "callback_at": _when,
+    "callback_due_at": _when,
+    "first_contact_at": _when,
+    "result": lambda value, ctx: session_texts.result_text(str(value)),
+    "next_step_on": _day,
+    "duration_seconds": lambda value, ctx: session_texts.duration_text(int(value)),
+    "size": lambda value, ctx: evidence_texts.size_text(int(value)),
 }
 _ENTITY_VALUES: dict[tuple[str, str], Callable[[Any, HistoryContext], str]] = {
     ("clock_pauses", "reason"): _enum(PauseReason, messages.pause_reason_text),
 }
 # Bookkeeping columns that say nothing a reader needs.
-_HIDDEN_FIELDS = frozenset({"complainant_phone_tail"})
+_HIDDEN_FIELDS = frozenset({"complainant_phone_tail", "sha256"})
 
 
 @dataclass(frozen=True)

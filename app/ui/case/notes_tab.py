@@ -14,7 +14,6 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
     QEvent,
@@ -41,8 +40,9 @@ from PySide6.QtWidgets import (
 from app.core.timeutil import CHINA_TZ
 from app.services.dto import CaseDetail, Changes
 from app.services.errors import FieldProblem, ValidationFailed
-from app.services.notes import ContactChannel, ContactResult, NoteKind, NotesPage, NoteView
+from app.services.notes import ContactChannel, NoteKind, NotesPage, NoteView
 from app.ui import formatting, messages
+from app.ui.case import contact_texts
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo
 from app.ui.case.sections import Section, error_label, note_label, value_label
@@ -65,21 +65,6 @@ from app.ui.tasks import TaskFailure
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
 
-CHANNELS = {
-    ContactChannel.PHONE: QT_TRANSLATE_NOOP("NotesTab", "电话"),
-    ContactChannel.WECHAT: QT_TRANSLATE_NOOP("NotesTab", "微信"),
-    ContactChannel.SMS: QT_TRANSLATE_NOOP("NotesTab", "短信"),
-    ContactChannel.VISIT: QT_TRANSLATE_NOOP("NotesTab", "上门"),
-    ContactChannel.VIDEO: QT_TRANSLATE_NOOP("NotesTab", "视频"),
-}
-RESULTS = {
-    ContactResult.REACHED: QT_TRANSLATE_NOOP("NotesTab", "已接通"),
-    ContactResult.NO_ANSWER: QT_TRANSLATE_NOOP("NotesTab", "无人接听"),
-    ContactResult.BUSY: QT_TRANSLATE_NOOP("NotesTab", "占线"),
-    ContactResult.REFUSED: QT_TRANSLATE_NOOP("NotesTab", "拒接"),
-    ContactResult.WRONG_NUMBER: QT_TRANSLATE_NOOP("NotesTab", "号码有误"),
-    ContactResult.LEFT_MESSAGE: QT_TRANSLATE_NOOP("NotesTab", "已留言"),
-}
 SOON_COLOUR = "#b54708"
 SETTLED_COLOUR = "#667085"
 MINUTE_MS = 60_000
@@ -87,20 +72,6 @@ MINUTE_MS = 60_000
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("NotesTab", text)
-
-
-def _channel_text(value: str) -> str:
-    try:
-        return _tr(CHANNELS[ContactChannel(value)])
-    except ValueError:
-        return value
-
-
-def _result_text(value: str) -> str:
-    try:
-        return _tr(RESULTS[ContactResult(value)])
-    except ValueError:
-        return value
 
 
 def _narrow(combo: ChoiceCombo) -> ChoiceCombo:
@@ -242,11 +213,11 @@ class NotesTab(QWidget):
         contact_section = Section(self.tr("联系登记"))
         self.form = fe.FieldForm()
         self.form.add("channel", self.tr("方式"), _narrow(ChoiceCombo(self.tr("请选择"), [
-            (_tr(text), value.value, "") for value, text in CHANNELS.items()])), required=True)
+            (_tr(text), value.value, "") for value, text in contact_texts.CHANNELS.items()])), required=True)
         self.contact_with = fe.editable_combo([], self.tr("当事人或其他联系对象"))
         self.form.add("contact_with", self.tr("联系对象"), self.contact_with, required=True)
         self.form.add("result", self.tr("结果"), _narrow(ChoiceCombo(self.tr("请选择"), [
-            (_tr(text), value.value, "") for value, text in RESULTS.items()])), required=True)
+            (_tr(text), value.value, "") for value, text in contact_texts.RESULTS.items()])), required=True)
         self.contact_text = fe.text_edit(self.tr("沟通情况（Ctrl+Enter 登记）"), 2)
         _CtrlEnter(self.contact_text, self.save_contact)
         self.form.add("text", self.tr("情况"), self.contact_text)
@@ -377,8 +348,8 @@ class NotesTab(QWidget):
         when = formatting.china_datetime(note.created_at)
         if note.kind is NoteKind.CONTACT:
             what = self.tr("{channel}联系 {who}：{result}").format(
-                channel=_channel_text(note.channel), who=note.contact_with,
-                result=_result_text(note.result))
+                channel=contact_texts.channel_text(note.channel), who=note.contact_with,
+                result=contact_texts.result_text(note.result))
         else:
             what = self.tr("工作记录")
         header = QLabel(self.tr("{when}　{who}　{what}").format(
