@@ -21,7 +21,6 @@ as in the app):
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import random
 import shutil
@@ -335,17 +334,6 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _spare_references_to_none() -> None:
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None on each call of a void
-    method from Python (``widget.update()``, ``painter.drawText(...)``,
-    ``app.processEvents()``; about 5,000 such calls abort a fresh process in
-    none_dealloc, like its leak of True in app/ui/qtcompat.py). The repeated opens here
-    make tens of thousands of calls: give None spare references so the benchmark is not
-    cut short (Python 3.12 makes None immortal, which is what this imitates)."""
-    if sys.version_info < (3, 12):
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
-
-
 def run(folder: Path, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSettings
     from sqlalchemy import select
@@ -358,7 +346,6 @@ def run(folder: Path, args: argparse.Namespace) -> int:
     settings_dir = tempfile.mkdtemp(prefix="bench-settings-")
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
-    _spare_references_to_none()
     app = application()  # with the GUI-thread garbage collector, as in the app
     install_cjk_font(app)
     store = open_store(folder)

@@ -2,8 +2,8 @@
 addenda, notes, contacts, evidence, status changes, clock pauses and follow-ups.
 
 A one-column table view over ``TimelineModel`` (a list model) with rows of fixed
-height and a delegate that paints them (a coloured label for the kind, when and who,
-then one line of what happened), so ten thousand rows cost what the visible ones cost.
+height — the kind's coloured label, when and who, then one line of what happened —
+so ten thousand rows cost what the visible ones cost.
 A table, not a QListView: a list view lays out every row on each reset and resize,
 asking the model for each row's index (20,000 calls into Python for 10,000 rows, 35–120
 ms on the reference machine); a table's fixed-height rows need no per-row work. Filters (全部 / 调解 / 笔记与联系 / 证据 / 状态) and the order
@@ -20,8 +20,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -30,9 +30,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -42,14 +39,7 @@ from PySide6.QtWidgets import (
 from app.services.dto import CaseDetail
 from app.services.timeline import EntryKind, Timeline
 from app.ui.case.sections import note_label
-from app.ui.case.timeline_model import (
-    KIND_ROLE,
-    LABEL_ROLE,
-    SUMMARY_ROLE,
-    WHEN_ROLE,
-    WHO_ROLE,
-    TimelineModel,
-)
+from app.ui.case.timeline_model import TimelineModel, badge_size
 from app.ui.case.timeline_texts import FILTERS, filter_label
 from app.ui.operations.timeline import load_timeline
 from app.ui.qtcompat import emit
@@ -58,100 +48,9 @@ from app.ui.tasks import Task, TaskFailure
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
 
-# The kind's label: (text, background).
-KIND_COLOURS: dict[str, tuple[str, str]] = {
-    EntryKind.SESSION: ("#1d4ed8", "#dbeafe"),
-    EntryKind.ADDENDUM: ("#6d28d9", "#ede9fe"),
-    EntryKind.NOTE: ("#374151", "#e5e7eb"),
-    EntryKind.CONTACT: ("#0f766e", "#ccfbf1"),
-    EntryKind.EVIDENCE: ("#a16207", "#fef3c7"),
-    EntryKind.STATUS: ("#15803d", "#dcfce7"),
-    EntryKind.FOLLOW_UP: ("#0369a1", "#e0f2fe"),
-    EntryKind.PAUSE: ("#b91c1c", "#fee2e2"),
-}
-MUTED = "#667085"
-RULE = "#eaecf0"
 # Rows a double-click opens elsewhere (the case view decides where).
 OPENABLE = frozenset({EntryKind.SESSION, EntryKind.ADDENDUM, EntryKind.EVIDENCE})
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-class TimelineDelegate(QStyledItemDelegate):
-    """Two lines of fixed height: [label] when · who / what happened (elided)."""
-
-    PAD = 6
-
-    def _label_font(self, font: QFont) -> QFont:
-        small = QFont(font)
-        small.setPointSizeF(font.pointSizeF() * 0.9)
-        small.setBold(True)
-        return small
-
-    def _label_width(self, font: QFont) -> int:
-        fm = QFontMetrics(self._label_font(font))
-        return fm.horizontalAdvance("笔记") + 2 * self.PAD
-
-    def row_height(self, font: QFont) -> int:
-        return 2 * QFontMetrics(font).height() + 3 * self.PAD
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return QSize(max(option.rect.width(), 200), self.row_height(option.font))
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        painter.save()
-        try:
-            if style is not None:
-                style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter,
-                                    widget)
-            selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-            rect = opt.rect
-            pad = self.PAD
-            fm = QFontMetrics(opt.font)
-            line = fm.height()
-
-            # The kind's coloured label.
-            label_font = self._label_font(opt.font)
-            fg, bg = KIND_COLOURS.get(index.data(KIND_ROLE), ("#374151", "#e5e7eb"))
-            label_rect = QRect(rect.left() + pad, rect.top() + pad,
-                               self._label_width(opt.font), line + 2)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(bg))
-            painter.drawRoundedRect(label_rect, 4, 4)
-            painter.setFont(label_font)
-            painter.setPen(QColor(fg))
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, index.data(LABEL_ROLE))
-
-            text_left = label_rect.right() + pad + 2
-            width = max(0, rect.right() - pad - text_left)
-            group = (QPalette.ColorGroup.Normal if opt.state & QStyle.StateFlag.State_Enabled
-                     else QPalette.ColorGroup.Disabled)
-            strong = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
-                                       else QPalette.ColorRole.Text)
-            # When and who, muted.
-            painter.setFont(opt.font)
-            painter.setPen(strong if selected else QColor(MUTED))
-            head = f"{index.data(WHEN_ROLE)}　{index.data(WHO_ROLE)}"
-            painter.drawText(QRect(text_left, rect.top() + pad, width, line + 2),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             fm.elidedText(head, Qt.TextElideMode.ElideRight, width))
-            # What happened.
-            painter.setPen(strong)
-            summary = fm.elidedText(index.data(SUMMARY_ROLE), Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QRect(text_left, rect.top() + 2 * pad + line, width, line),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, summary)
-            if not selected:
-                painter.setPen(QColor(RULE))
-                painter.drawLine(rect.left() + pad, rect.bottom(), rect.right() - pad,
-                                 rect.bottom())
-        finally:
-            painter.restore()
+MUTED = "#667085"
 
 
 class TimelineTab(QWidget):
@@ -172,9 +71,9 @@ class TimelineTab(QWidget):
         self.view = QTableView()
         self.view.setObjectName("timelineList")
         self.view.setModel(self.model)
-        delegate = TimelineDelegate(self.view)
-        self.view.setItemDelegate(delegate)
         self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setWordWrap(False)
         self.view.setTabKeyNavigation(False)
         self.view.horizontalHeader().hide()
@@ -182,9 +81,7 @@ class TimelineTab(QWidget):
         rows = self.view.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        height = delegate.row_height(self.view.font())
-        rows.setMinimumSectionSize(min(height, rows.minimumSectionSize()))
-        rows.setDefaultSectionSize(height)
+        self._fit_rows()
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -252,11 +149,18 @@ class TimelineTab(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # rows as high as two lines of the font
-            delegate = self.view.itemDelegate()
-            assert isinstance(delegate, TimelineDelegate)
-            self.view.verticalHeader().setDefaultSectionSize(
-                delegate.row_height(self.view.font()))
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Rows two lines of the font high; the kinds' labels drawn in it."""
+        font = self.view.font()
+        self.view.setIconSize(QSize(*badge_size(font)))
+        height = 2 * QFontMetrics(font).height() + 12
+        rows = self.view.verticalHeader()
+        rows.setMinimumSectionSize(min(height, rows.minimumSectionSize()))
+        rows.setDefaultSectionSize(height)
+        self.model.set_style(font, self.devicePixelRatioF())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -341,4 +245,5 @@ class TimelineTab(QWidget):
 
     def lines(self) -> list[str]:
         """The rows as a reader sees them, top to bottom."""
-        return [self.model.data(self.model.index(r)) for r in range(self.model.rowCount())]
+        return [self.model.data(self.model.index(r), Qt.ItemDataRole.AccessibleTextRole)
+                for r in range(self.model.rowCount())]
