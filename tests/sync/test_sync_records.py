@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.core.phrases import PhraseKind
 from app.core.sessions import SessionResult
-from app.services import cases, evidence, sessions
+from app.services import cases, evidence, notes, sessions
 from app.services import sync as sync_service
 from app.store.models import MediationSession
 from tests.conftest import complaint_form
@@ -38,6 +39,10 @@ def test_records_notes_evidence_and_phrases_reach_the_other_workstation(desks, t
     evidence.attach_file(a.ws, case_id, receipt)
     sessions.save_phrase(a.ws, sessions.PhraseInput(
         PhraseKind.PHRASE, "会员卡冻结", "经核实，会员卡已被冻结。", category="预付式消费"))
+    notes.add_note(a.ws, case_id, "申请人下午不方便接电话。")
+    callback = a.ws.now().replace(microsecond=0) + timedelta(days=1)
+    notes.log_contact(a.ws, case_id, channel="phone", contact_with="李秀英",
+                      result="no_answer", text="未接通", callback_at=callback)
     draft, _ = sessions.start_draft(a.ws, case_id)  # a draft stays on its workstation
     report = a.sync()
     assert report.rejected == 0
@@ -48,6 +53,9 @@ def test_records_notes_evidence_and_phrases_reach_the_other_workstation(desks, t
     assert record.proposals == "建议退还2400元。"
     assert [x.text for x in record.addenda] == ["更正：金额为2500元。"]
     assert sessions.case_sessions(b.ws, case_id).drafts == ()
+    assert [(n.kind, n.text, n.result) for n in notes.list_notes(b.ws, case_id)] == [
+        ("contact", "未接通", "no_answer"), ("note", "申请人下午不方便接电话。", "")]
+    assert [c.case_id for c in notes.due_callbacks(b.ws, now=callback)] == [case_id]
     (kept,) = evidence.list_evidence(b.ws, case_id)
     assert kept.filename == "收据.png" and kept.size == len(PNG)
     assert any(p.title == "会员卡冻结" and not p.builtin
