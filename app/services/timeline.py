@@ -5,8 +5,10 @@ entries, evidence, status changes (``transition:*`` audit events), clock pauses 
 resumptions (``pause``/``resume`` audit events) and follow-ups. Each table is read with
 one query that walks its ``(case_id, time)`` index and selects only the columns a row of
 the timeline shows (no ORM objects: a busy case holds ten thousand events), and the
-ordered lists are merged here. Ties are broken by kind (``KIND_ORDER``), then by id, so
-the order never changes between two reads.
+ordered lists are merged here (one sort, which finds the runs). Ties are broken by kind
+(``KIND_ORDER``), then by id, so the order never changes between two reads. An addendum
+is an entry of its own, dated when it was written and never before the record it
+corrects.
 
 Entries carry codes and enums, never words: the UI turns them into Chinese.
 """
@@ -152,7 +154,6 @@ ALL_KINDS: frozenset[EntryKind] = frozenset(EntryKind)
 # 32 hex digits and times as "YYYY-MM-DD HH:MM:SS.ffffff" in UTC; a driver handing back
 # objects (PostgreSQL) is converted as well.
 
-Row = Any
 Reader = Callable[[Session, uuid.UUID, frozenset[EntryKind]], list[TimelineEntry]]
 
 

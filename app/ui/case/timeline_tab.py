@@ -3,11 +3,12 @@ addenda, notes, contacts, evidence, status changes, clock pauses and follow-ups.
 
 A one-column table view over ``TimelineModel`` (a list model) with rows of fixed
 height — the kind's coloured label, when and who, then one line of what happened —
-so ten thousand rows cost what the visible ones cost.
-A table, not a QListView: a list view lays out every row on each reset and resize,
-asking the model for each row's index (20,000 calls into Python for 10,000 rows, 35–120
-ms on the reference machine); a table's fixed-height rows need no per-row work. Filters (全部 / 调解 / 笔记与联系 / 证据 / 状态) and the order
-(newest at the top by default) work on the rows already read.
+so ten thousand rows cost what the visible ones cost. A table, not a QListView: a
+list view lays out every row on each reset and resize, asking the model for each
+row's index (20,000 calls into Python for 10,000 rows, 35–120 ms on the reference
+machine); a table's fixed-height rows need no per-row work. Filters (全部 / 调解 /
+笔记与联系 / 证据 / 状态) and the order (newest at the top by default) work on the
+rows already read.
 
 The timeline is read off the GUI thread when the tab is on screen, and again after each
 reload of the case while it is; every read has a generation number, and a read of an
@@ -164,6 +165,7 @@ class TimelineTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.model.set_style(self.view.font(), self.devicePixelRatioF())  # the screen's
         if self._stale and self.case is not None:
             self.reload()
 
