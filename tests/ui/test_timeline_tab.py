@@ -120,7 +120,7 @@ def test_a_filter_shows_only_its_kinds(qtbot, ws, runner, button, kinds):
     m = tab.model
     shown = [m.data(m.index(r), KIND_ROLE) for r in range(m.rowCount())]
     assert shown and set(shown) == kinds
-    assert tab.count_label.text() == f"显示 {len(shown)} 条，共 9 条"
+    assert tab.count_label.text() == f"{len(shown)} / 9 条"
     qtbot.mouseClick(tab.filters.button(0), Qt.MouseButton.LeftButton)
     assert m.rowCount() == 9 and tab.count_label.text() == "共 9 条"
 

@@ -217,7 +217,7 @@ class TimelineTab(QWidget):
         elif shown == total:
             self.count_label.setText(self.tr("共 {n} 条").format(n=f"{total:,}"))
         else:
-            self.count_label.setText(self.tr("显示 {shown} 条，共 {n} 条").format(
+            self.count_label.setText(self.tr("{shown} / {n} 条").format(
                 shown=f"{shown:,}", n=f"{total:,}"))
 
     def _show_message(self, text: str) -> None:
