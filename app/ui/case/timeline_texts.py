@@ -1,6 +1,7 @@
 """The words of the timeline (时间线): a label for each kind of entry and one line of
-Chinese for what happened — "电话调解 45 分钟，结果：达成协议", "联系张三（电话）：未接通，
-约定 11月24日 10:00 回电", "添加证据 发票.jpg（1.2 MB）", "状态：调解中 → 已办结".
+Chinese for what happened — "电话调解 45 分钟，结果：达成协议", "联系张三（电话）：无人接听，
+约定 11月24日 10:00 回电", "添加证据 发票.jpg（1.2 MB）", "状态：调解中 → 已办结". Contact
+and file-size words are the notes and evidence tabs' own (contact_texts, evidence_texts).
 
 One formatter per summary type in a registry, as the history's words are
 (case_texts.py). Pure functions without widgets: the model calls them for the rows on
@@ -31,6 +32,7 @@ from app.services.timeline import (
     TimelineEntry,
 )
 from app.ui import formatting, messages
+from app.ui.case import contact_texts, evidence_texts
 from app.ui.case.case_texts import FOLLOW_UP_METHODS, PERFORMANCE, choice_text
 from app.ui.messages import tr
 
@@ -54,21 +56,6 @@ SESSION_RESULTS = {
     "none": QT_TRANSLATE_NOOP("Timeline", "未达成协议"),
     "next_step": QT_TRANSLATE_NOOP("Timeline", "待继续调解"),
 }
-CONTACT_CHANNELS = {
-    "phone": QT_TRANSLATE_NOOP("Timeline", "电话"),
-    "wechat": QT_TRANSLATE_NOOP("Timeline", "微信"),
-    "sms": QT_TRANSLATE_NOOP("Timeline", "短信"),
-    "visit": QT_TRANSLATE_NOOP("Timeline", "上门"),
-    "video": QT_TRANSLATE_NOOP("Timeline", "视频"),
-}
-CONTACT_RESULTS = {
-    "reached": QT_TRANSLATE_NOOP("Timeline", "已接通"),
-    "no_answer": QT_TRANSLATE_NOOP("Timeline", "未接通"),
-    "busy": QT_TRANSLATE_NOOP("Timeline", "占线"),
-    "refused": QT_TRANSLATE_NOOP("Timeline", "拒接"),
-    "wrong_number": QT_TRANSLATE_NOOP("Timeline", "号码有误"),
-    "left_message": QT_TRANSLATE_NOOP("Timeline", "已留言"),
-}
 EMPTY_NOTE = QT_TRANSLATE_NOOP("Timeline", "（无内容）")
 
 
@@ -89,15 +76,6 @@ def month_day_time(dt: datetime) -> str:
     local = dt.astimezone(CHINA_TZ)
     return _t("{month}月{day}日 {time}").format(month=local.month, day=local.day,
                                                time=local.strftime("%H:%M"))
-
-
-def file_size(size: int) -> str:
-    """1.2 MB, 350 KB, 900 B."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} B"
 
 
 @dataclass(frozen=True)
@@ -146,10 +124,10 @@ def _note(s: NoteSummary, names: Names) -> str:
 def _contact(s: ContactSummary, names: Names) -> str:
     text = _t("联系{who}").format(who=s.contact_with) if s.contact_with else _t("联系当事人")
     if s.channel:
-        text += _t("（{channel}）").format(channel=_choice(CONTACT_CHANNELS, s.channel))
+        text += _t("（{channel}）").format(channel=contact_texts.channel_text(s.channel))
     parts = []
     if s.result:
-        parts.append(_choice(CONTACT_RESULTS, s.result))
+        parts.append(contact_texts.result_text(s.result))
     if s.callback_at is not None:
         parts.append(_t("约定 {when} 回电").format(when=month_day_time(s.callback_at)))
     body = _first_line(s.text)
@@ -159,7 +137,8 @@ def _contact(s: ContactSummary, names: Names) -> str:
 
 
 def _evidence(s: EvidenceSummary, names: Names) -> str:
-    return _t("添加证据 {name}（{size}）").format(name=s.filename, size=file_size(s.size))
+    return _t("添加证据 {name}（{size}）").format(name=s.filename,
+                                                  size=evidence_texts.size_text(s.size))
 
 
 def _status(s: StatusSummary, names: Names) -> str:
