@@ -1,7 +1,7 @@
 """The words of the timeline (时间线): a label for each kind of entry and one line of
 Chinese for what happened — "电话调解 45 分钟，结果：达成协议", "联系张三（电话）：无人接听，
-约定 11月24日 10:00 回电", "添加证据 发票.jpg（1.2 MB）", "状态：调解中 → 已办结". Contact
-and file-size words are the notes and evidence tabs' own (contact_texts, evidence_texts).
+约定 11月24日 10:00 回电", "添加证据 发票.jpg（1.2 MB）", "状态：调解中 → 已办结". Modes,
+results, contact and file-size words are the session, notes and evidence screens' own.
 
 One formatter per summary type in a registry, as the history's words are
 (case_texts.py). Pure functions without widgets: the model calls them for the rows on
@@ -35,6 +35,7 @@ from app.ui import formatting, messages
 from app.ui.case import contact_texts, evidence_texts
 from app.ui.case.case_texts import FOLLOW_UP_METHODS, PERFORMANCE, choice_text
 from app.ui.messages import tr
+from app.ui.session import session_texts
 
 CONTEXT = "Timeline"
 
@@ -50,21 +51,11 @@ KIND_LABELS = {
 }
 RESUME_LABEL = QT_TRANSLATE_NOOP("Timeline", "恢复")
 
-SESSION_RESULTS = {
-    "agreed": QT_TRANSLATE_NOOP("Timeline", "达成协议"),
-    "partial": QT_TRANSLATE_NOOP("Timeline", "部分达成协议"),
-    "none": QT_TRANSLATE_NOOP("Timeline", "未达成协议"),
-    "next_step": QT_TRANSLATE_NOOP("Timeline", "待继续调解"),
-}
 EMPTY_NOTE = QT_TRANSLATE_NOOP("Timeline", "（无内容）")
 
 
 def _t(text: str) -> str:
     return tr(CONTEXT, text)
-
-
-def _choice(table: Mapping[str, str], code: str) -> str:
-    return _t(table[code]) if code in table else code
 
 
 def _first_line(text: str) -> str:
@@ -97,11 +88,12 @@ class Names:
 
 
 def _session(s: SessionSummary, names: Names) -> str:
-    text = _t("{mode}调解").format(mode=s.mode) if s.mode else _t("调解")
+    text = (_t("{mode}调解").format(mode=session_texts.mode_text(s.mode)) if s.mode
+            else _t("调解"))
     if s.minutes:
         text += _t(" {n} 分钟").format(n=s.minutes)
     if s.result:
-        text += _t("，结果：{result}").format(result=_choice(SESSION_RESULTS, s.result))
+        text += _t("，结果：{result}").format(result=session_texts.result_text(s.result))
     if not s.finalized:
         text += _t("（未定稿）")
     return text
@@ -110,7 +102,8 @@ def _session(s: SessionSummary, names: Names) -> str:
 def _addendum(s: AddendumSummary, names: Names) -> str:
     if s.session_started_at is not None:
         head = _t("补正 {day} {mode}调解记录").format(
-            day=formatting.china_datetime(s.session_started_at)[:10], mode=s.session_mode)
+            day=formatting.china_datetime(s.session_started_at)[:10],
+            mode=session_texts.mode_text(s.session_mode))
     else:
         head = _t("补正调解记录")
     body = _first_line(s.text)
