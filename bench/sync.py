@@ -202,6 +202,7 @@ def central_database(cluster: BenchCluster, name: str, stores: list[Path]) -> st
     from app.services import central_admin
     from app.services.central_import import import_store
     from app.store.database import open_store
+    from app.store.migrate import head_revision
     from app.sync import central as central_db
     from tests.support.pgserver import admin_connect, create_database, drop_database
 
@@ -213,8 +214,10 @@ def central_database(cluster: BenchCluster, name: str, stores: list[Path]) -> st
         engine = central_admin.connect_admin(url)
         try:
             with engine.connect() as conn:
-                ready = central_db.schema_revision(conn) is not None and \
-                    central_db.meta(conn, "bench.ready") == "yes"
+                revision = central_db.schema_revision(conn)
+                ready = revision is not None and central_db.meta(conn, "bench.ready") == "yes"
+            if ready and revision != head_revision():
+                central_admin.init_central(engine)  # a cache built before a migration
         finally:
             engine.dispose()
         if ready:

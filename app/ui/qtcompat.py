@@ -7,6 +7,12 @@ zero and the process aborts with "Fatal Python error: bool_dealloc". (Python 3.1
 makes ``True`` immortal, which hides the defect.) Every Python-side emit and disconnect
 in app/ui goes through ``emit`` / ``disconnect`` below, which give the reference back
 when — and only when — a probe at import time shows the binding drops it.
+
+PySide6 6.12.0 also drops a reference to ``None`` on every void call made from Python
+(``update()``, ``setText()``, ...): a working day of ticking timers takes its count to
+zero. The project requires another version (pyproject); should a binding with the
+defect be installed anyway, ``None`` gets references enough for any session (as
+Python 3.12 makes it immortal).
 """
 
 from __future__ import annotations
@@ -49,6 +55,22 @@ def _probe() -> tuple[bool, bool]:
 
 
 EMIT_DROPS_REFERENCE, DISCONNECT_DROPS_REFERENCE = _probe()
+
+
+def _void_calls_drop_none() -> bool:
+    probe = _Probe()
+    before = sys.getrefcount(None)
+    for _ in range(50):
+        probe.setObjectName("probe")
+    dropped = before - sys.getrefcount(None)
+    for _ in range(max(0, dropped)):
+        _incref(None)
+    return dropped >= 40  # every call, not some unrelated release
+
+
+VOID_CALLS_DROP_NONE = _void_calls_drop_none()
+if VOID_CALLS_DROP_NONE:  # pragma: no cover - only with the defective binding
+    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 
 def emit(signal: SignalInstance, *args: Any) -> None:

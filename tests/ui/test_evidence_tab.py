@@ -87,7 +87,8 @@ def test_a_pdf_shows_its_first_page(qtbot, view, inbox, monkeypatch):
         attach_with_dialog(qtbot, view, monkeypatch, [pdf])
 
     assert rows(view)[0][:2] == ["购卡合同.pdf", "PDF 文档"]
-    assert tab.preview_stack.currentWidget() is tab.picture
+    # The case is read again after the attach (the list too): the page shows once more.
+    qtbot.waitUntil(lambda: tab.preview_stack.currentWidget() is tab.picture, timeout=10_000)
     pixmap = tab.picture.pixmap()
     assert not pixmap.isNull()
     assert pixmap.height() / pixmap.width() == pytest.approx(842 / 595, rel=0.02)  # A4

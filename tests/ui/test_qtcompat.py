@@ -37,3 +37,25 @@ def test_tasks_and_events_do_not_leak_bool_references(qapp):
     finally:
         gc.enable()
     assert after[0] >= before[0] - 10 and after[1] >= before[1] - 10, (before, after)
+
+
+def test_void_calls_leave_the_count_of_none_alone(qapp):
+    """The installed binding is not the one that drops a reference to None per void call
+    (PySide6 6.12.0): a day of timer ticks would abort the app."""
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui import qtcompat
+
+    label = QLabel()
+    gc.collect()
+    gc.disable()
+    try:
+        before = sys.getrefcount(None)
+        for n in range(2000):
+            label.setText(str(n))
+            label.update()
+        after = sys.getrefcount(None)
+    finally:
+        gc.enable()
+    assert not qtcompat.VOID_CALLS_DROP_NONE
+    assert after >= before - 20, (before, after)

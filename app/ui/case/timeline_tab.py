@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QStackedWidget,
@@ -44,6 +43,7 @@ from app.ui.case.timeline_model import TimelineModel, badge_size
 from app.ui.case.timeline_texts import FILTERS, filter_label
 from app.ui.operations.timeline import load_timeline
 from app.ui.qtcompat import emit
+from app.ui.queue.flow_layout import FlowLayout
 from app.ui.tasks import Task, TaskFailure
 
 if TYPE_CHECKING:
@@ -99,9 +99,9 @@ class TimelineTab(QWidget):
 
         self.filters = QButtonGroup(self)
         self.filters.setExclusive(True)
-        bar = QHBoxLayout()
+        bar_box = QWidget()
+        bar = FlowLayout(bar_box, spacing=4)  # wraps in a narrow case pane
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(4)
         for n, (text, _kinds) in enumerate(FILTERS):
             button = QToolButton()
             button.setObjectName(f"timelineFilter{n}")
@@ -112,12 +112,10 @@ class TimelineTab(QWidget):
             self.filters.addButton(button, n)
             bar.addWidget(button)
         self.filters.idClicked.connect(self._on_filter)
-        bar.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("timelineCount")
         self.count_label.setStyleSheet(f"color: {MUTED};")
         bar.addWidget(self.count_label)
-        bar.addSpacing(8)
         self.order = QComboBox()
         self.order.setObjectName("timelineOrder")
         self.order.addItem(self.tr("最新在上"))
@@ -129,7 +127,7 @@ class TimelineTab(QWidget):
         m = self.fontMetrics().horizontalAdvance("m")
         layout.setContentsMargins(0, m // 2, 0, 0)
         layout.setSpacing(m // 2)
-        layout.addLayout(bar)
+        layout.addWidget(bar_box)
         layout.addWidget(self.stack, 1)
         self._show_message(self.tr("正在加载时间线…"))
 

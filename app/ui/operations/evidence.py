@@ -6,13 +6,15 @@ big photo or PDF is never decoded on the GUI thread."""
 from __future__ import annotations
 
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
-from PySide6.QtPdf import QPdfDocument  # the PySide6-Pdf wheel (a dependency)
 
 from app.core.evidence import EvidenceKind
 from app.services import evidence
@@ -21,6 +23,7 @@ from app.services.dto import Changes
 from app.services.evidence import EvidenceError, EvidenceView
 from app.ui.tasks import TaskState
 
+_PDFIUM = threading.Lock()
 PREVIEW_MAX_SIDE = 2048  # decode no bigger than this: the pane is smaller anyway
 _KEEP = Qt.AspectRatioMode.KeepAspectRatio
 
@@ -94,20 +97,33 @@ def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Pr
 
 
 def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
-    doc = QPdfDocument(None)
-    try:
-        doc.load(str(path))
-        if doc.pageCount() < 1:  # not readable as a PDF after all
+    """The first page, rendered by PDFium (pypdfium2). PDFium is not thread-safe: one
+    rendering at a time."""
+    with _PDFIUM:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:  # not readable as a PDF after all
             return Preview(view, None)
-        points = doc.pagePointSize(0)
-        scale = PREVIEW_MAX_SIDE / max(points.width(), points.height(), 1.0)
-        image = doc.render(0, QSize(round(points.width() * scale),
-                                    round(points.height() * scale)))
-        if image.isNull():
-            return Preview(view, None)
-        return Preview(view, _on_paper(image), pages=doc.pageCount())
-    finally:
-        doc.close()
+        try:
+            if len(doc) < 1:
+                return Preview(view, None)
+            page = doc[0]
+            width, height = page.get_size()
+            scale = PREVIEW_MAX_SIDE / max(width, height, 1.0)
+            bitmap = page.render(scale=scale, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRA)
+            # BGRA bytes are Qt's ARGB32 on a little-endian machine; copied out of PDFium's
+            # buffer before the document closes.
+            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                           QImage.Format.Format_ARGB32).copy()
+            pages = len(doc)
+            # Closed here, under the lock, not by a finalizer on some other thread later.
+            bitmap.close()
+            page.close()
+        finally:
+            doc.close()
+    if image.isNull():
+        return Preview(view, None)
+    return Preview(view, _on_paper(image), pages=pages)
 
 
 def _on_paper(page: QImage) -> QImage:
