@@ -214,11 +214,18 @@ def test_a_folder(ws, case_id, inbox):
     assert refused(ws, case_id, folder).problem is EvidenceProblem.NOT_A_FILE
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root reads files whatever their permissions")
-def test_an_unreadable_file(ws, case_id, inbox):
+def test_an_unreadable_file(ws, case_id, inbox, monkeypatch):
     path = write(inbox, "a.png", png_bytes())
     path.chmod(0)
+    if os.geteuid() == 0:  # root reads files whatever their permissions: as the OS would say
+        real_open = Path.open
+
+        def no_permission(self, *args, **kwargs):
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", no_permission)
     try:
         assert refused(ws, case_id, path).problem is EvidenceProblem.UNREADABLE
     finally:

@@ -259,3 +259,30 @@ def test_the_history_words_records_contacts_and_evidence(qtbot, view, ws, seeded
                   "文件名：收据.png"):
         assert words in history, words
     assert "sha256" not in history and "create:contact" not in history
+
+
+def test_a_record_double_clicked_in_the_timeline_opens_on_its_tab(qtbot, view, ws, seeded):
+    from app.services.timeline import EntryKind
+    from tests.ui.test_case_view import reload
+
+    records = []
+    for proposals in ("第一次方案", "第二次方案"):
+        draft, _ = sessions.start_draft(ws, seeded.first, "电话")
+        content = draft.content.with_statement("李秀英", "要求退款")
+        from dataclasses import replace
+        sessions.finish_session(ws, draft.id, replace(
+            content, proposals=proposals, result=SessionResult.NEXT_STEP.value,
+            next_step_on=ws.now().date() + timedelta(days=3)))
+        records.append(draft.id)
+    sessions.add_addendum(ws, records[0], "补充：对方已确认。")
+    reload(qtbot, view)
+    qtbot.waitUntil(lambda: view.sessions.records.count() == 2, timeout=5_000)
+    view.tabs.setCurrentIndex(Tab.TIMELINE)
+    (first,) = [r for r in sessions.case_sessions(ws, seeded.first).sessions
+                if r.id == records[0]]
+    addendum = first.addenda[0].id
+    view.timeline.open_requested.emit(EntryKind.ADDENDUM, addendum)
+    assert view.tabs.currentIndex() == Tab.SESSIONS
+    assert "第一次方案" in view.sessions.detail.toPlainText()
+    view.timeline.open_requested.emit(EntryKind.SESSION, records[1])
+    assert "第二次方案" in view.sessions.detail.toPlainText()

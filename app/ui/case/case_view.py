@@ -31,6 +31,7 @@ from app.core.timeutil import china_today
 from app.core.workflow import Action
 from app.services.context import Workstation
 from app.services.dto import CaseDetail, Changes
+from app.services.timeline import EntryKind
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.close_dialog import CloseDialog
@@ -177,6 +178,7 @@ class CaseView(QWidget):
         self.notes = NotesTab(self)
         self.evidence = EvidenceTab(self)
         self.timeline = TimelineTab(self)
+        self.timeline.open_requested.connect(self._open_from_timeline)
         self.tabs.addTab(self.overview, self.tr("概况"))
         self.tabs.addTab(self.parties, self.tr("当事人"))
         self.tabs.addTab(self.sessions, self.tr("调解记录"))
@@ -342,6 +344,15 @@ class CaseView(QWidget):
         """The case changed elsewhere: everyone showing it reloads."""
         if self.case is not None:
             emit(self.changed, Changes(case_ids=frozenset({self.case.id})))
+
+    def _open_from_timeline(self, kind: EntryKind, ref: uuid.UUID) -> None:
+        """A double-clicked session, addendum or piece of evidence, on its own tab."""
+        if kind is EntryKind.EVIDENCE:
+            self.tabs.setCurrentIndex(Tab.EVIDENCE)
+            self.evidence.select(ref)
+        else:
+            self.tabs.setCurrentIndex(Tab.SESSIONS)
+            self.sessions.select_record(ref)
 
     def _sessions_changed(self, changes: Changes) -> None:
         if self.case is not None and self.case.id in changes.case_ids:

@@ -228,6 +228,14 @@ class SessionsTab(QWidget):
             parts.append(self.tr("补充 {n} 条").format(n=len(r.addenda)))
         return "　".join(parts)
 
+    def select_record(self, ref: uuid.UUID) -> None:
+        """Show the record with this id, or the one this addendum belongs to."""
+        for n in range(self.records.count()):
+            record: SessionView = self.records.item(n).data(Qt.ItemDataRole.UserRole)
+            if record.id == ref or any(a.id == ref for a in record.addenda):
+                self.records.setCurrentRow(n)
+                return
+
     def selected_record(self) -> SessionView | None:
         item = self.records.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
