@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +19,7 @@ from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
 from app.ui.case.case_texts import FOLLOW_UP_METHODS, PERFORMANCE, choice_text, choices
-from app.ui.case.sections import Section, error_label, note_label
+from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import FollowUpRequest, record_follow_up
 from app.ui.tasks import TaskFailure
 
@@ -75,14 +72,7 @@ class FollowUpTab(QWidget):
         layout.addWidget(self.not_yet)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling_page(self, content)
 
     def show_case(self, case: CaseDetail, people: dict[str, str]) -> None:
         changed_case = self.case is None or self.case.id != case.id

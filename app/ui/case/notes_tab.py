@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +44,7 @@ from app.ui import formatting, messages
 from app.ui.case import contact_texts
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo
-from app.ui.case.sections import Section, error_label, note_label, value_label
+from app.ui.case.sections import Section, error_label, note_label, scrolling_page, value_label
 from app.ui.operations.notes import (
     CallbackState,
     ContactRequest,
@@ -243,14 +242,7 @@ class NotesTab(QWidget):
         layout.addWidget(self.list_section)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling_page(self, content)
 
         # Due and overdue marks follow the clock.
         self.clock = QTimer(self)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
 from app.ui.case.case_texts import URGENCY, choice_text, choices
-from app.ui.case.sections import Section, error_label
+from app.ui.case.sections import Section, error_label, scrolling_page
 from app.ui.operations.cases import CaseEdit, save_case
 from app.ui.operations.queue import CaseView as CaseData
 from app.ui.queue.queue_model import DUE_COLOURS
@@ -104,14 +102,7 @@ class OverviewTab(fe.SaveFlow, QWidget):
         layout.addWidget(self._rest)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling_page(self, content)
 
     # ------------------------------------------------------------ editor
 

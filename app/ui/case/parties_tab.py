@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
 from app.ui.case.case_texts import ID_TYPES, PARTY_TYPES, SEXES, choice_text, choices
-from app.ui.case.sections import Section, error_label, note_label
+from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import PartyEdit, reveal_id_number, save_party
 
 if TYPE_CHECKING:
@@ -354,14 +353,7 @@ class PartiesTab(QWidget):
         self._empty = note_label(self.tr("未登记当事人。"), name="noParties")
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scrolling_page(self, content)
 
     def card(self, role: str) -> PartyCard:
         """The first party card of a role (tests, shortcuts)."""

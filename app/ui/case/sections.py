@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -89,3 +91,16 @@ class Section(QWidget):
 
     def add_widget(self, widget: QWidget) -> None:
         self.grid.addWidget(widget, self.grid.rowCount(), 0, 1, 2)
+
+
+def scrolling_page(page: QWidget, content: QWidget) -> QScrollArea:
+    """Fill a tab with ``content`` that scrolls up and down (never sideways: it wraps)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return scroll
