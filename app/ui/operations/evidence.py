@@ -11,8 +11,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
 
@@ -99,6 +97,9 @@ def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Pr
 def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
     """The first page, rendered by PDFium (pypdfium2). PDFium is not thread-safe: one
     rendering at a time."""
+    import pypdfium2 as pdfium  # here: loading PDFium is not worth it at start-up
+    import pypdfium2.raw as pdfium_raw
+
     with _PDFIUM:
         try:
             doc = pdfium.PdfDocument(str(path))
