@@ -147,6 +147,11 @@ class WorkCalendar:
             return True
         return d.weekday() < 5 and d not in cy.holidays
 
+    def is_holiday(self, d: date) -> bool:
+        """A day of an official holiday period (法定节假日 and the days added to it)."""
+        cy = self._years.get(d.year)
+        return cy is not None and d in cy.holidays
+
     def holiday_name(self, d: date) -> str | None:
         """The festival a holiday or adjusted working day belongs to, if recorded."""
         cy = self._years.get(d.year)

@@ -1,0 +1,93 @@
+"""Documents (文书): kinds, states, the 编号, the content hash a paper copy is checked
+against, what each kind needs before it can be final, and the 30-day window for
+judicial confirmation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.core.calendar import WorkCalendar
+from app.core.labels import LabeledEnum
+
+
+class DocumentKind(LabeledEnum):
+    AGREEMENT = "agreement", "人民调解协议书"
+    SESSION_RECORD = "session-record", "人民调解记录"
+    ORAL_AGREEMENT = "oral-agreement", "口头协议登记表"
+    TERMINATION = "termination", "终止调解告知书"
+    REJECTION = "rejection", "不予受理告知书"
+    FOLLOW_UP = "follow-up", "人民调解回访记录"
+    DOSSIER = "dossier", "调解卷宗"
+
+
+class DocumentState(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"  # immutable, numbered, PDF hash stored
+    SIGNED = "signed"  # the signed paper is back (signing date, scan)
+    VOID = "void"  # withdrawn; keeps its number, never reused
+
+
+# Kinds that take a number of their own (research/domain_rules.md §3.3). A follow-up
+# record reuses its agreement's number; a session record is not numbered; a dossier's
+# 卷号 is its case's agreement number.
+NUMBERED_KINDS = frozenset({DocumentKind.AGREEMENT, DocumentKind.ORAL_AGREEMENT,
+                            DocumentKind.TERMINATION, DocumentKind.REJECTION})
+
+# What must be filled before a document can be final (field names of its ``fields``).
+REQUIRED_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
+    DocumentKind.AGREEMENT: ("parties", "facts", "disputes", "clauses", "performance",
+                             "mediator"),
+    DocumentKind.ORAL_AGREEMENT: ("parties", "facts", "clauses", "mediator"),
+    DocumentKind.SESSION_RECORD: ("session_id",),
+    DocumentKind.TERMINATION: ("addressee", "ground", "mediator"),
+    DocumentKind.REJECTION: ("addressee", "ground", "mediator"),
+    DocumentKind.FOLLOW_UP: ("follow_up_id",),
+    DocumentKind.DOSSIER: (),
+}
+
+JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 Art 33; 民事诉讼法 Art 205
+
+
+def format_number(prefix: str, year: int, seq: int) -> str:
+    """（2026）浦消调字第0123号: year in full-width parentheses, four digits at least."""
+    return f"（{year}）{prefix}字第{seq:04d}号"
+
+
+def content_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 of the fields, canonically serialised: what the QR code on a final copy
+    carries, so the paper can be checked against the record (and not against a PDF
+    file, whose bytes the QR code itself would change)."""
+    text = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def missing_fields(kind: DocumentKind, fields: Mapping[str, Any]) -> list[str]:
+    """The required fields that are empty, in the order the form asks for them."""
+    missing = []
+    for name in REQUIRED_FIELDS[kind]:
+        value = fields.get(name)
+        if value is None or (isinstance(value, str | list | tuple | dict)
+                             and not (value.strip() if isinstance(value, str) else value)):
+            missing.append(name)
+        elif name == "clauses" and not any(str(c).strip() for c in value):
+            missing.append(name)
+    return missing
+
+
+def judicial_confirmation_deadline(effective: date, calendar: WorkCalendar) -> date:
+    """The last day to apply jointly for 司法确认: 30 calendar days counted from the day
+    after the agreement took effect (民法典 Art 201), moved past a statutory holiday on
+    which it would fall (民法典 Art 203; 民事诉讼法 Art 85). Whether an ordinary weekend
+    counts as 法定休假日 is not settled in the texts (research §1.5): the UI shows the
+    weekday and warns; here only the official holidays move it."""
+    last = effective + timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+    while calendar.is_holiday(last):
+        last += timedelta(days=1)
+    return last

@@ -1,0 +1,46 @@
+"""Document rules: numbers, the content hash, required fields, the 司法确认 window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.core.calendar import WorkCalendar, seed_years_from_chinesecalendar
+from app.core.documents import (
+    DocumentKind,
+    content_hash,
+    format_number,
+    judicial_confirmation_deadline,
+    missing_fields,
+)
+
+
+def test_numbers_read_as_the_committee_writes_them():
+    assert format_number("浦消调", 2026, 123) == "（2026）浦消调字第0123号"
+    assert format_number("浦消调", 2026, 12345) == "（2026）浦消调字第12345号"
+
+
+def test_the_content_hash_ignores_key_order_but_not_content():
+    a = {"facts": "门店关闭", "clauses": ["退款3200元"], "parties": [{"name": "李秀英"}]}
+    b = {"parties": [{"name": "李秀英"}], "clauses": ["退款3200元"], "facts": "门店关闭"}
+    assert content_hash(a) == content_hash(b)
+    assert content_hash(a) != content_hash({**a, "clauses": ["退款3300元"]})
+    assert len(content_hash(a)) == 64
+
+
+def test_missing_fields_are_listed_in_form_order():
+    fields = {"parties": [{"name": "李秀英"}], "facts": " ", "clauses": ["", "  "],
+              "disputes": "退费", "mediator": "张敏"}
+    assert missing_fields(DocumentKind.AGREEMENT, fields) == ["facts", "clauses",
+                                                              "performance"]
+    assert missing_fields(DocumentKind.DOSSIER, {}) == []
+
+
+def test_the_confirmation_window_is_thirty_calendar_days_moved_past_a_holiday():
+    calendar = WorkCalendar(seed_years_from_chinesecalendar([2026]))
+    # Signed 2026-03-10: day 30 is 2026-04-09, an ordinary Thursday.
+    assert judicial_confirmation_deadline(date(2026, 3, 10), calendar) == date(2026, 4, 9)
+    # Signed 2026-09-01: day 30 is 2026-10-01, National Day; the holiday runs to 10-07
+    # (then 10-08 is the first day that is not part of it).
+    deadline = judicial_confirmation_deadline(date(2026, 9, 1), calendar)
+    assert deadline > date(2026, 10, 1) and not calendar.is_holiday(deadline)
+    assert all(calendar.is_holiday(date(2026, 10, d)) for d in range(1, deadline.day))
