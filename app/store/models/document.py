@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import Base, SyncedMixin, UtcDateTime
@@ -29,3 +29,8 @@ class Document(SyncedMixin, Base):
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
     finalized_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signed_on: Mapped[date | None] = mapped_column(Date)
+    # What the QR code on a final copy carries (app.core.documents.content_hash).
+    content_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The scan of the signed paper (an evidence attachment of the case).
+    scan_attachment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
