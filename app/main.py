@@ -53,9 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, required=True, metavar="N")
     demo.add_argument("--seed", type=int, default=1)
     _data_dir_arg(demo, suppress=True)
-    from app import cli_central
+    from app import cli_central, cli_documents
 
     cli_central.add_parser(sub)
+    cli_documents.add_parser(sub)
     return parser
 
 
@@ -129,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         from app import cli_central
 
         return cli_central.run(args)
+    if args.command == "render":
+        from app import cli_documents
+
+        return cli_documents.run(args, data_dir)
     from app.ui.app import run_gui
 
     return run_gui(data_dir, demo_cases=args.demo or 0, screenshot=args.screenshot)

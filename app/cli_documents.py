@@ -1,0 +1,98 @@
+"""`mediation-desk render KIND --case REF --out FILE.pdf`: any document of a case as a
+PDF, for scripting and checking. Errors in plain words, exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from app.core.documents import DocumentKind
+
+FIELD_WORDS = {
+    "parties": "当事人 (parties)", "facts": "纠纷主要事实 (facts)",
+    "disputes": "争议事项 (disputes)", "clauses": "协议内容 (clauses)",
+    "performance": "履行方式、时限 (performance)", "mediator": "人民调解员 (mediator)",
+    "addressee": "告知对象 (addressee)", "ground": "依据 (ground)",
+    "session_id": "调解记录 (a finished session record)",
+    "follow_up_id": "回访 (a recorded follow-up)",
+}
+
+
+def add_parser(sub) -> None:
+    kinds = ", ".join(k.value for k in DocumentKind)
+    render = sub.add_parser("render", help="render a document of a case to PDF",
+                            description=f"KIND: {kinds}. REF: the case id or its ticket number.")
+    render.add_argument("kind", metavar="KIND")
+    render.add_argument("--case", required=True, metavar="REF")
+    render.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    render.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="folder holding the local store (default: the user's data folder)")
+
+
+def _fail(message: str) -> int:
+    print(f"mediation-desk render: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args, data_dir: Path) -> int:
+    from app.documents.errors import DocumentError as BuildError
+    from app.documents.errors import MissingGlyphs, NoFont
+    from app.main import store_error_text
+    from app.services import cases, documents
+    from app.services import sync as sync_service
+    from app.services.errors import CaseNotFound
+    from app.services.reference import open_workstation
+    from app.store.database import open_store
+    from app.store.errors import StoreError
+
+    try:
+        kind = DocumentKind(args.kind)
+    except ValueError:
+        return _fail(f"unknown kind {args.kind!r}; one of: "
+                     + ", ".join(k.value for k in DocumentKind))
+    if not (data_dir / "store.sqlite").exists():
+        return _fail(f"no store in {data_dir} (give --data-dir)")
+    try:
+        store = open_store(data_dir)
+    except StoreError as exc:
+        return _fail(store_error_text(exc))
+    try:
+        ws = (sync_service.open_linked_workstation(store) if sync_service.is_linked(store)
+              else open_workstation(store))
+        if ws is None:
+            return _fail("this workstation has not finished its first sync")
+        try:
+            case_id = cases.find_case(ws, args.case)
+        except CaseNotFound:
+            return _fail(f"no case {args.case!r} in {data_dir} (neither a case id nor a "
+                         "ticket number)")
+        try:
+            pdf = documents.render_for_case(ws, case_id, kind)
+        except documents.DocumentRefused as exc:
+            if exc.problem == documents.DocumentProblem.MISSING_FIELDS:
+                return _fail(f"the {kind.value} ({kind.label}) cannot be made yet; missing: "
+                             + "; ".join(FIELD_WORDS.get(f, f) for f in exc.detail))
+            return _fail(str(exc))
+        except MissingGlyphs as exc:
+            return _fail("no installed font can draw: " + " ".join(
+                f"{c} (U+{ord(c):04X})" for c in exc.chars))
+        except NoFont as exc:
+            return _fail(f"no Chinese font found ({exc}); run scripts/setup")
+        except BuildError as exc:
+            return _fail(str(exc))
+        out = args.out
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".render-", suffix=".pdf")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pdf)
+            os.replace(tmp, out)
+        except OSError as exc:
+            return _fail(f"cannot write {out}: {exc.strerror or exc}")
+        print(f"wrote {out} ({kind.label}, {len(pdf):,} bytes)")
+        return 0
+    finally:
+        store.close()

@@ -1,0 +1,588 @@
+"""Documents (文书) of a case: drafts filled from the case, the builders' data, and the
+lifecycle draft → final (numbered, PDF hash and content hash stored, immutable) →
+signed (date, scan) or void (keeps its number). A change after final is a new version.
+
+The fields of a document are plain JSON the mediator edits (see ``default_fields``);
+the builders' data is made from them at render time, with the office's committee and
+number. Builders live in app/documents, one per kind (``BUILDERS``).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.documents import (
+    NUMBERED_KINDS,
+    DocumentKind,
+    DocumentState,
+    content_hash,
+    format_number,
+    judicial_confirmation_deadline,
+    missing_fields,
+)
+from app.core.sessions import participants_from_json, statements_from_json
+from app.core.timeutil import china_date
+from app.core.workflow import RejectionGround, TerminationGround
+from app.documents import data as d
+from app.documents import wording
+from app.services import audit, cases
+from app.services import sync as sync_service
+from app.services.context import Workstation
+from app.services.dto import Changes
+from app.services.errors import CaseNotFound
+from app.services.reference import calendar
+from app.store.blobs import BlobStore
+from app.store.models import (
+    Case,
+    Document,
+    FollowUp,
+    MediationSession,
+    Mediator,
+    Office,
+    Party,
+)
+from app.sync import numbers
+
+
+class DocumentProblem:
+    NOT_FOUND = "not_found"
+    NOT_DRAFT = "not_draft"  # final documents do not change: make a new version
+    NOT_FINAL = "not_final"
+    MISSING_FIELDS = "missing_fields"
+    NO_NUMBER_LEFT = "no_number_left"  # linked and offline with every reserved number used
+    NEGATIVE_AMOUNT = "negative_amount"
+    NO_AGREEMENT = "no_agreement"
+
+
+class DocumentRefused(Exception):
+    def __init__(self, problem: str, detail: Any = None) -> None:
+        self.problem = problem
+        self.detail = detail
+        super().__init__(f"document: {problem} {detail or ''}".strip())
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: DocumentKind
+    state: DocumentState
+    number: str
+    version_no: int
+    supersedes_id: uuid.UUID | None
+    fields: dict[str, Any]
+    pdf_sha256: str
+    content_sha256: str
+    finalized_at: datetime | None
+    signed_on: date | None
+    confirmation_deadline: date | None  # 司法确认: the last day, once signed
+    void_reason: str
+    missing: tuple[str, ...]  # required fields still empty (a draft)
+
+
+# ---------------------------------------------------------------- the fields of a draft
+
+
+def _age(birth: date | None, on: date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _party_fields(p: Party) -> dict[str, Any]:
+    return {"role": p.role, "name": p.name, "business": p.party_type == "business",
+            "sex": p.sex, "ethnicity": p.ethnicity,
+            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+            "occupation": p.occupation, "phone": p.phone,
+            "address": p.employer or p.address if p.party_type != "business" else p.address,
+            "id_type": p.id_type if p.party_type == "business" else "",
+            "id_number": p.id_number if p.party_type == "business" else "",
+            "representative": p.representative}
+
+
+def default_fields(session: Session, case: Case, kind: DocumentKind, *,
+                   ref: uuid.UUID | None = None) -> dict[str, Any]:
+    """What a new draft of ``kind`` starts with, from the case."""
+    parties = list(session.scalars(select(Party).where(
+        Party.case_id == case.id, Party.deleted.is_(False)).order_by(Party.sort_order)))
+    mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
+    mediator_name = mediator.name if mediator else ""
+    applicant = next((p.name for p in parties if p.role == "applicant"), "")
+    respondent = next((p.name for p in parties if p.role == "respondent"), "")
+    if kind in (DocumentKind.AGREEMENT, DocumentKind.ORAL_AGREEMENT):
+        amount = Decimal(case.amount_claimed_fen) / 100 if case.amount_claimed_fen else None
+        clauses = []
+        if amount:
+            clauses.append(wording.clause("refund", payer=respondent, payee=applicant,
+                                          amount=wording.money(amount)))
+        clauses.append(wording.clause("settled"))
+        return {"parties": [_party_fields(p) for p in parties if p.role != "reporter"],
+                "facts": case.description, "disputes": case.request, "responsibility": "",
+                "clauses": clauses, "performance": "", "mediator": mediator_name,
+                "recorder": "", "copies": sum(1 for p in parties if p.role in (
+                    "applicant", "respondent")) + 1}
+    if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
+        ground = case.termination_ground if kind is DocumentKind.TERMINATION \
+            else case.rejection_ground
+        return {"addressee": applicant, "other": respondent, "ground": ground or "",
+                "reason": case.status_reason, "mediator": mediator_name,
+                "dispute": case.category or case.title}
+    if kind is DocumentKind.SESSION_RECORD:
+        if ref is None:
+            ref = session.scalar(select(MediationSession.id).where(
+                MediationSession.case_id == case.id, MediationSession.addendum_to.is_(None),
+                MediationSession.deleted.is_(False))
+                .order_by(MediationSession.started_at.desc()).limit(1))
+        return {"session_id": ref.hex if ref else "", "recorder": mediator_name}
+    if kind is DocumentKind.FOLLOW_UP:
+        if ref is None:
+            ref = session.scalar(select(FollowUp.id).where(FollowUp.case_id == case.id)
+                                 .order_by(FollowUp.followed_at.desc()).limit(1))
+        return {"follow_up_id": ref.hex if ref else ""}
+    return {"retention": "长期", "remarks": ""}
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+def create_draft(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind, *,
+                 ref: uuid.UUID | None = None) -> tuple[uuid.UUID, Changes]:
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        case = _case(session, case_id)
+        doc = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+                       deleted=False, case_id=case.id, office_id=case.office_id,
+                       kind=kind.value, number="", fields=default_fields(session, case, kind,
+                                                                          ref=ref),
+                       state=DocumentState.DRAFT.value, pdf_sha256="", version_no=1)
+        session.add(doc)
+        audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
+                     action="create", changes={"kind": [None, kind.value]},
+                     case_id=case.id, office_id=case.office_id, at=now)
+        return doc.id, Changes(case_ids=frozenset({case.id}), history=True)
+
+
+def update_draft(ws: Workstation, doc_id: uuid.UUID, fields: Mapping[str, Any]) -> Changes:
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        doc = _doc(session, doc_id)
+        if doc.state != DocumentState.DRAFT:
+            raise DocumentRefused(DocumentProblem.NOT_DRAFT, doc.number)
+        merged = {**(doc.fields or {}), **fields}
+        if merged != doc.fields:
+            doc.fields = merged
+            cases._touch(ws, doc, now)
+        return Changes(case_ids=frozenset({doc.case_id}))
+
+
+def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = None) -> Changes:
+    """Final: required fields checked, numbered (offline too), rendered with its number
+    and content hash, the PDF kept by hash; from now on it never changes."""
+    now = ws.now()
+    standalone = not sync_service.is_linked(ws.store)  # a local counter, else the blocks
+    with ws.store.unit_of_work() as session:
+        doc = _doc(session, doc_id)
+        if doc.state != DocumentState.DRAFT:
+            raise DocumentRefused(DocumentProblem.NOT_DRAFT, doc.number)
+        kind = DocumentKind(doc.kind)
+        missing = missing_fields(kind, doc.fields or {})
+        if missing:
+            raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
+        office = session.get(Office, doc.office_id)
+        if kind in NUMBERED_KINDS:
+            year = china_date(now).year
+            try:
+                seq = numbers.take_number(session.connection(), doc.office_id, year,
+                                          standalone=standalone)
+            except numbers.NoNumberLeft as exc:
+                raise DocumentRefused(DocumentProblem.NO_NUMBER_LEFT, year) from exc
+            doc.number = format_number(office.number_prefix or "调", year, seq)
+            doc.number_year, doc.number_seq = year, seq
+        elif kind is DocumentKind.FOLLOW_UP:
+            doc.number = _agreement_number(session, doc.case_id)
+        doc.content_sha256 = content_hash({"kind": doc.kind, "number": doc.number,
+                                           "fields": doc.fields})
+        pdf = _render(session, ws, doc, final=True)
+        doc.pdf_sha256 = (files or _files(ws)).put_bytes(pdf)
+        doc.state = DocumentState.FINAL.value
+        doc.finalized_at = now
+        cases._touch(ws, doc, now)
+        audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
+                     action="finalize", changes={"number": [None, doc.number],
+                                                 "pdf_sha256": [None, doc.pdf_sha256]},
+                     case_id=doc.case_id, office_id=doc.office_id, at=now)
+        return Changes(case_ids=frozenset({doc.case_id}), history=True)
+
+
+def sign(ws: Workstation, doc_id: uuid.UUID, signed_on: date, *,
+         scan_attachment_id: uuid.UUID | None = None) -> Changes:
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        doc = _doc(session, doc_id)
+        if doc.state != DocumentState.FINAL:
+            raise DocumentRefused(DocumentProblem.NOT_FINAL, doc.state)
+        doc.state = DocumentState.SIGNED.value
+        doc.signed_on = signed_on
+        doc.scan_attachment_id = scan_attachment_id
+        cases._touch(ws, doc, now)
+        audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
+                     action="sign", changes={"signed_on": [None, signed_on.isoformat()]},
+                     case_id=doc.case_id, office_id=doc.office_id, at=now)
+        return Changes(case_ids=frozenset({doc.case_id}), history=True)
+
+
+def void(ws: Workstation, doc_id: uuid.UUID, reason: str) -> Changes:
+    """Withdrawn: stays readable and keeps its number, which is never issued again."""
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        doc = _doc(session, doc_id)
+        if doc.state == DocumentState.VOID:
+            return Changes(case_ids=frozenset({doc.case_id}))
+        before = doc.state
+        doc.state = DocumentState.VOID.value
+        doc.void_reason = reason.strip()
+        cases._touch(ws, doc, now)
+        audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
+                     action="void", changes={"state": [before, "void"]}, reason=reason,
+                     case_id=doc.case_id, office_id=doc.office_id, at=now)
+        return Changes(case_ids=frozenset({doc.case_id}), history=True)
+
+
+def new_version(ws: Workstation, doc_id: uuid.UUID) -> tuple[uuid.UUID, Changes]:
+    """A draft copy of a final document to change; the old one stays as it was."""
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        old = _doc(session, doc_id)
+        if old.state == DocumentState.DRAFT:
+            raise DocumentRefused(DocumentProblem.NOT_FINAL, old.state)
+        doc = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+                       deleted=False, case_id=old.case_id, office_id=old.office_id,
+                       kind=old.kind, number="", fields=dict(old.fields or {}),
+                       state=DocumentState.DRAFT.value, pdf_sha256="",
+                       version_no=old.version_no + 1, supersedes_id=old.id)
+        session.add(doc)
+        audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
+                     action="new_version", changes={"version_no": [None, doc.version_no]},
+                     case_id=old.case_id, office_id=old.office_id, at=now)
+        return doc.id, Changes(case_ids=frozenset({old.case_id}), history=True)
+
+
+# ---------------------------------------------------------------- reading and rendering
+
+
+def list_documents(ws: Workstation, case_id: uuid.UUID) -> list[DocumentView]:
+    with ws.store.unit_of_work() as session:
+        rows = session.scalars(select(Document).where(
+            Document.case_id == case_id, Document.deleted.is_(False))
+            .order_by(Document.modified_at))
+        cal = calendar(ws, session)
+        return [_view(r, cal) for r in rows]
+
+
+def get_document(ws: Workstation, doc_id: uuid.UUID) -> DocumentView:
+    with ws.store.unit_of_work() as session:
+        return _view(_doc(session, doc_id), calendar(ws, session))
+
+
+def render(ws: Workstation, doc_id: uuid.UUID) -> bytes:
+    """The PDF: a final document's stored bytes (checked), a draft rendered now."""
+    with ws.store.unit_of_work() as session:
+        doc = _doc(session, doc_id)
+        if doc.state != DocumentState.DRAFT and doc.pdf_sha256:
+            files = _files(ws)
+            if files.has(doc.pdf_sha256):
+                return files.read(doc.pdf_sha256)
+        return _render(session, ws, doc, final=doc.state != DocumentState.DRAFT)
+
+
+def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> bytes:
+    """The case's newest document of ``kind``, or (none yet) a draft made from the case
+    and not kept: what `mediation-desk render` prints."""
+    with ws.store.unit_of_work() as session:
+        case = _case(session, case_id)
+        doc = session.scalar(select(Document).where(
+            Document.case_id == case_id, Document.kind == kind.value,
+            Document.deleted.is_(False)).order_by(Document.version_no.desc(),
+                                                  Document.modified_at.desc()).limit(1))
+        if doc is None:
+            doc = Document(id=uuid.uuid4(), case_id=case.id, office_id=case.office_id,
+                           kind=kind.value, number="", state=DocumentState.DRAFT.value,
+                           fields=default_fields(session, case, kind), version_no=1)
+        missing = missing_fields(kind, doc.fields or {})
+        if missing and kind is not DocumentKind.DOSSIER:
+            raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
+        pdf = _render(session, ws, doc, final=doc.state != DocumentState.DRAFT)
+        session.expunge_all()  # a draft made here is not kept
+        return pdf
+
+
+# ---------------------------------------------------------------- builders' data
+
+
+def _header(session: Session, doc: Document, *, final: bool) -> d.Header:
+    office = session.get(Office, doc.office_id)
+    committee = d.Committee(office.committee_name or office.name, office.number_prefix)
+    verification = d.Verification(doc.number, doc.content_sha256) \
+        if final and doc.content_sha256 else None
+    return d.Header(committee, number=doc.number, draft=not final, verification=verification,
+                    version_no=doc.version_no)
+
+
+def _party_block(p: Mapping[str, Any], on: date) -> d.PartyBlock:
+    birth = p.get("birth_date")
+    return d.PartyBlock(
+        role=wording.ROLES.get(p.get("role", ""), p.get("role", "")), name=p.get("name", ""),
+        is_business=bool(p.get("business")),
+        sex=wording.SEXES.get(p.get("sex") or "", p.get("sex") or ""),
+        ethnicity=p.get("ethnicity") or "",
+        age=_age(date.fromisoformat(birth), on) if birth else None,
+        occupation=p.get("occupation") or "", contact=p.get("phone") or "",
+        address=p.get("address") or "",
+        id_label=wording.ID_LABELS.get(p.get("id_type") or "", ""),
+        id_number=p.get("id_number") or "", representative=p.get("representative") or "")
+
+
+def _signatories(parties: list[d.PartyBlock], mediator: str, recorder: str
+                 ) -> tuple[d.Signatory, ...]:
+    people = [d.Signatory(f"{p.role}（签名盖章或按指印）", p.name) for p in parties]
+    people.append(d.Signatory("人民调解员（签名）", mediator))
+    people.append(d.Signatory("记录人（签名）", recorder))
+    return tuple(people)
+
+
+def _agreement_data(session: Session, ws: Workstation, doc: Document, header: d.Header
+                    ) -> d.AgreementData:
+    f = doc.fields or {}
+    on = doc.signed_on or china_date(ws.now())
+    parties = [_party_block(p, on) for p in f.get("parties", [])]
+    amounts = tuple(Decimal(str(a)) for a in f.get("amounts", []))
+    if any(a < 0 for a in amounts):
+        raise DocumentRefused(DocumentProblem.NEGATIVE_AMOUNT, [str(a) for a in amounts if a < 0])
+    return d.AgreementData(
+        header=header, parties=tuple(parties), facts=f.get("facts", ""),
+        disputes=f.get("disputes", ""), responsibility=f.get("responsibility", ""),
+        clauses=tuple(c for c in f.get("clauses", []) if str(c).strip()),
+        performance=f.get("performance", ""), copies=int(f.get("copies") or len(parties) + 1),
+        signatories=_signatories(parties, f.get("mediator", ""), f.get("recorder", "")),
+        mediator=f.get("mediator", ""), recorder=f.get("recorder", ""),
+        signed_on=doc.signed_on, amounts=amounts)
+
+
+def _session_record_data(session: Session, ws: Workstation, doc: Document, header: d.Header
+                         ) -> d.SessionRecordData:
+    f = doc.fields or {}
+    record = session.get(MediationSession, uuid.UUID(f["session_id"]))
+    if record is None:
+        raise DocumentRefused(DocumentProblem.NOT_FOUND, f["session_id"])
+    case = session.get(Case, doc.case_id)
+    started = record.started_at.astimezone(_china())
+    ended = record.ended_at.astimezone(_china()) if record.ended_at else None
+    when = started.strftime("%Y年%m月%d日 %H:%M") + (f"—{ended:%H:%M}" if ended else "")
+    addenda = session.scalars(select(MediationSession).where(
+        MediationSession.addendum_to == record.id).order_by(MediationSession.started_at))
+    parties = [_party_block(_party_fields(p), china_date(ws.now())) for p in session.scalars(
+        select(Party).where(Party.case_id == case.id, Party.deleted.is_(False))
+        .order_by(Party.sort_order))]
+    participants = participants_from_json(record.participants)
+    return d.SessionRecordData(
+        header=header, started=when, place=record.place, mode=record.mode,
+        cause=case.title or case.category, participants=tuple(
+            f"{p.name}（{wording.ROLES.get(p.role, p.role)}）" if p.role else p.name
+            for p in participants),
+        parties=tuple(parties),
+        statements=tuple((s.name, s.text) for s in statements_from_json(record.statements)),
+        evidence=record.evidence, proposals=record.proposals, responses=record.responses,
+        result={"agreed": "达成协议", "partial": "部分达成", "none": "未达成协议",
+                "next_step": "继续调解"}.get(record.result, record.result),
+        addenda=tuple((f"补充说明（{a.started_at.astimezone(_china()):%Y年%m月%d日}）",
+                       a.addendum_text) for a in addenda),
+        signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
+        + (d.Signatory("人民调解员（签名）", f.get("recorder", "")),),
+        recorder=f.get("recorder", ""))
+
+
+def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Header
+                 ) -> d.NoticeData:
+    f = doc.fields or {}
+    kind = DocumentKind(doc.kind)
+    case = session.get(Case, doc.case_id)
+    office = session.get(Office, doc.office_id)
+    today = china_date(ws.now())
+    mediator_sign = (d.Signatory("人民调解员（签名）", f.get("mediator", "")),)
+    if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
+        enum = TerminationGround if kind is DocumentKind.TERMINATION else RejectionGround
+        try:
+            ground = enum(f.get("ground"))
+            ground_text, citation = ground.label, ground.citation
+        except ValueError:
+            ground_text, citation = str(f.get("ground") or ""), "有关"
+        reason = f.get("reason", "")
+        if kind is DocumentKind.TERMINATION:
+            title, advice = wording.TERMINATION_TITLE, wording.TERMINATION_ADVICE
+            text = wording.TERMINATION_TEXT.format(
+                other=f.get("other") or "对方", dispute=f.get("dispute", ""),
+                committee_kind="委员会", ground=ground_text, citation=citation,
+                accepted=_day(case.accepted_at or case.received_at))
+        else:
+            title, advice = wording.REJECTION_TITLE, wording.REJECTION_ADVICE
+            text = wording.REJECTION_TEXT.format(
+                received=_day(case.received_at), dispute=f.get("dispute", ""),
+                ground=ground_text, citation=citation)
+        paragraphs = (text, *((reason,) if reason else ()), advice)
+        return d.NoticeData(header=header, title=title, addressee=f"{f.get('addressee', '')}：",
+                            paragraphs=paragraphs, signatories=mediator_sign, dated=today)
+    if kind is DocumentKind.ORAL_AGREEMENT:
+        parties = [_party_block(p, today) for p in f.get("parties", [])]
+        rows = [(f"{p.role}", f"{p.name}　{p.contact}".strip()) for p in parties]
+        rows += [("纠纷主要事实", f.get("facts", "")),
+                 ("协议内容", "\n".join(f"{n}. {c}" for n, c in enumerate(
+                     [c for c in f.get("clauses", []) if str(c).strip()], 1))),
+                 ("履行方式、时限", f.get("performance", ""))]
+        return d.NoticeData(header=header, title=wording.ORAL_TITLE, rows=tuple(rows),
+                            paragraphs=(wording.ORAL_NOTE,),
+                            signatories=_signatories(parties, f.get("mediator", ""),
+                                                     f.get("recorder", "")), dated=today)
+    # 回访记录: the follow-up as recorded, under the agreement's number.
+    follow = session.get(FollowUp, uuid.UUID(f["follow_up_id"]))
+    if follow is None:
+        raise DocumentRefused(DocumentProblem.NOT_FOUND, f["follow_up_id"])
+    mediator = session.scalar(select(Mediator.name).where(Mediator.login == follow.by))
+    rows = (("调解协议编号", doc.number or _agreement_number(session, doc.case_id)),
+            ("回访事由", case.title or case.category),
+            ("回访时间", follow.followed_at.astimezone(_china()).strftime("%Y年%m月%d日 %H:%M")),
+            ("回访方式", {"phone": "电话", "visit": "上门", "wechat": "微信"}.get(
+                follow.method, follow.method)),
+            ("履行情况", {"performed": "已履行", "partial": "部分履行",
+                          "not_performed": "未履行"}.get(follow.performance, follow.performance)),
+            ("满意程度", {"very_satisfied": "非常满意", "satisfied": "满意", "average": "一般",
+                          "neutral": "一般", "dissatisfied": "不满意"}.get(
+                              follow.satisfaction, follow.satisfaction or "")),
+            ("回访情况", follow.note))
+    del office
+    return d.NoticeData(header=header, title=wording.FOLLOW_UP_TITLE, rows=rows,
+                        signatories=(d.Signatory("回访人（签名）", mediator or follow.by),),
+                        dated=china_date(follow.followed_at))
+
+
+def _dossier_data(session: Session, ws: Workstation, doc: Document, header: d.Header
+                  ) -> d.DossierData:
+    case = session.get(Case, doc.case_id)
+    files = _files(ws)
+    docs = session.scalars(select(Document).where(
+        Document.case_id == case.id, Document.deleted.is_(False),
+        Document.kind != DocumentKind.DOSSIER.value,
+        Document.state.in_([DocumentState.FINAL.value, DocumentState.SIGNED.value]))
+        .order_by(Document.finalized_at))
+    order = [DocumentKind.SESSION_RECORD, DocumentKind.ORAL_AGREEMENT, DocumentKind.AGREEMENT,
+             DocumentKind.TERMINATION, DocumentKind.REJECTION, DocumentKind.FOLLOW_UP]
+    entries = []
+    for row in sorted(docs, key=lambda r: order.index(DocumentKind(r.kind))):
+        if row.pdf_sha256 and files.has(row.pdf_sha256):
+            pdf = files.read(row.pdf_sha256)
+        else:  # issued on another workstation and not downloaded yet: rendered again
+            pdf = _render(session, ws, row, final=True)
+        entries.append(d.DossierEntry(DocumentKind(row.kind).label, pdf, row.number))
+    mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
+    names = [p.name for p in session.scalars(select(Party).where(
+        Party.case_id == case.id, Party.role.in_(["applicant", "respondent"]),
+        Party.deleted.is_(False)).order_by(Party.sort_order))]
+    f = doc.fields or {}
+    return d.DossierData(
+        committee=header.committee,
+        volume_name=f"{'与'.join(names)}{case.category}纠纷" if names else case.title,
+        volume_number=_agreement_number(session, case.id),
+        mediator=mediator.name if mediator else "",
+        mediation_from=china_date(case.mediation_started_at or case.accepted_at
+                                  or case.received_at),
+        mediation_to=china_date(case.closed_at) if case.closed_at else None,
+        filed_by=ws.actor.name, filed_on=china_date(ws.now()),
+        retention=f.get("retention", "长期"), entries=tuple(entries),
+        remarks=f.get("remarks", ""))
+
+
+def _builders() -> dict[DocumentKind, tuple[Callable, Callable]]:
+    """kind → (data maker, builder): the registry of document kinds."""
+    from app.documents.agreement import build_agreement
+    from app.documents.dossier import build_dossier
+    from app.documents.notices import build_notice
+    from app.documents.session_record import build_session_record
+
+    return {
+        DocumentKind.AGREEMENT: (_agreement_data, build_agreement),
+        DocumentKind.SESSION_RECORD: (_session_record_data, build_session_record),
+        DocumentKind.ORAL_AGREEMENT: (_notice_data, build_notice),
+        DocumentKind.TERMINATION: (_notice_data, build_notice),
+        DocumentKind.REJECTION: (_notice_data, build_notice),
+        DocumentKind.FOLLOW_UP: (_notice_data, build_notice),
+        DocumentKind.DOSSIER: (_dossier_data, build_dossier),
+    }
+
+
+def _render(session: Session, ws: Workstation, doc: Document, *, final: bool) -> bytes:
+    make, build = _builders()[DocumentKind(doc.kind)]
+    data = make(session, ws, doc, _header(session, doc, final=final))
+    out = io.BytesIO()
+    build(data, out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _case(session: Session, case_id: uuid.UUID) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or case.deleted:
+        raise CaseNotFound(case_id)
+    return case
+
+
+def _doc(session: Session, doc_id: uuid.UUID) -> Document:
+    doc = session.get(Document, doc_id)
+    if doc is None or doc.deleted:
+        raise DocumentRefused(DocumentProblem.NOT_FOUND, doc_id)
+    return doc
+
+
+def _agreement_number(session: Session, case_id: uuid.UUID) -> str:
+    return session.scalar(select(Document.number).where(
+        Document.case_id == case_id, Document.kind == DocumentKind.AGREEMENT.value,
+        Document.number != "", Document.state != DocumentState.VOID.value)
+        .order_by(Document.version_no.desc()).limit(1)) or ""
+
+
+def _files(ws: Workstation) -> BlobStore:
+    return sync_service.files_of(ws.store)
+
+
+def _china():
+    from app.core.timeutil import CHINA_TZ
+
+    return CHINA_TZ
+
+
+def _day(dt: datetime | None) -> str:
+    return china_date(dt).strftime("%Y年%m月%d日") if dt else ""
+
+
+def _view(doc: Document, cal) -> DocumentView:
+    kind = DocumentKind(doc.kind)
+    deadline = None
+    if doc.signed_on and kind is DocumentKind.AGREEMENT and doc.state == DocumentState.SIGNED:
+        deadline = judicial_confirmation_deadline(doc.signed_on, cal)
+    return DocumentView(
+        id=doc.id, case_id=doc.case_id, kind=kind, state=DocumentState(doc.state),
+        number=doc.number, version_no=doc.version_no, supersedes_id=doc.supersedes_id,
+        fields=dict(doc.fields or {}), pdf_sha256=doc.pdf_sha256,
+        content_sha256=doc.content_sha256, finalized_at=doc.finalized_at,
+        signed_on=doc.signed_on, confirmation_deadline=deadline, void_reason=doc.void_reason,
+        missing=tuple(missing_fields(kind, doc.fields or {}))
+        if doc.state == DocumentState.DRAFT else ())
