@@ -1,0 +1,94 @@
+"""人民调解协议书 (人民调解法 Art 28-29; the reconstructed model form, research §3.2)."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from app.documents.data import AgreementData, PartyBlock, Signatory
+from app.documents.fonts import FontSet
+from app.documents.typography import Composer, chinese_numeral
+
+TITLE = "人民调解协议书"
+
+
+def party_line(party: PartyBlock) -> str:
+    """申请人：李秀英，女，汉族，45岁，… — the fields the form asks for, empty ones left out.
+    A business: name, 统一社会信用代码, 法定代表人/负责人, address."""
+    if party.is_business:
+        parts = [party.name]
+        if party.id_number:
+            parts.append(f"{party.id_label or '统一社会信用代码'}：{party.id_number}")
+        if party.representative:
+            parts.append(f"法定代表人（负责人）：{party.representative}")
+        if party.address:
+            parts.append(f"住所：{party.address}")
+        if party.contact:
+            parts.append(f"联系方式：{party.contact}")
+    else:
+        parts = [party.name]
+        parts += [x for x in (party.sex, party.ethnicity) if x]
+        if party.age is not None:
+            parts.append(f"{party.age}岁")
+        if party.occupation:
+            parts.append(f"职业或职务：{party.occupation}")
+        if party.id_number:
+            parts.append(f"{party.id_label or '身份证件号码'}：{party.id_number}")
+        if party.contact:
+            parts.append(f"联系方式：{party.contact}")
+        if party.address:
+            parts.append(f"单位或住址：{party.address}")
+    return f"{party.role}：" + "，".join(p for p in parts if p) + "。"
+
+
+def default_signatories(data: AgreementData) -> tuple[Signatory, ...]:
+    """Every party (a business through its representative, with its seal), the mediator and
+    the recorder — whichever of these ``data.signatories`` does not already name."""
+    given = list(data.signatories)
+    if not given:
+        for p in data.parties:
+            if p.is_business:
+                given.append(Signatory(f"{p.role}（盖章）", p.name))
+                given.append(Signatory("法定代表人或委托代理人（签名）", p.representative))
+            else:
+                given.append(Signatory(f"{p.role}（签名盖章或按指印）", p.name))
+    if not any("调解员" in s.caption for s in given):
+        given.append(Signatory("人民调解员（签名）", data.mediator))
+    if not any("记录人" in s.caption for s in given):
+        given.append(Signatory("记录人（签名）", data.recorder))
+    return tuple(given)
+
+
+def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None = None
+                    ) -> None:
+    """Writes the agreement PDF to ``out``. Raises MissingGlyphs (a character no font has)
+    or BadAmount (a negative or too large amount) before writing anything."""
+    c = Composer(data.header, fonts)
+    story: list[Flowable] = [c.title(TITLE), c.number_line(), Spacer(1, 8)]
+
+    for party in data.parties:
+        story.append(c.para(party_line(party)))
+
+    story += c.labelled("纠纷主要事实：", data.facts)
+    story += c.labelled("争议事项：", data.disputes)
+    story += c.labelled("各方当事人的责任：", data.responsibility)
+
+    if data.clauses:
+        story += c.heading("经调解，自愿达成如下协议：")
+        for number, clause in enumerate(data.clauses, start=1):
+            lines = [line.strip() for line in clause.splitlines() if line.strip()] or [""]
+            story.append(c.para(f"{chinese_numeral(number)}、{lines[0]}"))
+            story += [c.para(line) for line in lines[1:]]
+    if data.amounts:
+        story += c.heading("本协议所涉金额：")
+        story += [c.para(c.amount(a)) for a in data.amounts]
+    story += c.labelled("履行方式、时限：", data.performance)
+
+    holder = "人民调解委员会" if "调解委员会" in data.header.committee.name \
+        else data.header.committee.name
+    story.append(Spacer(1, 4))
+    story.append(c.copies_line(data.copies, holder))
+    story += c.signatures(default_signatories(data))
+    story.append(c.seal(data.header.committee, data.signed_on))
+    c.render([KeepTogether(story[:3]), *story[3:]], out, title=TITLE)

@@ -1,0 +1,418 @@
+"""The shared look of every document: A4 page, margins, title, number line, body text,
+signature and seal blocks, 第 N 页 共 M 页 footers, draft watermark, verification QR.
+
+A builder makes a ``Composer`` for its header, asks it for flowables (every piece of the
+mediator's text goes through ``Composer.markup``: escaped, split by font, missing glyphs
+collected), then calls ``Composer.render``: it refuses the document (MissingGlyphs) before
+a byte is written, so no character ever prints as an empty box.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import BinaryIO
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import paragraph as _rl_paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.core.errors import AmountError
+from app.core.money import format_amount, to_capitals
+from app.documents.data import Committee, Header, Signatory
+from app.documents.errors import BadAmount, MissingGlyphs
+from app.documents.fonts import FontSet, default_fonts
+
+__all__ = [
+    "Composer",
+    "amount_text",
+    "chinese_date",
+    "chinese_numeral",
+    "verification_payload",
+]
+
+PAGE_W, PAGE_H = A4
+# GB/T 9704-2012 (党政机关公文格式): 版心 156 × 225 mm, top margin 37 mm, left 28 mm, so
+# right 26 mm and bottom 35 mm. Binding is on the left, hence the wider left margin; the
+# bottom margin holds the page number and, on a final, the verification code.
+TOP, BOTTOM, LEFT, RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+TEXT_W = PAGE_W - LEFT - RIGHT
+
+BODY_SIZE = 14  # 四号: 版心 holds ~11 characters fewer per line than 三号 and fits forms
+BODY_LEADING = 26  # about 1.5 lines (Word's "1.5 倍" of 四号 is 25.2 pt)
+TITLE_SIZE = 22  # 二号, the title size of GB/T 9704
+SMALL_SIZE = 12  # 小四: number line, signature captions
+FOOT_SIZE = 10.5  # 五号: page numbers
+GREY = colors.Color(0.35, 0.35, 0.35)
+
+_DIGITS = "〇一二三四五六七八九"
+
+# reportlab's CJK line breaking hangs a character that may not start a line in the margin,
+# but its list (made for Japanese) lacks the Chinese full-width ，：；！？ and closing quotes.
+_NO_LINE_START = "，：；！？》〉”’…·"
+if _NO_LINE_START[0] not in _rl_paragraph.ALL_CANNOT_START:
+    _rl_paragraph.ALL_CANNOT_START += _NO_LINE_START
+
+
+def chinese_numeral(n: int) -> str:
+    """0-99999 in counting numerals: 十, 十一, 二十二, 一百零一, 一千零一十."""
+    if not 0 <= n < 100_000:
+        raise ValueError(f"{n} is out of range")
+    if n == 0:
+        return "零"
+    units = ("", "十", "百", "千", "万")
+    digits = [int(d) for d in str(n)]
+    out: list[str] = []
+    zero = False
+    for pos, d in enumerate(digits):
+        place = len(digits) - pos - 1
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append("零")
+            zero = False
+        out.append("零一二三四五六七八九"[d] + units[place])
+    text = "".join(out)
+    return text[1:] if text.startswith("一十") else text  # 十一, not 一十一
+
+
+def chinese_date(day: date | None) -> str:
+    """二〇二六年十一月二十二日; a blank to fill by hand when there is no date."""
+    if day is None:
+        return "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+    year = "".join(_DIGITS[int(d)] for d in f"{day.year:04d}")
+    return f"{year}年{chinese_numeral(day.month)}月{chinese_numeral(day.day)}日"
+
+
+def amount_text(amount: Decimal | int) -> str:
+    """人民币3,200.00元（大写：人民币叁仟贰佰元整）; BadAmount for what must not print."""
+    try:
+        capitals = to_capitals(Decimal(amount))
+    except AmountError as exc:
+        raise BadAmount(amount, exc.code, exc.message) from exc
+    return f"人民币{format_amount(amount)}元（大写：{capitals}）"
+
+
+def verification_payload(number: str, content_sha256: str) -> str:
+    """What the QR code carries: a versioned, |-separated line a checker can parse."""
+    return f"MDV1|{number}|{content_sha256}"
+
+
+def _style(name: str, **kw) -> ParagraphStyle:
+    base = dict(fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK",
+                alignment=TA_JUSTIFY, allowOrphans=0, allowWidows=0)
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+class Composer:
+    """Flowables in the house style, for one document."""
+
+    def __init__(self, header: Header | None, fonts: FontSet | None = None) -> None:
+        self.header = header
+        self.fonts = fonts or default_fonts()
+        self.missing: set[str] = set()
+        main = self.fonts.main.name
+        self.body_style = _style("body", fontName=main, firstLineIndent=2 * BODY_SIZE)
+        self.plain_style = _style("plain", fontName=main)
+        self.heading_style = _style("heading", fontName=main, spaceBefore=4)
+        self.small_style = _style("small", fontName=main, fontSize=SMALL_SIZE, leading=18,
+                                  alignment=TA_LEFT)
+        self.small_centre = _style("small_c", parent=self.small_style, alignment=TA_CENTER)
+        self.small_right = _style("small_r", parent=self.small_style, alignment=TA_RIGHT)
+        self.name_style = _style("name", fontName=main, fontSize=10.5, leading=14,
+                                 alignment=TA_CENTER, textColor=GREY)
+        self.right_style = _style("right", fontName=main, alignment=TA_RIGHT)
+        self.cell_style = _style("cell", fontName=main, fontSize=SMALL_SIZE, leading=17,
+                                 alignment=TA_LEFT)
+        if header is not None:
+            # Footer texts are drawn on the canvas: check their glyphs now, with the rest.
+            self.markup(header.committee.name)
+            self.markup(header.number)
+
+    # ------------------------------------------------------------------ text
+
+    def markup(self, text: str) -> str:
+        return self.fonts.markup(text, self.missing)
+
+    def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(self.markup(text), style or self.body_style)
+
+    def body(self, text: str) -> list[Paragraph]:
+        """One indented paragraph per line the mediator wrote; blank lines dropped."""
+        return [self.para(line.strip()) for line in text.splitlines() if line.strip()]
+
+    def heading(self, text: str) -> list[Flowable]:
+        """A section label that never stays alone at a page foot: a new page unless the
+        label and two lines fit (keepWithNext would drag a long paragraph along whole)."""
+        return [CondPageBreak(3 * BODY_LEADING), self.para(text, self.heading_style)]
+
+    def labelled(self, label: str, text: str) -> list[Flowable]:
+        """'label：' then the text's paragraphs; '无' is not invented for an empty field."""
+        paragraphs = self.body(text)
+        if not paragraphs:
+            return []
+        return [*self.heading(label), *paragraphs]
+
+    def title(self, text: str) -> Flowable:
+        return _Title(self.fonts.segments(text), self.missing)
+
+    def number_line(self) -> Paragraph:
+        header = self.header
+        number = "草稿" if header is None or header.draft or not header.number else header.number
+        return self.para(f"编号：{number}", self.small_right)
+
+    def amount(self, amount: Decimal | int) -> str:
+        return amount_text(amount)
+
+    def copies_line(self, copies: int, holder: str) -> Paragraph:
+        """本协议一式三份，当事人各执一份，人民调解委员会留存一份。"""
+        line = f"本协议一式{chinese_numeral(copies)}份，当事人各执一份，{holder}留存一份。"
+        style = _style("copies", parent=self.body_style, keepWithNext=1)
+        return self.para(line, style)
+
+    # ------------------------------------------------------------------ blocks
+
+    def table_style(self, commands: list) -> TableStyle:
+        """Our font for every cell: a table draws even an empty cell with its cell font, and
+        reportlab's default (Helvetica) would be named in the PDF but not embedded."""
+        return TableStyle([("FONTNAME", (0, 0), (-1, -1), self.fonts.main.name), *commands])
+
+    def signature_block(self, signatory: Signatory, width: float) -> Table:
+        """Caption, room to sign, the line, the printed name, 年 月 日."""
+        rows = [
+            [self.para(signatory.caption, self.small_style)],
+            [""],
+            [self.para(signatory.name, self.name_style) if signatory.name else ""],
+            [self.para("\u3000\u3000年\u3000\u3000月\u3000\u3000日", self.small_right)],
+        ]
+        table = Table(rows, colWidths=[width - 8 * mm], rowHeights=[None, 30, None, None])
+        table.setStyle(self.table_style([
+            ("LINEBELOW", (0, 1), (0, 1), 0.6, colors.black),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
+        return table
+
+    def signatures(self, signatories: Sequence[Signatory]) -> list[Flowable]:
+        """Two blocks a row. A table row never splits, so no block is cut by a page end."""
+        if not signatories:
+            return []
+        half = TEXT_W / 2
+        cells = [self.signature_block(s, half) for s in signatories]
+        rows = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+        table = Table(rows, colWidths=[half, half], hAlign="LEFT")
+        table.setStyle(self.table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8 * mm),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+        ]))
+        return [Spacer(1, 6), table]
+
+    def seal(self, committee: Committee, day: date | None) -> Flowable:
+        """The committee's name, where the seal goes, and the date, at the right."""
+        mark = "（人民调解委员会印）" if "调解委员会" in committee.name else "（印章）"
+        lines = [committee.name, mark, chinese_date(day)]
+        width = min(TEXT_W, max(stringWidth(x, self.fonts.main.name, BODY_SIZE)
+                                for x in lines) + 4 * mm)
+        table = Table([[self.para(x, _style("seal", parent=self.plain_style,
+                                            alignment=TA_CENTER))] for x in lines],
+                      colWidths=[width], hAlign="RIGHT")
+        table.setStyle(self.table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, 0), 18)]))
+        return KeepTogether([table])
+
+    def field_table(self, rows: Iterable[tuple[str, str]], label_width: float = 28 * mm
+                    ) -> Table | None:
+        """A ruled two-column form (label | value), as the model forms print fields."""
+        data = [[self.para(label, self.cell_style), self.para(value, self.cell_style)]
+                for label, value in rows]
+        if not data:
+            return None
+        table = Table(data, colWidths=[label_width, TEXT_W - label_width], hAlign="LEFT",
+                      repeatRows=0)
+        table.setStyle(self.table_style([
+            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ]))
+        return table
+
+    # ------------------------------------------------------------------ the file
+
+    def check(self) -> None:
+        if self.missing:
+            raise MissingGlyphs(self.missing)
+
+    def render(self, story: list[Flowable], out: BinaryIO, *, title: str,
+               footer: bool = True) -> None:
+        """Lays out ``story`` on A4 and writes the PDF to ``out``, or raises before writing."""
+        self.check()
+        buffer = io.BytesIO()
+        doc = BaseDocTemplate(
+            buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP,
+            bottomMargin=BOTTOM, title=title,
+            author=self.header.committee.name if self.header else "",
+            creator="Mediation Desk", invariant=1,
+        )
+        frame = Frame(LEFT, BOTTOM, TEXT_W, PAGE_H - TOP - BOTTOM, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        draft = self.header is None or self.header.draft
+        on_page = self._watermark if draft and self.header is not None else None
+        doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _nothing)])
+        decorate = self._footer if footer else None
+        doc.build(story, canvasmaker=_paged_canvas(decorate, self.fonts.main.name))
+        out.write(buffer.getvalue())
+
+    def _watermark(self, canvas: Canvas, _doc) -> None:
+        """A light diagonal 草稿 under the text of every page of a draft."""
+        canvas.saveState()
+        canvas.setFillColor(colors.Color(0.6, 0.6, 0.6))
+        canvas.setFillAlpha(0.18)
+        canvas.translate(PAGE_W / 2, PAGE_H / 2)
+        canvas.rotate(35)
+        canvas.setFont(self.fonts.main.name, 150)
+        canvas.drawCentredString(0, -50, "草稿")
+        canvas.restoreState()
+
+    def _footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        canvas.saveState()
+        canvas.setFont(self.fonts.main.name, FOOT_SIZE)
+        canvas.setFillColor(colors.black)
+        canvas.drawCentredString(PAGE_W / 2, BOTTOM - 10 * mm, f"第 {page} 页 共 {pages} 页")
+        header = self.header
+        if header is not None and not header.draft and header.verification is not None:
+            self._verification(canvas, header.verification.number or header.number,
+                               header.verification.content_sha256)
+        canvas.restoreState()
+
+    def _verification(self, canvas: Canvas, number: str, sha: str) -> None:
+        """QR code at the bottom right, number and short hash printed beside it."""
+        size = 20 * mm
+        x, y = PAGE_W - RIGHT - size, 7 * mm
+        widget = QrCodeWidget(verification_payload(number, sha), barLevel="M",
+                              barWidth=size, barHeight=size)
+        drawing = Drawing(size, size, initialFontName=self.fonts.main.name)  # not Helvetica
+        drawing.add(widget)
+        renderPDF.draw(drawing, canvas, x, y)
+        right = x - 1 * mm
+        _draw_runs(canvas, self.fonts, right, y + 11 * mm, f"编号：{number}", 7.5)
+        _draw_runs(canvas, self.fonts, right, y + 6.5 * mm, f"校验码：{sha[:16]}", 7.5)
+        _draw_runs(canvas, self.fonts, right, y + 2 * mm, "扫码核验文书是否与存档一致", 7.5)
+
+
+def _nothing(_canvas, _doc) -> None:
+    pass
+
+
+def _draw_runs(canvas: Canvas, fonts: FontSet, right: float, y: float, text: str,
+               size: float) -> None:
+    """Right-aligned text on the canvas, font switched per run (missing glyphs were
+    refused before layout)."""
+    runs = [(f.name, t) for f, t in fonts.segments(text) if f is not None]
+    width = sum(stringWidth(t, name, size) for name, t in runs)
+    obj = canvas.beginText(right - width, y)
+    for name, t in runs:
+        obj.setFont(name, size)
+        obj.textOut(t)
+    canvas.setFillColor(GREY)
+    canvas.drawText(obj)
+
+
+def _paged_canvas(decorate, font_name: str):
+    """A canvas that holds its pages back until the end, so each footer knows the count.
+    Its initial font is ours: reportlab's default (Helvetica) would be a font the PDF names
+    but does not embed."""
+
+    class PagedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            kwargs["initialFontName"] = font_name
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - reportlab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                if decorate is not None:
+                    decorate(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return PagedCanvas
+
+
+class _Title(Flowable):
+    """The document's title: centred, 二号, letter-spaced, drawn stroked-and-filled as a
+    light bold (the Song fonts have no bold face)."""
+
+    def __init__(self, runs: list, missing: set[str]) -> None:
+        super().__init__()
+        self.runs = []
+        for font, text in runs:
+            if font is None:
+                missing.update(c for c in text if not c.isspace())
+            else:
+                self.runs.append((font.name, text.strip("\n")))
+        self.size = TITLE_SIZE
+        chars = sum(len(t) for _, t in self.runs)
+        self.space = 6 if chars <= 8 else 2 if chars <= 14 else 0
+        self.spaceAfter = 10
+
+    def _width(self) -> float:
+        return sum(stringWidth(t, n, self.size) + self.space * len(t) for n, t in self.runs)
+
+    def wrap(self, avail_width, avail_height):
+        # Shrink a long title to one line rather than break it (they are short in practice).
+        while self._width() > avail_width and self.size > 12:
+            self.size -= 1
+            self.space = 0
+        self.width = avail_width
+        self.height = self.size * 1.6
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        width = self._width() - self.space  # no spacing after the last character
+        obj = canvas.beginText((self.width - width) / 2, self.size * 0.45)
+        obj.setTextRenderMode(2)
+        canvas.setLineWidth(0.45)
+        obj.setCharSpace(self.space)
+        for name, text in self.runs:
+            obj.setFont(name, self.size)
+            obj.textOut(text)
+        canvas.drawText(obj)
