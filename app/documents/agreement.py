@@ -6,40 +6,11 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from app.documents.data import AgreementData, PartyBlock, Signatory
+from app.documents.data import AgreementData, Signatory
 from app.documents.fonts import FontSet
-from app.documents.typography import Composer, chinese_numeral
+from app.documents.typography import Composer, chinese_numeral, party_line
 
 TITLE = "人民调解协议书"
-
-
-def party_line(party: PartyBlock) -> str:
-    """申请人：李秀英，女，汉族，45岁，… — the fields the form asks for, empty ones left out.
-    A business: name, 统一社会信用代码, 法定代表人/负责人, address."""
-    if party.is_business:
-        parts = [party.name]
-        if party.id_number:
-            parts.append(f"{party.id_label or '统一社会信用代码'}：{party.id_number}")
-        if party.representative:
-            parts.append(f"法定代表人（负责人）：{party.representative}")
-        if party.address:
-            parts.append(f"住所：{party.address}")
-        if party.contact:
-            parts.append(f"联系方式：{party.contact}")
-    else:
-        parts = [party.name]
-        parts += [x for x in (party.sex, party.ethnicity) if x]
-        if party.age is not None:
-            parts.append(f"{party.age}岁")
-        if party.occupation:
-            parts.append(f"职业或职务：{party.occupation}")
-        if party.id_number:
-            parts.append(f"{party.id_label or '身份证件号码'}：{party.id_number}")
-        if party.contact:
-            parts.append(f"联系方式：{party.contact}")
-        if party.address:
-            parts.append(f"单位或住址：{party.address}")
-    return f"{party.role}：" + "，".join(p for p in parts if p) + "。"
 
 
 def default_signatories(data: AgreementData) -> tuple[Signatory, ...]:

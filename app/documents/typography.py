@@ -41,7 +41,7 @@ from reportlab.platypus import (
 
 from app.core.errors import AmountError
 from app.core.money import format_amount, to_capitals
-from app.documents.data import Committee, Header, Signatory
+from app.documents.data import Committee, Header, PartyBlock, Signatory
 from app.documents.errors import BadAmount, MissingGlyphs
 from app.documents.fonts import FontSet, default_fonts
 
@@ -50,6 +50,7 @@ __all__ = [
     "amount_text",
     "chinese_date",
     "chinese_numeral",
+    "party_line",
     "verification_payload",
 ]
 
@@ -114,6 +115,35 @@ def amount_text(amount: Decimal | int) -> str:
     except AmountError as exc:
         raise BadAmount(amount, exc.code, exc.message) from exc
     return f"人民币{format_amount(amount)}元（大写：{capitals}）"
+
+
+def party_line(party: PartyBlock) -> str:
+    """申请人：李秀英，女，汉族，45岁，… — the fields the form asks for, empty ones left out.
+    A business: name, 统一社会信用代码, 法定代表人/负责人, address."""
+    if party.is_business:
+        parts = [party.name]
+        if party.id_number:
+            parts.append(f"{party.id_label or '统一社会信用代码'}：{party.id_number}")
+        if party.representative:
+            parts.append(f"法定代表人（负责人）：{party.representative}")
+        if party.address:
+            parts.append(f"住所：{party.address}")
+        if party.contact:
+            parts.append(f"联系方式：{party.contact}")
+    else:
+        parts = [party.name]
+        parts += [x for x in (party.sex, party.ethnicity) if x]
+        if party.age is not None:
+            parts.append(f"{party.age}岁")
+        if party.occupation:
+            parts.append(f"职业或职务：{party.occupation}")
+        if party.id_number:
+            parts.append(f"{party.id_label or '身份证件号码'}：{party.id_number}")
+        if party.contact:
+            parts.append(f"联系方式：{party.contact}")
+        if party.address:
+            parts.append(f"单位或住址：{party.address}")
+    return f"{party.role}：" + "，".join(p for p in parts if p) + "。"
 
 
 def verification_payload(number: str, content_sha256: str) -> str:
