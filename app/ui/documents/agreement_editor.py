@@ -1,0 +1,511 @@
+"""The agreement (人民调解协议书, and the 口头协议登记表 with the same fields) editor: a
+window of its own with the form on the left and the printed pages on the right.
+
+Every change restarts a short timer (``PREVIEW_DELAY_MS``); when it fires, the fields
+are saved to the draft on the write lane and the draft is then rendered and its pages
+rasterised in the read pool; ``preview_ready`` says when the new pages are on screen.
+A late answer for an older revision is dropped. Closing hands any unsaved change to
+the write lane (``closing``), so nothing typed is lost with the window.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.documents import DocumentKind
+from app.core.money import format_amount
+from app.core.timeutil import china_today
+from app.documents import wording
+from app.services.context import Workstation
+from app.services.documents import DocumentView
+from app.services.dto import Changes
+from app.ui import messages
+from app.ui.case.action_dialog import ERROR_COLOUR
+from app.ui.case.sections import Section, note_label
+from app.ui.documents import document_texts as texts
+from app.ui.documents.clause_dialog import ClauseDialog
+from app.ui.documents.page_view import PageView
+from app.ui.operations import documents as ops
+from app.ui.qtcompat import emit
+from app.ui.tasks import TaskFailure, TaskRunner
+
+PREVIEW_DELAY_MS = 600
+PREVIEW_DPI = 110.0
+# The printed fields of a party the mediator can correct here (JSON key, caption).
+PARTY_FIELDS = (("sex", "性别"), ("ethnicity", "民族"), ("occupation", "职业"),
+                ("phone", "联系方式"), ("address", "住所或单位"))
+PERSON_ONLY = frozenset({"sex", "ethnicity", "occupation"})
+
+
+def _text_box(placeholder: str, lines: int, name: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setTabChangesFocus(True)
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    return edit
+
+
+class PartyForm(QWidget):
+    """One party's printed particulars: name and role shown, the rest editable."""
+
+    def __init__(self, party: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.party = dict(party)
+        self.edits: dict[str, QWidget] = {}
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        role = wording.ROLES.get(party.get("role", ""), party.get("role", ""))
+        heading = QLabel(f"{role}：{party.get('name', '')}")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setWordWrap(True)
+        layout.addRow(heading)
+        business = bool(party.get("business"))
+        for key, caption in PARTY_FIELDS:
+            if business and key in PERSON_ONLY:
+                continue
+            if key == "sex":
+                edit: QWidget = QComboBox()
+                for value, text in (("", self.tr("未填")), ("male", self.tr("男")),
+                                    ("female", self.tr("女"))):
+                    edit.addItem(text, value)
+                current = wording.SEXES.get(party.get("sex") or "", "")
+                edit.setCurrentIndex({"男": 1, "女": 2}.get(current, 0))
+            else:
+                edit = QLineEdit(party.get(key) or "")
+            edit.setObjectName(f"party_{key}")
+            layout.addRow(self.tr(caption), edit)
+            self.edits[key] = edit
+
+    def value(self) -> dict[str, Any]:
+        party = dict(self.party)
+        for key, edit in self.edits.items():
+            party[key] = edit.currentData() if isinstance(edit, QComboBox) else edit.text()
+        return party
+
+
+class ClauseRow(QWidget):
+    """One clause: its number, its text (edited freely) and 上移 / 下移 / 删除."""
+
+    changed = Signal()
+    move = Signal(object, int)  # row, -1 / +1
+    remove = Signal(object)
+
+    def __init__(self, text: str, amount: Decimal | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.amount = amount
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setHorizontalSpacing(4)
+        self.number = QLabel()
+        self.number.setObjectName("clauseNumber")
+        self.edit = _text_box("", 2, "clauseText")
+        self.edit.setPlainText(text)
+        self.edit.textChanged.connect(lambda: emit(self.changed))
+        self.up = QToolButton()
+        self.up.setText("↑")
+        self.up.setObjectName("clauseUp")
+        self.up.setToolTip(self.tr("上移"))
+        self.down = QToolButton()
+        self.down.setText("↓")
+        self.down.setObjectName("clauseDown")
+        self.down.setToolTip(self.tr("下移"))
+        self.delete = QToolButton()
+        self.delete.setText("✕")
+        self.delete.setObjectName("clauseDelete")
+        self.delete.setToolTip(self.tr("删除此条"))
+        self.up.clicked.connect(lambda: emit(self.move, self, -1))
+        self.down.clicked.connect(lambda: emit(self.move, self, 1))
+        self.delete.clicked.connect(lambda: emit(self.remove, self))
+        tools = QVBoxLayout()
+        tools.setSpacing(0)
+        for b in (self.up, self.down, self.delete):
+            tools.addWidget(b)
+        tools.addStretch(1)
+        layout.addWidget(self.number, 0, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.edit, 0, 1)
+        layout.addLayout(tools, 0, 2)
+        layout.setColumnStretch(1, 1)
+
+    def text(self) -> str:
+        return self.edit.toPlainText().strip()
+
+
+class AgreementEditor(QWidget):
+    """Edits one draft. ``preview_ready(pages)`` when fresh pages are shown,
+    ``saved(Changes)`` after each save, ``closing(doc_id, fields | None)`` when the
+    window goes (the fields when something is still unsaved), ``finalize_requested``."""
+
+    preview_ready = Signal(int)
+    preview_failed = Signal(str)
+    saved = Signal(object)
+    closing = Signal(object, object)
+    finalize_requested = Signal(object)  # doc id
+
+    def __init__(self, ws: Workstation, runner: TaskRunner, doc: DocumentView,
+                 case_title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ws = ws
+        self.runner = runner
+        self.doc = doc
+        self.setObjectName("agreementEditor")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.revision = 0  # of the last change
+        self.saved_revision = 0
+        self.shown_revision = -1
+        self.dirty = False
+        self.closed = False
+        self._loading = True
+        self.party_forms: list[PartyForm] = []
+        self.clauses: list[ClauseRow] = []
+        self.current_dialog: ClauseDialog | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.save_and_preview)
+        self._build(case_title)
+        self._fill(doc.fields)
+        self._loading = False
+        self.refresh_preview(save=False)
+
+    # ------------------------------------------------------------ building
+
+    def _build(self, case_title: str) -> None:
+        em = self.fontMetrics().horizontalAdvance("汉")
+        title = texts.kind_text(self.doc.kind)
+        self.setWindowTitle(self.tr("{kind}（{version}）— {case}").format(
+            kind=title, version=texts.version_text(self.doc.version_no), case=case_title)
+            if case_title else title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(em, em, em, em)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._build_form(em))
+        self.pages = PageView()
+        self.pages.setMinimumWidth(em * 16)
+        self.pages.show_message(self.tr("正在生成预览…"))
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        outer.addWidget(splitter, 1)
+        self.problems = QLabel()
+        self.problems.setObjectName("agreementProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(f"color: {ERROR_COLOUR}")
+        self.problems.hide()
+        outer.addWidget(self.problems)
+        bottom = QHBoxLayout()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("agreementState")
+        self.state_label.setWordWrap(True)
+        bottom.addWidget(self.state_label, 1)
+        self.close_button = QPushButton(self.tr("关闭（保留草稿）"))
+        self.close_button.setObjectName("closeAgreement")
+        self.close_button.clicked.connect(self.close)
+        self.finalize_button = QPushButton(self.tr("定稿…"))
+        self.finalize_button.setObjectName("finalizeFromEditor")
+        self.finalize_button.clicked.connect(self._ask_finalize)
+        bottom.addWidget(self.close_button)
+        bottom.addWidget(self.finalize_button)
+        outer.addLayout(bottom)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_and_preview)
+        self.resize(em * 72, em * 46)
+
+    def _build_form(self, em: int) -> QWidget:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, em // 2, 0)
+        layout.setSpacing(em)
+
+        people = Section(self.tr("当事人"))
+        people.add_widget(note_label(self.tr("当事人取自案件；这里只改打印在协议书上的信息。"),
+                                     name="partiesHint"))
+        self._parties_box = QVBoxLayout()
+        self._parties_box.setSpacing(em // 2)
+        people.grid.addLayout(self._parties_box, people.grid.rowCount(), 0, 1, 2)
+        layout.addWidget(people)
+
+        self.facts = _text_box(self.tr("纠纷发生的经过和主要事实"), 4, "agreementFacts")
+        self.disputes = _text_box(self.tr("双方争议的问题"), 2, "agreementDisputes")
+        self.responsibility = _text_box(self.tr("经调查和调解，各方应承担的责任（可不填）"), 2,
+                                        "agreementResponsibility")
+        for edit, key in ((self.facts, "facts"), (self.disputes, "disputes"),
+                          (self.responsibility, "responsibility")):
+            section = Section(texts.field_text(key))
+            section.add_widget(edit)
+            layout.addWidget(section)
+            edit.textChanged.connect(self.changed)
+
+        agreed = Section(self.tr("协议内容"))
+        self.add_clause_button = QToolButton()
+        self.add_clause_button.setObjectName("addClause")
+        self.add_clause_button.setText(self.tr("添加条款"))
+        self.add_clause_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_clause_button)
+        menu.setObjectName("clauseMenu")
+        for template in wording.CLAUSES:
+            action = menu.addAction(template.title)
+            action.setData(template.key)
+            action.triggered.connect(lambda _=False, t=template: self.choose_clause(t))
+        menu.addSeparator()
+        blank = menu.addAction(self.tr("空白条款"))
+        blank.triggered.connect(lambda: self.add_clause("", focus=True))
+        self.add_clause_button.setMenu(menu)
+        agreed.tools.addWidget(self.add_clause_button)
+        self._clauses_box = QVBoxLayout()
+        self._clauses_box.setSpacing(em // 2)
+        agreed.grid.addLayout(self._clauses_box, 0, 0, 1, 2)
+        layout.addWidget(agreed)
+
+        self.performance = _text_box(self.tr("如：被申请人于2026年3月9日前通过银行转账一次性支付。"),
+                                     2, "agreementPerformance")
+        self.performance.textChanged.connect(self.changed)
+        section = Section(texts.field_text("performance"))
+        section.add_widget(self.performance)
+        layout.addWidget(section)
+
+        sign = Section(self.tr("份数和签名"))
+        form = QFormLayout()
+        self.copies = QSpinBox()
+        self.copies.setObjectName("agreementCopies")
+        self.copies.setRange(1, 20)
+        self.copies.setSuffix(self.tr(" 份"))
+        self.copies.setToolTip(self.tr("一般每方当事人各一份，调解委员会留存一份"))
+        self.mediator = QLineEdit()
+        self.mediator.setObjectName("agreementMediator")
+        self.recorder = QLineEdit()
+        self.recorder.setObjectName("agreementRecorder")
+        form.addRow(texts.field_text("copies"), self.copies)
+        form.addRow(texts.field_text("mediator"), self.mediator)
+        form.addRow(texts.field_text("recorder"), self.recorder)
+        sign.grid.addLayout(form, 0, 0, 1, 2)
+        layout.addWidget(sign)
+        layout.addStretch(1)
+        self.copies.valueChanged.connect(self.changed)
+        self.mediator.textChanged.connect(self.changed)
+        self.recorder.textChanged.connect(self.changed)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("agreementFormScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        scroll.setMinimumWidth(em * 20)
+        return scroll
+
+    # ------------------------------------------------------------ fields in and out
+
+    def _fill(self, f: dict[str, Any]) -> None:
+        for party in f.get("parties", []):
+            form = PartyForm(party)
+            for edit in form.edits.values():
+                signal = edit.currentIndexChanged if isinstance(edit, QComboBox) \
+                    else edit.textChanged
+                signal.connect(self.changed)
+            self._parties_box.addWidget(form)
+            self.party_forms.append(form)
+        self.facts.setPlainText(f.get("facts") or "")
+        self.disputes.setPlainText(f.get("disputes") or "")
+        self.responsibility.setPlainText(f.get("responsibility") or "")
+        amounts = [Decimal(str(a)) for a in f.get("amounts", [])]
+        for text in f.get("clauses", []):
+            amount = next((a for a in amounts if format_amount(a) in text), None)
+            if amount is not None:
+                amounts.remove(amount)
+            self.add_clause(str(text), amount)
+        self.performance.setPlainText(f.get("performance") or "")
+        self.copies.setValue(int(f.get("copies") or len(self.party_forms) + 1))
+        self.mediator.setText(f.get("mediator") or "")
+        self.recorder.setText(f.get("recorder") or "")
+
+    def fields(self) -> dict[str, Any]:
+        """The draft's fields as they stand on screen."""
+        clauses = [row for row in self.clauses if row.text()]
+        return {
+            "parties": [form.value() for form in self.party_forms],
+            "facts": self.facts.toPlainText(),
+            "disputes": self.disputes.toPlainText(),
+            "responsibility": self.responsibility.toPlainText(),
+            "clauses": [row.text() for row in clauses],
+            "amounts": [str(row.amount) for row in clauses if row.amount is not None],
+            "performance": self.performance.toPlainText(),
+            "copies": self.copies.value(),
+            "mediator": self.mediator.text().strip(),
+            "recorder": self.recorder.text().strip(),
+        }
+
+    def _names(self) -> tuple[str, str]:
+        parties = [form.party for form in self.party_forms]
+        applicant = next((p.get("name", "") for p in parties if p.get("role") == "applicant"), "")
+        respondent = next((p.get("name", "") for p in parties
+                           if p.get("role") == "respondent"), "")
+        return applicant, respondent
+
+    # ------------------------------------------------------------ clauses
+
+    def choose_clause(self, template: wording.ClauseTemplate) -> ClauseDialog | None:
+        """A clause without blanks goes in at once; one with blanks asks for them."""
+        if not template.blanks:
+            self.add_clause(wording.clause(template.key))
+            return None
+        applicant, respondent = self._names()
+        dialog = ClauseDialog(template, applicant=applicant, respondent=respondent,
+                              today=china_today(self.ws.now()), parent=self)
+        dialog.accepted.connect(lambda: self.add_clause(dialog.text(), dialog.amount()))
+        self.current_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_clause(self, text: str, amount: Decimal | None = None, *,
+                   focus: bool = False) -> ClauseRow:
+        row = ClauseRow(text, amount)
+        row.changed.connect(self.changed)
+        row.move.connect(self.move_clause)
+        row.remove.connect(self.remove_clause)
+        self.clauses.append(row)
+        self._clauses_box.addWidget(row)
+        row.show()
+        self._renumber()
+        if focus:
+            row.edit.setFocus()
+        self.changed()
+        return row
+
+    def move_clause(self, row: ClauseRow, step: int) -> None:
+        n = self.clauses.index(row)
+        m = n + step
+        if not 0 <= m < len(self.clauses):
+            return
+        self.clauses[n], self.clauses[m] = self.clauses[m], self.clauses[n]
+        self._clauses_box.removeWidget(row)
+        self._clauses_box.insertWidget(m, row)
+        self._renumber()
+        self.changed()
+
+    def remove_clause(self, row: ClauseRow) -> None:
+        self.clauses.remove(row)
+        self._clauses_box.removeWidget(row)
+        row.hide()
+        row.deleteLater()
+        self._renumber()
+        self.changed()
+
+    def _renumber(self) -> None:
+        for n, row in enumerate(self.clauses):
+            row.number.setText(f"{n + 1}.")
+            row.up.setEnabled(n > 0)
+            row.down.setEnabled(n < len(self.clauses) - 1)
+
+    # ------------------------------------------------------------ saving and the preview
+
+    def changed(self) -> None:
+        if self._loading or self.closed:
+            return
+        self.dirty = True
+        self.revision += 1
+        self._timer.start(PREVIEW_DELAY_MS)  # restarted by each change: after a pause
+
+    def save_and_preview(self) -> None:
+        self.refresh_preview(save=True)
+
+    def refresh_preview(self, *, save: bool) -> None:
+        self._timer.stop()
+        revision = self.revision
+        if save and self.dirty:
+            self.dirty = False
+            fields = self.fields()
+            self.runner.write(ops.save_fields, (self.ws, self.doc.id, fields), context=self,
+                              on_done=lambda changes: self._saved(changes, revision),
+                              on_failed=self._save_failed, name="save_document_draft")
+        else:
+            self._render(revision)
+
+    def _saved(self, changes: Changes, revision: int) -> None:
+        self.saved_revision = max(self.saved_revision, revision)
+        self.state_label.setStyleSheet("")
+        self.state_label.setText(self.tr("草稿已自动保存"))
+        emit(self.saved, changes)
+        if revision == self.revision:  # no newer change waiting: show this one
+            self._render(revision)
+
+    def _save_failed(self, failure: TaskFailure) -> None:
+        self.dirty = True
+        self.state_label.setStyleSheet(f"color: {ERROR_COLOUR}")
+        self.state_label.setText(self.tr("草稿暂未保存（{reason}），稍后自动重试。").format(
+            reason=messages.error_text(failure.error)))
+        if not self.closed:
+            self._timer.start(PREVIEW_DELAY_MS * 5)
+
+    def _render(self, revision: int) -> None:
+        dpi = PREVIEW_DPI * self.devicePixelRatioF()
+        self.runner.run(ops.preview, (self.ws, self.doc.id, None, dpi, revision), context=self,
+                        on_done=self._show_pages, on_failed=self._render_failed,
+                        name="preview_document")
+
+    def _show_pages(self, pages: ops.Pages) -> None:
+        if pages.revision < self.shown_revision or pages.revision != self.revision:
+            return
+        self.shown_revision = pages.revision
+        self.problems.hide()
+        self.pages.show_message("")
+        self.pages.show_pages(pages.images)
+        emit(self.preview_ready, len(pages.images))
+
+    def _render_failed(self, failure: TaskFailure) -> None:
+        text = texts.error_text(failure.error)
+        self.problems.setText(self.tr("预览未能生成：{reason}").format(reason=text))
+        self.problems.show()
+        self.pages.show_message(text)
+        emit(self.preview_failed, text)
+
+    # ------------------------------------------------------------ finalising and closing
+
+    def _ask_finalize(self) -> None:
+        """The tab asks and finalises; the window closes first, saving what is typed."""
+        emit(self.finalize_requested, self.doc.id)
+
+    def pending_fields(self) -> dict[str, Any] | None:
+        return self.fields() if self.dirty else None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.closed:
+            self.closed = True
+            self._timer.stop()
+            emit(self.closing, self.doc.id, self.pending_fields())
+            self.dirty = False
+        super().closeEvent(event)
+
+    @property
+    def doc_id(self) -> uuid.UUID:
+        return self.doc.id
+
+    def is_oral(self) -> bool:
+        return self.doc.kind is DocumentKind.ORAL_AGREEMENT

@@ -1,0 +1,223 @@
+"""文书 through the task runner: listing, drafts, finalising, signing, voiding, new
+versions (write lane), rendering, page pictures and export (read pool). Workers are
+plain functions of ``(args, state)`` that never touch widgets; PDF pages are rasterised
+here to QImage (thread-safe), one PDFium call at a time (PDFium is not thread-safe:
+the lock is shared with the evidence previews)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImage
+
+from app.core.documents import DocumentKind
+from app.services import documents, evidence
+from app.services.context import Workstation
+from app.services.documents import DocumentView
+from app.services.dto import Changes
+from app.ui.operations.evidence import _PDFIUM
+from app.ui.tasks import TaskState
+
+POINTS_PER_INCH = 72.0
+
+
+# ---------------------------------------------------------------- the documents
+
+
+def load_documents(args: tuple[Workstation, uuid.UUID], state: TaskState
+                   ) -> list[DocumentView]:
+    ws, case_id = args
+    return documents.list_documents(ws, case_id)
+
+
+def get_document(args: tuple[Workstation, uuid.UUID], state: TaskState) -> DocumentView:
+    ws, doc_id = args
+    return documents.get_document(ws, doc_id)
+
+
+def create_draft(args: tuple[Workstation, uuid.UUID, DocumentKind], state: TaskState
+                 ) -> tuple[DocumentView, Changes]:
+    ws, case_id, kind = args
+    doc_id, changes = documents.create_draft(ws, case_id, kind)
+    return documents.get_document(ws, doc_id), changes
+
+
+def save_fields(args: tuple[Workstation, uuid.UUID, Mapping[str, Any]], state: TaskState
+                ) -> Changes:
+    ws, doc_id, fields = args
+    return documents.update_draft(ws, doc_id, fields)
+
+
+def finalize(args: tuple[Workstation, uuid.UUID], state: TaskState) -> Changes:
+    ws, doc_id = args
+    return documents.finalize(ws, doc_id)
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    doc_id: uuid.UUID
+    case_id: uuid.UUID
+    signed_on: date
+    scan_path: str = ""  # the signed paper, scanned: kept as evidence of the case
+    max_bytes: int = evidence.DEFAULT_MAX_BYTES
+
+
+def sign(args: tuple[Workstation, SignRequest], state: TaskState) -> Changes:
+    ws, r = args
+    scan_id = None
+    if r.scan_path:
+        attached = evidence.attach_file(ws, r.case_id, Path(r.scan_path),
+                                        description="签署后的调解文书扫描件",
+                                        max_bytes=r.max_bytes)
+        scan_id = attached.evidence.id
+    changes = documents.sign(ws, r.doc_id, r.signed_on, scan_attachment_id=scan_id)
+    if scan_id is not None:
+        return Changes(case_ids=changes.case_ids, history=True, evidence=True)
+    return changes
+
+
+def void(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Changes:
+    ws, doc_id, reason = args
+    return documents.void(ws, doc_id, reason)
+
+
+def new_version(args: tuple[Workstation, uuid.UUID], state: TaskState
+                ) -> tuple[DocumentView, Changes]:
+    ws, doc_id = args
+    new_id, changes = documents.new_version(ws, doc_id)
+    return documents.get_document(ws, new_id), changes
+
+
+# ---------------------------------------------------------------- PDFs and pages
+
+
+def render_pdf(args: tuple[Workstation, uuid.UUID], state: TaskState) -> bytes:
+    ws, doc_id = args
+    return documents.render(ws, doc_id)
+
+
+@dataclass(frozen=True)
+class Pages:
+    """A rendered document: the exact PDF and its pages as pictures."""
+
+    doc_id: uuid.UUID
+    pdf: bytes
+    images: tuple[QImage, ...]
+    page_sizes: tuple[tuple[float, float], ...]  # in points
+    revision: int = 0  # of the editor's request, so a late answer is dropped
+
+
+def preview(args: tuple[Workstation, uuid.UUID, Mapping[str, Any] | None, float, int],
+            state: TaskState) -> Pages:
+    """The editor's live preview: the fields saved to the draft (when given), the draft
+    rendered and its pages rasterised at ``dpi``."""
+    ws, doc_id, fields, dpi, revision = args
+    if fields is not None:
+        documents.update_draft(ws, doc_id, fields)
+    state.raise_if_cancelled()
+    pdf = documents.render(ws, doc_id)
+    state.raise_if_cancelled()
+    images, sizes = rasterise(pdf, dpi, state=state)
+    return Pages(doc_id, pdf, tuple(images), tuple(sizes), revision)
+
+
+@dataclass(frozen=True)
+class Printable:
+    doc: DocumentView
+    pdf: bytes
+    previews: tuple[QImage, ...]  # at the preview's resolution
+    page_sizes: tuple[tuple[float, float], ...]
+
+
+def printables(args: tuple[Workstation, tuple[uuid.UUID, ...], float], state: TaskState
+               ) -> list[Printable]:
+    """The exact PDFs of the documents to print, with their pages pictured for the
+    print preview (the printer itself gets them again at its own resolution)."""
+    ws, doc_ids, dpi = args
+    result = []
+    for n, doc_id in enumerate(doc_ids):
+        state.raise_if_cancelled()
+        doc = documents.get_document(ws, doc_id)
+        pdf = documents.render(ws, doc_id)
+        images, sizes = rasterise(pdf, dpi, state=state)
+        result.append(Printable(doc, pdf, tuple(images), tuple(sizes)))
+        state.report_progress(n + 1, len(doc_ids))
+    return result
+
+
+def rasterise(pdf: bytes, dpi: float, *, pages: Iterable[int] | None = None,
+              state: TaskState | None = None
+              ) -> tuple[list[QImage], list[tuple[float, float]]]:
+    """The pages (0-based; all by default) on white paper at ``dpi``, and every page's
+    size in points. Holds the PDFium lock for each page, not the whole document."""
+    import pypdfium2 as pdfium  # loaded on first use, not at start-up
+    import pypdfium2.raw as pdfium_raw
+
+    images: list[QImage] = []
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            sizes = [doc.get_page_size(n) for n in range(len(doc))]
+        except BaseException:
+            doc.close()
+            raise
+    try:
+        wanted = list(range(len(sizes))) if pages is None else list(pages)
+        for n in wanted:
+            if state is not None:
+                state.raise_if_cancelled()
+            with _PDFIUM:
+                page = doc[n]
+                bitmap = page.render(scale=dpi / POINTS_PER_INCH, fill_color=(255, 255, 255, 255),
+                                     force_bitmap_format=pdfium_raw.FPDFBitmap_BGRx)
+                # BGRx bytes are Qt's RGB32 on a little-endian machine; copied out of
+                # PDFium's buffer before it is freed.
+                image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height,
+                               bitmap.stride, QImage.Format.Format_RGB32).copy()
+                bitmap.close()
+                page.close()
+            images.append(image)
+    finally:
+        with _PDFIUM:
+            doc.close()
+    return images, sizes
+
+
+def page_image(pdf: bytes, index: int, dpi: float) -> QImage:
+    images, _sizes = rasterise(pdf, dpi, pages=[index])
+    return images[0]
+
+
+# ---------------------------------------------------------------- 导出 PDF
+
+
+def export_pdf(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Path:
+    """The exact bytes, written atomically: a temporary file beside the target, flushed
+    to disk, then renamed over it (a crash leaves the old file or the new one)."""
+    ws, doc_id, target = args
+    pdf = documents.render(ws, doc_id)
+    return write_atomically(Path(target), pdf)
+
+
+def write_atomically(target: Path, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target
