@@ -9,7 +9,6 @@ from app.documents.data import (
     AgreementData,
     Committee,
     DossierData,
-    DossierEntry,
     Header,
     NoticeData,
     PartyBlock,

@@ -250,3 +250,18 @@ def test_building_twice_gives_the_same_bytes(final):
 def test_signed_on_another_day():
     pdf = render(build_agreement, samples.agreement(signed_on=date(2027, 1, 31)))
     assert "二〇二七年一月三十一日" in "".join(pages(pdf))
+
+
+def test_the_qr_code_of_a_final_decodes_to_number_and_hash(final, tmp_path):
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("poppler-utils and zbar-tools not installed")
+    (tmp_path / "doc.pdf").write_bytes(final)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1",
+                    str(tmp_path / "doc.pdf"), str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    out = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == f"MDV1|{samples.NUMBER}|{samples.SHA}"
