@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QListWidget,
     QListWidgetItem,
@@ -486,7 +487,7 @@ class DocumentsTab(QWidget):
         dialog.setMinMax(1, pages)
         dialog.accepted.connect(lambda: self._print(printer, items))
         self.current_dialog = dialog
-        dialog.open()
+        QDialog.open(dialog)  # QPrintDialog's own open() wants a receiver and a slot
         emit(self.print_ready, dialog)
 
     def _print(self, printer: QPrinter, items: list[ops.Printable]) -> None:

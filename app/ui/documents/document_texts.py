@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from app.core.documents import DocumentKind, DocumentState
 from app.documents.errors import BadAmount, MissingGlyphs, NoFont
 from app.services.documents import DocumentProblem, DocumentRefused
+from app.services.evidence import EvidenceError
 from app.ui import formatting, messages
 from app.ui.messages import tr
 
@@ -150,6 +151,10 @@ def refused_text(error: DocumentRefused) -> str:
 
 
 def error_text(error: BaseException) -> str:
+    if isinstance(error, EvidenceError):  # the signed scan
+        from app.ui.case.evidence_texts import problem_text
+
+        return problem_text(error)
     return messages.error_text(error)
 
 

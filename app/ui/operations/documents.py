@@ -73,10 +73,17 @@ def sign(args: tuple[Workstation, SignRequest], state: TaskState) -> Changes:
     ws, r = args
     scan_id = None
     if r.scan_path:
-        attached = evidence.attach_file(ws, r.case_id, Path(r.scan_path),
-                                        description="签署后的调解文书扫描件",
-                                        max_bytes=r.max_bytes)
-        scan_id = attached.evidence.id
+        try:
+            attached = evidence.attach_file(ws, r.case_id, Path(r.scan_path),
+                                            description="签署后的调解文书扫描件",
+                                            max_bytes=r.max_bytes)
+            scan_id = attached.evidence.id
+        except evidence.EvidenceError as exc:
+            if exc.problem is not evidence.EvidenceProblem.ALREADY_ATTACHED:
+                raise
+            # The same file is in the case already: that attachment is the scan.
+            scan_id = next(v.id for v in evidence.list_evidence(ws, r.case_id)
+                           if v.filename == exc.existing)
     changes = documents.sign(ws, r.doc_id, r.signed_on, scan_attachment_id=scan_id)
     if scan_id is not None:
         return Changes(case_ids=changes.case_ids, history=True, evidence=True)
