@@ -1,0 +1,144 @@
+"""The agreement editor as a mediator uses it: the pages beside the form, kept up to date
+as clauses are added from the library, edited, moved and deleted; parties' printed
+particulars; everything saved to the draft, closing included; a font problem shown in
+words."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.documents import DocumentKind
+from app.documents import wording
+from app.documents.errors import MissingGlyphs
+from app.services import documents
+from app.ui.documents.agreement_editor import AgreementEditor
+from app.ui.operations import documents as ops
+from tests.support.typing import type_text
+from tests.ui.test_case_view import click
+from tests.ui.test_documents_tab import case_id, office, open_tab  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def tab(qtbot, ws, runner, case_id):  # noqa: F811
+    tab = open_tab(qtbot, ws, runner, case_id)
+    yield tab
+    tab.close_editors()
+
+
+def open_editor(qtbot, tab, ws, case_id) -> AgreementEditor:  # noqa: F811
+    doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
+    doc = documents.get_document(ws, doc_id)
+    with qtbot.waitSignal(tab.editor_opened, timeout=10_000) as opened:
+        tab.open_editor(doc)
+    editor = opened.args[0]
+    editor.resize(1200, 800)
+    qtbot.waitUntil(lambda: len(editor.pages.pages) > 0, timeout=20_000)
+    return editor
+
+
+def stored(ws, editor) -> dict:
+    return documents.get_document(ws, editor.doc.id).fields
+
+
+def page_pictures(editor) -> list:
+    return [label.pixmap().toImage() for label in editor.pages.pages]
+
+
+def test_the_editor_shows_the_draft_and_its_pages(qtbot, tab, ws, case_id):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+    assert [f.party["name"] for f in editor.party_forms] == ["赵建国", "上海悦动健身管理有限公司"]
+    assert editor.disputes.toPlainText() == "退还剩余预付款3200元"
+    assert editor.copies.value() == 3 and editor.mediator.text() == "王芳"
+    assert len(editor.clauses) == 2
+    assert "人民币3,200.00元（大写：人民币叁仟贰佰元整）" in editor.clauses[0].text()
+    assert not editor.pages.pages[0].pixmap().isNull()
+    assert editor.pages.pages[0].pixmap().width() > 300
+    # A business party has no sex, ethnicity or occupation to print.
+    assert set(editor.party_forms[1].edits) == {"phone", "address"}
+
+
+def test_editing_a_clause_saves_the_draft_and_redraws_the_pages(qtbot, tab, ws,
+                                                                 case_id):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+    before = page_pictures(editor)
+    row = editor.clauses[1]
+    row.edit.setFocus()
+    row.edit.moveCursor(row.edit.textCursor().MoveOperation.End)
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        type_text(row.edit, "双方互不追究。")
+    assert stored(ws, editor)["clauses"][1].endswith("双方互不追究。")
+    assert page_pictures(editor) != before
+
+
+def test_a_clause_from_the_library_with_its_blanks_filled(qtbot, tab, ws,
+                                                          case_id):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+    template = next(c for c in wording.CLAUSES if c.key == "compensation")
+    dialog = editor.choose_clause(template)
+    assert dialog.edits["payer"].text() == "上海悦动健身管理有限公司"
+    assert dialog.edits["payee"].text() == "赵建国"
+    dialog.set_blank("amount", "2,400")
+    assert dialog.capitals.text() == "2,400.00 元　大写：人民币贰仟肆佰元整"
+    dialog.set_blank("amount", "12.345")
+    assert dialog.error.text() == "金额格式不对，请输入如 3200 或 3,200.50。"
+    assert not dialog.ok.isEnabled()
+    dialog.set_blank("amount", "2400")
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        click(qtbot, dialog.ok)
+    text = editor.clauses[-1].text()
+    assert text == ("上海悦动健身管理有限公司于2026年3月9日前向赵建国支付赔偿金"
+                    "人民币2,400.00元（大写：人民币贰仟肆佰元整）。")
+    fields = stored(ws, editor)
+    assert fields["clauses"][-1] == text and fields["amounts"] == ["2400.00"]
+    assert editor.clauses[-1].number.text() == "3."
+
+
+def test_clauses_move_and_go(qtbot, tab, ws, case_id):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+    first, second = (row.text() for row in editor.clauses)
+    assert not editor.clauses[0].up.isEnabled()
+    click(qtbot, editor.clauses[0].down)
+    assert [row.text() for row in editor.clauses] == [second, first]
+    assert [row.number.text() for row in editor.clauses] == ["1.", "2."]
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        click(qtbot, editor.clauses[0].delete)
+    assert stored(ws, editor)["clauses"] == [first]
+    assert stored(ws, editor)["amounts"] == []
+
+
+def test_a_partys_printed_particulars(qtbot, tab, ws, case_id):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+    person = editor.party_forms[0]
+    person.edits["sex"].setCurrentIndex(1)
+    person.edits["occupation"].setFocus()
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        type_text(person.edits["occupation"], "教师")
+    party = stored(ws, editor)["parties"][0]
+    assert party["sex"] == "male" and party["occupation"] == "教师"
+    assert party["name"] == "赵建国"
+
+
+def test_closing_at_once_keeps_what_was_typed(qtbot, tab, ws, case_id):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+    editor.performance.setFocus()
+    type_text(editor.performance, "3日内转账")
+    assert editor.dirty
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        editor.close()  # before the preview timer fires
+    assert stored(ws, editor)["performance"] == "3日内转账"
+    assert editor.doc.id not in tab.editors
+
+
+def test_a_character_no_font_has_is_named(qtbot, tab, ws, case_id, monkeypatch):  # noqa: F811
+    editor = open_editor(qtbot, tab, ws, case_id)
+
+    def no_glyph(args, state):
+        raise MissingGlyphs({"𠮷"})
+
+    monkeypatch.setattr(ops, "preview", no_glyph)
+    with qtbot.waitSignal(editor.preview_failed, timeout=20_000) as failed:
+        editor.facts.setFocus()
+        type_text(editor.facts, "𠮷")
+    assert failed.args[0].startswith("以下字符没有可用字体，打印会出现空框：𠮷（U+20BB7）")
+    assert editor.problems.isVisible()
+    assert "𠮷（U+20BB7）" in editor.problems.text()
