@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 from app.documents.data import DossierData
 from app.documents.errors import BadDossierEntry
 from app.documents.fonts import FontSet
-from app.documents.typography import TEXT_W, Composer, _style, chinese_date
+from app.documents.typography import TEXT_W, Composer, chinese_date, paragraph_style
 
 TITLE = "调解卷宗"
 CONTENTS = "卷内目录"
@@ -43,8 +43,8 @@ def _readers(data: DossierData) -> list[PdfReader]:
 
 def _cover(c: Composer, data: DossierData) -> list[Flowable]:
     main = c.fonts.main.name
-    committee = _style("committee", fontName=main, fontSize=20, leading=30, alignment=TA_CENTER)
-    big = _style("big", fontName=main, fontSize=36, leading=48, alignment=TA_CENTER)
+    committee = paragraph_style("committee", fontName=main, fontSize=20, leading=30, alignment=TA_CENTER)
+    big = paragraph_style("big", fontName=main, fontSize=36, leading=48, alignment=TA_CENTER)
     dates = "" if data.mediation_from is None and data.mediation_to is None else \
         f"{chinese_date(data.mediation_from)}至{chinese_date(data.mediation_to)}"
     rows = [("卷名", data.volume_name), ("卷号", data.volume_number),
@@ -69,8 +69,8 @@ def _spaced(c: Composer, text: str, style) -> Paragraph:
 
 
 def _contents(c: Composer, data: DossierData, counts: list[int]) -> list[Flowable]:
-    head = _style("th", parent=c.cell_style, alignment=TA_CENTER)
-    centre = _style("tc", parent=c.cell_style, alignment=TA_CENTER)
+    head = paragraph_style("th", parent=c.cell_style, alignment=TA_CENTER)
+    centre = paragraph_style("tc", parent=c.cell_style, alignment=TA_CENTER)
     rows: list[list] = [[c.para(x, head) for x in ("序号", "文书名称", "页号", "备注")]]
     page = 1
     for number, (entry, count) in enumerate(zip(data.entries, counts, strict=True), start=1):

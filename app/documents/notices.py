@@ -21,9 +21,8 @@ def build_notice(data: NoticeData, out: BinaryIO, *, fonts: FontSet | None = Non
         story.append(c.para(data.addressee.strip(), c.plain_style))
     for paragraph in data.paragraphs:
         story += c.body(paragraph)
-    table = c.field_table(data.rows)
-    if table is not None:
-        story += [Spacer(1, 8), table]
+    if data.rows:
+        story += [Spacer(1, 8), *c.field_table(data.rows)]
     story += c.signatures(data.signatories)
     story.append(c.seal(data.header.committee, data.dated))
     c.render(story, out, title=data.title)

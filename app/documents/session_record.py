@@ -27,9 +27,8 @@ def build_session_record(data: SessionRecordData, out: BinaryIO, *,
         ("当事人", "\n".join(party_line(p) for p in data.parties)),
         ("记录人", data.recorder),
     ]
-    table = c.field_table([(label, value) for label, value in head if value.strip()])
-    if table is not None:
-        story += [table, Spacer(1, 10)]
+    story += c.field_table([(label, value) for label, value in head if value.strip()])
+    story.append(Spacer(1, 10))
 
     if data.statements:
         story += c.heading("调解情况：")

@@ -66,6 +66,7 @@ TITLE_SIZE = 22  # 二号, the title size of GB/T 9704
 SMALL_SIZE = 12  # 小四: number line, signature captions
 FOOT_SIZE = 10.5  # 五号: page numbers
 GREY = colors.Color(0.35, 0.35, 0.35)
+LONG_CELL = 8 * 17  # a form cell taller than eight lines prints as text instead
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -150,7 +151,7 @@ def verification_payload(number: str, content_sha256: str) -> str:
     return f"MDV1|{number}|{content_sha256}"
 
 
-def _style(name: str, **kw) -> ParagraphStyle:
+def paragraph_style(name: str, **kw) -> ParagraphStyle:
     base = dict(fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK",
                 alignment=TA_JUSTIFY, allowOrphans=0, allowWidows=0)
     base.update(kw)
@@ -165,17 +166,17 @@ class Composer:
         self.fonts = fonts or default_fonts()
         self.missing: set[str] = set()
         main = self.fonts.main.name
-        self.body_style = _style("body", fontName=main, firstLineIndent=2 * BODY_SIZE)
-        self.plain_style = _style("plain", fontName=main)
-        self.heading_style = _style("heading", fontName=main, spaceBefore=4)
-        self.small_style = _style("small", fontName=main, fontSize=SMALL_SIZE, leading=18,
+        self.body_style = paragraph_style("body", fontName=main, firstLineIndent=2 * BODY_SIZE)
+        self.plain_style = paragraph_style("plain", fontName=main)
+        self.heading_style = paragraph_style("heading", fontName=main, spaceBefore=4)
+        self.small_style = paragraph_style("small", fontName=main, fontSize=SMALL_SIZE, leading=18,
                                   alignment=TA_LEFT)
-        self.small_centre = _style("small_c", parent=self.small_style, alignment=TA_CENTER)
-        self.small_right = _style("small_r", parent=self.small_style, alignment=TA_RIGHT)
-        self.name_style = _style("name", fontName=main, fontSize=10.5, leading=14,
+        self.small_centre = paragraph_style("small_c", parent=self.small_style, alignment=TA_CENTER)
+        self.small_right = paragraph_style("small_r", parent=self.small_style, alignment=TA_RIGHT)
+        self.name_style = paragraph_style("name", fontName=main, fontSize=10.5, leading=14,
                                  alignment=TA_CENTER, textColor=GREY)
-        self.right_style = _style("right", fontName=main, alignment=TA_RIGHT)
-        self.cell_style = _style("cell", fontName=main, fontSize=SMALL_SIZE, leading=17,
+        self.right_style = paragraph_style("right", fontName=main, alignment=TA_RIGHT)
+        self.cell_style = paragraph_style("cell", fontName=main, fontSize=SMALL_SIZE, leading=17,
                                  alignment=TA_LEFT)
         if header is not None:
             # Footer texts are drawn on the canvas: check their glyphs now, with the rest.
@@ -220,7 +221,7 @@ class Composer:
     def copies_line(self, copies: int, holder: str) -> Paragraph:
         """本协议一式三份，当事人各执一份，人民调解委员会留存一份。"""
         line = f"本协议一式{chinese_numeral(copies)}份，当事人各执一份，{holder}留存一份。"
-        style = _style("copies", parent=self.body_style, keepWithNext=1)
+        style = paragraph_style("copies", parent=self.body_style, keepWithNext=1)
         return self.para(line, style)
 
     # ------------------------------------------------------------------ blocks
@@ -271,7 +272,7 @@ class Composer:
         lines = [committee.name, mark, chinese_date(day)]
         width = min(TEXT_W, max(stringWidth(x, self.fonts.main.name, BODY_SIZE)
                                 for x in lines) + 4 * mm)
-        table = Table([[self.para(x, _style("seal", parent=self.plain_style,
+        table = Table([[self.para(x, paragraph_style("seal", parent=self.plain_style,
                                             alignment=TA_CENTER))] for x in lines],
                       colWidths=[width], hAlign="RIGHT")
         table.setStyle(self.table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -280,14 +281,29 @@ class Composer:
         return KeepTogether([table])
 
     def field_table(self, rows: Iterable[tuple[str, str]], label_width: float = 28 * mm
-                    ) -> Table | None:
-        """A ruled two-column form (label | value), as the model forms print fields."""
-        data = [[self.para(label, self.cell_style), self.para(value, self.cell_style)]
-                for label, value in rows]
+                    ) -> list[Flowable]:
+        """A ruled two-column form (label | value), as the model forms print fields. A value
+        too long for a box (a page of 回访情况) leaves the table and follows as a labelled
+        text, in its place: a table row split over pages reads badly."""
+        value_width = TEXT_W - label_width - 10
+        out: list[Flowable] = []
+        pending: list[list[Paragraph]] = []
+        for label, value in rows:
+            cell = self.para(value, self.cell_style)
+            if cell.wrap(value_width, PAGE_H)[1] > LONG_CELL:
+                out += self._form(pending, label_width)
+                pending = []
+                out += self.labelled(f"{label}：", value)
+            else:
+                pending.append([self.para(label, self.cell_style), cell])
+        return out + self._form(pending, label_width)
+
+    def _form(self, data: list[list[Paragraph]], label_width: float) -> list[Flowable]:
         if not data:
-            return None
+            return []
+        # splitInRow: a row taller than what is left of the page may still continue.
         table = Table(data, colWidths=[label_width, TEXT_W - label_width], hAlign="LEFT",
-                      repeatRows=0)
+                      splitInRow=1)
         table.setStyle(self.table_style([
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -295,7 +311,7 @@ class Composer:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ("LEFTPADDING", (0, 0), (-1, -1), 5),
         ]))
-        return table
+        return [table]
 
     # ------------------------------------------------------------------ the file
 

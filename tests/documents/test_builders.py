@@ -265,3 +265,21 @@ def test_the_qr_code_of_a_final_decodes_to_number_and_hash(final, tmp_path):
     out = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                          capture_output=True, text=True)
     assert out.stdout.strip() == f"MDV1|{samples.NUMBER}|{samples.SHA}"
+
+
+def test_a_form_value_longer_than_a_page_prints_as_text():
+    long_text = "被申请人已按协议履行。" * 400
+    data = replace(samples.notice(), rows=(("回访情况", long_text), ("满意程度", "满意")))
+    texts = pages(render(build_notice, data))
+    joined = "".join(texts)
+    assert 3 < len(texts) < 15
+    assert "回访情况：" in joined and "满意程度" in joined
+    # a page foot (footer text) interrupts at most one phrase per page
+    assert joined.count("被申请人已按协议履行。") >= 400 - len(texts)
+    assert_footers(texts)
+
+
+def test_sixty_parties_in_a_session_record():
+    data = replace(samples.session_record(), parties=tuple(samples.party(i) for i in range(1, 61)))
+    joined = "".join(pages(render(build_session_record, data)))
+    assert all(f"申请人{i:02d}号张三" in joined for i in range(1, 61))
