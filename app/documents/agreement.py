@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.documents.data import AgreementData, Signatory
 from app.documents.fonts import FontSet
-from app.documents.typography import Composer, chinese_numeral, party_line
+from app.documents.typography import Composer, amount_text, chinese_numeral, party_line
 
 TITLE = "人民调解协议书"
 
@@ -36,7 +36,7 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
     """Writes the agreement PDF to ``out``. Raises MissingGlyphs (a character no font has)
     or BadAmount (a negative or too large amount) before writing anything."""
     c = Composer(data.header, fonts)
-    story: list[Flowable] = [c.title(TITLE), c.number_line(), Spacer(1, 8)]
+    story: list[Flowable] = [KeepTogether([c.title(TITLE), c.number_line(), Spacer(1, 8)])]
 
     for party in data.parties:
         story.append(c.para(party_line(party)))
@@ -53,7 +53,7 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
             story += [c.para(line) for line in lines[1:]]
     if data.amounts:
         story += c.heading("本协议所涉金额：")
-        story += [c.para(c.amount(a)) for a in data.amounts]
+        story += [c.para(amount_text(a)) for a in data.amounts]
     story += c.labelled("履行方式、时限：", data.performance)
 
     holder = "人民调解委员会" if "调解委员会" in data.header.committee.name \
@@ -62,4 +62,4 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
     story.append(c.copies_line(data.copies, holder))
     story += c.signatures(default_signatories(data))
     story.append(c.seal(data.header.committee, data.signed_on))
-    c.render([KeepTogether(story[:3]), *story[3:]], out, title=TITLE)
+    c.render(story, out, title=TITLE)

@@ -43,7 +43,8 @@ def _readers(data: DossierData) -> list[PdfReader]:
 
 def _cover(c: Composer, data: DossierData) -> list[Flowable]:
     main = c.fonts.main.name
-    committee = paragraph_style("committee", fontName=main, fontSize=20, leading=30, alignment=TA_CENTER)
+    committee = paragraph_style("committee", fontName=main, fontSize=20, leading=30,
+                                alignment=TA_CENTER)
     big = paragraph_style("big", fontName=main, fontSize=36, leading=48, alignment=TA_CENTER)
     dates = "" if data.mediation_from is None and data.mediation_to is None else \
         f"{chinese_date(data.mediation_from)}至{chinese_date(data.mediation_to)}"

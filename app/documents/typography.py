@@ -32,7 +32,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageTemplate,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -152,6 +151,7 @@ def verification_payload(number: str, content_sha256: str) -> str:
 
 
 def paragraph_style(name: str, **kw) -> ParagraphStyle:
+    """CJK line breaking, justified, no widow or orphan line, unless ``kw`` says otherwise."""
     base = dict(fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK",
                 alignment=TA_JUSTIFY, allowOrphans=0, allowWidows=0)
     base.update(kw)
@@ -166,18 +166,17 @@ class Composer:
         self.fonts = fonts or default_fonts()
         self.missing: set[str] = set()
         main = self.fonts.main.name
-        self.body_style = paragraph_style("body", fontName=main, firstLineIndent=2 * BODY_SIZE)
-        self.plain_style = paragraph_style("plain", fontName=main)
-        self.heading_style = paragraph_style("heading", fontName=main, spaceBefore=4)
-        self.small_style = paragraph_style("small", fontName=main, fontSize=SMALL_SIZE, leading=18,
-                                  alignment=TA_LEFT)
-        self.small_centre = paragraph_style("small_c", parent=self.small_style, alignment=TA_CENTER)
-        self.small_right = paragraph_style("small_r", parent=self.small_style, alignment=TA_RIGHT)
-        self.name_style = paragraph_style("name", fontName=main, fontSize=10.5, leading=14,
-                                 alignment=TA_CENTER, textColor=GREY)
-        self.right_style = paragraph_style("right", fontName=main, alignment=TA_RIGHT)
-        self.cell_style = paragraph_style("cell", fontName=main, fontSize=SMALL_SIZE, leading=17,
+        style = paragraph_style
+        self.body_style = style("body", fontName=main, firstLineIndent=2 * BODY_SIZE)
+        self.plain_style = style("plain", fontName=main)
+        self.heading_style = style("heading", fontName=main, spaceBefore=4)
+        self.small_style = style("small", fontName=main, fontSize=SMALL_SIZE, leading=18,
                                  alignment=TA_LEFT)
+        self.small_right = style("small_r", parent=self.small_style, alignment=TA_RIGHT)
+        self.name_style = style("name", fontName=main, fontSize=10.5, leading=14,
+                                alignment=TA_CENTER, textColor=GREY)
+        self.cell_style = style("cell", fontName=main, fontSize=SMALL_SIZE, leading=17,
+                                alignment=TA_LEFT)
         if header is not None:
             # Footer texts are drawn on the canvas: check their glyphs now, with the rest.
             self.markup(header.committee.name)
@@ -214,9 +213,6 @@ class Composer:
         header = self.header
         number = "草稿" if header is None or header.draft or not header.number else header.number
         return self.para(f"编号：{number}", self.small_right)
-
-    def amount(self, amount: Decimal | int) -> str:
-        return amount_text(amount)
 
     def copies_line(self, copies: int, holder: str) -> Paragraph:
         """本协议一式三份，当事人各执一份，人民调解委员会留存一份。"""
@@ -264,7 +260,8 @@ class Composer:
             ("TOPPADDING", (0, 0), (-1, -1), 6),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
         ]))
-        return [Spacer(1, 6), table]
+        table.spaceBefore = 6  # not a Spacer: the copies line keeps with the table itself
+        return [table]
 
     def seal(self, committee: Committee, day: date | None) -> Flowable:
         """The committee's name, where the seal goes, and the date, at the right."""
