@@ -66,8 +66,8 @@ def _text_box(placeholder: str, lines: int, name: str) -> QPlainTextEdit:
     edit.setObjectName(name)
     edit.setPlaceholderText(placeholder)
     edit.setTabChangesFocus(True)
-    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 14)
-    edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return edit
 
 
@@ -127,7 +127,7 @@ class ClauseRow(QWidget):
         layout.setHorizontalSpacing(4)
         self.number = QLabel()
         self.number.setObjectName("clauseNumber")
-        self.edit = _text_box("", 2, "clauseText")
+        self.edit = _text_box("", 3, "clauseText")
         self.edit.setPlainText(text)
         self.edit.textChanged.connect(lambda: emit(self.changed))
         self.up = QToolButton()
@@ -212,8 +212,9 @@ class AgreementEditor(QWidget):
         self.pages.setMinimumWidth(em * 16)
         self.pages.show_message(self.tr("正在生成预览…"))
         splitter.addWidget(self.pages)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([em * 32, em * 40])
         outer.addWidget(splitter, 1)
         self.problems = QLabel()
         self.problems.setObjectName("agreementProblems")
@@ -252,7 +253,7 @@ class AgreementEditor(QWidget):
         people.grid.addLayout(self._parties_box, people.grid.rowCount(), 0, 1, 2)
         layout.addWidget(people)
 
-        self.facts = _text_box(self.tr("纠纷发生的经过和主要事实"), 4, "agreementFacts")
+        self.facts = _text_box(self.tr("纠纷发生的经过和主要事实"), 5, "agreementFacts")
         self.disputes = _text_box(self.tr("双方争议的问题"), 2, "agreementDisputes")
         self.responsibility = _text_box(self.tr("经调查和调解，各方应承担的责任（可不填）"), 2,
                                         "agreementResponsibility")

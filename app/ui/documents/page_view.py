@@ -39,6 +39,8 @@ class PageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there: pages fitted to the width never make it come and go.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.desk = QWidget()
         self.desk.setObjectName("pageDesk")
         self.desk.setAutoFillBackground(True)
@@ -73,19 +75,22 @@ class PageView(QScrollArea):
         for n, _image in enumerate(self.images):
             label = QLabel()
             label.setObjectName(f"page_{n + 1}")
-            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            self._layout.insertWidget(self._layout.count() - 1, label)
+            self._layout.insertWidget(self._layout.count() - 1, label, 0,
+                                      Qt.AlignmentFlag.AlignHCenter)
             self.pages.append(label)
         self._width = 0
         self._fit()
 
     def _fit(self) -> None:
-        width = max(120, self.viewport().width() - 2 * MARGIN - SHADOW)
+        widest = max((image.width() for image in self.images), default=0)
+        width = max(120, min(widest or 10_000, self.viewport().width() - 2 * MARGIN - SHADOW))
         if width == self._width:
             return
         self._width = width
         for label, image in zip(self.pages, self.images, strict=True):
-            label.setPixmap(with_shadow(image, width))
+            sheet = with_shadow(image, width)
+            label.setPixmap(sheet)
+            label.setFixedSize(sheet.size())  # whole pages: the desk scrolls, never squeezes
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
