@@ -42,6 +42,7 @@ from app.services.errors import CaseNotFound
 from app.services.reference import calendar
 from app.store.blobs import BlobStore
 from app.store.models import (
+    Attachment,
     Case,
     Document,
     FollowUp,
@@ -213,6 +214,14 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
                                            "fields": doc.fields})
         pdf = _render(session, ws, doc, final=True)
         doc.pdf_sha256 = (files or _files(ws)).put_bytes(pdf)
+        # The issued PDF joins the case file as an attachment: it travels to the other
+        # workstations (and the dossier) like any file of the case.
+        session.add(Attachment(
+            id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+            deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
+            filename=f"{kind.label}{doc.number or f'（第{doc.version_no}版）'}.pdf",
+            mime_type="application/pdf", size=len(pdf), created_at=now,
+            author=ws.actor.login, description="文书定稿"))
         doc.state = DocumentState.FINAL.value
         doc.finalized_at = now
         cases._touch(ws, doc, now)

@@ -1,0 +1,197 @@
+"""Documents of a case: drafts from the case, finalising (number, hashes, PDF kept),
+immutability, void, new versions, signing and the 司法确认 window, numbering under
+concurrency, every kind rendered and read back."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import threading
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from app.core.documents import DocumentKind, DocumentState, content_hash
+from app.core.sessions import SessionResult
+from app.core.workflow import Outcome, TerminationGround
+from app.services import cases, documents, evidence, sessions
+from app.services import sync as sync_service
+from app.services.reference import open_workstation
+from app.store.models import Office
+from tests.conftest import FIXED_NOW, complaint_form
+from tests.services.test_cases import add_mediator
+
+
+def text_of(pdf: bytes) -> str:
+    """The pages' text without white space (a phrase may wrap, a title is spaced)."""
+    return "".join("".join(page.extract_text().split())
+                   for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def case_id(ws):
+    with ws.store.unit_of_work() as s:
+        s.execute(update(Office).values(number_prefix="浦消调",
+                                        committee_name="张江镇人民调解委员会"))
+    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    cases.accept(ws, case_id)
+    cases.assign(ws, case_id, add_mediator(ws))
+    return case_id
+
+
+def agreement(ws, case_id, **fields):
+    doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
+    documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。", **fields})
+    return doc_id
+
+
+def test_a_new_agreement_is_filled_from_the_case(ws, case_id):
+    doc_id, changes = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
+    doc = documents.get_document(ws, doc_id)
+    assert doc.state is DocumentState.DRAFT and doc.number == ""
+    assert [p["name"] for p in doc.fields["parties"]] == ["李秀英", "上海悦动健身管理有限公司"]
+    assert doc.fields["facts"].startswith("预付健身卡5000元")
+    assert doc.fields["disputes"] == "退还剩余预付款3200元"
+    assert "人民币3,200.00元（大写：人民币叁仟贰佰元整）" in doc.fields["clauses"][0]
+    assert doc.fields["mediator"] == "王建国" and doc.fields["copies"] == 3
+    assert doc.missing == ("performance",)
+    text = text_of(documents.render(ws, doc_id))
+    assert "人民调解协议书" in text and "草稿" in text and "李秀英" in text
+
+
+def test_finalising_numbers_hashes_and_keeps_the_pdf(ws, case_id):
+    doc_id = agreement(ws, case_id)
+    documents.finalize(ws, doc_id)
+    doc = documents.get_document(ws, doc_id)
+    assert doc.state is DocumentState.FINAL
+    assert doc.number == "（2026）浦消调字第0001号"
+    assert doc.content_sha256 == content_hash(
+        {"kind": "agreement", "number": doc.number, "fields": doc.fields})
+    pdf = documents.render(ws, doc_id)  # the stored bytes, checked against their hash
+    assert sync_service.files_of(ws.store).has(doc.pdf_sha256)
+    text = text_of(pdf)
+    assert doc.number in text and doc.content_sha256[:16] in text
+    assert "草稿" not in text
+    # The issued PDF is in the case file, so it travels with the case.
+    (issued,) = evidence.list_evidence(ws, case_id)
+    assert (issued.filename, issued.sha256) == (
+        "人民调解协议书（2026）浦消调字第0001号.pdf", doc.pdf_sha256)
+
+
+def test_a_final_document_does_not_change(ws, case_id):
+    doc_id = agreement(ws, case_id)
+    documents.finalize(ws, doc_id)
+    with pytest.raises(documents.DocumentRefused) as refused:
+        documents.update_draft(ws, doc_id, {"facts": "改过的事实"})
+    assert refused.value.problem == documents.DocumentProblem.NOT_DRAFT
+    con = sqlite3.connect(ws.store.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="new version"):
+            con.execute("UPDATE documents SET fields = '{}' WHERE id = ?", (doc_id.hex,))
+    finally:
+        con.close()
+    assert documents.get_document(ws, doc_id).fields["facts"].startswith("预付健身卡")
+
+
+def test_missing_fields_are_listed_before_anything_is_numbered(ws, case_id):
+    doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
+    documents.update_draft(ws, doc_id, {"clauses": ["  "], "facts": ""})
+    with pytest.raises(documents.DocumentRefused) as refused:
+        documents.finalize(ws, doc_id)
+    assert refused.value.problem == documents.DocumentProblem.MISSING_FIELDS
+    assert refused.value.detail == ["facts", "clauses", "performance"]
+    later = agreement(ws, case_id)
+    documents.finalize(ws, later)
+    assert documents.get_document(ws, later).number.endswith("第0001号")  # none spent
+
+
+def test_a_voided_number_is_never_issued_again_and_versions_keep_the_old(ws, case_id):
+    first = agreement(ws, case_id)
+    documents.finalize(ws, first)
+    documents.void(ws, first, "当事人信息有误")
+    voided = documents.get_document(ws, first)
+    assert voided.state is DocumentState.VOID and voided.number.endswith("第0001号")
+    assert voided.void_reason == "当事人信息有误"
+    second, _ = documents.new_version(ws, first)
+    documents.update_draft(ws, second, {"facts": "更正后的事实。"})
+    documents.finalize(ws, second)
+    new = documents.get_document(ws, second)
+    assert new.number.endswith("第0002号")
+    assert (new.version_no, new.supersedes_id) == (2, first)
+    assert "更正后的事实" in text_of(documents.render(ws, second))
+    assert "预付健身卡" in text_of(documents.render(ws, first))  # the old stays readable
+
+
+def test_signing_starts_the_thirty_day_window(ws, case_id):
+    doc_id = agreement(ws, case_id)
+    with pytest.raises(documents.DocumentRefused):
+        documents.sign(ws, doc_id, date(2026, 3, 10))  # a draft cannot be signed
+    documents.finalize(ws, doc_id)
+    documents.sign(ws, doc_id, date(2026, 3, 10))
+    doc = documents.get_document(ws, doc_id)
+    assert doc.state is DocumentState.SIGNED and doc.signed_on == date(2026, 3, 10)
+    assert doc.confirmation_deadline == date(2026, 4, 9)
+
+
+def test_numbers_stay_unique_when_several_finalise_at_once(ws, case_id):
+    drafts = [agreement(ws, case_id) for _ in range(8)]
+    errors = []
+
+    def finish(doc_id):
+        try:
+            mine = open_workstation(ws.store, login=ws.actor.login)
+            mine.now = lambda: FIXED_NOW
+            documents.finalize(mine, doc_id)
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=finish, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(documents.get_document(ws, d).number for d in drafts)
+    assert numbers == [f"（2026）浦消调字第{n:04d}号" for n in range(1, 9)]
+
+
+def test_every_kind_renders_and_reads_back(ws, case_id):
+    draft, _ = sessions.start_draft(ws, case_id, "电话")
+    content = draft.content.with_statement("李秀英", "门店关门，要求退款。")
+    sessions.finish_session(ws, draft.id, replace(
+        content, proposals="建议退还2400元。", result=SessionResult.AGREED.value))
+    doc_id = agreement(ws, case_id)
+    documents.finalize(ws, doc_id)
+    documents.sign(ws, doc_id, date(2026, 3, 3))
+    cases.close(ws, case_id, Outcome.TERMINATED,
+                termination_ground=TerminationGround.MC_WITHDRAWN_OR_SETTLED)
+    cases.record_follow_up(ws, case_id, satisfaction="satisfied", performance="performed",
+                           note="已收到退款。", followed_at=FIXED_NOW + timedelta(days=7))
+    expected = {
+        DocumentKind.SESSION_RECORD: ("人民调解记录", "门店关门，要求退款。", "建议退还2400元"),
+        DocumentKind.ORAL_AGREEMENT: ("口头协议", "李秀英"),
+        DocumentKind.TERMINATION: ("终止调解告知书", "投诉人撤回投诉或者双方自行和解"),
+        DocumentKind.FOLLOW_UP: ("回访记录", "已收到退款", "（2026）浦消调字第0001号", "满意"),
+        DocumentKind.AGREEMENT: ("人民调解协议书", "（2026）浦消调字第0001号"),
+    }
+    for kind, words in expected.items():
+        text = text_of(documents.render_for_case(ws, case_id, kind))
+        for word in words:
+            assert word in text, (kind, word)
+    other, _ = documents.create_draft(ws, case_id, DocumentKind.TERMINATION)
+    documents.finalize(ws, other)
+    dossier_id, _ = documents.create_draft(ws, case_id, DocumentKind.DOSSIER)
+    pdf = documents.render(ws, dossier_id)
+    text = text_of(pdf)
+    assert "调解卷宗" in text and "卷内目录" in text and "人民调解协议书" in text
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 4
+
+
+def test_bad_amounts_are_refused_before_printing(ws, case_id):
+    doc_id = agreement(ws, case_id, amounts=["-100"])
+    with pytest.raises(documents.DocumentRefused) as refused:
+        documents.render(ws, doc_id)
+    assert refused.value.problem == documents.DocumentProblem.NEGATIVE_AMOUNT

@@ -1,0 +1,63 @@
+"""`mediation-desk render`: any kind of document of a case from the command line, and
+plain words for an unknown kind or case, or a document that lacks required fields."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from app.services import cases
+from app.services.reference import open_workstation
+from app.store.database import open_store
+from tests.conftest import complaint_form
+from tests.test_cli import run
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    store = open_store(tmp_path)
+    try:
+        ws = open_workstation(store)
+        cases.intake_work_order(ws, complaint_form(description="门店关闭<b>请注意</b>&退费"))
+    finally:
+        store.close()
+    return tmp_path
+
+
+def test_a_draft_agreement_renders_by_ticket_number(data_dir, tmp_path):
+    out = tmp_path / "out" / "协议书.pdf"
+    result = run("render", "agreement", "--case", "1310115202603020001", "--out", str(out),
+                 "--data-dir", str(data_dir))
+    # A fresh agreement lacks how it is performed: the command says so and writes nothing.
+    assert result.returncode == 2
+    assert "missing: 履行方式、时限 (performance)" in result.stderr
+    assert not out.exists()
+
+
+def test_a_dossier_renders_and_reads_back(data_dir, tmp_path):
+    out = tmp_path / "notice.pdf"
+    result = run("render", "oral-agreement", "--case", "1310115202603020001", "--out",
+                 str(out), "--data-dir", str(data_dir))
+    assert result.returncode == 2 and "人民调解员 (mediator)" in result.stderr
+    result = run("render", "dossier", "--case", "1310115202603020001", "--out", str(out),
+                 "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    text = "".join("".join(p.extract_text().split())
+                   for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "调解卷宗" in text and "李秀英" in text
+
+
+def test_unknown_kind_case_or_store_are_explained(data_dir, tmp_path):
+    out = str(tmp_path / "x.pdf")
+    bad_kind = run("render", "contract", "--case", "x", "--out", out, "--data-dir",
+                   str(data_dir))
+    assert bad_kind.returncode == 2 and "unknown kind 'contract'" in bad_kind.stderr
+    assert "agreement, session-record" in bad_kind.stderr
+    bad_case = run("render", "agreement", "--case", "999", "--out", out, "--data-dir",
+                   str(data_dir))
+    assert bad_case.returncode == 2 and "no case '999'" in bad_case.stderr
+    no_store = run("render", "agreement", "--case", "1", "--out", out, "--data-dir",
+                   str(tmp_path / "empty"))
+    assert no_store.returncode == 2 and "no store in" in no_store.stderr
