@@ -142,3 +142,16 @@ def test_a_character_no_font_has_is_named(qtbot, tab, ws, case_id, monkeypatch):
     assert failed.args[0].startswith("以下字符没有可用字体，打印会出现空框：𠮷（U+20BB7）")
     assert editor.problems.isVisible()
     assert "𠮷（U+20BB7）" in editor.problems.text()
+
+
+def test_an_oral_agreement_asks_only_for_what_its_form_prints(qtbot, tab, ws,
+                                                               case_id):  # noqa: F811
+    doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.ORAL_AGREEMENT)
+    with qtbot.waitSignal(tab.editor_opened, timeout=10_000) as opened:
+        tab.open_editor(documents.get_document(ws, doc_id))
+    editor = opened.args[0]
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        pass
+    assert editor.windowTitle().startswith("口头协议登记表（第1版）")
+    assert editor.facts.isVisibleTo(editor) and not editor.responsibility.isVisibleTo(editor)
+    assert not editor.copies.isVisibleTo(editor)

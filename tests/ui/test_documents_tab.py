@@ -296,3 +296,33 @@ def test_the_tab_fits_a_narrow_case_pane(qtbot, tab, ws, case_id):
     qtbot.waitUntil(lambda: tab.width() == 260)
     for button in tab.buttons.values():
         assert button.geometry().right() <= tab.width()
+
+
+def test_a_notice_is_corrected_in_a_plain_form(qtbot, tab, ws, case_id):
+    doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.TERMINATION)
+    reload(qtbot, tab)
+    tab.select(doc_id)
+    click(qtbot, tab.buttons["edit"])
+    dialog = tab.current_dialog
+    assert dialog.windowTitle() == "编辑终止调解告知书"
+    assert dialog.edits["addressee"].text() == "赵建国"
+    dialog.edits["reason"].setPlainText("被申请人明确拒绝继续调解。")
+    with qtbot.waitSignal(tab.changed, timeout=10_000):
+        click(qtbot, dialog.ok)
+    assert documents.get_document(ws, doc_id).fields["reason"] == "被申请人明确拒绝继续调解。"
+
+
+def test_a_font_problem_before_printing_is_told_in_words(qtbot, tab, ws, case_id, monkeypatch):
+    from app.documents.errors import MissingGlyphs
+
+    agreement(ws, case_id)
+    reload(qtbot, tab)
+
+    def no_glyph(args, state):
+        raise MissingGlyphs({"𠮷"})
+
+    monkeypatch.setattr(ops, "printables", no_glyph)
+    click(qtbot, tab.buttons["print"])
+    qtbot.waitUntil(tab.error.isVisible, timeout=10_000)
+    assert tab.error.text().startswith("以下字符没有可用字体，打印会出现空框：𠮷（U+20BB7）")
+    assert tab.current_dialog is None

@@ -257,11 +257,14 @@ class AgreementEditor(QWidget):
         self.disputes = _text_box(self.tr("双方争议的问题"), 2, "agreementDisputes")
         self.responsibility = _text_box(self.tr("经调查和调解，各方应承担的责任（可不填）"), 2,
                                         "agreementResponsibility")
+        oral = self.doc.kind is DocumentKind.ORAL_AGREEMENT
         for edit, key in ((self.facts, "facts"), (self.disputes, "disputes"),
                           (self.responsibility, "responsibility")):
             section = Section(texts.field_text(key))
             section.add_widget(edit)
             layout.addWidget(section)
+            # The 口头协议登记表 prints the facts, the terms and the performance only.
+            section.setVisible(not (oral and key != "facts"))
             edit.textChanged.connect(self.changed)
 
         agreed = Section(self.tr("协议内容"))
@@ -306,6 +309,7 @@ class AgreementEditor(QWidget):
         form.addRow(texts.field_text("copies"), self.copies)
         form.addRow(texts.field_text("mediator"), self.mediator)
         form.addRow(texts.field_text("recorder"), self.recorder)
+        form.setRowVisible(self.copies, not oral)
         sign.grid.addLayout(form, 0, 0, 1, 2)
         layout.addWidget(sign)
         layout.addStretch(1)
