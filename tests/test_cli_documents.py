@@ -30,9 +30,11 @@ def test_a_draft_agreement_renders_by_ticket_number(data_dir, tmp_path):
     out = tmp_path / "out" / "协议书.pdf"
     result = run("render", "agreement", "--case", "1310115202603020001", "--out", str(out),
                  "--data-dir", str(data_dir))
-    # A fresh agreement lacks how it is performed: the command says so and writes nothing.
+    # A fresh agreement lacks the refund's deadline, how it is performed and (the case is
+    # not assigned yet) its mediator: the command lists them and writes nothing.
     assert result.returncode == 2
-    assert "missing: 履行方式、时限 (performance)" in result.stderr
+    assert ("missing: 协议内容 (clauses); 履行方式、时限 (performance); 人民调解员 (mediator)"
+            in result.stderr)
     assert not out.exists()
 
 

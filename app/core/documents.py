@@ -51,7 +51,8 @@ REQUIRED_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
     DocumentKind.DOSSIER: (),
 }
 
-JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 Art 33; 民事诉讼法 Art 205
+JUDICIAL_CONFIRMATION_DAYS = 30
+BLANK = "____"  # how a clause from the library shows a blank still to fill  # 人民调解法 Art 33; 民事诉讼法 Art 205
 
 
 def format_number(prefix: str, year: int, seq: int) -> str:
@@ -76,8 +77,9 @@ def missing_fields(kind: DocumentKind, fields: Mapping[str, Any]) -> list[str]:
         if value is None or (isinstance(value, str | list | tuple | dict)
                              and not (value.strip() if isinstance(value, str) else value)):
             missing.append(name)
-        elif name == "clauses" and not any(str(c).strip() for c in value):
-            missing.append(name)
+        elif name == "clauses" and (not any(str(c).strip() for c in value)
+                                    or any(BLANK in str(c) for c in value)):
+            missing.append(name)  # none written, or a library clause's blank not filled
     return missing
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.core.documents import BLANK
 from app.core.money import format_amount, to_capitals
 
 ROLES = {"applicant": "申请人", "respondent": "被申请人", "agent": "代理人",
          "reporter": "举报人"}
-SEXES = {"male": "男", "female": "女", "m": "男", "f": "女", "男": "男", "女": "女"}
+SEXES = {"M": "男", "F": "女", "男": "男", "女": "女"}  # as parties store it (case_texts.SEXES)
+
 ID_LABELS = {"resident_id": "居民身份证", "uscc": "统一社会信用代码", "passport": "护照"}
 
 TERMINATION_TITLE = "终止调解告知书"
@@ -64,5 +66,5 @@ CLAUSES: tuple[ClauseTemplate, ...] = (
 def clause(key: str, **blanks: str) -> str:
     """The clause's text with its blanks filled; an unfilled blank stays visible as ____."""
     template = next(c for c in CLAUSES if c.key == key)
-    values = {name: blanks.get(name) or "____" for name in template.blanks}
+    values = {name: blanks.get(name) or BLANK for name in template.blanks}
     return template.text.format(**values)

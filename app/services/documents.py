@@ -88,6 +88,7 @@ class DocumentView:
     confirmation_deadline: date | None  # 司法确认: the last day, once signed
     void_reason: str
     missing: tuple[str, ...]  # required fields still empty (a draft)
+    scan_attachment_id: uuid.UUID | None = None  # the signed paper's scan
 
 
 # ---------------------------------------------------------------- the fields of a draft
@@ -130,7 +131,8 @@ def default_fields(session: Session, case: Case, kind: DocumentKind, *,
                 "facts": case.description, "disputes": case.request, "responsibility": "",
                 "clauses": clauses, "performance": "", "mediator": mediator_name,
                 "recorder": "", "copies": sum(1 for p in parties if p.role in (
-                    "applicant", "respondent")) + 1}
+                    "applicant", "respondent")) + 1,
+                "amounts": [str(amount)] if amount else []}
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         ground = case.termination_ground if kind is DocumentKind.TERMINATION \
             else case.rejection_ground
@@ -183,6 +185,20 @@ def update_draft(ws: Workstation, doc_id: uuid.UUID, fields: Mapping[str, Any]) 
             doc.fields = merged
             cases._touch(ws, doc, now)
         return Changes(case_ids=frozenset({doc.case_id}))
+
+
+def discard_draft(ws: Workstation, doc_id: uuid.UUID) -> Changes:
+    """A draft thrown away (a tombstone, so the other workstations drop it too)."""
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        doc = _doc(session, doc_id)
+        if doc.state != DocumentState.DRAFT:
+            raise DocumentRefused(DocumentProblem.NOT_DRAFT, doc.number)
+        doc.deleted = True
+        cases._touch(ws, doc, now)
+        audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
+                     action="discard", case_id=doc.case_id, office_id=doc.office_id, at=now)
+        return Changes(case_ids=frozenset({doc.case_id}), history=True)
 
 
 def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = None) -> Changes:
@@ -593,5 +609,6 @@ def _view(doc: Document, cal) -> DocumentView:
         fields=dict(doc.fields or {}), pdf_sha256=doc.pdf_sha256,
         content_sha256=doc.content_sha256, finalized_at=doc.finalized_at,
         signed_on=doc.signed_on, confirmation_deadline=deadline, void_reason=doc.void_reason,
+        scan_attachment_id=doc.scan_attachment_id,
         missing=tuple(missing_fields(kind, doc.fields or {}))
         if doc.state == DocumentState.DRAFT else ())

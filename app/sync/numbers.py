@@ -89,16 +89,31 @@ def take_number(conn: Connection, office_id: uuid.UUID, year: int, *,
                 standalone: bool = False) -> int:
     """The next number for the office and year, in the caller's transaction (so a
     document that is not saved gives its number back)."""
-    row = conn.execute(
-        select(SyncNumberBlock)
-        .where(SyncNumberBlock.office_id == office_id, SyncNumberBlock.year == year,
-               SyncNumberBlock.next_seq <= SyncNumberBlock.last_seq)
-        .order_by(SyncNumberBlock.first_seq).limit(1)).first()
-    if row is None:
-        if not standalone:
-            raise NoNumberLeft(f"{year}")
-        keep_block(conn, Block(uuid.uuid4(), office_id, year, 1, STANDALONE_LAST))
-        return take_number(conn, office_id, year, standalone=True)
-    conn.execute(update(SyncNumberBlock).where(SyncNumberBlock.id == row.id)
-                 .values(next_seq=row.next_seq + 1))
-    return row.next_seq
+    while True:
+        row = conn.execute(
+            select(SyncNumberBlock.id)
+            .where(SyncNumberBlock.office_id == office_id, SyncNumberBlock.year == year,
+                   SyncNumberBlock.next_seq <= SyncNumberBlock.last_seq)
+            .order_by(SyncNumberBlock.first_seq).limit(1)).first()
+        if row is None:
+            if not standalone:
+                raise NoNumberLeft(f"{year}")
+            # One open block per office and year, whoever gets here first: its id is
+            # derived, so a second writer racing to create it adds nothing.
+            block_id = uuid.uuid5(office_id, f"standalone-{year}")
+            conn.execute(sqlite.insert(SyncNumberBlock).values(
+                id=block_id, office_id=office_id, year=year, first_seq=1,
+                last_seq=STANDALONE_LAST, next_seq=1).on_conflict_do_nothing())
+            continue
+        # One statement reads and moves the counter under the write lock: two documents
+        # finalised at once never get the same number (SQLite starts the transaction at
+        # the first write, so a number read by an earlier SELECT could be stale).
+        taken = conn.execute(
+            update(SyncNumberBlock)
+            .where(SyncNumberBlock.id == row.id,
+                   SyncNumberBlock.next_seq <= SyncNumberBlock.last_seq)
+            .values(next_seq=SyncNumberBlock.next_seq + 1)
+            .returning(SyncNumberBlock.next_seq)).scalar()
+        if taken is not None:
+            return taken - 1
+        # The block ran out between the two statements: the next block.

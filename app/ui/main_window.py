@@ -358,6 +358,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Open session records first: saved on the spot, reopened at the next start.
         self.case_view.session_editors.close_all_for_quit()
+        self.case_view.documents.close_editors()
         if self.sync is not None:
             self.sync.stop()
         if self.remember:

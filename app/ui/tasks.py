@@ -135,6 +135,8 @@ class Task(QObject):
 def is_expected(error: BaseException) -> bool:
     """Errors that are the user's to fix (bad input, stale data) rather than bugs."""
     from app.core.errors import DomainError
+    from app.documents.errors import DocumentError
+    from app.services.documents import DocumentRefused
     from app.services.errors import CaseNotFound, ClockError, StaleCase, ValidationFailed
     from app.services.evidence import EvidenceError
     from app.services.sessions import SessionFinished, SessionNotFound
@@ -146,7 +148,7 @@ def is_expected(error: BaseException) -> bool:
         error,
         (TaskCancelled, DomainError, ValidationFailed, StaleCase, CaseNotFound, ClockError,
          StoreError, CentralError, LinkError, ConflictGone, EvidenceError, SessionNotFound,
-         SessionFinished),
+         SessionFinished, DocumentRefused, DocumentError),
     )
 
 

@@ -33,6 +33,10 @@ def test_missing_fields_are_listed_in_form_order():
     assert missing_fields(DocumentKind.AGREEMENT, fields) == ["facts", "clauses",
                                                               "performance"]
     assert missing_fields(DocumentKind.DOSSIER, {}) == []
+    # A clause from the library with a blank left to fill is not written yet.
+    blank = {**fields, "facts": "门店关闭", "performance": "转账",
+             "clauses": ["被申请人于____前退款。"]}
+    assert missing_fields(DocumentKind.AGREEMENT, blank) == ["clauses"]
 
 
 def test_the_confirmation_window_is_thirty_calendar_days_moved_past_a_holiday():

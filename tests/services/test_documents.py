@@ -44,7 +44,10 @@ def case_id(ws):
 
 def agreement(ws, case_id, **fields):
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
-    documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。", **fields})
+    clauses = [c.replace("____", "2026年3月9日") for c in
+               documents.get_document(ws, doc_id).fields["clauses"]]
+    documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。",
+                                        "clauses": clauses, **fields})
     return doc_id
 
 
@@ -57,7 +60,9 @@ def test_a_new_agreement_is_filled_from_the_case(ws, case_id):
     assert doc.fields["disputes"] == "退还剩余预付款3200元"
     assert "人民币3,200.00元（大写：人民币叁仟贰佰元整）" in doc.fields["clauses"][0]
     assert doc.fields["mediator"] == "王建国" and doc.fields["copies"] == 3
-    assert doc.missing == ("performance",)
+    # The refund's deadline is a blank in the library clause, still to fill.
+    assert "于____前" in doc.fields["clauses"][0]
+    assert doc.missing == ("clauses", "performance")
     text = text_of(documents.render(ws, doc_id))
     assert "人民调解协议书" in text and "草稿" in text and "李秀英" in text
 
@@ -170,9 +175,11 @@ def test_every_kind_renders_and_reads_back(ws, case_id):
                 termination_ground=TerminationGround.MC_WITHDRAWN_OR_SETTLED)
     cases.record_follow_up(ws, case_id, satisfaction="satisfied", performance="performed",
                            note="已收到退款。", followed_at=FIXED_NOW + timedelta(days=7))
+    oral, _ = documents.create_draft(ws, case_id, DocumentKind.ORAL_AGREEMENT)
+    documents.update_draft(ws, oral, {"clauses": ["当场退还现金500元。"]})
     expected = {
         DocumentKind.SESSION_RECORD: ("人民调解记录", "门店关门，要求退款。", "建议退还2400元"),
-        DocumentKind.ORAL_AGREEMENT: ("口头协议", "李秀英"),
+        DocumentKind.ORAL_AGREEMENT: ("口头协议", "李秀英", "当场退还现金500元"),
         DocumentKind.TERMINATION: ("终止调解告知书", "投诉人撤回投诉或者双方自行和解"),
         DocumentKind.FOLLOW_UP: ("回访记录", "已收到退款", "（2026）浦消调字第0001号", "满意"),
         DocumentKind.AGREEMENT: ("人民调解协议书", "（2026）浦消调字第0001号"),
@@ -188,6 +195,16 @@ def test_every_kind_renders_and_reads_back(ws, case_id):
     text = text_of(pdf)
     assert "调解卷宗" in text and "卷内目录" in text and "人民调解协议书" in text
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 4
+
+
+def test_a_draft_can_be_thrown_away_but_not_a_final(ws, case_id):
+    draft, _ = documents.create_draft(ws, case_id, DocumentKind.TERMINATION)
+    documents.discard_draft(ws, draft)
+    assert documents.list_documents(ws, case_id) == []
+    final = agreement(ws, case_id)
+    documents.finalize(ws, final)
+    with pytest.raises(documents.DocumentRefused):
+        documents.discard_draft(ws, final)
 
 
 def test_bad_amounts_are_refused_before_printing(ws, case_id):

@@ -89,7 +89,8 @@ def test_a_clause_from_the_library_with_its_blanks_filled(qtbot, tab, ws,
     assert text == ("上海悦动健身管理有限公司于2026年3月9日前向赵建国支付赔偿金"
                     "人民币2,400.00元（大写：人民币贰仟肆佰元整）。")
     fields = stored(ws, editor)
-    assert fields["clauses"][-1] == text and fields["amounts"] == ["2400.00"]
+    # The claimed amount (the draft's refund clause) and the new one.
+    assert fields["clauses"][-1] == text and fields["amounts"] == ["3200", "2400.00"]
     assert editor.clauses[-1].number.text() == "3."
 
 
@@ -103,7 +104,7 @@ def test_clauses_move_and_go(qtbot, tab, ws, case_id):  # noqa: F811
     with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
         click(qtbot, editor.clauses[0].delete)
     assert stored(ws, editor)["clauses"] == [first]
-    assert stored(ws, editor)["amounts"] == []
+    assert stored(ws, editor)["amounts"] == ["3200"]  # the refund clause's amount stays
 
 
 def test_a_partys_printed_particulars(qtbot, tab, ws, case_id):  # noqa: F811

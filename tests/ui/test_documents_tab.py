@@ -59,7 +59,10 @@ def tab(qtbot, ws, runner, case_id):
 
 def agreement(ws, case_id, **fields) -> documents.DocumentView:
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
-    documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。", **fields})
+    clauses = [c.replace("____", "2026年3月9日") for c in
+               documents.get_document(ws, doc_id).fields["clauses"]]  # the refund's deadline
+    documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。",
+                                        "clauses": clauses, **fields})
     return documents.get_document(ws, doc_id)
 
 
@@ -107,7 +110,7 @@ def test_a_new_agreement_is_made_from_the_case_listed_and_opened(qtbot, tab, ws,
     qtbot.waitUntil(lambda: tab.list.count() == 1, timeout=10_000)
     assert lines(tab) == ["人民调解协议书　草稿　第1版\n草稿"]
     assert tab.list.item(0).isSelected()
-    assert "尚缺：履行方式、时限" in tab.detail.text()
+    assert "尚缺：协议内容（条款）、履行方式、时限" in tab.detail.text()
     assert editor.windowTitle() == "人民调解协议书（第1版）— 1310115202602270003"
     assert documents.list_documents(ws, case_id)[0].state is DocumentState.DRAFT
 
@@ -119,7 +122,7 @@ def test_finalising_with_fields_missing_names_them_and_changes_nothing(qtbot, ws
     reload(qtbot, tab)
     click(qtbot, tab.buttons["finalize"])
     assert tab.error.isVisible()
-    assert tab.error.text() == "还不能定稿，请先填写：履行方式、时限、人民调解员"
+    assert tab.error.text() == "还不能定稿，请先填写：协议内容（条款）、履行方式、时限、人民调解员"
     assert tab.current_dialog is None  # nothing asked, nothing numbered
     # The service's own refusal reads the same (an editor had unsaved changes, say).
     tab.error.hide()
@@ -129,7 +132,7 @@ def test_finalising_with_fields_missing_names_them_and_changes_nothing(qtbot, ws
     assert isinstance(box, QMessageBox) and "不能再修改" in box.text()
     box.accept()
     qtbot.waitUntil(tab.error.isVisible, timeout=10_000)
-    assert tab.error.text() == "还不能定稿，请先填写：履行方式、时限、人民调解员"
+    assert tab.error.text() == "还不能定稿，请先填写：协议内容（条款）、履行方式、时限、人民调解员"
     stored = documents.get_document(ws, doc_id)
     assert stored.state is DocumentState.DRAFT and stored.number == ""
 

@@ -35,6 +35,7 @@ from app.services.timeline import EntryKind
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.close_dialog import CloseDialog
+from app.ui.case.documents_tab import DocumentsTab
 from app.ui.case.evidence_tab import EvidenceTab
 from app.ui.case.follow_up_tab import FollowUpTab
 from app.ui.case.history_tab import HistoryTab
@@ -179,30 +180,18 @@ class CaseView(QWidget):
         self.evidence = EvidenceTab(self)
         self.timeline = TimelineTab(self)
         self.timeline.open_requested.connect(self._open_from_timeline)
+        self.documents = DocumentsTab(self)
         self.tabs.addTab(self.overview, self.tr("概况"))
         self.tabs.addTab(self.parties, self.tr("当事人"))
         self.tabs.addTab(self.sessions, self.tr("调解记录"))
         self.tabs.addTab(self.notes, self.tr("工作记录"))
         self.tabs.addTab(self.evidence, self.tr("证据"))
         self.tabs.addTab(self.timeline, self.tr("时间线"))
-        self.tabs.addTab(self._later(
-            self.tr("文书功能将在后续版本提供：届时可在此生成、打印和归档调解协议书、"
-                    "终止调解告知书、回访记录和卷宗封面。"), "documentsPlaceholder"),
-            self.tr("文书"))
+        self.tabs.addTab(self.documents, self.tr("文书"))
         self.tabs.addTab(self.follow_up, self.tr("回访"))
         self.tabs.addTab(self.history, self.tr("历史"))
         layout.addWidget(self.tabs, 1)
         return content
-
-    def _later(self, text: str, name: str) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        m = self.fontMetrics().horizontalAdvance("m")
-        layout.setContentsMargins(m * 3, m * 3, m * 3, m * 3)
-        label = note_label(text, name=name)
-        layout.addWidget(label)
-        layout.addStretch(1)
-        return page
 
     # ------------------------------------------------------------ states
 
@@ -246,7 +235,7 @@ class CaseView(QWidget):
         self.overview.show_case(data)
         self.parties.show_case(case)
         self.follow_up.show_case(case, self.people)
-        for tab in (self.sessions, self.notes, self.evidence, self.timeline):
+        for tab in (self.sessions, self.notes, self.evidence, self.timeline, self.documents):
             tab.show_case(case)
         self._stack.setCurrentIndex(1)
         self._load_history(case)
