@@ -92,3 +92,38 @@ def test_a_finished_record_changed_behind_the_apps_back_is_refused_centrally(des
         central = conn.execute(select(MediationSession.modified_by, MediationSession.version)
                                .where(MediationSession.id == session_id)).one()
     assert central.version == 1 and central.modified_by != "someone"
+
+
+def _issued_agreement(desk, case_id) -> uuid.UUID:
+    from app.core.documents import DocumentKind
+    from app.services import documents
+
+    doc_id, _ = documents.create_draft(desk.ws, case_id, DocumentKind.AGREEMENT)
+    fields = documents.get_document(desk.ws, doc_id).fields
+    documents.update_draft(desk.ws, doc_id, {
+        "clauses": [c.replace("____", "2026年12月1日") for c in fields["clauses"]],
+        "performance": "银行转账。", "mediator": "张敏"})
+    documents.finalize(desk.ws, doc_id)
+    return doc_id
+
+
+def test_documents_issued_on_two_workstations_offline_never_share_a_number(desks):
+    from app.services import documents
+
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    case_id, _ = cases.intake_work_order(a.ws, complaint_form())
+    a.sync()
+    b.sync()  # both hold a block of numbers now; from here on neither is online
+    first = _issued_agreement(a, case_id)
+    second = _issued_agreement(b, case_id)
+    numbers = {documents.get_document(a.ws, first).number,
+               documents.get_document(b.ws, second).number}
+    assert len(numbers) == 2 and all(n.startswith("（20") for n in numbers)
+    a.sync()
+    b.sync()
+    a.sync()
+    # Each sees the other's, final, with its PDF fetched and checked against its hash.
+    theirs = documents.get_document(a.ws, second)
+    assert theirs.state.value == "final" and theirs.number in numbers
+    assert documents.render(a.ws, second)[:5] == b"%PDF-"
+    assert sync_service.files_of(a.store).has(theirs.pdf_sha256)
