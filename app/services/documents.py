@@ -259,6 +259,12 @@ def sign(ws: Workstation, doc_id: uuid.UUID, signed_on: date, *,
         doc.signed_on = signed_on
         doc.scan_attachment_id = scan_attachment_id
         cases._touch(ws, doc, now)
+        if doc.kind == DocumentKind.AGREEMENT:
+            # The queue's 司法确认 view reminds of the window from now on.
+            case = session.get(Case, doc.case_id)
+            case.confirmation_due_on = judicial_confirmation_deadline(
+                signed_on, calendar(ws, session))
+            cases._touch(ws, case, now)
         audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
                      action="sign", changes={"signed_on": [None, signed_on.isoformat()]},
                      case_id=doc.case_id, office_id=doc.office_id, at=now)
@@ -276,6 +282,10 @@ def void(ws: Workstation, doc_id: uuid.UUID, reason: str) -> Changes:
         doc.state = DocumentState.VOID.value
         doc.void_reason = reason.strip()
         cases._touch(ws, doc, now)
+        if before == DocumentState.SIGNED and doc.kind == DocumentKind.AGREEMENT:
+            case = session.get(Case, doc.case_id)
+            case.confirmation_due_on = None  # nothing left to confirm
+            cases._touch(ws, case, now)
         audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
                      action="void", changes={"state": [before, "void"]}, reason=reason,
                      case_id=doc.case_id, office_id=doc.office_id, at=now)

@@ -78,6 +78,7 @@ class QueueView(StrEnum):
     TO_ACCEPT = "to_accept"  # 待受理
     MEDIATING = "mediating"  # 调解中
     TO_FOLLOW_UP = "to_follow_up"  # 待回访: closed, not yet followed up
+    CONFIRMATION = "confirmation"  # 司法确认: a signed agreement's window ends within a week
     CLOSED = "closed"  # 已办结 (closed, followed up, rated, rejected)
     ALL = "all"  # 全部
 
@@ -97,6 +98,7 @@ class SortKey(StrEnum):
 
 
 DUE_SOON_WORKING_DAYS = 3
+CONFIRMATION_NOTICE_DAYS = 7  # 司法确认: listed from a week before the last day
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,16 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
             # rather than found by walking the sort's index over every case.
             mine = ws.actor.mediator_id if ws.actor.role == "mediator" else None
             return callback_conditions(ws.now(), mine, rare=True)
+        case QueueView.CONFIRMATION:
+            # Few cases: read in ix_cases_confirmation_due (see callback_conditions).
+            until = today + timedelta(days=CONFIRMATION_NOTICE_DAYS)
+            window = func.likelihood(Case.confirmation_due_on.between(today, until),
+                                     literal_column("0.001"))
+            conditions = [Case.confirmation_due_on.is_not(None), window]
+            if ws.actor.role == "mediator":
+                conditions.append(literal_column("+cases.mediator_id", Case.mediator_id.type)
+                                  == ws.actor.mediator_id)
+            return conditions
         case QueueView.DUE_TODAY:
             return [Case.next_deadline_on == today]
         case QueueView.DUE_SOON:

@@ -276,8 +276,10 @@ class MainWindow(QMainWindow):
         for n, view in enumerate(SIDEBAR_VIEWS, start=1):
             qaction = QAction(view.title(), self)
             qaction.setCheckable(True)
-            if n <= 10:  # the tenth (全部) on Ctrl+0
-                qaction.setShortcut(QKeySequence(f"Ctrl+{n % 10}"))
+            if view.view is QueueView.ALL:
+                qaction.setShortcut(QKeySequence("Ctrl+0"))
+            elif n <= 9:
+                qaction.setShortcut(QKeySequence(f"Ctrl+{n}"))
             qaction.triggered.connect(
                 lambda _=False, v=view.view: self.sidebar.select_view(v))
             group.addAction(qaction)

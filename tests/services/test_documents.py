@@ -212,3 +212,24 @@ def test_bad_amounts_are_refused_before_printing(ws, case_id):
     with pytest.raises(documents.DocumentRefused) as refused:
         documents.render(ws, doc_id)
     assert refused.value.problem == documents.DocumentProblem.NEGATIVE_AMOUNT
+
+
+def test_a_signed_agreement_comes_up_in_the_queue_in_its_last_week(ws, case_id):
+    from app.services import queue
+
+    doc_id = agreement(ws, case_id)
+    documents.finalize(ws, doc_id)
+    confirmation = queue.QueueQuery(view=queue.QueueView.CONFIRMATION)
+    assert queue.count_cases(ws, confirmation) == 0
+    documents.sign(ws, doc_id, date(2026, 3, 2))  # last day 2026-04-01
+    ws.now = lambda: FIXED_NOW + timedelta(days=20)  # 2026-03-22: more than a week left
+    assert queue.count_cases(ws, confirmation) == 0
+    ws.now = lambda: FIXED_NOW + timedelta(days=25)  # 2026-03-27: five days left
+    assert queue.view_counts(ws)[queue.QueueView.CONFIRMATION] == 1
+    page = queue.fetch_cases(ws, confirmation, 0, 10)
+    assert [row.id for row in page.rows] == [case_id]
+    ws.now = lambda: FIXED_NOW + timedelta(days=31)  # the window has closed
+    assert queue.count_cases(ws, confirmation) == 0
+    ws.now = lambda: FIXED_NOW + timedelta(days=25)
+    documents.void(ws, doc_id, "协议无效，重新协商")
+    assert queue.count_cases(ws, confirmation) == 0

@@ -60,6 +60,10 @@ class Case(SyncedMixin, Base):
         Index("ix_cases_callback_due", "callback_due_at", "mediator_id",
               sqlite_where=text("callback_due_at IS NOT NULL"),
               postgresql_where=text("callback_due_at IS NOT NULL")),
+        # 司法确认: only cases with a signed agreement whose window is open are in it.
+        Index("ix_cases_confirmation_due", "confirmation_due_on", "mediator_id",
+              sqlite_where=text("confirmation_due_on IS NOT NULL"),
+              postgresql_where=text("confirmation_due_on IS NOT NULL")),
     )
 
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
@@ -109,6 +113,8 @@ class Case(SyncedMixin, Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # The callback promised in the latest contact-log entry (derived from notes).
     callback_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The last day to apply for 司法确认 of the signed agreement (derived from documents).
+    confirmation_due_on: Mapped[date | None] = mapped_column(Date)
 
     rejection_ground: Mapped[str | None] = mapped_column(String(48))
     termination_ground: Mapped[str | None] = mapped_column(String(48))
