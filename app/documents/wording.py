@@ -18,7 +18,7 @@ SEXES = {"M": "男", "F": "女", "男": "男", "女": "女"}  # as parties store
 ID_LABELS = {"resident_id": "居民身份证", "uscc": "统一社会信用代码", "passport": "护照"}
 
 TERMINATION_TITLE = "终止调解告知书"
-TERMINATION_TEXT = ("你（单位）与{other}之间的{dispute}纠纷，本{committee_kind}已于{accepted}受理并"
+TERMINATION_TEXT = ("你（单位）与{other}之间的{dispute}纠纷，{who}已于{accepted}受理并"
                     "组织调解。因{ground}，根据{citation}的规定，决定终止调解。")
 TERMINATION_ADVICE = "你（单位）可以依法通过仲裁、行政、司法等途径维护自己的权利。"
 REJECTION_TITLE = "不予受理告知书"

@@ -31,7 +31,7 @@ from app.core.documents import (
 )
 from app.core.sessions import participants_from_json, statements_from_json
 from app.core.timeutil import china_date
-from app.core.workflow import RejectionGround, TerminationGround
+from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
 from app.documents import wording
 from app.services import audit, cases
@@ -421,7 +421,7 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
     case = session.get(Case, doc.case_id)
     started = record.started_at.astimezone(_china())
     ended = record.ended_at.astimezone(_china()) if record.ended_at else None
-    when = started.strftime("%Y年%m月%d日 %H:%M") + (f"—{ended:%H:%M}" if ended else "")
+    when = f"{_ymd(started)} {started:%H:%M}" + (f"—{ended:%H:%M}" if ended else "")
     addenda = session.scalars(select(MediationSession).where(
         MediationSession.addendum_to == record.id).order_by(MediationSession.started_at))
     parties = [_party_block(_party_fields(p), china_date(ws.now())) for p in session.scalars(
@@ -438,7 +438,7 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
         evidence=record.evidence, proposals=record.proposals, responses=record.responses,
         result={"agreed": "达成协议", "partial": "部分达成", "none": "未达成协议",
                 "next_step": "继续调解"}.get(record.result, record.result),
-        addenda=tuple((f"补充说明（{a.started_at.astimezone(_china()):%Y年%m月%d日}）",
+        addenda=tuple((f"补充说明（{_ymd(a.started_at.astimezone(_china()))}）",
                        a.addendum_text) for a in addenda),
         signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
         + (d.Signatory("人民调解员（签名）", f.get("recorder", "")),),
@@ -465,7 +465,7 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
             title, advice = wording.TERMINATION_TITLE, wording.TERMINATION_ADVICE
             text = wording.TERMINATION_TEXT.format(
                 other=f.get("other") or "对方", dispute=f.get("dispute", ""),
-                committee_kind="委员会", ground=ground_text, citation=citation,
+                who=_who_decides(case, office), ground=ground_text, citation=citation,
                 accepted=_day(case.accepted_at or case.received_at))
         else:
             title, advice = wording.REJECTION_TITLE, wording.REJECTION_ADVICE
@@ -493,7 +493,8 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     mediator = session.scalar(select(Mediator.name).where(Mediator.login == follow.by))
     rows = (("调解协议编号", doc.number or _agreement_number(session, doc.case_id)),
             ("回访事由", case.title or case.category),
-            ("回访时间", follow.followed_at.astimezone(_china()).strftime("%Y年%m月%d日 %H:%M")),
+            ("回访时间", f"{_ymd(follow.followed_at.astimezone(_china()))} "
+                         f"{follow.followed_at.astimezone(_china()):%H:%M}"),
             ("回访方式", {"phone": "电话", "visit": "上门", "wechat": "微信"}.get(
                 follow.method, follow.method)),
             ("履行情况", {"performed": "已履行", "partial": "部分履行",
@@ -502,7 +503,6 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
                           "neutral": "一般", "dissatisfied": "不满意"}.get(
                               follow.satisfaction, follow.satisfaction or "")),
             ("回访情况", follow.note))
-    del office
     return d.NoticeData(header=header, title=wording.FOLLOW_UP_TITLE, rows=rows,
                         signatories=(d.Signatory("回访人（签名）", mediator or follow.by),),
                         dated=china_date(follow.followed_at))
@@ -605,7 +605,21 @@ def _china():
 
 
 def _day(dt: datetime | None) -> str:
-    return china_date(dt).strftime("%Y年%m月%d日") if dt else ""
+    return _ymd(china_date(dt)) if dt else ""
+
+
+def _ymd(d: date | datetime) -> str:
+    """2026年3月2日: no leading zeros, as documents write a date in figures."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _who_decides(case: Case, office: Office) -> str:
+    """本委员会 for people's mediation; the market-regulation office speaks as itself
+    (本局 / 本所) on its own track: the wording follows the case's track (DOMAIN.md)."""
+    if case.track == Track.PEOPLES_MEDIATION.value:
+        return "本委员会"
+    name = office.name or ""
+    return "本局" if name.endswith("局") else "本所" if name.endswith("所") else "本机关"
 
 
 def _view(doc: Document, cal) -> DocumentView:

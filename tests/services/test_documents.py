@@ -180,7 +180,8 @@ def test_every_kind_renders_and_reads_back(ws, case_id):
     expected = {
         DocumentKind.SESSION_RECORD: ("人民调解记录", "门店关门，要求退款。", "建议退还2400元"),
         DocumentKind.ORAL_AGREEMENT: ("口头协议", "李秀英", "当场退还现金500元"),
-        DocumentKind.TERMINATION: ("终止调解告知书", "投诉人撤回投诉或者双方自行和解"),
+        DocumentKind.TERMINATION: ("终止调解告知书", "投诉人撤回投诉或者双方自行和解",
+                                   "已于2026年3月2日受理"),
         DocumentKind.FOLLOW_UP: ("回访记录", "已收到退款", "（2026）浦消调字第0001号", "满意"),
         DocumentKind.AGREEMENT: ("人民调解协议书", "（2026）浦消调字第0001号"),
     }
@@ -188,6 +189,9 @@ def test_every_kind_renders_and_reads_back(ws, case_id):
         text = text_of(documents.render_for_case(ws, case_id, kind))
         for word in words:
             assert word in text, (kind, word)
+    # A market-regulation complaint: the office speaks as itself, not as a committee.
+    assert "本委员会" not in text_of(documents.render_for_case(ws, case_id,
+                                                               DocumentKind.TERMINATION))
     other, _ = documents.create_draft(ws, case_id, DocumentKind.TERMINATION)
     documents.finalize(ws, other)
     dossier_id, _ = documents.create_draft(ws, case_id, DocumentKind.DOSSIER)
