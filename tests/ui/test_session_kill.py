@@ -59,12 +59,13 @@ def kill_while_typing(ws, case_id, log: Path, seconds: float) -> tuple[float, li
     return killed_at, typed_log(log)
 
 
-@pytest.mark.parametrize("seconds", [random.uniform(2.5, 4.5), random.uniform(4.5, 6.5)])
+# Killed after at least 3 s of typing: more than a second of it lies before the promise.
+@pytest.mark.parametrize("seconds", [random.uniform(3.0, 4.5), random.uniform(4.5, 6.5)])
 def test_a_killed_editor_loses_at_most_the_last_two_seconds(
         qtbot, ws, seeded, runner, tmp_path, seconds):
     killed_at, entries = kill_while_typing(ws, seeded.first, tmp_path / "typed.log", seconds)
     must_have = max((n for t, n in entries if t <= killed_at - PROMISE_S), default=0)
-    assert must_have > 50, "too little was typed before the kill to prove anything"
+    assert must_have > 30, "too little was typed before the kill to prove anything"
 
     (draft,) = sessions.open_drafts(ws)  # the editor was open: it is to be reopened
     saved = draft.content.proposals
