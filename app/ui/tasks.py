@@ -249,6 +249,36 @@ class TaskRunner(QObject):
         return self._write_pool.waitForDone(timeout_ms) and ok
 
 
+class LatestOnly:
+    """Reads whose answer matters only while no newer one has been asked for — a tab
+    showing the case on screen: an older answer (or failure) arriving late is dropped."""
+
+    def __init__(self, runner: TaskRunner, context: QObject) -> None:
+        self.runner = runner
+        self.context = context
+        self.generation = 0
+
+    def run(self, fn: Worker, args: Any = None, *, on_done: Callable[[Any], None],
+            on_failed: Callable[[TaskFailure], None] | None = None, name: str) -> Task:
+        self.generation += 1
+        generation = self.generation
+
+        def done(result: Any) -> None:
+            if generation == self.generation:
+                on_done(result)
+
+        def failed(failure: TaskFailure) -> None:
+            if generation == self.generation:
+                (on_failed or self.runner.error_handler)(failure)
+
+        return self.runner.run(fn, args, on_done=done, on_failed=failed,
+                               context=self.context, name=name)
+
+    def forget(self) -> None:
+        """Whatever is on its way is no longer wanted."""
+        self.generation += 1
+
+
 class SyncTaskRunner(TaskRunner):
     """Runs each worker at once on the calling thread: for tests where timing does not
     matter. Callbacks have run by the time ``run`` returns."""

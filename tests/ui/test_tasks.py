@@ -64,3 +64,36 @@ def test_the_sync_runner_has_called_back_when_run_returns():
     got = []
     SyncTaskRunner().run(lambda x, _s: x * 2, 21, on_done=got.append)
     assert got == [42]
+
+
+def test_a_late_answer_to_an_older_read_is_dropped(qtbot):
+    from PySide6.QtCore import QObject
+
+    from app.ui.tasks import LatestOnly
+
+    runner = TaskRunner()
+    owner = QObject()
+    reads = LatestOnly(runner, owner)
+    release_first = threading.Event()
+    shown = []
+
+    def slow(value, state):
+        release_first.wait(10)
+        return value
+
+    def quick(value, state):
+        return value
+
+    reads.run(slow, "old case", on_done=shown.append, name="slow")
+    with qtbot.waitSignal(reads.run(quick, "new case", on_done=shown.append,
+                                    name="quick").finished, timeout=5_000):
+        pass
+    release_first.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+    assert shown == ["new case"]  # the old case's answer came later and was not shown
+    failures = []
+    reads.run(quick, "x", on_done=shown.append, on_failed=failures.append, name="again")
+    reads.forget()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5_000)
+    assert shown == ["new case"] and failures == []
+    assert runner.shutdown()

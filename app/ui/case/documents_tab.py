@@ -41,7 +41,7 @@ from app.ui.documents.document_dialogs import FieldsDialog, SignDialog, VoidDial
 from app.ui.operations import documents as ops
 from app.ui.qtcompat import emit
 from app.ui.queue.flow_layout import FlowLayout
-from app.ui.tasks import TaskFailure
+from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
@@ -67,7 +67,7 @@ class DocumentsTab(QWidget):
         self.current_dialog: QWidget | None = None
         self.printer_factory: Callable[[], QPrinter] = printing.new_printer
         self._printer: QPrinter | None = None
-        self._generation = 0
+        self._reads = LatestOnly(owner.runner, self)
         self._pending_select: uuid.UUID | None = None
         em = self.fontMetrics().horizontalAdvance("汉")
         layout = QVBoxLayout(self)
@@ -146,15 +146,10 @@ class DocumentsTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._generation += 1
-        generation = self._generation
-        self.owner.runner.run(ops.load_documents, (self.owner.ws, self.case.id), context=self,
-                              on_done=lambda docs: self._loaded(docs, generation),
-                              on_failed=self._failed, name="load_documents")
+        self._reads.run(ops.load_documents, (self.owner.ws, self.case.id),
+                        on_done=self._loaded, on_failed=self._failed, name="load_documents")
 
-    def _loaded(self, docs: list[DocumentView], generation: int) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, docs: list[DocumentView]) -> None:
         keep = {d.id for d in self.selected()}
         self.documents = docs
         self.list.blockSignals(True)

@@ -42,7 +42,7 @@ from app.ui.case.evidence_texts import kind_text, problem_text, size_text
 from app.ui.case.sections import error_label, note_label, value_label
 from app.ui.operations import evidence as ops
 from app.ui.qtcompat import emit
-from app.ui.tasks import TaskFailure
+from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
@@ -104,8 +104,8 @@ class EvidenceTab(QWidget):
         self.items: list[EvidenceView] = []
         self.attaching = False
         self._select_after: uuid.UUID | None = None
-        self._list_generation = 0
-        self._preview_generation = 0
+        self._lists = LatestOnly(owner.runner, self)
+        self._previews = LatestOnly(owner.runner, self)
         self.setAcceptDrops(True)
 
         layout = QVBoxLayout(self)
@@ -220,15 +220,10 @@ class EvidenceTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._list_generation += 1
-        generation = self._list_generation
-        self.owner.runner.run(ops.load_evidence, (self.owner.ws, self.case.id), context=self,
-                              name="load_evidence",
-                              on_done=lambda items: self._loaded(items, generation))
+        self._lists.run(ops.load_evidence, (self.owner.ws, self.case.id),
+                        on_done=self._loaded, name="load_evidence")
 
-    def _loaded(self, items: list[EvidenceView], generation: int) -> None:
-        if generation != self._list_generation:
-            return
+    def _loaded(self, items: list[EvidenceView]) -> None:
         selected = self._select_after or self.selected_id()
         self._select_after = None
         self.items = list(items)
@@ -356,18 +351,13 @@ class EvidenceTab(QWidget):
         if view is None:
             self._show_note(self.tr("选择一件证据材料，这里会显示预览。"))
             return
-        self._preview_generation += 1
-        generation = self._preview_generation
         self._set_caption(view)
         self._show_info(view, self.tr("正在载入预览…"))
-        self.owner.runner.run(ops.load_preview, (self.owner.ws, view), context=self,
-                              name="load_evidence_preview",
-                              on_done=lambda p: self._preview_ready(p, generation),
-                              on_failed=lambda f: self._preview_failed(view, f, generation))
+        self._previews.run(ops.load_preview, (self.owner.ws, view), name="load_evidence_preview",
+                           on_done=self._preview_ready,
+                           on_failed=lambda f: self._preview_failed(view, f))
 
-    def _preview_ready(self, preview: ops.Preview, generation: int) -> None:
-        if generation != self._preview_generation:
-            return
+    def _preview_ready(self, preview: ops.Preview) -> None:
         view = preview.view
         if preview.image is not None:
             self.picture.set_image(preview.image)
@@ -381,9 +371,7 @@ class EvidenceTab(QWidget):
             self._show_info(view, self.tr("此类文件不能在这里预览，请点“打开”用电脑上的程序查看。"))
         emit(self.preview_shown, view)
 
-    def _preview_failed(self, view: EvidenceView, failure: TaskFailure, generation: int) -> None:
-        if generation != self._preview_generation:
-            return
+    def _preview_failed(self, view: EvidenceView, failure: TaskFailure) -> None:
         self._show_info(view, self._error_text(failure.error))
         emit(self.preview_shown, view)
 
@@ -411,7 +399,7 @@ class EvidenceTab(QWidget):
                              if view.description else "")
 
     def _show_note(self, note: str) -> None:
-        self._preview_generation += 1
+        self._previews.forget()
         self.info_icon.hide()
         self.info_text.setText(note)
         self.preview_stack.setCurrentIndex(1)

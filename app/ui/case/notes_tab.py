@@ -59,7 +59,7 @@ from app.ui.operations.notes import (
 )
 from app.ui.qtcompat import emit
 from app.ui.queue.flow_layout import FlowLayout
-from app.ui.tasks import TaskFailure
+from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
@@ -175,7 +175,7 @@ class NotesTab(QWidget):
         self.case: CaseDetail | None = None
         self.page: NotesPage | None = None
         self.saving = False
-        self._generation = 0
+        self._reads = LatestOnly(owner.runner, self)
         self._party_names: dict[str, str] = {}
 
         content = QWidget()
@@ -269,16 +269,10 @@ class NotesTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._generation += 1
-        generation = self._generation
-        case_id = self.case.id
-        self.owner.runner.run(load_notes, (self.owner.ws, case_id), context=self,
-                              name="load_notes",
-                              on_done=lambda page: self._loaded(page, case_id, generation))
+        self._reads.run(load_notes, (self.owner.ws, self.case.id), on_done=self._loaded,
+                        name="load_notes")
 
-    def _loaded(self, page: NotesPage, case_id, generation: int) -> None:
-        if generation != self._generation or self.case is None or self.case.id != case_id:
-            return
+    def _loaded(self, page: NotesPage) -> None:
         self.page = page
         self._render()
         emit(self.notes_loaded)

@@ -34,7 +34,7 @@ from app.ui.case.sections import note_label
 from app.ui.operations import sessions as ops
 from app.ui.qtcompat import emit
 from app.ui.session import session_texts as texts
-from app.ui.tasks import TaskFailure
+from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
@@ -99,7 +99,7 @@ class SessionsTab(QWidget):
         self.case: CaseDetail | None = None
         self.data: CaseSessions | None = None
         self.current_dialog: QDialog | None = None
-        self._generation = 0
+        self._reads = LatestOnly(owner.runner, self)
         em = self.fontMetrics().horizontalAdvance("汉")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(em, em, em, em)
@@ -164,15 +164,10 @@ class SessionsTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._generation += 1
-        generation = self._generation
-        self.owner.runner.run(ops.case_sessions, (self.owner.ws, self.case.id), context=self,
-                              on_done=lambda data: self._loaded(data, generation),
-                              name="case_sessions")
+        self._reads.run(ops.case_sessions, (self.owner.ws, self.case.id),
+                        on_done=self._loaded, name="case_sessions")
 
-    def _loaded(self, data: CaseSessions, generation: int) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, data: CaseSessions) -> None:
         keep = self.selected_record()
         self.data = data
         self._show_drafts(data.drafts)
