@@ -4,9 +4,7 @@ PDF, for scripting and checking. Errors in plain words, exit status 2."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from app.core.documents import DocumentKind
@@ -45,6 +43,7 @@ def run(args, data_dir: Path) -> int:
     from app.services import sync as sync_service
     from app.services.errors import CaseNotFound
     from app.services.reference import open_workstation
+    from app.store.blobs import write_atomically
     from app.store.database import open_store
     from app.store.errors import StoreError
 
@@ -86,10 +85,7 @@ def run(args, data_dir: Path) -> int:
         out = args.out
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".render-", suffix=".pdf")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pdf)
-            os.replace(tmp, out)
+            write_atomically(out, pdf, prefix=".render-")
         except OSError as exc:
             return _fail(f"cannot write {out}: {exc.strerror or exc}")
         print(f"wrote {out} ({kind.label}, {len(pdf):,} bytes)")

@@ -42,6 +42,22 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def write_atomically(target: Path, data: bytes, *, prefix: str = ".part-") -> Path:
+    """Write ``data`` to ``target`` whole or not at all: a temporary file in the same
+    folder, flushed to disk, renamed over the target; removed again on any failure."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -69,16 +85,7 @@ class BlobStore:
         if target.is_file():
             return digest  # identical content is stored once
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data, prefix=INCOMING_PREFIX)
         return digest
 
     def put_stream(self, source: BinaryIO, *, max_bytes: int | None = None,

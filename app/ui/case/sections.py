@@ -93,13 +93,21 @@ class Section(QWidget):
         self.grid.addWidget(widget, self.grid.rowCount(), 0, 1, 2)
 
 
-def scrolling_page(page: QWidget, content: QWidget) -> QScrollArea:
-    """Fill a tab with ``content`` that scrolls up and down (never sideways: it wraps)."""
+def vertical_scroll(content: QWidget, name: str = "") -> QScrollArea:
+    """``content`` that scrolls up and down, never sideways (it wraps instead)."""
     scroll = QScrollArea()
+    if name:
+        scroll.setObjectName(name)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(content)
+    return scroll
+
+
+def scrolling_page(page: QWidget, content: QWidget) -> QScrollArea:
+    """Fill a tab with ``content`` that scrolls up and down (never sideways: it wraps)."""
+    scroll = vertical_scroll(content)
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(scroll)

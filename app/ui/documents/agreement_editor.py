@@ -19,7 +19,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -45,7 +43,7 @@ from app.services.documents import DocumentView
 from app.services.dto import Changes
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
-from app.ui.case.sections import Section, note_label
+from app.ui.case.sections import Section, note_label, vertical_scroll
 from app.ui.documents import document_texts as texts
 from app.ui.documents.clause_dialog import ClauseDialog
 from app.ui.documents.page_view import PageView
@@ -317,12 +315,7 @@ class AgreementEditor(QWidget):
         self.mediator.textChanged.connect(self.changed)
         self.recorder.textChanged.connect(self.changed)
 
-        scroll = QScrollArea()
-        scroll.setObjectName("agreementFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
+        scroll = vertical_scroll(content, "agreementFormScroll")
         scroll.setMinimumWidth(em * 20)
         return scroll
 

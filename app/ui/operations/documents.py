@@ -6,8 +6,6 @@ the lock is shared with the evidence previews)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +20,8 @@ from app.services import documents, evidence
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dto import Changes
-from app.ui.operations.evidence import _PDFIUM
+from app.store.blobs import write_atomically
+from app.ui.operations.evidence import PDFIUM_LOCK
 from app.ui.tasks import TaskState
 
 POINTS_PER_INCH = 72.0
@@ -168,7 +167,7 @@ def rasterise(pdf: bytes, dpi: float, *, pages: Iterable[int] | None = None,
     import pypdfium2.raw as pdfium_raw
 
     images: list[QImage] = []
-    with _PDFIUM:
+    with PDFIUM_LOCK:
         doc = pdfium.PdfDocument(pdf)
         try:
             sizes = [doc.get_page_size(n) for n in range(len(doc))]
@@ -180,7 +179,7 @@ def rasterise(pdf: bytes, dpi: float, *, pages: Iterable[int] | None = None,
         for n in wanted:
             if state is not None:
                 state.raise_if_cancelled()
-            with _PDFIUM:
+            with PDFIUM_LOCK:
                 page = doc[n]
                 bitmap = page.render(scale=dpi / POINTS_PER_INCH, fill_color=(255, 255, 255, 255),
                                      force_bitmap_format=pdfium_raw.FPDFBitmap_BGRx)
@@ -192,7 +191,7 @@ def rasterise(pdf: bytes, dpi: float, *, pages: Iterable[int] | None = None,
                 page.close()
             images.append(image)
     finally:
-        with _PDFIUM:
+        with PDFIUM_LOCK:
             doc.close()
     return images, sizes
 
@@ -213,18 +212,3 @@ def export_pdf(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Pa
     return write_atomically(Path(target), pdf)
 
 
-def write_atomically(target: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return target

@@ -21,7 +21,7 @@ from app.services.dto import Changes
 from app.services.evidence import EvidenceError, EvidenceView
 from app.ui.tasks import TaskState
 
-_PDFIUM = threading.Lock()
+PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe: one call at a time, app-wide
 PREVIEW_MAX_SIDE = 2048  # decode no bigger than this: the pane is smaller anyway
 _KEEP = Qt.AspectRatioMode.KeepAspectRatio
 
@@ -100,7 +100,7 @@ def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
     import pypdfium2 as pdfium  # here: loading PDFium is not worth it at start-up
     import pypdfium2.raw as pdfium_raw
 
-    with _PDFIUM:
+    with PDFIUM_LOCK:
         try:
             doc = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError:  # not readable as a PDF after all

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -53,7 +51,7 @@ from app.services.errors import ValidationFailed
 from app.services.sessions import DraftView, PhraseView, save_draft
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
-from app.ui.case.sections import Section, note_label
+from app.ui.case.sections import Section, note_label, vertical_scroll
 from app.ui.operations import sessions as ops
 from app.ui.qtcompat import disconnect, emit
 from app.ui.session import session_texts as texts
@@ -297,12 +295,7 @@ class SessionEditor(QWidget):
         self.result.currentIndexChanged.connect(self._on_result_changed)
         self.next_step_on.dateChanged.connect(self.changed)
 
-        scroll = QScrollArea()
-        scroll.setObjectName("sessionRecordScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
+        scroll = vertical_scroll(content, "sessionRecordScroll")
         return scroll
 
     def _build_phrase_panel(self, em: int) -> QWidget:
