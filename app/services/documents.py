@@ -29,7 +29,7 @@ from app.core.documents import (
     judicial_confirmation_deadline,
     missing_fields,
 )
-from app.core.sessions import participants_from_json, statements_from_json
+from app.core.sessions import SessionResult, participants_from_json, statements_from_json
 from app.core.timeutil import china_date
 from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
@@ -436,8 +436,8 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
         parties=tuple(parties),
         statements=tuple((s.name, s.text) for s in statements_from_json(record.statements)),
         evidence=record.evidence, proposals=record.proposals, responses=record.responses,
-        result={"agreed": "达成协议", "partial": "部分达成", "none": "未达成协议",
-                "next_step": "继续调解"}.get(record.result, record.result),
+        result=(SessionResult(record.result).label
+                if record.result in {r.value for r in SessionResult} else record.result),
         addenda=tuple((f"补充说明（{_ymd(a.started_at.astimezone(_china()))}）",
                        a.addendum_text) for a in addenda),
         signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
