@@ -179,10 +179,24 @@ def upgrade_schema(engine: Engine) -> None:
     to this program's head revision, then give it an epoch if it has none."""
     migrate.upgrade(engine)
     with engine.begin() as conn:
+        secure_database(conn)
         if meta(conn, EPOCH_KEY) is None:
             set_meta(conn, EPOCH_KEY, uuid.uuid4().hex)
         if meta(conn, RETENTION_KEY) is None:
             set_meta(conn, RETENTION_KEY, str(DEFAULT_RETENTION_DAYS))
+
+
+def secure_database(conn: Connection) -> None:
+    """Rights that belong to the database itself, which neither a copy made with
+    CREATE DATABASE … TEMPLATE nor a plain pg_dump restore carries over: no temporary
+    objects for logins (a temporary table could shadow a real one)."""
+    if not is_postgresql(conn):
+        return
+    conn.execute(text("""DO $$ BEGIN
+        EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+        EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM md_mediator, md_supervisor',
+                       current_database());
+      END $$"""))
 
 
 def schema_revision(conn: Connection) -> str | None:
@@ -197,5 +211,6 @@ def new_epoch(engine: Engine) -> str:
     """After a restore from backup: clients resync, keeping their unsent changes."""
     epoch = uuid.uuid4().hex
     with engine.begin() as conn:
+        secure_database(conn)
         set_meta(conn, EPOCH_KEY, epoch)
     return epoch

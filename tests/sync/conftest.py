@@ -16,7 +16,7 @@ from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.store.database import Store, open_store
 from app.store.models import Office
-from app.sync.central import CentralConfig
+from app.sync.central import CentralConfig, secure_database
 from app.sync.client import SyncClient
 
 PASSWORD = "Sync-test-密码-1"
@@ -120,6 +120,10 @@ def _pg_copy(request) -> Iterator[Central]:
     templates = request.getfixturevalue("pg_templates")
     db, url = templates.clone("mdt_central", build_central)
     c = Central("postgresql", url)
+    # A copy made from a template carries no database-level rights (like a restore):
+    # what `central init` / `central restored` would apply again.
+    with c.admin().begin() as conn:
+        secure_database(conn)
     yield c
     for engine in c.engines:
         engine.dispose()
