@@ -25,6 +25,7 @@ from app.store.database import Store
 from app.store.models import (
     Case,
     CaseTag,
+    Document,
     LocalMeta,
     Mediator,
     SyncAttention,
@@ -388,6 +389,9 @@ def _take_mine(ws: Workstation, session: Session, conflict: SyncConflict, now) -
                 setattr(row, name, from_plain(st.table.c[name], value))
     elif conflict.kind == "delete_edited":
         row.deleted = True
+    elif conflict.kind == "final_document":
+        _redo_as_new_version(ws, session, row, conflict, now)
+        return
     elif conflict.kind == "duplicate_ticket":
         # One work order: the later copy goes, linked to the one that stays.
         row.deleted = True
@@ -396,6 +400,23 @@ def _take_mine(ws: Workstation, session: Session, conflict: SyncConflict, now) -
     row.version = (row.version or 0) + 1
     row.modified_at = now
     row.modified_by = ws.actor.login
+
+
+def _redo_as_new_version(ws: Workstation, session: Session, final: Document,
+                         conflict: SyncConflict, now) -> None:
+    """The edit that came too late for a final document becomes a new draft version of
+    it; the final document stays exactly as issued."""
+    wanted = conflict.local_value or {}
+    fields = wanted.get("fields") if isinstance(wanted.get("fields"), dict) else None
+    draft = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+                     deleted=False, case_id=final.case_id, office_id=final.office_id,
+                     kind=final.kind, number="", fields=dict(fields or final.fields or {}),
+                     state="draft", pdf_sha256="", version_no=final.version_no + 1,
+                     supersedes_id=final.id)
+    session.add(draft)
+    audit.record(session, actor=ws.actor.login, entity="documents", entity_id=draft.id,
+                 action="new_version", changes={"version_no": [None, draft.version_no]},
+                 case_id=final.case_id, office_id=final.office_id, at=now)
 
 
 # ---------------------------------------------------------------- refused changes

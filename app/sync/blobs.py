@@ -9,7 +9,7 @@ Coming down, the bytes are checked against the hash before they are kept.
 from __future__ import annotations
 
 from sqlalchemy import Engine, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from app.store.base import utcnow
 from app.store.blobs import BlobCorrupt, BlobStore, sha256_of
@@ -19,7 +19,8 @@ from app.sync.central import is_postgresql
 
 def central_has(conn, sha256: str) -> bool:
     if is_postgresql(conn):
-        # Past row-level security: whether the bytes exist, not whose they are.
+        # Whether this office holds the bytes: another office's copy must be sent
+        # again (knowing a hash is no proof of having the file).
         return bool(conn.execute(text("SELECT md_blob_exists(:h)"), {"h": sha256}).scalar())
     return conn.execute(select(Blob.sha256).where(Blob.sha256 == sha256)).first() is not None
 
@@ -34,20 +35,24 @@ def upload_missing(central: Engine, store: BlobStore, hashes: list[str], *, acto
             if not store.has(sha):
                 continue  # the row goes up and is refused or fetched later; nothing to send
             data = store.read(sha)
+            if is_postgresql(conn):
+                # Checked against its hash by the server, and readable by this office.
+                try:
+                    conn.execute(text("SELECT public.md_put_blob(:h, :d)"),
+                                 {"h": sha, "d": data})
+                except DataError as exc:
+                    raise BlobCorrupt(f"{sha} did not arrive intact") from exc
+                sent += 1
+                continue
             try:
-                # No ON CONFLICT: on PostgreSQL it needs to read the row, which row-level
-                # security forbids until an attachment names it. A racing upload of the
-                # same file fails here and is simply there next time.
+                # A racing upload of the same file fails here and is there next time.
                 with conn.begin_nested():
                     conn.execute(insert(Blob).values(sha256=sha, size=len(data), data=data,
                                                      uploaded_by=actor, uploaded_at=utcnow()))
             except IntegrityError:
                 continue
-            if is_postgresql(conn):
-                stored = conn.execute(text("SELECT md_blob_digest(:h)"), {"h": sha}).scalar()
-            else:
-                stored = sha256_of(conn.execute(select(Blob.data).where(Blob.sha256 == sha))
-                                   .scalar_one())
+            stored = sha256_of(conn.execute(select(Blob.data).where(Blob.sha256 == sha))
+                               .scalar_one())
             if stored is not None and stored != sha:
                 raise BlobCorrupt(f"central copy of {sha} hashes to {stored}")
             sent += 1

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.store import migrate
 from app.store.base import utcnow
 from app.store.models import SyncOutbox
+from app.store.models.document import FINAL_CONTENT_COLUMNS
 from app.sync.tables import SYNC_COLUMNS, synced_tables, to_plain
 
 
@@ -55,6 +56,14 @@ def _history(obj: Any, column_names: tuple[str, ...]) -> tuple[dict[str, Any], d
         for name in column_names:
             if name not in base and name not in SYNC_COLUMNS:
                 base[name] = to_plain(table.c[name], getattr(obj, name))
+    if table.name == "documents" and base.get("state") == "draft" \
+            and values.get("state") not in (None, "draft"):
+        # A finalisation carries the whole content it numbered and hashed, so the central
+        # database makes final exactly what was printed, whatever was edited meanwhile.
+        for name in FINAL_CONTENT_COLUMNS:
+            current = to_plain(table.c[name], getattr(obj, name))
+            base.setdefault(name, current)
+            values.setdefault(name, current)
     return base, values
 
 

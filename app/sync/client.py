@@ -21,7 +21,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, tuple_, union_all
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 
 from app.store.base import utcnow
 from app.store.models import SyncAttention, SyncChange, SyncOutbox
@@ -389,6 +400,8 @@ class SyncClient:
             if ch.client_id == self.client_id and ch.op != "remove":
                 continue  # our own push: its answer brought the row already
             if ch.op == "remove":
+                if not self._really_moved(conn, ch.table_name, ch.row_id):
+                    continue  # nothing is dropped on a change that cannot be verified
                 removed.setdefault(ch.table_name, set()).add(ch.row_id)
                 wanted.get(ch.table_name, set()).discard(ch.row_id)
             else:
@@ -403,6 +416,18 @@ class SyncClient:
                 select(st.table).where(st.table.c.id.in_(list(ids)))).mappings()]
             rows[name] = [r for r in found if self._in_scope(r, st)]
         return rows, removed
+
+    def _really_moved(self, conn: Connection, table_name: str, row_id: uuid.UUID) -> bool:
+        """A `remove` is obeyed only for a case that the central database holds in
+        another office now (a move), never on the change log's word alone."""
+        if table_name != "cases":
+            return False
+        if central_db.is_postgresql(conn):
+            return bool(conn.execute(text("SELECT public.md_case_moved(:id)"),
+                                     {"id": row_id}).scalar())
+        cases = synced_table("cases").table
+        office = conn.execute(select(cases.c.office_id).where(cases.c.id == row_id)).first()
+        return office is not None and office[0] != self.office_id
 
     def _in_scope(self, row: dict[str, Any], st: SyncedTable) -> bool:
         # Row-level security filters PostgreSQL; this also holds on an SQLite central.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy.dialects import sqlite
 
 from app.store.base import utcnow
 from app.store.models import NumberBlock, NumberCounter, SyncNumberBlock
@@ -37,7 +37,13 @@ def reserve_block(central: Engine, *, office_id: uuid.UUID, year: int, client_id
     """Take the next ``size`` numbers from the central counter (one short transaction;
     the counter row's lock serialises concurrent reservations)."""
     with central.begin() as conn:
-        dialect = postgresql if is_postgresql(conn) else sqlite
+        if is_postgresql(conn):
+            # Counters move only through this function: a login cannot rewind them.
+            row = conn.execute(text(
+                "SELECT * FROM public.md_reserve_numbers(:office, :year, :size, :client)"),
+                {"office": office_id, "year": year, "size": size, "client": client_id}).one()
+            return Block(row.block_id, office_id, year, row.first_seq, row.last_seq)
+        dialect = sqlite
         conn.execute(dialect.insert(NumberCounter).values(office_id=office_id, year=year,
                                                           next_seq=1)
                      .on_conflict_do_nothing(index_elements=["office_id", "year"]))

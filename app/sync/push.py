@@ -8,16 +8,18 @@ back alone, is recorded as refused, and the mutations behind it go on.
 
 from __future__ import annotations
 
+import json
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, Connection, insert, select, update
+from sqlalchemy import JSON, Connection, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.store.base import utcnow
 from app.store.models import SyncChange, SyncConflict, SyncMutation
+from app.store.models.document import FINAL_CONTENT_COLUMNS
 from app.sync.central import is_postgresql
 from app.sync.merge import changed_since, merge_fields
 from app.sync.tables import (
@@ -152,6 +154,23 @@ def log_change(conn: Connection, st: SyncedTable, row: dict[str, Any], *, actor:
         collected.append(entry)
     else:
         conn.execute(insert(SyncChange).values(**entry))
+
+
+def write_change_log(conn: Connection, entries: list[dict[str, Any]], pusher: Pusher) -> None:
+    """A login writes the PostgreSQL change log only through md_log_changes, which looks
+    up each row's office and version itself and stamps the login and the server's time;
+    an administrator (every office) and an SQLite central take the rows as they are."""
+    if pusher.office_id is None or not is_postgresql(conn):
+        conn.execute(insert(SyncChange), entries)
+        return
+    if any(e["op"] != "upsert" for e in entries):
+        raise Refused(Reason.PERMISSION, "only an administrator moves a case between offices")
+    payload = [{"table_name": e["table_name"], "row_id": str(e["row_id"]), "op": e["op"],
+                "mutation_id": str(e["mutation_id"]) if e["mutation_id"] else None,
+                "client_id": str(e["client_id"]) if e["client_id"] else None}
+               for e in entries]
+    conn.execute(text("SELECT public.md_log_changes(CAST(:entries AS jsonb))"),
+                 {"entries": json.dumps(payload)})
 
 
 def log_rows(conn: Connection, table_name: str, ids: list[uuid.UUID], *, actor: str) -> None:
@@ -312,7 +331,8 @@ def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
         # Session records, notes, evidence and the audit trail are only ever added to;
         # a correction is a new row (an addendum).
         raise Refused(Reason.PERMISSION, "rows of this table are never changed once written")
-    if not (st.name == "cases" and "office_id" in m.values):  # a move takes the long way
+    # A move, and any document change (the final-document rules), take the long way.
+    if not (st.name == "cases" and "office_id" in m.values) and st.name != "documents":
         quick = _update_unchanged(conn, st, m, pusher)
         if quick is not None:
             return quick
@@ -325,7 +345,16 @@ def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
     deleting = m.values.get("deleted") is True and m.base.get("deleted") is False
     restoring = m.values.get("deleted") is False
     conflicts = 0
-    if deleting:
+    forced: dict[str, Any] | None = None
+    if st.name == "documents":
+        ruled = _final_document_rules(conn, st, m, pusher, current, server)
+        if isinstance(ruled, Outcome):
+            return ruled
+        if ruled is not None:
+            forced, conflicts = ruled
+    if forced is not None:
+        updates = forced
+    elif deleting:
         if server["deleted"]:
             return Outcome(m.mutation_id, Status.APPLIED, server)  # deleted on both sides
         edited = changed_since(m.base, server, ignore={"deleted", *BOOKKEEPING})
@@ -367,6 +396,44 @@ def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
                client_id=pusher.client_id, office_id=new_office)
     return Outcome(m.mutation_id, Status.CONFLICT if conflicts else Status.APPLIED,
                    row_to_plain(st, row), conflicts=conflicts)
+
+
+def _final_document_rules(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher,
+                          current: dict[str, Any], server: dict[str, Any]
+                          ) -> Outcome | tuple[dict[str, Any], int] | None:
+    """A final document never changes (its number, PDF and the hash printed on it must
+    keep matching). An edit that reaches it too late is kept in a conflict, to be redone
+    as a new version; a finalisation makes final exactly the content it numbered, and a
+    central edit of the draft it overtook is kept in a conflict the same way. None: the
+    ordinary field-by-field merge applies."""
+    content = [c for c in FINAL_CONTENT_COLUMNS if c in m.values]
+    if server["state"] != "draft":
+        late = [c for c in content if m.values[c] != server[c]]
+        if m.values.get("state") == "draft" or (
+                server["state"] == "void" and m.values.get("state") not in (None, "void")):
+            late.append("state")
+        if not late:
+            return None
+        _conflict_row(conn, st, current, kind="final_document", field_name="",
+                      base={c: m.base.get(c) for c in late},
+                      local={c: m.values.get(c) for c in late},
+                      theirs={c: server[c] for c in late},
+                      pusher=pusher, mutation_id=m.mutation_id)
+        return Outcome(m.mutation_id, Status.CONFLICT, server, conflicts=1)
+    if m.values.get("state") in (None, "draft"):
+        return None
+    overtaken = [c for c in content if c in m.base and server[c] != m.base[c]
+                 and server[c] != m.values[c]]
+    conflicts = 0
+    if overtaken:
+        _conflict_row(conn, st, current, kind="final_document", field_name="",
+                      base={c: m.base[c] for c in overtaken},
+                      local={c: server[c] for c in overtaken},
+                      theirs={c: m.values[c] for c in overtaken},
+                      pusher=pusher, mutation_id=m.mutation_id)
+        conflicts = 1
+    return {c: v for c, v in m.values.items() if c in st.table.c and c not in ("id", "version")
+            }, conflicts
 
 
 def _visible_row(conn: Connection, st: SyncedTable | None, row_id: uuid.UUID):
@@ -459,7 +526,7 @@ def _run(conn: Connection, pusher: Pusher, mutations: list[Mutation],
         for name, rows in batch.deferred.items():
             conn.execute(insert(synced_table(name).table), rows)
         if changes:
-            conn.execute(insert(SyncChange), changes)
+            write_change_log(conn, changes, pusher)
         if records:
             conn.execute(insert(SyncMutation), records)
         return outcomes

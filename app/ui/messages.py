@@ -217,6 +217,7 @@ _CONFLICT_KINDS = {
     "edit_deleted": QT_TRANSLATE_NOOP("Sync", "案件已在中心被删除，此修改未生效"),
     "delete_edited": QT_TRANSLATE_NOOP("Sync", "删除未生效：案件已在中心被修改"),
     "duplicate_ticket": QT_TRANSLATE_NOOP("Sync", "同一工单被重复录入"),
+    "final_document": QT_TRANSLATE_NOOP("Sync", "文书已定稿，此修改未进入定稿文书"),
 }
 
 _ATTENTION_REASONS = {

@@ -374,3 +374,43 @@ def close_stray_dialogs():
         if isinstance(widget, QDialog) and widget.isVisible():
             widget.reject()
 
+
+
+def test_an_edit_too_late_for_a_final_document_is_shown_and_redone_as_a_new_version(
+        qtbot, runner, make_desk):
+    from app.core.documents import DocumentKind
+    from app.services import documents
+    from app.ui.sync.conflicts_view import ConflictsDialog
+
+    a, b = make_desk("mdt_zhangmin"), make_desk("mdt_wangfang")
+    case_id, _ = cases.intake_work_order(a.ws, complaint_form())
+    doc_id, _ = documents.create_draft(a.ws, case_id, DocumentKind.AGREEMENT)
+    fields = documents.get_document(a.ws, doc_id).fields
+    documents.update_draft(a.ws, doc_id, {
+        "clauses": [c.replace("____", "2026年12月1日") for c in fields["clauses"]],
+        "performance": "银行转账。", "mediator": "张敏"})
+    a.sync(), b.sync()
+    documents.finalize(a.ws, doc_id)
+    documents.update_draft(b.ws, doc_id, {"performance": "乙离线改成了现金支付。"})
+    a.sync(), b.sync()
+    dialog = ConflictsDialog(b.ws, runner)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.reload()
+    dialog.show()
+    page = dialog.conflicts_page
+    assert page.kind_label.text() == "文书已定稿，此修改未进入定稿文书"
+    assert "乙离线改成了现金支付" in page.submitted_box.value.toPlainText()
+    assert "银行转账" in page.central_box.value.toPlainText()
+    assert (page.take_button.text(), page.keep_button.text()) == \
+        ("以这次修改新建版本", "放弃这次修改")
+    import os
+
+    if os.environ.get("MD_SHOTS"):
+        dialog.grab().save(os.environ["MD_SHOTS"] + "/final_document.png")
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        qtbot.mouseClick(page.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.list.count() == 0, timeout=10_000)
+    listed = documents.list_documents(b.ws, case_id)
+    assert sorted((d.version_no, d.state.value) for d in listed) == [(1, "final"), (2, "draft")]
+    assert documents.get_document(b.ws, doc_id).fields["performance"] == "银行转账。"

@@ -15,6 +15,7 @@ from app.store.models.phrase import Phrase
 from app.store.models.session_draft import SessionDraft
 from app.store.models.sync import (
     Blob,
+    BlobOffice,
     CentralMeta,
     NumberBlock,
     NumberCounter,
@@ -28,6 +29,7 @@ from app.store.models.sync import (
 
 __all__ = [
     "Blob",
+    "BlobOffice",
     "CentralMeta",
     "NumberBlock",
     "NumberCounter",

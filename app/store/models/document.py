@@ -11,6 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import Base, SyncedMixin, UtcDateTime
 
+# What a final document says. Once a document leaves draft these never change (a trigger
+# on the store and on PostgreSQL); its state (to signed or void), signing date, scan and
+# void reason still may.
+FINAL_CONTENT_COLUMNS = ("case_id", "office_id", "kind", "number", "number_year",
+                         "number_seq", "fields", "pdf_sha256", "content_sha256", "version_no",
+                         "supersedes_id", "finalized_at")
+
 
 class Document(SyncedMixin, Base):
     __tablename__ = "documents"

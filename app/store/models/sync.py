@@ -155,6 +155,17 @@ class Blob(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class BlobOffice(Base):
+    """Which offices may read a file: one whose login uploaded the bytes (or whose case
+    holds it since a move). Knowing a file's hash is not enough to read it."""
+
+    __tablename__ = "blob_offices"
+    __table_args__ = (PrimaryKeyConstraint("sha256", "office_id"),)
+
+    sha256: Mapped[str] = mapped_column(String(64))
+    office_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+
 class CentralMeta(Base):
     """Facts about a central database: its epoch (new after a restore), log retention."""
 
@@ -220,6 +231,6 @@ class SyncNumberBlock(Base):
 
 # Tables that exist for the engine itself and are never captured into the outbox.
 SYNC_INTERNAL_TABLES = frozenset({
-    "sync_changes", "sync_mutations", "number_counters", "number_blocks", "blobs",
+    "sync_changes", "sync_mutations", "number_counters", "number_blocks", "blobs", "blob_offices",
     "central_meta", "sync_outbox", "sync_attention", "sync_number_blocks",
 })

@@ -42,6 +42,7 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.sync import AttentionView, Choice, ConflictGone, ConflictView
 from app.ui import messages
+from app.ui.documents import document_texts
 from app.ui.formatting import china_datetime
 from app.ui.operations import sync as sync_ops
 from app.ui.qtcompat import emit
@@ -49,6 +50,26 @@ from app.ui.sync.sync_status_view import local_time
 from app.ui.tasks import TaskFailure, TaskRunner
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 100
+
+
+def document_difference(final: Any, late: Any) -> tuple[str, str]:
+    """What a late edit of a final document would have changed, field by field of the
+    document (the rest is the same on both sides and left out)."""
+    final, late = dict(final or {}), dict(late or {})
+    pairs: list[tuple[str, Any, Any]] = []
+    for key in dict.fromkeys([*final, *late]):
+        mine, theirs = final.get(key), late.get(key)
+        if key == "fields" and isinstance(mine, dict) and isinstance(theirs, dict):
+            pairs += [(k, mine.get(k), theirs.get(k)) for k in dict.fromkeys([*mine, *theirs])
+                      if mine.get(k) != theirs.get(k)]
+        elif mine != theirs:
+            pairs.append((key, mine, theirs))
+
+    def lines(side: int) -> str:
+        return "\n".join(f"{document_texts.field_text(k)}：{value_text(p[side])}"
+                         for k, *p in pairs) or QCoreApplication.translate("Sync", "（空）")
+
+    return lines(0), lines(1)
 
 
 def value_text(value: Any, field: str = "") -> str:
@@ -289,6 +310,15 @@ class ConflictsPage(QWidget):
             self.submitted_box.show_value(self.tr("后录入的案件"), value_text(c.local_value))
             self.base_box.hide()
             keep, take = self.tr("确为两件"), self.tr("合并为一件")
+        elif c.kind == "final_document":
+            self.explain_label.setText(self.tr(
+                "这份文书已经定稿（编号、PDF 和二维码已确定），对它的修改不能再进入定稿文书。"
+                "定稿文书保持原样；这次修改可以放弃，或作为新版本草稿重新办理。"))
+            final, late = document_difference(c.server_value, c.local_value)
+            self.central_box.show_value(self.tr("定稿文书的内容"), final)
+            self.submitted_box.show_value(self.tr("未进入定稿的修改"), late)
+            self.base_box.hide()
+            keep, take = self.tr("放弃这次修改"), self.tr("以这次修改新建版本")
         else:
             self.explain_label.setText(messages.conflict_kind_text(c.kind))
             self.central_box.show_value(central, value_text(c.server_value))
