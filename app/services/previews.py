@@ -60,7 +60,7 @@ class Bitmap:
     width: int
     height: int
     stride: int
-    format: str  # RGBA8888 (pictures), BGRA (transparent PDF page), BGRx (white page)
+    format: str  # RGB888 / RGBA8888 (pictures), BGRA (transparent PDF page), BGRx (white)
     pixels: bytes
     pages: int = 0  # of a PDF
 
@@ -261,15 +261,18 @@ class PreviewPool:
         return _bitmap(answer, pixels)
 
 
+_DEPTH = {"RGBA8888": 4, "RGB888": 3, "BGRA": 4, "BGRx": 4}  # bytes per pixel
+
+
 def _bitmap(answer: dict[str, Any], pixels: bytes) -> Bitmap:
     """The worker's answer, checked: it is another process, not to be taken on trust."""
     width, height, stride = answer.get("width"), answer.get("height"), answer.get("stride")
     fmt = answer.get("format")
     pages = answer.get("pages", 0)
+    depth = _DEPTH.get(str(fmt), 0)
     if not (isinstance(width, int) and isinstance(height, int) and isinstance(stride, int)
             and isinstance(pages, int) and 0 < width <= 65535 and 0 < height <= 65535
-            and stride >= width * 4 and len(pixels) == stride * height
-            and fmt in ("RGBA8888", "BGRA", "BGRx")):
+            and depth and stride >= width * depth and len(pixels) == stride * height):
         raise PreviewFailed(PreviewProblem.FAILED, "bad answer")
     return Bitmap(width, height, stride, str(fmt), pixels, pages)
 

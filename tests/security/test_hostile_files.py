@@ -200,9 +200,9 @@ def test_open_writes_nothing_outside_the_private_temp_folder(qtbot, view, ws, sy
 
     (copy,) = [Path(u) for u in opened_urls]
     assert {p for p in files_under(systmp) if p.name != tempfiles.LOCK_NAME} == {copy}
+    assert copy.name == "evil.png" and "\\" not in copy.name
     private = view.temp.path
     assert private is not None and copy.parent.parent == private
-    assert copy.name == "evil.png" and "\\" not in copy.name
     assert (private.stat().st_mode & 0o777) == 0o700
 
 

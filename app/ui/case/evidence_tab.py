@@ -217,6 +217,8 @@ class EvidenceTab(QWidget):
             self.error.hide()
             self.status.hide()
             self._show_note(self.tr("选择一件证据材料，这里会显示预览。"))
+        if self.case is None:  # the first case shown: a preview is likely soon
+            self.owner.runner.run(ops.warm_previews, None, name="warm_previews")
         self.case = case
         limit = size_text(self.max_bytes())
         self.hint.setText(self.tr(

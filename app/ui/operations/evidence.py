@@ -67,6 +67,11 @@ def load_evidence(args: tuple[Workstation, uuid.UUID], state: TaskState) -> list
     return evidence.list_evidence(ws, case_id)
 
 
+def warm_previews(args: None, state: TaskState) -> None:
+    """Start a preview worker before the first preview is asked for (~0.2 s saved)."""
+    previews.default_pool().warm()
+
+
 @dataclass(frozen=True)
 class Preview:
     view: EvidenceView
@@ -101,6 +106,7 @@ def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Pr
 
 
 _QT_FORMATS = {"RGBA8888": QImage.Format.Format_RGBA8888,
+               "RGB888": QImage.Format.Format_RGB888,
                # BGRA/BGRx bytes are Qt's ARGB32/RGB32 on a little-endian machine
                "BGRA": QImage.Format.Format_ARGB32, "BGRx": QImage.Format.Format_RGB32}
 
