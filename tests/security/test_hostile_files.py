@@ -640,3 +640,26 @@ def test_copies_left_by_a_crashed_run_are_removed_at_start(qapp, tmp_path, systm
             [running.path.name, "someone-else"])
     finally:
         running.close()
+
+
+def test_the_stored_type_only_chooses_between_formats_the_bytes_fit():
+    from app.core.evidence import NotAllowed, Refusal, format_of_content
+
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600  # old Word and Excel alike
+    assert format_of_content(ole, complete=True, hint_mime="application/vnd.ms-excel"
+                             ).extension == "xls"
+    assert format_of_content(ole, complete=True, hint_mime="application/msword"
+                             ).extension == "doc"
+    # a type the bytes do not fit changes nothing
+    assert format_of_content(png_bytes(), complete=True, hint_mime="application/x-msdownload"
+                             ).extension == "png"
+    assert format_of_content(DOCX[:8192], complete=False, zip_names=zipfile.ZipFile(
+        io.BytesIO(DOCX)).namelist(), hint_mime="image/jpeg").extension == "docx"
+    for program in (ELF, EXE, b"#!/bin/sh\nrm -rf ~\n"):
+        with pytest.raises(NotAllowed) as err:
+            format_of_content(program, complete=True, hint_mime="text/plain")
+        assert err.value.refusal is Refusal.DISGUISED_EXECUTABLE
+    with pytest.raises(NotAllowed) as err:
+        format_of_content(_zip({"a.txt": b"x"}), complete=True,
+                          zip_names=["a.txt"], hint_mime="application/zip")
+    assert err.value.refusal is Refusal.UNSUPPORTED
