@@ -169,10 +169,63 @@ _OPS = {"image": _image, "pdf_info": _pdf_info, "pdf_page": _pdf_page}
 def _limit(memory_bytes: int) -> None:
     try:
         import resource
-    except ImportError:  # Windows: no rlimits (a job object would be needed)
+    except ImportError:  # Windows: no rlimits
+        _limit_windows(memory_bytes)
         return
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file full of evidence
+
+
+_JOB = None  # the Windows job object's handle, held for the life of the process
+
+
+def _limit_windows(memory_bytes: int) -> None:
+    """Windows: this process in a job object whose per-process committed memory is
+    capped (JOB_OBJECT_LIMIT_PROCESS_MEMORY). Not exercised by the test suite, which
+    runs on Linux; on failure the worker runs without a cap (the time limit holds)."""
+    global _JOB
+    import ctypes
+    from ctypes import wintypes
+
+    class Basic(ctypes.Structure):
+        _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64),
+                    ("PerJobUserTimeLimit", ctypes.c_int64),
+                    ("LimitFlags", wintypes.DWORD),
+                    ("MinimumWorkingSetSize", ctypes.c_size_t),
+                    ("MaximumWorkingSetSize", ctypes.c_size_t),
+                    ("ActiveProcessLimit", wintypes.DWORD),
+                    ("Affinity", ctypes.c_size_t),
+                    ("PriorityClass", wintypes.DWORD),
+                    ("SchedulingClass", wintypes.DWORD)]
+
+    class Counters(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_uint64) for name in (
+            "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
+            "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]
+
+    class Extended(ctypes.Structure):
+        _fields_ = [("BasicLimitInformation", Basic), ("IoInfo", Counters),
+                    ("ProcessMemoryLimit", ctypes.c_size_t),
+                    ("JobMemoryLimit", ctypes.c_size_t),
+                    ("PeakProcessMemoryUsed", ctypes.c_size_t),
+                    ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+    limit_process_memory, extended_limit_information = 0x100, 9
+    try:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        job = kernel32.CreateJobObjectW(None, None)
+        info = Extended()
+        info.BasicLimitInformation.LimitFlags = limit_process_memory
+        info.ProcessMemoryLimit = memory_bytes
+        if job and kernel32.SetInformationJobObject(
+                wintypes.HANDLE(job), extended_limit_information, ctypes.byref(info),
+                ctypes.sizeof(info)) and kernel32.AssignProcessToJobObject(
+                wintypes.HANDLE(job), wintypes.HANDLE(kernel32.GetCurrentProcess())):
+            _JOB = job
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
