@@ -22,6 +22,7 @@ No Qt, no database: the service reads the head of the file and asks here.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
@@ -199,6 +200,78 @@ def recognise(name: str, head: bytes, *, complete: bool = False) -> Recognised:
         if other.kind is named.kind and guessed is not None and guessed == other.extension:
             return Recognised(other)
     raise NotAllowed(Refusal.MISMATCH, f"{ext} holds {guessed or 'unrecognised content'}")
+
+
+class ZipKind(StrEnum):
+    """What a ZIP file really is, by the names inside it."""
+
+    DOCX = "docx"
+    XLSX = "xlsx"
+    PPTX = "pptx"
+    JAR = "jar"  # a Java program: runs on a double-click where Java is installed
+    ZIP = "zip"  # anything else
+
+
+_OOXML_PARTS = ((ZipKind.DOCX, "word/"), (ZipKind.XLSX, "xl/"), (ZipKind.PPTX, "ppt/"))
+
+
+def zip_kind(names: Iterable[str]) -> ZipKind:
+    """A ZIP with a manifest or class files is a JAR whatever it is called; Office Open
+    XML has ``[Content_Types].xml`` and its main part's folder."""
+    lowered = [n.replace("\\", "/").lower() for n in names]
+    if "meta-inf/manifest.mf" in lowered or any(n.endswith(".class") for n in lowered):
+        return ZipKind.JAR
+    if "[content_types].xml" in lowered:
+        for kind, folder in _OOXML_PARTS:
+            if any(n.startswith(folder) for n in lowered):
+                return kind
+    return ZipKind.ZIP
+
+
+def check_zip(recognised: Recognised, kind: ZipKind) -> Recognised:
+    """An Office file written as ZIP must be what it says: a JAR renamed ``.docx`` is
+    refused as a program, a plain ZIP or another Office kind as a mismatch."""
+    if kind is ZipKind.JAR:
+        raise NotAllowed(Refusal.DISGUISED_EXECUTABLE, "jar")
+    if _OOXML not in recognised.format.content:
+        return recognised
+    if kind.value not in FORMATS or FORMATS[kind.value].kind is not recognised.kind:
+        raise NotAllowed(Refusal.MISMATCH, f"{recognised.format.extension} holds {kind.value}")
+    return Recognised(FORMATS[kind.value])
+
+
+def is_zip(head: bytes) -> bool:
+    return head.startswith(_ZIP_MAGIC)
+
+
+def format_of_content(head: bytes, *, complete: bool, zip_names: Iterable[str] | None = None,
+                      hint_mime: str = "") -> Format:
+    """The allowed format the bytes are, judged by the bytes alone: what a copy is
+    named by (``.jpg`` for a JPEG whatever the row says). ``zip_names`` are the entries
+    of a ZIP (an Office file is told from a JAR by them). ``hint_mime`` (the stored
+    type) only chooses between formats the bytes fit equally (``.doc`` or ``.xls`` for
+    an OLE file, ``.m4a`` or ``.mp4``). NotAllowed: DISGUISED_EXECUTABLE for content
+    that runs, UNSUPPORTED for content that is no kind of evidence we keep."""
+    kind = filetype.guess(head)
+    guessed = kind.extension if kind is not None else None
+    if _runs(head, guessed):
+        raise NotAllowed(Refusal.DISGUISED_EXECUTABLE, guessed or "program")
+    names = _content_names(head, guessed, complete=complete)
+    if head.startswith(_ZIP_MAGIC):
+        found = zip_kind(zip_names or ())
+        if found is ZipKind.JAR:
+            raise NotAllowed(Refusal.DISGUISED_EXECUTABLE, "jar")
+        names.discard(_OOXML)  # which Office kind the entries say, not the name
+        names -= {z.value for z in ZipKind}
+        if found is not ZipKind.ZIP:
+            names.add(found.value)
+    candidates = [f for f in FORMATS.values() if f.content & names]
+    if not candidates:
+        raise NotAllowed(Refusal.UNSUPPORTED, guessed or "unrecognised content")
+    for f in candidates:
+        if f.mime == hint_mime:
+            return f
+    return next((f for f in candidates if f.extension == guessed), candidates[0])
 
 
 def kind_of_mime(mime: str) -> EvidenceKind:

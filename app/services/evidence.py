@@ -12,14 +12,22 @@ naming the evidence already there): an identical copy adds nothing to the file.
 
 Rows come and go with sync like any other (attachments are append-only); a row synced
 from a colleague may name a file not yet downloaded, which reads as BLOB_MISSING.
+
+A row's ``filename`` and ``mime_type`` may have been written by anyone with a central
+login, so neither is trusted: views carry the name made harmless for display
+(app/core/filenames.py), and 打开 / 另存为 write a copy named by that name's stem and
+the extension of what the *bytes* are; bytes that are a program, or no kind of evidence
+we keep, are not copied out at all (UNSAFE_CONTENT). Every file attached here passed the
+content check on the way in, so such bytes can only have come from outside the app.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
 import stat
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,18 +42,24 @@ from app.core.evidence import (
     FORMATS,
     HEAD_BYTES,
     EvidenceKind,
+    Format,
     NotAllowed,
     Refusal,
-    extension_of,
+    check_zip,
+    format_of_content,
+    is_zip,
     kind_of_mime,
     recognise,
+    zip_kind,
 )
+from app.core.filenames import display_name, safe_file_name
 from app.services import audit
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound
 from app.services.sync import files_of
-from app.store.blobs import CHUNK, BlobCorrupt, BlobTooLarge
+from app.services.tempfiles import RunFolder
+from app.store.blobs import BlobCorrupt, BlobTooLarge, write_atomically
 from app.store.models import Attachment, Case
 
 FILENAME_MAX = 255  # the column's length
@@ -54,6 +68,7 @@ FILENAME_MAX = 255  # the column's length
 class EvidenceProblem(StrEnum):
     MISSING = "missing"  # no such file
     NOT_A_FILE = "not_a_file"  # a folder, a device …
+    LINK = "link"  # a symbolic link (or it was swapped for one): attach the file itself
     UNREADABLE = "unreadable"  # no permission, or a read failed
     EMPTY = "empty"
     TOO_LARGE = "too_large"
@@ -64,6 +79,7 @@ class EvidenceProblem(StrEnum):
     BLOB_MISSING = "blob_missing"  # the row is here, the file not (yet): not downloaded
     BLOB_DAMAGED = "blob_damaged"  # the file no longer hashes to its name
     EXPORT_FAILED = "export_failed"  # could not write the copy where the user asked
+    UNSAFE_CONTENT = "unsafe_content"  # stored bytes that are a program or no evidence kind
 
 
 class EvidenceError(Exception):
@@ -117,27 +133,37 @@ class _Reader:
 
 
 def _view(row: Attachment, on_disk: bool) -> EvidenceView:
+    # The row may come from anyone with a central login: its name is display text only.
     return EvidenceView(id=row.id, case_id=row.case_id, sha256=row.sha256,
-                        filename=row.filename, mime_type=row.mime_type,
+                        filename=display_name(row.filename), mime_type=row.mime_type,
                         kind=kind_of_mime(row.mime_type), size=row.size,
                         created_at=row.created_at, author=row.author,
                         description=row.description, on_disk=on_disk)
 
 
-def _short_name(name: str) -> str:
-    if len(name) <= FILENAME_MAX:
-        return name
-    suffix = Path(name).suffix[:16]
-    return name[: FILENAME_MAX - len(suffix)] + suffix
+def _is_link(st: os.stat_result) -> bool:
+    # A Windows junction or symbolic link is a reparse point (a .lnk shortcut is a file,
+    # refused by its extension).
+    return stat.S_ISLNK(st.st_mode) or bool(
+        getattr(st, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0))
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in must not hang the worker
 
 
 def _open_checked(path: Path, name: str, max_bytes: int) -> BinaryIO:
+    """The file itself, opened: not a link (the last part of the path; folders above it
+    may be links, as /tmp is on a Mac), a regular file, and still the same file once
+    open (nothing swapped in between the look and the open)."""
     try:
-        st = path.stat()
+        st = os.lstat(path)
     except FileNotFoundError:
         raise EvidenceError(EvidenceProblem.MISSING, name) from None
     except OSError:
         raise EvidenceError(EvidenceProblem.UNREADABLE, name) from None
+    if _is_link(st):
+        raise EvidenceError(EvidenceProblem.LINK, name)
     if not stat.S_ISREG(st.st_mode):
         raise EvidenceError(EvidenceProblem.NOT_A_FILE, name)
     if st.st_size == 0:
@@ -145,11 +171,32 @@ def _open_checked(path: Path, name: str, max_bytes: int) -> BinaryIO:
     if st.st_size > max_bytes:
         raise EvidenceError(EvidenceProblem.TOO_LARGE, name, limit=max_bytes)
     try:
-        return path.open("rb")
+        fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise EvidenceError(EvidenceProblem.MISSING, name) from None
-    except OSError:  # PermissionError, and a file locked by another program on Windows
-        raise EvidenceError(EvidenceProblem.UNREADABLE, name) from None
+    except OSError as exc:
+        if os.path.islink(path):  # ELOOP: a link appeared after we looked
+            raise EvidenceError(EvidenceProblem.LINK, name) from exc
+        # PermissionError, and a file locked by another program on Windows
+        raise EvidenceError(EvidenceProblem.UNREADABLE, name) from exc
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (
+                st.st_dev, st.st_ino):
+            raise EvidenceError(EvidenceProblem.LINK, name)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _zip_names(fh: BinaryIO) -> list[str] | None:
+    """The entries of a ZIP, or None when it does not read as one."""
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return None
 
 
 def attach_file(ws: Workstation, case_id: uuid.UUID, path: Path | str, *,
@@ -158,7 +205,7 @@ def attach_file(ws: Workstation, case_id: uuid.UUID, path: Path | str, *,
     """Keep the file at ``path`` as evidence of the case. ``on_progress(bytes_read)`` is
     called after each chunk and may raise (e.g. to cancel): nothing is kept then."""
     path = Path(path)
-    name = _short_name(path.name)
+    name = display_name(path.name)  # stored, synced and shown: harmless from the start
     with ws.store.sessions() as session:  # fail early, before copying 50 MB
         case = session.get(Case, case_id)
         if case is None or case.deleted:
@@ -172,6 +219,15 @@ def attach_file(ws: Workstation, case_id: uuid.UUID, path: Path | str, *,
             raise EvidenceError(EvidenceProblem.UNREADABLE, name) from exc
         try:
             recognised = recognise(name, head, complete=len(head) < HEAD_BYTES)
+            if is_zip(head):  # a JAR renamed .docx runs where Java is installed
+                try:
+                    names = _zip_names(fh)
+                    fh.seek(0)
+                except OSError as exc:
+                    raise EvidenceError(EvidenceProblem.UNREADABLE, name) from exc
+                if names is None:
+                    raise NotAllowed(Refusal.MISMATCH, "unreadable zip")
+                recognised = check_zip(recognised, zip_kind(names))
         except NotAllowed as exc:
             raise EvidenceError(EvidenceProblem.DISALLOWED, name, refusal=exc.refusal) from exc
         try:
@@ -208,7 +264,8 @@ def _record(ws: Workstation, case_id: uuid.UUID, name: str, mime: str, sha: str,
                                               Attachment.deleted.is_(False))
         ).first()
         if same is not None:
-            raise EvidenceError(EvidenceProblem.ALREADY_ATTACHED, name, existing=same[0])
+            raise EvidenceError(EvidenceProblem.ALREADY_ATTACHED, name,
+                                existing=display_name(same[0]))
         row = Attachment(id=uuid.uuid4(), case_id=case_id, sha256=sha, filename=name,
                          mime_type=mime, size=size, created_at=now, author=ws.actor.login,
                          description=description, version=1, modified_at=now,
@@ -262,51 +319,80 @@ def evidence_path(ws: Workstation, sha256: str, *, filename: str = "",
         raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, filename) from None
 
 
-def export_evidence(ws: Workstation, attachment_id: uuid.UUID, target: Path | str, *,
-                    read_only: bool = False) -> Path:
-    """另存为: copy the evidence to ``target``, checking the bytes against their hash on
-    the way; the copy appears whole under its name or not at all."""
-    view = get_evidence(ws, attachment_id)
-    target = Path(target)
-    source = files_of(ws.store).path_for(view.sha256)
+def read_evidence(ws: Workstation, view: EvidenceView) -> bytes:
+    """The stored bytes, checked against their hash (for a preview)."""
     try:
-        src = source.open("rb")
+        return files_of(ws.store).read(view.sha256)
     except FileNotFoundError:
         raise EvidenceError(EvidenceProblem.BLOB_MISSING, view.filename) from None
-    except OSError:
+    except (BlobCorrupt, OSError):
         raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, view.filename) from None
-    tmp: str | None = None
+
+
+def _content(ws: Workstation, view: EvidenceView) -> tuple[bytes, Format]:
+    """The stored bytes (checked against their hash) and the format they really are."""
+    data = read_evidence(ws, view)
+    names = _zip_names(io.BytesIO(data)) if is_zip(data) else None
     try:
-        with src:
-            tmp = str(target.parent / f".export-{uuid.uuid4().hex}")
-            digest = hashlib.sha256()
-            with open(tmp, "xb") as out:
-                while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if digest.hexdigest() != view.sha256:
-                raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, view.filename)
-            if read_only:
-                os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp, target)
-            tmp = None
-    except EvidenceError:
-        raise
+        found = format_of_content(data[:HEAD_BYTES], complete=len(data) <= HEAD_BYTES,
+                                  zip_names=names, hint_mime=view.mime_type)
+    except NotAllowed as exc:
+        raise EvidenceError(EvidenceProblem.UNSAFE_CONTENT, view.filename,
+                            refusal=exc.refusal) from None
+    return data, found
+
+
+def copy_name(ws: Workstation, attachment_id: uuid.UUID) -> str:
+    """The name a copy gets (另存为 offers it): the display name's stem and the extension
+    of what the bytes are. UNSAFE_CONTENT for bytes not to be copied out at all."""
+    view = get_evidence(ws, attachment_id)
+    _data, found = _content(ws, view)
+    return safe_file_name(view.filename, found.extension)
+
+
+def export_evidence(ws: Workstation, attachment_id: uuid.UUID, target: Path | str, *,
+                    read_only: bool = False) -> Path:
+    """另存为: the checked bytes to ``target``, whole under its name or not at all.
+    UNSAFE_CONTENT for bytes that are a program or no kind of evidence we keep."""
+    view = get_evidence(ws, attachment_id)
+    data, _found = _content(ws, view)
+    target = Path(target)
+    try:
+        write_atomically(target, data, prefix=".export-")
+        if read_only:
+            os.chmod(target, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     except OSError as exc:
         raise EvidenceError(EvidenceProblem.EXPORT_FAILED, view.filename) from exc
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def open_copy(ws: Workstation, attachment_id: uuid.UUID, temp: RunFolder) -> Path:
+    """打开: a read-only copy for the computer's own program, in a new folder of its own
+    inside the run's private temp folder, named by ``copy_name``. Nothing is written
+    anywhere else, whatever the row's name says."""
+    view = get_evidence(ws, attachment_id)
+    data, found = _content(ws, view)
+    slot = temp.slot()  # 0700, one per copy: equal names never meet
+    target = slot / safe_file_name(view.filename, found.extension)
+    if target.parent != slot or target.name in ("", ".", ".."):
+        raise EvidenceError(EvidenceProblem.UNSAFE_CONTENT, view.filename)  # cannot happen
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+             | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(target, flags, 0o400)  # read-only: the evidence must not be edited
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise EvidenceError(EvidenceProblem.EXPORT_FAILED, view.filename) from exc
     return target
 
 
 def suggested_name(view: EvidenceView) -> str:
-    """The name to offer for 另存为 / 打开: the original, with an extension if it had none."""
-    if extension_of(view.filename):
-        return view.filename
+    """A name before the bytes were looked at: the display name's stem and the
+    extension of the stored type when that is a kind we keep (``copy_name`` is the one
+    to trust; this one only labels)."""
     for f in FORMATS.values():
         if f.mime == view.mime_type:
-            return f"{view.filename}.{f.extension}"
-    return view.filename
+            return safe_file_name(view.filename, f.extension)
+    return display_name(view.filename)

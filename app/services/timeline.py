@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from app.core.filenames import display_name
 from app.core.workflow import Action, CaseStatus, Outcome, PauseReason
 from app.services.context import Workstation
 from app.store.models import Attachment, AuditEvent, FollowUp, MediationSession, Mediator, Note
@@ -268,7 +269,8 @@ def _evidence(session: Session, case_id: uuid.UUID,
         .order_by(a.created_at)
     ).all()
     return [TimelineEntry(EntryKind.EVIDENCE, _utc(at), author, _ref(ref),
-                          EvidenceSummary(filename, mime_type or "", size or 0))
+                          # the name may come from anyone centrally: display text only
+                          EvidenceSummary(display_name(filename), mime_type or "", size or 0))
             for ref, at, author, filename, mime_type, size in rows]
 
 

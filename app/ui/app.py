@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, SignalInsta
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
+from app.services import previews, tempfiles
 from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.reference import open_workstation
@@ -102,6 +103,9 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
     window: MainWindow | None = None
     link: CentralLink | None = None
     interactive = screenshot is None and not demo_cases
+    # Copies an earlier run left in the temp folder (it crashed) go now; this run's at exit.
+    tempfiles.remove_leftovers()
+    temp = tempfiles.RunFolder()
     try:
         try:
             opened = open_for_mode(store, runner, interactive=interactive)
@@ -121,7 +125,7 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             controller = SyncController(link, runner) \
                 if link is not None and screenshot is None else None
             window = MainWindow(ws, runner, store_path=store.path,
-                                remember=screenshot is None, sync=controller)
+                                remember=screenshot is None, sync=controller, temp=temp)
             if controller is not None:
                 controller.setParent(window)
             if screenshot is not None:
@@ -144,6 +148,8 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             window.deleteLater()
         runner.shutdown()
         runner.deleteLater()
+        previews.shutdown()
+        temp.close()
         if link is not None:
             link.close()
         store.close()

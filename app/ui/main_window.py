@@ -33,6 +33,7 @@ from app.services.dto import Changes
 from app.services.errors import CaseNotFound, StaleCase
 from app.services.queue import FilterOptions, QueueQuery, QueueView, SortKey
 from app.services.search import IndexState
+from app.services.tempfiles import RunFolder
 from app.ui import messages, settings
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.assign_dialog import AssignDialog
@@ -92,9 +93,11 @@ class MainWindow(QMainWindow):
 
     def __init__(self, ws: Workstation, runner: TaskRunner, *, store_path: Path,
                  remember: bool = True, sync: SyncController | None = None,
-                 parent: QWidget | None = None) -> None:
+                 temp: RunFolder | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        # The run's private temp folder (打开's copies): emptied when the window closes.
+        self.temp = temp if temp is not None else RunFolder()
         self.sync = sync
         self.sync_status: SyncStatusView | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -137,7 +140,7 @@ class MainWindow(QMainWindow):
         pane_layout.setSpacing(0)
         pane_layout.addWidget(self.filter_bar)
         pane_layout.addWidget(self.queue_view, 1)
-        self.case_view = CasePane(ws, runner)
+        self.case_view = CasePane(ws, runner, temp=self.temp)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for n, widget in enumerate((self.sidebar, self.queue_pane, self.case_view)):
@@ -367,6 +370,7 @@ class MainWindow(QMainWindow):
             self._save()
         if self.current_dialog is not None and shiboken6.isValid(self.current_dialog):
             self.current_dialog.reject()
+        self.temp.close()  # copies opened with 打开 do not outlive the window
         super().closeEvent(event)
 
     # ------------------------------------------------------------ loading state

@@ -218,14 +218,14 @@ def test_an_unreadable_file(ws, case_id, inbox, monkeypatch):
     path = write(inbox, "a.png", png_bytes())
     path.chmod(0)
     if os.geteuid() == 0:  # root reads files whatever their permissions: as the OS would say
-        real_open = Path.open
+        real_open = os.open
 
-        def no_permission(self, *args, **kwargs):
-            if self == path:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
+        def no_permission(name, *args, **kwargs):
+            if Path(name) == path:
+                raise PermissionError(13, "Permission denied", str(name))
+            return real_open(name, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "open", no_permission)
+        monkeypatch.setattr(os, "open", no_permission)
     try:
         assert refused(ws, case_id, path).problem is EvidenceProblem.UNREADABLE
     finally:

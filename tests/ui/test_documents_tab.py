@@ -329,3 +329,25 @@ def test_a_font_problem_before_printing_is_told_in_words(qtbot, tab, ws, case_id
     qtbot.waitUntil(tab.error.isVisible, timeout=10_000)
     assert tab.error.text().startswith("以下字符没有可用字体，打印会出现空框：𠮷（U+20BB7）")
     assert tab.current_dialog is None
+
+
+def test_a_hostile_final_pdf_from_the_central_database_cannot_stall_printing(
+        qtbot, tab, ws, case_id, monkeypatch):
+    """A final document's PDF is read as stored, and stored ones come from the central
+    database: its pages are drawn by the preview workers under their limits, and one
+    over them is said in words (the tab goes on)."""
+    from app.services import previews
+    from tests.security.test_hostile_files import slow_pdf
+
+    small = previews.PreviewPool(seconds=2.0)
+    monkeypatch.setattr(previews, "default_pool", lambda: small)
+    try:
+        final_agreement(ws, case_id)
+        reload(qtbot, tab)
+        monkeypatch.setattr(documents, "render", lambda ws, doc_id: slow_pdf())
+        click(qtbot, tab.buttons["print"])
+        qtbot.waitUntil(tab.error.isVisible, timeout=30_000)
+        assert tab.error.text().startswith("无法预览")
+        assert tab.current_dialog is None
+    finally:
+        small.close()

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from app.core.filenames import display_name
 from app.core.money import from_fen
 from app.core.validation import mask_phone
 from app.core.workflow import (
@@ -237,6 +238,8 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
     "next_step_on": _day,
     "duration_seconds": lambda value, ctx: session_texts.duration_text(int(value)),
     "size": lambda value, ctx: evidence_texts.size_text(int(value)),
+    # a synced attachment's name is display text only (no bidi or control marks)
+    "filename": lambda value, ctx: display_name(str(value)),
 }
 _ENTITY_VALUES: dict[tuple[str, str], Callable[[Any, HistoryContext], str]] = {
     ("clock_pauses", "reason"): _enum(PauseReason, messages.pause_reason_text),

@@ -31,6 +31,7 @@ from app.core.timeutil import china_today
 from app.core.workflow import Action
 from app.services.context import Workstation
 from app.services.dto import CaseDetail, Changes
+from app.services.tempfiles import RunFolder
 from app.services.timeline import EntryKind
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ActionDialog
@@ -97,11 +98,12 @@ class CaseView(QWidget):
     id_revealed = Signal(object)  # uuid.UUID of the party whose ID number is shown
 
     def __init__(self, ws: Workstation, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, temp: RunFolder | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("caseView")
         self.ws = ws
         self.runner = runner
+        self.temp = temp if temp is not None else RunFolder()  # where 打开 puts copies
         self.case: CaseDetail | None = None
         self.data: CaseData | None = None
         self.buttons: dict[Action, QPushButton] = {}

@@ -2,10 +2,12 @@
 
 添加证据… (several files at once) or files dragged here from the file manager are
 attached on the write lane; the good ones are kept, each bad one is listed with its
-reason. Selecting a file shows it: pictures scaled to fit, the first page of a PDF
-(where Qt's PDF module is installed), and for anything else its icon, name and size.
-Previews are decoded by a worker, never on the GUI thread; 打开 and 另存为… copy the
-stored file out, checked against its hash.
+reason. Selecting a file shows it: pictures scaled to fit, the first page of a PDF,
+and for anything else its icon, name and size. Previews are decoded in a worker
+process with a memory cap and a time limit (app/services/previews.py); one over them
+says 无法预览. Names are display text only (a synced row's name may be hostile);
+打开 and 另存为… copy the stored file out, checked against its hash, named by what
+its bytes are, 打开 into the run's private temp folder (emptied at exit).
 """
 
 from __future__ import annotations
@@ -35,10 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.evidence import EvidenceKind
+from app.services import previews
 from app.services.dto import CaseDetail
-from app.services.evidence import EvidenceError, EvidenceView, suggested_name
+from app.services.evidence import EvidenceError, EvidenceView
 from app.ui import formatting, messages, settings
-from app.ui.case.evidence_texts import kind_text, problem_text, size_text
+from app.ui.case.evidence_texts import (
+    kind_text,
+    preview_problem_text,
+    problem_text,
+    size_text,
+)
 from app.ui.case.sections import error_label, note_label, value_label
 from app.ui.operations import evidence as ops
 from app.ui.qtcompat import emit
@@ -96,6 +104,8 @@ class EvidenceTab(QWidget):
     attach_finished = Signal(object)  # ops.AttachOutcome, or TaskFailure
     preview_shown = Signal(object)  # EvidenceView whose preview (or info) is on screen
     exported = Signal(object)  # Path of a copy saved by 另存为…
+    opened = Signal(object)  # Path of the copy 打开 handed to the computer's program
+    file_refused = Signal(object)  # TaskFailure of 打开 / 另存为 (e.g. unsafe content)
 
     def __init__(self, owner: CaseView) -> None:
         super().__init__()
@@ -207,6 +217,8 @@ class EvidenceTab(QWidget):
             self.error.hide()
             self.status.hide()
             self._show_note(self.tr("选择一件证据材料，这里会显示预览。"))
+        if self.case is None:  # the first case shown: a preview is likely soon
+            self.owner.runner.run(ops.warm_previews, None, name="warm_previews")
         self.case = case
         limit = size_text(self.max_bytes())
         self.hint.setText(self.tr(
@@ -359,7 +371,10 @@ class EvidenceTab(QWidget):
 
     def _preview_ready(self, preview: ops.Preview) -> None:
         view = preview.view
-        if preview.image is not None:
+        if preview.failed is not None:  # over the worker's memory or time, or unreadable
+            self._show_info(view, preview_problem_text(preview.failed,
+                                                       previews.default_pool().seconds))
+        elif preview.image is not None:
             self.picture.set_image(preview.image)
             self.preview_stack.setCurrentWidget(self.picture)
             self._set_caption(view, pages=preview.pages)
@@ -410,23 +425,34 @@ class EvidenceTab(QWidget):
     # ------------------------------------------------------------ 打开 / 另存为
 
     def open_selected(self) -> None:
+        """A copy in the run's private temp folder, named by what its bytes are; bytes
+        that are a program or no evidence kind are refused by the worker."""
         view = self.selected()
         if view is None:
             return
-        self.owner.runner.run(ops.open_copy, (self.owner.ws, view), context=self,
-                              name="open_evidence",
-                              on_done=lambda path: QDesktopServices.openUrl(
-                                  QUrl.fromLocalFile(str(path))),
+        self.owner.runner.run(ops.open_copy, (self.owner.ws, view, self.owner.temp),
+                              context=self, name="open_evidence", on_done=self._open_copy,
                               on_failed=self._file_failed)
 
+    def _open_copy(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        emit(self.opened, path)
+
     def save_selected(self) -> None:
+        """The name offered is worked out from the bytes first (off the GUI thread)."""
         view = self.selected()
         if view is None:
             return
+        self.owner.runner.run(ops.copy_name, (self.owner.ws, view.id), context=self,
+                              name="evidence_copy_name",
+                              on_done=lambda name: self._ask_where(view, name),
+                              on_failed=self._file_failed)
+
+    def _ask_where(self, view: EvidenceView, name: str) -> None:
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or QDir.homePath()
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("另存为"), str(Path(folder) / suggested_name(view)))
+            self, self.tr("另存为"), str(Path(folder) / name))
         if not target:
             return
         self.owner.runner.run(ops.export, (self.owner.ws, view.id, target), context=self,
@@ -441,6 +467,7 @@ class EvidenceTab(QWidget):
 
     def _file_failed(self, failure: TaskFailure) -> None:
         self._show_error(self._error_text(failure.error))
+        emit(self.file_refused, failure)
 
     # ------------------------------------------------------------ messages
 

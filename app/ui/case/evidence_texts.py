@@ -9,7 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.evidence import EvidenceKind, Refusal
+from app.core.filenames import display_name
 from app.services.evidence import EvidenceError, EvidenceProblem
+from app.services.previews import PreviewFailed, PreviewProblem
+from app.ui import messages
 
 CONTEXT = "Evidence"
 
@@ -23,6 +26,8 @@ _PROBLEMS = {
         "Evidence", "找不到文件“{name}”，它可能已被移动或删除"),
     EvidenceProblem.NOT_A_FILE: QT_TRANSLATE_NOOP(
         "Evidence", "“{name}”不是文件（可能是文件夹），不能作为证据材料"),
+    EvidenceProblem.LINK: QT_TRANSLATE_NOOP(
+        "Evidence", "“{name}”是快捷方式或链接，不是文件本身；请添加它指向的原文件"),
     EvidenceProblem.UNREADABLE: QT_TRANSLATE_NOOP(
         "Evidence", "无法读取文件“{name}”：没有读取权限，或文件正被其他程序占用"),
     EvidenceProblem.EMPTY: QT_TRANSLATE_NOOP("Evidence", "文件“{name}”是空文件（0 字节）"),
@@ -42,6 +47,27 @@ _PROBLEMS = {
         "Evidence", "本机保存的文件“{name}”已损坏（内容与记录不符），请同步后再试或联系管理员"),
     EvidenceProblem.EXPORT_FAILED: QT_TRANSLATE_NOOP(
         "Evidence", "无法把“{name}”保存到所选位置，请换一个文件夹再试"),
+    EvidenceProblem.UNSAFE_CONTENT: QT_TRANSLATE_NOOP(
+        "Evidence", "为安全起见，“{name}”不能打开或另存：文件内容{reason}。"
+                    "这份文件不是通过本软件的检查添加的，请联系添加人或管理员核实"),
+}
+
+# Why stored bytes are not copied out: the reason reads after "文件内容".
+_UNSAFE = {
+    Refusal.DISGUISED_EXECUTABLE: QT_TRANSLATE_NOOP("Evidence", "是可执行程序"),
+    Refusal.UNSUPPORTED: QT_TRANSLATE_NOOP("Evidence", "不是可接受的证据类型"),
+}
+
+_PREVIEW = {
+    PreviewProblem.TIME: QT_TRANSLATE_NOOP(
+        "Evidence", "无法预览：这个文件过于复杂，在 {seconds} 秒内没能显示出来"),
+    PreviewProblem.MEMORY: QT_TRANSLATE_NOOP(
+        "Evidence", "无法预览：显示这个文件需要的内存超过了上限"),
+    PreviewProblem.TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Evidence", "无法预览：这个文件的画面或页数太大"),
+    PreviewProblem.UNREADABLE: QT_TRANSLATE_NOOP(
+        "Evidence", "无法预览：文件已损坏，或其格式在这里无法显示"),
+    PreviewProblem.FAILED: QT_TRANSLATE_NOOP("Evidence", "无法预览：预览程序没能启动"),
 }
 
 _REFUSALS = {
@@ -84,7 +110,18 @@ def kind_text(kind: EvidenceKind) -> str:
 
 
 def problem_text(error: EvidenceError) -> str:
-    reason = tr(_REFUSALS[error.refusal]) if error.refusal is not None else ""
+    table = _UNSAFE if error.problem is EvidenceProblem.UNSAFE_CONTENT else _REFUSALS
+    reason = tr(table.get(error.refusal, _REFUSALS.get(error.refusal, ""))) \
+        if error.refusal is not None else ""
     limit = size_text(error.limit) if error.limit is not None else ""
-    return tr(_PROBLEMS[error.problem]).format(name=error.filename, limit=limit,
-                                               reason=reason, existing=error.existing)
+    # A name may come from the central database: shown without bidi or control marks.
+    return tr(_PROBLEMS[error.problem]).format(
+        name=display_name(error.filename), limit=limit, reason=reason,
+        existing=display_name(error.existing))
+
+
+def preview_problem_text(problem: PreviewProblem, seconds: float = 3.0) -> str:
+    return tr(_PREVIEW[problem]).format(seconds=f"{seconds:g}")
+
+
+messages.register_explainer(PreviewFailed, lambda e: preview_problem_text(e.problem))

@@ -1,8 +1,7 @@
 """文书 through the task runner: listing, drafts, finalising, signing, voiding, new
 versions (write lane), rendering, page pictures and export (read pool). Workers are
 plain functions of ``(args, state)`` that never touch widgets; PDF pages are rasterised
-here to QImage (thread-safe), one PDFium call at a time (PDFium is not thread-safe:
-the lock is shared with the evidence previews)."""
+by the preview worker processes and turned into QImage here (thread-safe)."""
 
 from __future__ import annotations
 
@@ -16,13 +15,13 @@ from typing import Any
 from PySide6.QtGui import QImage
 
 from app.core.documents import DocumentKind
-from app.services import documents, evidence
+from app.services import documents, evidence, previews
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dto import Changes
 from app.store.blobs import write_atomically
-from app.ui.operations.evidence import PDFIUM_LOCK
-from app.ui.tasks import TaskState
+from app.ui.operations.evidence import to_qimage
+from app.ui.tasks import TaskCancelled, TaskState
 
 POINTS_PER_INCH = 72.0
 
@@ -162,38 +161,24 @@ def rasterise(pdf: bytes, dpi: float, *, pages: Iterable[int] | None = None,
               state: TaskState | None = None
               ) -> tuple[list[QImage], list[tuple[float, float]]]:
     """The pages (0-based; all by default) on white paper at ``dpi``, and every page's
-    size in points. Holds the PDFium lock for each page, not the whole document."""
-    import pypdfium2 as pdfium  # loaded on first use, not at start-up
-    import pypdfium2.raw as pdfium_raw
-
-    images: list[QImage] = []
-    with PDFIUM_LOCK:
-        doc = pdfium.PdfDocument(pdf)
-        try:
-            sizes = [doc.get_page_size(n) for n in range(len(doc))]
-        except BaseException:
-            doc.close()
-            raise
+    size in points. Rendered by the preview workers (app/services/previews.py): a final
+    document's PDF comes from the central database and is no more trusted than
+    evidence. PreviewFailed when a page is over the workers' limits."""
+    pool = previews.default_pool()
+    cancelled = (lambda: state.cancelled) if state is not None else None
     try:
-        wanted = list(range(len(sizes))) if pages is None else list(pages)
+        info = pool.pdf_info(pdf, cancelled=cancelled)
+        images: list[QImage] = []
+        wanted = list(range(info.pages)) if pages is None else list(pages)
         for n in wanted:
             if state is not None:
                 state.raise_if_cancelled()
-            with PDFIUM_LOCK:
-                page = doc[n]
-                bitmap = page.render(scale=dpi / POINTS_PER_INCH, fill_color=(255, 255, 255, 255),
-                                     force_bitmap_format=pdfium_raw.FPDFBitmap_BGRx)
-                # BGRx bytes are Qt's RGB32 on a little-endian machine; copied out of
-                # PDFium's buffer before it is freed.
-                image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height,
-                               bitmap.stride, QImage.Format.Format_RGB32).copy()
-                bitmap.close()
-                page.close()
-            images.append(image)
-    finally:
-        with PDFIUM_LOCK:
-            doc.close()
-    return images, sizes
+            bitmap = pool.pdf_page(pdf, n, scale=dpi / POINTS_PER_INCH, white=True,
+                                   cancelled=cancelled)
+            images.append(to_qimage(bitmap))
+    except previews.PreviewCancelled:
+        raise TaskCancelled() from None
+    return images, list(info.sizes)
 
 
 def page_image(pdf: bytes, index: int, dpi: float) -> QImage:
