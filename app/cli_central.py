@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
     def with_url(name: str, help_text: str) -> argparse.ArgumentParser:
         p = csub.add_parser(name, help=help_text)
         p.add_argument("url", metavar="URL", help=EXAMPLE)
-        p.add_argument("--sslmode", choices=SSL_MODES, default="prefer")
+        p.add_argument("--sslmode", choices=SSL_MODES, default="",
+                       help="TLS (default: require; prefer for localhost or a Unix socket)")
         p.add_argument("--sslrootcert", default="", metavar="FILE",
                        help="CA certificate to check the server against (verify-ca/full)")
         return p

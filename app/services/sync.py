@@ -81,7 +81,7 @@ def sync_settings(store: Store) -> SyncSettings | None:
             return SyncSettings(Mode.STANDALONE) if has_cases else None
         if mode == Mode.CENTRAL:
             config = CentralConfig(_meta(session, URL_KEY) or "",
-                                   _meta(session, SSLMODE_KEY) or "prefer",
+                                   _meta(session, SSLMODE_KEY) or "",
                                    _meta(session, SSLROOTCERT_KEY) or "")
             return SyncSettings(Mode.CENTRAL, config)
         return SyncSettings(Mode.STANDALONE)
