@@ -7,6 +7,7 @@ from the OS keyring or the user, and is never written to a file or a log.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from dataclasses import dataclass
@@ -163,9 +164,16 @@ def default_sslmode(url: URL) -> str:
     if query_host:
         hosts = [h for value in (query_host if isinstance(query_host, tuple)
                                  else (query_host,)) for h in value.split(",")]
-    local = all(h.strip().lower() in LOCAL_HOSTS or h.strip().startswith("/")
-                for h in hosts)
-    return "prefer" if local else "require"
+    return "prefer" if all(_is_local(h.strip()) for h in hosts) else "require"
+
+
+def _is_local(host: str) -> bool:
+    if host.lower() in LOCAL_HOSTS or host.startswith("/"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def stricter_sslmode(a: str, b: str) -> str:

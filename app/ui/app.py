@@ -20,11 +20,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.reference import open_workstation
-from app.store.database import Store, open_store
+from app.store.database import Damage, Store, open_store
 from app.store.errors import StoreError
 from app.ui import gc_guard, messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
+from app.ui.operations.store import check_store_file
 from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import disconnect
 from app.ui.settings import upgrade_settings
@@ -127,6 +128,7 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             if screenshot is not None:
                 return take_screenshot(window, Path(screenshot))
             window.show()
+            check_store_later(window, runner, store)
             code = app.exec()
             if window.switch_to is None:
                 return code
@@ -180,6 +182,29 @@ def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
         assert settings.config is not None
         return linked_ws, CentralLink(store, settings.config)
     return open_workstation(store), None
+
+
+def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> None:
+    """A store too large to check before it opened is checked now, off the GUI thread;
+    damage found is shown as a warning naming the pages (never a traceback)."""
+    if not store.check_pending:
+        return
+
+    def found(damage: Damage | None) -> None:
+        if damage is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning,
+                          messages.tr("StoreError", messages.DAMAGE_FOUND_TITLE),
+                          messages.damage_text(store.path, damage.pages, damage.tables),
+                          QMessageBox.StandardButton.Close, window)
+        box.setObjectName("storeDamageWarning")
+        box.open()  # asynchronous: nothing waits for the answer
+
+    def not_checked(failure: TaskFailure) -> None:
+        log.warning("the store could not be checked: %r", failure.error)
+
+    runner.run(check_store_file, store.path, on_done=found, on_failed=not_checked,
+               context=window, name="check_store")
 
 
 def _report_store_error(error: StoreError, *, interactive: bool) -> None:
