@@ -136,8 +136,10 @@ def run_check_store(data_dir: Path) -> int:
     from app.store.database import STORE_FILENAME, check_store, open_store
     from app.store.errors import StoreError
 
+    if not (data_dir / STORE_FILENAME).is_file():
+        return _fail(f"there is no store in {data_dir}")
     try:
-        store = open_store(data_dir, upgrade=False)
+        store = open_store(data_dir, upgrade=False)  # the quick refusals, as at start
     except StoreError as exc:
         return _fail(store_error_text(exc))
     store.close()

@@ -125,12 +125,27 @@ def page_list(pages: tuple[int, ...] | list[int], limit: int = 12) -> str:
     return shown + (f" 等 {len(pages)} 处" if len(pages) > limit else "")
 
 
+_STORE_TABLES = {
+    "case_search": QT_TRANSLATE_NOOP("StoreError", "搜索索引"),  # and its FTS5 shadow tables
+    "case_tags": QT_TRANSLATE_NOOP("StoreError", "案件标签"),
+    "sync_outbox": QT_TRANSLATE_NOOP("StoreError", "待发送的修改"),
+    "local_meta": QT_TRANSLATE_NOOP("StoreError", "本机设置"),
+}
+
+
+def _store_table_text(table: str) -> str:
+    for prefix, words in _STORE_TABLES.items():
+        if table.startswith(prefix):
+            return tr("StoreError", words)
+    return table_text(table)
+
+
 def damage_text(path: Path, pages: tuple[int, ...], tables: tuple[str, ...]) -> str:
     """What a background check of the store found, in words (DAMAGE_FOUND)."""
     where = [tr("StoreError", DAMAGED_PAGES).format(pages=page_list(pages))] if pages else []
     if tables:
         where.append(tr("StoreError", DAMAGED_TABLES).format(
-            tables="、".join(table_text(t) for t in tables)))
+            tables="、".join(dict.fromkeys(_store_table_text(t) for t in tables))))
     return tr("StoreError", DAMAGE_FOUND).format(path=path, where="".join(where) or "—")
 
 

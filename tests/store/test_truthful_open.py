@@ -232,3 +232,22 @@ def test_a_store_whose_upgrade_fails_gets_no_wal_or_shm(tmp_path, monkeypatch):
         open_store(tmp_path)
     assert err.value.code is StoreErrorCode.MIGRATION_FAILED
     assert sidecars(tmp_path) == []
+
+
+@pytest.mark.parametrize("inline_limit", [0, 1 << 40], ids=["checked-later", "at-start"])
+def test_check_store_names_the_damaged_pages_in_english(tmp_path, monkeypatch, capsys,
+                                                        inline_limit):
+    from app.main import main
+
+    assert main(["check-store", "--data-dir", str(tmp_path)]) == 2  # no store yet
+    path = _closed_store(tmp_path, cases=300)
+    assert main(["check-store", "--data-dir", str(tmp_path)]) == 0
+    hit = _garble_middle(path)
+    monkeypatch.setattr(database, "QUICK_CHECK_INLINE_BYTES", inline_limit)
+    capsys.readouterr()
+    assert main(["check-store", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "damaged" in err and "damaged pages: " in err
+    assert any(str(page) in err for page in hit)
+    assert "Traceback" not in err
+    assert sidecars(tmp_path) == []
