@@ -161,6 +161,7 @@ def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
     """The workstation as the store's sync mode says: standalone, or linked to a central
     database (with the way to reach it). A new data folder asks which, once; without
     a person to ask (demo data, screenshots) it works standalone. None: the user quit."""
+    sync_service.scrub_saved_password(store)  # one saved by an earlier version
     settings = sync_service.sync_settings(store)
     if settings is None and not interactive:
         sync_service.choose_standalone(store)
