@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -221,12 +222,29 @@ def _quick_check(con: sqlite3.Connection, path: Path) -> None:
 def check_store(path: Path, cancelled: Callable[[], bool] | None = None) -> Damage | None:
     """PRAGMA quick_check of a store file, for one too large to check at start (run it
     off the GUI thread; ``cancelled`` stops it early with sqlite3.OperationalError)."""
-    con = sqlite3.connect(_read_only_uri(Path(path)), uri=True)
+    con = sqlite3.connect(_read_only_uri(Path(path)), uri=True, check_same_thread=False)
+    done = threading.Event()
+
+    def watch() -> None:
+        # quick_check is one VM step, so a progress handler never runs during it; an
+        # interrupt from another thread does stop it.
+        while not done.wait(0.1):
+            if cancelled():
+                con.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="store-check-cancel", daemon=True) \
+        if cancelled is not None else None
     try:
-        if cancelled is not None:
-            con.set_progress_handler(lambda: int(cancelled()), 1000)
+        if cancelled is not None and cancelled():
+            raise sqlite3.OperationalError("interrupted")
+        if watcher is not None:
+            watcher.start()
         return _damage(con)
     finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
         con.close()
 
 

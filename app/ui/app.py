@@ -31,7 +31,7 @@ from app.ui.qtcompat import disconnect
 from app.ui.settings import upgrade_settings
 from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import Lane, TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> N
         log.warning("the store could not be checked: %r", failure.error)
 
     runner.run(check_store_file, store.path, on_done=found, on_failed=not_checked,
-               context=window, name="check_store")
+               lane=Lane.BACKGROUND, context=window, name="check_store")
 
 
 def _report_store_error(error: StoreError, *, interactive: bool) -> None:
