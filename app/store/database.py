@@ -243,7 +243,7 @@ def check_store(path: Path, cancelled: Callable[[], bool] | None = None) -> Dama
         return _damage(con)
     finally:
         done.set()
-        if watcher is not None:
+        if watcher is not None and watcher.is_alive():
             watcher.join()
         con.close()
 
