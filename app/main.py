@@ -87,6 +87,8 @@ def store_error_text(exc) -> str:
         "changed nor upgraded and the bad copy was removed; free at least the store's size "
         "on the disk and try again",
     }
+    if exc.code is StoreErrorCode.MIGRATION_FAILED and getattr(exc, "backup", None) is None:
+        texts[exc.code] = "setting up a new store in {path} failed"  # nothing was backed up
     text = texts[exc.code].format(path=exc.path, detail=exc.detail)
     if getattr(exc, "pages", ()):
         pages = ", ".join(str(p) for p in exc.pages[:12])

@@ -366,7 +366,8 @@ def _open(path: Path, upgrade: bool) -> Store:
         raise
     except Exception as exc:
         engine.dispose()
-        raise StoreError(StoreErrorCode.MIGRATION_FAILED, path, str(exc)) from exc
+        raise StoreError(StoreErrorCode.MIGRATION_FAILED, path, str(exc),
+                         backup=backup_path) from exc
     return Store(path, engine, sessionmaker(engine, expire_on_commit=False), backup_path,
                  check_pending)
 

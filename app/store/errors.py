@@ -18,9 +18,10 @@ class StoreErrorCode(StrEnum):
 
 class StoreError(Exception):
     def __init__(self, code: StoreErrorCode, path: Path, detail: str = "", *,
-                 pages: tuple[int, ...] = ()) -> None:
+                 pages: tuple[int, ...] = (), backup: Path | None = None) -> None:
         self.code = code
         self.path = path
         self.detail = detail
         self.pages = pages  # damaged pages PRAGMA quick_check named (CORRUPT)
+        self.backup = backup  # the checked copy made before a failed upgrade, if any
         super().__init__(f"{code.value}: {path}" + (f" ({detail})" if detail else ""))

@@ -111,9 +111,17 @@ def store_error_title() -> str:
     return tr("StoreError", STORE_ERROR_TITLE)
 
 
+NEW_STORE_FAILED = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "无法在此文件夹中建立数据文件：\n{path}\n\n请检查磁盘空间和文件夹权限后重试。",
+)
+
+
 def store_error_text(error: StoreError) -> str:
     path = Path(error.path)
     template = tr("StoreError", _STORE_ERRORS[error.code])
+    if error.code is StoreErrorCode.MIGRATION_FAILED and error.backup is None:
+        template = tr("StoreError", NEW_STORE_FAILED)  # no backup exists to point to
     text = template.format(path=path, backups=path.parent / "backups")
     if error.pages:
         text += "\n" + tr("StoreError", DAMAGED_PAGES).format(pages=page_list(error.pages))

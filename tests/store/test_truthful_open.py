@@ -232,6 +232,20 @@ def test_a_store_whose_upgrade_fails_gets_no_wal_or_shm(tmp_path, monkeypatch):
         open_store(tmp_path)
     assert err.value.code is StoreErrorCode.MIGRATION_FAILED
     assert sidecars(tmp_path) == []
+    # The message points to the checked copy made before the upgrade, which exists.
+    assert err.value.backup is not None and err.value.backup.exists()
+    assert "a backup was kept" in cli_text(err.value)
+
+
+def test_a_new_store_that_cannot_be_set_up_claims_no_backup(tmp_path, monkeypatch):
+    def failing(engine, target="head"):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(migrate, "upgrade", failing)
+    with pytest.raises(StoreError) as err:
+        open_store(tmp_path)
+    assert err.value.code is StoreErrorCode.MIGRATION_FAILED and err.value.backup is None
+    assert "backup" not in cli_text(err.value)
 
 
 @pytest.mark.parametrize("inline_limit", [0, 1 << 40], ids=["checked-later", "at-start"])

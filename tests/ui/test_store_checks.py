@@ -90,3 +90,19 @@ def test_no_message_claims_a_log_that_does_not_exist():
     claims = [p for p in (ROOT / "app").rglob("*.py")
               if "写入日志" in p.read_text(encoding="utf-8")]
     assert claims == []
+
+
+def test_store_refusals_say_what_happened_and_no_more():
+    from app.store.errors import StoreError, StoreErrorCode
+
+    path = Path("/data/store.sqlite")
+    new = messages.store_error_text(StoreError(StoreErrorCode.MIGRATION_FAILED, path))
+    assert "备份" not in new  # a new store had nothing to back up
+    upgraded = messages.store_error_text(StoreError(
+        StoreErrorCode.MIGRATION_FAILED, path, backup=path.parent / "backups" / "b.sqlite"))
+    assert "已备份" in upgraded
+    backup = messages.store_error_text(StoreError(StoreErrorCode.BACKUP_FAILED, path))
+    assert "未做任何修改" in backup and "没有升级" in backup and "磁盘空间" in backup
+    corrupt = messages.store_error_text(StoreError(StoreErrorCode.CORRUPT, path,
+                                                   pages=(355, 356)))
+    assert "第 355、356 页" in corrupt
