@@ -265,3 +265,19 @@ def test_check_store_names_the_damaged_pages_in_english(tmp_path, monkeypatch, c
     assert any(str(page) in err for page in hit)
     assert "Traceback" not in err
     assert sidecars(tmp_path) == []
+
+
+def test_a_locked_store_is_refused_and_gets_no_shm(tmp_path):
+    path = _closed_store(tmp_path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("UPDATE local_meta SET value = value")
+        theirs = sidecars(tmp_path)  # the holder's own -wal
+        with pytest.raises(StoreError) as err:
+            open_store(tmp_path)
+        assert err.value.code is StoreErrorCode.LOCKED
+        assert sidecars(tmp_path) == theirs
+    finally:
+        holder.close()
