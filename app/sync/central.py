@@ -53,6 +53,7 @@ LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]"})
 SECRET_PARAMS = frozenset({"password"})
 _KEY_VALUE = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=")
 _HOST_PART = re.compile(r"^[A-Za-z0-9.\-_%:\[\],]*$")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*")
 
 
 def split_password(text: str) -> tuple[str, str | None]:
@@ -114,6 +115,8 @@ def _key_value_to_url(text: str) -> tuple[str, str | None]:
     password = params.pop("password", None)
     host = params.pop("host", "") or params.pop("hostaddr", "")
     port = params.pop("port", "")
+    if port and not port.isdigit():
+        raise CentralError(CentralErrorCode.BAD_URL, "the port is not a number")
     query = {k: v for k, v in params.items() if k not in ("dbname", "user")}
     if host.startswith("/"):  # a Unix socket folder
         query["host"], host = host, ""
@@ -132,7 +135,7 @@ def _parse_key_value(text: str) -> dict[str, str]:
             i += 1
         if i >= n:
             return params
-        match = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*").match(text, i)
+        match = _KEY.match(text, i)
         if not match:
             raise ValueError("bad key")
         key, i = match.group(1), match.end()
@@ -160,10 +163,11 @@ def default_sslmode(url: URL) -> str:
     """require for a server elsewhere; prefer when the database is on this computer
     (localhost, a loopback address or a Unix socket), where nothing crosses a network."""
     hosts = [url.host or ""]
-    query_host = url.query.get("host")
-    if query_host:
-        hosts = [h for value in (query_host if isinstance(query_host, tuple)
-                                 else (query_host,)) for h in value.split(",")]
+    for key in ("host", "hostaddr"):  # libpq's own parameters name the server too
+        given = url.query.get(key)
+        if given:
+            hosts += [h for value in (given if isinstance(given, tuple) else (given,))
+                      for h in value.split(",")]
     return "prefer" if all(_is_local(h.strip()) for h in hosts) else "require"
 
 

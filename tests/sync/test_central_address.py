@@ -55,6 +55,8 @@ def test_an_unreadable_address_is_refused_without_being_echoed():
     ("postgresql://alice@/m?host=/var/run/postgresql", "prefer"),
     ("postgresql://alice@/m", "prefer"),  # the default Unix socket
     ("host=db.example.cn dbname=m user=alice", "require"),
+    ("postgresql://alice@localhost/m?hostaddr=10.0.0.5", "require"),
+    ("host=/tmp port=5432 dbname=m user=alice", "prefer"),
 ])
 def test_tls_is_required_for_a_server_elsewhere(address, mode):
     config, _ = CentralConfig.from_text(address)
