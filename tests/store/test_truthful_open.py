@@ -83,11 +83,14 @@ def _disk_full(path: Path, target: Path) -> None:
     raise sqlite3.OperationalError("database or disk is full")
 
 
+@pytest.mark.parametrize("check_limit", [1 << 40, 0], ids=["integrity", "quick"])
 @pytest.mark.parametrize("copy", [_short_copy, _garbage_copy, _disk_full],
                          ids=["cut-short", "garbage", "disk-full-error"])
-def test_a_bad_backup_stops_the_upgrade_and_is_removed(tmp_path, monkeypatch, copy):
+def test_a_bad_backup_stops_the_upgrade_and_is_removed(tmp_path, monkeypatch, copy,
+                                                       check_limit):
     path = _closed_store(tmp_path, cases=50)
     older_revision = pretend_older(monkeypatch)
+    monkeypatch.setattr(database, "BACKUP_INTEGRITY_CHECK_BYTES", check_limit)
     before = digest(path)
     monkeypatch.setattr(database, "_copy_store", copy)
     with pytest.raises(StoreError) as err:
