@@ -68,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
     except CentralError as exc:
         if exc.code == CentralErrorCode.BAD_URL:
             return _fail(f"not a database URL ({exc.detail}); use {EXAMPLE}")
-        return _fail(f"cannot reach the central database: {exc.detail}")
+        hint = ""
+        if "does not support ssl" in exc.detail.lower():
+            hint = ("; it offers no TLS, which is required by default for a server "
+                    "elsewhere: enable TLS on it, or pass --sslmode prefer on a trusted network")
+        return _fail(f"cannot reach the central database: {exc.detail}{hint}")
     try:
         return _run(args, engine)
     except central_admin.AdminError as exc:

@@ -192,6 +192,8 @@ def classify_connection_error(exc: Exception) -> CentralError:
     if "password authentication failed" in lowered or "no password supplied" in lowered \
             or "role" in lowered and "does not exist" in lowered:
         return CentralError(CentralErrorCode.AUTH_FAILED, message)
+    if "does not support ssl" in lowered:
+        return CentralError(CentralErrorCode.TLS_UNAVAILABLE, message)
     return CentralError(CentralErrorCode.UNREACHABLE, message)
 
 

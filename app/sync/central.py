@@ -39,6 +39,7 @@ class CentralErrorCode(StrEnum):
     NOT_INITIALISED = "not_initialised"
     SCHEMA_MISMATCH = "schema_mismatch"
     NOT_A_USER = "not_a_user"
+    TLS_UNAVAILABLE = "tls_unavailable"  # encryption required, the server offers none
 
 
 class CentralError(Exception):

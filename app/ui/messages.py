@@ -250,6 +250,10 @@ _CENTRAL_ERRORS = {
         "Sync", "中心数据库与本软件的版本不一致，请联系管理员升级。"),
     CentralErrorCode.NOT_A_USER: QT_TRANSLATE_NOOP(
         "Sync", "中心数据库中没有这个登录名的在岗用户，请联系管理员添加。"),
+    CentralErrorCode.TLS_UNAVAILABLE: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库不支持加密连接，而本机要求加密（密码和案件数据不能以明文经过网络）。"
+                "请联系管理员为服务器启用 TLS；只有在可信的单位内网中，才可在“加密方式”中改选"
+                "“优先加密”。"),
 }
 
 _LINK_PROBLEMS = {

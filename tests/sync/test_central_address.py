@@ -96,3 +96,23 @@ def test_the_engine_and_the_command_line_require_tls_by_default(monkeypatch, cap
     assert main(["central", "status", "--sslmode", "verify-full",
                  "postgresql://admin@localhost/m"]) == 2
     assert seen[2]["connect_args"]["sslmode"] == "verify-full"
+
+
+def test_a_server_without_tls_is_named_as_such(pg_server, capsys):
+    """Requiring TLS of a server that offers none says so, not "unreachable"."""
+    from sqlalchemy.engine import make_url
+
+    from app.services import sync as sync_service
+
+    u = make_url(pg_server.admin_url)
+    config = CentralConfig(f"postgresql://{u.username}@{u.host}:{u.port}/postgres", "require")
+    try:
+        sync_service.connect(config, u.password).dispose()
+    except CentralError as exc:
+        assert exc.code is CentralErrorCode.TLS_UNAVAILABLE
+    else:
+        pytest.skip("this test server offers TLS")
+    assert main(["central", "status", "--sslmode", "require", pg_server.admin_url]) == 2
+    err = capsys.readouterr().err
+    assert "offers no TLS" in err and "--sslmode prefer" in err
+    assert u.password not in err

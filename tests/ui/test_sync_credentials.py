@@ -114,3 +114,11 @@ def test_the_connect_form_takes_an_inline_password_out_of_the_address(qtbot):
     assert "Form-secret-5" not in value.config.url + form.url.text()
     assert form.password.text() == "Form-secret-5"  # in the masked field instead
     assert value.config.effective_sslmode == "require"
+
+
+def test_a_server_without_tls_is_explained_not_called_unreachable():
+    from app.sync.central import CentralError, CentralErrorCode
+    from app.ui import messages
+
+    words = messages.central_error_text(CentralError(CentralErrorCode.TLS_UNAVAILABLE))
+    assert "不支持加密连接" in words and "连不上" not in words
