@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import migrate
@@ -75,7 +75,8 @@ def _set_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # URL.create: a folder name with '?' or '#' is a file name, not a query.
+    engine = create_engine(URL.create("sqlite", database=str(path)), future=True)
     event.listen(engine, "connect", _set_pragmas)
     return engine
 
@@ -97,9 +98,10 @@ def _read_only_uri(path: Path) -> str:
     """A read-only look that creates nothing beside the file: a WAL store opened
     read-only makes a -wal and -shm, so with none there (no connection has the store
     open) it is read as immutable."""
+    name = str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
     if any(p.exists() for p in _sidecars(path)):
-        return f"file:{path}?mode=ro"
-    return f"file:{path}?mode=ro&immutable=1"
+        return f"file:{name}?mode=ro"
+    return f"file:{name}?mode=ro&immutable=1"
 
 
 @contextmanager
@@ -310,7 +312,7 @@ def _verify_backup(path: Path, target: Path) -> None:
                          f"the copy has {size:,} of {expected:,} bytes")
     check = "integrity_check" if size <= BACKUP_INTEGRITY_CHECK_BYTES else "quick_check"
     try:
-        con = sqlite3.connect(f"file:{target}?mode=ro&immutable=1", uri=True)
+        con = sqlite3.connect(_read_only_uri(target), uri=True)
         try:
             result = [str(r[0]) for r in con.execute(f"PRAGMA {check}(5)")]
         finally:

@@ -284,3 +284,13 @@ def test_a_locked_store_is_refused_and_gets_no_shm(tmp_path):
         assert sidecars(tmp_path) == theirs
     finally:
         holder.close()
+
+
+def test_a_folder_named_with_uri_characters_opens_and_is_checked(tmp_path, monkeypatch):
+    folder = tmp_path / "张敏 50%#?"
+    _closed_store(folder)
+    pretend_older(monkeypatch)
+    store = open_store(folder)  # inspected, quick_checked, backed up and verified
+    store.close()
+    assert store.backup_path is not None and store.backup_path.exists()
+    assert check_store(folder / STORE_FILENAME) is None
