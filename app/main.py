@@ -135,8 +135,9 @@ def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
 
 
 def run_check_store(data_dir: Path) -> int:
-    from app.store.database import STORE_FILENAME, check_store, open_store
+    from app.store.database import STORE_FILENAME, open_store
     from app.store.errors import StoreError
+    from app.store.integrity import check_store
 
     if not (data_dir / STORE_FILENAME).is_file():
         return _fail(f"there is no store in {data_dir}")

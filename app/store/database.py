@@ -7,10 +7,8 @@ StoreError and leaves the file exactly as it was.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,21 +19,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import migrate
 from app.store.errors import StoreError, StoreErrorCode
+from app.store.integrity import SQLITE_MAGIC, find_damage, read_only_uri, sidecars
 
 STORE_FILENAME = "store.sqlite"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # PRAGMA quick_check reads every page: about 0.8 GB/s warm on the reference machine
 # (1 s for a 100,000-case store, far beyond the 1.5 s open for a million cases). Stores
 # up to this size (~40 ms warm) are checked before they open; larger ones after the
 # window shows.
 QUICK_CHECK_INLINE_BYTES = 32 * 1024 * 1024
-QUICK_CHECK_MAX_ERRORS = 50
 # integrity_check also proves every index against its table: 3.3 s for a 100,000-case
 # copy, but 509 s for a million cases (7.1 GB, busy machine) while the window waits.
 # A larger copy gets quick_check, which still fails a cut-short or garbled copy.
 BACKUP_INTEGRITY_CHECK_BYTES = 1024 * 1024 * 1024
-_DAMAGED_PAGE = re.compile(r"\b[Pp]age (\d+)")
-_DAMAGED_TREE = re.compile(r"\bTree (\d+)")
 
 
 @dataclass
@@ -90,28 +85,14 @@ def _check_dir(data_dir: Path) -> None:
         raise StoreError(StoreErrorCode.UNWRITABLE_DIR, data_dir, "no write permission")
 
 
-def _sidecars(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
-
-
-def _read_only_uri(path: Path) -> str:
-    """A read-only look that creates nothing beside the file: a WAL store opened
-    read-only makes a -wal and -shm, so with none there (no connection has the store
-    open) it is read as immutable."""
-    name = str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
-    if any(p.exists() for p in _sidecars(path)):
-        return f"file:{name}?mode=ro"
-    return f"file:{name}?mode=ro&immutable=1"
-
-
 @contextmanager
-def _refusal_leaves_no_sidecars(path: Path) -> Iterator[None]:
+def _refusal_leaves_nosidecars(path: Path) -> Iterator[None]:
     """A store that is refused keeps no -wal/-shm that trying to open it made."""
-    before = {p for p in _sidecars(path) if p.exists()}
+    before = {p for p in sidecars(path) if p.exists()}
     try:
         yield
     except StoreError:
-        wal, shm = _sidecars(path)
+        wal, shm = sidecars(path)
         # Only empty ones: a -wal with content is another program's, never ours to drop.
         if wal not in before and wal.exists() and wal.stat().st_size == 0:
             wal.unlink(missing_ok=True)
@@ -120,138 +101,12 @@ def _refusal_leaves_no_sidecars(path: Path) -> Iterator[None]:
         raise
 
 
-@dataclass(frozen=True)
-class Damage:
-    """What PRAGMA quick_check found wrong: the pages and tables it named, its words."""
-
-    pages: tuple[int, ...]
-    tables: tuple[str, ...]
-    lines: tuple[str, ...]
-
-
-def _damage(con: sqlite3.Connection) -> Damage | None:
-    """None when PRAGMA quick_check finds the file sound."""
-    try:
-        lines = [str(r[0]) for r in con.execute(f"PRAGMA quick_check({QUICK_CHECK_MAX_ERRORS})")]
-    except sqlite3.DatabaseError as exc:
-        if "interrupt" in str(exc) or "locked" in str(exc):
-            raise  # cancelled, or busy: not damage
-        # quick_check gives up at an unreadable table page: find where ourselves.
-        return _locate_damage(con, str(exc))
-    if lines == ["ok"]:
-        return None
-    pages = sorted({int(n) for line in lines for n in _DAMAGED_PAGE.findall(line)})
-    roots = {int(n) for line in lines for n in _DAMAGED_TREE.findall(line)}
-    tables: list[str] = []
-    if roots:
-        try:
-            tables = sorted({name for name, root in con.execute(
-                "SELECT tbl_name, rootpage FROM sqlite_master") if root in roots})
-        except sqlite3.DatabaseError:
-            pass
-    return Damage(tuple(pages), tuple(tables), tuple(lines))
-
-
-def _locate_damage(con: sqlite3.Connection, message: str) -> Damage:
-    """Where the damage is when quick_check stops at it: every b-tree walked from its
-    root in the file, naming the pages that cannot be b-tree pages and their tables
-    (a file that is not plain SQLite gets the message alone)."""
-    path = Path(con.execute("PRAGMA database_list").fetchone()[2])
-    try:
-        trees = con.execute("SELECT tbl_name, rootpage FROM sqlite_master "
-                            "WHERE rootpage > 0").fetchall()
-    except sqlite3.DatabaseError:
-        return Damage((1,), (), (message,))  # the schema itself
-    tables: set[str] = set()
-    pages: set[int] = set()
-    for table, root in trees:
-        bad = _bad_pages(path, root)
-        if bad:
-            tables.add(table)
-            pages |= bad
-    return Damage(tuple(sorted(pages)), tuple(sorted(tables)), (message,))
-
-
-def _bad_pages(path: Path, root: int) -> set[int]:
-    """Walk one b-tree in the file from its root: the pages whose header, cell pointers
-    or child page numbers cannot be right (nothing for a file that is not plain SQLite)."""
-    bad: set[int] = set()
-    try:
-        fh = path.open("rb")
-    except OSError:
-        return bad
-    with fh:
-        header = fh.read(100)
-        if header[:16] != SQLITE_MAGIC:
-            return bad
-        size = int.from_bytes(header[16:18], "big")
-        size = 65536 if size == 1 else size
-        usable = size - header[20]
-        count = path.stat().st_size // size
-        todo, seen = [root], set()
-        while todo:
-            number = todo.pop()
-            if number in seen or not 1 <= number <= count:
-                continue
-            seen.add(number)
-            fh.seek((number - 1) * size)
-            page = fh.read(size)
-            at = 100 if number == 1 else 0
-            kind = page[at]
-            interior = kind in (2, 5)
-            cells = int.from_bytes(page[at + 3:at + 5], "big")
-            start = at + (12 if interior else 8)
-            end = start + 2 * cells
-            pointers = [int.from_bytes(page[i:i + 2], "big") for i in range(start, min(end, usable), 2)]
-            if kind not in (2, 5, 10, 13) or end > usable or any(
-                    not end <= p <= usable - 4 for p in pointers):
-                bad.add(number)
-                continue
-            if interior:
-                children = [int.from_bytes(page[p:p + 4], "big") for p in pointers]
-                children.append(int.from_bytes(page[at + 8:at + 12], "big"))
-                if any(not 1 <= c <= count for c in children):
-                    bad.add(number)
-                    continue
-                todo.extend(children)
-    return bad
-
-
 def _quick_check(con: sqlite3.Connection, path: Path) -> None:
     """Refuse a store with damage anywhere in the file, naming the damaged pages."""
-    damage = _damage(con)
+    damage = find_damage(con)
     if damage is not None:
         raise StoreError(StoreErrorCode.CORRUPT, path, "; ".join(damage.lines[:3]),
                          pages=damage.pages)
-
-
-def check_store(path: Path, cancelled: Callable[[], bool] | None = None) -> Damage | None:
-    """PRAGMA quick_check of a store file, for one too large to check at start (run it
-    off the GUI thread; ``cancelled`` stops it early with sqlite3.OperationalError)."""
-    con = sqlite3.connect(_read_only_uri(Path(path)), uri=True, check_same_thread=False)
-    done = threading.Event()
-
-    def watch() -> None:
-        # quick_check is one VM step, so a progress handler never runs during it; an
-        # interrupt from another thread does stop it.
-        while not done.wait(0.1):
-            if cancelled():
-                con.interrupt()
-                return
-
-    watcher = threading.Thread(target=watch, name="store-check-cancel", daemon=True) \
-        if cancelled is not None else None
-    try:
-        if cancelled is not None and cancelled():
-            raise sqlite3.OperationalError("interrupted")
-        if watcher is not None:
-            watcher.start()
-        return _damage(con)
-    finally:
-        done.set()
-        if watcher is not None and watcher.is_alive():
-            watcher.join()
-        con.close()
 
 
 def _inspect_existing(path: Path, *, quick_check: bool = False) -> str | None:
@@ -265,7 +120,7 @@ def _inspect_existing(path: Path, *, quick_check: bool = False) -> str | None:
         raise StoreError(StoreErrorCode.NOT_A_STORE, path, "not an SQLite database")
     try:
         # Read-only so inspecting can never change the file.
-        con = sqlite3.connect(_read_only_uri(path), uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
@@ -287,7 +142,7 @@ def _inspect_existing(path: Path, *, quick_check: bool = False) -> str | None:
 
 
 def _copy_store(path: Path, target: Path) -> None:
-    src = sqlite3.connect(_read_only_uri(path), uri=True)
+    src = sqlite3.connect(read_only_uri(path), uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)  # consistent copy, including what is still in the WAL
@@ -300,7 +155,7 @@ def _verify_backup(path: Path, target: Path) -> None:
     """An upgrade relies on the copy only once it is whole (as many bytes as the store
     has pages) and passes PRAGMA integrity_check (quick_check above 1 GiB): a full disk
     once left 3 MB of 24 MB and was reported as a backup."""
-    src = sqlite3.connect(_read_only_uri(path), uri=True)
+    src = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         expected = (src.execute("PRAGMA page_count").fetchone()[0]
                     * src.execute("PRAGMA page_size").fetchone()[0])
@@ -312,7 +167,7 @@ def _verify_backup(path: Path, target: Path) -> None:
                          f"the copy has {size:,} of {expected:,} bytes")
     check = "integrity_check" if size <= BACKUP_INTEGRITY_CHECK_BYTES else "quick_check"
     try:
-        con = sqlite3.connect(_read_only_uri(target), uri=True)
+        con = sqlite3.connect(read_only_uri(target), uri=True)
         try:
             result = [str(r[0]) for r in con.execute(f"PRAGMA {check}(5)")]
         finally:
@@ -333,7 +188,7 @@ def _backup(path: Path, revision: str) -> Path:
         _copy_store(path, target)
         _verify_backup(path, target)
     except (OSError, sqlite3.Error, StoreError) as exc:
-        for leftover in (target, *_sidecars(target), target.with_name(target.name + "-journal")):
+        for leftover in (target, *sidecars(target), target.with_name(target.name + "-journal")):
             leftover.unlink(missing_ok=True)  # a bad copy must not pass for a backup
         if isinstance(exc, StoreError):
             raise
@@ -346,7 +201,7 @@ def open_store(data_dir: Path, *, upgrade: bool = True) -> Store:
     data_dir = Path(data_dir)
     _check_dir(data_dir)
     path = data_dir / STORE_FILENAME
-    with _refusal_leaves_no_sidecars(path):
+    with _refusal_leaves_nosidecars(path):
         return _open(path, upgrade)
 
 

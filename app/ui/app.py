@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.reference import open_workstation
-from app.store.database import Damage, Store, open_store
+from app.store.database import Store, open_store
 from app.store.errors import StoreError
+from app.store.integrity import Damage
 from app.ui import gc_guard, messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data

@@ -14,8 +14,9 @@ from sqlalchemy import text
 from app.main import store_error_text as cli_text
 from app.services.demo_data import generate_demo_data
 from app.store import database, migrate
-from app.store.database import STORE_FILENAME, check_store, open_store
+from app.store.database import STORE_FILENAME, open_store
 from app.store.errors import StoreError, StoreErrorCode
+from app.store.integrity import check_store
 
 
 def digest(path: Path) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.store.database import Damage, check_store
+from app.store.integrity import Damage, check_store
 from app.ui.tasks import TaskCancelled, TaskState
 
 
