@@ -191,6 +191,7 @@ def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> N
     damage found is shown as a warning naming the pages (never a traceback)."""
     if not store.check_pending:
         return
+    store.check_pending = False  # once per start, not again when the window is remade
 
     def found(damage: Damage | None) -> None:
         if damage is None:
