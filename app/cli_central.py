@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
     def with_url(name: str, help_text: str) -> argparse.ArgumentParser:
         p = csub.add_parser(name, help=help_text)
         p.add_argument("url", metavar="URL", help=EXAMPLE)
-        p.add_argument("--sslmode", choices=SSL_MODES, default="prefer")
+        p.add_argument("--sslmode", choices=SSL_MODES, default="",
+                       help="TLS (default: require; prefer for localhost or a Unix socket)")
         p.add_argument("--sslrootcert", default="", metavar="FILE",
                        help="CA certificate to check the server against (verify-ca/full)")
         return p
@@ -67,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
     except CentralError as exc:
         if exc.code == CentralErrorCode.BAD_URL:
             return _fail(f"not a database URL ({exc.detail}); use {EXAMPLE}")
-        return _fail(f"cannot reach the central database: {exc.detail}")
+        hint = ""
+        if "does not support ssl" in exc.detail.lower():
+            hint = ("; it offers no TLS, which is required by default for a server "
+                    "elsewhere: enable TLS on it, or pass --sslmode prefer on a trusted network")
+        return _fail(f"cannot reach the central database: {exc.detail}{hint}")
     try:
         return _run(args, engine)
     except central_admin.AdminError as exc:

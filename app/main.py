@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, required=True, metavar="N")
     demo.add_argument("--seed", type=int, default=1)
     _data_dir_arg(demo, suppress=True)
+    check = sub.add_parser("check-store", help="check the whole store file for damage "
+                           "(PRAGMA quick_check); the workstation does this at start")
+    _data_dir_arg(check, suppress=True)
     from app import cli_central, cli_documents
 
     cli_central.add_parser(sub)
@@ -79,8 +82,18 @@ def store_error_text(exc) -> str:
         StoreErrorCode.LOCKED: "the store {path} is locked by another program",
         StoreErrorCode.MIGRATION_FAILED: "upgrading the store {path} failed; "
         "a backup was kept in the backups folder",
+        StoreErrorCode.BACKUP_FAILED: "the backup made before upgrading the store {path} "
+        "was incomplete or failed its check (is the disk full?), so the store was neither "
+        "changed nor upgraded and the bad copy was removed; free at least the store's size "
+        "on the disk and try again",
     }
+    if exc.code is StoreErrorCode.MIGRATION_FAILED and getattr(exc, "backup", None) is None:
+        texts[exc.code] = "setting up a new store in {path} failed"  # nothing was backed up
     text = texts[exc.code].format(path=exc.path, detail=exc.detail)
+    if getattr(exc, "pages", ()):
+        pages = ", ".join(str(p) for p in exc.pages[:12])
+        more = f" and {len(exc.pages) - 12} more" if len(exc.pages) > 12 else ""
+        text += f"; damaged pages: {pages}{more}"
     if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION,):
         text += f" ({exc.detail})"
     return text
@@ -121,11 +134,36 @@ def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
     return 0
 
 
+def run_check_store(data_dir: Path) -> int:
+    from app.store.database import STORE_FILENAME, open_store
+    from app.store.errors import StoreError
+    from app.store.integrity import check_store
+
+    if not (data_dir / STORE_FILENAME).is_file():
+        return _fail(f"there is no store in {data_dir}")
+    try:
+        store = open_store(data_dir, upgrade=False)  # the quick refusals, as at start
+    except StoreError as exc:
+        return _fail(store_error_text(exc))
+    store.close()
+    damage = check_store(data_dir / STORE_FILENAME)
+    if damage is None:
+        print(f"{data_dir / STORE_FILENAME}: no damage found")
+        return 0
+    where = f"damaged pages: {', '.join(map(str, damage.pages[:12]))}" if damage.pages \
+        else damage.lines[0]
+    tables = f" (tables: {', '.join(damage.tables)})" if damage.tables else ""
+    return _fail(f"the store {data_dir / STORE_FILENAME} is damaged; {where}{tables}; "
+                 "restore a copy from the backups folder")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
     if args.command == "demo-data":
         return run_demo_data(data_dir, args.cases, args.seed)
+    if args.command == "check-store":
+        return run_check_store(data_dir)
     if args.command == "central":
         from app import cli_central
 

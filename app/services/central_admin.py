@@ -38,8 +38,8 @@ class AdminError(Exception):
     """A refusal with a message for the person at the command line."""
 
 
-def connect_admin(url: str, *, sslmode: str = "prefer", sslrootcert: str = "") -> Engine:
-    config, password = CentralConfig(url, sslmode, sslrootcert).with_url_password()
+def connect_admin(url: str, *, sslmode: str = "", sslrootcert: str = "") -> Engine:
+    config, password = CentralConfig.from_text(url, sslmode, sslrootcert)
     engine = central_db.make_engine(config, password)
     try:
         with engine.connect():

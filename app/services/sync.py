@@ -82,10 +82,69 @@ def sync_settings(store: Store) -> SyncSettings | None:
             return SyncSettings(Mode.STANDALONE) if has_cases else None
         if mode == Mode.CENTRAL:
             config = CentralConfig(_meta(session, URL_KEY) or "",
-                                   _meta(session, SSLMODE_KEY) or "prefer",
+                                   _meta(session, SSLMODE_KEY) or "",
                                    _meta(session, SSLROOTCERT_KEY) or "")
             return SyncSettings(Mode.CENTRAL, config)
         return SyncSettings(Mode.STANDALONE)
+
+
+def scrub_saved_password(store: Store) -> bool:
+    """A central address saved by an earlier version with its password inline: the
+    password moves to the keyring (when there is one; else it is asked next time) and
+    out of the store and its backups, overwritten where it lay. True if one was found."""
+    from app.services import credentials
+
+    with store.sessions() as session:
+        saved = _meta(session, URL_KEY)
+    if not saved:
+        return False
+    clean, password = central_db.split_password(saved)
+    if clean == saved:
+        return False
+    config = CentralConfig(clean)
+    if password:
+        credentials.save_password(config, password)
+    _overwrite_saved_url(store.engine, clean)
+    for backup in sorted((store.path.parent / "backups").glob("*.sqlite")):
+        _scrub_backup(backup)
+    return True
+
+
+def _overwrite_saved_url(engine: Engine, clean: str) -> None:
+    raw = engine.raw_connection()
+    try:
+        # secure_delete zeroes the old bytes; the checkpoint moves the page into the
+        # file and empties the -wal, so no copy of the password stays behind.
+        raw.execute("PRAGMA secure_delete=ON")
+        raw.execute("UPDATE local_meta SET value = ? WHERE key = ?", (clean, URL_KEY))
+        raw.commit()
+        raw.execute("PRAGMA secure_delete=OFF")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def _scrub_backup(path) -> None:
+    import sqlite3
+
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return  # not a plain copy (e.g. encrypted): nothing readable to scrub
+        con = sqlite3.connect(path)
+        try:
+            row = con.execute("SELECT value FROM local_meta WHERE key = ?", (URL_KEY,)
+                              ).fetchone()
+            clean = central_db.split_password(row[0])[0] if row else None
+            if row and clean != row[0]:
+                con.execute("PRAGMA secure_delete=ON")
+                con.execute("UPDATE local_meta SET value = ? WHERE key = ?", (clean, URL_KEY))
+                con.commit()
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error, CentralError):
+        pass  # a backup that cannot be read is left as it is
 
 
 def choose_standalone(store: Store) -> None:
@@ -134,6 +193,8 @@ def classify_connection_error(exc: Exception) -> CentralError:
     if "password authentication failed" in lowered or "no password supplied" in lowered \
             or "role" in lowered and "does not exist" in lowered:
         return CentralError(CentralErrorCode.AUTH_FAILED, message)
+    if "does not support ssl" in lowered:
+        return CentralError(CentralErrorCode.TLS_UNAVAILABLE, message)
     return CentralError(CentralErrorCode.UNREACHABLE, message)
 
 

@@ -13,11 +13,15 @@ class StoreErrorCode(StrEnum):
     NEWER_VERSION = "newer_version"
     LOCKED = "locked"
     MIGRATION_FAILED = "migration_failed"
+    BACKUP_FAILED = "backup_failed"  # the copy before an upgrade failed its check: no upgrade
 
 
 class StoreError(Exception):
-    def __init__(self, code: StoreErrorCode, path: Path, detail: str = "") -> None:
+    def __init__(self, code: StoreErrorCode, path: Path, detail: str = "", *,
+                 pages: tuple[int, ...] = (), backup: Path | None = None) -> None:
         self.code = code
         self.path = path
         self.detail = detail
+        self.pages = pages  # damaged pages PRAGMA quick_check named (CORRUPT)
+        self.backup = backup  # the checked copy made before a failed upgrade, if any
         super().__init__(f"{code.value}: {path}" + (f" ({detail})" if detail else ""))

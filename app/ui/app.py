@@ -23,15 +23,17 @@ from app.services.context import Workstation
 from app.services.reference import open_workstation
 from app.store.database import Store, open_store
 from app.store.errors import StoreError
+from app.store.integrity import Damage
 from app.ui import gc_guard, messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
+from app.ui.operations.store import check_store_file
 from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import disconnect
 from app.ui.settings import upgrade_settings
 from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import Lane, TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +133,7 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             if screenshot is not None:
                 return take_screenshot(window, Path(screenshot))
             window.show()
+            check_store_later(window, runner, store)
             code = app.exec()
             if window.switch_to is None:
                 return code
@@ -165,6 +168,7 @@ def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
     """The workstation as the store's sync mode says: standalone, or linked to a central
     database (with the way to reach it). A new data folder asks which, once; without
     a person to ask (demo data, screenshots) it works standalone. None: the user quit."""
+    sync_service.scrub_saved_password(store)  # one saved by an earlier version
     settings = sync_service.sync_settings(store)
     if settings is None and not interactive:
         sync_service.choose_standalone(store)
@@ -186,6 +190,30 @@ def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
         assert settings.config is not None
         return linked_ws, CentralLink(store, settings.config)
     return open_workstation(store), None
+
+
+def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> None:
+    """A store too large to check before it opened is checked now, off the GUI thread;
+    damage found is shown as a warning naming the pages (never a traceback)."""
+    if not store.check_pending:
+        return
+    store.check_pending = False  # once per start, not again when the window is remade
+
+    def found(damage: Damage | None) -> None:
+        if damage is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning,
+                          messages.tr("StoreError", messages.DAMAGE_FOUND_TITLE),
+                          messages.damage_text(store.path, damage.pages, damage.tables),
+                          QMessageBox.StandardButton.Close, window)
+        box.setObjectName("storeDamageWarning")
+        box.open()  # asynchronous: nothing waits for the answer
+
+    def not_checked(failure: TaskFailure) -> None:
+        log.warning("the store could not be checked: %r", failure.error)
+
+    runner.run(check_store_file, store.path, on_done=found, on_failed=not_checked,
+               lane=Lane.BACKGROUND, context=window, name="check_store")
 
 
 def _report_store_error(error: StoreError, *, interactive: bool) -> None:

@@ -88,17 +88,73 @@ _STORE_ERRORS = {
         "数据文件升级失败：\n{path}\n\n升级前已备份到 {backups} 文件夹。"
         "请联系管理员并提供本提示。",
     ),
+    StoreErrorCode.BACKUP_FAILED: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "升级数据文件前的备份没有成功（备份不完整或无法通过检查，常见原因是磁盘空间不足）：\n"
+        "{path}\n\n数据文件未做任何修改，也没有升级；不完整的备份已删除。"
+        "请腾出至少与数据文件同样大小的磁盘空间后重新打开。",
+    ),
 }
+
+DAMAGED_PAGES = QT_TRANSLATE_NOOP("StoreError", "损坏位置：数据文件第 {pages} 页。")
+DAMAGED_TABLES = QT_TRANSLATE_NOOP("StoreError", "涉及：{tables}。")
+DAMAGE_FOUND_TITLE = QT_TRANSLATE_NOOP("StoreError", "数据文件有损坏")
+DAMAGE_FOUND = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "后台检查发现数据文件有损坏：\n{path}\n\n{where}\n\n损坏部分的案件可能显示不全或无法保存。"
+    "请尽快关闭软件，把数据文件夹中的 backups 文件夹里最近的备份交给管理员恢复；"
+    "在此之前请不要继续录入重要内容。",
+)
 
 
 def store_error_title() -> str:
     return tr("StoreError", STORE_ERROR_TITLE)
 
 
+NEW_STORE_FAILED = QT_TRANSLATE_NOOP(
+    "StoreError",
+    "无法在此文件夹中建立数据文件：\n{path}\n\n请检查磁盘空间和文件夹权限后重试。",
+)
+
+
 def store_error_text(error: StoreError) -> str:
     path = Path(error.path)
     template = tr("StoreError", _STORE_ERRORS[error.code])
-    return template.format(path=path, backups=path.parent / "backups")
+    if error.code is StoreErrorCode.MIGRATION_FAILED and error.backup is None:
+        template = tr("StoreError", NEW_STORE_FAILED)  # no backup exists to point to
+    text = template.format(path=path, backups=path.parent / "backups")
+    if error.pages:
+        text += "\n" + tr("StoreError", DAMAGED_PAGES).format(pages=page_list(error.pages))
+    return text
+
+
+def page_list(pages: tuple[int, ...] | list[int], limit: int = 12) -> str:
+    shown = "、".join(f"{p:,}" for p in pages[:limit])
+    return shown + (f" 等 {len(pages)} 处" if len(pages) > limit else "")
+
+
+_STORE_TABLES = {
+    "case_search": QT_TRANSLATE_NOOP("StoreError", "搜索索引"),  # and its FTS5 shadow tables
+    "case_tags": QT_TRANSLATE_NOOP("StoreError", "案件标签"),
+    "sync_outbox": QT_TRANSLATE_NOOP("StoreError", "待发送的修改"),
+    "local_meta": QT_TRANSLATE_NOOP("StoreError", "本机设置"),
+}
+
+
+def _store_table_text(table: str) -> str:
+    for prefix, words in _STORE_TABLES.items():
+        if table.startswith(prefix):
+            return tr("StoreError", words)
+    return table_text(table)
+
+
+def damage_text(path: Path, pages: tuple[int, ...], tables: tuple[str, ...]) -> str:
+    """What a background check of the store found, in words (DAMAGE_FOUND)."""
+    where = [tr("StoreError", DAMAGED_PAGES).format(pages=page_list(pages))] if pages else []
+    if tables:
+        where.append(tr("StoreError", DAMAGED_TABLES).format(
+            tables="、".join(dict.fromkeys(_store_table_text(t) for t in tables))))
+    return tr("StoreError", DAMAGE_FOUND).format(path=path, where="".join(where) or "—")
 
 
 # ------------------------------------------------------------------ field problems
@@ -194,6 +250,10 @@ _CENTRAL_ERRORS = {
         "Sync", "中心数据库与本软件的版本不一致，请联系管理员升级。"),
     CentralErrorCode.NOT_A_USER: QT_TRANSLATE_NOOP(
         "Sync", "中心数据库中没有这个登录名的在岗用户，请联系管理员添加。"),
+    CentralErrorCode.TLS_UNAVAILABLE: QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库不支持加密连接，而本机要求加密（密码和案件数据不能以明文经过网络）。"
+                "请联系管理员为服务器启用 TLS；只有在可信的单位内网中，才可在“加密方式”中改选"
+                "“优先加密”。"),
 }
 
 _LINK_PROBLEMS = {
@@ -317,8 +377,10 @@ _CLOCK_PROBLEMS = {
 STALE_CASE = QT_TRANSLATE_NOOP("Errors", "该案件已被他人修改，请刷新后重试。")
 CASE_NOT_FOUND = QT_TRANSLATE_NOOP("Errors", "找不到该案件，可能已被删除。请刷新后重试。")
 DOMAIN_ERROR = QT_TRANSLATE_NOOP("Errors", "操作未完成：数据不符合办理规则。")
+# No log file exists yet (logging comes with a later issue): say what to do, claim no log.
 UNEXPECTED = QT_TRANSLATE_NOOP(
-    "Errors", "发生意外错误，操作未完成。\n详细信息已写入日志，请联系管理员。"
+    "Errors", "发生意外错误，操作未完成。\n请重试一次；如果仍然出错，"
+              "请记下出错前的操作步骤和出现的时间，联系管理员。"
 )
 INPUT_PROBLEMS = QT_TRANSLATE_NOOP("Errors", "请更正以下内容：")
 

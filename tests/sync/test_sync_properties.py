@@ -81,7 +81,8 @@ class SyncMachine(RuleBasedStateMachine):
             engine_for = lambda login: self.central  # noqa: E731
         else:
             admin_url, engine_for, self.cleanup = self.pg_clone()
-            self.central = make_engine(CentralConfig(admin_url))
+            # A config never carries the password: it is handed over on its own.
+            self.central = make_engine(*CentralConfig.from_text(admin_url))
         self.engines = []
         self.desks = []
         for login in LOGINS:

@@ -81,3 +81,44 @@ def test_an_sqlite_central_database_needs_no_password():
         assert not credentials.save_password(sqlite, "x")
         assert credentials.get_password(sqlite) is None
         assert ring.passwords == {}
+
+
+def test_the_connect_form_requires_tls_for_a_server_elsewhere(qtbot):
+    from app.ui.sync.connect_form import ConnectForm
+
+    form = ConnectForm(keyring_ok=False)
+    qtbot.addWidget(form)
+    form.host.setText("db.pudong.gov.cn")
+    form.login.setText("zhangmin")
+    assert form.sslmode.currentData() == "require"
+    assert form.value(require_password=False).config.effective_sslmode == "require"
+    form.host.setText("localhost")
+    assert form.sslmode.currentData() == "prefer"
+    # A mode the user picks stays, whatever the server.
+    form.sslmode.setCurrentIndex(form.sslmode.findData("verify-full"))
+    form.sslmode.activated.emit(form.sslmode.currentIndex())
+    form.host.setText("db2.pudong.gov.cn")
+    assert form.value(require_password=False).config.sslmode == "verify-full"
+
+
+def test_the_connect_form_takes_an_inline_password_out_of_the_address(qtbot):
+    from app.ui.sync.connect_form import ConnectForm
+
+    form = ConnectForm(keyring_ok=False)
+    qtbot.addWidget(form)
+    form.use_url.setChecked(True)
+    form.url.setText("postgresql://zhangmin:Form-secret-5@db.pudong.gov.cn/mediation")
+    assert form.sslmode.currentData() == "require"
+    value = form.value()
+    assert value.password == "Form-secret-5"
+    assert "Form-secret-5" not in value.config.url + form.url.text()
+    assert form.password.text() == "Form-secret-5"  # in the masked field instead
+    assert value.config.effective_sslmode == "require"
+
+
+def test_a_server_without_tls_is_explained_not_called_unreachable():
+    from app.sync.central import CentralError, CentralErrorCode
+    from app.ui import messages
+
+    words = messages.central_error_text(CentralError(CentralErrorCode.TLS_UNAVAILABLE))
+    assert "不支持加密连接" in words and "连不上" not in words

@@ -6,7 +6,7 @@ plain sentence saying why the password will be asked each session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import URL
 
 from app.services import credentials
-from app.sync.central import SSL_MODES, CentralConfig, CentralError
+from app.sync.central import SSL_MODES, CentralConfig, CentralError, default_sslmode
 
 SSL_MODE_TEXT = {
     "disable": "不加密（disable）",
     "allow": "尽量不加密（allow）",
-    "prefer": "优先加密（prefer，默认）",
-    "require": "必须加密（require）",
+    "prefer": "优先加密（prefer，本机上的数据库默认）",
+    "require": "必须加密（require，默认）",
     "verify-ca": "加密并验证证书（verify-ca）",
     "verify-full": "加密并验证证书和服务器名（verify-full）",
 }
@@ -82,7 +82,10 @@ class ConnectForm(QWidget):
         self.sslmode.setObjectName("sslmode")
         for mode in SSL_MODES:
             self.sslmode.addItem(self.tr(SSL_MODE_TEXT[mode]), mode)
-        self.sslmode.setCurrentIndex(SSL_MODES.index("prefer"))
+        # Until the user picks a mode it follows the server: require, or prefer when
+        # the database is on this computer (nothing crosses a network).
+        self._sslmode_auto = True
+        self.sslmode.activated.connect(self._sslmode_chosen)
         self.rootcert = QLineEdit()
         self.rootcert.setObjectName("rootcert")
         self.rootcert.setPlaceholderText(self.tr("可选：单位提供的根证书文件（.crt / .pem）"))
@@ -120,12 +123,33 @@ class ConnectForm(QWidget):
         self.form.addRow("", self.remember)
         self.form.addRow("", self.keyring_note)
         self.use_url.toggled.connect(self._url_mode)
+        self.host.textChanged.connect(self._follow_server)
+        self.url.textChanged.connect(self._follow_server)
         self._url_mode(False)
 
     def _url_mode(self, on: bool) -> None:
         for widget in (self.host, self.port, self.database):
             self.form.setRowVisible(widget, not on)
         self.form.setRowVisible(self.url, on)
+        self._follow_server()
+
+    def _sslmode_chosen(self, _index: int) -> None:
+        self._sslmode_auto = False
+
+    def _follow_server(self) -> None:
+        if not self._sslmode_auto:
+            return
+        mode = "require"
+        if self.use_url.isChecked():
+            try:
+                config, _ = CentralConfig.from_text(self.url.text())
+                if config.needs_password:
+                    mode = config.effective_sslmode
+            except CentralError:
+                pass
+        elif self.host.text().strip():
+            mode = default_sslmode(URL.create("postgresql", host=self.host.text().strip()))
+        self.sslmode.setCurrentIndex(SSL_MODES.index(mode))
 
     def _pick_rootcert(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -151,8 +175,11 @@ class ConnectForm(QWidget):
             self.use_url.setChecked(True)
         self.url.setText(config.url)
         self.login.setText(login or config.login)
-        index = self.sslmode.findData(config.sslmode or "prefer")
-        self.sslmode.setCurrentIndex(max(0, index))
+        self._sslmode_auto = not config.sslmode
+        if config.sslmode:
+            self.sslmode.setCurrentIndex(max(0, self.sslmode.findData(config.sslmode)))
+        else:
+            self._follow_server()
         self.rootcert.setText(config.sslrootcert)
 
     def lock_login(self) -> None:
@@ -161,29 +188,36 @@ class ConnectForm(QWidget):
         self.login.setToolTip(self.tr("本机已绑定此登录名；要换人使用，请用新的数据文件夹。"))
 
     def value(self, *, require_password: bool = True) -> ConnectionInput:
-        """What the form says, checked; FormProblem names what is missing."""
+        """What the form says, checked; FormProblem names what is missing. A password
+        typed inside the address is taken out of it (and into the masked field) here,
+        before anything keeps or shows the address."""
         login = self.login.text().strip()
-        sslmode = self.sslmode.currentData() or "prefer"
+        sslmode = self.sslmode.currentData() or ""
         rootcert = self.rootcert.text().strip()
         password: str | None = self.password.text() or None
         if self.use_url.isChecked():
             text = self.url.text().strip()
             if not text:
                 raise FormProblem(self.tr("请填写连接地址。"), self.url)
-            config = CentralConfig(text, sslmode, rootcert)
             try:
-                config, inline = config.with_url_password()
+                config, inline = CentralConfig.from_text(
+                    text, "" if self._sslmode_auto else sslmode, rootcert)
                 url = config.parsed
             except CentralError:
                 raise FormProblem(self.tr("连接地址无法识别，请检查格式，例如 "
                                           "postgresql://zhangmin@服务器:5432/mediation"),
                                   self.url) from None
+            if inline and not password:
+                self.password.setText(inline)
             password = password or inline
+            if config.url != text:
+                self.url.setText(config.url)  # the address without its password
             if url.get_backend_name() == "postgresql":
                 if not url.username and login:
                     config = CentralConfig(
                         url.set(drivername="postgresql", username=login)
-                        .render_as_string(hide_password=False), sslmode, rootcert)
+                        .render_as_string(hide_password=False), config.sslmode,
+                        config.sslrootcert)
                 login = login or url.username or ""
         else:
             host = self.host.text().strip()
@@ -202,6 +236,8 @@ class ConnectForm(QWidget):
             raise FormProblem(self.tr("请填写登录名。"), self.login)
         if require_password and config.needs_password and not password:
             raise FormProblem(self.tr("请填写密码。"), self.password)
+        if not config.sslmode and config.needs_password:
+            config = replace(config, sslmode=config.effective_sslmode)
         return ConnectionInput(config, password, login,
                                self.keyring_ok and self.remember.isChecked())
 

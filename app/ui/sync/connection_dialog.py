@@ -104,7 +104,7 @@ class ConnectionDialog(QDialog):
             info.addRow(self.tr("中心数据库："), self.server_label)
             login = login or config.login
             info.addRow(self.tr("登录名："), QLabel(login))
-            tls = self.tr(SSL_MODE_TEXT.get(config.sslmode, config.sslmode)) + (f"，{self.tr('根证书')} {config.sslrootcert}"
+            tls = self.tr(SSL_MODE_TEXT.get(config.effective_sslmode, config.effective_sslmode)) + (f"，{self.tr('根证书')} {config.sslrootcert}"
                                     if config.sslrootcert else "")
             info.addRow(self.tr("加密："), QLabel(tls))
             heading = QLabel(self.tr("修改连接方式（同一个中心数据库）："))
