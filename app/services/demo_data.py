@@ -65,6 +65,7 @@ from app.services.reference import (
     seed_rule_sets,
 )
 from app.services.search import search_document
+from app.store import audit_chain
 from app.store.database import Store
 from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
 
@@ -975,8 +976,10 @@ def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({names}) ORDER BY name"
     ).fetchall()
+    # The audit chain's position arrives in order too, and chaining reads its head.
     return [(name, sql) for name, sql in found
-            if conn.execute(f'PRAGMA index_info("{name}")').fetchone()[2] != "case_id"]
+            if conn.execute(f'PRAGMA index_info("{name}")').fetchone()[2]
+            not in ("case_id", "chain_seq")]
 
 
 def _chunks(total: int, size: int) -> list[tuple[int, int, int]]:
@@ -1092,6 +1095,8 @@ def generate_demo_data(
             if search_index:
                 conn.execute("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0)")
             before = _last_rowids(conn)
+            chained_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM audit_events"
+                                         ).fetchone()[0]
             t0 = time.perf_counter()
             for (_, _, stop), batch in zip(specs, _batches(context_args, specs, workers), strict=True):
                 t1 = time.perf_counter()
@@ -1110,6 +1115,11 @@ def generate_demo_data(
                     "cases_lo": before["cases"] + 1, "cases_hi": cases_hi}))
                 after = _last_rowids(conn)
                 counts["audit_events"] += _derive_audit_trail(conn, mediators[0][1], before, after)
+                t3 = time.perf_counter()
+                audit_chain.extend(conn, after_rowid=chained_rowid)
+                chained_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM audit_events"
+                                             ).fetchone()[0]
+                phases["audit chain"] += time.perf_counter() - t3
                 before = after
                 t0 = time.perf_counter()
                 phases["insert"] += t2 - t1

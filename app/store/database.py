@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import migrate
+from app.store import audit_chain, migrate
 from app.store.errors import StoreError, StoreErrorCode
 
 STORE_FILENAME = "store.sqlite"
@@ -144,7 +144,9 @@ def open_store(data_dir: Path, *, upgrade: bool = True) -> Store:
     except Exception as exc:
         engine.dispose()
         raise StoreError(StoreErrorCode.MIGRATION_FAILED, path, str(exc)) from exc
-    return Store(path, engine, sessionmaker(engine, expire_on_commit=False), backup_path)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    audit_chain.install(sessions)
+    return Store(path, engine, sessions, backup_path)
 
 
 def store_revision(store: Store) -> str | None:
