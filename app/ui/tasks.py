@@ -36,6 +36,7 @@ Worker = Callable[[Any, "TaskState"], Any]
 class Lane(Enum):
     READ = "read"  # shared pool: queries, rendering, network
     WRITE = "write"  # one worker: every write to the local store, in order
+    BACKGROUND = "background"  # one worker: long checks that must never hold up a read
 
 
 class TaskCancelled(Exception):
@@ -188,6 +189,8 @@ class TaskRunner(QObject):
         self._read_pool.setMaxThreadCount(max(2, min(4, QThread.idealThreadCount())))
         self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)
+        self._background_pool = QThreadPool(self)
+        self._background_pool.setMaxThreadCount(1)
         self._active: set[Task] = set()
 
     def run(
@@ -233,7 +236,8 @@ class TaskRunner(QObject):
         return self.run(fn, args, lane=Lane.WRITE, **kwargs)
 
     def _submit(self, task: Task, lane: Lane) -> None:
-        pool = self._write_pool if lane is Lane.WRITE else self._read_pool
+        pool = {Lane.WRITE: self._write_pool, Lane.BACKGROUND: self._background_pool
+                }.get(lane, self._read_pool)
         pool.start(_Runnable(task))
 
     @property
@@ -246,6 +250,7 @@ class TaskRunner(QObject):
         for task in list(self._active):
             task.cancel()
         ok = self._read_pool.waitForDone(timeout_ms)
+        ok = self._background_pool.waitForDone(timeout_ms) and ok
         return self._write_pool.waitForDone(timeout_ms) and ok
 
 

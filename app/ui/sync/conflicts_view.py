@@ -390,13 +390,19 @@ class AttentionPage(QWidget):
             self.detail_stack.setCurrentIndex(0)
             return
         self.detail_stack.setCurrentIndex(1)
-        self.reason_label.setText(self.tr("中心数据库未接受：{reason}").format(
-            reason=messages.attention_reason_text(a.reason_code, a.reason)))
+        # An audit row whose central copy differs: nothing to send again, only to note.
+        checked = a.op == "compare"
+        self.resend_button.setVisible(not checked)
+        reason = messages.attention_reason_text(a.reason_code, a.reason)
+        self.reason_label.setText(self.tr("同步后核对：{reason}").format(reason=reason)
+                                  if checked else
+                                  self.tr("中心数据库未接受：{reason}").format(reason=reason))
         op = {"insert": self.tr("新增"), "update": self.tr("修改"),
-              "delete": self.tr("删除")}.get(a.op, a.op)
+              "delete": self.tr("删除"), "compare": self.tr("核对")}.get(a.op, a.op)
         self.what_label.setText(self.tr("{op}{table}，{when}").format(
             op=op, table=messages.table_text(a.table_name), when=china_datetime(a.created_at)))
-        self.values.show_value(self.tr("未被接受的内容"), value_text(a.values))
+        self.values.show_value(self.tr("不一致之处（本机 / 中心）") if checked
+                               else self.tr("未被接受的内容"), value_text(a.values))
         self.dismiss_reason.clear()
 
     def _resend(self) -> None:
