@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self._descending = True
         self.index_state: IndexState | None = None
         self.audit_report: ChainReport | None = None
+        self._audit_check_started = False
 
         self.setWindowTitle(self.tr("调解工作台"))
         self.setObjectName("mainWindow")
@@ -409,10 +410,9 @@ class MainWindow(QMainWindow):
         self.runner.run(check_search_index, self.ws, on_done=self._on_index_state,
                         on_failed=lambda failure: self._load_failed(failure, "index"),
                         context=self, name="check_search_index")
-        # The whole audit chain is walked on a lane of its own, after the first page
-        # was asked for: a million-case store takes a while and nothing waits for it.
-        self.runner.run(verify_audit_chain, self.ws, on_done=self._on_audit_checked,
-                        lane=Lane.BACKGROUND, context=self, name="verify_audit_chain")
+        # The whole audit chain is walked once the first page is on screen, on a lane of
+        # its own: a million-case store takes a while, and nothing waits for it.
+        self.settled.connect(self._check_audit_chain)
 
     def refresh(self) -> None:
         """F5: the current query again (keeping the selected case), the counts and the
@@ -593,6 +593,13 @@ class MainWindow(QMainWindow):
         self._show_failure(failure)
 
     # ------------------------------------------------------------ the audit chain
+
+    def _check_audit_chain(self) -> None:
+        if self._audit_check_started:
+            return
+        self._audit_check_started = True
+        self.runner.run(verify_audit_chain, self.ws, on_done=self._on_audit_checked,
+                        lane=Lane.BACKGROUND, context=self, name="verify_audit_chain")
 
     def _on_audit_checked(self, report: ChainReport) -> None:
         self.audit_report = report

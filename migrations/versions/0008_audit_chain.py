@@ -37,6 +37,17 @@ GENESIS = "0" * 64
 LOCK_CLASS = 0x6D64_6175  # "mdau"
 
 
+# What an office chain link covers: every column but the bookkeeping, times as UTC text
+# whatever the session's TimeZone, changes in jsonb's canonical text. {r} is the row.
+_TS = "pg_catalog.to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+BODY = ("pg_catalog.jsonb_build_array({r}.office_seq, {r}.id, {r}.office_id, {r}.case_id, "
+        "{r}.entity, {r}.entity_id, {r}.action, {r}.changes::jsonb, {r}.reason, {r}.deleted, "
+        "{r}.actor, " + _TS.format("{r}.at") + ", {r}.client_actor, "
+        + _TS.format("{r}.client_at") + ")::text")
+LINK = ("pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to("
+        "{prev} || E'\\n' || {body}, 'UTF8')), 'hex')")
+
+
 def upgrade() -> None:
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('client_actor', sa.String(length=64), nullable=True))
@@ -79,53 +90,62 @@ def _postgresql() -> None:
     for table in STAMPED_TABLES:
         ex(f"""CREATE TRIGGER md_stamp_modified_by BEFORE INSERT OR UPDATE ON public.{table}
                FOR EACH ROW EXECUTE FUNCTION public.md_stamp_modified_by()""")
-    # What an office chain link covers: every column but the bookkeeping, times in UTC
-    # text whatever the session's TimeZone, changes in jsonb's canonical text.
+    # For chaining the rows already there (below): the same link as the trigger's.
     ex(f"""CREATE OR REPLACE FUNCTION public.md_audit_body(e public.audit_events) RETURNS text
-          LANGUAGE sql STABLE {SAFE_PATH} AS $$
-            SELECT pg_catalog.jsonb_build_array(
-              e.office_seq, e.id, e.office_id, e.case_id, e.entity, e.entity_id, e.action,
-              e.changes::jsonb, e.reason, e.deleted, e.actor,
-              pg_catalog.to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-              e.client_actor,
-              pg_catalog.to_char(e.client_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            )::text $$""")
+          LANGUAGE sql STABLE {SAFE_PATH} AS $$ SELECT {BODY.format(r="e")} $$""")
     ex(f"""CREATE OR REPLACE FUNCTION public.md_audit_link(prev text, body text) RETURNS text
           LANGUAGE sql IMMUTABLE {SAFE_PATH} AS $$
-            SELECT pg_catalog.encode(pg_catalog.sha256(
-              pg_catalog.convert_to(prev || E'\\n' || body, 'UTF8')), 'hex') $$""")
+            SELECT {LINK.format(prev="prev", body="body")} $$""")
     ex(f"""CREATE OR REPLACE FUNCTION public.md_audit_stamp() RETURNS trigger
           LANGUAGE plpgsql {SAFE_PATH} AS $$
           DECLARE
+            login boolean := public.md_is_login();
+            office text := coalesce(NEW.office_id::text, '');
+            cache text := 'md.audit_head_' || pg_catalog.replace(office, '-', '');
+            head text;
             head_seq bigint;
             head_hash text;
           BEGIN
-            IF public.md_is_login() THEN
+            IF login THEN
               NEW.client_actor := coalesce(NEW.client_actor, NEW.actor);
               NEW.client_at := coalesce(NEW.client_at, NEW.at);
               NEW.actor := session_user;
               NEW.at := pg_catalog.clock_timestamp();
               NEW.modified_by := session_user;
               NEW.modified_at := NEW.at;
-            END IF;
-            -- Held to commit: the next row of this office waits, so the chain's order
-            -- is the commit order and two transactions never take the same position.
-            PERFORM pg_catalog.pg_advisory_xact_lock({LOCK_CLASS},
-              pg_catalog.hashtext(coalesce(NEW.office_id::text, '')));
-            IF NEW.office_id IS NULL THEN
-              SELECT e.office_seq, e.office_hash INTO head_seq, head_hash
-                FROM public.audit_events e
-               WHERE e.office_id IS NULL AND e.office_seq IS NOT NULL
-               ORDER BY e.office_seq DESC LIMIT 1;
             ELSE
-              SELECT e.office_seq, e.office_hash INTO head_seq, head_hash
-                FROM public.audit_events e
-               WHERE e.office_id = NEW.office_id AND e.office_seq IS NOT NULL
-               ORDER BY e.office_seq DESC LIMIT 1;
+              -- An administrator's bulk write (central import) keeps the head it wrote
+              -- last in a setting local to its transaction, under the lock below. A
+              -- login's own settings are never trusted: it reads the table.
+              head := pg_catalog.current_setting(cache, true);
+            END IF;
+            IF coalesce(head, '') = '' THEN
+              -- Held to commit: the next row of this office waits, so the chain's order
+              -- is the commit order and two transactions never take the same position.
+              PERFORM pg_catalog.pg_advisory_xact_lock({LOCK_CLASS}, pg_catalog.hashtext(office));
+              IF NEW.office_id IS NULL THEN
+                SELECT e.office_seq, e.office_hash INTO head_seq, head_hash
+                  FROM public.audit_events e
+                 WHERE e.office_id IS NULL AND e.office_seq IS NOT NULL
+                 ORDER BY e.office_seq DESC LIMIT 1;
+              ELSE
+                SELECT e.office_seq, e.office_hash INTO head_seq, head_hash
+                  FROM public.audit_events e
+                 WHERE e.office_id = NEW.office_id AND e.office_seq IS NOT NULL
+                 ORDER BY e.office_seq DESC LIMIT 1;
+              END IF;
+            ELSE
+              head_seq := pg_catalog.split_part(head, ':', 1)::bigint;
+              head_hash := pg_catalog.split_part(head, ':', 2);
             END IF;
             NEW.office_seq := coalesce(head_seq, 0) + 1;
-            NEW.office_hash := public.md_audit_link(coalesce(head_hash, '{GENESIS}'),
-                                                    public.md_audit_body(NEW));
+            -- Written out rather than calling the helpers: a third of the cost per row.
+            NEW.office_hash := {LINK.format(prev=f"coalesce(head_hash, '{GENESIS}')",
+                                            body=BODY.format(r="NEW"))};
+            IF NOT login THEN
+              PERFORM pg_catalog.set_config(cache, NEW.office_seq || ':' || NEW.office_hash,
+                                            true);
+            END IF;
             RETURN NEW;
           END $$""")
     # The rows already there, chained per office in the order they happened.
