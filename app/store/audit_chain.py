@@ -105,6 +105,36 @@ def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None, *,
     return _append(raw, found)
 
 
+class Linker:
+    """Chain rows as an INSERT ... SELECT writes them, through two SQL functions: a
+    bulk load links each row on its way in instead of rewriting it afterwards.
+
+        INSERT INTO audit_events (..., chain_seq, chain_hash)
+        SELECT ..., md_chain_seq(<content as in _CONTENT>), md_chain_hash() FROM ...
+
+    SQLite computes a row's result columns in order, so md_chain_hash() answers for
+    the row md_chain_seq() just linked; a chain built wrongly would not verify."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+        self.seq, self.prev = head(raw)
+        raw.create_function("md_chain_seq", 11, self._next)
+        raw.create_function("md_chain_hash", 0, lambda: self.prev)
+
+    def _next(self, *content: Any) -> int:
+        self.seq += 1
+        self.prev = link(self.prev, self.seq, content)
+        return self.seq
+
+    def close(self) -> None:
+        if self.seq:
+            self.raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             (HEAD_KEY, f"{self.seq}:{self.prev}"))
+        self.raw.create_function("md_chain_seq", 11, None)
+        self.raw.create_function("md_chain_hash", 0, None)
+
+
 # ---------------------------------------------------------------- verification
 
 
