@@ -15,16 +15,19 @@ from app.sync.audit_check import CentralReport
 
 def verify_store(store: Store, *, progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ChainReport:
-    """Walk the store's chain (reads only; a long read does not hold up writers)."""
+    """Walk the store's chain in one read transaction (one snapshot: rows written
+    meanwhile are neither half seen nor taken for a cut-off tail; in WAL mode the
+    read does not hold up writers)."""
     with store.engine.connect() as conn:
         raw = conn.connection.driver_connection
-        total = raw.execute("SELECT coalesce(max(chain_seq), 0) FROM audit_events"
-                            ).fetchone()[0]
-        step = (lambda done: progress(done, total)) if progress else None
+        raw.execute("BEGIN")
         try:
+            total = raw.execute("SELECT coalesce(max(chain_seq), 0) FROM audit_events"
+                                ).fetchone()[0]
+            step = (lambda done: progress(done, total)) if progress else None
             return audit_chain.verify(raw, progress=step, cancelled=cancelled)
         finally:
-            conn.rollback()
+            raw.rollback()
 
 
 def verify_central(engine: Engine) -> CentralReport:
