@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -103,6 +103,45 @@ def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None, *,
                              f"WHERE id IN ({marks}) AND chain_seq IS NULL", chunk).fetchall()
     found.sort(key=lambda r: r[0])
     return _append(raw, found)
+
+
+def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple]) -> int:
+    """Insert audit rows given in storage form (as a first sync reads them), each linked
+    into the chain on its way in; rows the store holds already are left as they are.
+    Returns how many were inserted."""
+    key = columns.index("id")
+    have: set[str] = set()
+    ids = [r[key] for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        have.update(i for (i,) in raw.execute(
+            f"SELECT id FROM audit_events WHERE id IN ({marks})", chunk))
+    at = {c: columns.index(c) for c in (
+        "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
+        "deleted", "client_actor", "actor", "client_at", "at")}
+    plain = [at[c] for c in ("id", "office_id", "case_id", "entity", "entity_id", "action",
+                             "changes", "reason", "deleted")]
+    seq, prev = head(raw)
+    linked = []
+    for r in rows:
+        if r[key] in have:
+            continue
+        have.add(r[key])
+        actor = r[at["client_actor"]] if r[at["client_actor"]] is not None else r[at["actor"]]
+        when = r[at["client_at"]] if r[at["client_at"]] is not None else r[at["at"]]
+        seq += 1
+        prev = link(prev, seq, [r[i] for i in plain] + [actor, when])
+        linked.append((*r, seq, prev))
+    if not linked:
+        return 0
+    cols = ", ".join(f'"{c}"' for c in (*columns, "chain_seq", "chain_hash"))
+    marks = ", ".join("?" for _ in range(len(columns) + 2))
+    raw.executemany(f"INSERT INTO audit_events ({cols}) VALUES ({marks})", linked)
+    raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (HEAD_KEY, f"{seq}:{prev}"))
+    return len(linked)
 
 
 class Linker:

@@ -112,10 +112,9 @@ def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],
     sets = ", ".join(f'"{c}" = excluded."{c}"' for c in st.columns if c != "id")
     raw = conn.connection.driver_connection
     if st.name == "audit_events":
-        # Audit rows are never changed: one already here keeps what it holds.
-        raw.executemany(f"INSERT INTO {st.name} ({cols}) VALUES ({marks}) "
-                        f"ON CONFLICT(id) DO NOTHING", rows)
-        audit_chain.extend(raw, [r[key] for r in rows])
+        # Audit rows are never changed: one already here keeps what it holds; a new one
+        # is linked into the store's chain as it is written.
+        audit_chain.insert_new(raw, st.columns, rows)
     else:
         raw.executemany(f"INSERT INTO {st.name} ({cols}) VALUES ({marks}) ON CONFLICT(id) DO "
                         f"UPDATE SET {sets} WHERE {st.name}.version < excluded.version", rows)

@@ -269,6 +269,11 @@ def test_the_chains_survive_sync_between_two_workstations_and_the_servers_stamps
     report = a.sync()
     assert report.pushed == 0 and report.audit_differences == 0
     assert sync_service.sync_status(a.store).attention == 0
+    # A workstation joining later gets the whole trail in its first sync, chained.
+    c = pg_desks("mdt_lisi")
+    assert _local_verify(c, capsys)[0] == 0
+    with c.store.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent)) == len(central)
 
 
 def test_a_central_copy_changed_after_the_push_is_reported_after_the_next_sync(
