@@ -56,9 +56,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('office_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('chain_seq', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('chain_hash', sa.String(length=64), nullable=True))
-        batch_op.create_index('ix_audit_events_chain', ['chain_seq'], unique=True)
+        batch_op.create_index('ix_audit_events_chain', ['chain_seq'], unique=True,
+                              sqlite_where=sa.text('chain_seq IS NOT NULL'),
+                              postgresql_where=sa.text('chain_seq IS NOT NULL'))
         batch_op.create_index('ix_audit_events_office_chain', ['office_id', 'office_seq'],
-                              unique=True)
+                              unique=True, sqlite_where=sa.text('office_seq IS NOT NULL'),
+                              postgresql_where=sa.text('office_seq IS NOT NULL'))
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         _postgresql()

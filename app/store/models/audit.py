@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import (
@@ -32,8 +32,14 @@ class AuditEvent(SyncedMixin, Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_case_at", "case_id", "at"),
-        Index("ix_audit_events_chain", "chain_seq", unique=True),
-        Index("ix_audit_events_office_chain", "office_id", "office_seq", unique=True),
+        # Partial: each chain's positions only where that chain is kept (the store's
+        # locally, the offices' centrally).
+        Index("ix_audit_events_chain", "chain_seq", unique=True,
+              sqlite_where=text("chain_seq IS NOT NULL"),
+              postgresql_where=text("chain_seq IS NOT NULL")),
+        Index("ix_audit_events_office_chain", "office_id", "office_seq", unique=True,
+              sqlite_where=text("office_seq IS NOT NULL"),
+              postgresql_where=text("office_seq IS NOT NULL")),
     )
 
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
