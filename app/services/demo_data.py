@@ -957,11 +957,13 @@ def _rowid_ranges(before: dict[str, int], after: dict[str, int]) -> dict[str, in
 
 
 # Each event linked into the store's audit chain as it is written (app/store/audit_chain).
+_CHAIN_BODY = audit_chain.body_sql(*(f"s.{c}" for c in (
+    "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
+    "deleted", "actor", "at")))
 _CHAINED_INSERT = (
     f"WITH s ({_AUDIT_COLUMNS}) AS ({{select}}) "
     f"INSERT INTO audit_events ({_AUDIT_COLUMNS}, chain_seq, chain_hash) "
-    f"SELECT s.*, md_chain_seq(s.id, s.office_id, s.case_id, s.entity, s.entity_id, s.action, "
-    f"s.changes, s.reason, s.deleted, s.actor, s.at), md_chain_hash() FROM s")
+    f"SELECT s.*, md_chain_seq({_CHAIN_BODY}), md_chain_hash() FROM s")
 
 
 def _derive_audit_trail(conn: sqlite3.Connection, intake_actor: str,

@@ -49,8 +49,19 @@ def _field(value: Any) -> str:
 
 def link(prev: str, seq: int, content: Iterable[Any]) -> str:
     """The hash of a row at position seq after a row whose hash was prev."""
-    body = "|".join(_field(v) for v in content)
+    return link_body(prev, seq, "|".join(_field(v) for v in content))
+
+
+def link_body(prev: str, seq: int, body: str) -> str:
     return hashlib.sha256(f"{prev}\n{seq}\n{body}".encode()).hexdigest()
+
+
+def body_sql(*expressions: str) -> str:
+    """SQL that builds the body ``link`` hashes from these column expressions (the
+    content in _CONTENT's order): the same length-prefixed text, made by SQLite."""
+    fields = [f"CASE WHEN {e} IS NULL THEN '~' ELSE length({e}) || ':' || {e} END"
+              for e in expressions]
+    return " || '|' || ".join(fields)
 
 
 def head(raw: sqlite3.Connection) -> tuple[int, str]:
@@ -149,20 +160,21 @@ class Linker:
     bulk load links each row on its way in instead of rewriting it afterwards.
 
         INSERT INTO audit_events (..., chain_seq, chain_hash)
-        SELECT ..., md_chain_seq(<content as in _CONTENT>), md_chain_hash() FROM ...
+        SELECT ..., md_chain_seq(<body_sql of the content>), md_chain_hash() FROM ...
 
-    SQLite computes a row's result columns in order, so md_chain_hash() answers for
-    the row md_chain_seq() just linked; a chain built wrongly would not verify."""
+    SQLite builds each body (cheap, in C) and computes a row's result columns in order,
+    so md_chain_hash() answers for the row md_chain_seq() just linked; a chain built
+    wrongly would not verify."""
 
     def __init__(self, raw: sqlite3.Connection) -> None:
         self.raw = raw
         self.seq, self.prev = head(raw)
-        raw.create_function("md_chain_seq", 11, self._next)
+        raw.create_function("md_chain_seq", 1, self._next)
         raw.create_function("md_chain_hash", 0, lambda: self.prev)
 
-    def _next(self, *content: Any) -> int:
+    def _next(self, body: str) -> int:
         self.seq += 1
-        self.prev = link(self.prev, self.seq, content)
+        self.prev = link_body(self.prev, self.seq, body)
         return self.seq
 
     def close(self) -> None:
@@ -170,7 +182,7 @@ class Linker:
             self.raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                              (HEAD_KEY, f"{self.seq}:{self.prev}"))
-        self.raw.create_function("md_chain_seq", 11, None)
+        self.raw.create_function("md_chain_seq", 1, None)
         self.raw.create_function("md_chain_hash", 0, None)
 
 
