@@ -112,3 +112,39 @@ def test_a_central_database_from_before_the_chain_is_chained_per_office(pg_datab
         assert report.intact and sorted(o.head_seq for o in report.offices) == [15, 16]
     finally:
         engine.dispose()
+
+
+def test_verify_audit_on_the_command_line(tmp_path, capsys):
+    from app.main import main
+
+    assert main(["verify-audit", "--data-dir", str(tmp_path / "nothing")]) == 2
+    assert "no store in" in capsys.readouterr().err
+    store = open_store(tmp_path / "data")
+    try:
+        generate_demo_data(store, 20, seed=1, workers=1)
+    finally:
+        store.close()
+    assert main(["verify-audit", "--data-dir", str(tmp_path / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "audit trail intact" in out and "操作记录完整" in out
+    with sqlite3.connect(tmp_path / "data" / STORE_FILENAME) as raw:
+        raw.execute("UPDATE audit_events SET at = '2020-01-01 00:00:00.000000' "
+                    "WHERE chain_seq = 7")
+    assert main(["verify-audit", "--data-dir", str(tmp_path / "data")]) == 1
+    out = capsys.readouterr().out
+    assert "first broken link at seq 7," in out and "2020-01-01" in out
+    assert "操作记录被改动" in out
+
+
+def test_a_central_sqlite_file_is_told_to_have_no_office_chain(tmp_path, capsys):
+    from app.main import main
+    from app.services import central_admin
+
+    url = f"sqlite:///{tmp_path / 'central.sqlite'}"
+    engine = central_admin.connect_admin(url)
+    try:
+        central_admin.init_central(engine)
+    finally:
+        engine.dispose()
+    assert main(["central", "verify-audit", url]) == 2
+    assert "needs PostgreSQL" in capsys.readouterr().err
