@@ -292,3 +292,29 @@ def test_a_central_copy_changed_after_the_push_is_reported_after_the_next_sync(
     assert "changes" in items[0].values
     # Said once, not on every sync.
     assert a.sync().audit_differences == 0
+
+
+def test_a_refused_audit_row_stays_in_the_store_chain_and_is_resent_as_written(
+        pg_desks, superuser, capsys):
+    from app.services import audit
+
+    a = pg_desks("mdt_zhangmin")
+    pd02 = _office(superuser, "PD02")
+    with a.store.unit_of_work() as session:
+        # An event naming another office: row-level security refuses it centrally.
+        event = audit.record(session, actor="mdt_zhangmin", entity="cases",
+                             entity_id=uuid.uuid4(), action="update", office_id=pd02,
+                             changes={"title": ["a", "b"]}, at=datetime.now(UTC))
+        session.flush()
+        row_id = event.id
+    report = a.sync()
+    assert report.rejected == 1
+    with a.store.sessions() as s:
+        assert s.get(AuditEvent, row_id) is not None
+        item = s.scalars(select(SyncAttention)).one()
+    assert _local_verify(a, capsys)[0] == 0
+    sync_service.resend(a.ws, item.id)
+    with a.store.sessions() as s:
+        entry = s.scalars(select(SyncOutbox)).one()
+    assert entry.op == "insert" and entry.row_id == row_id
+    assert _local_verify(a, capsys)[0] == 0
