@@ -750,6 +750,10 @@ class MainWindow(QMainWindow):
             self.sync.sync_now(asked=True)
 
     def _on_synced(self, report) -> None:
+        if report.audit_differences:
+            self.statusBar().showMessage(self.tr(
+                "同步后核对：{n} 条操作记录在中心数据库中与本机写入的不一致，详见“需处理”").format(
+                    n=report.audit_differences), 15000)
         if report.pulled or report.conflicts or report.resync:
             self.refresh()
             if self._shown_case_id is not None:
