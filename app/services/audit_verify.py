@@ -14,7 +14,8 @@ from app.sync.audit_check import CentralReport
 
 
 def verify_store(store: Store, *, progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> ChainReport:
+                 cancelled: Callable[[], bool] | None = None,
+                 page: int = 20000) -> ChainReport:
     """Walk the store's chain in one read transaction (one snapshot: rows written
     meanwhile are neither half seen nor taken for a cut-off tail; in WAL mode the
     read does not hold up writers)."""
@@ -25,7 +26,7 @@ def verify_store(store: Store, *, progress: Callable[[int, int], None] | None = 
             total = raw.execute("SELECT coalesce(max(chain_seq), 0) FROM audit_events"
                                 ).fetchone()[0]
             step = (lambda done: progress(done, total)) if progress else None
-            return audit_chain.verify(raw, progress=step, cancelled=cancelled)
+            return audit_chain.verify(raw, progress=step, cancelled=cancelled, page=page)
         finally:
             raw.rollback()
 

@@ -217,14 +217,15 @@ class ChainReport:
 
 
 def verify(raw: sqlite3.Connection, *, progress: Callable[[int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None) -> ChainReport:
-    """Walk the chain from its start; the first broken link, if any."""
+           cancelled: Callable[[], bool] | None = None, page: int = _PAGE) -> ChainReport:
+    """Walk the chain from its start, ``page`` rows a query (progress is called after
+    each); the first broken link, if any."""
     expected, prev, checked = 1, GENESIS, 0
     last = 0
     while True:
         rows = raw.execute(
             f"SELECT chain_seq, chain_hash, {_CONTENT}, at FROM audit_events "
-            f"WHERE chain_seq > ? ORDER BY chain_seq LIMIT {_PAGE}", (last,)).fetchall()
+            f"WHERE chain_seq > ? ORDER BY chain_seq LIMIT {int(page)}", (last,)).fetchall()
         if not rows:
             break
         for row in rows:
