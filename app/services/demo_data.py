@@ -959,7 +959,7 @@ def _rowid_ranges(before: dict[str, int], after: dict[str, int]) -> dict[str, in
 # Each event linked into the store's audit chain as it is written (app/store/audit_chain).
 _CHAIN_BODY = audit_chain.body_sql(*(f"s.{c}" for c in (
     "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
-    "deleted", "actor", "at")))
+    "deleted", "actor", "actor", "at")))
 _CHAINED_INSERT = (
     f"WITH s ({_AUDIT_COLUMNS}) AS ({{select}}) "
     f"INSERT INTO audit_events ({_AUDIT_COLUMNS}, chain_seq, chain_hash) "

@@ -6,12 +6,13 @@ the store holds it (ids as 32 hex digits, times as SQLAlchemy's text, changes as
 JSON text stored). An edit of a row, a deleted row or two rows swapped breaks the chain
 at that row; a deleted last row shows against the head kept in local_meta.
 
-What the hash covers is what this store wrote or first received, never what the
-central database stamps later: the actor and time are taken as the workstation gave
-them (``client_actor``/``client_at`` once the server has stamped its own beside them,
-``actor``/``at`` before). So the central stamping and pulls never break a valid chain;
-the server's values are held to the central copy instead (app/sync/audit_check.py) and
-to the central chain of the office.
+What the hash covers is what this store wrote or first received, and the actor the
+central database stamps (it is the login, which is this workstation's own actor for
+its rows); never the server's time, which comes later: the time is taken as the
+workstation gave it (``client_at`` once the server has stamped its own beside it, ``at``
+before), and so is the actor it claimed (``client_actor``, else ``actor``). So the
+central stamping and pulls never break a valid chain; the server's time of a row is
+held to the central copy instead (app/sync/audit_check.py) and to the office's chain.
 
 Rows are chained by the store's writers themselves (ORM sessions through ``install``,
 sync writes, bulk loads) in the transaction that writes them; a row that arrives any
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 GENESIS = "0" * 64
 HEAD_KEY = "audit.chain_head"  # local_meta: "seq:hash" of the last row chained
 _CONTENT = ("id, office_id, case_id, entity, entity_id, action, changes, reason, deleted, "
-            "coalesce(client_actor, actor), coalesce(client_at, at)")
+            "actor, coalesce(client_actor, actor), coalesce(client_at, at)")
 _PAGE = 20000
 
 
@@ -142,7 +143,7 @@ def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple
         actor = r[at["client_actor"]] if r[at["client_actor"]] is not None else r[at["actor"]]
         when = r[at["client_at"]] if r[at["client_at"]] is not None else r[at["at"]]
         seq += 1
-        prev = link(prev, seq, [r[i] for i in plain] + [actor, when])
+        prev = link(prev, seq, [r[i] for i in plain] + [r[at["actor"]], actor, when])
         linked.append((*r, seq, prev))
     if not linked:
         return 0

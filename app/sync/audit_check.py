@@ -133,6 +133,7 @@ class Difference:
 def _own(row: Any) -> dict[str, Any]:
     """A row as the workstation gave it: its content, actor and time."""
     values = {c: row[c] for c in _CONTENT}
+    values["login"] = row["actor"]  # the server's stamp: the login that pushed it
     values["actor"] = row["client_actor"] if row["client_actor"] is not None else row["actor"]
     values["at"] = row["client_at"] if row["client_at"] is not None else row["at"]
     return values

@@ -72,13 +72,14 @@ def upsert_rows(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]], *
     stamped = SERVER_STAMPED.get(st.name)
     if stamped is not None:
         # A row this store holds already keeps what it wrote; it takes only the server's
-        # stamps, and only when they keep the workstation's own actor and time (else the
-        # difference is reported by the check against the central copy, not taken in).
+        # stamps, and only when they keep the actor and the workstation's own time (else
+        # the difference is reported by the check against the central copy, not taken in).
         t, x = st.table, stmt.excluded
         stmt = stmt.on_conflict_do_update(
             index_elements=["id"],
             set_={c: x[c] for c in stamped},
             where=and_(
+                x.actor == t.c.actor,
                 func.coalesce(x.client_actor, x.actor) == func.coalesce(t.c.client_actor,
                                                                         t.c.actor),
                 func.coalesce(x.client_at, x.at) == func.coalesce(t.c.client_at, t.c.at),

@@ -190,7 +190,8 @@ def _local_rows(path) -> list[tuple[str, int]]:
                             ).fetchall()
 
 
-@pytest.mark.parametrize("attack", ["edit", "actor", "delete", "reorder", "outside", "tail"])
+@pytest.mark.parametrize("attack", ["edit", "actor", "login", "delete", "reorder", "outside",
+                                    "tail"])
 def test_the_store_chain_names_the_first_broken_link(pg_desks, capsys, attack):
     desk = pg_desks("mdt_zhangmin")
     _synced_case(desk)
@@ -209,6 +210,12 @@ def test_the_store_chain_names_the_first_broken_link(pg_desks, capsys, attack):
             # Before the server's stamps came back the actor and time were the store's own.
             conn.execute("UPDATE audit_events SET client_actor = 'mdt_lisi' WHERE id = ?",
                          (second,))
+            named, seq = second, s2
+        elif attack == "login":
+            # The login the server stamped on a synced row, changed in the store.
+            assert conn.execute("SELECT client_actor FROM audit_events WHERE id = ?",
+                                (second,)).fetchone()[0] is not None
+            conn.execute("UPDATE audit_events SET actor = 'mdt_lisi' WHERE id = ?", (second,))
             named, seq = second, s2
         elif attack == "delete":
             conn.execute("DELETE FROM audit_events WHERE id = ?", (second,))

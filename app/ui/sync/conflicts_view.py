@@ -408,7 +408,8 @@ class AttentionPage(QWidget):
 
     def _differences(self, fields: dict) -> str:
         names = {"*": self.tr("整条记录"), "changes": self.tr("变更内容"),
-                 "actor": self.tr("操作人"), "at": self.tr("时间"), "reason": self.tr("理由"),
+                 "actor": self.tr("操作人"), "login": self.tr("登录账号"),
+                 "at": self.tr("时间"), "reason": self.tr("理由"),
                  "action": self.tr("操作"), "entity": self.tr("对象"),
                  "entity_id": self.tr("对象编号"), "case_id": self.tr("案件"),
                  "office_id": self.tr("所属单位"), "deleted": self.tr("删除标记")}
