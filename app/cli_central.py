@@ -49,6 +49,8 @@ def add_parser(sub) -> None:
     prune = with_url("prune", "delete change-log entries older than the retention")
     prune.add_argument("--days", type=int, default=None)
     with_url("restored", "after restoring from a backup: make every workstation resync")
+    with_url("verify-audit", "check each office's audit chain for tampering "
+             "(exit 0 intact, 1 broken)")
     imp = with_url("import", "copy a standalone workstation's store into the central database")
     imp.add_argument("--from", dest="source", type=Path, required=True, metavar="DATA_DIR")
 
@@ -129,7 +131,38 @@ def _run(args: argparse.Namespace, engine) -> int:
         print(f"new epoch {epoch}: workstations will resync and resend their unsent changes")
     elif action == "import":
         return _import(engine, args.source)
+    elif action == "verify-audit":
+        return _verify_audit(engine)
     return 0
+
+
+def _verify_audit(engine) -> int:
+    from app.services.audit_verify import verify_central
+    from app.sync.audit_check import NoOfficeChain
+
+    try:
+        report = verify_central(engine)
+    except NoOfficeChain:
+        return _fail("an SQLite central file keeps no per-office audit chain; "
+                     "verify-audit needs PostgreSQL")
+    what = {"changed": "the row was changed (content, actor or time) or moved",
+            "missing": "rows were deleted",
+            "out_of_chain": "a row was written past the chain (trigger bypassed)"}
+    if not report.offices:
+        print("no audit rows")
+    for o in report.offices:
+        if o.intact:
+            print(f"{o.office}: intact, {o.rows:,} rows (1–{o.head_seq:,})")
+            continue
+        where = f"seq {o.seq}" if o.seq is not None else "outside the chain"
+        at = o.at.isoformat() if o.at else "-"
+        print(f"{o.office}: BROKEN, first broken link at {where}, row {o.row_id}, time {at}: "
+              f"{what.get(o.problem, o.problem)}" + (f" ({o.detail})" if o.detail else ""))
+    if report.intact:
+        print("audit chains intact / 操作记录完整")
+        return 0
+    print("audit chains BROKEN / 操作记录被改动")
+    return 1
 
 
 def _import(engine, source: Path) -> int:

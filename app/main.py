@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-store", help="check the whole store file for damage "
                            "(PRAGMA quick_check); the workstation does this at start")
     _data_dir_arg(check, suppress=True)
+    verify = sub.add_parser("verify-audit", help="check the store's audit trail for tampering "
+                            "(exit 0 intact, 1 broken)")
+    _data_dir_arg(verify, suppress=True)
     from app import cli_central, cli_documents
 
     cli_central.add_parser(sub)
@@ -157,6 +160,43 @@ def run_check_store(data_dir: Path) -> int:
                  "restore a copy from the backups folder")
 
 
+def run_verify_audit(data_dir: Path) -> int:
+    from app.services.audit_verify import verify_store
+    from app.store.audit_chain import Problem
+    from app.store.database import STORE_FILENAME, open_store
+    from app.store.errors import StoreError
+
+    if not (data_dir / STORE_FILENAME).exists():
+        return _fail(f"no store in {data_dir}")
+    try:
+        store = open_store(data_dir)
+    except StoreError as exc:
+        return _fail(store_error_text(exc))
+    try:
+        report = verify_store(store)
+    finally:
+        store.close()
+    b = report.broken
+    if b is None:
+        print(f"audit trail intact: {report.rows:,} rows chained (1–{report.head_seq:,}) "
+              f"in {store.path}")
+        print(f"操作记录完整：{report.rows:,} 条，哈希链无断开")
+        return 0
+    what = {
+        Problem.CHANGED: "the row was changed (content, actor or time) or moved",
+        Problem.MISSING: "rows were deleted",
+        Problem.OUT_OF_CHAIN: "a row was written outside the program and is not chained",
+        Problem.TRUNCATED: "the last rows of the chain were deleted",
+    }[b.problem]
+    where = f"seq {b.seq}" if b.seq is not None else "outside the chain"
+    print(f"audit trail BROKEN in {store.path}: first broken link at {where}, "
+          f"row {b.row_id or '-'}, time {b.at or '-'} UTC: {what}"
+          + (f" ({b.detail})" if b.detail else ""))
+    print(f"操作记录被改动：第一个断开处 {where}，记录 {b.row_id or '-'}，时间 {b.at or '-'}（UTC）")
+    print(f"{report.rows:,} rows before it are intact")
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
@@ -164,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo_data(data_dir, args.cases, args.seed)
     if args.command == "check-store":
         return run_check_store(data_dir)
+    if args.command == "verify-audit":
+        return run_verify_audit(data_dir)
     if args.command == "central":
         from app import cli_central
 

@@ -65,6 +65,7 @@ from app.services.reference import (
     seed_rule_sets,
 )
 from app.services.search import search_document
+from app.store import audit_chain
 from app.store.database import Store
 from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
 
@@ -955,14 +956,29 @@ def _rowid_ranges(before: dict[str, int], after: dict[str, int]) -> dict[str, in
     return ranges
 
 
+# Each event linked into the store's audit chain as it is written (app/store/audit_chain).
+_CHAIN_BODY = audit_chain.body_sql(*(f"s.{c}" for c in (
+    "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
+    "deleted", "actor", "actor", "at")))
+_CHAINED_INSERT = (
+    f"WITH s ({_AUDIT_COLUMNS}) AS ({{select}}) "
+    f"INSERT INTO audit_events ({_AUDIT_COLUMNS}, chain_seq, chain_hash) "
+    f"SELECT s.*, md_chain_seq({_CHAIN_BODY}), md_chain_hash() FROM s")
+
+
 def _derive_audit_trail(conn: sqlite3.Connection, intake_actor: str,
                         before: dict[str, int], after: dict[str, int]) -> int:
     """The audit events of the rows written between two ``_last_rowids`` readings."""
     ranges: dict[str, object] = {"intake": intake_actor, **_rowid_ranges(before, after)}
     written = 0
-    for select_sql in _AUDIT_SQL:
-        cursor = conn.execute(f"INSERT INTO audit_events ({_AUDIT_COLUMNS}) {select_sql}", ranges)
-        written += cursor.rowcount
+    linker = audit_chain.Linker(conn)
+    try:
+        for select_sql in _AUDIT_SQL:
+            conn.execute(_CHAINED_INSERT.format(select=select_sql), ranges)
+            # (rowcount is -1 for a statement that starts with WITH)
+            written += conn.execute("SELECT changes()").fetchone()[0]
+    finally:
+        linker.close()
     return written
 
 
@@ -975,8 +991,10 @@ def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({names}) ORDER BY name"
     ).fetchall()
+    # The audit chain's position arrives in order too, and chaining reads its head.
     return [(name, sql) for name, sql in found
-            if conn.execute(f'PRAGMA index_info("{name}")').fetchone()[2] != "case_id"]
+            if conn.execute(f'PRAGMA index_info("{name}")').fetchone()[2]
+            not in ("case_id", "chain_seq")]
 
 
 def _chunks(total: int, size: int) -> list[tuple[int, int, int]]:

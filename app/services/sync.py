@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.services import audit
 from app.services.context import Actor, Workstation
 from app.services.search import index_case
+from app.store import migrate
 from app.store.base import Base
 from app.store.blobs import BlobStore
 from app.store.database import Store
@@ -512,11 +513,23 @@ def resend(ws: Workstation, attention_id: uuid.UUID) -> None:
         item = session.get(SyncAttention, attention_id)
         if item is None or item.status != "open":
             raise ConflictGone(attention_id)
+        if item.op == "compare":
+            raise ConflictGone(attention_id)  # a difference found centrally: only noted
         st = synced_table(item.table_name)
         model = _model_for(item.table_name)
         values = {k: from_plain(st.table.c[k], v) for k, v in (item.values or {}).items()
                   if k in st.table.c and k != "version"}
         row = session.get(model, item.row_id)
+        if row is not None and st.append_only:
+            # A refused audit row (or note) is still here, chained: it is sent again as
+            # it was written, not changed into an update the central database refuses.
+            session.add(SyncOutbox(mutation_id=uuid.uuid4(), table_name=st.name,
+                                   row_id=item.row_id, op="insert", base={},
+                                   values=item.values or {},
+                                   schema_revision=migrate.head_revision(), created_at=now,
+                                   attempts=0, last_error=""))
+            item.status = "requeued"
+            return
         if row is None:
             row = model(**{**values, "id": item.row_id, "version": 1})
             session.add(row)

@@ -58,6 +58,9 @@ class SyncedMixin:
 
 # Tables whose rows are only ever inserted (never updated in place); sync needs no merge for them.
 APPEND_ONLY_TABLES: set[str] = set()
+# Columns of synced tables that belong to one store and never travel (the store's own
+# audit chain): table name -> column names.
+LOCAL_ONLY_COLUMNS: dict[str, frozenset[str]] = {}
 
 
 def is_model_table(name: str) -> bool:

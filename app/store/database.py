@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import migrate
+from app.store import audit_chain, migrate
 from app.store.errors import StoreError, StoreErrorCode
 from app.store.integrity import SQLITE_MAGIC, find_damage, read_only_uri, sidecars
 
@@ -230,8 +230,9 @@ def _open(path: Path, upgrade: bool) -> Store:
         engine.dispose()
         raise StoreError(StoreErrorCode.MIGRATION_FAILED, path, str(exc),
                          backup=backup_path) from exc
-    return Store(path, engine, sessionmaker(engine, expire_on_commit=False), backup_path,
-                 check_pending)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    audit_chain.install(sessions)
+    return Store(path, engine, sessions, backup_path, check_pending)
 
 
 def store_revision(store: Store) -> str | None:

@@ -62,6 +62,9 @@ CURSOR_KEY = "sync.cursor"
 EPOCH_KEY = "sync.epoch"
 SNAPSHOT_KEY = "sync.snapshot"
 LAST_OK_KEY = "sync.last_ok"
+# Audit rows pushed and not yet held against their central copies (JSON list of hex ids).
+AUDIT_COMPARE_KEY = "audit.to_compare"
+AUDIT_MISMATCH = "audit_mismatch"  # the attention list's reason code for a difference
 
 PUSH_BATCH = 200
 PULL_PAGE = 1000
@@ -102,6 +105,7 @@ class SyncReport:
     rejected: int = 0
     pulled: int = 0
     resync: ResyncReason | None = None
+    audit_differences: int = 0  # pushed audit rows the central copy does not match
     finished_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -163,6 +167,7 @@ class SyncClient:
             report.pulled += self.snapshot(progress, reason=reason)
         self.push(report, progress)
         report.pulled += self.pull(progress)
+        self.check_pushed_audit(report)
         self.fetch_files()
         self.top_up_numbers()
         report.finished_at = utcnow()
@@ -275,12 +280,52 @@ class SyncClient:
                 # Usually the central row is ours with a new version: derived tables
                 # (tags, search index) only need redoing where the content moved.
                 self._rows_applied(conn, name, changed, False)
+            pushed_audit = [m.row_id.hex for m in batch
+                            if m.table_name == "audit_events" and m.op == "insert"
+                            and m.row_id not in gone.get("audit_events", ())]
+            if pushed_audit:
+                waiting = json.loads(get_meta(conn, AUDIT_COMPARE_KEY) or "[]")
+                set_meta(conn, AUDIT_COMPARE_KEY, json.dumps(waiting + pushed_audit))
+            # A refused audit row stays: it is part of this store's chained trail (and
+            # its values are in the attention list, from where it can be sent again).
+            gone.pop("audit_events", None)
             for name, ids in gone.items():
                 still = pending_ids(conn, name, ids)
                 # A refused new row leaves the working copy (its values are in the
                 # attention list, from where it can be sent again).
                 purge_rows(conn, synced_table(name), [i for i in ids if i not in still])
                 self._rows_applied(conn, name, ids, False)
+
+    def check_pushed_audit(self, report: SyncReport | None = None) -> int:
+        """Hold the audit rows pushed since the last check against their central
+        copies; each difference goes to the attention list. Returns how many differ."""
+        from app.sync.audit_check import compare
+
+        with self.local.connect() as conn:
+            waiting = json.loads(get_meta(conn, AUDIT_COMPARE_KEY) or "[]")
+        if not waiting:
+            return 0
+        ids = [uuid.UUID(h) for h in dict.fromkeys(waiting)]
+        with self.local.connect() as lconn, self.central.connect() as cconn:
+            differences = compare(lconn, cconn, ids)
+        now = utcnow()
+        with self.local.begin() as conn:
+            for d in differences:
+                conn.execute(SyncAttention.__table__.insert().values(
+                    id=uuid.uuid4(), mutation_id=uuid.uuid4(), table_name="audit_events",
+                    row_id=d.row_id, case_id=d.case_id, op="compare", base={},
+                    values=d.fields, reason_code=AUDIT_MISMATCH,
+                    reason="the central copy of this audit row differs from what this "
+                           "workstation wrote", created_at=now, status="open"))
+            # Only what was read: rows pushed meanwhile by another sync stay listed.
+            left = [h for h in json.loads(get_meta(conn, AUDIT_COMPARE_KEY) or "[]")
+                    if h not in set(waiting)]
+            set_meta(conn, AUDIT_COMPARE_KEY, json.dumps(left) if left else None)
+        if report is not None:
+            report.audit_differences += len(differences)
+            if differences:
+                report.notes.append(f"{len(differences)} audit rows differ centrally")
+        return len(differences)
 
     @staticmethod
     def _differing(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]]

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Table, Uuid
 
+from app.store import audit_chain
 from app.store.base import UtcDateTime
 from app.sync.tables import Scope, SyncedTable, synced_tables
 
@@ -110,8 +111,13 @@ def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],
     marks = ", ".join("?" for _ in st.columns)
     sets = ", ".join(f'"{c}" = excluded."{c}"' for c in st.columns if c != "id")
     raw = conn.connection.driver_connection
-    raw.executemany(f"INSERT INTO {st.name} ({cols}) VALUES ({marks}) ON CONFLICT(id) DO "
-                    f"UPDATE SET {sets} WHERE {st.name}.version < excluded.version", rows)
+    if st.name == "audit_events":
+        # Audit rows are never changed: one already here keeps what it holds; a new one
+        # is linked into the store's chain as it is written.
+        audit_chain.insert_new(raw, st.columns, rows)
+    else:
+        raw.executemany(f"INSERT INTO {st.name} ({cols}) VALUES ({marks}) ON CONFLICT(id) DO "
+                        f"UPDATE SET {sets} WHERE {st.name}.version < excluded.version", rows)
     return [r[key] for r in rows]
 
 

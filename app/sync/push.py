@@ -24,6 +24,7 @@ from app.sync.central import is_postgresql
 from app.sync.merge import changed_since, merge_fields
 from app.sync.tables import (
     BOOKKEEPING,
+    SERVER_STAMPED,
     SYNC_COLUMNS,
     Merge,
     Scope,
@@ -508,12 +509,16 @@ def _run(conn: Connection, pusher: Pusher, mutations: list[Mutation],
         changes: list[dict[str, Any]] = []
         records: list[dict[str, Any]] = []
         now = utcnow()
+        applied: list[tuple[Mutation, Outcome]] = []
         for m in mutations:
             if m.mutation_id in stored:
                 outcomes.append(Outcome.from_json(m.mutation_id, stored[m.mutation_id]))
                 continue
             outcome = _apply(conn, pusher, m, changes, fast=fast)
             outcomes.append(outcome)
+            applied.append((m, outcome))
+        _write_deferred(conn, batch, applied)
+        for m, outcome in applied:
             st = synced_tables().get(m.table_name)
             office = None
             if outcome.row is not None and st is not None and st.scope == Scope.OFFICE:
@@ -523,8 +528,6 @@ def _run(conn: Connection, pusher: Pusher, mutations: list[Mutation],
                 office_id=uuid.UUID(office) if isinstance(office, str) else office,
                 table_name=m.table_name, row_id=m.row_id, status=outcome.status,
                 result=outcome.to_json(), applied_at=now))
-        for name, rows in batch.deferred.items():
-            conn.execute(insert(synced_table(name).table), rows)
         if changes:
             write_change_log(conn, changes, pusher)
         if records:
@@ -532,6 +535,47 @@ def _run(conn: Connection, pusher: Pusher, mutations: list[Mutation],
         return outcomes
     finally:
         _batch.reset(token)
+
+
+def _write_deferred(conn: Connection, batch: _Batch,
+                    applied: list[tuple[Mutation, Outcome]]) -> None:
+    """The batch's new append-only rows in one statement per table. The central
+    database may stamp some of their columns itself (the audit actor and time): those
+    come back, so each answer holds the row as stored centrally."""
+    if not batch.deferred:
+        return
+    by_row = {(m.table_name, m.row_id): o for m, o in applied}
+    for name, rows in batch.deferred.items():
+        st = synced_table(name)
+        stamped = SERVER_STAMPED.get(name)
+        if not stamped or not is_postgresql(conn):
+            conn.execute(insert(st.table), rows)
+            continue
+        t = st.table
+        returned = conn.execute(insert(t).returning(t.c.id, *(t.c[c] for c in stamped),
+                                                    sort_by_parameter_order=True), rows)
+        for found in returned.mappings():
+            outcome = by_row.get((name, found["id"]))
+            if outcome is not None and outcome.row is not None:
+                outcome.row.update({c: to_plain(t.c[c], found[c]) for c in stamped})
+
+
+# The key class of the per-office lock the audit trigger takes (migration 0008).
+AUDIT_LOCK_CLASS = 0x6D64_6175
+
+
+def _lock_audit_chains(conn: Connection, mutations: list[Mutation]) -> None:
+    """Take the office chain locks the batch's audit rows will need before any row
+    lock: the trigger takes them again (a no-op then), and two pushes of one office
+    queue here instead of deadlocking over a case row and a chain."""
+    if not is_postgresql(conn):
+        return
+    offices = sorted({str(m.values.get("office_id") or "") for m in mutations
+                      if m.table_name == "audit_events" and m.op == "insert"})
+    for office in offices:
+        key = str(uuid.UUID(office)) if office else ""
+        conn.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(:o))"),
+                     {"c": AUDIT_LOCK_CLASS, "o": key})
 
 
 def push_batch(conn: Connection, pusher: Pusher, mutations: list[Mutation]) -> list[Outcome]:
@@ -544,6 +588,7 @@ def push_batch(conn: Connection, pusher: Pusher, mutations: list[Mutation]) -> l
     The batch first runs under one savepoint with no per-mutation savepoints (most
     batches are refused nothing); if anything is refused it is rolled back and run
     again with a savepoint per mutation, so the refusal stays alone."""
+    _lock_audit_chains(conn, mutations)
     ids = [m.mutation_id for m in mutations]
     stored = {r.mutation_id: r.result for r in conn.execute(
         select(SyncMutation.mutation_id, SyncMutation.result)

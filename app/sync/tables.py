@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Date, Table, Uuid
 
 import app.store.models  # noqa: F401  (registers every table)
-from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime
+from app.store.base import APPEND_ONLY_TABLES, LOCAL_ONLY_COLUMNS, Base, SyncedMixin, UtcDateTime
 
 
 class Scope(StrEnum):
@@ -37,6 +37,14 @@ class Merge(StrEnum):
 SYNC_COLUMNS = frozenset({"id", "version"})
 # Bookkeeping every writer sets: the last writer's stands, never a conflict.
 BOOKKEEPING = {"modified_at": "latest", "modified_by": "latest"}
+# Columns of append-only rows that the central database sets itself when it takes a row
+# in (the server's actor and time, the workstation's own kept beside them, the office
+# chain). The only columns a workstation takes from the central copy of a row it holds
+# already: the content it wrote stays as written, so its own audit chain holds.
+SERVER_STAMPED: dict[str, tuple[str, ...]] = {
+    "audit_events": ("actor", "at", "client_actor", "client_at", "office_seq",
+                     "office_hash", "modified_by", "modified_at", "version"),
+}
 
 # Per-field policies that differ from MANUAL. Derived values (next deadline, the
 # denormalised party columns) are recomputed by whoever writes, so the last writer's
@@ -103,7 +111,8 @@ def synced_tables() -> dict[str, SyncedTable]:
             table=table,
             scope=_scope(table),
             append_only=table.name in APPEND_ONLY_TABLES,
-            columns=tuple(c.name for c in table.columns),
+            columns=tuple(c.name for c in table.columns
+                          if c.name not in LOCAL_ONLY_COLUMNS.get(table.name, ())),
             policies=FIELD_POLICIES.get(table.name, {}),
         )
     return result

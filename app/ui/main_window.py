@@ -34,6 +34,7 @@ from app.services.errors import CaseNotFound, StaleCase
 from app.services.queue import FilterOptions, QueueQuery, QueueView, SortKey
 from app.services.search import IndexState
 from app.services.tempfiles import RunFolder
+from app.store.audit_chain import ChainReport
 from app.ui import messages, settings
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.assign_dialog import AssignDialog
@@ -41,6 +42,7 @@ from app.ui.case.case_view import ACTION_DIALOGS, action_button_text
 from app.ui.case.case_view import CaseView as CasePane
 from app.ui.case.intake_dialog import IntakeDialog
 from app.ui.events import EventBridge
+from app.ui.operations.audit import verify_audit_chain
 from app.ui.operations.cases import PERFORMERS, ActionRequest, perform_action
 from app.ui.operations.queue import (
     CaseView,
@@ -64,7 +66,7 @@ from app.ui.sync.connect_dialog import PasswordDialog
 from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_status_view import SyncStatusView
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import Lane, TaskFailure, TaskRunner
 
 # Dialogs for the actions that need more than a click (the assign dialog also needs the
 # office's mediators, loaded first).
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
         self._sort = SortKey.RECEIVED
         self._descending = True
         self.index_state: IndexState | None = None
+        self.audit_report: ChainReport | None = None
+        self._audit_check_started = False
 
         self.setWindowTitle(self.tr("调解工作台"))
         self.setObjectName("mainWindow")
@@ -195,6 +199,10 @@ class MainWindow(QMainWindow):
         self.index_label = QLabel()
         self.index_label.setObjectName("indexProgress")
         self.index_label.hide()
+        self.audit_label = QLabel()
+        self.audit_label.setObjectName("auditWarning")
+        self.audit_label.setStyleSheet("color: #b42318; font-weight: bold")
+        self.audit_label.hide()
         self.user_label = QLabel(self.tr("当前用户：{name}（{role}）").format(
             name=self.ws.actor.name, role=messages.user_role_text(self.ws.actor.role)))
         self.path_label = QLabel(self.tr("数据文件：{path}").format(path=self.store_path))
@@ -204,6 +212,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.count_label)
         bar.addWidget(self.search_label)
         bar.addWidget(self.index_label)
+        bar.addWidget(self.audit_label)
         if self.sync is not None:
             self.sync_status = SyncStatusView(self.sync)
             bar.addPermanentWidget(self.sync_status)
@@ -405,6 +414,9 @@ class MainWindow(QMainWindow):
         self.runner.run(check_search_index, self.ws, on_done=self._on_index_state,
                         on_failed=lambda failure: self._load_failed(failure, "index"),
                         context=self, name="check_search_index")
+        # The whole audit chain is walked once the first page is on screen, on a lane of
+        # its own: a million-case store takes a while, and nothing waits for it.
+        self.settled.connect(self._check_audit_chain)
 
     def refresh(self) -> None:
         """F5: the current query again (keeping the selected case), the counts and the
@@ -584,6 +596,29 @@ class MainWindow(QMainWindow):
             error=messages.error_text(failure.error)))
         self._show_failure(failure)
 
+    # ------------------------------------------------------------ the audit chain
+
+    def _check_audit_chain(self) -> None:
+        if self._audit_check_started:
+            return
+        self._audit_check_started = True
+        self.runner.run(verify_audit_chain, self.ws, on_done=self._on_audit_checked,
+                        lane=Lane.BACKGROUND, context=self, name="verify_audit_chain")
+
+    def _on_audit_checked(self, report: ChainReport) -> None:
+        self.audit_report = report
+        if report.broken is None:
+            return
+        text = messages.audit_break_text(report.broken)
+        self.audit_label.setText(self.tr("⚠ 操作记录校验未通过"))
+        self.audit_label.setToolTip(text)
+        self.audit_label.show()
+        self.show_message(QMessageBox.Icon.Warning, self.tr("操作记录校验未通过"), self.tr(
+            "本机的操作记录（审计记录）未通过完整性校验：\n{what}\n\n"
+            "这说明数据文件可能被本程序以外的工具改动过。本机的其他数据照常可用，"
+            "没有删除或更改任何内容。请联系管理员核查；管理员可在命令行运行 "
+            "mediation-desk verify-audit 查看详情。").format(what=text))
+
     # ------------------------------------------------------------ the case pane
 
     def _on_case_selected(self, case_id: uuid.UUID | None) -> None:
@@ -719,6 +754,10 @@ class MainWindow(QMainWindow):
             self.sync.sync_now(asked=True)
 
     def _on_synced(self, report) -> None:
+        if report.audit_differences:
+            self.statusBar().showMessage(self.tr(
+                "同步后核对：{n} 条操作记录在中心数据库中与本机写入的不一致，详见“需处理”").format(
+                    n=report.audit_differences), 15000)
         if report.pulled or report.conflicts or report.resync:
             self.refresh()
             if self._shown_case_id is not None:

@@ -38,6 +38,7 @@ from app.services.errors import (
     ValidationFailed,
 )
 from app.services.sync import ConflictGone, LinkError, LinkProblem
+from app.store.audit_chain import Break, Problem
 from app.store.errors import StoreError, StoreErrorCode
 from app.sync.central import CentralError, CentralErrorCode
 
@@ -286,6 +287,8 @@ _ATTENTION_REASONS = {
     "invalid": QT_TRANSLATE_NOOP("Sync", "数据不合规"),
     "exists": QT_TRANSLATE_NOOP("Sync", "中心已有相同的记录"),
     "moved": QT_TRANSLATE_NOOP("Sync", "案件已移交其他所"),
+    "audit_mismatch": QT_TRANSLATE_NOOP(
+        "Sync", "中心数据库中的这条操作记录与本机写入的不一致（可能被改动过）"),
 }
 
 _TABLE_NAMES = {
@@ -320,6 +323,33 @@ def attention_reason_text(code: str, detail: str = "") -> str:
     if code in _ATTENTION_REASONS:
         return tr("Sync", _ATTENTION_REASONS[code])
     return detail or code
+
+
+_AUDIT_BREAKS = {
+    Problem.CHANGED: QT_TRANSLATE_NOOP(
+        "Audit", "第 {seq} 条操作记录（{at}）的内容、操作人或时间被改动过。"),
+    Problem.MISSING: QT_TRANSLATE_NOOP(
+        "Audit", "第 {seq} 条操作记录（其后一条记于 {at}）被删除了。"),
+    Problem.OUT_OF_CHAIN: QT_TRANSLATE_NOOP(
+        "Audit", "有一条操作记录（{at}）不是由本程序写入的。"),
+    Problem.TRUNCATED: QT_TRANSLATE_NOOP(
+        "Audit", "从第 {seq} 条起最后的几条操作记录被删除了。"),
+}
+
+
+def audit_break_text(broken: Break) -> str:
+    """The first broken link of the store's audit chain, in words."""
+    at = "—"
+    if broken.at:
+        from datetime import UTC, datetime
+
+        from app.ui.formatting import china_datetime
+
+        try:
+            at = china_datetime(datetime.fromisoformat(broken.at).replace(tzinfo=UTC))
+        except ValueError:
+            at = broken.at
+    return tr("Audit", _AUDIT_BREAKS[broken.problem]).format(seq=broken.seq, at=at)
 
 
 def table_text(table: str) -> str:

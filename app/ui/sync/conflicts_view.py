@@ -420,13 +420,44 @@ class AttentionPage(QWidget):
             self.detail_stack.setCurrentIndex(0)
             return
         self.detail_stack.setCurrentIndex(1)
-        self.reason_label.setText(self.tr("中心数据库未接受：{reason}").format(
-            reason=messages.attention_reason_text(a.reason_code, a.reason)))
+        # An audit row whose central copy differs: nothing to send again, only to note.
+        checked = a.op == "compare"
+        self.resend_button.setVisible(not checked)
+        reason = messages.attention_reason_text(a.reason_code, a.reason)
+        self.reason_label.setText(self.tr("同步后核对：{reason}").format(reason=reason)
+                                  if checked else
+                                  self.tr("中心数据库未接受：{reason}").format(reason=reason))
         op = {"insert": self.tr("新增"), "update": self.tr("修改"),
-              "delete": self.tr("删除")}.get(a.op, a.op)
+              "delete": self.tr("删除"), "compare": self.tr("核对")}.get(a.op, a.op)
         self.what_label.setText(self.tr("{op}{table}，{when}").format(
             op=op, table=messages.table_text(a.table_name), when=china_datetime(a.created_at)))
-        self.values.show_value(self.tr("未被接受的内容"), value_text(a.values))
+        if checked:
+            self.values.show_value(self.tr("不一致之处"), self._differences(a.values))
+        else:
+            self.values.show_value(self.tr("未被接受的内容"), value_text(a.values))
+
+    def _differences(self, fields: dict) -> str:
+        names = {"*": self.tr("整条记录"), "changes": self.tr("变更内容"),
+                 "actor": self.tr("操作人"), "login": self.tr("登录账号"),
+                 "at": self.tr("时间"), "reason": self.tr("理由"),
+                 "action": self.tr("操作"), "entity": self.tr("对象"),
+                 "entity_id": self.tr("对象编号"), "case_id": self.tr("案件"),
+                 "office_id": self.tr("所属单位"), "deleted": self.tr("删除标记")}
+        words = {"present": self.tr("有"), "missing": self.tr("没有")}
+
+
+        def text(value: Any, name: str) -> str:
+            if isinstance(value, str) and value in words:
+                return words[value]
+            # An audit row's time is "at": read as the times of other rows are.
+            return value_text(value, "audit_at" if name == "at" else name).replace("\n", "；")
+
+        lines = []
+        for name, pair in fields.items():
+            lines.append(self.tr("{field}\n  本机：{mine}\n  中心：{theirs}").format(
+                field=names.get(name, name), mine=text(pair.get("local"), name),
+                theirs=text(pair.get("central"), name)))
+        return "\n".join(lines)
         self.dismiss_reason.clear()
 
     def _resend(self) -> None:

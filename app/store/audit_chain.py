@@ -1,0 +1,276 @@
+"""The store's own hash chain over its audit trail (issue 11, tamper evidence).
+
+Every audit row written into the store gets the next ``chain_seq`` and a ``chain_hash``
+= SHA-256 of the previous row's hash, its own position and its content, in the form
+the store holds it (ids as 32 hex digits, times as SQLAlchemy's text, changes as the
+JSON text stored). An edit of a row, a deleted row or two rows swapped breaks the chain
+at that row; a deleted last row shows against the head kept in local_meta.
+
+What the hash covers is what this store wrote or first received, and the actor the
+central database stamps (it is the login, which is this workstation's own actor for
+its rows); never the server's time, which comes later: the time is taken as the
+workstation gave it (``client_at`` once the server has stamped its own beside it, ``at``
+before), and so is the actor it claimed (``client_actor``, else ``actor``). So the
+central stamping and pulls never break a valid chain; the server's time of a row is
+held to the central copy instead (app/sync/audit_check.py) and to the office's chain.
+
+Rows are chained by the store's writers themselves (ORM sessions through ``install``,
+sync writes, bulk loads) in the transaction that writes them; a row that arrives any
+other way (plain sqlite3) stays outside the chain and is named by ``verify``.
+
+A chain without a secret is evidence against edits made without this program's help,
+not against someone who recomputes it: the central copy is the anchor for that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit.chain_head"  # local_meta: "seq:hash" of the last row chained
+_CONTENT = ("id, office_id, case_id, entity, entity_id, action, changes, reason, deleted, "
+            "actor, coalesce(client_actor, actor), coalesce(client_at, at)")
+_PAGE = 20000
+
+
+def _field(value: Any) -> str:
+    if value is None:
+        return "~"
+    text = str(value)
+    return f"{len(text)}:{text}"  # length-prefixed: no separator can be forged
+
+
+def link(prev: str, seq: int, content: Iterable[Any]) -> str:
+    """The hash of a row at position seq after a row whose hash was prev."""
+    return link_body(prev, seq, "|".join(_field(v) for v in content))
+
+
+def link_body(prev: str, seq: int, body: str) -> str:
+    return hashlib.sha256(f"{prev}\n{seq}\n{body}".encode()).hexdigest()
+
+
+def body_sql(*expressions: str) -> str:
+    """SQL that builds the body ``link`` hashes from these column expressions (the
+    content in _CONTENT's order): the same length-prefixed text, made by SQLite."""
+    fields = [f"CASE WHEN {e} IS NULL THEN '~' ELSE length({e}) || ':' || {e} END"
+              for e in expressions]
+    return " || '|' || ".join(fields)
+
+
+def head(raw: sqlite3.Connection) -> tuple[int, str]:
+    row = raw.execute("SELECT chain_seq, chain_hash FROM audit_events "
+                      "WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), row[1]) if row else (0, GENESIS)
+
+
+def _append(raw: sqlite3.Connection, rows: list[tuple]) -> int:
+    """rows: (rowid, *content) in the order they join the chain."""
+    if not rows:
+        return 0
+    seq, prev = head(raw)
+    updates = []
+    for row in rows:
+        seq += 1
+        prev = link(prev, seq, row[1:])
+        updates.append((seq, prev, row[0]))
+    raw.executemany("UPDATE audit_events SET chain_seq = ?, chain_hash = ? WHERE rowid = ?",
+                    updates)
+    raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (HEAD_KEY, f"{seq}:{prev}"))
+    return len(rows)
+
+
+def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None, *,
+           after_rowid: int = 0) -> int:
+    """Chain the rows with these ids (32 hex digits) that are not chained yet, in the
+    order they were written; with ids None, every row not chained yet (a migration or
+    a bulk load: those after ``after_rowid``). Returns how many rows joined the chain."""
+    if ids is None:
+        done, last = 0, after_rowid
+        while True:
+            # NOT INDEXED: a rowid range, not a sort of every unchained row per page.
+            rows = raw.execute(
+                f"SELECT rowid, {_CONTENT} FROM audit_events NOT INDEXED "
+                f"WHERE rowid > ? AND chain_seq IS NULL ORDER BY rowid LIMIT {_PAGE}",
+                (last,)).fetchall()
+            if not rows:
+                return done
+            done += _append(raw, rows)
+            last = rows[-1][0]
+    wanted = list(dict.fromkeys(ids))
+    found: list[tuple] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += raw.execute(f"SELECT rowid, {_CONTENT} FROM audit_events "
+                             f"WHERE id IN ({marks}) AND chain_seq IS NULL", chunk).fetchall()
+    found.sort(key=lambda r: r[0])
+    return _append(raw, found)
+
+
+def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple]) -> int:
+    """Insert audit rows given in storage form (as a first sync reads them), each linked
+    into the chain on its way in; rows the store holds already are left as they are.
+    Returns how many were inserted."""
+    key = columns.index("id")
+    have: set[str] = set()
+    ids = [r[key] for r in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        have.update(i for (i,) in raw.execute(
+            f"SELECT id FROM audit_events WHERE id IN ({marks})", chunk))
+    at = {c: columns.index(c) for c in (
+        "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
+        "deleted", "client_actor", "actor", "client_at", "at")}
+    plain = [at[c] for c in ("id", "office_id", "case_id", "entity", "entity_id", "action",
+                             "changes", "reason", "deleted")]
+    seq, prev = head(raw)
+    linked = []
+    for r in rows:
+        if r[key] in have:
+            continue
+        have.add(r[key])
+        actor = r[at["client_actor"]] if r[at["client_actor"]] is not None else r[at["actor"]]
+        when = r[at["client_at"]] if r[at["client_at"]] is not None else r[at["at"]]
+        seq += 1
+        prev = link(prev, seq, [r[i] for i in plain] + [r[at["actor"]], actor, when])
+        linked.append((*r, seq, prev))
+    if not linked:
+        return 0
+    cols = ", ".join(f'"{c}"' for c in (*columns, "chain_seq", "chain_hash"))
+    marks = ", ".join("?" for _ in range(len(columns) + 2))
+    raw.executemany(f"INSERT INTO audit_events ({cols}) VALUES ({marks})", linked)
+    raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (HEAD_KEY, f"{seq}:{prev}"))
+    return len(linked)
+
+
+class Linker:
+    """Chain rows as an INSERT ... SELECT writes them, through two SQL functions: a
+    bulk load links each row on its way in instead of rewriting it afterwards.
+
+        INSERT INTO audit_events (..., chain_seq, chain_hash)
+        SELECT ..., md_chain_seq(<body_sql of the content>), md_chain_hash() FROM ...
+
+    SQLite builds each body (cheap, in C) and computes a row's result columns in order,
+    so md_chain_hash() answers for the row md_chain_seq() just linked; a chain built
+    wrongly would not verify."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+        self.seq, self.prev = head(raw)
+        raw.create_function("md_chain_seq", 1, self._next)
+        raw.create_function("md_chain_hash", 0, lambda: self.prev)
+
+    def _next(self, body: str) -> int:
+        self.seq += 1
+        self.prev = link_body(self.prev, self.seq, body)
+        return self.seq
+
+    def close(self) -> None:
+        if self.seq:
+            self.raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             (HEAD_KEY, f"{self.seq}:{self.prev}"))
+        self.raw.create_function("md_chain_seq", 1, None)
+        self.raw.create_function("md_chain_hash", 0, None)
+
+
+# ---------------------------------------------------------------- verification
+
+
+class Problem(StrEnum):
+    CHANGED = "changed"  # content, actor or time differ from what was chained
+    MISSING = "missing"  # positions absent: rows deleted
+    OUT_OF_CHAIN = "out_of_chain"  # a row written past the program (plain sqlite3)
+    TRUNCATED = "truncated"  # the last rows are gone (the head says there were more)
+
+
+@dataclass(frozen=True)
+class Break:
+    problem: Problem
+    seq: int | None  # position in the chain (the first missing one for MISSING)
+    row_id: str | None  # 32 hex digits
+    at: str | None  # the row's time as stored (UTC)
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int  # rows checked
+    head_seq: int
+    broken: Break | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def verify(raw: sqlite3.Connection, *, progress: Callable[[int], None] | None = None,
+           cancelled: Callable[[], bool] | None = None, page: int = _PAGE) -> ChainReport:
+    """Walk the chain from its start, ``page`` rows a query (progress is called after
+    each); the first broken link, if any."""
+    expected, prev, checked = 1, GENESIS, 0
+    last = 0
+    while True:
+        rows = raw.execute(
+            f"SELECT chain_seq, chain_hash, {_CONTENT}, at FROM audit_events "
+            f"WHERE chain_seq > ? ORDER BY chain_seq LIMIT {int(page)}", (last,)).fetchall()
+        if not rows:
+            break
+        for row in rows:
+            seq, stored, content, at = row[0], row[1], row[2:-1], row[-1]
+            if seq != expected:
+                return ChainReport(checked, expected - 1, Break(
+                    Problem.MISSING, expected, row[2], at,
+                    f"rows {expected}–{seq - 1} are missing before this one"
+                    if seq > expected + 1 else f"row {expected} is missing before this one"))
+            if link(prev, seq, content) != stored:
+                return ChainReport(checked, seq - 1, Break(Problem.CHANGED, seq, row[2], at))
+            prev, expected = stored, seq + 1
+            checked += 1
+        last = rows[-1][0]
+        if progress:
+            progress(checked)
+        if cancelled and cancelled():
+            return ChainReport(checked, expected - 1, None)
+    outside = raw.execute("SELECT id, at FROM audit_events WHERE chain_seq IS NULL "
+                          "ORDER BY rowid LIMIT 1").fetchone()
+    if outside is not None:
+        return ChainReport(checked, expected - 1, Break(Problem.OUT_OF_CHAIN, None,
+                                                        outside[0], outside[1]))
+    recorded = raw.execute("SELECT value FROM local_meta WHERE key = ?", (HEAD_KEY,)).fetchone()
+    if recorded and recorded[0]:
+        seq_text, _, hash_text = recorded[0].partition(":")
+        if int(seq_text) > expected - 1 or (int(seq_text) == expected - 1 and hash_text != prev):
+            return ChainReport(checked, expected - 1, Break(
+                Problem.TRUNCATED, expected, None, None,
+                f"the chain ended at {seq_text}; rows {expected}–{seq_text} are gone"))
+    return ChainReport(checked, expected - 1, None)
+
+
+# ---------------------------------------------------------------- ORM sessions
+
+
+def _after_flush(session: Session, _context) -> None:
+    ids = [obj.id.hex for obj in session.new
+           if getattr(obj, "__tablename__", None) == "audit_events"]
+    if ids:
+        extend(session.connection().connection.driver_connection, ids)
+
+
+def install(sessions: sessionmaker[Session]) -> None:
+    """Chain the audit rows written through these sessions (once per sessionmaker: the
+    store makes one when it opens)."""
+    event.listen(sessions, "after_flush", _after_flush)
