@@ -79,22 +79,30 @@ def store_error_text(exc) -> str:
         StoreErrorCode.LOCKED: "the store {path} is locked by another program",
         StoreErrorCode.MIGRATION_FAILED: "upgrading the store {path} failed; "
         "a backup was kept in the backups folder",
+        StoreErrorCode.KEY_NEEDED: "the store {path} is encrypted and its key is not in "
+        "this computer's keyring; it was left untouched (数据文件已加密，请先在工作台中用"
+        "启动密码或恢复码解锁)",
+        StoreErrorCode.WRONG_KEY: "the key does not open the encrypted store {path}; it was "
+        "left untouched (密钥不正确，请用恢复码解锁)",
+        StoreErrorCode.ENCRYPT_FAILED: "encrypting the store {path} failed; the plain store "
+        "was left as it was",
     }
     text = texts[exc.code].format(path=exc.path, detail=exc.detail)
-    if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION,):
+    if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION, StoreErrorCode.KEY_NEEDED,
+                                       StoreErrorCode.WRONG_KEY):
         text += f" ({exc.detail})"
     return text
 
 
 def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
     from app.services.demo_data import SEARCH_INDEX_INLINE_LIMIT, generate_demo_data
-    from app.store.database import open_store
+    from app.services.store_keys import open_local_store
     from app.store.errors import StoreError
 
     if cases <= 0:
         return _fail("--cases must be a positive number")
     try:
-        store = open_store(data_dir)
+        store = open_local_store(data_dir)
     except StoreError as exc:
         return _fail(store_error_text(exc))
     started = time.perf_counter()

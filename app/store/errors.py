@@ -13,6 +13,9 @@ class StoreErrorCode(StrEnum):
     NEWER_VERSION = "newer_version"
     LOCKED = "locked"
     MIGRATION_FAILED = "migration_failed"
+    KEY_NEEDED = "key_needed"  # encrypted, and no key was given
+    WRONG_KEY = "wrong_key"  # encrypted, and the key given does not open it
+    ENCRYPT_FAILED = "encrypt_failed"  # converting to an encrypted store failed
 
 
 class StoreError(Exception):
