@@ -46,6 +46,7 @@ from app.services.dto import Changes
 from app.services.errors import CaseNotFound
 from app.services.sync import files_of
 from app.store.blobs import CHUNK, BlobCorrupt, BlobTooLarge
+from app.store.filecrypt import FileDecryptError
 from app.store.models import Attachment, Case
 
 FILENAME_MAX = 255  # the column's length
@@ -246,8 +247,9 @@ def get_evidence(ws: Workstation, attachment_id: uuid.UUID) -> EvidenceView:
 
 def evidence_path(ws: Workstation, sha256: str, *, filename: str = "",
                   verify: bool = True) -> Path:
-    """The stored file of ``sha256`` (to preview it), checked against its hash first
-    unless ``verify`` is False. BLOB_MISSING / BLOB_DAMAGED name ``filename``."""
+    """The stored file of ``sha256``, checked against its hash first unless ``verify``
+    is False. BLOB_MISSING / BLOB_DAMAGED name ``filename``. In an encrypted store this
+    is the encrypted file: read the content with ``evidence_bytes``."""
     blobs = files_of(ws.store)
     try:
         if verify:
@@ -262,15 +264,25 @@ def evidence_path(ws: Workstation, sha256: str, *, filename: str = "",
         raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, filename) from None
 
 
+def evidence_bytes(ws: Workstation, sha256: str, *, filename: str = "") -> bytes:
+    """The content of the stored file (decrypted in an encrypted store), checked against
+    its hash (for previews: nothing decrypted is written to disk)."""
+    try:
+        return files_of(ws.store).read(sha256)
+    except FileNotFoundError:
+        raise EvidenceError(EvidenceProblem.BLOB_MISSING, filename) from None
+    except BlobCorrupt:
+        raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, filename) from None
+
+
 def export_evidence(ws: Workstation, attachment_id: uuid.UUID, target: Path | str, *,
                     read_only: bool = False) -> Path:
     """另存为: copy the evidence to ``target``, checking the bytes against their hash on
     the way; the copy appears whole under its name or not at all."""
     view = get_evidence(ws, attachment_id)
     target = Path(target)
-    source = files_of(ws.store).path_for(view.sha256)
     try:
-        src = source.open("rb")
+        src = files_of(ws.store).open(view.sha256)
     except FileNotFoundError:
         raise EvidenceError(EvidenceProblem.BLOB_MISSING, view.filename) from None
     except OSError:
@@ -294,6 +306,8 @@ def export_evidence(ws: Workstation, attachment_id: uuid.UUID, target: Path | st
             tmp = None
     except EvidenceError:
         raise
+    except FileDecryptError:
+        raise EvidenceError(EvidenceProblem.BLOB_DAMAGED, view.filename) from None
     except OSError as exc:
         raise EvidenceError(EvidenceProblem.EXPORT_FAILED, view.filename) from exc
     finally:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import cipher, migrate
+from app.store.blobs import BlobStore
 from app.store.cipher import DB_ERRORS, SQLITE_MAGIC
 from app.store.errors import StoreError, StoreErrorCode
 from app.store.keyfile import KEYFILE_NAME
@@ -209,6 +210,8 @@ def open_store(data_dir: Path, *, upgrade: bool = True, key: bytes | None = None
     except Exception as exc:
         engine.dispose()
         raise StoreError(StoreErrorCode.MIGRATION_FAILED, path, str(exc)) from exc
+    if key is not None and file_encryption_unfinished(data_dir):
+        encrypt_plain_files(data_dir, key)  # a conversion was interrupted: finish it
     return Store(path, engine, sessionmaker(engine, expire_on_commit=False), backup_path,
                  key)
 
@@ -307,8 +310,33 @@ def encrypt_plain_store(data_dir: Path, key: bytes) -> list[Path]:
             if old.is_file() and cipher.is_plain_sqlite(old):
                 _encrypt_one(old, key)
                 converted.append(old)
+    converted += encrypt_plain_files(data_dir, key)
     restrict_permissions(data_dir)
     return converted
+
+
+FILES_DIRNAME = "files"
+_FILES_MARKER = ".encrypting"  # in files/ while its plain files are being encrypted
+
+
+def encrypt_plain_files(data_dir: Path, key: bytes) -> list[Path]:
+    """Encrypt the attachment files left plain (each checked, then the plain one
+    shredded). A marker in files/ says the work is unfinished, so opening the store
+    resumes it after a crash."""
+    root = Path(data_dir) / FILES_DIRNAME
+    if not root.is_dir():
+        return []
+    marker = root / _FILES_MARKER
+    marker.touch()
+    blobs = BlobStore(root, key)
+    plain = blobs.plain_files()
+    blobs.encrypt_plain_files(cipher.shred)
+    marker.unlink()
+    return [blobs.path_for(sha) for sha in plain]
+
+
+def file_encryption_unfinished(data_dir: Path) -> bool:
+    return (Path(data_dir) / FILES_DIRNAME / _FILES_MARKER).exists()
 
 
 def _checkpoint_alone(path: Path) -> None:

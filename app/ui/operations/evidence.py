@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPen
 
 from app.core.evidence import EvidenceKind
@@ -80,21 +80,26 @@ def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Pr
     ws, view = args
     if view.kind not in (EvidenceKind.IMAGE, EvidenceKind.PDF):
         return Preview(view, None)
-    path = evidence.evidence_path(ws, view.sha256, filename=view.filename)
+    # The content in memory (decrypted in an encrypted store): no plain copy on disk.
+    data = evidence.evidence_bytes(ws, view.sha256, filename=view.filename)
     state.raise_if_cancelled()
     if view.kind is EvidenceKind.PDF:
-        return _pdf_preview(view, path)
-    reader = QImageReader(str(path))
+        return _pdf_preview(view, data)
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
     reader.setDecideFormatFromContent(True)
     reader.setAutoTransform(True)  # phone photos: upright as taken
     size = reader.size()
     if size.isValid() and max(size.width(), size.height()) > PREVIEW_MAX_SIDE:
         reader.setScaledSize(size.scaled(PREVIEW_MAX_SIDE, PREVIEW_MAX_SIDE, _KEEP))
     image = reader.read()
+    buffer.close()
     return Preview(view, None if image.isNull() else image)
 
 
-def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
+def _pdf_preview(view: EvidenceView, data: bytes) -> Preview:
     """The first page, rendered by PDFium (pypdfium2). PDFium is not thread-safe: one
     rendering at a time."""
     import pypdfium2 as pdfium  # here: loading PDFium is not worth it at start-up
@@ -102,7 +107,7 @@ def _pdf_preview(view: EvidenceView, path: Path) -> Preview:
 
     with PDFIUM_LOCK:
         try:
-            doc = pdfium.PdfDocument(str(path))
+            doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError:  # not readable as a PDF after all
             return Preview(view, None)
         try:
