@@ -205,9 +205,13 @@ class MainWindow(QMainWindow):
         self.index_label.hide()
         self.user_label = QLabel(self.tr("当前用户：{name}（{role}）").format(
             name=self.ws.actor.name, role=messages.user_role_text(self.ws.actor.role)))
-        self.path_label = QLabel(
-            (self.tr("数据文件（已加密）：{path}") if self.encrypted
-             else self.tr("数据文件（未加密）：{path}")).format(path=self.store_path))
+        if self.encrypted:
+            where = self.tr("数据文件（已加密）：{path}")
+        elif self.demo:
+            where = self.tr("演示数据（未加密）：{path}")
+        else:
+            where = self.tr("数据文件（未加密）：{path}")
+        self.path_label = QLabel(where.format(path=self.store_path))
         self.path_label.setObjectName("storePathLabel")
         self.path_label.setToolTip(str(self.store_path))
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

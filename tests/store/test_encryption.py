@@ -293,3 +293,22 @@ def test_data_folder_and_files_are_owner_only(tmp_path, ring):
     assert mode(folder / "files") == 0o700 and mode(folder / "files" / "ab") == 0o700
     assert mode(folder / "files" / "ab" / "old") == 0o600
     store.close()
+
+
+def test_the_command_line_opens_an_encrypted_store_with_the_keyring_key_only(tmp_path, capsys):
+    from app.main import main
+
+    with use_memory_keyring() as ring:
+        store, _ = store_keys.create_encrypted_store(tmp_path)
+        store.close()
+        saved = dict(ring.passwords)
+    before = folder_digest(tmp_path)
+    with use_no_keyring():
+        assert main(["demo-data", "--cases", "5", "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "encrypted" in err and "数据文件已加密" in err
+    assert folder_digest(tmp_path) == before
+    with use_memory_keyring() as ring:
+        ring.passwords.update(saved)
+        assert main(["demo-data", "--cases", "5", "--data-dir", str(tmp_path)]) == 0
+    assert is_encrypted_store(tmp_path)
