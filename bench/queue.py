@@ -353,7 +353,7 @@ def report_encryption(pairs: dict[str, tuple[dict, dict]]) -> int:
     over = 0
     print()
     print("encrypted (SQLCipher 4, raw key) vs plain, per store size; ms")
-    header = f"{'':46}" + "".join(f"{n + ' plain':>18}{'encrypted':>11}{'ratio':>7}"
+    header = f"{'':46}" + "".join(f"{n + ' plain':>20}{'encrypted':>11}{'ratio':>7}"
                                   for n in pairs)
     print(header)
     labels = list(flat(next(iter(pairs.values()))[0]))
@@ -363,13 +363,13 @@ def report_encryption(pairs: dict[str, tuple[dict, dict]]) -> int:
         for name, (plain, enc) in pairs.items():
             a, b = flat(plain).get(label), flat(enc).get(label)
             if a is None or b is None:
-                cells += f"{'':>36}"
+                cells += f"{'':>38}"
                 continue
             ratio = b / a if a > 0.5 else 1.0  # sub-millisecond figures: noise
             worst[name] = max(worst.get(name, 0), ratio)
-            cells += f"{a:>18.0f}{b:>11.0f}{ratio:>7.2f}"
+            cells += f"{a:>20.0f}{b:>11.0f}{ratio:>7.2f}"
         print(f"{label[:46]:46}{cells}")
-    rss = "".join(f"{p['rss_mb']:>18.0f}{e['rss_mb']:>11.0f}{e['rss_mb'] / p['rss_mb']:>7.2f}"
+    rss = "".join(f"{p['rss_mb']:>20.0f}{e['rss_mb']:>11.0f}{e['rss_mb'] / p['rss_mb']:>7.2f}"
                   for p, e in pairs.values())
     print(f"{'peak RSS of the GUI process (MB)':46}{rss}")
     for name, (plain, enc) in pairs.items():
