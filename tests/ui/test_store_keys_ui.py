@@ -240,3 +240,59 @@ def test_the_demo_store_stays_plain_and_the_title_says_so(qapp, tmp_path, monkey
         assert gui.run_gui(folder, screenshot=tmp_path / "w.png") == 0
     assert not is_encrypted_store(folder)
     assert all("演示数据" in t for t in titles) and len(titles) == 2
+
+
+def test_encrypting_on_request_from_the_settings_menu(qtbot, window):
+    assert not window.encrypted and window.encrypt_action.isEnabled()
+    assert "未加密" in window.windowTitle()
+    window.encrypt_action.trigger()
+    dialog = window.encrypt_dialog
+    assert isinstance(dialog, EncryptChoiceDialog) and dialog.isVisible()
+    qtbot.mouseClick(dialog.later_button, Qt.MouseButton.LeftButton)
+    assert window.isVisible() and not window.encrypt_requested  # 以后再说: nothing happens
+    window.encrypt_action.trigger()
+    qtbot.mouseClick(window.encrypt_dialog.encrypt_button, Qt.MouseButton.LeftButton)
+    # The window closes so that run_gui converts the closed store and opens it again.
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert window.encrypt_requested
+
+
+def test_an_encrypted_store_offers_no_conversion(qtbot, ws, runner):
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False, encrypted=True)
+    qtbot.addWidget(w)
+    assert w.windowTitle() == "调解工作台"
+    assert not w.encrypt_action.isEnabled()
+    assert "已加密" in w.path_label.text()
+
+
+def test_run_gui_converts_on_request_and_reopens_the_store_encrypted(qapp, tmp_path,
+                                                                     monkeypatch):
+    folder = tmp_path / "data"
+    store = open_store(folder)
+    cases.intake_work_order(open_workstation(store, login="zhangmin"), complaint_form())
+    store.close()
+    windows: list = []
+    codes: list[str] = []
+
+    class Window(gui.MainWindow):
+        def show(self) -> None:
+            super().show()
+            windows.append(self)
+            if len(windows) == 1:
+                self.encrypt_requested = True  # as 设置 → 加密数据文件… does
+            QTimer.singleShot(0, self.close)
+
+    monkeypatch.setattr(gui, "MainWindow", Window)
+    monkeypatch.setattr(EncryptChoiceDialog, "exec", lambda self: 0)  # 以后再说 at start
+    monkeypatch.setattr(RecoveryCodeDialog, "exec",
+                        lambda self: codes.append(self.code) or 1)
+    with use_memory_keyring():
+        assert gui.run_gui(folder) == 0
+        assert [w.encrypted for w in windows] == [False, True]
+        assert len(codes) == 1 and is_encrypted_store(folder)
+        store = store_keys.open_local_store(folder)
+        with store.engine.connect() as con:
+            assert con.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 1
+        store.close()
