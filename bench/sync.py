@@ -297,6 +297,12 @@ class Desk:
         from app.store.database import open_store
         from app.sync.central import CentralConfig
 
+        if STORE_KEY is not None and not (folder / "store-key.json").exists():
+            from app.store import keyfile
+
+            folder.mkdir(parents=True, exist_ok=True)  # an encrypted store has its key file
+            keyfile.write_keyfile(folder, keyfile.make_keyfile(STORE_KEY,
+                                                               keyfile.new_recovery_code()))
         self.store = open_store(folder, key=STORE_KEY, create_encrypted=STORE_KEY is not None)
         config = CentralConfig(url, sslmode="prefer")
         self.engine = sync_service.connect(config, PASSWORD)
