@@ -145,7 +145,7 @@ def open_local_store(data_dir: Path, *, key: bytes | None = None, upgrade: bool 
     """Open the store in data_dir as it is: a plain one without a key, an encrypted one
     with ``key`` or the key saved in the keyring (StoreError KEY_NEEDED without)."""
     data_dir = Path(data_dir)
-    if (data_dir / STORE_FILENAME).exists() or data_dir.is_dir():
+    if data_dir.is_dir():
         finish_interrupted_encryption(data_dir)
     if key is None and store_kind(data_dir) is StoreKind.ENCRYPTED:
         key = saved_key(data_dir)

@@ -369,8 +369,6 @@ def _encrypt_one(path: Path, key: bytes) -> None:
     cipher.remove_with_companions(tmp)  # a copy left by an interrupted attempt
     try:
         cipher.export_encrypted(path, tmp, key)
-    except StoreError:
-        raise
     except Exception as exc:  # noqa: BLE001 - disk full, a mismatch: the plain store stays
         raise StoreError(StoreErrorCode.ENCRYPT_FAILED, path, str(exc)) from exc
     old.unlink(missing_ok=True)
