@@ -166,7 +166,7 @@ def _verify_audit(engine) -> int:
 
 
 def _import(engine, source: Path) -> int:
-    from app.store.database import open_store
+    from app.services.store_keys import open_local_store
     from app.store.errors import StoreError
 
     try:
@@ -174,7 +174,7 @@ def _import(engine, source: Path) -> int:
     except ImportError:
         return _fail("import is not available in this build")
     try:
-        store = open_store(source, upgrade=False)
+        store = open_local_store(source, upgrade=False)
     except StoreError as exc:
         from app.main import store_error_text
 

@@ -43,8 +43,8 @@ def run(args, data_dir: Path) -> int:
     from app.services import sync as sync_service
     from app.services.errors import CaseNotFound
     from app.services.reference import open_workstation
+    from app.services.store_keys import open_local_store
     from app.store.blobs import write_atomically
-    from app.store.database import open_store
     from app.store.errors import StoreError
 
     try:
@@ -55,7 +55,7 @@ def run(args, data_dir: Path) -> int:
     if not (data_dir / "store.sqlite").exists():
         return _fail(f"no store in {data_dir} (give --data-dir)")
     try:
-        store = open_store(data_dir)
+        store = open_local_store(data_dir)
     except StoreError as exc:
         return _fail(store_error_text(exc))
     try:

@@ -89,6 +89,13 @@ def store_error_text(exc) -> str:
         "was incomplete or failed its check (is the disk full?), so the store was neither "
         "changed nor upgraded and the bad copy was removed; free at least the store's size "
         "on the disk and try again",
+        StoreErrorCode.KEY_NEEDED: "the store {path} is encrypted and its key is not in "
+        "this computer's keyring; it was left untouched (数据文件已加密，请先在工作台中用"
+        "启动密码或恢复码解锁)",
+        StoreErrorCode.WRONG_KEY: "the key does not open the encrypted store {path}; it was "
+        "left untouched (密钥不正确，请用恢复码解锁)",
+        StoreErrorCode.ENCRYPT_FAILED: "encrypting the store {path} failed; the plain store "
+        "was left as it was",
     }
     if exc.code is StoreErrorCode.MIGRATION_FAILED and getattr(exc, "backup", None) is None:
         texts[exc.code] = "setting up a new store in {path} failed"  # nothing was backed up
@@ -97,20 +104,21 @@ def store_error_text(exc) -> str:
         pages = ", ".join(str(p) for p in exc.pages[:12])
         more = f" and {len(exc.pages) - 12} more" if len(exc.pages) > 12 else ""
         text += f"; damaged pages: {pages}{more}"
-    if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION,):
+    if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION, StoreErrorCode.KEY_NEEDED,
+                                       StoreErrorCode.WRONG_KEY):
         text += f" ({exc.detail})"
     return text
 
 
 def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
     from app.services.demo_data import SEARCH_INDEX_INLINE_LIMIT, generate_demo_data
-    from app.store.database import open_store
+    from app.services.store_keys import open_local_store
     from app.store.errors import StoreError
 
     if cases <= 0:
         return _fail("--cases must be a positive number")
     try:
-        store = open_store(data_dir)
+        store = open_local_store(data_dir)
     except StoreError as exc:
         return _fail(store_error_text(exc))
     started = time.perf_counter()
@@ -138,18 +146,21 @@ def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
 
 
 def run_check_store(data_dir: Path) -> int:
-    from app.store.database import STORE_FILENAME, open_store
+    from app.services.store_keys import open_local_store
+    from app.store.database import STORE_FILENAME
     from app.store.errors import StoreError
     from app.store.integrity import check_store
 
     if not (data_dir / STORE_FILENAME).is_file():
         return _fail(f"there is no store in {data_dir}")
     try:
-        store = open_store(data_dir, upgrade=False)  # the quick refusals, as at start
+        store = open_local_store(data_dir, upgrade=False)  # the quick refusals, as at start
     except StoreError as exc:
         return _fail(store_error_text(exc))
-    store.close()
-    damage = check_store(data_dir / STORE_FILENAME)
+    try:
+        damage = check_store(store.path, connect=lambda: store.connect_raw(read_only=True))
+    finally:
+        store.close()
     if damage is None:
         print(f"{data_dir / STORE_FILENAME}: no damage found")
         return 0
@@ -162,14 +173,15 @@ def run_check_store(data_dir: Path) -> int:
 
 def run_verify_audit(data_dir: Path) -> int:
     from app.services.audit_verify import verify_store
+    from app.services.store_keys import open_local_store
     from app.store.audit_chain import Problem
-    from app.store.database import STORE_FILENAME, open_store
+    from app.store.database import STORE_FILENAME
     from app.store.errors import StoreError
 
     if not (data_dir / STORE_FILENAME).exists():
         return _fail(f"no store in {data_dir}")
     try:
-        store = open_store(data_dir)
+        store = open_local_store(data_dir)
     except StoreError as exc:
         return _fail(store_error_text(exc))
     try:

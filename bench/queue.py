@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/queue.py                  # both sizes, stores cached in .bench-stores/
     .venv/bin/python bench/queue.py --store DIR      # one existing store (a data folder)
+    .venv/bin/python bench/queue.py --encryption both --sizes 1000 100000
+                                                     # plain and SQLCipher side by side
+
+With ``--encryption on`` or ``both`` each plain demo store gets an encrypted twin
+(``<size>-encrypted``: the same rows through ``sqlcipher_export``, keyed with a raw
+256-bit key as the workstation keys it); ``both`` prints every figure for the two
+and the ratio encrypted / plain (DESIGN.md: ≤ 1.3×).
 
 For each store a fresh GUI process (offscreen) is timed from its start to the queue
 on screen with its first page of rows; the same process then sorts by several columns,
@@ -72,6 +79,35 @@ def ensure_store(folder: Path, cases: int) -> Path:
     return folder
 
 
+BENCH_KEY_ENV = "MEDIATION_DESK_BENCH_STORE_KEY"
+ENCRYPTION_RATIO_BUDGET = 1.3
+
+
+def encrypted_twin(plain: Path) -> tuple[Path, bytes]:
+    """The plain store's rows in an encrypted store beside it (made once), and its key.
+    The key is a bench constant derived from the folder name: these are demo stores."""
+    import hashlib
+
+    from app.store import cipher, keyfile
+
+    folder = plain.with_name(plain.name + "-encrypted")
+    key = hashlib.sha256(b"bench " + plain.name.encode()).digest()
+    if not (folder / "store.sqlite").exists():
+        print(f"encrypting a copy of {plain} into {folder} …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        work = folder.with_name(folder.name + ".partial")
+        if work.exists():
+            import shutil
+
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        cipher.export_encrypted(plain / "store.sqlite", work / "store.sqlite", key)
+        keyfile.write_keyfile(work, keyfile.make_keyfile(key, keyfile.new_recovery_code()))
+        work.rename(folder)
+        print(f"  encrypted in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return folder, key
+
+
 def search_targets(store_file: Path) -> dict[str, str]:
     """Query texts of each kind, taken from the newest case whose complainant has an ID
     number and a mobile phone."""
@@ -124,7 +160,8 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     app = application()
     upgrade_settings()
     install_cjk_font(app)
-    store = open_store(data_dir)
+    key = os.environ.get(BENCH_KEY_ENV)
+    store = open_store(data_dir, key=bytes.fromhex(key) if key else None)
     ws = open_workstation(store)  # the store's own user, as the app signs in
     runner = TaskRunner()
     window = MainWindow(ws, runner, store_path=store.path, remember=False)
@@ -218,6 +255,7 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
 
     result.update(sorts=sorts, filters=filters, searches=searches,
+                  encrypted=store.encrypted,
                   held_rows=model.held_rows(),
                   rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     window.close()
@@ -226,13 +264,18 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     return result
 
 
-def run_child(data_dir: Path) -> dict:
-    targets = search_targets(data_dir / "store.sqlite")
+def run_child(data_dir: Path, key: bytes | None = None,
+              targets_from: Path | None = None) -> dict:
+    targets = search_targets((targets_from or data_dir) / "store.sqlite")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop(BENCH_KEY_ENV, None)
+    if key is not None:
+        env[BENCH_KEY_ENV] = key.hex()
     started = time.time()
     proc = subprocess.run(
         [sys.executable, __file__, "--child", str(data_dir), "--started", repr(started),
          "--targets", json.dumps(targets, ensure_ascii=False)],
-        capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, env=env,
     )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -296,6 +339,53 @@ def report(results: dict[str, dict]) -> int:
     return 0 if not over else 1
 
 
+def flat(result: dict) -> dict[str, float]:
+    """Every timed figure of one run, by label."""
+    out = {"open: process start → queue with rows (ms)": result["open_s"] * 1000}
+    out.update({f"sort: {k}": v for k, v in result["sorts"].items()})
+    out.update({f"filter: {k}": v for k, v in result["filters"].items()})
+    out.update({f"search: {k.split(':')[0]}": v[0] for k, v in result["searches"].items()})
+    return out
+
+
+def report_encryption(pairs: dict[str, tuple[dict, dict]]) -> int:
+    """Plain and encrypted side by side per store size, with the ratio."""
+    over = 0
+    print()
+    print("encrypted (SQLCipher 4, raw key) vs plain, per store size; ms")
+    header = f"{'':46}" + "".join(f"{n + ' plain':>20}{'encrypted':>11}{'ratio':>7}"
+                                  for n in pairs)
+    print(header)
+    labels = list(flat(next(iter(pairs.values()))[0]))
+    worst: dict[str, float] = {}
+    for label in labels:
+        cells = ""
+        for name, (plain, enc) in pairs.items():
+            a, b = flat(plain).get(label), flat(enc).get(label)
+            if a is None or b is None:
+                cells += f"{'':>38}"
+                continue
+            ratio = b / a if a > 0.5 else 1.0  # sub-millisecond figures: noise
+            worst[name] = max(worst.get(name, 0), ratio)
+            cells += f"{a:>20.0f}{b:>11.0f}{ratio:>7.2f}"
+        print(f"{label[:46]:46}{cells}")
+    rss = "".join(f"{p['rss_mb']:>20.0f}{e['rss_mb']:>11.0f}{e['rss_mb'] / p['rss_mb']:>7.2f}"
+                  for p, e in pairs.values())
+    print(f"{'peak RSS of the GUI process (MB)':46}{rss}")
+    for name, (plain, enc) in pairs.items():
+        total_p = sum(flat(plain).values())
+        total_e = sum(flat(enc).values())
+        ratio = total_e / total_p
+        ok = ratio <= ENCRYPTION_RATIO_BUDGET
+        over += not ok
+        open_ratio = enc["open_s"] / plain["open_s"]
+        print(f"{name}: open {open_ratio:.2f}×, all figures summed {ratio:.2f}× "
+              f"(≤ {ENCRYPTION_RATIO_BUDGET}×: {mark(ok)}); worst single figure "
+              f"{worst.get(name, 0):.2f}×")
+    print()
+    return over
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, action="append",
@@ -303,6 +393,8 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench-stores",
                         help="where the demo stores are kept")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
+    parser.add_argument("--encryption", choices=("off", "on", "both"), default="off",
+                        help="measure plain stores, their encrypted twins, or both")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--targets", help=argparse.SUPPRESS)
@@ -321,16 +413,29 @@ def main() -> int:
     else:
         folders = [ensure_store(args.cache / str(n), n) for n in args.sizes]
     results = {}
+    encrypted = {}
     for folder in folders:
         con = sqlite3.connect(folder / "store.sqlite")
         try:
             cases = con.execute("SELECT count(*) FROM cases").fetchone()[0]
         finally:
             con.close()
-        run_child(folder)  # once to warm the OS file cache, as a second start of the day
-        print(f"measuring {folder} ({cases:,} cases) …", file=sys.stderr, flush=True)
-        results[f"{cases:,} cases"] = run_child(folder)
-    return report(results)
+        if args.encryption != "on":
+            run_child(folder)  # once to warm the OS file cache, as a second start of the day
+            print(f"measuring {folder} ({cases:,} cases) …", file=sys.stderr, flush=True)
+            results[f"{cases:,} cases"] = run_child(folder)
+        if args.encryption != "off":
+            twin, key = encrypted_twin(folder)
+            run_child(twin, key, targets_from=folder)
+            print(f"measuring {twin} ({cases:,} cases, encrypted) …", file=sys.stderr,
+                  flush=True)
+            encrypted[f"{cases:,} cases"] = run_child(twin, key, targets_from=folder)
+    if args.encryption == "on":
+        return report(encrypted)
+    over = report(results)
+    if args.encryption == "both":
+        over += report_encryption({n: (results[n], encrypted[n]) for n in results})
+    return over
 
 
 if __name__ == "__main__":

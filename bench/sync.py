@@ -11,6 +11,11 @@ b. incremental sync of 100 changes (workstation A edits 100 cases and pushes, B 
 c. an empty pull at both sizes, and the plan of the change-log query;
 d. the local cost of change capture (a case edit with and without its outbox entry).
 
+``--encryption on`` runs the workstations on encrypted (SQLCipher) stores, ``both``
+runs every part with plain and with encrypted workstation stores and prints the two
+side by side with the ratio (DESIGN.md: ≤ 1.3×). ``--skip-1m`` leaves out the
+1,010,000-case central database (its build takes long).
+
 The central databases are built once (demo data + central import) in a PostgreSQL
 cluster kept in .bench-stores/pg (started for the run, stopped after it), or on the
 server MEDIATION_DESK_BENCH_PG names (a superuser URL). The benchmarked workstations
@@ -57,6 +62,15 @@ EMPTY_PULL_BUDGET_MS = 50.0
 CAPTURE_RATIO_BUDGET = 2.0
 EDITS = 100
 REPEATS = 3
+ENCRYPTION_RATIO_BUDGET = 1.3
+# The workstation stores' key (a bench constant; None: plain stores). Set by main().
+STORE_KEY: bytes | None = None
+
+
+def bench_key() -> bytes:
+    import hashlib
+
+    return hashlib.sha256(b"bench sync workstation").digest()
 
 # The cluster's settings: durable (fsync on, as a server is run), sized for bulk loads.
 PG_SETTINGS = {
@@ -256,7 +270,7 @@ def central_database(cluster: BenchCluster, name: str, stores: list[Path]) -> st
     return url
 
 
-def build(cluster: BenchCluster, parts: set[str]) -> dict[str, str]:
+def build(cluster: BenchCluster, parts: set[str], *, skip_1m: bool = False) -> dict[str, str]:
     """The central databases the chosen parts need: {size label: database name}."""
     names = {}
     if "a" in parts:
@@ -266,7 +280,7 @@ def build(cluster: BenchCluster, parts: set[str]) -> dict[str, str]:
         small = demo_store(10_000, seed=2, office=SMALL_OFFICE)
         central_database(cluster, "md_bench_10k", [small])
         names["10k"] = "md_bench_10k"
-        if parts & {"b", "c"}:
+        if parts & {"b", "c"} and not skip_1m:
             central_database(cluster, "md_bench_1m", [small, demo_store(1_000_000)])
             names["1m"] = "md_bench_1m"
     return names
@@ -283,7 +297,13 @@ class Desk:
         from app.store.database import open_store
         from app.sync.central import CentralConfig
 
-        self.store = open_store(folder)
+        if STORE_KEY is not None and not (folder / "store-key.json").exists():
+            from app.store import keyfile
+
+            folder.mkdir(parents=True, exist_ok=True)  # an encrypted store has its key file
+            keyfile.write_keyfile(folder, keyfile.make_keyfile(STORE_KEY,
+                                                               keyfile.new_recovery_code()))
+        self.store = open_store(folder, key=STORE_KEY, create_encrypted=STORE_KEY is not None)
         config = CentralConfig(url, sslmode="prefer")
         self.engine = sync_service.connect(config, PASSWORD)
         sync_service.link_central(self.store, config, self.engine, login=login)
@@ -348,13 +368,15 @@ def child_initial(url: str, folder: Path, interrupt_at: float | None) -> dict:
             "total": snapshot[-1][2] if snapshot else 0, "progress_calls": len(calls),
             "snapshot_calls": len(snapshot),
             "monotonic": all(a[1] <= b[1] for a, b in zip(snapshot, snapshot[1:], strict=False)),
-            "cases": cases, "rss_mb": rss_mb()}
+            "cases": cases, "rss_mb": rss_mb(), "encrypted": desk.store.encrypted}
 
 
 def run_child(url: str, folder: Path, interrupt_at: float | None = None) -> dict:
     args = [sys.executable, __file__, "--child", url, str(folder)]
     if interrupt_at:
         args += ["--interrupt", str(interrupt_at)]
+    if STORE_KEY is not None:
+        args += ["--key", STORE_KEY.hex()]
     proc = subprocess.run(args, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
@@ -564,13 +586,69 @@ def report(results: dict) -> int:
     return 0 if not t.over else 1
 
 
+def encryption_figures(results: dict) -> dict[str, float]:
+    """The timed figures of one run (ms), by label, for the side-by-side table."""
+    out: dict[str, float] = {}
+    if "a" in results:
+        out["a. initial sync, 100,000-case office"] = results["a"]["full"]["sync_s"] * 1000
+        out["a. open + link a new store"] = results["a"]["full"]["open_link_s"] * 1000
+    for db in ("md_bench_10k", "md_bench_1m"):
+        if db not in results:
+            continue
+        r = results[db]
+        size = "10k" if db.endswith("10k") else "1M"
+        out[f"b. push 100 edits ({size} central)"] = 1000 * statistics.median(
+            x["push"] for x in r["rounds"])
+        out[f"b. pull 100 edits ({size} central)"] = 1000 * statistics.median(
+            x["pull"] for x in r["rounds"])
+        out[f"c. empty pull ({size} central)"] = statistics.median(r["empty_ms"])
+        out[f"c. empty sync() round ({size} central)"] = statistics.median(r["empty_round_ms"])
+        if "capture" in r:
+            out["d. case edit with capture"] = r["capture"]["on_ms"]
+            out["d. case edit without capture"] = r["capture"]["off_ms"]
+    return out
+
+
+def report_encryption(plain: dict, encrypted: dict) -> int:
+    a, b = encryption_figures(plain), encryption_figures(encrypted)
+    print("\nworkstation store encrypted (SQLCipher 4, raw key) vs plain; ms")
+    print(f"{'':44}{'plain':>12}{'encrypted':>12}{'ratio':>8}")
+    for label in a:
+        if label in b:
+            ratio = b[label] / a[label] if a[label] > 0 else 1.0
+            print(f"{label[:44]:44}{a[label]:>12.1f}{b[label]:>12.1f}{ratio:>8.2f}")
+    total = sum(b[k] for k in a if k in b) / sum(a[k] for k in a if k in b)
+    ok = total <= ENCRYPTION_RATIO_BUDGET
+    print(f"{'all figures summed':44}{'':>24}{total:>8.2f}   ≤ {ENCRYPTION_RATIO_BUDGET}  "
+          f"{'ok' if ok else 'OVER'}")
+    return 0 if ok else 1
+
+
+def run_all(cluster: BenchCluster, names: dict[str, str], parts: set[str], work: Path) -> dict:
+    results: dict = {}
+    work.mkdir(parents=True, exist_ok=True)
+    if "a" in parts:
+        results["a"] = initial_sync(cluster, work)
+    for label in ("10k", "1m"):
+        if label in names:
+            results[names[label]] = incremental(cluster, names[label], work)
+    return results
+
+
 def main() -> int:
+    global STORE_KEY
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="a,b,c,d", help="parts to run, e.g. a,c")
+    parser.add_argument("--encryption", choices=("off", "on", "both"), default="off",
+                        help="plain workstation stores, encrypted ones, or both side by side")
+    parser.add_argument("--skip-1m", action="store_true",
+                        help="leave out the 1,010,000-case central database")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--interrupt", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--key", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        STORE_KEY = bytes.fromhex(args.key) if args.key else None
         result = child_initial(args.child[0], Path(args.child[1]), args.interrupt)
         print(json.dumps(result))
         return 0
@@ -579,18 +657,26 @@ def main() -> int:
     CACHE.mkdir(exist_ok=True)
     cluster = BenchCluster().start()
     work = Path(tempfile.mkdtemp(prefix="sync-bench-", dir=CACHE))
-    results: dict = {}
+    runs: dict[str, dict] = {}
     try:
-        names = build(cluster, parts)
-        if "a" in parts:
-            results["a"] = initial_sync(cluster, work)
-        for label in ("10k", "1m"):
-            if label in names:
-                results[names[label]] = incremental(cluster, names[label], work)
+        names = build(cluster, parts, skip_1m=args.skip_1m)
+        modes = {"off": [False], "on": [True], "both": [False, True]}[args.encryption]
+        for encrypted in modes:
+            STORE_KEY = bench_key() if encrypted else None
+            label = "encrypted" if encrypted else "plain"
+            say(f"--- workstation stores {label} ---")
+            runs[label] = run_all(cluster, names, parts, work / label)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         cluster.stop()
-    return report(results)
+    over = 0
+    for label, results in runs.items():
+        if len(runs) > 1:
+            print(f"\n=== workstation stores {label} ===")
+        over += report(results)
+    if len(runs) == 2:
+        over += report_encryption(runs["plain"], runs["encrypted"])
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

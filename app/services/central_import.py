@@ -38,7 +38,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.services.central_admin import AdminError
-from app.store import migrate
+from app.store import cipher, migrate
+from app.store.cipher import DB_ERRORS
 from app.store.database import SQLITE_MAGIC, Store
 from app.store.models import (
     CalendarYearRow,
@@ -94,17 +95,17 @@ class ImportReport:
 # ---------------------------------------------------------------- reading the store
 
 
-def _open_source(path: Path) -> sqlite3.Connection:
+def _open_source(path: Path, key: bytes | None = None) -> sqlite3.Connection:
     """The store, read-only, after checking it is one and is not itself a sync client."""
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise ImportRefused(f"cannot read the store {path}: {exc}") from exc
-    if header != SQLITE_MAGIC:
+    if header != SQLITE_MAGIC and key is None:
         raise ImportRefused(f"{path} is not a Mediation Desk store (not an SQLite database); "
                             "nothing was imported")
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = cipher.connect(path, key if header != SQLITE_MAGIC else None, read_only=True)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables or "cases" not in tables:
@@ -128,7 +129,7 @@ def _open_source(path: Path) -> sqlite3.Connection:
             if missing:
                 raise ImportRefused(f"the store {path} lacks {st.name}.{', '.join(missing)}: "
                                     "open it once with this version of Mediation Desk")
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         con.close()
         raise ImportRefused(f"the store {path} is damaged ({exc}); nothing was imported") \
             from exc
@@ -408,12 +409,12 @@ def import_store(engine: Engine, store: Store, *, actor: str = DEFAULT_ACTOR,
     """Copy a standalone workstation's store into the central database, in one
     transaction. Raises ImportRefused (nothing imported) with the reason."""
     started = time.perf_counter()
-    src = _open_source(Path(store.path))
+    src = _open_source(Path(store.path), store.key)
     report = ImportReport(engine.dialect.name)
     try:
         with src:
             report = _import(engine, src, actor, progress, report)
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         raise ImportRefused(f"the store {store.path} could not be read ({exc}); nothing "
                             "was imported") from exc
     finally:

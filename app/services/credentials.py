@@ -91,3 +91,54 @@ def forget_password(config: CentralConfig) -> None:
     except (KeyringError, Exception) as exc:  # noqa: BLE001
         log.warning("could not remove the password of %s from the keyring: %s",
                     account, type(exc).__name__)
+
+
+# ------------------------------------------------------------------ store keys
+#
+# The data key of an encrypted local store, under the account "store-key/<store id>"
+# (the id is in the store's key file). Stored as hex: keyring backends hold text.
+
+
+def _store_account(store_id: str) -> str:
+    return f"store-key/{store_id}"
+
+
+def get_store_key(store_id: str) -> bytes | None:
+    """The saved data key of the store, or None (none saved, or no usable keyring)."""
+    if not keyring_available():
+        return None
+    try:
+        saved = keyring.get_password(SERVICE, _store_account(store_id))
+    except (KeyringError, Exception) as exc:  # noqa: BLE001 - never crash on a keyring
+        log.warning("could not read a store key from the keyring: %s", type(exc).__name__)
+        return None
+    if not saved:
+        return None
+    try:
+        return bytes.fromhex(saved)
+    except ValueError:
+        log.warning("the keyring holds a malformed store key; it is ignored")
+        return None
+
+
+def save_store_key(store_id: str, key: bytes) -> bool:
+    """Remember the store's data key; False when there is no keyring or it refused."""
+    if not keyring_available():
+        return False
+    try:
+        keyring.set_password(SERVICE, _store_account(store_id), key.hex())
+    except (KeyringError, Exception) as exc:  # noqa: BLE001
+        log.warning("could not save a store key in the keyring: %s", type(exc).__name__)
+        return False
+    return True
+
+
+def forget_store_key(store_id: str) -> None:
+    if not keyring_available():
+        return
+    try:
+        keyring.delete_password(SERVICE, _store_account(store_id))
+    except PasswordDeleteError:
+        pass
+    except (KeyringError, Exception) as exc:  # noqa: BLE001
+        log.warning("could not remove a store key from the keyring: %s", type(exc).__name__)

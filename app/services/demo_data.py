@@ -65,6 +65,7 @@ from app.services.reference import (
     seed_rule_sets,
 )
 from app.services.search import search_document
+from app.services.store_keys import mark_demo
 from app.store import audit_chain
 from app.store.database import Store
 from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
@@ -1088,7 +1089,7 @@ def generate_demo_data(
     # written once instead of to the WAL and again at the checkpoint, and a killed
     # load still rolls back. Back to WAL afterwards.
     store.engine.dispose()
-    conn = sqlite3.connect(store.path, isolation_level=None)
+    conn = store.connect_raw(isolation_level=None)
     try:
         journal = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         conn.execute("PRAGMA foreign_keys=ON")
@@ -1154,6 +1155,7 @@ def generate_demo_data(
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+    mark_demo(store)  # the window title says so
     return DemoSummary(
         cases=counts["cases"], parties=counts["parties"], sessions=counts["mediation_sessions"],
         notes=counts["notes"], follow_ups=counts["follow_ups"], pauses=counts["clock_pauses"],

@@ -303,8 +303,9 @@ def get_evidence(ws: Workstation, attachment_id: uuid.UUID) -> EvidenceView:
 
 def evidence_path(ws: Workstation, sha256: str, *, filename: str = "",
                   verify: bool = True) -> Path:
-    """The stored file of ``sha256`` (to preview it), checked against its hash first
-    unless ``verify`` is False. BLOB_MISSING / BLOB_DAMAGED name ``filename``."""
+    """The stored file of ``sha256``, checked against its hash first unless ``verify``
+    is False. BLOB_MISSING / BLOB_DAMAGED name ``filename``. In an encrypted store this
+    is the encrypted file: read the content with ``evidence_bytes``."""
     blobs = files_of(ws.store)
     try:
         if verify:

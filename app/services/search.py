@@ -9,7 +9,6 @@ one, or when it is found incomplete), and the demo loader fills it in bulk.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -80,7 +79,7 @@ class IndexState:
 
 
 def index_state(store: Store) -> IndexState:
-    con = sqlite3.connect(store.path)
+    con = store.connect_raw()
     try:
         indexed = con.execute("SELECT count(*) FROM case_search_keys").fetchone()[0]
         cases = con.execute("SELECT count(*) FROM cases WHERE deleted = false").fetchone()[0]
@@ -92,7 +91,7 @@ def index_state(store: Store) -> IndexState:
 def rebuild_search_index(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
     """Remake the whole index in one transaction; the latest stored cases get the highest
     keys (search shows the highest first). Returns the number of cases indexed."""
-    con = sqlite3.connect(store.path, isolation_level=None)
+    con = store.connect_raw(isolation_level=None)
     try:
         con.execute("PRAGMA busy_timeout=5000")
         con.execute("BEGIN IMMEDIATE")

@@ -330,7 +330,7 @@ def make_client(store: Store, engine: Engine, *, actor: str | None = None,
 
 def files_of(store: Store) -> BlobStore:
     """The store's attachment files, beside it in the data folder."""
-    return BlobStore(store.path.parent / "files")
+    return BlobStore(store.path.parent / "files", key=store.key)
 
 
 @dataclass(frozen=True)

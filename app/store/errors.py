@@ -14,6 +14,9 @@ class StoreErrorCode(StrEnum):
     LOCKED = "locked"
     MIGRATION_FAILED = "migration_failed"
     BACKUP_FAILED = "backup_failed"  # the copy before an upgrade failed its check: no upgrade
+    KEY_NEEDED = "key_needed"  # encrypted, and no key was given
+    WRONG_KEY = "wrong_key"  # encrypted, and the key given does not open it
+    ENCRYPT_FAILED = "encrypt_failed"  # converting to an encrypted store failed
 
 
 class StoreError(Exception):

@@ -14,7 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# An encrypted store's connection (sqlcipher3) raises its own classes of the same names.
+_DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 QUICK_CHECK_MAX_ERRORS = 50
 _DAMAGED_PAGE = re.compile(r"\b[Pp]age (\d+)")
 _DAMAGED_TREE = re.compile(r"\bTree (\d+)")
@@ -47,7 +51,7 @@ def find_damage(con: sqlite3.Connection) -> Damage | None:
     """None when PRAGMA quick_check finds the file sound."""
     try:
         lines = [str(r[0]) for r in con.execute(f"PRAGMA quick_check({QUICK_CHECK_MAX_ERRORS})")]
-    except sqlite3.DatabaseError as exc:
+    except _DB_ERRORS as exc:
         if "interrupt" in str(exc) or "locked" in str(exc):
             raise  # cancelled, or busy: not damage
         # quick_check gives up at an unreadable table page: find where ourselves.
@@ -61,7 +65,7 @@ def find_damage(con: sqlite3.Connection) -> Damage | None:
         try:
             tables = sorted({name for name, root in con.execute(
                 "SELECT tbl_name, rootpage FROM sqlite_master") if root in roots})
-        except sqlite3.DatabaseError:
+        except _DB_ERRORS:
             pass
     return Damage(tuple(pages), tuple(tables), tuple(lines))
 
@@ -131,10 +135,13 @@ def _bad_pages(path: Path, root: int) -> set[int]:
     return bad
 
 
-def check_store(path: Path, cancelled: Callable[[], bool] | None = None) -> Damage | None:
+def check_store(path: Path, cancelled: Callable[[], bool] | None = None, *,
+                connect: Callable[[], sqlite3.Connection] | None = None) -> Damage | None:
     """PRAGMA quick_check of a store file, for one too large to check at start (run it
-    off the GUI thread; ``cancelled`` stops it early with sqlite3.OperationalError)."""
-    con = sqlite3.connect(read_only_uri(Path(path)), uri=True, check_same_thread=False)
+    off the GUI thread; ``cancelled`` stops it early with sqlite3.OperationalError).
+    ``connect``: a read-only connection of one's own (an encrypted store's, keyed)."""
+    con = connect() if connect is not None else \
+        sqlite3.connect(read_only_uri(Path(path)), uri=True, check_same_thread=False)
     done = threading.Event()
 
     def watch() -> None:

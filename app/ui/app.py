@@ -21,7 +21,7 @@ from app.services import previews, tempfiles
 from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.reference import open_workstation
-from app.store.database import Store, open_store
+from app.store.database import Store
 from app.store.errors import StoreError
 from app.store.integrity import Damage
 from app.ui import gc_guard, messages, resources
@@ -30,6 +30,7 @@ from app.ui.operations.demo import fill_demo_data
 from app.ui.operations.store import check_store_file
 from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import disconnect
+from app.ui.security.store_opener import encrypt_and_reopen, open_for_gui
 from app.ui.settings import upgrade_settings
 from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
@@ -96,12 +97,9 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
     app = application()
     upgrade_settings()
     install_cjk_font(app)
-    try:
-        store = open_store(Path(data_dir))
-    except StoreError as exc:
-        _report_store_error(exc, interactive=screenshot is None)
-        return 2
+    data_dir = Path(data_dir)
     runner = TaskRunner()
+    store: Store | None = None
     window: MainWindow | None = None
     link: CentralLink | None = None
     interactive = screenshot is None and not demo_cases
@@ -110,14 +108,24 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
     temp = tempfiles.RunFolder()
     try:
         try:
-            opened = open_for_mode(store, runner, interactive=interactive)
+            opened = open_for_gui(data_dir, runner, interactive=screenshot is None,
+                                  demo=bool(demo_cases))
+        except StoreError as exc:
+            _report_store_error(exc, interactive=screenshot is None)
+            return 2
+        if opened is None:
+            return 0  # the user quit instead of unlocking
+        store, demo = opened.store, opened.demo
+        interactive = screenshot is None and not demo_cases
+        try:
+            started = open_for_mode(store, runner, interactive=interactive)
         except NotSyncedYet:
             print("mediation-desk: 此数据文件夹已连接中心数据库，但尚未完成第一次同步；"
                   "请在有人操作时打开它以完成连接。", file=sys.stderr)
             return 1
-        if opened is None:
+        if started is None:
             return 0  # the user left the first-run dialog
-        ws, link = opened
+        ws, link = started
         if demo_cases:
             if link is None:
                 _fill_demo(runner, ws, demo_cases, interactive=screenshot is None)
@@ -127,7 +135,8 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             controller = SyncController(link, runner) \
                 if link is not None and screenshot is None else None
             window = MainWindow(ws, runner, store_path=store.path,
-                                remember=screenshot is None, sync=controller, temp=temp)
+                                remember=screenshot is None, sync=controller, temp=temp,
+                                encrypted=store.encrypted, demo=demo)
             if controller is not None:
                 controller.setParent(window)
             if screenshot is not None:
@@ -135,16 +144,29 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             window.show()
             check_store_later(window, runner, store)
             code = app.exec()
-            if window.switch_to is None:
+            if window.switch_to is None and not window.encrypt_requested:
                 return code
-            # A standalone store joined a central database: reopen as its user.
-            ws, new_link = window.switch_to
+            encrypt = window.encrypt_requested
+            if not encrypt:
+                # A standalone store joined a central database: reopen as its user.
+                ws, new_link = window.switch_to
             window.deleteLater()
             window = None
             runner.shutdown()
             if link is not None:
                 link.close()
-            link = new_link
+            if encrypt:
+                # The store is closed, converted and opened again, then its mode as before.
+                link = None
+                store.close()
+                store = encrypt_and_reopen(data_dir, runner)
+                demo = False
+                started = open_for_mode(store, runner, interactive=True)
+                if started is None:
+                    return 0
+                ws, link = started
+            else:
+                link = new_link
     finally:
         if window is not None:
             window.close()
@@ -155,7 +177,8 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
         temp.close()
         if link is not None:
             link.close()
-        store.close()
+        if store is not None:
+            store.close()
 
 
 class NotSyncedYet(Exception):
@@ -212,7 +235,7 @@ def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> N
     def not_checked(failure: TaskFailure) -> None:
         log.warning("the store could not be checked: %r", failure.error)
 
-    runner.run(check_store_file, store.path, on_done=found, on_failed=not_checked,
+    runner.run(check_store_file, store, on_done=found, on_failed=not_checked,
                lane=Lane.BACKGROUND, context=window, name="check_store")
 
 

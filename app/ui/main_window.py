@@ -95,11 +95,17 @@ class MainWindow(QMainWindow):
 
     def __init__(self, ws: Workstation, runner: TaskRunner, *, store_path: Path,
                  remember: bool = True, sync: SyncController | None = None,
-                 temp: RunFolder | None = None, parent: QWidget | None = None) -> None:
+                 encrypted: bool = False, demo: bool = False, temp: RunFolder | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
         # The run's private temp folder (打开's copies): emptied when the window closes.
         self.temp = temp if temp is not None else RunFolder()
+        self.encrypted = encrypted
+        self.demo = demo
+        # Set when the user asked to encrypt the (plain) store: it is closed, converted
+        # and opened again by run_gui.
+        self.encrypt_requested = False
         self.sync = sync
         self.sync_status: SyncStatusView | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -130,7 +136,12 @@ class MainWindow(QMainWindow):
         self.audit_report: ChainReport | None = None
         self._audit_check_started = False
 
-        self.setWindowTitle(self.tr("调解工作台"))
+        if demo:
+            self.setWindowTitle(self.tr("调解工作台 — 演示数据（未加密，勿录入真实当事人信息）"))
+        elif not encrypted:
+            self.setWindowTitle(self.tr("调解工作台 — 数据文件未加密"))
+        else:
+            self.setWindowTitle(self.tr("调解工作台"))
         self.setObjectName("mainWindow")
         self.sidebar = StatusSidebar()
         self.model = QueueModel(runner, ws, self,
@@ -205,7 +216,13 @@ class MainWindow(QMainWindow):
         self.audit_label.hide()
         self.user_label = QLabel(self.tr("当前用户：{name}（{role}）").format(
             name=self.ws.actor.name, role=messages.user_role_text(self.ws.actor.role)))
-        self.path_label = QLabel(self.tr("数据文件：{path}").format(path=self.store_path))
+        if self.encrypted:
+            where = self.tr("数据文件（已加密）：{path}")
+        elif self.demo:
+            where = self.tr("演示数据（未加密）：{path}")
+        else:
+            where = self.tr("数据文件（未加密）：{path}")
+        self.path_label = QLabel(where.format(path=self.store_path))
         self.path_label.setObjectName("storePathLabel")
         self.path_label.setToolTip(str(self.store_path))
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -317,6 +334,11 @@ class MainWindow(QMainWindow):
                                               self.show_connection, "connectionAction")
         self.connection_action.setMenuRole(QAction.MenuRole.NoRole)
         settings_menu.addAction(self.connection_action)
+        self.encrypt_action = self._action(self.tr("加密数据文件(&E)…"), (),
+                                           self.request_encryption, "encryptStoreAction")
+        self.encrypt_action.setMenuRole(QAction.MenuRole.NoRole)
+        self.encrypt_action.setEnabled(not self.encrypted)
+        settings_menu.addAction(self.encrypt_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)
@@ -832,6 +854,23 @@ class MainWindow(QMainWindow):
         if password:
             self.sync.link.set_password(password)
         self.sync.reconfigure()
+
+    def request_encryption(self) -> None:
+        """设置 → 加密数据文件…: after a yes, the window closes and run_gui converts the
+        store and opens it again (the store must not be open while it is converted)."""
+        if self.encrypted:
+            return
+        from app.ui.security.store_key_dialogs import EncryptChoiceDialog
+
+        dialog = EncryptChoiceDialog(self.store_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._encrypt_accepted)
+        self.encrypt_dialog = dialog
+        dialog.open()
+
+    def _encrypt_accepted(self) -> None:
+        self.encrypt_requested = True
+        self.close()
 
     def _linked(self, ws: Workstation, link) -> None:
         """A standalone store joined a central database: reopen as its user."""

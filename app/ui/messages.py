@@ -95,6 +95,21 @@ _STORE_ERRORS = {
         "{path}\n\n数据文件未做任何修改，也没有升级；不完整的备份已删除。"
         "请腾出至少与数据文件同样大小的磁盘空间后重新打开。",
     ),
+    StoreErrorCode.KEY_NEEDED: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件已加密，需要密钥才能打开：\n{path}\n\n软件未做任何修改。"
+        "请在有人操作时打开调解工作台，输入启动密码或恢复码解锁。",
+    ),
+    StoreErrorCode.WRONG_KEY: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "密钥不正确，无法解开加密的数据文件：\n{path}\n\n软件未做任何修改。"
+        "请使用创建数据文件时记下的恢复码解锁。",
+    ),
+    StoreErrorCode.ENCRYPT_FAILED: QT_TRANSLATE_NOOP(
+        "StoreError",
+        "数据文件加密未完成：\n{path}\n\n原数据文件未做任何修改，仍可照常使用。"
+        "请检查磁盘空间后重试。",
+    ),
 }
 
 DAMAGED_PAGES = QT_TRANSLATE_NOOP("StoreError", "损坏位置：数据文件第 {pages} 页。")

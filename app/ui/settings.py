@@ -120,6 +120,8 @@ QUEUE_SORT = Setting("queue/sort", default="received", type_=str)  # a SortKey v
 QUEUE_DESCENDING = Setting("queue/descending", default=True, type_=bool)
 QUEUE_PAGE_SIZE = Setting("queue/page_size", default=200, type_=int)
 EVIDENCE_MAX_MEGABYTES = Setting("evidence/max_megabytes", default=50, type_=int)
+# Pre-upgrade copies of the store kept in backups/ (the oldest go after a new one).
+STORE_BACKUPS_KEPT = Setting("store/backups_kept", default=5, type_=int)
 
 
 @upgrade(1)

@@ -65,7 +65,7 @@ def pretend_older(monkeypatch) -> list[str]:
 # ------------------------------------------------------------------ the backup
 
 
-def _short_copy(path: Path, target: Path) -> None:
+def _short_copy(path: Path, target: Path, key: bytes | None = None) -> None:
     """What a full disk did: the copy stops at an eighth, and nobody noticed."""
     src, dst = sqlite3.connect(path), sqlite3.connect(target)
     src.backup(dst)
@@ -74,12 +74,12 @@ def _short_copy(path: Path, target: Path) -> None:
         fh.truncate(target.stat().st_size // 8)
 
 
-def _garbage_copy(path: Path, target: Path) -> None:
+def _garbage_copy(path: Path, target: Path, key: bytes | None = None) -> None:
     """A copy of the right size whose pages are wrong."""
     target.write_bytes(path.read_bytes()[:100] + b"\x07" * (path.stat().st_size - 100))
 
 
-def _disk_full(path: Path, target: Path) -> None:
+def _disk_full(path: Path, target: Path, key: bytes | None = None) -> None:
     target.write_bytes(b"SQLite format 3\x00" + b"\x00" * 3000)
     raise sqlite3.OperationalError("database or disk is full")
 

@@ -19,6 +19,7 @@ from app.sync.central import CentralConfig
 from app.ui import app as gui
 from app.ui.main_window import MainWindow
 from app.ui.operations.sync import CentralLink
+from app.ui.security.store_key_dialogs import RecoveryCodeDialog
 from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
 from tests.conftest import complaint_form
@@ -71,8 +72,12 @@ def test_run_gui_asks_once_and_not_for_screenshots(qapp, tmp_path, monkeypatch):
     s = open_store(tmp_path / "new")
     assert sync_service.sync_settings(s).mode is Mode.STANDALONE
     s.close()
-    assert gui.run_gui(tmp_path / "other") == 0  # the dialog was closed: quit
+    shown = []
+    monkeypatch.setattr(RecoveryCodeDialog, "exec", lambda self: shown.append(self.code) or 1)
+    with use_memory_keyring():
+        assert gui.run_gui(tmp_path / "other") == 0  # the dialog was closed: quit
     assert len(asked) == 1
+    assert len(shown) == 1  # a new real store is encrypted; its recovery code shown once
 
 
 def test_connecting_links_syncs_and_opens_as_the_user(qtbot, store, runner, central,

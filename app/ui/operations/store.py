@@ -4,16 +4,20 @@ the window opens (see app/store/database.py) is checked once the window shows.""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
+
+from app.store.database import Store
 from app.store.integrity import Damage, check_store
 from app.ui.tasks import TaskCancelled, TaskState
 
 
-def check_store_file(path: Path, state: TaskState) -> Damage | None:
+def check_store_file(store: Store, state: TaskState) -> Damage | None:
     try:
-        return check_store(path, cancelled=lambda: state.cancelled)
-    except sqlite3.OperationalError:
+        return check_store(store.path, cancelled=lambda: state.cancelled,
+                           connect=lambda: store.connect_raw(read_only=True,
+                                                             check_same_thread=False))
+    except (sqlite3.OperationalError, sqlcipher.OperationalError):
         if state.cancelled:
             raise TaskCancelled() from None
         raise

@@ -1,0 +1,1 @@
+"""Keys of the encrypted store: unlocking, the recovery code, encrypting."""
