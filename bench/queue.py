@@ -80,6 +80,18 @@ def ensure_store(folder: Path, cases: int) -> Path:
 
 
 BENCH_KEY_ENV = "MEDIATION_DESK_BENCH_STORE_KEY"
+# Try another SQLCipher page size than the app's (the twin is made and opened with it).
+PAGE_SIZE_ENV = "MEDIATION_DESK_BENCH_CIPHER_PAGE_SIZE"
+
+
+def _page_size_override() -> str:
+    from app.store import cipher
+
+    size = os.environ.get(PAGE_SIZE_ENV)
+    if size:
+        cipher.CIPHER_PAGE_SIZE = int(size)
+        return f"-p{size}"
+    return ""
 ENCRYPTION_RATIO_BUDGET = 1.3
 
 
@@ -90,7 +102,7 @@ def encrypted_twin(plain: Path) -> tuple[Path, bytes]:
 
     from app.store import cipher, keyfile
 
-    folder = plain.with_name(plain.name + "-encrypted")
+    folder = plain.with_name(plain.name + "-encrypted" + _page_size_override())
     key = hashlib.sha256(b"bench " + plain.name.encode()).digest()
     if not (folder / "store.sqlite").exists():
         print(f"encrypting a copy of {plain} into {folder} …", file=sys.stderr, flush=True)
@@ -161,6 +173,7 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     upgrade_settings()
     install_cjk_font(app)
     key = os.environ.get(BENCH_KEY_ENV)
+    _page_size_override()
     store = open_store(data_dir, key=bytes.fromhex(key) if key else None)
     ws = open_workstation(store)  # the store's own user, as the app signs in
     runner = TaskRunner()
