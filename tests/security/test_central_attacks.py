@@ -10,20 +10,16 @@ import uuid
 import psycopg
 import pytest
 
-from app.core.documents import DocumentKind
 from app.services import cases, documents, evidence
 from app.services import sync as sync_service
 from app.store.models import Case
 from tests.conftest import complaint_form
+from tests.support.documents import ready_agreement
 
 
 def _final_agreement(desk) -> tuple[uuid.UUID, uuid.UUID]:
     case_id, _ = cases.intake_work_order(desk.ws, complaint_form())
-    doc_id, _ = documents.create_draft(desk.ws, case_id, DocumentKind.AGREEMENT)
-    fields = documents.get_document(desk.ws, doc_id).fields
-    documents.update_draft(desk.ws, doc_id, {
-        "clauses": [c.replace("____", "2026年12月1日") for c in fields["clauses"]],
-        "performance": "银行转账。", "mediator": "张敏"})
+    doc_id = ready_agreement(desk.ws, case_id)
     documents.finalize(desk.ws, doc_id)
     desk.sync()
     return case_id, doc_id

@@ -9,21 +9,17 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from app.core.documents import DocumentKind
 from app.services import cases, documents
 from app.services import sync as sync_service
 from app.services.sync import Choice
 from app.store.models import Document
 from tests.conftest import complaint_form
+from tests.support.documents import ready_agreement
 
 
 def _shared_draft(a, b) -> tuple[uuid.UUID, uuid.UUID]:
     case_id, _ = cases.intake_work_order(a.ws, complaint_form())
-    doc_id, _ = documents.create_draft(a.ws, case_id, DocumentKind.AGREEMENT)
-    fields = documents.get_document(a.ws, doc_id).fields
-    documents.update_draft(a.ws, doc_id, {
-        "clauses": [c.replace("____", "2026年12月1日") for c in fields["clauses"]],
-        "performance": "银行转账。", "mediator": "张敏"})
+    doc_id = ready_agreement(a.ws, case_id)
     a.sync(), b.sync()
     return case_id, doc_id
 

@@ -15,6 +15,7 @@ from app.services import cases, evidence, notes, sessions
 from app.services import sync as sync_service
 from app.store.models import MediationSession
 from tests.conftest import complaint_form
+from tests.support.documents import ready_agreement
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -95,14 +96,9 @@ def test_a_finished_record_changed_behind_the_apps_back_is_refused_centrally(des
 
 
 def _issued_agreement(desk, case_id) -> uuid.UUID:
-    from app.core.documents import DocumentKind
     from app.services import documents
 
-    doc_id, _ = documents.create_draft(desk.ws, case_id, DocumentKind.AGREEMENT)
-    fields = documents.get_document(desk.ws, doc_id).fields
-    documents.update_draft(desk.ws, doc_id, {
-        "clauses": [c.replace("____", "2026年12月1日") for c in fields["clauses"]],
-        "performance": "银行转账。", "mediator": "张敏"})
+    doc_id = ready_agreement(desk.ws, case_id)
     documents.finalize(desk.ws, doc_id)
     return doc_id
 

@@ -23,6 +23,7 @@ from app.ui.security.store_key_dialogs import RecoveryCodeDialog
 from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
 from tests.conftest import complaint_form
+from tests.support.documents import ready_agreement
 from tests.support.memory_keyring import use_memory_keyring, use_no_keyring
 from tests.sync.conftest import Central, Desk, build_central, desk_maker
 
@@ -383,17 +384,12 @@ def close_stray_dialogs():
 
 def test_an_edit_too_late_for_a_final_document_is_shown_and_redone_as_a_new_version(
         qtbot, runner, make_desk):
-    from app.core.documents import DocumentKind
     from app.services import documents
     from app.ui.sync.conflicts_view import ConflictsDialog
 
     a, b = make_desk("mdt_zhangmin"), make_desk("mdt_wangfang")
     case_id, _ = cases.intake_work_order(a.ws, complaint_form())
-    doc_id, _ = documents.create_draft(a.ws, case_id, DocumentKind.AGREEMENT)
-    fields = documents.get_document(a.ws, doc_id).fields
-    documents.update_draft(a.ws, doc_id, {
-        "clauses": [c.replace("____", "2026年12月1日") for c in fields["clauses"]],
-        "performance": "银行转账。", "mediator": "张敏"})
+    doc_id = ready_agreement(a.ws, case_id)
     a.sync(), b.sync()
     documents.finalize(a.ws, doc_id)
     documents.update_draft(b.ws, doc_id, {"performance": "乙离线改成了现金支付。"})
