@@ -21,8 +21,8 @@ depends_on = None
 import sqlalchemy as sa
 
 GROUPS = "md_mediator, md_supervisor"
-# pg_temp named last: otherwise PostgreSQL searches it first for tables.
-SAFE_PATH = "SET search_path = pg_catalog, public, pg_temp"
+# Every function below sets `search_path = pg_catalog, public, pg_temp`, written out in
+# each: pg_temp named last, otherwise PostgreSQL searches it first for tables.
 
 # The synced tables a login may change, by how their office is found (app/sync/tables.py).
 OFFICE_SCOPED = ("audit_events", "sync_conflicts", "mediators", "office_settings", "phrases",
@@ -54,11 +54,11 @@ def upgrade() -> None:
 def _helpers() -> None:
     ex = op.execute
     ex(f"""CREATE OR REPLACE FUNCTION public.md_office() RETURNS uuid
-          LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
             SELECT m.office_id FROM public.mediators m
              WHERE m.login = session_user AND m.active AND NOT m.deleted $$""")
     ex(f"""CREATE OR REPLACE FUNCTION public.md_role() RETURNS text
-          LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
             SELECT m.role FROM public.mediators m
              WHERE m.login = session_user AND m.active AND NOT m.deleted $$""")
     # No temporary tables, views or functions for logins: nothing to shadow with.
@@ -69,7 +69,7 @@ def _helpers() -> None:
     ex("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     # The administrator: whoever owns the tables (or a superuser), never a login.
     ex(f"""CREATE OR REPLACE FUNCTION public.md_is_admin() RETURNS boolean
-          LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
             SELECT pg_catalog.pg_has_role(session_user, c.relowner, 'USAGE')
               FROM pg_catalog.pg_class c WHERE c.oid = 'public.cases'::regclass $$""")
     ex("REVOKE ALL ON FUNCTION public.md_is_admin() FROM PUBLIC")
@@ -84,7 +84,7 @@ def _change_log() -> None:
     office = ", ".join(f"'{t}'" for t in OFFICE_SCOPED)
     case = ", ".join(f"'{t}'" for t in CASE_SCOPED)
     ex(f"""CREATE OR REPLACE FUNCTION public.md_log_changes(entries jsonb) RETURNS integer
-          LANGUAGE plpgsql VOLATILE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
           DECLARE
             me uuid := public.md_office();
             e record;
@@ -129,7 +129,7 @@ def _change_log() -> None:
           END $$""")
     # Whether a case really left this office (a pulled `remove` is checked against it).
     ex(f"""CREATE OR REPLACE FUNCTION public.md_case_moved(case_id uuid) RETURNS boolean
-          LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
             SELECT EXISTS (SELECT 1 FROM public.cases c WHERE c.id = case_id
                               AND c.office_id IS DISTINCT FROM public.md_office()) $$""")
     ex(f"REVOKE INSERT ON sync_changes FROM {GROUPS}")
@@ -146,7 +146,7 @@ def _final_documents() -> None:
     changed = " OR ".join(f"NEW.{c}::jsonb IS DISTINCT FROM OLD.{c}::jsonb" if c == "fields"
                           else f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in DOCUMENT_CONTENT)
     op.execute(f"""CREATE OR REPLACE FUNCTION public.md_final_document_unchanged()
-          RETURNS trigger LANGUAGE plpgsql {SAFE_PATH} AS $$
+          RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
           BEGIN
             IF OLD.state = 'draft' THEN
               RETURN NEW;
@@ -171,7 +171,7 @@ def _numbers() -> None:
     ex(f"""CREATE OR REPLACE FUNCTION public.md_reserve_numbers(
             p_office uuid, p_year integer, p_size integer, p_client uuid)
           RETURNS TABLE (block_id uuid, first_seq integer, last_seq integer)
-          LANGUAGE plpgsql VOLATILE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
           DECLARE
             after integer;
             new_id uuid := gen_random_uuid();
@@ -220,11 +220,11 @@ def _blobs() -> None:
                AND o.office_id = (SELECT md_office())))""")
     ex(f"REVOKE INSERT, UPDATE, DELETE ON blobs FROM {GROUPS}")
     ex(f"""CREATE OR REPLACE FUNCTION public.md_blob_exists(hash text) RETURNS boolean
-          LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
             SELECT EXISTS (SELECT 1 FROM public.blob_offices o
                             WHERE o.sha256 = hash AND o.office_id = public.md_office()) $$""")
     ex(f"""CREATE OR REPLACE FUNCTION public.md_blob_digest(hash text) RETURNS text
-          LANGUAGE sql STABLE SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
             SELECT encode(pg_catalog.sha256(b.data), 'hex') FROM public.blobs b
              WHERE b.sha256 = hash AND EXISTS (
                SELECT 1 FROM public.blob_offices o
@@ -232,7 +232,7 @@ def _blobs() -> None:
     # The upload: the bytes must hash to the name they are given; the office that sent
     # them may read them from then on.
     ex(f"""CREATE OR REPLACE FUNCTION public.md_put_blob(hash text, content bytea)
-          RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER {SAFE_PATH} AS $$
+          RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
           DECLARE
             me uuid := public.md_office();
           BEGIN
@@ -251,7 +251,7 @@ def _blobs() -> None:
           END $$""")
     # A case moved to another office takes its files' read right along.
     ex(f"""CREATE OR REPLACE FUNCTION public.md_case_files_follow() RETURNS trigger
-          LANGUAGE plpgsql SECURITY DEFINER {SAFE_PATH} AS $$
+          LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
           BEGIN
             INSERT INTO public.blob_offices (sha256, office_id)
             SELECT a.sha256, NEW.office_id FROM public.attachments a
