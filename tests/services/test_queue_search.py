@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.core.timeutil import china_date
+from app.core.timeutil import china_date, china_today
 from app.core.workflow import OPEN_STATUSES, CaseStatus, Source
 from app.services import cases, duplicates, queue, search
 from app.services.demo_data import generate_demo_data
@@ -101,7 +101,8 @@ def test_every_sort_pages_through_every_case_once_in_order(demo, sort, descendin
         positions = [order.index(r.status) for r in rows]
         assert positions == sorted(positions, reverse=descending)
     if sort is SortKey.DEADLINE:
-        dated = [r.next_deadline_on for r in rows if r.next_deadline_on]
+        dated = [(r.next_deadline_on, r.received_at) for r in rows if r.next_deadline_on]
+        # Same last day: in order of receipt (the order of the deadline index).
         assert dated == sorted(dated, reverse=descending)
         # Cases without a deadline come last either way.
         assert all(r.next_deadline_on is None for r in rows[len(dated):])
@@ -148,6 +149,27 @@ def test_filters_narrow_the_queue(demo):
 
     statuses = QueueQuery(filter=QueueFilter(statuses=frozenset({CaseStatus.REJECTED})))
     assert {r.status for r in all_rows(demo, statuses)} == {CaseStatus.REJECTED}
+
+
+def test_a_tag_with_other_conditions_lists_exactly_its_cases(demo):
+    options = queue.filter_options(demo)
+    for tag in options.tags[:3]:
+        for status in (CaseStatus.MEDIATING, CaseStatus.RECEIVED):
+            expected = {uuid.UUID(hex=h) for (h,) in sql(
+                demo, "SELECT c.id FROM cases c JOIN case_tags t ON t.case_id = c.id "
+                "WHERE t.tag = ? AND c.status = ? AND NOT c.deleted", tag, status.value)}
+            query = QueueQuery(sort=SortKey.DEADLINE, filter=QueueFilter(
+                tags=frozenset({tag}), statuses=frozenset({status})))
+            assert {r.id for r in all_rows(demo, query)} == expected
+            assert queue.count_cases(demo, query) == len(expected)
+        overdue = QueueQuery(view=QueueView.OVERDUE, filter=QueueFilter(tags=frozenset({tag})))
+        rows = all_rows(demo, overdue)
+        assert all(tag in r.tags for r in rows)
+        assert len(rows) == queue.count_cases(demo, overdue) == sql(
+            demo, "SELECT count(*) FROM cases c JOIN case_tags t ON t.case_id = c.id "
+            "WHERE t.tag = ? AND c.next_deadline_on < ? AND NOT c.deleted",
+            tag, china_today(demo.now()).isoformat())[0][0]
+
 
 
 # ------------------------------------------------------------------ search
