@@ -132,3 +132,38 @@ def test_resources_are_found_in_an_installed_package_too(tmp_path, monkeypatch):
         monkeypatch.undo()
         resources.resource_path.cache_clear()
     assert resources.bundled_cjk_font().stat().st_size > 1_000_000  # the real one again
+
+
+def test_the_store_is_opened_and_upgraded_off_the_gui_thread(qapp, data_dir, monkeypatch):
+    # Opening checks the store and an upgrade migrates it (minutes on a million cases):
+    # the window's thread keeps serving events meanwhile.
+    import threading
+    import time
+
+    from app.services import store_keys
+    from app.ui.security.store_opener import open_for_gui
+    from app.ui.tasks import TaskRunner
+
+    real_open = store_keys.open_local_store
+    opened_on: list[threading.Thread] = []
+
+    def slow_open(*args, **kwargs):
+        opened_on.append(threading.current_thread())
+        time.sleep(0.6)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(store_keys, "open_local_store", slow_open)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(50)
+    runner = TaskRunner()
+    try:
+        opened = open_for_gui(data_dir, runner, interactive=False, demo=False)
+        assert opened is not None
+        opened.store.close()
+    finally:
+        timer.stop()
+        runner.shutdown()
+    assert opened_on and opened_on[0] is not threading.main_thread()
+    assert len(ticks) >= 5

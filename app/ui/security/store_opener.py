@@ -54,7 +54,7 @@ def open_for_gui(data_dir: Path, runner: TaskRunner, *, interactive: bool,
         store = create_encrypted(data_dir)
         return None if store is None else OpenedStore(store, demo=False)
     if kind is StoreKind.PLAIN:
-        store = store_keys.open_local_store(data_dir, keep_backups=keep)
+        store = _open_local(runner, data_dir, keep_backups=keep)
         is_demo = store_keys.is_demo(store)
         if not interactive or demo or is_demo:
             return OpenedStore(store, demo=is_demo or demo)
@@ -64,7 +64,7 @@ def open_for_gui(data_dir: Path, runner: TaskRunner, *, interactive: bool,
         return OpenedStore(encrypt_and_reopen(data_dir, runner), demo=False)
     how = store_keys.how_to_unlock(data_dir)
     if how is Unlock.KEYRING:
-        store = store_keys.open_local_store(data_dir, keep_backups=keep)
+        store = _open_local(runner, data_dir, keep_backups=keep)
     else:
         if not interactive:
             raise StoreError(StoreErrorCode.KEY_NEEDED, data_dir / "store.sqlite",
@@ -72,8 +72,20 @@ def open_for_gui(data_dir: Path, runner: TaskRunner, *, interactive: bool,
         key = ask_key(data_dir, runner, passphrase=how is Unlock.PASSPHRASE)
         if key is None:
             return None
-        store = store_keys.open_local_store(data_dir, key=key, keep_backups=keep)
+        store = _open_local(runner, data_dir, key=key, keep_backups=keep)
     return OpenedStore(store, demo=store_keys.is_demo(store))
+
+
+def _open_local(runner: TaskRunner, data_dir: Path, **options) -> Store:
+    """open_local_store on the write lane, a busy dialog up after 300 ms: opening checks
+    the store, and an upgrade backs it up and migrates it (minutes on a million cases),
+    which must not freeze the window. Raises StoreError as open_local_store does."""
+    store, failure = _wait(
+        runner, lambda _args, _state: store_keys.open_local_store(data_dir, **options), None,
+        _tr("正在打开数据文件…\n如需升级数据格式，可能需要几分钟，请勿关闭程序。"))
+    if failure is not None:
+        raise failure.error
+    return store
 
 
 def create_encrypted(data_dir: Path) -> Store | None:
