@@ -140,6 +140,27 @@ def set_passphrase(data_dir: Path, key: bytes, passphrase: str) -> None:
         passphrase=keyfile.wrap(key, passphrase)))
 
 
+def replace_recovery_code(data_dir: Path, key: bytes) -> str:
+    """A new recovery code for the store's key, for a mediator who lost the first: the
+    key file is rewritten with it and the old code stops working. The passphrase, the
+    keyring entry and the store itself stay as they are."""
+    kf = _keyfile(data_dir)
+    if not kf.matches(key):
+        raise StoreError(StoreErrorCode.WRONG_KEY, Path(data_dir) / STORE_FILENAME)
+    code = keyfile.new_recovery_code()
+    keyfile.write_keyfile(data_dir, keyfile.KeyFile(
+        store_id=kf.store_id, check=kf.check,
+        recovery=keyfile.wrap(key, keyfile.normalise_recovery_code(code)),
+        passphrase=kf.passphrase))
+    return code
+
+
+def has_passphrase(data_dir: Path) -> bool:
+    """Whether the store's key is also wrapped under a passphrase (asked at start
+    where there is no keyring)."""
+    return _keyfile(data_dir).passphrase is not None
+
+
 def open_local_store(data_dir: Path, *, key: bytes | None = None, upgrade: bool = True,
                      keep_backups: int = KEEP_BACKUPS_DEFAULT) -> Store:
     """Open the store in data_dir as it is: a plain one without a key, an encrypted one

@@ -61,6 +61,7 @@ from app.ui.queue.queue_model import COLUMN_OF_SORT, QueueModel
 from app.ui.queue.queue_view import QueueView as QueueTable
 from app.ui.queue.queue_views import SIDEBAR_VIEWS, view_from_key, view_title
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
+from app.ui.security.key_actions import StoreKeyActions
 from app.ui.sync.conflicts_view import ConflictsDialog
 from app.ui.sync.connect_dialog import PasswordDialog
 from app.ui.sync.connection_dialog import ConnectionDialog
@@ -339,6 +340,9 @@ class MainWindow(QMainWindow):
         self.encrypt_action.setMenuRole(QAction.MenuRole.NoRole)
         self.encrypt_action.setEnabled(not self.encrypted)
         settings_menu.addAction(self.encrypt_action)
+        self.key_actions = StoreKeyActions(self, self.runner, self.ws.store)
+        for action in self.key_actions.actions():
+            settings_menu.addAction(action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.services import cases, store_keys
 from app.services.reference import open_workstation
@@ -296,3 +296,60 @@ def test_run_gui_converts_on_request_and_reopens_the_store_encrypted(qapp, tmp_p
         with store.engine.connect() as con:
             assert con.exec_driver_sql("SELECT count(*) FROM cases").scalar() == 1
         store.close()
+
+
+def _answer_question(button_text: str) -> Callable[[QDialog], bool]:
+    def act(box: QMessageBox) -> bool:
+        [button] = [b for b in box.buttons() if b.text() == button_text]
+        button.click()
+        return True
+    return act
+
+
+def test_a_lost_recovery_code_is_replaced_and_the_passphrase_changed_from_settings(
+        qtbot, tmp_path, runner):
+    from app.ui.main_window import MainWindow
+
+    folder = tmp_path / "data"
+    with use_no_keyring():
+        store, first = store_keys.create_encrypted_store(folder, passphrase=PASSPHRASE)
+        window = MainWindow(open_workstation(store, login="zhangmin"), runner,
+                            store_path=store.path, remember=False)
+        qtbot.addWidget(window)
+        actions = window.key_actions
+        assert actions.recovery_action.isEnabled() and actions.passphrase_action.isEnabled()
+        menu_texts = [a.text() for a in window.menuBar().actions()[-2].menu().actions()]
+        assert "更换恢复码(&R)…" in menu_texts and "更改启动密码(&P)…" in menu_texts
+
+        codes: list[str] = []
+        script = Script([(QMessageBox, _answer_question("生成新恢复码")),
+                         (RecoveryCodeDialog, confirm_code(codes))])
+        actions.recovery_action.trigger()
+        qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
+        assert script.errors == [] and len(codes) == 1 and codes[0] != first.recovery_code
+        # The new code unlocks; the lost one no longer does; the passphrase still does.
+        assert store_keys.unlock_with_recovery_code(folder, codes[0]) == first.key
+        assert store_keys.unlock_with_recovery_code(folder, first.recovery_code) is None
+        assert store_keys.unlock_with_passphrase(folder, PASSPHRASE) == first.key
+
+        def new_passphrase(dialog: NewPassphraseDialog) -> bool:
+            dialog.passphrase.setText("换了的启动密码XYZ")
+            dialog.again.setText("换了的启动密码XYZ")
+            dialog._accept()
+            return True
+
+        script = Script([(NewPassphraseDialog, new_passphrase),
+                         (QMessageBox, _answer_question("确定"))])
+        actions.passphrase_action.trigger()
+        qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
+        assert script.errors == []
+        assert store_keys.unlock_with_passphrase(folder, "换了的启动密码XYZ") == first.key
+        assert store_keys.unlock_with_passphrase(folder, PASSPHRASE) is None
+        assert store_keys.unlock_with_recovery_code(folder, codes[0]) == first.key
+        window.close()
+        store.close()
+
+
+def test_a_plain_store_offers_no_key_actions(window):
+    assert not window.key_actions.recovery_action.isEnabled()
+    assert not window.key_actions.passphrase_action.isEnabled()

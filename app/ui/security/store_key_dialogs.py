@@ -133,11 +133,15 @@ class NewPassphraseDialog(QDialog):
     def __init__(self, *, reason: str = "no_keyring", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newPassphraseDialog")
-        self.setWindowTitle(self.tr("设置启动密码"))
+        self.setWindowTitle(self.tr("更改启动密码") if reason == "change"
+                            else self.tr("设置启动密码"))
         col = QVBoxLayout(self)
         if reason == "no_keyring":
             text = self.tr("数据文件将被加密。这台电脑没有可用的系统钥匙串，无法替您保存密钥，"
                            "请设置一个启动密码：每次打开调解工作台时输入它。")
+        elif reason == "change":
+            text = self.tr("请设置新的启动密码，以后启动时输入它"
+                           "（原来的启动密码不再有效，恢复码不变）。")
         else:
             text = self.tr("已用恢复码解锁。请设置新的启动密码，以后启动时输入它"
                            "（原来的启动密码不再有效，恢复码不变）。")
@@ -162,7 +166,8 @@ class NewPassphraseDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
-            self.tr("退出") if reason == "no_keyring" else self.tr("跳过"))
+            {"no_keyring": self.tr("退出"), "change": self.tr("取消")}.get(reason,
+                                                                       self.tr("跳过")))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
