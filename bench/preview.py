@@ -17,13 +17,13 @@ import resource
 import statistics
 import sys
 import time
-import zlib
 from pathlib import Path
 
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.services.previews import PreviewFailed, PreviewPool  # noqa: E402
+from tests.support.hostile_pdf import hostile_pdf  # noqa: E402
 
 MAX_SIDE = 2048
 
@@ -49,28 +49,6 @@ def photo() -> bytes:
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=90)
     return buf.getvalue()
-
-
-def hostile_pdf(ops: int) -> bytes:
-    content = zlib.compress(b"0 0 m 1 1 l S\n" * ops, 9)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content
-               + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))
-    return out.getvalue()
 
 
 def in_process_pdf(data: bytes) -> None:
