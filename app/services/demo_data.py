@@ -964,7 +964,7 @@ _CHAIN_BODY = audit_chain.body_sql(*(f"s.{c}" for c in (
 _CHAINED_INSERT = (
     f"WITH s ({_AUDIT_COLUMNS}) AS ({{select}}) "
     f"INSERT INTO audit_events ({_AUDIT_COLUMNS}, chain_seq, chain_hash) "
-    f"SELECT s.*, md_chain_seq({_CHAIN_BODY}), md_chain_hash() FROM s")
+    f"SELECT s.*, md_chain_seq(CAST(({_CHAIN_BODY}) AS BLOB)), md_chain_hash() FROM s")
 
 
 def _derive_audit_trail(conn: sqlite3.Connection, intake_actor: str,
