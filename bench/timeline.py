@@ -156,7 +156,7 @@ def ensure_store() -> Path:
     from sqlalchemy import insert
 
     from app.services import cases
-    from app.services.demo_data import generate_demo_data
+    from app.demo.generator import generate_demo_data
     from app.services.reference import open_workstation
     from app.store import models
     from app.store.database import open_store

@@ -53,7 +53,7 @@ from app.core.workflow import (
     TerminationGround,
     Track,
 )
-from app.services import demo_corpus as corpus
+from app.demo import corpus
 from app.services.reference import (
     CURRENT_LOGIN_KEY,
     PLEDGES_KEY,
