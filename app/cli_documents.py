@@ -36,6 +36,7 @@ def _fail(message: str) -> int:
 
 
 def run(args, data_dir: Path) -> int:
+    from app.documents import wording
     from app.documents.errors import DocumentError as BuildError
     from app.documents.errors import MissingGlyphs, NoFont
     from app.main import store_error_text
@@ -72,7 +73,7 @@ def run(args, data_dir: Path) -> int:
             pdf = documents.render_for_case(ws, case_id, kind)
         except documents.DocumentRefused as exc:
             if exc.problem == documents.DocumentProblem.MISSING_FIELDS:
-                return _fail(f"the {kind.value} ({kind.label}) cannot be made yet; missing: "
+                return _fail(f"the {kind.value} ({wording.TITLES[kind]}) cannot be made yet; missing: "
                              + "; ".join(FIELD_WORDS.get(f, f) for f in exc.detail))
             return _fail(str(exc))
         except MissingGlyphs as exc:
@@ -88,7 +89,7 @@ def run(args, data_dir: Path) -> int:
             write_atomically(out, pdf, prefix=".render-")
         except OSError as exc:
             return _fail(f"cannot write {out}: {exc.strerror or exc}")
-        print(f"wrote {out} ({kind.label}, {len(pdf):,} bytes)")
+        print(f"wrote {out} ({wording.TITLES[kind]}, {len(pdf):,} bytes)")
         return 0
     finally:
         store.close()

@@ -111,7 +111,7 @@ def store_error_text(exc) -> str:
 
 
 def run_demo_data(data_dir: Path, cases: int, seed: int) -> int:
-    from app.services.demo_data import SEARCH_INDEX_INLINE_LIMIT, generate_demo_data
+    from app.demo.generator import SEARCH_INDEX_INLINE_LIMIT, generate_demo_data
     from app.services.store_keys import open_local_store
     from app.store.errors import StoreError
 

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.services.demo_data import generate_demo_data  # noqa: E402
+from app.demo.generator import generate_demo_data  # noqa: E402
 from app.store.database import open_store  # noqa: E402
 
 BUDGET_SECONDS = 180.0  # for 1,000,000 cases

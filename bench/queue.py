@@ -51,7 +51,7 @@ REPEATS = 3
 
 
 def ensure_store(folder: Path, cases: int) -> Path:
-    from app.services.demo_data import generate_demo_data
+    from app.demo.generator import generate_demo_data
     from app.services.search import index_state, rebuild_search_index
     from app.store.database import open_store
 

@@ -183,7 +183,7 @@ class BenchCluster:
 
 def demo_store(cases: int, *, seed: int = 1, office: str | None = None) -> Path:
     """A cached demo store (bench/queue.py's layout: .bench-stores/<cases>)."""
-    from app.services.demo_data import generate_demo_data
+    from app.demo.generator import generate_demo_data
     from app.store.database import open_store
 
     folder = CACHE / (str(cases) if office is None else f"{cases}-{office.lower()}")

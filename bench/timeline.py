@@ -155,8 +155,8 @@ def ensure_store() -> Path:
     """The cached store: demo neighbours and the big case (built once)."""
     from sqlalchemy import insert
 
+    from app.demo.generator import generate_demo_data
     from app.services import cases
-    from app.services.demo_data import generate_demo_data
     from app.services.reference import open_workstation
     from app.store import models
     from app.store.database import open_store

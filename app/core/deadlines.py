@@ -21,7 +21,6 @@ from typing import Any
 
 from app.core.calendar import WorkCalendar
 from app.core.errors import NoRuleSetError, RuleSetError, RuleSetErrorCode
-from app.core.labels import LabeledEnum
 from app.core.timeutil import (
     china_date,
     china_today,
@@ -34,16 +33,16 @@ from app.core.workflow import CaseKind, PauseReason, Track
 _ONE_DAY = timedelta(days=1)
 
 
-class ClockKind(LabeledEnum):
-    ACCEPT_DECISION = "accept_decision", "受理决定"
-    MEDIATION = "mediation", "调解期限"
-    TERMINATION_NOTICE = "termination_notice", "终止调解告知"
-    REPORT_VERIFICATION = "report_verification", "举报核查"
-    REPORT_NOTICE = "report_notice", "举报告知"
-    MEDIATION_TARGET = "mediation_target", "调解目标期限"
-    JUDICIAL_CONFIRMATION = "judicial_confirmation", "司法确认申请期"
-    PLEDGE_DISPATCH = "pledge_dispatch", "承诺派单"
-    PLEDGE_RESPONSE = "pledge_response", "承诺响应"
+class ClockKind(StrEnum):
+    ACCEPT_DECISION = "accept_decision"
+    MEDIATION = "mediation"
+    TERMINATION_NOTICE = "termination_notice"
+    REPORT_VERIFICATION = "report_verification"
+    REPORT_NOTICE = "report_notice"
+    MEDIATION_TARGET = "mediation_target"
+    JUDICIAL_CONFIRMATION = "judicial_confirmation"
+    PLEDGE_DISPATCH = "pledge_dispatch"
+    PLEDGE_RESPONSE = "pledge_response"
 
 
 PLEDGE_KINDS = frozenset({ClockKind.PLEDGE_DISPATCH, ClockKind.PLEDGE_RESPONSE})

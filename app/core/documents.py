@@ -13,17 +13,16 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.calendar import WorkCalendar
-from app.core.labels import LabeledEnum
 
 
-class DocumentKind(LabeledEnum):
-    AGREEMENT = "agreement", "人民调解协议书"
-    SESSION_RECORD = "session-record", "人民调解记录"
-    ORAL_AGREEMENT = "oral-agreement", "口头协议登记表"
-    TERMINATION = "termination", "终止调解告知书"
-    REJECTION = "rejection", "不予受理告知书"
-    FOLLOW_UP = "follow-up", "人民调解回访记录"
-    DOSSIER = "dossier", "调解卷宗"
+class DocumentKind(StrEnum):
+    AGREEMENT = "agreement"
+    SESSION_RECORD = "session-record"
+    ORAL_AGREEMENT = "oral-agreement"
+    TERMINATION = "termination"
+    REJECTION = "rejection"
+    FOLLOW_UP = "follow-up"
+    DOSSIER = "dossier"
 
 
 class DocumentState(StrEnum):

@@ -10,29 +10,27 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from app.core.labels import LabeledEnum
-
 # Limits that keep a record printable and a draft small; generous for real use.
 MAX_TEXT = 20_000
 MAX_PLACE = 255
 MAX_PARTICIPANTS = 30
 
 
-class SessionMode(LabeledEnum):
+class SessionMode(StrEnum):
     # Stored as the Chinese word (as the demo data and the earliest stores hold them).
-    PHONE = "电话", "电话"
-    VIDEO = "视频", "视频"
-    WECHAT = "微信", "微信"
-    ON_SITE = "现场", "现场"
-    AT_HOME = "居家", "居家"  # the mediator works from home (居家调解)
-    HOME_VISIT = "上门", "上门"
+    PHONE = "电话"
+    VIDEO = "视频"
+    WECHAT = "微信"
+    ON_SITE = "现场"
+    AT_HOME = "居家"  # the mediator works from home (居家调解)
+    HOME_VISIT = "上门"
 
 
-class SessionResult(LabeledEnum):
-    AGREED = "agreed", "达成协议"
-    PARTIAL = "partial", "部分达成"
-    NONE = "none", "未达成协议"
-    NEXT_STEP = "next_step", "继续调解"
+class SessionResult(StrEnum):
+    AGREED = "agreed"
+    PARTIAL = "partial"
+    NONE = "none"
+    NEXT_STEP = "next_step"
 
 
 class TextField(StrEnum):

@@ -35,10 +35,10 @@ Cross-cutting rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Self
 
 from app.core.errors import TransitionError, TransitionErrorCode
-from app.core.labels import LabeledEnum
 
 __all__ = [
     "Action",
@@ -62,35 +62,35 @@ __all__ = [
 ]
 
 
-class Track(LabeledEnum):
-    PEOPLES_MEDIATION = "peoples_mediation", "人民调解"
-    MARKET_COMPLAINT = "market_complaint", "行政调解（市场监管投诉）"
+class Track(StrEnum):
+    PEOPLES_MEDIATION = "peoples_mediation"
+    MARKET_COMPLAINT = "market_complaint"
 
 
-class CaseKind(LabeledEnum):
-    COMPLAINT = "complaint", "投诉"
-    REPORT = "report", "举报"
-    INQUIRY = "inquiry", "咨询"
+class CaseKind(StrEnum):
+    COMPLAINT = "complaint"
+    REPORT = "report"
+    INQUIRY = "inquiry"
 
 
-class Source(LabeledEnum):
-    HOTLINE_12315 = "12315", "12315"
-    HOTLINE_12345 = "12345", "12345"
-    WALK_IN = "walk_in", "来访"
-    PHONE = "phone", "来电"
-    ONLINE = "online", "网上"
-    TRANSFER = "transfer", "转办"
+class Source(StrEnum):
+    HOTLINE_12315 = "12315"
+    HOTLINE_12345 = "12345"
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    ONLINE = "online"
+    TRANSFER = "transfer"
 
 
-class CaseStatus(LabeledEnum):
-    RECEIVED = "received", "待受理"
-    ACCEPTED = "accepted", "已受理"
-    REJECTED = "rejected", "不予受理"
-    ASSIGNED = "assigned", "已派单"
-    MEDIATING = "mediating", "调解中"
-    CLOSED = "closed", "已办结"
-    FOLLOWED_UP = "followed_up", "已回访"
-    RATED = "rated", "已评价"
+class CaseStatus(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    ASSIGNED = "assigned"
+    MEDIATING = "mediating"
+    CLOSED = "closed"
+    FOLLOWED_UP = "followed_up"
+    RATED = "rated"
 
 
 OPEN_STATUSES: frozenset[CaseStatus] = frozenset(
@@ -101,12 +101,12 @@ CLOSED_STATUSES: frozenset[CaseStatus] = frozenset(
 )
 
 
-class Outcome(LabeledEnum):
-    SETTLED = "settled", "调解成功"
-    TERMINATED = "terminated", "终止调解"
-    REFERRED = "referred", "转立案"
-    ANSWERED = "answered", "已答复"
-    NO_CASE = "no_case", "不予立案"
+class Outcome(StrEnum):
+    SETTLED = "settled"
+    TERMINATED = "terminated"
+    REFERRED = "referred"
+    ANSWERED = "answered"
+    NO_CASE = "no_case"
 
 
 _OUTCOMES_BY_KIND: dict[CaseKind, frozenset[Outcome]] = {
@@ -137,40 +137,29 @@ def kinds_for_track(track: Track) -> frozenset[CaseKind]:
 _MC = frozenset({Track.MARKET_COMPLAINT})
 _PM = frozenset({Track.PEOPLES_MEDIATION})
 
-_INTERIM = "市场监督管理投诉举报处理暂行办法"
-_PML = "人民调解法"
 
-
-class _GroundEnum(LabeledEnum):
-    """Grounds carry their official wording, the tracks they apply to and a citation."""
+class _GroundEnum(StrEnum):
+    """Grounds carry the tracks they apply to and whether they need a free-text reason.
+    Their official wording and citation are the documents' (app.documents.wording)."""
 
     _tracks_: frozenset[Track]
-    _citation_: str
     _requires_reason_: bool
 
     def __new__(
         cls,
         value: str,
-        label: str = "",
         tracks: frozenset[Track] = frozenset(),
-        citation: str = "",
         requires_reason: bool = False,
     ) -> Self:
         obj = str.__new__(cls, value)
         obj._value_ = value
-        obj._label_ = label
         obj._tracks_ = tracks
-        obj._citation_ = citation
         obj._requires_reason_ = requires_reason
         return obj
 
     @property
     def tracks(self) -> frozenset[Track]:
         return self._tracks_
-
-    @property
-    def citation(self) -> str:
-        return self._citation_
 
     @property
     def requires_reason(self) -> bool:
@@ -183,203 +172,61 @@ class _GroundEnum(LabeledEnum):
 
 
 class RejectionGround(_GroundEnum):
-    """不予受理 grounds."""
+    """不予受理 grounds: 暂行办法 第十五条 (1)–(6), the additions reported for 总局令第121号
+    (in force 2026-04-15), and people's mediation (人民调解法; practice)."""
 
-    # 暂行办法 第十五条 (1)–(6), verbatim.
-    MC_OUT_OF_SCOPE = (
-        "mc_out_of_scope",
-        "投诉事项不属于市场监督管理部门职责，或者本行政机关不具有处理权限",
-        _MC,
-        f"《{_INTERIM}》第十五条第（一）项",
-    )
-    MC_ALREADY_HANDLED = (
-        "mc_already_handled",
-        "法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会或者依法成立的其他调解组织"
-        "已经受理或者处理过同一消费者权益争议",
-        _MC,
-        f"《{_INTERIM}》第十五条第（二）项",
-    )
-    MC_NOT_CONSUMER_DISPUTE = (
-        "mc_not_consumer_dispute",
-        "不是为生活消费需要购买、使用商品或者接受服务，或者不能证明与被投诉人之间存在消费者权益争议",
-        _MC,
-        f"《{_INTERIM}》第十五条第（三）项",
-    )
-    MC_TIME_BARRED = (
-        "mc_time_barred",
-        "投诉人知道或者应当知道自己的权益受到被投诉人侵害之日起超过三年",
-        _MC,
-        f"《{_INTERIM}》第十五条第（四）项",
-    )
-    MC_MISSING_MATERIALS = (
-        "mc_missing_materials",
-        "未提供规定的投诉材料",
-        _MC,
-        f"《{_INTERIM}》第十五条第（五）项（第九条第一款、第十条）",
-    )
-    MC_OTHER = (
-        "mc_other",
-        "法律、法规、规章规定不予受理的其他情形",
-        _MC,
-        f"《{_INTERIM}》第十五条第（六）项",
-        True,
-    )
-    # Additions reported for 总局令第121号 (in force 2026-04-15) by the press; the full text
-    # was NOT FOUND, so the wording and article number are reported, not verified.
-    MC_FALSE_MATERIALS = (
-        "mc_false_materials",
-        "提供虚假材料",
-        _MC,
-        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）",
-    )
-    MC_IMPERSONATION = (
-        "mc_impersonation",
-        "冒用他人名义",
-        _MC,
-        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）",
-    )
-    MC_IDENTITY_REFUSED = (
-        "mc_identity_refused",
-        "拒不配合核验真实身份信息",
-        _MC,
-        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）",
-    )
-
-    # People's mediation.
-    PM_PARTY_REFUSES = (
-        "pm_party_refuses",
-        "当事人一方明确拒绝调解",
-        _PM,
-        f"《{_PML}》第十七条",
-    )
-    # Art 18 only lets courts/police point parties to mediation before they accept a case;
-    # declining a dispute already accepted elsewhere is practice, not a statutory ground.
-    PM_ALREADY_HANDLED = (
-        "pm_already_handled",
-        "纠纷已由人民法院、公安机关或者其他国家机关受理或者处理",
-        _PM,
-        f"实践做法（参见《{_PML}》第十八条）",
-    )
-    PM_NOT_CIVIL_DISPUTE = (
-        "pm_not_civil_dispute",
-        "不属于民间纠纷",
-        _PM,
-        f"《{_PML}》第二条",
-    )
-    PM_OTHER = (
-        "pm_other",
-        "其他不宜受理的情形",
-        _PM,
-        "实践做法",
-        True,
-    )
+    MC_OUT_OF_SCOPE = "mc_out_of_scope", _MC
+    MC_ALREADY_HANDLED = "mc_already_handled", _MC
+    MC_NOT_CONSUMER_DISPUTE = "mc_not_consumer_dispute", _MC
+    MC_TIME_BARRED = "mc_time_barred", _MC
+    MC_MISSING_MATERIALS = "mc_missing_materials", _MC
+    MC_OTHER = "mc_other", _MC, True
+    MC_FALSE_MATERIALS = "mc_false_materials", _MC
+    MC_IMPERSONATION = "mc_impersonation", _MC
+    MC_IDENTITY_REFUSED = "mc_identity_refused", _MC
+    PM_PARTY_REFUSES = "pm_party_refuses", _PM
+    PM_ALREADY_HANDLED = "pm_already_handled", _PM
+    PM_NOT_CIVIL_DISPUTE = "pm_not_civil_dispute", _PM
+    PM_OTHER = "pm_other", _PM, True
 
 
 class TerminationGround(_GroundEnum):
-    """终止调解 grounds."""
+    """终止调解 grounds: 暂行办法 第二十一条第一款 (1)–(7), the 121号令 addition, and
+    people's mediation (人民调解法 第十七、二十三、二十六条; practice)."""
 
-    # 暂行办法 第二十一条第一款 (1)–(7), verbatim.
-    MC_WITHDRAWN_OR_SETTLED = (
-        "mc_withdrawn_or_settled",
-        "投诉人撤回投诉或者双方自行和解",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（一）项",
-    )
-    MC_NO_AGREEMENT_ON_TESTING = (
-        "mc_no_agreement_on_testing",
-        "投诉人与被投诉人对委托承担检定、检验、检测、鉴定工作的技术机构或者费用承担无法协商一致",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（二）项",
-    )
-    MC_ABSENT_OR_REFUSED = (
-        "mc_absent_or_refused",
-        "投诉人或者被投诉人无正当理由不参加调解，或者被投诉人明确拒绝调解",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（三）项",
-    )
-    MC_NO_AGREEMENT_POSSIBLE = (
-        "mc_no_agreement_possible",
-        "经组织调解，投诉人或者被投诉人明确表示无法达成调解协议",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（四）项",
-    )
-    # The interim measures say 45 working days; 121号令 reportedly amends the mediation
-    # period (NOT FOUND), so the wording does not repeat the number.
-    MC_TIME_LIMIT_EXPIRED = (
-        "mc_time_limit_expired",
-        "调解期限内投诉人和被投诉人未能达成调解协议",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（五）项",
-    )
-    MC_REJECTION_GROUND_FOUND = (
-        "mc_rejection_ground_found",
-        "受理投诉后，发现存在不予受理情形",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（六）项",
-    )
-    MC_OTHER = (
-        "mc_other",
-        "法律、法规、规章规定的应当终止调解的其他情形",
-        _MC,
-        f"《{_INTERIM}》第二十一条第一款第（七）项",
-        True,
-    )
-    # Reported for 121号令 (press summary; text NOT FOUND): extortion / fraudulent claims
-    # end mediation and are passed to the police.
-    MC_UNLAWFUL_CLAIM = (
-        "mc_unlawful_claim",
-        "敲诈勒索、骗取赔偿等违法索赔",
-        _MC,
-        "《市场监督管理投诉举报处理办法》（总局令第121号）（据报道，未核实）",
-    )
-
-    # People's mediation.
-    PM_FAILED = (
-        "pm_failed",
-        "调解不成",
-        _PM,
-        f"《{_PML}》第二十六条",
-    )
-    PM_PARTY_WITHDRAWS = (
-        "pm_party_withdraws",
-        "当事人要求终止调解",
-        _PM,
-        f"《{_PML}》第二十三条第（二）项",
-    )
-    PM_PARTY_REFUSES = (
-        "pm_party_refuses",
-        "当事人一方明确拒绝调解",
-        _PM,
-        f"《{_PML}》第十七条",
-    )
-    PM_OTHER = (
-        "pm_other",
-        "其他应当终止调解的情形",
-        _PM,
-        "实践做法",
-        True,
-    )
+    MC_WITHDRAWN_OR_SETTLED = "mc_withdrawn_or_settled", _MC
+    MC_NO_AGREEMENT_ON_TESTING = "mc_no_agreement_on_testing", _MC
+    MC_ABSENT_OR_REFUSED = "mc_absent_or_refused", _MC
+    MC_NO_AGREEMENT_POSSIBLE = "mc_no_agreement_possible", _MC
+    MC_TIME_LIMIT_EXPIRED = "mc_time_limit_expired", _MC
+    MC_REJECTION_GROUND_FOUND = "mc_rejection_ground_found", _MC
+    MC_OTHER = "mc_other", _MC, True
+    MC_UNLAWFUL_CLAIM = "mc_unlawful_claim", _MC
+    PM_FAILED = "pm_failed", _PM
+    PM_PARTY_WITHDRAWS = "pm_party_withdraws", _PM
+    PM_PARTY_REFUSES = "pm_party_refuses", _PM
+    PM_OTHER = "pm_other", _PM, True
 
 
-class PauseReason(LabeledEnum):
+class PauseReason(StrEnum):
     # 暂行办法 第二十条第三款; 行政处罚程序规定 第十八条第二款.
-    INSPECTION = "inspection", "检定、检验、检测"
-    APPRAISAL = "appraisal", "鉴定"
+    INSPECTION = "inspection"
+    APPRAISAL = "appraisal"
     # 暂行办法 第十九条第二款: a recusal application suspends (中止) mediation.
-    RECUSAL = "recusal", "回避申请中止"
+    RECUSAL = "recusal"
 
 
-class Action(LabeledEnum):
-    ACCEPT = "accept", "受理"
-    REJECT = "reject", "不予受理"
-    ASSIGN = "assign", "派单"
-    START_MEDIATION = "start_mediation", "开始调解"
-    PAUSE = "pause", "中止计时"
-    RESUME = "resume", "恢复计时"
-    CLOSE = "close", "办结"
-    FOLLOW_UP = "follow_up", "回访"
-    RATE = "rate", "评价"
-    REOPEN = "reopen", "重新办理"
+class Action(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    ASSIGN = "assign"
+    START_MEDIATION = "start_mediation"
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLOSE = "close"
+    FOLLOW_UP = "follow_up"
+    RATE = "rate"
+    REOPEN = "reopen"
 
 
 @dataclass(frozen=True, slots=True)

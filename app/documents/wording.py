@@ -1,21 +1,163 @@
 """The fixed wording of the documents (printed text, not screen text): the sentences of
-the notices, party roles as the forms name them, the clause library of the agreement.
-A clause is a template with named blanks; the mediator edits the result freely.
+the notices, the official wording and citation of each legal ground, the names of the
+document kinds, party roles and follow-up answers as the forms print them, the clause
+library of the agreement. A clause is a template with named blanks; the mediator edits
+the result freely.
+
+Core enums carry no words: what the screen says about them is in app/ui/messages.py,
+what a document prints is here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from app.core.documents import BLANK
+from app.core.documents import BLANK, DocumentKind
+from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import format_amount, to_capitals
+from app.core.parties import IdType, PartyRole
+from app.core.sessions import SessionResult
+from app.core.workflow import RejectionGround, TerminationGround
 
-ROLES = {"applicant": "申请人", "respondent": "被申请人", "agent": "代理人",
-         "reporter": "举报人"}
-SEXES = {"M": "男", "F": "女", "男": "男", "女": "女"}  # as parties store it (case_texts.SEXES)
+# What each kind is called on paper, in PDF file names and in the dossier's contents.
+TITLES: dict[DocumentKind, str] = {
+    DocumentKind.AGREEMENT: "人民调解协议书",
+    DocumentKind.SESSION_RECORD: "人民调解记录",
+    DocumentKind.ORAL_AGREEMENT: "口头协议登记表",
+    DocumentKind.TERMINATION: "终止调解告知书",
+    DocumentKind.REJECTION: "不予受理告知书",
+    DocumentKind.FOLLOW_UP: "人民调解回访记录",
+    DocumentKind.DOSSIER: "调解卷宗",
+}
 
-ID_LABELS = {"resident_id": "居民身份证", "uscc": "统一社会信用代码", "passport": "护照"}
+# Documents are people's-mediation forms: the parties are 申请人 / 被申请人 on paper.
+ROLES: dict[PartyRole, str] = {
+    PartyRole.APPLICANT: "申请人",
+    PartyRole.RESPONDENT: "被申请人",
+    PartyRole.AGENT: "代理人",
+    PartyRole.REPORTER: "举报人",
+}
+SEXES = {"M": "男", "F": "女", "男": "男", "女": "女"}  # as parties store it
+
+ID_LABELS: dict[IdType, str] = {
+    IdType.RESIDENT_ID: "居民身份证",
+    IdType.USCC: "统一社会信用代码",
+    IdType.PASSPORT: "护照",
+    IdType.OTHER: "其他证件",
+}
+
+SESSION_RESULTS: dict[SessionResult, str] = {
+    SessionResult.AGREED: "达成协议",
+    SessionResult.PARTIAL: "部分达成",
+    SessionResult.NONE: "未达成协议",
+    SessionResult.NEXT_STEP: "继续调解",
+}
+
+# The 回访记录's answers.
+FOLLOW_UP_METHODS: dict[FollowUpMethod, str] = {
+    FollowUpMethod.PHONE: "电话",
+    FollowUpMethod.SMS: "短信",
+    FollowUpMethod.WECHAT: "微信",
+    FollowUpMethod.VISIT: "上门",
+    FollowUpMethod.IN_PERSON: "来访",
+}
+PERFORMANCE: dict[Performance, str] = {
+    Performance.PERFORMED: "已履行",
+    Performance.PARTIAL: "部分履行",
+    Performance.NOT_PERFORMED: "未履行",
+    Performance.NOT_APPLICABLE: "不涉及履行",
+}
+SATISFACTION: dict[Satisfaction, str] = {
+    Satisfaction.VERY_SATISFIED: "非常满意",
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.AVERAGE: "一般",
+    Satisfaction.DISSATISFIED: "不满意",
+}
+
+
+def printed(table: Mapping[Any, str], value: Any) -> str:
+    """A stored value in a document's words; a value this version does not know (synced
+    from a newer one) is printed as stored rather than left out."""
+    if value is None or value == "":
+        return ""
+    enum = type(next(iter(table)))
+    try:
+        return table.get(enum(value), str(value))
+    except ValueError:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class GroundWording:
+    text: str  # the rule's own words, verbatim where the rule is known
+    citation: str  # where it is written
+
+
+_INTERIM = "市场监督管理投诉举报处理暂行办法"
+_PML = "人民调解法"
+
+# 不予受理 / 终止调解 grounds: the wording the notices print and the screens quote as is.
+# The 121号令 additions are reported by the press; the full text was NOT FOUND, so their
+# wording and article number are reported, not verified (and say so).
+_GROUNDS: dict[RejectionGround | TerminationGround, tuple[str, str]] = {
+    # RejectionGround
+    RejectionGround.MC_OUT_OF_SCOPE: ("投诉事项不属于市场监督管理部门职责，或者本行政机关不具有处理权限",
+        f"《{_INTERIM}》第十五条第（一）项"),
+    RejectionGround.MC_ALREADY_HANDLED: ("法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会或者依法成立的其他调解组织已经受理或者处理过同一消费者权益争议",
+        f"《{_INTERIM}》第十五条第（二）项"),
+    RejectionGround.MC_NOT_CONSUMER_DISPUTE: ("不是为生活消费需要购买、使用商品或者接受服务，或者不能证明与被投诉人之间存在消费者权益争议",
+        f"《{_INTERIM}》第十五条第（三）项"),
+    RejectionGround.MC_TIME_BARRED: ("投诉人知道或者应当知道自己的权益受到被投诉人侵害之日起超过三年",
+        f"《{_INTERIM}》第十五条第（四）项"),
+    RejectionGround.MC_MISSING_MATERIALS: ("未提供规定的投诉材料",
+        f"《{_INTERIM}》第十五条第（五）项（第九条第一款、第十条）"),
+    RejectionGround.MC_OTHER: ("法律、法规、规章规定不予受理的其他情形",
+        f"《{_INTERIM}》第十五条第（六）项"),
+    RejectionGround.MC_FALSE_MATERIALS: ("提供虚假材料",
+        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）"),
+    RejectionGround.MC_IMPERSONATION: ("冒用他人名义",
+        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）"),
+    RejectionGround.MC_IDENTITY_REFUSED: ("拒不配合核验真实身份信息",
+        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）"),
+    RejectionGround.PM_PARTY_REFUSES: ("当事人一方明确拒绝调解",
+        f"《{_PML}》第十七条"),
+    RejectionGround.PM_ALREADY_HANDLED: ("纠纷已由人民法院、公安机关或者其他国家机关受理或者处理",
+        f"实践做法（参见《{_PML}》第十八条）"),
+    RejectionGround.PM_NOT_CIVIL_DISPUTE: ("不属于民间纠纷",
+        f"《{_PML}》第二条"),
+    RejectionGround.PM_OTHER: ("其他不宜受理的情形",
+        "实践做法"),
+    # TerminationGround
+    TerminationGround.MC_WITHDRAWN_OR_SETTLED: ("投诉人撤回投诉或者双方自行和解",
+        f"《{_INTERIM}》第二十一条第一款第（一）项"),
+    TerminationGround.MC_NO_AGREEMENT_ON_TESTING: ("投诉人与被投诉人对委托承担检定、检验、检测、鉴定工作的技术机构或者费用承担无法协商一致",
+        f"《{_INTERIM}》第二十一条第一款第（二）项"),
+    TerminationGround.MC_ABSENT_OR_REFUSED: ("投诉人或者被投诉人无正当理由不参加调解，或者被投诉人明确拒绝调解",
+        f"《{_INTERIM}》第二十一条第一款第（三）项"),
+    TerminationGround.MC_NO_AGREEMENT_POSSIBLE: ("经组织调解，投诉人或者被投诉人明确表示无法达成调解协议",
+        f"《{_INTERIM}》第二十一条第一款第（四）项"),
+    TerminationGround.MC_TIME_LIMIT_EXPIRED: ("调解期限内投诉人和被投诉人未能达成调解协议",
+        f"《{_INTERIM}》第二十一条第一款第（五）项"),
+    TerminationGround.MC_REJECTION_GROUND_FOUND: ("受理投诉后，发现存在不予受理情形",
+        f"《{_INTERIM}》第二十一条第一款第（六）项"),
+    TerminationGround.MC_OTHER: ("法律、法规、规章规定的应当终止调解的其他情形",
+        f"《{_INTERIM}》第二十一条第一款第（七）项"),
+    TerminationGround.MC_UNLAWFUL_CLAIM: ("敲诈勒索、骗取赔偿等违法索赔",
+        "《市场监督管理投诉举报处理办法》（总局令第121号）（据报道，未核实）"),
+    TerminationGround.PM_FAILED: ("调解不成",
+        f"《{_PML}》第二十六条"),
+    TerminationGround.PM_PARTY_WITHDRAWS: ("当事人要求终止调解",
+        f"《{_PML}》第二十三条第（二）项"),
+    TerminationGround.PM_PARTY_REFUSES: ("当事人一方明确拒绝调解",
+        f"《{_PML}》第十七条"),
+    TerminationGround.PM_OTHER: ("其他应当终止调解的情形",
+        "实践做法"),
+}
+GROUNDS: dict[RejectionGround | TerminationGround, GroundWording] = {
+    g: GroundWording(text, citation) for g, (text, citation) in _GROUNDS.items()}
 
 TERMINATION_TITLE = "终止调解告知书"
 TERMINATION_TEXT = ("你（单位）与{other}之间的{dispute}纠纷，{who}已于{accepted}受理并"

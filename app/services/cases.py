@@ -8,7 +8,8 @@ import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,9 @@ from app.core.deadlines import (
     select_rule_set,
 )
 from app.core.errors import DomainError
+from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
+from app.core.parties import IdType, PartyRole, PartyType
 from app.core.timeutil import china_date
 from app.core.workflow import (
     Action,
@@ -87,8 +90,8 @@ PARTY_EDITABLE = (
     "employer",
     "representative",
 )
-SATISFACTION_LEVELS = ("very_satisfied", "satisfied", "average", "dissatisfied")
-PERFORMANCE_LEVELS = ("performed", "partial", "not_performed", "not_applicable")
+E = TypeVar("E", bound=StrEnum)
+
 MAX_LENGTHS = {"title": 200, "category": 32, "issue_type": 32, "region": 32, "name": 120,
                "address": 255, "source_ticket": 64, "occupation": 64, "employer": 120,
                "representative": 64, "ethnicity": 16}
@@ -108,16 +111,25 @@ def _check_phone(raw: str, field: str, problems: dict[str, FieldProblem]) -> str
     return result.normalized
 
 
+def _choice(enum: type[E], value: Any, field: str, problems: dict[str, FieldProblem]) -> E | None:
+    """``value`` as a member of ``enum``, or None with INVALID_CHOICE noted for ``field``."""
+    try:
+        return enum(value)
+    except ValueError:
+        problems[field] = FieldProblem.INVALID_CHOICE
+        return None
+
+
 def _check_identity(id_type: str, raw: str, field: str, problems: dict[str, FieldProblem]) -> str:
     raw = raw.strip()
     if not raw:
         return ""
-    if id_type == "resident_id":
+    if id_type == IdType.RESIDENT_ID:
         result = validation.check_resident_id(raw)
         if not result.valid:
             problems[field] = FieldProblem.INVALID_ID
         return result.normalized
-    if id_type == "uscc":
+    if id_type == IdType.USCC:
         uscc = validation.check_uscc(raw)
         if not uscc.valid:
             problems[field] = FieldProblem.INVALID_USCC
@@ -153,8 +165,8 @@ def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
 
 def _party_values(p: PartyInput, prefix: str, problems: dict[str, FieldProblem]) -> dict:
     values = {
-        "role": p.role,
-        "party_type": p.party_type,
+        "role": _choice(PartyRole, p.role, prefix + "role", problems),
+        "party_type": _choice(PartyType, p.party_type, prefix + "party_type", problems),
         "name": p.name.strip(),
         "phone": _check_phone(p.phone, prefix + "phone", problems),
         "address": p.address.strip(),
@@ -169,8 +181,8 @@ def _party_values(p: PartyInput, prefix: str, problems: dict[str, FieldProblem])
     }
     if not values["name"]:
         problems[prefix + "name"] = FieldProblem.REQUIRED
-    if p.party_type not in ("person", "business"):
-        problems[prefix + "party_type"] = FieldProblem.INVALID_CHOICE
+    if p.id_type:
+        _choice(IdType, p.id_type, prefix + "id_type", problems)
     _check_lengths(values, problems, prefix)
     return values
 
@@ -337,7 +349,7 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
             complainant_phone_tail=complainant["phone"][-4:],
             respondent_name=respondent["name"] if respondent else "",
             respondent_uscc=(
-                respondent["id_number"] if respondent and respondent["id_type"] == "uscc" else ""
+                respondent["id_number"] if respondent and respondent["id_type"] == IdType.USCC else ""
             ),
             rule_set_code=rule_set.code,
             reporter_confidential=form.reporter_confidential or form.kind == CaseKind.REPORT,
@@ -494,15 +506,14 @@ def reopen(ws: Workstation, case_id: uuid.UUID, reason: str, *,
                              reason=reason.strip())
 
 
-def record_follow_up(ws: Workstation, case_id: uuid.UUID, *, satisfaction: str,
-                     performance: str, method: str = "phone", note: str = "",
-                     followed_at: datetime | None = None) -> Changes:
+def record_follow_up(ws: Workstation, case_id: uuid.UUID, *, satisfaction: Satisfaction,
+                     performance: Performance, method: FollowUpMethod = FollowUpMethod.PHONE,
+                     note: str = "", followed_at: datetime | None = None) -> Changes:
     """回访: records performance and satisfaction and moves the case to followed-up."""
     problems: dict[str, FieldProblem] = {}
-    if satisfaction not in SATISFACTION_LEVELS:
-        problems["satisfaction"] = FieldProblem.INVALID_CHOICE
-    if performance not in PERFORMANCE_LEVELS:
-        problems["performance"] = FieldProblem.INVALID_CHOICE
+    satisfaction = _choice(Satisfaction, satisfaction, "satisfaction", problems)
+    performance = _choice(Performance, performance, "performance", problems)
+    method = _choice(FollowUpMethod, method, "method", problems)
     if problems:
         raise ValidationFailed(problems)
     now = ws.now()
@@ -528,10 +539,13 @@ def record_follow_up(ws: Workstation, case_id: uuid.UUID, *, satisfaction: str,
     return Changes(case_ids=frozenset({case_id}), history=True, follow_ups=True)
 
 
-def rate(ws: Workstation, case_id: uuid.UUID, satisfaction: str, reason: str = "") -> Changes:
+def rate(ws: Workstation, case_id: uuid.UUID, satisfaction: Satisfaction,
+         reason: str = "") -> Changes:
     """评价: the complainant's final rating of how the case was handled."""
-    if satisfaction not in SATISFACTION_LEVELS:
-        raise ValidationFailed({"satisfaction": FieldProblem.INVALID_CHOICE})
+    problems: dict[str, FieldProblem] = {}
+    satisfaction = _choice(Satisfaction, satisfaction, "satisfaction", problems)
+    if problems:
+        raise ValidationFailed(problems)
     return _apply_transition(ws, case_id, Action.RATE, reason=reason,
                              extra_values={"satisfaction": satisfaction})
 
@@ -604,7 +618,7 @@ SEARCHED_FIELDS = frozenset({"title", "description", "request", "complainant_nam
 
 
 def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], *,
-                expected_version: int | None = None, satisfaction: str | None = None,
+                expected_version: int | None = None, satisfaction: Satisfaction | None = None,
                 reason: str = "") -> Changes:
     """Edit a case's descriptive fields; every bad field is reported at once."""
     unknown = set(values) - set(CASE_EDITABLE)
@@ -630,7 +644,9 @@ def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], 
     if problems:
         raise ValidationFailed(problems)
     if satisfaction is not None:
-        clean["satisfaction"] = satisfaction
+        clean["satisfaction"] = _choice(Satisfaction, satisfaction, "satisfaction", problems)
+        if problems:
+            raise ValidationFailed(problems)
     now = ws.now()
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id, expected_version)
@@ -680,14 +696,14 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
         if "id_number" in changes:
             changes["id_number"] = ["(hidden)", "(changed)"]  # never in the audit trail
         _touch(ws, party, now)
-        if party.role == "applicant" and party.sort_order == 0:
+        if party.role == PartyRole.APPLICANT and party.sort_order == 0:
             audit.apply_changes(case, {"complainant_name": party.name,
                                        "complainant_phone": party.phone,
                                        "complainant_phone_tail": party.phone[-4:]})
-        elif party.role == "respondent":
+        elif party.role == PartyRole.RESPONDENT:
             audit.apply_changes(case, {
                 "respondent_name": party.name,
-                "respondent_uscc": party.id_number if party.id_type == "uscc" else ""})
+                "respondent_uscc": party.id_number if party.id_type == IdType.USCC else ""})
         if "name" in changes:
             search.index_case(session, case)
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.core.users import UserRole
 from app.store import migrate
 from app.store.base import utcnow
 from app.store.models import (
@@ -30,7 +31,7 @@ from app.sync.central import CentralConfig, CentralError, CentralErrorCode
 from app.sync.push import log_rows
 
 LOGIN_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{1,62}$")
-ROLES = ("mediator", "supervisor")
+ROLES = (UserRole.MEDIATOR, UserRole.SUPERVISOR)  # each has a PostgreSQL group md_<role>
 ADMIN_ACTOR = "central-admin"
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from app.core.calendar import WorkCalendar
 from app.core.deadlines import RuleSet
 from app.core.timeutil import utcnow
+from app.core.users import UserRole
 from app.store.database import Store
 
 
@@ -19,7 +20,7 @@ class Actor:
     name: str
     mediator_id: uuid.UUID
     office_id: uuid.UUID
-    role: str  # mediator|supervisor|admin
+    role: UserRole
 
 
 @dataclass

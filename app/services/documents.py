@@ -29,7 +29,8 @@ from app.core.documents import (
     judicial_confirmation_deadline,
     missing_fields,
 )
-from app.core.sessions import SessionResult, participants_from_json, statements_from_json
+from app.core.parties import PartyRole, PartyType
+from app.core.sessions import participants_from_json, statements_from_json
 from app.core.timeutil import china_date
 from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
@@ -101,13 +102,14 @@ def _age(birth: date | None, on: date) -> int | None:
 
 
 def _party_fields(p: Party) -> dict[str, Any]:
-    return {"role": p.role, "name": p.name, "business": p.party_type == "business",
+    business = p.party_type == PartyType.BUSINESS
+    return {"role": str(p.role), "name": p.name, "business": business,
             "sex": p.sex, "ethnicity": p.ethnicity,
             "birth_date": p.birth_date.isoformat() if p.birth_date else None,
             "occupation": p.occupation, "phone": p.phone,
-            "address": p.employer or p.address if p.party_type != "business" else p.address,
-            "id_type": p.id_type if p.party_type == "business" else "",
-            "id_number": p.id_number if p.party_type == "business" else "",
+            "address": p.address if business else p.employer or p.address,
+            "id_type": p.id_type if business else "",
+            "id_number": p.id_number if business else "",
             "representative": p.representative}
 
 
@@ -118,8 +120,8 @@ def default_fields(session: Session, case: Case, kind: DocumentKind, *,
         Party.case_id == case.id, Party.deleted.is_(False)).order_by(Party.sort_order)))
     mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
     mediator_name = mediator.name if mediator else ""
-    applicant = next((p.name for p in parties if p.role == "applicant"), "")
-    respondent = next((p.name for p in parties if p.role == "respondent"), "")
+    applicant = next((p.name for p in parties if p.role == PartyRole.APPLICANT), "")
+    respondent = next((p.name for p in parties if p.role == PartyRole.RESPONDENT), "")
     if kind in (DocumentKind.AGREEMENT, DocumentKind.ORAL_AGREEMENT):
         amount = Decimal(case.amount_claimed_fen) / 100 if case.amount_claimed_fen else None
         clauses = []
@@ -127,11 +129,11 @@ def default_fields(session: Session, case: Case, kind: DocumentKind, *,
             clauses.append(wording.clause("refund", payer=respondent, payee=applicant,
                                           amount=wording.money(amount)))
         clauses.append(wording.clause("settled"))
-        return {"parties": [_party_fields(p) for p in parties if p.role != "reporter"],
+        return {"parties": [_party_fields(p) for p in parties if p.role != PartyRole.REPORTER],
                 "facts": case.description, "disputes": case.request, "responsibility": "",
                 "clauses": clauses, "performance": "", "mediator": mediator_name,
                 "recorder": "", "copies": sum(1 for p in parties if p.role in (
-                    "applicant", "respondent")) + 1,
+                    PartyRole.APPLICANT, PartyRole.RESPONDENT)) + 1,
                 "amounts": [str(amount)] if amount else []}
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         ground = case.termination_ground if kind is DocumentKind.TERMINATION \
@@ -235,7 +237,7 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         session.add(Attachment(
             id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
             deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
-            filename=f"{kind.label}{doc.number or f'（第{doc.version_no}版）'}.pdf",
+            filename=f"{wording.TITLES[kind]}{doc.number or f'（第{doc.version_no}版）'}.pdf",
             mime_type="application/pdf", size=len(pdf), created_at=now,
             author=ws.actor.login, description="文书定稿"))
         doc.state = DocumentState.FINAL.value
@@ -375,7 +377,7 @@ def _header(session: Session, doc: Document, *, final: bool) -> d.Header:
 def _party_block(p: Mapping[str, Any], on: date) -> d.PartyBlock:
     birth = p.get("birth_date")
     return d.PartyBlock(
-        role=wording.ROLES.get(p.get("role", ""), p.get("role", "")), name=p.get("name", ""),
+        role=wording.printed(wording.ROLES, p.get("role", "")), name=p.get("name", ""),
         is_business=bool(p.get("business")),
         sex=wording.SEXES.get(p.get("sex") or "", p.get("sex") or ""),
         ethnicity=p.get("ethnicity") or "",
@@ -431,13 +433,12 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
     return d.SessionRecordData(
         header=header, started=when, place=record.place, mode=record.mode,
         cause=case.title or case.category, participants=tuple(
-            f"{p.name}（{wording.ROLES.get(p.role, p.role)}）" if p.role else p.name
+            f"{p.name}（{wording.printed(wording.ROLES, p.role)}）" if p.role else p.name
             for p in participants),
         parties=tuple(parties),
         statements=tuple((s.name, s.text) for s in statements_from_json(record.statements)),
         evidence=record.evidence, proposals=record.proposals, responses=record.responses,
-        result=(SessionResult(record.result).label
-                if record.result in {r.value for r in SessionResult} else record.result),
+        result=wording.printed(wording.SESSION_RESULTS, record.result),
         addenda=tuple((f"补充说明（{_ymd(a.started_at.astimezone(_china()))}）",
                        a.addendum_text) for a in addenda),
         signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
@@ -456,8 +457,8 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         enum = TerminationGround if kind is DocumentKind.TERMINATION else RejectionGround
         try:
-            ground = enum(f.get("ground"))
-            ground_text, citation = ground.label, ground.citation
+            ground = wording.GROUNDS[enum(f.get("ground"))]
+            ground_text, citation = ground.text, ground.citation
         except ValueError:
             ground_text, citation = str(f.get("ground") or ""), "有关"
         reason = f.get("reason", "")
@@ -495,13 +496,9 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
             ("回访事由", case.title or case.category),
             ("回访时间", f"{_ymd(follow.followed_at.astimezone(_china()))} "
                          f"{follow.followed_at.astimezone(_china()):%H:%M}"),
-            ("回访方式", {"phone": "电话", "visit": "上门", "wechat": "微信"}.get(
-                follow.method, follow.method)),
-            ("履行情况", {"performed": "已履行", "partial": "部分履行",
-                          "not_performed": "未履行"}.get(follow.performance, follow.performance)),
-            ("满意程度", {"very_satisfied": "非常满意", "satisfied": "满意", "average": "一般",
-                          "neutral": "一般", "dissatisfied": "不满意"}.get(
-                              follow.satisfaction, follow.satisfaction or "")),
+            ("回访方式", wording.printed(wording.FOLLOW_UP_METHODS, follow.method)),
+            ("履行情况", wording.printed(wording.PERFORMANCE, follow.performance)),
+            ("满意程度", wording.printed(wording.SATISFACTION, follow.satisfaction)),
             ("回访情况", follow.note))
     return d.NoticeData(header=header, title=wording.FOLLOW_UP_TITLE, rows=rows,
                         signatories=(d.Signatory("回访人（签名）", mediator or follow.by),),
@@ -525,10 +522,10 @@ def _dossier_data(session: Session, ws: Workstation, doc: Document, header: d.He
             pdf = files.read(row.pdf_sha256)
         else:  # issued on another workstation and not downloaded yet: rendered again
             pdf = _render(session, ws, row, final=True)
-        entries.append(d.DossierEntry(DocumentKind(row.kind).label, pdf, row.number))
+        entries.append(d.DossierEntry(wording.TITLES[DocumentKind(row.kind)], pdf, row.number))
     mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
     names = [p.name for p in session.scalars(select(Party).where(
-        Party.case_id == case.id, Party.role.in_(["applicant", "respondent"]),
+        Party.case_id == case.id, Party.role.in_([PartyRole.APPLICANT, PartyRole.RESPONDENT]),
         Party.deleted.is_(False)).order_by(Party.sort_order))]
     f = doc.fields or {}
     return d.DossierData(

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.deadlines import Deadline
+from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.core.parties import PartyRole, PartyType
 from app.core.workflow import Action, CaseKind, CaseStatus, Outcome, Source, Track
 
 
@@ -30,12 +32,12 @@ class Changes:
 
 @dataclass(frozen=True)
 class PartyInput:
-    role: str  # applicant|respondent|agent|reporter
-    party_type: str  # person|business
+    role: PartyRole
+    party_type: PartyType
     name: str
     phone: str = ""
     address: str = ""
-    id_type: str = ""  # resident_id|uscc|passport|other
+    id_type: str = ""  # an IdType value; "" when no ID is recorded
     id_number: str = ""
     sex: str = ""
     ethnicity: str = ""
@@ -70,8 +72,8 @@ class IntakeForm:
 @dataclass(frozen=True)
 class PartyView:
     id: uuid.UUID
-    role: str
-    party_type: str
+    role: PartyRole
+    party_type: PartyType
     name: str
     phone: str
     phone_masked: str
@@ -103,9 +105,9 @@ class FollowUpView:
     id: uuid.UUID
     followed_at: datetime
     by: str
-    method: str
-    performance: str
-    satisfaction: str
+    method: FollowUpMethod
+    performance: Performance
+    satisfaction: Satisfaction
     note: str
 
 
@@ -159,7 +161,7 @@ class CaseDetail:
     rejection_ground: str | None
     termination_ground: str | None
     status_reason: str
-    satisfaction: str | None
+    satisfaction: Satisfaction | None
     linked_case_id: uuid.UUID | None
     reporter_confidential: bool
     paused: bool

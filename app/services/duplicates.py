@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import or_, select
 
+from app.core.parties import IdType
 from app.core.validation import check_phone
 from app.services.context import Workstation
 from app.services.dto import CaseSummary, IntakeForm
@@ -46,7 +47,7 @@ def find_probable_duplicates(ws: Workstation, form: IntakeForm) -> list[Duplicat
     phone = _normalized_phone(form.complainant.phone) if form.complainant.phone else ""
     business = " ".join(form.respondent.name.split()) if form.respondent else ""
     credit_code = (form.respondent.id_number.strip().upper()
-                   if form.respondent and form.respondent.id_type == "uscc" else "")
+                   if form.respondent and form.respondent.id_type == IdType.USCC else "")
     conditions = []
     if ticket:
         conditions.append(Case.source_ticket == ticket)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.calendar import CalendarYear, WorkCalendar, seed_years_from_chinesecalendar
 from app.core.deadlines import BASELINE_RULE_SETS, Pledge, RuleSet
 from app.core.timeutil import utcnow
+from app.core.users import UserRole
 from app.services.context import Actor, Workstation
 from app.store.database import Store
 from app.store.models import (
@@ -160,9 +161,8 @@ def ensure_office_and_user(session: Session, login: str | None = None) -> Actor:
         login = login or os_login()
         user = session.scalars(select(Mediator).where(Mediator.login == login)).first()
         if user is None:
-            user = Mediator(
-                office_id=office.id, name=login, login=login, role="admin", modified_by="system"
-            )
+            user = Mediator(office_id=office.id, name=login, login=login, role=UserRole.ADMIN,
+                            modified_by="system")
             session.add(user)
             session.flush()
     if meta is None:

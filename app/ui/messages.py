@@ -3,10 +3,10 @@
 Core and services return enums and typed errors; this module turns them into Chinese.
 Tables are marked with ``QT_TRANSLATE_NOOP(context, text)`` so ``pyside6-lupdate`` finds
 the strings, and looked up through ``QCoreApplication.translate`` at run time (Picard's
-``N_()`` pattern). A member missing from a table falls back to the enum's own ``label``.
+``N_()`` pattern). A member missing from a table shows its stored value (a test walks every member).
 
 The official wording of legal grounds (不予受理 / 终止调解) is quoted from the rules and
-shown as is: it is data, not interface text.
+shown as is: it is the documents' wording (app.documents.wording), not interface text.
 """
 
 from __future__ import annotations
@@ -20,15 +20,21 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.deadlines import ClockKind, DueStatus
 from app.core.errors import DomainError, TransitionErrorCode
+from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.core.parties import IdType, PartyRole, PartyType
+from app.core.users import UserRole
 from app.core.workflow import (
     Action,
     CaseKind,
     CaseStatus,
     Outcome,
     PauseReason,
+    RejectionGround,
     Source,
+    TerminationGround,
     Track,
 )
+from app.documents.wording import GROUNDS, GroundWording
 from app.services.errors import (
     CaseNotFound,
     ClockError,
@@ -51,7 +57,7 @@ def _lookup(context: str, table: Mapping[Enum, str], member: Enum) -> str:
     text = table.get(member)
     if text is not None:
         return tr(context, text)
-    return getattr(member, "label", "") or str(getattr(member, "value", member))
+    return str(getattr(member, "value", member))
 
 
 # ------------------------------------------------------------------ store errors
@@ -554,30 +560,74 @@ _DUE_STATUS = {
 }
 
 _PARTY_ROLE_COMPLAINT = {
-    "applicant": QT_TRANSLATE_NOOP("PartyRole", "投诉人"),
-    "respondent": QT_TRANSLATE_NOOP("PartyRole", "被投诉人"),
-    "agent": QT_TRANSLATE_NOOP("PartyRole", "代理人"),
-    "reporter": QT_TRANSLATE_NOOP("PartyRole", "举报人"),
+    PartyRole.APPLICANT: QT_TRANSLATE_NOOP("PartyRole", "投诉人"),
+    PartyRole.RESPONDENT: QT_TRANSLATE_NOOP("PartyRole", "被投诉人"),
+    PartyRole.AGENT: QT_TRANSLATE_NOOP("PartyRole", "代理人"),
+    PartyRole.REPORTER: QT_TRANSLATE_NOOP("PartyRole", "举报人"),
 }
 _PARTY_ROLE_MEDIATION = {
-    "applicant": QT_TRANSLATE_NOOP("PartyRole", "申请人"),
-    "respondent": QT_TRANSLATE_NOOP("PartyRole", "被申请人"),
-    "agent": QT_TRANSLATE_NOOP("PartyRole", "代理人"),
-    "reporter": QT_TRANSLATE_NOOP("PartyRole", "举报人"),
+    PartyRole.APPLICANT: QT_TRANSLATE_NOOP("PartyRole", "申请人"),
+    PartyRole.RESPONDENT: QT_TRANSLATE_NOOP("PartyRole", "被申请人"),
+    PartyRole.AGENT: QT_TRANSLATE_NOOP("PartyRole", "代理人"),
+    PartyRole.REPORTER: QT_TRANSLATE_NOOP("PartyRole", "举报人"),
+}
+
+_PARTY_TYPE = {
+    PartyType.PERSON: QT_TRANSLATE_NOOP("Choice", "个人"),
+    PartyType.BUSINESS: QT_TRANSLATE_NOOP("Choice", "单位"),
+}
+
+_ID_TYPE = {
+    IdType.RESIDENT_ID: QT_TRANSLATE_NOOP("Choice", "居民身份证"),
+    IdType.USCC: QT_TRANSLATE_NOOP("Choice", "统一社会信用代码"),
+    IdType.PASSPORT: QT_TRANSLATE_NOOP("Choice", "护照"),
+    IdType.OTHER: QT_TRANSLATE_NOOP("Choice", "其他证件"),
+}
+
+_FOLLOW_UP_METHOD = {
+    FollowUpMethod.PHONE: QT_TRANSLATE_NOOP("Choice", "电话"),
+    FollowUpMethod.SMS: QT_TRANSLATE_NOOP("Choice", "短信"),
+    FollowUpMethod.WECHAT: QT_TRANSLATE_NOOP("Choice", "微信"),
+    FollowUpMethod.VISIT: QT_TRANSLATE_NOOP("Choice", "上门"),
+    FollowUpMethod.IN_PERSON: QT_TRANSLATE_NOOP("Choice", "来访"),
+}
+
+_PERFORMANCE = {
+    Performance.PERFORMED: QT_TRANSLATE_NOOP("Choice", "已履行"),
+    Performance.PARTIAL: QT_TRANSLATE_NOOP("Choice", "部分履行"),
+    Performance.NOT_PERFORMED: QT_TRANSLATE_NOOP("Choice", "未履行"),
+    Performance.NOT_APPLICABLE: QT_TRANSLATE_NOOP("Choice", "不涉及履行"),
 }
 
 _SATISFACTION = {
-    "very_satisfied": QT_TRANSLATE_NOOP("Satisfaction", "非常满意"),
-    "satisfied": QT_TRANSLATE_NOOP("Satisfaction", "满意"),
-    "average": QT_TRANSLATE_NOOP("Satisfaction", "一般"),
-    "dissatisfied": QT_TRANSLATE_NOOP("Satisfaction", "不满意"),
+    Satisfaction.VERY_SATISFIED: QT_TRANSLATE_NOOP("Satisfaction", "非常满意"),
+    Satisfaction.SATISFIED: QT_TRANSLATE_NOOP("Satisfaction", "满意"),
+    Satisfaction.AVERAGE: QT_TRANSLATE_NOOP("Satisfaction", "一般"),
+    Satisfaction.DISSATISFIED: QT_TRANSLATE_NOOP("Satisfaction", "不满意"),
 }
 
-_ROLE_OF_USER = {
-    "mediator": QT_TRANSLATE_NOOP("UserRole", "调解员"),
-    "supervisor": QT_TRANSLATE_NOOP("UserRole", "负责人"),
-    "admin": QT_TRANSLATE_NOOP("UserRole", "管理员"),
+_USER_ROLE = {
+    UserRole.MEDIATOR: QT_TRANSLATE_NOOP("UserRole", "调解员"),
+    UserRole.SUPERVISOR: QT_TRANSLATE_NOOP("UserRole", "负责人"),
+    UserRole.ADMIN: QT_TRANSLATE_NOOP("UserRole", "管理员"),
 }
+
+
+def _member_text(context: str, table: Mapping[Enum, str], enum: type[Enum], value: Any) -> str:
+    """A stored value's words; "" for none, the value itself when this version does not
+    know it (synced from a newer one)."""
+    if value is None or value == "":
+        return ""
+    try:
+        member = enum(value)
+    except ValueError:
+        return str(value)
+    return _lookup(context, table, member)
+
+
+def ground_wording(ground: RejectionGround | TerminationGround) -> GroundWording:
+    """A legal ground's official wording and citation, shown as the documents print it."""
+    return GROUNDS[ground]
 
 
 def status_text(status: CaseStatus) -> str:
@@ -620,14 +670,61 @@ def due_status_text(status: DueStatus) -> str:
     return _lookup("DueStatus", _DUE_STATUS, status)
 
 
-def party_role_text(role: str, track: Track) -> str:
+def party_role_text(role: PartyRole | str, track: Track) -> str:
+    """投诉人 / 被投诉人 on a complaint, 申请人 / 被申请人 in people's mediation."""
     table = _PARTY_ROLE_MEDIATION if track is Track.PEOPLES_MEDIATION else _PARTY_ROLE_COMPLAINT
-    return tr("PartyRole", table[role]) if role in table else role
+    return _member_text("PartyRole", table, PartyRole, role)
 
 
-def satisfaction_text(level: str) -> str:
-    return tr("Satisfaction", _SATISFACTION[level]) if level in _SATISFACTION else level
+def party_type_text(party_type: PartyType | str) -> str:
+    return _member_text("Choice", _PARTY_TYPE, PartyType, party_type)
 
 
-def user_role_text(role: str) -> str:
-    return tr("UserRole", _ROLE_OF_USER[role]) if role in _ROLE_OF_USER else role
+def id_type_text(id_type: IdType | str) -> str:
+    return _member_text("Choice", _ID_TYPE, IdType, id_type)
+
+
+def follow_up_method_text(method: FollowUpMethod | str) -> str:
+    return _member_text("Choice", _FOLLOW_UP_METHOD, FollowUpMethod, method)
+
+
+def performance_text(performance: Performance | str) -> str:
+    return _member_text("Choice", _PERFORMANCE, Performance, performance)
+
+
+def satisfaction_text(level: Satisfaction | str | None) -> str:
+    return _member_text("Satisfaction", _SATISFACTION, Satisfaction, level)
+
+
+def user_role_text(role: UserRole | str) -> str:
+    return _member_text("UserRole", _USER_ROLE, UserRole, role)
+
+
+def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str, Any, str]]:
+    """Items for a ChoiceCombo: every member, in declaration order, in words."""
+    return [(text(member), member, "") for member in enum]
+
+
+# Every core enum a person reads, and the function that words it (the test that walks
+# every member of every enum starts here).
+ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
+    CaseStatus: status_text,
+    Source: source_text,
+    CaseKind: kind_text,
+    Track: track_text,
+    Outcome: outcome_text,
+    Action: action_text,
+    PauseReason: pause_reason_text,
+    ClockKind: clock_kind_text,
+    DueStatus: due_status_text,
+    PartyRole: lambda role: party_role_text(role, Track.MARKET_COMPLAINT),
+    PartyType: party_type_text,
+    IdType: id_type_text,
+    FollowUpMethod: follow_up_method_text,
+    Performance: performance_text,
+    Satisfaction: satisfaction_text,
+    UserRole: user_role_text,
+    RejectionGround: lambda g: ground_wording(g).text,
+    TerminationGround: lambda g: ground_wording(g).text,
+    TransitionErrorCode: transition_error_text,
+}

@@ -10,8 +10,8 @@ import pytest
 
 from app.core.timeutil import china_date, china_today
 from app.core.workflow import OPEN_STATUSES, CaseStatus, Source
+from app.demo.generator import generate_demo_data
 from app.services import cases, duplicates, queue, search
-from app.services.demo_data import generate_demo_data
 from app.services.dto import PartyInput
 from app.services.queue import QueueFilter, QueueQuery, QueueView, SortKey
 from app.services.reference import open_workstation

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, select, text
 
+from app.demo.generator import generate_demo_data
 from app.services import cases
 from app.services.audit_verify import verify_central, verify_store
-from app.services.demo_data import generate_demo_data
 from app.store import audit_chain, migrate
 from app.store.database import STORE_FILENAME, make_engine, open_store
 from app.store.models import AuditEvent

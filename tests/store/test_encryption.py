@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.demo.generator import generate_demo_data
 from app.services import cases, store_keys
-from app.services.demo_data import generate_demo_data
 from app.services.dto import PartyInput
 from app.services.reference import open_workstation
 from app.services.search import find_cases

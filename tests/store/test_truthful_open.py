@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.demo.generator import generate_demo_data
 from app.main import store_error_text as cli_text
-from app.services.demo_data import generate_demo_data
 from app.store import database, migrate
 from app.store.database import STORE_FILENAME, open_store
 from app.store.errors import StoreError, StoreErrorCode

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.demo.generator import generate_demo_data
 from app.services import cases as case_service
 from app.services import central_admin
 from app.services.central_import import ImportRefused, import_store
-from app.services.demo_data import generate_demo_data
 from app.store.database import Store, open_store
 from app.store.models import (
     AuditEvent,

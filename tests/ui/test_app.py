@@ -95,7 +95,7 @@ def test_a_bad_store_without_screenshot_explains_in_a_dialog(qapp, tmp_path):
 
 
 def test_demo_cases_fill_an_empty_store_before_the_window_opens(qapp, tmp_path):
-    pytest.importorskip("app.services.demo_data")
+    pytest.importorskip("app.demo.generator")
     folder = tmp_path / "data"
     assert gui.run_gui(folder, demo_cases=40, screenshot=tmp_path / "w.png") == 0
     con = sqlite3.connect(folder / STORE_FILENAME)

@@ -14,8 +14,8 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from app.core.workflow import CaseStatus
+from app.demo.generator import generate_demo_data
 from app.services import queue
-from app.services.demo_data import generate_demo_data
 from app.services.queue import QueueFilter, QueueQuery, QueueView, SortKey
 from app.services.reference import open_workstation
 from app.store.database import open_store

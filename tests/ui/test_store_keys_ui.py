@@ -224,7 +224,7 @@ def test_an_old_plain_store_is_offered_encryption(qapp, tmp_path, runner, choice
 
 
 def test_the_demo_store_stays_plain_and_the_title_says_so(qapp, tmp_path, monkeypatch):
-    pytest.importorskip("app.services.demo_data")
+    pytest.importorskip("app.demo.generator")
     folder = tmp_path / "demo"
     titles: list[str] = []
 

@@ -19,7 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import text
 
-from app.store.base import Base, SyncedMixin, UtcDateTime
+from app.core.follow_ups import Satisfaction
+from app.store.base import Base, EnumText, SyncedMixin, UtcDateTime
 
 # The condition of the queue's partial indexes; queries must say it in these words.
 LIVE = text("deleted = false")
@@ -119,7 +120,7 @@ class Case(SyncedMixin, Base):
     rejection_ground: Mapped[str | None] = mapped_column(String(48))
     termination_ground: Mapped[str | None] = mapped_column(String(48))
     status_reason: Mapped[str] = mapped_column(Text, default="")
-    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(EnumText(Satisfaction, 16))
 
     linked_case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # 多头/重复诉求 link
     reporter_confidential: Mapped[bool] = mapped_column(Boolean, default=False)

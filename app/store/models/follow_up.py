@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.base import Base, SyncedMixin, UtcDateTime
+from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.store.base import Base, EnumText, SyncedMixin, UtcDateTime
 
 
 class FollowUp(SyncedMixin, Base):
@@ -17,7 +18,8 @@ class FollowUp(SyncedMixin, Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     followed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     by: Mapped[str] = mapped_column(String(64), default="")
-    method: Mapped[str] = mapped_column(String(16), default="phone")
-    performance: Mapped[str] = mapped_column(String(16), default="")  # performed|partial|not_performed
-    satisfaction: Mapped[str] = mapped_column(String(16), default="")  # 非常满意/满意/一般/不满意 codes
+    method: Mapped[FollowUpMethod] = mapped_column(EnumText(FollowUpMethod, 16),
+                                                   default=FollowUpMethod.PHONE)
+    performance: Mapped[Performance] = mapped_column(EnumText(Performance, 16))
+    satisfaction: Mapped[Satisfaction] = mapped_column(EnumText(Satisfaction, 16))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.base import Base, SyncedMixin
+from app.core.users import UserRole
+from app.store.base import Base, EnumText, SyncedMixin
 
 
 class Office(SyncedMixin, Base):
@@ -29,7 +30,7 @@ class Mediator(SyncedMixin, Base):
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     login: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16), default="mediator")  # mediator|supervisor|admin
+    role: Mapped[UserRole] = mapped_column(EnumText(UserRole, 16), default=UserRole.MEDIATOR)
     phone: Mapped[str] = mapped_column(String(32), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -8,22 +8,24 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.base import Base, SyncedMixin
+from app.core.parties import PartyRole, PartyType
+from app.store.base import Base, EnumText, SyncedMixin
 
 
 class Party(SyncedMixin, Base):
     __tablename__ = "parties"
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
-    role: Mapped[str] = mapped_column(String(16))  # applicant|respondent|agent|reporter
-    party_type: Mapped[str] = mapped_column(String(16))  # person|business
+    role: Mapped[PartyRole] = mapped_column(EnumText(PartyRole, 16))
+    party_type: Mapped[PartyType] = mapped_column(EnumText(PartyType, 16))
     name: Mapped[str] = mapped_column(String(120))
     sex: Mapped[str] = mapped_column(String(1), default="")
     ethnicity: Mapped[str] = mapped_column(String(16), default="")
     birth_date: Mapped[date | None] = mapped_column(Date)
     occupation: Mapped[str] = mapped_column(String(64), default="")
     # Sensitive (PIPL): only collected when the case needs it; masked on screen.
-    id_type: Mapped[str] = mapped_column(String(16), default="")  # resident_id|uscc|passport|other
+    # An IdType value, or "" when no ID was recorded (so not an EnumText column).
+    id_type: Mapped[str] = mapped_column(String(16), default="")
     id_number: Mapped[str] = mapped_column(String(64), default="", index=True)
     phone: Mapped[str] = mapped_column(String(32), default="")
     address: Mapped[str] = mapped_column(String(255), default="")

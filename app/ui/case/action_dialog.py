@@ -202,7 +202,10 @@ class ActionDialog(QDialog):
 def ground_note(ground) -> str:
     """A legal ground's full official wording and where it comes from (the combo may
     have to cut the wording short)."""
-    return f"{ground.label}\n{ground.citation}" if ground is not None else ""
+    if ground is None:
+        return ""
+    wording = messages.ground_wording(ground)
+    return f"{wording.text}\n{wording.citation}"
 
 
 def text_of(widget: QWidget) -> str:

@@ -1,4 +1,5 @@
-"""The words of the case view: choice labels (ID types, follow-up methods …) and the
+"""The words of the case view: the choices that are not core enums (sex, urgency; an
+enum's words are in app/ui/messages.py) and the
 history timeline, where an audit event becomes "2026-03-02 10:00 张敏 受理 / 状态：待受理 →
 已受理" instead of raw JSON.
 
@@ -38,37 +39,12 @@ from app.ui.session import session_texts
 
 # ------------------------------------------------------------------ choice labels
 
-ID_TYPES = {
-    "resident_id": QT_TRANSLATE_NOOP("Choice", "居民身份证"),
-    "uscc": QT_TRANSLATE_NOOP("Choice", "统一社会信用代码"),
-    "passport": QT_TRANSLATE_NOOP("Choice", "护照"),
-    "other": QT_TRANSLATE_NOOP("Choice", "其他证件"),
-}
 SEXES = {"M": QT_TRANSLATE_NOOP("Choice", "男"), "F": QT_TRANSLATE_NOOP("Choice", "女")}
-PARTY_TYPES = {
-    "person": QT_TRANSLATE_NOOP("Choice", "个人"),
-    "business": QT_TRANSLATE_NOOP("Choice", "单位"),
-}
 URGENCY = {
     0: QT_TRANSLATE_NOOP("Choice", "一般"),
     1: QT_TRANSLATE_NOOP("Choice", "紧急"),
     2: QT_TRANSLATE_NOOP("Choice", "特急"),
 }
-FOLLOW_UP_METHODS = {
-    "phone": QT_TRANSLATE_NOOP("Choice", "电话"),
-    "sms": QT_TRANSLATE_NOOP("Choice", "短信"),
-    "wechat": QT_TRANSLATE_NOOP("Choice", "微信"),
-    "visit": QT_TRANSLATE_NOOP("Choice", "上门"),
-    "in_person": QT_TRANSLATE_NOOP("Choice", "来访"),
-}
-PERFORMANCE = {
-    "performed": QT_TRANSLATE_NOOP("Choice", "已履行"),
-    "partial": QT_TRANSLATE_NOOP("Choice", "部分履行"),
-    "not_performed": QT_TRANSLATE_NOOP("Choice", "未履行"),
-    "not_applicable": QT_TRANSLATE_NOOP("Choice", "不涉及履行"),
-}
-
-
 def choice_text(table: Mapping[Any, str], value: Any) -> str:
     return tr("Choice", table[value]) if value in table else ("" if value is None else str(value))
 
@@ -165,7 +141,7 @@ def _enum(enum: type, text: Callable[[Any], str]) -> Callable[[Any, HistoryConte
 def _ground(enum: type) -> Callable[[Any, HistoryContext], str]:
     def fmt(value: Any, ctx: HistoryContext) -> str:
         try:
-            return enum(value).label
+            return messages.ground_wording(enum(value)).text
         except ValueError:
             return str(value)
     return fmt
@@ -218,12 +194,12 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
     "amount_recovered_fen": _fen,
     "paused": _table(YES_NO_PAUSED, "History"),
     "id_number": _table(_ID_NUMBER_MARKS, "History"),
-    "id_type": _table(ID_TYPES),
-    "party_type": _table(PARTY_TYPES),
+    "id_type": lambda value, ctx: messages.id_type_text(value),
+    "party_type": lambda value, ctx: messages.party_type_text(value),
     "sex": _table(SEXES),
     "urgency": _table(URGENCY),
-    "method": _table(FOLLOW_UP_METHODS),
-    "performance": _table(PERFORMANCE),
+    "method": lambda value, ctx: messages.follow_up_method_text(value),
+    "performance": lambda value, ctx: messages.performance_text(value),
     "satisfaction": lambda value, ctx: messages.satisfaction_text(value),
     "tags": lambda value, ctx: "、".join(t for t in str(value).split(",") if t),
     # Phones stay masked in the history as everywhere else on screen (PIPL).

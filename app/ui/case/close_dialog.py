@@ -44,7 +44,8 @@ class CloseDialog(ActionDialog):
         self.add_field("outcome", self.tr("办结结果"), self.outcome_combo, required=True)
         grounds = TerminationGround.for_track(case.track)
         self.ground_combo = choice_combo(
-            self.tr("请选择终止调解的依据"), [(g.label, g, g.citation) for g in grounds])
+            self.tr("请选择终止调解的依据"), [(messages.ground_wording(g).text, g, messages.ground_wording(g).citation)
+             for g in grounds])
         self.add_field("ground", self.tr("终止依据"), self.ground_combo, required=True)
         self.citation = QLabel()
         self.citation.setObjectName("citation")

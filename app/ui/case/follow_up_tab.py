@@ -12,25 +12,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.workflow import Action, CaseStatus
 from app.services.dto import CaseDetail
 from app.services.errors import FieldProblem, ValidationFailed
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
-from app.ui.case.case_texts import FOLLOW_UP_METHODS, PERFORMANCE, choice_text, choices
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import FollowUpRequest, record_follow_up
 from app.ui.tasks import TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.case_view import CaseView
-
-SATISFACTION = {
-    "very_satisfied": "非常满意", "satisfied": "满意", "average": "一般",
-    "dissatisfied": "不满意",
-}
-
 
 class FollowUpTab(QWidget):
     def __init__(self, owner: CaseView) -> None:
@@ -51,11 +45,14 @@ class FollowUpTab(QWidget):
         self.form_section = Section(self.tr("登记回访"))
         self.form = fe.FieldForm()
         self.form.add("method", self.tr("回访方式"),
-                      ChoiceCombo(self.tr("请选择"), choices(FOLLOW_UP_METHODS)), required=True)
+                      ChoiceCombo(self.tr("请选择"), messages.enum_choices(
+                          FollowUpMethod, messages.follow_up_method_text)), required=True)
         self.form.add("performance", self.tr("履行情况"),
-                      ChoiceCombo(self.tr("请选择"), choices(PERFORMANCE)), required=True)
-        self.form.add("satisfaction", self.tr("满意度"), ChoiceCombo(self.tr("请选择"), [
-            (messages.satisfaction_text(k), k, "") for k in SATISFACTION]), required=True)
+                      ChoiceCombo(self.tr("请选择"), messages.enum_choices(
+                          Performance, messages.performance_text)), required=True)
+        self.form.add("satisfaction", self.tr("满意度"), ChoiceCombo(self.tr("请选择"),
+                      messages.enum_choices(Satisfaction, messages.satisfaction_text)),
+                      required=True)
         self.form.add("note", self.tr("回访情况"), fe.text_edit(self.tr("当事人反馈的情况"), 3))
         self.form_section.add_widget(self.form)
         self.error = error_label("followUpError")
@@ -86,9 +83,9 @@ class FollowUpTab(QWidget):
         for n, f in enumerate(case.follow_ups):
             lines = [self.tr("{when}　{who}　{method}回访").format(
                 when=formatting.china_datetime(f.followed_at), who=people.get(f.by, f.by),
-                method=choice_text(FOLLOW_UP_METHODS, f.method))]
+                method=messages.follow_up_method_text(f.method))]
             lines.append(self.tr("履行情况：{p}　满意度：{s}").format(
-                p=choice_text(PERFORMANCE, f.performance),
+                p=messages.performance_text(f.performance),
                 s=messages.satisfaction_text(f.satisfaction)))
             if f.note:
                 lines.append(f.note)
@@ -98,7 +95,7 @@ class FollowUpTab(QWidget):
         allowed = Action.FOLLOW_UP in case.allowed_actions
         self.form_section.setVisible(allowed)
         if changed_case:
-            self.form.set_values({"method": "phone", "performance": None,
+            self.form.set_values({"method": FollowUpMethod.PHONE, "performance": None,
                                   "satisfaction": None, "note": ""})
             self.error.hide()
         if allowed:
@@ -132,7 +129,7 @@ class FollowUpTab(QWidget):
     def _saved(self, changes) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
-        self.form.set_values({"method": "phone", "performance": None, "satisfaction": None,
+        self.form.set_values({"method": FollowUpMethod.PHONE, "performance": None, "satisfaction": None,
                               "note": ""})
         self.owner.saved_here(changes)
 

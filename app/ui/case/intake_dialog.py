@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.parties import IdType, PartyRole, PartyType
 from app.core.timeutil import CHINA_TZ
 from app.core.workflow import CaseKind, Source, Track, kinds_for_track
 from app.services.context import Workstation
@@ -45,7 +46,7 @@ from app.services.errors import FieldProblem, ValidationFailed
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
-from app.ui.case.case_texts import PARTY_TYPES, URGENCY, choices
+from app.ui.case.case_texts import URGENCY, choices
 from app.ui.case.sections import error_label
 from app.ui.operations.cases import (
     IntakeChoices,
@@ -284,8 +285,9 @@ class IntakeDialog(QDialog):
               check=fe.check_resident_id,
               hint=self.tr("仅在需要时登记（如申请司法确认），保存后屏蔽显示。"))
         r = self.respondent
-        self.respondent_type = ChoiceCombo(self.tr("请选择"), choices(PARTY_TYPES))
-        self.respondent_type.select("business")
+        self.respondent_type = ChoiceCombo(self.tr("请选择"), messages.enum_choices(
+            PartyType, messages.party_type_text))
+        self.respondent_type.select(PartyType.BUSINESS)
         r.add("respondent.party_type", self.tr("类型"), self.respondent_type)
         r.add("respondent.name", self.tr("名称"), fe.line_edit(self.tr("经营者名称或姓名")))
         r.add("respondent.id_number", self.tr("统一社会信用代码"), fe.line_edit(self.tr("可不填")),
@@ -353,13 +355,13 @@ class IntakeDialog(QDialog):
         self.respondent.set_required("respondent.name", complaint)
 
     def _on_respondent_type(self) -> None:
-        business = self.respondent_type.value() != "person"
+        business = self.respondent_type.value() != PartyType.PERSON
         label = self.tr("统一社会信用代码") if business else self.tr("身份证号码")
         self.respondent.set_required("respondent.id_number", False, label)
         self.respondent.run_check("respondent.id_number")
 
     def _check_respondent_id(self, raw: str) -> fe.Check:
-        if self.respondent_type.value() == "person":
+        if self.respondent_type.value() == PartyType.PERSON:
             return fe.check_resident_id(raw)
         return fe.check_uscc(raw)
 
@@ -407,19 +409,22 @@ class IntakeDialog(QDialog):
         o, c, r, m = (f.values() for f in self.forms)
         kind = o["kind"] or CaseKind.COMPLAINT
         complainant = PartyInput(
-            role="reporter" if kind is CaseKind.REPORT else "applicant", party_type="person",
+            role=PartyRole.REPORTER if kind is CaseKind.REPORT else PartyRole.APPLICANT,
+            party_type=PartyType.PERSON,
             name=c["complainant.name"], phone=c["complainant.phone"],
             address=c["complainant.address"],
-            id_type="resident_id" if c["complainant.id_number"] else "",
+            id_type=IdType.RESIDENT_ID if c["complainant.id_number"] else "",
             id_number=c["complainant.id_number"])
         respondent = None
         if r["respondent.name"]:
-            business = r["respondent.party_type"] != "person"
+            business = r["respondent.party_type"] != PartyType.PERSON
             respondent = PartyInput(
-                role="respondent", party_type="business" if business else "person",
+                role=PartyRole.RESPONDENT,
+                party_type=PartyType.BUSINESS if business else PartyType.PERSON,
                 name=r["respondent.name"], phone=r["respondent.phone"],
                 address=r["respondent.address"],
-                id_type=("uscc" if business else "resident_id") if r["respondent.id_number"]
+                id_type=(IdType.USCC if business else IdType.RESIDENT_ID)
+                if r["respondent.id_number"]
                 else "",
                 id_number=r["respondent.id_number"])
         return IntakeForm(

@@ -38,7 +38,7 @@ def _ground_text(enum: type[RejectionGround] | type[TerminationGround], value: s
     if not value:
         return ""
     try:
-        return enum(value).label
+        return messages.ground_wording(enum(value)).text
     except ValueError:
         return value
 

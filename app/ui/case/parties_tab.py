@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.parties import IdType, PartyType
 from app.core.workflow import Track
 from app.services.dto import CaseDetail, PartyView
 from app.services.errors import FieldProblem
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
-from app.ui.case.case_texts import ID_TYPES, PARTY_TYPES, SEXES, choice_text, choices
+from app.ui.case.case_texts import SEXES, choice_text, choices
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import PartyEdit, reveal_id_number, save_party
 
@@ -143,7 +144,8 @@ class PartyCard(fe.SaveFlow, QFrame):
         f.add("phone", self.tr("联系电话"), fe.line_edit(self.tr("手机、座机或 400 电话")),
               check=fe.check_phone)
         f.add("address", self.tr("地址"), fe.line_edit())
-        f.add("id_type", self.tr("证件类型"), ChoiceCombo(self.tr("未登记"), choices(ID_TYPES)))
+        f.add("id_type", self.tr("证件类型"), ChoiceCombo(self.tr("未登记"), messages.enum_choices(
+            IdType, messages.id_type_text)))
         f.add("id_number", self.tr("证件号码"), fe.line_edit(), check=self._check_id)
         f.add("sex", self.tr("性别"), ChoiceCombo(self.tr("未登记"), choices(SEXES)))
         f.add("ethnicity", self.tr("民族"), fe.line_edit())
@@ -168,9 +170,9 @@ class PartyCard(fe.SaveFlow, QFrame):
 
     def _check_id(self, raw: str) -> fe.Check:
         id_type = self.form.value("id_type") or (self.party.id_type if self.party else "")
-        if id_type == "resident_id":
+        if id_type == IdType.RESIDENT_ID:
             return fe.check_resident_id(raw)
-        if id_type == "uscc":
+        if id_type == IdType.USCC:
             return fe.check_uscc(raw)
         return fe.Check()
 
@@ -183,7 +185,7 @@ class PartyCard(fe.SaveFlow, QFrame):
         self.form.set_values(self._base)
         self._base = self.form.values()
         self._update_id_hint()
-        business = self.party.party_type == "business"
+        business = self.party.party_type == PartyType.BUSINESS
         for key in ("sex", "ethnicity", "birth_date", "occupation", "employer"):
             self.form.set_row_visible(key, not business)
         self.form.set_row_visible("representative", business)
@@ -277,7 +279,7 @@ class PartyCard(fe.SaveFlow, QFrame):
         section.add_text("\n".join(summary), name=f"party_{party.role}")
         if not party.phone_masked:
             section.add_row(self.tr("联系电话"), self.tr("未登记"))
-        section.add_row(self.tr("类型"), choice_text(PARTY_TYPES, party.party_type))
+        section.add_row(self.tr("类型"), messages.party_type_text(party.party_type))
         id_row = QWidget()
         row = QHBoxLayout(id_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -293,7 +295,7 @@ class PartyCard(fe.SaveFlow, QFrame):
             self.reveal_button.clicked.connect(self._toggle_reveal)
             row.addWidget(self.reveal_button)
             row.addStretch(1)
-            caption = choice_text(ID_TYPES, party.id_type) or self.tr("证件号码")
+            caption = messages.id_type_text(party.id_type) or self.tr("证件号码")
             section.add_row(caption, id_row)
         details = [
             (self.tr("性别"), choice_text(SEXES, party.sex) if party.sex else ""),

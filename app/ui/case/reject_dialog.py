@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.workflow import Action, RejectionGround
 from app.services.dto import CaseDetail
+from app.ui import messages
 from app.ui.case.action_dialog import (
     ActionDialog,
     choice_combo,
@@ -23,7 +24,8 @@ class RejectDialog(ActionDialog):
         self.set_texts(self.tr("不予受理"), self.tr("不予受理"))
         grounds = RejectionGround.for_track(case.track)
         self.ground_combo = choice_combo(
-            self.tr("请选择不予受理的依据"), [(g.label, g, g.citation) for g in grounds])
+            self.tr("请选择不予受理的依据"), [(messages.ground_wording(g).text, g, messages.ground_wording(g).citation)
+             for g in grounds])
         self.add_field("ground", self.tr("依据"), self.ground_combo, required=True)
         self.citation = QLabel()
         self.citation.setObjectName("citation")

@@ -33,7 +33,6 @@ from app.services.timeline import (
 )
 from app.ui import formatting, messages
 from app.ui.case import contact_texts, evidence_texts
-from app.ui.case.case_texts import FOLLOW_UP_METHODS, PERFORMANCE, choice_text
 from app.ui.messages import tr
 from app.ui.session import session_texts
 
@@ -153,8 +152,8 @@ def _status(s: StatusSummary, names: Names) -> str:
 
 
 def _follow_up(s: FollowUpSummary, names: Names) -> str:
-    text = _t("回访（{method}）").format(method=choice_text(FOLLOW_UP_METHODS, s.method))
-    parts = [p for p in (choice_text(PERFORMANCE, s.performance) if s.performance else "",
+    text = _t("回访（{method}）").format(method=messages.follow_up_method_text(s.method))
+    parts = [p for p in (messages.performance_text(s.performance),
                          messages.satisfaction_text(s.satisfaction) if s.satisfaction else "",
                          _first_line(s.note)) if p]
     return text + ("：" + "，".join(parts) if parts else "")

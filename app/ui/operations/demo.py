@@ -14,7 +14,7 @@ def fill_demo_data(args: tuple[Workstation, int], state: TaskState) -> int:
     if desk.has_cases(ws):
         return 0
     # Imported here: the generator is large and only this path needs it.
-    from app.services.demo_data import generate_demo_data
+    from app.demo.generator import generate_demo_data
 
     def progress(done: int, total: int) -> None:
         state.report_progress(done, total)

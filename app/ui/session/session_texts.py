@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app.core.sessions import SessionMode, SessionResult, TextField
+from app.core.workflow import Track
 from app.services.sessions import SessionFinished, SessionNotFound
 from app.ui import messages
 from app.ui.messages import tr
@@ -52,14 +53,6 @@ PARTS = {
     "field": QT_TRANSLATE_NOOP("Session", "适用栏目"),
 }
 
-ROLES = {
-    "applicant": QT_TRANSLATE_NOOP("Session", "申请人"),
-    "respondent": QT_TRANSLATE_NOOP("Session", "被申请人"),
-    "agent": QT_TRANSLATE_NOOP("Session", "代理人"),
-    "reporter": QT_TRANSLATE_NOOP("Session", "举报人"),
-}
-
-
 def mode_text(mode: str) -> str:
     try:
         return tr("Session", MODES[SessionMode(mode)])
@@ -75,7 +68,8 @@ def result_text(result: str) -> str:
 
 
 def role_text(role: str) -> str:
-    return tr("Session", ROLES[role]) if role in ROLES else role
+    """A participant's role as the record names it (people's mediation wording)."""
+    return messages.party_role_text(role, Track.PEOPLES_MEDIATION)
 
 
 def participant_text(name: str, role: str) -> str:

@@ -184,3 +184,6 @@ CONTACT_TEXTS = (
     "微信联系投诉人，请其补充提交消费凭证。",
 )
 EVIDENCE_PAIRS = tuple(f"{a}、{b}" for a in EVIDENCE for b in EVIDENCE if a != b)
+
+# The note a pause of the clock comes with: "送{…}，等待结果" (by PauseReason value).
+SENT_FOR = {"inspection": "检定、检验、检测", "appraisal": "鉴定", "recusal": "回避申请中止"}

@@ -11,8 +11,8 @@ import pytest
 
 from app.core.validation import check_phone, check_resident_id, check_uscc
 from app.core.workflow import CaseStatus, Source
+from app.demo.generator import StoreNotEmpty, generate_demo_data
 from app.services import cases, queue
-from app.services.demo_data import StoreNotEmpty, generate_demo_data
 from app.services.reference import open_workstation
 from app.store.database import open_store
 

@@ -42,7 +42,11 @@ from app.core.deadlines import (
     next_deadline,
     select_rule_set,
 )
+from app.core.follow_ups import Performance, Satisfaction
+from app.core.parties import IdType, PartyRole, PartyType
+from app.core.sessions import SessionResult
 from app.core.timeutil import utcnow
+from app.core.users import UserRole
 from app.core.workflow import (
     CaseKind,
     CaseStatus,
@@ -53,7 +57,7 @@ from app.core.workflow import (
     TerminationGround,
     Track,
 )
-from app.services import demo_corpus as corpus
+from app.demo import corpus
 from app.services.reference import (
     CURRENT_LOGIN_KEY,
     PLEDGES_KEY,
@@ -94,12 +98,12 @@ DEMO_OFFICE = dict(
     region="上海市浦东新区",
 )
 DEMO_MEDIATORS = (
-    ("王建华", "wangjianhua", "supervisor"), ("李秀英", "lixiuying", "mediator"),
-    ("张伟", "zhangwei", "mediator"), ("刘芳", "liufang", "mediator"),
-    ("陈静", "chenjing", "mediator"), ("杨磊", "yanglei", "mediator"),
-    ("赵敏", "zhaomin", "mediator"), ("周海涛", "zhouhaitao", "mediator"),
-    ("吴丽娟", "wulijuan", "mediator"), ("孙志强", "sunzhiqiang", "mediator"),
-    ("徐婷", "xuting", "mediator"),
+    ("王建华", "wangjianhua", UserRole.SUPERVISOR), ("李秀英", "lixiuying", UserRole.MEDIATOR),
+    ("张伟", "zhangwei", UserRole.MEDIATOR), ("刘芳", "liufang", UserRole.MEDIATOR),
+    ("陈静", "chenjing", UserRole.MEDIATOR), ("杨磊", "yanglei", UserRole.MEDIATOR),
+    ("赵敏", "zhaomin", UserRole.MEDIATOR), ("周海涛", "zhouhaitao", UserRole.MEDIATOR),
+    ("吴丽娟", "wulijuan", UserRole.MEDIATOR), ("孙志强", "sunzhiqiang", UserRole.MEDIATOR),
+    ("徐婷", "xuting", UserRole.MEDIATOR),
 )
 DEMO_PLEDGES = (
     Pledge(ClockKind.PLEDGE_DISPATCH, 2, ClockStart.RECEIVED),
@@ -364,6 +368,89 @@ def _pick(rng: random.Random, cum: list[int]) -> int:
     return bisect(cum, rng.random() * cum[-1])
 
 
+_APPLICANT, _RESPONDENT = PartyRole.APPLICANT.value, PartyRole.RESPONDENT.value
+
+
+@dataclass(slots=True)
+class _People:
+    name: str
+    sex: str
+    phone: str  # digits only
+    region: str
+    address: str
+    business: _Business | None  # None: the other side is a neighbour
+    respondent: tuple[str, str, str, str, str, str]  # type, name, id type, id, phone, address
+    has_respondent: bool
+
+
+@dataclass(slots=True)
+class _Complaint:
+    amount: float
+    amount_text: str
+    item: str
+    problem: str
+    request: str
+    description: str
+    tags: list[str]
+
+
+@dataclass(slots=True)
+class _Timeline:
+    """A case's life as epoch seconds (None: has not happened)."""
+
+    mediator_id: str | None
+    mediator_login: str
+    accepted: int | None = None
+    assigned: int | None = None
+    started: int | None = None
+    closed: int | None = None
+    first_contact: int | None = None
+    followed: int | None = None
+    rated: int | None = None
+    outcome: Outcome | None = None
+    rejection: RejectionGround | None = None
+    termination: TerminationGround | None = None
+    status_reason: str = ""
+    pause: tuple[int, int, PauseReason] | None = None
+    status: CaseStatus = CaseStatus.RECEIVED
+    paused_now: bool = False
+
+    def cut_at(self, now: int) -> None:
+        """Keep only what has happened by ``now``, and say where that leaves the case."""
+        def seen(ts: int | None) -> int | None:
+            return ts if ts is not None and ts <= now else None
+
+        self.accepted, self.assigned = seen(self.accepted), seen(self.assigned)
+        self.started, self.first_contact = seen(self.started), seen(self.first_contact)
+        self.closed, self.followed, self.rated = seen(self.closed), seen(self.followed), \
+            seen(self.rated)
+        if self.pause is not None and self.pause[0] > now:
+            self.pause = None
+        if self.closed is None:  # the decision is still to come
+            self.outcome = self.termination = self.rejection = None
+            self.status_reason = ""
+        if self.accepted is None and self.closed is None:
+            self.assigned = self.started = self.first_contact = None
+        self.status = self._status()
+        self.paused_now = (self.pause is not None and self.status is CaseStatus.MEDIATING
+                           and self.pause[1] > now)
+        if self.assigned is None:
+            self.mediator_id = None
+
+    def _status(self) -> CaseStatus:
+        if self.rejection is not None and self.closed is not None:
+            return CaseStatus.REJECTED
+        for ts, status in ((self.rated, CaseStatus.RATED),
+                           (self.followed, CaseStatus.FOLLOWED_UP),
+                           (self.closed, CaseStatus.CLOSED),
+                           (self.started, CaseStatus.MEDIATING),
+                           (self.assigned, CaseStatus.ASSIGNED),
+                           (self.accepted, CaseStatus.ACCEPTED)):
+            if ts is not None:
+                return status
+        return CaseStatus.RECEIVED
+
+
 class _CaseWriter:
     """Builds one chunk of cases with everything that hangs off them."""
 
@@ -379,37 +466,58 @@ class _CaseWriter:
     def later(self, ts: int, min_hours: float, max_hours: float) -> int:
         return ts + int(self.rng.uniform(min_hours, max_hours) * HOUR)
 
-    # -- one case
+    # -- one case, in the order its random draws are made (the data depend on it)
+
+    def one(self, seq):  # rng.choice, without its rejection sampling: several times faster
+        return seq[int(self.rng.random() * len(seq))]
+
+    def below(self, n: int) -> int:
+        return int(self.rng.random() * n)
 
     def case(self, index: int) -> None:
-        rng, ctx, clock = self.rng, self.ctx, self.ctx.clock
-        random_ = rng.random
+        ctx = self.ctx
+        received = self._received(index)
+        received_day = ctx.clock.china_day(received)
+        cat_index = _pick(self.rng, ctx.category_cum)
+        category = corpus.CATEGORIES[cat_index]
+        track, kind, source = self._classify(category)
+        case_id = self.uid()
+        who = self._people(cat_index, kind)
+        what = self._complaint(category, who, received_day)
+        life = self._timeline(kind, track, received)
+        satisfaction = (self.one((Satisfaction.VERY_SATISFIED.value, Satisfaction.SATISFIED.value,
+                                  Satisfaction.SATISFIED.value, Satisfaction.AVERAGE.value,
+                                  Satisfaction.DISSATISFIED.value))
+                        if life.rated is not None else None)
+        recovered = None
+        if life.outcome is Outcome.SETTLED:
+            recovered = int(what.amount * 100 * self.one((1, 1, 0.8, 0.6, 0.5)))
+        self._case_row(case_id, index, received, received_day, track, kind, source, category[0],
+                       who, what, life, satisfaction, recovered)
+        self._party_rows(case_id, received, who)
+        self._pause_row(case_id, life)
+        if life.started is not None:
+            self._sessions(case_id, who, what, life)
 
-        def one(seq):  # rng.choice, without its rejection sampling: several times faster
-            return seq[int(random_() * len(seq))]
-
-        def below(n):
-            return int(random_() * n)
-
-        now = ctx.now_ts
-        rows = self.batch.rows
-
-        # When: any day of the two years, office hours in China, more on weekdays.
-        # Cases arrive in index order (so ids and search keys run with time). A growing
-        # caseload: the last fortnight is about three times as busy as the average, which
-        # also gives small demo stores a queue of open work.
-        position = (index + random_()) / ctx.total
+    def _received(self, index: int) -> int:
+        """When: any day of the two years, office hours in China, more on weekdays.
+        Cases arrive in index order (so ids and search keys run with time). A growing
+        caseload: the last fortnight is about three times as busy as the average, which
+        also gives small demo stores a queue of open work."""
+        ctx = self.ctx
+        position = (index + self.rng.random()) / ctx.total
         if position < 0.94:
             day = int(position / 0.94 * (SPAN_DAYS - 14))
         else:
             day = SPAN_DAYS - 14 + int((position - 0.94) / 0.06 * 15)
-        china_secs = one(ctx.office_seconds)
-        received = ctx.first_china_midnight + day * DAY + china_secs
-        if received > now:
-            received = now - (60 + below(6 * HOUR - 60))
+        received = ctx.first_china_midnight + day * DAY + self.one(ctx.office_seconds)
+        if received > ctx.now_ts:
+            received = ctx.now_ts - (60 + self.below(6 * HOUR - 60))
+        return received
 
-        cat_index = _pick(rng, ctx.category_cum)
-        category, _, goods, problems, requests, _, peoples = corpus.CATEGORIES[cat_index]
+    def _classify(self, category: tuple) -> tuple[Track, CaseKind, Source]:
+        random_ = self.rng.random
+        peoples = category[6]
         track = Track.PEOPLES_MEDIATION if peoples or random_() < 0.08 else Track.MARKET_COMPLAINT
         roll = random_()
         if track is Track.MARKET_COMPLAINT:
@@ -425,18 +533,20 @@ class _CaseWriter:
             source = (Source.HOTLINE_12315 if roll < 0.55 else Source.HOTLINE_12345 if roll < 0.75
                       else Source.ONLINE if roll < 0.87 else Source.WALK_IN if roll < 0.94
                       else Source.PHONE)
-        case_id = self.uid()
-        received_day = clock.china_day(received)
-        if source is Source.HOTLINE_12315:
-            ticket = f"1{received_day.replace('-', '')}{self.chunk:04d}{index % 100000:05d}"
-        elif source is Source.HOTLINE_12345:
-            ticket = f"2{received_day[2:].replace('-', '')}{self.chunk:04d}{index % 100000:05d}"
-        else:
-            ticket = f"{source.value.upper()}-{received_day.replace('-', '')}-{index:07d}"
+        return track, kind, source
 
-        # Who: the complainant and the business (or the neighbour).
+    def _ticket(self, source: Source, received_day: str, index: int) -> str:
+        if source is Source.HOTLINE_12315:
+            return f"1{received_day.replace('-', '')}{self.chunk:04d}{index % 100000:05d}"
+        if source is Source.HOTLINE_12345:
+            return f"2{received_day[2:].replace('-', '')}{self.chunk:04d}{index % 100000:05d}"
+        return f"{source.value.upper()}-{received_day.replace('-', '')}-{index:07d}"
+
+    def _people(self, cat_index: int, kind: CaseKind) -> _People:
+        """Who: the complainant and the business (or the neighbour)."""
+        rng, ctx, one, below = self.rng, self.ctx, self.one, self.below
         name, sex = ctx.person_name(rng)
-        phone = _mobile(rng) if random_() < 0.93 else f"021-{50000000 + below(19999999)}"
+        phone = _mobile(rng) if rng.random() < 0.93 else f"021-{50000000 + below(19999999)}"
         region, roads = one(corpus.REGIONS)
         address = (f"上海市浦东新区{one(roads)}{1 + below(2999)}弄"
                    f"{1 + below(79)}号{101 + below(2201)}室")
@@ -444,22 +554,30 @@ class _CaseWriter:
         business = businesses[min(int(rng.paretovariate(1.2)) - 1, len(businesses) - 1)] if businesses else None
         if business is None:
             neighbour, _ = ctx.person_name(rng)
-            respondent = ("person", neighbour, "", "", _mobile(rng), address.replace("室", "室楼上"))
+            respondent = (PartyType.PERSON.value, neighbour, "", "", _mobile(rng),
+                          address.replace("室", "室楼上"))
         else:
-            respondent = ("business", business.name, "uscc", business.uscc, business.phone,
-                          business.address)
-        has_respondent = kind is not CaseKind.INQUIRY or random_() < 0.5
+            respondent = (PartyType.BUSINESS.value, business.name, IdType.USCC.value,
+                          business.uscc, business.phone, business.address)
+        has_respondent = kind is not CaseKind.INQUIRY or rng.random() < 0.5
+        return _People(name, sex, phone.replace("-", ""), region, address, business, respondent,
+                       has_respondent)
 
+    def _complaint(self, category: tuple, who: _People, received_day: str) -> _Complaint:
+        """What: the amount, the goods, the problem and the request, and the tags."""
+        rng, ctx, one = self.rng, self.ctx, self.one
+        random_ = rng.random
+        name, _, goods, problems, requests, _, _ = category
         amount = one((199, 299, 399, 580, 980, 1280, 1999, 2680, 3200, 4999, 6800,
-                             8800, 12000, 15800, 23000, 46000)) + one((0, 0, 0, 0.5))
+                      8800, 12000, 15800, 23000, 46000)) + one((0, 0, 0, 0.5))
         amount_text = f"{amount:g}"
         item = one(goods)
         problem = one(problems)
         request = one(requests).format(amount=amount_text)
-        bname = respondent[1] if has_respondent else "某商家"
+        bname = who.respondent[1] if who.has_respondent else "某商家"
         when = f"{received_day[:4]}年{int(received_day[5:7])}月"
-        if business is None:  # a dispute between neighbours, not a purchase
-            description = (f"{when}，申请人反映与{respondent[1]}之间发生纠纷：{problem}，"
+        if who.business is None:  # a dispute between neighbours, not a purchase
+            description = (f"{when}，申请人反映与{who.respondent[1]}之间发生纠纷：{problem}，"
                            f"造成损失约{amount_text}元，多次协商未果。")
         else:
             description = (f"{when}，投诉人在{bname}消费{item}{amount_text}元。"
@@ -471,223 +589,216 @@ class _CaseWriter:
                 other = corpus.TAGS[_pick(rng, ctx.tag_cum)][0]
                 if other not in tags:
                     tags.append(other)
-        if category == "预付式消费" and "预付式消费" not in tags and random_() < 0.5:
+        if name == "预付式消费" and "预付式消费" not in tags and random_() < 0.5:
             tags.insert(0, "预付式消费")
+        return _Complaint(amount, amount_text, item, problem, request, description, tags)
 
-        # The timeline, then cut at now.
-        mediator_id, mediator_login = one(ctx.mediators)
-        intake_actor = ctx.mediators[0][1]
-        accepted = assigned = started = closed = first_contact = followed = rated = None
-        outcome: Outcome | None = None
-        rejection = termination = None
-        status_reason = ""
-        pause: tuple[int, int, PauseReason] | None = None
+    def _timeline(self, kind: CaseKind, track: Track, received: int) -> _Timeline:
+        """What happened to the case, drawn whole, then cut at now."""
+        rng, ctx, one, later = self.rng, self.ctx, self.one, self.later
+        random_ = rng.random
+        t = _Timeline(*one(ctx.mediators))
         slow = random_() < 0.04  # some cases drag on and run overdue
-
         if kind is CaseKind.INQUIRY:
-            closed = self.later(received, 0.2, 40)
-            outcome = Outcome.ANSWERED
+            t.closed = later(received, 0.2, 40)
+            t.outcome = Outcome.ANSWERED
         else:
-            decide = self.later(received, 0.5, 30 if not slow else 200)
+            decide = later(received, 0.5, 30 if not slow else 200)
             if random_() < (0.06 if kind is CaseKind.COMPLAINT else 0.12):
-                rejection = one(ctx.rejection_grounds[track])
-                closed = decide
-                status_reason = one(corpus.REJECTION_REASONS)
+                t.rejection = one(ctx.rejection_grounds[track])
+                t.closed = decide
+                t.status_reason = one(corpus.REJECTION_REASONS)
             else:
-                accepted = decide
-                assigned = (self.later(accepted, 0.1, 4) if random_() < 0.6
-                            else self.later(accepted, 4, 96))
-                first_contact = self.later(assigned, 0.3, 40)
+                t.accepted = decide
+                t.assigned = (later(decide, 0.1, 4) if random_() < 0.6
+                              else later(decide, 4, 96))
+                t.first_contact = later(t.assigned, 0.3, 40)
                 if kind is CaseKind.COMPLAINT:
-                    started = self.later(assigned, 1, 70)
-                    length = rng.uniform(2, 30) * DAY if not slow else rng.uniform(50, 120) * DAY
-                    if random_() < 0.04:
-                        pause_start = started + int(rng.uniform(1, 10) * DAY)
-                        pause_days = 7 + below(28)
-                        pause = (pause_start, pause_start + pause_days * DAY,
-                                 one((PauseReason.APPRAISAL, PauseReason.INSPECTION)))
-                        length += pause_days * DAY
-                    closed = started + int(length)
-                    roll = random_()
-                    if roll < 0.62:
-                        outcome = Outcome.SETTLED
-                    elif roll < 0.92:
-                        outcome = Outcome.TERMINATED
-                        termination = one(ctx.termination_grounds[track])
-                        status_reason = one(corpus.TERMINATION_REASONS)
-                    else:
-                        outcome = Outcome.REFERRED
+                    self._mediation(t, track, slow)
                 else:
-                    closed = self.later(assigned, 5 * 24, 25 * 24)
-                    outcome = Outcome.REFERRED if random_() < 0.3 else Outcome.NO_CASE
-            if rejection is None and random_() < 0.7:
-                followed = self.later(closed, 30, 240)
+                    t.closed = later(t.assigned, 5 * 24, 25 * 24)
+                    t.outcome = Outcome.REFERRED if random_() < 0.3 else Outcome.NO_CASE
+            if t.rejection is None and random_() < 0.7:
+                t.followed = later(t.closed, 30, 240)
                 if random_() < 0.6:
-                    rated = self.later(followed, 1, 120)
+                    t.rated = later(t.followed, 1, 120)
+        t.cut_at(ctx.now_ts)
+        return t
 
-        # Keep only what has happened by now.
-        def seen(ts: int | None) -> int | None:
-            return ts if ts is not None and ts <= now else None
-
-        accepted, assigned, started = seen(accepted), seen(assigned), seen(started)
-        first_contact, closed = seen(first_contact), seen(closed)
-        followed, rated = seen(followed), seen(rated)
-        if pause is not None and pause[0] > now:
-            pause = None
-        if closed is None:  # the decision is still to come
-            outcome = termination = rejection = None
-            status_reason = ""
-        if accepted is None and closed is None:
-            assigned = started = first_contact = None
-
-        if rejection is not None and closed is not None:
-            status = CaseStatus.REJECTED
-        elif rated is not None:
-            status = CaseStatus.RATED
-        elif followed is not None:
-            status = CaseStatus.FOLLOWED_UP
-        elif closed is not None:
-            status = CaseStatus.CLOSED
-        elif started is not None:
-            status = CaseStatus.MEDIATING
-        elif assigned is not None:
-            status = CaseStatus.ASSIGNED
-        elif accepted is not None:
-            status = CaseStatus.ACCEPTED
+    def _mediation(self, t: _Timeline, track: Track, slow: bool) -> None:
+        """A complaint's mediation: how long, an occasional pause, and how it ends."""
+        rng, one = self.rng, self.one
+        random_ = rng.random
+        t.started = self.later(t.assigned, 1, 70)
+        length = rng.uniform(2, 30) * DAY if not slow else rng.uniform(50, 120) * DAY
+        if random_() < 0.04:
+            pause_start = t.started + int(rng.uniform(1, 10) * DAY)
+            pause_days = 7 + self.below(28)
+            t.pause = (pause_start, pause_start + pause_days * DAY,
+                       one((PauseReason.APPRAISAL, PauseReason.INSPECTION)))
+            length += pause_days * DAY
+        t.closed = t.started + int(length)
+        roll = random_()
+        if roll < 0.62:
+            t.outcome = Outcome.SETTLED
+        elif roll < 0.92:
+            t.outcome = Outcome.TERMINATED
+            t.termination = one(self.ctx.termination_grounds[track])
+            t.status_reason = one(corpus.TERMINATION_REASONS)
         else:
-            status = CaseStatus.RECEIVED
-        paused_now = pause is not None and status is CaseStatus.MEDIATING and pause[1] > now
-        if assigned is None:
-            mediator_id = None
-        satisfaction = one(("very_satisfied", "satisfied", "satisfied", "neutral",
-                                   "dissatisfied")) if rated is not None else None
-        recovered = None
-        if outcome is Outcome.SETTLED:
-            recovered = int(amount * 100 * one((1, 1, 0.8, 0.6, 0.5)))
+            t.outcome = Outcome.REFERRED
 
-        # Clocks: the open cases get their next deadline from the core rules.
+    def _next_deadline(self, t: _Timeline, track: Track, kind: CaseKind, received: int,
+                       received_day: str) -> tuple[RuleSet, str | None, str, int]:
+        """Clocks: the open cases get their next deadline from the core rules."""
+        ctx, clock = self.ctx, self.ctx.clock
         rule_set = ctx.rule_set(track, received_day)
-        next_on = None
-        next_kind = ""
-        provisional = 0
-        if status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED,
-                      CaseStatus.MEDIATING):
-            pauses = []
-            if pause is not None:
-                end_day = date.fromisoformat(clock.china_day(pause[1]))
-                pauses.append(Pause(pause[2], date.fromisoformat(clock.china_day(pause[0])),
-                                    None if paused_now else end_day, end_day))
-            deadlines = case_deadlines(
-                rule_set, kind=kind, received_at=_aware(received),
-                accepted_at=_aware(accepted) if accepted else None,
-                assigned_at=_aware(assigned) if assigned else None,
-                responded_at=_aware(first_contact) if first_contact else None,
-                pauses=pauses, pledges=DEMO_PLEDGES, calendar=ctx.calendar, now=ctx.now,
-            )
-            nxt = next_deadline(deadlines)
-            if nxt is not None:
-                next_on, next_kind, provisional = nxt.due.isoformat(), nxt.kind.value, int(nxt.provisional)
+        if t.status not in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED,
+                            CaseStatus.MEDIATING):
+            return rule_set, None, "", 0
+        pauses = []
+        if t.pause is not None:
+            end_day = date.fromisoformat(clock.china_day(t.pause[1]))
+            pauses.append(Pause(t.pause[2], date.fromisoformat(clock.china_day(t.pause[0])),
+                                None if t.paused_now else end_day, end_day))
+        deadlines = case_deadlines(
+            rule_set, kind=kind, received_at=_aware(received),
+            accepted_at=_aware(t.accepted) if t.accepted else None,
+            assigned_at=_aware(t.assigned) if t.assigned else None,
+            responded_at=_aware(t.first_contact) if t.first_contact else None,
+            pauses=pauses, pledges=DEMO_PLEDGES, calendar=ctx.calendar, now=ctx.now,
+        )
+        nxt = next_deadline(deadlines)
+        if nxt is None:
+            return rule_set, None, "", 0
+        return rule_set, nxt.due.isoformat(), nxt.kind.value, int(nxt.provisional)
 
-        modified = max(t for t in (received, accepted, assigned, started, closed, followed,
-                                   rated, pause[0] if pause else None, first_contact)
-                       if t is not None)
-        version = 1 + sum(t is not None for t in (accepted, assigned, started, closed,
-                                                  followed, rated))
-        if pause is not None:
-            version += 1 if paused_now else 2
-        tag_text = ",".join(tags)
-        complainant_phone = phone.replace("-", "")
-        rows["cases"].append((
-            case_id, version, clock.stamp(modified), mediator_login if assigned else intake_actor, 0,
-            ctx.office_id, track.value, kind.value, source.value, ticket, status.value,
-            outcome.value if outcome else None, 1 if "群体性" in tags else 0, category,
-            item, region, tag_text, f"{category}：{problem}"[:60], description, request,
-            int(amount * 100), recovered, clock.stamp(received), clock.stamp(accepted),
-            clock.stamp(assigned), clock.stamp(started), clock.stamp(closed),
-            clock.stamp(followed), clock.stamp(first_contact), mediator_id, name,
-            complainant_phone, complainant_phone[-4:], respondent[1] if has_respondent else "",
-            respondent[3] if has_respondent and respondent[2] == "uscc" else "", rule_set.code,
-            next_on, next_kind, provisional, int(paused_now),
-            rejection.value if rejection else None,
-            termination.value if termination else None, status_reason, satisfaction, None,
-            int(kind is CaseKind.REPORT),
+    def _case_row(self, case_id: str, index: int, received: int, received_day: str,
+                  track: Track, kind: CaseKind, source: Source, category: str, who: _People,
+                  what: _Complaint, t: _Timeline, satisfaction: str | None,
+                  recovered: int | None) -> None:
+        ctx, clock = self.ctx, self.ctx.clock
+        rule_set, next_on, next_kind, provisional = self._next_deadline(
+            t, track, kind, received, received_day)
+        modified = max(x for x in (received, t.accepted, t.assigned, t.started, t.closed,
+                                   t.followed, t.rated, t.pause[0] if t.pause else None,
+                                   t.first_contact)
+                       if x is not None)
+        version = 1 + sum(x is not None for x in (t.accepted, t.assigned, t.started, t.closed,
+                                                  t.followed, t.rated))
+        if t.pause is not None:
+            version += 1 if t.paused_now else 2
+        tags = what.tags
+        respondent = who.respondent
+        summary = f"{category}：{what.problem}"[:60]
+        self.batch.rows["cases"].append((
+            case_id, version, clock.stamp(modified),
+            t.mediator_login if t.assigned else ctx.mediators[0][1], 0,
+            ctx.office_id, track.value, kind.value, source.value,
+            self._ticket(source, received_day, index), t.status.value,
+            t.outcome.value if t.outcome else None, 1 if "群体性" in tags else 0, category,
+            what.item, who.region, ",".join(tags), summary, what.description, what.request,
+            int(what.amount * 100), recovered, clock.stamp(received), clock.stamp(t.accepted),
+            clock.stamp(t.assigned), clock.stamp(t.started), clock.stamp(t.closed),
+            clock.stamp(t.followed), clock.stamp(t.first_contact), t.mediator_id, who.name,
+            who.phone, who.phone[-4:], respondent[1] if who.has_respondent else "",
+            respondent[3] if who.has_respondent and respondent[2] == IdType.USCC else "",
+            rule_set.code, next_on, next_kind, provisional, int(t.paused_now),
+            t.rejection.value if t.rejection else None,
+            t.termination.value if t.termination else None, t.status_reason, satisfaction,
+            None, int(kind is CaseKind.REPORT),
         ))
-        self.batch.by_status[status] += 1
+        self.batch.by_status[t.status] += 1
         if ctx.search_docs:
             self.batch.search_docs.append(search_document(
-                name, respondent[1] if has_respondent else "", f"{category}：{problem}"[:60],
-                description, request))
+                who.name, respondent[1] if who.has_respondent else "", summary,
+                what.description, what.request))
         for tag in tags:
-            rows["case_tags"].append((case_id, tag))
+            self.batch.rows["case_tags"].append((case_id, tag))
 
-        # Parties.
-        stamp_received = clock.stamp(received)
+    def _party_rows(self, case_id: str, received: int, who: _People) -> None:
+        rows = self.batch.rows["parties"]
+        stamp_received = self.ctx.clock.stamp(received)
+        intake_actor = self.ctx.mediators[0][1]
         id_number = ""
         birth = None
-        if random_() < 0.35:
-            birth = date(1950 + below(54), 1 + below(12), 1 + below(28))
-            id_number = _resident_id(rng, birth, sex)
-        rows["parties"].append((
-            self.uid(), 1, stamp_received, intake_actor, 0, case_id, "applicant", "person", name,
-            sex, "汉族" if birth else "", birth.isoformat() if birth else None, "",
-            "resident_id" if id_number else "", id_number, complainant_phone, address, "", "", 0,
+        if self.rng.random() < 0.35:
+            birth = date(1950 + self.below(54), 1 + self.below(12), 1 + self.below(28))
+            id_number = _resident_id(self.rng, birth, who.sex)
+        rows.append((
+            self.uid(), 1, stamp_received, intake_actor, 0, case_id, PartyRole.APPLICANT.value,
+            PartyType.PERSON.value, who.name, who.sex, "汉族" if birth else "",
+            birth.isoformat() if birth else None, "",
+            IdType.RESIDENT_ID.value if id_number else "", id_number, who.phone, who.address,
+            "", "", 0,
         ))
-        if has_respondent and business is None:  # a neighbour; businesses come from SQL
-            ptype, rname, id_type, rid, rphone, raddress = respondent
-            rows["parties"].append((
-                self.uid(), 1, stamp_received, intake_actor, 0, case_id, "respondent", ptype,
-                rname, "", "", None, "", id_type, rid, rphone.replace("-", ""), raddress, "",
-                business.representative if business else "", 1,
+        if who.has_respondent and who.business is None:  # a neighbour; businesses: in SQL
+            ptype, rname, id_type, rid, rphone, raddress = who.respondent
+            rows.append((
+                self.uid(), 1, stamp_received, intake_actor, 0, case_id,
+                PartyRole.RESPONDENT.value, ptype, rname, "", "", None, "", id_type, rid,
+                rphone.replace("-", ""), raddress, "", "", 1,
             ))
 
-        if pause is not None:
-            rows["clock_pauses"].append((
-                self.uid(), 1 if paused_now else 2,
-                clock.stamp(pause[0] if paused_now else pause[1]), mediator_login, 0, case_id,
-                pause[2].value, clock.china_day(pause[0]), clock.china_day(pause[1]),
-                None if paused_now else clock.china_day(pause[1]),
-                f"送{pause[2].label}，等待结果",
+    def _pause_row(self, case_id: str, t: _Timeline) -> None:
+        if t.pause is None:
+            return
+        clock = self.ctx.clock
+        start, end, reason = t.pause
+        self.batch.rows["clock_pauses"].append((
+            self.uid(), 1 if t.paused_now else 2,
+            clock.stamp(start if t.paused_now else end), t.mediator_login, 0, case_id,
+            reason.value, clock.china_day(start), clock.china_day(end),
+            None if t.paused_now else clock.china_day(end),
+            f"送{corpus.SENT_FOR[reason]}，等待结果",
+        ))
+
+    def _sessions(self, case_id: str, who: _People, what: _Complaint, t: _Timeline) -> None:
+        """The mediation sessions on record. Follow-ups, the contact log and business
+        respondents are derived in SQL after each chunk is written (see _DERIVED_SQL)."""
+        rng, ctx, one, below, clock = self.rng, self.ctx, self.one, self.below, self.ctx.clock
+        random_ = rng.random
+        now = ctx.now_ts
+        name, rname = who.name, who.respondent[1]
+        end = t.closed if t.closed is not None else now
+        count = 1 + (random_() < 0.45) + (random_() < 0.15)
+        for n in range(count):
+            at = t.started + int((end - t.started) * n / count) + below(2 * HOUR)
+            if at > now:
+                break
+            mode = corpus.SESSION_MODES[_pick(rng, ctx.mode_cum)][0]
+            last = n == count - 1
+            minutes = 10 + below(80)
+            if t.closed is None and at + minutes * 60 > now:
+                break  # still talking: nothing is on record yet
+            result = (SessionResult.AGREED if last and t.outcome is Outcome.SETTLED else
+                      SessionResult.NONE if last and t.outcome is Outcome.TERMINATED
+                      else SessionResult.NEXT_STEP).value
+            # JSON by hand (corpus text holds no quotes or backslashes): json.dumps
+            # was a tenth of the generator's time.
+            said = one(corpus.STATEMENTS_APPLICANT).format(goods=what.item,
+                                                           amount=what.amount_text)
+            if who.has_respondent:
+                participants = (f'[{{"name": "{name}", "role": "{_APPLICANT}"}}, '
+                                f'{{"name": "{rname}", "role": "{_RESPONDENT}"}}]')
+                statements = (f'[{{"name": "{name}", "text": "{said}"}}, '
+                              f'{{"name": "{rname}", '
+                              f'"text": "{one(corpus.STATEMENTS_RESPONDENT)}"}}]')
+            else:
+                participants = f'[{{"name": "{name}", "role": "{_APPLICANT}"}}]'
+                statements = f'[{{"name": "{name}", "text": "{said}"}}]'
+            offer = f"{what.amount * one((1, 0.8, 0.5)):g}"
+            ended = clock.stamp(at + minutes * 60)
+            self.batch.rows["mediation_sessions"].append((
+                self.uid(), 1, ended, t.mediator_login, 0, case_id,
+                mode, clock.stamp(at), ended,
+                "张江市场监管所调解室" if mode == "现场" else "",
+                participants, statements, one(corpus.EVIDENCE_PAIRS),
+                one(corpus.PROPOSALS).format(amount=offer),
+                one(corpus.RESPONSES), result,
+                "约定下次调解时间" if result == SessionResult.NEXT_STEP else "", None,
+                t.mediator_login, ended, None, "", minutes * 60,
             ))
-        # Follow-ups, the contact log and business respondents are derived in SQL after
-        # each chunk is written (see _DERIVED_SQL).
-        if started is not None:
-            end = closed if closed is not None else now
-            count = 1 + (random_() < 0.45) + (random_() < 0.15)
-            for n in range(count):
-                at = started + int((end - started) * n / count) + below(2 * HOUR)
-                if at > now:
-                    break
-                mode = corpus.SESSION_MODES[_pick(rng, ctx.mode_cum)][0]
-                last = n == count - 1
-                minutes = 10 + below(80)
-                if closed is None and at + minutes * 60 > now:
-                    break  # still talking: nothing is on record yet
-                result = ("agreed" if last and outcome is Outcome.SETTLED else
-                          "none" if last and outcome is Outcome.TERMINATED else "next_step")
-                # JSON by hand (corpus text holds no quotes or backslashes): json.dumps
-                # was a tenth of the generator's time.
-                said = one(corpus.STATEMENTS_APPLICANT).format(goods=item, amount=amount_text)
-                if has_respondent:
-                    participants = (f'[{{"name": "{name}", "role": "applicant"}}, '
-                                    f'{{"name": "{respondent[1]}", "role": "respondent"}}]')
-                    statements = (f'[{{"name": "{name}", "text": "{said}"}}, '
-                                  f'{{"name": "{respondent[1]}", '
-                                  f'"text": "{one(corpus.STATEMENTS_RESPONDENT)}"}}]')
-                else:
-                    participants = f'[{{"name": "{name}", "role": "applicant"}}]'
-                    statements = f'[{{"name": "{name}", "text": "{said}"}}]'
-                offer = f"{amount * one((1, 0.8, 0.5)):g}"
-                ended = clock.stamp(at + minutes * 60)
-                rows["mediation_sessions"].append((
-                    self.uid(), 1, ended, mediator_login, 0, case_id,
-                    mode, clock.stamp(at), ended,
-                    "张江市场监管所调解室" if mode == "现场" else "",
-                    participants, statements, one(corpus.EVIDENCE_PAIRS),
-                    one(corpus.PROPOSALS).format(amount=offer),
-                    one(corpus.RESPONSES), result,
-                    "约定下次调解时间" if result == "next_step" else "", None, mediator_login,
-                    ended, None, "", minutes * 60,
-                ))
 
 
 # ------------------------------------------------------------------ orchestration
@@ -722,7 +833,7 @@ def _prepare_reference(store: Store, login: str | None, seed: int,
         meta = session.get(LocalMeta, CURRENT_LOGIN_KEY)
         login = login or (meta.value if meta else None) or os_login()
         existing = {m.login for m in session.scalars(select(Mediator))}
-        for name, mlogin, role in (*DEMO_MEDIATORS, (login, login, "mediator")):
+        for name, mlogin, role in (*DEMO_MEDIATORS, (login, login, UserRole.MEDIATOR)):
             if mlogin not in existing:
                 existing.add(mlogin)
                 session.add(Mediator(id=new_id(), office_id=office.id, name=name, login=mlogin,
@@ -902,8 +1013,10 @@ _DERIVED_SQL = (
     f"""INSERT INTO follow_ups ({_FOLLOW_UP_COLUMNS})
     SELECT substr(c.id, 1, 28) || 'b004', 1, c.followed_up_at, m.login, 0, c.id,
         c.followed_up_at, m.login, 'phone',
-        {_pick_sql(5, ("performed", "performed", "partial", "not_performed"))},
-        {_pick_sql(6, ("very_satisfied", "satisfied", "satisfied", "neutral"))},
+        {_pick_sql(5, (Performance.PERFORMED, Performance.PERFORMED, Performance.PARTIAL,
+                       Performance.NOT_PERFORMED))},
+        {_pick_sql(6, (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED,
+                       Satisfaction.SATISFIED, Satisfaction.AVERAGE))},
         {_pick_sql(7, corpus.FOLLOW_UP_NOTES)}
     FROM cases c JOIN mediators m ON m.id = c.mediator_id
     WHERE c.rowid BETWEEN :cases_lo AND :cases_hi AND c.followed_up_at IS NOT NULL""",
