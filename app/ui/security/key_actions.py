@@ -1,0 +1,97 @@
+"""设置 → 更换恢复码 / 更改启动密码, for an encrypted store that is open.
+
+A mediator who lost the recovery code gets a new one (the old stops working); one who
+unlocks with a passphrase can change it. Wrapping the key runs scrypt (about half a
+second), so it runs on the write lane.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from app.services import store_keys
+from app.store.database import Store
+from app.ui import messages
+from app.ui.security.store_key_dialogs import NewPassphraseDialog, RecoveryCodeDialog
+from app.ui.tasks import TaskFailure, TaskRunner
+
+
+class StoreKeyActions(QObject):
+    """The two menu actions and what they do; disabled for a plain store."""
+
+    def __init__(self, parent: QWidget, runner: TaskRunner, store: Store) -> None:
+        super().__init__(parent)
+        self.window = parent
+        self.runner = runner
+        self.store = store
+        self.data_dir = Path(store.path).parent
+        self.recovery_action = QAction(self.tr("更换恢复码(&R)…"), parent)
+        self.recovery_action.setObjectName("replaceRecoveryCodeAction")
+        self.recovery_action.setMenuRole(QAction.MenuRole.NoRole)
+        self.recovery_action.triggered.connect(self.replace_recovery_code)
+        self.passphrase_action = QAction(self.tr("更改启动密码(&P)…"), parent)
+        self.passphrase_action.setObjectName("changePassphraseAction")
+        self.passphrase_action.setMenuRole(QAction.MenuRole.NoRole)
+        self.passphrase_action.triggered.connect(self.change_passphrase)
+        self.refresh()
+
+    def actions(self) -> list[QAction]:
+        return [self.recovery_action, self.passphrase_action]
+
+    def refresh(self) -> None:
+        encrypted = self.store.encrypted
+        self.recovery_action.setEnabled(encrypted)
+        self.passphrase_action.setEnabled(
+            encrypted and store_keys.has_passphrase(self.data_dir))
+
+    def replace_recovery_code(self) -> None:
+        if not self.store.encrypted:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("更换恢复码"), self.tr(
+            "将生成新的恢复码，原来的恢复码随即失效，数据本身不变。\n"
+            "新恢复码只显示一次，请准备好抄写或打印。"), QMessageBox.StandardButton.NoButton,
+            self.window)
+        go = box.addButton(self.tr("生成新恢复码"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not go:
+            return
+        key = self.store.key
+        self.runner.write(
+            lambda _args, _state: store_keys.replace_recovery_code(self.data_dir, key),
+            on_done=self._show_code, on_failed=self._failed, context=self,
+            name="replace_recovery_code")
+
+    def _show_code(self, code: str) -> None:
+        in_keyring = store_keys.how_to_unlock(self.data_dir) is store_keys.Unlock.KEYRING
+        RecoveryCodeDialog(code, in_keyring=in_keyring, data_dir=self.data_dir,
+                           parent=self.window).exec()
+
+    def change_passphrase(self) -> None:
+        if not self.store.encrypted:
+            return
+        dialog = NewPassphraseDialog(reason="change", parent=self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        key, passphrase = self.store.key, dialog.value()
+        self.runner.write(
+            lambda _args, _state: store_keys.set_passphrase(self.data_dir, key, passphrase),
+            on_done=self._passphrase_changed, on_failed=self._failed, context=self,
+            name="change_passphrase")
+
+    def _passphrase_changed(self, _result: object) -> None:
+        self._tell(QMessageBox.Icon.Information, self.tr("更改启动密码"),
+                   self.tr("启动密码已更改，下次启动时请输入新的启动密码。"))
+
+    def _failed(self, failure: TaskFailure) -> None:
+        self._tell(QMessageBox.Icon.Warning, self.tr("未能完成"),
+                   messages.error_text(failure.error))
+
+    def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self.window)
+        box.addButton(self.tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
