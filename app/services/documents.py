@@ -29,6 +29,7 @@ from app.core.documents import (
     judicial_confirmation_deadline,
     missing_fields,
 )
+from app.core.errors import UserFacingError
 from app.core.sessions import SessionResult, participants_from_json, statements_from_json
 from app.core.timeutil import china_date
 from app.core.workflow import RejectionGround, TerminationGround, Track
@@ -64,7 +65,7 @@ class DocumentProblem:
     NO_AGREEMENT = "no_agreement"
 
 
-class DocumentRefused(Exception):
+class DocumentRefused(UserFacingError):
     def __init__(self, problem: str, detail: Any = None) -> None:
         self.problem = problem
         self.detail = detail

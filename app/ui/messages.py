@@ -11,6 +11,7 @@ shown as is: it is data, not interface text.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.deadlines import ClockKind, DueStatus
-from app.core.errors import DomainError, TransitionErrorCode
+from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.workflow import (
     Action,
     CaseKind,
@@ -444,31 +445,28 @@ def _domain_text(error: DomainError) -> str:
     return tr("Errors", DOMAIN_ERROR)
 
 
-# Which words explain which exception: a registry, most specific type first.
-_EXPLAINERS: list[tuple[type[BaseException], Callable]] = [
-    (StoreError, store_error_text),
-    (ValidationFailed, lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e)),
-    (StaleCase, lambda e: tr("Errors", STALE_CASE)),
-    (CaseNotFound, lambda e: tr("Errors", CASE_NOT_FOUND)),
-    (ClockError, lambda e: clock_problem_text(e.code)),
-    (DomainError, _domain_text),
-    (CentralError, central_error_text),
-    (LinkError, lambda e: link_problem_text(e.problem)),
-    (ConflictGone, lambda e: tr("Sync", CONFLICT_GONE)),
-]
-
-
-def register_explainer(kind: type[BaseException], explain: Callable[[Any], str]) -> None:
-    """A feature's own errors, worded in its own texts module (checked before the rest)."""
-    _EXPLAINERS.insert(0, (kind, explain))
-
-
+@functools.singledispatch
 def error_text(error: BaseException) -> str:
-    """A clear sentence for any error a task can raise."""
-    for kind, explain in _EXPLAINERS:
-        if isinstance(error, kind):
-            return explain(error)
+    """A clear sentence for any error a task can raise: the words registered for the
+    error's type, the most specific one (its MRO decides, not a hand-kept order)."""
     return tr("Errors", UNEXPECTED)
+
+
+def register_explainer(kind: type[UserFacingError], explain: Callable[[Any], str]) -> None:
+    """A feature's own errors, worded in its own texts module."""
+    error_text.register(kind, explain)
+
+
+register_explainer(StoreError, store_error_text)
+register_explainer(ValidationFailed,
+                   lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e))
+register_explainer(StaleCase, lambda e: tr("Errors", STALE_CASE))
+register_explainer(CaseNotFound, lambda e: tr("Errors", CASE_NOT_FOUND))
+register_explainer(ClockError, lambda e: clock_problem_text(e.code))
+register_explainer(DomainError, _domain_text)
+register_explainer(CentralError, central_error_text)
+register_explainer(LinkError, lambda e: link_problem_text(e.problem))
+register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
 
 
 # ------------------------------------------------------------------ enums
