@@ -299,28 +299,6 @@ class TaskRunner(QObject):
         self._submit(task, op._lane)
         return task
 
-    def run(self, fn: Callable[[Any, TaskState], Any], args: Any = None, *,
-            on_done: Callable[[Any], None] | None = None,
-            on_failed: Callable[[TaskFailure], None] | None = None,
-            on_progress: Callable[[int, int], None] | None = None,
-            lane: Lane = Lane.READ, context: QObject | None = None,
-            name: str | None = None) -> Task:
-        """The old ``fn(args, state)`` form, while callers move to ops."""
-        op: Op[Any] = Op(self, context, lambda state: fn(args, state), lane=lane,
-                         name=name or _name_of(fn))
-        op._publish = False
-        if on_done is not None:
-            op.success(on_done)
-        if on_failed is not None:
-            op.failure(on_failed)
-        if on_progress is not None:
-            op.progress(on_progress)
-        return op.run()
-
-    def write(self, fn: Callable[[Any, TaskState], Any], args: Any = None,
-              **kwargs: Any) -> Task:
-        return self.run(fn, args, lane=Lane.WRITE, **kwargs)
-
     def _submit(self, task: Task, lane: Lane) -> None:
         pools = {Lane.READ: self._read_pool, Lane.WRITE: self._write_pool,
                  Lane.BACKGROUND: self._background_pool}
@@ -362,6 +340,11 @@ class LatestOnly:
     def ticket(self) -> Callable[[], bool]:
         """Called as an op starts: a test that stays true until a newer op starts."""
         self.forget()
+        return self.current()
+
+    def current(self) -> Callable[[], bool]:
+        """A test that stays true until a newer op starts: for work that belongs to the
+        latest answer (a page of the query the queue shows)."""
         generation = self.generation
         return lambda: generation == self.generation
 
@@ -372,20 +355,10 @@ class LatestOnly:
             self._task.cancel()
         self._task = None
 
-    def run(self, fn: Callable[[Any, TaskState], Any], args: Any = None, *,
-            on_done: Callable[[Any], None],
-            on_failed: Callable[[TaskFailure], None] | None = None, name: str) -> Task:
-        op: Op[Any] = Op(self.runner, self.context, lambda state: fn(args, state),
-                         lane=Lane.READ, name=name, latest=self)
-        op.success(on_done)
-        if on_failed is not None:
-            op.failure(on_failed)
-        return op.run()
-
 
 class SyncTaskRunner(TaskRunner):
     """Runs each worker at once on the calling thread: for tests where timing does not
-    matter. Callbacks have run by the time ``run`` returns."""
+    matter. Callbacks have run by the time ``Op.run`` returns."""
 
     def _submit(self, task: Task, lane: Lane) -> None:
         task.execute()
