@@ -52,7 +52,14 @@ class AmountErrorCode(StrEnum):
     TOO_LARGE = "too_large"
 
 
-class DomainError(Exception):
+class UserFacingError(Exception):
+    """The base of every error that is the user's to fix or to know about (bad input,
+    stale data, an unreachable server, a refused file) rather than a bug. The task
+    runner logs these without a traceback; the UI words each subclass (app/ui/messages.py
+    ``error_text``, dispatched on the type) and a test checks that every one has words."""
+
+
+class DomainError(UserFacingError):
     """Base of all app.core errors: ``code`` for the UI, ``str()`` in English."""
 
     code: StrEnum

@@ -29,6 +29,7 @@ from app.core.documents import (
     judicial_confirmation_deadline,
     missing_fields,
 )
+from app.core.errors import UserFacingError
 from app.core.parties import PartyRole, PartyType
 from app.core.sessions import participants_from_json, statements_from_json
 from app.core.timeutil import china_date
@@ -65,7 +66,7 @@ class DocumentProblem:
     NO_AGREEMENT = "no_agreement"
 
 
-class DocumentRefused(Exception):
+class DocumentRefused(UserFacingError):
     def __init__(self, problem: str, detail: Any = None) -> None:
         self.problem = problem
         self.detail = detail

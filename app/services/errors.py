@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Mapping
 from enum import StrEnum
 
+from app.core.errors import UserFacingError
+
 
 class FieldProblem(StrEnum):
     REQUIRED = "required"
@@ -19,7 +21,7 @@ class FieldProblem(StrEnum):
     UNKNOWN_MEDIATOR = "unknown_mediator"
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(UserFacingError):
     """One or more fields are wrong; `problems` maps field name -> problem code."""
 
     def __init__(self, problems: Mapping[str, FieldProblem]) -> None:
@@ -29,13 +31,13 @@ class ValidationFailed(Exception):
         )
 
 
-class CaseNotFound(Exception):
+class CaseNotFound(UserFacingError):
     def __init__(self, ref: uuid.UUID | str) -> None:
         self.ref = ref
         super().__init__(f"no case {ref}")
 
 
-class StaleCase(Exception):
+class StaleCase(UserFacingError):
     """The case changed since the caller read it (optimistic concurrency)."""
 
     def __init__(self, case_id: uuid.UUID, expected: int, actual: int) -> None:
@@ -49,7 +51,7 @@ class ClockProblem(StrEnum):
     CASE_NOT_OPEN = "case_not_open"
 
 
-class ClockError(Exception):
+class ClockError(UserFacingError):
     def __init__(self, code: ClockProblem) -> None:
         self.code = code
         super().__init__(f"clock: {code.value}")

@@ -37,6 +37,7 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 
+from app.core.errors import UserFacingError
 from app.core.evidence import (
     DEFAULT_MAX_BYTES,
     FORMATS,
@@ -82,7 +83,7 @@ class EvidenceProblem(StrEnum):
     UNSAFE_CONTENT = "unsafe_content"  # stored bytes that are a program or no evidence kind
 
 
-class EvidenceError(Exception):
+class EvidenceError(UserFacingError):
     def __init__(self, problem: EvidenceProblem, filename: str = "", *,
                  limit: int | None = None, refusal: Refusal | None = None,
                  existing: str = "") -> None:

@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from app.core.errors import UserFacingError
 from app.services.preview_worker import read_frame, write_frame
 
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
@@ -45,7 +46,7 @@ class PreviewProblem(StrEnum):
     FAILED = "failed"  # the worker could not be started or broke the protocol
 
 
-class PreviewFailed(Exception):
+class PreviewFailed(UserFacingError):
     def __init__(self, problem: PreviewProblem, detail: str = "") -> None:
         self.problem = problem
         super().__init__(f"preview {problem.value}{': ' + detail if detail else ''}")

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.errors import UserFacingError
 from app.core.phrases import BuiltinPhrase, PhraseKind, builtins_for
 from app.core.sessions import (
     MAX_TEXT,
@@ -49,13 +50,13 @@ _AS_FIELD_PROBLEM = {
 }
 
 
-class SessionNotFound(Exception):
+class SessionNotFound(UserFacingError):
     def __init__(self, ref: uuid.UUID) -> None:
         self.ref = ref
         super().__init__(f"no session record or draft {ref}")
 
 
-class SessionFinished(Exception):
+class SessionFinished(UserFacingError):
     """The record is finished: it cannot be edited or finished again."""
 
     def __init__(self, ref: uuid.UUID) -> None:

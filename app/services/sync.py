@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from app.core.errors import UserFacingError
 from app.services import audit
 from app.services.context import Actor, Workstation
 from app.services.search import index_case
@@ -163,7 +164,7 @@ class LinkProblem(StrEnum):
     OLD_SCHEMA = "old_schema"
 
 
-class LinkError(Exception):
+class LinkError(UserFacingError):
     def __init__(self, problem: LinkProblem, detail: str = "") -> None:
         self.problem = problem
         self.detail = detail
@@ -409,7 +410,7 @@ def list_conflicts(ws: Workstation, *, include_resolved: bool = False) -> list[C
                              c.status) for c, title, ticket in rows]
 
 
-class ConflictGone(Exception):
+class ConflictGone(UserFacingError):
     """Resolved meanwhile (here or on another workstation)."""
 
 

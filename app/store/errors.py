@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+from app.core.errors import UserFacingError
+
 
 class StoreErrorCode(StrEnum):
     UNWRITABLE_DIR = "unwritable_dir"
@@ -19,7 +21,7 @@ class StoreErrorCode(StrEnum):
     ENCRYPT_FAILED = "encrypt_failed"  # converting to an encrypted store failed
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     def __init__(self, code: StoreErrorCode, path: Path, detail: str = "", *,
                  pages: tuple[int, ...] = (), backup: Path | None = None) -> None:
         self.code = code

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from app.core.errors import UserFacingError
 from app.store import migrate
 from app.store.models import CentralMeta
 
@@ -42,7 +43,7 @@ class CentralErrorCode(StrEnum):
     TLS_UNAVAILABLE = "tls_unavailable"  # encryption required, the server offers none
 
 
-class CentralError(Exception):
+class CentralError(UserFacingError):
     def __init__(self, code: CentralErrorCode, detail: str = "") -> None:
         self.code = code
         self.detail = detail

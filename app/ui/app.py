@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from app.services import previews, tempfiles
 from app.services import sync as sync_service
+from app.services.central_link import CentralLink
 from app.services.context import Workstation
 from app.services.reference import open_workstation
 from app.store.database import Store
@@ -28,7 +29,6 @@ from app.ui import gc_guard, messages, resources
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
 from app.ui.operations.store import check_store_file
-from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import disconnect
 from app.ui.security.store_opener import encrypt_and_reopen, open_for_gui
 from app.ui.settings import upgrade_settings
@@ -235,8 +235,8 @@ def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> N
     def not_checked(failure: TaskFailure) -> None:
         log.warning("the store could not be checked: %r", failure.error)
 
-    runner.run(check_store_file, store, on_done=found, on_failed=not_checked,
-               lane=Lane.BACKGROUND, context=window, name="check_store")
+    runner.task(window, lambda state: check_store_file(store, state), lane=Lane.BACKGROUND,
+                name="check_store").success(found).failure(not_checked).run()
 
 
 def _report_store_error(error: StoreError, *, interactive: bool) -> None:
@@ -269,8 +269,8 @@ def _fill_demo(runner: TaskRunner, ws: Workstation, cases: int, *, interactive: 
         dialog.setMaximum(total)
         dialog.setValue(done)
 
-    task = runner.write(fill_demo_data, (ws, cases), on_progress=progress,
-                        on_failed=failures.append, name="demo_data")
+    task = runner.task(None, lambda state: fill_demo_data(ws, cases, state), lane=Lane.WRITE,
+                       name="demo_data").progress(progress).failure(failures.append).run()
     dialog.canceled.connect(task.cancel)
     wait_for(task.finished, lambda: task.done, timeout_ms=None, also=task.failed)
     dialog.close()

@@ -6,14 +6,16 @@ Pure functions without widgets, so workers may call them to prepare rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.calendar import WorkCalendar
 from app.core.deadlines import ClockKind, Deadline, DueStatus, Unit, days_overdue, due_status
 from app.core.timeutil import CHINA_TZ
+from app.services import notes
 from app.ui import messages
 
 _WEEKDAYS = (
@@ -114,3 +116,58 @@ def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBad
     if not deadline.confirmed:
         tooltip += "\n" + QCoreApplication.translate("DueBadge", "期限规则尚未核实，请以正式文件为准。")
     return DueBadge(status, text, tooltip)
+
+
+# ------------------------------------------------------------------ promised callbacks
+
+
+class CallbackState(Enum):
+    LATER = "later"  # promised for later
+    SOON = "soon"  # within CALLBACK_SOON: time to call
+    OVERDUE = "overdue"  # its time has passed
+
+
+def callback_state(due_at: datetime, now: datetime) -> CallbackState:
+    if due_at < now:
+        return CallbackState.OVERDUE
+    if due_at <= now + notes.CALLBACK_SOON:
+        return CallbackState.SOON
+    return CallbackState.LATER
+
+
+def callback_when(due_at: datetime, now: datetime) -> str:
+    """10:30 today, 明天 09:00, 11-24 09:00, or the full date in another year
+    (China time)."""
+    due, today = due_at.astimezone(CHINA_TZ), now.astimezone(CHINA_TZ).date()
+    if due.date() == today:
+        return f"{due:%H:%M}"
+    if due.date() == today + timedelta(days=1):
+        return QCoreApplication.translate("Callback", "明天 {time}").format(time=f"{due:%H:%M}")
+    if due.date() == today - timedelta(days=1):
+        return QCoreApplication.translate("Callback", "昨天 {time}").format(time=f"{due:%H:%M}")
+    if due.year == today.year:
+        return f"{due:%m-%d %H:%M}"
+    return f"{due:%Y-%m-%d %H:%M}"
+
+
+def lateness(due_at: datetime, now: datetime) -> str:
+    """How long ago a callback fell due: 20 分钟 / 3 小时 / 2 天."""
+    minutes = max(1, int((now - due_at).total_seconds() // 60))
+    if minutes < 60:
+        return QCoreApplication.translate("Callback", "{n} 分钟").format(n=minutes)
+    if minutes < 24 * 60:
+        return QCoreApplication.translate("Callback", "{n} 小时").format(n=minutes // 60)
+    return QCoreApplication.translate("Callback", "{n} 天").format(n=minutes // (24 * 60))
+
+
+def callback_summary(due_at: datetime, now: datetime) -> str:
+    """约定回电 10:30（已逾期 20 分钟）/（即将到时）/ plain for later."""
+    when = callback_when(due_at, now)
+    state = callback_state(due_at, now)
+    if state is CallbackState.OVERDUE:
+        return QCoreApplication.translate("Callback", "约定回电 {when}（已逾期 {late}）").format(
+            when=when, late=lateness(due_at, now))
+    if state is CallbackState.SOON:
+        return QCoreApplication.translate("Callback", "约定回电 {when}（即将到时）").format(
+            when=when)
+    return QCoreApplication.translate("Callback", "约定回电 {when}").format(when=when)

@@ -4,7 +4,7 @@ queue in the middle, the selected case with the actions allowed now on the right
 Everything that touches the store runs through the task runner; the window only turns
 results into widgets. The queue is a paged model over one SQL query (view, filters,
 sort, search); the sidebar's counts load separately, after every change and on F5. A
-workflow action returns ``Changes``, which the event bridge turns into a refresh of
+workflow action returns ``Changes``, which ``runner.events`` turns into a refresh of
 just the changed rows, the counts and the open case.
 """
 
@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.workflow import Action
+from app.services import cases, queue, search
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound, StaleCase
@@ -38,36 +38,25 @@ from app.store.audit_chain import ChainReport
 from app.ui import messages, settings
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.assign_dialog import AssignDialog
-from app.ui.case.case_view import ACTION_DIALOGS, action_button_text
-from app.ui.case.case_view import CaseView as CasePane
+from app.ui.case.case_pane import ACTION_DIALOGS, CasePane, action_button_text
 from app.ui.case.intake_dialog import IntakeDialog
-from app.ui.events import EventBridge
 from app.ui.operations.audit import verify_audit_chain
-from app.ui.operations.cases import PERFORMERS, ActionRequest, perform_action
-from app.ui.operations.queue import (
-    CaseView,
-    RowsUpdate,
-    check_search_index,
-    load_case,
-    load_filter_options,
-    load_mediators,
-    load_rows,
-    load_view_counts,
-    rebuild_search_index,
-)
+from app.ui.operations.cases import PERFORMERS, ActionRequest, LoadedCase, load_case, perform_action
+from app.ui.operations.queue import RowsUpdate, load_rows
 from app.ui.qtcompat import emit
 from app.ui.queue.filter_bar_view import FilterBar, clear_filters_shortcut
 from app.ui.queue.queue_model import COLUMN_OF_SORT, QueueModel
-from app.ui.queue.queue_view import QueueView as QueueTable
+from app.ui.queue.queue_view import QueueTable
 from app.ui.queue.queue_views import SIDEBAR_VIEWS, view_from_key, view_title
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
 from app.ui.security.key_actions import StoreKeyActions
+from app.ui.single_dialog import single_dialog
 from app.ui.sync.conflicts_view import ConflictsDialog
 from app.ui.sync.connect_dialog import PasswordDialog
 from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_status_view import SyncStatusView
-from app.ui.tasks import Lane, TaskFailure, TaskRunner
+from app.ui.tasks import Lane, LatestOnly, TaskFailure, TaskRunner
 
 # Dialogs for the actions that need more than a click (the assign dialog also needs the
 # office's mediators, loaded first).
@@ -119,14 +108,14 @@ class MainWindow(QMainWindow):
         self.runner.error_handler = self._show_failure
         self.store_path = Path(store_path)
         self.remember = remember
-        self.bridge = EventBridge(self)
+        self.events = runner.events
         self.current_dialog: ActionDialog | None = None
         self.intake_dialog: IntakeDialog | None = None
         self.current_message: QMessageBox | None = None
         self.load_error: TaskFailure | None = None
         self._counts: Mapping[QueueView, int] = {}
-        self._counts_generation = 0
-        self._case_generation = 0
+        self._count_reads = LatestOnly(runner, self)
+        self._case_reads = LatestOnly(runner, self)
         self._pending: set[str] = set()
         self._shown_case_id: uuid.UUID | None = None
         self._first_page = True
@@ -184,9 +173,8 @@ class MainWindow(QMainWindow):
         self.model.sort_requested.connect(self._on_sort_requested)
         self.queue_view.case_selected.connect(self._on_case_selected)
         self.case_view.action_requested.connect(self.request_action)
-        self.case_view.changed.connect(self.bridge.publish)
-        self.bridge.case_changed.connect(self._on_cases_changed)
-        self.bridge.case_created.connect(self.refresh)
+        self.events.case_changed.connect(self._on_cases_changed)
+        self.events.case_created.connect(self.refresh)
         self._update_case_actions()
         self._start_up(stored_view)
         if sync is not None:
@@ -403,7 +391,7 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         if self.remember:
             self._save()
-        if self.current_dialog is not None and shiboken6.isValid(self.current_dialog):
+        if single_dialog(self.current_dialog) is not None:
             self.current_dialog.reject()
         self.temp.close()  # copies opened with 打开 do not outlive the window
         super().closeEvent(event)
@@ -437,9 +425,10 @@ class MainWindow(QMainWindow):
         self._load_filter_options()
         self.case_view.session_editors.reopen()
         self._start("index")
-        self.runner.run(check_search_index, self.ws, on_done=self._on_index_state,
-                        on_failed=lambda failure: self._load_failed(failure, "index"),
-                        context=self, name="check_search_index")
+        store = self.ws.store
+        self.runner.query(self, lambda: search.index_state(store)) \
+            .success(self._on_index_state) \
+            .failure(lambda failure: self._load_failed(failure, "index")).run()
         # The whole audit chain is walked once the first page is on screen, on a lane of
         # its own: a million-case store takes a while, and nothing waits for it.
         self.settled.connect(self._check_audit_chain)
@@ -487,19 +476,12 @@ class MainWindow(QMainWindow):
         self._start("queue")  # the model is loading the new order
 
     def _refresh_counts(self) -> None:
-        self._counts_generation += 1
-        generation = self._counts_generation
         self._start("counts")
-        self.runner.run(
-            load_view_counts, self.ws,
-            on_done=lambda counts: self._show_counts(counts, generation),
-            on_failed=lambda failure: self._load_failed(failure, "counts"),
-            context=self, name="load_view_counts",
-        )
+        ws = self.ws
+        self._count_reads.query(lambda: queue.view_counts(ws)).success(self._show_counts) \
+            .failure(lambda failure: self._load_failed(failure, "counts")).run()
 
-    def _show_counts(self, counts: Mapping[QueueView, int], generation: int) -> None:
-        if generation != self._counts_generation:
-            return
+    def _show_counts(self, counts: Mapping[QueueView, int]) -> None:
         self._counts = dict(counts)
         self.sidebar.set_counts(counts)
         emit(self.counts_loaded)
@@ -507,18 +489,16 @@ class MainWindow(QMainWindow):
 
     def _load_filter_options(self) -> None:
         self._start("options")
-        self.runner.run(load_filter_options, self.ws, on_done=self._show_filter_options,
-                        on_failed=lambda failure: self._load_failed(failure, "options"),
-                        context=self, name="load_filter_options")
+        ws = self.ws
+        self.runner.query(self, lambda: queue.filter_options(ws)) \
+            .success(self._show_filter_options) \
+            .failure(lambda failure: self._load_failed(failure, "options")).run()
 
     def _show_filter_options(self, options: FilterOptions) -> None:
         self.filter_bar.set_options(options)
         self._finish("options")
 
-    def _load_failed(self, failure: TaskFailure, what: str,
-                     generation: int | None = None) -> None:
-        if what == "case" and generation != self._case_generation:
-            return
+    def _load_failed(self, failure: TaskFailure, what: str) -> None:
         self.load_error = failure
         if what == "case" and isinstance(failure.error, CaseNotFound):
             self.case_view.show_placeholder(messages.error_text(failure.error))
@@ -573,8 +553,8 @@ class MainWindow(QMainWindow):
             action.setChecked(True)
 
     def _on_cases_changed(self, ids: frozenset[uuid.UUID]) -> None:
-        self.runner.run(load_rows, (self.ws, ids), on_done=self._apply_rows, context=self,
-                        name="load_rows")
+        ws = self.ws
+        self.runner.query(self, lambda: load_rows(ws, ids)).success(self._apply_rows).run()
         self._refresh_counts()
         if self._shown_case_id in ids:
             self._load_case(self._shown_case_id)
@@ -596,10 +576,11 @@ class MainWindow(QMainWindow):
             self.filter_bar.set_search_enabled(False, reason)
             self.search_action.setEnabled(False)
             self._show_index_progress(0, max(state.cases, 1))
-            self.runner.write(rebuild_search_index, self.ws, on_done=self._on_index_built,
-                              on_progress=self._show_index_progress,
-                              on_failed=self._on_index_failed, context=self,
-                              name="rebuild_search_index")
+            store = self.ws.store
+            self.runner.task(self, lambda state: search.rebuild_search_index(
+                store, state.report_progress), lane=Lane.WRITE, name="rebuild_search_index") \
+                .success(self._on_index_built).progress(self._show_index_progress) \
+                .failure(self._on_index_failed).run()
         else:
             emit(self.search_ready)
         self._finish("index")
@@ -628,8 +609,9 @@ class MainWindow(QMainWindow):
         if self._audit_check_started:
             return
         self._audit_check_started = True
-        self.runner.run(verify_audit_chain, self.ws, on_done=self._on_audit_checked,
-                        lane=Lane.BACKGROUND, context=self, name="verify_audit_chain")
+        ws = self.ws
+        self.runner.task(self, lambda state: verify_audit_chain(ws, state), lane=Lane.BACKGROUND,
+                         name="verify_audit_chain").success(self._on_audit_checked).run()
 
     def _on_audit_checked(self, report: ChainReport) -> None:
         self.audit_report = report
@@ -652,7 +634,7 @@ class MainWindow(QMainWindow):
             return
         self._shown_case_id = case_id
         if case_id is None:
-            self._case_generation += 1
+            self._case_reads.forget()
             self.case_view.show_placeholder()
             self._update_case_actions()
             self._finish("case")
@@ -660,19 +642,12 @@ class MainWindow(QMainWindow):
         self._load_case(case_id)
 
     def _load_case(self, case_id: uuid.UUID) -> None:
-        self._case_generation += 1
-        generation = self._case_generation
         self._start("case")
-        self.runner.run(
-            load_case, (self.ws, case_id),
-            on_done=lambda view: self._show_case(view, generation),
-            on_failed=lambda failure: self._load_failed(failure, "case", generation),
-            context=self, name="load_case",
-        )
+        ws = self.ws
+        self._case_reads.query(lambda: load_case(ws, case_id)).success(self._show_case) \
+            .failure(lambda failure: self._load_failed(failure, "case")).run()
 
-    def _show_case(self, view: CaseView, generation: int) -> None:
-        if generation != self._case_generation:
-            return
+    def _show_case(self, view: LoadedCase) -> None:
         self.case_view.show_case(view)
         self._update_case_actions()
         emit(self.case_shown, view.detail.id)
@@ -693,16 +668,16 @@ class MainWindow(QMainWindow):
         if case is None or action not in case.allowed_actions:
             return
         if action is Action.ASSIGN:
-            self.runner.run(load_mediators, self.ws, context=self, name="load_mediators",
-                            on_done=lambda people: self._open_dialog(
-                                AssignDialog(case, people, self)))
+            ws = self.ws
+            self.runner.query(self, lambda: cases.list_mediators(ws)) \
+                .success(lambda people: self._open_dialog(AssignDialog(case, people, self))).run()
         elif action in SIMPLE_DIALOGS:
             self._open_dialog(self.case_view.action_dialog(action, self))
         else:
             self._perform(ActionRequest(action, case.id, case.version), None)
 
     def _open_dialog(self, dialog: ActionDialog) -> None:
-        if self.current_dialog is not None and shiboken6.isValid(self.current_dialog):
+        if single_dialog(self.current_dialog) is not None:
             self.current_dialog.reject()
         self.current_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -711,12 +686,11 @@ class MainWindow(QMainWindow):
 
     def _perform(self, request: ActionRequest, dialog: ActionDialog | None) -> None:
         self._set_busy(True)
-        self.runner.write(
-            perform_action, (self.ws, request),
-            on_done=lambda changes: self._action_done(changes, dialog),
-            on_failed=lambda failure: self._action_failed(failure, dialog),
-            context=self, name=f"action:{request.action.value}",
-        )
+        ws = self.ws
+        self.runner.op(self, lambda: perform_action(ws, request),
+                       name=f"action:{request.action.value}") \
+            .success(lambda changes: self._action_done(changes, dialog)) \
+            .failure(lambda failure: self._action_failed(failure, dialog)).run()
 
     def _set_busy(self, busy: bool) -> None:
         self.case_view.set_busy(busy)
@@ -724,14 +698,13 @@ class MainWindow(QMainWindow):
 
     def _action_done(self, changes: Changes, dialog: ActionDialog | None) -> None:
         self._set_busy(False)
-        if dialog is not None and shiboken6.isValid(dialog):
+        if single_dialog(dialog) is not None:
             dialog.finish()
-        self.bridge.publish(changes)
         emit(self.action_done, changes)
 
     def _action_failed(self, failure: TaskFailure, dialog: ActionDialog | None) -> None:
         self._set_busy(False)
-        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+        if single_dialog(dialog) is not None and dialog.isVisible():
             dialog.show_failure(failure.error)
         else:
             self._show_failure(failure)
@@ -743,7 +716,7 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """新建工单: the intake dialog; the case it creates opens in the case pane."""
-        if self.intake_dialog is not None and shiboken6.isValid(self.intake_dialog):
+        if single_dialog(self.intake_dialog) is not None:
             self.intake_dialog.raise_()
             self.intake_dialog.activateWindow()
             return
@@ -757,7 +730,6 @@ class MainWindow(QMainWindow):
         # The queue selects the shown case when its page arrives (if the view lists it).
         self._shown_case_id = case_id
         self._load_case(case_id)
-        self.bridge.publish(Changes(case_ids=frozenset({case_id}), case_created=True))
 
     # ------------------------------------------------------------ sync
 
@@ -765,8 +737,8 @@ class MainWindow(QMainWindow):
         sync.synced.connect(self._on_synced)
         sync.error_reported.connect(self._on_sync_error)
         sync.password_needed.connect(self._ask_password)
-        self.bridge.case_changed.connect(lambda _ids: sync.local_change())
-        self.bridge.case_created.connect(sync.local_change)
+        # Every write made here (its Changes published by the runner) is sent soon.
+        self.events.changed.connect(lambda _changes: sync.local_change())
         assert self.sync_status is not None
         self.sync_status.conflicts_clicked.connect(
             lambda: self.show_conflicts(ConflictsDialog.CONFLICTS))
@@ -788,9 +760,9 @@ class MainWindow(QMainWindow):
             self.refresh()
             if self._shown_case_id is not None:
                 self._load_case(self._shown_case_id)
-        if self.conflicts_dialog is not None and shiboken6.isValid(self.conflicts_dialog) \
-                and self.conflicts_dialog.isVisible():
-            self.conflicts_dialog.reload()
+        dialog = single_dialog(self.conflicts_dialog)
+        if dialog is not None and dialog.isVisible():
+            dialog.reload()
 
     def _on_sync_error(self, failure: TaskFailure) -> None:
         self.show_message(QMessageBox.Icon.Warning, self.tr("同步未完成"), self.tr(
@@ -798,8 +770,7 @@ class MainWindow(QMainWindow):
                 error=messages.error_text(failure.error)))
 
     def _ask_password(self, wrong: bool) -> None:
-        if self.sync is None or (self.password_dialog is not None
-                                 and shiboken6.isValid(self.password_dialog)):
+        if self.sync is None or single_dialog(self.password_dialog) is not None:
             return
         from app.services import credentials
 
@@ -819,10 +790,9 @@ class MainWindow(QMainWindow):
 
     def show_conflicts(self, tab: int = ConflictsDialog.CONFLICTS) -> ConflictsDialog:
         """同步 → 冲突与需处理, or a click on 冲突 N / 需处理 N in the status bar."""
-        dialog = self.conflicts_dialog
-        if dialog is None or not shiboken6.isValid(dialog):
+        dialog = single_dialog(self.conflicts_dialog)
+        if dialog is None:
             dialog = ConflictsDialog(self.ws, self.runner, self)
-            dialog.changed.connect(self._on_conflict_settled)
             self.conflicts_dialog = dialog
         dialog.show_tab(tab)
         dialog.reload()
@@ -830,15 +800,10 @@ class MainWindow(QMainWindow):
         dialog.raise_()
         return dialog
 
-    def _on_conflict_settled(self, changes: Changes) -> None:
-        self.bridge.publish(changes)
-        if self.sync is not None and not changes.case_ids and not changes.case_created:
-            self.sync.local_change()
-
     def show_connection(self) -> ConnectionDialog:
         """设置 → 中心数据库."""
-        dialog = self.connection_dialog
-        if dialog is not None and shiboken6.isValid(dialog):
+        dialog = single_dialog(self.connection_dialog)
+        if dialog is not None:
             dialog.raise_()
             return dialog
         link = self.sync.link if self.sync is not None else None

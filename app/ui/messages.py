@@ -11,6 +11,7 @@ shown as is: it is the documents' wording (app.documents.wording), not interface
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -19,8 +20,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.deadlines import ClockKind, DueStatus
-from app.core.errors import DomainError, TransitionErrorCode
+from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.core.holiday_notice import NoticeError, NoticeProblem
 from app.core.parties import IdType, PartyRole, PartyType
 from app.core.users import UserRole
 from app.core.workflow import (
@@ -450,31 +452,28 @@ def _domain_text(error: DomainError) -> str:
     return tr("Errors", DOMAIN_ERROR)
 
 
-# Which words explain which exception: a registry, most specific type first.
-_EXPLAINERS: list[tuple[type[BaseException], Callable]] = [
-    (StoreError, store_error_text),
-    (ValidationFailed, lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e)),
-    (StaleCase, lambda e: tr("Errors", STALE_CASE)),
-    (CaseNotFound, lambda e: tr("Errors", CASE_NOT_FOUND)),
-    (ClockError, lambda e: clock_problem_text(e.code)),
-    (DomainError, _domain_text),
-    (CentralError, central_error_text),
-    (LinkError, lambda e: link_problem_text(e.problem)),
-    (ConflictGone, lambda e: tr("Sync", CONFLICT_GONE)),
-]
-
-
-def register_explainer(kind: type[BaseException], explain: Callable[[Any], str]) -> None:
-    """A feature's own errors, worded in its own texts module (checked before the rest)."""
-    _EXPLAINERS.insert(0, (kind, explain))
-
-
+@functools.singledispatch
 def error_text(error: BaseException) -> str:
-    """A clear sentence for any error a task can raise."""
-    for kind, explain in _EXPLAINERS:
-        if isinstance(error, kind):
-            return explain(error)
+    """A clear sentence for any error a task can raise: the words registered for the
+    error's type, the most specific one (its MRO decides, not a hand-kept order)."""
     return tr("Errors", UNEXPECTED)
+
+
+def register_explainer(kind: type[UserFacingError], explain: Callable[[Any], str]) -> None:
+    """A feature's own errors, worded in its own texts module."""
+    error_text.register(kind, explain)
+
+
+register_explainer(StoreError, store_error_text)
+register_explainer(ValidationFailed,
+                   lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e))
+register_explainer(StaleCase, lambda e: tr("Errors", STALE_CASE))
+register_explainer(CaseNotFound, lambda e: tr("Errors", CASE_NOT_FOUND))
+register_explainer(ClockError, lambda e: clock_problem_text(e.code))
+register_explainer(DomainError, _domain_text)
+register_explainer(CentralError, central_error_text)
+register_explainer(LinkError, lambda e: link_problem_text(e.problem))
+register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
 
 
 # ------------------------------------------------------------------ enums
@@ -700,6 +699,39 @@ def user_role_text(role: UserRole | str) -> str:
     return _member_text("UserRole", _USER_ROLE, UserRole, role)
 
 
+_NOTICE_PROBLEM = {
+    NoticeProblem.NO_YEAR: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "没有看出这是哪一年的安排：请连同标题（关于XXXX年部分节假日安排的通知）一起粘贴，或选择年份。"),
+    NoticeProblem.NO_ITEMS: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "没有找到放假安排：通知中应有“一、元旦：1月1日至3日放假……”这样的条目。"),
+    NoticeProblem.NO_DAYS: QT_TRANSLATE_NOOP("NoticeProblem", "这一条没有写放假日期。"),
+    NoticeProblem.BAD_DATE: QT_TRANSLATE_NOOP("NoticeProblem", "日期“{detail}”不存在。"),
+    NoticeProblem.WEEKDAY: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "“{detail}”括号中的星期与日历不符，请核对原文。"),
+    NoticeProblem.DAY_COUNT: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "写的是共{detail}天，与所写的起止日期不符。"),
+    NoticeProblem.OTHER_YEAR: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "日期 {detail} 不在这一年，也不在相邻年份。"),
+    NoticeProblem.BOTH: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "{detail} 既写作放假又写作上班。"),
+    NoticeProblem.WORKDAY_ON_WEEKDAY: QT_TRANSLATE_NOOP(
+        "NoticeProblem", "{detail} 本来就是工作日，不需要写作调休上班，请核对原文。"),
+}
+
+
+def notice_problem_text(problem: NoticeProblem | str) -> str:
+    return _member_text("NoticeProblem", _NOTICE_PROBLEM, NoticeProblem, problem)
+
+
+def notice_error_text(error: NoticeError) -> str:
+    """What is wrong with a pasted holiday notice, naming its line."""
+    text = notice_problem_text(error.problem).format(detail=error.detail)
+    if error.line is None:
+        return text
+    return QCoreApplication.translate("NoticeProblem", "第{line}行：").format(
+        line=error.line) + text
+
+
 def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str, Any, str]]:
     """Items for a ChoiceCombo: every member, in declaration order, in words."""
     return [(text(member), member, "") for member in enum]
@@ -727,4 +759,5 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     RejectionGround: lambda g: ground_wording(g).text,
     TerminationGround: lambda g: ground_wording(g).text,
     TransitionErrorCode: transition_error_text,
+    NoticeProblem: notice_problem_text,
 }

@@ -1,16 +1,20 @@
 """The one task runner: database, file and network work off the GUI thread.
 
-A worker is a plain function ``fn(args, state)`` that never touches widgets; ``state``
-lets it report progress and notice cancellation (Orange ``TaskState``). Results,
-progress and failures come back as signals delivered on the GUI thread. Writes to the
-local store go to a single-worker lane so they never interleave (Anki's collection
-executor); reads share a small pool.
+Work is a closure that never touches widgets, built into an ``Op`` and started with
+``run()`` (Anki's ``QueryOp`` / ``CollectionOp``); callbacks come back on the GUI
+thread, and not at all once the widget that asked has been destroyed::
 
-A failure is logged with its traceback here, once, then goes to the caller's
-``on_failed`` or, by default, to the runner's error handler, which shows it.
+    runner.query(self, lambda: queue.view_counts(ws)).success(self.show_counts).run()
+    runner.op(self, lambda: cases.accept(ws, case_id, expected_version=v)).run()
 
-    runner.run(queue_worker, (ws, view), on_done=self._show_rows, context=self)
-    runner.write(perform_action, (ws, request), on_done=self._after_change)
+``op`` runs on the single write lane, so writes to the local store never interleave,
+and publishes the ``Changes`` its service returned to ``runner.events``, the one
+application-wide bridge views subscribe to. Work that reports progress or honours
+cancel takes the ``TaskState`` (Orange's ``TaskState``): ``runner.task(self, fn)``.
+``LatestOnly`` keeps only the newest answer of reads that can be overtaken.
+
+A failure is logged with its traceback here, once, then goes to the op's ``failure``
+callback or, by default, to the runner's error handler, which shows it.
 """
 
 from __future__ import annotations
@@ -21,16 +25,19 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
+from app.core.errors import UserFacingError
+from app.services.dto import Changes
+from app.ui.events import EventBridge
 from app.ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
-Worker = Callable[[Any, "TaskState"], Any]
+T = TypeVar("T")
 
 
 class Lane(Enum):
@@ -90,10 +97,9 @@ class Task(QObject):
     _failure_ready = Signal(object)
     _progress_ready = Signal(int, int)
 
-    def __init__(self, fn: Worker, args: Any, name: str) -> None:
+    def __init__(self, fn: Callable[[TaskState], Any], name: str) -> None:
         super().__init__()
         self.fn = fn
-        self.args = args
         self.name = name
         self.state = TaskState(lambda done, total: emit(self._progress_ready, done, total))
         self.done = False
@@ -111,7 +117,7 @@ class Task(QObject):
     def execute(self) -> None:
         """Run the worker (on whichever thread calls this) and report back."""
         try:
-            result = self.fn(self.args, self.state)
+            result = self.fn(self.state)
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none swallowed
             emit(self._failure_ready, TaskFailure(self.name, exc, traceback.format_exc()))
         else:
@@ -136,22 +142,7 @@ class Task(QObject):
 
 def is_expected(error: BaseException) -> bool:
     """Errors that are the user's to fix (bad input, stale data) rather than bugs."""
-    from app.core.errors import DomainError
-    from app.documents.errors import DocumentError
-    from app.services.documents import DocumentRefused
-    from app.services.errors import CaseNotFound, ClockError, StaleCase, ValidationFailed
-    from app.services.evidence import EvidenceError
-    from app.services.sessions import SessionFinished, SessionNotFound
-    from app.services.sync import ConflictGone, LinkError
-    from app.store.errors import StoreError
-    from app.sync.central import CentralError
-
-    return isinstance(
-        error,
-        (TaskCancelled, DomainError, ValidationFailed, StaleCase, CaseNotFound, ClockError,
-         StoreError, CentralError, LinkError, ConflictGone, EvidenceError, SessionNotFound,
-         SessionFinished, DocumentRefused, DocumentError),
-    )
+    return isinstance(error, (TaskCancelled, UserFacingError))
 
 
 def log_failure(failure: TaskFailure) -> None:
@@ -161,6 +152,18 @@ def log_failure(failure: TaskFailure) -> None:
         log.info("task %s refused: %r", failure.task_name, failure.error)
     else:
         log.error("task %s failed\n%s", failure.task_name, failure.traceback)
+
+
+def changes_of(result: object) -> Changes | None:
+    """The ``Changes`` a write returned: itself, its ``changes``, or in a tuple."""
+    if isinstance(result, Changes):
+        return result
+    changes = getattr(result, "changes", None)
+    if isinstance(changes, Changes):
+        return changes
+    if isinstance(result, tuple):
+        return next((r for r in result if isinstance(r, Changes)), None)
+    return None
 
 
 class _Runnable(QRunnable):
@@ -179,13 +182,62 @@ def _log_only(failure: TaskFailure) -> None:
     """Used until the application installs its message-showing handler."""
 
 
+def _name_of(fn: Callable[..., Any]) -> str:
+    """A closure's place in the code (``case_view:218``): what the log can point at."""
+    code = getattr(fn, "__code__", None)
+    if code is None or fn.__name__ != "<lambda>":
+        return getattr(fn, "__qualname__", repr(fn))
+    return f"{fn.__module__.rsplit('.', 1)[-1]}:{code.co_firstlineno}"
+
+
+class Op(Generic[T]):
+    """One piece of work, configured and then started with ``run()``.
+
+    ``success`` gets the closure's return value, ``failure`` a ``TaskFailure`` (without
+    one the runner's error handler shows it), ``progress`` what the work reports. All
+    run on the GUI thread, and only while ``parent`` lives. A write (``runner.op``)
+    publishes its ``Changes`` to ``runner.events`` after ``success``, whether or not the
+    parent is still there: the data changed either way."""
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None,
+                 fn: Callable[[TaskState], T], *, lane: Lane, name: str,
+                 latest: LatestOnly | None = None) -> None:
+        self._runner = runner
+        self._parent = parent
+        self._fn = fn
+        self._lane = lane
+        self._name = name
+        self._latest = latest
+        self._publish = lane is Lane.WRITE
+        self._success: Callable[[T], object] | None = None
+        self._failure: Callable[[TaskFailure], object] | None = None
+        self._progress: Callable[[int, int], object] | None = None
+
+    def success(self, fn: Callable[[T], object]) -> Op[T]:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[TaskFailure], object]) -> Op[T]:
+        self._failure = fn
+        return self
+
+    def progress(self, fn: Callable[[int, int], object]) -> Op[T]:
+        self._progress = fn
+        return self
+
+    def run(self) -> Task:
+        return self._runner._start(self)
+
+
 class TaskRunner(QObject):
-    """Submits workers to the read pool or the single write lane."""
+    """Runs ops on the read pool, the single write lane or the background lane."""
 
     def __init__(self, parent: QObject | None = None, *,
                  error_handler: ErrorHandler | None = None) -> None:
         super().__init__(parent)
         self.error_handler: ErrorHandler = error_handler or _log_only
+        # What every write changed, announced once for the whole application.
+        self.events = EventBridge(self)
         self._read_pool = QThreadPool(self)
         self._read_pool.setMaxThreadCount(max(2, min(4, QThread.idealThreadCount())))
         self._write_pool = QThreadPool(self)
@@ -194,47 +246,58 @@ class TaskRunner(QObject):
         self._background_pool.setMaxThreadCount(1)
         self._active: set[Task] = set()
 
-    def run(
-        self,
-        fn: Worker,
-        args: Any = None,
-        *,
-        on_done: Callable[[Any], None] | None = None,
-        on_failed: Callable[[TaskFailure], None] | None = None,
-        on_progress: Callable[[int, int], None] | None = None,
-        lane: Lane = Lane.READ,
-        context: QObject | None = None,
-        name: str | None = None,
-    ) -> Task:
-        """Start ``fn(args, state)``. Callbacks run on the GUI thread, and not at all if
-        ``context`` (the widget that asked) has been destroyed by then."""
-        task = Task(fn, args, name or getattr(fn, "__qualname__", repr(fn)))
+    def query(self, parent: QObject | None, fn: Callable[[], T], *,
+              name: str | None = None) -> Op[T]:
+        """A read on the shared pool."""
+        return Op(self, parent, lambda _state: fn(), lane=Lane.READ, name=name or _name_of(fn))
+
+    def op(self, parent: QObject | None, fn: Callable[[], T], *,
+           name: str | None = None) -> Op[T]:
+        """A write on the single write lane; its ``Changes`` are published."""
+        return Op(self, parent, lambda _state: fn(), lane=Lane.WRITE,
+                  name=name or _name_of(fn))
+
+    def task(self, parent: QObject | None, fn: Callable[[TaskState], T], *,
+             lane: Lane = Lane.READ, name: str | None = None) -> Op[T]:
+        """Long work that reports progress or honours cancel through its ``TaskState``;
+        on the write lane it publishes its ``Changes`` like ``op``."""
+        return Op(self, parent, fn, lane=lane, name=name or _name_of(fn))
+
+    def _start(self, op: Op[Any]) -> Task:
+        task = Task(op._fn, op._name)
+        context = op._parent
+        wanted = op._latest.ticket() if op._latest is not None else (lambda: True)
 
         def alive() -> bool:
-            return context is None or shiboken6.isValid(context)
+            return (context is None or shiboken6.isValid(context)) and wanted()
 
         def done(result: object) -> None:
             self._active.discard(task)
-            if on_done is not None and alive():
-                on_done(result)
+            try:
+                if op._success is not None and alive():
+                    op._success(result)
+            finally:
+                if op._publish:
+                    changes = changes_of(result)
+                    if changes is not None:
+                        self.events.publish(changes)
 
         def failed(failure: TaskFailure) -> None:
             self._active.discard(task)
             if isinstance(failure.error, TaskCancelled) or not alive():
                 return
-            (on_failed or self.error_handler)(failure)
+            (op._failure or self.error_handler)(failure)
 
         task.finished.connect(done)
         task.failed.connect(failed)
-        if on_progress is not None:
-            task.progress.connect(lambda d, t: on_progress(d, t) if alive() else None)
+        if op._progress is not None:
+            progress = op._progress
+            task.progress.connect(lambda d, t: progress(d, t) if alive() else None)
+        if op._latest is not None:
+            op._latest._task = task
         self._active.add(task)
-        self._submit(task, lane)
+        self._submit(task, op._lane)
         return task
-
-    def write(self, fn: Worker, args: Any = None, **kwargs: Any) -> Task:
-        """``run`` on the write lane."""
-        return self.run(fn, args, lane=Lane.WRITE, **kwargs)
 
     def _submit(self, task: Task, lane: Lane) -> None:
         pools = {Lane.READ: self._read_pool, Lane.WRITE: self._write_pool,
@@ -256,38 +319,46 @@ class TaskRunner(QObject):
 
 
 class LatestOnly:
-    """Reads whose answer matters only while no newer one has been asked for — a tab
-    showing the case on screen: an older answer (or failure) arriving late is dropped."""
+    """Reads whose answer matters only while no newer one has been asked for — the case
+    on screen, the sidebar's counts: an older answer (or failure) arriving late is
+    dropped, and a cancellable older read is told to stop."""
 
     def __init__(self, runner: TaskRunner, context: QObject) -> None:
         self.runner = runner
         self.context = context
         self.generation = 0
+        self._task: Task | None = None
 
-    def run(self, fn: Worker, args: Any = None, *, on_done: Callable[[Any], None],
-            on_failed: Callable[[TaskFailure], None] | None = None, name: str) -> Task:
-        self.generation += 1
+    def query(self, fn: Callable[[], T], *, name: str | None = None) -> Op[T]:
+        return Op(self.runner, self.context, lambda _state: fn(), lane=Lane.READ,
+                  name=name or _name_of(fn), latest=self)
+
+    def task(self, fn: Callable[[TaskState], T], *, name: str | None = None) -> Op[T]:
+        return Op(self.runner, self.context, fn, lane=Lane.READ, name=name or _name_of(fn),
+                  latest=self)
+
+    def ticket(self) -> Callable[[], bool]:
+        """Called as an op starts: a test that stays true until a newer op starts."""
+        self.forget()
+        return self.current()
+
+    def current(self) -> Callable[[], bool]:
+        """A test that stays true until a newer op starts: for work that belongs to the
+        latest answer (a page of the query the queue shows)."""
         generation = self.generation
-
-        def done(result: Any) -> None:
-            if generation == self.generation:
-                on_done(result)
-
-        def failed(failure: TaskFailure) -> None:
-            if generation == self.generation:
-                (on_failed or self.runner.error_handler)(failure)
-
-        return self.runner.run(fn, args, on_done=done, on_failed=failed,
-                               context=self.context, name=name)
+        return lambda: generation == self.generation
 
     def forget(self) -> None:
         """Whatever is on its way is no longer wanted."""
         self.generation += 1
+        if self._task is not None and not self._task.done:
+            self._task.cancel()
+        self._task = None
 
 
 class SyncTaskRunner(TaskRunner):
     """Runs each worker at once on the calling thread: for tests where timing does not
-    matter. Callbacks have run by the time ``run`` returns."""
+    matter. Callbacks have run by the time ``Op.run`` returns."""
 
     def _submit(self, task: Task, lane: Lane) -> None:
         task.execute()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.services import evidence, previews, tempfiles
 from app.services import sync as sync_service
 from app.store.models import Attachment
-from app.ui.case.case_view import CaseView, Tab
+from app.ui.case.case_pane import CasePane, Tab
 from app.ui.tasks import TaskRunner
 from tests.conftest import complaint_form
 from tests.services.test_evidence import EXE, pdf_bytes, png_bytes
@@ -91,7 +91,7 @@ def files_under(folder: Path) -> set[Path]:
     return {p for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
 
 
-def open_in_tab(qtbot, view: CaseView, attachment_id: uuid.UUID, urls: list[str]) -> str:
+def open_in_tab(qtbot, view: CasePane, attachment_id: uuid.UUID, urls: list[str]) -> str:
     """Select the attachment and press 打开; the error line's text when it is refused."""
     tab = view.evidence
     with qtbot.waitSignal(tab.evidence_loaded, timeout=10_000):
@@ -180,7 +180,7 @@ def test_any_name_becomes_one_harmless_file_name(stored):
 
 
 @pytest.fixture
-def view(qtbot, ws, systmp, runner) -> CaseView:
+def view(qtbot, ws, systmp, runner) -> CasePane:
     seeded = seed_cases(ws)
     v = open_view(qtbot, ws, runner, seeded.first)
     v.tabs.setCurrentIndex(Tab.EVIDENCE)

@@ -223,8 +223,8 @@ def test_number_blocks_reserved_concurrently_never_overlap(pg_central):
 
 def test_a_typed_password_is_kept_in_the_keyring_only_once_it_worked(pg_desks, pg_central):
     from app.services import credentials
+    from app.services.central_link import CentralLink
     from app.sync.central import CentralError
-    from app.ui.operations.sync import CentralLink
     from tests.support.memory_keyring import use_memory_keyring
 
     desk = pg_desks("mdt_zhangmin")

@@ -124,7 +124,7 @@ def test_closing_at_once_keeps_what_was_typed(qtbot, tab, ws, case_id):  # noqa:
     editor.performance.setFocus()
     type_text(editor.performance, "3日内转账")
     assert editor.dirty
-    with qtbot.waitSignal(tab.changed, timeout=10_000):
+    with qtbot.waitSignal(tab.owner.runner.events.changed, timeout=10_000):
         editor.close()  # before the preview timer fires
     assert stored(ws, editor)["performance"] == "3日内转账"
     assert editor.doc.id not in tab.editors
@@ -133,7 +133,7 @@ def test_closing_at_once_keeps_what_was_typed(qtbot, tab, ws, case_id):  # noqa:
 def test_a_character_no_font_has_is_named(qtbot, tab, ws, case_id, monkeypatch):  # noqa: F811
     editor = open_editor(qtbot, tab, ws, case_id)
 
-    def no_glyph(args, state):
+    def no_glyph(*args):
         raise MissingGlyphs({"𠮷"})
 
     monkeypatch.setattr(ops, "preview", no_glyph)

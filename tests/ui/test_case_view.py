@@ -16,7 +16,7 @@ from app.core.workflow import Action, CaseStatus, Outcome, PauseReason
 from app.services import cases
 from app.services.dto import PartyInput
 from app.services.errors import StaleCase
-from app.ui.case.case_view import CaseView, Tab
+from app.ui.case.case_pane import CasePane, Tab
 from app.ui.case.parties_tab import RevealDialog
 from app.ui.case.pause_dialog import PauseDialog
 from app.ui.operations.cases import perform_action
@@ -25,10 +25,10 @@ from tests.conftest import complaint_form
 ID_NUMBER = "11010519491231002X"
 
 
-def open_view(qtbot, ws, runner, case_id) -> CaseView:
-    view = CaseView(ws, runner)
+def open_view(qtbot, ws, runner, case_id) -> CasePane:
+    view = CasePane(ws, runner)
     qtbot.addWidget(view)
-    view.changed.connect(lambda changes: view.load(view.case.id))
+    runner.events.case_changed.connect(lambda ids: view.load(view.case.id))
     view.resize(640, 800)
     view.show()
     with qtbot.waitSignal(view.history_loaded, timeout=10_000):
@@ -36,17 +36,17 @@ def open_view(qtbot, ws, runner, case_id) -> CaseView:
     return view
 
 
-def reload(qtbot, view: CaseView) -> None:
+def reload(qtbot, view: CasePane) -> None:
     with qtbot.waitSignal(view.history_loaded, timeout=10_000):
         view.load(view.case.id)
 
 
 @pytest.fixture
-def view(qtbot, ws, seeded, runner) -> CaseView:
+def view(qtbot, ws, seeded, runner) -> CasePane:
     return open_view(qtbot, ws, runner, seeded.first)
 
 
-def label_text(view: CaseView, name: str) -> str:
+def label_text(view: CasePane, name: str) -> str:
     label = view.findChild(QLabel, name)
     assert label is not None, f"no label {name}"
     return label.text()
@@ -261,8 +261,8 @@ def test_the_pause_dialog_needs_its_reason_and_expected_end(qtbot, view, ws, see
     click(qtbot, dialog.ok_button)
     assert len(sent) == 1
     with qtbot.waitSignal(view.history_loaded, timeout=10_000):
-        runner.write(perform_action, (ws, sent[0]),
-                     on_done=lambda changes: view.load(seeded.first))
+        runner.op(None, lambda: perform_action(ws, sent[0])) \
+            .success(lambda changes: view.load(seeded.first)).run()
     detail = cases.get_case(ws, seeded.first)
     assert detail.paused
     assert [(p.reason, p.expected_end) for p in detail.pauses] == [

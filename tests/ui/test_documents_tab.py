@@ -144,7 +144,7 @@ def test_finalising_a_complete_agreement_numbers_it(qtbot, tab, ws, case_id):
     click(qtbot, tab.buttons["finalize"])
     box = tab.current_dialog
     assert isinstance(box, QMessageBox)
-    with qtbot.waitSignal(tab.changed, timeout=20_000):
+    with qtbot.waitSignal(tab.owner.runner.events.changed, timeout=20_000):
         box.accept()
     qtbot.waitUntil(lambda: "已定稿" in lines(tab)[0], timeout=10_000)
     assert lines(tab) == ["人民调解协议书　（2026）浦消调字第0001号　第1版\n已定稿"]
@@ -164,7 +164,7 @@ def test_signing_registers_the_date_and_shows_the_confirmation_deadline(qtbot, t
     dialog = tab.current_dialog
     assert dialog.date() == date(2026, 3, 2)  # today, in China
     dialog.scan.setText(str(scan))
-    with qtbot.waitSignal(tab.changed, timeout=20_000):
+    with qtbot.waitSignal(tab.owner.runner.events.changed, timeout=20_000):
         click(qtbot, dialog.ok)
     qtbot.waitUntil(lambda: "已签署" in lines(tab)[0], timeout=10_000)
     assert lines(tab)[0].endswith(
@@ -196,7 +196,7 @@ def test_voiding_needs_a_reason(qtbot, tab, ws, case_id):
     assert documents.get_document(ws, doc.id).state is DocumentState.FINAL
     dialog.reason.setFocus()
     type_text(dialog.reason, "当事人姓名有误")
-    with qtbot.waitSignal(tab.changed, timeout=10_000):
+    with qtbot.waitSignal(tab.owner.runner.events.changed, timeout=10_000):
         click(qtbot, dialog.ok)
     qtbot.waitUntil(lambda: "已作废" in lines(tab)[0], timeout=10_000)
     assert "作废原因：当事人姓名有误" in lines(tab)[0]
@@ -236,7 +236,7 @@ def test_printing_gives_the_pages_times_the_copies_chosen(qtbot, tab, ws, case_i
 
 def test_copies_collated_or_not_and_a_page_range(qtbot, ws, case_id, tmp_path):
     doc = final_agreement(ws, case_id)
-    items = ops.printables((ws, (doc.id, doc.id), printing.PREVIEW_DPI), _state())
+    items = ops.printables(ws, (doc.id, doc.id), printing.PREVIEW_DPI, _state())
     pages = len(items[0].page_sizes)
     seen: list[tuple[int, int]] = []
 
@@ -310,7 +310,7 @@ def test_a_notice_is_corrected_in_a_plain_form(qtbot, tab, ws, case_id):
     assert dialog.windowTitle() == "编辑终止调解告知书"
     assert dialog.edits["addressee"].text() == "赵建国"
     dialog.edits["reason"].setPlainText("被申请人明确拒绝继续调解。")
-    with qtbot.waitSignal(tab.changed, timeout=10_000):
+    with qtbot.waitSignal(tab.owner.runner.events.changed, timeout=10_000):
         click(qtbot, dialog.ok)
     assert documents.get_document(ws, doc_id).fields["reason"] == "被申请人明确拒绝继续调解。"
 
@@ -321,7 +321,7 @@ def test_a_font_problem_before_printing_is_told_in_words(qtbot, tab, ws, case_id
     agreement(ws, case_id)
     reload(qtbot, tab)
 
-    def no_glyph(args, state):
+    def no_glyph(*args):
         raise MissingGlyphs({"𠮷"})
 
     monkeypatch.setattr(ops, "printables", no_glyph)

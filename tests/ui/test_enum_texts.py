@@ -78,3 +78,12 @@ def test_party_roles_follow_the_track(qapp):
 def test_the_neutral_of_old_demo_stores_reads_as_average(qapp):
     assert messages.satisfaction_text("neutral") == messages.satisfaction_text("average") == "一般"
     assert messages.satisfaction_text("delighted") == "delighted"  # from a newer version
+
+
+def test_a_bad_holiday_notice_is_explained_with_its_line():
+    from app.core.holiday_notice import NoticeError, parse_notice
+
+    with pytest.raises(NoticeError) as caught:
+        parse_notice("一、元旦：1月1日至3日放假。\n二、春节：2月15日（周一）至23日放假。", 2026)
+    assert messages.notice_error_text(caught.value) == (
+        "第2行：“2月15日（周一）”括号中的星期与日历不符，请核对原文。")

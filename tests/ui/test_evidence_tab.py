@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.services import evidence
 from app.ui import settings
-from app.ui.case.case_view import CaseView, Tab
+from app.ui.case.case_pane import CasePane, Tab
 from tests.services.test_evidence import EXE, pdf_bytes, png_bytes
 from tests.ui.test_case_view import open_view
 
 
 @pytest.fixture
-def view(qtbot, ws, seeded, runner) -> CaseView:
+def view(qtbot, ws, seeded, runner) -> CasePane:
     v = open_view(qtbot, ws, runner, seeded.first)
     v.tabs.setCurrentIndex(Tab.EVIDENCE)
     return v
@@ -31,7 +31,7 @@ def inbox(tmp_path) -> Path:
     return folder
 
 
-def rows(view: CaseView) -> list[list[str]]:
+def rows(view: CasePane) -> list[list[str]]:
     tree = view.evidence.list
     return [[tree.topLevelItem(r).text(c) for c in range(tree.columnCount())]
             for r in range(tree.topLevelItemCount())]

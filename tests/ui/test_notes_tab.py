@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 
 from app.services import notes, queue
 from app.services.queue import QueueQuery, QueueView
-from app.ui.case.case_view import CaseView, Tab
+from app.ui.case.case_pane import CasePane, Tab
 from app.ui.case.notes_tab import NotesTab
 from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import CALLBACK_ROLE, Column, QueueModel
@@ -21,7 +21,7 @@ from tests.ui.test_case_view import open_view
 
 
 @pytest.fixture
-def view(qtbot, ws, seeded, runner) -> CaseView:
+def view(qtbot, ws, seeded, runner) -> CasePane:
     v = open_view(qtbot, ws, runner, seeded.first)
     v.tabs.setCurrentIndex(Tab.NOTES)
     qtbot.waitUntil(lambda: v.notes.page is not None, timeout=10_000)

@@ -24,7 +24,8 @@ def test_tasks_and_events_do_not_leak_bool_references(qapp):
 
     def traffic():
         for n in range(300):
-            runner.run(work, n, on_done=lambda _r: None, on_progress=lambda d, t: None)
+            runner.task(None, lambda state, n=n: work(n, state)).success(lambda _r: None) \
+                .progress(lambda d, t: None).run()
             bridge.publish(changes)
 
     traffic()  # warm-up: caches, first-use allocations

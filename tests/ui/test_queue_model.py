@@ -19,7 +19,7 @@ from app.ui.queue.queue_model import (
     Column,
     QueueModel,
 )
-from app.ui.tasks import SyncTaskRunner, TaskState
+from app.ui.tasks import SyncTaskRunner
 
 
 def opened(qtbot, model: QueueModel, query: QueueQuery) -> None:
@@ -86,7 +86,7 @@ def test_a_changed_case_is_shown_in_place(qtbot, ws, seeded):
     opened(qtbot, model, QueueQuery(view=QueueView.TO_ACCEPT))
     row = model.row_of(seeded.second)
     cases.accept(ws, seeded.second)
-    update = load_rows((ws, frozenset({seeded.second})), TaskState(lambda d, t: None))
+    update = load_rows(ws, frozenset({seeded.second}))
     with qtbot.waitSignal(model.dataChanged):
         model.replace_row(update.rows[0])
     assert model.index(row, Column.STATUS).data() == "已受理"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from app.core.phrases import PhraseKind
 from app.core.sessions import SessionResult
 from app.services import sessions
-from app.ui.case.case_view import Tab
+from app.ui.case.case_pane import Tab
 from app.ui.main_window import MainWindow
 from app.ui.session.phrase_dialog import PhraseDialog
 from app.ui.session.session_editor import SessionEditor
@@ -181,7 +181,6 @@ def test_templates_fill_empty_parts_and_phrases_go_where_the_cursor_is(qtbot, vi
 def test_an_office_phrase_added_in_the_manager_is_offered_at_once(qtbot, view, ws):
     editor = start_editor(qtbot, view)
     dialog = PhraseDialog(ws, editor.runner, "预付式消费", editor)
-    dialog.changed.connect(editor._phrases_edited)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.entries.count() > 0, timeout=5_000)
     dialog.new(PhraseKind.PHRASE)
@@ -190,7 +189,7 @@ def test_an_office_phrase_added_in_the_manager_is_offered_at_once(qtbot, view, w
     assert "标题：" in dialog.error.text() and "内容：" in dialog.error.text()
     dialog.title_edit.setText("会员卡已冻结")
     dialog.body_edit.setPlainText("经核实，会员卡已被商家冻结。")
-    with qtbot.waitSignal(dialog.changed, timeout=5_000):
+    with qtbot.waitSignal(editor.runner.events.changed, timeout=5_000):
         dialog.save()
     qtbot.waitUntil(lambda: any(
         editor.phrase_list.item(n).text() == "会员卡已冻结"

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from app.services import cases
 from app.services import sync as sync_service
+from app.services.central_link import CentralLink
 from app.services.sync import Mode
 from app.store.database import open_store
 from app.store.models import Case
 from app.sync.central import CentralConfig
 from app.ui import app as gui
 from app.ui.main_window import MainWindow
-from app.ui.operations.sync import CentralLink
 from app.ui.security.store_key_dialogs import RecoveryCodeDialog
 from app.ui.sync.connect_dialog import FirstRunDialog
 from app.ui.sync.sync_controller import SyncController
@@ -150,7 +150,7 @@ def test_the_password_goes_to_the_keyring_not_the_data_folder(qtbot, store, runn
                                                               monkeypatch):
     """A PostgreSQL login: the password is saved in the keyring; no file in the data
     folder holds it (the connection itself is faked: no server needed)."""
-    from app.ui.operations import sync as sync_ops
+    from app.services import central_link as sync_ops
 
     secret = "Zq-密码-8841-unique"
     seen = {}
@@ -299,7 +299,7 @@ def test_a_conflict_is_settled_in_the_conflicts_window(qtbot, runner, make_desk)
     assert page.base_box.value.toPlainText()  # the value both started from
     assert page.take_button.text() == "采用提交的值"
     assert page.keep_button.text() == "保留中心的值"
-    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+    with qtbot.waitSignal(dialog.runner.events.changed, timeout=10_000):
         qtbot.mouseClick(page.take_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.list.count() == 0, timeout=10_000)
     assert sync_service.list_conflicts(b.ws) == []
@@ -409,7 +409,7 @@ def test_an_edit_too_late_for_a_final_document_is_shown_and_redone_as_a_new_vers
 
     if os.environ.get("MD_SHOTS"):
         dialog.grab().save(os.environ["MD_SHOTS"] + "/final_document.png")
-    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+    with qtbot.waitSignal(dialog.runner.events.changed, timeout=10_000):
         qtbot.mouseClick(page.take_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.list.count() == 0, timeout=10_000)
     listed = documents.list_documents(b.ws, case_id)

@@ -225,7 +225,7 @@ def test_ten_thousand_entries_scroll_to_the_oldest(qtbot, ws, monkeypatch):
     case_id = make_case(ws)
     entries = tuple(TimelineEntry(EntryKind.NOTE, at(n), "zhangmin", uuid.uuid4().hex,
                                   NoteSummary(f"第{n}条")) for n in range(10_000))
-    monkeypatch.setattr(timeline_tab, "load_timeline", lambda args, state: Timeline(
+    monkeypatch.setattr(timeline_tab, "case_timeline", lambda ws, case_id: Timeline(
         case_id, entries, {"zhangmin": "张敏"}, {}))
     tab = open_tab(qtbot, ws, SyncTaskRunner())
     show(qtbot, tab, ws, case_id)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.documents import DocumentKind, DocumentState
 from app.core.timeutil import china_today
+from app.services import documents
 from app.services.documents import DocumentProblem, DocumentRefused, DocumentView
 from app.services.dto import CaseDetail, Changes
 from app.ui import formatting
@@ -44,7 +45,7 @@ from app.ui.queue.flow_layout import FlowLayout
 from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 RICH_EDITOR_KINDS = frozenset({DocumentKind.AGREEMENT, DocumentKind.ORAL_AGREEMENT})
 DOC_ROLE = Qt.ItemDataRole.UserRole + 100
@@ -53,12 +54,11 @@ DOC_ROLE = Qt.ItemDataRole.UserRole + 100
 class DocumentsTab(QWidget):
     loaded = Signal()  # the list is on screen
     editor_opened = Signal(object)  # AgreementEditor
-    changed = Signal(object)  # Changes written from this tab
     printed = Signal(int)  # sheets sent to the printer
     exported = Signal(object)  # Path
     print_ready = Signal(object)  # the preview or print dialog, open
 
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
@@ -146,8 +146,9 @@ class DocumentsTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._reads.run(ops.load_documents, (self.owner.ws, self.case.id),
-                        on_done=self._loaded, on_failed=self._failed, name="load_documents")
+        ws, case_id = self.owner.ws, self.case.id
+        self._reads.query(lambda: documents.list_documents(ws, case_id)) \
+            .success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, docs: list[DocumentView]) -> None:
         keep = {d.id for d in self.selected()}
@@ -270,7 +271,6 @@ class DocumentsTab(QWidget):
             self._show_status(status)
         else:
             self.error.hide()
-        emit(self.changed, changes)
         self.owner.saved_here(changes)
         self.reload()
 
@@ -279,8 +279,9 @@ class DocumentsTab(QWidget):
     def create(self, kind: DocumentKind) -> None:
         if self.case is None:
             return
-        self.owner.write(ops.create_draft, (self.case.id, kind), on_done=self._created,
-                         on_failed=self._failed, name="create_document")
+        ws, case_id = self.owner.ws, self.case.id
+        self.owner.runner.op(self, lambda: ops.create_draft(ws, case_id, kind)) \
+            .success(self._created).failure(self._failed).run()
 
     def _created(self, result: tuple[DocumentView, Changes]) -> None:
         doc, changes = result
@@ -302,9 +303,7 @@ class DocumentsTab(QWidget):
                 kind=texts.kind_text(doc.kind)))
             return
         dialog = FieldsDialog(doc, names, self)
-        dialog.accepted.connect(lambda: self.owner.write(
-            ops.save_fields, (doc.id, dialog.values()), on_done=self._written,
-            on_failed=self._failed, name="save_document_fields"))
+        dialog.accepted.connect(lambda: self._save_fields(doc.id, dialog.values()))
         self.current_dialog = dialog
         dialog.open()
 
@@ -326,8 +325,12 @@ class DocumentsTab(QWidget):
     def _editor_closing(self, doc_id: uuid.UUID, fields: dict | None) -> None:
         self.editors.pop(doc_id, None)
         if fields is not None:  # the last change, saved on the write lane
-            self.owner.write(ops.save_fields, (doc_id, fields), on_done=self._written,
-                             on_failed=self._failed, name="save_document_draft")
+            self._save_fields(doc_id, fields)
+
+    def _save_fields(self, doc_id: uuid.UUID, fields: dict) -> None:
+        ws = self.owner.ws
+        self.owner.runner.op(self, lambda: documents.update_draft(ws, doc_id, fields)) \
+            .success(self._written).failure(self._failed).run()
 
     def close_editors(self) -> None:
         for editor in list(self.editors.values()):
@@ -372,8 +375,9 @@ class DocumentsTab(QWidget):
         box.open()
 
     def finalize(self, doc_id: uuid.UUID) -> None:
-        self.owner.write(ops.finalize, doc_id, on_done=lambda c: self._written(
-            c, self.tr("已定稿。")), on_failed=self._failed, name="finalize_document")
+        ws = self.owner.ws
+        self.owner.runner.op(self, lambda: documents.finalize(ws, doc_id)) \
+            .success(lambda c: self._written(c, self.tr("已定稿。"))).failure(self._failed).run()
 
     def ask_sign(self) -> None:
         doc = self.current()
@@ -389,8 +393,10 @@ class DocumentsTab(QWidget):
 
         request = ops.SignRequest(doc.id, doc.case_id, signed_on, scan_path,
                                   max(1, settings.EVIDENCE_MAX_MEGABYTES.get()) * 1024 * 1024)
-        self.owner.write(ops.sign, request, on_done=lambda c: self._written(
-            c, self.tr("已登记签署。")), on_failed=self._failed, name="sign_document")
+        ws = self.owner.ws
+        self.owner.runner.op(self, lambda: ops.sign(ws, request)) \
+            .success(lambda c: self._written(c, self.tr("已登记签署。"))) \
+            .failure(self._failed).run()
 
     def ask_void(self) -> None:
         doc = self.current()
@@ -406,24 +412,27 @@ class DocumentsTab(QWidget):
         if editor is not None:
             editor.closed = True  # nothing more is saved to a voided draft
             editor.close()
-        self.owner.write(ops.void, (doc_id, reason), on_done=lambda c: self._written(
-            c, self.tr("已作废。")), on_failed=self._failed, name="void_document")
+        ws = self.owner.ws
+        self.owner.runner.op(self, lambda: documents.void(ws, doc_id, reason)) \
+            .success(lambda c: self._written(c, self.tr("已作废。"))).failure(self._failed).run()
 
     def new_version(self) -> None:
         doc = self.current()
         if doc is None or doc.state is DocumentState.DRAFT:
             return
-        self.owner.write(ops.new_version, doc.id, on_done=self._created,
-                         on_failed=self._failed, name="new_document_version")
+        ws, doc_id = self.owner.ws, doc.id
+        self.owner.runner.op(self, lambda: ops.new_version(ws, doc_id)) \
+            .success(self._created).failure(self._failed).run()
 
     # ------------------------------------------------------------ printing and export
 
     def _load_printables(self, docs: list[DocumentView], then: Callable) -> None:
         self._show_status(self.tr("正在准备打印…"))
         ids = tuple(d.id for d in docs)
-        self.owner.runner.run(ops.printables, (self.owner.ws, ids, printing.PREVIEW_DPI),
-                              context=self, on_done=then, on_failed=self._failed,
-                              name="printables")
+        ws = self.owner.ws
+        self.owner.runner.task(
+            self, lambda state: ops.printables(ws, ids, printing.PREVIEW_DPI, state)) \
+            .success(then).failure(self._failed).run()
 
     def _printer_for(self, items: list[ops.Printable]) -> QPrinter:
         """The printer, with the agreement's copies (one per party and one kept) as the
@@ -488,9 +497,9 @@ class DocumentsTab(QWidget):
 
     def _print(self, printer: QPrinter, items: list[ops.Printable]) -> None:
         self._show_status(self.tr("正在打印…"))
-        self.owner.runner.run(printing.print_job, (printer, items), context=self,
-                              on_done=self._printed, on_failed=self._print_failed,
-                              name="print_documents")
+        self.owner.runner.task(
+            self, lambda state: printing.paint_pages(printer, items, state=state)) \
+            .success(self._printed).failure(self._print_failed).run()
 
     def _printed(self, sheets: int) -> None:
         self._show_status(self.tr("已送出打印：{n} 页。").format(n=sheets))
@@ -522,9 +531,9 @@ class DocumentsTab(QWidget):
         target = self.ask_save_path(doc)
         if not target:
             return
-        self.owner.runner.run(ops.export_pdf, (self.owner.ws, doc.id, target), context=self,
-                              on_done=self._exported, on_failed=self._failed,
-                              name="export_document")
+        ws, doc_id = self.owner.ws, doc.id
+        self.owner.runner.query(self, lambda: ops.export_pdf(ws, doc_id, target)) \
+            .success(self._exported).failure(self._failed).run()
 
     def _exported(self, path: Path) -> None:
         self._show_status(self.tr("已导出 {path}").format(

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.evidence import EvidenceKind
-from app.services import previews
+from app.services import evidence, previews
 from app.services.dto import CaseDetail
 from app.services.evidence import EvidenceError, EvidenceView
 from app.ui import formatting, messages, settings
@@ -50,10 +50,10 @@ from app.ui.case.evidence_texts import (
 from app.ui.case.sections import error_label, note_label, value_label
 from app.ui.operations import evidence as ops
 from app.ui.qtcompat import emit
-from app.ui.tasks import LatestOnly, TaskFailure
+from app.ui.tasks import Lane, LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 100
 
@@ -107,7 +107,7 @@ class EvidenceTab(QWidget):
     opened = Signal(object)  # Path of the copy 打开 handed to the computer's program
     file_refused = Signal(object)  # TaskFailure of 打开 / 另存为 (e.g. unsafe content)
 
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
@@ -218,7 +218,9 @@ class EvidenceTab(QWidget):
             self.status.hide()
             self._show_note(self.tr("选择一件证据材料，这里会显示预览。"))
         if self.case is None:  # the first case shown: a preview is likely soon
-            self.owner.runner.run(ops.warm_previews, None, name="warm_previews")
+            # A preview worker started before the first preview is asked for: ~0.2 s.
+            self.owner.runner.query(None, lambda: previews.default_pool().warm(),
+                                    name="warm_previews").run()
         self.case = case
         limit = size_text(self.max_bytes())
         self.hint.setText(self.tr(
@@ -232,8 +234,8 @@ class EvidenceTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._lists.run(ops.load_evidence, (self.owner.ws, self.case.id),
-                        on_done=self._loaded, name="load_evidence")
+        ws, case_id = self.owner.ws, self.case.id
+        self._lists.query(lambda: evidence.list_evidence(ws, case_id)).success(self._loaded).run()
 
     def _loaded(self, items: list[EvidenceView]) -> None:
         selected = self._select_after or self.selected_id()
@@ -293,8 +295,10 @@ class EvidenceTab(QWidget):
         self._show_status(self.tr("正在添加 {n} 个文件…").format(n=len(paths)))
         request = ops.AttachRequest(self.case.id, tuple(paths), self.description.text().strip(),
                                     self.max_bytes())
-        self.owner.write(ops.attach_files, request, on_done=self._attached,
-                         on_failed=self._attach_failed, name="attach_evidence")
+        ws = self.owner.ws
+        self.owner.runner.task(self, lambda state: ops.attach_files(ws, request, state),
+                               lane=Lane.WRITE) \
+            .success(self._attached).failure(self._attach_failed).run()
 
     def _attached(self, outcome: ops.AttachOutcome) -> None:
         self.attaching = False
@@ -365,9 +369,9 @@ class EvidenceTab(QWidget):
             return
         self._set_caption(view)
         self._show_info(view, self.tr("正在载入预览…"))
-        self._previews.run(ops.load_preview, (self.owner.ws, view), name="load_evidence_preview",
-                           on_done=self._preview_ready,
-                           on_failed=lambda f: self._preview_failed(view, f))
+        ws = self.owner.ws
+        self._previews.task(lambda state: ops.load_preview(ws, view, state)) \
+            .success(self._preview_ready).failure(lambda f: self._preview_failed(view, f)).run()
 
     def _preview_ready(self, preview: ops.Preview) -> None:
         view = preview.view
@@ -430,9 +434,10 @@ class EvidenceTab(QWidget):
         view = self.selected()
         if view is None:
             return
-        self.owner.runner.run(ops.open_copy, (self.owner.ws, view, self.owner.temp),
-                              context=self, name="open_evidence", on_done=self._open_copy,
-                              on_failed=self._file_failed)
+        ws, temp = self.owner.ws, self.owner.temp
+        # Named by the bytes' real type: the row's name is display text only.
+        self.owner.runner.query(self, lambda: evidence.open_copy(ws, view.id, temp)) \
+            .success(self._open_copy).failure(self._file_failed).run()
 
     def _open_copy(self, path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -443,10 +448,9 @@ class EvidenceTab(QWidget):
         view = self.selected()
         if view is None:
             return
-        self.owner.runner.run(ops.copy_name, (self.owner.ws, view.id), context=self,
-                              name="evidence_copy_name",
-                              on_done=lambda name: self._ask_where(view, name),
-                              on_failed=self._file_failed)
+        ws = self.owner.ws
+        self.owner.runner.query(self, lambda: evidence.copy_name(ws, view.id)) \
+            .success(lambda name: self._ask_where(view, name)).failure(self._file_failed).run()
 
     def _ask_where(self, view: EvidenceView, name: str) -> None:
         folder = QStandardPaths.writableLocation(
@@ -455,9 +459,9 @@ class EvidenceTab(QWidget):
             self, self.tr("另存为"), str(Path(folder) / name))
         if not target:
             return
-        self.owner.runner.run(ops.export, (self.owner.ws, view.id, target), context=self,
-                              name="export_evidence", on_done=self._saved,
-                              on_failed=self._file_failed)
+        ws = self.owner.ws
+        self.owner.runner.query(self, lambda: evidence.export_evidence(ws, view.id, Path(target))) \
+            .success(self._saved).failure(self._file_failed).run()
 
     def _saved(self, path: Path) -> None:
         self.error.hide()

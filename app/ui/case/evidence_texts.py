@@ -125,3 +125,4 @@ def preview_problem_text(problem: PreviewProblem, seconds: float = 3.0) -> str:
 
 
 messages.register_explainer(PreviewFailed, lambda e: preview_problem_text(e.problem))
+messages.register_explainer(EvidenceError, problem_text)

@@ -14,20 +14,20 @@ from PySide6.QtWidgets import (
 
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.workflow import Action, CaseStatus
+from app.services import cases
 from app.services.dto import CaseDetail
 from app.services.errors import FieldProblem, ValidationFailed
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
-from app.ui.operations.cases import FollowUpRequest, record_follow_up
 from app.ui.tasks import TaskFailure
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 class FollowUpTab(QWidget):
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
@@ -121,10 +121,11 @@ class FollowUpTab(QWidget):
             return
         self.saving = True
         self.save_button.setEnabled(False)
-        request = FollowUpRequest(self.case.id, values["method"], values["performance"],
-                                  values["satisfaction"], values["note"])
-        self.owner.write(record_follow_up, request, on_done=self._saved,
-                         on_failed=self._failed, name="record_follow_up")
+        ws, case_id = self.owner.ws, self.case.id
+        self.owner.runner.op(self, lambda: cases.record_follow_up(
+            ws, case_id, satisfaction=values["satisfaction"], performance=values["performance"],
+            method=values["method"], note=values["note"])) \
+            .success(self._saved).failure(self._failed).run()
 
     def _saved(self, changes) -> None:
         self.saving = False

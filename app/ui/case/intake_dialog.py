@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.core.parties import IdType, PartyRole, PartyType
 from app.core.timeutil import CHINA_TZ
 from app.core.workflow import CaseKind, Source, Track, kinds_for_track
+from app.services import cases, duplicates
 from app.services.context import Workstation
 from app.services.dto import Changes, IntakeForm, PartyInput
 from app.services.duplicates import DuplicateCandidate, DuplicateReason
@@ -48,12 +49,7 @@ from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
 from app.ui.case.case_texts import URGENCY, choices
 from app.ui.case.sections import error_label
-from app.ui.operations.cases import (
-    IntakeChoices,
-    find_duplicates,
-    load_intake_choices,
-    take_work_order,
-)
+from app.ui.operations.cases import IntakeChoices, load_intake_choices
 from app.ui.qtcompat import emit
 from app.ui.tasks import TaskFailure, TaskRunner
 
@@ -241,8 +237,8 @@ class IntakeDialog(QDialog):
         em = self.fontMetrics().horizontalAdvance("汉")
         self.resize(max(content.sizeHint().width() + 4 * m, em * 64),
                     min(content.sizeHint().height() + 12 * m, em * 52))
-        self.runner.run(load_intake_choices, self.ws, on_done=self._apply_choices,
-                        context=self, name="load_intake_choices")
+        ws = self.ws
+        self.runner.query(self, lambda: load_intake_choices(ws)).success(self._apply_choices).run()
 
     # ------------------------------------------------------------ building
 
@@ -480,9 +476,9 @@ class IntakeDialog(QDialog):
             return
         form = self.intake_form()
         self.set_busy(True, self.tr("正在检查是否为重复工单…"))
-        self.runner.run(find_duplicates, (self.ws, form), context=self, name="find_duplicates",
-                        on_done=lambda found: self._checked(form, found),
-                        on_failed=self._failed)
+        ws = self.ws
+        self.runner.query(self, lambda: duplicates.find_probable_duplicates(ws, form)) \
+            .success(lambda found: self._checked(form, found)).failure(self._failed).run()
 
     def _checked(self, form: IntakeForm, found: list[DuplicateCandidate]) -> None:
         emit(self.duplicates_checked, found)
@@ -507,8 +503,9 @@ class IntakeDialog(QDialog):
 
     def _write(self, form: IntakeForm) -> None:
         self.set_busy(True, self.tr("正在保存…"))
-        self.runner.write(take_work_order, (self.ws, form), context=self,
-                          name="take_work_order", on_done=self._saved, on_failed=self._failed)
+        ws = self.ws
+        self.runner.op(self, lambda: cases.intake_work_order(ws, form)) \
+            .success(self._saved).failure(self._failed).run()
 
     def _saved(self, result: tuple[uuid.UUID, Changes]) -> None:
         case_id, changes = result

@@ -10,6 +10,8 @@ clock (``ws.now``) once a minute.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.timeutil import CHINA_TZ
+from app.services import notes
 from app.services.dto import CaseDetail, Changes
 from app.services.errors import FieldProblem, ValidationFailed
 from app.services.notes import ContactChannel, NoteKind, NotesPage, NoteView
@@ -45,25 +48,33 @@ from app.ui.case import contact_texts
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page, value_label
-from app.ui.operations.notes import (
+from app.ui.formatting import (
     CallbackState,
-    ContactRequest,
-    NoteRequest,
-    add_note,
     callback_state,
     callback_summary,
     callback_when,
     lateness,
-    load_notes,
-    log_contact,
 )
 from app.ui.qtcompat import emit
 from app.ui.queue.flow_layout import FlowLayout
 from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
+@dataclass(frozen=True)
+class ContactRequest:
+    """The contact form, checked."""
+
+    case_id: uuid.UUID
+    channel: str
+    contact_with: str
+    result: str
+    text: str
+    callback_at: datetime | None
+
+
+SHOWN_NOTES = 200  # the newest notes the tab lists; older ones are counted, not shown
 SOON_COLOUR = "#b54708"
 SETTLED_COLOUR = "#667085"
 MINUTE_MS = 60_000
@@ -169,7 +180,7 @@ class CallbackEdit(QWidget):
 class NotesTab(QWidget):
     notes_loaded = Signal()  # the list shows the case's notes as just read
 
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
@@ -269,8 +280,9 @@ class NotesTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._reads.run(load_notes, (self.owner.ws, self.case.id), on_done=self._loaded,
-                        name="load_notes")
+        ws, case_id = self.owner.ws, self.case.id
+        self._reads.query(lambda: notes.notes_page(ws, case_id, limit=SHOWN_NOTES)) \
+            .success(self._loaded).run()
 
     def _loaded(self, page: NotesPage) -> None:
         self.page = page
@@ -409,8 +421,9 @@ class NotesTab(QWidget):
             self._note_problem(messages.field_problem_text(FieldProblem.REQUIRED))
             return
         self._set_saving(True)
-        self.owner.write(add_note, NoteRequest(self.case.id, text), name="add_note",
-                         on_done=self._note_saved, on_failed=self._note_failed)
+        ws, case_id = self.owner.ws, self.case.id
+        self.owner.runner.op(self, lambda: notes.add_note(ws, case_id, text)) \
+            .success(self._note_saved).failure(self._note_failed).run()
 
     def _note_problem(self, text: str) -> None:
         self.note_error.setText(self.tr("记录内容：{problem}").format(problem=text))
@@ -461,8 +474,11 @@ class NotesTab(QWidget):
         if request is None:
             return
         self._set_saving(True)
-        self.owner.write(log_contact, request, name="log_contact",
-                         on_done=self._contact_saved, on_failed=self._contact_failed)
+        ws, r = self.owner.ws, request
+        self.owner.runner.op(self, lambda: notes.log_contact(
+            ws, r.case_id, channel=r.channel, contact_with=r.contact_with, result=r.result,
+            text=r.text, callback_at=r.callback_at)) \
+            .success(self._contact_saved).failure(self._contact_failed).run()
 
     def _contact_saved(self, changes: Changes) -> None:
         self._set_saving(False)

@@ -22,12 +22,11 @@ from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo
 from app.ui.case.case_texts import URGENCY, choice_text, choices
 from app.ui.case.sections import Section, error_label, scrolling_page
-from app.ui.operations.cases import CaseEdit, save_case
-from app.ui.operations.queue import CaseView as CaseData
+from app.ui.operations.cases import LoadedCase, save_case
 from app.ui.queue.queue_model import DUE_COLOURS
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 # The editable fields of the overview, in screen order (a subset of CASE_EDITABLE).
 EDITABLE = ("title", "description", "request", "category", "issue_type", "region", "tags",
@@ -67,7 +66,7 @@ class OverviewTab(fe.SaveFlow, QWidget):
     STALE_TEXT = QT_TRANSLATE_NOOP(
         "CaseView", "该案件已被他人修改，已载入最新内容。您填写的修改仍然保留，请核对后再次保存。")
 
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
@@ -186,12 +185,13 @@ class OverviewTab(fe.SaveFlow, QWidget):
             self.cancel()
             return
         self._set_saving(True)
-        self.owner.write(save_case, CaseEdit(self.case.id, self._base_version, changed),
-                         on_done=self._saved, on_failed=self._save_failed, name="save_case")
+        ws, case_id, version = self.owner.ws, self.case.id, self._base_version
+        self.owner.runner.op(self, lambda: save_case(ws, case_id, version, changed)) \
+            .success(self._saved).failure(self._save_failed).run()
 
     # ------------------------------------------------------------ showing
 
-    def show_case(self, data: CaseData) -> None:
+    def show_case(self, data: LoadedCase) -> None:
         case = data.detail
         same = self.case is not None and self.case.id == case.id
         self.case = case
@@ -251,7 +251,7 @@ class OverviewTab(fe.SaveFlow, QWidget):
             facts.add_row(label, value or self.tr("—"), name=name)
         self._read_layout.addWidget(facts)
 
-    def _fill_rest(self, data: CaseData) -> None:
+    def _fill_rest(self, data: LoadedCase) -> None:
         self._clear(self._rest_layout)
         case = data.detail
         self._rest_layout.addWidget(self._deadlines(data))
@@ -259,7 +259,7 @@ class OverviewTab(fe.SaveFlow, QWidget):
             self._rest_layout.addWidget(self._pauses(case))
         self._rest_layout.addWidget(self._handling(case))
 
-    def _deadlines(self, data: CaseData) -> QWidget:
+    def _deadlines(self, data: LoadedCase) -> QWidget:
         section = Section(self.tr("期限"))
         if not data.deadlines:
             section.add_text(self.tr("暂无计时中的期限。"), note=True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.parties import IdType, PartyType
 from app.core.workflow import Track
+from app.services import cases
 from app.services.dto import CaseDetail, PartyView
 from app.services.errors import FieldProblem
 from app.ui import formatting, messages
@@ -29,10 +30,10 @@ from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
 from app.ui.case.case_texts import SEXES, choice_text, choices
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
-from app.ui.operations.cases import PartyEdit, reveal_id_number, save_party
+from app.ui.operations.cases import save_party
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 EDITABLE = ("name", "phone", "address", "id_type", "id_number", "sex", "ethnicity",
             "birth_date", "occupation", "employer", "representative")
@@ -105,7 +106,7 @@ class PartyCard(fe.SaveFlow, QFrame):
     STALE_TEXT = QT_TRANSLATE_NOOP(
         "CaseView", "该当事人信息已被他人修改，已载入最新内容。您填写的修改仍然保留，请核对后再次保存。")
 
-    def __init__(self, owner: CaseView, track: Track) -> None:
+    def __init__(self, owner: CaseHost, track: Track) -> None:
         super().__init__()
         self.owner = owner
         self.track = track
@@ -235,9 +236,9 @@ class PartyCard(fe.SaveFlow, QFrame):
         self._set_saving(True)
         case = self.owner.case
         assert case is not None
-        self.owner.write(save_party,
-                         PartyEdit(case.id, self.party.id, self._base_version, changed),
-                         on_done=self._saved, on_failed=self._save_failed, name="save_party")
+        ws, party_id, version = self.owner.ws, self.party.id, self._base_version
+        self.owner.runner.op(self, lambda: save_party(ws, case.id, party_id, version, changed)) \
+            .success(self._saved).failure(self._save_failed).run()
 
     # ------------------------------------------------------------ showing
 
@@ -321,17 +322,17 @@ class PartyCard(fe.SaveFlow, QFrame):
             return
         dialog = RevealDialog(self.party, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.owner.current_dialog = dialog
         dialog.accepted.connect(lambda: self._reveal(dialog.purpose_text()))
-        dialog.open()
+        self.owner.show_dialog(dialog)
 
     def _reveal(self, purpose: str) -> None:
         party = self.party
         assert party is not None
         self.reveal_button.setEnabled(False)
-        self.owner.write(reveal_id_number, (party.id, purpose),
-                         on_done=lambda number: self._revealed(party.id, number),
-                         name="reveal_id_number")
+        ws = self.owner.ws
+        # On the write lane: the service writes the audit event before it answers.
+        self.owner.runner.op(self, lambda: cases.reveal_id_number(ws, party.id, purpose)) \
+            .success(lambda number: self._revealed(party.id, number)).run()
 
     def _revealed(self, party_id: uuid.UUID, number: str) -> None:
         if self.party is None or self.party.id != party_id:
@@ -342,7 +343,7 @@ class PartyCard(fe.SaveFlow, QFrame):
 
 
 class PartiesTab(QWidget):
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case_id: uuid.UUID | None = None

@@ -25,27 +25,27 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.sessions import SessionMode
+from app.services import sessions
 from app.services.dto import CaseDetail, Changes
 from app.services.errors import ValidationFailed
 from app.services.sessions import CaseSessions, DraftView, SessionView
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import note_label
-from app.ui.operations import sessions as ops
 from app.ui.qtcompat import emit
 from app.ui.session import session_texts as texts
 from app.ui.tasks import LatestOnly, TaskFailure
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 
 class AddendumDialog(QDialog):
     """补充更正: a dated text filed against a finished record."""
 
-    def __init__(self, owner: SessionsTab, record: SessionView) -> None:
-        super().__init__(owner)
-        self.owner = owner
+    def __init__(self, host: CaseHost, record: SessionView, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.host = host
         self.record = record
         self.setObjectName("addendumDialog")
         self.setWindowTitle(self.tr("补充或更正调解记录"))
@@ -74,12 +74,13 @@ class AddendumDialog(QDialog):
 
     def submit(self) -> None:
         self.ok.setEnabled(False)
-        self.owner.owner.write(ops.add_addendum, (self.record.id, self.text.toPlainText()),
-                               on_done=self._done, on_failed=self._failed, name="add_addendum")
+        ws, record_id, text = self.host.ws, self.record.id, self.text.toPlainText()
+        self.host.runner.op(self, lambda: sessions.add_addendum(ws, record_id, text)) \
+            .success(self._done).failure(self._failed).run()
 
     def _done(self, changes: Changes) -> None:
         self.accept()
-        self.owner.owner.saved_here(changes)
+        self.host.saved_here(changes)
 
     def _failed(self, failure: TaskFailure) -> None:
         self.ok.setEnabled(True)
@@ -93,7 +94,7 @@ class AddendumDialog(QDialog):
 class SessionsTab(QWidget):
     loaded = Signal()  # the case's records and drafts are on screen
 
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
@@ -164,8 +165,8 @@ class SessionsTab(QWidget):
     def reload(self) -> None:
         if self.case is None:
             return
-        self._reads.run(ops.case_sessions, (self.owner.ws, self.case.id),
-                        on_done=self._loaded, name="case_sessions")
+        ws, case_id = self.owner.ws, self.case.id
+        self._reads.query(lambda: sessions.case_sessions(ws, case_id)).success(self._loaded).run()
 
     def _loaded(self, data: CaseSessions) -> None:
         keep = self.selected_record()
@@ -294,6 +295,6 @@ class SessionsTab(QWidget):
         record = self.selected_record()
         if record is None:
             return
-        dialog = AddendumDialog(self, record)
+        dialog = AddendumDialog(self.owner, record, self)
         self.current_dialog = dialog
         dialog.open()

@@ -37,17 +37,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.dto import CaseDetail
-from app.services.timeline import EntryKind, Timeline
+from app.services.timeline import EntryKind, Timeline, case_timeline
 from app.ui.case.sections import note_label
 from app.ui.case.timeline_model import TimelineModel, badge_size
 from app.ui.case.timeline_texts import FILTERS, filter_label
-from app.ui.operations.timeline import load_timeline
 from app.ui.qtcompat import emit
 from app.ui.queue.flow_layout import FlowLayout
-from app.ui.tasks import Task, TaskFailure
+from app.ui.tasks import LatestOnly, TaskFailure, TaskState
 
 if TYPE_CHECKING:
-    from app.ui.case.case_view import CaseView
+    from app.ui.case.host import CaseHost
 
 # Rows a double-click opens elsewhere (the case view decides where).
 OPENABLE = frozenset({EntryKind.SESSION, EntryKind.ADDENDUM, EntryKind.EVIDENCE})
@@ -60,13 +59,12 @@ class TimelineTab(QWidget):
 
     NEWEST_FIRST, OLDEST_FIRST = range(2)
 
-    def __init__(self, owner: CaseView) -> None:
+    def __init__(self, owner: CaseHost) -> None:
         super().__init__()
         self.owner = owner
         self.case: CaseDetail | None = None
-        self._generation = 0
         self._stale = False
-        self._task: Task | None = None
+        self._reads = LatestOnly(owner.runner, self)
 
         self.model = TimelineModel(self)
         self.view = QTableView()
@@ -139,7 +137,7 @@ class TimelineTab(QWidget):
         self.case = case
         self._stale = True
         if another:
-            self._generation += 1  # whatever an older case's read brings is dropped
+            self._reads.forget()  # whatever an older case's read brings is dropped
             self.model.set_timeline(None)
             self.count_label.clear()
             self._show_message(self.tr("正在加载时间线…"))
@@ -172,32 +170,28 @@ class TimelineTab(QWidget):
         if self.case is None:
             return
         self._stale = False
-        self._generation += 1
-        generation = self._generation
-        if self._task is not None:
-            self._task.cancel()  # not started yet: it stops before reading
-        self._task = self.owner.runner.run(
-            load_timeline, (self.owner.ws, self.case.id), context=self, name="timeline.load",
-            on_done=lambda timeline: self._loaded(timeline, generation),
-            on_failed=lambda failure: self._failed(failure, generation))
+        ws, case_id = self.owner.ws, self.case.id
+
+        def read(state: TaskState) -> Timeline:
+            state.raise_if_cancelled()  # a newer case was asked for before this one started
+            return case_timeline(ws, case_id)
+
+        # A newer read cancels this one and drops its answer (LatestOnly).
+        self._reads.task(read, name="timeline.load").success(self._loaded) \
+            .failure(self._failed).run()
 
     # ------------------------------------------------------------ results
 
-    def _current(self, generation: int) -> bool:
-        return generation == self._generation and self.case is not None
-
-    def _loaded(self, timeline: Timeline, generation: int) -> None:
-        if not self._current(generation) or timeline.case_id != self.case.id:
+    def _loaded(self, timeline: Timeline) -> None:
+        if self.case is None or timeline.case_id != self.case.id:
             return
-        self._task = None
         self.model.set_timeline(timeline)
         self._refresh()
         emit(self.loaded, timeline.case_id)
 
-    def _failed(self, failure: TaskFailure, generation: int) -> None:
-        if not self._current(generation):
+    def _failed(self, failure: TaskFailure) -> None:
+        if self.case is None:
             return
-        self._task = None
         self._stale = True  # read again when next shown
         self._show_message(self.tr("时间线加载失败。"))
         self.owner.runner.error_handler(failure)

@@ -38,6 +38,7 @@ from app.core.documents import DocumentKind
 from app.core.money import format_amount
 from app.core.timeutil import china_today
 from app.documents import wording
+from app.services import documents
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dto import Changes
@@ -440,9 +441,10 @@ class AgreementEditor(QWidget):
         if save and self.dirty:
             self.dirty = False
             fields = self.fields()
-            self.runner.write(ops.save_fields, (self.ws, self.doc.id, fields), context=self,
-                              on_done=lambda changes: self._saved(changes, revision),
-                              on_failed=self._save_failed, name="save_document_draft")
+            ws, doc_id = self.ws, self.doc.id
+            self.runner.op(self, lambda: documents.update_draft(ws, doc_id, fields)) \
+                .success(lambda changes: self._saved(changes, revision)) \
+                .failure(self._save_failed).run()
         else:
             self._render(revision)
 
@@ -464,9 +466,9 @@ class AgreementEditor(QWidget):
 
     def _render(self, revision: int) -> None:
         dpi = PREVIEW_DPI * self.devicePixelRatioF()
-        self.runner.run(ops.preview, (self.ws, self.doc.id, None, dpi, revision), context=self,
-                        on_done=self._show_pages, on_failed=self._render_failed,
-                        name="preview_document")
+        ws, doc_id = self.ws, self.doc.id
+        self.runner.task(self, lambda state: ops.preview(ws, doc_id, None, dpi, revision, state)) \
+            .success(self._show_pages).failure(self._render_failed).run()
 
     def _show_pages(self, pages: ops.Pages) -> None:
         if pages.revision < self.shown_revision or pages.revision != self.revision:

@@ -114,9 +114,3 @@ def _target(printer: QPrinter, size_pt: tuple[float, float]) -> QRectF:
                 sheet.height() / height if height else 1.0)
     size = QSizeF(width * scale, height * scale)
     return QRectF(0.0, 0.0, size.width(), size.height())
-
-
-def print_job(args: tuple[QPrinter, Sequence[ops.Printable]], state: TaskState) -> int:
-    """The task-runner worker: the whole job painted off the GUI thread."""
-    printer, items = args
-    return paint_pages(printer, items, state=state)

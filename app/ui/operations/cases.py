@@ -1,7 +1,7 @@
-"""Work on one case, run through the task runner: the workflow actions, edits, the
-audited ID reveal, follow-ups, the history and intake with its duplicate check. Writes
-go on the write lane and return the service's ``Changes`` so the window refreshes only
-what changed. Workers are plain functions of ``(args, state)`` that never touch widgets."""
+"""Work on one case with steps of its own, run as ops: the case as the pane shows it
+(with its deadline badges), the workflow actions by request, edits in place, the history
+with the names it mentions, and the intake form's lists. Nothing here touches a widget;
+the rest of a case's work is a one-line closure over a service at the call site."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.core.deadlines import Deadline
 from app.core.errors import TransitionError, TransitionErrorCode
+from app.core.timeutil import china_today
 from app.core.workflow import (
     Action,
     Outcome,
@@ -19,10 +21,31 @@ from app.core.workflow import (
     RejectionGround,
     TerminationGround,
 )
-from app.services import cases, duplicates, queue
+from app.services import cases, desk, queue
 from app.services.context import Workstation
-from app.services.dto import AuditEntry, Changes, IntakeForm
+from app.services.dto import AuditEntry, CaseDetail, Changes
+from app.ui.formatting import DueBadge, due_badge
 from app.ui.tasks import TaskState
+
+# ------------------------------------------------------------------ the case shown
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A case as the case pane shows it: the detail and each deadline's badge."""
+
+    detail: CaseDetail
+    deadlines: tuple[tuple[Deadline, DueBadge], ...]
+
+
+def load_case(ws: Workstation, case_id: uuid.UUID) -> LoadedCase:
+    detail = cases.get_case(ws, case_id)
+    calendar = desk.work_calendar(ws)
+    today = china_today(ws.now())
+    return LoadedCase(detail, tuple((d, due_badge(d, today, calendar)) for d in detail.deadlines))
+
+
+# ------------------------------------------------------------------ workflow actions
 
 
 @dataclass(frozen=True)
@@ -99,61 +122,24 @@ PERFORMERS: dict[Action, Performer] = {
 }
 
 
-def perform_action(args: tuple[Workstation, ActionRequest], state: TaskState) -> Changes:
-    ws, request = args
+def perform_action(ws: Workstation, request: ActionRequest) -> Changes:
     return PERFORMERS[request.action](ws, request)
 
 
 # ------------------------------------------------------------------ edits
 
 
-@dataclass(frozen=True)
-class CaseEdit:
-    case_id: uuid.UUID
-    version: int
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class PartyEdit:
-    case_id: uuid.UUID
-    party_id: uuid.UUID
-    version: int
-    values: Mapping[str, Any]
-
-
-def save_case(args: tuple[Workstation, CaseEdit], state: TaskState) -> Changes:
-    ws, edit = args
-    changes = cases.update_case(ws, edit.case_id, edit.values, expected_version=edit.version)
+def save_case(ws: Workstation, case_id: uuid.UUID, version: int,
+              values: Mapping[str, Any]) -> Changes:
+    changes = cases.update_case(ws, case_id, values, expected_version=version)
     # Nothing changed still means "show the case as it is" to the caller.
-    return changes if changes.case_ids else Changes(case_ids=frozenset({edit.case_id}))
+    return changes if changes.case_ids else Changes(case_ids=frozenset({case_id}))
 
 
-def save_party(args: tuple[Workstation, PartyEdit], state: TaskState) -> Changes:
-    ws, edit = args
-    changes = cases.update_party(ws, edit.party_id, edit.values, expected_version=edit.version)
-    return changes if changes.case_ids else Changes(case_ids=frozenset({edit.case_id}))
-
-
-def reveal_id_number(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> str:
-    """The unmasked number; the service writes the audit event before returning it."""
-    ws, party_id, purpose = args
-    return cases.reveal_id_number(ws, party_id, purpose)
-
-
-@dataclass(frozen=True)
-class FollowUpRequest:
-    case_id: uuid.UUID
-    method: str
-    performance: str
-    satisfaction: str
-    note: str = ""
-
-
-def record_follow_up(args: tuple[Workstation, FollowUpRequest], state: TaskState) -> Changes:
-    ws, r = args
-    return cases.record_follow_up(ws, r.case_id, satisfaction=r.satisfaction,
-                                  performance=r.performance, method=r.method, note=r.note)
+def save_party(ws: Workstation, case_id: uuid.UUID, party_id: uuid.UUID, version: int,
+               values: Mapping[str, Any]) -> Changes:
+    changes = cases.update_party(ws, party_id, values, expected_version=version)
+    return changes if changes.case_ids else Changes(case_ids=frozenset({case_id}))
 
 
 # ------------------------------------------------------------------ history
@@ -167,8 +153,7 @@ class History:
     people: Mapping[str, str]  # login -> name
 
 
-def load_history(args: tuple[Workstation, uuid.UUID], state: TaskState) -> History:
-    ws, case_id = args
+def load_history(ws: Workstation, case_id: uuid.UUID, state: TaskState) -> History:
     entries = tuple(cases.case_history(ws, case_id))
     state.raise_if_cancelled()
     mediators = cases.list_mediators(ws)
@@ -186,18 +171,6 @@ class IntakeChoices:
     tags: tuple[str, ...]
 
 
-def load_intake_choices(ws: Workstation, state: TaskState) -> IntakeChoices:
+def load_intake_choices(ws: Workstation) -> IntakeChoices:
     options = queue.filter_options(ws)
     return IntakeChoices(tuple(options.categories), tuple(options.tags))
-
-
-def find_duplicates(args: tuple[Workstation, IntakeForm],
-                    state: TaskState) -> list[duplicates.DuplicateCandidate]:
-    ws, form = args
-    return duplicates.find_probable_duplicates(ws, form)
-
-
-def take_work_order(args: tuple[Workstation, IntakeForm],
-                    state: TaskState) -> tuple[uuid.UUID, Changes]:
-    ws, form = args
-    return cases.intake_work_order(ws, form)

@@ -7,10 +7,9 @@ from app.services.context import Workstation
 from app.ui.tasks import TaskState
 
 
-def fill_demo_data(args: tuple[Workstation, int], state: TaskState) -> int:
+def fill_demo_data(ws: Workstation, cases: int, state: TaskState) -> int:
     """Write ``cases`` demo cases unless the store already holds some; returns how many
     were written (0 when the store was not empty). Cancelling rolls everything back."""
-    ws, cases = args
     if desk.has_cases(ws):
         return 0
     # Imported here: the generator is large and only this path needs it.

@@ -1,7 +1,7 @@
-"""文书 through the task runner: listing, drafts, finalising, signing, voiding, new
-versions (write lane), rendering, page pictures and export (read pool). Workers are
-plain functions of ``(args, state)`` that never touch widgets; PDF pages are rasterised
-by the preview worker processes and turned into QImage here (thread-safe)."""
+"""文书 work with steps of its own, run as ops: a new draft or version read back, signing
+with its scan, the live preview, printables and export. PDF pages are rasterised by the
+preview worker processes and turned into QImage here (thread-safe); nothing here
+touches a widget."""
 
 from __future__ import annotations
 
@@ -29,33 +29,10 @@ POINTS_PER_INCH = 72.0
 # ---------------------------------------------------------------- the documents
 
 
-def load_documents(args: tuple[Workstation, uuid.UUID], state: TaskState
-                   ) -> list[DocumentView]:
-    ws, case_id = args
-    return documents.list_documents(ws, case_id)
-
-
-def get_document(args: tuple[Workstation, uuid.UUID], state: TaskState) -> DocumentView:
-    ws, doc_id = args
-    return documents.get_document(ws, doc_id)
-
-
-def create_draft(args: tuple[Workstation, uuid.UUID, DocumentKind], state: TaskState
+def create_draft(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind
                  ) -> tuple[DocumentView, Changes]:
-    ws, case_id, kind = args
     doc_id, changes = documents.create_draft(ws, case_id, kind)
     return documents.get_document(ws, doc_id), changes
-
-
-def save_fields(args: tuple[Workstation, uuid.UUID, Mapping[str, Any]], state: TaskState
-                ) -> Changes:
-    ws, doc_id, fields = args
-    return documents.update_draft(ws, doc_id, fields)
-
-
-def finalize(args: tuple[Workstation, uuid.UUID], state: TaskState) -> Changes:
-    ws, doc_id = args
-    return documents.finalize(ws, doc_id)
 
 
 @dataclass(frozen=True)
@@ -67,8 +44,8 @@ class SignRequest:
     max_bytes: int = evidence.DEFAULT_MAX_BYTES
 
 
-def sign(args: tuple[Workstation, SignRequest], state: TaskState) -> Changes:
-    ws, r = args
+def sign(ws: Workstation, r: SignRequest) -> Changes:
+    """Signing, with the scanned paper attached as evidence first when there is one."""
     scan_id = None
     if r.scan_path:
         try:
@@ -88,24 +65,12 @@ def sign(args: tuple[Workstation, SignRequest], state: TaskState) -> Changes:
     return changes
 
 
-def void(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Changes:
-    ws, doc_id, reason = args
-    return documents.void(ws, doc_id, reason)
-
-
-def new_version(args: tuple[Workstation, uuid.UUID], state: TaskState
-                ) -> tuple[DocumentView, Changes]:
-    ws, doc_id = args
+def new_version(ws: Workstation, doc_id: uuid.UUID) -> tuple[DocumentView, Changes]:
     new_id, changes = documents.new_version(ws, doc_id)
     return documents.get_document(ws, new_id), changes
 
 
 # ---------------------------------------------------------------- PDFs and pages
-
-
-def render_pdf(args: tuple[Workstation, uuid.UUID], state: TaskState) -> bytes:
-    ws, doc_id = args
-    return documents.render(ws, doc_id)
 
 
 @dataclass(frozen=True)
@@ -119,11 +84,10 @@ class Pages:
     revision: int = 0  # of the editor's request, so a late answer is dropped
 
 
-def preview(args: tuple[Workstation, uuid.UUID, Mapping[str, Any] | None, float, int],
-            state: TaskState) -> Pages:
+def preview(ws: Workstation, doc_id: uuid.UUID, fields: Mapping[str, Any] | None, dpi: float,
+            revision: int, state: TaskState) -> Pages:
     """The editor's live preview: the fields saved to the draft (when given), the draft
     rendered and its pages rasterised at ``dpi``."""
-    ws, doc_id, fields, dpi, revision = args
     if fields is not None:
         documents.update_draft(ws, doc_id, fields)
     state.raise_if_cancelled()
@@ -141,11 +105,10 @@ class Printable:
     page_sizes: tuple[tuple[float, float], ...]
 
 
-def printables(args: tuple[Workstation, tuple[uuid.UUID, ...], float], state: TaskState
+def printables(ws: Workstation, doc_ids: tuple[uuid.UUID, ...], dpi: float, state: TaskState
                ) -> list[Printable]:
     """The exact PDFs of the documents to print, with their pages pictured for the
     print preview (the printer itself gets them again at its own resolution)."""
-    ws, doc_ids, dpi = args
     result = []
     for n, doc_id in enumerate(doc_ids):
         state.raise_if_cancelled()
@@ -189,10 +152,9 @@ def page_image(pdf: bytes, index: int, dpi: float) -> QImage:
 # ---------------------------------------------------------------- 导出 PDF
 
 
-def export_pdf(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Path:
+def export_pdf(ws: Workstation, doc_id: uuid.UUID, target: str) -> Path:
     """The exact bytes, written atomically: a temporary file beside the target, flushed
     to disk, then renamed over it (a crash leaves the old file or the new one)."""
-    ws, doc_id, target = args
     pdf = documents.render(ws, doc_id)
     return write_atomically(Path(target), pdf)
 

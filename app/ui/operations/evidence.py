@@ -1,8 +1,7 @@
-"""证据材料 through the task runner: attaching files (write lane), listing them, decoding
-previews, 另存为 and 打开 (read pool). Workers are plain functions of ``(args, state)``
-that never touch widgets; previews are decoded by a worker process and turned into a
+"""证据材料 work with steps of its own, run as ops: attaching a batch of files (write
+lane) and decoding previews. Previews are decoded by a worker process and turned into a
 QImage here (thread-safe), so a big or hostile photo or PDF is never decoded on the GUI
-thread, nor in the app at all."""
+thread, nor in the app at all; nothing here touches a widget."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.evidence import EvidenceError, EvidenceView
 from app.services.previews import PreviewProblem
-from app.services.tempfiles import RunFolder
 from app.ui.tasks import TaskCancelled, TaskState
 
 PREVIEW_MAX_SIDE = 2048  # decode no bigger than this: the pane is smaller anyway
@@ -39,9 +37,8 @@ class AttachOutcome:
     changes: Changes
 
 
-def attach_files(args: tuple[Workstation, AttachRequest], state: TaskState) -> AttachOutcome:
+def attach_files(ws: Workstation, r: AttachRequest, state: TaskState) -> AttachOutcome:
     """Each file on its own: the good ones are kept, the bad ones come back refused."""
-    ws, r = args
     attached: list[EvidenceView] = []
     refused: list[EvidenceError] = []
     for path in r.paths:
@@ -62,16 +59,6 @@ def attach_files(args: tuple[Workstation, AttachRequest], state: TaskState) -> A
     return AttachOutcome(tuple(attached), tuple(refused), changes)
 
 
-def load_evidence(args: tuple[Workstation, uuid.UUID], state: TaskState) -> list[EvidenceView]:
-    ws, case_id = args
-    return evidence.list_evidence(ws, case_id)
-
-
-def warm_previews(args: None, state: TaskState) -> None:
-    """Start a preview worker before the first preview is asked for (~0.2 s saved)."""
-    previews.default_pool().warm()
-
-
 @dataclass(frozen=True)
 class Preview:
     view: EvidenceView
@@ -80,10 +67,9 @@ class Preview:
     failed: PreviewProblem | None = None  # over the worker's limits, or unreadable
 
 
-def load_preview(args: tuple[Workstation, EvidenceView], state: TaskState) -> Preview:
+def load_preview(ws: Workstation, view: EvidenceView, state: TaskState) -> Preview:
     """Decoded in a worker process (app/services/previews.py): a hostile file spends
     that process's memory and time, never the app's."""
-    ws, view = args
     if view.kind not in (EvidenceKind.IMAGE, EvidenceKind.PDF):
         return Preview(view, None)
     data = evidence.read_evidence(ws, view)
@@ -128,22 +114,3 @@ def _on_paper(page: QImage) -> QImage:
     painter.drawRect(paper.rect().adjusted(1, 1, -2, -2))
     painter.end()
     return paper
-
-
-def export(args: tuple[Workstation, uuid.UUID, str], state: TaskState) -> Path:
-    """另存为."""
-    ws, attachment_id, target = args
-    return evidence.export_evidence(ws, attachment_id, Path(target))
-
-
-def copy_name(args: tuple[Workstation, uuid.UUID], state: TaskState) -> str:
-    """The name 另存为 offers: from the bytes, not the row (UNSAFE_CONTENT refuses)."""
-    ws, attachment_id = args
-    return evidence.copy_name(ws, attachment_id)
-
-
-def open_copy(args: tuple[Workstation, EvidenceView, RunFolder], state: TaskState) -> Path:
-    """A read-only copy for 打开 with the computer's own program, in the run's private
-    temp folder, named by the bytes' real type (the row's name is display text only)."""
-    ws, view, temp = args
-    return evidence.open_copy(ws, view.id, temp)

@@ -1,19 +1,18 @@
-"""Reads for the queue, the sidebar and the case pane. Workers of the task runner: plain
-functions of ``(args, state)`` that return frozen values ready to show."""
+"""Reads for the queue with steps of their own: a query's count and first rows (on the
+default view when asked), further pages, and changed rows, each row with its deadline
+badge worked out off the GUI thread. They return frozen values ready to show."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from app.core.calendar import WorkCalendar
-from app.core.deadlines import Deadline
 from app.core.timeutil import china_today
-from app.services import cases, desk, queue, search
+from app.services import desk, queue
 from app.services.context import Workstation
-from app.services.dto import CaseDetail, CaseSummary
-from app.services.queue import FilterOptions, QueueQuery, QueueView, SearchOutcome
+from app.services.dto import CaseSummary
+from app.services.queue import QueueQuery, QueueView, SearchOutcome
 from app.ui.formatting import DueBadge, due_badge, summary_deadline
 from app.ui.tasks import TaskState
 
@@ -44,12 +43,6 @@ class RowsUpdate:
     missing: frozenset[uuid.UUID]  # changed cases that no longer exist
 
 
-@dataclass(frozen=True)
-class CaseView:
-    detail: CaseDetail
-    deadlines: tuple[tuple[Deadline, DueBadge], ...]
-
-
 def _rows(ws: Workstation, summaries: tuple[CaseSummary, ...] | list[CaseSummary]
           ) -> tuple[QueueRow, ...]:
     calendar = desk.work_calendar(ws)
@@ -76,11 +69,10 @@ def default_view(ws: Workstation) -> QueueView:
     return QueueView.MINE if mine else QueueView.ALL
 
 
-def open_queue(args: tuple[Workstation, QueueQuery, int, bool], state: TaskState
-               ) -> QueueOpened:
+def open_queue(ws: Workstation, query: QueueQuery, limit: int, choose_view: bool,
+               state: TaskState) -> QueueOpened:
     """Count and first page of ``query``; with ``choose_view``, of the default view
     (``QueueOpened.query`` says which)."""
-    ws, query, limit, choose_view = args
     if choose_view:
         query = replace(query, view=default_view(ws))
     opening = queue.open_query(ws, query, limit)
@@ -88,17 +80,15 @@ def open_queue(args: tuple[Workstation, QueueQuery, int, bool], state: TaskState
     return QueueOpened(query, opening.count, _rows(ws, opening.page.rows), opening.search)
 
 
-def load_page(args: tuple[Workstation, QueueQuery, int, int], state: TaskState
+def load_page(ws: Workstation, query: QueueQuery, offset: int, limit: int, state: TaskState
               ) -> tuple[QueueRow, ...]:
     """Rows ``offset`` .. ``offset + limit`` of the query."""
-    ws, query, offset, limit = args
     state.raise_if_cancelled()
     page = queue.fetch_cases(ws, query, offset, limit)
     return _rows(ws, page.rows)
 
 
-def load_rows(args: tuple[Workstation, frozenset[uuid.UUID]], state: TaskState) -> RowsUpdate:
-    ws, ids = args
+def load_rows(ws: Workstation, ids: frozenset[uuid.UUID]) -> RowsUpdate:
     found, missing = [], set()
     for case_id in ids:
         summary = queue.case_summary(ws, case_id)
@@ -107,38 +97,3 @@ def load_rows(args: tuple[Workstation, frozenset[uuid.UUID]], state: TaskState) 
         else:
             found.append(summary)
     return RowsUpdate(_rows(ws, found), frozenset(missing))
-
-
-def load_view_counts(ws: Workstation, state: TaskState) -> Mapping[QueueView, int]:
-    return queue.view_counts(ws)
-
-
-def load_filter_options(ws: Workstation, state: TaskState) -> FilterOptions:
-    return queue.filter_options(ws)
-
-
-# ------------------------------------------------------------------ the search index
-
-
-def check_search_index(ws: Workstation, state: TaskState) -> search.IndexState:
-    return search.index_state(ws.store)
-
-
-def rebuild_search_index(ws: Workstation, state: TaskState) -> int:
-    """Remake the search index (after an upgrade from a store without one)."""
-    return search.rebuild_search_index(ws.store, state.report_progress)
-
-
-# ------------------------------------------------------------------ the case pane
-
-
-def load_case(args: tuple[Workstation, uuid.UUID], state: TaskState) -> CaseView:
-    ws, case_id = args
-    detail = cases.get_case(ws, case_id)
-    calendar = desk.work_calendar(ws)
-    today = china_today(ws.now())
-    return CaseView(detail, tuple((d, due_badge(d, today, calendar)) for d in detail.deadlines))
-
-
-def load_mediators(ws: Workstation, state: TaskState) -> list[tuple[uuid.UUID, str]]:
-    return cases.list_mediators(ws)

@@ -13,6 +13,7 @@ from app.ui.tasks import TaskCancelled, TaskState
 
 
 def check_store_file(store: Store, state: TaskState) -> Damage | None:
+    """The whole file's quick_check, stopped when the task is cancelled."""
     try:
         return check_store(store.path, cancelled=lambda: state.cancelled,
                            connect=lambda: store.connect_raw(read_only=True,

@@ -4,8 +4,8 @@ The model holds one query (view, filters, sort, search) and its row count. Rows 
 fetched in pages by a worker when ``data()`` first asks for a row of a page not held
 yet; the row shows "…" until its page arrives, then ``dataChanged`` repaints it. Pages
 live in a small LRU (``max_pages``), so memory does not grow with the store: scrolling
-through a million cases holds a few thousand rows at most. Every query has a
-generation number and pages of an older one are dropped when they arrive late.
+through a million cases holds a few thousand rows at most. Queries are ``LatestOnly``:
+an older query's answer, and pages of it, are dropped when they arrive late.
 
 Sorting is SQL's (``sort()`` changes the query's sort key), never a proxy model's.
 ``data()`` never reads the database: page requests are queued and started from the
@@ -34,10 +34,10 @@ from app.core.deadlines import DueStatus
 from app.services.context import Workstation
 from app.services.queue import QueueQuery, SearchOutcome, SortKey
 from app.ui import formatting, messages
-from app.ui.operations.notes import CallbackState, callback_state, callback_summary, callback_when
+from app.ui.formatting import CallbackState, callback_state, callback_summary, callback_when
 from app.ui.operations.queue import QueueOpened, QueueRow, load_page, open_queue
 from app.ui.qtcompat import emit
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import LatestOnly, TaskFailure, TaskRunner
 
 
 class Column(IntEnum):
@@ -113,7 +113,7 @@ class QueueModel(QAbstractTableModel):
         self._requested: QueueQuery | None = None  # the query being loaded
         self._count = 0
         self._search: SearchOutcome | None = None
-        self._generation = 0
+        self._queries = LatestOnly(runner, self)
         self._pages: OrderedDict[int, tuple[QueueRow, ...]] = OrderedDict()
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._in_flight: set[int] = set()
@@ -148,25 +148,19 @@ class QueueModel(QAbstractTableModel):
         """Load ``query``: its count and first page in one worker call. The rows shown
         stay until the new ones arrive. ``choose_view``: the worker picks the default
         view (我的待办 when the user has cases, else 全部) instead of ``query.view``."""
-        self._generation += 1
-        generation = self._generation
         self._requested = query
         self._opening = True
         self._wanted.clear()
-        self.runner.run(
-            open_queue, (self.ws, query, self.page_size, choose_view),
-            on_done=lambda opened: self._opened(opened, generation),
-            on_failed=lambda failure: self._failed(failure, generation),
-            context=self, name="open_queue",
-        )
+        ws, limit = self.ws, self.page_size
+        self._queries.task(lambda state: open_queue(ws, query, limit, choose_view, state),
+                           name="open_queue") \
+            .success(self._opened).failure(self._failed).run()
 
     def reload(self) -> None:
         if self.query is not None:
             self.set_query(self.query)
 
-    def _opened(self, opened: QueueOpened, generation: int) -> None:
-        if generation != self._generation:
-            return  # an older query
+    def _opened(self, opened: QueueOpened) -> None:
         self.beginResetModel()
         self._query = opened.query
         self._requested = None
@@ -181,9 +175,7 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
         emit(self.loaded)
 
-    def _failed(self, failure: TaskFailure, generation: int) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, failure: TaskFailure) -> None:
         self._opening = False
         self._requested = None
         emit(self.failed, failure)
@@ -218,18 +210,17 @@ class QueueModel(QAbstractTableModel):
             if number in self._pages:
                 continue
             self._in_flight.add(number)
-            generation = self._generation
-            self.runner.run(
-                load_page, (self.ws, self._query, number * self.page_size, self.page_size),
-                on_done=lambda rows, n=number, g=generation: self._page_arrived(n, rows, g),
-                on_failed=lambda failure, n=number, g=generation: self._page_failed(
-                    n, failure, g),
-                context=self, name="load_page",
-            )
+            self._load_page(number, self._query)
 
-    def _page_arrived(self, number: int, rows: tuple[QueueRow, ...], generation: int) -> None:
-        if generation != self._generation:
-            return  # a page of an older query or sort
+    def _load_page(self, number: int, query: QueueQuery) -> None:
+        current = self._queries.current()  # a page of an older query or sort is dropped
+        ws, offset, limit = self.ws, number * self.page_size, self.page_size
+        self.runner.task(self, lambda state: load_page(ws, query, offset, limit, state),
+                         name="load_page") \
+            .success(lambda rows: self._page_arrived(number, rows) if current() else None) \
+            .failure(lambda f: self._page_failed(number, f) if current() else None).run()
+
+    def _page_arrived(self, number: int, rows: tuple[QueueRow, ...]) -> None:
         self._in_flight.discard(number)
         self._pages[number] = rows
         self._pages.move_to_end(number)
@@ -239,9 +230,7 @@ class QueueModel(QAbstractTableModel):
         emit(self.page_loaded, number * self.page_size)
         self._start_loads()
 
-    def _page_failed(self, number: int, failure: TaskFailure, generation: int) -> None:
-        if generation != self._generation:
-            return
+    def _page_failed(self, number: int, failure: TaskFailure) -> None:
         self._in_flight.discard(number)
         emit(self.failed, failure)
         self._start_loads()

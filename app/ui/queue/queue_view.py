@@ -26,7 +26,7 @@ _WIDTH_SAMPLES = {
 }
 
 
-class QueueView(QTableView):
+class QueueTable(QTableView):
     """Emits ``case_selected`` with the selected case's id (None when nothing is, or
     while the selected row's page is on its way)."""
 

@@ -61,10 +61,8 @@ class StoreKeyActions(QObject):
         if box.clickedButton() is not go:
             return
         key = self.store.key
-        self.runner.write(
-            lambda _args, _state: store_keys.replace_recovery_code(self.data_dir, key),
-            on_done=self._show_code, on_failed=self._failed, context=self,
-            name="replace_recovery_code")
+        (self.runner.op(self, lambda: store_keys.replace_recovery_code(self.data_dir, key))
+         .success(self._show_code).failure(self._failed).run())
 
     def _show_code(self, code: str) -> None:
         in_keyring = store_keys.how_to_unlock(self.data_dir) is store_keys.Unlock.KEYRING
@@ -78,10 +76,8 @@ class StoreKeyActions(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         key, passphrase = self.store.key, dialog.value()
-        self.runner.write(
-            lambda _args, _state: store_keys.set_passphrase(self.data_dir, key, passphrase),
-            on_done=self._passphrase_changed, on_failed=self._failed, context=self,
-            name="change_passphrase")
+        (self.runner.op(self, lambda: store_keys.set_passphrase(self.data_dir, key, passphrase))
+         .success(self._passphrase_changed).failure(self._failed).run())
 
     def _passphrase_changed(self, _result: object) -> None:
         self._tell(QMessageBox.Icon.Information, self.tr("更改启动密码"),

@@ -256,9 +256,8 @@ class UnlockDialog(QDialog):
         self.ok_button.setEnabled(False)
         self.secret.setEnabled(False)
         request = UnlockRequest(self.data_dir, self.secret.text(), self.recovery)
-        self.task = self.runner.run(unlock, request, on_done=self._on_done,
-                                    on_failed=self._on_failed, context=self,
-                                    name="unlock_store")
+        self.task = self.runner.query(self, lambda: unlock(request), name="unlock_store") \
+            .success(self._on_done).failure(self._on_failed).run()
 
     def _finish_try(self) -> None:
         self.task = None

@@ -10,6 +10,7 @@ are marked as demo data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +22,13 @@ from app.services.store_keys import StoreKind, Unlock
 from app.store.database import Store, open_store
 from app.store.errors import StoreError, StoreErrorCode
 from app.ui import messages, settings
-from app.ui.operations.store_keys import EncryptRequest, encrypt, set_passphrase
 from app.ui.security.store_key_dialogs import (
     EncryptChoiceDialog,
     NewPassphraseDialog,
     RecoveryCodeDialog,
     UnlockDialog,
 )
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import T, TaskFailure, TaskRunner
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _open_local(runner: TaskRunner, data_dir: Path, **options) -> Store:
     the store, and an upgrade backs it up and migrates it (minutes on a million cases),
     which must not freeze the window. Raises StoreError as open_local_store does."""
     store, failure = _wait(
-        runner, lambda _args, _state: store_keys.open_local_store(data_dir, **options), None,
+        runner, lambda: store_keys.open_local_store(data_dir, **options),
         _tr("正在打开数据文件…\n如需升级数据格式，可能需要几分钟，请勿关闭程序。"))
     if failure is not None:
         raise failure.error
@@ -110,7 +110,8 @@ def ask_key(data_dir: Path, runner: TaskRunner, *, passphrase: bool) -> bytes | 
         # The passphrase was forgotten (or never set on this computer): a new one.
         again = NewPassphraseDialog(reason="recovered")
         if again.exec() == QDialog.DialogCode.Accepted:
-            _wait(runner, set_passphrase, (data_dir, dialog.key, again.value()),
+            key, passphrase = dialog.key, again.value()
+            _wait(runner, lambda: store_keys.set_passphrase(data_dir, key, passphrase),
                   _tr("正在保存启动密码…"))
     return dialog.key
 
@@ -125,8 +126,9 @@ def encrypt_and_reopen(data_dir: Path, runner: TaskRunner) -> Store:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return store_keys.open_local_store(data_dir, keep_backups=keep)
         passphrase = dialog.value()
-    result, failure = _wait(runner, encrypt, EncryptRequest(data_dir, passphrase),
-                            _tr("正在加密数据文件，请勿关闭电脑…"))
+    result, failure = _wait(
+        runner, lambda: store_keys.encrypt_existing_store(data_dir, passphrase=passphrase),
+        _tr("正在加密数据文件，请勿关闭电脑…"))
     if failure is not None:
         error = failure.error
         text = (messages.store_error_text(error) if isinstance(error, StoreError)
@@ -139,7 +141,8 @@ def encrypt_and_reopen(data_dir: Path, runner: TaskRunner) -> Store:
     return store_keys.open_local_store(data_dir, key=result.key, keep_backups=keep)
 
 
-def _wait(runner: TaskRunner, fn, args, label: str):
+def _wait(runner: TaskRunner, fn: Callable[[], T], label: str
+          ) -> tuple[T | None, TaskFailure | None]:
     """Run ``fn`` on the write lane behind a modal busy dialog; (result, failure)."""
     from app.ui.app import wait_for
 
@@ -150,8 +153,7 @@ def _wait(runner: TaskRunner, fn, args, label: str):
     dialog.setMinimumDuration(300)
     results: list = []
     failures: list[TaskFailure] = []
-    task = runner.write(fn, args, on_done=results.append, on_failed=failures.append,
-                        name=getattr(fn, "__name__", "store_keys"))
+    task = runner.op(None, fn).success(results.append).failure(failures.append).run()
     wait_for(task.finished, lambda: bool(results or failures), timeout_ms=None,
              also=task.failed)
     dialog.reset()  # stops its show-after-300-ms timer: a quick job must not leave it up

@@ -10,17 +10,15 @@ import uuid
 
 from PySide6.QtCore import QObject, Signal
 
+from app.services import sessions
 from app.services.context import Workstation
-from app.services.dto import Changes
 from app.services.sessions import DraftView
-from app.ui.operations import sessions as ops
 from app.ui.qtcompat import emit
 from app.ui.session.session_editor import SessionEditor
 from app.ui.tasks import TaskFailure, TaskRunner
 
 
 class SessionEditors(QObject):
-    changed = Signal(object)  # Changes: a record finished, a draft started or thrown away
     opened = Signal(object)  # SessionEditor
     failed = Signal(object)  # TaskFailure of a start / load
 
@@ -33,35 +31,30 @@ class SessionEditors(QObject):
 
     def start(self, case_id: uuid.UUID, mode: str) -> None:
         """A new record on the case, in its own window."""
-        self.runner.write(ops.start_draft, (self.ws, case_id, mode), context=self,
-                          on_done=self._started, on_failed=self._failed, name="start_draft")
-
-    def _started(self, result: tuple[DraftView, Changes]) -> None:
-        draft, changes = result
-        self.open(draft)
-        emit(self.changed, changes)
+        ws = self.ws
+        self.runner.op(self, lambda: sessions.start_draft(ws, case_id, mode)) \
+            .success(lambda result: self.open(result[0])).failure(self._failed).run()
 
     def open_id(self, draft_id: uuid.UUID) -> None:
         editor = self.editors.get(draft_id)
         if editor is not None:
             self._raise(editor)
             return
-        self.runner.run(ops.load_draft, (self.ws, draft_id), context=self, on_done=self.open,
-                        on_failed=self._failed, name="load_draft")
+        ws = self.ws
+        self.runner.query(self, lambda: sessions.load_draft(ws, draft_id)) \
+            .success(self.open).failure(self._failed).run()
 
     def reopen(self) -> None:
         """The drafts that were open when the app last stopped, crashed or not."""
-        self.runner.run(ops.open_drafts, self.ws, context=self,
-                        on_done=lambda drafts: [self.open(d) for d in drafts],
-                        on_failed=self._failed, name="open_drafts")
+        ws = self.ws
+        self.runner.query(self, lambda: sessions.open_drafts(ws)) \
+            .success(lambda drafts: [self.open(d) for d in drafts]).failure(self._failed).run()
 
     def open(self, draft: DraftView) -> SessionEditor:
         editor = self.editors.get(draft.id)
         if editor is None:
             editor = SessionEditor(self.ws, self.runner, draft)
             self.editors[draft.id] = editor
-            editor.finished.connect(lambda changes: emit(self.changed, changes))
-            editor.discarded.connect(lambda changes: emit(self.changed, changes))
             editor.closed.connect(self._closed)
             editor.show()
             emit(self.opened, editor)

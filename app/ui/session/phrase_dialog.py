@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 
 from app.core.phrases import PhraseKind
 from app.core.sessions import TextField
+from app.services import sessions
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import ValidationFailed
 from app.services.sessions import PhraseInput, PhraseView
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
-from app.ui.operations import sessions as ops
-from app.ui.qtcompat import emit
+from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.session import session_texts as texts
 from app.ui.tasks import TaskFailure, TaskRunner
 
@@ -41,7 +41,6 @@ TEMPLATE_FIELDS = (TextField.EVIDENCE, TextField.PROPOSALS, TextField.RESPONSES,
 
 
 class PhraseDialog(QDialog):
-    changed = Signal(object)  # Changes
 
     def __init__(self, ws: Workstation, runner: TaskRunner, category: str,
                  parent: QWidget | None = None) -> None:
@@ -143,10 +142,10 @@ class PhraseDialog(QDialog):
     # ------------------------------------------------------------ list
 
     def load(self) -> None:
-        self.runner.run(ops.phrase_book, (self.ws, self.category), context=self,
-                        on_done=self._show_book, name="phrase_book")
+        ws, category = self.ws, self.category
+        self.runner.query(self, lambda: phrase_book(ws, category)).success(self._show_book).run()
 
-    def _show_book(self, book: ops.PhraseBook, select_key: str | None = None) -> None:
+    def _show_book(self, book: PhraseBook, select_key: str | None = None) -> None:
         keep = select_key or (self.current.key if self.current else None)
         self.entries.clear()
         for entry in (*book.templates, *book.phrases):
@@ -240,33 +239,32 @@ class PhraseDialog(QDialog):
             return
         phrase_id = uuid.UUID(self.current.key) if self.current.key else None
         self.save_button.setEnabled(False)
-        self.runner.write(ops.save_phrase, (self.ws, self.values(), phrase_id), context=self,
-                          on_done=self._saved, on_failed=self._failed, name="save_phrase")
+        ws, values = self.ws, self.values()
+        self.runner.op(self, lambda: sessions.save_phrase(ws, values, phrase_id)[1]) \
+            .success(self._saved).failure(self._failed).run()
 
     def delete(self) -> None:
         if self.current is None or self.current.builtin or not self.current.key:
             return
-        self.runner.write(ops.delete_phrase, (self.ws, uuid.UUID(self.current.key)),
-                          context=self, on_done=self._deleted, on_failed=self._failed,
-                          name="delete_phrase")
+        ws, phrase_id = self.ws, uuid.UUID(self.current.key)
+        self.runner.op(self, lambda: sessions.delete_phrase(ws, phrase_id)) \
+            .success(self._deleted).failure(self._failed).run()
 
     def _saved(self, changes: Changes) -> None:
         self.save_button.setEnabled(True)
         self.error.clear()
         title = self.title_edit.text().strip()
         self.current = None
-        emit(self.changed, changes)
-        self.runner.run(ops.phrase_book, (self.ws, self.category), context=self,
-                        on_done=lambda book: self._select_title(book, title),
-                        name="phrase_book")
+        ws, category = self.ws, self.category
+        self.runner.query(self, lambda: phrase_book(ws, category)) \
+            .success(lambda book: self._select_title(book, title)).run()
 
-    def _select_title(self, book: ops.PhraseBook, title: str) -> None:
+    def _select_title(self, book: PhraseBook, title: str) -> None:
         mine = [e for e in (*book.templates, *book.phrases) if not e.builtin and e.title == title]
         self._show_book(book, mine[-1].key if mine else None)
 
     def _deleted(self, changes: Changes) -> None:
         self.current = None
-        emit(self.changed, changes)
         self.load()
 
     def _failed(self, failure: TaskFailure) -> None:

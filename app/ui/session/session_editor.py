@@ -45,6 +45,7 @@ from app.core.sessions import (
     TextField,
     Timer,
 )
+from app.services import sessions
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import ValidationFailed
@@ -52,7 +53,7 @@ from app.services.sessions import DraftView, PhraseView, save_draft
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import Section, note_label, vertical_scroll
-from app.ui.operations import sessions as ops
+from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.qtcompat import disconnect, emit
 from app.ui.session import session_texts as texts
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -103,6 +104,7 @@ class SessionEditor(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.ws = ws
         self.runner = runner
+        runner.events.changed.connect(self._on_changes)
         self.draft = draft
         self.setObjectName("sessionEditor")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -478,17 +480,17 @@ class SessionEditor(QWidget):
             return
         self.dirty = False
         self.revision += 1
-        request = ops.DraftSave(self.draft.id, self.content(), self.revision, open=True)
-        self.runner.write(ops.save_draft, (self.ws, request), context=self,
-                          on_done=self._saved, on_failed=self._save_failed,
-                          name="save_session_draft")
+        ws, draft_id, content, revision = self.ws, self.draft.id, self.content(), self.revision
+        self.runner.op(self, lambda: sessions.save_draft(ws, draft_id, content,
+                                                         revision=revision, open_=True)) \
+            .success(lambda _none: self._saved(revision)).failure(self._save_failed).run()
 
-    def _saved(self, request: ops.DraftSave) -> None:
-        self.saved_revision = max(self.saved_revision, request.revision)
+    def _saved(self, revision: int) -> None:
+        self.saved_revision = max(self.saved_revision, revision)
         self.save_state.setStyleSheet("")
         self.save_state.setText(self.tr("草稿已自动保存 {time}").format(
             time=QDateTime.currentDateTime().toString("HH:mm:ss")))
-        emit(self.saved, request.revision)
+        emit(self.saved, revision)
 
     def _save_failed(self, failure: TaskFailure) -> None:
         # Kept on screen and tried again; the mediator is told, not interrupted.
@@ -532,10 +534,11 @@ class SessionEditor(QWidget):
     # ------------------------------------------------------------ phrases and templates
 
     def _load_phrases(self) -> None:
-        self.runner.run(ops.phrase_book, (self.ws, self.draft.case_category), context=self,
-                        on_done=self._show_phrase_book, name="phrase_book")
+        ws, category = self.ws, self.draft.case_category
+        self.runner.query(self, lambda: phrase_book(ws, category)) \
+            .success(self._show_phrase_book).run()
 
-    def _show_phrase_book(self, book: ops.PhraseBook) -> None:
+    def _show_phrase_book(self, book: PhraseBook) -> None:
         self._phrases = book.phrases
         self._templates = book.templates
         self.template_combo.clear()
@@ -587,13 +590,13 @@ class SessionEditor(QWidget):
         from app.ui.session.phrase_dialog import PhraseDialog
 
         dialog = PhraseDialog(self.ws, self.runner, self.draft.case_category, self)
-        dialog.changed.connect(self._phrases_edited)
         self.phrase_manager = dialog
         dialog.open()
 
-    def _phrases_edited(self, changes: Changes) -> None:
-        self._load_phrases()
-        emit(self.phrases_changed, changes)
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.phrases:  # the office's phrases were edited (here or in another editor)
+            self._load_phrases()
+            emit(self.phrases_changed, changes)
 
     # ------------------------------------------------------------ finishing
 
@@ -619,9 +622,9 @@ class SessionEditor(QWidget):
         content = self.content()
         if content.timer.running_since is not None:
             content = replace(content, timer=Timer(content.timer.seconds(now), None))
-        self.runner.write(ops.finish_session, (self.ws, self.draft.id, content), context=self,
-                          on_done=self._finished, on_failed=self._finish_failed,
-                          name="finish_session")
+        ws, draft_id = self.ws, self.draft.id
+        self.runner.op(self, lambda: sessions.finish_session(ws, draft_id, content)) \
+            .success(self._finished).failure(self._finish_failed).run()
 
     def _finished(self, changes: Changes) -> None:
         self.busy = False
@@ -659,9 +662,9 @@ class SessionEditor(QWidget):
     def discard(self) -> None:
         self.busy = True
         self._save_timer.stop()
-        self.runner.write(ops.discard_draft, (self.ws, self.draft.id), context=self,
-                          on_done=self._discarded, on_failed=self._finish_failed,
-                          name="discard_draft")
+        ws, draft_id = self.ws, self.draft.id
+        self.runner.op(self, lambda: sessions.discard_draft(ws, draft_id)) \
+            .success(self._discarded).failure(self._finish_failed).run()
 
     def _discarded(self, changes: Changes) -> None:
         self.busy = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -475,7 +476,6 @@ class AttentionPage(QWidget):
 class ConflictsDialog(QDialog):
     """冲突与需处理, a window beside the workstation (not modal)."""
 
-    changed = Signal(object)  # Changes: a conflict was settled or a refusal handled
     loaded = Signal()
 
     CONFLICTS, ATTENTION = 0, 1
@@ -508,8 +508,8 @@ class ConflictsDialog(QDialog):
         self.tabs.setCurrentIndex(tab)
 
     def reload(self) -> None:
-        self.runner.run(sync_ops.load_sync_lists, self.ws, on_done=self._show_lists,
-                        context=self, name="load_sync_lists")
+        ws = self.ws
+        self.runner.query(self, lambda: sync_ops.load_sync_lists(ws)).success(self._show_lists).run()
 
     def _show_lists(self, lists: sync_ops.SyncLists) -> None:
         self.conflicts_page.set_conflicts(lists.conflicts)
@@ -522,25 +522,23 @@ class ConflictsDialog(QDialog):
         self.attention_page.set_busy(False)
         emit(self.loaded)
 
-    def _run(self, fn, args, page) -> None:
+    def _run(self, write: Callable[[], Changes], page) -> None:
         page.set_busy(True)
         page.show_error("")
-        self.runner.write(fn, args, on_done=self._done,
-                          on_failed=lambda failure: self._failed(failure, page),
-                          context=self, name=fn.__name__)
+        self.runner.op(self, write).success(lambda _changes: self.reload()) \
+            .failure(lambda failure: self._failed(failure, page)).run()
 
     def _resolve(self, conflict: ConflictView, choice: Choice) -> None:
-        self._run(sync_ops.resolve, (self.ws, conflict, choice), self.conflicts_page)
+        ws = self.ws
+        self._run(lambda: sync_ops.resolve(ws, conflict, choice), self.conflicts_page)
 
     def _resend(self, item: AttentionView) -> None:
-        self._run(sync_ops.resend, (self.ws, item), self.attention_page)
+        ws = self.ws
+        self._run(lambda: sync_ops.resend(ws, item), self.attention_page)
 
     def _dismiss(self, item: AttentionView, reason: str) -> None:
-        self._run(sync_ops.dismiss, (self.ws, item, reason), self.attention_page)
-
-    def _done(self, changes: Changes) -> None:
-        emit(self.changed, changes)
-        self.reload()
+        ws = self.ws
+        self._run(lambda: sync_ops.dismiss(ws, item, reason), self.attention_page)
 
     def _failed(self, failure: TaskFailure, page) -> None:
         page.set_busy(False)

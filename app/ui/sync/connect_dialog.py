@@ -25,28 +25,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import sync as sync_service
-from app.services.context import Workstation
-from app.services.sync import Mode
-from app.store.database import Store
-from app.sync.client import Progress
-from app.ui import messages
-from app.ui.operations.sync import (
+from app.services.central_link import (
     CentralLink,
     Connected,
     ConnectRequest,
     connect_and_link,
     first_sync,
 )
+from app.services.context import Workstation
+from app.services.sync import Mode
+from app.store.database import Store
+from app.sync.client import Progress
+from app.ui import messages
 from app.ui.qtcompat import emit
 from app.ui.sync.connect_form import ConnectForm, FormProblem
 from app.ui.sync.sync_controller import ProgressRelay
-from app.ui.tasks import Task, TaskFailure, TaskRunner
+from app.ui.tasks import Task, TaskFailure, TaskRunner, TaskState
 
 ERROR_STYLE = "color: #b42318"
-
-
-def _choose_standalone(store: Store, state) -> None:
-    sync_service.choose_standalone(store)
 
 
 class ConnectPage(QWidget):
@@ -113,9 +109,9 @@ class ConnectPage(QWidget):
         self.status_label.show()
         request = ConnectRequest(self.store, value.config, value.password, value.login,
                                  value.remember)
-        self.task = self.runner.run(connect_and_link, request, on_done=self._on_connected,
-                                    on_failed=self._on_failed, context=self,
-                                    name="connect_central")
+        self.task = self.runner.task(
+            self, lambda state: connect_and_link(request, state.raise_if_cancelled)) \
+            .success(self._on_connected).failure(self._on_failed).run()
         self.task.failed.connect(self._on_cancelled)
 
     def cancel(self) -> None:
@@ -129,9 +125,17 @@ class ConnectPage(QWidget):
             "已连接，正在从中心数据库下载本所的案件（第一次需要几分钟）…"))
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
-        self.task = self.runner.run(first_sync, (result.link, self.relay.report),
-                                    on_done=self._on_synced, on_failed=self._on_failed,
-                                    context=self, name="first_sync")
+        link, report = result.link, self.relay.report
+
+        def download(state: TaskState) -> Workstation:
+            def progress(p: Progress) -> None:
+                state.raise_if_cancelled()
+                report(p)
+
+            return first_sync(link, progress)
+
+        self.task = self.runner.task(self, download).success(self._on_synced) \
+            .failure(self._on_failed).run()
         self.task.failed.connect(self._on_cancelled)
 
     def _on_progress(self, progress: Progress) -> None:
@@ -264,9 +268,9 @@ class FirstRunDialog(QDialog):
 
     def _standalone(self) -> None:
         self.standalone_button.setEnabled(False)
-        self.runner.write(_choose_standalone, self.store, on_done=self._standalone_chosen,
-                          on_failed=self._standalone_failed, context=self,
-                          name="choose_standalone")
+        store = self.store
+        self.runner.op(self, lambda: sync_service.choose_standalone(store)) \
+            .success(self._standalone_chosen).failure(self._standalone_failed).run()
 
     def _standalone_chosen(self, _result: object) -> None:
         self.choice = Mode.STANDALONE

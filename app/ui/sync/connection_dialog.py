@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from app.services import credentials
 from app.services import sync as sync_service
+from app.services.central_link import CentralLink
 from app.services.context import Workstation
 from app.store.database import Store
 from app.sync.central import CentralConfig
-from app.ui.operations.sync import CentralLink
 from app.ui.qtcompat import emit
 from app.ui.sync.connect_dialog import ERROR_STYLE, ConnectPage
 from app.ui.sync.connect_form import SSL_MODE_TEXT, ConnectForm, FormProblem
@@ -41,7 +41,7 @@ class ConnectionChange:
     forget: bool
 
 
-def save_connection(change: ConnectionChange, state) -> None:
+def save_connection(change: ConnectionChange) -> None:
     sync_service.update_connection(change.store, change.config)
     if change.forget:
         credentials.forget_password(change.config)
@@ -145,9 +145,8 @@ class ConnectionDialog(QDialog):
         password = value.password
         change = ConnectionChange(self.store, value.config, password, value.remember, forget)
         self.save_button.setEnabled(False)
-        self.runner.write(save_connection, change,
-                          on_done=lambda _r: self._saved(change), on_failed=self._failed,
-                          context=self, name="save_connection")
+        self.runner.op(self, lambda: save_connection(change)) \
+            .success(lambda _r: self._saved(change)).failure(self._failed).run()
 
     def _saved(self, change: ConnectionChange) -> None:
         emit(self.saved, change.config, change.password)

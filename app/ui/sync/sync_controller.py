@@ -19,12 +19,13 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.timeutil import utcnow
+from app.services import sync as sync_service
+from app.services.central_link import CentralLink, SyncOutcome, run_sync
 from app.services.sync import SyncStatus
 from app.sync.client import Progress, SyncReport
-from app.ui.operations.sync import CentralLink, SyncOutcome, load_sync_status, run_sync
 from app.ui.qtcompat import emit
 from app.ui.sync.backoff import Backoff
-from app.ui.tasks import Task, TaskFailure, TaskRunner
+from app.ui.tasks import LatestOnly, Task, TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.link = link
         self.runner = runner
+        self._status_reads = LatestOnly(runner, self)  # a newer count overtakes an older
         self.backoff = backoff or Backoff()
         self.online: bool | None = None  # None: not tried yet
         self.offline_detail = ""
@@ -114,9 +116,9 @@ class SyncController(QObject):
             return
         self.retry_timer.stop()
         self.retry_at = None
-        self.task = self.runner.run(run_sync, (self.link, self.relay.report),
-                                    on_done=self._on_done, on_failed=self._on_failed,
-                                    context=self, name="sync")
+        link, report = self.link, self.relay.report
+        self.task = self.runner.query(self, lambda: run_sync(link, report), name="sync") \
+            .success(self._on_done).failure(self._on_failed).run()
         emit(self.state_changed)
 
     def local_change(self) -> None:
@@ -205,9 +207,10 @@ class SyncController(QObject):
     # ------------------------------------------------------------ the counts
 
     def refresh_status(self) -> None:
-        self.runner.run(load_sync_status, self.link.store, on_done=self._on_status,
-                        on_failed=lambda failure: log.warning("sync status: %r", failure.error),
-                        context=self, name="sync_status")
+        store = self.link.store
+        self._status_reads.query(lambda: sync_service.sync_status(store), name="sync_status") \
+            .success(self._on_status) \
+            .failure(lambda failure: log.warning("sync status: %r", failure.error)).run()
 
     def _on_status(self, status: SyncStatus) -> None:
         self.status = status

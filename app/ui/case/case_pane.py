@@ -2,17 +2,17 @@
 allows now, and tabs — 概况, 当事人, 调解记录, 工作记录, 证据, 时间线, 文书, 回访, 历史.
 
 The window owns the workflow actions (``action_requested(Action)``: it opens the dialog
-from ``ACTION_DIALOGS`` and runs the action). The view itself runs what is local to it —
-edits in place, the audited ID reveal, follow-ups, the history — through the task
-runner, and emits ``changed(Changes)`` after a write so the window refreshes the row,
-the counts and this view. ``load(case_id)`` lets the view read a case on its own.
+from ``ACTION_DIALOGS`` and runs the action). The tabs run what is local to them —
+edits in place, the audited ID reveal, follow-ups, notes, documents — as ops through
+the task runner (they see the pane as a ``CaseHost``); each write's ``Changes`` reach
+the window through ``runner.events``, and it refreshes the row, the counts and this
+pane. ``load(case_id)`` lets the pane read a case on its own.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -53,14 +53,14 @@ from app.ui.operations.cases import (
     PERFORMERS,
     History,
     IntakeChoices,
+    LoadedCase,
+    load_case,
     load_history,
     load_intake_choices,
 )
-from app.ui.operations.queue import CaseView as CaseData
-from app.ui.operations.queue import load_case
 from app.ui.qtcompat import emit
 from app.ui.session.editors import SessionEditors
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import LatestOnly, TaskFailure, TaskRunner
 
 # Dialogs for the actions that ask for more than a click (派单 also needs the office's
 # mediators, which the window loads first: see AssignDialog).
@@ -86,11 +86,11 @@ class Tab:
      HISTORY) = range(9)
 
 
-class CaseView(QWidget):
-    """Shows one case; see the module docstring for who does what."""
+class CasePane(QWidget):
+    """Shows one case; see the module docstring for who does what. The ``CaseHost`` of
+    its tabs."""
 
     action_requested = Signal(object)  # Action: the window opens its dialog / runs it
-    changed = Signal(object)  # Changes written from this view
     case_loaded = Signal(object)  # uuid.UUID: a case is on screen, freshly read
     history_loaded = Signal()
     saved = Signal(object)  # Changes of a successful edit or follow-up
@@ -105,17 +105,17 @@ class CaseView(QWidget):
         self.runner = runner
         self.temp = temp if temp is not None else RunFolder()  # where 打开 puts copies
         self.case: CaseDetail | None = None
-        self.data: CaseData | None = None
+        self.data: LoadedCase | None = None
         self.buttons: dict[Action, QPushButton] = {}
         self.people: dict[str, str] = {ws.actor.login: ws.actor.name}
         self.current_dialog: QWidget | None = None
         self._choices: IntakeChoices | None = None
-        self._load_generation = 0
-        self._history_generation = 0
+        self._case_reads = LatestOnly(runner, self)
+        self._history_reads = LatestOnly(runner, self)
 
         # Session-record editors open in windows of their own (see app/ui/session).
         self.session_editors = SessionEditors(ws, runner, self)
-        self.session_editors.changed.connect(self._sessions_changed)
+        runner.events.changed.connect(self._on_changes)
         self.session_editors.failed.connect(lambda failure: self.runner.error_handler(failure))
 
         self._stack = QStackedWidget(self)
@@ -201,7 +201,7 @@ class CaseView(QWidget):
         self.case = None
         self.data = None
         self.buttons = {}
-        self._load_generation += 1
+        self._case_reads.forget()
         self._placeholder.setText(text or self.tr(
             "在列表中选择一件案件，这里会显示案件详情和可办理的操作。"))
         self._stack.setCurrentWidget(self._placeholder)
@@ -213,16 +213,10 @@ class CaseView(QWidget):
 
     def load(self, case_id: uuid.UUID) -> None:
         """Read the case off the GUI thread and show it."""
-        self._load_generation += 1
-        generation = self._load_generation
-        self.runner.run(load_case, (self.ws, case_id), context=self, name="case_view.load",
-                        on_done=lambda data: self._loaded(data, generation))
+        ws = self.ws
+        self._case_reads.query(lambda: load_case(ws, case_id)).success(self.show_case).run()
 
-    def _loaded(self, data: CaseData, generation: int) -> None:
-        if generation == self._load_generation:
-            self.show_case(data)
-
-    def show_case(self, data: CaseData) -> None:
+    def show_case(self, data: LoadedCase) -> None:
         case = data.detail
         self.case = case
         self.data = data
@@ -285,16 +279,15 @@ class CaseView(QWidget):
     # ------------------------------------------------------------ history
 
     def _load_history(self, case: CaseDetail) -> None:
-        self._history_generation += 1
-        generation = self._history_generation
         if self.history.lines == [] or self.history.property("caseId") != str(case.id):
             self.history.show_loading()
         self.history.setProperty("caseId", str(case.id))
-        self.runner.run(load_history, (self.ws, case.id), context=self, name="load_history",
-                        on_done=lambda h: self._show_history(h, generation))
+        ws, case_id = self.ws, case.id
+        self._history_reads.task(lambda state: load_history(ws, case_id, state)) \
+            .success(self._show_history).run()
 
-    def _show_history(self, history: History, generation: int) -> None:
-        if generation != self._history_generation or self.case is None:
+    def _show_history(self, history: History) -> None:
+        if self.case is None:
             return
         self.people.update(history.people)
         self.history.show_history(history, self.case)
@@ -303,13 +296,9 @@ class CaseView(QWidget):
 
     # ------------------------------------------------------------ what the tabs call
 
-    def write(self, fn: Callable[[Any, Any], Any], args: Any, *,
-              on_done: Callable[[Any], None],
-              on_failed: Callable[[TaskFailure], None] | None = None, name: str) -> None:
-        """Run ``fn((ws, *args))`` on the write lane for a tab."""
-        packed = (self.ws, *args) if isinstance(args, tuple) else (self.ws, args)
-        self.runner.write(fn, packed, on_done=on_done, on_failed=on_failed, context=self,
-                          name=name)
+    def show_dialog(self, dialog: QWidget) -> None:
+        self.current_dialog = dialog
+        dialog.open()
 
     def load_choices(self, apply: Callable[[IntakeChoices], None]) -> None:
         """Categories and tags in use (for the editors' lists), read once."""
@@ -321,12 +310,11 @@ class CaseView(QWidget):
             self._choices = choices
             apply(choices)
 
-        self.runner.run(load_intake_choices, self.ws, on_done=done, context=self,
-                        name="load_intake_choices")
+        ws = self.ws
+        self.runner.query(self, lambda: load_intake_choices(ws)).success(done).run()
 
     def saved_here(self, changes: Changes) -> None:
         emit(self.saved, changes)
-        emit(self.changed, changes)
 
     def save_failed_here(self, failure: TaskFailure) -> None:
         emit(self.save_failed, failure)
@@ -334,7 +322,7 @@ class CaseView(QWidget):
     def stale(self) -> None:
         """The case changed elsewhere: everyone showing it reloads."""
         if self.case is not None:
-            emit(self.changed, Changes(case_ids=frozenset({self.case.id})))
+            self.runner.events.publish(Changes(case_ids=frozenset({self.case.id})))
 
     def _open_from_timeline(self, kind: EntryKind, ref: uuid.UUID) -> None:
         """A double-clicked session, addendum or piece of evidence, on its own tab."""
@@ -345,10 +333,10 @@ class CaseView(QWidget):
             self.tabs.setCurrentIndex(Tab.SESSIONS)
             self.sessions.select_record(ref)
 
-    def _sessions_changed(self, changes: Changes) -> None:
-        if self.case is not None and self.case.id in changes.case_ids:
+    def _on_changes(self, changes: Changes) -> None:
+        # A session editor (a window of its own) started, finished or threw away a record.
+        if changes.sessions and self.case is not None and self.case.id in changes.case_ids:
             self.sessions.reload()
-        emit(self.changed, changes)
 
     def revealed_here(self, party_id: uuid.UUID) -> None:
         # The reveal wrote an audit event: the history shows it; nothing else changed.
