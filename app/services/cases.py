@@ -18,6 +18,7 @@ from app.core import validation
 from app.core.deadlines import (
     Deadline,
     Pause,
+    Pledge,
     case_deadlines,
     next_deadline,
     select_rule_set,
@@ -226,15 +227,19 @@ def _pauses(session: Session, case_id: uuid.UUID) -> list[ClockPause]:
     )
 
 
-def compute_case_deadlines(ws: Workstation, session: Session, case: Case) -> list[Deadline]:
+def compute_case_deadlines(ws: Workstation, session: Session, case: Case, *,
+                           pauses: list[ClockPause] | None = None,
+                           pledges: tuple[Pledge, ...] | None = None) -> list[Deadline]:
+    """The case's clocks now. ``pauses`` and ``pledges``: already loaded (a recompute of
+    many cases reads them per batch instead of per case)."""
     sets = rule_sets(ws, session)
     rule_set = next((r for r in sets if r.code == case.rule_set_code), None)
     if rule_set is None:
         rule_set = select_rule_set(sets, Track(case.track), china_date(case.received_at))
-    pauses = [
-        Pause(PauseReason(p.reason), p.started_on, p.ended_on, p.expected_end)
-        for p in _pauses(session, case.id)
-    ]
+    if pauses is None:
+        pauses = _pauses(session, case.id)
+    if pledges is None:
+        pledges = load_pledges(session, case.office_id)
     terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
     decided_at = case.closed_at if case.kind == CaseKind.REPORT else None
     return case_deadlines(
@@ -248,8 +253,9 @@ def compute_case_deadlines(ws: Workstation, session: Session, case: Case) -> lis
         assigned_at=case.assigned_at,
         responded_at=case.first_contact_at,
         closed_at=case.closed_at if case.status != CaseStatus.REJECTED else None,
-        pauses=pauses,
-        pledges=load_pledges(session, case.office_id),
+        pauses=[Pause(PauseReason(p.reason), p.started_on, p.ended_on, p.expected_end)
+                for p in pauses],
+        pledges=pledges,
         calendar=calendar(ws, session),
         now=ws.now(),
     )
@@ -257,12 +263,18 @@ def compute_case_deadlines(ws: Workstation, session: Session, case: Case) -> lis
 
 def refresh_clocks(ws: Workstation, session: Session, case: Case) -> None:
     """Recompute the denormalised next-deadline columns the queue sorts on."""
-    deadlines = compute_case_deadlines(ws, session, case)
+    for name, value in next_clock_values(ws, case, compute_case_deadlines(ws, session, case)
+                                         ).items():
+        setattr(case, name, value)
+
+
+def next_clock_values(ws: Workstation, case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
+    """The queue's next-deadline columns for these clocks of the case."""
     closed = CaseStatus(case.status) not in _open_statuses()
     nxt = None if closed else next_deadline(deadlines, ws.now())
-    case.next_deadline_on = nxt.due if nxt else None
-    case.next_deadline_kind = nxt.kind.value if nxt else ""
-    case.deadline_provisional = bool(nxt and nxt.provisional)
+    return {"next_deadline_on": nxt.due if nxt else None,
+            "next_deadline_kind": nxt.kind.value if nxt else "",
+            "deadline_provisional": bool(nxt and nxt.provisional)}
 
 
 def _open_statuses() -> frozenset[CaseStatus]:
