@@ -9,6 +9,7 @@ be taken.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +57,20 @@ SYSTEM_CJK_FAMILIES = (
 )
 
 
+def choose_headless_platform(environ: dict[str, str] | None = None,
+                             platform: str = sys.platform) -> bool:
+    """For --screenshot on a machine without a display (a server, CI): Qt would try xcb
+    and abort, so pick the offscreen platform, unless the user chose one. True if it did.
+    Windows and macOS always have a platform of their own."""
+    env = os.environ if environ is None else environ
+    if platform in ("win32", "darwin") or env.get("QT_QPA_PLATFORM"):
+        return False
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return False
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return True
+
+
 def application() -> QApplication:
     """The QApplication (an existing one is reused, as under pytest-qt)."""
     app = QApplication.instance()
@@ -94,6 +109,8 @@ def install_cjk_font(app: QApplication) -> str:
 
 def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             screenshot: Path | None = None) -> int:
+    if screenshot is not None and QApplication.instance() is None:
+        choose_headless_platform()
     app = application()
     upgrade_settings()
     install_cjk_font(app)
