@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from app.services.preview_worker import read_frame, write_frame
+from app.services.preview_worker import WORKER_ARG, read_frame, write_frame
 
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
 DEFAULT_SECONDS = 3.0
@@ -74,14 +74,24 @@ class PdfInfo:
 _WORKER_ERRORS = {"memory": PreviewProblem.MEMORY, "too_large": PreviewProblem.TOO_LARGE}
 
 
+def worker_command(memory_bytes: int) -> list[str]:
+    """The command that starts a worker. A frozen (PyInstaller) app has no Python to run
+    ``-m`` with: its own binary takes the hidden first argument WORKER_ARG instead
+    (app/main.py)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, WORKER_ARG, str(memory_bytes)]
+    return [sys.executable, "-m", "app.services.preview_worker", str(memory_bytes)]
+
+
 class _Worker:
     """One worker process and the thread that reads its answers."""
 
     def __init__(self, memory_bytes: int) -> None:
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
+        if not getattr(sys, "frozen", False):
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.services.preview_worker", str(memory_bytes)],
+            worker_command(memory_bytes),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, cwd=str(_ROOT))
         self.answers: queue.Queue[tuple[dict[str, Any], bytes] | None] = queue.Queue()
