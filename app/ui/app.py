@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, SignalInstance
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from app.services import previews, tempfiles
@@ -81,6 +81,10 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setStyle("Fusion")
+    try:
+        app.setWindowIcon(QIcon(str(resources.app_icon())))
+    except FileNotFoundError as exc:
+        log.warning("%s", exc)
     return app
 
 

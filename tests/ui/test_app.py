@@ -182,3 +182,10 @@ def test_a_screenshot_without_a_display_picks_the_offscreen_platform(environ, pl
     env = dict(environ)
     assert gui.choose_headless_platform(env, platform) is (chosen == "offscreen")
     assert env.get("QT_QPA_PLATFORM") == chosen
+
+
+def test_the_windows_carry_the_app_icon(qapp):
+    icon = gui.application().windowIcon()
+    assert not icon.isNull()
+    picture = icon.pixmap(32, 32).toImage()
+    assert picture.width() == 32 and picture.pixelColor(16, 4).red() > 150  # the red seal
