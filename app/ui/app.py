@@ -14,7 +14,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, SignalInstance
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTimer,
+    QTranslator,
+    SignalInstance,
+)
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
@@ -81,11 +90,28 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setStyle("Fusion")
+    install_qt_translations(app)
     try:
         app.setWindowIcon(QIcon(str(resources.app_icon())))
     except FileNotFoundError as exc:
         log.warning("%s", exc)
     return app
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own words (standard buttons, a line edit's context menu, file dialogs) in
+    Chinese, from the translations PySide6 ships (packaging bundles them too)."""
+    if getattr(app, "_qt_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase",
+                           "_", folder):
+        log.warning("Qt's Chinese translations were not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app._qt_translator = translator  # kept alive with the application
+    return True
 
 
 def install_cjk_font(app: QApplication) -> str:

@@ -189,3 +189,8 @@ def test_the_windows_carry_the_app_icon(qapp):
     assert not icon.isNull()
     picture = icon.pixmap(32, 32).toImage()
     assert picture.width() == 32 and picture.pixelColor(16, 4).red() > 150  # the red seal
+
+
+def test_qt_own_words_are_chinese(qapp):
+    gui.application()
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "取消"
