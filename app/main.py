@@ -61,11 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-audit", help="check the store's audit trail for tampering "
                             "(exit 0 intact, 1 broken)")
     _data_dir_arg(verify, suppress=True)
-    from app import cli_central, cli_documents, cli_preview
+    from app import cli_central, cli_checks, cli_documents
 
     cli_central.add_parser(sub)
     cli_documents.add_parser(sub)
-    cli_preview.add_parser(sub)
+    cli_checks.add_parsers(sub)
     return parser
 
 
@@ -229,10 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         from app import cli_central
 
         return cli_central.run(args)
-    if args.command == "preview":
-        from app import cli_preview
+    if args.command in ("preview", "self-test"):
+        from app import cli_checks
 
-        return cli_preview.run(args)
+        return cli_checks.run_preview(args) if args.command == "preview" \
+            else cli_checks.run_self_test()
     if args.command == "render":
         from app import cli_documents
 

@@ -70,3 +70,10 @@ def test_a_frozen_app_starts_its_workers_as_its_own_binary(tmp_path, monkeypatch
     finally:
         pool.close()
     assert info.pages == 1 and pool.started == 1
+
+
+def test_self_test_makes_an_encrypted_store_and_finds_the_keyring_backends():
+    out = subprocess.run([sys.executable, "-m", "app", "self-test"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "a wrong key refused" in out.stdout and "self-test passed" in out.stdout
