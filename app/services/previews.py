@@ -79,7 +79,12 @@ def worker_command(memory_bytes: int) -> list[str]:
     ``-m`` with: its own binary takes the hidden first argument WORKER_ARG instead
     (app/main.py)."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, WORKER_ARG, str(memory_bytes)]
+        binary = Path(sys.executable)
+        # Windows: the windowed binary has no standard streams; its console twin has.
+        console = binary.with_name(f"{binary.stem}-cli{binary.suffix}")
+        if sys.platform == "win32" and console.exists():
+            binary = console
+        return [str(binary), WORKER_ARG, str(memory_bytes)]
     return [sys.executable, "-m", "app.services.preview_worker", str(memory_bytes)]
 
 
@@ -93,7 +98,8 @@ class _Worker:
         self.proc = subprocess.Popen(
             worker_command(memory_bytes),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, cwd=str(_ROOT))
+            env=env, cwd=str(_ROOT),
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))  # Windows: no console
         self.answers: queue.Queue[tuple[dict[str, Any], bytes] | None] = queue.Queue()
         threading.Thread(target=self._read, name="preview-worker-reader", daemon=True).start()
 

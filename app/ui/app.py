@@ -89,6 +89,7 @@ def application() -> QApplication:
     gc_guard.install(app)  # cycles are freed on the GUI thread, never in a worker
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("mediation-desk")  # packaging/linux: Wayland finds the icon by it
     app.setStyle("Fusion")
     install_qt_translations(app)
     try:
