@@ -12,6 +12,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from app.services import preview_worker  # stdlib only: cheap for every command
+
 DEMO_CASES_DEFAULT = 2000
 
 
@@ -59,10 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify-audit", help="check the store's audit trail for tampering "
                             "(exit 0 intact, 1 broken)")
     _data_dir_arg(verify, suppress=True)
-    from app import cli_central, cli_documents
+    from app import cli_central, cli_checks, cli_documents
 
     cli_central.add_parser(sub)
     cli_documents.add_parser(sub)
+    cli_checks.add_parsers(sub)
     return parser
 
 
@@ -210,6 +213,10 @@ def run_verify_audit(data_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [preview_worker.WORKER_ARG]:
+        # A frozen app starts its preview workers as its own binary (app/services/previews.py).
+        return preview_worker.main(argv)
     args = build_parser().parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
     if args.command == "demo-data":
@@ -222,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         from app import cli_central
 
         return cli_central.run(args)
+    if args.command in ("preview", "self-test"):
+        from app import cli_checks
+
+        return cli_checks.run_preview(args) if args.command == "preview" \
+            else cli_checks.run_self_test()
     if args.command == "render":
         from app import cli_documents
 

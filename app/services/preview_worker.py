@@ -2,7 +2,7 @@
 (PDFium) for the app, so a hostile file spends its own process's memory and time.
 
 Started by app/services/previews.py as ``python -m app.services.preview_worker
-MEMORY_BYTES``; it caps its address space (RLIMIT_AS) and core dumps first, then
+MEMORY_BYTES`` (a frozen app: ``mediation-desk --preview-worker MEMORY_BYTES``); it caps its address space (RLIMIT_AS) and core dumps first, then
 answers requests on stdin/stdout one at a time. Frames are a 4-byte length, a JSON
 header and ``size`` bytes of payload: JSON, not pickle, so a worker taken over by a
 file cannot make the app run anything. No Qt, no database.
@@ -22,6 +22,7 @@ MAX_PIXELS = 48_000_000  # a PDF page drawn: an A4 page at 600 dpi is 35 million
 MAX_PICTURE_PIXELS = 120_000_000  # a 108-megapixel phone photo (JPEG decodes at 1/8)
 MAX_PAGES = 10_000
 _LENGTH = struct.Struct(">I")
+WORKER_ARG = "--preview-worker"  # hidden first argument of a frozen app's binary
 
 
 class Refused(Exception):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import UserFacingError
-from app.services.preview_worker import read_frame, write_frame
+from app.services.preview_worker import WORKER_ARG, read_frame, write_frame
 
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
 DEFAULT_SECONDS = 3.0
@@ -75,16 +75,32 @@ class PdfInfo:
 _WORKER_ERRORS = {"memory": PreviewProblem.MEMORY, "too_large": PreviewProblem.TOO_LARGE}
 
 
+def worker_command(memory_bytes: int) -> list[str]:
+    """The command that starts a worker. A frozen (PyInstaller) app has no Python to run
+    ``-m`` with: its own binary takes the hidden first argument WORKER_ARG instead
+    (app/main.py)."""
+    if getattr(sys, "frozen", False):
+        binary = Path(sys.executable)
+        # Windows: the windowed binary has no standard streams; its console twin has.
+        console = binary.with_name(f"{binary.stem}-cli{binary.suffix}")
+        if sys.platform == "win32" and console.exists():
+            binary = console
+        return [str(binary), WORKER_ARG, str(memory_bytes)]
+    return [sys.executable, "-m", "app.services.preview_worker", str(memory_bytes)]
+
+
 class _Worker:
     """One worker process and the thread that reads its answers."""
 
     def __init__(self, memory_bytes: int) -> None:
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
+        if not getattr(sys, "frozen", False):
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.services.preview_worker", str(memory_bytes)],
+            worker_command(memory_bytes),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, cwd=str(_ROOT))
+            env=env, cwd=str(_ROOT),
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))  # Windows: no console
         self.answers: queue.Queue[tuple[dict[str, Any], bytes] | None] = queue.Queue()
         threading.Thread(target=self._read, name="preview-worker-reader", daemon=True).start()
 

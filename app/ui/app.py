@@ -9,12 +9,22 @@ be taken.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, SignalInstance
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTimer,
+    QTranslator,
+    SignalInstance,
+)
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from app.services import previews, tempfiles
@@ -56,6 +66,20 @@ SYSTEM_CJK_FAMILIES = (
 )
 
 
+def choose_headless_platform(environ: dict[str, str] | None = None,
+                             platform: str = sys.platform) -> bool:
+    """For --screenshot on a machine without a display (a server, CI): Qt would try xcb
+    and abort, so pick the offscreen platform, unless the user chose one. True if it did.
+    Windows and macOS always have a platform of their own."""
+    env = os.environ if environ is None else environ
+    if platform in ("win32", "darwin") or env.get("QT_QPA_PLATFORM"):
+        return False
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return False
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return True
+
+
 def application() -> QApplication:
     """The QApplication (an existing one is reused, as under pytest-qt)."""
     app = QApplication.instance()
@@ -65,8 +89,30 @@ def application() -> QApplication:
     gc_guard.install(app)  # cycles are freed on the GUI thread, never in a worker
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("mediation-desk")  # packaging/linux: Wayland finds the icon by it
     app.setStyle("Fusion")
+    install_qt_translations(app)
+    try:
+        app.setWindowIcon(QIcon(str(resources.app_icon())))
+    except FileNotFoundError as exc:
+        log.warning("%s", exc)
     return app
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own words (standard buttons, a line edit's context menu, file dialogs) in
+    Chinese, from the translations PySide6 ships (packaging bundles them too)."""
+    if getattr(app, "_qt_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase",
+                           "_", folder):
+        log.warning("Qt's Chinese translations were not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app._qt_translator = translator  # kept alive with the application
+    return True
 
 
 def install_cjk_font(app: QApplication) -> str:
@@ -94,6 +140,8 @@ def install_cjk_font(app: QApplication) -> str:
 
 def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             screenshot: Path | None = None) -> int:
+    if screenshot is not None and QApplication.instance() is None:
+        choose_headless_platform()
     app = application()
     upgrade_settings()
     install_cjk_font(app)

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 BUNDLED_CJK_FONT = "fonts/wqy-microhei.ttc"  # WenQuanYi Micro Hei, Apache-2.0
+APP_ICON = "icons/mediation-desk.svg"  # packaging/make_icons.py renders the PNGs and .ico
 
 _APP_DIR = Path(__file__).resolve().parents[1]
 
@@ -34,3 +35,7 @@ def resource_path(relative: str) -> Path:
 
 def bundled_cjk_font() -> Path:
     return resource_path(BUNDLED_CJK_FONT)
+
+
+def app_icon() -> Path:
+    return resource_path(APP_ICON)

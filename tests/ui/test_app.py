@@ -167,3 +167,30 @@ def test_the_store_is_opened_and_upgraded_off_the_gui_thread(qapp, data_dir, mon
         runner.shutdown()
     assert opened_on and opened_on[0] is not threading.main_thread()
     assert len(ticks) >= 5
+
+
+@pytest.mark.parametrize("environ, platform, chosen", [
+    ({}, "linux", "offscreen"),  # no display at all: a server, CI
+    ({"DISPLAY": ":0"}, "linux", None),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", None),
+    ({"QT_QPA_PLATFORM": "xcb"}, "linux", "xcb"),  # the user's choice stands
+    ({}, "win32", None),
+    ({}, "darwin", None),
+])
+def test_a_screenshot_without_a_display_picks_the_offscreen_platform(environ, platform,
+                                                                     chosen):
+    env = dict(environ)
+    assert gui.choose_headless_platform(env, platform) is (chosen == "offscreen")
+    assert env.get("QT_QPA_PLATFORM") == chosen
+
+
+def test_the_windows_carry_the_app_icon(qapp):
+    icon = gui.application().windowIcon()
+    assert not icon.isNull()
+    picture = icon.pixmap(32, 32).toImage()
+    assert picture.width() == 32 and picture.pixelColor(16, 4).red() > 150  # the red seal
+
+
+def test_qt_own_words_are_chinese(qapp):
+    gui.application()
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "取消"
