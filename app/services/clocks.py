@@ -29,6 +29,7 @@ from app.services.reference import load_pledges
 from app.store.models import LIVE, Case, ClockPause
 
 BATCH = 2_000
+FEW_CASES = 200  # more changed cases than this reload the queue instead
 _ROWID = literal_column("cases.rowid")
 
 
@@ -100,6 +101,7 @@ def _pauses_of(session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Clock
 
 
 def _changes(case_ids: set[uuid.UUID]) -> Changes:
-    # Many cases at once: the views reload their counts and rows (reference), rather
-    # than each listed case being looked up.
-    return Changes(reference=True) if case_ids else Changes()
+    # A few cases are looked up again where they are shown; many reload the queue.
+    if len(case_ids) > FEW_CASES:
+        return Changes(queue=True)
+    return Changes(case_ids=frozenset(case_ids))

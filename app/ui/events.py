@@ -19,12 +19,12 @@ class EventBridge(QObject):
 
     changed = Signal(object)  # Changes: every write's, empty ones included
     case_changed = Signal(object)  # frozenset[uuid.UUID]: these cases changed
-    case_created = Signal()  # a new case exists (queue counts and lists are stale)
+    case_created = Signal()  # a new case exists, or many changed (queue lists are stale)
 
     def publish(self, changes: Changes) -> None:
         """Tell every view what a service call changed. Callable from any thread."""
         emit(self.changed, changes)
         if changes.case_ids:
             emit(self.case_changed, frozenset(changes.case_ids))
-        if changes.case_created:
+        if changes.case_created or changes.queue:
             emit(self.case_created)
