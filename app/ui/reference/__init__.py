@@ -1,0 +1,1 @@
+"""Reference data screens: the holiday calendar."""
