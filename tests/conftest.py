@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's log goes to this run's own folder, never the user's (subprocesses inherit it).
+os.environ.setdefault("MEDIATION_DESK_LOG_DIR",
+                      tempfile.mkdtemp(prefix="mediation-desk-test-logs-"))
 
 from app.core.workflow import CaseKind, Source, Track  # noqa: E402
 from app.services.dto import IntakeForm, PartyInput  # noqa: E402

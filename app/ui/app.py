@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from app.services import previews, tempfiles
+from app.services import logs, previews, tempfiles
 from app.services import sync as sync_service
 from app.services.central_link import CentralLink
 from app.services.context import Workstation
@@ -36,6 +36,7 @@ from app.store.database import Store
 from app.store.errors import StoreError
 from app.store.integrity import Damage
 from app.ui import gc_guard, messages, resources
+from app.ui.crash_dialog import install_excepthook
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
 from app.ui.operations.store import check_store_file
@@ -143,6 +144,8 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
     if screenshot is not None and QApplication.instance() is None:
         choose_headless_platform()
     app = application()
+    log_path = logs.setup_logging()
+    previous_hook = install_excepthook(log_path)
     upgrade_settings()
     install_cjk_font(app)
     data_dir = Path(data_dir)
@@ -216,6 +219,7 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             else:
                 link = new_link
     finally:
+        sys.excepthook = previous_hook
         if window is not None:
             window.close()
             window.deleteLater()

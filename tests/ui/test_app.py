@@ -194,3 +194,41 @@ def test_the_windows_carry_the_app_icon(qapp):
 def test_qt_own_words_are_chinese(qapp):
     gui.application()
     assert QApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def test_an_unexpected_error_is_logged_explained_and_the_program_goes_on(qapp, monkeypatch,
+                                                                          tmp_path):
+    import logging
+    import sys
+
+    from app.services import logs
+    from app.ui import crash_dialog
+
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    path = logs.setup_logging()
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+    previous = crash_dialog.install_excepthook(path)
+    try:
+        try:
+            raise RuntimeError("boom for 13800135678")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = previous
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                handler.flush()
+                root.removeHandler(handler)
+                handler.close()
+    [box] = shown
+    assert box.windowTitle() == "意外错误" and str(path) in box.text()
+    assert "RuntimeError: boom for 138****5678" in box.detailedText()
+    [copy] = [b for b in box.buttons() if b.text() == "复制详细信息"]
+    copy.click()
+    assert "boom for 138****5678" in QApplication.clipboard().text()
+    logged = path.read_text(encoding="utf-8")
+    assert "uncaught exception" in logged and "RuntimeError: boom for 138****5678" in logged
+    assert "13800135678" not in logged
