@@ -10,10 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.core.workflow import CaseKind, Source, Track  # noqa: E402
-from app.services.dto import IntakeForm, PartyInput  # noqa: E402
-from app.services.reference import open_workstation  # noqa: E402
-from app.store.database import open_store  # noqa: E402
+from app.core.workflow import CaseKind, Source, Track
+from app.services.dto import IntakeForm, PartyInput
+from app.services.reference import open_workstation
+from app.store.database import open_store
 
 # A real PostgreSQL server for the central-database tests (started on first use).
 pytest_plugins = ["tests.support.pg_fixtures"]
