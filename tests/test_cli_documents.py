@@ -38,6 +38,7 @@ def test_a_draft_agreement_renders_by_ticket_number(data_dir, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_dossier_renders_and_reads_back(data_dir, tmp_path):
     out = tmp_path / "notice.pdf"
     result = run("render", "oral-agreement", "--case", "1310115202603020001", "--out",
@@ -51,6 +52,7 @@ def test_a_dossier_renders_and_reads_back(data_dir, tmp_path):
     assert "调解卷宗" in text and "李秀英" in text
 
 
+@pytest.mark.slow
 def test_unknown_kind_case_or_store_are_explained(data_dir, tmp_path):
     out = str(tmp_path / "x.pdf")
     bad_kind = run("render", "contract", "--case", "x", "--out", out, "--data-dir",

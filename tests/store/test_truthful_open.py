@@ -271,6 +271,7 @@ def test_check_store_names_the_damaged_pages_in_english(tmp_path, monkeypatch, c
     assert sidecars(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_locked_store_is_refused_and_gets_no_shm(tmp_path):
     path = _closed_store(tmp_path)
     holder = sqlite3.connect(path, isolation_level=None)
