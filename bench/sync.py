@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import secrets
 import shutil
 import sqlite3
@@ -46,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # path, the project root on it.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
+
+from bench.memory import peak_rss_mb  # noqa: E402
 
 CACHE = ROOT / ".bench-stores"
 PG_DIR = CACHE / "pg"
@@ -328,10 +329,6 @@ class Desk:
         self.store.close()
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 class Interrupted(Exception):
     pass
 
@@ -372,7 +369,7 @@ def child_initial(url: str, folder: Path, interrupt_at: float | None) -> dict:
             "total": snapshot[-1][2] if snapshot else 0, "progress_calls": len(calls),
             "snapshot_calls": len(snapshot),
             "monotonic": all(a[1] <= b[1] for a, b in zip(snapshot, snapshot[1:], strict=False)),
-            "cases": cases, "rss_mb": rss_mb(), "encrypted": desk.store.encrypted}
+            "cases": cases, "rss_mb": peak_rss_mb(), "encrypted": desk.store.encrypted}
 
 
 def run_child(url: str, folder: Path, interrupt_at: float | None = None) -> dict:
