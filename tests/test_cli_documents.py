@@ -12,12 +12,13 @@ from app.services import cases
 from app.services.reference import open_workstation
 from app.store.database import open_store
 from tests.conftest import complaint_form
+from tests.support.stores import copy_migrated_store
 from tests.test_cli import run
 
 
 @pytest.fixture
 def data_dir(tmp_path):
-    store = open_store(tmp_path)
+    store = open_store(copy_migrated_store(tmp_path))
     try:
         ws = open_workstation(store)
         cases.intake_work_order(ws, complaint_form(description="门店关闭<b>请注意</b>&退费"))
