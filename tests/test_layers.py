@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_import_contracts_are_kept():
     lint = Path(sys.executable).with_name("lint-imports")
-    out = subprocess.run([str(lint), "--no-cache", "--no-logo", "--config", "pyproject.toml"],
+    # From the project root it reads [tool.importlinter] in pyproject.toml.
+    out = subprocess.run([str(lint), "--no-cache"],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
 
