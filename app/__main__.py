@@ -1,4 +1,4 @@
-from app.main import main
+from app.cli import main
 
 # Guarded: worker processes (spawn) import this module under another name.
 if __name__ == "__main__":

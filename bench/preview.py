@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import resource
 import statistics
 import sys
 import time
@@ -23,6 +22,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.services.previews import PreviewFailed, PreviewPool  # noqa: E402
+from bench.memory import peak_rss_mb  # noqa: E402
 from tests.support.hostile_pdf import hostile_pdf  # noqa: E402
 
 MAX_SIDE = 2048
@@ -139,10 +139,10 @@ def main() -> int:
           f"(limits {pool.memory_bytes // 2**20} MB, {pool.seconds:g} s)")
     pool.close()
     if args.hostile_in_process:
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = peak_rss_mb()
         t = time.perf_counter()
         in_process_pdf(hostile)
-        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        grown = peak_rss_mb() - before
         print(f"hostile PDF in process (before): {time.perf_counter() - t:.2f} s, "
               f"peak memory +{grown:.0f} MB")
     return 0

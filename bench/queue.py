@@ -13,7 +13,8 @@ and the ratio encrypted / plain (DESIGN.md: ≤ 1.3×).
 For each store a fresh GUI process (offscreen) is timed from its start to the queue
 on screen with its first page of rows; the same process then sorts by several columns,
 filters and searches through the window's own model and filter bar (a worker call and
-the table reset, as a click does), and reports its peak RSS. Missing demo stores are
+the table reset, as a click does), and reports its own peak RSS (VmHWM: not the
+parent's, see bench/memory.py). Missing demo stores are
 made first (1,000,000 cases take 2-3 minutes).
 """
 
@@ -23,7 +24,6 @@ import argparse
 import compileall
 import json
 import os
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # path (multiprocessing imports ``queue``), the project root on it.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
+
+from bench.memory import peak_rss_mb  # noqa: E402
 
 OPEN_BUDGET_S = 1.5
 OPEN_RATIO_BUDGET = 1.5
@@ -270,7 +272,7 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     result.update(sorts=sorts, filters=filters, searches=searches,
                   encrypted=store.encrypted,
                   held_rows=model.held_rows(),
-                  rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                  rss_mb=peak_rss_mb())
     window.close()
     runner.shutdown()
     store.close()

@@ -5,7 +5,7 @@
     MEDIATION_DESK_BENCH_PG=postgresql://postgres:pw@host/postgres .venv/bin/python bench/sync.py
 
 a. initial sync of 100,000 cases (a fresh workstation, empty to synced; progress; an
-   interrupted first sync resumed);
+   interrupted first sync resumed; ``--initial-cases N`` for another size);
 b. incremental sync of 100 changes (workstation A edits 100 cases and pushes, B pulls)
    against central databases of 10,000 and of 1,010,000 cases;
 c. an empty pull at both sizes, and the plan of the change-log query;
@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import secrets
 import shutil
 import sqlite3
@@ -47,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
 
+from bench.memory import peak_rss_mb  # noqa: E402
+
 CACHE = ROOT / ".bench-stores"
 PG_DIR = CACHE / "pg"
 ENV_URL = "MEDIATION_DESK_BENCH_PG"
@@ -58,6 +59,7 @@ USERS = {"mdt_bench_a": SMALL_OFFICE, "mdt_bench_b": SMALL_OFFICE, "mdt_bench_zj
 INITIAL_BUDGET_S = 60.0
 INCREMENTAL_BUDGET_S = 1.0
 RATIO_BUDGET = 1.5
+INITIAL_CASES = 100_000  # the office of part a (--initial-cases)
 EMPTY_PULL_BUDGET_MS = 50.0
 CAPTURE_RATIO_BUDGET = 2.0
 EDITS = 100
@@ -270,12 +272,15 @@ def central_database(cluster: BenchCluster, name: str, stores: list[Path]) -> st
     return url
 
 
+def initial_database() -> str:
+    return "md_bench_100k" if INITIAL_CASES == 100_000 else f"md_bench_initial_{INITIAL_CASES}"
+
+
 def build(cluster: BenchCluster, parts: set[str], *, skip_1m: bool = False) -> dict[str, str]:
     """The central databases the chosen parts need: {size label: database name}."""
     names = {}
     if "a" in parts:
-        central_database(cluster, "md_bench_100k", [demo_store(100_000)])
-        names["100k"] = "md_bench_100k"
+        central_database(cluster, initial_database(), [demo_store(INITIAL_CASES)])
     if parts & {"b", "c", "d"}:
         small = demo_store(10_000, seed=2, office=SMALL_OFFICE)
         central_database(cluster, "md_bench_10k", [small])
@@ -324,10 +329,6 @@ class Desk:
         self.store.close()
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 class Interrupted(Exception):
     pass
 
@@ -368,7 +369,7 @@ def child_initial(url: str, folder: Path, interrupt_at: float | None) -> dict:
             "total": snapshot[-1][2] if snapshot else 0, "progress_calls": len(calls),
             "snapshot_calls": len(snapshot),
             "monotonic": all(a[1] <= b[1] for a, b in zip(snapshot, snapshot[1:], strict=False)),
-            "cases": cases, "rss_mb": rss_mb(), "encrypted": desk.store.encrypted}
+            "cases": cases, "rss_mb": peak_rss_mb(), "encrypted": desk.store.encrypted}
 
 
 def run_child(url: str, folder: Path, interrupt_at: float | None = None) -> dict:
@@ -388,8 +389,8 @@ def run_child(url: str, folder: Path, interrupt_at: float | None = None) -> dict
 
 
 def initial_sync(cluster: BenchCluster, work: Path) -> dict:
-    url = cluster.database_url("md_bench_100k", "mdt_bench_zj")
-    say("a. initial sync of the 100,000-case office …")
+    url = cluster.database_url(initial_database(), "mdt_bench_zj")
+    say(f"a. initial sync of the {INITIAL_CASES:,}-case office …")
     full = run_child(url, work / "initial")
     say(f"   {full['sync_s']:.1f} s")
     first = run_child(url, work / "interrupted", interrupt_at=0.5)
@@ -512,7 +513,8 @@ def report(results: dict) -> int:
     if "a" in results:
         a = results["a"]
         full, first, second = a["full"], a["first"], a["second"]
-        print(f"a. initial sync, 100,000-case office ({full['total']:,} rows), PostgreSQL")
+        print(f"a. initial sync, {INITIAL_CASES:,}-case office ({full['total']:,} rows), "
+              "PostgreSQL")
         t.line("empty store → synced", f"{full['sync_s']:.1f} s", f"< {INITIAL_BUDGET_S:g} s",
                full["sync_s"] < INITIAL_BUDGET_S)
         t.line("  open + link a new store (before it)", f"{full['open_link_s']:.1f} s")
@@ -590,7 +592,7 @@ def encryption_figures(results: dict) -> dict[str, float]:
     """The timed figures of one run (ms), by label, for the side-by-side table."""
     out: dict[str, float] = {}
     if "a" in results:
-        out["a. initial sync, 100,000-case office"] = results["a"]["full"]["sync_s"] * 1000
+        out[f"a. initial sync, {INITIAL_CASES:,}-case office"] = results["a"]["full"]["sync_s"] * 1000
         out["a. open + link a new store"] = results["a"]["full"]["open_link_s"] * 1000
     for db in ("md_bench_10k", "md_bench_1m"):
         if db not in results:
@@ -636,13 +638,16 @@ def run_all(cluster: BenchCluster, names: dict[str, str], parts: set[str], work:
 
 
 def main() -> int:
-    global STORE_KEY
+    global STORE_KEY, INITIAL_CASES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="a,b,c,d", help="parts to run, e.g. a,c")
     parser.add_argument("--encryption", choices=("off", "on", "both"), default="off",
                         help="plain workstation stores, encrypted ones, or both side by side")
     parser.add_argument("--skip-1m", action="store_true",
                         help="leave out the 1,010,000-case central database")
+    parser.add_argument("--initial-cases", type=int, default=INITIAL_CASES, metavar="N",
+                        help="cases of the office whose first sync part a measures "
+                        f"(default {INITIAL_CASES:,}; its budget is for that size)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--interrupt", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--key", default=None, help=argparse.SUPPRESS)
@@ -653,6 +658,7 @@ def main() -> int:
         print(json.dumps(result))
         return 0
 
+    INITIAL_CASES = args.initial_cases
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
     CACHE.mkdir(exist_ok=True)
     cluster = BenchCluster().start()

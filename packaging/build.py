@@ -68,7 +68,7 @@ class Smoke:
         started = time.perf_counter()
         try:
             detail, ok = step(), True
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, then exit 1
+        except Exception as exc:
             detail, ok = f"{type(exc).__name__}: {exc}", False
         seconds = time.perf_counter() - started
         self.results.append({"check": name, "ok": ok, "seconds": round(seconds, 1),

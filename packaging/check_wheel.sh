@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build a wheel, install it into a throwaway venv, and open a store with it.
+# Build a wheel, install it into a throwaway venv, open a store and load the rule sets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -14,5 +14,7 @@ import app.store.migrate as m
 assert "site-packages" in str(m.MIGRATIONS_DIR), m.MIGRATIONS_DIR
 from app.store.database import open_store
 s = open_store(Path(tempfile.mkdtemp()))
+from app.core.deadlines import BASELINE_RULE_SETS  # the rule files travel too
+assert len(BASELINE_RULE_SETS) == 3, BASELINE_RULE_SETS
 print("wheel OK: store opened at", s.path, "with migrations from", m.MIGRATIONS_DIR)
 PY

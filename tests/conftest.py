@@ -14,10 +14,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MEDIATION_DESK_LOG_DIR",
                       tempfile.mkdtemp(prefix="mediation-desk-test-logs-"))
 
-from app.core.workflow import CaseKind, Source, Track  # noqa: E402
-from app.services.dto import IntakeForm, PartyInput  # noqa: E402
-from app.services.reference import open_workstation  # noqa: E402
-from app.store.database import open_store  # noqa: E402
+from app.core.workflow import CaseKind, Source, Track
+from app.services.dto import IntakeForm, PartyInput
+from app.services.reference import open_workstation
+from app.store.database import open_store
+from tests.support.stores import copy_migrated_store
 
 # A real PostgreSQL server for the central-database tests (started on first use).
 pytest_plugins = ["tests.support.pg_fixtures"]
@@ -28,7 +29,7 @@ FIXED_NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 def store(tmp_path: Path):
-    s = open_store(tmp_path / "data")
+    s = open_store(copy_migrated_store(tmp_path / "data"))
     yield s
     s.close()
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -22,6 +24,7 @@ def test_help_lists_the_options():
         assert word in out.stdout
 
 
+@pytest.mark.slow
 def test_demo_data_fills_a_store(tmp_path):
     out = run("demo-data", "--cases", "120", "--seed", "3", "--data-dir", str(tmp_path))
     assert out.returncode == 0, out.stderr

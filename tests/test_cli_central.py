@@ -20,6 +20,7 @@ def central(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
                           text=True, cwd=ROOT, timeout=300, input=stdin)
 
 
+@pytest.mark.slow
 def test_init_add_office_add_user_and_status_on_postgresql(pg_database):
     url = pg_database
     out = central("init", url)
@@ -44,6 +45,7 @@ def test_init_add_office_add_user_and_status_on_postgresql(pg_database):
     assert "up to date" in out.stdout and "offices        1" in out.stdout
 
 
+@pytest.mark.slow
 def test_a_generated_password_is_shown_once(pg_database):
     url = pg_database
     assert central("init", url).returncode == 0
@@ -69,6 +71,7 @@ def test_bad_urls_and_unreachable_servers_are_explained(args, words):
     assert "Traceback" not in out.stderr
 
 
+@pytest.mark.slow
 def test_refusals_on_an_sqlite_central(tmp_path):
     url = f"sqlite:///{tmp_path / 'central.sqlite'}"
     out = central("status", url)

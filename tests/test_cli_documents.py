@@ -12,12 +12,13 @@ from app.services import cases
 from app.services.reference import open_workstation
 from app.store.database import open_store
 from tests.conftest import complaint_form
+from tests.support.stores import copy_migrated_store
 from tests.test_cli import run
 
 
 @pytest.fixture
 def data_dir(tmp_path):
-    store = open_store(tmp_path)
+    store = open_store(copy_migrated_store(tmp_path))
     try:
         ws = open_workstation(store)
         cases.intake_work_order(ws, complaint_form(description="门店关闭<b>请注意</b>&退费"))
@@ -38,6 +39,7 @@ def test_a_draft_agreement_renders_by_ticket_number(data_dir, tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_dossier_renders_and_reads_back(data_dir, tmp_path):
     out = tmp_path / "notice.pdf"
     result = run("render", "oral-agreement", "--case", "1310115202603020001", "--out",
@@ -51,6 +53,7 @@ def test_a_dossier_renders_and_reads_back(data_dir, tmp_path):
     assert "调解卷宗" in text and "李秀英" in text
 
 
+@pytest.mark.slow
 def test_unknown_kind_case_or_store_are_explained(data_dir, tmp_path):
     out = str(tmp_path / "x.pdf")
     bad_kind = run("render", "contract", "--case", "x", "--out", out, "--data-dir",

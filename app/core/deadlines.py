@@ -13,10 +13,13 @@ periods end on the corresponding day of the due month (民法典 第二百零二
 from __future__ import annotations
 
 import calendar as _stdcalendar
+import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from app.core.calendar import WorkCalendar
@@ -197,124 +200,100 @@ class RuleSet:
             raise _invalid(f"invalid rule set: {exc!r}") from exc
 
 
-_INTERIM = "《市场监督管理投诉举报处理暂行办法》"
-_PENALTY = "《市场监督管理行政处罚程序规定》"
-_C = frozenset({CaseKind.COMPLAINT})
-_R = frozenset({CaseKind.REPORT})
+# -- rule sets as data files ---------------------------------------------------------
+#
+# The statutory rule sets ship as TOML files in app/core/rules/, one per rule set and
+# named by its code: the top-level keys of RuleSet.to_dict() (dates as TOML dates,
+# valid_to left out while in force) and one [[rules]] table per clock, with
+# ClockRule.to_dict()'s keys (pausable, soft, extension and citation optional).
+# Administrators edit copies in the store; these files are the baseline seeded from.
+
+_RULE_SET_KEYS: dict[str, tuple[type, ...]] = {
+    "code": (str,), "name": (str,), "track": (str,), "valid_from": (date,),
+    "valid_to": (date,), "confirmed": (bool,), "rules": (list,),
+}
+_CLOCK_RULE_KEYS: dict[str, tuple[type, ...]] = {
+    "kind": (str,), "limit": (int,), "unit": (str,), "starts_at": (str,), "kinds": (list,),
+    "pausable": (bool,), "soft": (bool,), "citation": (str,), "extension": (int,),
+}
+_TYPE_WORDS = {str: "a string", int: "a whole number", bool: "true or false",
+               date: "a date (YYYY-MM-DD)", list: "a list"}
+_OPTIONAL = frozenset({"valid_to", "pausable", "soft", "citation", "extension"})
+_ENUMS: dict[str, type[StrEnum]] = {
+    "track": Track, "kind": ClockKind, "unit": Unit, "starts_at": ClockStart, "kinds": CaseKind,
+}
 
 
-def _market_rules(note: str = "") -> tuple[ClockRule, ...]:
-    return (
-        ClockRule(
-            ClockKind.ACCEPT_DECISION,
-            7,
-            Unit.WORKING_DAYS,
-            ClockStart.RECEIVED,
-            _C,
-            citation=f"{_INTERIM}第十四条；《消费者权益保护法》第四十六条{note}",
-        ),
-        ClockRule(
-            ClockKind.MEDIATION,
-            45,
-            Unit.WORKING_DAYS,
-            ClockStart.ACCEPTED,
-            _C,
-            pausable=True,
-            citation=f"{_INTERIM}第二十一条第一款第（五）项、第二十条第三款{note}",
-        ),
-        ClockRule(
-            ClockKind.TERMINATION_NOTICE,
-            7,
-            Unit.WORKING_DAYS,
-            ClockStart.TERMINATED,
-            _C,
-            citation=f"{_INTERIM}第二十一条第二款{note}",
-        ),
-        ClockRule(
-            ClockKind.REPORT_VERIFICATION,
-            15,
-            Unit.WORKING_DAYS,
-            ClockStart.RECEIVED,
-            _R,
-            pausable=True,
-            extension=15,
-            citation=f"{_PENALTY}第十八条{note}",
-        ),
-        ClockRule(
-            ClockKind.REPORT_NOTICE,
-            5,
-            Unit.WORKING_DAYS,
-            ClockStart.VERIFIED,
-            _R,
-            citation=f"{_INTERIM}第三十一条第二款（实名举报）{note}",
-        ),
-    )
+def _check_table(table: Mapping[str, Any], keys: Mapping[str, tuple[type, ...]],
+                 where: str) -> None:
+    for key in table:
+        if key not in keys:
+            raise _invalid(f"{where}: unknown key {key!r} (one of: {', '.join(keys)})")
+    for key, types in keys.items():
+        if key not in table:
+            if key in _OPTIONAL:
+                continue
+            raise _invalid(f"{where}: {key!r} is missing")
+        value = table[key]
+        # bool is an int in Python, a datetime a date: neither passes for the other here.
+        if (not isinstance(value, types) or (bool not in types and isinstance(value, bool))
+                or (date in types and isinstance(value, datetime))):
+            raise _invalid(f"{where}: {key!r} must be {_TYPE_WORDS[types[0]]}, not {value!r}")
+        enum = _ENUMS.get(key)
+        if enum is None:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str) or item not in {m.value for m in enum}:
+                raise _invalid(f"{where}: {key!r} has {item!r}; expected one of: "
+                               + ", ".join(m.value for m in enum))
 
 
-ORDER_121_EFFECTIVE = date(2026, 4, 15)
+def parse_rule_set(text: str, source: str) -> RuleSet:
+    """A rule set from the text of a rule file; ``source`` names the file in errors.
+    Raises RuleSetError(INVALID_DATA) saying what is wrong and where."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _invalid(f"rule file {source}: not valid TOML: {exc}") from exc
+    _check_table(data, _RULE_SET_KEYS, f"rule file {source}")
+    for i, rule in enumerate(data["rules"], start=1):
+        if not isinstance(rule, dict):
+            raise _invalid(f"rule file {source}: rules must be [[rules]] tables")
+        _check_table(rule, _CLOCK_RULE_KEYS, f"rule file {source}, rule {i}")
+    if data["code"] != source.removesuffix(".toml"):
+        raise _invalid(f"rule file {source}: code {data['code']!r} must be the file's name")
+    data["valid_from"] = data["valid_from"].isoformat()
+    if "valid_to" in data:
+        data["valid_to"] = data["valid_to"].isoformat()
+    try:
+        return RuleSet.from_dict(data)
+    except RuleSetError as exc:  # the checks RuleSet itself makes (limits, duplicates)
+        raise _invalid(f"rule file {source}: {exc}") from exc
 
-SAMR_INTERIM_2020 = RuleSet(
-    code="samr-interim-2020",
-    name="市场监督管理投诉举报处理暂行办法（总局令第20号）",
-    track=Track.MARKET_COMPLAINT,
-    valid_from=date(2020, 1, 1),
-    valid_to=ORDER_121_EFFECTIVE,  # repealed when 总局令第121号 takes effect
-    confirmed=True,
-    rules=_market_rules(),
+
+def load_rule_sets(folder: Traversable | None = None) -> tuple[RuleSet, ...]:
+    """Every ``*.toml`` rule set in ``folder`` (default: the ones shipped in
+    app/core/rules), by track and then by start of validity."""
+    folder = folder if folder is not None else resources.files("app.core.rules")
+    found = [
+        parse_rule_set(f.read_text(encoding="utf-8"), f.name)
+        for f in folder.iterdir()
+        if f.name.endswith(".toml")
+    ]
+    if not found:
+        raise _invalid(f"no rule files in {folder}")
+    return tuple(sorted(found, key=lambda rs: (rs.track.value, rs.valid_from)))
+
+
+BASELINE_RULE_SETS: tuple[RuleSet, ...] = load_rule_sets()
+
+JUDICIAL_CONFIRMATION_RULE: ClockRule = next(
+    rule
+    for rs in BASELINE_RULE_SETS
+    if rs.track is Track.PEOPLES_MEDIATION
+    for rule in rs.rules
+    if rule.kind is ClockKind.JUDICIAL_CONFIRMATION
 )
-
-# PLACEHOLDER. The limits of 总局令第121号 (in force 2026-04-15) were NOT FOUND; the press
-# says it amends the 调解期限. These are the interim-measures numbers copied so that
-# deadlines still show, with confirmed=False so the UI flags them. An administrator
-# must verify and edit them against the published text.
-SAMR_ORDER_121_2026 = RuleSet(
-    code="samr-order121-2026",
-    name="市场监督管理投诉举报处理办法（总局令第121号）— 待核实",
-    track=Track.MARKET_COMPLAINT,
-    valid_from=ORDER_121_EFFECTIVE,
-    valid_to=None,
-    confirmed=False,
-    rules=_market_rules("（沿用暂行办法数值，未按第121号令核实）"),
-)
-
-PEOPLES_MEDIATION_2011 = RuleSet(
-    code="peoples-mediation-2011",
-    name="人民调解法",
-    track=Track.PEOPLES_MEDIATION,
-    valid_from=date(2011, 1, 1),  # 人民调解法 in force
-    valid_to=None,
-    confirmed=True,
-    rules=(
-        # The Law sets no time limit; "一般在一个月内调结" is the 2002 司法部 rule, whose
-        # current force was NOT FOUND -> a soft, editable target.
-        ClockRule(
-            ClockKind.MEDIATION_TARGET,
-            1,
-            Unit.MONTHS,
-            ClockStart.ACCEPTED,
-            _C,
-            soft=True,
-            citation="《人民调解工作若干规定》（司法部令第75号）第三十三条（实践目标）",
-        ),
-        ClockRule(
-            ClockKind.JUDICIAL_CONFIRMATION,
-            30,
-            Unit.CALENDAR_DAYS,
-            ClockStart.EFFECTIVE,
-            _C,
-            citation="《人民调解法》第三十三条；《民事诉讼法》第二百零五条；"
-            "《民法典》第二百零一条、第二百零三条",
-        ),
-    ),
-)
-
-BASELINE_RULE_SETS: tuple[RuleSet, ...] = (
-    SAMR_INTERIM_2020,
-    SAMR_ORDER_121_2026,
-    PEOPLES_MEDIATION_2011,
-)
-
-JUDICIAL_CONFIRMATION_RULE: ClockRule = PEOPLES_MEDIATION_2011.rules[1]
 
 
 def select_rule_set(

@@ -35,7 +35,7 @@ def _readers(data: DossierData) -> list[PdfReader]:
             reader = PdfReader(io.BytesIO(entry.pdf))
             if len(reader.pages) == 0:
                 raise ValueError("no pages")
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds; all mean unreadable
+        except Exception as exc:  # pypdf raises many kinds; all mean unreadable
             raise BadDossierEntry(index, entry.title, str(exc)) from exc
         readers.append(reader)
     return readers

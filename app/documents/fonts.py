@@ -165,7 +165,7 @@ def _read_cmap(font: Font) -> frozenset[int]:
 
     try:
         ft = FTFont(str(font.path), fontNumber=font.index, lazy=True)
-    except Exception:  # noqa: BLE001 - a broken font file is simply not a candidate
+    except Exception:  # a broken font file is simply not a candidate
         return frozenset()
     try:
         if "glyf" not in ft:  # CFF outlines: reportlab cannot embed them
@@ -176,7 +176,7 @@ def _read_cmap(font: Font) -> frozenset[int]:
         font.family = font.family or str(ft["name"].getDebugName(1) or font.path.stem)
         cmap = ft.getBestCmap() or {}
         return frozenset(cmap)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return frozenset()
     finally:
         ft.close()

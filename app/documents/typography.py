@@ -439,7 +439,7 @@ def _paged_canvas(decorate, font_name: str):
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
 
-        def showPage(self):  # noqa: N802 - reportlab's name
+        def showPage(self):  # reportlab's name
             self._held.append(dict(self.__dict__))
             self._startPage()
 

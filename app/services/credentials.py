@@ -30,7 +30,7 @@ def _usable(backend: KeyringBackend) -> bool:
         return any(_usable(b) for b in backend.backends)
     try:
         return float(backend.priority) > 0  # the null backend has priority -1
-    except Exception:  # noqa: BLE001 - a backend whose priority check itself fails
+    except Exception:  # a backend whose priority check itself fails
         return False
 
 
@@ -38,7 +38,7 @@ def keyring_available() -> bool:
     """Whether passwords can be remembered on this computer."""
     try:
         return _usable(keyring.get_keyring())
-    except Exception as exc:  # noqa: BLE001 - any keyring trouble means "no keyring"
+    except Exception as exc:  # any keyring trouble means "no keyring"
         log.warning("keyring unavailable: %s", type(exc).__name__)
         return False
 
@@ -59,7 +59,7 @@ def get_password(config: CentralConfig) -> str | None:
         return None
     try:
         return keyring.get_password(SERVICE, account)
-    except (KeyringError, Exception) as exc:  # noqa: BLE001 - never crash on a keyring
+    except (KeyringError, Exception) as exc:  # never crash on a keyring
         log.warning("could not read the password of %s from the keyring: %s",
                     account, type(exc).__name__)
         return None
@@ -72,7 +72,7 @@ def save_password(config: CentralConfig, password: str) -> bool:
         return False
     try:
         keyring.set_password(SERVICE, account, password)
-    except (KeyringError, Exception) as exc:  # noqa: BLE001
+    except (KeyringError, Exception) as exc:
         log.warning("could not save the password of %s in the keyring: %s",
                     account, type(exc).__name__)
         return False
@@ -88,7 +88,7 @@ def forget_password(config: CentralConfig) -> None:
         keyring.delete_password(SERVICE, account)
     except PasswordDeleteError:
         pass
-    except (KeyringError, Exception) as exc:  # noqa: BLE001
+    except (KeyringError, Exception) as exc:
         log.warning("could not remove the password of %s from the keyring: %s",
                     account, type(exc).__name__)
 
@@ -109,7 +109,7 @@ def get_store_key(store_id: str) -> bytes | None:
         return None
     try:
         saved = keyring.get_password(SERVICE, _store_account(store_id))
-    except (KeyringError, Exception) as exc:  # noqa: BLE001 - never crash on a keyring
+    except (KeyringError, Exception) as exc:  # never crash on a keyring
         log.warning("could not read a store key from the keyring: %s", type(exc).__name__)
         return None
     if not saved:
@@ -127,7 +127,7 @@ def save_store_key(store_id: str, key: bytes) -> bool:
         return False
     try:
         keyring.set_password(SERVICE, _store_account(store_id), key.hex())
-    except (KeyringError, Exception) as exc:  # noqa: BLE001
+    except (KeyringError, Exception) as exc:
         log.warning("could not save a store key in the keyring: %s", type(exc).__name__)
         return False
     return True
@@ -140,5 +140,5 @@ def forget_store_key(store_id: str) -> None:
         keyring.delete_password(SERVICE, _store_account(store_id))
     except PasswordDeleteError:
         pass
-    except (KeyringError, Exception) as exc:  # noqa: BLE001
+    except (KeyringError, Exception) as exc:
         log.warning("could not remove a store key from the keyring: %s", type(exc).__name__)

@@ -76,7 +76,7 @@ def setup_logging(level: str | None = None) -> Path:
     root.setLevel(level or os.environ.get(LOG_LEVEL_ENV) or "INFO")
     os.chmod(path, 0o600)
     if _crash_file is None:
-        _crash_file = open(path.parent / CRASH_NAME, "a", encoding="utf-8")  # noqa: SIM115
+        _crash_file = open(path.parent / CRASH_NAME, "a", encoding="utf-8")
         os.chmod(path.parent / CRASH_NAME, 0o600)
         faulthandler.enable(_crash_file)
     logging.getLogger(__name__).info("started, pid %d", os.getpid())

@@ -110,7 +110,7 @@ def _image(header: dict[str, Any], data: bytes) -> tuple[dict[str, Any], bytes]:
              "format": fmt}, image.tobytes())
 
 
-def _open_pdf(data: bytes):  # noqa: ANN202 - pypdfium2 is imported here only
+def _open_pdf(data: bytes):  # pypdfium2 is imported here only
     import pypdfium2 as pdfium
 
     try:
@@ -244,7 +244,7 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
             write_frame(replies, {"ok": False, "error": exc.reason})
         except MemoryError:
             write_frame(replies, {"ok": False, "error": "memory"})
-        except Exception as exc:  # noqa: BLE001 - a broken file is a refusal, not a crash
+        except Exception as exc:  # a broken file is a refusal, not a crash
             write_frame(replies, {"ok": False, "error": "unreadable",
                                   "detail": type(exc).__name__})
         else:

@@ -78,7 +78,7 @@ _WORKER_ERRORS = {"memory": PreviewProblem.MEMORY, "too_large": PreviewProblem.T
 def worker_command(memory_bytes: int) -> list[str]:
     """The command that starts a worker. A frozen (PyInstaller) app has no Python to run
     ``-m`` with: its own binary takes the hidden first argument WORKER_ARG instead
-    (app/main.py)."""
+    (app/cli/command.py)."""
     if getattr(sys, "frozen", False):
         binary = Path(sys.executable)
         # Windows: the windowed binary has no standard streams; its console twin has.

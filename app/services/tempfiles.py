@@ -43,7 +43,7 @@ def _try_lock(fh: IO[bytes]) -> bool:
 
 
 def _remove_tree(path: Path) -> None:
-    def writable_then_retry(func, name, _exc) -> None:  # noqa: ANN001 - shutil's callback
+    def writable_then_retry(func, name, _exc) -> None:  # shutil's callback
         # Copies are read-only (0400), which stops their removal on Windows.
         try:
             os.chmod(name, stat.S_IWUSR | stat.S_IRUSR | stat.S_IXUSR)
@@ -75,7 +75,7 @@ class RunFolder:
         if self.path is None:
             path = Path(tempfile.mkdtemp(prefix=RUN_PREFIX, dir=self.base))
             os.chmod(path, stat.S_IRWXU)  # mkdtemp makes it 0700; said again on purpose
-            self._lock = open(path / LOCK_NAME, "wb")  # noqa: SIM115 - held while running
+            self._lock = open(path / LOCK_NAME, "wb")  # held while running
             _try_lock(self._lock)
             self.path = path
         return self.path
@@ -129,7 +129,7 @@ def remove_leftovers(base: Path | str | None = None) -> list[Path]:
 def _in_use(path: Path) -> bool:
     """True when a running instance holds the folder's lock."""
     try:
-        fh = open(path / LOCK_NAME, "rb+")  # noqa: SIM115
+        fh = open(path / LOCK_NAME, "rb+")
     except FileNotFoundError:
         return False
     except OSError:

@@ -462,7 +462,7 @@ def _encrypt_one(path: Path, key: bytes) -> None:
     cipher.remove_with_companions(tmp)  # a copy left by an interrupted attempt
     try:
         cipher.export_encrypted(path, tmp, key)
-    except Exception as exc:  # noqa: BLE001 - disk full, a mismatch: the plain store stays
+    except Exception as exc:  # disk full, a mismatch: the plain store stays
         raise StoreError(StoreErrorCode.ENCRYPT_FAILED, path, str(exc)) from exc
     old.unlink(missing_ok=True)
     os.link(path, old)  # the plain bytes keep a name until the swap is on disk

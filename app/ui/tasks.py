@@ -118,7 +118,7 @@ class Task(QObject):
         """Run the worker (on whichever thread calls this) and report back."""
         try:
             result = self.fn(self.state)
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported, none swallowed
+        except BaseException as exc:  # every failure is reported, none swallowed
             emit(self._failure_ready, TaskFailure(self.name, exc, traceback.format_exc()))
         else:
             emit(self._result_ready, result)

@@ -21,8 +21,10 @@ from app.core.deadlines import (
     days_overdue,
     due_status,
     judicial_confirmation_deadline,
+    load_rule_sets,
     next_deadline,
     overlapping_rule_sets,
+    parse_rule_set,
     select_rule_set,
 )
 from app.core.errors import NoRuleSetError, RuleSetError, RuleSetErrorCode
@@ -440,3 +442,63 @@ def test_bad_rule_set_data_is_refused(mutate) -> None:
     with pytest.raises(RuleSetError) as info:
         RuleSet.from_dict(data)
     assert info.value.code is RuleSetErrorCode.INVALID_DATA
+
+
+# -- rule files ---------------------------------------------------------------------
+
+GOOD_RULE_FILE = """
+code = "local-2026"
+name = "本地规则"
+track = "market_complaint"
+valid_from = 2026-01-01
+confirmed = true
+
+[[rules]]
+kind = "mediation"
+limit = 30
+unit = "working_days"
+starts_at = "accepted"
+kinds = ["complaint"]
+"""
+
+
+def test_a_rule_file_reads_as_its_rule_set() -> None:
+    rs = parse_rule_set(GOOD_RULE_FILE, "local-2026.toml")
+    assert (rs.code, rs.valid_from, rs.valid_to, rs.confirmed) == (
+        "local-2026", date(2026, 1, 1), None, True)
+    assert rs.rules == (ClockRule(ClockKind.MEDIATION, 30, Unit.WORKING_DAYS,
+                                  ClockStart.ACCEPTED, frozenset({CaseKind.COMPLAINT})),)
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda t: t.replace('name = "本地规则"', 'name = "本地规则'), "not valid TOML"),
+        (lambda t: t.replace("limit = 30", 'limit = "30"'), "'limit' must be a whole number"),
+        (lambda t: t.replace("confirmed = true", 'confirmed = "yes"'), "'confirmed' must be true or false"),
+        (lambda t: t.replace("limit = 30", "limit = 30\npausible = true"), "unknown key 'pausible'"),
+        (lambda t: t.replace('unit = "working_days"', 'unit = "weeks"'), "'unit' has 'weeks'"),
+        (lambda t: t.replace("valid_from = 2026-01-01\n", ""), "'valid_from' is missing"),
+        (lambda t: t.replace('code = "local-2026"', 'code = "other"'), "must be the file's name"),
+        (lambda t: t.replace("limit = 30", "limit = -1"), "limit and extension must be >= 0"),
+    ],
+)
+def test_a_malformed_rule_file_says_which_file_and_what_is_wrong(edit, words) -> None:
+    with pytest.raises(RuleSetError) as info:
+        parse_rule_set(edit(GOOD_RULE_FILE), "local-2026.toml")
+    assert info.value.code is RuleSetErrorCode.INVALID_DATA
+    assert "rule file local-2026.toml" in str(info.value) and words in str(info.value)
+
+
+def test_a_broken_file_in_a_rules_folder_stops_the_load(tmp_path) -> None:
+    (tmp_path / "local-2026.toml").write_text(GOOD_RULE_FILE, encoding="utf-8")
+    assert [rs.code for rs in load_rule_sets(tmp_path)] == ["local-2026"]
+    (tmp_path / "broken.toml").write_text('code = "broken"\nname = \n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match=r"rule file broken.toml: not valid TOML.*line 2"):
+        load_rule_sets(tmp_path)
+
+
+def test_the_shipped_rule_files_are_the_baseline() -> None:
+    assert [rs.code for rs in BASELINE_RULE_SETS] == [
+        "samr-interim-2020", "samr-order121-2026", "peoples-mediation-2011"]
+    assert load_rule_sets() == BASELINE_RULE_SETS

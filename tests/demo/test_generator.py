@@ -180,6 +180,7 @@ def test_same_seed_same_store_other_seed_other_store(tmp_path, demo):
         other.close()
 
 
+@pytest.mark.slow
 def test_worker_processes_build_the_same_rows(tmp_path, demo):
     store, _ = demo
     parallel = open_store(tmp_path / "parallel")

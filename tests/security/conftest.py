@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from tests.support.pgserver import conninfo
-from tests.sync.conftest import PASSWORD, _pg_copy, desk_maker  # noqa: F401
+from tests.sync.conftest import PASSWORD, _pg_copy, desk_maker
 
 
 @pytest.fixture

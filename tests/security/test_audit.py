@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from sqlalchemy import func, select
 
-from app.main import main
+from app.cli import main
 from app.services import cases
 from app.services import sync as sync_service
 from app.store.models import AuditEvent, SyncAttention, SyncOutbox

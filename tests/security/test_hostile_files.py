@@ -465,6 +465,7 @@ def test_the_hostile_pdf_fails_within_the_limits_while_another_preview_goes_on(p
     assert pool.pdf_page(pdf_bytes(), 0, max_side=400).width > 0
 
 
+@pytest.mark.slow
 def test_a_pdf_that_computes_for_minutes_is_stopped_at_the_time_limit(pool):
     with pytest.raises(previews.PreviewFailed) as err:
         pool.pdf_page(slow_pdf(), 0, max_side=2048, white=False)

@@ -115,7 +115,7 @@ def test_a_central_database_from_before_the_chain_is_chained_per_office(pg_datab
 
 
 def test_verify_audit_on_the_command_line(tmp_path, capsys):
-    from app.main import main
+    from app.cli import main
 
     assert main(["verify-audit", "--data-dir", str(tmp_path / "nothing")]) == 2
     assert "no store in" in capsys.readouterr().err
@@ -137,7 +137,7 @@ def test_verify_audit_on_the_command_line(tmp_path, capsys):
 
 
 def test_a_central_sqlite_file_is_told_to_have_no_office_chain(tmp_path, capsys):
-    from app.main import main
+    from app.cli import main
     from app.services import central_admin
 
     url = f"sqlite:///{tmp_path / 'central.sqlite'}"

@@ -296,7 +296,7 @@ def test_data_folder_and_files_are_owner_only(tmp_path, ring):
 
 
 def test_the_command_line_opens_an_encrypted_store_with_the_keyring_key_only(tmp_path, capsys):
-    from app.main import main
+    from app.cli import main
 
     with use_memory_keyring() as ring:
         store, _ = store_keys.create_encrypted_store(tmp_path)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.cli.common import store_error_text as cli_text
 from app.demo.generator import generate_demo_data
-from app.main import store_error_text as cli_text
 from app.store import database, migrate
 from app.store.database import STORE_FILENAME, open_store
 from app.store.errors import StoreError, StoreErrorCode
@@ -255,7 +255,7 @@ def test_a_new_store_that_cannot_be_set_up_claims_no_backup(tmp_path, monkeypatc
 @pytest.mark.parametrize("inline_limit", [0, 1 << 40], ids=["checked-later", "at-start"])
 def test_check_store_names_the_damaged_pages_in_english(tmp_path, monkeypatch, capsys,
                                                         inline_limit):
-    from app.main import main
+    from app.cli import main
 
     assert main(["check-store", "--data-dir", str(tmp_path)]) == 2  # no store yet
     path = _closed_store(tmp_path, cases=300)
@@ -271,6 +271,7 @@ def test_check_store_names_the_damaged_pages_in_english(tmp_path, monkeypatch, c
     assert sidecars(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_locked_store_is_refused_and_gets_no_shm(tmp_path):
     path = _closed_store(tmp_path)
     holder = sqlite3.connect(path, isolation_level=None)

@@ -14,10 +14,11 @@ from sqlalchemy import Engine, select
 from app.services import central_admin
 from app.services import sync as sync_service
 from app.services.context import Workstation
-from app.store.database import Store, open_store
+from app.store.database import STORE_FILENAME, Store, open_store
 from app.store.models import Office
 from app.sync.central import CentralConfig, secure_database
 from app.sync.client import SyncClient
+from tests.support.stores import copy_migrated_store, copy_sqlite_central
 
 PASSWORD = "Sync-test-密码-1"
 # Logins are cluster-wide in PostgreSQL: a prefix keeps ours apart on a shared server.
@@ -108,9 +109,7 @@ class Central:
 
 
 def _sqlite_central(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'central' / 'central.sqlite'}"
-    build_central(url)
-    return url
+    return copy_sqlite_central(tmp_path / "central" / "central.sqlite", build_central)
 
 
 def _pg_copy(request) -> Iterator[Central]:
@@ -156,6 +155,8 @@ class Desk:
         self.central = central
         self.login = login
         self.path = path
+        if not (path / STORE_FILENAME).exists():  # a new desk, not a restart
+            copy_migrated_store(path)
         self.store: Store = open_store(path)
         cfg, pw = central.config(login)
         self.config = config or cfg

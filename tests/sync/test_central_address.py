@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.main import main
+from app.cli import main
 from app.sync import central
 from app.sync.central import CentralConfig, CentralError, CentralErrorCode, split_password
 

@@ -239,6 +239,7 @@ def test_a_central_database_without_the_schema_is_refused(standalone, tmp_path):
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_the_command_line_imports_and_explains_a_refusal(standalone, tmp_path):
     url = f"sqlite:///{tmp_path / 'central.sqlite'}"
     standalone.close()

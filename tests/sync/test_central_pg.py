@@ -45,6 +45,7 @@ def _count(central, model, *where) -> int:
         return conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
 
+@pytest.mark.slow
 def test_a_push_committing_after_a_later_one_is_not_skipped_by_a_pull(pg_desks):
     a, b, reader = pg_desks("mdt_zhangmin"), pg_desks("mdt_wangfang"), pg_desks("mdt_lisi")
     first, second = _intake(a, 1), _intake(b, 2)
@@ -142,6 +143,7 @@ def _proxied(desk_factory, pg_central, proxy, login):
     return desk_factory(login, config=config, password=PASSWORD)
 
 
+@pytest.mark.slow
 def test_connections_cut_mid_push_and_mid_pull_apply_every_change_exactly_once(
         pg_desks, pg_central):
     with TcpProxy("127.0.0.1", make_url(pg_central.admin_url).port) as proxy:

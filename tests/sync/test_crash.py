@@ -40,6 +40,7 @@ def _central_titles(central, case_id):
 
 @pytest.mark.parametrize("crash_at", ["after_local_write", "push.before_commit",
                                       "push.after_commit", "pull.mid_apply"])
+@pytest.mark.slow
 def test_kill_9_at_each_crash_point_loses_nothing(central, tmp_path, crash_at):
     a = Desk(central, "mdt_zhangmin", tmp_path / "a")
     b = Desk(central, "mdt_wangfang", tmp_path / "b")

@@ -30,6 +30,7 @@ def _central_doc(central, doc_id):
 
 
 @pytest.mark.parametrize("order", ["finaliser_first", "editor_first"])
+@pytest.mark.slow
 def test_a_late_draft_edit_never_changes_a_final_document(desks, order):
     a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
     _, doc_id = _shared_draft(a, b)

@@ -60,6 +60,7 @@ def test_a_change_and_its_outbox_entry_commit_together(desks):
     assert desk.client.pending_count() == len(entries)
 
 
+@pytest.mark.slow
 def test_a_case_reaches_the_other_workstation_of_the_office_only(desks):
     a, b, other = desks("mdt_zhangmin"), desks("mdt_wangfang"), desks("mdt_zhaolei")
     case_id = _intake(a)
@@ -253,6 +254,7 @@ def test_a_refused_change_goes_to_attention_and_does_not_block_the_rest(desks):
     assert a.client.pending_count() == 0
 
 
+@pytest.mark.slow
 def test_a_workstation_offline_for_many_changes_catches_up(desks):
     a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
     ids = [_intake(a, source_ticket=f"13101152026030200{n:02d}") for n in range(30)]

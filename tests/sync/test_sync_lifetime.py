@@ -195,6 +195,7 @@ def test_an_upgrade_with_unsent_changes_sends_them_afterwards(desks, tmp_path, m
         migrate._revisions.cache_clear()
 
 
+@pytest.mark.slow
 def test_a_central_restore_that_lost_accepted_work_gets_it_back_from_the_workstation(desks):
     a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
     kept, _ = cases.intake_work_order(a.ws, complaint_form())

@@ -240,10 +240,12 @@ def _check(template: Path, examples: int, pg_clone=None) -> None:
     Machine.TestCase().runTest()
 
 
+@pytest.mark.slow
 def test_random_interleavings_converge_and_lose_nothing(template):
     _check(template, 30)
 
 
+@pytest.mark.slow
 def test_random_interleavings_converge_on_postgresql(pg_templates, tmp_path_factory):
     """The same against PostgreSQL, every workstation as its own login (row-level
     security on): fewer examples, each on a fresh copy of the database."""

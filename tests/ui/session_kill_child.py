@@ -17,14 +17,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-from app.services.reference import open_workstation  # noqa: E402
-from app.store.database import open_store  # noqa: E402
-from app.ui.session.editors import SessionEditors  # noqa: E402
-from app.ui.tasks import TaskRunner  # noqa: E402
-from tests.support.typing import type_text  # noqa: E402
+from app.services.reference import open_workstation
+from app.store.database import open_store
+from app.ui.session.editors import SessionEditors
+from app.ui.tasks import TaskRunner
+from tests.support.typing import type_text
 
 TEXT = "".join(f"第{n}句：申请人称门店关闭，要求退款。" for n in range(1, 2000))
 KEY_INTERVAL_MS = 15
@@ -36,7 +36,7 @@ def main() -> None:
     ws = open_workstation(open_store(Path(data_dir)), login=login)
     runner = TaskRunner()
     editors = SessionEditors(ws, runner)
-    log = open(log_path, "w", buffering=1, encoding="utf-8")  # noqa: SIM115
+    log = open(log_path, "w", buffering=1, encoding="utf-8")
     typed = 0
     keys = QTimer()
     keys.setInterval(KEY_INTERVAL_MS)

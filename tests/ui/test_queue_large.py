@@ -26,6 +26,9 @@ from app.ui.tasks import SyncTaskRunner, TaskRunner
 CASES = 100_000
 REFERENCE_NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)  # a Friday, 14:30 in China
 
+# The module builds a 100,000-case store first (15–25 s).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory):

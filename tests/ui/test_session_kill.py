@@ -61,6 +61,7 @@ def kill_while_typing(ws, case_id, log: Path, seconds: float) -> tuple[float, li
 
 # Killed after at least 3 s of typing: more than a second of it lies before the promise.
 @pytest.mark.parametrize("seconds", [random.uniform(3.0, 4.5), random.uniform(4.5, 6.5)])
+@pytest.mark.slow
 def test_a_killed_editor_loses_at_most_the_last_two_seconds(
         qtbot, ws, seeded, runner, tmp_path, seconds):
     killed_at, entries = kill_while_typing(ws, seeded.first, tmp_path / "typed.log", seconds)

@@ -63,7 +63,7 @@ class Script:
                 self.seen.append(dialog)
             try:
                 done = action(dialog)
-            except BaseException as exc:  # noqa: BLE001 - kept for the test to raise
+            except BaseException as exc:  # kept for the test to raise
                 self.errors.append(exc)
                 self.steps.clear()
                 dialog.done(0)

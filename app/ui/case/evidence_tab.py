@@ -84,7 +84,7 @@ class PicturePane(QLabel):
         self._image = image
         self._fit()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:  # Qt's name
         super().resizeEvent(event)
         self._fit()
 
@@ -327,16 +327,16 @@ class EvidenceTab(QWidget):
         self.reload()  # files before the failure may have been kept
         emit(self.attach_finished, failure)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # Qt's name
         if self.case is not None and _local_files(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dragMoveEvent(self, event) -> None:  # Qt's name
         self.dragEnterEvent(event)
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+    def dropEvent(self, event: QDropEvent) -> None:  # Qt's name
         paths = _local_files(event)
         if self.case is None or not paths:
             event.ignore()

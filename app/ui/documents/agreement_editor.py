@@ -495,7 +495,7 @@ class AgreementEditor(QWidget):
     def pending_fields(self) -> dict[str, Any] | None:
         return self.fields() if self.dirty else None
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.closed:
             self.closed = True
             self._timer.stop()

@@ -92,6 +92,6 @@ class PageView(QScrollArea):
             label.setPixmap(sheet)
             label.setFixedSize(sheet.size())  # whole pages: the desk scrolls, never squeezes
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()

@@ -66,7 +66,7 @@ class YearView(QWidget):
         self.year = year
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self.year is None:
             return
         painter = QPainter(self)

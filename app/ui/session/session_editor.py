@@ -511,7 +511,7 @@ class SessionEditor(QWidget):
             save_draft(self.ws, self.draft.id, self.content(), revision=self.revision,
                        open_=keep_open)
             self.dirty = False
-        except Exception as error:  # noqa: BLE001 — shown, and the window stays
+        except Exception as error:  # shown, and the window stays
             self.dirty = True
             raise error
 
@@ -679,11 +679,11 @@ class SessionEditor(QWidget):
             self.closing = True
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.closing:
             try:
                 self.save_on_the_spot(keep_open=False)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 self.save_state.setStyleSheet(f"color: {ERROR_COLOUR}")
                 self.save_state.setText(self.tr("草稿未能保存，窗口暂不关闭：{reason}").format(
                     reason=messages.error_text(error)))

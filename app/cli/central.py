@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli.common import fail, store_error_text
 from app.sync.central import SSL_MODES
 
 EXAMPLE = "postgresql://admin@db.example.cn:5432/mediation or sqlite:////srv/central.sqlite"
@@ -20,6 +21,7 @@ def add_parser(sub) -> None:
     central = sub.add_parser("central", help="administer the central database",
                              description=__doc__,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    central.set_defaults(run=lambda args, data_dir: run(args))
     csub = central.add_subparsers(dest="central_command", metavar="ACTION", required=True)
 
     def with_url(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -56,8 +58,7 @@ def add_parser(sub) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"mediation-desk central: {message}", file=sys.stderr)
-    return 2
+    return fail(message, "central")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -176,8 +177,6 @@ def _import(engine, source: Path) -> int:
     try:
         store = open_local_store(source, upgrade=False)
     except StoreError as exc:
-        from app.main import store_error_text
-
         return _fail(store_error_text(exc))
     try:
         report = import_store(engine, store)

@@ -19,9 +19,12 @@ _PIL_MODES = {"BGRx": ("RGB", "BGRX"), "BGRA": ("RGBA", "BGRA"),
 
 def add_parsers(sub) -> None:
     # No help=: argparse then leaves them out of the command list.
-    sub.add_parser("self-test", description="check encryption and the keyring backends")
+    self_test = sub.add_parser("self-test", description="check encryption and the keyring "
+                               "backends")
+    self_test.set_defaults(run=lambda args, data_dir: run_self_test())
     preview = sub.add_parser("preview", description="draw a PDF page or a picture through "
                              "the preview worker and save it as PNG")
+    preview.set_defaults(run=lambda args, data_dir: run_preview(args))
     preview.add_argument("file", type=Path, metavar="FILE")
     preview.add_argument("--out", required=True, type=Path, metavar="PAGE.png")
     preview.add_argument("--page", type=int, default=1, metavar="N", help="PDF page, from 1")

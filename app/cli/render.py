@@ -3,10 +3,9 @@ PDF, for scripting and checking. Errors in plain words, exit status 2."""
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
+from app.cli.common import add_data_dir_arg, fail, store_error_text
 from app.core.documents import DocumentKind
 
 FIELD_WORDS = {
@@ -26,20 +25,18 @@ def add_parser(sub) -> None:
     render.add_argument("kind", metavar="KIND")
     render.add_argument("--case", required=True, metavar="REF")
     render.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
-    render.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
-                        help="folder holding the local store (default: the user's data folder)")
+    add_data_dir_arg(render, suppress=True)
+    render.set_defaults(run=run)
 
 
 def _fail(message: str) -> int:
-    print(f"mediation-desk render: {message}", file=sys.stderr)
-    return 2
+    return fail(message, "render")
 
 
 def run(args, data_dir: Path) -> int:
     from app.documents import wording
     from app.documents.errors import DocumentError as BuildError
     from app.documents.errors import MissingGlyphs, NoFont
-    from app.main import store_error_text
     from app.services import cases, documents
     from app.services import sync as sync_service
     from app.services.errors import CaseNotFound

@@ -1,0 +1,60 @@
+"""The top-level parser: the workstation's own options, then one subcommand per module.
+
+Each subcommand sets ``run(args, data_dir) -> exit status`` as its parser default; with
+no subcommand the workstation opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli import central, checks, render, store
+from app.cli.common import add_data_dir_arg, default_data_dir
+from app.services import preview_worker  # stdlib only: cheap for every command
+
+DEMO_CASES_DEFAULT = 2000
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mediation-desk",
+        description="调解工作台 Mediation Desk — workstation for people's mediators.",
+    )
+    add_data_dir_arg(parser)
+    parser.add_argument(
+        "--demo",
+        nargs="?",
+        const=DEMO_CASES_DEFAULT,
+        type=int,
+        metavar="N",
+        help=f"fill an empty store with N demo cases first (default {DEMO_CASES_DEFAULT})",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="open, load, save the main window to FILE.png and exit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    store.add_parsers(sub)
+    central.add_parser(sub)
+    render.add_parser(sub)
+    checks.add_parsers(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [preview_worker.WORKER_ARG]:
+        # A frozen app starts its preview workers as its own binary (app/services/previews.py).
+        return preview_worker.main(argv)
+    args = build_parser().parse_args(argv)
+    data_dir = args.data_dir or default_data_dir()
+    if args.command is not None:
+        return args.run(args, data_dir)
+    # Imported only here: subcommands never load Qt.
+    from app.ui.app import run_gui
+
+    return run_gui(data_dir, demo_cases=args.demo or 0, screenshot=args.screenshot)

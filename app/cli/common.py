@@ -1,0 +1,71 @@
+"""What every subcommand shares: the data folder, error lines, store errors in words."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+PROG = "mediation-desk"
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("MediationDesk", "MediationDesk"))
+
+
+def add_data_dir_arg(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """--data-dir; ``suppress`` on a subcommand, so the top-level value is not reset."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS if suppress else None,
+        help="folder holding the local store (default: the user's data folder)",
+    )
+
+
+def fail(message: str, command: str = "") -> int:
+    """Print ``mediation-desk [command]: message`` to stderr; exit status 2."""
+    prefix = f"{PROG} {command}" if command else PROG
+    print(f"{prefix}: {message}", file=sys.stderr)
+    return 2
+
+
+def store_error_text(exc) -> str:
+    """Plain-English words for a StoreError on the command line."""
+    from app.store.errors import StoreErrorCode
+
+    texts = {
+        StoreErrorCode.UNWRITABLE_DIR: "cannot write to the data folder {path}",
+        StoreErrorCode.NOT_A_STORE: "{path} is not a Mediation Desk store; it was left untouched",
+        StoreErrorCode.CORRUPT: "the store {path} is damaged and was left untouched; "
+        "restore a copy from the backups folder",
+        StoreErrorCode.NEWER_VERSION: "the store {path} was made by a newer version of "
+        "Mediation Desk (schema {detail}); upgrade the program",
+        StoreErrorCode.LOCKED: "the store {path} is locked by another program",
+        StoreErrorCode.MIGRATION_FAILED: "upgrading the store {path} failed; "
+        "a backup was kept in the backups folder",
+        StoreErrorCode.BACKUP_FAILED: "the backup made before upgrading the store {path} "
+        "was incomplete or failed its check (is the disk full?), so the store was neither "
+        "changed nor upgraded and the bad copy was removed; free at least the store's size "
+        "on the disk and try again",
+        StoreErrorCode.KEY_NEEDED: "the store {path} is encrypted and its key is not in "
+        "this computer's keyring; it was left untouched (数据文件已加密，请先在工作台中用"
+        "启动密码或恢复码解锁)",
+        StoreErrorCode.WRONG_KEY: "the key does not open the encrypted store {path}; it was "
+        "left untouched (密钥不正确，请用恢复码解锁)",
+        StoreErrorCode.ENCRYPT_FAILED: "encrypting the store {path} failed; the plain store "
+        "was left as it was",
+    }
+    if exc.code is StoreErrorCode.MIGRATION_FAILED and getattr(exc, "backup", None) is None:
+        texts[exc.code] = "setting up a new store in {path} failed"  # nothing was backed up
+    text = texts[exc.code].format(path=exc.path, detail=exc.detail)
+    if getattr(exc, "pages", ()):
+        pages = ", ".join(str(p) for p in exc.pages[:12])
+        more = f" and {len(exc.pages) - 12} more" if len(exc.pages) > 12 else ""
+        text += f"; damaged pages: {pages}{more}"
+    if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION, StoreErrorCode.KEY_NEEDED,
+                                       StoreErrorCode.WRONG_KEY):
+        text += f" ({exc.detail})"
+    return text

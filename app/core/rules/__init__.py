@@ -1,0 +1,1 @@
+"""The statutory rule sets as data files (read by app.core.deadlines)."""
