@@ -37,6 +37,7 @@ from app.core.workflow import (
     Track,
 )
 from app.documents.wording import GROUNDS, GroundWording
+from app.services.calendar_admin import NotAdministrator
 from app.services.errors import (
     CaseNotFound,
     ClockError,
@@ -436,6 +437,7 @@ UNEXPECTED = QT_TRANSLATE_NOOP(
               "请记下出错前的操作步骤和出现的时间，联系管理员。"
 )
 INPUT_PROBLEMS = QT_TRANSLATE_NOOP("Errors", "请更正以下内容：")
+NOT_ADMINISTRATOR = QT_TRANSLATE_NOOP("Errors", "只有管理员可以修改这项设置。")
 
 
 def transition_error_text(code: TransitionErrorCode) -> str:
@@ -474,6 +476,7 @@ register_explainer(DomainError, _domain_text)
 register_explainer(CentralError, central_error_text)
 register_explainer(LinkError, lambda e: link_problem_text(e.problem))
 register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
+register_explainer(NotAdministrator, lambda e: tr("Errors", NOT_ADMINISTRATOR))
 
 
 # ------------------------------------------------------------------ enums
