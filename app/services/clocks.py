@@ -29,6 +29,9 @@ from app.services.reference import load_pledges
 from app.store.models import LIVE, Case, ClockPause
 
 BATCH = 2_000
+# Synced tables whose rows change what a case's clocks say: the calendar, the rule sets,
+# an office's published pledges (承诺时限).
+CLOCK_TABLES = frozenset({"calendar_years", "deadline_rule_sets", "office_settings"})
 FEW_CASES = 200  # more changed cases than this reload the queue instead
 _ROWID = literal_column("cases.rowid")
 

@@ -106,6 +106,7 @@ class SyncReport:
     pulled: int = 0
     resync: ResyncReason | None = None
     audit_differences: int = 0  # pushed audit rows the central copy does not match
+    pulled_tables: set[str] = field(default_factory=set)  # tables with rows applied here
     finished_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -140,6 +141,7 @@ class SyncClient:
         self.blob_store = blob_store
         self._wanted_files: set[str] = set()
         self._files_checked = False  # once per run: files a previous run did not get
+        self.pulled_tables: set[str] = set()  # this run's pull: tables with rows applied
         self.client_id = self._client_id()
 
     # ------------------------------------------------------------ identity
@@ -166,7 +168,9 @@ class SyncClient:
             report.resync = reason
             report.pulled += self.snapshot(progress, reason=reason)
         self.push(report, progress)
+        self.pulled_tables: set[str] = set()
         report.pulled += self.pull(progress)
+        report.pulled_tables |= self.pulled_tables
         self.check_pushed_audit(report)
         self.fetch_files()
         self.top_up_numbers()
@@ -432,6 +436,7 @@ class SyncClient:
             with apply_transaction(self.local) as lconn:
                 applied += self._apply_page(lconn, rows, removed, initial=False)
                 crash_point("pull.mid_apply")
+                self.pulled_tables |= {name for name, found in rows.items() if found}
                 set_meta(lconn, CURSOR_KEY, str(new_cursor))
             if progress:
                 progress(Progress("pull", applied))
