@@ -46,6 +46,14 @@ def test_layers_import_only_downwards():
     assert offences == []
 
 
+def test_ui_leaves_database_addresses_to_the_services():
+    # Reading and building connection URLs is app/services/central_address.py's job.
+    offences = [f"{path.relative_to(ROOT)} imports {name}"
+                for path in (ROOT / "app" / "ui").rglob("*.py")
+                for name in _imports(path) if name.split(".")[0] == "sqlalchemy"]
+    assert offences == []
+
+
 def test_services_load_without_qt():
     code = (
         "import sys, app.services.cases, app.services.queue, app.services.reference, app.main;"
