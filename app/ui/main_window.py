@@ -83,7 +83,6 @@ class MainWindow(QMainWindow):
         self.runner.error_handler = self._show_failure
         self.store_path = Path(store_path)
         self.remember = remember
-        self.events = runner.events
         self.current_message: QMessageBox | None = None
         self.loads = Loading(self)
         self.loads.settled.connect(self.settled)
