@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
-from app.services import credentials
-from app.sync.central import SSL_MODES, CentralConfig, CentralError, default_sslmode
+from app.services import central_address, credentials
+from app.services.central_address import ServerFields
+from app.sync.central import SSL_MODES, CentralConfig, CentralError
 
 SSL_MODE_TEXT = {
     "disable": "不加密（disable）",
@@ -139,16 +139,10 @@ class ConnectForm(QWidget):
     def _follow_server(self) -> None:
         if not self._sslmode_auto:
             return
-        mode = "require"
         if self.use_url.isChecked():
-            try:
-                config, _ = CentralConfig.from_text(self.url.text())
-                if config.needs_password:
-                    mode = config.effective_sslmode
-            except CentralError:
-                pass
-        elif self.host.text().strip():
-            mode = default_sslmode(URL.create("postgresql", host=self.host.text().strip()))
+            mode = central_address.sslmode_for_address(self.url.text())
+        else:
+            mode = central_address.sslmode_for_host(self.host.text())
         self.sslmode.setCurrentIndex(SSL_MODES.index(mode))
 
     def _pick_rootcert(self) -> None:
@@ -162,15 +156,12 @@ class ConnectForm(QWidget):
 
     def set_config(self, config: CentralConfig, login: str = "") -> None:
         """Fill the form from a saved connection (never with a password)."""
-        try:
-            url = config.parsed
-        except CentralError:
-            url = None
-        if url is not None and url.get_backend_name() == "postgresql" and url.host:
+        fields = central_address.server_fields(config)
+        if fields is not None:
             self.use_url.setChecked(False)
-            self.host.setText(url.host)
-            self.port.setValue(url.port or 5432)
-            self.database.setText(url.database or "")
+            self.host.setText(fields.host)
+            self.port.setValue(fields.port)
+            self.database.setText(fields.database)
         else:
             self.use_url.setChecked(True)
         self.url.setText(config.url)
@@ -200,25 +191,19 @@ class ConnectForm(QWidget):
             if not text:
                 raise FormProblem(self.tr("请填写连接地址。"), self.url)
             try:
-                config, inline = CentralConfig.from_text(
-                    text, "" if self._sslmode_auto else sslmode, rootcert)
-                url = config.parsed
+                typed = central_address.read_address(
+                    text, "" if self._sslmode_auto else sslmode, rootcert, login)
             except CentralError:
                 raise FormProblem(self.tr("连接地址无法识别，请检查格式，例如 "
                                           "postgresql://zhangmin@服务器:5432/mediation"),
                                   self.url) from None
+            inline = typed.password
             if inline and not password:
                 self.password.setText(inline)
             password = password or inline
-            if config.url != text:
-                self.url.setText(config.url)  # the address without its password
-            if url.get_backend_name() == "postgresql":
-                if not url.username and login:
-                    config = CentralConfig(
-                        url.set(drivername="postgresql", username=login)
-                        .render_as_string(hide_password=False), config.sslmode,
-                        config.sslrootcert)
-                login = login or url.username or ""
+            if typed.shown != text:
+                self.url.setText(typed.shown)  # the address without its password
+            config, login = typed.config, typed.login
         else:
             host = self.host.text().strip()
             database = self.database.text().strip()
@@ -228,10 +213,8 @@ class ConnectForm(QWidget):
                 raise FormProblem(self.tr("请填写数据库名。"), self.database)
             if not login:
                 raise FormProblem(self.tr("请填写登录名。"), self.login)
-            url = URL.create("postgresql", username=login, host=host,
-                             port=self.port.value(), database=database)
-            config = CentralConfig(url.render_as_string(hide_password=False), sslmode,
-                                   rootcert)
+            config = central_address.config_from_fields(
+                ServerFields(host, self.port.value(), database), login, sslmode, rootcert)
         if not login:
             raise FormProblem(self.tr("请填写登录名。"), self.login)
         if require_password and config.needs_password and not password:
