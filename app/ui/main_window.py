@@ -28,6 +28,7 @@ from app.services.context import Workstation
 from app.services.queue import QueueView
 from app.services.tempfiles import RunFolder
 from app.ui import messages, settings
+from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
 from app.ui.loading import Loading
@@ -36,8 +37,10 @@ from app.ui.queue.queue_controller import QueueController
 from app.ui.queue.queue_model import QueueModel
 from app.ui.queue.queue_view import QueueTable
 from app.ui.queue.status_sidebar_view import StatusSidebar
+from app.ui.reference.holiday_dialog import HolidayDialog
 from app.ui.security.audit_check import AuditCheck
 from app.ui.security.key_actions import StoreKeyActions
+from app.ui.single_dialog import single_dialog
 from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_wiring import SyncWiring
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.runner.error_handler = self._show_failure
         self.store_path = Path(store_path)
+        self.holiday_dialog: HolidayDialog | None = None
         self.remember = remember
         self.current_message: QMessageBox | None = None
         self.loads = Loading(self)
@@ -286,6 +290,11 @@ class MainWindow(QMainWindow):
         self.key_actions = StoreKeyActions(self, self.runner, self.ws.store)
         for action in self.key_actions.actions():
             settings_menu.addAction(action)
+        settings_menu.addSeparator()
+        self.holiday_action = self._action(self.tr("节假日安排(&H)…"), (), self.show_holidays,
+                                           "holidayAction")
+        self.holiday_action.setMenuRole(QAction.MenuRole.NoRole)
+        settings_menu.addAction(self.holiday_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)
@@ -395,6 +404,13 @@ class MainWindow(QMainWindow):
         return box
 
     def _about(self) -> None:
-        QMessageBox.about(self, self.tr("关于调解工作台"), self.tr(
-            "调解工作台 Mediation Desk\n\n为人民调解员和 12315/12345 投诉处理人员"
-            "管理案件、调解记录和调解文书。"))
+        server = self.sync.link.config.display() if self.sync is not None else None
+        AboutDialog(data_dir=self.store_path.parent, database=database_text(server),
+                    encrypted=self.encrypted, parent=self).exec()
+
+    def show_holidays(self) -> None:
+        """设置 → 节假日安排 (one at a time)."""
+        self.holiday_dialog = single_dialog(self.holiday_dialog) or HolidayDialog(
+            self.ws, self.runner, self)
+        self.holiday_dialog.show()
+        self.holiday_dialog.raise_()

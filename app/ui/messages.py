@@ -431,10 +431,10 @@ _CLOCK_PROBLEMS = {
 STALE_CASE = QT_TRANSLATE_NOOP("Errors", "该案件已被他人修改，请刷新后重试。")
 CASE_NOT_FOUND = QT_TRANSLATE_NOOP("Errors", "找不到该案件，可能已被删除。请刷新后重试。")
 DOMAIN_ERROR = QT_TRANSLATE_NOOP("Errors", "操作未完成：数据不符合办理规则。")
-# No log file exists yet (logging comes with a later issue): say what to do, claim no log.
+# The runner logs every unexpected failure with its traceback (app/services/logs.py).
 UNEXPECTED = QT_TRANSLATE_NOOP(
-    "Errors", "发生意外错误，操作未完成。\n请重试一次；如果仍然出错，"
-              "请记下出错前的操作步骤和出现的时间，联系管理员。"
+    "Errors", "发生意外错误，操作未完成。详细信息已写入日志（帮助 → 关于 → 打开日志文件夹）。\n"
+              "请重试一次；如果仍然出错，请记下出错前的操作步骤和出现的时间，联系管理员。"
 )
 INPUT_PROBLEMS = QT_TRANSLATE_NOOP("Errors", "请更正以下内容：")
 NOT_ADMINISTRATOR = QT_TRANSLATE_NOOP("Errors", "只有管理员可以修改这项设置。")

@@ -244,3 +244,30 @@ def test_geometry_splitter_and_view_are_remembered(qtbot, ws, seeded, runner):
 def test_rows_carry_the_case_id(window, seeded):
     ids = [window.model.index(r, 0).data(CASE_ID_ROLE) for r in range(window.model.rowCount())]
     assert ids == [seeded.first, seeded.second, seeded.accepted]
+
+
+def test_about_names_the_data_and_log_folders_and_settings_opens_the_holiday_calendar(
+        qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    from app.services import logs
+    from app.ui.about_dialog import AboutDialog
+
+    shown: list[AboutDialog] = []
+    monkeypatch.setattr(AboutDialog, "exec", lambda d: shown.append(d) or 0)
+    window._about()
+    [about] = shown
+    text = {label.objectName(): label.text() for label in about.findChildren(QLabel)}
+    assert text["aboutDataDir"] == str(window.store_path.parent)
+    assert text["aboutLogDir"] == str(logs.log_dir())
+    assert text["aboutDatabase"] == "单机使用（本机数据文件）"
+    assert text["aboutVersion"]
+
+    settings_menu = [a.menu() for a in window.menuBar().actions() if a.text() == "设置(&T)"][0]
+    holiday = [a for a in settings_menu.actions() if a.text() == "节假日安排(&H)…"][0]
+    holiday.trigger()
+    assert window.holiday_dialog is not None and window.holiday_dialog.isVisible()
+    first = window.holiday_dialog
+    holiday.trigger()
+    assert window.holiday_dialog is first  # one at a time
+    first.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.services import credentials
+from app.services import clocks, credentials
 from app.services.context import Workstation
 from app.ui import messages
 from app.ui.qtcompat import emit
@@ -21,7 +21,7 @@ from app.ui.sync.connect_dialog import PasswordDialog
 from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_status_view import SyncStatusView
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import Lane, TaskFailure, TaskRunner
 
 
 class SyncWiring(QObject):
@@ -66,6 +66,23 @@ class SyncWiring(QObject):
         if self.sync is not None:
             self.sync.sync_now(asked=True)
 
+    def recompute_clocks(self) -> None:
+        """The calendar, a rule set or the office's pledges arrived changed: every open
+        case's clocks again, in the background (the queue reloads when it is done)."""
+        ws = self.ws
+
+        def work(state):
+            return clocks.recompute_open_clocks(
+                ws, progress=state.report_progress, cancelled=lambda: state.cancelled)
+
+        def done(result) -> None:
+            if result[0].changed:
+                emit(self.note, self.tr("节假日安排或办理时限已更新：{n} 件在办案件的期限已重新计算"
+                                        ).format(n=result[0].changed), 10000)
+
+        self.runner.task(self, work, lane=Lane.WRITE, name="recompute_clocks") \
+            .success(done).run()
+
     def _on_synced(self, report) -> None:
         if report.audit_differences:
             emit(self.note, self.tr(
@@ -73,6 +90,8 @@ class SyncWiring(QObject):
                     n=report.audit_differences), 15000)
         if report.pulled or report.conflicts or report.resync:
             emit(self.data_arrived)
+        if report.pulled_tables & clocks.CLOCK_TABLES:
+            self.recompute_clocks()
         dialog = single_dialog(self.conflicts_dialog)
         if dialog is not None and dialog.isVisible():
             dialog.reload()
