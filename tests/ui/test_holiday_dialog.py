@@ -55,3 +55,15 @@ def test_a_mediator_sees_the_calendar_but_cannot_change_it(qtbot, ws, runner):
     qtbot.addWidget(dialog)
     assert not dialog.import_button.isEnabled()
     assert dialog.import_button.toolTip() == "只有管理员可以修改节假日安排"
+
+
+def test_the_dialogs_fit_the_screen(qtbot, ws, runner):
+    dialog = HolidayDialog(ws, runner)
+    notice = NoticeDialog()
+    for widget in (dialog, notice):
+        qtbot.addWidget(widget)
+        room = widget.screen().availableGeometry()
+        assert widget.width() <= room.width() and widget.height() <= room.height()
+        # A 1366×768 laptop at 150 % leaves about 910×480 logical pixels below its taskbar.
+        hint = widget.minimumSizeHint()
+        assert hint.width() <= 910 and hint.height() <= 480, hint

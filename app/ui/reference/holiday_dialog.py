@@ -11,7 +11,7 @@ import calendar as month_calendar
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,6 +48,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("HolidayDialog", text)
 
 
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """``width`` x ``height``, or 90 % of a smaller screen (a laptop, 150 % scaling)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry().size() * 0.9
+        width, height = min(width, room.width()), min(height, room.height())
+    widget.resize(width, height)
+
+
 def source_text(source: str) -> str:
     return {"chinesecalendar": _tr("随程序提供"), "admin": _tr("管理员录入"),
             "sync": _tr("中心数据库")}.get(source, source)
@@ -60,7 +69,7 @@ class YearView(QWidget):
         super().__init__(parent)
         self.setObjectName("holidayYearView")
         self.year: CalendarYear | None = None
-        self.setMinimumSize(QSize(560, 420))
+        self.setMinimumSize(QSize(420, 240))  # fits a 1366×768 laptop at 150 %
 
     def show_year(self, year: CalendarYear | None) -> None:
         self.year = year
@@ -120,6 +129,7 @@ class NoticeDialog(QDialog):
         col.addWidget(hint)
         self.text = QPlainTextEdit()
         self.text.setObjectName("noticeText")
+        self.text.setMinimumHeight(self.fontMetrics().height() * 4)
         self.text.textChanged.connect(self.read)
         col.addWidget(self.text, 1)
         row = QHBoxLayout()
@@ -147,7 +157,7 @@ class NoticeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
-        self.resize(760, 760)
+        fit_to_screen(self, 760, 760)
         self.read()
 
     def read(self) -> None:
@@ -219,7 +229,7 @@ class HolidayDialog(QDialog):
         close = buttons.addButton(_tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
         col.addWidget(buttons)
-        self.resize(900, 620)
+        fit_to_screen(self, 900, 620)
         self._held: dict[int, YearSummary] = {}
         self.reload()
 
