@@ -83,13 +83,39 @@ def test_a_sound_store_shows_no_warning(qtbot, runner, tmp_path, monkeypatch):
     store.close()
 
 
-def test_no_message_claims_a_log_that_does_not_exist():
+def test_the_unexpected_error_message_points_at_a_log_that_holds_the_error(
+        qtbot, tmp_path, monkeypatch):
+    import logging
+
+    from app.services import logs
+    from app.ui.tasks import TaskRunner
+
     words = messages.error_text(RuntimeError("boom"))
-    assert "日志" not in words
-    assert "重试" in words and "管理员" in words  # what the user can do instead
-    claims = [p for p in (ROOT / "app").rglob("*.py")
-              if "写入日志" in p.read_text(encoding="utf-8")]
-    assert claims == []
+    assert "详细信息已写入日志" in words and "帮助 → 关于" in words
+    assert "重试" in words and "管理员" in words  # what the user can do
+    # The claim is true: an unexpected failure is in the log with its traceback.
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    path = logs.setup_logging()
+    runner = TaskRunner()
+    failures = []
+
+    def boom():
+        raise RuntimeError("boom in a task")
+
+    try:
+        runner.query(None, boom).failure(failures.append).run()
+        qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    finally:
+        runner.shutdown()
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                handler.flush()
+                root.removeHandler(handler)
+                handler.close()
+    logged = path.read_text(encoding="utf-8")
+    assert "failed" in logged and "RuntimeError: boom in a task" in logged
 
 
 def test_store_refusals_say_what_happened_and_no_more():
