@@ -65,3 +65,13 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, target)
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    """Back to ``target`` (tests that need a store as an older version left it)."""
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, target)

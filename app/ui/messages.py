@@ -46,6 +46,7 @@ from app.services.errors import (
     StaleCase,
     ValidationFailed,
 )
+from app.services.office_profile import ProfileField, ProfileProblem, ProfileRefused
 from app.services.sync import ConflictGone, LinkError, LinkProblem
 from app.store.audit_chain import Break, Problem
 from app.store.errors import StoreError, StoreErrorCode
@@ -477,6 +478,7 @@ register_explainer(CentralError, central_error_text)
 register_explainer(LinkError, lambda e: link_problem_text(e.problem))
 register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
 register_explainer(NotAdministrator, lambda e: tr("Errors", NOT_ADMINISTRATOR))
+register_explainer(ProfileRefused, lambda e: _profile_refused_text(e))
 
 
 # ------------------------------------------------------------------ enums
@@ -733,6 +735,40 @@ def notice_error_text(error: NoticeError) -> str:
         return text
     return QCoreApplication.translate("NoticeProblem", "第{line}行：").format(
         line=error.line) + text
+
+
+_PROFILE_FIELD = {
+    ProfileField.MEDIATOR_NAME: QT_TRANSLATE_NOOP("Profile", "姓名"),
+    ProfileField.MEDIATOR_PHONE: QT_TRANSLATE_NOOP("Profile", "联系电话"),
+    ProfileField.CERTIFICATE_NO: QT_TRANSLATE_NOOP("Profile", "调解员证号"),
+    ProfileField.ORG_NAME: QT_TRANSLATE_NOOP("Profile", "机构全称"),
+    ProfileField.NUMBER_PREFIX: QT_TRANSLATE_NOOP("Profile", "文书编号前缀"),
+    ProfileField.ADDRESS: QT_TRANSLATE_NOOP("Profile", "地址"),
+    ProfileField.ORG_PHONE: QT_TRANSLATE_NOOP("Profile", "机构电话"),
+}
+_PROFILE_PROBLEM = {
+    ProfileProblem.EMPTY: QT_TRANSLATE_NOOP("Profile", "请填写{field}。"),
+    ProfileProblem.TOO_LONG: QT_TRANSLATE_NOOP("Profile", "{field}太长，请核对。"),
+    ProfileProblem.BAD_PREFIX: QT_TRANSLATE_NOOP(
+        "Profile", "编号前缀只能是1至8个汉字，不能以“字”或“号”结尾，例如“浦消调”。"),
+    ProfileProblem.BAD_PHONE: QT_TRANSLATE_NOOP(
+        "Profile", "{field}不是有效的电话号码（手机11位，座机请带区号）。"),
+    ProfileProblem.NOT_ADMINISTRATOR: QT_TRANSLATE_NOOP(
+        "Profile", "只有管理员可以修改本机构的信息。"),
+}
+
+
+def profile_field_text(field: ProfileField) -> str:
+    return _lookup("Profile", _PROFILE_FIELD, field)
+
+
+def profile_problem_text(field: ProfileField | None, problem: ProfileProblem) -> str:
+    words = _lookup("Profile", _PROFILE_PROBLEM, problem)
+    return words.format(field=profile_field_text(field) if field is not None else "")
+
+
+def _profile_refused_text(error: ProfileRefused) -> str:
+    return "\n".join(profile_problem_text(f, p) for f, p in error.problems.items())
 
 
 def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str, Any, str]]:

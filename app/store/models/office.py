@@ -22,6 +22,9 @@ class Office(SyncedMixin, Base):
     number_prefix: Mapped[str] = mapped_column(String(16), default="")
     region: Mapped[str] = mapped_column(String(64), default="")
     default_track: Mapped[str] = mapped_column(String(24), default="market_complaint")
+    # For notices to the parties: where the office is and how to reach it.
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class Mediator(SyncedMixin, Base):
@@ -32,6 +35,7 @@ class Mediator(SyncedMixin, Base):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[UserRole] = mapped_column(EnumText(UserRole, 16), default=UserRole.MEDIATOR)
     phone: Mapped[str] = mapped_column(String(32), default="")
+    certificate_no: Mapped[str] = mapped_column(String(32), default="", server_default="")  # 调解员证号
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

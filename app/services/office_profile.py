@@ -1,0 +1,197 @@
+"""Who the office is and who the mediator is, as the documents print them (issue 13).
+
+A standalone store is set up at first run: the mediator's profile (name, phone,
+调解员证号), the organisation (track, full printed name, the number prefix of
+（2026）浦消调字第0001号, address and phone for notices), and the person setting it up
+becomes the office's administrator. Later 设置 → 本机构 / 个人资料 change the same
+fields. Every change is checked as a whole (nothing saved half-way) and audited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from app.core.documents import format_number
+from app.core.errors import UserFacingError
+from app.core.users import UserRole
+from app.core.validation import check_phone
+from app.core.workflow import Track
+from app.services import audit
+from app.services.context import Workstation
+from app.services.dto import Changes
+from app.store.models import Mediator, Office
+
+NAME_MAX = 20  # a person's name
+ORG_NAME_MAX = 60  # 上海市浦东新区市场监督管理局张江市场监督管理所 is 22
+ADDRESS_MAX = 100
+CERTIFICATE_MAX = 32
+# The prefix sits in （2026）{prefix}字第0001号: Chinese characters only, so that no
+# bracket, digit or 字/号 can make a number read two ways.
+_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
+
+
+class ProfileField(StrEnum):
+    MEDIATOR_NAME = "mediator_name"
+    MEDIATOR_PHONE = "mediator_phone"
+    CERTIFICATE_NO = "certificate_no"
+    ORG_NAME = "org_name"
+    NUMBER_PREFIX = "number_prefix"
+    ADDRESS = "address"
+    ORG_PHONE = "org_phone"
+
+
+class ProfileProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    BAD_PREFIX = "bad_prefix"  # not 1-8 Chinese characters, or ends in 字 / 号
+    BAD_PHONE = "bad_phone"
+    NOT_ADMINISTRATOR = "not_administrator"  # only an administrator edits the office
+
+
+class ProfileRefused(UserFacingError):
+    """Nothing was saved; ``problems`` names each field that is wrong."""
+
+    def __init__(self, problems: dict[ProfileField | None, ProfileProblem]) -> None:
+        super().__init__(", ".join(f"{f}: {p}" for f, p in problems.items()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class OfficeProfile:
+    track: Track
+    name: str  # as printed: 张江镇人民调解委员会 / …市场监督管理局张江市场监督管理所
+    number_prefix: str  # 浦消调
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class MediatorProfile:
+    name: str
+    phone: str = ""
+    certificate_no: str = ""  # 调解员证号, optional
+
+
+def number_example(prefix: str, year: int) -> str:
+    """The first number of the year as it will print: （2026）浦消调字第0001号."""
+    return format_number(prefix.strip(), year, 1)
+
+
+def _check_text(problems, field: ProfileField, value: str, limit: int, *,
+                required: bool) -> None:
+    if required and not value.strip():
+        problems[field] = ProfileProblem.EMPTY
+    elif len(value.strip()) > limit:
+        problems[field] = ProfileProblem.TOO_LONG
+
+
+def _check_phone(problems, field: ProfileField, value: str) -> None:
+    if value.strip() and not check_phone(value).valid:
+        problems[field] = ProfileProblem.BAD_PHONE
+
+
+def check_office(office: OfficeProfile) -> dict[ProfileField | None, ProfileProblem]:
+    problems: dict[ProfileField | None, ProfileProblem] = {}
+    _check_text(problems, ProfileField.ORG_NAME, office.name, ORG_NAME_MAX, required=True)
+    prefix = office.number_prefix.strip()
+    if not prefix:
+        problems[ProfileField.NUMBER_PREFIX] = ProfileProblem.EMPTY
+    elif not _PREFIX.match(prefix) or prefix.endswith(("字", "号")):
+        problems[ProfileField.NUMBER_PREFIX] = ProfileProblem.BAD_PREFIX
+    _check_text(problems, ProfileField.ADDRESS, office.address, ADDRESS_MAX, required=False)
+    _check_phone(problems, ProfileField.ORG_PHONE, office.phone)
+    return problems
+
+
+def check_mediator(me: MediatorProfile) -> dict[ProfileField | None, ProfileProblem]:
+    problems: dict[ProfileField | None, ProfileProblem] = {}
+    _check_text(problems, ProfileField.MEDIATOR_NAME, me.name, NAME_MAX, required=True)
+    _check_phone(problems, ProfileField.MEDIATOR_PHONE, me.phone)
+    _check_text(problems, ProfileField.CERTIFICATE_NO, me.certificate_no, CERTIFICATE_MAX,
+                required=False)
+    return problems
+
+
+def current(ws: Workstation) -> tuple[OfficeProfile, MediatorProfile]:
+    with ws.store.unit_of_work() as session:
+        office = session.get(Office, ws.actor.office_id)
+        me = session.get(Mediator, ws.actor.mediator_id)
+        return (OfficeProfile(Track(office.default_track), office.committee_name or office.name,
+                              office.number_prefix, office.address, office.phone),
+                MediatorProfile(me.name, me.phone, me.certificate_no))
+
+
+def set_up_standalone(ws: Workstation, office: OfficeProfile,
+                      me: MediatorProfile) -> Changes:
+    """First run of a standalone store: the office, the mediator, and the mediator as the
+    office's administrator. All or nothing."""
+    problems = {**check_mediator(me), **check_office(office)}
+    if problems:
+        raise ProfileRefused(problems)
+    with ws.store.unit_of_work() as session:
+        _save_office(ws, session, office)
+        _save_mediator(ws, session, me, role=UserRole.ADMIN)
+    _refresh_actor(ws, me.name, UserRole.ADMIN)
+    return Changes(reference=True)
+
+
+def save_office(ws: Workstation, office: OfficeProfile) -> Changes:
+    """设置 → 本机构 (an administrator)."""
+    if ws.actor.role != UserRole.ADMIN:
+        raise ProfileRefused({None: ProfileProblem.NOT_ADMINISTRATOR})
+    problems = check_office(office)
+    if problems:
+        raise ProfileRefused(problems)
+    with ws.store.unit_of_work() as session:
+        _save_office(ws, session, office)
+    return Changes(reference=True)
+
+
+def save_mediator(ws: Workstation, me: MediatorProfile) -> Changes:
+    """设置 → 个人资料 (everyone, for themselves)."""
+    problems = check_mediator(me)
+    if problems:
+        raise ProfileRefused(problems)
+    with ws.store.unit_of_work() as session:
+        _save_mediator(ws, session, me)
+    _refresh_actor(ws, me.name, ws.actor.role)
+    return Changes(reference=True)
+
+
+def _save_office(ws: Workstation, session: Session, profile: OfficeProfile) -> None:
+    office = session.get(Office, ws.actor.office_id)
+    name = profile.name.strip()
+    changes = audit.apply_changes(office, {
+        "name": name, "committee_name": name, "default_track": profile.track.value,
+        "number_prefix": profile.number_prefix.strip(), "address": profile.address.strip(),
+        "phone": profile.phone.strip()})
+    if changes:
+        now = ws.now()
+        office.modified_at, office.modified_by = now, ws.actor.login
+        audit.record(session, actor=ws.actor.login, entity="office", entity_id=office.id,
+                     action="update", changes=changes, office_id=office.id, at=now)
+
+
+def _save_mediator(ws: Workstation, session: Session, profile: MediatorProfile, *,
+                   role: UserRole | None = None) -> None:
+    me = session.get(Mediator, ws.actor.mediator_id)
+    values = {"name": profile.name.strip(), "phone": profile.phone.strip(),
+              "certificate_no": profile.certificate_no.strip()}
+    if role is not None:
+        values["role"] = role
+    changes = audit.apply_changes(me, values)
+    if changes:
+        now = ws.now()
+        me.modified_at, me.modified_by = now, ws.actor.login
+        audit.record(session, actor=ws.actor.login, entity="mediator", entity_id=me.id,
+                     action="update", changes=changes, office_id=me.office_id, at=now)
+
+
+def _refresh_actor(ws: Workstation, name: str, role: UserRole) -> None:
+    from dataclasses import replace
+
+    ws.actor = replace(ws.actor, name=name.strip(), role=role)
