@@ -10,7 +10,7 @@ fields. Every change is checked as a whole (nothing saved half-way) and audited.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -125,6 +125,25 @@ def current(ws: Workstation) -> tuple[OfficeProfile, MediatorProfile]:
                 MediatorProfile(me.name, me.phone, me.certificate_no))
 
 
+# What a fresh store says before anyone is asked (app/services/reference.py): nobody's
+# words, so the first-run form starts empty instead of offering them.
+_DEFAULT_OFFICE_NAMES = frozenset({"本调解委员会", "人民调解委员会"})
+_DEFAULT_PREFIX = "调"
+
+
+def for_first_run(ws: Workstation) -> tuple[OfficeProfile, MediatorProfile]:
+    """The profile to offer at first run: what a person typed before (a first run cut
+    short), never the defaults, and never the operating-system login as a name."""
+    office, me = current(ws)
+    if me.name == ws.actor.login:
+        me = replace(me, name="")
+    if office.name in _DEFAULT_OFFICE_NAMES:
+        office = replace(office, name="")
+    if office.number_prefix == _DEFAULT_PREFIX:
+        office = replace(office, number_prefix="")
+    return office, me
+
+
 def set_up_standalone(ws: Workstation, office: OfficeProfile,
                       me: MediatorProfile) -> Changes:
     """First run of a standalone store: the office, the mediator, and the mediator as the
@@ -192,6 +211,4 @@ def _save_mediator(ws: Workstation, session: Session, profile: MediatorProfile, 
 
 
 def _refresh_actor(ws: Workstation, name: str, role: UserRole) -> None:
-    from dataclasses import replace
-
     ws.actor = replace(ws.actor, name=name.strip(), role=role)

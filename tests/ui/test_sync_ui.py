@@ -59,10 +59,24 @@ def test_first_run_standalone_choice_is_kept(qtbot, store, runner):
     dialog = FirstRunDialog(store, runner, keyring_ok=True)
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.mouseClick(dialog.standalone_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 2, timeout=10_000)
+    fill_profile(dialog)
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
-        qtbot.mouseClick(dialog.standalone_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
     assert dialog.choice is Mode.STANDALONE
     assert sync_service.sync_settings(store).mode is Mode.STANDALONE
+
+
+def fill_profile(dialog: FirstRunDialog) -> None:
+    from app.services.office_profile import ProfileField as F
+
+    form = dialog.profile_form
+    form.peoples.setChecked(True)
+    for field, text in ((F.MEDIATOR_NAME, "张敏"), (F.MEDIATOR_PHONE, "13812345678"),
+                        (F.ORG_NAME, "张江镇人民调解委员会"), (F.NUMBER_PREFIX, "张江调"),
+                        (F.ADDRESS, "上海市浦东新区张江路100号")):
+        form.edits[field].setText(text)
 
 
 def test_run_gui_asks_once_and_not_for_screenshots(qapp, tmp_path, monkeypatch):

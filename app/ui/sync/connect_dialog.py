@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import office_profile
 from app.services import sync as sync_service
 from app.services.central_link import (
     CentralLink,
@@ -33,11 +34,19 @@ from app.services.central_link import (
     first_sync,
 )
 from app.services.context import Workstation
+from app.services.office_profile import (
+    MediatorProfile,
+    OfficeProfile,
+    ProfileField,
+    ProfileRefused,
+)
+from app.services.reference import open_workstation
 from app.services.sync import Mode
 from app.store.database import Store
 from app.sync.client import Progress
 from app.ui import messages
 from app.ui.qtcompat import emit
+from app.ui.reference.profile_form import ProfileForm
 from app.ui.sync.connect_form import ConnectForm, FormProblem
 from app.ui.sync.sync_controller import ProgressRelay
 from app.ui.tasks import Task, TaskFailure, TaskRunner, TaskState
@@ -237,9 +246,30 @@ class FirstRunDialog(QDialog):
         self.cancel_button.hide()
         ccol.addWidget(self.buttons)
 
+        profile = QWidget()
+        pcol = QVBoxLayout(profile)
+        pintro = QLabel(self.tr("请填写您和本机构的信息：它们将打印在调解协议书和通知书上，"
+                                "以后可在“设置”中修改。您将成为本机构的管理员。"))
+        pintro.setWordWrap(True)
+        pcol.addWidget(pintro)
+        self.profile_form = ProfileForm()
+        pcol.addWidget(self.profile_form, 1)
+        pbuttons = QDialogButtonBox()
+        self.profile_back = QPushButton(self.tr("返回"))
+        self.profile_back.setObjectName("profileBackButton")
+        self.finish_button = QPushButton(self.tr("开始使用"))
+        self.finish_button.setObjectName("finishStandaloneButton")
+        self.finish_button.setDefault(True)
+        pbuttons.addButton(self.profile_back, QDialogButtonBox.ButtonRole.ResetRole)
+        pbuttons.addButton(self.finish_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        pcol.addWidget(pbuttons)
+        self.profile_back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        self.finish_button.clicked.connect(self._finish_standalone)
+
         self.pages = QStackedWidget()
         self.pages.addWidget(choose)
         self.pages.addWidget(connect)
+        self.pages.addWidget(profile)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
 
@@ -267,19 +297,41 @@ class FirstRunDialog(QDialog):
             self.pages.setCurrentIndex(0)
 
     def _standalone(self) -> None:
-        self.standalone_button.setEnabled(False)
+        """单机使用: who the mediator and the office are, before anything is kept."""
         store = self.store
-        self.runner.op(self, lambda: sync_service.choose_standalone(store)) \
-            .success(self._standalone_chosen).failure(self._standalone_failed).run()
+        self.runner.op(self, lambda: office_profile.for_first_run(open_workstation(store))) \
+            .success(lambda found: self._ask_profile(*found)).run()
+
+    def _ask_profile(self, office: OfficeProfile, me: MediatorProfile) -> None:
+        self.profile_form.set_profile(office, me)
+        self.pages.setCurrentIndex(2)
+        self.profile_form.edits[ProfileField.MEDIATOR_NAME].setFocus()
+
+    def _finish_standalone(self) -> None:
+        if not self.profile_form.check():
+            return
+        self.finish_button.setEnabled(False)
+        store, office, me = self.store, self.profile_form.office(), self.profile_form.mediator()
+
+        def set_up():
+            changes = office_profile.set_up_standalone(open_workstation(store), office, me)
+            sync_service.choose_standalone(store)
+            return changes
+
+        self.runner.op(self, set_up).success(self._standalone_chosen) \
+            .failure(self._standalone_failed).run()
 
     def _standalone_chosen(self, _result: object) -> None:
         self.choice = Mode.STANDALONE
         self.accept()
 
     def _standalone_failed(self, failure: TaskFailure) -> None:
-        self.standalone_button.setEnabled(True)
-        self.choice_error.setText(messages.error_text(failure.error))
-        self.choice_error.show()
+        self.finish_button.setEnabled(True)
+        if isinstance(failure.error, ProfileRefused):
+            self.profile_form.show_problems(failure.error.problems)
+            return
+        self.profile_form.general.setText(messages.error_text(failure.error))
+        self.profile_form.general.show()
 
     def _connected(self, ws: Workstation, link: CentralLink) -> None:
         self.choice = Mode.CENTRAL

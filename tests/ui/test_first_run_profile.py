@@ -1,0 +1,68 @@
+"""First run of a standalone store, as a new user meets it: who you are and who the office
+is, refused beside the field when wrong, and then printed on a numbered agreement
+(issue 13, item 1) — never the operating-system login."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+from app.services import cases, documents, office_profile
+from app.services.office_profile import ProfileField
+from app.services.reference import open_workstation
+from app.store.database import open_store
+from app.ui.sync.connect_dialog import FirstRunDialog
+from tests.conftest import complaint_form
+from tests.support.documents import ready_agreement
+from tests.ui.test_sync_ui import fill_profile
+
+
+def test_first_run_to_a_numbered_agreement_printing_the_profile(qtbot, tmp_path, runner):
+    store = open_store(tmp_path / "data")
+    dialog = FirstRunDialog(store, runner, keyring_ok=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.standalone_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 2, timeout=10_000)
+    form = dialog.profile_form
+    # The form starts empty: the store's defaults and the OS login are nobody's name.
+    assert form.text(ProfileField.MEDIATOR_NAME) == ""
+    assert form.text(ProfileField.ORG_NAME) == ""
+    fill_profile(dialog)
+    assert form.example.text() == f"编号示例：（{date.today().year}）张江调字第0001号"
+    # A prefix that breaks the number format is refused beside its field; nothing kept.
+    form.edits[ProfileField.NUMBER_PREFIX].setText("张江（调）")
+    qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
+    problem = form.problems[ProfileField.NUMBER_PREFIX]
+    assert problem.isVisible() and problem.text().startswith("编号前缀只能是1至8个汉字")
+    assert not dialog.isHidden() and dialog.choice is None
+    form.edits[ProfileField.NUMBER_PREFIX].setText("张江调")
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)
+    assert not problem.isVisible()
+    dialog.grab().save(str(tmp_path / "first-run.png"))
+
+    ws = open_workstation(store)
+    assert ws.actor.name == "张敏" and ws.actor.role.value == "admin"
+    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    cases.accept(ws, case_id)
+    cases.assign(ws, case_id, ws.actor.mediator_id)
+    draft, _ = documents.create_draft(ws, case_id, documents.DocumentKind.AGREEMENT)
+    assert documents.get_document(ws, draft).fields["mediator"] == "张敏"  # the profile's
+    documents.discard_draft(ws, draft)
+    doc_id = ready_agreement(ws, case_id)
+    documents.finalize(ws, doc_id)
+    doc = documents.get_document(ws, doc_id)
+    assert doc.number.endswith("张江调字第0001号")
+    text = "".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(documents.render(ws, doc_id))).pages)
+    squeezed = "".join(text.split())
+    assert "张江镇人民调解委员会" in squeezed
+    assert "张江调字第0001号" in squeezed
+    assert "张敏" in squeezed
+    assert f"人民调解员{ws.actor.login}" not in squeezed  # the OS login is no one's name
+    assert office_profile.current(ws)[0].number_prefix == "张江调"
+    store.close()
