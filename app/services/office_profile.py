@@ -181,6 +181,25 @@ def save_mediator(ws: Workstation, me: MediatorProfile) -> Changes:
     return Changes(reference=True)
 
 
+def save_profile(ws: Workstation, me: MediatorProfile,
+                 office: OfficeProfile | None = None) -> Changes:
+    """设置 → 个人资料与本机构: one's own profile and, for an administrator, the office's,
+    in one transaction (nothing saved half-way)."""
+    problems = check_mediator(me)
+    if office is not None:
+        if ws.actor.role != UserRole.ADMIN:
+            raise ProfileRefused({None: ProfileProblem.NOT_ADMINISTRATOR})
+        problems.update(check_office(office))
+    if problems:
+        raise ProfileRefused(problems)
+    with ws.store.unit_of_work() as session:
+        _save_mediator(ws, session, me)
+        if office is not None:
+            _save_office(ws, session, office)
+    _refresh_actor(ws, me.name, ws.actor.role)
+    return Changes(reference=True)
+
+
 def _save_office(ws: Workstation, session: Session, profile: OfficeProfile) -> None:
     office = session.get(Office, ws.actor.office_id)
     name = profile.name.strip()

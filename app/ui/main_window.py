@@ -38,6 +38,7 @@ from app.ui.queue.queue_model import QueueModel
 from app.ui.queue.queue_view import QueueTable
 from app.ui.queue.status_sidebar_view import StatusSidebar
 from app.ui.reference.holiday_dialog import HolidayDialog
+from app.ui.reference.profile_dialog import ProfileDialog
 from app.ui.security.audit_check import AuditCheck
 from app.ui.security.key_actions import StoreKeyActions
 from app.ui.single_dialog import single_dialog
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.runner.error_handler = self._show_failure
         self.store_path = Path(store_path)
         self.holiday_dialog: HolidayDialog | None = None
+        self.profile_dialog: ProfileDialog | None = None
         self.remember = remember
         self.current_message: QMessageBox | None = None
         self.loads = Loading(self)
@@ -278,6 +280,10 @@ class MainWindow(QMainWindow):
         sync_menu.addAction(self.conflicts_action)
 
         settings_menu = bar.addMenu(self.tr("设置(&T)"))
+        self.profile_action = self._action(self.tr("个人资料与本机构(&P)…"), (),
+                                           self.show_profile, "profileAction")
+        self.profile_action.setMenuRole(QAction.MenuRole.NoRole)
+        settings_menu.addAction(self.profile_action)
         self.connection_action = self._action(self.tr("中心数据库(&D)…"), (),
                                               self.sync_wiring.show_connection, "connectionAction")
         self.connection_action.setMenuRole(QAction.MenuRole.NoRole)
@@ -407,6 +413,13 @@ class MainWindow(QMainWindow):
         server = self.sync.link.config.display() if self.sync is not None else None
         AboutDialog(data_dir=self.store_path.parent, database=database_text(server),
                     encrypted=self.encrypted, parent=self).exec()
+
+    def show_profile(self) -> None:
+        """设置 → 个人资料与本机构 (one at a time)."""
+        self.profile_dialog = single_dialog(self.profile_dialog) or ProfileDialog(
+            self.ws, self.runner, self)
+        self.profile_dialog.show()
+        self.profile_dialog.raise_()
 
     def show_holidays(self) -> None:
         """设置 → 节假日安排 (one at a time)."""

@@ -66,3 +66,40 @@ def test_first_run_to_a_numbered_agreement_printing_the_profile(qtbot, tmp_path,
     assert f"人民调解员{ws.actor.login}" not in squeezed  # the OS login is no one's name
     assert office_profile.current(ws)[0].number_prefix == "张江调"
     store.close()
+
+
+def test_settings_change_ones_profile_and_only_an_administrator_the_offices(
+        qtbot, ws, runner):
+    from dataclasses import replace
+
+    from app.core.users import UserRole
+    from app.core.workflow import Track
+    from app.services.office_profile import MediatorProfile, OfficeProfile
+    from app.ui.reference.profile_dialog import ProfileDialog
+
+    office_profile.set_up_standalone(ws, OfficeProfile(
+        Track.MARKET_COMPLAINT, "上海市浦东新区市场监督管理局张江市场监督管理所", "浦消调"),
+        MediatorProfile("张敏"))
+    dialog = ProfileDialog(ws, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5000)
+    form = dialog.form
+    assert form.market.isChecked() and form.text(ProfileField.NUMBER_PREFIX) == "浦消调"
+    form.edits[ProfileField.ADDRESS].setText("上海市浦东新区科苑路88号")
+    form.edits[ProfileField.MEDIATOR_PHONE].setText("1381234")  # too short
+    dialog.save()
+    assert form.problems[ProfileField.MEDIATOR_PHONE].isVisible()
+    assert office_profile.current(ws)[0].address == ""  # nothing saved half-way
+    form.edits[ProfileField.MEDIATOR_PHONE].setText("13812345678")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    office, me = office_profile.current(ws)
+    assert office.address == "上海市浦东新区科苑路88号" and me.phone == "13812345678"
+
+    ws.actor = replace(ws.actor, role=UserRole.MEDIATOR)
+    other = ProfileDialog(ws, runner)
+    qtbot.addWidget(other)
+    qtbot.waitUntil(other.save_button.isEnabled, timeout=5000)
+    assert other.form.edits[ProfileField.ORG_NAME].isReadOnly()
+    assert not other.form.market.isEnabled()
