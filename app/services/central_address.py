@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
 
-from app.sync.central import CentralConfig, CentralError, default_sslmode
+from app.sync.central import CentralConfig, CentralError, CentralErrorCode, default_sslmode
 
 DEFAULT_PORT = 5432
 
@@ -84,3 +84,67 @@ def sslmode_for_address(text: str) -> str:
     except CentralError:
         pass
     return "require"
+
+
+@dataclass(frozen=True)
+class PastedConnection:
+    """What an administrator's connection text gives: the server fields (or a whole
+    address the fields cannot hold), the login, the TLS settings, perhaps a password."""
+
+    fields: ServerFields | None
+    address: str  # "" when the fields hold it; never with the password in it
+    login: str
+    sslmode: str
+    sslrootcert: str
+    password: str | None
+
+
+# The words an administrator's message uses, each for a field.
+_KEYS = {
+    "host": ("服务器", "服务器地址", "主机", "地址", "host", "server"),
+    "port": ("端口", "port"),
+    "database": ("数据库", "数据库名", "dbname", "database"),
+    "login": ("登录名", "用户名", "用户", "账号", "user", "login", "username"),
+    "password": ("密码", "初始密码", "password"),
+    "sslmode": ("加密方式", "sslmode", "ssl"),
+    "sslrootcert": ("根证书", "sslrootcert"),
+}
+_KEY_OF = {word.lower(): key for key, words in _KEYS.items() for word in words}
+
+
+def read_connection_text(text: str) -> PastedConnection:
+    """The connection text an administrator sent, in any of its usual forms: an address
+    (postgresql://zhangmin@db:5432/mediation?sslmode=require), a libpq string
+    (host=… dbname=… user=…), or lines of 服务器：… 端口：… 登录名：…. Raises CentralError
+    (BAD_URL) when it is none of them."""
+    text = text.strip()
+    lines = [line for line in (part.strip() for part in text.splitlines()) if line]
+    pairs: dict[str, str] = {}
+    address_line = ""
+    for line in lines:
+        if "://" in line and not pairs.get("host"):
+            address_line = line
+            continue
+        for sep in ("：", ":", "="):
+            if sep in line:
+                key, value = line.split(sep, 1)
+                field = _KEY_OF.get(key.strip().lower())
+                if field:
+                    pairs[field] = value.strip()
+                break
+    if address_line or ("=" in text and len(lines) == 1):
+        typed = read_address(address_line or text, pairs.get("sslmode", ""),
+                             pairs.get("sslrootcert", ""), pairs.get("login", ""))
+        fields = server_fields(typed.config)
+        return PastedConnection(fields, "" if fields else typed.shown, typed.login,
+                                typed.config.sslmode, typed.config.sslrootcert,
+                                pairs.get("password") or typed.password)
+    if not pairs.get("host"):
+        raise CentralError(CentralErrorCode.BAD_URL, "no server named")
+    try:
+        port = int(pairs.get("port") or DEFAULT_PORT)
+    except ValueError:
+        raise CentralError(CentralErrorCode.BAD_URL, "port is not a number") from None
+    return PastedConnection(ServerFields(pairs["host"], port, pairs.get("database", "")), "",
+                            pairs.get("login", ""), pairs.get("sslmode", ""),
+                            pairs.get("sslrootcert", ""), pairs.get("password"))

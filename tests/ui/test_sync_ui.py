@@ -429,3 +429,23 @@ def test_an_edit_too_late_for_a_final_document_is_shown_and_redone_as_a_new_vers
     listed = documents.list_documents(b.ws, case_id)
     assert sorted((d.version_no, d.state.value) for d in listed) == [(1, "final"), (2, "draft")]
     assert documents.get_document(b.ws, doc_id).fields["performance"] == "银行转账。"
+
+
+def test_the_administrators_connection_text_fills_the_form(qtbot, store, runner, tmp_path):
+    dialog = FirstRunDialog(store, runner, keyring_ok=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.central_button, Qt.MouseButton.LeftButton)
+    form = dialog.connect_page.form
+    form.pasted.setPlainText("随便写的话")
+    assert not form.fill_from_pasted() and form.pasted_problem.isVisible()
+    form.pasted.setPlainText("服务器：db.pudong.gov.cn\n端口：6432\n数据库：mediation\n"
+                             "登录名：mdt_zhangmin\n初始密码：Tmp-2026-xyz\n加密方式：verify-full")
+    qtbot.mouseClick(form.fill_button, Qt.MouseButton.LeftButton)
+    assert (form.host.text(), form.port.value(), form.database.text(), form.login.text()) == (
+        "db.pudong.gov.cn", 6432, "mediation", "mdt_zhangmin")
+    assert form.password.text() == "Tmp-2026-xyz" and form.pasted.toPlainText() == ""
+    assert form.sslmode.currentData() == "verify-full" and not form.pasted_problem.isVisible()
+    value = form.value()
+    assert value.password == "Tmp-2026-xyz" and "Tmp-2026-xyz" not in value.config.url
+    dialog.grab().save(str(tmp_path / "connect.png"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -109,8 +110,31 @@ class ConnectForm(QWidget):
         self.remember.setVisible(self.keyring_ok)
         self.keyring_note.setVisible(not self.keyring_ok)
 
+        # One box for the text the administrator sent (an address, a libpq string or
+        # lines of 服务器：… 登录名：…): it fills every field below.
+        self.pasted = QPlainTextEdit()
+        self.pasted.setObjectName("pastedConnection")
+        self.pasted.setPlaceholderText(self.tr("可将管理员发来的连接信息整段粘贴到这里"))
+        self.pasted.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+        self.fill_button = QPushButton(self.tr("填入各项"))
+        self.fill_button.setObjectName("fillFromPasted")
+        self.fill_button.clicked.connect(self.fill_from_pasted)
+        self.pasted_problem = QLabel()
+        self.pasted_problem.setObjectName("pastedProblem")
+        self.pasted_problem.setStyleSheet("color: #b42318")
+        self.pasted_problem.setWordWrap(True)
+        paste_row = QHBoxLayout()
+        paste_row.setContentsMargins(0, 0, 0, 0)
+        paste_row.addWidget(self.pasted, 1)
+        paste_row.addWidget(self.fill_button)
+        paste_box = QWidget()
+        paste_box.setLayout(paste_row)
+
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(self.tr("连接信息："), paste_box)
+        self.form.addRow("", self.pasted_problem)
+        self.form.setRowVisible(self.pasted_problem, False)
         self.form.addRow(self.tr("服务器："), self.host)
         self.form.addRow(self.tr("端口："), self.port)
         self.form.addRow(self.tr("数据库："), self.database)
@@ -151,6 +175,39 @@ class ConnectForm(QWidget):
             self.tr("证书文件 (*.crt *.pem *.cer);;所有文件 (*)"))
         if path:
             self.rootcert.setText(path)
+
+    def fill_from_pasted(self) -> bool:
+        """Fill the fields from the pasted text; its password goes into the masked field
+        and the box is emptied, so the password is not left on screen."""
+        try:
+            pasted = central_address.read_connection_text(self.pasted.toPlainText())
+        except CentralError:
+            self.pasted_problem.setText(self.tr(
+                "没有看出服务器地址。请粘贴管理员发来的完整连接信息，例如“服务器：db.example.cn”"
+                "“登录名：zhangmin”，或 postgresql://zhangmin@服务器:5432/mediation。"))
+            self.form.setRowVisible(self.pasted_problem, True)
+            return False
+        self.form.setRowVisible(self.pasted_problem, False)
+        if pasted.fields is not None:
+            self.use_url.setChecked(False)
+            self.host.setText(pasted.fields.host)
+            self.port.setValue(pasted.fields.port)
+            if pasted.fields.database:
+                self.database.setText(pasted.fields.database)
+        else:
+            self.use_url.setChecked(True)
+            self.url.setText(pasted.address)
+        if pasted.login:
+            self.login.setText(pasted.login)
+        if pasted.password:
+            self.password.setText(pasted.password)
+        if pasted.sslmode in SSL_MODES:
+            self._sslmode_auto = False
+            self.sslmode.setCurrentIndex(SSL_MODES.index(pasted.sslmode))
+        if pasted.sslrootcert:
+            self.rootcert.setText(pasted.sslrootcert)
+        self.pasted.clear()
+        return True
 
     # ------------------------------------------------------------ values
 
