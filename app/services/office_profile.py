@@ -135,7 +135,7 @@ def for_first_run(ws: Workstation) -> tuple[OfficeProfile, MediatorProfile]:
     """The profile to offer at first run: what a person typed before (a first run cut
     short), never the defaults, and never the operating-system login as a name."""
     office, me = current(ws)
-    if me.name == ws.actor.login:
+    if me.name == ws.actor.login:  # a store made before names were asked for
         me = replace(me, name="")
     if office.name in _DEFAULT_OFFICE_NAMES:
         office = replace(office, name="")

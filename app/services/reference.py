@@ -161,7 +161,9 @@ def ensure_office_and_user(session: Session, login: str | None = None) -> Actor:
         login = login or os_login()
         user = session.scalars(select(Mediator).where(Mediator.login == login)).first()
         if user is None:
-            user = Mediator(office_id=office.id, name=login, login=login, role=UserRole.ADMIN,
+            # No name until the person gives one (first run, 设置): the operating
+            # system's login is not a person's name and must never be printed as one.
+            user = Mediator(office_id=office.id, name="", login=login, role=UserRole.ADMIN,
                             modified_by="system")
             session.add(user)
             session.flush()

@@ -190,7 +190,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.user_label = QLabel(self.tr("当前用户：{name}（{role}）").format(
-            name=self.ws.actor.name, role=messages.user_role_text(self.ws.actor.role)))
+            name=self.ws.actor.name or self.tr("未填写姓名"),
+            role=messages.user_role_text(self.ws.actor.role)))
         if self.encrypted:
             where = self.tr("数据文件（已加密）：{path}")
         elif self.demo:
