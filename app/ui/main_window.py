@@ -39,6 +39,7 @@ from app.ui.queue.queue_view import QueueTable
 from app.ui.queue.status_sidebar_view import StatusSidebar
 from app.ui.reference.holiday_dialog import HolidayDialog
 from app.ui.reference.profile_dialog import ProfileDialog
+from app.ui.reference.rules_dialog import RulesDialog
 from app.ui.security.audit_check import AuditCheck
 from app.ui.security.key_actions import StoreKeyActions
 from app.ui.single_dialog import single_dialog
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.store_path = Path(store_path)
         self.holiday_dialog: HolidayDialog | None = None
         self.profile_dialog: ProfileDialog | None = None
+        self.rules_dialog: RulesDialog | None = None
         self.remember = remember
         self.current_message: QMessageBox | None = None
         self.loads = Loading(self)
@@ -302,6 +304,10 @@ class MainWindow(QMainWindow):
                                            "holidayAction")
         self.holiday_action.setMenuRole(QAction.MenuRole.NoRole)
         settings_menu.addAction(self.holiday_action)
+        self.rules_action = self._action(self.tr("期限规则(&R)…"), (), self.show_rules,
+                                         "rulesAction")
+        self.rules_action.setMenuRole(QAction.MenuRole.NoRole)
+        settings_menu.addAction(self.rules_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)
@@ -421,6 +427,13 @@ class MainWindow(QMainWindow):
             self.ws, self.runner, self)
         self.profile_dialog.show()
         self.profile_dialog.raise_()
+
+    def show_rules(self) -> None:
+        """设置 → 期限规则 (one at a time)."""
+        self.rules_dialog = single_dialog(self.rules_dialog) or RulesDialog(
+            self.ws, self.runner, self)
+        self.rules_dialog.show()
+        self.rules_dialog.raise_()
 
     def show_holidays(self) -> None:
         """设置 → 节假日安排 (one at a time)."""

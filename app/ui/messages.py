@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from app.core.deadlines import ClockKind, DueStatus
+from app.core.deadlines import ClockKind, ClockStart, DueStatus, Unit
 from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.holiday_notice import NoticeError, NoticeProblem
@@ -47,6 +47,7 @@ from app.services.errors import (
     ValidationFailed,
 )
 from app.services.office_profile import ProfileField, ProfileProblem, ProfileRefused
+from app.services.rule_admin import RuleEditRefused
 from app.services.sync import ConflictGone, LinkError, LinkProblem
 from app.store.audit_chain import Break, Problem
 from app.store.errors import StoreError, StoreErrorCode
@@ -479,6 +480,7 @@ register_explainer(LinkError, lambda e: link_problem_text(e.problem))
 register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
 register_explainer(NotAdministrator, lambda e: tr("Errors", NOT_ADMINISTRATOR))
 register_explainer(ProfileRefused, lambda e: _profile_refused_text(e))
+register_explainer(RuleEditRefused, lambda e: rule_edit_text(e))
 
 
 # ------------------------------------------------------------------ enums
@@ -771,6 +773,44 @@ def _profile_refused_text(error: ProfileRefused) -> str:
     return "\n".join(profile_problem_text(f, p) for f, p in error.problems.items())
 
 
+_UNIT = {
+    Unit.WORKING_DAYS: QT_TRANSLATE_NOOP("Rules", "个工作日"),
+    Unit.CALENDAR_DAYS: QT_TRANSLATE_NOOP("Rules", "日"),
+    Unit.HOURS: QT_TRANSLATE_NOOP("Rules", "小时"),
+    Unit.MONTHS: QT_TRANSLATE_NOOP("Rules", "个月"),
+}
+_CLOCK_START = {
+    ClockStart.RECEIVED: QT_TRANSLATE_NOOP("Rules", "自收到之日"),
+    ClockStart.ACCEPTED: QT_TRANSLATE_NOOP("Rules", "自受理之日"),
+    ClockStart.TERMINATED: QT_TRANSLATE_NOOP("Rules", "自终止之日"),
+    ClockStart.VERIFIED: QT_TRANSLATE_NOOP("Rules", "自核查决定之日"),
+    ClockStart.EFFECTIVE: QT_TRANSLATE_NOOP("Rules", "自协议生效之日"),
+    ClockStart.ASSIGNED: QT_TRANSLATE_NOOP("Rules", "自分派之日"),
+}
+_RULE_EDIT = {
+    "not_administrator": QT_TRANSLATE_NOOP("Rules", "只有管理员可以修改期限规则。"),
+    "limit_not_positive": QT_TRANSLATE_NOOP("Rules", "时限必须大于零。"),
+    "citation_too_long": QT_TRANSLATE_NOOP("Rules", "依据太长，请精简到300字以内。"),
+    "unknown": QT_TRANSLATE_NOOP("Rules", "找不到这套规则，可能已被删除。"),
+    "invalid": QT_TRANSLATE_NOOP("Rules", "这样修改后的规则不成立，请核对。"),
+}
+
+
+def unit_text(unit: Unit | str) -> str:
+    return _member_text("Rules", _UNIT, Unit, unit)
+
+
+def clock_start_text(start: ClockStart | str) -> str:
+    return _member_text("Rules", _CLOCK_START, ClockStart, start)
+
+
+def rule_edit_text(error: RuleEditRefused) -> str:
+    text = tr("Rules", _RULE_EDIT.get(error.problem, _RULE_EDIT["invalid"]))
+    if error.rule is None:
+        return text
+    return tr("Rules", "第{n}条：").format(n=error.rule + 1) + text
+
+
 def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str, Any, str]]:
     """Items for a ChoiceCombo: every member, in declaration order, in words."""
     return [(text(member), member, "") for member in enum]
@@ -799,4 +839,6 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     TerminationGround: lambda g: ground_wording(g).text,
     TransitionErrorCode: transition_error_text,
     NoticeProblem: notice_problem_text,
+    Unit: unit_text,
+    ClockStart: clock_start_text,
 }

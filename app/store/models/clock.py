@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.store.base import Base, SyncedMixin
+from app.store.base import Base, SyncedMixin, UtcDateTime
 
 
 class ClockPause(SyncedMixin, Base):
@@ -35,8 +35,11 @@ class DeadlineRuleSet(SyncedMixin, Base):
     track: Mapped[str] = mapped_column(String(24))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=True)  # 已核实
     rules: Mapped[Any] = mapped_column(JSON)
+    # Who checked the values against the governing text, and when ("" / None: shipped).
+    verified_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CalendarYearRow(SyncedMixin, Base):

@@ -285,39 +285,42 @@ class HolidayDialog(QDialog):
         self.recompute()
 
     def recompute(self) -> None:
-        """Every open case's clocks again, with progress; cancel keeps what is done."""
-        progress = QProgressDialog(_tr("正在按新的节假日安排重新计算在办案件的期限…"),
-                                   _tr("取消"), 0, 0, self)
-        progress.setObjectName("recomputeProgress")
-        progress.setWindowTitle(_tr("节假日安排"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        ws = self.ws
+        recompute_with_progress(self.ws, self.runner, self, _tr("节假日安排"),
+                                _tr("正在按新的节假日安排重新计算在办案件的期限…"))
 
-        def work(state):
-            return clocks.recompute_open_clocks(
-                ws, progress=state.report_progress, cancelled=lambda: state.cancelled)
 
-        def step(done: int, total: int) -> None:
-            progress.setMaximum(max(total, 1))
-            progress.setValue(done)
+def recompute_with_progress(ws: Workstation, runner: TaskRunner, parent: QWidget,
+                            title: str, label: str) -> None:
+    """Every open case's clocks again, with progress; cancel keeps what is done."""
+    progress = QProgressDialog(label, _tr("取消"), 0, 0, parent)
+    progress.setObjectName("recomputeProgress")
+    progress.setWindowTitle(title)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
 
-        def finished(result) -> None:
-            progress.reset()
-            summary = result[0]
-            text = _tr("已重新计算 {n} 件在办案件的期限，其中 {m} 件有变化。").format(
-                n=summary.checked, m=summary.changed)
-            if summary.cancelled:
-                text = _tr("已取消：{n} 件已重新计算（其中 {m} 件有变化），其余案件在下次"
-                           "修改节假日安排时重新计算。").format(n=summary.checked, m=summary.changed)
-            box = QMessageBox(QMessageBox.Icon.Information, _tr("节假日安排"), text,
-                              QMessageBox.StandardButton.NoButton, self)
-            box.addButton(_tr("确定"), QMessageBox.ButtonRole.AcceptRole)
-            box.exec()
+    def work(state):
+        return clocks.recompute_open_clocks(
+            ws, progress=state.report_progress, cancelled=lambda: state.cancelled)
 
-        op = self.runner.task(self, work, lane=Lane.WRITE).progress(step).success(finished)
-        task = op.run()
-        progress.canceled.connect(task.cancel)
+    def step(done: int, total: int) -> None:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(done)
+
+    def finished(result) -> None:
+        progress.reset()
+        summary = result[0]
+        text = _tr("已重新计算 {n} 件在办案件的期限，其中 {m} 件有变化。").format(
+            n=summary.checked, m=summary.changed)
+        if summary.cancelled:
+            text = _tr("已取消：{n} 件已重新计算（其中 {m} 件有变化），其余案件在下次"
+                       "修改时重新计算。").format(n=summary.checked, m=summary.changed)
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.NoButton, parent)
+        box.addButton(_tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    task = runner.task(parent, work, lane=Lane.WRITE).progress(step).success(finished).run()
+    progress.canceled.connect(task.cancel)
 
 
 def open_holiday_dialog(ws: Workstation, runner: TaskRunner, parent: QWidget) -> HolidayDialog:

@@ -1,0 +1,124 @@
+"""Rule sets as an administrator keeps them (设置 → 期限规则): each clock's limit and the
+legal basis it cites, and the rule set's 已核实 flag with who verified it and when.
+
+A change is checked as a whole through the core's own validation (a limit of zero or
+less is refused by rule), saved as one audited row and followed by the clock recompute
+(app/services/clocks). Unverifying is allowed too: the mediators are then warned again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.core.deadlines import ClockKind, ClockStart, RuleSet, Unit
+from app.core.errors import RuleSetError, UserFacingError
+from app.core.users import UserRole
+from app.core.workflow import Track
+from app.services import audit
+from app.services.context import Workstation
+from app.services.dto import Changes
+from app.store.models import DeadlineRuleSet, Mediator
+
+AUDIT_ENTITY = "deadline_rule_set"
+CITATION_MAX = 300
+
+
+class RuleEditRefused(UserFacingError):
+    """Nothing was saved. ``rule``: the index of the clock that is wrong (None: the set);
+    ``problem``: not_administrator, limit_not_positive, citation_too_long, unknown, invalid."""
+
+    def __init__(self, problem: str, rule: int | None = None) -> None:
+        super().__init__(f"{problem} (rule {rule})")
+        self.problem = problem
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class RuleView:
+    kind: ClockKind
+    limit: int
+    unit: Unit
+    starts_at: ClockStart
+    soft: bool
+    citation: str
+
+
+@dataclass(frozen=True)
+class RuleSetView:
+    code: str
+    name: str
+    track: Track
+    valid_from: date
+    valid_to: date | None
+    confirmed: bool
+    verified_by: str  # the login
+    verified_by_name: str  # the person's name ("" when the store does not know them)
+    verified_at: datetime | None
+    revision: int
+    rules: tuple[RuleView, ...]
+
+
+def rule_sets(ws: Workstation) -> list[RuleSetView]:
+    with ws.store.unit_of_work() as session:
+        rows = session.scalars(select(DeadlineRuleSet).where(
+            DeadlineRuleSet.deleted.is_(False)).order_by(DeadlineRuleSet.track,
+                                                          DeadlineRuleSet.valid_from))
+        names = dict(session.execute(select(Mediator.login, Mediator.name)).all())
+        return [_view(row, names.get(row.verified_by or "", "")) for row in rows]
+
+
+def _view(row: DeadlineRuleSet, verifier_name: str) -> RuleSetView:
+    rules = tuple(RuleView(ClockKind(r["kind"]), int(r["limit"]), Unit(r["unit"]),
+                           ClockStart(r["starts_at"]), bool(r.get("soft", False)),
+                           str(r.get("citation", ""))) for r in row.rules)
+    return RuleSetView(row.code, row.name, Track(row.track), row.valid_from, row.valid_to,
+                       row.confirmed, row.verified_by or "", verifier_name, row.verified_at,
+                       row.version, rules)
+
+
+def save_rule_set(ws: Workstation, code: str, *, limits: Mapping[int, int],
+                  citations: Mapping[int, str], confirmed: bool) -> Changes:
+    """New limits and citations by rule index, and the 已核实 flag, for one rule set."""
+    if ws.actor.role != UserRole.ADMIN:
+        raise RuleEditRefused("not_administrator")
+    for index, limit in limits.items():
+        if limit <= 0:
+            raise RuleEditRefused("limit_not_positive", index)
+    for index, text in citations.items():
+        if len(text.strip()) > CITATION_MAX:
+            raise RuleEditRefused("citation_too_long", index)
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        row = session.scalars(select(DeadlineRuleSet).where(
+            DeadlineRuleSet.code == code)).first()
+        if row is None:
+            raise RuleEditRefused("unknown")
+        rules = [dict(r) for r in row.rules]
+        for index, limit in limits.items():
+            rules[index]["limit"] = int(limit)
+        for index, text in citations.items():
+            rules[index]["citation"] = text.strip()
+        try:  # the core's own checks, on the whole set as it would be loaded
+            RuleSet.from_dict({"code": row.code, "name": row.name, "track": row.track,
+                               "valid_from": row.valid_from.isoformat(),
+                               "valid_to": row.valid_to.isoformat() if row.valid_to else None,
+                               "confirmed": confirmed, "rules": rules})
+        except RuleSetError:
+            raise RuleEditRefused("invalid") from None
+        values: dict = {"rules": rules, "confirmed": confirmed}
+        if confirmed and not row.confirmed or confirmed and rules != row.rules:
+            values.update(verified_by=ws.actor.login, verified_at=now)
+        if not confirmed:
+            values.update(verified_by="", verified_at=None)
+        changes = audit.apply_changes(row, values)
+        if not changes:
+            return Changes()
+        row.modified_at, row.modified_by = now, ws.actor.login
+        audit.record(session, actor=ws.actor.login, entity=AUDIT_ENTITY, entity_id=row.id,
+                     action="update", changes=changes, office_id=ws.actor.office_id, at=now)
+    ws.invalidate_reference()
+    return Changes(reference=True)
