@@ -422,22 +422,20 @@ class MainWindow(QMainWindow):
                     encrypted=self.encrypted, parent=self).exec()
 
     def show_profile(self) -> None:
-        """设置 → 个人资料与本机构 (one at a time)."""
-        self.profile_dialog = single_dialog(self.profile_dialog) or ProfileDialog(
-            self.ws, self.runner, self)
-        self.profile_dialog.show()
-        self.profile_dialog.raise_()
+        """设置 → 个人资料与本机构."""
+        self._show_single("profile_dialog", ProfileDialog)
 
     def show_rules(self) -> None:
-        """设置 → 期限规则 (one at a time)."""
-        self.rules_dialog = single_dialog(self.rules_dialog) or RulesDialog(
-            self.ws, self.runner, self)
-        self.rules_dialog.show()
-        self.rules_dialog.raise_()
+        """设置 → 期限规则."""
+        self._show_single("rules_dialog", RulesDialog)
 
     def show_holidays(self) -> None:
-        """设置 → 节假日安排 (one at a time)."""
-        self.holiday_dialog = single_dialog(self.holiday_dialog) or HolidayDialog(
-            self.ws, self.runner, self)
-        self.holiday_dialog.show()
-        self.holiday_dialog.raise_()
+        """设置 → 节假日安排."""
+        self._show_single("holiday_dialog", HolidayDialog)
+
+    def _show_single(self, attribute: str, make) -> None:
+        """A settings dialog, one at a time: the open one is raised."""
+        dialog = single_dialog(getattr(self, attribute)) or make(self.ws, self.runner, self)
+        setattr(self, attribute, dialog)
+        dialog.show()
+        dialog.raise_()
