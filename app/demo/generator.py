@@ -306,8 +306,8 @@ class _Context:
         self.category_cum = list(accumulate(c[5] for c in corpus.CATEGORIES))
         self.tag_cum = list(accumulate(w for _, w in corpus.TAGS))
         self.mode_cum = list(accumulate(w for _, w in corpus.SESSION_MODES))
-        self.rejection_grounds = {t: RejectionGround.for_track(t) for t in Track}
-        self.termination_grounds = {t: TerminationGround.for_track(t) for t in Track}
+        self.rejection_grounds = {t: _settled_grounds(RejectionGround, t) for t in Track}
+        self.termination_grounds = {t: _settled_grounds(TerminationGround, t) for t in Track}
         self.businesses = _business_pool(seed, total)
 
     def rule_set(self, track: Track, day: str) -> RuleSet:
@@ -323,6 +323,15 @@ class _Context:
         surname = self.surnames[bisect(self.surname_cum, r() * self.surname_cum[-1])]
         given = corpus.GIVEN_MALE if r() < 0.5 else corpus.GIVEN_FEMALE
         return surname + given[int(r() * len(given))], "M" if given is corpus.GIVEN_MALE else "F"
+
+def _settled_grounds(enum: type[RejectionGround] | type[TerminationGround],
+                     track: Track) -> tuple:
+    """The grounds a demo case is closed on: those whose wording is verified. The ones
+    only reported for Order 121 print a 未核实 caveat on the notice (documents.wording),
+    right for a real case, out of place in a showcase."""
+    return tuple(g for g in enum.for_track(track)
+                 if "未核实" not in wording.GROUNDS[g].citation)
+
 
 def _business_pool(seed: int, total: int) -> list[list[_Business]]:
     """Businesses per category; earlier ones in each list draw more complaints."""
@@ -1013,8 +1022,9 @@ class _CaseWriter:
             fields = {"addressee": who.name,
                       "other": who.respondent[1] if who.has_respondent else "",
                       "ground": (t.rejection if rejected else t.termination).value,
-                      "reason": t.status_reason, "mediator": ctx.names.get(by, by),
-                      "dispute": category}
+                      "reason": t.status_reason if track is Track.MARKET_COMPLAINT
+                      else t.status_reason.replace("投诉人", "申请人"),
+                      "mediator": ctx.names.get(by, by), "dispute": category}
             add(5 if rejected else 4,
                 DocumentKind.REJECTION if rejected else DocumentKind.TERMINATION, fields,
                 final_at=plan.notice_at, by=by)

@@ -486,10 +486,12 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
         except ValueError:
             ground_text, citation = str(f.get("ground") or ""), "有关"
         reason = f.get("reason", "")
+        # The termination says "…之间的{dispute}纠纷": a category such as 物业纠纷 says it already.
+        dispute = str(f.get("dispute") or "").removesuffix("纠纷")
         if kind is DocumentKind.TERMINATION:
             title, advice = wording.TERMINATION_TITLE, wording.TERMINATION_ADVICE
             text = wording.TERMINATION_TEXT.format(
-                other=f.get("other") or "对方", dispute=f.get("dispute", ""),
+                other=f.get("other") or "对方", dispute=dispute,
                 who=_who_decides(case, office), ground=ground_text, citation=citation,
                 accepted=_day(case.accepted_at or case.received_at))
         else:

@@ -210,6 +210,11 @@ def test_a_demo_notice_prints_the_day_it_was_issued(demo):
     issued = china_date(datetime.fromisoformat(finalized).replace(tzinfo=UTC))
     assert "终止调解告知书" in text and chinese_date(issued) in text
     assert chinese_date(china_date(REFERENCE_NOW)) not in text
+    # A category such as 劳务纠纷 is not said twice ("…之间的劳务纠纷纠纷").
+    doc_hex, = rows(store, """SELECT id FROM documents WHERE kind = 'termination'
+        AND json_extract(fields, '$.dispute') LIKE '%纠纷' LIMIT 1""")[0]
+    text = pdf_text(documents.render(ws, uuid.UUID(doc_hex)))
+    assert "纠纷纠纷" not in text and "纠纷，" in text
 
 
 def test_an_altered_final_row_is_refused_not_printed(tmp_path):
