@@ -53,6 +53,7 @@ def main() -> int:
     print(f"demo data: {summary.cases:,} cases, {summary.rows:,} rows "
           f"(parties {summary.parties:,}, sessions {summary.sessions:,}, notes {summary.notes:,}, "
           f"follow-ups {summary.follow_ups:,}, pauses {summary.pauses:,}, "
+          f"documents {summary.documents:,}, "
           f"audit events {summary.audit_events:,})")
     print(f"  total       {seconds:8.1f} s   budget {budget:.0f} s "
           f"({'within' if seconds < budget else 'OVER'} budget)")

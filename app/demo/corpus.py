@@ -187,3 +187,18 @@ EVIDENCE_PAIRS = tuple(f"{a}、{b}" for a in EVIDENCE for b in EVIDENCE if a != 
 
 # The note a pause of the clock comes with: "送{…}，等待结果" (by PauseReason value).
 SENT_FOR = {"inspection": "检定、检验、检测", "appraisal": "鉴定", "recusal": "回避申请中止"}
+
+# Documents. How an agreed sum is paid, and what a party's share of the blame reads like.
+PAYMENT_METHODS = ("银行转账", "微信转账", "支付宝转账", "现金")
+RESPONSIBILITY = (
+    "",
+    "经调解员释法明理，被申请人认可其提供的商品或服务存在瑕疵，愿意承担相应责任。",
+    "双方均有一定过错，经协商按各自过错承担相应责任。",
+    "被申请人未履行事先告知义务，对纠纷的发生负有主要责任。",
+)
+# Why an issued agreement was withdrawn and issued again (作废后出具新版本).
+# (The new version differs from the old one in its dates, as these reasons say.)
+VOID_REASONS = (
+    "经双方协商调整履行期限，原协议作废，重新出具。",
+    "履行期限表述有误，经双方同意作废后重新出具。",
+)

@@ -14,6 +14,8 @@ Deterministic: the same seed and reference time give the same store, row for row
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import random
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from itertools import accumulate, islice
 
 from sqlalchemy import func, select
@@ -41,6 +44,13 @@ from app.core.deadlines import (
     case_deadlines,
     next_deadline,
     select_rule_set,
+)
+from app.core.documents import (
+    BLANK,
+    NUMBERED_KINDS,
+    DocumentKind,
+    DocumentState,
+    judicial_confirmation_deadline,
 )
 from app.core.follow_ups import Performance, Satisfaction
 from app.core.parties import IdType, PartyRole, PartyType
@@ -58,6 +68,7 @@ from app.core.workflow import (
     Track,
 )
 from app.demo import corpus
+from app.documents import wording
 from app.services.reference import (
     CURRENT_LOGIN_KEY,
     PLEDGES_KEY,
@@ -70,9 +81,11 @@ from app.services.reference import (
 )
 from app.services.search import search_document
 from app.services.store_keys import mark_demo
+from app.services.sync import is_linked
 from app.store import audit_chain
 from app.store.database import Store
 from app.store.models import Case, LocalMeta, Mediator, Office, OfficeSetting
+from app.sync.numbers import STANDALONE_LAST, standalone_block_id
 
 Progress = Callable[[int, int], None]
 
@@ -87,12 +100,14 @@ DEMO_ACTOR = "demo"
 # Tables filled in bulk, whose secondary indexes are rebuilt after the load.
 BULK_TABLES = (
     "cases", "case_tags", "parties", "mediation_sessions", "notes", "follow_ups",
-    "clock_pauses", "audit_events",
+    "clock_pauses", "audit_events", "documents",
 )
 
+# The market-regulation office and the consumer-dispute people's mediation committee
+# beside it, as they sign their papers; the committee issues the agreements and notices.
 DEMO_OFFICE = dict(
     code="PD-ZJ",
-    name="浦东新区市场监督管理局张江市场监管所",
+    name="上海市浦东新区市场监督管理局张江市场监督管理所",
     committee_name="浦东新区张江消费纠纷人民调解委员会",
     number_prefix="浦消调",
     region="上海市浦东新区",
@@ -105,6 +120,9 @@ DEMO_MEDIATORS = (
     ("吴丽娟", "wulijuan", UserRole.MEDIATOR), ("孙志强", "sunzhiqiang", UserRole.MEDIATOR),
     ("徐婷", "xuting", UserRole.MEDIATOR),
 )
+# The workstation's own user in a demo store: a person, not the operating-system login
+# (documents print the mediator's name).
+DEMO_USER_NAME = "张敏"
 DEMO_PLEDGES = (
     Pledge(ClockKind.PLEDGE_DISPATCH, 2, ClockStart.RECEIVED),
     Pledge(ClockKind.PLEDGE_RESPONSE, 24, ClockStart.ASSIGNED),
@@ -133,6 +151,7 @@ class DemoSummary:
     pauses: int
     audit_events: int
     by_status: Mapping[CaseStatus, int] = field(default_factory=dict)
+    documents: int = 0
     seconds: float = 0.0
     # Where the time went: building rows in Python, writing them, rebuilding indexes.
     phase_seconds: Mapping[str, float] = field(default_factory=dict)
@@ -140,7 +159,7 @@ class DemoSummary:
     @property
     def rows(self) -> int:
         return (self.cases + self.parties + self.sessions + self.notes + self.follow_ups
-                + self.pauses + self.audit_events)
+                + self.pauses + self.audit_events + self.documents)
 
 
 # ------------------------------------------------------------------ column layouts
@@ -157,6 +176,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "respondent_uscc", "rule_set_code", "next_deadline_on", "next_deadline_kind",
         "deadline_provisional", "paused", "rejection_ground", "termination_ground",
         "status_reason", "satisfaction", "linked_case_id", "reporter_confidential",
+        "confirmation_due_on",
     ),
     "case_tags": ("case_id", "tag"),
     "parties": _SYNC_COLS + (
@@ -182,6 +202,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "audit_events": _SYNC_COLS + (
         "at", "actor", "office_id", "case_id", "entity", "entity_id", "action", "changes",
         "reason",
+    ),
+    # Written as drafts; the numbers, content hashes and final states are given after the
+    # load (_finish_documents), when every document of the year is known.
+    "documents": _SYNC_COLS + (
+        "case_id", "office_id", "kind", "number", "number_year", "number_seq", "fields",
+        "state", "pdf_sha256", "version_no", "supersedes_id", "finalized_at", "signed_on",
+        "content_sha256", "scan_attachment_id", "void_reason",
     ),
 }
 
@@ -253,7 +280,7 @@ class _Context:
 
     def __init__(self, seed: int, now_ts: int, office_id: str, mediators: list[tuple[str, str]],
                  rule_sets: list[dict], calendar_years: list[dict], total: int,
-                 search_docs: bool = True) -> None:
+                 search_docs: bool = True, names: Mapping[str, str] | None = None) -> None:
         self.seed = seed
         self.now_ts = now_ts
         self.now = _aware(now_ts)
@@ -262,6 +289,7 @@ class _Context:
         self.search_docs = search_docs
         self.id_base_ms = (now_ts - SPAN_DAYS * DAY) * 1000
         self.mediators = mediators  # (id hex, login)
+        self.names = dict(names or {})  # login -> the name documents print
         self.rule_sets = tuple(RuleSet.from_dict(r) for r in rule_sets)
         self.calendar = WorkCalendar(CalendarYear.from_dict(y) for y in calendar_years)
         today = (now_ts + 8 * HOUR) // DAY
@@ -278,8 +306,8 @@ class _Context:
         self.category_cum = list(accumulate(c[5] for c in corpus.CATEGORIES))
         self.tag_cum = list(accumulate(w for _, w in corpus.TAGS))
         self.mode_cum = list(accumulate(w for _, w in corpus.SESSION_MODES))
-        self.rejection_grounds = {t: RejectionGround.for_track(t) for t in Track}
-        self.termination_grounds = {t: TerminationGround.for_track(t) for t in Track}
+        self.rejection_grounds = {t: _settled_grounds(RejectionGround, t) for t in Track}
+        self.termination_grounds = {t: _settled_grounds(TerminationGround, t) for t in Track}
         self.businesses = _business_pool(seed, total)
 
     def rule_set(self, track: Track, day: str) -> RuleSet:
@@ -295,6 +323,15 @@ class _Context:
         surname = self.surnames[bisect(self.surname_cum, r() * self.surname_cum[-1])]
         given = corpus.GIVEN_MALE if r() < 0.5 else corpus.GIVEN_FEMALE
         return surname + given[int(r() * len(given))], "M" if given is corpus.GIVEN_MALE else "F"
+
+def _settled_grounds(enum: type[RejectionGround] | type[TerminationGround],
+                     track: Track) -> tuple:
+    """The grounds a demo case is closed on: those whose wording is verified. The ones
+    only reported for Order 121 print a 未核实 caveat on the notice (documents.wording),
+    right for a real case, out of place in a showcase."""
+    return tuple(g for g in enum.for_track(track)
+                 if "未核实" not in wording.GROUNDS[g].citation)
+
 
 def _business_pool(seed: int, total: int) -> list[list[_Business]]:
     """Businesses per category; earlier ones in each list draw more complaints."""
@@ -451,12 +488,34 @@ class _Timeline:
         return CaseStatus.RECEIVED
 
 
+@dataclass(slots=True)
+class _DocPlan:
+    """Which documents a case has and when they happened (epoch seconds; 0: none)."""
+
+    agreement: DocumentState | None = None  # the current written agreement (调解协议书)
+    agreement_at: int = 0  # finalised (a draft: written)
+    signed_at: int = 0  # its signing recorded
+    voided: tuple[int, int] | None = None  # an earlier version: finalised, voided
+    complete: bool = True  # a draft with every required field filled
+    oral_at: int = 0  # 口头协议 registered
+    notice_at: int = 0  # 终止调解 / 不予受理 notice finalised
+    follow_up_at: int = 0  # 回访记录 finalised
+    confirmation_due: str | None = None  # 司法确认 window of a signed agreement
+
+
+# A document is drafted this long before it is finalised (the audit trail's 起草 event
+# is derived from the finalisation time in SQL).
+DRAFTING_SECONDS = 2400
+
+
 class _CaseWriter:
     """Builds one chunk of cases with everything that hangs off them."""
 
     def __init__(self, ctx: _Context, chunk: int) -> None:
         self.ctx = ctx
         self.rng = random.Random(f"{ctx.seed}:chunk:{chunk}")
+        # Documents draw from their own generator: the cases stay what they were.
+        self.doc_rng = random.Random(f"{ctx.seed}:documents:{chunk}")
         self.chunk = chunk
         self.batch = _Batch()
         self.uid = _Ids(self.rng, ctx.id_base_ms, chunk)
@@ -492,12 +551,16 @@ class _CaseWriter:
         recovered = None
         if life.outcome is Outcome.SETTLED:
             recovered = int(what.amount * 100 * self.one((1, 1, 0.8, 0.6, 0.5)))
+        plan = self._plan_documents(track, life)
         self._case_row(case_id, index, received, received_day, track, kind, source, category[0],
-                       who, what, life, satisfaction, recovered)
-        self._party_rows(case_id, received, who)
+                       who, what, life, satisfaction, recovered, plan)
+        birth = self._party_rows(case_id, received, who)
         self._pause_row(case_id, life)
         if life.started is not None:
             self._sessions(case_id, who, what, life)
+        if plan is not None:
+            self._document_rows(case_id, plan, track, category[0], who, what, life, recovered,
+                                birth)
 
     def _received(self, index: int) -> int:
         """When: any day of the two years, office hours in China, more on weekdays.
@@ -676,7 +739,7 @@ class _CaseWriter:
     def _case_row(self, case_id: str, index: int, received: int, received_day: str,
                   track: Track, kind: CaseKind, source: Source, category: str, who: _People,
                   what: _Complaint, t: _Timeline, satisfaction: str | None,
-                  recovered: int | None) -> None:
+                  recovered: int | None, plan: _DocPlan | None) -> None:
         ctx, clock = self.ctx, self.ctx.clock
         rule_set, next_on, next_kind, provisional = self._next_deadline(
             t, track, kind, received, received_day)
@@ -688,6 +751,8 @@ class _CaseWriter:
                                                   t.followed, t.rated))
         if t.pause is not None:
             version += 1 if t.paused_now else 2
+        confirmation_due = plan.confirmation_due if plan is not None else None
+        version += confirmation_due is not None  # signing the agreement set it
         tags = what.tags
         respondent = who.respondent
         summary = f"{category}：{what.problem}"[:60]
@@ -706,7 +771,7 @@ class _CaseWriter:
             rule_set.code, next_on, next_kind, provisional, int(t.paused_now),
             t.rejection.value if t.rejection else None,
             t.termination.value if t.termination else None, t.status_reason, satisfaction,
-            None, int(kind is CaseKind.REPORT),
+            None, int(kind is CaseKind.REPORT), confirmation_due,
         ))
         self.batch.by_status[t.status] += 1
         if ctx.search_docs:
@@ -716,7 +781,9 @@ class _CaseWriter:
         for tag in tags:
             self.batch.rows["case_tags"].append((case_id, tag))
 
-    def _party_rows(self, case_id: str, received: int, who: _People) -> None:
+    def _party_rows(self, case_id: str, received: int, who: _People) -> date | None:
+        """The complainant (and a neighbour respondent); returns the complainant's birth
+        date, when known."""
         rows = self.batch.rows["parties"]
         stamp_received = self.ctx.clock.stamp(received)
         intake_actor = self.ctx.mediators[0][1]
@@ -739,6 +806,7 @@ class _CaseWriter:
                 PartyRole.RESPONDENT.value, ptype, rname, "", "", None, "", id_type, rid,
                 rphone.replace("-", ""), raddress, "", "", 1,
             ))
+        return birth
 
     def _pause_row(self, case_id: str, t: _Timeline) -> None:
         if t.pause is None:
@@ -800,12 +868,181 @@ class _CaseWriter:
                 t.mediator_login, ended, None, "", minutes * 60,
             ))
 
+    # -- documents (文书)
+
+    def _plan_documents(self, track: Track, t: _Timeline) -> _DocPlan | None:
+        """Which documents the case has, as an office would have them: a written agreement
+        for most people's-mediation settlements (else an oral one registered) and for the
+        market complaints whose parties came in to sign; notices for terminations and
+        rejections; a follow-up record for some agreements; a draft agreement on some cases
+        still in mediation. Now and then an issued agreement was voided and reissued."""
+        ctx = self.ctx
+        r = self.doc_rng.random
+        now, closed = ctx.now_ts, t.closed
+        plan = _DocPlan()
+        if t.outcome is Outcome.SETTLED and closed is not None:
+            peoples = track is Track.PEOPLES_MEDIATION
+            roll = r()
+            if roll < (0.8 if peoples else 0.3):
+                plan.agreement_at = closed - int((0.3 + 1.2 * r()) * HOUR)
+                if r() < 0.04:
+                    first = closed - int((26 + 14 * r()) * HOUR)
+                    plan.voided = (first, first + int((2 + 8 * r()) * HOUR))
+                if closed > now - DAY or r() < 0.08:  # the signed paper is not back yet
+                    plan.agreement = DocumentState.FINAL
+                else:
+                    plan.agreement = DocumentState.SIGNED
+                    plan.signed_at = closed - int(0.25 * HOUR * r())
+                    signed_on = date.fromisoformat(ctx.clock.china_day(plan.signed_at))
+                    plan.confirmation_due = judicial_confirmation_deadline(
+                        signed_on, ctx.calendar).isoformat()
+                if t.followed is not None and r() < 0.6:
+                    at = t.followed + int((0.1 + 0.9 * r()) * HOUR)
+                    plan.follow_up_at = at if at <= now else 0
+            elif peoples and roll < 0.95:
+                plan.oral_at = closed - int((0.1 + 0.4 * r()) * HOUR)
+        elif closed is not None and (t.outcome is Outcome.TERMINATED
+                                     or t.status is CaseStatus.REJECTED):
+            at = closed + int((0.2 + 30 * r()) * HOUR)  # notified within days
+            plan.notice_at = at if r() < 0.7 and at <= now else 0
+        elif (t.status is CaseStatus.MEDIATING and not t.paused_now and t.started is not None
+              and t.started < now - DAY and r() < 0.15):
+            plan.agreement = DocumentState.DRAFT
+            plan.agreement_at = max(t.started + DAY, now - int((1 + 71 * r()) * HOUR))
+            plan.complete = r() < 0.5
+        if plan.agreement is None and not plan.oral_at and not plan.notice_at:
+            return None
+        return plan
+
+    def _agreement_fields(self, track: Track, who: _People, what: _Complaint, t: _Timeline,
+                          recovered: int | None, birth: date | None, *, days: int,
+                          complete: bool = True) -> dict:
+        """What the mediator filled in: the case's parties and facts (as default_fields
+        takes them), the clauses from the office's library with their blanks filled."""
+        ctx, one = self.ctx, lambda seq: seq[int(self.doc_rng.random() * len(seq))]
+        applicant = {
+            "role": _APPLICANT, "name": who.name, "business": False, "sex": who.sex,
+            "ethnicity": "汉族" if birth else "",
+            "birth_date": birth.isoformat() if birth else None, "occupation": "",
+            "phone": who.phone, "address": who.address, "id_type": "", "id_number": "",
+            "representative": ""}
+        rtype, rname, rid_type, rid, rphone, raddress = who.respondent
+        business = who.business is not None
+        respondent = {
+            "role": _RESPONDENT, "name": rname, "business": business, "sex": "",
+            "ethnicity": "", "birth_date": None, "occupation": "",
+            "phone": rphone.replace("-", ""), "address": raddress,
+            "id_type": rid_type if business else "", "id_number": rid if business else "",
+            "representative": who.business.representative if business else ""}
+        fen = recovered or int(what.amount * 100)
+        amount = Decimal(fen) / 100
+        closed_day = date.fromisoformat(ctx.clock.china_day(t.closed or t.started or ctx.now_ts))
+        due = closed_day + timedelta(days=days)
+        deadline = f"{due.year}年{due.month}月{due.day}日" if complete else BLANK
+        method = one(corpus.PAYMENT_METHODS)
+        payer, payee = rname, who.name
+        clauses = [wording.clause("refund" if business else "compensation", payer=payer,
+                                  payee=payee, amount=wording.money(amount), deadline=deadline)]
+        if method != "现金":
+            clauses.append(wording.clause("method", method=method, payee=payee))
+        if track is Track.MARKET_COMPLAINT:
+            clauses.append(wording.clause("withdraw", applicant=payee, respondent=payer))
+        else:
+            clauses.append(wording.clause("default", payer=payer, payee=payee))
+        clauses.append(wording.clause("settled"))
+        paid = "以现金方式当面一次性支付" if method == "现金" else f"以{method}方式一次性支付"
+        recorder = self.ctx.names.get(one(ctx.mediators)[1], "")
+        if recorder == ctx.names.get(t.mediator_login):
+            recorder = ctx.names.get(ctx.mediators[0][1], "")
+        return {
+            # The agreement is a people's-mediation form: its parties are 申请人/被申请人.
+            "parties": [applicant, respondent],
+            "facts": what.description.replace("投诉人", "申请人"),
+            "disputes": f"申请人要求{what.request}，被申请人对此有异议。",
+            "responsibility": one(corpus.RESPONSIBILITY),
+            "clauses": clauses,
+            "performance": f"{payer}于{deadline}前{paid}给{payee}。" if complete else "",
+            "mediator": ctx.names.get(t.mediator_login, t.mediator_login),
+            "recorder": recorder, "copies": 3, "amounts": [f"{amount:.2f}"]}
+
+    def _document_rows(self, case_id: str, plan: _DocPlan, track: Track, category: str,
+                       who: _People, what: _Complaint, t: _Timeline, recovered: int | None,
+                       birth: date | None) -> None:
+        """The rows, as drafts: numbers, content hashes and final states are given after
+        the load (_finish_documents). Ids: the case's id ending d001…d006, one per slot."""
+        ctx, clock = self.ctx, self.ctx.clock
+        rows = self.batch.rows["documents"]
+        base = case_id[:28]
+        actor = t.mediator_login
+
+        def add(slot: int, kind: DocumentKind, fields: dict, *, final_at: int = 0,
+                modified: int = 0, signed_at: int = 0, void_reason: str = "",
+                version_no: int = 1, supersedes: str | None = None,
+                by: str = actor) -> None:
+            # The canonical form content_hash() serialises: the hash is then taken in SQL.
+            text = json.dumps(fields, ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":"))
+            version = 1 + (final_at > 0) + bool(signed_at or void_reason)
+            rows.append((
+                f"{base}d00{slot}", version, clock.stamp(modified or final_at), by, 0,
+                case_id, ctx.office_id, kind.value, "", None, None, text,
+                DocumentState.DRAFT.value, "", version_no, supersedes,
+                clock.stamp(final_at) if final_at else None,
+                clock.china_day(signed_at) if signed_at else None, "", None, void_reason))
+
+        if plan.agreement is not None:
+            days = 3 + int(self.doc_rng.random() * 12)
+            fields = self._agreement_fields(track, who, what, t, recovered, birth, days=days,
+                                            complete=plan.complete)
+            if plan.agreement is DocumentState.DRAFT:
+                add(1, DocumentKind.AGREEMENT, fields, modified=plan.agreement_at)
+            else:
+                slot, supersedes, version_no = 1, None, 1
+                if plan.voided is not None:
+                    first, voided = plan.voided
+                    earlier = self._agreement_fields(track, who, what, t, recovered, birth,
+                                                     days=days - 2)
+                    add(1, DocumentKind.AGREEMENT, earlier, final_at=first, modified=voided,
+                        void_reason=corpus.VOID_REASONS[int(self.doc_rng.random() * 2)])
+                    slot, supersedes, version_no = 2, f"{base}d001", 2
+                add(slot, DocumentKind.AGREEMENT, fields, final_at=plan.agreement_at,
+                    modified=plan.signed_at, signed_at=plan.signed_at, version_no=version_no,
+                    supersedes=supersedes)
+            if plan.follow_up_at:
+                add(6, DocumentKind.FOLLOW_UP, {"follow_up_id": f"{base}b004"},
+                    final_at=plan.follow_up_at)
+        if plan.oral_at:
+            days = 1 + int(self.doc_rng.random() * 7)
+            add(3, DocumentKind.ORAL_AGREEMENT, self._agreement_fields(
+                track, who, what, t, recovered, birth, days=days), final_at=plan.oral_at)
+        if plan.notice_at:
+            rejected = t.status is CaseStatus.REJECTED
+            # A work order is refused by whoever registers it: the supervisor here.
+            by = ctx.mediators[0][1] if rejected else actor
+            fields = {"addressee": who.name,
+                      "other": who.respondent[1] if who.has_respondent else "",
+                      "ground": (t.rejection if rejected else t.termination).value,
+                      "reason": t.status_reason if track is Track.MARKET_COMPLAINT
+                      else t.status_reason.replace("投诉人", "申请人"),
+                      "mediator": ctx.names.get(by, by), "dispute": category}
+            add(5 if rejected else 4,
+                DocumentKind.REJECTION if rejected else DocumentKind.TERMINATION, fields,
+                final_at=plan.notice_at, by=by)
+
 
 # ------------------------------------------------------------------ orchestration
 
 
+@dataclass(frozen=True)
+class _Reference:
+    office_id: str  # hex
+    mediators: list[tuple[str, str]]  # (id hex, login), the supervisor first
+    names: dict[str, str]  # login -> name
+    number_prefix: str
+
+
 def _prepare_reference(store: Store, login: str | None, seed: int,
-                       now: datetime) -> tuple[str, list[tuple[str, str]]]:
+                       now: datetime) -> _Reference:
     """The office, its mediators and pledges; the signed-in user is one of the mediators.
     Their ids come from the seed too, so a fresh store is the same row for row."""
     rng = random.Random(f"{seed}:people")
@@ -833,7 +1070,10 @@ def _prepare_reference(store: Store, login: str | None, seed: int,
         meta = session.get(LocalMeta, CURRENT_LOGIN_KEY)
         login = login or (meta.value if meta else None) or os_login()
         existing = {m.login for m in session.scalars(select(Mediator))}
-        for name, mlogin, role in (*DEMO_MEDIATORS, (login, login, UserRole.MEDIATOR)):
+        for user in session.scalars(select(Mediator).where(Mediator.login == login)):
+            if user.name == login:  # the placeholder a fresh store gets: a person's name
+                user.name = DEMO_USER_NAME
+        for name, mlogin, role in (*DEMO_MEDIATORS, (DEMO_USER_NAME, login, UserRole.MEDIATOR)):
             if mlogin not in existing:
                 existing.add(mlogin)
                 session.add(Mediator(id=new_id(), office_id=office.id, name=name, login=mlogin,
@@ -849,12 +1089,14 @@ def _prepare_reference(store: Store, login: str | None, seed: int,
                                                       Mediator.active.is_(True))
             .order_by(Mediator.login)
         ).all()
+        names = {login_: name for login_, name in session.execute(
+            select(Mediator.login, Mediator.name))}
         # The supervisor dispatches and registers work orders; put them first.
         people.sort(key=lambda p: (p[1] != DEMO_MEDIATORS[0][1], p[1]))
         mediators = [(pid.hex, plogin) for pid, plogin in people]
         if actor.mediator_id not in {pid for pid, _ in people}:
             mediators.append((actor.mediator_id.hex, actor.login))
-        return office.id.hex, mediators
+        return _Reference(office.id.hex, mediators, names, office.number_prefix or "调")
 
 
 def _iso(column: str) -> str:
@@ -974,6 +1216,106 @@ def _shift_sql(column: str, seconds: str) -> str:
     return f"datetime(strftime('%s', {column}) + ({seconds}), 'unixepoch') || '.000000'"
 
 
+# The audit trail of the demo documents, derived like the cases' (ids: the case's id
+# ending e<slot><event>0). They are drafted DRAFTING_SECONDS before they are finalised; a
+# draft's last change is its drafting; signing or voiding was a final document's last.
+_DOC_DRAFTED = (f"CASE WHEN d.finalized_at IS NULL THEN d.modified_at "
+                f"ELSE {_shift_sql('d.finalized_at', str(-DRAFTING_SECONDS))} END")
+_DOCUMENT_AUDIT_SQL = (
+    # 起草 (create), or 新版本 (new_version) of a voided agreement
+    f"""SELECT substr(d.case_id, 1, 28) || 'e' || substr(d.id, 32, 1) || '10', 1,
+        {_DOC_DRAFTED}, d.modified_by, 0, {_DOC_DRAFTED}, d.modified_by, d.office_id,
+        d.case_id, 'documents', d.id,
+        CASE WHEN d.supersedes_id IS NULL THEN 'create' ELSE 'new_version' END,
+        CASE WHEN d.supersedes_id IS NULL THEN json_object('kind', json_array(NULL, d.kind))
+             ELSE json_object('version_no', json_array(NULL, d.version_no)) END, ''
+    FROM documents d WHERE d.rowid BETWEEN :documents_lo AND :documents_hi""",
+    # 定稿: numbered (a follow-up record under its agreement's number)
+    """SELECT substr(d.case_id, 1, 28) || 'e' || substr(d.id, 32, 1) || '20', 1,
+        d.finalized_at, d.modified_by, 0, d.finalized_at, d.modified_by, d.office_id,
+        d.case_id, 'documents', d.id, 'finalize',
+        json_object('number', json_array(NULL, d.number)), ''
+    FROM documents d WHERE d.finalized_at IS NOT NULL
+      AND d.rowid BETWEEN :documents_lo AND :documents_hi""",
+    # 登记签署
+    """SELECT substr(d.case_id, 1, 28) || 'e' || substr(d.id, 32, 1) || '30', 1,
+        d.modified_at, d.modified_by, 0, d.modified_at, d.modified_by, d.office_id,
+        d.case_id, 'documents', d.id, 'sign',
+        json_object('signed_on', json_array(NULL, d.signed_on)), ''
+    FROM documents d WHERE d.state = 'signed'
+      AND d.rowid BETWEEN :documents_lo AND :documents_hi""",
+    # 作废
+    """SELECT substr(d.case_id, 1, 28) || 'e' || substr(d.id, 32, 1) || '40', 1,
+        d.modified_at, d.modified_by, 0, d.modified_at, d.modified_by, d.office_id,
+        d.case_id, 'documents', d.id, 'void',
+        json_object('state', json_array('final', 'void')), d.void_reason
+    FROM documents d WHERE d.state = 'void'
+      AND d.rowid BETWEEN :documents_lo AND :documents_hi""",
+)
+_NUMBERED_KINDS_SQL = ", ".join(f"'{k.value}'" for k in sorted(NUMBERED_KINDS))
+
+
+def _sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _finish_documents(conn: sqlite3.Connection, office_id: str, prefix: str,
+                      intake_actor: str, rowid_before: int) -> int:
+    """Finalise the demo documents as finalize() would have: numbered per year in the
+    order they were finalised (they came in case order), with the content hash of
+    app.core.documents.content_hash, then their audit trail. The store's own number
+    block then starts after the last demo number of each year, so a real finalisation
+    never repeats one (app/sync/numbers.take_number). Returns the audit events written.
+
+    No PDF is stored: pdf_sha256 stays empty, and the PDF is rendered from the frozen
+    fields when the document is opened, after its content hash is checked against them
+    (services.documents.render)."""
+    conn.create_function("md_sha256", 1, _sha256_text, deterministic=True)
+    params = {"lo": rowid_before + 1, "prefix": prefix}
+    conn.execute("CREATE TEMP TABLE demo_numbers (id TEXT PRIMARY KEY, year INTEGER, "
+                 "seq INTEGER, number TEXT)")
+    try:
+        # The year is China's (finalised_at is UTC), as finalize() numbers.
+        conn.execute(f"""INSERT INTO temp.demo_numbers
+            SELECT id, year, seq, '（' || year || '）' || :prefix || '字第'
+                || printf('%04d', seq) || '号'
+            FROM (SELECT id, CAST(strftime('%Y', finalized_at, '+8 hours') AS INTEGER) AS year,
+                    row_number() OVER (PARTITION BY strftime('%Y', finalized_at, '+8 hours')
+                                       ORDER BY finalized_at, id) AS seq
+                  FROM documents WHERE rowid >= :lo AND finalized_at IS NOT NULL
+                    AND kind IN ({_NUMBERED_KINDS_SQL}))""", params)
+        # A follow-up record carries its (standing) agreement's number.
+        conn.execute("""INSERT INTO temp.demo_numbers
+            SELECT f.id, NULL, NULL, n.number FROM documents f
+            JOIN documents a ON a.case_id = f.case_id AND a.kind = 'agreement'
+                AND a.void_reason = '' AND a.finalized_at IS NOT NULL
+            JOIN temp.demo_numbers n ON n.id = a.id
+            WHERE f.rowid >= :lo AND f.kind = 'follow-up' AND f.finalized_at IS NOT NULL""",
+                     params)
+        # Still drafts to the immutability trigger, so one statement makes them final.
+        conn.execute("""UPDATE documents SET number = n.number, number_year = n.year,
+                number_seq = n.seq,
+                content_sha256 = md_sha256('{"fields":' || documents.fields || ',"kind":"'
+                    || documents.kind || '","number":"' || n.number || '"}'),
+                state = CASE WHEN documents.void_reason != '' THEN 'void'
+                             WHEN documents.signed_on IS NOT NULL THEN 'signed'
+                             ELSE 'final' END
+            FROM temp.demo_numbers n WHERE n.id = documents.id""")
+        for year, last in conn.execute("SELECT year, max(seq) FROM temp.demo_numbers "
+                                       "WHERE year IS NOT NULL GROUP BY year").fetchall():
+            conn.execute(
+                "INSERT INTO sync_number_blocks (id, office_id, year, first_seq, last_seq, "
+                "next_seq) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET next_seq = max(next_seq, excluded.next_seq)",
+                (standalone_block_id(uuid.UUID(office_id), year).hex, office_id, year,
+                 STANDALONE_LAST, last + 1))
+    finally:
+        conn.execute("DROP TABLE temp.demo_numbers")
+    last = conn.execute("SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
+    return _chain_events(conn, _DOCUMENT_AUDIT_SQL, {
+        "intake": intake_actor, "documents_lo": rowid_before + 1, "documents_hi": last})
+
+
 # Rows derived in SQL from each chunk of cases, as the services would have written them:
 # the respondent business (from the pool in the temporary demo_businesses table), the
 # contact log of the first contact (one in five after an unanswered call; a promised
@@ -1083,12 +1425,18 @@ _CHAINED_INSERT = (
 def _derive_audit_trail(conn: sqlite3.Connection, intake_actor: str,
                         before: dict[str, int], after: dict[str, int]) -> int:
     """The audit events of the rows written between two ``_last_rowids`` readings."""
-    ranges: dict[str, object] = {"intake": intake_actor, **_rowid_ranges(before, after)}
+    return _chain_events(conn, _AUDIT_SQL,
+                         {"intake": intake_actor, **_rowid_ranges(before, after)})
+
+
+def _chain_events(conn: sqlite3.Connection, selects: tuple[str, ...],
+                  params: Mapping[str, object]) -> int:
+    """Write the events the ``selects`` derive, each linked into the audit chain."""
     written = 0
     linker = audit_chain.Linker(conn)
     try:
-        for select_sql in _AUDIT_SQL:
-            conn.execute(_CHAINED_INSERT.format(select=select_sql), ranges)
+        for select_sql in selects:
+            conn.execute(_CHAINED_INSERT.format(select=select_sql), params)
             # (rowcount is -1 for a statement that starts with WITH)
             written += conn.execute("SELECT changes()").fetchone()[0]
     finally:
@@ -1183,13 +1531,19 @@ def generate_demo_data(
     started = time.perf_counter()
     now = now or utcnow()
     now_ts = int(now.timestamp())
-    office_id, mediators = _prepare_reference(store, login, seed, now)
+    if is_linked(store):
+        # Its numbers come from the central counter's blocks: demo numbers taken here
+        # would be issued again elsewhere.
+        raise StoreNotEmpty("a store linked to a central database takes no demo data")
+    ref = _prepare_reference(store, login, seed, now)
+    office_id, mediators = ref.office_id, ref.mediators
     with store.unit_of_work() as session:
         calendar = load_calendar(session)
         rule_sets = load_rule_sets(session)
     # Plain values only: this goes to the worker processes.
     context_args = (seed, now_ts, office_id, mediators, [r.to_dict() for r in rule_sets],
-                    [y.to_dict() for y in calendar.years.values()], cases, search_index)
+                    [y.to_dict() for y in calendar.years.values()], cases, search_index,
+                    ref.names)
     if workers is None:
         # This process writes while the builders work; a builder per core keeps the
         # writer fed on two cores (measured: bench/demo_data.py --workers).
@@ -1224,6 +1578,8 @@ def generate_demo_data(
             if search_index:
                 conn.execute("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0)")
             before = _last_rowids(conn)
+            documents_before = conn.execute(
+                "SELECT coalesce(max(rowid), 0) FROM documents").fetchone()[0]
             t0 = time.perf_counter()
             for (_, _, stop), batch in zip(specs, _batches(context_args, specs, workers), strict=True):
                 t1 = time.perf_counter()
@@ -1249,6 +1605,10 @@ def generate_demo_data(
                 if progress:
                     progress(stop, cases)
             t0 = time.perf_counter()
+            counts["audit_events"] += _finish_documents(
+                conn, office_id, ref.number_prefix, mediators[0][1], documents_before)
+            phases["documents"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
             for _, sql in indexes:
                 conn.execute(sql)
             # Merge the search index's segments once, not all along the load.
@@ -1273,5 +1633,6 @@ def generate_demo_data(
         cases=counts["cases"], parties=counts["parties"], sessions=counts["mediation_sessions"],
         notes=counts["notes"], follow_ups=counts["follow_ups"], pauses=counts["clock_pauses"],
         audit_events=counts["audit_events"], by_status=dict(by_status),
+        documents=counts["documents"],
         seconds=time.perf_counter() - started, phase_seconds=dict(phases),
     )

@@ -64,6 +64,9 @@ class DocumentProblem:
     NO_NUMBER_LEFT = "no_number_left"  # linked and offline with every reserved number used
     NEGATIVE_AMOUNT = "negative_amount"
     NO_AGREEMENT = "no_agreement"
+    # A final document whose fields no longer give the content hash it was finalised
+    # with: altered behind the services' back, so it is not printed.
+    CONTENT_MISMATCH = "content_mismatch"
 
 
 class DocumentRefused(UserFacingError):
@@ -229,8 +232,7 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
             doc.number_year, doc.number_seq = year, seq
         elif kind is DocumentKind.FOLLOW_UP:
             doc.number = _agreement_number(session, doc.case_id)
-        doc.content_sha256 = content_hash({"kind": doc.kind, "number": doc.number,
-                                           "fields": doc.fields})
+        doc.content_sha256 = _content_hash(doc)
         pdf = _render(session, ws, doc, final=True)
         doc.pdf_sha256 = (files or _files(ws)).put_bytes(pdf)
         # The issued PDF joins the case file as an attachment: it travels to the other
@@ -334,12 +336,33 @@ def get_document(ws: Workstation, doc_id: uuid.UUID) -> DocumentView:
 def render(ws: Workstation, doc_id: uuid.UUID) -> bytes:
     """The PDF: a final document's stored bytes (checked), a draft rendered now."""
     with ws.store.unit_of_work() as session:
-        doc = _doc(session, doc_id)
-        if doc.state != DocumentState.DRAFT and doc.pdf_sha256:
-            files = _files(ws)
-            if files.has(doc.pdf_sha256):
-                return files.read(doc.pdf_sha256)
-        return _render(session, ws, doc, final=doc.state != DocumentState.DRAFT)
+        return _pdf(session, ws, _doc(session, doc_id))
+
+
+def _pdf(session: Session, ws: Workstation, doc: Document) -> bytes:
+    if doc.state == DocumentState.DRAFT:
+        return _render(session, ws, doc, final=False)
+    if doc.pdf_sha256:
+        files = _files(ws)
+        if files.has(doc.pdf_sha256):
+            return files.read(doc.pdf_sha256)  # read() checks the bytes against the hash
+    return _render_final(session, ws, doc)
+
+
+def _render_final(session: Session, ws: Workstation, doc: Document) -> bytes:
+    """A final document's PDF made again from its frozen fields: one issued on another
+    workstation whose file has not arrived, or one that never had a file (the demo
+    generator's documents: pdf_sha256 empty, rendered when first opened, each time; the
+    immutability trigger keeps a hash from being added later). The fields must still give
+    the content hash recorded at finalisation, which the printed QR code carries, so an
+    altered row is refused rather than printed as final. Dates print as of finalisation."""
+    if doc.content_sha256 and doc.content_sha256 != _content_hash(doc):
+        raise DocumentRefused(DocumentProblem.CONTENT_MISMATCH, doc.number)
+    return _render(session, ws, doc, final=True)
+
+
+def _content_hash(doc: Document) -> str:
+    return content_hash({"kind": doc.kind, "number": doc.number, "fields": doc.fields})
 
 
 def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> bytes:
@@ -358,7 +381,7 @@ def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> 
         missing = missing_fields(kind, doc.fields or {})
         if missing and kind is not DocumentKind.DOSSIER:
             raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
-        pdf = _render(session, ws, doc, final=doc.state != DocumentState.DRAFT)
+        pdf = _pdf(session, ws, doc)
         session.expunge_all()  # a draft made here is not kept
         return pdf
 
@@ -400,7 +423,7 @@ def _signatories(parties: list[d.PartyBlock], mediator: str, recorder: str
 def _agreement_data(session: Session, ws: Workstation, doc: Document, header: d.Header
                     ) -> d.AgreementData:
     f = doc.fields or {}
-    on = doc.signed_on or china_date(ws.now())
+    on = doc.signed_on or _issued_on(ws, doc)  # the parties' ages as of then
     parties = [_party_block(p, on) for p in f.get("parties", [])]
     amounts = tuple(Decimal(str(a)) for a in f.get("amounts", []))
     if any(a < 0 for a in amounts):
@@ -453,7 +476,7 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     kind = DocumentKind(doc.kind)
     case = session.get(Case, doc.case_id)
     office = session.get(Office, doc.office_id)
-    today = china_date(ws.now())
+    today = _issued_on(ws, doc)
     mediator_sign = (d.Signatory("人民调解员（签名）", f.get("mediator", "")),)
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         enum = TerminationGround if kind is DocumentKind.TERMINATION else RejectionGround
@@ -463,10 +486,12 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
         except ValueError:
             ground_text, citation = str(f.get("ground") or ""), "有关"
         reason = f.get("reason", "")
+        # The termination says "…之间的{dispute}纠纷": a category such as 物业纠纷 says it already.
+        dispute = str(f.get("dispute") or "").removesuffix("纠纷")
         if kind is DocumentKind.TERMINATION:
             title, advice = wording.TERMINATION_TITLE, wording.TERMINATION_ADVICE
             text = wording.TERMINATION_TEXT.format(
-                other=f.get("other") or "对方", dispute=f.get("dispute", ""),
+                other=f.get("other") or "对方", dispute=dispute,
                 who=_who_decides(case, office), ground=ground_text, citation=citation,
                 accepted=_day(case.accepted_at or case.received_at))
         else:
@@ -521,8 +546,8 @@ def _dossier_data(session: Session, ws: Workstation, doc: Document, header: d.He
     for row in sorted(docs, key=lambda r: order.index(DocumentKind(r.kind))):
         if row.pdf_sha256 and files.has(row.pdf_sha256):
             pdf = files.read(row.pdf_sha256)
-        else:  # issued on another workstation and not downloaded yet: rendered again
-            pdf = _render(session, ws, row, final=True)
+        else:  # issued elsewhere and not downloaded yet, or never stored: rendered again
+            pdf = _render_final(session, ws, row)
         entries.append(d.DossierEntry(wording.TITLES[DocumentKind(row.kind)], pdf, row.number))
     mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
     names = [p.name for p in session.scalars(select(Party).where(
@@ -600,6 +625,14 @@ def _china():
     from app.core.timeutil import CHINA_TZ
 
     return CHINA_TZ
+
+
+def _issued_on(ws: Workstation, doc: Document) -> date:
+    """The date a document speaks from: a final one's finalisation day (so rendering it
+    again later prints the same date), a draft's today."""
+    if doc.finalized_at is not None and doc.state != DocumentState.DRAFT:
+        return china_date(doc.finalized_at)
+    return china_date(ws.now())
 
 
 def _day(dt: datetime | None) -> str:

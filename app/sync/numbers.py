@@ -87,6 +87,12 @@ def top_up(local: Engine, central: Engine, *, office_id: uuid.UUID, year: int,
         return numbers_left(conn, office_id, year)
 
 
+def standalone_block_id(office_id: uuid.UUID, year: int) -> uuid.UUID:
+    """The id of a standalone store's one open block for the office and year (the demo
+    generator starts it after the numbers its documents took)."""
+    return uuid.uuid5(office_id, f"standalone-{year}")
+
+
 class NoNumberLeft(Exception):
     """Offline with every reserved number used: connect once to reserve more."""
 
@@ -106,7 +112,7 @@ def take_number(conn: Connection, office_id: uuid.UUID, year: int, *,
                 raise NoNumberLeft(f"{year}")
             # One open block per office and year, whoever gets here first: its id is
             # derived, so a second writer racing to create it adds nothing.
-            block_id = uuid.uuid5(office_id, f"standalone-{year}")
+            block_id = standalone_block_id(office_id, year)
             conn.execute(sqlite.insert(SyncNumberBlock).values(
                 id=block_id, office_id=office_id, year=year, first_seq=1,
                 last_seq=STANDALONE_LAST, next_seq=1).on_conflict_do_nothing())

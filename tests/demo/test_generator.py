@@ -44,7 +44,8 @@ def rows(store, sql):
 def table_digest(store) -> str:
     digest = hashlib.sha256()
     for table in ("cases", "parties", "mediation_sessions", "notes", "follow_ups",
-                  "clock_pauses", "audit_events", "case_tags", "mediators"):
+                  "clock_pauses", "audit_events", "case_tags", "mediators", "documents",
+                  "sync_number_blocks"):
         for row in rows(store, f"SELECT * FROM {table} ORDER BY 1, 2"):
             digest.update(repr(row).encode())
     return digest.hexdigest()

@@ -10,7 +10,7 @@ import pytest
 
 from app.core.timeutil import china_date, china_today
 from app.core.workflow import OPEN_STATUSES, CaseStatus, Source
-from app.demo.generator import generate_demo_data
+from app.demo.generator import DEMO_USER_NAME, generate_demo_data
 from app.services import cases, duplicates, queue, search
 from app.services.dto import PartyInput
 from app.services.queue import QueueFilter, QueueQuery, QueueView, SortKey
@@ -70,7 +70,8 @@ def test_view_contents_follow_their_rules(demo):
     soon = all_rows(demo, QueueQuery(view=QueueView.DUE_SOON))
     assert all(today < r.next_deadline_on <= today + timedelta(days=7) for r in soon)
     mine = all_rows(demo, QueueQuery(view=QueueView.MINE))
-    assert {r.mediator_name for r in mine} == {"zhangmin"}
+    # The signed-in user, under the name the demo gives them (not their login).
+    assert {r.mediator_name for r in mine} == {DEMO_USER_NAME}
     assert all(r.status in OPEN_STATUSES for r in mine)
     follow = all_rows(demo, QueueQuery(view=QueueView.TO_FOLLOW_UP))
     assert {r.status for r in follow} == {CaseStatus.CLOSED}

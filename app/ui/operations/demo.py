@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services import desk
+from app.services import desk, reference
 from app.services.context import Workstation
 from app.ui.tasks import TaskState
 
@@ -20,4 +20,6 @@ def fill_demo_data(ws: Workstation, cases: int, state: TaskState) -> int:
         state.raise_if_cancelled()
 
     summary = generate_demo_data(ws.store, cases, progress=progress, login=ws.actor.login)
+    # The demo gives the signed-in user a person's name: sign in again to show it.
+    ws.actor = reference.open_workstation(ws.store, ws.actor.login).actor
     return summary.cases
