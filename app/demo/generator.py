@@ -111,6 +111,8 @@ DEMO_OFFICE = dict(
     committee_name="浦东新区张江消费纠纷人民调解委员会",
     number_prefix="浦消调",
     region="上海市浦东新区",
+    address="上海市浦东新区科苑路88号",  # for notices (a made-up address)
+    phone="021-58880000",
 )
 DEMO_MEDIATORS = (
     ("王建华", "wangjianhua", UserRole.SUPERVISOR), ("李秀英", "lixiuying", UserRole.MEDIATOR),
