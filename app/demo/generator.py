@@ -1073,7 +1073,7 @@ def _prepare_reference(store: Store, login: str | None, seed: int,
         login = login or (meta.value if meta else None) or os_login()
         existing = {m.login for m in session.scalars(select(Mediator))}
         for user in session.scalars(select(Mediator).where(Mediator.login == login)):
-            if user.name == login:  # the placeholder a fresh store gets: a person's name
+            if user.name in ("", login):  # a fresh store's user has no name yet
                 user.name = DEMO_USER_NAME
         for name, mlogin, role in (*DEMO_MEDIATORS, (DEMO_USER_NAME, login, UserRole.MEDIATOR)):
             if mlogin not in existing:
