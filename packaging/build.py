@@ -129,23 +129,12 @@ def smoke(app: Path, folder: Path) -> list[dict]:
     rendered: list[Path] = []
 
     def render_agreement() -> str:
-        case, has_agreements = agreement_case(demo)
+        case = agreement_case(demo)
         pdf = folder / "agreement.pdf"
-        out = s.run("render", "agreement", "--case", case, "--out", str(pdf),
-                    "--data-dir", str(demo))
-        if out.returncode == 0 or has_agreements or "cannot be made yet" not in out.stderr:
-            detail = s.expect(out, "wrote")
-            rendered.append(pdf)
-            return detail
-        # Demo stores have no documents yet (issue 13 item 7 adds them): the agreement of
-        # a settled demo case lacks its clauses. Said plainly, and a document the demo
-        # data does support is rendered instead, through the same fonts and builders.
-        record = folder / "session-record.pdf"
-        detail = s.expect(s.run("render", "session-record", "--case", case, "--out",
-                                str(record), "--data-dir", str(demo)), "wrote")
-        rendered.append(record)
-        return (f"PENDING: demo data has no agreement to render ({out.stderr.strip()}); "
-                f"instead {detail}")
+        detail = s.expect(s.run("render", "agreement", "--case", case, "--out", str(pdf),
+                                "--data-dir", str(demo)), "wrote")
+        rendered.append(pdf)
+        return detail
 
     s.check("render agreement", render_agreement)
 
@@ -169,23 +158,19 @@ def smoke(app: Path, folder: Path) -> list[dict]:
     return s.results
 
 
-def agreement_case(data_dir: Path) -> tuple[str, bool]:
-    """A case to render an agreement for: one that has an agreement document if the demo
-    data has any, else one settled by agreement. (The demo store is plain SQLite.)"""
+def agreement_case(data_dir: Path) -> str:
+    """The ticket of a demo case with a final or signed agreement (demo stores hold
+    documents; the store is plain SQLite)."""
     con = sqlite3.connect(f"file:{data_dir / 'store.sqlite'}?mode=ro", uri=True)
     try:
         row = con.execute("SELECT c.source_ticket FROM documents d JOIN cases c ON "
                           "c.id = d.case_id WHERE d.kind = 'agreement' AND NOT d.deleted "
-                          "LIMIT 1").fetchone()
-        if row:
-            return row[0], True
-        row = con.execute("SELECT source_ticket FROM cases WHERE outcome = 'settled' "
-                          "ORDER BY received_at LIMIT 1").fetchone()
-        if not row:
-            raise RuntimeError("the demo store has no case settled by agreement")
-        return row[0], False
+                          "AND d.state IN ('final', 'signed') LIMIT 1").fetchone()
     finally:
         con.close()
+    if not row:
+        raise RuntimeError("the demo store has no final agreement to render")
+    return row[0]
 
 
 def folder_size(folder: Path) -> int:
