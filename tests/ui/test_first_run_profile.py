@@ -39,6 +39,8 @@ def test_first_run_to_a_numbered_agreement_printing_the_profile(qtbot, tmp_path,
     problem = form.problems[ProfileField.NUMBER_PREFIX]
     assert problem.isVisible() and problem.text().startswith("编号前缀只能是1至8个汉字")
     assert not dialog.isHidden() and dialog.choice is None
+    qtbot.keyClicks(form.edits[ProfileField.NUMBER_PREFIX], "x")
+    assert not problem.isVisible()  # typing in the field takes its complaint away
     form.edits[ProfileField.NUMBER_PREFIX].setText("张江调")
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(dialog.finish_button, Qt.MouseButton.LeftButton)

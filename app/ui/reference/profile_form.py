@@ -48,15 +48,13 @@ class ProfileForm(QWidget):
         self.edits: dict[ProfileField, QLineEdit] = {}
         self.problems: dict[ProfileField, QLabel] = {}
 
-        col.addWidget(self._heading(_tr("您本人")))
-        me = QFormLayout()
-        self._row(me, ProfileField.MEDIATOR_NAME, _tr("姓名 *"), _tr("将打印在调解文书上"))
-        self._row(me, ProfileField.MEDIATOR_PHONE, _tr("联系电话"), "")
-        self._row(me, ProfileField.CERTIFICATE_NO, _tr("调解员证号"), _tr("选填"))
-        col.addLayout(me)
-
-        col.addWidget(self._heading(_tr("本机构")))
-        org = QFormLayout()
+        # One form for both parts, so that their fields line up.
+        form = QFormLayout()
+        form.addRow(self._heading(_tr("您本人")))
+        self._row(form, ProfileField.MEDIATOR_NAME, _tr("姓名 *"), _tr("将打印在调解文书上"))
+        self._row(form, ProfileField.MEDIATOR_PHONE, _tr("联系电话"), "")
+        self._row(form, ProfileField.CERTIFICATE_NO, _tr("调解员证号"), _tr("选填"))
+        form.addRow(self._heading(_tr("本机构")))
         kinds = QHBoxLayout()
         self.track_group = QButtonGroup(self)
         self.peoples = QRadioButton(_tr("人民调解委员会"))
@@ -68,15 +66,15 @@ class ProfileForm(QWidget):
             kinds.addWidget(button)
         kinds.addStretch(1)
         self.peoples.setChecked(True)
-        org.addRow(_tr("机构类型"), kinds)
-        self._row(org, ProfileField.ORG_NAME, _tr("机构全称 *"), "")
-        self._row(org, ProfileField.NUMBER_PREFIX, _tr("文书编号前缀 *"), "")
+        form.addRow(_tr("机构类型"), kinds)
+        self._row(form, ProfileField.ORG_NAME, _tr("机构全称 *"), "")
+        self._row(form, ProfileField.NUMBER_PREFIX, _tr("文书编号前缀 *"), "")
         self.example = QLabel()
         self.example.setObjectName("numberExample")
-        org.addRow("", self.example)
-        self._row(org, ProfileField.ADDRESS, _tr("地址"), _tr("用于发给当事人的通知书"))
-        self._row(org, ProfileField.ORG_PHONE, _tr("机构电话"), _tr("用于发给当事人的通知书"))
-        col.addLayout(org)
+        form.addRow("", self.example)
+        self._row(form, ProfileField.ADDRESS, _tr("地址"), _tr("用于发给当事人的通知书"))
+        self._row(form, ProfileField.ORG_PHONE, _tr("机构电话"), _tr("用于发给当事人的通知书"))
+        col.addLayout(form)
         self.general = error_label("profileProblem")
         col.addWidget(self.general)
 
@@ -94,6 +92,9 @@ class ProfileForm(QWidget):
         edit.setObjectName(f"profile_{field.value}")
         edit.setPlaceholderText(hint)
         problem = error_label(f"profileProblem_{field.value}")
+        # Short words on one line: a wrapping label makes the form squeeze the fields
+        # above it when the words appear.
+        problem.setWordWrap(False)
         box = QVBoxLayout()
         box.setSpacing(2)
         box.addWidget(edit)
@@ -101,6 +102,7 @@ class ProfileForm(QWidget):
         form.addRow(label, box)
         self.edits[field] = edit
         self.problems[field] = problem
+        edit.textEdited.connect(lambda _text, label=problem: label.hide())  # being fixed
 
     def track(self) -> Track:
         return Track.PEOPLES_MEDIATION if self.peoples.isChecked() else Track.MARKET_COMPLAINT
@@ -154,6 +156,9 @@ class ProfileForm(QWidget):
         general = problems.get(None)
         self.general.setText(messages.profile_problem_text(None, general) if general else "")
         self.general.setVisible(general is not None)
+        window = self.window()
+        if window is not self and window.height() < window.sizeHint().height():
+            window.resize(window.width(), window.sizeHint().height())  # room for the words
         first = next((self.edits[f] for f in self.edits if f in problems), None)
         if first is not None:
             first.setFocus()
