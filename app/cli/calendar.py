@@ -77,6 +77,7 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
     from app.core.holiday_notice import NoticeError
     from app.services import calendar_admin, clocks
     from app.services.calendar_admin import NotAdministrator
+    from app.services.errors import CentrallyManaged
     from app.store.errors import StoreError
 
     try:
@@ -97,6 +98,9 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
         except NotAdministrator:
             return fail(f"only an administrator may change the calendar; {ws.actor.login} "
                         f"is a {ws.actor.role.value}", COMMAND)
+        except CentrallyManaged:
+            return fail("this workstation is linked to a central database, which keeps the "
+                        "calendar: import the notice there (nothing was changed)", COMMAND)
         cal = notice.calendar
         print(f"{cal.year}: {len(cal.holidays)} days off, {len(cal.adjusted_workdays)} "
               f"adjusted working days saved")

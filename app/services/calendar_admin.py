@@ -18,7 +18,7 @@ from app.core.calendar import CalendarSource, CalendarYear, WorkCalendar
 from app.core.errors import UserFacingError
 from app.core.holiday_notice import Notice, parse_notice
 from app.core.users import UserRole
-from app.services import audit
+from app.services import audit, sync
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.reference import calendar_row, load_calendar
@@ -77,6 +77,7 @@ def save_year(ws: Workstation, new: CalendarYear, *,
     neighbouring years' days of ``other_years`` go into those years' rows if held."""
     if ws.actor.role != UserRole.ADMIN:
         raise NotAdministrator()
+    sync.require_standalone(ws.store)
     now = ws.now()
     with ws.store.unit_of_work() as session:
         _store_year(ws, session, new, now)

@@ -55,3 +55,9 @@ class ClockError(UserFacingError):
     def __init__(self, code: ClockProblem) -> None:
         self.code = code
         super().__init__(f"clock: {code.value}")
+
+
+class CentrallyManaged(UserFacingError):
+    """Reference data a linked workstation only reads: the central database keeps the
+    calendar, the rule sets, the offices and the people, and refuses a login's edits of
+    them. Refused here, before anything is written, instead of queued to fail at push."""

@@ -20,7 +20,7 @@ from app.core.errors import UserFacingError
 from app.core.users import UserRole
 from app.core.validation import check_phone
 from app.core.workflow import Track
-from app.services import audit
+from app.services import audit, sync
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.store.models import Mediator, Office
@@ -158,33 +158,11 @@ def set_up_standalone(ws: Workstation, office: OfficeProfile,
     return Changes(reference=True)
 
 
-def save_office(ws: Workstation, office: OfficeProfile) -> Changes:
-    """设置 → 本机构 (an administrator)."""
-    if ws.actor.role != UserRole.ADMIN:
-        raise ProfileRefused({None: ProfileProblem.NOT_ADMINISTRATOR})
-    problems = check_office(office)
-    if problems:
-        raise ProfileRefused(problems)
-    with ws.store.unit_of_work() as session:
-        _save_office(ws, session, office)
-    return Changes(reference=True)
-
-
-def save_mediator(ws: Workstation, me: MediatorProfile) -> Changes:
-    """设置 → 个人资料 (everyone, for themselves)."""
-    problems = check_mediator(me)
-    if problems:
-        raise ProfileRefused(problems)
-    with ws.store.unit_of_work() as session:
-        _save_mediator(ws, session, me)
-    _refresh_actor(ws, me.name, ws.actor.role)
-    return Changes(reference=True)
-
-
 def save_profile(ws: Workstation, me: MediatorProfile,
                  office: OfficeProfile | None = None) -> Changes:
     """设置 → 个人资料与本机构: one's own profile and, for an administrator, the office's,
     in one transaction (nothing saved half-way)."""
+    sync.require_standalone(ws.store)
     problems = check_mediator(me)
     if office is not None:
         if ws.actor.role != UserRole.ADMIN:

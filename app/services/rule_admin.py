@@ -18,7 +18,7 @@ from app.core.deadlines import ClockKind, ClockStart, RuleSet, Unit
 from app.core.errors import RuleSetError, UserFacingError
 from app.core.users import UserRole
 from app.core.workflow import Track
-from app.services import audit
+from app.services import audit, sync
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.store.models import DeadlineRuleSet, Mediator
@@ -85,6 +85,7 @@ def save_rule_set(ws: Workstation, code: str, *, limits: Mapping[int, int],
     """New limits and citations by rule index, and the 已核实 flag, for one rule set."""
     if ws.actor.role != UserRole.ADMIN:
         raise RuleEditRefused("not_administrator")
+    sync.require_standalone(ws.store)
     for index, limit in limits.items():
         if limit <= 0:
             raise RuleEditRefused("limit_not_positive", index)
@@ -110,10 +111,10 @@ def save_rule_set(ws: Workstation, code: str, *, limits: Mapping[int, int],
         except RuleSetError:
             raise RuleEditRefused("invalid") from None
         values: dict = {"rules": rules, "confirmed": confirmed}
-        if confirmed and not row.confirmed or confirmed and rules != row.rules:
-            values.update(verified_by=ws.actor.login, verified_at=now)
         if not confirmed:
             values.update(verified_by="", verified_at=None)
+        elif not row.confirmed or rules != row.rules:  # verified now, as it reads now
+            values.update(verified_by=ws.actor.login, verified_at=now)
         changes = audit.apply_changes(row, values)
         if not changes:
             return Changes()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import UserFacingError
 from app.services import audit
 from app.services.context import Actor, Workstation
+from app.services.errors import CentrallyManaged
 from app.services.search import index_case
 from app.store import migrate
 from app.store.base import Base
@@ -266,6 +267,13 @@ def signed_in_login(store: Store) -> str | None:
 def is_linked(store: Store) -> bool:
     settings = sync_settings(store)
     return settings is not None and settings.mode == Mode.CENTRAL
+
+
+def require_standalone(store: Store) -> None:
+    """Raise CentrallyManaged on a linked store (the calendar, rule sets, offices and
+    people are the central database's to change)."""
+    if is_linked(store):
+        raise CentrallyManaged()
 
 
 def linked_office(store: Store) -> uuid.UUID | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -74,8 +74,6 @@ class AboutDialog(QDialog):
 
 def database_text(server: str | None) -> str:
     """单机使用, or the central database's address (never a password)."""
-    from PySide6.QtCore import QCoreApplication
-
     if not server:
         return QCoreApplication.translate("AboutDialog", "单机使用（本机数据文件）")
     return QCoreApplication.translate("AboutDialog", "中心数据库 {server}").format(

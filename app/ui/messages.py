@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from app.core.calendar import CalendarSource
 from app.core.deadlines import ClockKind, ClockStart, DueStatus, Unit
 from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
@@ -40,6 +41,7 @@ from app.documents.wording import GROUNDS, GroundWording
 from app.services.calendar_admin import NotAdministrator
 from app.services.errors import (
     CaseNotFound,
+    CentrallyManaged,
     ClockError,
     ClockProblem,
     FieldProblem,
@@ -440,6 +442,9 @@ UNEXPECTED = QT_TRANSLATE_NOOP(
 )
 INPUT_PROBLEMS = QT_TRANSLATE_NOOP("Errors", "请更正以下内容：")
 NOT_ADMINISTRATOR = QT_TRANSLATE_NOOP("Errors", "只有管理员可以修改这项设置。")
+CENTRALLY_MANAGED = QT_TRANSLATE_NOOP(
+    "Errors", "本机已连接中心数据库：节假日安排、期限规则、机构和人员信息由中心数据库的管理员"
+              "维护，这里不能修改，也没有做任何改动。")
 
 
 def transition_error_text(code: TransitionErrorCode) -> str:
@@ -479,6 +484,7 @@ register_explainer(CentralError, central_error_text)
 register_explainer(LinkError, lambda e: link_problem_text(e.problem))
 register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
 register_explainer(NotAdministrator, lambda e: tr("Errors", NOT_ADMINISTRATOR))
+register_explainer(CentrallyManaged, lambda e: tr("Errors", CENTRALLY_MANAGED))
 register_explainer(ProfileRefused, lambda e: _profile_refused_text(e))
 register_explainer(RuleEditRefused, lambda e: rule_edit_text(e))
 
@@ -796,6 +802,17 @@ _RULE_EDIT = {
 }
 
 
+_CALENDAR_SOURCE = {
+    CalendarSource.CHINESECALENDAR: QT_TRANSLATE_NOOP("Calendar", "随程序提供"),
+    CalendarSource.ADMIN: QT_TRANSLATE_NOOP("Calendar", "管理员录入"),
+    CalendarSource.SYNC: QT_TRANSLATE_NOOP("Calendar", "中心数据库"),
+}
+
+
+def calendar_source_text(source: CalendarSource | str) -> str:
+    return _member_text("Calendar", _CALENDAR_SOURCE, CalendarSource, source)
+
+
 def unit_text(unit: Unit | str) -> str:
     return _member_text("Rules", _UNIT, Unit, unit)
 
@@ -840,5 +857,6 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     TransitionErrorCode: transition_error_text,
     NoticeProblem: notice_problem_text,
     Unit: unit_text,
+    CalendarSource: calendar_source_text,
     ClockStart: clock_start_text,
 }

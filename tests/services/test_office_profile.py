@@ -68,7 +68,28 @@ def test_only_an_administrator_changes_the_office_but_anyone_their_own_profile(w
     office_profile.set_up_standalone(ws, OFFICE, ME)
     ws.actor = replace(ws.actor, role=UserRole.MEDIATOR)
     with pytest.raises(ProfileRefused) as refused:
-        office_profile.save_office(ws, replace(OFFICE, number_prefix="浦消调"))
+        office_profile.save_profile(ws, ME, replace(OFFICE, number_prefix="浦消调"))
     assert refused.value.problems == {None: ProfileProblem.NOT_ADMINISTRATOR}
-    office_profile.save_mediator(ws, replace(ME, phone="13900001111"))
+    office_profile.save_profile(ws, replace(ME, phone="13900001111"))
     assert office_profile.current(ws) == (OFFICE, replace(ME, phone="13900001111"))
+
+
+def test_a_linked_workstation_leaves_reference_data_to_the_central_database(ws, monkeypatch):
+    # Centrally a login only reads offices, people, rule sets and the calendar: an edit
+    # made here would be refused at push, so it is refused before anything is written.
+    from app.services import calendar_admin, rule_admin
+    from app.services import sync as sync_service
+    from app.services.errors import CentrallyManaged
+
+    before = office_profile.current(ws)
+    monkeypatch.setattr(sync_service, "is_linked", lambda store: True)
+    with pytest.raises(CentrallyManaged):
+        office_profile.save_profile(ws, ME, OFFICE)
+    year = calendar_admin.year(ws, 2026)
+    with pytest.raises(CentrallyManaged):
+        calendar_admin.save_year(ws, replace(year, holidays=year.holidays - {min(year.holidays)}))
+    with pytest.raises(CentrallyManaged):
+        rule_admin.save_rule_set(ws, "samr-order121-2026", limits={}, citations={},
+                                 confirmed=True)
+    assert office_profile.current(ws) == before
+    assert calendar_admin.year(ws, 2026) == year

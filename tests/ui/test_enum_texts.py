@@ -28,7 +28,7 @@ FEATURE_TEXTS = {
 # Enums that never reach a person as such: units and anchors of the rule data, codes
 # the UI words through the error that carries them (or a check's message), formats.
 NOT_SHOWN = {
-    "CalendarSource", "ZipKind", "PhraseKind", "TextField",
+    "ZipKind", "PhraseKind", "TextField",
     "SessionProblem", "IdError", "IdWarning", "UsccError", "PhoneKind", "Refusal",
     "DomainErrorCode", "CalendarErrorCode", "RuleSetErrorCode", "AmountErrorCode",
 }

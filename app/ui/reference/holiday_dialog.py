@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.calendar import CalendarYear
-from app.core.holiday_notice import Notice, NoticeError
+from app.core.holiday_notice import Notice, NoticeError, notice_year
 from app.core.users import UserRole
 from app.services import calendar_admin, clocks
 from app.services.calendar_admin import YearSummary
@@ -55,11 +55,6 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
         room = screen.availableGeometry().size() * 0.9
         width, height = min(width, room.width()), min(height, room.height())
     widget.resize(width, height)
-
-
-def source_text(source: str) -> str:
-    return {"chinesecalendar": _tr("随程序提供"), "admin": _tr("管理员录入"),
-            "sync": _tr("中心数据库")}.get(source, source)
 
 
 class YearView(QWidget):
@@ -184,8 +179,6 @@ class NoticeDialog(QDialog):
             year=cal.year, off=len(cal.holidays), work=len(cal.adjusted_workdays)))
 
     def _year(self, text: str) -> int:
-        from app.core.holiday_notice import notice_year
-
         return notice_year(text) or self.year.value()
 
 
@@ -243,7 +236,7 @@ class HolidayDialog(QDialog):
         self.years.clear()
         for summary in found:
             item = QListWidgetItem(_tr("{year}年　{source}").format(
-                year=summary.year, source=source_text(summary.source)))
+                year=summary.year, source=messages.calendar_source_text(summary.source)))
             item.setData(Qt.ItemDataRole.UserRole, summary.year)
             self.years.addItem(item)
         wanted = select or date.today().year
@@ -266,7 +259,7 @@ class HolidayDialog(QDialog):
                 "第 {rev} 版，{source}").format(
                 year=number, work=summary.workdays, off=summary.holidays,
                 adjusted=summary.adjusted_workdays, rev=summary.revision,
-                source=source_text(summary.source)))
+                source=messages.calendar_source_text(summary.source)))
         ws = self.ws
         self.runner.query(self, lambda: calendar_admin.year(ws, number)).success(
             self.view.show_year).run()

@@ -12,6 +12,7 @@ from app.core.users import UserRole
 from app.services import office_profile
 from app.services.context import Workstation
 from app.services.office_profile import MediatorProfile, OfficeProfile, ProfileField, ProfileRefused
+from app.ui import messages
 from app.ui.reference.profile_form import ProfileForm
 from app.ui.tasks import TaskFailure, TaskRunner
 
@@ -47,8 +48,7 @@ class ProfileDialog(QDialog):
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
         self.save_button.setEnabled(False)
-        ws_ = ws
-        runner.query(self, lambda: office_profile.current(ws_)).success(
+        runner.query(self, lambda: office_profile.current(ws)).success(
             lambda found: self._loaded(*found)).run()
 
     def _loaded(self, office: OfficeProfile, me: MediatorProfile) -> None:
@@ -70,7 +70,5 @@ class ProfileDialog(QDialog):
         if isinstance(failure.error, ProfileRefused):
             self.form.show_problems(failure.error.problems)
         else:
-            from app.ui import messages
-
             self.form.general.setText(messages.error_text(failure.error))
             self.form.general.show()
