@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from app.core.errors import UserFacingError
 from app.services import credentials
 from app.store import keyfile
 from app.store.database import (
@@ -140,19 +141,39 @@ def set_passphrase(data_dir: Path, key: bytes, passphrase: str) -> None:
         passphrase=keyfile.wrap(key, passphrase)))
 
 
-def replace_recovery_code(data_dir: Path, key: bytes) -> str:
+class PassphraseRefused(UserFacingError):
+    """The current passphrase, asked before the store's secrets are changed, is wrong."""
+
+
+def _check_current(kf: keyfile.KeyFile, key: bytes, passphrase: str | None) -> None:
+    """Someone at an unlocked window must not mint a recovery code or passphrase of their
+    own: where the store has a passphrase, the current one is asked first."""
+    if kf.passphrase is not None and (
+            passphrase is None or keyfile.unwrap(kf.passphrase, passphrase) != key):
+        raise PassphraseRefused()
+
+
+def replace_recovery_code(data_dir: Path, key: bytes, current_passphrase: str | None = None
+                          ) -> str:
     """A new recovery code for the store's key, for a mediator who lost the first: the
     key file is rewritten with it and the old code stops working. The passphrase, the
     keyring entry and the store itself stay as they are."""
     kf = _keyfile(data_dir)
     if not kf.matches(key):
         raise StoreError(StoreErrorCode.WRONG_KEY, Path(data_dir) / STORE_FILENAME)
+    _check_current(kf, key, current_passphrase)
     code = keyfile.new_recovery_code()
     keyfile.write_keyfile(data_dir, keyfile.KeyFile(
         store_id=kf.store_id, check=kf.check,
         recovery=keyfile.wrap(key, keyfile.normalise_recovery_code(code)),
         passphrase=kf.passphrase))
     return code
+
+
+def change_passphrase(data_dir: Path, key: bytes, current: str, new: str) -> None:
+    """设置 → 更改启动密码: the current passphrase first, then the new one."""
+    _check_current(_keyfile(data_dir), key, current)
+    set_passphrase(data_dir, key, new)
 
 
 def has_passphrase(data_dir: Path) -> bool:

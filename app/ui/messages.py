@@ -50,6 +50,7 @@ from app.services.errors import (
 )
 from app.services.office_profile import ProfileField, ProfileProblem, ProfileRefused
 from app.services.rule_admin import RuleEditRefused
+from app.services.store_keys import PassphraseRefused
 from app.services.sync import ConflictGone, LinkError, LinkProblem
 from app.store.audit_chain import Break, Problem
 from app.store.errors import StoreError, StoreErrorCode
@@ -442,6 +443,7 @@ UNEXPECTED = QT_TRANSLATE_NOOP(
 )
 INPUT_PROBLEMS = QT_TRANSLATE_NOOP("Errors", "请更正以下内容：")
 NOT_ADMINISTRATOR = QT_TRANSLATE_NOOP("Errors", "只有管理员可以修改这项设置。")
+PASSPHRASE_REFUSED = QT_TRANSLATE_NOOP("Errors", "当前启动密码不正确，没有做任何修改。")
 CENTRALLY_MANAGED = QT_TRANSLATE_NOOP(
     "Errors", "本机已连接中心数据库：节假日安排、期限规则、机构和人员信息由中心数据库的管理员"
               "维护，这里不能修改，也没有做任何改动。")
@@ -485,6 +487,7 @@ register_explainer(LinkError, lambda e: link_problem_text(e.problem))
 register_explainer(ConflictGone, lambda e: tr("Sync", CONFLICT_GONE))
 register_explainer(NotAdministrator, lambda e: tr("Errors", NOT_ADMINISTRATOR))
 register_explainer(CentrallyManaged, lambda e: tr("Errors", CENTRALLY_MANAGED))
+register_explainer(PassphraseRefused, lambda e: tr("Errors", PASSPHRASE_REFUSED))
 register_explainer(ProfileRefused, lambda e: _profile_refused_text(e))
 register_explainer(RuleEditRefused, lambda e: rule_edit_text(e))
 

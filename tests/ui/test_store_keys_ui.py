@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from app.services import cases, store_keys
 from app.services.reference import open_workstation
@@ -306,6 +306,22 @@ def _answer_question(button_text: str) -> Callable[[QDialog], bool]:
     return act
 
 
+def _passphrase(text: str) -> Callable[[QDialog], bool]:
+    def act(ask: QInputDialog) -> bool:
+        ask.setTextValue(text)
+        ask.accept()
+        return True
+    return act
+
+
+def _read_and_close(told: list[str]) -> Callable[[QDialog], bool]:
+    def act(box: QMessageBox) -> bool:
+        told.append(box.text())
+        box.buttons()[0].click()
+        return True
+    return act
+
+
 def test_a_lost_recovery_code_is_replaced_and_the_passphrase_changed_from_settings(
         qtbot, tmp_path, runner):
     from app.ui.main_window import MainWindow
@@ -321,8 +337,19 @@ def test_a_lost_recovery_code_is_replaced_and_the_passphrase_changed_from_settin
         menu_texts = [a.text() for a in window.menuBar().actions()[-2].menu().actions()]
         assert "更换恢复码(&R)…" in menu_texts and "更改启动密码(&P)…" in menu_texts
 
+        # Someone at the unlocked window without the passphrase mints nothing.
+        told: list[str] = []
+        script = Script([(QMessageBox, _answer_question("生成新恢复码")),
+                         (QInputDialog, _passphrase("不是这个密码123")),
+                         (QMessageBox, _read_and_close(told))])
+        actions.recovery_action.trigger()
+        qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
+        assert script.errors == [] and told == ["当前启动密码不正确，没有做任何修改。"]
+        assert store_keys.unlock_with_recovery_code(folder, first.recovery_code) == first.key
+
         codes: list[str] = []
         script = Script([(QMessageBox, _answer_question("生成新恢复码")),
+                         (QInputDialog, _passphrase(PASSPHRASE)),
                          (RecoveryCodeDialog, confirm_code(codes))])
         actions.recovery_action.trigger()
         qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
@@ -338,7 +365,8 @@ def test_a_lost_recovery_code_is_replaced_and_the_passphrase_changed_from_settin
             dialog._accept()
             return True
 
-        script = Script([(NewPassphraseDialog, new_passphrase),
+        script = Script([(QInputDialog, _passphrase(PASSPHRASE)),
+                         (NewPassphraseDialog, new_passphrase),
                          (QMessageBox, _answer_question("确定"))])
         actions.passphrase_action.trigger()
         qtbot.waitUntil(lambda: not script.steps, timeout=10_000)

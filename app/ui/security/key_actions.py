@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from app.services import store_keys
 from app.store.database import Store
@@ -60,9 +60,29 @@ class StoreKeyActions(QObject):
         box.exec()
         if box.clickedButton() is not go:
             return
+        current = self._current_passphrase()
+        if current is False:
+            return
         key = self.store.key
-        (self.runner.op(self, lambda: store_keys.replace_recovery_code(self.data_dir, key))
+        (self.runner.op(self, lambda: store_keys.replace_recovery_code(
+            self.data_dir, key, current or None))
          .success(self._show_code).failure(self._failed).run())
+
+    def _current_passphrase(self) -> str | bool:
+        """The current passphrase where the store has one ("" where it has none); False
+        when the person cancelled."""
+        if not store_keys.has_passphrase(self.data_dir):
+            return ""
+        ask = QInputDialog(self.window)
+        ask.setObjectName("currentPassphraseDialog")
+        ask.setWindowTitle(self.tr("确认身份"))
+        ask.setLabelText(self.tr("请输入当前的启动密码："))
+        ask.setTextEchoMode(QLineEdit.EchoMode.Password)
+        ask.setOkButtonText(self.tr("确定"))
+        ask.setCancelButtonText(self.tr("取消"))
+        if ask.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return ask.textValue()
 
     def _show_code(self, code: str) -> None:
         in_keyring = store_keys.how_to_unlock(self.data_dir) is store_keys.Unlock.KEYRING
@@ -72,11 +92,15 @@ class StoreKeyActions(QObject):
     def change_passphrase(self) -> None:
         if not self.store.encrypted:
             return
+        current = self._current_passphrase()
+        if current is False:
+            return
         dialog = NewPassphraseDialog(reason="change", parent=self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         key, passphrase = self.store.key, dialog.value()
-        (self.runner.op(self, lambda: store_keys.set_passphrase(self.data_dir, key, passphrase))
+        (self.runner.op(self, lambda: store_keys.change_passphrase(
+            self.data_dir, key, str(current), passphrase))
          .success(self._passphrase_changed).failure(self._failed).run())
 
     def _passphrase_changed(self, _result: object) -> None:
