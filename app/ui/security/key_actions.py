@@ -63,10 +63,15 @@ class StoreKeyActions(QObject):
         current = self._current_passphrase()
         if current is False:
             return
-        key = self.store.key
-        (self.runner.op(self, lambda: store_keys.replace_recovery_code(
-            self.data_dir, key, current or None))
-         .success(self._show_code).failure(self._failed).run())
+        key, data_dir = self.store.key, self.data_dir
+
+        def replace() -> tuple[str, bool]:
+            # The keyring is asked here too: a Secret Service call may block.
+            code = store_keys.replace_recovery_code(data_dir, key, current or None)
+            return code, store_keys.how_to_unlock(data_dir) is store_keys.Unlock.KEYRING
+
+        (self.runner.op(self, replace)
+         .success(lambda found: self._show_code(*found)).failure(self._failed).run())
 
     def _current_passphrase(self) -> str | bool:
         """The current passphrase where the store has one ("" where it has none); False
@@ -84,8 +89,7 @@ class StoreKeyActions(QObject):
             return False
         return ask.textValue()
 
-    def _show_code(self, code: str) -> None:
-        in_keyring = store_keys.how_to_unlock(self.data_dir) is store_keys.Unlock.KEYRING
+    def _show_code(self, code: str, in_keyring: bool) -> None:
         RecoveryCodeDialog(code, in_keyring=in_keyring, data_dir=self.data_dir,
                            parent=self.window).exec()
 
