@@ -28,6 +28,7 @@ from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
 from app.core.parties import IdType, PartyRole, PartyType
 from app.core.timeutil import china_date
+from app.core.users import Permission, may_assign
 from app.core.workflow import (
     Action,
     CaseKind,
@@ -60,6 +61,7 @@ from app.services.errors import (
     ClockError,
     ClockProblem,
     FieldProblem,
+    NotPermitted,
     StaleCase,
     ValidationFailed,
 )
@@ -487,6 +489,10 @@ def assign(ws: Workstation, case_id: uuid.UUID, mediator_id: uuid.UUID, *,
         mediator = session.get(Mediator, mediator_id)
         if mediator is None or not mediator.active or mediator.deleted:
             raise ValidationFailed({"mediator_id": FieldProblem.UNKNOWN_MEDIATOR})
+        case = session.get(Case, case_id)
+        if case is not None and not may_assign(ws.actor.role, me=ws.actor.mediator_id,
+                                               current=case.mediator_id, to=mediator_id):
+            raise NotPermitted(Permission.DISPATCH, ws.actor.role)
     return _apply_transition(ws, case_id, Action.ASSIGN, expected_version=expected_version,
                              reason=reason, mediator_id=str(mediator_id))
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from app.core.errors import UserFacingError
+from app.core.users import Permission, UserRole
 
 
 class FieldProblem(StrEnum):
@@ -29,6 +30,14 @@ class ValidationFailed(UserFacingError):
         super().__init__(
             "invalid input: " + ", ".join(f"{k} ({v.value})" for k, v in self.problems.items())
         )
+
+
+class NotPermitted(UserFacingError):
+    """The signed-in user's role does not allow this (see app.core.users)."""
+
+    def __init__(self, permission: Permission, role: UserRole) -> None:
+        self.permission, self.role = permission, role
+        super().__init__(f"a {role.value} may not {permission.value}")
 
 
 class CaseNotFound(UserFacingError):

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from app.core.timeutil import china_midnight, china_today
-from app.core.users import UserRole
+from app.core.users import Permission, may
 from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseStatus, Source
 from app.services import search
 from app.services.context import Workstation
@@ -166,7 +166,7 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
             # A mediator's own promises; a supervisor or admin sees the office's.
             # Few cases have one: they are looked up in ix_cases_callback_due and by id,
             # rather than found by walking the sort's index over every case.
-            mine = ws.actor.mediator_id if ws.actor.role == UserRole.MEDIATOR else None
+            mine = None if may(ws.actor.role, Permission.OFFICE_CASES) else ws.actor.mediator_id
             return callback_conditions(ws.now(), mine, rare=True)
         case QueueView.CONFIRMATION:
             # Few cases: read in ix_cases_confirmation_due (see callback_conditions).
@@ -174,7 +174,7 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
             window = func.likelihood(Case.confirmation_due_on.between(today, until),
                                      literal_column("0.001"))
             conditions = [Case.confirmation_due_on.is_not(None), window]
-            if ws.actor.role == UserRole.MEDIATOR:
+            if not may(ws.actor.role, Permission.OFFICE_CASES):
                 conditions.append(literal_column("+cases.mediator_id", Case.mediator_id.type)
                                   == ws.actor.mediator_id)
             return conditions

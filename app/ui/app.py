@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
-from app.services import logs, previews, tempfiles
+from app.services import logs, office_users, previews, tempfiles
 from app.services import sync as sync_service
 from app.services.central_link import CentralLink
 from app.services.context import Workstation
@@ -41,6 +41,7 @@ from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
 from app.ui.operations.store import check_store_file
 from app.ui.qtcompat import disconnect
+from app.ui.security.sign_in_dialog import sign_in_on_open
 from app.ui.security.store_opener import encrypt_and_reopen, open_for_gui
 from app.ui.settings import upgrade_settings
 from app.ui.sync.connect_dialog import FirstRunDialog
@@ -174,6 +175,10 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
             print("mediation-desk: 此数据文件夹已连接中心数据库，但尚未完成第一次同步；"
                   "请在有人操作时打开它以完成连接。", file=sys.stderr)
             return 1
+        except SignInNeeded:
+            print("mediation-desk: 此数据文件由多人共用，需要有人输入登录密码才能打开。",
+                  file=sys.stderr)
+            return 1
         if started is None:
             return 0  # the user left the first-run dialog
         ws, link = started
@@ -238,6 +243,22 @@ class NotSyncedYet(Exception):
     connect it (a screenshot)."""
 
 
+class SignInNeeded(Exception):
+    """A shared standalone store (someone has a sign-in password), opened without a
+    person to sign in (a screenshot)."""
+
+
+def sign_in_standalone(store: Store, runner: TaskRunner, *, interactive: bool
+                       ) -> Workstation | None:
+    """The standalone workstation: the last user where nobody has a password, else
+    whoever signs in. None: the person quit."""
+    if not office_users.sign_in_required(store):
+        return open_workstation(store)
+    if not interactive:
+        raise SignInNeeded(store.path)
+    return sign_in_on_open(store, runner)
+
+
 def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
                   ) -> tuple[Workstation, CentralLink | None] | None:
     """The workstation as the store's sync mode says: standalone, or linked to a central
@@ -264,7 +285,8 @@ def open_for_mode(store: Store, runner: TaskRunner, *, interactive: bool
     if linked_ws is not None:
         assert settings.config is not None
         return linked_ws, CentralLink(store, settings.config)
-    return open_workstation(store), None
+    ws = sign_in_standalone(store, runner, interactive=interactive)
+    return None if ws is None else (ws, None)
 
 
 def check_store_later(window: MainWindow, runner: TaskRunner, store: Store) -> None:

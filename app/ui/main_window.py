@@ -40,8 +40,10 @@ from app.ui.queue.status_sidebar_view import StatusSidebar
 from app.ui.reference.holiday_dialog import HolidayDialog
 from app.ui.reference.profile_dialog import ProfileDialog
 from app.ui.reference.rules_dialog import RulesDialog
+from app.ui.reference.users_dialog import UsersDialog
 from app.ui.security.audit_check import AuditCheck
 from app.ui.security.key_actions import StoreKeyActions
+from app.ui.security.sign_in_dialog import sign_in_on_open
 from app.ui.single_dialog import single_dialog
 from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self.holiday_dialog: HolidayDialog | None = None
         self.profile_dialog: ProfileDialog | None = None
         self.rules_dialog: RulesDialog | None = None
+        self.users_dialog: UsersDialog | None = None
         self.remember = remember
         self.current_message: QMessageBox | None = None
         self.loads = Loading(self)
@@ -237,6 +240,10 @@ class MainWindow(QMainWindow):
                                            "refreshAction")
         self.file_menu.addAction(self.refresh_action)
         self.file_menu.addSeparator()
+        self.switch_user_action = self._action(self.tr("切换用户(&W)…"), (), self.switch_user,
+                                               "switchUserAction")
+        self.switch_user_action.setVisible(self.sync is None)
+        self.file_menu.addAction(self.switch_user_action)
         quit_action = self._action(self.tr("退出(&X)"), ("Ctrl+Q",), self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.file_menu.addAction(quit_action)
@@ -287,6 +294,10 @@ class MainWindow(QMainWindow):
                                            self.show_profile, "profileAction")
         self.profile_action.setMenuRole(QAction.MenuRole.NoRole)
         settings_menu.addAction(self.profile_action)
+        self.users_action = self._action(self.tr("用户与权限(&U)…"), (), self.show_users,
+                                         "usersAction")
+        self.users_action.setMenuRole(QAction.MenuRole.NoRole)
+        settings_menu.addAction(self.users_action)
         self.connection_action = self._action(self.tr("中心数据库(&D)…"), (),
                                               self.sync_wiring.show_connection, "connectionAction")
         self.connection_action.setMenuRole(QAction.MenuRole.NoRole)
@@ -424,6 +435,16 @@ class MainWindow(QMainWindow):
     def show_profile(self) -> None:
         """设置 → 个人资料与本机构."""
         self._show_single("profile_dialog", ProfileDialog)
+
+    def show_users(self) -> None:
+        """设置 → 用户与权限."""
+        self._show_single("users_dialog", UsersDialog)
+
+    def switch_user(self) -> None:
+        """文件 → 切换用户: someone else signs in; the window reopens as them."""
+        ws = sign_in_on_open(self.ws.store, self.runner, switching=True, parent=self)
+        if ws is not None and ws.actor.mediator_id != self.ws.actor.mediator_id:
+            self._linked(ws, None)
 
     def show_rules(self) -> None:
         """设置 → 期限规则."""

@@ -15,6 +15,7 @@ from app.core.workflow import Track
 from app.ui import messages
 from app.ui.case import evidence_texts
 from app.ui.documents import document_texts
+from app.ui.reference import users_texts
 from app.ui.session import session_texts
 
 # Enums whose words live with their feature's screens (one table each, no copy).
@@ -24,6 +25,7 @@ FEATURE_TEXTS = {
     "DocumentKind": document_texts.kind_text,
     "DocumentState": document_texts.state_text,
     "EvidenceKind": evidence_texts.kind_text,
+    "Permission": users_texts.permission_text,
 }
 # Enums that never reach a person as such: units and anchors of the rule data, codes
 # the UI words through the error that carries them (or a check's message), formats.
