@@ -59,7 +59,7 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
     holder = "人民调解委员会" if "调解委员会" in data.header.committee.name \
         else data.header.committee.name
     story.append(Spacer(1, 4))
-    story.append(c.copies_line(data.copies, holder))
+    story.append(c.copies_line(data.copies, len(data.parties), holder))
     story += c.signatures(default_signatories(data))
     story.append(c.seal(data.header.committee, data.signed_on))
     c.render(story, out, title=TITLE)

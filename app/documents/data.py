@@ -16,6 +16,7 @@ from decimal import Decimal
 class Committee:
     name: str  # 张江镇人民调解委员会 / 浦东新区市场监管局张江所
     number_prefix: str = ""  # 浦消调 → （2026）浦消调字第0123号
+    seal_text: str = ""  # where the seal goes; "" = （人民调解委员会印） or （印章） by the name
 
 
 @dataclass(frozen=True)

@@ -214,9 +214,15 @@ class Composer:
         number = "草稿" if header is None or header.draft or not header.number else header.number
         return self.para(f"编号：{number}", self.small_right)
 
-    def copies_line(self, copies: int, holder: str) -> Paragraph:
+    def copies_line(self, copies: int, parties: int, holder: str) -> Paragraph:
         """本协议一式三份，当事人各执一份，人民调解委员会留存一份。"""
-        line = f"本协议一式{chinese_numeral(copies)}份，当事人各执一份，{holder}留存一份。"
+        kept = copies - parties
+        line = f"本协议一式{chinese_numeral(copies)}份"
+        if kept >= 0:
+            line += "，当事人各执一份"
+        if kept > 0:
+            line += f"，{holder}留存{chinese_numeral(kept)}份"
+        line += "。"
         style = paragraph_style("copies", parent=self.body_style, keepWithNext=1)
         return self.para(line, style)
 
@@ -265,7 +271,8 @@ class Composer:
 
     def seal(self, committee: Committee, day: date | None) -> Flowable:
         """The committee's name, where the seal goes, and the date, at the right."""
-        mark = "（人民调解委员会印）" if "调解委员会" in committee.name else "（印章）"
+        mark = committee.seal_text or (
+            "（人民调解委员会印）" if "调解委员会" in committee.name else "（印章）")
         lines = [committee.name, mark, chinese_date(day)]
         width = min(TEXT_W, max(stringWidth(x, self.fonts.main.name, BODY_SIZE)
                                 for x in lines) + 4 * mm)

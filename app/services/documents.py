@@ -36,7 +36,7 @@ from app.core.timeutil import china_date
 from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
 from app.documents import wording
-from app.services import audit, cases
+from app.services import audit, cases, office_profile
 from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.dto import Changes
@@ -137,7 +137,8 @@ def default_fields(session: Session, case: Case, kind: DocumentKind, *,
                 "facts": case.description, "disputes": case.request, "responsibility": "",
                 "clauses": clauses, "performance": "", "mediator": mediator_name,
                 "recorder": "", "copies": sum(1 for p in parties if p.role in (
-                    PartyRole.APPLICANT, PartyRole.RESPONDENT)) + 1,
+                    PartyRole.APPLICANT, PartyRole.RESPONDENT))
+                + office_profile.document_settings(session, case.office_id).kept_copies,
                 "amounts": [str(amount)] if amount else []}
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         ground = case.termination_ground if kind is DocumentKind.TERMINATION \
@@ -391,7 +392,9 @@ def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> 
 
 def _header(session: Session, doc: Document, *, final: bool) -> d.Header:
     office = session.get(Office, doc.office_id)
-    committee = d.Committee(office.committee_name or office.name, office.number_prefix)
+    finish = office_profile.document_settings(session, office.id)
+    committee = d.Committee(office.committee_name or office.name, office.number_prefix,
+                            finish.seal_text)
     verification = d.Verification(doc.number, doc.content_sha256) \
         if final and doc.content_sha256 else None
     return d.Header(committee, number=doc.number, draft=not final, verification=verification,

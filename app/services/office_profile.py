@@ -10,9 +10,11 @@ fields. Every change is checked as a whole (nothing saved half-way) and audited.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.documents import format_number
@@ -23,7 +25,7 @@ from app.core.workflow import Track
 from app.services import audit, sync
 from app.services.context import Workstation
 from app.services.dto import Changes
-from app.store.models import Mediator, Office
+from app.store.models import Mediator, Office, OfficeSetting
 
 NAME_MAX = 20  # a person's name
 ORG_NAME_MAX = 60  # 上海市浦东新区市场监督管理局张江市场监督管理所 is 22
@@ -42,6 +44,8 @@ class ProfileField(StrEnum):
     NUMBER_PREFIX = "number_prefix"
     ADDRESS = "address"
     ORG_PHONE = "org_phone"
+    SEAL_TEXT = "seal_text"
+    KEPT_COPIES = "kept_copies"
 
 
 class ProfileProblem(StrEnum):
@@ -49,6 +53,7 @@ class ProfileProblem(StrEnum):
     TOO_LONG = "too_long"
     BAD_PREFIX = "bad_prefix"  # not 1-8 Chinese characters, or ends in 字 / 号
     BAD_PHONE = "bad_phone"
+    BAD_COPIES = "bad_copies"  # not 1 to KEPT_COPIES_MAX
     NOT_ADMINISTRATOR = "not_administrator"  # only an administrator edits the office
 
 
@@ -67,6 +72,21 @@ class OfficeProfile:
     number_prefix: str  # 浦消调
     address: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True)
+class OfficeDocuments:
+    """How the office's documents are finished: what is printed where the seal goes, and
+    how many copies of an agreement the office keeps (one per party besides)."""
+
+    seal_text: str = ""  # "" = by the office's kind: （人民调解委员会印） / （印章）
+    kept_copies: int = 1
+
+
+SEAL_TEXT_KEY = "seal_text"
+KEPT_COPIES_KEY = "kept_copies"
+SEAL_TEXT_MAX = 24
+KEPT_COPIES_MAX = 5
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,28 @@ def check_office(office: OfficeProfile) -> dict[ProfileField | None, ProfileProb
     _check_text(problems, ProfileField.ADDRESS, office.address, ADDRESS_MAX, required=False)
     _check_phone(problems, ProfileField.ORG_PHONE, office.phone)
     return problems
+
+
+def check_documents(docs: OfficeDocuments) -> dict[ProfileField | None, ProfileProblem]:
+    problems: dict[ProfileField | None, ProfileProblem] = {}
+    _check_text(problems, ProfileField.SEAL_TEXT, docs.seal_text, SEAL_TEXT_MAX, required=False)
+    if not 1 <= docs.kept_copies <= KEPT_COPIES_MAX:
+        problems[ProfileField.KEPT_COPIES] = ProfileProblem.BAD_COPIES
+    return problems
+
+
+def document_settings(session: Session, office_id) -> OfficeDocuments:
+    values = dict(session.execute(select(OfficeSetting.key, OfficeSetting.value).where(
+        OfficeSetting.office_id == office_id, OfficeSetting.deleted.is_(False),
+        OfficeSetting.key.in_((SEAL_TEXT_KEY, KEPT_COPIES_KEY)))).all())
+    kept = values.get(KEPT_COPIES_KEY)
+    return OfficeDocuments(str(values.get(SEAL_TEXT_KEY) or ""),
+                           kept if isinstance(kept, int) and kept >= 1 else 1)
+
+
+def current_documents(ws: Workstation) -> OfficeDocuments:
+    with ws.store.unit_of_work() as session:
+        return document_settings(session, ws.actor.office_id)
 
 
 def check_mediator(me: MediatorProfile) -> dict[ProfileField | None, ProfileProblem]:
@@ -159,21 +201,27 @@ def set_up_standalone(ws: Workstation, office: OfficeProfile,
 
 
 def save_profile(ws: Workstation, me: MediatorProfile,
-                 office: OfficeProfile | None = None) -> Changes:
-    """设置 → 个人资料与本机构: one's own profile and, for an administrator, the office's,
-    in one transaction (nothing saved half-way)."""
+                 office: OfficeProfile | None = None,
+                 docs: OfficeDocuments | None = None) -> Changes:
+    """设置 → 个人资料与本机构: one's own profile and, for an administrator, the office's
+    (and how its documents are finished), in one transaction (nothing saved half-way)."""
     sync.require_standalone(ws.store)
     problems = check_mediator(me)
-    if office is not None:
+    if office is not None or docs is not None:
         if ws.actor.role != UserRole.ADMIN:
             raise ProfileRefused({None: ProfileProblem.NOT_ADMINISTRATOR})
+    if office is not None:
         problems.update(check_office(office))
+    if docs is not None:
+        problems.update(check_documents(docs))
     if problems:
         raise ProfileRefused(problems)
     with ws.store.unit_of_work() as session:
         _save_mediator(ws, session, me)
         if office is not None:
             _save_office(ws, session, office)
+        if docs is not None:
+            _save_documents(ws, session, docs)
     _refresh_actor(ws, me.name, ws.actor.role)
     return Changes(reference=True)
 
@@ -190,6 +238,30 @@ def _save_office(ws: Workstation, session: Session, profile: OfficeProfile) -> N
         office.modified_at, office.modified_by = now, ws.actor.login
         audit.record(session, actor=ws.actor.login, entity="office", entity_id=office.id,
                      action="update", changes=changes, office_id=office.id, at=now)
+
+
+def _save_documents(ws: Workstation, session: Session, docs: OfficeDocuments) -> None:
+    office_id = ws.actor.office_id
+    rows = {r.key: r for r in session.scalars(select(OfficeSetting).where(
+        OfficeSetting.office_id == office_id,
+        OfficeSetting.key.in_((SEAL_TEXT_KEY, KEPT_COPIES_KEY))))}
+    now = ws.now()
+    for key, value in ((SEAL_TEXT_KEY, docs.seal_text.strip()),
+                       (KEPT_COPIES_KEY, docs.kept_copies)):
+        row = rows.get(key)
+        if row is None:
+            old = None
+            row = OfficeSetting(id=uuid.uuid4(), office_id=office_id, key=key, value=value,
+                                modified_at=now, modified_by=ws.actor.login)
+            session.add(row)
+        elif row.value == value and not row.deleted:
+            continue
+        else:
+            old = None if row.deleted else row.value
+            row.value, row.deleted = value, False
+            row.modified_at, row.modified_by = now, ws.actor.login
+        audit.record(session, actor=ws.actor.login, entity="office_setting", entity_id=row.id,
+                     action="update", changes={key: [old, value]}, office_id=office_id, at=now)
 
 
 def _save_mediator(ws: Workstation, session: Session, profile: MediatorProfile, *,

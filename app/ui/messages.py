@@ -756,6 +756,8 @@ _PROFILE_FIELD = {
     ProfileField.NUMBER_PREFIX: QT_TRANSLATE_NOOP("Profile", "文书编号前缀"),
     ProfileField.ADDRESS: QT_TRANSLATE_NOOP("Profile", "地址"),
     ProfileField.ORG_PHONE: QT_TRANSLATE_NOOP("Profile", "机构电话"),
+    ProfileField.SEAL_TEXT: QT_TRANSLATE_NOOP("Profile", "盖章处文字"),
+    ProfileField.KEPT_COPIES: QT_TRANSLATE_NOOP("Profile", "本机构留存份数"),
 }
 _PROFILE_PROBLEM = {
     ProfileProblem.EMPTY: QT_TRANSLATE_NOOP("Profile", "请填写{field}。"),
@@ -766,6 +768,7 @@ _PROFILE_PROBLEM = {
         "Profile", "{field}不是有效的电话号码（手机11位，座机请带区号）。"),
     ProfileProblem.NOT_ADMINISTRATOR: QT_TRANSLATE_NOOP(
         "Profile", "只有管理员可以修改本机构的信息。"),
+    ProfileProblem.BAD_COPIES: QT_TRANSLATE_NOOP("Profile", "{field}应为1至5份。"),
 }
 
 

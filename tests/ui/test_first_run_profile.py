@@ -105,3 +105,47 @@ def test_settings_change_ones_profile_and_only_an_administrator_the_offices(
     qtbot.waitUntil(other.save_button.isEnabled, timeout=5000)
     assert other.form.edits[ProfileField.ORG_NAME].isReadOnly()
     assert not other.form.market.isEnabled()
+
+
+def test_the_office_sets_its_seal_line_and_copies_and_this_computer_its_backups(
+        qtbot, ws, runner):
+    """设置 → 本机构: what is printed where the seal goes and how many copies the office
+    keeps go onto the next agreement; the backups kept are this computer's setting."""
+    from app.core.workflow import Track
+    from app.services.office_profile import MediatorProfile, OfficeProfile
+    from app.ui import settings
+    from app.ui.reference.profile_dialog import ProfileDialog
+
+    office_profile.set_up_standalone(ws, OfficeProfile(
+        Track.MARKET_COMPLAINT, "上海市浦东新区市场监督管理局张江市场监督管理所", "浦消调"),
+        MediatorProfile("张敏"))
+    dialog = ProfileDialog(ws, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5000)
+    assert dialog.seal_text.placeholderText() == "默认：（印章）"
+    dialog.seal_text.setText("（张江市场监督管理所印）" * 3)  # too long
+    dialog.kept_copies.setValue(2)
+    dialog.backups.setValue(8)
+    dialog.save()
+    qtbot.waitUntil(dialog.seal_problem.isVisible, timeout=5000)
+    assert dialog.seal_problem.text() == "盖章处文字太长，请核对。"
+    assert office_profile.current_documents(ws).kept_copies == 1  # nothing saved half-way
+    dialog.seal_text.setText("（张江市场监督管理所印）")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert office_profile.current_documents(ws) == office_profile.OfficeDocuments(
+        "（张江市场监督管理所印）", 2)
+    assert settings.STORE_BACKUPS_KEPT.get() == 8
+
+    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    cases.accept(ws, case_id)
+    cases.assign(ws, case_id, ws.actor.mediator_id)
+    doc_id = ready_agreement(ws, case_id)
+    assert documents.get_document(ws, doc_id).fields["copies"] == 4  # two parties + two kept
+    documents.finalize(ws, doc_id)
+    text = "".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(documents.render(ws, doc_id))).pages).replace(" ", "").replace("\n", "")
+    assert ("本协议一式四份，当事人各执一份，"
+            "上海市浦东新区市场监督管理局张江市场监督管理所留存二份。") in text
+    assert "（张江市场监督管理所印）" in text and "（印章）" not in text

@@ -1,4 +1,6 @@
-"""设置 → 个人资料 / 本机构: the first-run form again, to change later.
+"""设置 → 个人资料 / 本机构: the first-run form again, to change later, with how the
+office's documents are finished (the seal line, the copies the office keeps) and how
+many backups of the data file this computer keeps.
 
 Everyone edits their own profile; only an administrator edits the office (the office
 half of the form is read-only for others, and the service refuses them anyway).
@@ -6,18 +8,37 @@ half of the form is read-only for others, and the service refuses them anyway).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.users import UserRole
 from app.services import office_profile
 from app.services.context import Workstation
-from app.services.office_profile import MediatorProfile, OfficeProfile, ProfileField, ProfileRefused
-from app.ui import messages
+from app.services.office_profile import (
+    KEPT_COPIES_MAX,
+    SEAL_TEXT_MAX,
+    MediatorProfile,
+    OfficeDocuments,
+    OfficeProfile,
+    ProfileField,
+    ProfileRefused,
+)
+from app.ui import messages, settings
+from app.ui.case.sections import error_label
 from app.ui.reference.profile_form import ProfileForm
 from app.ui.tasks import TaskFailure, TaskRunner
 
 OFFICE_FIELDS = (ProfileField.ORG_NAME, ProfileField.NUMBER_PREFIX, ProfileField.ADDRESS,
                  ProfileField.ORG_PHONE)
+BACKUPS_MAX = 30
 
 
 class ProfileDialog(QDialog):
@@ -39,6 +60,8 @@ class ProfileDialog(QDialog):
             self.form.edits[field].setReadOnly(not self.admin)
         for button in (self.form.peoples, self.form.market):
             button.setEnabled(self.admin)
+        self._finishing(self.form.rows)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 30)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(self.tr("保存"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
@@ -48,27 +71,79 @@ class ProfileDialog(QDialog):
         buttons.rejected.connect(self.reject)
         col.addWidget(buttons)
         self.save_button.setEnabled(False)
-        runner.query(self, lambda: office_profile.current(ws)).success(
+        runner.query(self, lambda: (*office_profile.current(ws),
+                                    office_profile.current_documents(ws))).success(
             lambda found: self._loaded(*found)).run()
 
-    def _loaded(self, office: OfficeProfile, me: MediatorProfile) -> None:
-        self.loaded = (office, me)
+    def _finishing(self, form: QFormLayout) -> None:
+        """文书与备份: the seal line and copies (the office's), backups (this computer's)."""
+        form.addRow(QLabel(self.tr("<b>文书与备份</b>")))
+        self.seal_text = QLineEdit()
+        self.seal_text.setObjectName("profile_seal_text")
+        self.seal_text.setMaxLength(SEAL_TEXT_MAX + 10)  # over the limit is said, not cut
+        self.seal_text.setReadOnly(not self.admin)
+        self.seal_problem = error_label("profileProblem_seal_text")
+        seal = QVBoxLayout()
+        seal.setSpacing(2)
+        seal.addWidget(self.seal_text)
+        seal.addWidget(self.seal_problem)
+        form.addRow(self.tr("盖章处文字"), seal)
+        self.kept_copies = QSpinBox()
+        self.kept_copies.setObjectName("profile_kept_copies")
+        self.kept_copies.setRange(1, KEPT_COPIES_MAX)
+        self.kept_copies.setSuffix(self.tr(" 份"))
+        self.kept_copies.setEnabled(self.admin)
+        self.kept_copies.setToolTip(self.tr("调解协议书默认份数 = 当事人人数 + 本机构留存份数"))
+        form.addRow(self.tr("协议书本机构留存"), self.kept_copies)
+        self.backups = QSpinBox()
+        self.backups.setObjectName("profile_backups_kept")
+        self.backups.setRange(1, BACKUPS_MAX)
+        self.backups.setSuffix(self.tr(" 份"))
+        self.backups.setValue(max(1, min(BACKUPS_MAX, settings.STORE_BACKUPS_KEPT.get())))
+        self.backups.setToolTip(self.tr("每次打开工作台时备份数据文件，只保留最近的几份（本机设置）"))
+        form.addRow(self.tr("本机数据备份保留"), self.backups)
+        self.form.track_group.buttonToggled.connect(lambda *_: self._seal_placeholder())
+        self.form.edits[ProfileField.ORG_NAME].textChanged.connect(self._seal_placeholder)
+        self.seal_text.textEdited.connect(lambda _t: self.seal_problem.hide())
+
+    def _seal_placeholder(self) -> None:
+        name = self.form.text(ProfileField.ORG_NAME)
+        default = "（人民调解委员会印）" if "调解委员会" in name else "（印章）"
+        self.seal_text.setPlaceholderText(self.tr("默认：{text}").format(text=default))
+
+    def documents(self) -> OfficeDocuments:
+        return OfficeDocuments(self.seal_text.text(), self.kept_copies.value())
+
+    def _loaded(self, office: OfficeProfile, me: MediatorProfile,
+                docs: OfficeDocuments) -> None:
+        self.loaded = (office, me, docs)
         self.form.set_profile(office, me)
+        self.seal_text.setText(docs.seal_text)
+        self.kept_copies.setValue(docs.kept_copies)
+        self._seal_placeholder()
         self.save_button.setEnabled(True)
 
     def save(self) -> None:
         if not self.form.check():
             return
-        ws, office, me = self.ws, self.form.office(), self.form.mediator()
+        ws, office, me, docs = self.ws, self.form.office(), self.form.mediator(), self.documents()
         changed_office = office if self.admin and office != self.loaded[0] else None
+        changed_docs = docs if self.admin and docs != self.loaded[2] else None
+        settings.STORE_BACKUPS_KEPT.set(self.backups.value())
         self.save_button.setEnabled(False)
-        self.runner.op(self, lambda: office_profile.save_profile(ws, me, changed_office)) \
+        self.runner.op(self, lambda: office_profile.save_profile(
+            ws, me, changed_office, changed_docs)) \
             .success(lambda _c: self.accept()).failure(self._failed).run()
 
     def _failed(self, failure: TaskFailure) -> None:
         self.save_button.setEnabled(True)
         if isinstance(failure.error, ProfileRefused):
-            self.form.show_problems(failure.error.problems)
+            problems = failure.error.problems
+            self.form.show_problems(problems)
+            seal = problems.get(ProfileField.SEAL_TEXT)
+            self.seal_problem.setText(
+                messages.profile_problem_text(ProfileField.SEAL_TEXT, seal) if seal else "")
+            self.seal_problem.setVisible(seal is not None)
         else:
             self.form.general.setText(messages.error_text(failure.error))
             self.form.general.show()

@@ -48,8 +48,9 @@ class ProfileForm(QWidget):
         self.edits: dict[ProfileField, QLineEdit] = {}
         self.problems: dict[ProfileField, QLabel] = {}
 
-        # One form for both parts, so that their fields line up.
-        form = QFormLayout()
+        # One form for both parts, so that their fields line up (a dialog adds its own
+        # rows to it the same way).
+        form = self.rows = QFormLayout()
         form.addRow(self._heading(_tr("您本人")))
         self._row(form, ProfileField.MEDIATOR_NAME, _tr("姓名 *"), _tr("将打印在调解文书上"))
         self._row(form, ProfileField.MEDIATOR_PHONE, _tr("联系电话"), "")
