@@ -356,6 +356,19 @@ def update_user(ws: Workstation, user_id: uuid.UUID, change: UserChange) -> Chan
     return Changes(reference=True)
 
 
+def confirm_administrator(ws: Workstation, password: str) -> None:
+    """Before the store's own secrets change (a new recovery code) on a shared store: the
+    signed-in administrator, by their sign-in password. Someone who found a colleague's
+    window unlocked could otherwise mint a recovery code of their own."""
+    _require(ws, Permission.MANAGE_USERS)
+    with ws.store.unit_of_work() as session:
+        stored = session.get(LocalMeta, _password_key(ws.actor.mediator_id))
+        if stored is not None and check_password(password, stored.value):
+            return
+    log.warning("identity not confirmed for user %s", ws.actor.mediator_id.hex)
+    raise UserRefused({None: UserProblem.WRONG_PASSWORD})
+
+
 def set_password(ws: Workstation, user_id: uuid.UUID, password: str, *,
                  current: str | None = None) -> Changes:
     """One's own password (the current one asked, if there is one), or, for an

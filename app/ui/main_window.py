@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
         self.encrypt_action.setMenuRole(QAction.MenuRole.NoRole)
         self.encrypt_action.setEnabled(not self.encrypted)
         settings_menu.addAction(self.encrypt_action)
-        self.key_actions = StoreKeyActions(self, self.runner, self.ws.store)
+        self.key_actions = StoreKeyActions(self, self.runner, self.ws)
         for action in self.key_actions.actions():
             settings_menu.addAction(action)
         settings_menu.addSeparator()

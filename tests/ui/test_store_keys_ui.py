@@ -381,3 +381,57 @@ def test_a_lost_recovery_code_is_replaced_and_the_passphrase_changed_from_settin
 def test_a_plain_store_offers_no_key_actions(window):
     assert not window.key_actions.recovery_action.isEnabled()
     assert not window.key_actions.passphrase_action.isEnabled()
+
+
+def test_on_a_shared_keyring_store_only_the_administrator_replaces_the_recovery_code(
+        qtbot, tmp_path, runner):
+    """No passphrase to ask (the keyring unlocks it): on a store several people share, the
+    administrator's own sign-in password is asked instead, and a mediator is refused."""
+    from app.core.users import UserRole
+    from app.services import office_users
+    from app.services.office_users import NewUser
+    from app.ui.main_window import MainWindow
+
+    folder = tmp_path / "data"
+    with use_memory_keyring():
+        store, first = store_keys.create_encrypted_store(folder)
+        admin = open_workstation(store, login="zhangmin")
+        office_users.set_password(admin, admin.actor.mediator_id, "zhang-2026")
+        office_users.add_user(admin, NewUser("李秀英", "lixiuying", UserRole.MEDIATOR,
+                                             "li-xiu-ying-8"))
+        window = MainWindow(admin, runner, store_path=store.path, remember=False)
+        qtbot.addWidget(window)
+        actions = window.key_actions
+        told: list[str] = []
+        script = Script([(QMessageBox, _answer_question("生成新恢复码")),
+                         (QInputDialog, _passphrase("not-my-password")),
+                         (QMessageBox, _read_and_close(told))])
+        actions.recovery_action.trigger()
+        qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
+        assert script.errors == [] and told == ["当前密码不正确，没有做任何修改。"]
+        assert store_keys.unlock_with_recovery_code(folder, first.recovery_code) == first.key
+
+        codes: list[str] = []
+        script = Script([(QMessageBox, _answer_question("生成新恢复码")),
+                         (QInputDialog, _passphrase("zhang-2026")),
+                         (RecoveryCodeDialog, confirm_code(codes))])
+        actions.recovery_action.trigger()
+        qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
+        assert script.errors == [] and len(codes) == 1
+        assert store_keys.unlock_with_recovery_code(folder, codes[0]) == first.key
+        window.close()
+
+        her = office_users.sign_in(store, next(u.id for u in office_users.users(admin)
+                                               if u.login == "lixiuying"), "li-xiu-ying-8")
+        window = MainWindow(her, runner, store_path=store.path, remember=False)
+        qtbot.addWidget(window)
+        told = []
+        script = Script([(QMessageBox, _answer_question("生成新恢复码")),
+                         (QInputDialog, _passphrase("li-xiu-ying-8")),
+                         (QMessageBox, _read_and_close(told))])
+        window.key_actions.recovery_action.trigger()
+        qtbot.waitUntil(lambda: not script.steps, timeout=10_000)
+        assert script.errors == [] and told[0].startswith("您的角色（调解员）不能管理用户、权限和数据文件的恢复码")
+        assert store_keys.unlock_with_recovery_code(folder, codes[0]) == first.key
+        window.close()
+        store.close()

@@ -131,7 +131,7 @@ def test_a_mediator_sees_the_people_but_changes_only_her_own_password(qtbot, ws,
     rows = {table.verticalHeaderItem(r).text(): [table.item(r, c).text() for c in range(3)]
             for r in range(table.rowCount())}
     assert rows["分派、改派案件给其他调解员"] == ["—", "✓", "✓"]
-    assert rows["添加用户、设置角色和登录密码"] == ["—", "—", "✓"]
+    assert rows["添加用户、设置角色和登录密码，更换恢复码"] == ["—", "—", "✓"]
 
 
 def test_switching_user_reopens_the_window_as_the_one_who_signed_in(qtbot, window, runner):

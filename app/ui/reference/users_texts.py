@@ -29,7 +29,7 @@ _PERMISSIONS = {
     Permission.DISPATCH: QT_TRANSLATE_NOOP("Users", "分派、改派案件给其他调解员"),
     Permission.OFFICE_CASES: QT_TRANSLATE_NOOP("Users", "在待回电、待确认等视图中看到全机构的案件"),
     Permission.REFERENCE_DATA: QT_TRANSLATE_NOOP("Users", "修改本机构信息、节假日安排和期限规则"),
-    Permission.MANAGE_USERS: QT_TRANSLATE_NOOP("Users", "添加用户、设置角色和登录密码"),
+    Permission.MANAGE_USERS: QT_TRANSLATE_NOOP("Users", "添加用户、设置角色和登录密码，更换恢复码"),
 }
 
 # What a refused action was, as the refusal names it.
@@ -38,7 +38,7 @@ _NOT_PERMITTED = {
     Permission.DISPATCH: QT_TRANSLATE_NOOP("Users", "把案件分派给其他调解员，或接手同事的案件"),
     Permission.OFFICE_CASES: QT_TRANSLATE_NOOP("Users", "查看全机构的案件"),
     Permission.REFERENCE_DATA: QT_TRANSLATE_NOOP("Users", "修改本机构信息、节假日安排和期限规则"),
-    Permission.MANAGE_USERS: QT_TRANSLATE_NOOP("Users", "管理用户和权限"),
+    Permission.MANAGE_USERS: QT_TRANSLATE_NOOP("Users", "管理用户、权限和数据文件的恢复码"),
 }
 
 _FIELDS = {
@@ -59,7 +59,7 @@ _PROBLEMS = {
     UserProblem.LOGIN_TAKEN: QT_TRANSLATE_NOOP("Users", "这个登录名已有人使用，请换一个。"),
     UserProblem.SHORT_PASSWORD: QT_TRANSLATE_NOOP("Users", "登录密码至少要{min}个字符。"),
     UserProblem.WEAK_PASSWORD: QT_TRANSLATE_NOOP("Users", "登录密码不能与登录名相同。"),
-    UserProblem.WRONG_PASSWORD: QT_TRANSLATE_NOOP("Users", "当前密码不正确，密码没有更改。"),
+    UserProblem.WRONG_PASSWORD: QT_TRANSLATE_NOOP("Users", "当前密码不正确，没有做任何修改。"),
     UserProblem.BAD_PHONE: QT_TRANSLATE_NOOP(
         "Users", "电话不是有效的号码（手机11位，座机请带区号）。"),
     UserProblem.LAST_ADMINISTRATOR: QT_TRANSLATE_NOOP(

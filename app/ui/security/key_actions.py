@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from app.services import store_keys
-from app.store.database import Store
+from app.services import office_users, store_keys
+from app.services.context import Workstation
 from app.ui import messages
 from app.ui.security.store_key_dialogs import NewPassphraseDialog, RecoveryCodeDialog
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -23,11 +23,12 @@ from app.ui.tasks import TaskFailure, TaskRunner
 class StoreKeyActions(QObject):
     """The two menu actions and what they do; disabled for a plain store."""
 
-    def __init__(self, parent: QWidget, runner: TaskRunner, store: Store) -> None:
+    def __init__(self, parent: QWidget, runner: TaskRunner, ws: Workstation) -> None:
         super().__init__(parent)
         self.window = parent
         self.runner = runner
-        self.store = store
+        self.ws = ws
+        self.store = store = ws.store
         self.data_dir = Path(store.path).parent
         self.recovery_action = QAction(self.tr("更换恢复码(&R)…"), parent)
         self.recovery_action.setObjectName("replaceRecoveryCodeAction")
@@ -63,9 +64,16 @@ class StoreKeyActions(QObject):
         current = self._current_passphrase()
         if current is False:
             return
-        key, data_dir = self.store.key, self.data_dir
+        # A shared store without a passphrase: the administrator's own sign-in password.
+        shared = current == "" and office_users.sign_in_required(self.store)
+        password = self._ask_secret(self.tr("请输入您的登录密码：")) if shared else ""
+        if password is False:
+            return
+        key, data_dir, ws = self.store.key, self.data_dir, self.ws
 
         def replace() -> tuple[str, bool]:
+            if shared:
+                office_users.confirm_administrator(ws, str(password))
             # The keyring is asked here too: a Secret Service call may block.
             code = store_keys.replace_recovery_code(data_dir, key, current or None)
             return code, store_keys.how_to_unlock(data_dir) is store_keys.Unlock.KEYRING
@@ -78,10 +86,13 @@ class StoreKeyActions(QObject):
         when the person cancelled."""
         if not store_keys.has_passphrase(self.data_dir):
             return ""
+        return self._ask_secret(self.tr("请输入当前的启动密码："))
+
+    def _ask_secret(self, label: str) -> str | bool:
         ask = QInputDialog(self.window)
         ask.setObjectName("currentPassphraseDialog")
         ask.setWindowTitle(self.tr("确认身份"))
-        ask.setLabelText(self.tr("请输入当前的启动密码："))
+        ask.setLabelText(label)
         ask.setTextEchoMode(QLineEdit.EchoMode.Password)
         ask.setOkButtonText(self.tr("确定"))
         ask.setCancelButtonText(self.tr("取消"))
