@@ -26,3 +26,22 @@ class IdType(StrEnum):
     USCC = "uscc"  # 统一社会信用代码 of a business
     PASSPORT = "passport"
     OTHER = "other"
+
+
+class Sex(StrEnum):
+    """As a party stores it. Earlier agreement drafts wrote male/female (and some imports
+    男/女): ``parse`` reads them all, so paper never shows a stored spelling."""
+
+    MALE = "M"
+    FEMALE = "F"
+
+    @classmethod
+    def parse(cls, value: object) -> Sex | None:
+        text = str(value or "").strip().lower()
+        return _SEX_SPELLINGS.get(text)
+
+
+_SEX_SPELLINGS = {
+    "m": Sex.MALE, "male": Sex.MALE, "\u7537": Sex.MALE,  # 男
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "\u5973": Sex.FEMALE,  # 女
+}

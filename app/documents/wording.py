@@ -18,7 +18,7 @@ from typing import Any
 from app.core.documents import BLANK, DocumentKind
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import format_amount, to_capitals
-from app.core.parties import IdType, PartyRole
+from app.core.parties import IdType, PartyRole, Sex
 from app.core.sessions import SessionResult
 from app.core.workflow import RejectionGround, TerminationGround
 
@@ -40,7 +40,13 @@ ROLES: dict[PartyRole, str] = {
     PartyRole.AGENT: "代理人",
     PartyRole.REPORTER: "举报人",
 }
-SEXES = {"M": "男", "F": "女", "男": "男", "女": "女"}  # as parties store it
+SEXES: dict[Sex, str] = {Sex.MALE: "男", Sex.FEMALE: "女"}
+
+
+def sex(value: object) -> str:
+    """As printed, whatever spelling was stored (M/F, male/female, 男/女); "" if none."""
+    found = Sex.parse(value)
+    return SEXES[found] if found is not None else ""
 
 ID_LABELS: dict[IdType, str] = {
     IdType.RESIDENT_ID: "居民身份证",

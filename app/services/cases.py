@@ -26,7 +26,7 @@ from app.core.deadlines import (
 from app.core.errors import DomainError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
-from app.core.parties import IdType, PartyRole, PartyType
+from app.core.parties import IdType, PartyRole, PartyType, Sex
 from app.core.timeutil import china_date
 from app.core.users import Permission, may_assign
 from app.core.workflow import (
@@ -166,6 +166,17 @@ def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _sex(raw: Any, field: str, problems: dict[str, FieldProblem]) -> str:
+    """One spelling in the store (M / F), whatever the form or an import sent."""
+    if not str(raw or "").strip():
+        return ""
+    found = Sex.parse(raw)
+    if found is None:
+        problems[field] = FieldProblem.INVALID_CHOICE
+        return ""
+    return found.value
+
+
 def _party_values(p: PartyInput, prefix: str, problems: dict[str, FieldProblem]) -> dict:
     values = {
         "role": _choice(PartyRole, p.role, prefix + "role", problems),
@@ -175,7 +186,7 @@ def _party_values(p: PartyInput, prefix: str, problems: dict[str, FieldProblem])
         "address": p.address.strip(),
         "id_type": p.id_type,
         "id_number": _check_identity(p.id_type, p.id_number, prefix + "id_number", problems),
-        "sex": p.sex,
+        "sex": _sex(p.sex, prefix + "sex", problems),
         "ethnicity": p.ethnicity.strip(),
         "birth_date": p.birth_date,
         "occupation": p.occupation.strip(),
@@ -704,6 +715,8 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
                 id_type, clean.get("id_number", party.id_number), "id_number", problems)
         if "name" in clean and not clean["name"]:
             problems["name"] = FieldProblem.REQUIRED
+        if "sex" in clean:
+            clean["sex"] = _sex(clean["sex"], "sex", problems)
         _check_lengths(clean, problems)
         if problems:
             raise ValidationFailed(problems)

@@ -406,7 +406,7 @@ def _party_block(p: Mapping[str, Any], on: date) -> d.PartyBlock:
     return d.PartyBlock(
         role=wording.printed(wording.ROLES, p.get("role", "")), name=p.get("name", ""),
         is_business=bool(p.get("business")),
-        sex=wording.SEXES.get(p.get("sex") or "", p.get("sex") or ""),
+        sex=wording.sex(p.get("sex")),
         ethnicity=p.get("ethnicity") or "",
         age=_age(date.fromisoformat(birth), on) if birth else None,
         occupation=p.get("occupation") or "", contact=p.get("phone") or "",

@@ -24,7 +24,7 @@ from app.core.deadlines import ClockKind, ClockStart, DueStatus, Unit
 from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.holiday_notice import NoticeError, NoticeProblem
-from app.core.parties import IdType, PartyRole, PartyType
+from app.core.parties import IdType, PartyRole, PartyType, Sex
 from app.core.users import UserRole
 from app.core.workflow import (
     Action,
@@ -621,6 +621,18 @@ _SATISFACTION = {
     Satisfaction.DISSATISFIED: QT_TRANSLATE_NOOP("Satisfaction", "不满意"),
 }
 
+_SEX = {
+    Sex.MALE: QT_TRANSLATE_NOOP("Choice", "男"),
+    Sex.FEMALE: QT_TRANSLATE_NOOP("Choice", "女"),
+}
+
+
+def sex_text(value: Any) -> str:
+    """A party's sex in words, whatever spelling it was stored in; "" when not given."""
+    sex = Sex.parse(value)
+    return _lookup("Choice", _SEX, sex) if sex is not None else ""
+
+
 _USER_ROLE = {
     UserRole.MEDIATOR: QT_TRANSLATE_NOOP("UserRole", "调解员"),
     UserRole.SUPERVISOR: QT_TRANSLATE_NOOP("UserRole", "负责人"),
@@ -858,6 +870,7 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     Performance: performance_text,
     Satisfaction: satisfaction_text,
     UserRole: user_role_text,
+    Sex: sex_text,
     RejectionGround: lambda g: ground_wording(g).text,
     TerminationGround: lambda g: ground_wording(g).text,
     TransitionErrorCode: transition_error_text,

@@ -39,7 +39,6 @@ from app.ui.session import session_texts
 
 # ------------------------------------------------------------------ choice labels
 
-SEXES = {"M": QT_TRANSLATE_NOOP("Choice", "男"), "F": QT_TRANSLATE_NOOP("Choice", "女")}
 URGENCY = {
     0: QT_TRANSLATE_NOOP("Choice", "一般"),
     1: QT_TRANSLATE_NOOP("Choice", "紧急"),
@@ -196,7 +195,7 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
     "id_number": _table(_ID_NUMBER_MARKS, "History"),
     "id_type": lambda value, ctx: messages.id_type_text(value),
     "party_type": lambda value, ctx: messages.party_type_text(value),
-    "sex": _table(SEXES),
+    "sex": lambda value, ctx: messages.sex_text(value),
     "urgency": _table(URGENCY),
     "method": lambda value, ctx: messages.follow_up_method_text(value),
     "performance": lambda value, ctx: messages.performance_text(value),

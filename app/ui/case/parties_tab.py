@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.parties import IdType, PartyType
+from app.core.parties import IdType, PartyType, Sex
 from app.core.workflow import Track
 from app.services import cases
 from app.services.dto import CaseDetail, PartyView
@@ -28,7 +28,6 @@ from app.services.errors import FieldProblem
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
-from app.ui.case.case_texts import SEXES, choice_text, choices
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import save_party
 
@@ -148,7 +147,7 @@ class PartyCard(fe.SaveFlow, QFrame):
         f.add("id_type", self.tr("证件类型"), ChoiceCombo(self.tr("未登记"), messages.enum_choices(
             IdType, messages.id_type_text)))
         f.add("id_number", self.tr("证件号码"), fe.line_edit(), check=self._check_id)
-        f.add("sex", self.tr("性别"), ChoiceCombo(self.tr("未登记"), choices(SEXES)))
+        f.add("sex", self.tr("性别"), ChoiceCombo(self.tr("未登记"), messages.enum_choices(Sex, messages.sex_text)))
         f.add("ethnicity", self.tr("民族"), fe.line_edit())
         f.add("birth_date", self.tr("出生日期"), fe.date_edit())
         f.add("occupation", self.tr("职业"), fe.line_edit())
@@ -299,7 +298,7 @@ class PartyCard(fe.SaveFlow, QFrame):
             caption = messages.id_type_text(party.id_type) or self.tr("证件号码")
             section.add_row(caption, id_row)
         details = [
-            (self.tr("性别"), choice_text(SEXES, party.sex) if party.sex else ""),
+            (self.tr("性别"), messages.sex_text(party.sex)),
             (self.tr("民族"), party.ethnicity),
             (self.tr("出生日期"), formatting.day(party.birth_date)),
             (self.tr("职业"), party.occupation),

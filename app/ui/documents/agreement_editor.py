@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.documents import DocumentKind
 from app.core.money import format_amount
+from app.core.parties import Sex
 from app.core.timeutil import china_today
 from app.documents import wording
 from app.services import documents
@@ -92,11 +93,11 @@ class PartyForm(QWidget):
                 continue
             if key == "sex":
                 edit: QWidget = QComboBox()
-                for value, text in (("", self.tr("未填")), ("male", self.tr("男")),
-                                    ("female", self.tr("女"))):
-                    edit.addItem(text, value)
-                current = wording.SEXES.get(party.get("sex") or "", "")
-                edit.setCurrentIndex({"男": 1, "女": 2}.get(current, 0))
+                edit.addItem(self.tr("未填"), "")
+                for member in Sex:
+                    edit.addItem(messages.sex_text(member), member.value)
+                current = Sex.parse(party.get("sex"))
+                edit.setCurrentIndex(edit.findData(current.value) if current else 0)
             else:
                 edit = QLineEdit(party.get(key) or "")
             edit.setObjectName(f"party_{key}")
