@@ -10,8 +10,11 @@ Conventions:
   including the weekend days that fall inside them (e.g. 2026-10-03/04), exactly as the
   notice lists them. A day is a working day iff it is an adjusted working day (调休上班日)
   or it is Monday–Friday and not in ``holidays``.
-- A year without a schedule falls back to Monday–Friday; every result that depended on
-  such a day is flagged ``provisional`` (暂定) and must be shown as such, never as fact.
+- A year without a schedule falls back to Monday–Friday less the holidays fixed by date
+  in 《全国年节及纪念日放假办法》 (元旦 1 January, 劳动节 1–2 May, 国庆 1–3 October: days
+  off in every year, known before the notice); only the lunar festivals and the 调休 are
+  unknown, so every result that depended on such a year is flagged ``provisional`` (暂定)
+  and must be shown as such, never as fact.
 - Counting starts the day *after* the start date (by analogy with 民法典 第二百零一条:
   "开始的当日不计入，自下一日开始计算"; no explicit rule for 工作日 was found).
 """
@@ -28,6 +31,8 @@ from typing import Any
 from app.core.errors import CalendarError, CalendarErrorCode
 
 _ONE_DAY = timedelta(days=1)
+# (month, day) off in every year by 放假办法 第二条 as revised in 2024 (from 2025).
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 class CalendarSource(StrEnum):
@@ -142,7 +147,7 @@ class WorkCalendar:
     def is_workday(self, d: date) -> bool:
         cy = self._years.get(d.year)
         if cy is None:
-            return d.weekday() < 5
+            return d.weekday() < 5 and (d.month, d.day) not in FIXED_HOLIDAYS
         if d in cy.adjusted_workdays:
             return True
         return d.weekday() < 5 and d not in cy.holidays
@@ -150,7 +155,9 @@ class WorkCalendar:
     def is_holiday(self, d: date) -> bool:
         """A day of an official holiday period (法定节假日 and the days added to it)."""
         cy = self._years.get(d.year)
-        return cy is not None and d in cy.holidays
+        if cy is None:
+            return (d.month, d.day) in FIXED_HOLIDAYS
+        return d in cy.holidays
 
     def holiday_name(self, d: date) -> str | None:
         """The festival a holiday or adjusted working day belongs to, if recorded."""

@@ -8,11 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
-
-from app.core.calendar import WorkCalendar
 
 
 class DocumentKind(StrEnum):
@@ -50,7 +47,6 @@ REQUIRED_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
     DocumentKind.DOSSIER: (),
 }
 
-JUDICIAL_CONFIRMATION_DAYS = 30
 BLANK = "____"  # how a clause from the library shows a blank still to fill  # 人民调解法 Art 33; 民事诉讼法 Art 205
 
 
@@ -80,15 +76,3 @@ def missing_fields(kind: DocumentKind, fields: Mapping[str, Any]) -> list[str]:
                                     or any(BLANK in str(c) for c in value)):
             missing.append(name)  # none written, or a library clause's blank not filled
     return missing
-
-
-def judicial_confirmation_deadline(effective: date, calendar: WorkCalendar) -> date:
-    """The last day to apply jointly for 司法确认: 30 calendar days counted from the day
-    after the agreement took effect (民法典 Art 201), moved past a statutory holiday on
-    which it would fall (民法典 Art 203; 民事诉讼法 Art 85). Whether an ordinary weekend
-    counts as 法定休假日 is not settled in the texts (research §1.5): the UI shows the
-    weekday and warns; here only the official holidays move it."""
-    last = effective + timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
-    while calendar.is_holiday(last):
-        last += timedelta(days=1)
-    return last

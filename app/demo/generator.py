@@ -42,6 +42,7 @@ from app.core.deadlines import (
     Pledge,
     RuleSet,
     case_deadlines,
+    judicial_confirmation_deadline,
     next_deadline,
     select_rule_set,
 )
@@ -50,7 +51,6 @@ from app.core.documents import (
     NUMBERED_KINDS,
     DocumentKind,
     DocumentState,
-    judicial_confirmation_deadline,
 )
 from app.core.follow_ups import Performance, Satisfaction
 from app.core.parties import IdType, PartyRole, PartyType
@@ -897,7 +897,7 @@ class _CaseWriter:
                     plan.signed_at = closed - int(0.25 * HOUR * r())
                     signed_on = date.fromisoformat(ctx.clock.china_day(plan.signed_at))
                     plan.confirmation_due = judicial_confirmation_deadline(
-                        signed_on, ctx.calendar).isoformat()
+                        signed_on, ctx.calendar).due.isoformat()
                 if t.followed is not None and r() < 0.6:
                     at = t.followed + int((0.1 + 0.9 * r()) * HOUR)
                     plan.follow_up_at = at if at <= now else 0

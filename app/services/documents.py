@@ -20,13 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.deadlines import judicial_confirmation_deadline
 from app.core.documents import (
     NUMBERED_KINDS,
     DocumentKind,
     DocumentState,
     content_hash,
     format_number,
-    judicial_confirmation_deadline,
     missing_fields,
 )
 from app.core.errors import UserFacingError
@@ -91,6 +91,7 @@ class DocumentView:
     finalized_at: datetime | None
     signed_on: date | None
     confirmation_deadline: date | None  # 司法确认: the last day, once signed
+    confirmation_provisional: bool  # that day depends on a year without its notice (暂定)
     void_reason: str
     missing: tuple[str, ...]  # required fields still empty (a draft)
     scan_attachment_id: uuid.UUID | None = None  # the signed paper's scan
@@ -269,7 +270,7 @@ def sign(ws: Workstation, doc_id: uuid.UUID, signed_on: date, *,
             # The queue's 司法确认 view reminds of the window from now on.
             case = session.get(Case, doc.case_id)
             case.confirmation_due_on = judicial_confirmation_deadline(
-                signed_on, calendar(ws, session))
+                signed_on, calendar(ws, session)).due
             cases._touch(ws, case, now)
         audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
                      action="sign", changes={"signed_on": [None, signed_on.isoformat()]},
@@ -666,7 +667,9 @@ def _view(doc: Document, cal) -> DocumentView:
         number=doc.number, version_no=doc.version_no, supersedes_id=doc.supersedes_id,
         fields=dict(doc.fields or {}), pdf_sha256=doc.pdf_sha256,
         content_sha256=doc.content_sha256, finalized_at=doc.finalized_at,
-        signed_on=doc.signed_on, confirmation_deadline=deadline, void_reason=doc.void_reason,
+        signed_on=doc.signed_on, confirmation_deadline=deadline.due if deadline else None,
+        confirmation_provisional=bool(deadline and deadline.provisional),
+        void_reason=doc.void_reason,
         scan_attachment_id=doc.scan_attachment_id,
         missing=tuple(missing_fields(kind, doc.fields or {}))
         if doc.state == DocumentState.DRAFT else ())

@@ -110,9 +110,9 @@ def test_count_into_an_uncovered_year_is_provisional_not_an_error(
 ) -> None:
     assert not official_calendar.covers(2027)
     result = official_calendar.add_working_days(date(2026, 12, 25), 10)
-    # Weekends only in 2027 (no schedule yet): 12/28–12/31, then 1/1 (a Friday, surely a
-    # holiday, but unknown here) and 1/4–1/8.
-    assert result == WorkdayResult(date(2027, 1, 8), True)
+    # 2027 has no schedule yet: 12/28–12/31, then 1/4–1/8 and 1/11; 1 January (元旦) is a
+    # day off in every year by 放假办法, notice or not (issue 14, item 6).
+    assert result == WorkdayResult(date(2027, 1, 11), True)
     assert official_calendar.working_days_between(date(2026, 12, 1), date(2027, 1, 5)).provisional
     assert official_calendar.next_workday_on_or_after(date(2027, 1, 2)) == WorkdayResult(
         date(2027, 1, 4), True
@@ -123,10 +123,15 @@ def test_a_count_inside_covered_years_is_not_provisional(official_calendar: Work
     assert not official_calendar.add_working_days(date(2026, 12, 1), 20).provisional
 
 
-def test_uncovered_year_uses_monday_to_friday() -> None:
+def test_uncovered_year_uses_monday_to_friday_less_the_fixed_holidays() -> None:
     empty = WorkCalendar([])
-    assert empty.is_workday(date(2027, 1, 1))  # a Friday; we cannot know it is a holiday
-    assert not empty.is_workday(date(2027, 1, 2))
+    assert empty.is_workday(date(2027, 1, 4))
+    assert not empty.is_workday(date(2027, 1, 2))  # a Saturday
+    # 元旦, 劳动节 and 国庆 fall on fixed dates: off in every year (the 调休 is unknown).
+    for day in (date(2027, 1, 1), date(2027, 5, 2), date(2027, 10, 1), date(2028, 5, 1),
+                date(2028, 10, 3)):
+        assert not empty.is_workday(day) and empty.is_holiday(day), day
+    assert empty.is_workday(date(2027, 10, 8))
 
 
 # -- admin-entered years and versions ---------------------------------------------

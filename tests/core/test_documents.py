@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from app.core.calendar import WorkCalendar, seed_years_from_chinesecalendar
 from app.core.documents import (
     DocumentKind,
     content_hash,
     format_number,
-    judicial_confirmation_deadline,
     missing_fields,
 )
 
@@ -37,14 +33,3 @@ def test_missing_fields_are_listed_in_form_order():
     blank = {**fields, "facts": "门店关闭", "performance": "转账",
              "clauses": ["被申请人于____前退款。"]}
     assert missing_fields(DocumentKind.AGREEMENT, blank) == ["clauses"]
-
-
-def test_the_confirmation_window_is_thirty_calendar_days_moved_past_a_holiday():
-    calendar = WorkCalendar(seed_years_from_chinesecalendar([2026]))
-    # Signed 2026-03-10: day 30 is 2026-04-09, an ordinary Thursday.
-    assert judicial_confirmation_deadline(date(2026, 3, 10), calendar) == date(2026, 4, 9)
-    # Signed 2026-09-01: day 30 is 2026-10-01, National Day; the holiday runs to 10-07
-    # (then 10-08 is the first day that is not part of it).
-    deadline = judicial_confirmation_deadline(date(2026, 9, 1), calendar)
-    assert deadline > date(2026, 10, 1) and not calendar.is_holiday(deadline)
-    assert all(calendar.is_holiday(date(2026, 10, d)) for d in range(1, deadline.day))

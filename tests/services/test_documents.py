@@ -141,6 +141,28 @@ def test_signing_starts_the_thirty_day_window(ws, case_id):
     assert doc.confirmation_deadline == date(2026, 4, 9)
 
 
+@pytest.mark.parametrize(("signed", "due", "provisional"), [
+    (date(2026, 10, 1), date(2026, 11, 2), False),  # day 30 is Saturday 10-31: Monday
+    (date(2026, 12, 2), date(2027, 1, 4), True),  # 1 January is a holiday in every year
+])
+def test_one_confirmation_window_for_documents_and_deadlines(ws, case_id, signed, due,
+                                                              provisional):
+    """The document, the case's 司法确认 view and the clocks give one answer, provisional
+    when the calendar is (issue 14, item 6)."""
+    from app.core.deadlines import judicial_confirmation_deadline
+    from app.services.reference import calendar
+    from app.store.models import Case
+
+    doc_id = agreement(ws, case_id)
+    documents.finalize(ws, doc_id)
+    documents.sign(ws, doc_id, signed)
+    doc = documents.get_document(ws, doc_id)
+    assert (doc.confirmation_deadline, doc.confirmation_provisional) == (due, provisional)
+    with ws.store.unit_of_work() as session:
+        clock = judicial_confirmation_deadline(signed, calendar(ws, session))
+        assert session.get(Case, case_id).confirmation_due_on == due  # the 司法确认 view
+    assert (clock.due, clock.provisional) == (due, provisional)
+
 def test_numbers_stay_unique_when_several_finalise_at_once(ws, case_id):
     drafts = [agreement(ws, case_id) for _ in range(8)]
     errors = []

@@ -190,7 +190,8 @@ class DocumentsTab(QWidget):
         if doc.signed_on:
             second.append(self.tr("签署 {d}").format(d=formatting.day(doc.signed_on)))
         if doc.confirmation_deadline:
-            second.append(texts.deadline_text(doc.confirmation_deadline, today))
+            second.append(texts.deadline_text(doc.confirmation_deadline, today,
+                                                 doc.confirmation_provisional))
         if doc.state is DocumentState.VOID and doc.void_reason:
             second.append(self.tr("作废原因：{r}").format(r=doc.void_reason))
         return first + "\n" + " · ".join(second)
@@ -242,7 +243,8 @@ class DocumentsTab(QWidget):
             self.detail.setText("")
         if doc.confirmation_deadline:
             today = self.today()
-            self.deadline.setText(texts.deadline_text(doc.confirmation_deadline, today))
+            self.deadline.setText(texts.deadline_text(doc.confirmation_deadline, today,
+                                                     doc.confirmation_provisional))
             near = texts.deadline_is_near(doc.confirmation_deadline, today)
             self.deadline.setStyleSheet(f"color: {WARNING_COLOUR}; font-weight: bold;"
                                         if near else "")

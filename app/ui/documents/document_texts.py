@@ -91,10 +91,13 @@ def version_text(version_no: int) -> str:
     return tr("Documents", "第{n}版").format(n=version_no)
 
 
-def deadline_text(deadline: date, today: date) -> str:
-    """司法确认 2026-04-01（星期三）前，剩 5 天 / 今日截止 / 已过期 3 天."""
+def deadline_text(deadline: date, today: date, provisional: bool = False) -> str:
+    """司法确认 2026-04-01（星期三）前，剩 5 天 / 今日截止 / 已过期 3 天; 暂定 where the day
+    depends on a year whose holiday notice is not out yet."""
     left = (deadline - today).days
     when = formatting.day_with_weekday(deadline)
+    if provisional:
+        when += tr("Documents", "（暂定，待公布节假日安排）")
     if left > 0:
         rest = tr("Documents", "剩 {n} 天").format(n=left)
     elif left == 0:
