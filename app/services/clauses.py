@@ -73,7 +73,8 @@ class ClauseView:
 
     @property
     def id(self) -> uuid.UUID | None:
-        return None if self.builtin else uuid.UUID(self.key)
+        """The row's id; None for a built-in one or a new one not yet saved."""
+        return None if self.builtin or not self.key else uuid.UUID(self.key)
 
     def template(self) -> ClauseTemplate:
         """What the agreement editor's fill-in form takes."""
@@ -142,7 +143,7 @@ def save_clause(ws: Workstation, data: ClauseInput, clause_id: uuid.UUID | None 
         if ClauseField.TITLE not in problems and _title_taken(ws, session, title, clause_id):
             problems[ClauseField.TITLE] = ClauseProblem.DUPLICATE
         if problems:
-            raise ClauseRefused(problems, unknown)
+            raise ClauseRefused({f: problems[f] for f in ClauseField if f in problems}, unknown)
         values = {"kind": _KIND, "title": title, "body": text}
         if row is None:
             row = phrase_rows.add(ws, session, {**values, "category": "", "field": "",
