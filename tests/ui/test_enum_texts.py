@@ -14,7 +14,7 @@ import app.core
 from app.core.workflow import Track
 from app.ui import messages
 from app.ui.case import evidence_texts
-from app.ui.documents import document_texts
+from app.ui.documents import clause_texts, document_texts
 from app.ui.session import session_texts
 
 # Enums whose words live with their feature's screens (one table each, no copy).
@@ -24,6 +24,7 @@ FEATURE_TEXTS = {
     "DocumentKind": document_texts.kind_text,
     "DocumentState": document_texts.state_text,
     "EvidenceKind": evidence_texts.kind_text,
+    "ClauseBlank": clause_texts.blank_text,
 }
 # Enums that never reach a person as such: units and anchors of the rule data, codes
 # the UI words through the error that carries them (or a check's message), formats.
