@@ -17,6 +17,7 @@ from app.core.sessions import TextField
 class PhraseKind(StrEnum):
     PHRASE = "phrase"  # inserted where the cursor is
     TEMPLATE = "template"  # fills the record's empty parts
+    CLAUSE = "clause"  # an agreement clause (built-in ones: app/documents/wording.py)
 
 
 @dataclass(frozen=True)
@@ -110,5 +111,6 @@ BUILTIN_TEMPLATES: tuple[BuiltinPhrase, ...] = (
 
 
 def builtins_for(category: str, kind: PhraseKind) -> tuple[BuiltinPhrase, ...]:
-    source = BUILTIN_PHRASES if kind is PhraseKind.PHRASE else BUILTIN_TEMPLATES
+    source = {PhraseKind.PHRASE: BUILTIN_PHRASES,
+              PhraseKind.TEMPLATE: BUILTIN_TEMPLATES}.get(kind, ())
     return tuple(p for p in source if p.category in ("", category))

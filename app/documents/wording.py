@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from app.core.documents import BLANK, DocumentKind
+from app.core import clauses
+from app.core.documents import DocumentKind
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import format_amount, to_capitals
 from app.core.parties import IdType, PartyRole, Sex
@@ -212,7 +213,11 @@ CLAUSES: tuple[ClauseTemplate, ...] = (
 
 
 def clause(key: str, **blanks: str) -> str:
-    """The clause's text with its blanks filled; an unfilled blank stays visible as ____."""
-    template = next(c for c in CLAUSES if c.key == key)
-    values = {name: blanks.get(name) or BLANK for name in template.blanks}
-    return template.text.format(**values)
+    """A built-in clause's text with its blanks filled; an unfilled blank stays visible
+    as ____."""
+    return fill_clause(next(c for c in CLAUSES if c.key == key), **blanks)
+
+
+def fill_clause(template: ClauseTemplate, **blanks: str) -> str:
+    """Any clause's text (built-in or an office's own) with its blanks filled."""
+    return clauses.fill(template.text, blanks)

@@ -28,6 +28,7 @@ class Changes:
     notes: bool = False  # working notes and the contact log
     evidence: bool = False  # attachments
     phrases: bool = False  # the office's templates and quick phrases
+    clauses: bool = False  # the office's agreement clauses (条款库)
     queue: bool = False  # too many cases to list changed at once: lists and counts reload
 
 

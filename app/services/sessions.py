@@ -34,11 +34,14 @@ from app.core.sessions import (
 )
 from app.core.timeutil import china_date
 from app.core.workflow import Action, allowed_actions
-from app.services import audit, cases
+from app.services import audit, cases, phrase_rows
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound, FieldProblem, ValidationFailed
 from app.store.models import Case, MediationSession, Party, Phrase, SessionDraft
+
+# The kinds of the phrases table this module edits (clauses: app/services/clauses.py).
+_PHRASE_KINDS = (PhraseKind.PHRASE.value, PhraseKind.TEMPLATE.value)
 
 # Session problems in the words every form already knows.
 _AS_FIELD_PROBLEM = {
@@ -331,10 +334,12 @@ def phrase_book(ws: Workstation, category: str, kind: PhraseKind) -> list[Phrase
 
 
 def office_phrases(ws: Workstation) -> list[PhraseView]:
-    """Every entry the office added (any category), for the phrase manager."""
+    """Every phrase and template the office added (any category), for the phrase
+    manager (its agreement clauses are app/services/clauses.py's)."""
     with ws.store.unit_of_work() as session:
         rows = session.scalars(select(Phrase).where(
-            Phrase.office_id == ws.actor.office_id, Phrase.deleted.is_(False))
+            Phrase.office_id == ws.actor.office_id, Phrase.deleted.is_(False),
+            Phrase.kind.in_(_PHRASE_KINDS))
             .order_by(Phrase.kind, Phrase.category, Phrase.sort_order, Phrase.title))
         return [_phrase_view(r) for r in rows]
 
@@ -352,6 +357,8 @@ def save_phrase(ws: Workstation, data: PhraseInput, phrase_id: uuid.UUID | None 
         problems["title"] = FieldProblem.REQUIRED
     elif len(title) > 120:
         problems["title"] = FieldProblem.TOO_LONG
+    if data.kind is PhraseKind.CLAUSE:  # clauses.save_clause checks their own rules
+        problems["kind"] = FieldProblem.INVALID_CHOICE
     if data.kind is PhraseKind.PHRASE and not body:
         problems["body"] = FieldProblem.REQUIRED
     if data.kind is PhraseKind.TEMPLATE and not fields:
@@ -363,32 +370,25 @@ def save_phrase(ws: Workstation, data: PhraseInput, phrase_id: uuid.UUID | None 
         problems["body"] = FieldProblem.TOO_LONG
     if problems:
         raise ValidationFailed(problems)
-    now = ws.now()
     values = dict(kind=data.kind.value, title=title, body=body, category=data.category.strip(),
                   field=data.field, fields=fields)
     with ws.store.unit_of_work() as session:
         if phrase_id is None:
-            row = Phrase(id=uuid.uuid4(), office_id=ws.actor.office_id, sort_order=0,
-                         created_by=ws.actor.login, version=1, modified_at=now,
-                         modified_by=ws.actor.login, deleted=False, **values)
-            session.add(row)
+            row = phrase_rows.add(ws, session, values)
         else:
-            row = session.get(Phrase, phrase_id)
-            if row is None or row.deleted or row.office_id != ws.actor.office_id:
+            row = phrase_rows.find(ws, session, phrase_id, _PHRASE_KINDS)
+            if row is None:
                 raise SessionNotFound(phrase_id)
-            if audit.apply_changes(row, values):
-                cases._touch(ws, row, now)
+            phrase_rows.change(ws, session, row, values)
         return row.id, Changes(phrases=True)
 
 
 def delete_phrase(ws: Workstation, phrase_id: uuid.UUID) -> Changes:
     with ws.store.unit_of_work() as session:
         row = session.get(Phrase, phrase_id)
-        if row is None or row.office_id != ws.actor.office_id:
+        if row is None or row.office_id != ws.actor.office_id or row.kind not in _PHRASE_KINDS:
             raise SessionNotFound(phrase_id)
-        if not row.deleted:
-            row.deleted = True  # a tombstone, so the deletion syncs
-            cases._touch(ws, row, ws.now())
+        phrase_rows.remove(ws, session, row)
     return Changes(phrases=True)
 
 

@@ -31,6 +31,7 @@ from app.ui import messages, settings
 from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
+from app.ui.documents.clause_library_dialog import ClauseLibraryDialog
 from app.ui.loading import Loading
 from app.ui.queue.filter_bar_view import FilterBar, clear_filters_shortcut
 from app.ui.queue.queue_controller import QueueController
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.profile_dialog: ProfileDialog | None = None
         self.rules_dialog: RulesDialog | None = None
         self.users_dialog: UsersDialog | None = None
+        self.clause_library_dialog: ClauseLibraryDialog | None = None
         self.remember = remember
         self.current_message: QMessageBox | None = None
         self.loads = Loading(self)
@@ -298,6 +300,10 @@ class MainWindow(QMainWindow):
                                          "usersAction")
         self.users_action.setMenuRole(QAction.MenuRole.NoRole)
         settings_menu.addAction(self.users_action)
+        self.clause_library_action = self._action(self.tr("条款库(&L)…"), (),
+                                                  self.show_clause_library, "clauseLibraryAction")
+        self.clause_library_action.setMenuRole(QAction.MenuRole.NoRole)
+        settings_menu.addAction(self.clause_library_action)
         self.connection_action = self._action(self.tr("中心数据库(&D)…"), (),
                                               self.sync_wiring.show_connection, "connectionAction")
         self.connection_action.setMenuRole(QAction.MenuRole.NoRole)
@@ -449,6 +455,10 @@ class MainWindow(QMainWindow):
     def show_rules(self) -> None:
         """设置 → 期限规则."""
         self._show_single("rules_dialog", RulesDialog)
+
+    def show_clause_library(self) -> None:
+        """设置 → 条款库."""
+        self._show_single("clause_library_dialog", ClauseLibraryDialog)
 
     def show_holidays(self) -> None:
         """设置 → 节假日安排."""

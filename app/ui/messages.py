@@ -333,6 +333,7 @@ _TABLE_NAMES = {
     "mediators": QT_TRANSLATE_NOOP("Sync", "人员"),
     "offices": QT_TRANSLATE_NOOP("Sync", "所"),
     "office_settings": QT_TRANSLATE_NOOP("Sync", "本所设置"),
+    "phrases": QT_TRANSLATE_NOOP("Sync", "常用语、模板和条款"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Session records, addenda, notes, evidence and office phrases travel through the sync
-engine with no code of their own, and a finished record cannot be changed centrally."""
+"""Session records, addenda, notes, evidence, office phrases and clauses travel through
+the sync engine with no code of their own, and a finished record cannot be changed
+centrally."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy import select
 
 from app.core.phrases import PhraseKind
 from app.core.sessions import SessionResult
-from app.services import cases, evidence, notes, sessions
+from app.services import cases, clauses, evidence, notes, sessions
 from app.services import sync as sync_service
-from app.store.models import MediationSession
+from app.services.clauses import ClauseInput
+from app.store.models import AuditEvent, MediationSession, Phrase
 from tests.conftest import complaint_form
 from tests.support.documents import ready_agreement
 
@@ -72,6 +74,40 @@ def test_records_notes_evidence_and_phrases_reach_the_other_workstation(desks, t
     (mine,) = [p for p in sessions.phrase_book(a.ws, "预付式消费", PhraseKind.PHRASE)
                if not p.builtin]
     assert mine.body == "经核实，会员卡已被商家冻结。"
+
+
+def test_an_office_clause_reaches_its_office_and_no_other(desks):
+    a, b, other = desks("mdt_zhangmin"), desks("mdt_wangfang"), desks("mdt_zhaolei")
+    clause_id, _ = clauses.save_clause(a.ws, ClauseInput(
+        "分期退款", "{payer}于{deadline}前分两期向{payee}退还{amount}。"))
+    assert a.sync().rejected == 0
+    b.sync()
+    other.sync()
+    (got,) = clauses.office_clauses(b.ws)
+    assert (got.id, got.title) == (clause_id, "分期退款")
+    assert got.blanks == ("payer", "payee", "amount", "deadline")
+    assert clauses.office_clauses(other.ws) == []
+    # Changed on b, seen on a; deleted on a, gone from b's library too.
+    clauses.save_clause(b.ws, ClauseInput("分期退款", "{payer}分两期向{payee}退还{amount}。"),
+                        clause_id)
+    assert b.sync().rejected == 0
+    a.sync()
+    (got,) = clauses.office_clauses(a.ws)
+    assert got.text == "{payer}分两期向{payee}退还{amount}。" and got.version == 2
+    clauses.delete_clause(a.ws, clause_id)
+    assert a.sync().rejected == 0
+    b.sync()
+    other.sync()
+    assert clauses.office_clauses(b.ws) == []
+    # Each step audited, and the office's record travels with the clause; another
+    # office's workstation holds neither the row nor its record.
+    with b.store.sessions() as s:
+        actions = sorted(s.scalars(select(AuditEvent.action).where(
+            AuditEvent.entity_id == clause_id)))
+    assert actions == ["create", "delete", "update"]
+    with other.store.sessions() as s:
+        assert s.get(Phrase, clause_id) is None
+        assert s.scalars(select(AuditEvent).where(AuditEvent.entity_id == clause_id)).all() == []
 
 
 def test_a_finished_record_changed_behind_the_apps_back_is_refused_centrally(desks):

@@ -156,3 +156,40 @@ def test_an_oral_agreement_asks_only_for_what_its_form_prints(qtbot, tab, ws,
     assert editor.windowTitle().startswith("口头协议登记表（第1版）")
     assert editor.facts.isVisibleTo(editor) and not editor.responsibility.isVisibleTo(editor)
     assert not editor.copies.isVisibleTo(editor)
+
+
+def test_the_offices_own_clauses_follow_the_builtins(qtbot, tab, ws, runner,
+                                                     case_id):  # noqa: F811
+    from app.services import clauses
+    from app.services.clauses import ClauseInput
+
+    clauses.save_clause(ws, ClauseInput("分期退款",
+                                        "{payer}于{deadline}前分两期向{payee}退还{amount}。"))
+    editor = open_editor(qtbot, tab, ws, case_id)
+    menu = editor.clause_menu
+
+    def offered() -> list[str]:
+        return [a.text() for a in menu.actions() if a.text()]
+
+    qtbot.waitUntil(lambda: "分期退款" in offered(), timeout=5_000)
+    assert offered() == [*(c.title for c in wording.CLAUSES), "本机构条款", "分期退款", "空白条款"]
+    next(a for a in menu.actions() if a.text() == "分期退款").trigger()
+    dialog = editor.current_dialog
+    assert list(dialog.edits) == ["payer", "payee", "amount", "deadline"]
+    assert dialog.edits["payer"].text() == "上海悦动健身管理有限公司"
+    assert dialog.edits["payee"].text() == "赵建国"
+    dialog.set_blank("amount", "1200")
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        click(qtbot, dialog.ok)
+    assert editor.clauses[-1].text() == (
+        "上海悦动健身管理有限公司于2026年3月9日前分两期向赵建国退还"
+        "人民币1,200.00元（大写：人民币壹仟贰佰元整）。")
+    assert stored(ws, editor)["amounts"][-1] == "1200.00"
+
+    # Saved in the 条款库 while the editor is open: offered at once; no blanks, in at once.
+    runner.op(None, lambda: clauses.save_clause(ws, ClauseInput("不再追究", "双方互不追究。"))) \
+        .run()
+    qtbot.waitUntil(lambda: "不再追究" in offered(), timeout=5_000)
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        next(a for a in menu.actions() if a.text() == "不再追究").trigger()
+    assert editor.clauses[-1].text() == "双方互不追究。"

@@ -1,4 +1,5 @@
-"""The office's own session templates and quick phrases (常用语), edited by mediators.
+"""The office's own session templates, quick phrases (常用语) and agreement clauses
+(条款库), edited by mediators.
 
 Built-in ones live in ``app.core.phrases``; these rows are what an office adds.
 """
@@ -18,7 +19,7 @@ class Phrase(SyncedMixin, Base):
     __tablename__ = "phrases"
 
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # phrase|template
+    kind: Mapped[str] = mapped_column(String(16))  # phrase|template|clause
     category: Mapped[str] = mapped_column(String(64), default="")  # "" = every category
     field: Mapped[str] = mapped_column(String(32), default="")  # editor field; "" = any
     title: Mapped[str] = mapped_column(String(120), default="")

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -44,6 +46,23 @@ def error_label(name: str = "generalError") -> QLabel:
     label.setStyleSheet(f"color: {ERROR_COLOUR};")
     label.hide()
     return label
+
+
+def with_problem(edit: QLineEdit | QPlainTextEdit, name: str, *,
+                 wrap: bool = False) -> tuple[QVBoxLayout, QLabel]:
+    """A field with the words of what is wrong with it right under it, in red: hidden
+    until shown, and again once the field is edited. Short words stay on one line
+    (``wrap`` False): a wrapping label makes a form squeeze the fields above it when
+    the words appear."""
+    problem = error_label(name)
+    problem.setWordWrap(wrap)
+    box = QVBoxLayout()
+    box.setSpacing(2)
+    box.addWidget(edit)
+    box.addWidget(problem)
+    signal = edit.textEdited if isinstance(edit, QLineEdit) else edit.textChanged
+    signal.connect(lambda *_: problem.hide())  # being fixed
+    return box, problem
 
 
 class Section(QWidget):

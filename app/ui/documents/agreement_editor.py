@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -40,6 +40,7 @@ from app.core.parties import Sex
 from app.core.timeutil import china_today
 from app.documents import wording
 from app.services import documents
+from app.services.clauses import ClauseView, office_clauses
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dto import Changes
@@ -51,7 +52,7 @@ from app.ui.documents.clause_dialog import ClauseDialog
 from app.ui.documents.page_view import PageView
 from app.ui.operations import documents as ops
 from app.ui.qtcompat import emit
-from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.tasks import LatestOnly, TaskFailure, TaskRunner
 
 PREVIEW_DELAY_MS = 600
 PREVIEW_DPI = 110.0
@@ -190,10 +191,13 @@ class AgreementEditor(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.save_and_preview)
+        self._clause_reads = LatestOnly(runner, self)
         self._build(case_title)
         self._fill(doc.fields)
         self._loading = False
         self.refresh_preview(save=False)
+        runner.events.changed.connect(self._on_changes)
+        self.load_office_clauses()
 
     # ------------------------------------------------------------ building
 
@@ -278,7 +282,10 @@ class AgreementEditor(QWidget):
             action = menu.addAction(template.title)
             action.setData(template.key)
             action.triggered.connect(lambda _=False, t=template: self.choose_clause(t))
-        menu.addSeparator()
+        self._office_actions: list[QAction] = []  # the office's own clauses, after these
+        self._blank_separator = menu.addSeparator()
+        menu.aboutToShow.connect(self.load_office_clauses)  # synced ones too, next time
+        self.clause_menu = menu
         blank = menu.addAction(self.tr("空白条款"))
         blank.triggered.connect(lambda: self.add_clause("", focus=True))
         self.add_clause_button.setMenu(menu)
@@ -371,10 +378,40 @@ class AgreementEditor(QWidget):
 
     # ------------------------------------------------------------ clauses
 
+    def load_office_clauses(self) -> None:
+        ws = self.ws
+        self._clause_reads.query(lambda: office_clauses(ws)) \
+            .success(self._show_office_clauses).run()
+
+    def _show_office_clauses(self, found: list[ClauseView]) -> None:
+        """The office's clauses in the 添加条款 menu, under the built-in ones."""
+        menu = self.clause_menu
+        for action in self._office_actions:
+            menu.removeAction(action)
+            action.deleteLater()
+        self._office_actions = []
+        if found:
+            self._office_actions.append(menu.insertSeparator(self._blank_separator))
+            heading = QAction(self.tr("本机构条款"), menu)
+            heading.setEnabled(False)
+            menu.insertAction(self._blank_separator, heading)
+            self._office_actions.append(heading)
+        for clause in found:
+            action = QAction(clause.title, menu)
+            action.setData(clause.key)
+            template = clause.template()
+            action.triggered.connect(lambda _=False, t=template: self.choose_clause(t))
+            menu.insertAction(self._blank_separator, action)
+            self._office_actions.append(action)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.clauses:  # edited in the 条款库
+            self.load_office_clauses()
+
     def choose_clause(self, template: wording.ClauseTemplate) -> ClauseDialog | None:
         """A clause without blanks goes in at once; one with blanks asks for them."""
         if not template.blanks:
-            self.add_clause(wording.clause(template.key))
+            self.add_clause(wording.fill_clause(template))
             return None
         applicant, respondent = self._names()
         dialog = ClauseDialog(template, applicant=applicant, respondent=respondent,

@@ -1,5 +1,6 @@
-"""A clause from the library with its blanks filled in a small form: who pays whom, how
-much (shown in figures and in capitals as it will print), by when, how."""
+"""A clause from the library (built-in or the office's own) with its blanks filled in a
+small form: who pays whom, how much (shown in figures and in capitals as it will
+print), by when, how."""
 
 from __future__ import annotations
 
@@ -123,7 +124,7 @@ class ClauseDialog(QDialog):
 
     def text(self) -> str:
         try:
-            return wording.clause(self.template.key, **self._values())
+            return wording.fill_clause(self.template, **self._values())
         except AmountError:
             return ""
 

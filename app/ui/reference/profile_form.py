@@ -26,7 +26,7 @@ from app.services.office_profile import (
     ProfileProblem,
 )
 from app.ui import messages
-from app.ui.case.sections import error_label
+from app.ui.case.sections import error_label, with_problem
 
 # What the full printed name looks like for each kind of organisation.
 EXAMPLES = {
@@ -92,18 +92,10 @@ class ProfileForm(QWidget):
         edit = QLineEdit()
         edit.setObjectName(f"profile_{field.value}")
         edit.setPlaceholderText(hint)
-        problem = error_label(f"profileProblem_{field.value}")
-        # Short words on one line: a wrapping label makes the form squeeze the fields
-        # above it when the words appear.
-        problem.setWordWrap(False)
-        box = QVBoxLayout()
-        box.setSpacing(2)
-        box.addWidget(edit)
-        box.addWidget(problem)
+        box, problem = with_problem(edit, f"profileProblem_{field.value}")
         form.addRow(label, box)
         self.edits[field] = edit
         self.problems[field] = problem
-        edit.textEdited.connect(lambda _text, label=problem: label.hide())  # being fixed
 
     def track(self) -> Track:
         return Track.PEOPLES_MEDIATION if self.peoples.isChecked() else Track.MARKET_COMPLAINT
