@@ -10,9 +10,10 @@ Conventions:
   including the weekend days that fall inside them (e.g. 2026-10-03/04), exactly as the
   notice lists them. A day is a working day iff it is an adjusted working day (调休上班日)
   or it is Monday–Friday and not in ``holidays``.
-- A year without a schedule falls back to Monday–Friday less the holidays fixed by date
-  in 《全国年节及纪念日放假办法》 (元旦 1 January, 劳动节 1–2 May, 国庆 1–3 October: days
-  off in every year, known before the notice); only the lunar festivals and the 调休 are
+- A year without a schedule falls back to Monday–Friday less the statutory holidays of
+  《全国年节及纪念日放假办法》 第二条 (as amended from 2025), which are known for every year
+  before its notice: 元旦 1 January, 春节 (除夕 and 正月初一–初三), 清明 (the solar term),
+  劳动节 1–2 May, 端午 (五月初五), 中秋 (八月十五), 国庆 1–3 October. Only the 调休 is
   unknown, so every result that depended on such a year is flagged ``provisional`` (暂定)
   and must be shown as such, never as fact.
 - Counting starts the day *after* the start date (by analogy with 民法典 第二百零一条:
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -33,6 +35,23 @@ from app.core.errors import CalendarError, CalendarErrorCode
 _ONE_DAY = timedelta(days=1)
 # (month, day) off in every year by 放假办法 第二条 as revised in 2024 (from 2025).
 FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+
+@cache
+def statutory_holidays(year: int) -> frozenset[date]:
+    """The days off 放假办法 第二条 gives in ``year``, without the 调休 the yearly notice
+    adds: the fixed dates, and the lunar festivals and 清明 as the calendar puts them."""
+    from chinese_calendar import get_solar_terms
+    from lunardate import LunarDate
+
+    days = {date(year, m, d) for m, d in FIXED_HOLIDAYS}
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    days |= {new_year + timedelta(days=k) for k in range(-1, 3)}  # 除夕, 初一–初三
+    days.add(LunarDate(year, 5, 5).to_solar_date())
+    days.add(LunarDate(year, 8, 15).to_solar_date())
+    days |= {d for d, name in get_solar_terms(date(year, 4, 1), date(year, 4, 10))
+             if name == "清明"}
+    return frozenset(days)
 
 
 class CalendarSource(StrEnum):
@@ -147,7 +166,7 @@ class WorkCalendar:
     def is_workday(self, d: date) -> bool:
         cy = self._years.get(d.year)
         if cy is None:
-            return d.weekday() < 5 and (d.month, d.day) not in FIXED_HOLIDAYS
+            return d.weekday() < 5 and d not in statutory_holidays(d.year)
         if d in cy.adjusted_workdays:
             return True
         return d.weekday() < 5 and d not in cy.holidays
@@ -156,7 +175,7 @@ class WorkCalendar:
         """A day of an official holiday period (法定节假日 and the days added to it)."""
         cy = self._years.get(d.year)
         if cy is None:
-            return (d.month, d.day) in FIXED_HOLIDAYS
+            return d in statutory_holidays(d.year)
         return d in cy.holidays
 
     def holiday_name(self, d: date) -> str | None:

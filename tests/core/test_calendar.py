@@ -235,3 +235,23 @@ def test_seed_selected_years_and_missing_year() -> None:
         seed_years_from_chinesecalendar([2025, 2099])
     assert info.value.code is CalendarErrorCode.YEAR_NOT_AVAILABLE
     assert "2099" in str(info.value)
+
+
+def test_the_statutory_holidays_are_known_for_a_year_before_its_notice() -> None:
+    """放假办法 第二条: what the yearly notice cannot change — checked against the official
+    schedules of years that have one, then used for a year that has none."""
+    import chinese_calendar
+
+    from app.core.calendar import statutory_holidays
+
+    for year in (2025, 2026):
+        official = {d for d in (date(year, 1, 1) + timedelta(days=k) for k in range(366))
+                    if d.year == year and chinese_calendar.is_holiday(d) and d.weekday() < 5}
+        assert {d for d in statutory_holidays(year) if d.weekday() < 5} <= official, year
+    empty = WorkCalendar([])
+    # 2027: 除夕 2-5, 春节 2-6..2-8, 清明 4-5, 端午 6-9, 中秋 9-15 — weekdays, yet off.
+    for day in (date(2027, 2, 5), date(2027, 2, 8), date(2027, 4, 5), date(2027, 6, 9),
+                date(2027, 9, 15)):
+        assert empty.is_holiday(day) and not empty.is_workday(day), day
+    assert empty.is_workday(date(2027, 2, 9))
+    assert empty.add_working_days(date(2027, 2, 4), 1).day == date(2027, 2, 9)

@@ -110,8 +110,10 @@ def test_mediation_clock_across_spring_festival_2026(official_calendar: WorkCale
     # 45 working days from 2026-01-20: the 2/15–2/23 break pushes it six days past the
     # weekends-only date (2026-03-24), 2/14 and 2/28 count as working Saturdays.
     assert deadline.due == date(2026, 3, 30)
+    # Without the notice: the four weekdays of 春节 (除夕 to 初三) are known off; the
+    # notice's 调休 (two more days off, two Saturdays worked) happens to cancel out.
     assert compute_deadline(mediation_rule(), at(2026, 1, 20), WorkCalendar([])).due == date(
-        2026, 3, 24
+        2026, 3, 30
     )
     assert deadline.due_at is None
     assert (deadline.provisional, deadline.paused, deadline.soft, deadline.met) == (
