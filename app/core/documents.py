@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from app.core.workflow import Track
+
 
 class DocumentKind(StrEnum):
     AGREEMENT = "agreement"
@@ -42,7 +44,8 @@ REQUIRED_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
     DocumentKind.ORAL_AGREEMENT: ("parties", "facts", "clauses", "mediator"),
     DocumentKind.SESSION_RECORD: ("session_id",),
     DocumentKind.TERMINATION: ("addressee", "ground", "mediator"),
-    DocumentKind.REJECTION: ("addressee", "ground", "mediator"),
+    # Signed by the issuing body: a rejected case never had a mediator.
+    DocumentKind.REJECTION: ("addressee", "ground"),
     DocumentKind.FOLLOW_UP: ("follow_up_id",),
     DocumentKind.DOSSIER: (),
 }
@@ -64,10 +67,15 @@ def content_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def missing_fields(kind: DocumentKind, fields: Mapping[str, Any]) -> list[str]:
-    """The required fields that are empty, in the order the form asks for them."""
+def missing_fields(kind: DocumentKind, fields: Mapping[str, Any],
+                   track: Track | str | None = None) -> list[str]:
+    """The required fields that are empty, in the order the form asks for them. A bureau's
+    termination notice is the bureau's (its seal), not a mediator's."""
     missing = []
-    for name in REQUIRED_FIELDS[kind]:
+    required = REQUIRED_FIELDS[kind]
+    if kind is DocumentKind.TERMINATION and track == Track.MARKET_COMPLAINT:
+        required = tuple(n for n in required if n != "mediator")
+    for name in required:
         value = fields.get(name)
         if value is None or (isinstance(value, str | list | tuple | dict)
                              and not (value.strip() if isinstance(value, str) else value)):

@@ -896,8 +896,9 @@ class _CaseWriter:
                     plan.agreement = DocumentState.SIGNED
                     plan.signed_at = closed - int(0.25 * HOUR * r())
                     signed_on = date.fromisoformat(ctx.clock.china_day(plan.signed_at))
-                    plan.confirmation_due = judicial_confirmation_deadline(
-                        signed_on, ctx.calendar).due.isoformat()
+                    if peoples:  # 司法确认 is people's mediation's (人民调解法 第三十三条)
+                        plan.confirmation_due = judicial_confirmation_deadline(
+                            signed_on, ctx.calendar).due.isoformat()
                 if t.followed is not None and r() < 0.6:
                     at = t.followed + int((0.1 + 0.9 * r()) * HOUR)
                     plan.follow_up_at = at if at <= now else 0

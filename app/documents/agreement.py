@@ -1,33 +1,47 @@
-"""人民调解协议书 (人民调解法 Art 28-29; the reconstructed model form, research §3.2)."""
+"""人民调解协议书 (人民调解法 Art 28-29; the reconstructed model form, research §3.2), or a
+market-regulation bureau's 调解书 (暂行办法 第二十二条): the same parts, the track's words,
+signers and seal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from app.documents.data import AgreementData, Signatory
+from app.core.workflow import Track
+from app.documents import wording
+from app.documents.data import AgreementData, PartyBlock, Signatory
 from app.documents.fonts import FontSet
 from app.documents.typography import Composer, amount_text, chinese_numeral, party_line
 
 TITLE = "人民调解协议书"
 
 
+def party_signatories(parties: Sequence[PartyBlock], track: Track | None
+                      ) -> list[Signatory]:
+    """Each party as the track's paper has them sign: a person by their own hand, a
+    business by its seal and its representative's signature."""
+    words = wording.for_track(track)
+    given: list[Signatory] = []
+    for p in parties:
+        if p.is_business:
+            given.append(Signatory(f"{p.role}{words.business_sign}", p.name))
+            given.append(Signatory(words.representative, p.representative))
+        else:
+            given.append(Signatory(f"{p.role}{words.person_sign}", p.name))
+    return given
+
+
 def default_signatories(data: AgreementData) -> tuple[Signatory, ...]:
-    """Every party (a business through its representative, with its seal), the mediator and
-    the recorder — whichever of these ``data.signatories`` does not already name."""
-    given = list(data.signatories)
-    if not given:
-        for p in data.parties:
-            if p.is_business:
-                given.append(Signatory(f"{p.role}（盖章）", p.name))
-                given.append(Signatory("法定代表人或委托代理人（签名）", p.representative))
-            else:
-                given.append(Signatory(f"{p.role}（签名盖章或按指印）", p.name))
-    if not any("调解员" in s.caption for s in given):
-        given.append(Signatory("人民调解员（签名）", data.mediator))
-    if not any("记录人" in s.caption for s in given):
-        given.append(Signatory("记录人（签名）", data.recorder))
+    """Every party, the mediator and the recorder — whichever of these
+    ``data.signatories`` does not already name."""
+    words = wording.for_track(data.header.track)
+    given = list(data.signatories) or party_signatories(data.parties, data.header.track)
+    if not any(s.caption == words.mediator for s in given):
+        given.append(Signatory(words.mediator, data.mediator))
+    if not any(s.caption == words.recorder for s in given):
+        given.append(Signatory(words.recorder, data.recorder))
     return tuple(given)
 
 
@@ -36,7 +50,9 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
     """Writes the agreement PDF to ``out``. Raises MissingGlyphs (a character no font has)
     or BadAmount (a negative or too large amount) before writing anything."""
     c = Composer(data.header, fonts)
-    story: list[Flowable] = [KeepTogether([c.title(TITLE), c.number_line(), Spacer(1, 8)])]
+    words = wording.for_track(data.header.track)
+    story: list[Flowable] = [KeepTogether([c.title(words.agreement_title), c.number_line(),
+                                           Spacer(1, 8)])]
 
     for party in data.parties:
         story.append(c.para(party_line(party)))
@@ -55,11 +71,15 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
         story += c.heading("本协议所涉金额：")
         story += [c.para(amount_text(a)) for a in data.amounts]
     story += c.labelled("履行方式、时限：", data.performance)
+    if data.confirmable:
+        story += c.body(wording.JUDICIAL_CONFIRMATION_NOTE)
 
-    holder = "人民调解委员会" if "调解委员会" in data.header.committee.name \
-        else data.header.committee.name
+    market = data.header.track is Track.MARKET_COMPLAINT
+    name = data.header.committee.name
+    holder = "人民调解委员会" if not market and "调解委员会" in name else name
     story.append(Spacer(1, 4))
-    story.append(c.copies_line(data.copies, len(data.parties), holder))
+    story.append(c.copies_line(data.copies, len(data.parties), holder,
+                               noun=words.agreement_noun, archive=market))
     story += c.signatures(default_signatories(data))
     story.append(c.seal(data.header.committee, data.signed_on))
-    c.render(story, out, title=TITLE)
+    c.render(story, out, title=words.agreement_title)

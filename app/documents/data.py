@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from app.core.workflow import Track
+
 
 @dataclass(frozen=True)
 class Committee:
@@ -50,6 +52,7 @@ class PartyBlock:
 @dataclass(frozen=True)
 class Header:
     committee: Committee
+    track: Track = Track.PEOPLES_MEDIATION  # whose law the paper follows
     number: str = ""  # "" on a draft: the number line says 草稿
     draft: bool = True  # a draft carries a 草稿 watermark and no verification
     verification: Verification | None = None
@@ -81,6 +84,9 @@ class AgreementData:
     recorder: str = ""
     signed_on: date | None = None  # printed 二〇二六年十一月二十二日; blank line when None
     amounts: tuple[Decimal, ...] = ()  # every amount the clauses name (figures + capitals)
+    # The parties may apply for 司法确认 (people's mediation; a bureau's 特邀调解组织): the
+    # agreement says so, with the 30 days.
+    confirmable: bool = False
 
 
 @dataclass(frozen=True)

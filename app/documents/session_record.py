@@ -7,6 +7,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from app.documents import wording
 from app.documents.data import SessionRecordData, Signatory
 from app.documents.fonts import FontSet
 from app.documents.typography import Composer, party_line
@@ -19,7 +20,8 @@ def build_session_record(data: SessionRecordData, out: BinaryIO, *,
                          fonts: FontSet | None = None) -> None:
     """Writes the record PDF to ``out``; MissingGlyphs before writing anything."""
     c = Composer(data.header, fonts)
-    story: list[Flowable] = [KeepTogether([c.title(TITLE), c.number_line(), Spacer(1, 8)])]
+    title = wording.for_track(data.header.track).session_record_title
+    story: list[Flowable] = [KeepTogether([c.title(title), c.number_line(), Spacer(1, 8)])]
 
     head = [
         ("时间", data.started), ("地点", data.place), ("方式", data.mode), ("事由", data.cause),
@@ -49,4 +51,4 @@ def build_session_record(data: SessionRecordData, out: BinaryIO, *,
     if data.recorder and not any("记录人" in s.caption for s in signatories):
         signatories.append(Signatory("记录人（签名）", data.recorder))
     story += c.signatures(signatories)
-    c.render(story, out, title=TITLE)
+    c.render(story, out, title=title)

@@ -39,6 +39,7 @@ from reportlab.platypus import paragraph as _rl_paragraph
 
 from app.core.errors import AmountError
 from app.core.money import format_amount, to_capitals
+from app.documents import wording
 from app.documents.data import Committee, Header, PartyBlock, Signatory
 from app.documents.errors import BadAmount, MissingGlyphs
 from app.documents.fonts import FontSet, default_fonts
@@ -116,33 +117,32 @@ def amount_text(amount: Decimal | int) -> str:
     return f"人民币{format_amount(amount)}元（大写：{capitals}）"
 
 
+HAND_BLANK = "＿＿＿＿"  # a particular left empty: written in by hand, never dropped
+
+
 def party_line(party: PartyBlock) -> str:
-    """申请人：李秀英，女，汉族，45岁，… — the fields the form asks for, empty ones left out.
-    A business: name, 统一社会信用代码, 法定代表人/负责人, address."""
+    """申请人：李秀英，女，汉族，45岁，… — every particular the form asks for, an empty one
+    as a blank to fill by hand. A business: name, 统一社会信用代码, 法定代表人（负责人）,
+    住所, 联系方式. An ID number is printed only where one was recorded (PIPL)."""
+    def given(value: str, label: str = "") -> str:
+        if value:
+            return f"{label}：{value}" if label else value
+        return f"{label}：{HAND_BLANK}" if label else HAND_BLANK
+
     if party.is_business:
-        parts = [party.name]
-        if party.id_number:
-            parts.append(f"{party.id_label or '统一社会信用代码'}：{party.id_number}")
-        if party.representative:
-            parts.append(f"法定代表人（负责人）：{party.representative}")
-        if party.address:
-            parts.append(f"住所：{party.address}")
-        if party.contact:
-            parts.append(f"联系方式：{party.contact}")
+        parts = [party.name,
+                 given(party.id_number, party.id_label or "统一社会信用代码"),
+                 given(party.representative, "法定代表人（负责人）"),
+                 given(party.address, "住所"), given(party.contact, "联系方式")]
     else:
-        parts = [party.name]
-        parts += [x for x in (party.sex, party.ethnicity) if x]
-        if party.age is not None:
-            parts.append(f"{party.age}岁")
-        if party.occupation:
-            parts.append(f"职业或职务：{party.occupation}")
+        parts = [party.name,
+                 party.sex or f"性别{HAND_BLANK}", party.ethnicity or f"民族{HAND_BLANK}",
+                 f"{party.age}岁" if party.age is not None else f"年龄{HAND_BLANK}",
+                 given(party.occupation, "职业或职务")]
         if party.id_number:
             parts.append(f"{party.id_label or '身份证件号码'}：{party.id_number}")
-        if party.contact:
-            parts.append(f"联系方式：{party.contact}")
-        if party.address:
-            parts.append(f"单位或住址：{party.address}")
-    return f"{party.role}：" + "，".join(p for p in parts if p) + "。"
+        parts += [given(party.contact, "联系方式"), given(party.address, "单位或住址")]
+    return f"{party.role}：" + "，".join(parts) + "。"
 
 
 def verification_payload(number: str, content_sha256: str) -> str:
@@ -214,14 +214,16 @@ class Composer:
         number = "草稿" if header is None or header.draft or not header.number else header.number
         return self.para(f"编号：{number}", self.small_right)
 
-    def copies_line(self, copies: int, parties: int, holder: str) -> Paragraph:
-        """本协议一式三份，当事人各执一份，人民调解委员会留存一份。"""
+    def copies_line(self, copies: int, parties: int, holder: str, *, noun: str = "本协议",
+                    archive: bool = False) -> Paragraph:
+        """本协议一式三份，当事人各执一份，人民调解委员会留存一份。 A bureau's 调解书: …，
+        某某市场监督管理所留存一份归档。"""
         kept = copies - parties
-        line = f"本协议一式{chinese_numeral(copies)}份"
+        line = f"{noun}一式{chinese_numeral(copies)}份"
         if kept >= 0:
             line += "，当事人各执一份"
         if kept > 0:
-            line += f"，{holder}留存{chinese_numeral(kept)}份"
+            line += f"，{holder}留存{chinese_numeral(kept)}份" + ("归档" if archive else "")
         line += "。"
         style = paragraph_style("copies", parent=self.body_style, keepWithNext=1)
         return self.para(line, style)
@@ -270,9 +272,10 @@ class Composer:
         return [table]
 
     def seal(self, committee: Committee, day: date | None) -> Flowable:
-        """The committee's name, where the seal goes, and the date, at the right."""
-        mark = committee.seal_text or (
-            "（人民调解委员会印）" if "调解委员会" in committee.name else "（印章）")
+        """The issuing body's name, where its seal goes (the office's own words, else the
+        track's: a committee's seal or the bureau's), and the date, at the right."""
+        track = self.header.track if self.header is not None else None
+        mark = committee.seal_text or wording.for_track(track).default_seal
         lines = [committee.name, mark, chinese_date(day)]
         width = min(TEXT_W, max(stringWidth(x, self.fonts.main.name, BODY_SIZE)
                                 for x in lines) + 4 * mm)

@@ -21,7 +21,7 @@ from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import format_amount, to_capitals
 from app.core.parties import IdType, PartyRole, Sex
 from app.core.sessions import SessionResult
-from app.core.workflow import RejectionGround, TerminationGround
+from app.core.workflow import RejectionGround, TerminationGround, Track
 
 # What each kind is called on paper, in PDF file names and in the dossier's contents.
 TITLES: dict[DocumentKind, str] = {
@@ -34,7 +34,7 @@ TITLES: dict[DocumentKind, str] = {
     DocumentKind.DOSSIER: "调解卷宗",
 }
 
-# Documents are people's-mediation forms: the parties are 申请人 / 被申请人 on paper.
+# People's-mediation names of the parties; a case's own track's are ``role(track, …)``.
 ROLES: dict[PartyRole, str] = {
     PartyRole.APPLICANT: "申请人",
     PartyRole.RESPONDENT: "被申请人",
@@ -42,6 +42,77 @@ ROLES: dict[PartyRole, str] = {
     PartyRole.REPORTER: "举报人",
 }
 SEXES: dict[Sex, str] = {Sex.MALE: "男", Sex.FEMALE: "女"}
+
+
+@dataclass(frozen=True)
+class TrackWording:
+    """What the paper says differently on the two tracks: people's mediation (人民调解法
+    第二十八、二十九条, the Ministry of Justice model forms) and a market-regulation
+    bureau's mediation of a complaint (暂行办法 第二十二条: a 调解书 signed or sealed by both
+    sides under the bureau's seal, one copy each and one archived)."""
+
+    agreement_title: str
+    agreement_noun: str  # 本协议 / 本调解书
+    roles: Mapping[PartyRole, str]
+    person_sign: str  # after a person's role
+    business_sign: str  # after a business's role
+    representative: str  # a business's signer
+    mediator: str  # who mediated, as they sign
+    recorder: str
+    default_seal: str  # where the seal goes, unless the office words it itself
+    we: str  # how the notices speak of the issuing body ("" = by the office's name)
+    session_record_title: str
+    follow_up_title: str
+    oral_agreement: bool  # 口头协议 (人民调解法 第二十八条) exists on this track
+    notify_both: bool  # a termination is told to both parties (暂行办法 第二十一条第二款)
+
+
+WORDING: dict[Track, TrackWording] = {
+    Track.PEOPLES_MEDIATION: TrackWording(
+        agreement_title="人民调解协议书", agreement_noun="本协议",
+        roles={PartyRole.APPLICANT: "申请人", PartyRole.RESPONDENT: "被申请人",
+               PartyRole.AGENT: "代理人", PartyRole.REPORTER: "举报人"},
+        person_sign="（签名盖章或按指印）", business_sign="（盖章）",
+        representative="法定代表人或委托代理人（签名）", mediator="人民调解员（签名）",
+        recorder="记录人（签名）", default_seal="（人民调解委员会印）", we="本委员会",
+        session_record_title="人民调解记录", follow_up_title="人民调解回访记录",
+        oral_agreement=True, notify_both=False),
+    Track.MARKET_COMPLAINT: TrackWording(
+        agreement_title="调解书", agreement_noun="本调解书",
+        roles={PartyRole.APPLICANT: "投诉人", PartyRole.RESPONDENT: "被投诉人",
+               PartyRole.AGENT: "代理人", PartyRole.REPORTER: "举报人"},
+        person_sign="（签字）", business_sign="（盖章）",
+        representative="法定代表人或委托代理人（签字）", mediator="调解人员（签名）",
+        recorder="记录人（签名）", default_seal="（印章）", we="",
+        session_record_title="调解记录", follow_up_title="回访记录",
+        oral_agreement=False, notify_both=True),
+}
+
+
+def for_track(track: Track | str | None) -> TrackWording:
+    """A case's track's wording; a value this version does not know reads as people's
+    mediation, the forms this product started from."""
+    try:
+        return WORDING[Track(track)]
+    except ValueError:
+        return WORDING[Track.PEOPLES_MEDIATION]
+
+
+def title(kind: DocumentKind, track: Track | str | None) -> str:
+    """What a document of this kind is called on this track's paper."""
+    words = for_track(track)
+    if kind is DocumentKind.AGREEMENT:
+        return words.agreement_title
+    if kind is DocumentKind.SESSION_RECORD:
+        return words.session_record_title
+    if kind is DocumentKind.FOLLOW_UP:
+        return words.follow_up_title
+    return TITLES[kind]
+
+
+def role(track: Track | str | None, value: object) -> str:
+    """A party's role as this track's paper names it (申请人 / 投诉人 …)."""
+    return printed(for_track(track).roles, value)
 
 
 def sex(value: object) -> str:
@@ -170,13 +241,22 @@ TERMINATION_TITLE = "终止调解告知书"
 TERMINATION_TEXT = ("你（单位）与{other}之间的{dispute}纠纷，{who}已于{accepted}受理并"
                     "组织调解。因{ground}，根据{citation}的规定，决定终止调解。")
 TERMINATION_ADVICE = "你（单位）可以依法通过仲裁、行政、司法等途径维护自己的权利。"
+# 人民调解法 第三十三条: printed on an agreement the parties may take to court.
+JUDICIAL_CONFIRMATION_NOTE = ("双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认；"
+                              "经确认有效后，一方拒绝履行或者未全部履行的，对方可以向人民法院申请强制执行。")
+# A bureau's termination, told to both sides in one notice.
+TERMINATION_TEXT_BOTH = ("{applicant}与{respondent}之间的{dispute}消费纠纷，{who}已于{accepted}"
+                         "受理投诉并组织调解。因{ground}，根据{citation}的规定，决定终止调解。")
+TERMINATION_ADVICE_BOTH = "双方可以依法通过协商、仲裁、诉讼等途径解决争议。"
 REJECTION_TITLE = "不予受理告知书"
 REJECTION_TEXT = ("你（单位）于{received}提出的{dispute}投诉，经审查，{ground}，根据{citation}的"
                   "规定，决定不予受理。")
+# People's mediation: an application to mediate a dispute, not a complaint.
+REJECTION_TEXT_PM = ("你（单位）于{received}申请调解的{dispute}纠纷，经审查，{ground}，根据"
+                     "{citation}的规定，决定不予受理。")
 REJECTION_ADVICE = "特此告知。"
 ORAL_TITLE = "人民调解口头协议登记表"
 ORAL_NOTE = "当事人认为无需制作调解协议书，采取口头协议方式，调解员记录协议内容如上（人民调解法第二十八条）。"
-FOLLOW_UP_TITLE = "人民调解回访记录"
 
 
 def money(amount: Decimal) -> str:
@@ -205,9 +285,8 @@ CLAUSES: tuple[ClauseTemplate, ...] = (
                    "不再就本纠纷向有关部门主张权利。", ("applicant", "respondent")),
     ClauseTemplate("confidential", "保密", "双方对本协议内容负有保密义务，未经对方同意不得向第三方披露，"
                    "法律另有规定的除外。"),
-    ClauseTemplate("default", "违约责任", "{payer}未按期足额履行的，{payee}可以自本协议生效之日起三十日内"
-                   "与对方共同申请司法确认，经确认后可向人民法院申请强制执行；也可以就履行问题向人民法院"
-                   "提起诉讼。", ("payer", "payee")),
+    ClauseTemplate("default", "违约责任", "{payer}未按期足额履行的，{payee}可以就履行问题依法向"
+                   "人民法院提起诉讼。", ("payer", "payee")),
     ClauseTemplate("settled", "纠纷了结", "本协议履行完毕后，双方就本纠纷再无其他争议。"),
 )
 

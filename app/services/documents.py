@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,6 +36,7 @@ from app.core.timeutil import china_date
 from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
 from app.documents import wording
+from app.documents.agreement import party_signatories
 from app.services import audit, cases, office_profile
 from app.services import sync as sync_service
 from app.services.context import Workstation
@@ -67,6 +68,7 @@ class DocumentProblem:
     # A final document whose fields no longer give the content hash it was finalised
     # with: altered behind the services' back, so it is not printed.
     CONTENT_MISMATCH = "content_mismatch"
+    NOT_ON_TRACK = "not_on_track"  # e.g. a 口头协议 on a market-regulation complaint
 
 
 class DocumentRefused(UserFacingError):
@@ -92,6 +94,7 @@ class DocumentView:
     signed_on: date | None
     confirmation_deadline: date | None  # 司法确认: the last day, once signed
     confirmation_provisional: bool  # that day depends on a year without its notice (暂定)
+    track: Track  # whose law its paper follows: the case's
     void_reason: str
     missing: tuple[str, ...]  # required fields still empty (a draft)
     scan_attachment_id: uuid.UUID | None = None  # the signed paper's scan
@@ -144,7 +147,11 @@ def default_fields(session: Session, case: Case, kind: DocumentKind, *,
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         ground = case.termination_ground if kind is DocumentKind.TERMINATION \
             else case.rejection_ground
-        return {"addressee": applicant, "other": respondent, "ground": ground or "",
+        # A bureau tells both sides of a termination (暂行办法 第二十一条第二款).
+        both = kind is DocumentKind.TERMINATION and wording.for_track(case.track).notify_both
+        addressee = "、".join(n for n in (applicant, respondent) if n) if both else applicant
+        return {"addressee": addressee, "other": respondent, "applicant": applicant,
+                "respondent": respondent, "ground": ground or "",
                 "reason": case.status_reason, "mediator": mediator_name,
                 "dispute": case.category or case.title}
     if kind is DocumentKind.SESSION_RECORD:
@@ -170,6 +177,8 @@ def create_draft(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind, *,
     now = ws.now()
     with ws.store.unit_of_work() as session:
         case = _case(session, case_id)
+        if kind is DocumentKind.ORAL_AGREEMENT and not wording.for_track(case.track).oral_agreement:
+            raise DocumentRefused(DocumentProblem.NOT_ON_TRACK, kind.value)
         doc = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
                        deleted=False, case_id=case.id, office_id=case.office_id,
                        kind=kind.value, number="", fields=default_fields(session, case, kind,
@@ -219,7 +228,7 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         if doc.state != DocumentState.DRAFT:
             raise DocumentRefused(DocumentProblem.NOT_DRAFT, doc.number)
         kind = DocumentKind(doc.kind)
-        missing = missing_fields(kind, doc.fields or {})
+        missing = missing_fields(kind, doc.fields or {}, _track(session, doc))
         if missing:
             raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
         office = session.get(Office, doc.office_id)
@@ -242,7 +251,8 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         session.add(Attachment(
             id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
             deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
-            filename=f"{wording.TITLES[kind]}{doc.number or f'（第{doc.version_no}版）'}.pdf",
+            filename=f"{wording.title(kind, _track(session, doc))}"
+                     f"{doc.number or f'（第{doc.version_no}版）'}.pdf",
             mime_type="application/pdf", size=len(pdf), created_at=now,
             author=ws.actor.login, description="文书定稿"))
         doc.state = DocumentState.FINAL.value
@@ -266,9 +276,9 @@ def sign(ws: Workstation, doc_id: uuid.UUID, signed_on: date, *,
         doc.signed_on = signed_on
         doc.scan_attachment_id = scan_attachment_id
         cases._touch(ws, doc, now)
-        if doc.kind == DocumentKind.AGREEMENT:
+        case = session.get(Case, doc.case_id)
+        if doc.kind == DocumentKind.AGREEMENT and _confirmable(session, case):
             # The queue's 司法确认 view reminds of the window from now on.
-            case = session.get(Case, doc.case_id)
             case.confirmation_due_on = judicial_confirmation_deadline(
                 signed_on, calendar(ws, session)).due
             cases._touch(ws, case, now)
@@ -327,12 +337,21 @@ def list_documents(ws: Workstation, case_id: uuid.UUID) -> list[DocumentView]:
             Document.case_id == case_id, Document.deleted.is_(False))
             .order_by(Document.modified_at))
         cal = calendar(ws, session)
-        return [_view(r, cal) for r in rows]
+        case = _case(session, case_id)
+        confirmable = _confirmable(session, case)
+        return [_view(r, cal, case.track, confirmable) for r in rows]
 
 
 def get_document(ws: Workstation, doc_id: uuid.UUID) -> DocumentView:
     with ws.store.unit_of_work() as session:
-        return _view(_doc(session, doc_id), calendar(ws, session))
+        doc = _doc(session, doc_id)
+        case = _case(session, doc.case_id)
+        return _view(doc, calendar(ws, session), case.track, _confirmable(session, case))
+
+
+def _confirmable(session: Session, case: Case) -> bool:
+    return office_profile.may_confirm_judicially(
+        case.track, office_profile.document_settings(session, case.office_id))
 
 
 def render(ws: Workstation, doc_id: uuid.UUID) -> bytes:
@@ -380,7 +399,7 @@ def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> 
             doc = Document(id=uuid.uuid4(), case_id=case.id, office_id=case.office_id,
                            kind=kind.value, number="", state=DocumentState.DRAFT.value,
                            fields=default_fields(session, case, kind), version_no=1)
-        missing = missing_fields(kind, doc.fields or {})
+        missing = missing_fields(kind, doc.fields or {}, case.track)
         if missing and kind is not DocumentKind.DOSSIER:
             raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
         pdf = _pdf(session, ws, doc)
@@ -394,18 +413,42 @@ def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> 
 def _header(session: Session, doc: Document, *, final: bool) -> d.Header:
     office = session.get(Office, doc.office_id)
     finish = office_profile.document_settings(session, office.id)
-    committee = d.Committee(office.committee_name or office.name, office.number_prefix,
-                            finish.seal_text)
+    track = _track(session, doc)
+    # A bureau's paper is issued in its own name; people's mediation in the committee's.
+    issuer = office.name if track is Track.MARKET_COMPLAINT else office.committee_name
+    committee = d.Committee(issuer or office.name or office.committee_name,
+                            office.number_prefix, finish.seal_text)
     verification = d.Verification(doc.number, doc.content_sha256) \
         if final and doc.content_sha256 else None
-    return d.Header(committee, number=doc.number, draft=not final, verification=verification,
-                    version_no=doc.version_no)
+    return d.Header(committee, track, number=doc.number, draft=not final,
+                    verification=verification, version_no=doc.version_no)
 
 
-def _party_block(p: Mapping[str, Any], on: date) -> d.PartyBlock:
+def _track(session: Session, doc: Document) -> Track:
+    case = session.get(Case, doc.case_id)
+    try:
+        return Track(case.track)
+    except ValueError:
+        return Track.PEOPLES_MEDIATION
+
+
+_ROLE_ORDER = {role: n for n, role in enumerate(PartyRole)}
+
+
+def _grouped(parties: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Parties by role (申请人 together, then 被申请人 …), each role in its own order."""
+    def rank(p: Mapping[str, Any]) -> int:
+        try:
+            return _ROLE_ORDER[PartyRole(p.get("role"))]
+        except ValueError:
+            return len(_ROLE_ORDER)
+    return sorted(parties, key=rank)
+
+
+def _party_block(p: Mapping[str, Any], on: date, track: Track) -> d.PartyBlock:
     birth = p.get("birth_date")
     return d.PartyBlock(
-        role=wording.printed(wording.ROLES, p.get("role", "")), name=p.get("name", ""),
+        role=wording.role(track, p.get("role", "")), name=p.get("name", ""),
         is_business=bool(p.get("business")),
         sex=wording.sex(p.get("sex")),
         ethnicity=p.get("ethnicity") or "",
@@ -416,19 +459,21 @@ def _party_block(p: Mapping[str, Any], on: date) -> d.PartyBlock:
         id_number=p.get("id_number") or "", representative=p.get("representative") or "")
 
 
-def _signatories(parties: list[d.PartyBlock], mediator: str, recorder: str
+def _signatories(parties: list[d.PartyBlock], mediator: str, recorder: str, track: Track
                  ) -> tuple[d.Signatory, ...]:
-    people = [d.Signatory(f"{p.role}（签名盖章或按指印）", p.name) for p in parties]
-    people.append(d.Signatory("人民调解员（签名）", mediator))
-    people.append(d.Signatory("记录人（签名）", recorder))
-    return tuple(people)
+    """Each party as its track signs (a business: seal and representative), the mediator
+    and the recorder."""
+    words = wording.for_track(track)
+    return (*party_signatories(parties, track), d.Signatory(words.mediator, mediator),
+            d.Signatory(words.recorder, recorder))
 
 
 def _agreement_data(session: Session, ws: Workstation, doc: Document, header: d.Header
                     ) -> d.AgreementData:
     f = doc.fields or {}
     on = doc.signed_on or _issued_on(ws, doc)  # the parties' ages as of then
-    parties = [_party_block(p, on) for p in f.get("parties", [])]
+    track = header.track
+    parties = [_party_block(p, on, track) for p in _grouped(f.get("parties", []))]
     amounts = tuple(Decimal(str(a)) for a in f.get("amounts", []))
     if any(a < 0 for a in amounts):
         raise DocumentRefused(DocumentProblem.NEGATIVE_AMOUNT, [str(a) for a in amounts if a < 0])
@@ -437,9 +482,10 @@ def _agreement_data(session: Session, ws: Workstation, doc: Document, header: d.
         disputes=f.get("disputes", ""), responsibility=f.get("responsibility", ""),
         clauses=tuple(c for c in f.get("clauses", []) if str(c).strip()),
         performance=f.get("performance", ""), copies=int(f.get("copies") or len(parties) + 1),
-        signatories=_signatories(parties, f.get("mediator", ""), f.get("recorder", "")),
+        signatories=_signatories(parties, f.get("mediator", ""), f.get("recorder", ""), track),
         mediator=f.get("mediator", ""), recorder=f.get("recorder", ""),
-        signed_on=doc.signed_on, amounts=amounts)
+        signed_on=doc.signed_on, amounts=amounts,
+        confirmable=_confirmable(session, session.get(Case, doc.case_id)))
 
 
 def _session_record_data(session: Session, ws: Workstation, doc: Document, header: d.Header
@@ -454,14 +500,16 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
     when = f"{_ymd(started)} {started:%H:%M}" + (f"—{ended:%H:%M}" if ended else "")
     addenda = session.scalars(select(MediationSession).where(
         MediationSession.addendum_to == record.id).order_by(MediationSession.started_at))
-    parties = [_party_block(_party_fields(p), china_date(ws.now())) for p in session.scalars(
-        select(Party).where(Party.case_id == case.id, Party.deleted.is_(False))
-        .order_by(Party.sort_order))]
+    track = header.track
+    parties = [_party_block(p, china_date(ws.now()), track) for p in _grouped(
+        _party_fields(p) for p in session.scalars(
+            select(Party).where(Party.case_id == case.id, Party.deleted.is_(False))
+            .order_by(Party.sort_order)))]
     participants = participants_from_json(record.participants)
     return d.SessionRecordData(
         header=header, started=when, place=record.place, mode=record.mode,
         cause=case.title or case.category, participants=tuple(
-            f"{p.name}（{wording.printed(wording.ROLES, p.role)}）" if p.role else p.name
+            f"{p.name}（{wording.role(track, p.role)}）" if p.role else p.name
             for p in participants),
         parties=tuple(parties),
         statements=tuple((s.name, s.text) for s in statements_from_json(record.statements)),
@@ -470,7 +518,7 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
         addenda=tuple((f"补充说明（{_ymd(a.started_at.astimezone(_china()))}）",
                        a.addendum_text) for a in addenda),
         signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
-        + (d.Signatory("人民调解员（签名）", f.get("recorder", "")),),
+        + (d.Signatory(wording.for_track(track).mediator, f.get("recorder", "")),),
         recorder=f.get("recorder", ""))
 
 
@@ -481,7 +529,8 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     case = session.get(Case, doc.case_id)
     office = session.get(Office, doc.office_id)
     today = _issued_on(ws, doc)
-    mediator_sign = (d.Signatory("人民调解员（签名）", f.get("mediator", "")),)
+    track = header.track
+    words = wording.for_track(track)
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         enum = TerminationGround if kind is DocumentKind.TERMINATION else RejectionGround
         try:
@@ -492,22 +541,35 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
         reason = f.get("reason", "")
         # The termination says "…之间的{dispute}纠纷": a category such as 物业纠纷 says it already.
         dispute = str(f.get("dispute") or "").removesuffix("纠纷")
+        who = _who_decides(case, office)
+        signatories: tuple[d.Signatory, ...] = ()  # the issuing body's seal signs it
         if kind is DocumentKind.TERMINATION:
-            title, advice = wording.TERMINATION_TITLE, wording.TERMINATION_ADVICE
-            text = wording.TERMINATION_TEXT.format(
-                other=f.get("other") or "对方", dispute=dispute,
-                who=_who_decides(case, office), ground=ground_text, citation=citation,
-                accepted=_day(case.accepted_at or case.received_at))
+            title = wording.TERMINATION_TITLE
+            accepted = _day(case.accepted_at or case.received_at)
+            if words.notify_both:
+                text = wording.TERMINATION_TEXT_BOTH.format(
+                    applicant=f.get("applicant") or "投诉人",
+                    respondent=f.get("respondent") or f.get("other") or "被投诉人",
+                    dispute=dispute, who=who, ground=ground_text, citation=citation,
+                    accepted=accepted)
+                advice = wording.TERMINATION_ADVICE_BOTH
+            else:
+                text = wording.TERMINATION_TEXT.format(
+                    other=f.get("other") or "对方", dispute=dispute, who=who,
+                    ground=ground_text, citation=citation, accepted=accepted)
+                advice = wording.TERMINATION_ADVICE
+                signatories = (d.Signatory(words.mediator, f.get("mediator", "")),)
         else:
             title, advice = wording.REJECTION_TITLE, wording.REJECTION_ADVICE
-            text = wording.REJECTION_TEXT.format(
-                received=_day(case.received_at), dispute=f.get("dispute", ""),
-                ground=ground_text, citation=citation)
+            template = wording.REJECTION_TEXT if track is Track.MARKET_COMPLAINT \
+                else wording.REJECTION_TEXT_PM
+            text = template.format(received=_day(case.received_at), dispute=dispute,
+                                   ground=ground_text, citation=citation)
         paragraphs = (text, *((reason,) if reason else ()), advice)
         return d.NoticeData(header=header, title=title, addressee=f"{f.get('addressee', '')}：",
-                            paragraphs=paragraphs, signatories=mediator_sign, dated=today)
+                            paragraphs=paragraphs, signatories=signatories, dated=today)
     if kind is DocumentKind.ORAL_AGREEMENT:
-        parties = [_party_block(p, today) for p in f.get("parties", [])]
+        parties = [_party_block(p, today, track) for p in _grouped(f.get("parties", []))]
         rows = [(f"{p.role}", f"{p.name}　{p.contact}".strip()) for p in parties]
         rows += [("纠纷主要事实", f.get("facts", "")),
                  ("协议内容", "\n".join(f"{n}. {c}" for n, c in enumerate(
@@ -516,7 +578,7 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
         return d.NoticeData(header=header, title=wording.ORAL_TITLE, rows=tuple(rows),
                             paragraphs=(wording.ORAL_NOTE,),
                             signatories=_signatories(parties, f.get("mediator", ""),
-                                                     f.get("recorder", "")), dated=today)
+                                                     f.get("recorder", ""), track), dated=today)
     # 回访记录: the follow-up as recorded, under the agreement's number.
     follow = session.get(FollowUp, uuid.UUID(f["follow_up_id"]))
     if follow is None:
@@ -530,8 +592,9 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
             ("履行情况", wording.printed(wording.PERFORMANCE, follow.performance)),
             ("满意程度", wording.printed(wording.SATISFACTION, follow.satisfaction)),
             ("回访情况", follow.note))
-    return d.NoticeData(header=header, title=wording.FOLLOW_UP_TITLE, rows=rows,
-                        signatories=(d.Signatory("回访人（签名）", mediator or follow.by),),
+    return d.NoticeData(header=header, title=words.follow_up_title, rows=rows,
+                        # A login is not a name: an unnamed follower signs by hand.
+                        signatories=(d.Signatory("回访人（签名）", mediator or ""),),
                         dated=china_date(follow.followed_at))
 
 
@@ -552,7 +615,8 @@ def _dossier_data(session: Session, ws: Workstation, doc: Document, header: d.He
             pdf = files.read(row.pdf_sha256)
         else:  # issued elsewhere and not downloaded yet, or never stored: rendered again
             pdf = _render_final(session, ws, row)
-        entries.append(d.DossierEntry(wording.TITLES[DocumentKind(row.kind)], pdf, row.number))
+        entries.append(d.DossierEntry(wording.title(DocumentKind(row.kind), case.track), pdf,
+                                      row.number))
     mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
     names = [p.name for p in session.scalars(select(Party).where(
         Party.case_id == case.id, Party.role.in_([PartyRole.APPLICANT, PartyRole.RESPONDENT]),
@@ -657,10 +721,11 @@ def _who_decides(case: Case, office: Office) -> str:
     return "本局" if name.endswith("局") else "本所" if name.endswith("所") else "本机关"
 
 
-def _view(doc: Document, cal) -> DocumentView:
+def _view(doc: Document, cal, track: Track | str | None, confirmable: bool) -> DocumentView:
     kind = DocumentKind(doc.kind)
     deadline = None
-    if doc.signed_on and kind is DocumentKind.AGREEMENT and doc.state == DocumentState.SIGNED:
+    if (confirmable and doc.signed_on and kind is DocumentKind.AGREEMENT
+            and doc.state == DocumentState.SIGNED):
         deadline = judicial_confirmation_deadline(doc.signed_on, cal)
     return DocumentView(
         id=doc.id, case_id=doc.case_id, kind=kind, state=DocumentState(doc.state),
@@ -669,7 +734,8 @@ def _view(doc: Document, cal) -> DocumentView:
         content_sha256=doc.content_sha256, finalized_at=doc.finalized_at,
         signed_on=doc.signed_on, confirmation_deadline=deadline.due if deadline else None,
         confirmation_provisional=bool(deadline and deadline.provisional),
+        track=Track(track) if track in set(Track) else Track.PEOPLES_MEDIATION,
         void_reason=doc.void_reason,
         scan_attachment_id=doc.scan_attachment_id,
-        missing=tuple(missing_fields(kind, doc.fields or {}))
+        missing=tuple(missing_fields(kind, doc.fields or {}, track))
         if doc.state == DocumentState.DRAFT else ())

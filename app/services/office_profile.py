@@ -79,12 +79,17 @@ class OfficeDocuments:
     """How the office's documents are finished: what is printed where the seal goes, and
     how many copies of an agreement the office keeps (one per party besides)."""
 
-    seal_text: str = ""  # "" = by the office's kind: （人民调解委员会印） / （印章）
+    seal_text: str = ""  # "" = by the track: （人民调解委员会印） / （印章）
     kept_copies: int = 1
+    # A market-regulation office whose mediation is run by a 特邀调解组织 whose agreements
+    # the parties may take to court for 司法确认; people's mediation always may.
+    invited_mediation: bool = False
 
 
 SEAL_TEXT_KEY = "seal_text"
 KEPT_COPIES_KEY = "kept_copies"
+INVITED_MEDIATION_KEY = "invited_mediation"
+_DOCUMENT_KEYS = (SEAL_TEXT_KEY, KEPT_COPIES_KEY, INVITED_MEDIATION_KEY)
 SEAL_TEXT_MAX = 24
 KEPT_COPIES_MAX = 5
 
@@ -138,10 +143,18 @@ def check_documents(docs: OfficeDocuments) -> dict[ProfileField | None, ProfileP
 def document_settings(session: Session, office_id) -> OfficeDocuments:
     values = dict(session.execute(select(OfficeSetting.key, OfficeSetting.value).where(
         OfficeSetting.office_id == office_id, OfficeSetting.deleted.is_(False),
-        OfficeSetting.key.in_((SEAL_TEXT_KEY, KEPT_COPIES_KEY)))).all())
+        OfficeSetting.key.in_(_DOCUMENT_KEYS))).all())
     kept = values.get(KEPT_COPIES_KEY)
     return OfficeDocuments(str(values.get(SEAL_TEXT_KEY) or ""),
-                           kept if isinstance(kept, int) and kept >= 1 else 1)
+                           kept if isinstance(kept, int) and kept >= 1 else 1,
+                           values.get(INVITED_MEDIATION_KEY) is True)
+
+
+def may_confirm_judicially(track: Track | str, docs: OfficeDocuments) -> bool:
+    """Whether a signed agreement of this track opens the 30-day 司法确认 window
+    (人民调解法 第三十三条): a people's mediation agreement, or a market-regulation one where
+    the office's mediation is run by a 特邀调解组织."""
+    return track == Track.PEOPLES_MEDIATION or docs.invited_mediation
 
 
 def current_documents(ws: Workstation) -> OfficeDocuments:
@@ -244,10 +257,11 @@ def _save_documents(ws: Workstation, session: Session, docs: OfficeDocuments) ->
     office_id = ws.actor.office_id
     rows = {r.key: r for r in session.scalars(select(OfficeSetting).where(
         OfficeSetting.office_id == office_id,
-        OfficeSetting.key.in_((SEAL_TEXT_KEY, KEPT_COPIES_KEY))))}
+        OfficeSetting.key.in_(_DOCUMENT_KEYS)))}
     now = ws.now()
     for key, value in ((SEAL_TEXT_KEY, docs.seal_text.strip()),
-                       (KEPT_COPIES_KEY, docs.kept_copies)):
+                       (KEPT_COPIES_KEY, docs.kept_copies),
+                       (INVITED_MEDIATION_KEY, bool(docs.invited_mediation))):
         row = rows.get(key)
         if row is None:
             old = None

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from app.core.documents import DocumentState, content_hash, missing_fields
 from app.core.timeutil import china_date
+from app.core.workflow import Track
 from app.demo.generator import DEMO_OFFICE, DEMO_USER_NAME, generate_demo_data
 from app.documents.typography import chinese_date
 from app.services import cases, documents
@@ -128,7 +129,8 @@ def test_final_documents_pass_the_checks_a_real_finalisation_makes(demo):
                 {"kind": doc.kind.value, "number": doc.number, "fields": doc.fields})
             assert doc.finalized_at is not None and doc.pdf_sha256 == ""
             if doc.state is DocumentState.SIGNED:
-                assert doc.signed_on and doc.confirmation_deadline
+                peoples = cases.get_case(ws, doc.case_id).track is Track.PEOPLES_MEDIATION
+                assert doc.signed_on and (doc.confirmation_deadline is not None) is peoples
     # Some drafts are complete, others still have the blanks a new draft starts with.
     drafts = [documents.get_document(ws, uuid.UUID(i)) for (i,) in rows(
         store, "SELECT id FROM documents WHERE state = 'draft'")]
@@ -136,11 +138,17 @@ def test_final_documents_pass_the_checks_a_real_finalisation_makes(demo):
 
 
 def test_signed_agreements_open_the_judicial_confirmation_window(demo):
+    """People's mediation agreements only: a bureau's 调解书 has no 司法确认 window."""
     store, _ = demo
     assert rows(store, """SELECT count(*) FROM documents d JOIN cases c ON c.id = d.case_id
-        WHERE d.kind = 'agreement' AND d.state = 'signed'
+        WHERE d.kind = 'agreement' AND d.state = 'signed' AND c.track = 'peoples_mediation'
           AND (c.confirmation_due_on IS NULL OR c.confirmation_due_on <= d.signed_on)""") \
         == [(0,)]
+    assert rows(store, """SELECT count(*) FROM cases WHERE track = 'market_complaint'
+        AND confirmation_due_on IS NOT NULL""") == [(0,)]
+    assert rows(store, """SELECT count(*) FROM documents d JOIN cases c ON c.id = d.case_id
+        WHERE d.kind = 'agreement' AND d.state = 'signed' AND c.track = 'peoples_mediation'""") \
+        != [(0,)]
 
 
 def test_documents_have_the_audit_trail_of_real_ones(demo):
@@ -191,14 +199,18 @@ def test_a_real_finalisation_takes_the_next_number(demo):
 def test_opening_a_demo_agreement_renders_it_from_its_frozen_fields(demo):
     store, _ = demo
     ws = workstation(store)
-    doc_hex, number = rows(store, """SELECT id, number FROM documents
-        WHERE kind = 'agreement' AND state = 'signed' LIMIT 1""")[0]
-    doc = documents.get_document(ws, uuid.UUID(doc_hex))
-    text = pdf_text(documents.render(ws, doc.id))
-    assert DEMO_OFFICE["committee_name"] in text and number in text
-    for party in doc.fields["parties"]:
-        assert party["name"] in text
-    assert doc.fields["mediator"] in text and "草稿" not in text
+    for track, issuer in (("peoples_mediation", DEMO_OFFICE["committee_name"]),
+                          ("market_complaint", DEMO_OFFICE["name"])):
+        doc_hex, number = rows(store, """SELECT d.id, d.number FROM documents d JOIN cases c
+            ON c.id = d.case_id WHERE d.kind = 'agreement' AND d.state = 'signed'
+            AND c.track = ? LIMIT 1""", track)[0]
+        doc = documents.get_document(ws, uuid.UUID(doc_hex))
+        text = pdf_text(documents.render(ws, doc.id))
+        # Issued in the name of the body whose law the case follows.
+        assert issuer in text and number in text, track
+        for party in doc.fields["parties"]:
+            assert party["name"] in text
+        assert doc.fields["mediator"] in text and "草稿" not in text
 
 
 def test_a_demo_notice_prints_the_day_it_was_issued(demo):
@@ -248,8 +260,8 @@ def test_the_office_and_the_user_have_real_names(demo):
 @pytest.mark.slow
 def test_render_agreement_on_a_demo_case_from_the_command_line(demo, tmp_path):
     store, _ = demo
-    ticket, number, applicant, respondent = rows(store, """SELECT c.source_ticket, d.number,
-        c.complainant_name, c.respondent_name FROM documents d JOIN cases c
+    ticket, number, applicant, respondent, track = rows(store, """SELECT c.source_ticket,
+        d.number, c.complainant_name, c.respondent_name, c.track FROM documents d JOIN cases c
         ON c.id = d.case_id WHERE d.kind = 'agreement' AND d.state = 'signed'
         AND d.supersedes_id IS NOT NULL LIMIT 1""")[0]
     out = tmp_path / "协议书.pdf"
@@ -258,5 +270,6 @@ def test_render_agreement_on_a_demo_case_from_the_command_line(demo, tmp_path):
     assert result.returncode == 0, result.stderr
     text = pdf_text(out.read_bytes())
     # The standing version (2), not the voided one.
-    assert re.search(re.escape(number), text) and DEMO_OFFICE["committee_name"] in text
+    issuer = DEMO_OFFICE["committee_name" if track == "peoples_mediation" else "name"]
+    assert re.search(re.escape(number), text) and issuer in text
     assert applicant in text and respondent in text

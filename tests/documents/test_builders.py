@@ -207,7 +207,9 @@ def test_empty_optional_fields():
         samples.APPLICANT, sex="", ethnicity="", age=None, occupation="", contact="",
         address=""),), facts="", disputes="")
     text = "".join(pages(render(build_agreement, data)))
-    assert "申请人：李秀英。" in text
+    # Particulars left empty are blanks to fill by hand, not dropped (issue 14, item 7).
+    assert ("申请人：李秀英，性别＿＿＿＿，民族＿＿＿＿，年龄＿＿＿＿，职业或职务：＿＿＿＿，"
+            "联系方式：＿＿＿＿，单位或住址：＿＿＿＿。") in text
     assert "各方当事人的责任" not in text and "履行方式" not in text
     assert "人民调解员（签名）" in text and "记录人（签名）" in text
     assert "年月日" in text  # the date left to fill by hand

@@ -5,6 +5,7 @@ concurrency, every kind rendered and read back."""
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 import threading
 from dataclasses import replace
@@ -16,7 +17,7 @@ from sqlalchemy import update
 
 from app.core.documents import DocumentKind, DocumentState, content_hash
 from app.core.sessions import SessionResult
-from app.core.workflow import Outcome, TerminationGround
+from app.core.workflow import Outcome, TerminationGround, Track
 from app.services import cases, documents, evidence, sessions
 from app.services import sync as sync_service
 from app.services.reference import open_workstation
@@ -31,15 +32,26 @@ def text_of(pdf: bytes) -> str:
                    for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-@pytest.fixture
-def case_id(ws):
+def _case(ws, track: Track) -> object:
     with ws.store.unit_of_work() as s:
         s.execute(update(Office).values(number_prefix="浦消调",
                                         committee_name="张江镇人民调解委员会"))
-    case_id, _ = cases.intake_work_order(ws, complaint_form())
+    case_id, _ = cases.intake_work_order(ws, complaint_form(track=track))
     cases.accept(ws, case_id)
     cases.assign(ws, case_id, add_mediator(ws))
     return case_id
+
+
+@pytest.fixture
+def case_id(ws):
+    """A 12315 complaint mediated by the bureau (its paper: 调解书, the bureau's seal)."""
+    return _case(ws, Track.MARKET_COMPLAINT)
+
+
+@pytest.fixture
+def pm_case_id(ws):
+    """A people's-mediation case (人民调解协议书, 司法确认)."""
+    return _case(ws, Track.PEOPLES_MEDIATION)
 
 
 def agreement(ws, case_id, **fields):
@@ -64,7 +76,7 @@ def test_a_new_agreement_is_filled_from_the_case(ws, case_id):
     assert "于____前" in doc.fields["clauses"][0]
     assert doc.missing == ("clauses", "performance")
     text = text_of(documents.render(ws, doc_id))
-    assert "人民调解协议书" in text and "草稿" in text and "李秀英" in text
+    assert "调解书" in text and "人民调解" not in text and "草稿" in text and "李秀英" in text
 
 
 def test_finalising_numbers_hashes_and_keeps_the_pdf(ws, case_id):
@@ -83,7 +95,7 @@ def test_finalising_numbers_hashes_and_keeps_the_pdf(ws, case_id):
     # The issued PDF is in the case file, so it travels with the case.
     (issued,) = evidence.list_evidence(ws, case_id)
     assert (issued.filename, issued.sha256) == (
-        "人民调解协议书（2026）浦消调字第0001号.pdf", doc.pdf_sha256)
+        "调解书（2026）浦消调字第0001号.pdf", doc.pdf_sha256)
 
 
 def test_a_final_document_does_not_change(ws, case_id):
@@ -130,7 +142,8 @@ def test_a_voided_number_is_never_issued_again_and_versions_keep_the_old(ws, cas
     assert "预付健身卡" in text_of(documents.render(ws, first))  # the old stays readable
 
 
-def test_signing_starts_the_thirty_day_window(ws, case_id):
+def test_signing_starts_the_thirty_day_window(ws, pm_case_id):
+    case_id = pm_case_id
     doc_id = agreement(ws, case_id)
     with pytest.raises(documents.DocumentRefused):
         documents.sign(ws, doc_id, date(2026, 3, 10))  # a draft cannot be signed
@@ -145,7 +158,7 @@ def test_signing_starts_the_thirty_day_window(ws, case_id):
     (date(2026, 10, 1), date(2026, 11, 2), False),  # day 30 is Saturday 10-31: Monday
     (date(2026, 12, 2), date(2027, 1, 4), True),  # 1 January is a holiday in every year
 ])
-def test_one_confirmation_window_for_documents_and_deadlines(ws, case_id, signed, due,
+def test_one_confirmation_window_for_documents_and_deadlines(ws, pm_case_id, signed, due,
                                                               provisional):
     """The document, the case's 司法确认 view and the clocks give one answer, provisional
     when the calendar is (issue 14, item 6)."""
@@ -153,6 +166,7 @@ def test_one_confirmation_window_for_documents_and_deadlines(ws, case_id, signed
     from app.services.reference import calendar
     from app.store.models import Case
 
+    case_id = pm_case_id
     doc_id = agreement(ws, case_id)
     documents.finalize(ws, doc_id)
     documents.sign(ws, doc_id, signed)
@@ -185,7 +199,56 @@ def test_numbers_stay_unique_when_several_finalise_at_once(ws, case_id):
     assert numbers == [f"（2026）浦消调字第{n:04d}号" for n in range(1, 9)]
 
 
-def test_every_kind_renders_and_reads_back(ws, case_id):
+LATIN = re.compile(r"[A-Za-z]{2,}")
+LINE_START = re.compile(r"^[，。、；：？！）》」』]", re.M)
+
+# What each track's paper says (issue 14, item 4): title, who signs, which seal, what is
+# printed about 司法确认, and that a bureau tells both sides of a termination.
+TRACK_PAPER = {
+    Track.PEOPLES_MEDIATION: {
+        DocumentKind.AGREEMENT: (("人民调解协议书", "申请人：李秀英", "被申请人：上海悦动",
+                                  "申请人（签名盖章或按指印）", "被申请人（盖章）",
+                                  "法定代表人或委托代理人（签名）", "人民调解员（签名）",
+                                  "人民调解委员会留存一份", "（人民调解委员会印）",
+                                  "三十日内共同向人民法院申请司法确认"),
+                                 ("调解书编号", "投诉人", "（印章）", "调解人员")),
+        DocumentKind.SESSION_RECORD: (("人民调解记录", "门店关门，要求退款。",
+                                       "人民调解员（签名）"), ("调解人员",)),
+        DocumentKind.ORAL_AGREEMENT: (("口头协议", "李秀英", "当场退还现金500元"), ()),
+        DocumentKind.TERMINATION: (("终止调解告知书", "李秀英：", "本委员会已于2026年3月2日受理",
+                                    "人民调解员（签名）", "（人民调解委员会印）"),
+                                   ("投诉", "本所")),
+        DocumentKind.FOLLOW_UP: (("人民调解回访记录", "已收到退款", "（2026）浦消调字第0001号",
+                                  "满意"), ()),
+    },
+    Track.MARKET_COMPLAINT: {
+        DocumentKind.AGREEMENT: (("调解书", "投诉人：李秀英", "被投诉人：上海悦动",
+                                  "投诉人（签字）", "被投诉人（盖章）",
+                                  "法定代表人或委托代理人（签字）", "调解人员（签名）",
+                                  "本调解书一式三份", "留存一份归档", "（印章）"),
+                                 ("人民调解", "司法确认", "申请人")),
+        DocumentKind.SESSION_RECORD: (("调解记录", "门店关门，要求退款。", "调解人员（签名）"),
+                                      ("人民调解",)),
+        DocumentKind.TERMINATION: (("终止调解告知书", "李秀英、上海悦动健身管理有限公司：",
+                                    "本所已于2026年3月2日受理投诉", "双方可以依法",
+                                    "（印章）"),
+                                   ("人民调解员", "本委员会", "调解委员会印")),
+        DocumentKind.FOLLOW_UP: (("回访记录", "已收到退款", "（2026）浦消调字第0001号"),
+                                 ("人民调解",)),
+    },
+}
+
+
+@pytest.mark.parametrize("track", list(Track), ids=lambda t: t.value)
+def test_every_kind_renders_by_its_tracks_law_and_reads_back(ws, track):
+    with ws.store.unit_of_work() as s:
+        s.execute(update(Office).values(name="上海市浦东新区市场监督管理局张江市场监督管理所",
+                                        number_prefix="浦消调",
+                                        committee_name="张江镇人民调解委员会"
+                                        if track is Track.PEOPLES_MEDIATION else ""))
+    case_id, _ = cases.intake_work_order(ws, complaint_form(track=track))
+    cases.accept(ws, case_id)
+    cases.assign(ws, case_id, add_mediator(ws))
     draft, _ = sessions.start_draft(ws, case_id, "电话")
     content = draft.content.with_statement("李秀英", "门店关门，要求退款。")
     sessions.finish_session(ws, draft.id, replace(
@@ -193,33 +256,38 @@ def test_every_kind_renders_and_reads_back(ws, case_id):
     doc_id = agreement(ws, case_id)
     documents.finalize(ws, doc_id)
     documents.sign(ws, doc_id, date(2026, 3, 3))
-    cases.close(ws, case_id, Outcome.TERMINATED,
-                termination_ground=TerminationGround.MC_WITHDRAWN_OR_SETTLED)
+    pm = track is Track.PEOPLES_MEDIATION
+    cases.close(ws, case_id, Outcome.TERMINATED, termination_ground=(
+        TerminationGround.PM_PARTY_WITHDRAWS if pm else TerminationGround.MC_WITHDRAWN_OR_SETTLED))
     cases.record_follow_up(ws, case_id, satisfaction="satisfied", performance="performed",
                            note="已收到退款。", followed_at=FIXED_NOW + timedelta(days=7))
-    oral, _ = documents.create_draft(ws, case_id, DocumentKind.ORAL_AGREEMENT)
-    documents.update_draft(ws, oral, {"clauses": ["当场退还现金500元。"]})
-    expected = {
-        DocumentKind.SESSION_RECORD: ("人民调解记录", "门店关门，要求退款。", "建议退还2400元"),
-        DocumentKind.ORAL_AGREEMENT: ("口头协议", "李秀英", "当场退还现金500元"),
-        DocumentKind.TERMINATION: ("终止调解告知书", "投诉人撤回投诉或者双方自行和解",
-                                   "已于2026年3月2日受理"),
-        DocumentKind.FOLLOW_UP: ("回访记录", "已收到退款", "（2026）浦消调字第0001号", "满意"),
-        DocumentKind.AGREEMENT: ("人民调解协议书", "（2026）浦消调字第0001号"),
-    }
-    for kind, words in expected.items():
-        text = text_of(documents.render_for_case(ws, case_id, kind))
-        for word in words:
-            assert word in text, (kind, word)
-    # A market-regulation complaint: the office speaks as itself, not as a committee.
-    assert "本委员会" not in text_of(documents.render_for_case(ws, case_id,
-                                                               DocumentKind.TERMINATION))
+    if pm:
+        oral, _ = documents.create_draft(ws, case_id, DocumentKind.ORAL_AGREEMENT)
+        documents.update_draft(ws, oral, {"clauses": ["当场退还现金500元。"]})
+    else:  # 人民调解法 第二十八条 has no counterpart for a bureau
+        with pytest.raises(documents.DocumentRefused):
+            documents.create_draft(ws, case_id, DocumentKind.ORAL_AGREEMENT)
+    for kind, (present, absent) in TRACK_PAPER[track].items():
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(
+            documents.render_for_case(ws, case_id, kind))).pages]
+        text = "".join("".join(p.split()) for p in pages)
+        for word in present:
+            assert word in text, (track, kind, word)
+        for word in absent:
+            assert word not in text, (track, kind, word)
+        assert "未核实" not in text and "据报道" not in text
+        words = LATIN.findall(re.sub(r"校验码：[0-9a-f]+", "", text))
+        assert not words, (track, kind, words)
+        assert not any(LINE_START.search(p) for p in pages), (track, kind)
+    confirmation = documents.get_document(ws, doc_id).confirmation_deadline
+    assert (confirmation is not None) is pm  # 司法确认 is people's mediation's
     other, _ = documents.create_draft(ws, case_id, DocumentKind.TERMINATION)
     documents.finalize(ws, other)
     dossier_id, _ = documents.create_draft(ws, case_id, DocumentKind.DOSSIER)
     pdf = documents.render(ws, dossier_id)
     text = text_of(pdf)
-    assert "调解卷宗" in text and "卷内目录" in text and "人民调解协议书" in text
+    assert "调解卷宗" in text and "卷内目录" in text
+    assert ("人民调解协议书" if pm else "调解书") in text
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 4
 
 
@@ -240,9 +308,10 @@ def test_bad_amounts_are_refused_before_printing(ws, case_id):
     assert refused.value.problem == documents.DocumentProblem.NEGATIVE_AMOUNT
 
 
-def test_a_signed_agreement_comes_up_in_the_queue_in_its_last_week(ws, case_id):
+def test_a_signed_agreement_comes_up_in_the_queue_in_its_last_week(ws, pm_case_id):
     from app.services import queue
 
+    case_id = pm_case_id
     doc_id = agreement(ws, case_id)
     documents.finalize(ws, doc_id)
     confirmation = queue.QueueQuery(view=queue.QueueView.CONFIRMATION)

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import update
 
 from app.core.documents import DocumentKind, DocumentState
+from app.core.workflow import Track
 from app.services import cases, documents, evidence
-from app.store.models import Office
+from app.store.models import Case, Office
 from app.ui.case.documents_tab import DocumentsTab
 from app.ui.documents import printing
 from app.ui.operations import documents as ops
@@ -34,9 +35,21 @@ def office(ws):
 
 @pytest.fixture
 def case_id(ws, seeded, office):
-    """An accepted case with a mediator (王芳): its agreement can be complete."""
+    """An accepted people's-mediation case with a mediator (王芳): its agreement can be
+    complete, and once signed it may be taken to court for 司法确认."""
+    with ws.store.unit_of_work() as s:
+        s.execute(update(Case).where(Case.id == seeded.accepted)
+                  .values(track=Track.PEOPLES_MEDIATION.value))
     cases.assign(ws, seeded.accepted, seeded.colleague)
     return seeded.accepted
+
+
+def test_a_bureau_complaint_offers_its_own_papers(qtbot, ws, runner, seeded, office):
+    """A 12315 complaint mediated by the bureau: 调解书 and 调解记录, no 口头协议登记表."""
+    tab = open_tab(qtbot, ws, runner, seeded.second)
+    offered = [a.text() for a in tab.new_menu.actions() if a.isVisible()]
+    assert offered[:2] == ["调解书", "调解记录"] and "口头协议登记表" not in offered
+    tab.close_editors()
 
 
 def open_tab(qtbot, ws, runner, case_id) -> DocumentsTab:

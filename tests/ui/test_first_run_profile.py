@@ -146,6 +146,6 @@ def test_the_office_sets_its_seal_line_and_copies_and_this_computer_its_backups(
     documents.finalize(ws, doc_id)
     text = "".join(page.extract_text() for page in PdfReader(
         io.BytesIO(documents.render(ws, doc_id))).pages).replace(" ", "").replace("\n", "")
-    assert ("本协议一式四份，当事人各执一份，"
-            "上海市浦东新区市场监督管理局张江市场监督管理所留存二份。") in text
+    assert ("本调解书一式四份，当事人各执一份，"
+            "上海市浦东新区市场监督管理局张江市场监督管理所留存二份归档。") in text
     assert "（张江市场监督管理所印）" in text and "（印章）" not in text

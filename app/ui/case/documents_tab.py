@@ -83,10 +83,12 @@ class DocumentsTab(QWidget):
         self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.new_menu = QMenu(self.new_button)
         self.new_menu.setObjectName("newDocumentMenu")
+        self.new_actions = {}
         for kind in texts.MENU_KINDS:
             action = self.new_menu.addAction(texts.kind_text(kind))
             action.setData(kind.value)
             action.triggered.connect(lambda _=False, k=kind: self.create(k))
+            self.new_actions[kind] = action
         self.new_button.setMenu(self.new_menu)
         flow.addWidget(self.new_button)
         self.buttons: dict[str, QPushButton] = {}
@@ -141,7 +143,13 @@ class DocumentsTab(QWidget):
             self.error.hide()
             self.status.hide()
         self.case = case
+        for kind, action in self.new_actions.items():  # the track's own papers
+            action.setText(texts.kind_text(kind, case.track))
+            action.setVisible(texts.offered(kind, case.track))
         self.reload()
+
+    def kind_text(self, kind: DocumentKind) -> str:
+        return texts.kind_text(kind, self.case.track if self.case is not None else None)
 
     def reload(self) -> None:
         if self.case is None:
@@ -184,7 +192,7 @@ class DocumentsTab(QWidget):
 
     def line(self, doc: DocumentView, today) -> str:
         """Two lines: kind, number or 草稿 and version; state, signing and 司法确认."""
-        first = "　".join([texts.kind_text(doc.kind), texts.number_text(doc.number),
+        first = "　".join([self.kind_text(doc.kind), texts.number_text(doc.number),
                           texts.version_text(doc.version_no)])
         second = [texts.state_text(doc.state)]
         if doc.signed_on:
@@ -287,7 +295,7 @@ class DocumentsTab(QWidget):
 
     def _created(self, result: tuple[DocumentView, Changes]) -> None:
         doc, changes = result
-        self._written(changes, self.tr("已新建{kind}草稿。").format(kind=texts.kind_text(doc.kind)))
+        self._written(changes, self.tr("已新建{kind}草稿。").format(kind=self.kind_text(doc.kind)))
         self._pending_select = doc.id
         if doc.kind in RICH_EDITOR_KINDS:
             self.open_editor(doc)
@@ -302,7 +310,7 @@ class DocumentsTab(QWidget):
         names = texts.SIMPLE_FIELDS.get(doc.kind, ())
         if not names:
             self._show_status(self.tr("{kind}的内容取自案件记录，无需在这里编辑。").format(
-                kind=texts.kind_text(doc.kind)))
+                kind=self.kind_text(doc.kind)))
             return
         dialog = FieldsDialog(doc, names, self)
         dialog.accepted.connect(lambda: self._save_fields(doc.id, dialog.values()))
@@ -367,7 +375,7 @@ class DocumentsTab(QWidget):
             return
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("定稿"), self.tr(
             "定稿后「{kind}」将取得正式编号，内容不能再修改；如需改动只能作废后制作新版本。\n"
-            "确定定稿吗？").format(kind=texts.kind_text(doc.kind)),
+            "确定定稿吗？").format(kind=self.kind_text(doc.kind)),
             QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("confirmFinalize")
         box.addButton(self.tr("定稿"), QMessageBox.ButtonRole.AcceptRole)
@@ -444,7 +452,7 @@ class DocumentsTab(QWidget):
         if len(items) == 1 and items[0].doc.kind in RICH_EDITOR_KINDS:
             copies = int(items[0].doc.fields.get("copies") or 1)
         printing.prepare(printer, copies=copies, title="、".join(
-            texts.kind_text(i.doc.kind) + (i.doc.number or "") for i in items))
+            self.kind_text(i.doc.kind) + (i.doc.number or "") for i in items))
         self._printer = printer
         return printer
 
@@ -516,7 +524,7 @@ class DocumentsTab(QWidget):
 
     def suggested_name(self, doc: DocumentView) -> str:
         number = doc.number or self.tr("草稿")
-        return f"{texts.kind_text(doc.kind)}{number}.pdf".replace("/", "-")
+        return f"{self.kind_text(doc.kind)}{number}.pdf".replace("/", "-")
 
     def ask_save_path(self, doc: DocumentView) -> str:
         folder = QStandardPaths.writableLocation(

@@ -75,13 +75,14 @@ def _text_box(placeholder: str, lines: int, name: str) -> QPlainTextEdit:
 class PartyForm(QWidget):
     """One party's printed particulars: name and role shown, the rest editable."""
 
-    def __init__(self, party: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, party: dict[str, Any], track: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.party = dict(party)
         self.edits: dict[str, QWidget] = {}
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        role = wording.ROLES.get(party.get("role", ""), party.get("role", ""))
+        role = wording.role(track, party.get("role", ""))
         heading = QLabel(f"{role}：{party.get('name', '')}")
         font = heading.font()
         font.setBold(True)
@@ -203,7 +204,7 @@ class AgreementEditor(QWidget):
 
     def _build(self, case_title: str) -> None:
         em = self.fontMetrics().horizontalAdvance("汉")
-        title = texts.kind_text(self.doc.kind)
+        title = texts.kind_text(self.doc.kind, self.doc.track)
         self.setWindowTitle(self.tr("{kind}（{version}）— {case}").format(
             kind=title, version=texts.version_text(self.doc.version_no), case=case_title)
             if case_title else title)
@@ -314,7 +315,7 @@ class AgreementEditor(QWidget):
         self.recorder = QLineEdit()
         self.recorder.setObjectName("agreementRecorder")
         form.addRow(texts.field_text("copies"), self.copies)
-        form.addRow(texts.field_text("mediator"), self.mediator)
+        form.addRow(texts.field_text("mediator", self.doc.track), self.mediator)
         form.addRow(texts.field_text("recorder"), self.recorder)
         form.setRowVisible(self.copies, not oral)
         sign.grid.addLayout(form, 0, 0, 1, 2)
@@ -332,7 +333,7 @@ class AgreementEditor(QWidget):
 
     def _fill(self, f: dict[str, Any]) -> None:
         for party in f.get("parties", []):
-            form = PartyForm(party)
+            form = PartyForm(party, self.doc.track)
             for edit in form.edits.values():
                 signal = edit.currentIndexChanged if isinstance(edit, QComboBox) \
                     else edit.textChanged

@@ -110,7 +110,7 @@ class VoidDialog(QDialog):
         self.setObjectName("voidDialog")
         self.setWindowTitle(self.tr("作废文书"))
         layout = QVBoxLayout(self)
-        what = texts.kind_text(doc.kind) + (f" {doc.number}" if doc.number else "")
+        what = texts.kind_text(doc.kind, doc.track) + (f" {doc.number}" if doc.number else "")
         layout.addWidget(note_label(self.tr(
             "作废后「{what}」仍可查看，编号不会再次使用。请写明作废原因。").format(what=what),
             name="voidHint"))
@@ -149,7 +149,7 @@ class FieldsDialog(QDialog):
         super().__init__(parent)
         self.doc = doc
         self.setObjectName("fieldsDialog")
-        self.setWindowTitle(self.tr("编辑{kind}").format(kind=texts.kind_text(doc.kind)))
+        self.setWindowTitle(self.tr("编辑{kind}").format(kind=texts.kind_text(doc.kind, doc.track)))
         layout = QVBoxLayout(self)
         layout.addWidget(note_label(self.tr("其余内容取自案件，在案件中修改。"), name="fieldsHint"))
         form = QFormLayout()
@@ -163,7 +163,7 @@ class FieldsDialog(QDialog):
             else:
                 edit = QLineEdit(value)
             edit.setObjectName(f"field_{name}")
-            form.addRow(texts.field_text(name), edit)
+            form.addRow(texts.field_text(name, doc.track), edit)
             self.edits[name] = edit
         layout.addLayout(form)
         buttons, self.ok = _buttons(self, self.tr("保存"), "fieldsOk")

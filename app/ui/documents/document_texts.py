@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from app.core.documents import DocumentKind, DocumentState
+from app.core.workflow import Track
 from app.documents.errors import BadAmount, MissingGlyphs, NoFont
 from app.services.documents import DocumentProblem, DocumentRefused
 from app.services.evidence import EvidenceError
@@ -25,6 +26,11 @@ _KINDS = {
     DocumentKind.DOSSIER: QT_TRANSLATE_NOOP("DocumentKind", "调解卷宗"),
 }
 MENU_KINDS = tuple(_KINDS)
+# A bureau's papers on a market-regulation complaint (暂行办法 第二十二条).
+_MARKET_KINDS = {
+    DocumentKind.AGREEMENT: QT_TRANSLATE_NOOP("DocumentKind", "调解书"),
+    DocumentKind.SESSION_RECORD: QT_TRANSLATE_NOOP("DocumentKind", "调解记录"),
+}
 
 _STATES = {
     DocumentState.DRAFT: QT_TRANSLATE_NOOP("DocumentState", "草稿"),
@@ -67,15 +73,25 @@ MULTILINE_FIELDS = frozenset({"reason", "remarks", "facts", "disputes", "respons
                               "performance"})
 
 
-def kind_text(kind: DocumentKind) -> str:
+def kind_text(kind: DocumentKind, track: Track | str | None = None) -> str:
+    """What the kind is called on the case's track (调解书 on a bureau's complaint)."""
+    if track == Track.MARKET_COMPLAINT and kind in _MARKET_KINDS:
+        return tr("DocumentKind", _MARKET_KINDS[kind])
     return tr("DocumentKind", _KINDS[kind])
+
+
+def offered(kind: DocumentKind, track: Track | str | None) -> bool:
+    """Whether the 新建文书 menu offers the kind on this track (no 口头协议 for a bureau)."""
+    return not (kind is DocumentKind.ORAL_AGREEMENT and track == Track.MARKET_COMPLAINT)
 
 
 def state_text(state: DocumentState) -> str:
     return tr("DocumentState", _STATES[state])
 
 
-def field_text(name: str) -> str:
+def field_text(name: str, track: Track | str | None = None) -> str:
+    if name == "mediator" and track == Track.MARKET_COMPLAINT:
+        return tr("DocumentField", "调解人员")
     return tr("DocumentField", _FIELDS[name]) if name in _FIELDS else name
 
 
@@ -150,6 +166,12 @@ def refused_text(error: DocumentRefused) -> str:
         return tr("Documents", "本案还没有调解协议书。")
     if p == DocumentProblem.NOT_FOUND:
         return tr("Documents", "找不到这份文书或它引用的记录，可能已被删除。")
+    if p == DocumentProblem.NOT_ON_TRACK:
+        return tr("Documents", "市场监管投诉调解没有口头协议登记表：达成协议的，请制作调解书；"
+                  "不制作调解书的，请做好调解记录（《市场监督管理投诉举报处理暂行办法》第二十二条）。")
+    if p == DocumentProblem.CONTENT_MISMATCH:
+        return tr("Documents", "这份文书的存档内容与定稿时不一致，可能被改动过，已停止打印。"
+                  "请联系管理员核查。")
     return messages.error_text(Exception(p))
 
 
