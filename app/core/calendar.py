@@ -33,6 +33,7 @@ _ONE_DAY = timedelta(days=1)
 class CalendarSource(StrEnum):
     CHINESECALENDAR = "chinesecalendar"
     ADMIN = "admin"  # typed in by an administrator from the State Council notice
+    OFFICIAL = "official"  # the published notice itself, loaded centrally (--official)
     SYNC = "sync"  # received from the central database
 
 
