@@ -100,7 +100,9 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
                         f"is a {ws.actor.role.value}", COMMAND)
         except CentrallyManaged:
             return fail("this workstation is linked to a central database, which keeps the "
-                        "calendar: import the notice there (nothing was changed)", COMMAND)
+                        "calendar: its administrator imports the notice there with "
+                        "`mediation-desk central calendar import URL FILE` (nothing was "
+                        "changed)", COMMAND)
         cal = notice.calendar
         print(f"{cal.year}: {len(cal.holidays)} days off, {len(cal.adjusted_workdays)} "
               f"adjusted working days saved")

@@ -90,6 +90,7 @@ def central_writes(engine: Engine, actor: str) -> Iterator[Session]:
             name = getattr(obj, "__tablename__", None)
             if name in tables:
                 written[name].add(obj.id)
+                bumped.add((name, obj.id))  # a new row is version 1, whatever follows
         for obj in session.dirty:
             name = getattr(obj, "__tablename__", None)
             if name in tables and session.is_modified(obj, include_collections=False):
