@@ -100,26 +100,34 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
                         f"is a {ws.actor.role.value}", COMMAND)
         except CentrallyManaged:
             return fail("this workstation is linked to a central database, which keeps the "
-                        "calendar: import the notice there (nothing was changed)", COMMAND)
+                        "calendar: its administrator imports the notice there with "
+                        "`mediation-desk central calendar import URL FILE` (nothing was "
+                        "changed)", COMMAND)
         cal = notice.calendar
         print(f"{cal.year}: {len(cal.holidays)} days off, {len(cal.adjusted_workdays)} "
               f"adjusted working days saved")
-        started, last = time.perf_counter(), [0.0]
-
-        def progress(done: int, total: int) -> None:
-            now = time.perf_counter()
-            if now - last[0] >= 1 or done == total:
-                last[0] = now
-                print(f"\rrecomputing clocks: {done:,}/{total:,} open cases", end="",
-                      file=sys.stderr, flush=True)
-
-        summary, _ = clocks.recompute_open_clocks(ws, progress=progress)
+        started = time.perf_counter()
+        summary, _ = clocks.recompute_open_clocks(ws, progress=recompute_progress())
         print(file=sys.stderr)
         print(f"{summary.checked:,} open cases recomputed in "
               f"{time.perf_counter() - started:.1f} s; {summary.changed:,} changed")
     finally:
         store.close()
     return 0
+
+
+def recompute_progress():
+    """A progress callback for a clock recompute: a line on stderr, at most every second."""
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 1 or done == total:
+            last[0] = now
+            print(f"\rrecomputing clocks: {done:,}/{total:,} open cases", end="",
+                  file=sys.stderr, flush=True)
+
+    return progress
 
 
 def run_show(data_dir: Path, year_number: int) -> int:
@@ -138,11 +146,18 @@ def run_show(data_dir: Path, year_number: int) -> int:
     if year is None or held is None:
         return fail(f"the calendar has no {year_number}: import its notice with "
                     f"`mediation-desk calendar import FILE`", COMMAND)
-    print(f"{year_number}: {held.workdays} working days; source {held.source}, "
+    print_year(held, year)
+    return 0
+
+
+def print_year(held, year) -> None:
+    """A year as `calendar show` prints it: its summary, then each month with days off."""
+    number = held.year
+    print(f"{number}: {held.workdays} working days; source {held.source}, "
           f"revision {held.revision}")
     for month in range(1, 13):
-        days = [date(year_number, month, d)
-                for d in range(1, month_calendar.monthrange(year_number, month)[1] + 1)]
+        days = [date(number, month, d)
+                for d in range(1, month_calendar.monthrange(number, month)[1] + 1)]
         off = [d for d in days if d in year.holidays]
         work = [d for d in days if d in year.adjusted_workdays]
         if off or work:
@@ -151,4 +166,3 @@ def run_show(data_dir: Path, year_number: int) -> int:
                 line += "  上班 " + "、".join(f"{d.day}日" for d in work)
             names = sorted({year.names.get(d, "") for d in off + work} - {""})
             print(line + (f"  ({'、'.join(names)})" if names else ""))
-    return 0

@@ -57,6 +57,7 @@ def statutory_holidays(year: int) -> frozenset[date]:
 class CalendarSource(StrEnum):
     CHINESECALENDAR = "chinesecalendar"
     ADMIN = "admin"  # typed in by an administrator from the State Council notice
+    OFFICIAL = "official"  # the published notice itself, loaded centrally (--official)
     SYNC = "sync"  # received from the central database
 
 

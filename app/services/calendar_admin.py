@@ -9,10 +9,12 @@ when the store has it. After a change every open case's clocks must be recompute
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core.calendar import CalendarSource, CalendarYear, WorkCalendar
 from app.core.errors import UserFacingError
@@ -45,12 +47,17 @@ class YearSummary:
 def years(ws: Workstation) -> list[YearSummary]:
     """The years the store holds, oldest first."""
     with ws.store.unit_of_work() as session:
-        rows = list(session.scalars(select(CalendarYearRow).where(
-            CalendarYearRow.deleted.is_(False)).order_by(CalendarYearRow.year)))
-        cal = load_calendar(session)
-        return [YearSummary(r.year, r.source, r.revision, len(r.holidays),
-                            len(r.adjusted_workdays), _workdays(cal, r.year), r.modified_by or "")
-                for r in rows]
+        return year_summaries(session)
+
+
+def year_summaries(session: Session) -> list[YearSummary]:
+    """The years a store or the central database holds, oldest first."""
+    rows = list(session.scalars(select(CalendarYearRow).where(
+        CalendarYearRow.deleted.is_(False)).order_by(CalendarYearRow.year)))
+    cal = load_calendar(session)
+    return [YearSummary(r.year, r.source, r.revision, len(r.holidays),
+                        len(r.adjusted_workdays), _workdays(cal, r.year), r.modified_by or "")
+            for r in rows]
 
 
 def year(ws: Workstation, number: int) -> CalendarYear | None:
@@ -78,26 +85,38 @@ def save_year(ws: Workstation, new: CalendarYear, *,
     if ws.actor.role != UserRole.ADMIN:
         raise NotAdministrator()
     sync.require_standalone(ws.store)
-    now = ws.now()
     with ws.store.unit_of_work() as session:
-        _store_year(ws, session, new, now)
-        for year_number in sorted({d.year for d, _, _ in other_years}):
-            held = _row(session, year_number)
-            if held is None:
-                continue
-            current = load_calendar(session).years[year_number]
-            days = [(d, off, n) for d, off, n in other_years if d.year == year_number]
-            holidays = set(current.holidays) | {d for d, off, _ in days if off}
-            workdays = (set(current.adjusted_workdays) - holidays) | {
-                d for d, off, _ in days if not off}
-            holidays -= {d for d, off, _ in days if not off}
-            names = {**dict(current.names), **{d: n for d, _, n in days}}
-            _store_year(ws, session, CalendarYear(
-                year=year_number, holidays=frozenset(holidays),
-                adjusted_workdays=frozenset(workdays), source=CalendarSource.ADMIN,
-                names=names), now)
+        write_year(session, new, other_years=other_years, actor=ws.actor.login,
+                   office_id=ws.actor.office_id, now=ws.now())
     ws.invalidate_reference()
     return Changes(reference=True)
+
+
+def write_year(session: Session, new: CalendarYear, *,
+               other_years: tuple[tuple[date, bool, str], ...] = (), actor: str,
+               office_id: uuid.UUID | None, now: datetime,
+               source: CalendarSource = CalendarSource.ADMIN) -> list[int]:
+    """``new`` and the neighbouring years' days of ``other_years`` written into the
+    calendar rows of ``session`` (a store's or the central database's), each change
+    audited as ``actor``. Returns the years whose rows changed."""
+    written = [new.year] if _store_year(session, new, actor, office_id, now, source) else []
+    for year_number in sorted({d.year for d, _, _ in other_years}):
+        held = _row(session, year_number)
+        if held is None:
+            continue
+        current = load_calendar(session).years[year_number]
+        days = [(d, off, n) for d, off, n in other_years if d.year == year_number]
+        holidays = set(current.holidays) | {d for d, off, _ in days if off}
+        workdays = (set(current.adjusted_workdays) - holidays) | {
+            d for d, off, _ in days if not off}
+        holidays -= {d for d, off, _ in days if not off}
+        names = {**dict(current.names), **{d: n for d, _, n in days}}
+        changed = CalendarYear(year=year_number, holidays=frozenset(holidays),
+                               adjusted_workdays=frozenset(workdays),
+                               source=CalendarSource.ADMIN, names=names)
+        if _store_year(session, changed, actor, office_id, now, CalendarSource.ADMIN):
+            written.append(year_number)
+    return written
 
 
 def _row(session, year_number: int) -> CalendarYearRow | None:
@@ -105,14 +124,15 @@ def _row(session, year_number: int) -> CalendarYearRow | None:
         CalendarYearRow.year == year_number)).first()
 
 
-def _store_year(ws: Workstation, session, new: CalendarYear, now) -> None:
-    fresh = calendar_row(new, actor=ws.actor.login)
+def _store_year(session: Session, new: CalendarYear, actor: str,
+                office_id: uuid.UUID | None, now: datetime, source: CalendarSource) -> bool:
+    fresh = calendar_row(new, actor=actor)
     row = _row(session, new.year)
-    values = {"source": CalendarSource.ADMIN.value, "holidays": fresh.holidays,
+    values = {"source": source.value, "holidays": fresh.holidays,
               "adjusted_workdays": fresh.adjusted_workdays, "names": fresh.names,
               "deleted": False}
     if row is None:
-        fresh.source = CalendarSource.ADMIN.value
+        fresh.source = source.value
         fresh.modified_at = now
         session.add(fresh)
         session.flush()
@@ -121,10 +141,11 @@ def _store_year(ws: Workstation, session, new: CalendarYear, now) -> None:
     else:
         changes = audit.apply_changes(row, values)
         if not changes:
-            return
+            return False
         row.revision += 1
         row.modified_at = now
-        row.modified_by = ws.actor.login
+        row.modified_by = actor
         action = "update"
-    audit.record(session, actor=ws.actor.login, entity=AUDIT_ENTITY, entity_id=row.id,
-                 action=action, changes=changes, office_id=ws.actor.office_id, at=now)
+    audit.record(session, actor=actor, entity=AUDIT_ENTITY, entity_id=row.id,
+                 action=action, changes=changes, office_id=office_id, at=now)
+    return True

@@ -15,14 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core import validation
-from app.core.deadlines import (
-    Deadline,
-    Pause,
-    Pledge,
-    case_deadlines,
-    next_deadline,
-    select_rule_set,
-)
+from app.core.deadlines import Deadline, Pledge, select_rule_set
 from app.core.errors import DomainError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
@@ -30,6 +23,7 @@ from app.core.parties import IdType, PartyRole, PartyType, Sex
 from app.core.timeutil import china_date
 from app.core.users import Permission, may_assign
 from app.core.workflow import (
+    OPEN_STATUSES,
     Action,
     CaseKind,
     CaseState,
@@ -44,7 +38,7 @@ from app.core.workflow import (
     kinds_for_track,
     transition,
 )
-from app.services import audit, search
+from app.services import audit, clocks, search
 from app.services.context import Workstation
 from app.services.dto import (
     AuditEntry,
@@ -65,7 +59,7 @@ from app.services.errors import (
     StaleCase,
     ValidationFailed,
 )
-from app.services.reference import calendar, load_pledges, rule_sets
+from app.services.reference import load_pledges, rule_sets
 from app.store.models import AuditEvent, Case, CaseTag, ClockPause, FollowUp, Mediator, Party
 
 CASE_EDITABLE = (
@@ -243,35 +237,12 @@ def _pauses(session: Session, case_id: uuid.UUID) -> list[ClockPause]:
 def compute_case_deadlines(ws: Workstation, session: Session, case: Case, *,
                            pauses: list[ClockPause] | None = None,
                            pledges: tuple[Pledge, ...] | None = None) -> list[Deadline]:
-    """The case's clocks now. ``pauses`` and ``pledges``: already loaded (a recompute of
-    many cases reads them per batch instead of per case)."""
-    sets = rule_sets(ws, session)
-    rule_set = next((r for r in sets if r.code == case.rule_set_code), None)
-    if rule_set is None:
-        rule_set = select_rule_set(sets, Track(case.track), china_date(case.received_at))
+    """The case's clocks now. ``pauses`` and ``pledges``: already loaded."""
     if pauses is None:
         pauses = _pauses(session, case.id)
     if pledges is None:
         pledges = load_pledges(session, case.office_id)
-    terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
-    decided_at = case.closed_at if case.kind == CaseKind.REPORT else None
-    return case_deadlines(
-        rule_set,
-        kind=CaseKind(case.kind),
-        received_at=case.received_at,
-        accepted_at=case.accepted_at,
-        terminated_at=terminated_at,
-        decided_at=decided_at,
-        rejected_at=case.closed_at if case.status == CaseStatus.REJECTED else None,
-        assigned_at=case.assigned_at,
-        responded_at=case.first_contact_at,
-        closed_at=case.closed_at if case.status != CaseStatus.REJECTED else None,
-        pauses=[Pause(PauseReason(p.reason), p.started_on, p.ended_on, p.expected_end)
-                for p in pauses],
-        pledges=pledges,
-        calendar=calendar(ws, session),
-        now=ws.now(),
-    )
+    return clocks.case_clocks(case, clocks.ClockBasis.of(ws, session), pauses, pledges)
 
 
 def refresh_clocks(ws: Workstation, session: Session, case: Case) -> None:
@@ -283,17 +254,7 @@ def refresh_clocks(ws: Workstation, session: Session, case: Case) -> None:
 
 def next_clock_values(ws: Workstation, case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
     """The queue's next-deadline columns for these clocks of the case."""
-    closed = CaseStatus(case.status) not in _open_statuses()
-    nxt = None if closed else next_deadline(deadlines, ws.now())
-    return {"next_deadline_on": nxt.due if nxt else None,
-            "next_deadline_kind": nxt.kind.value if nxt else "",
-            "deadline_provisional": bool(nxt and nxt.provisional)}
-
-
-def _open_statuses() -> frozenset[CaseStatus]:
-    from app.core.workflow import OPEN_STATUSES
-
-    return OPEN_STATUSES
+    return clocks.clock_values(case, deadlines)
 
 
 def _sync_tags(session: Session, case: Case) -> None:
@@ -594,7 +555,7 @@ def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
         case = _load(session, case_id)
         if case.paused:
             raise ClockError(ClockProblem.ALREADY_PAUSED)
-        if CaseStatus(case.status) not in _open_statuses():
+        if CaseStatus(case.status) not in OPEN_STATUSES:
             raise ClockError(ClockProblem.CASE_NOT_OPEN)
         # The workflow's own rules: no pause on an inquiry, recusal only while mediating.
         transition(_state(case), Action.PAUSE, pause_reason=reason)

@@ -75,7 +75,7 @@ def init_central(engine: Engine) -> str:
     return migrate.head_revision()
 
 
-def _require_schema(engine: Engine) -> None:
+def require_schema(engine: Engine) -> None:
     with engine.connect() as conn:
         revision = central_db.schema_revision(conn)
     if revision is None:
@@ -87,7 +87,7 @@ def _require_schema(engine: Engine) -> None:
 
 def add_office(engine: Engine, *, code: str, name: str, committee_name: str = "",
                number_prefix: str = "", region: str = "") -> uuid.UUID:
-    _require_schema(engine)
+    require_schema(engine)
     code = code.strip()
     if not code or not name.strip():
         raise AdminError("an office needs a code and a name")
@@ -124,7 +124,7 @@ def add_user(engine: Engine, *, login: str, name: str, office: str, role: str,
              password: str | None = None) -> NewUser:
     """A person who signs in: a mediators row, and on PostgreSQL a login role in the
     group of its role, so row-level security knows their office."""
-    _require_schema(engine)
+    require_schema(engine)
     login = login.strip().lower()
     if not LOGIN_PATTERN.match(login):
         raise AdminError("a login is 2-63 characters: lower-case letters, digits and _, "

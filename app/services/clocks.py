@@ -1,15 +1,23 @@
-"""Recomputing every open case's stored clocks after the calendar or a rule set changed.
+"""A case's clocks from the calendar and rule sets, and recomputing every open case's
+stored clocks after the calendar or a rule set changed.
 
 The queue sorts and counts on denormalised columns (``next_deadline_on``, its kind and
 whether it is provisional), which a case's own writes keep current. A new holiday
 notice or an edited rule set changes the answer for cases nobody touches: without this,
 今日到期 and 已超期 stay wrong until each case is next edited (issue 13).
 
-Open cases are read in batches by rowid, each batch in its own transaction, so the work
-can be cancelled between batches and a killed process leaves every case either as it
-was or recomputed, never half-written. Only cases whose values change are written; the
-writes are ordinary row updates, captured for sync like any other (the columns merge
-last-writer, so workstations that recompute the same case agree).
+The computation takes what it reads (``ClockBasis``) and a session, so it runs the same
+on a workstation's store and on the central database (app/services/central_reference):
+the central database recomputes after an administrator's change, and a workstation that
+pulls the change with the recomputed cases finds nothing left to write, so it pushes
+nothing.
+
+On a workstation open cases are read in batches by rowid, each batch in its own
+transaction, so the work can be cancelled between batches and a killed process leaves
+every case either as it was or recomputed, never half-written. Only cases whose values
+change are written; the writes are ordinary row updates, captured for sync like any
+other (the columns merge last-writer, so workstations that recompute the same case
+agree).
 """
 
 from __future__ import annotations
@@ -17,15 +25,29 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy.orm import Session
 
-from app.core.workflow import OPEN_STATUSES
-from app.services.cases import compute_case_deadlines, next_clock_values
+from app.core.calendar import WorkCalendar
+from app.core.deadlines import (
+    Deadline,
+    Pause,
+    Pledge,
+    RuleSet,
+    case_deadlines,
+    next_deadline,
+    select_rule_set,
+)
+from app.core.timeutil import china_date
+from app.core.workflow import OPEN_STATUSES, CaseKind, CaseStatus, Outcome, PauseReason, Track
 from app.services.context import Workstation
 from app.services.dto import Changes
-from app.services.reference import load_pledges
+from app.services.reference import calendar, load_calendar, load_pledges, load_rule_sets, rule_sets
 from app.store.models import LIVE, Case, ClockPause
 
 BATCH = 2_000
@@ -34,6 +56,63 @@ BATCH = 2_000
 CLOCK_TABLES = frozenset({"calendar_years", "deadline_rule_sets", "office_settings"})
 FEW_CASES = 200  # more changed cases than this reload the queue instead
 _ROWID = literal_column("cases.rowid")
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+@dataclass(frozen=True)
+class ClockBasis:
+    """What every case's clocks are computed from: read once for a whole recompute."""
+
+    calendar: WorkCalendar
+    rule_sets: tuple[RuleSet, ...]
+    now: datetime
+
+    @classmethod
+    def read(cls, session: Session, now: datetime) -> ClockBasis:
+        return cls(load_calendar(session), load_rule_sets(session), now)
+
+    @classmethod
+    def of(cls, ws: Workstation, session: Session) -> ClockBasis:
+        """The workstation's own (cached) calendar and rule sets."""
+        return cls(calendar(ws, session), rule_sets(ws, session), ws.now())
+
+
+def case_clocks(case: Case, basis: ClockBasis, pauses: list[ClockPause],
+                pledges: tuple[Pledge, ...]) -> list[Deadline]:
+    """The case's clocks: under the rule set it was given, else the one of its track for
+    its receipt date."""
+    rule_set = next((r for r in basis.rule_sets if r.code == case.rule_set_code), None)
+    if rule_set is None:
+        rule_set = select_rule_set(basis.rule_sets, Track(case.track),
+                                   china_date(case.received_at))
+    terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
+    decided_at = case.closed_at if case.kind == CaseKind.REPORT else None
+    return case_deadlines(
+        rule_set,
+        kind=CaseKind(case.kind),
+        received_at=case.received_at,
+        accepted_at=case.accepted_at,
+        terminated_at=terminated_at,
+        decided_at=decided_at,
+        rejected_at=case.closed_at if case.status == CaseStatus.REJECTED else None,
+        assigned_at=case.assigned_at,
+        responded_at=case.first_contact_at,
+        closed_at=case.closed_at if case.status != CaseStatus.REJECTED else None,
+        pauses=[Pause(PauseReason(p.reason), p.started_on, p.ended_on, p.expected_end)
+                for p in pauses],
+        pledges=pledges,
+        calendar=basis.calendar,
+        now=basis.now,
+    )
+
+
+def clock_values(case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
+    """The queue's next-deadline columns for these clocks of the case."""
+    closed = CaseStatus(case.status) not in OPEN_STATUSES
+    nxt = None if closed else next_deadline(deadlines)
+    return {"next_deadline_on": nxt.due if nxt else None,
+            "next_deadline_kind": nxt.kind.value if nxt else "",
+            "deadline_provisional": bool(nxt and nxt.provisional)}
 
 
 @dataclass(frozen=True)
@@ -43,33 +122,35 @@ class RecomputeSummary:
     cancelled: bool = False
 
 
-def open_case_count(ws: Workstation) -> int:
-    with ws.store.unit_of_work() as session:
-        return session.scalar(select(func.count()).select_from(Case).where(
-            LIVE, Case.status.in_([s.value for s in OPEN_STATUSES]))) or 0
+def count_open(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Case).where(
+        LIVE, Case.status.in_(_OPEN))) or 0
 
 
-def recompute_open_clocks(ws: Workstation, *,
-                          progress: Callable[[int, int], None] | None = None,
-                          cancelled: Callable[[], bool] | None = None,
-                          batch: int = BATCH) -> tuple[RecomputeSummary, Changes]:
-    """Every open case's next deadline from the calendar and rule sets as stored now."""
-    ws.invalidate_reference()  # the calendar or rule sets just changed under this desk
-    total = open_case_count(ws)
-    open_values = [s.value for s in OPEN_STATUSES]
-    checked = changed = 0
-    after = 0
-    changed_ids: set[uuid.UUID] = set()
-    pledges: dict[uuid.UUID, tuple] = {}
+def recompute(unit: Callable[[], AbstractContextManager[Session]], basis: ClockBasis, *,
+              key: ColumnElement = Case.id,
+              progress: Callable[[int, int], None] | None = None,
+              cancelled: Callable[[], bool] | None = None,
+              batch: int = BATCH) -> tuple[RecomputeSummary, set[uuid.UUID]]:
+    """Every open case's next deadline on ``basis``, read in batches ordered by ``key``,
+    each batch in ``unit()`` (a transaction of its own, or one shared session). Sets the
+    changed cases' columns; returns the summary and their ids."""
+    with unit() as session:
+        total = count_open(session)
+    checked = 0
+    after = None
+    changed: set[uuid.UUID] = set()
+    pledges: dict[uuid.UUID, tuple[Pledge, ...]] = {}
     if progress:
         progress(0, total)
     while True:
         if cancelled and cancelled():
-            return RecomputeSummary(checked, changed, cancelled=True), _changes(changed_ids)
-        with ws.store.unit_of_work() as session:
-            rows = session.execute(
-                select(_ROWID, Case).where(LIVE, Case.status.in_(open_values), _ROWID > after)
-                .order_by(_ROWID).limit(batch)).all()
+            return RecomputeSummary(checked, len(changed), cancelled=True), changed
+        with unit() as session:
+            query = select(key, Case).where(LIVE, Case.status.in_(_OPEN))
+            if after is not None:
+                query = query.where(key > after)
+            rows = session.execute(query.order_by(key).limit(batch)).all()
             if not rows:
                 break
             after = rows[-1][0]
@@ -78,19 +159,35 @@ def recompute_open_clocks(ws: Workstation, *,
             for case in cases:
                 if case.office_id not in pledges:
                     pledges[case.office_id] = load_pledges(session, case.office_id)
-                deadlines = compute_case_deadlines(
-                    ws, session, case, pauses=pauses.get(case.id, []),
-                    pledges=pledges[case.office_id])
-                values = next_clock_values(ws, case, deadlines)
+                values = clock_values(case, case_clocks(
+                    case, basis, pauses.get(case.id, []), pledges[case.office_id]))
                 if any(getattr(case, name) != value for name, value in values.items()):
                     for name, value in values.items():
                         setattr(case, name, value)
-                    changed += 1
-                    changed_ids.add(case.id)
+                    changed.add(case.id)
+            session.flush()
         checked += len(rows)
         if progress:
             progress(checked, total)
-    return RecomputeSummary(checked, changed), _changes(changed_ids)
+    return RecomputeSummary(checked, len(changed)), changed
+
+
+def open_case_count(ws: Workstation) -> int:
+    with ws.store.unit_of_work() as session:
+        return count_open(session)
+
+
+def recompute_open_clocks(ws: Workstation, *,
+                          progress: Callable[[int, int], None] | None = None,
+                          cancelled: Callable[[], bool] | None = None,
+                          batch: int = BATCH) -> tuple[RecomputeSummary, Changes]:
+    """Every open case of this store from the calendar and rule sets as stored now."""
+    ws.invalidate_reference()  # the calendar or rule sets just changed under this desk
+    with ws.store.unit_of_work() as session:
+        basis = ClockBasis.of(ws, session)
+    summary, changed = recompute(ws.store.unit_of_work, basis, key=_ROWID,
+                                 progress=progress, cancelled=cancelled, batch=batch)
+    return summary, _changes(changed)
 
 
 def _pauses_of(session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ClockPause]]:

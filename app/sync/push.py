@@ -175,12 +175,22 @@ def write_change_log(conn: Connection, entries: list[dict[str, Any]], pusher: Pu
 
 
 def log_rows(conn: Connection, table_name: str, ids: list[uuid.UUID], *, actor: str) -> None:
-    """Change-log entries for rows written outside a push (administration, seeding)."""
+    """Change-log entries for rows written outside a push (administration, seeding),
+    written 500 at a time."""
     st = synced_table(table_name)
+    outer = _collected.get()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        for row in conn.execute(select(st.table).where(st.table.c.id.in_(chunk))).mappings():
-            log_change(conn, st, dict(row), actor=actor)
+        entries: list[dict[str, Any]] = [] if outer is None else outer
+        token = _collected.set(entries)
+        try:
+            for row in conn.execute(select(st.table).where(st.table.c.id.in_(chunk))
+                                    ).mappings():
+                log_change(conn, st, dict(row), actor=actor)
+        finally:
+            _collected.reset(token)
+        if outer is None and entries:
+            conn.execute(insert(SyncChange), entries)
 
 
 def _relocate(conn: Connection, st: SyncedTable, row: dict[str, Any], old_office: Any,

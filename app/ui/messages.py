@@ -824,6 +824,7 @@ _RULE_EDIT = {
 _CALENDAR_SOURCE = {
     CalendarSource.CHINESECALENDAR: QT_TRANSLATE_NOOP("Calendar", "随程序提供"),
     CalendarSource.ADMIN: QT_TRANSLATE_NOOP("Calendar", "管理员录入"),
+    CalendarSource.OFFICIAL: QT_TRANSLATE_NOOP("Calendar", "国务院通知"),
     CalendarSource.SYNC: QT_TRANSLATE_NOOP("Calendar", "中心数据库"),
 }
 

@@ -188,3 +188,46 @@ def test_a_known_hash_does_not_open_another_offices_file(pg_desks, psql, tmp_pat
     b = pg_desks("mdt_wangfang")
     b.sync()
     assert sync_service.files_of(b.store).read(sha) == secret
+
+
+# ---------------------------------------------------------------- reference data
+
+REFERENCE_ATTACKS = (
+    "UPDATE calendar_years SET holidays = '[]'::json, version = version + 1",
+    "INSERT INTO calendar_years (id, version, modified_at, modified_by, deleted, year, source,"
+    " revision, holidays, adjusted_workdays, names) VALUES (gen_random_uuid(), 1, now(), 'x',"
+    " false, 2027, 'admin', 1, '[\"2027-03-01\"]', '[]', '{}')",
+    "DELETE FROM calendar_years",
+    "UPDATE deadline_rule_sets SET confirmed = true, verified_by = '李科长', verified_at = now()",
+    "UPDATE deadline_rule_sets SET rules = '[]'::json",
+    "UPDATE offices SET number_prefix = '浦东调', phone = '110'",
+    "DELETE FROM offices",
+    "INSERT INTO sync_changes (office_id, table_name, row_id, version, op, actor, at) "
+    "SELECT NULL, 'calendar_years', id, version + 1, 'upsert', 'admin', now() "
+    "FROM calendar_years LIMIT 1",
+)
+
+
+@pytest.mark.parametrize("login", ["mdt_wangfang", "mdt_lisi"])
+def test_a_login_cannot_change_the_reference_data_every_desk_pulls(pg_desks, psql, login):
+    """Only the central administrator changes the calendar, rule sets and offices
+    (`mediation-desk central calendar | rules | office`); a mediator or supervisor with
+    psql changes nothing and logs nothing."""
+    pg_desks("mdt_zhangmin")
+    me = psql(login)
+    tables = ("calendar_years", "deadline_rule_sets", "offices", "sync_changes")
+
+    def contents() -> list[str]:
+        return [me.execute(f"SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), "
+                           f"'')) FROM {t} t").fetchone()[0] for t in tables]
+
+    before = contents()
+    for attack in REFERENCE_ATTACKS:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            me.execute(attack)
+    # Nor through the push path's function, for a reference row.
+    row = me.execute("SELECT id FROM calendar_years LIMIT 1").fetchone()[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        me.execute("SELECT md_log_changes(%s::jsonb)", (
+            f'[{{"table_name": "calendar_years", "row_id": "{row}", "op": "upsert"}}]',))
+    assert contents() == before

@@ -449,3 +449,35 @@ def test_the_administrators_connection_text_fills_the_form(qtbot, store, runner,
     value = form.value()
     assert value.password == "Tmp-2026-xyz" and "Tmp-2026-xyz" not in value.config.url
     dialog.grab().save(str(tmp_path / "connect.png"))
+
+
+def test_a_calendar_loaded_centrally_moves_the_queue_and_nothing_is_sent_back(
+        qtbot, runner, make_desk, central):
+    """The central administrator loads next year's notice; at the window's next sync the
+    case due on a new day off moves, the window says why, and the recompute it runs
+    after the pull has nothing to send (the central database sent the new deadlines)."""
+    from datetime import UTC, date, datetime
+
+    from app.services import central_reference
+    from tests.services.test_calendar_admin import NOTICE_2027
+
+    desk = make_desk()
+    desk.ws.now = lambda: datetime(2026, 12, 24, 2, 0, tzinfo=UTC)
+    case_id, _ = cases.intake_work_order(desk.ws, complaint_form(
+        received_at=datetime(2026, 12, 23, 2, 0, tzinfo=UTC)))
+    desk.sync()
+    window = linked_window(qtbot, runner, desk)
+    qtbot.waitUntil(lambda: window.sync.online is True and not window.sync.busy,
+                    timeout=20_000)
+    central_reference.import_calendar(central.admin(), central_reference.read_notice(
+        NOTICE_2027), actor="王科长")
+    with qtbot.waitSignal(window.sync_wiring.note, timeout=20_000,
+                          check_params_cb=lambda text, _ms: "节假日" in text) as told:
+        window.sync_now_action.trigger()
+    assert told.args[0] == "中心数据库更新了节假日安排或办理时限，在办案件的期限已随之更新"
+    with desk.store.sessions() as s:
+        assert s.get(Case, case_id).next_deadline_on == date(2027, 1, 4)
+    assert desk.client.pending_count() == 0
+    assert window.sync_status.pending_label.text() == "待发送 0"
+    window.close()
+    window._test_link.close()

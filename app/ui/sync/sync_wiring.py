@@ -79,6 +79,9 @@ class SyncWiring(QObject):
             if result[0].changed:
                 emit(self.note, self.tr("节假日安排或办理时限已更新：{n} 件在办案件的期限已重新计算"
                                         ).format(n=result[0].changed), 10000)
+            else:  # the central database sent the cases' new deadlines with the change
+                emit(self.note, self.tr("中心数据库更新了节假日安排或办理时限，在办案件的期限已随之更新"),
+                     10000)
 
         self.runner.task(self, work, lane=Lane.WRITE, name="recompute_clocks") \
             .success(done).run()
