@@ -132,10 +132,12 @@ def test_the_office_sets_its_seal_line_and_copies_and_this_computer_its_backups(
     assert dialog.seal_problem.text() == "盖章处文字太长，请核对。"
     assert office_profile.current_documents(ws).kept_copies == 1  # nothing saved half-way
     dialog.seal_text.setText("（张江市场监督管理所印）")
+    assert dialog.invited.isVisibleTo(dialog)  # a bureau says whether it runs a 特邀调解组织
+    dialog.invited.setChecked(True)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.save()
     assert office_profile.current_documents(ws) == office_profile.OfficeDocuments(
-        "（张江市场监督管理所印）", 2)
+        "（张江市场监督管理所印）", 2, invited_mediation=True)
     assert settings.STORE_BACKUPS_KEPT.get() == 8
 
     case_id, _ = cases.intake_work_order(ws, complaint_form())
@@ -149,3 +151,6 @@ def test_the_office_sets_its_seal_line_and_copies_and_this_computer_its_backups(
     assert ("本调解书一式四份，当事人各执一份，"
             "上海市浦东新区市场监督管理局张江市场监督管理所留存二份归档。") in text
     assert "（张江市场监督管理所印）" in text and "（印章）" not in text
+    assert "三十日内共同向人民法院申请司法确认" in text  # a 特邀调解组织's 调解书
+    documents.sign(ws, doc_id, date(2026, 3, 3))
+    assert documents.get_document(ws, doc_id).confirmation_deadline == date(2026, 4, 2)

@@ -9,6 +9,7 @@ half of the form is read-only for others, and the service refuses them anyway).
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -61,7 +62,8 @@ class ProfileDialog(QDialog):
         for button in (self.form.peoples, self.form.market):
             button.setEnabled(self.admin)
         self._finishing(self.form.rows)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 30)
+        # The full name of a bureau (22 characters or more) shows whole.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 40)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(self.tr("保存"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
@@ -95,6 +97,12 @@ class ProfileDialog(QDialog):
         self.kept_copies.setEnabled(self.admin)
         self.kept_copies.setToolTip(self.tr("调解协议书默认份数 = 当事人人数 + 本机构留存份数"))
         form.addRow(self.tr("协议书本机构留存"), self.kept_copies)
+        self.invited = QCheckBox(self.tr("特邀调解组织（调解书可申请司法确认）"))
+        self.invited.setObjectName("profile_invited_mediation")
+        self.invited.setEnabled(self.admin)
+        self.invited.setToolTip(self.tr("勾选后，签署的调解书会提示30日内可申请司法确认，"
+                                        "并进入“司法确认”视图"))
+        form.addRow("", self.invited)
         self.backups = QSpinBox()
         self.backups.setObjectName("profile_backups_kept")
         self.backups.setRange(1, BACKUPS_MAX)
@@ -103,16 +111,21 @@ class ProfileDialog(QDialog):
         self.backups.setToolTip(self.tr("每次打开工作台时备份数据文件，只保留最近的几份（本机设置）"))
         form.addRow(self.tr("本机数据备份保留"), self.backups)
         self.form.track_group.buttonToggled.connect(lambda *_: self._seal_placeholder())
+        self.form.track_group.buttonToggled.connect(lambda *_: self._invited_shown())
         self.form.edits[ProfileField.ORG_NAME].textChanged.connect(self._seal_placeholder)
         self.seal_text.textEdited.connect(lambda _t: self.seal_problem.hide())
 
+    def _invited_shown(self) -> None:
+        """Only a market-regulation office chooses: people's mediation always may."""
+        self.form.rows.setRowVisible(self.invited, self.form.market.isChecked())
+
     def _seal_placeholder(self) -> None:
-        name = self.form.text(ProfileField.ORG_NAME)
-        default = "（人民调解委员会印）" if "调解委员会" in name else "（印章）"
+        default = "（印章）" if self.form.market.isChecked() else "（人民调解委员会印）"
         self.seal_text.setPlaceholderText(self.tr("默认：{text}").format(text=default))
 
     def documents(self) -> OfficeDocuments:
-        return OfficeDocuments(self.seal_text.text(), self.kept_copies.value())
+        return OfficeDocuments(self.seal_text.text(), self.kept_copies.value(),
+                               self.invited.isChecked() and self.form.market.isChecked())
 
     def _loaded(self, office: OfficeProfile, me: MediatorProfile,
                 docs: OfficeDocuments) -> None:
@@ -120,7 +133,9 @@ class ProfileDialog(QDialog):
         self.form.set_profile(office, me)
         self.seal_text.setText(docs.seal_text)
         self.kept_copies.setValue(docs.kept_copies)
+        self.invited.setChecked(docs.invited_mediation)
         self._seal_placeholder()
+        self._invited_shown()
         self.save_button.setEnabled(True)
 
     def save(self) -> None:
