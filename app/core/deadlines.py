@@ -15,11 +15,12 @@ from __future__ import annotations
 import calendar as _stdcalendar
 import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from importlib import resources
 from importlib.resources.abc import Traversable
+from types import MappingProxyType
 from typing import Any
 
 from app.core.calendar import WorkCalendar
@@ -31,7 +32,7 @@ from app.core.timeutil import (
     to_china_date,
     to_china_datetime,
 )
-from app.core.workflow import CaseKind, PauseReason, Track
+from app.core.workflow import CaseKind, PauseReason, RejectionGround, TerminationGround, Track
 
 _ONE_DAY = timedelta(days=1)
 
@@ -135,11 +136,26 @@ class ClockRule:
 
 
 @dataclass(frozen=True)
+class GroundRule:
+    """A 不予受理 or 终止调解 ground as the rule set states it: the words a notice prints
+    and its legal basis (《…》第X条第（Y）项; "" where no text states it, and then the
+    notice cites nothing rather than guess)."""
+
+    text: str
+    basis: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"text": self.text, "basis": self.basis}
+
+
+@dataclass(frozen=True)
 class RuleSet:
-    """Limits for one track over a validity period [valid_from, valid_to) of receipt dates.
+    """Limits for one track over a validity period [valid_from, valid_to) of receipt dates,
+    and the grounds a case received then may be rejected or terminated on.
 
     ``confirmed=False`` means the values were not verified against the governing text;
-    the UI must mark every deadline computed from it.
+    the UI must mark every deadline computed from it, and a notice citing it is issued
+    only on an explicit confirmation.
     """
 
     code: str
@@ -149,9 +165,17 @@ class RuleSet:
     valid_to: date | None
     confirmed: bool
     rules: tuple[ClockRule, ...]
+    rejection_grounds: Mapping[str, GroundRule] = field(default_factory=dict)
+    termination_grounds: Mapping[str, GroundRule] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", tuple(self.rules))
+        for name in ("rejection_grounds", "termination_grounds"):
+            grounds = MappingProxyType(dict(getattr(self, name)))
+            object.__setattr__(self, name, grounds)
+            for code, ground in grounds.items():
+                if not ground.text.strip():
+                    raise _invalid(f"{self.code}: ground {code!r} has no text")
         if self.valid_to is not None and self.valid_to <= self.valid_from:
             raise _invalid(f"{self.code}: valid_to must be after valid_from")
         seen: set[ClockKind] = set()
@@ -172,6 +196,13 @@ class RuleSet:
     def rule(self, kind: ClockKind) -> ClockRule | None:
         return next((r for r in self.rules if r.kind is kind), None)
 
+    def ground(self, ground: RejectionGround | TerminationGround) -> GroundRule | None:
+        """The ground's wording in this rule set; None when the rules of this period do
+        not have it (e.g. an Order 121 ground on a case received before 2026-04-15)."""
+        grounds = self.rejection_grounds if isinstance(ground, RejectionGround) \
+            else self.termination_grounds
+        return grounds.get(ground.value)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -181,6 +212,9 @@ class RuleSet:
             "valid_to": None if self.valid_to is None else self.valid_to.isoformat(),
             "confirmed": self.confirmed,
             "rules": [r.to_dict() for r in self.rules],
+            "rejection_grounds": {c: g.to_dict() for c, g in self.rejection_grounds.items()},
+            "termination_grounds": {c: g.to_dict()
+                                    for c, g in self.termination_grounds.items()},
         }
 
     @classmethod
@@ -195,9 +229,16 @@ class RuleSet:
                 valid_to=None if valid_to is None else date.fromisoformat(valid_to),
                 confirmed=bool(data["confirmed"]),
                 rules=tuple(ClockRule.from_dict(r) for r in data["rules"]),
+                rejection_grounds=_grounds(data.get("rejection_grounds")),
+                termination_grounds=_grounds(data.get("termination_grounds")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise _invalid(f"invalid rule set: {exc!r}") from exc
+
+
+def _grounds(data: Mapping[str, Any] | None) -> dict[str, GroundRule]:
+    return {str(code): GroundRule(str(g["text"]), str(g.get("basis", "")))
+            for code, g in (data or {}).items()}
 
 
 # -- rule sets as data files ---------------------------------------------------------
@@ -211,17 +252,22 @@ class RuleSet:
 _RULE_SET_KEYS: dict[str, tuple[type, ...]] = {
     "code": (str,), "name": (str,), "track": (str,), "valid_from": (date,),
     "valid_to": (date,), "confirmed": (bool,), "rules": (list,),
+    "rejection_grounds": (dict,), "termination_grounds": (dict,),
 }
 _CLOCK_RULE_KEYS: dict[str, tuple[type, ...]] = {
     "kind": (str,), "limit": (int,), "unit": (str,), "starts_at": (str,), "kinds": (list,),
     "pausable": (bool,), "soft": (bool,), "citation": (str,), "extension": (int,),
 }
 _TYPE_WORDS = {str: "a string", int: "a whole number", bool: "true or false",
-               date: "a date (YYYY-MM-DD)", list: "a list"}
-_OPTIONAL = frozenset({"valid_to", "pausable", "soft", "citation", "extension"})
+               date: "a date (YYYY-MM-DD)", list: "a list", dict: "a table"}
+_OPTIONAL = frozenset({"valid_to", "pausable", "soft", "citation", "extension",
+                       "rejection_grounds", "termination_grounds"})
 _ENUMS: dict[str, type[StrEnum]] = {
     "track": Track, "kind": ClockKind, "unit": Unit, "starts_at": ClockStart, "kinds": CaseKind,
 }
+
+
+_GROUND_KEYS: dict[str, tuple[type, ...]] = {"text": (str,), "basis": (str,)}
 
 
 def _check_table(table: Mapping[str, Any], keys: Mapping[str, tuple[type, ...]],
@@ -260,6 +306,15 @@ def parse_rule_set(text: str, source: str) -> RuleSet:
         if not isinstance(rule, dict):
             raise _invalid(f"rule file {source}: rules must be [[rules]] tables")
         _check_table(rule, _CLOCK_RULE_KEYS, f"rule file {source}, rule {i}")
+    for section, enum in (("rejection_grounds", RejectionGround),
+                          ("termination_grounds", TerminationGround)):
+        for code, ground in data.get(section, {}).items():
+            where = f"rule file {source}, {section}.{code}"
+            if code not in {g.value for g in enum}:
+                raise _invalid(f"{where}: not one of the {section.replace('_', ' ')}")
+            if not isinstance(ground, dict):
+                raise _invalid(f"{where}: must be a [{section}.{code}] table")
+            _check_table(ground, _GROUND_KEYS, where)
     if data["code"] != source.removesuffix(".toml"):
         raise _invalid(f"rule file {source}: code {data['code']!r} must be the file's name")
     data["valid_from"] = data["valid_from"].isoformat()

@@ -308,8 +308,6 @@ class _Context:
         self.category_cum = list(accumulate(c[5] for c in corpus.CATEGORIES))
         self.tag_cum = list(accumulate(w for _, w in corpus.TAGS))
         self.mode_cum = list(accumulate(w for _, w in corpus.SESSION_MODES))
-        self.rejection_grounds = {t: _settled_grounds(RejectionGround, t) for t in Track}
-        self.termination_grounds = {t: _settled_grounds(TerminationGround, t) for t in Track}
         self.businesses = _business_pool(seed, total)
 
     def rule_set(self, track: Track, day: str) -> RuleSet:
@@ -326,13 +324,11 @@ class _Context:
         given = corpus.GIVEN_MALE if r() < 0.5 else corpus.GIVEN_FEMALE
         return surname + given[int(r() * len(given))], "M" if given is corpus.GIVEN_MALE else "F"
 
-def _settled_grounds(enum: type[RejectionGround] | type[TerminationGround],
-                     track: Track) -> tuple:
-    """The grounds a demo case is closed on: those whose wording is verified. The ones
-    only reported for Order 121 print a 未核实 caveat on the notice (documents.wording),
-    right for a real case, out of place in a showcase."""
-    return tuple(g for g in enum.for_track(track)
-                 if "未核实" not in wording.GROUNDS[g].citation)
+def _grounds_of(rule_set: RuleSet, enum: type[RejectionGround] | type[TerminationGround]
+                ) -> tuple:
+    """The grounds a demo case may be closed on: those of the rules of its receipt date
+    (an Order 121 ground never on a case received before 2026-04-15)."""
+    return tuple(g for g in enum.for_track(rule_set.track) if rule_set.ground(g) is not None)
 
 
 def _business_pool(seed: int, total: int) -> list[list[_Business]]:
@@ -669,8 +665,9 @@ class _CaseWriter:
             t.outcome = Outcome.ANSWERED
         else:
             decide = later(received, 0.5, 30 if not slow else 200)
+            rules = ctx.rule_set(track, ctx.clock.china_day(received))
             if random_() < (0.06 if kind is CaseKind.COMPLAINT else 0.12):
-                t.rejection = one(ctx.rejection_grounds[track])
+                t.rejection = one(_grounds_of(rules, RejectionGround))
                 t.closed = decide
                 t.status_reason = one(corpus.REJECTION_REASONS)
             else:
@@ -679,7 +676,7 @@ class _CaseWriter:
                               else later(decide, 4, 96))
                 t.first_contact = later(t.assigned, 0.3, 40)
                 if kind is CaseKind.COMPLAINT:
-                    self._mediation(t, track, slow)
+                    self._mediation(t, rules, slow)
                 else:
                     t.closed = later(t.assigned, 5 * 24, 25 * 24)
                     t.outcome = Outcome.REFERRED if random_() < 0.3 else Outcome.NO_CASE
@@ -690,7 +687,7 @@ class _CaseWriter:
         t.cut_at(ctx.now_ts)
         return t
 
-    def _mediation(self, t: _Timeline, track: Track, slow: bool) -> None:
+    def _mediation(self, t: _Timeline, rules: RuleSet, slow: bool) -> None:
         """A complaint's mediation: how long, an occasional pause, and how it ends."""
         rng, one = self.rng, self.one
         random_ = rng.random
@@ -708,7 +705,12 @@ class _CaseWriter:
             t.outcome = Outcome.SETTLED
         elif roll < 0.92:
             t.outcome = Outcome.TERMINATED
-            t.termination = one(self.ctx.termination_grounds[track])
+            # "未能在期限内达成" only once the 45 working days have run (≥ 75 days is past
+            # them whatever holidays fall inside).
+            timed_out = length >= 75 * DAY
+            t.termination = one(tuple(
+                g for g in _grounds_of(rules, TerminationGround)
+                if timed_out or g is not TerminationGround.MC_TIME_LIMIT_EXPIRED))
             t.status_reason = one(corpus.TERMINATION_REASONS)
         else:
             t.outcome = Outcome.REFERRED

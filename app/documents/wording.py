@@ -180,8 +180,7 @@ _PML = "人民调解法"
 # 不予受理 / 终止调解 grounds: the wording the notices print and the screens quote as is.
 # The 121号令 additions are reported by the press; the full text was NOT FOUND, so their
 # wording and article number are reported, not verified (and say so).
-_GROUNDS: dict[RejectionGround | TerminationGround, tuple[str, str]] = {
-    # RejectionGround
+_REJECTION_GROUNDS: dict[RejectionGround, tuple[str, str]] = {
     RejectionGround.MC_OUT_OF_SCOPE: ("投诉事项不属于市场监督管理部门职责，或者本行政机关不具有处理权限",
         f"《{_INTERIM}》第十五条第（一）项"),
     RejectionGround.MC_ALREADY_HANDLED: ("法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会或者依法成立的其他调解组织已经受理或者处理过同一消费者权益争议",
@@ -195,11 +194,11 @@ _GROUNDS: dict[RejectionGround | TerminationGround, tuple[str, str]] = {
     RejectionGround.MC_OTHER: ("法律、法规、规章规定不予受理的其他情形",
         f"《{_INTERIM}》第十五条第（六）项"),
     RejectionGround.MC_FALSE_MATERIALS: ("提供虚假材料",
-        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）"),
+        "《市场监督管理投诉举报处理办法》（总局令第121号）"),
     RejectionGround.MC_IMPERSONATION: ("冒用他人名义",
-        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）"),
+        "《市场监督管理投诉举报处理办法》（总局令第121号）"),
     RejectionGround.MC_IDENTITY_REFUSED: ("拒不配合核验真实身份信息",
-        "《市场监督管理投诉举报处理办法》（总局令第121号）第十六条（据报道，未核实）"),
+        "《市场监督管理投诉举报处理办法》（总局令第121号）"),
     RejectionGround.PM_PARTY_REFUSES: ("当事人一方明确拒绝调解",
         f"《{_PML}》第十七条"),
     RejectionGround.PM_ALREADY_HANDLED: ("纠纷已由人民法院、公安机关或者其他国家机关受理或者处理",
@@ -208,7 +207,8 @@ _GROUNDS: dict[RejectionGround | TerminationGround, tuple[str, str]] = {
         f"《{_PML}》第二条"),
     RejectionGround.PM_OTHER: ("其他不宜受理的情形",
         "实践做法"),
-    # TerminationGround
+}
+_TERMINATION_GROUNDS: dict[TerminationGround, tuple[str, str]] = {
     TerminationGround.MC_WITHDRAWN_OR_SETTLED: ("投诉人撤回投诉或者双方自行和解",
         f"《{_INTERIM}》第二十一条第一款第（一）项"),
     TerminationGround.MC_NO_AGREEMENT_ON_TESTING: ("投诉人与被投诉人对委托承担检定、检验、检测、鉴定工作的技术机构或者费用承担无法协商一致",
@@ -224,7 +224,7 @@ _GROUNDS: dict[RejectionGround | TerminationGround, tuple[str, str]] = {
     TerminationGround.MC_OTHER: ("法律、法规、规章规定的应当终止调解的其他情形",
         f"《{_INTERIM}》第二十一条第一款第（七）项"),
     TerminationGround.MC_UNLAWFUL_CLAIM: ("敲诈勒索、骗取赔偿等违法索赔",
-        "《市场监督管理投诉举报处理办法》（总局令第121号）（据报道，未核实）"),
+        "《市场监督管理投诉举报处理办法》（总局令第121号）"),
     TerminationGround.PM_FAILED: ("调解不成",
         f"《{_PML}》第二十六条"),
     TerminationGround.PM_PARTY_WITHDRAWS: ("当事人要求终止调解",
@@ -234,26 +234,43 @@ _GROUNDS: dict[RejectionGround | TerminationGround, tuple[str, str]] = {
     TerminationGround.PM_OTHER: ("其他应当终止调解的情形",
         "实践做法"),
 }
-GROUNDS: dict[RejectionGround | TerminationGround, GroundWording] = {
-    g: GroundWording(text, citation) for g, (text, citation) in _GROUNDS.items()}
+# Keyed by kind: a rejection and a termination ground may share a value (mc_other).
+REJECTION_GROUNDS: dict[RejectionGround, GroundWording] = {
+    g: GroundWording(text, citation) for g, (text, citation) in _REJECTION_GROUNDS.items()}
+TERMINATION_GROUNDS: dict[TerminationGround, GroundWording] = {
+    g: GroundWording(text, citation) for g, (text, citation) in _TERMINATION_GROUNDS.items()}
+
+
+def ground_wording(ground: RejectionGround | TerminationGround) -> GroundWording:
+    """A ground's words and where they come from, as the screens quote them; what a
+    notice prints comes from the case's own rule set."""
+    if isinstance(ground, RejectionGround):
+        return REJECTION_GROUNDS[ground]
+    return TERMINATION_GROUNDS[ground]
 
 TERMINATION_TITLE = "终止调解告知书"
 TERMINATION_TEXT = ("你（单位）与{other}之间的{dispute}纠纷，{who}已于{accepted}受理并"
-                    "组织调解。因{ground}，根据{citation}的规定，决定终止调解。")
+                    "组织调解。因{ground}，{according}决定终止调解。")
 TERMINATION_ADVICE = "你（单位）可以依法通过仲裁、行政、司法等途径维护自己的权利。"
 # 人民调解法 第三十三条: printed on an agreement the parties may take to court.
 JUDICIAL_CONFIRMATION_NOTE = ("双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认；"
                               "经确认有效后，一方拒绝履行或者未全部履行的，对方可以向人民法院申请强制执行。")
 # A bureau's termination, told to both sides in one notice.
 TERMINATION_TEXT_BOTH = ("{applicant}与{respondent}之间的{dispute}消费纠纷，{who}已于{accepted}"
-                         "受理投诉并组织调解。因{ground}，根据{citation}的规定，决定终止调解。")
+                         "受理投诉并组织调解。因{ground}，{according}决定终止调解。")
 TERMINATION_ADVICE_BOTH = "双方可以依法通过协商、仲裁、诉讼等途径解决争议。"
 REJECTION_TITLE = "不予受理告知书"
-REJECTION_TEXT = ("你（单位）于{received}提出的{dispute}投诉，经审查，{ground}，根据{citation}的"
-                  "规定，决定不予受理。")
+REJECTION_TEXT = ("你（单位）于{received}提出的{dispute}投诉，经审查，{ground}，{according}"
+                  "决定不予受理。")
 # People's mediation: an application to mediate a dispute, not a complaint.
-REJECTION_TEXT_PM = ("你（单位）于{received}申请调解的{dispute}纠纷，经审查，{ground}，根据"
-                     "{citation}的规定，决定不予受理。")
+REJECTION_TEXT_PM = ("你（单位）于{received}申请调解的{dispute}纠纷，经审查，{ground}，"
+                     "{according}决定不予受理。")
+
+
+def according(basis: str) -> str:
+    """根据《…》第X条的规定， — or nothing, where no text states the ground: a notice
+    cites the law it rests on, never a guess."""
+    return f"根据{basis}的规定，" if basis.strip() else ""
 REJECTION_ADVICE = "特此告知。"
 ORAL_TITLE = "人民调解口头协议登记表"
 ORAL_NOTE = "当事人认为无需制作调解协议书，采取口头协议方式，调解员记录协议内容如上（人民调解法第二十八条）。"

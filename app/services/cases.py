@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core import validation
-from app.core.deadlines import Deadline, Pledge, select_rule_set
+from app.core.deadlines import ClockKind, Deadline, Pledge, RuleSet, select_rule_set
 from app.core.errors import DomainError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
@@ -45,6 +45,7 @@ from app.services.dto import (
     CaseDetail,
     Changes,
     FollowUpView,
+    GroundOption,
     IntakeForm,
     PartyInput,
     PartyView,
@@ -392,6 +393,29 @@ def add_party(ws: Workstation, case_id: uuid.UUID, party: PartyInput) -> tuple[u
 # ---------------------------------------------------------------- workflow
 
 
+def _case_rule_set(ws: Workstation, session: Session, case: Case) -> RuleSet | None:
+    return next((r for r in rule_sets(ws, session) if r.code == case.rule_set_code), None)
+
+
+def _check_ground(ws: Workstation, session: Session, case: Case,
+                  params: Mapping[str, Any]) -> None:
+    """A ground must be one the rules of the case's receipt date have (an Order 121
+    ground is not one for a case received before 2026-04-15), and "调解期限内未能达成"
+    only once the mediation period has run."""
+    for field, ground in (("rejection_ground", params.get("rejection_ground")),
+                          ("termination_ground", params.get("termination_ground"))):
+        if ground is None:
+            continue
+        rules = _case_rule_set(ws, session, case)
+        if rules is not None and rules.ground(ground) is None:
+            raise ValidationFailed({field: FieldProblem.NOT_IN_RULES})
+        if ground is TerminationGround.MC_TIME_LIMIT_EXPIRED:
+            mediation = next((d for d in compute_case_deadlines(ws, session, case)
+                              if d.kind is ClockKind.MEDIATION), None)
+            if mediation is None or mediation.due >= china_date(ws.now()):
+                raise ValidationFailed({field: FieldProblem.TOO_EARLY})
+
+
 def _apply_transition(
     ws: Workstation,
     case_id: uuid.UUID,
@@ -409,6 +433,7 @@ def _apply_transition(
         case = _load(session, case_id, expected_version)
         old_state = _state(case)
         new_state = transition(old_state, action, reason=reason, **params)
+        _check_ground(ws, session, case, params)  # after the track's own check
         values: dict[str, Any] = {
             "status": new_state.status.value,
             "outcome": new_state.outcome.value if new_state.outcome else None,
@@ -744,8 +769,7 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
         case = _load(session, case_id)
         mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
         deadlines = compute_case_deadlines(ws, session, case)
-        rule_set = next((r for r in rule_sets(ws, session) if r.code == case.rule_set_code),
-                        None)
+        rule_set = _case_rule_set(ws, session, case)
         parties = session.scalars(
             select(Party).where(Party.case_id == case_id, Party.deleted.is_(False))
             .order_by(Party.sort_order)
@@ -768,6 +792,8 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
             mediator_id=case.mediator_id, mediator_name=mediator.name if mediator else "",
             rule_set_code=case.rule_set_code,
             rule_set_confirmed=rule_set.confirmed if rule_set else False,
+            rejection_grounds=_ground_options(rule_set, RejectionGround, case.track),
+            termination_grounds=_ground_options(rule_set, TerminationGround, case.track),
             rejection_ground=case.rejection_ground, termination_ground=case.termination_ground,
             status_reason=case.status_reason, satisfaction=case.satisfaction,
             linked_case_id=case.linked_case_id, reporter_confidential=case.reporter_confidential,
@@ -779,6 +805,17 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
             follow_ups=tuple(FollowUpView(f.id, f.followed_at, f.by, f.method, f.performance,
                                           f.satisfaction, f.note) for f in follow_ups),
         )
+
+
+def _ground_options(rule_set: RuleSet | None, enum, track: str) -> tuple[GroundOption, ...]:
+    """The grounds the case may be closed on, in the rules' own words, in the order of
+    the law's list."""
+    options = []
+    for ground in enum.for_track(Track(track)):
+        found = rule_set.ground(ground) if rule_set is not None else None
+        if found is not None:
+            options.append(GroundOption(ground, found.text, found.basis))
+    return tuple(options)
 
 
 def _money(fen: int | None) -> Decimal | None:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.deadlines import judicial_confirmation_deadline
+from app.core.deadlines import RuleSet, judicial_confirmation_deadline
 from app.core.documents import (
     NUMBERED_KINDS,
     DocumentKind,
@@ -42,7 +42,7 @@ from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound
-from app.services.reference import calendar
+from app.services.reference import calendar, rule_sets
 from app.store.blobs import BlobStore
 from app.store.models import (
     Attachment,
@@ -69,6 +69,9 @@ class DocumentProblem:
     # with: altered behind the services' back, so it is not printed.
     CONTENT_MISMATCH = "content_mismatch"
     NOT_ON_TRACK = "not_on_track"  # e.g. a 口头协议 on a market-regulation complaint
+    # A notice citing rules no administrator has verified: issued only on an explicit
+    # confirmation, which is recorded (detail: the rule set's name).
+    RULES_UNVERIFIED = "rules_unverified"
 
 
 class DocumentRefused(UserFacingError):
@@ -218,7 +221,12 @@ def discard_draft(ws: Workstation, doc_id: uuid.UUID) -> Changes:
         return Changes(case_ids=frozenset({doc.case_id}), history=True)
 
 
-def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = None) -> Changes:
+# The kinds that state a ground and its legal basis from the case's rule set.
+RULE_CITING_KINDS = frozenset({DocumentKind.TERMINATION, DocumentKind.REJECTION})
+
+
+def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = None,
+             rules_unverified_ack: bool = False) -> Changes:
     """Final: required fields checked, numbered (offline too), rendered with its number
     and content hash, the PDF kept by hash; from now on it never changes."""
     now = ws.now()
@@ -231,6 +239,13 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         missing = missing_fields(kind, doc.fields or {}, _track(session, doc))
         if missing:
             raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
+        unverified = None
+        if kind in RULE_CITING_KINDS:
+            rules = _rules_of(ws, session, _case(session, doc.case_id))
+            if rules is not None and not rules.confirmed:
+                if not rules_unverified_ack:
+                    raise DocumentRefused(DocumentProblem.RULES_UNVERIFIED, rules.name)
+                unverified = rules.code
         office = session.get(Office, doc.office_id)
         if kind in NUMBERED_KINDS:
             year = china_date(now).year
@@ -259,8 +274,10 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         doc.finalized_at = now
         cases._touch(ws, doc, now)
         audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
-                     action="finalize", changes={"number": [None, doc.number],
-                                                 "pdf_sha256": [None, doc.pdf_sha256]},
+                     action="finalize", changes={
+                         "number": [None, doc.number], "pdf_sha256": [None, doc.pdf_sha256],
+                         # issued on the mediator's word although the rules are unverified
+                         **({"rules_unverified": [None, unverified]} if unverified else {})},
                      case_id=doc.case_id, office_id=doc.office_id, at=now)
         return Changes(case_ids=frozenset({doc.case_id}), history=True)
 
@@ -522,6 +539,25 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
         recorder=f.get("recorder", ""))
 
 
+def _rules_of(ws: Workstation, session: Session, case: Case) -> RuleSet | None:
+    """The rules of the case's receipt date, as the case recorded them at intake."""
+    return next((r for r in rule_sets(ws, session) if r.code == case.rule_set_code), None)
+
+
+def _ground_words(ws: Workstation, session: Session, case: Case, enum, value) -> tuple[str, str]:
+    """A ground's words and legal basis from the case's own rule set: the repealed
+    暂行办法 never on a case received under 总局令第121号, and no basis where none is known."""
+    try:
+        ground = enum(value)
+    except ValueError:
+        return str(value or ""), ""
+    rules = _rules_of(ws, session, case)
+    found = rules.ground(ground) if rules is not None else None
+    if found is not None:
+        return found.text, found.basis
+    return wording.ground_wording(ground).text, ""
+
+
 def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Header
                  ) -> d.NoticeData:
     f = doc.fields or {}
@@ -533,11 +569,7 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     words = wording.for_track(track)
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         enum = TerminationGround if kind is DocumentKind.TERMINATION else RejectionGround
-        try:
-            ground = wording.GROUNDS[enum(f.get("ground"))]
-            ground_text, citation = ground.text, ground.citation
-        except ValueError:
-            ground_text, citation = str(f.get("ground") or ""), "有关"
+        ground_text, basis = _ground_words(ws, session, case, enum, f.get("ground"))
         reason = f.get("reason", "")
         # The termination says "…之间的{dispute}纠纷": a category such as 物业纠纷 says it already.
         dispute = str(f.get("dispute") or "").removesuffix("纠纷")
@@ -550,13 +582,13 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
                 text = wording.TERMINATION_TEXT_BOTH.format(
                     applicant=f.get("applicant") or "投诉人",
                     respondent=f.get("respondent") or f.get("other") or "被投诉人",
-                    dispute=dispute, who=who, ground=ground_text, citation=citation,
-                    accepted=accepted)
+                    dispute=dispute, who=who, ground=ground_text,
+                    according=wording.according(basis), accepted=accepted)
                 advice = wording.TERMINATION_ADVICE_BOTH
             else:
                 text = wording.TERMINATION_TEXT.format(
                     other=f.get("other") or "对方", dispute=dispute, who=who,
-                    ground=ground_text, citation=citation, accepted=accepted)
+                    ground=ground_text, according=wording.according(basis), accepted=accepted)
                 advice = wording.TERMINATION_ADVICE
                 signatories = (d.Signatory(words.mediator, f.get("mediator", "")),)
         else:
@@ -564,7 +596,7 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
             template = wording.REJECTION_TEXT if track is Track.MARKET_COMPLAINT \
                 else wording.REJECTION_TEXT_PM
             text = template.format(received=_day(case.received_at), dispute=dispute,
-                                   ground=ground_text, citation=citation)
+                                   ground=ground_text, according=wording.according(basis))
         paragraphs = (text, *((reason,) if reason else ()), advice)
         return d.NoticeData(header=header, title=title, addressee=f"{f.get('addressee', '')}：",
                             paragraphs=paragraphs, signatories=signatories, dated=today)

@@ -11,7 +11,16 @@ from typing import Any
 from app.core.deadlines import Deadline
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.parties import PartyRole, PartyType
-from app.core.workflow import Action, CaseKind, CaseStatus, Outcome, Source, Track
+from app.core.workflow import (
+    Action,
+    CaseKind,
+    CaseStatus,
+    Outcome,
+    RejectionGround,
+    Source,
+    TerminationGround,
+    Track,
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,15 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class GroundOption:
+    """A 不予受理 / 终止调解 ground as the case's rule set words it."""
+
+    ground: RejectionGround | TerminationGround
+    text: str
+    basis: str  # "" where no text states it
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     id: uuid.UUID
     version: int
@@ -172,6 +190,8 @@ class CaseDetail:
     parties: tuple[PartyView, ...] = ()
     pauses: tuple[PauseView, ...] = ()
     follow_ups: tuple[FollowUpView, ...] = ()
+    rejection_grounds: tuple[GroundOption, ...] = ()  # of the case's rule set
+    termination_grounds: tuple[GroundOption, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class FieldProblem(StrEnum):
     INVALID_CHOICE = "invalid_choice"
     INVALID_DATE = "invalid_date"
     UNKNOWN_MEDIATOR = "unknown_mediator"
+    NOT_IN_RULES = "not_in_rules"  # a ground the rules of the case's receipt date lack
+    TOO_EARLY = "too_early"  # 期限内未能达成协议 before the period has run
 
 
 class ValidationFailed(UserFacingError):

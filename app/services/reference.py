@@ -107,6 +107,8 @@ def rule_set_row(rs: RuleSet, *, actor: str) -> DeadlineRuleSet:
         valid_to=rs.valid_to,
         confirmed=rs.confirmed,
         rules=d["rules"],
+        rejection_grounds=d["rejection_grounds"],
+        termination_grounds=d["termination_grounds"],
         modified_at=utcnow(),
         modified_by=actor,
     )
@@ -124,6 +126,8 @@ def load_rule_sets(session: Session) -> tuple[RuleSet, ...]:
                 "valid_to": r.valid_to.isoformat() if r.valid_to else None,
                 "confirmed": r.confirmed,
                 "rules": r.rules,
+                "rejection_grounds": r.rejection_grounds,
+                "termination_grounds": r.termination_grounds,
             }
         )
         for r in rows

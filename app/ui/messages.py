@@ -37,7 +37,8 @@ from app.core.workflow import (
     TerminationGround,
     Track,
 )
-from app.documents.wording import GROUNDS, GroundWording
+from app.documents.wording import GroundWording
+from app.documents.wording import ground_wording as wording_ground
 from app.services.calendar_admin import NotAdministrator
 from app.services.errors import (
     CaseNotFound,
@@ -203,9 +204,15 @@ _FIELD_PROBLEMS = {
     FieldProblem.INVALID_CHOICE: QT_TRANSLATE_NOOP("FieldProblem", "选项无效"),
     FieldProblem.INVALID_DATE: QT_TRANSLATE_NOOP("FieldProblem", "日期不正确"),
     FieldProblem.UNKNOWN_MEDIATOR: QT_TRANSLATE_NOOP("FieldProblem", "承办人不存在或已停用"),
+    FieldProblem.NOT_IN_RULES: QT_TRANSLATE_NOOP(
+        "FieldProblem", "本案受理时适用的规则中没有这一理由（按收到日期确定适用的规则）"),
+    FieldProblem.TOO_EARLY: QT_TRANSLATE_NOOP(
+        "FieldProblem", "调解期限尚未届满，不能以“调解期限内未能达成调解协议”终止"),
 }
 
 _FIELD_NAMES = {
+    "rejection_ground": QT_TRANSLATE_NOOP("FieldName", "不予受理依据"),
+    "termination_ground": QT_TRANSLATE_NOOP("FieldName", "终止依据"),
     "source_ticket": QT_TRANSLATE_NOOP("FieldName", "工单号"),
     "title": QT_TRANSLATE_NOOP("FieldName", "标题"),
     "description": QT_TRANSLATE_NOOP("FieldName", "投诉内容"),
@@ -654,8 +661,9 @@ def _member_text(context: str, table: Mapping[Enum, str], enum: type[Enum], valu
 
 
 def ground_wording(ground: RejectionGround | TerminationGround) -> GroundWording:
-    """A legal ground's official wording and citation, shown as the documents print it."""
-    return GROUNDS[ground]
+    """A legal ground's words and where they come from, as the screens name it (a
+    notice prints the case's own rule set's wording)."""
+    return wording_ground(ground)
 
 
 def status_text(status: CaseStatus) -> str:
@@ -818,6 +826,11 @@ _RULE_EDIT = {
     "citation_too_long": QT_TRANSLATE_NOOP("Rules", "依据太长，请精简到300字以内。"),
     "unknown": QT_TRANSLATE_NOOP("Rules", "找不到这套规则，可能已被删除。"),
     "invalid": QT_TRANSLATE_NOOP("Rules", "这样修改后的规则不成立，请核对。"),
+    "ground_empty": QT_TRANSLATE_NOOP("Rules", "理由的文字不能为空。"),
+    "ground_too_long": QT_TRANSLATE_NOOP("Rules", "理由或其依据太长，请精简。"),
+    "ground_hedged": QT_TRANSLATE_NOOP(
+        "Rules", "文书上的理由和依据要写确定的法律规定，不能含“未核实”“据报道”“暂定”等说法；"
+        "尚不清楚条款的，只写法规名称。"),
 }
 
 
@@ -843,6 +856,13 @@ def clock_start_text(start: ClockStart | str) -> str:
 
 def rule_edit_text(error: RuleEditRefused) -> str:
     text = tr("Rules", _RULE_EDIT.get(error.problem, _RULE_EDIT["invalid"]))
+    if error.ground is not None:
+        kind, code = error.ground
+        enum = RejectionGround if kind == "rejection" else TerminationGround
+        try:
+            return f"“{ground_wording(enum(code)).text}”：{text}"
+        except ValueError:
+            return text
     if error.rule is None:
         return text
     return tr("Rules", "第{n}条：").format(n=error.rule + 1) + text

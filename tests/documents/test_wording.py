@@ -16,19 +16,27 @@ MC = Track.MARKET_COMPLAINT
 
 
 def test_market_grounds_quote_the_interim_measures() -> None:
-    ground = wording.GROUNDS[RejectionGround.MC_NOT_CONSUMER_DISPUTE]
+    ground = wording.ground_wording(RejectionGround.MC_NOT_CONSUMER_DISPUTE)
     assert "生活消费" in ground.text
     assert "第十五条第（三）项" in ground.citation
-    assert "未核实" in wording.GROUNDS[RejectionGround.MC_FALSE_MATERIALS].citation
     assert len([g for g in TerminationGround.for_track(MC)
-                if "第二十一条" in wording.GROUNDS[g].citation]) == 7
-    assert wording.GROUNDS[TerminationGround.PM_FAILED].citation == "《人民调解法》第二十六条"
+                if "第二十一条" in wording.ground_wording(g).citation]) == 7
+    assert wording.ground_wording(TerminationGround.PM_FAILED).citation == "《人民调解法》第二十六条"
+    # A rejection and a termination ground sharing a value keep their own words.
+    assert "不予受理" in wording.ground_wording(RejectionGround.MC_OTHER).text
+    assert "终止调解" in wording.ground_wording(TerminationGround.MC_OTHER).text
+
+
+def test_no_ground_wording_hedges() -> None:
+    for table in (wording.REJECTION_GROUNDS, wording.TERMINATION_GROUNDS):
+        for g, w in table.items():
+            assert not any(h in w.text + w.citation for h in ("未核实", "据报道")), g
 
 
 # Every enum whose values a document prints, and the table that words them.
 PRINTED = [
-    (RejectionGround, {g: w.text for g, w in wording.GROUNDS.items()}),
-    (TerminationGround, {g: w.citation for g, w in wording.GROUNDS.items()}),
+    (RejectionGround, {g: w.text for g, w in wording.REJECTION_GROUNDS.items()}),
+    (TerminationGround, {g: w.text for g, w in wording.TERMINATION_GROUNDS.items()}),
     (DocumentKind, wording.TITLES),
     (PartyRole, wording.ROLES),
     (IdType, wording.ID_LABELS),

@@ -34,10 +34,12 @@ from tests.sync.conftest import desk_maker
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = "samr-order121-2026"
-# Received the day before Christmas Eve: its 7 working days to accept end on 2027-01-01
-# while 2027 has no calendar (weekends only, 暂定), a day off once the notice is loaded.
-RECEIVED = datetime(2026, 12, 23, 2, 0, tzinfo=UTC)
-DUE_BEFORE, DUE_AFTER = date(2027, 1, 1), date(2027, 1, 4)
+# Received the Friday before 春节 2027: without the notice its 7 working days to accept
+# end on 2027-02-11 (暂定: the statutory 除夕 to 初三 are known days off, the 调休 is not);
+# the notice makes 2-9 to 2-12 days off and Sunday 2-14 a working day: 2027-02-16.
+RECEIVED = datetime(2027, 1, 29, 2, 0, tzinfo=UTC)
+TAKEN_IN = datetime(2027, 1, 29, 4, 0, tzinfo=UTC)
+DUE_BEFORE, DUE_AFTER = date(2027, 2, 11), date(2027, 2, 16)
 
 
 def sync(desk):
@@ -68,7 +70,7 @@ def _changes_logged(central) -> int:
 
 def test_a_notice_loaded_centrally_reaches_a_desk_that_had_synced(central, desks):
     a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
-    a.ws.now = lambda: datetime(2026, 12, 24, 2, 0, tzinfo=UTC)
+    a.ws.now = lambda: TAKEN_IN
     case_id, _ = cases.intake_work_order(a.ws, complaint_form(received_at=RECEIVED))
     assert (_case(a, case_id).next_deadline_on, _case(a, case_id).deadline_provisional) == (
         DUE_BEFORE, True)
@@ -260,7 +262,7 @@ def central_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedPro
 
 def test_the_administrators_command_reaches_a_desk_that_had_synced(pg_central, pg_desks):
     a, b = pg_desks("mdt_zhangmin"), pg_desks("mdt_wangfang")
-    a.ws.now = lambda: datetime(2026, 12, 24, 2, 0, tzinfo=UTC)
+    a.ws.now = lambda: TAKEN_IN
     case_id, _ = cases.intake_work_order(a.ws, complaint_form(received_at=RECEIVED))
     a.sync()
     sync(b)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import Base, SyncedMixin, UtcDateTime
@@ -37,6 +37,11 @@ class DeadlineRuleSet(SyncedMixin, Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=True)  # 已核实
     rules: Mapped[Any] = mapped_column(JSON)
+    # code -> {"text", "basis"}: the grounds of this period, as its notices print them.
+    rejection_grounds: Mapped[Any] = mapped_column(JSON, default=dict,
+                                                   server_default=text("'{}'"))
+    termination_grounds: Mapped[Any] = mapped_column(JSON, default=dict,
+                                                     server_default=text("'{}'"))
     # Who checked the values against the governing text, and when ("" / None: shipped).
     verified_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -199,11 +199,23 @@ class ActionDialog(QDialog):
         self.general_error.show()
 
 
-def ground_note(ground) -> str:
-    """A legal ground's full official wording and where it comes from (the combo may
-    have to cut the wording short)."""
+def ground_options(options, enum, track) -> list:
+    """Combo items for the grounds of the case's rule set, in its own words and with its
+    basis as the tip; the law's generic list where the rule set words none."""
+    if options:
+        return [(o.text, o.ground, o.basis) for o in options]
+    return [(messages.ground_wording(g).text, g, messages.ground_wording(g).citation)
+            for g in enum.for_track(track)]
+
+
+def ground_note(ground, options=()) -> str:
+    """A legal ground's full wording and where it comes from, as the case's rules have
+    it (the combo may have to cut the wording short)."""
     if ground is None:
         return ""
+    option = next((o for o in options if o.ground == ground), None)
+    if option is not None:
+        return f"{option.text}\n{option.basis}" if option.basis else option.text
     wording = messages.ground_wording(ground)
     return f"{wording.text}\n{wording.citation}"
 

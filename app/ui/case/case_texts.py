@@ -68,10 +68,19 @@ _HEADLINES = {
     ("mediation_sessions", "create"): QT_TRANSLATE_NOOP("History", "完成调解记录"),
     ("mediation_sessions", "addendum"): QT_TRANSLATE_NOOP("History", "补充调解记录"),
     ("attachments", "create"): QT_TRANSLATE_NOOP("History", "添加证据材料"),
+    ("documents", "create"): QT_TRANSLATE_NOOP("History", "新建文书草稿"),
+    ("documents", "finalize"): QT_TRANSLATE_NOOP("History", "文书定稿"),
+    ("documents", "sign"): QT_TRANSLATE_NOOP("History", "登记文书签署"),
+    ("documents", "void"): QT_TRANSLATE_NOOP("History", "作废文书"),
+    ("documents", "new_version"): QT_TRANSLATE_NOOP("History", "制作文书新版本"),
+    ("documents", "discard"): QT_TRANSLATE_NOOP("History", "删除文书草稿"),
 }
 
 _FIELDS = {
     "status": QT_TRANSLATE_NOOP("History", "状态"),
+    "number": QT_TRANSLATE_NOOP("History", "编号"),
+    "signed_on": QT_TRANSLATE_NOOP("History", "签署日期"),
+    "rules_unverified": QT_TRANSLATE_NOOP("History", "适用规则尚未核实，经调解员确认出具"),
     "outcome": QT_TRANSLATE_NOOP("History", "办结结果"),
     "mediator_id": QT_TRANSLATE_NOOP("History", "承办人"),
     "accepted_at": QT_TRANSLATE_NOOP("History", "受理时间"),
@@ -218,9 +227,21 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
 }
 _ENTITY_VALUES: dict[tuple[str, str], Callable[[Any, HistoryContext], str]] = {
     ("clock_pauses", "reason"): _enum(PauseReason, messages.pause_reason_text),
+    ("documents", "kind"): lambda value, ctx: _document_kind(value, ctx),
+    ("documents", "rules_unverified"): lambda value, ctx: tr("History", "是"),
 }
+
+
+def _document_kind(value: Any, ctx: HistoryContext) -> str:
+    from app.core.documents import DocumentKind
+    from app.ui.documents import document_texts
+
+    try:
+        return document_texts.kind_text(DocumentKind(value), ctx.track)
+    except ValueError:
+        return str(value)
 # Bookkeeping columns that say nothing a reader needs.
-_HIDDEN_FIELDS = frozenset({"complainant_phone_tail", "sha256"})
+_HIDDEN_FIELDS = frozenset({"complainant_phone_tail", "sha256", "pdf_sha256"})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from app.ui.case.action_dialog import (
     ActionDialog,
     choice_combo,
     ground_note,
+    ground_options,
     reason_edit,
     text_of,
 )
@@ -42,10 +43,8 @@ class CloseDialog(ActionDialog):
         self.outcome_combo = choice_combo(
             self.tr("请选择办结结果"), [(messages.outcome_text(o), o, "") for o in outcomes])
         self.add_field("outcome", self.tr("办结结果"), self.outcome_combo, required=True)
-        grounds = TerminationGround.for_track(case.track)
-        self.ground_combo = choice_combo(
-            self.tr("请选择终止调解的依据"), [(messages.ground_wording(g).text, g, messages.ground_wording(g).citation)
-             for g in grounds])
+        self.ground_combo = choice_combo(self.tr("请选择终止调解的依据"), ground_options(
+            case.termination_grounds, TerminationGround, case.track))
         self.add_field("ground", self.tr("终止依据"), self.ground_combo, required=True)
         self.citation = QLabel()
         self.citation.setObjectName("citation")
@@ -75,7 +74,8 @@ class CloseDialog(ActionDialog):
         self.set_field_visible("ground", terminated)
         ground = self.ground()
         self.form.setRowVisible(self.citation, terminated and ground is not None)
-        self.citation.setText(ground_note(ground) if terminated else "")
+        self.citation.setText(ground_note(ground, self.case.termination_grounds)
+                              if terminated else "")
         self.set_field_visible("amount_recovered", self.outcome() is Outcome.SETTLED)
 
     def problems(self) -> dict[str, str]:

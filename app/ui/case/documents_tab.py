@@ -384,10 +384,30 @@ class DocumentsTab(QWidget):
         self.current_dialog = box
         box.open()
 
-    def finalize(self, doc_id: uuid.UUID) -> None:
+    def finalize(self, doc_id: uuid.UUID, *, unverified_ack: bool = False) -> None:
         ws = self.owner.ws
-        self.owner.runner.op(self, lambda: documents.finalize(ws, doc_id)) \
-            .success(lambda c: self._written(c, self.tr("已定稿。"))).failure(self._failed).run()
+        self.owner.runner.op(self, lambda: documents.finalize(
+            ws, doc_id, rules_unverified_ack=unverified_ack)) \
+            .success(lambda c: self._written(c, self.tr("已定稿。"))) \
+            .failure(lambda f: self._finalize_failed(doc_id, f)).run()
+
+    def _finalize_failed(self, doc_id: uuid.UUID, failure: TaskFailure) -> None:
+        error = failure.error
+        if not (isinstance(error, DocumentRefused)
+                and error.problem == DocumentProblem.RULES_UNVERIFIED):
+            self._failed(failure)
+            return
+        # The notice states a ground and its law from rules nobody has verified: said
+        # plainly, and issued only if the mediator insists (the audit trail records it).
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("规则尚未核实"),
+                          texts.refused_text(error), QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("rulesUnverified")
+        box.setInformativeText(self.tr("如确需现在出具，可以仍然定稿：这一决定会记入案件历史。"))
+        box.addButton(self.tr("仍然定稿（记录在案）"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.accepted.connect(lambda: self.finalize(doc_id, unverified_ack=True))
+        self.current_dialog = box
+        box.open()
 
     def ask_sign(self) -> None:
         doc = self.current()

@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.workflow import Action, RejectionGround
 from app.services.dto import CaseDetail
-from app.ui import messages
 from app.ui.case.action_dialog import (
     ActionDialog,
     choice_combo,
     ground_note,
+    ground_options,
     reason_edit,
     text_of,
 )
@@ -22,10 +22,8 @@ class RejectDialog(ActionDialog):
     def __init__(self, case: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(case, parent)
         self.set_texts(self.tr("不予受理"), self.tr("不予受理"))
-        grounds = RejectionGround.for_track(case.track)
-        self.ground_combo = choice_combo(
-            self.tr("请选择不予受理的依据"), [(messages.ground_wording(g).text, g, messages.ground_wording(g).citation)
-             for g in grounds])
+        self.ground_combo = choice_combo(self.tr("请选择不予受理的依据"), ground_options(
+            case.rejection_grounds, RejectionGround, case.track))
         self.add_field("ground", self.tr("依据"), self.ground_combo, required=True)
         self.citation = QLabel()
         self.citation.setObjectName("citation")
@@ -43,7 +41,7 @@ class RejectDialog(ActionDialog):
 
     def _show_citation(self) -> None:
         ground = self.ground()
-        self.citation.setText(ground_note(ground))
+        self.citation.setText(ground_note(ground, self.case.rejection_grounds))
         self.form.setRowVisible(self.citation, ground is not None)
 
     def problems(self) -> dict[str, str]:

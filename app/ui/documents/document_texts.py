@@ -169,6 +169,9 @@ def refused_text(error: DocumentRefused) -> str:
     if p == DocumentProblem.NOT_ON_TRACK:
         return tr("Documents", "市场监管投诉调解没有口头协议登记表：达成协议的，请制作调解书；"
                   "不制作调解书的，请做好调解记录（《市场监督管理投诉举报处理暂行办法》第二十二条）。")
+    if p == DocumentProblem.RULES_UNVERIFIED:
+        return tr("Documents", "本案适用的规则（{name}）尚未核实，请管理员在 设置 → 期限规则 中核实后"
+                  "再出具文书。").format(name=error.detail or "")
     if p == DocumentProblem.CONTENT_MISMATCH:
         return tr("Documents", "这份文书的存档内容与定稿时不一致，可能被改动过，已停止打印。"
                   "请联系管理员核查。")
