@@ -1,8 +1,10 @@
 """设置 → 期限规则: each rule set (track, the receipt dates it governs) with its clocks:
-limit, unit, from when, and the legal basis cited; whether it is 已核实 and by whom.
+limit, unit, from when, and the legal basis cited; the 不予受理 and 终止调解 grounds its
+notices print, with their legal basis; whether it is 已核实 and by whom.
 
-An administrator changes a limit or a citation and ticks 已核实 after checking the text;
-saving recomputes every open case's clocks. Others see the rules read-only.
+An administrator changes a limit, a citation or a ground's wording and ticks 已核实 after
+checking the text; saving recomputes every open case's clocks. Others see the rules
+read-only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +39,8 @@ from app.ui.reference.holiday_dialog import fit_to_screen, recompute_with_progre
 from app.ui.tasks import TaskFailure, TaskRunner
 
 COLUMNS = ("期限", "时限", "单位", "起算", "依据")
+GROUND_COLUMNS = ("类别", "理由（文书上的文字）", "依据（文书上引用的规定）")
+GROUND_KINDS = {rule_admin.REJECTION: "不予受理", rule_admin.TERMINATION: "终止调解"}
 
 
 class RulesDialog(QDialog):
@@ -66,8 +71,16 @@ class RulesDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        right.addWidget(self.table, 1)
-        self.verified = QCheckBox(self.tr("已核实：已对照法规原文核对以上时限和依据"))
+        self.grounds = QTableWidget(0, len(GROUND_COLUMNS))
+        self.grounds.setObjectName("groundsTable")
+        self.grounds.setHorizontalHeaderLabels([self.tr(c) for c in GROUND_COLUMNS])
+        self.grounds.verticalHeader().hide()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("rulesTabs")
+        self.tabs.addTab(self.table, self.tr("期限"))
+        self.tabs.addTab(self.grounds, self.tr("不予受理和终止调解的理由"))
+        right.addWidget(self.tabs, 1)
+        self.verified = QCheckBox(self.tr("已核实：已对照法规原文核对以上时限、理由和依据"))
         self.verified.setObjectName("ruleSetVerified")
         right.addWidget(self.verified)
         self.verified_note = QLabel()
@@ -145,6 +158,23 @@ class RulesDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(
             len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.grounds.setRowCount(len(view.grounds))
+        for row, ground in enumerate(view.grounds):
+            kind = QTableWidgetItem(self.tr(GROUND_KINDS.get(ground.kind, ground.kind)))
+            kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.grounds.setItem(row, 0, kind)
+            for column, text in ((1, ground.text), (2, ground.basis)):
+                edit = QLineEdit(text)
+                edit.setReadOnly(not self.admin)
+                edit.setCursorPosition(0)
+                edit.setToolTip(text)  # the whole wording, where the column cuts it
+                if column == 2:
+                    edit.setPlaceholderText(self.tr("无明文规定的，留空：文书不引用"))
+                self.grounds.setCellWidget(row, column, edit)
+        self.grounds.resizeColumnToContents(0)
+        header = self.grounds.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.verified.setChecked(view.confirmed)
         if view.confirmed and view.verified_by:
             self.verified_note.setText(self.tr("核实人：{who}，{day}").format(
@@ -168,10 +198,17 @@ class RulesDialog(QDialog):
                 limits[row] = value
             if text.strip() != rule.citation:
                 citations[row] = text
+        grounds = {}
+        for row, ground in enumerate(view.grounds):
+            text = self.grounds.cellWidget(row, 1).text()
+            basis = self.grounds.cellWidget(row, 2).text()
+            if (text.strip(), basis.strip()) != (ground.text, ground.basis):
+                grounds[(ground.kind, ground.code)] = (text, basis)
         ws, code, confirmed = self.ws, view.code, self.verified.isChecked()
         self.save_button.setEnabled(False)
         self.runner.op(self, lambda: rule_admin.save_rule_set(
-            ws, code, limits=limits, citations=citations, confirmed=confirmed)) \
+            ws, code, limits=limits, citations=citations, confirmed=confirmed,
+            grounds=grounds)) \
             .success(lambda changes: self._saved(code, changes)) \
             .failure(self._failed).run()
 
