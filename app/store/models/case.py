@@ -24,6 +24,10 @@ from app.store.base import Base, EnumText, SyncedMixin, UtcDateTime
 
 # The condition of the queue's partial indexes; queries must say it in these words.
 LIVE = text("deleted = false")
+# 待归档: closed complaints whose 卷宗 is not final yet (app/core/dossier.py FILED_STATUSES);
+# the queue says it in these words so ix_cases_to_archive answers it.
+TO_ARCHIVE = text("archived_on IS NULL AND kind = 'complaint' "
+                  "AND status IN ('closed', 'followed_up', 'rated')")
 
 
 class Case(SyncedMixin, Base):
@@ -65,6 +69,10 @@ class Case(SyncedMixin, Base):
         Index("ix_cases_confirmation_due", "confirmation_due_on", "mediator_id",
               sqlite_where=text("confirmation_due_on IS NOT NULL"),
               postgresql_where=text("confirmation_due_on IS NOT NULL")),
+        # 待归档: only live closed complaints without a final 卷宗 are in it.
+        Index("ix_cases_to_archive", "received_at",
+              sqlite_where=text(f"deleted = false AND {TO_ARCHIVE.text}"),
+              postgresql_where=text(f"deleted = false AND {TO_ARCHIVE.text}")),
     )
 
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
@@ -116,6 +124,8 @@ class Case(SyncedMixin, Base):
     callback_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The last day to apply for 司法确认 of the signed agreement (derived from documents).
     confirmation_due_on: Mapped[date | None] = mapped_column(Date)
+    # The day the case's 卷宗 was made final (归档); None until then (derived from documents).
+    archived_on: Mapped[date | None] = mapped_column(Date)
 
     rejection_ground: Mapped[str | None] = mapped_column(String(48))
     termination_ground: Mapped[str | None] = mapped_column(String(48))
