@@ -155,8 +155,8 @@ _KEYWORDS: tuple[tuple[DossierItem, tuple[str, ...]], ...] = (
     (DossierItem.IDENTITY, ("身份证", "身份证明", "营业执照", "户口", "护照", "居住证",
                             "社会信用代码证")),
     # Not 收据 or 发票: a purchase's receipt is evidence of the dispute.
-    (DossierItem.RECEIPTS, ("收条", "汇款", "转账", "付款凭证", "退款凭证", "履行凭证",
-                            "回单")),
+    (DossierItem.RECEIPTS, ("收条", "汇款", "转账", "到账", "付款凭证", "退款凭证",
+                            "履行凭证", "回单")),
     (DossierItem.INVESTIGATION, ("调查记录", "调查笔录", "询问笔录")),
 )
 
