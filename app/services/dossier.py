@@ -160,6 +160,7 @@ class DossierFile:
     default: DossierItem  # where it goes unless placed elsewhere
     movable: bool  # the mediator may place it elsewhere (files, session records)
     note: str = ""  # 备注: the number of a document, the date of a record
+    name: str = ""  # the file's own name or description (a document: its title)
     kind: EvidenceKind | None = None  # an attachment's kind (None: a document)
     doc_id: uuid.UUID | None = None
     attachment_id: uuid.UUID | None = None
@@ -245,8 +246,10 @@ def plan(session: Session, case: Case, fields: Mapping[str, Any]) -> DossierPlan
         key = f"doc:{x.id.hex}"
         movable = kind is DocumentKind.SESSION_RECORD
         item = _placed(placement, key, default) if movable else default
-        files.append(DossierFile(key, wording.TITLES[kind], item, default, movable,
-                                 x.number or records.get(x.id, ""), doc_id=x.id))
+        title = wording.TITLES[kind]
+        note = x.number or records.get(x.id, "")
+        files.append(DossierFile(key, title, item, default, movable, note,
+                                 f"{title}（{note}）" if note else title, doc_id=x.id))
     attachments = session.scalars(select(Attachment).where(
         Attachment.case_id == case.id, Attachment.deleted.is_(False))
         .order_by(Attachment.created_at))
@@ -267,7 +270,7 @@ def plan(session: Session, case: Case, fields: Mapping[str, Any]) -> DossierPlan
         item = _placed(placement, key, default)
         if item is not None and item is not default and owner is None:
             title = f"{item_title(item, track)}（{name}）"
-        files.append(DossierFile(key, title, item, default, True, "",
+        files.append(DossierFile(key, title, item, default, True, "", name,
                                  kind_of_mime(a.mime_type), attachment_id=a.id))
 
     mediated = case.mediation_started_at is not None or bool(records)
