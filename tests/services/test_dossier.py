@@ -20,10 +20,10 @@ from app.core.documents import DocumentKind, DocumentState
 from app.core.dossier import FILED_STATUSES, DossierItem, ItemState
 from app.core.sessions import SessionResult
 from app.core.workflow import CaseKind, Outcome, Source, TerminationGround, Track
+from app.documents.typography import LEFT, TEXT_W
 from app.services import cases, documents, dossier, evidence, queue, sessions
 from app.store.models import LIVE, TO_ARCHIVE, Case, Office
 from tests.conftest import FIXED_NOW, complaint_form
-from app.documents.typography import LEFT, TEXT_W
 from tests.documents.pdfcheck import pages, squeeze
 from tests.services.test_cases import add_mediator
 from tests.services.test_evidence import pdf_bytes, png_bytes
@@ -348,3 +348,34 @@ def test_the_to_archive_view_reads_its_partial_indexes(ws):
 def test_the_queue_condition_names_the_filed_statuses():
     statuses = set(re.findall(r"'(\w+)'", TO_ARCHIVE.text)) - {"complaint"}
     assert statuses == {s.value for s in FILED_STATUSES}
+
+
+def test_a_store_upgraded_from_before_knows_its_filed_cases(tmp_path):
+    from datetime import UTC, datetime
+
+    from app.store import migrate
+    from app.store.database import make_engine
+    from app.store.models import Document
+
+    engine = make_engine(tmp_path / "store.sqlite")
+    migrate.upgrade(engine, "0011")
+    office_id, filed, pending = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    stamp = dict(version=1, modified_at=FIXED_NOW, modified_by="old", deleted=False)
+    case = dict(office_id=office_id, track=PM.value, kind="complaint", source="walk_in",
+                source_ticket="", status="closed", outcome="settled",
+                received_at=FIXED_NOW, **stamp)
+    with engine.begin() as conn:  # as the previous version wrote them: no archived_on
+        conn.execute(Office.__table__.insert().values(id=office_id, code="ZJ", name="张江所",
+                                                      **stamp))
+        conn.execute(Case.__table__.insert(), [dict(id=filed, **case),
+                                               dict(id=pending, **case)])
+        conn.execute(Document.__table__.insert().values(
+            id=uuid.uuid4(), case_id=filed, office_id=office_id, kind="dossier",
+            state="final", fields={}, finalized_at=datetime(2026, 3, 2, 17, 0, tzinfo=UTC),
+            **stamp))
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        archived = dict(conn.execute(select(Case.id, Case.archived_on)).all())
+    engine.dispose()
+    # Finalised at 01:00 on 3 March, China time.
+    assert archived == {filed: date(2026, 3, 3), pending: None}

@@ -13,7 +13,7 @@ from app.services import documents
 from app.services.queue import QueueView
 from app.ui.documents.dossier_dialog import DossierDialog
 from tests.services.test_dossier import closed_case
-from tests.services.test_dossier import office as office  # noqa: F401 (fixture)
+from tests.services.test_dossier import office as office
 from tests.support.typing import type_text
 from tests.ui.test_case_view import click
 from tests.ui.test_documents_tab import lines, open_tab, reload
@@ -29,7 +29,7 @@ def open_dossier(qtbot, tab, doc_id) -> DossierDialog:
 
 
 def test_a_missing_follow_up_is_named_until_its_reason_is_written(
-        qtbot, ws, runner, office, tmp_path):  # noqa: F811
+        qtbot, ws, runner, office, tmp_path):
     case_id = closed_case(ws, tmp_path, office, Track.PEOPLES_MEDIATION, follow_up=False)
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.DOSSIER)
     tab = open_tab(qtbot, ws, runner, case_id)
@@ -75,7 +75,7 @@ def test_a_missing_follow_up_is_named_until_its_reason_is_written(
     assert documents.get_document(ws, doc_id).state is DocumentState.FINAL
 
 
-def test_moving_a_file_follows_in_the_checklist(qtbot, ws, runner, office,  # noqa: F811
+def test_moving_a_file_follows_in_the_checklist(qtbot, ws, runner, office,
                                                 tmp_path):
     case_id = closed_case(ws, tmp_path, office, Track.PEOPLES_MEDIATION)
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.DOSSIER)
@@ -92,7 +92,7 @@ def test_moving_a_file_follows_in_the_checklist(qtbot, ws, runner, office,  # no
     dialog.reject()
 
 
-def test_the_sidebar_counts_the_cases_to_file(qtbot, window, ws, office,  # noqa: F811
+def test_the_sidebar_counts_the_cases_to_file(qtbot, window, ws, office,
                                               tmp_path):
     assert window.sidebar.count_shown(QueueView.TO_ARCHIVE) == "0"
     closed_case(ws, tmp_path, office, Track.MARKET_COMPLAINT)
