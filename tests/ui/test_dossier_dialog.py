@@ -46,9 +46,12 @@ def test_a_missing_follow_up_is_named_until_its_reason_is_written(
     assert "还不能归档" in tab.error.text() and "回访记录" in tab.error.text()
     assert documents.get_document(ws, doc_id).state is DocumentState.DRAFT
 
+    documents.create_draft(ws, case_id, DocumentKind.FOLLOW_UP)  # begun, not final
     dialog = open_dossier(qtbot, tab, doc_id)
     state = dialog.findChild(type(dialog.summary), "state_follow_up")
     assert state.text() == "缺"
+    hint = dialog.findChild(type(dialog.summary), "contents_follow_up")
+    assert hint.text() == "有草稿，定稿后才归入卷宗"
     assert dialog.findChild(type(dialog.summary), "state_agreement").text() == "有"
     assert dialog.findChild(type(dialog.summary), "state_identity").text() == "有"
     assert "回访记录" in dialog.summary.text() and "暂不能归档" in dialog.summary.text()

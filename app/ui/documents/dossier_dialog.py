@@ -190,7 +190,10 @@ class DossierDialog(QDialog):
         for f in checklist.plan.files:
             if f.item is not None:
                 found.setdefault(f.item, []).append(f.title)
-        return {item: "、".join(titles) for item, titles in found.items()}
+        shown = {item: "、".join(titles) for item, titles in found.items()}
+        for item in checklist.plan.drafts - set(found):
+            shown[item] = self.tr("有草稿，定稿后才归入卷宗")
+        return shown
 
     def _show_files(self, files: tuple[DossierFile, ...]) -> None:
         grid = self.files_grid
