@@ -126,15 +126,70 @@ class NoticeData:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture of the case's files, decoded out of process and re-encoded as a JPEG:
+    printed on a page of its own, scaled to fit."""
+
+    jpeg: bytes
+    width: int  # pixels
+    height: int
+
+
+@dataclass(frozen=True)
 class DossierEntry:
+    """One row of the 卷内目录 and its pages: a PDF (a document as issued, a generated
+    form, a file of the case), a picture, or no pages at all (``mark`` says what the
+    页号 column shows instead: 缺 for a missing item; ``note`` why)."""
+
     title: str  # 文书名称 in the 卷内目录
-    pdf: bytes  # the document's own pages (final PDFs as issued)
+    pdf: bytes = b""  # the document's own pages (final PDFs as issued)
     note: str = ""
+    picture: Picture | None = None
+    mark: str = ""  # 缺, or — for a file that is not bound in
+    # A file of the case: one that cannot be read is listed with the reason instead of
+    # stopping the dossier (a document of the desk's own that cannot be read stops it).
+    attachment: bool = False
+
+
+MISSING_MARK = "缺"
+UNBOUND_MARK = "—"
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    """人民调解申请书 (people's mediation) or 投诉登记表 (a market-regulation complaint):
+    the case as it came in (research §3.2; 暂行办法 第九条)."""
+
+    header: Header
+    track: Track
+    parties: tuple[PartyBlock, ...]  # roles already in the track's words
+    facts: str  # 纠纷简要情况 / 争议事实
+    request: str  # 申请事项 / 投诉请求, one a line
+    received_on: date | None
+    accepted_on: date | None = None
+    channel: str = ""  # 来访 / 全国12315平台 … (already in words)
+    ticket: str = ""  # 工单编号
+    recorded_by: str = ""  # 登记人
+
+
+@dataclass(frozen=True)
+class RightsNoticeData:
+    """权利义务告知书 of the case's track, and how it was given if that is recorded."""
+
+    header: Header
+    track: Track
+    interim_rules: bool  # a complaint under the 暂行办法 (received before 2026-04-15)
+    parties: tuple[PartyBlock, ...]  # who was told
+    delivered_on: date | None = None
+    delivery_method: str = ""  # 当面告知 / 电话告知 / 书面送达 …
+    delivered_by: str = ""
+    delivered_to: str = ""  # as the mediator wrote it; "" = every party
 
 
 @dataclass(frozen=True)
 class DossierData:
-    """卷宗: cover, 卷内目录 (with page numbers), then every document of the case in order."""
+    """卷宗: cover, 卷内目录 (with page numbers), then every document of the case in order,
+    and (``back_note``) the 备考表 last."""
 
     committee: Committee
     volume_name: str  # 卷名: 李秀英与上海悦动健身管理有限公司预付式消费纠纷
@@ -147,3 +202,6 @@ class DossierData:
     retention: str  # 保管期限 (configurable; no national rule)
     entries: tuple[DossierEntry, ...] = field(default_factory=tuple)
     remarks: str = ""
+    mediator_label: str = "人民调解员"  # 承办人 on a market-regulation complaint
+    back_note: bool = False  # end with the 备考表 (pages counted, what is missing and why)
+    draft: bool = False  # the pages it makes carry the 草稿 watermark

@@ -505,3 +505,11 @@ class _Title(Flowable):
             obj.setFont(name, self.size)
             obj.textOut(text)
         canvas.drawText(obj)
+
+
+# A paragraph in one font takes reportlab's other CJK path (textsplit.wordSplit), which
+# reads textsplit's own copy of the list: without it that path may start a line with "，".
+from reportlab.lib import textsplit as _rl_textsplit  # noqa: E402
+
+if _NO_LINE_START[0] not in _rl_textsplit.ALL_CANNOT_START:
+    _rl_textsplit.ALL_CANNOT_START += _NO_LINE_START

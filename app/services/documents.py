@@ -246,6 +246,9 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
                 if not rules_unverified_ack:
                     raise DocumentRefused(DocumentProblem.RULES_UNVERIFIED, rules.name)
                 unverified = rules.code
+        hooks = _lifecycle().get(kind)
+        if hooks is not None:
+            hooks.before_final(session, ws, doc)
         office = session.get(Office, doc.office_id)
         if kind in NUMBERED_KINDS:
             year = china_date(now).year
@@ -273,6 +276,8 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         doc.state = DocumentState.FINAL.value
         doc.finalized_at = now
         cases._touch(ws, doc, now)
+        if hooks is not None:
+            hooks.after_final(session, ws, doc, now)
         audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,
                      action="finalize", changes={
                          "number": [None, doc.number], "pdf_sha256": [None, doc.pdf_sha256],
@@ -316,6 +321,9 @@ def void(ws: Workstation, doc_id: uuid.UUID, reason: str) -> Changes:
         doc.state = DocumentState.VOID.value
         doc.void_reason = reason.strip()
         cases._touch(ws, doc, now)
+        hooks = _lifecycle().get(DocumentKind(doc.kind))
+        if hooks is not None:
+            hooks.after_void(session, ws, doc, now)
         if before == DocumentState.SIGNED and doc.kind == DocumentKind.AGREEMENT:
             case = session.get(Case, doc.case_id)
             case.confirmation_due_on = None  # nothing left to confirm
@@ -632,39 +640,17 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
 
 def _dossier_data(session: Session, ws: Workstation, doc: Document, header: d.Header
                   ) -> d.DossierData:
-    case = session.get(Case, doc.case_id)
+    """The case file: see app/services/dossier.py. Documents go in as issued."""
+    from app.services import dossier
+
     files = _files(ws)
-    docs = session.scalars(select(Document).where(
-        Document.case_id == case.id, Document.deleted.is_(False),
-        Document.kind != DocumentKind.DOSSIER.value,
-        Document.state.in_([DocumentState.FINAL.value, DocumentState.SIGNED.value]))
-        .order_by(Document.finalized_at))
-    order = [DocumentKind.SESSION_RECORD, DocumentKind.ORAL_AGREEMENT, DocumentKind.AGREEMENT,
-             DocumentKind.TERMINATION, DocumentKind.REJECTION, DocumentKind.FOLLOW_UP]
-    entries = []
-    for row in sorted(docs, key=lambda r: order.index(DocumentKind(r.kind))):
+
+    def issued(row: Document) -> bytes:
         if row.pdf_sha256 and files.has(row.pdf_sha256):
-            pdf = files.read(row.pdf_sha256)
-        else:  # issued elsewhere and not downloaded yet, or never stored: rendered again
-            pdf = _render_final(session, ws, row)
-        entries.append(d.DossierEntry(wording.title(DocumentKind(row.kind), case.track), pdf,
-                                      row.number))
-    mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
-    names = [p.name for p in session.scalars(select(Party).where(
-        Party.case_id == case.id, Party.role.in_([PartyRole.APPLICANT, PartyRole.RESPONDENT]),
-        Party.deleted.is_(False)).order_by(Party.sort_order))]
-    f = doc.fields or {}
-    return d.DossierData(
-        committee=header.committee,
-        volume_name=f"{'与'.join(names)}{case.category}纠纷" if names else case.title,
-        volume_number=_agreement_number(session, case.id),
-        mediator=mediator.name if mediator else "",
-        mediation_from=china_date(case.mediation_started_at or case.accepted_at
-                                  or case.received_at),
-        mediation_to=china_date(case.closed_at) if case.closed_at else None,
-        filed_by=ws.actor.name, filed_on=china_date(ws.now()),
-        retention=f.get("retention", "长期"), entries=tuple(entries),
-        remarks=f.get("remarks", ""))
+            return files.read(row.pdf_sha256)
+        return _render_final(session, ws, row)  # issued elsewhere and not downloaded yet
+
+    return dossier.dossier_data(session, ws, doc, header, render_document=issued)
 
 
 def _builders() -> dict[DocumentKind, tuple[Callable, Callable]]:
@@ -683,6 +669,14 @@ def _builders() -> dict[DocumentKind, tuple[Callable, Callable]]:
         DocumentKind.FOLLOW_UP: (_notice_data, build_notice),
         DocumentKind.DOSSIER: (_dossier_data, build_dossier),
     }
+
+
+def _lifecycle() -> dict[DocumentKind, Any]:
+    """kind → its lifecycle hooks (``before_final``, ``after_final``, ``after_void``):
+    the kinds whose finalising checks or changes more than the document itself."""
+    from app.services import dossier
+
+    return {DocumentKind.DOSSIER: dossier}
 
 
 def _render(session: Session, ws: Workstation, doc: Document, *, final: bool) -> bytes:

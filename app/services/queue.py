@@ -22,7 +22,7 @@ from app.services.context import Workstation
 from app.services.dto import CaseSummary
 from app.services.notes import callback_conditions
 from app.services.reference import calendar
-from app.store.models import LIVE, Case, CaseTag, Mediator
+from app.store.models import LIVE, TO_ARCHIVE, Case, CaseTag, Mediator
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class QueueView(StrEnum):
     MEDIATING = "mediating"  # 调解中
     TO_FOLLOW_UP = "to_follow_up"  # 待回访: closed, not yet followed up
     CONFIRMATION = "confirmation"  # 司法确认: a signed agreement's window ends within a week
+    TO_ARCHIVE = "to_archive"  # 待归档: closed complaints whose 卷宗 is not final yet
     CLOSED = "closed"  # 已办结 (closed, followed up, rated, rejected)
     ALL = "all"  # 全部
 
@@ -195,6 +196,9 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
             return [Case.status == CaseStatus.CLOSED.value]
         case QueueView.CLOSED:
             return [Case.status.in_([s.value for s in CLOSED_STATUSES])]
+        case QueueView.TO_ARCHIVE:
+            # In these words, so that ix_cases_to_archive (partial) answers it alone.
+            return [TO_ARCHIVE]
     return []
 
 

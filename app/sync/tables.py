@@ -58,6 +58,7 @@ FIELD_POLICIES: dict[str, dict[str, Merge]] = {
         "complainant_phone_tail": Merge.LATEST,
         "callback_due_at": Merge.LATEST,
         "confirmation_due_on": Merge.LATEST,
+        "archived_on": Merge.LATEST,
     },
     # Two people settling the same conflict: both choices are in the history; the last
     # one stands rather than raising a conflict about a conflict.

@@ -14,7 +14,7 @@ import app.core
 from app.core.workflow import Track
 from app.ui import messages
 from app.ui.case import evidence_texts
-from app.ui.documents import clause_texts, document_texts
+from app.ui.documents import clause_texts, document_texts, dossier_texts
 from app.ui.reference import users_texts
 from app.ui.session import session_texts
 
@@ -27,6 +27,9 @@ FEATURE_TEXTS = {
     "EvidenceKind": evidence_texts.kind_text,
     "Permission": users_texts.permission_text,
     "ClauseBlank": clause_texts.blank_text,
+    "DossierItem": dossier_texts.item_text,
+    "ItemState": dossier_texts.state_text,
+    "Need": dossier_texts.need_text,
 }
 # Enums that never reach a person as such: units and anchors of the rule data, codes
 # the UI words through the error that carries them (or a check's message), formats.

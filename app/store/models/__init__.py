@@ -2,7 +2,7 @@
 
 from app.store.models.attachment import Attachment
 from app.store.models.audit import AuditEvent
-from app.store.models.case import LIVE, Case, CaseSearchKey, CaseTag
+from app.store.models.case import LIVE, TO_ARCHIVE, Case, CaseSearchKey, CaseTag
 from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
 from app.store.models.document import Document
 from app.store.models.follow_up import FollowUp
@@ -46,6 +46,7 @@ __all__ = [
     "CaseSearchKey",
     "CaseTag",
     "LIVE",
+    "TO_ARCHIVE",
     "ClockPause",
     "DeadlineRuleSet",
     "Document",

@@ -24,6 +24,14 @@ from app.store.base import Base, EnumText, SyncedMixin, UtcDateTime
 
 # The condition of the queue's partial indexes; queries must say it in these words.
 LIVE = text("deleted = false")
+# 待归档: closed complaints whose 卷宗 is not final yet (app/core/dossier.py FILED_STATUSES);
+# the queue says it in these words so that the partial index ix_cases_to_archive, which
+# holds exactly these cases, answers it. "+status" (SQLite, where the queue runs): the
+# status is tested, never looked up in the status indexes, which would read the table
+# row of every closed case.
+_ARCHIVE_DUE = ("archived_on IS NULL AND kind = 'complaint' "
+                "AND {status} IN ('closed', 'followed_up', 'rated')")
+TO_ARCHIVE = text(_ARCHIVE_DUE.format(status="+status"))
 
 
 class Case(SyncedMixin, Base):
@@ -65,6 +73,20 @@ class Case(SyncedMixin, Base):
         Index("ix_cases_confirmation_due", "confirmation_due_on", "mediator_id",
               sqlite_where=text("confirmation_due_on IS NOT NULL"),
               postgresql_where=text("confirmation_due_on IS NOT NULL")),
+        # 待归档: only live closed complaints without a final 卷宗 are in these. The first
+        # gives pages in order of receipt; the second holds every column the condition
+        # names, so a count reads it alone (with the sort key in it, pages would sort).
+        *(
+            Index(name, *columns,
+                  sqlite_where=text("deleted = false AND " + _ARCHIVE_DUE.format(
+                      status="+status")),
+                  postgresql_where=text("deleted = false AND " + _ARCHIVE_DUE.format(
+                      status="status")))
+            for name, columns in (
+                ("ix_cases_to_archive", ("received_at",)),
+                ("ix_cases_to_archive_count", ("status", "kind", "archived_on", "deleted")),
+            )
+        ),
     )
 
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
@@ -116,6 +138,8 @@ class Case(SyncedMixin, Base):
     callback_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The last day to apply for 司法确认 of the signed agreement (derived from documents).
     confirmation_due_on: Mapped[date | None] = mapped_column(Date)
+    # The day the case's 卷宗 was made final (归档); None until then (derived from documents).
+    archived_on: Mapped[date | None] = mapped_column(Date)
 
     rejection_ground: Mapped[str | None] = mapped_column(String(48))
     termination_ground: Mapped[str | None] = mapped_column(String(48))

@@ -39,6 +39,7 @@ from app.ui.documents import document_texts as texts
 from app.ui.documents import printing
 from app.ui.documents.agreement_editor import AgreementEditor
 from app.ui.documents.document_dialogs import FieldsDialog, SignDialog, VoidDialog
+from app.ui.documents.dossier_dialog import DossierDialog
 from app.ui.operations import documents as ops
 from app.ui.qtcompat import emit
 from app.ui.queue.flow_layout import FlowLayout
@@ -54,6 +55,7 @@ DOC_ROLE = Qt.ItemDataRole.UserRole + 100
 class DocumentsTab(QWidget):
     loaded = Signal()  # the list is on screen
     editor_opened = Signal(object)  # AgreementEditor
+    dossier_opened = Signal(object)  # DossierDialog
     printed = Signal(int)  # sheets sent to the printer
     exported = Signal(object)  # Path
     print_ready = Signal(object)  # the preview or print dialog, open
@@ -240,7 +242,10 @@ class DocumentsTab(QWidget):
         if doc is None:
             self.detail.setText("")
             return
-        if doc.state is DocumentState.DRAFT:
+        if doc.state is DocumentState.DRAFT and doc.kind is DocumentKind.DOSSIER:
+            self.detail.setText(self.tr(
+                "点“编辑”查看卷宗的材料清单：必须的材料齐全或写明缺少原因后，可以归档（定稿）。"))
+        elif doc.state is DocumentState.DRAFT:
             self.detail.setText(self.tr("尚缺：{fields}").format(
                 fields=texts.fields_text(doc.missing)) if doc.missing
                 else self.tr("内容已齐全，可以定稿。"))
@@ -307,6 +312,9 @@ class DocumentsTab(QWidget):
         if doc.kind in RICH_EDITOR_KINDS:
             self.open_editor(doc)
             return
+        if doc.kind is DocumentKind.DOSSIER:
+            self.open_dossier(doc)
+            return
         names = texts.SIMPLE_FIELDS.get(doc.kind, ())
         if not names:
             self._show_status(self.tr("{kind}的内容取自案件记录，无需在这里编辑。").format(
@@ -316,6 +324,15 @@ class DocumentsTab(QWidget):
         dialog.accepted.connect(lambda: self._save_fields(doc.id, dialog.values()))
         self.current_dialog = dialog
         dialog.open()
+
+    def open_dossier(self, doc: DocumentView) -> DossierDialog:
+        """The dossier's checklist, files, notice and remarks; saved when accepted."""
+        dialog = DossierDialog(self.owner.ws, self.owner.runner, doc, self)
+        dialog.accepted.connect(lambda: self._save_fields(doc.id, dialog.values()))
+        self.current_dialog = dialog
+        dialog.open()
+        emit(self.dossier_opened, dialog)
+        return dialog
 
     def open_editor(self, doc: DocumentView) -> AgreementEditor:
         editor = self.editors.get(doc.id)
@@ -373,12 +390,19 @@ class DocumentsTab(QWidget):
             self._show_error(texts.refused_text(
                 DocumentRefused(DocumentProblem.MISSING_FIELDS, list(doc.missing))))
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("定稿"), self.tr(
-            "定稿后「{kind}」将取得正式编号，内容不能再修改；如需改动只能作废后制作新版本。\n"
-            "确定定稿吗？").format(kind=self.kind_text(doc.kind)),
-            QMessageBox.StandardButton.NoButton, self)
+        if doc.kind is DocumentKind.DOSSIER:
+            title, verb = self.tr("归档"), self.tr("归档")
+            question = self.tr("归档后卷宗内容不能再修改，本案不再列入“待归档”；如需改动只能作废后"
+                               "重新立卷。\n确定归档吗？")
+        else:
+            title, verb = self.tr("定稿"), self.tr("定稿")
+            question = self.tr(
+                "定稿后「{kind}」将取得正式编号，内容不能再修改；如需改动只能作废后制作新版本。\n"
+                "确定定稿吗？").format(kind=self.kind_text(doc.kind))
+        box = QMessageBox(QMessageBox.Icon.Question, title, question,
+                          QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("confirmFinalize")
-        box.addButton(self.tr("定稿"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.accepted.connect(lambda: self.finalize(doc.id))
         self.current_dialog = box
@@ -386,9 +410,12 @@ class DocumentsTab(QWidget):
 
     def finalize(self, doc_id: uuid.UUID, *, unverified_ack: bool = False) -> None:
         ws = self.owner.ws
+        doc = next((d for d in self.documents if d.id == doc_id), None)
+        done = self.tr("已归档。") if doc is not None and doc.kind is DocumentKind.DOSSIER \
+            else self.tr("已定稿。")
         self.owner.runner.op(self, lambda: documents.finalize(
             ws, doc_id, rules_unverified_ack=unverified_ack)) \
-            .success(lambda c: self._written(c, self.tr("已定稿。"))) \
+            .success(lambda c: self._written(c, done)) \
             .failure(lambda f: self._finalize_failed(doc_id, f)).run()
 
     def _finalize_failed(self, doc_id: uuid.UUID, failure: TaskFailure) -> None:

@@ -66,7 +66,6 @@ SIMPLE_FIELDS: dict[DocumentKind, tuple[str, ...]] = {
     DocumentKind.TERMINATION: ("addressee", "other", "dispute", "reason", "mediator"),
     DocumentKind.REJECTION: ("addressee", "other", "dispute", "reason", "mediator"),
     DocumentKind.SESSION_RECORD: ("recorder",),
-    DocumentKind.DOSSIER: ("retention", "remarks"),
     DocumentKind.FOLLOW_UP: (),
 }
 MULTILINE_FIELDS = frozenset({"reason", "remarks", "facts", "disputes", "responsibility",

@@ -32,6 +32,7 @@ SIDEBAR_VIEWS: tuple[SidebarView, ...] = (
     SidebarView(QueueView.TO_FOLLOW_UP, QT_TRANSLATE_NOOP("QueueView", "待回访")),
     SidebarView(QueueView.CONFIRMATION, QT_TRANSLATE_NOOP("QueueView", "司法确认"),
                 urgent=True),
+    SidebarView(QueueView.TO_ARCHIVE, QT_TRANSLATE_NOOP("QueueView", "待归档")),
     SidebarView(QueueView.CLOSED, QT_TRANSLATE_NOOP("QueueView", "已办结")),
     SidebarView(QueueView.ALL, QT_TRANSLATE_NOOP("QueueView", "全部")),
 )
@@ -49,6 +50,8 @@ _TOOLTIPS = {
     QueueView.CLOSED: QT_TRANSLATE_NOOP("QueueView", "已办结、已回访、已评价或不予受理的案件"),
     QueueView.CONFIRMATION: QT_TRANSLATE_NOOP(
         "QueueView", "调解协议书已签署、申请司法确认的期限 7 日内届满的案件（调解员只列自己的案件）"),
+    QueueView.TO_ARCHIVE: QT_TRANSLATE_NOOP(
+        "QueueView", "已办结的投诉案件中，调解卷宗尚未定稿归档的案件"),
     QueueView.ALL: QT_TRANSLATE_NOOP("QueueView", "全部案件"),
 }
 
