@@ -116,6 +116,13 @@ _OUTCOMES_BY_KIND: dict[CaseKind, frozenset[Outcome]] = {
     CaseKind.INQUIRY: frozenset({Outcome.ANSWERED}),
 }
 
+# 转立案 (a complaint's violation leads handed to enforcement, 暂行办法 第二十三条) is a
+# market-regulation bureau's outcome: a people's mediation committee files no cases.
+_NOT_ON_TRACK: dict[Track, frozenset[Outcome]] = {
+    Track.MARKET_COMPLAINT: frozenset(),
+    Track.PEOPLES_MEDIATION: frozenset({Outcome.REFERRED, Outcome.NO_CASE}),
+}
+
 # Reports are a market-regulation notion (暂行办法 第三条第二款); a people's mediation
 # committee handles disputes (人民调解法 第二条) and may answer questions.
 _KINDS_BY_TRACK: dict[Track, frozenset[CaseKind]] = {
@@ -124,9 +131,10 @@ _KINDS_BY_TRACK: dict[Track, frozenset[CaseKind]] = {
 }
 
 
-def outcomes_for_kind(kind: CaseKind) -> frozenset[Outcome]:
-    """The outcomes a case of this kind may be closed with."""
-    return _OUTCOMES_BY_KIND[kind]
+def outcomes_for_kind(kind: CaseKind, track: Track | None = None) -> frozenset[Outcome]:
+    """The outcomes a case of this kind (on this track) may be closed with."""
+    outcomes = _OUTCOMES_BY_KIND[kind]
+    return outcomes - _NOT_ON_TRACK[track] if track is not None else outcomes
 
 
 def kinds_for_track(track: Track) -> frozenset[CaseKind]:
@@ -342,10 +350,11 @@ def _close(
 ) -> CaseState:
     if outcome is None:
         raise TransitionError(TransitionErrorCode.OUTCOME_REQUIRED, "closing requires an outcome")
-    if outcome not in _OUTCOMES_BY_KIND[state.kind]:
+    if outcome not in outcomes_for_kind(state.kind, state.track):
         raise TransitionError(
             TransitionErrorCode.OUTCOME_WRONG_KIND,
-            f"outcome {outcome.value} does not apply to a {state.kind.value}",
+            f"outcome {outcome.value} does not apply to a {state.kind.value} "
+            f"on the {state.track.value} track",
         )
     if outcome is Outcome.TERMINATED:
         _check_ground(ground, state, "termination", reason)

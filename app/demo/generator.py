@@ -701,6 +701,8 @@ class _CaseWriter:
             length += pause_days * DAY
         t.closed = t.started + int(length)
         roll = random_()
+        if rules.track is Track.PEOPLES_MEDIATION and roll >= 0.92:
+            roll = 0.62  # a committee files no cases (转立案 is a bureau's outcome)
         if roll < 0.62:
             t.outcome = Outcome.SETTLED
         elif roll < 0.92:

@@ -138,6 +138,7 @@ class CaseSummary:
     paused: bool
     tags: tuple[str, ...]
     mediator_name: str
+    rules_confirmed: bool = True  # False: its rule set is not verified (shown with the date)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from app.services import search
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
 from app.services.notes import callback_conditions
-from app.services.reference import calendar
+from app.services.reference import calendar, rule_sets
 from app.store.models import LIVE, TO_ARCHIVE, Case, CaseTag, Mediator
 
 
@@ -32,7 +32,13 @@ class QueueSummary(CaseSummary):
     callback_due_at: datetime | None = None
 
 
-def _summary(case: Case, mediator_name: str) -> QueueSummary:
+def _unverified(ws: Workstation, session) -> frozenset[str]:
+    """Codes of the rule sets nobody has verified: their cases' deadlines say so."""
+    return frozenset(rs.code for rs in rule_sets(ws, session) if not rs.confirmed)
+
+
+def _summary(case: Case, mediator_name: str, unverified: frozenset[str] = frozenset()
+             ) -> QueueSummary:
     return QueueSummary(
         id=case.id,
         source_ticket=case.source_ticket,
@@ -45,6 +51,7 @@ def _summary(case: Case, mediator_name: str) -> QueueSummary:
         next_deadline_on=case.next_deadline_on,
         next_deadline_kind=case.next_deadline_kind,
         deadline_provisional=case.deadline_provisional,
+        rules_confirmed=case.rule_set_code not in unverified,
         paused=case.paused,
         tags=tuple(t for t in case.tags.split(",") if t),
         mediator_name=mediator_name,
@@ -59,7 +66,7 @@ def case_summary(ws: Workstation, case_id: uuid.UUID) -> CaseSummary | None:
             .outerjoin(Mediator, Mediator.id == Case.mediator_id)
             .where(Case.id == case_id)
         ).first()
-        return _summary(row[0], row[1] or "") if row else None
+        return _summary(row[0], row[1] or "", _unverified(ws, session)) if row else None
 
 
 # ====================================================================== the full queue
@@ -432,7 +439,8 @@ def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...]
                 .offset(skip).limit(limit - len(rows))
             ).all()
             skip = 0
-            rows.extend(_summary(c, names.get(c.mediator_id, "")) for c in page)
+            unverified = _unverified(ws, session)
+            rows.extend(_summary(c, names.get(c.mediator_id, ""), unverified) for c in page)
     return QueuePage(tuple(rows), offset)
 
 

@@ -76,14 +76,15 @@ def _unit_for(kind: ClockKind) -> Unit:
     return Unit.WORKING_DAYS
 
 
-def summary_deadline(kind: str, due: date, *, provisional: bool, paused: bool) -> Deadline:
+def summary_deadline(kind: str, due: date, *, provisional: bool, paused: bool,
+                     confirmed: bool = True) -> Deadline:
     """The queue row's next deadline as a core Deadline (outstanding by definition)."""
     try:
         clock = ClockKind(kind)
     except ValueError:
         clock = ClockKind.ACCEPT_DECISION
     return Deadline(kind=clock, due=due, due_at=None, provisional=provisional, paused=paused,
-                    soft=False, confirmed=True, met=None, unit=_unit_for(clock))
+                    soft=False, confirmed=confirmed, met=None, unit=_unit_for(clock))
 
 
 def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBadge:
@@ -106,6 +107,8 @@ def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBad
         text = messages.due_status_text(status)
     if deadline.provisional and status not in (DueStatus.DONE, DueStatus.DONE_LATE):
         text += QCoreApplication.translate("DueBadge", "（暂定）")
+    if not deadline.confirmed and status not in (DueStatus.DONE, DueStatus.DONE_LATE):
+        text += QCoreApplication.translate("DueBadge", "（规则未核实）")
     tooltip = QCoreApplication.translate("DueBadge", "{kind}：{due}").format(
         kind=messages.clock_kind_text(deadline.kind), due=day_with_weekday(deadline.due)
     )

@@ -332,3 +332,25 @@ def test_kind_and_outcome_tables() -> None:
     assert R not in kinds_for_track(PM)
     assert kinds_for_track(MC) == frozenset(CaseKind)
     assert outcomes_for_kind(Q) == frozenset({Outcome.ANSWERED})
+
+
+def test_a_peoples_mediation_case_is_never_referred_for_a_case_file():
+    """转立案 is a market-regulation bureau's outcome (issue 14, item 10)."""
+    from app.core.workflow import (
+        Action,
+        CaseKind,
+        CaseState,
+        CaseStatus,
+        Outcome,
+        TransitionError,
+        Track,
+        outcomes_for_kind,
+        transition,
+    )
+
+    assert Outcome.REFERRED not in outcomes_for_kind(CaseKind.COMPLAINT, Track.PEOPLES_MEDIATION)
+    assert Outcome.REFERRED in outcomes_for_kind(CaseKind.COMPLAINT, Track.MARKET_COMPLAINT)
+    mediating = CaseState(Track.PEOPLES_MEDIATION, CaseKind.COMPLAINT, CaseStatus.MEDIATING,
+                          mediator_id="m")
+    with pytest.raises(TransitionError):
+        transition(mediating, Action.CLOSE, outcome=Outcome.REFERRED)

@@ -136,3 +136,14 @@ def test_the_time_limit_ground_waits_for_the_time_limit(ws):
     cases.close(ws, case_id, Outcome.TERMINATED,
                 termination_ground=TerminationGround.MC_TIME_LIMIT_EXPIRED)
     assert cases.get_case(ws, case_id).status.value == "closed"
+
+
+def test_the_queue_says_which_cases_run_on_unverified_rules(ws):
+    """Issue 14, item 10: a deadline computed from rules nobody verified says so."""
+    from app.services import queue
+
+    before = _case(ws, BEFORE_121)
+    after = _case(ws, AFTER_121)
+    rows = {r.id: r for r in queue.fetch_cases(ws, queue.QueueQuery(), 0, 10).rows}
+    assert rows[before].rules_confirmed and not rows[after].rules_confirmed
+    assert not queue.case_summary(ws, after).rules_confirmed

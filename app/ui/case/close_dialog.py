@@ -29,7 +29,7 @@ from app.ui.operations.cases import ActionRequest
 def offered_outcomes(case: CaseDetail) -> list[Outcome]:
     """The outcomes core accepts now: a complaint succeeds or is referred only once
     mediation has started; before that it can only be terminated."""
-    outcomes = [o for o in Outcome if o in outcomes_for_kind(case.kind)]
+    outcomes = [o for o in Outcome if o in outcomes_for_kind(case.kind, case.track)]
     if case.kind is CaseKind.COMPLAINT and case.status is not CaseStatus.MEDIATING:
         outcomes = [o for o in outcomes if o is Outcome.TERMINATED]
     return outcomes

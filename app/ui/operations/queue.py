@@ -55,7 +55,8 @@ def _row(summary: CaseSummary, calendar: WorkCalendar, today) -> QueueRow:
     if summary.next_deadline_on is not None:
         deadline = summary_deadline(summary.next_deadline_kind, summary.next_deadline_on,
                                     provisional=summary.deadline_provisional,
-                                    paused=summary.paused)
+                                    paused=summary.paused,
+                                    confirmed=summary.rules_confirmed)
         badge = due_badge(deadline, today, calendar)
     return QueueRow(summary, badge)
 
