@@ -342,8 +342,8 @@ def test_a_peoples_mediation_case_is_never_referred_for_a_case_file():
         CaseState,
         CaseStatus,
         Outcome,
-        TransitionError,
         Track,
+        TransitionError,
         outcomes_for_kind,
         transition,
     )
