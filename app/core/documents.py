@@ -67,6 +67,15 @@ def content_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _clause_text(clause: Any) -> str:
+    """A stored clause's words; one whose amount (a value) is not given yet reads as
+    having a blank (see app.core.clauses)."""
+    if isinstance(clause, Mapping):
+        text = str(clause.get("text", ""))
+        return text.replace("{amount}", "" if clause.get("amount") else BLANK)
+    return str(clause)
+
+
 def missing_fields(kind: DocumentKind, fields: Mapping[str, Any],
                    track: Track | str | None = None) -> list[str]:
     """The required fields that are empty, in the order the form asks for them. A bureau's
@@ -80,7 +89,7 @@ def missing_fields(kind: DocumentKind, fields: Mapping[str, Any],
         if value is None or (isinstance(value, str | list | tuple | dict)
                              and not (value.strip() if isinstance(value, str) else value)):
             missing.append(name)
-        elif name == "clauses" and (not any(str(c).strip() for c in value)
-                                    or any(BLANK in str(c) for c in value)):
+        elif name == "clauses" and (not any(_clause_text(c).strip() for c in value)
+                                    or any(BLANK in _clause_text(c) for c in value)):
             missing.append(name)  # none written, or a library clause's blank not filled
     return missing

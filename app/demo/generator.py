@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 from stdnum.cn import ric, uscc
 
 from app.core.calendar import CalendarYear, WorkCalendar
+from app.core.clauses import AMOUNT_MARK, AgreedClause, stored_clause
 from app.core.deadlines import (
     ClockKind,
     ClockStart,
@@ -948,8 +949,11 @@ class _CaseWriter:
         deadline = f"{due.year}年{due.month}月{due.day}日" if complete else BLANK
         method = one(corpus.PAYMENT_METHODS)
         payer, payee = rname, who.name
-        clauses = [wording.clause("refund" if business else "compensation", payer=payer,
-                                  payee=payee, amount=wording.money(amount), deadline=deadline)]
+        # The amount is the clause's value (printed with its capitals from it).
+        first = next(c for c in wording.CLAUSES
+                     if c.key == ("refund" if business else "compensation"))
+        clauses: list = [stored_clause(AgreedClause(wording.fill_clause(
+            first, payer=payer, payee=payee, amount=AMOUNT_MARK, deadline=deadline), amount))]
         if method != "现金":
             clauses.append(wording.clause("method", method=method, payee=payee))
         if track is Track.MARKET_COMPLAINT:
@@ -961,16 +965,18 @@ class _CaseWriter:
         recorder = self.ctx.names.get(one(ctx.mediators)[1], "")
         if recorder == ctx.names.get(t.mediator_login):
             recorder = ctx.names.get(ctx.mediators[0][1], "")
+        pm = track is Track.PEOPLES_MEDIATION
+        asks, answers = ("申请人", "被申请人") if pm else ("投诉人", "被投诉人")
         return {
-            # The agreement is a people's-mediation form: its parties are 申请人/被申请人.
+            # Each track's paper names the parties its own way (申请人 / 投诉人).
             "parties": [applicant, respondent],
-            "facts": what.description.replace("投诉人", "申请人"),
-            "disputes": f"申请人要求{what.request}，被申请人对此有异议。",
+            "facts": what.description.replace("投诉人", "申请人") if pm else what.description,
+            "disputes": f"{asks}要求{what.request}，{answers}对此有异议。",
             "responsibility": one(corpus.RESPONSIBILITY),
             "clauses": clauses,
             "performance": f"{payer}于{deadline}前{paid}给{payee}。" if complete else "",
             "mediator": ctx.names.get(t.mediator_login, t.mediator_login),
-            "recorder": recorder, "copies": 3, "amounts": [f"{amount:.2f}"]}
+            "recorder": recorder, "copies": 3}
 
     def _document_rows(self, case_id: str, plan: _DocPlan, track: Track, category: str,
                        who: _People, what: _Complaint, t: _Timeline, recovered: int | None,

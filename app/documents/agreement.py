@@ -68,7 +68,7 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
             story.append(c.para(f"{chinese_numeral(number)}、{lines[0]}"))
             story += [c.para(line) for line in lines[1:]]
     if data.amounts:
-        story += c.heading("本协议所涉金额：")
+        story += c.heading(f"{words.agreement_noun}所涉金额：")
         story += [c.para(amount_text(a)) for a in data.amounts]
     story += c.labelled("履行方式、时限：", data.performance)
     if data.confirmable:

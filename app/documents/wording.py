@@ -18,7 +18,6 @@ from typing import Any
 from app.core import clauses
 from app.core.documents import DocumentKind
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
-from app.core.money import format_amount, to_capitals
 from app.core.parties import IdType, PartyRole, Sex
 from app.core.sessions import SessionResult
 from app.core.workflow import RejectionGround, TerminationGround, Track
@@ -278,7 +277,7 @@ ORAL_NOTE = "当事人认为无需制作调解协议书，采取口头协议方�
 
 def money(amount: Decimal) -> str:
     """人民币3,200.00元（大写：人民币叁仟贰佰元整）."""
-    return f"人民币{format_amount(amount)}元（大写：{to_capitals(amount)}）"
+    return clauses.money_text(amount)
 
 
 @dataclass(frozen=True)
@@ -296,6 +295,8 @@ CLAUSES: tuple[ClauseTemplate, ...] = (
                    ("payer", "payee", "amount", "deadline")),
     ClauseTemplate("method", "支付方式", "上述款项以{method}方式支付至{payee}指定的账户。",
                    ("method", "payee")),
+    ClauseTemplate("perform", "继续履行", "{payer}于{deadline}前按约定为{payee}完成服务"
+                   "（或重新履行至符合约定），双方共同确认。", ("payer", "payee", "deadline")),
     ClauseTemplate("replace", "更换或维修", "{payer}于{deadline}前为{payee}免费更换同型号商品（或维修至正常使用）。",
                    ("payer", "payee", "deadline")),
     ClauseTemplate("withdraw", "撤回投诉", "{applicant}收到上述款项后，撤回对{respondent}的投诉，"
@@ -306,6 +307,25 @@ CLAUSES: tuple[ClauseTemplate, ...] = (
                    "人民法院提起诉讼。", ("payer", "payee")),
     ClauseTemplate("settled", "纠纷了结", "本协议履行完毕后，双方就本纠纷再无其他争议。"),
 )
+
+
+# What an agreement's first clause is, by what the dispute is about: money back for a
+# purchase or a prepaid card, damages for harm done (a neighbour's leak), the service
+# done for a service not done.
+_COMPENSATION_WORDS = ("损害", "损坏", "漏水", "渗水", "邻里", "相邻", "赔偿", "人身", "伤",
+                       "财产", "交通", "宠物")
+_PERFORMANCE_WORDS = ("维修", "装修", "家政", "物业", "培训", "快递", "服务质量", "售后",
+                      "安装")
+
+
+def default_clause_key(*about: str) -> str:
+    """refund, compensation or perform, by the words of the case's category and title."""
+    text = "".join(about)
+    if any(w in text for w in _COMPENSATION_WORDS):
+        return "compensation"
+    if any(w in text for w in _PERFORMANCE_WORDS):
+        return "perform"
+    return "refund"
 
 
 def clause(key: str, **blanks: str) -> str:

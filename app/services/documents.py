@@ -20,6 +20,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.clauses import (
+    AMOUNT_MARK,
+    AgreedClause,
+    amount_problems,
+    clause_amounts,
+    printed_clause,
+    read_clause,
+    stored_clause,
+)
 from app.core.deadlines import RuleSet, judicial_confirmation_deadline
 from app.core.documents import (
     NUMBERED_KINDS,
@@ -72,6 +81,9 @@ class DocumentProblem:
     # A notice citing rules no administrator has verified: issued only on an explicit
     # confirmation, which is recorded (detail: the rule set's name).
     RULES_UNVERIFIED = "rules_unverified"
+    # Figures and capitals that disagree, or an amount no clause names (detail: clause
+    # numbers from 1; 0 for the 本协议所涉金额 line).
+    AMOUNT_MISMATCH = "amount_mismatch"
 
 
 class DocumentRefused(UserFacingError):
@@ -135,18 +147,22 @@ def default_fields(session: Session, case: Case, kind: DocumentKind, *,
     respondent = next((p.name for p in parties if p.role == PartyRole.RESPONDENT), "")
     if kind in (DocumentKind.AGREEMENT, DocumentKind.ORAL_AGREEMENT):
         amount = Decimal(case.amount_claimed_fen) / 100 if case.amount_claimed_fen else None
-        clauses = []
-        if amount:
-            clauses.append(wording.clause("refund", payer=respondent, payee=applicant,
-                                          amount=wording.money(amount)))
+        # The first clause follows the dispute (a refund, damages, the service done);
+        # its amount is a value, typed once, printed with its capitals from it.
+        key = wording.default_clause_key(case.category, case.issue_type, case.title)
+        template = next(c for c in wording.CLAUSES if c.key == key)
+        clauses: list = []
+        if "amount" not in template.blanks or amount:
+            text = wording.fill_clause(template, payer=respondent, payee=applicant,
+                                       amount=AMOUNT_MARK)
+            clauses.append(stored_clause(AgreedClause(text, amount if amount else None)))
         clauses.append(wording.clause("settled"))
         return {"parties": [_party_fields(p) for p in parties if p.role != PartyRole.REPORTER],
                 "facts": case.description, "disputes": case.request, "responsibility": "",
                 "clauses": clauses, "performance": "", "mediator": mediator_name,
                 "recorder": "", "copies": sum(1 for p in parties if p.role in (
                     PartyRole.APPLICANT, PartyRole.RESPONDENT))
-                + office_profile.document_settings(session, case.office_id).kept_copies,
-                "amounts": [str(amount)] if amount else []}
+                + office_profile.document_settings(session, case.office_id).kept_copies}
     if kind in (DocumentKind.TERMINATION, DocumentKind.REJECTION):
         ground = case.termination_ground if kind is DocumentKind.TERMINATION \
             else case.rejection_ground
@@ -239,6 +255,11 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         missing = missing_fields(kind, doc.fields or {}, _track(session, doc))
         if missing:
             raise DocumentRefused(DocumentProblem.MISSING_FIELDS, missing)
+        if kind in (DocumentKind.AGREEMENT, DocumentKind.ORAL_AGREEMENT):
+            fields = doc.fields or {}
+            wrong = amount_problems(fields.get("clauses", []), fields.get("amounts", []))
+            if wrong:  # figures and capitals must say one sum before anyone signs
+                raise DocumentRefused(DocumentProblem.AMOUNT_MISMATCH, wrong)
         unverified = None
         if kind in RULE_CITING_KINDS:
             rules = _rules_of(ws, session, _case(session, doc.case_id))
@@ -499,13 +520,16 @@ def _agreement_data(session: Session, ws: Workstation, doc: Document, header: d.
     on = doc.signed_on or _issued_on(ws, doc)  # the parties' ages as of then
     track = header.track
     parties = [_party_block(p, on, track) for p in _grouped(f.get("parties", []))]
-    amounts = tuple(Decimal(str(a)) for a in f.get("amounts", []))
+    stored = list(f.get("clauses", []))
+    # Amounts are the clauses' own values; a draft from before kept them in a list.
+    amounts = tuple(clause_amounts(stored)) or tuple(Decimal(str(a))
+                                                     for a in f.get("amounts", []))
     if any(a < 0 for a in amounts):
         raise DocumentRefused(DocumentProblem.NEGATIVE_AMOUNT, [str(a) for a in amounts if a < 0])
     return d.AgreementData(
         header=header, parties=tuple(parties), facts=f.get("facts", ""),
         disputes=f.get("disputes", ""), responsibility=f.get("responsibility", ""),
-        clauses=tuple(c for c in f.get("clauses", []) if str(c).strip()),
+        clauses=tuple(t for t in (printed_clause(read_clause(c)) for c in stored) if t.strip()),
         performance=f.get("performance", ""), copies=int(f.get("copies") or len(parties) + 1),
         signatories=_signatories(parties, f.get("mediator", ""), f.get("recorder", ""), track),
         mediator=f.get("mediator", ""), recorder=f.get("recorder", ""),
@@ -613,7 +637,8 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
         rows = [(f"{p.role}", f"{p.name}　{p.contact}".strip()) for p in parties]
         rows += [("纠纷主要事实", f.get("facts", "")),
                  ("协议内容", "\n".join(f"{n}. {c}" for n, c in enumerate(
-                     [c for c in f.get("clauses", []) if str(c).strip()], 1))),
+                     [t for t in (printed_clause(read_clause(c)) for c in f.get("clauses", []))
+                      if t.strip()], 1))),
                  ("履行方式、时限", f.get("performance", ""))]
         return d.NoticeData(header=header, title=wording.ORAL_TITLE, rows=tuple(rows),
                             paragraphs=(wording.ORAL_NOTE,),

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
+from app.core.clauses import amount_problems
 from app.core.documents import DocumentState, content_hash, missing_fields
 from app.core.timeutil import china_date
 from app.core.workflow import Track
@@ -124,7 +125,10 @@ def test_final_documents_pass_the_checks_a_real_finalisation_makes(demo):
         for doc in documents.list_documents(ws, uuid.UUID(case_hex)):
             if doc.state is DocumentState.DRAFT:
                 continue
-            assert missing_fields(doc.kind, doc.fields) == []
+            assert missing_fields(doc.kind, doc.fields, doc.track) == []
+            # Figures and capitals say one sum (a real finalisation refuses otherwise).
+            assert amount_problems(doc.fields.get("clauses", []),
+                                   doc.fields.get("amounts", [])) == []
             assert doc.content_sha256 == content_hash(
                 {"kind": doc.kind.value, "number": doc.number, "fields": doc.fields})
             assert doc.finalized_at is not None and doc.pdf_sha256 == ""

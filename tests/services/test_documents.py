@@ -24,6 +24,7 @@ from app.services.reference import open_workstation
 from app.store.models import Office
 from tests.conftest import FIXED_NOW, complaint_form
 from tests.services.test_cases import add_mediator
+from tests.support.documents import dated
 
 
 def text_of(pdf: bytes) -> str:
@@ -56,8 +57,7 @@ def pm_case_id(ws):
 
 def agreement(ws, case_id, **fields):
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
-    clauses = [c.replace("____", "2026年3月9日") for c in
-               documents.get_document(ws, doc_id).fields["clauses"]]
+    clauses = dated(documents.get_document(ws, doc_id).fields["clauses"], "2026年3月9日")
     documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。",
                                         "clauses": clauses, **fields})
     return doc_id
@@ -70,13 +70,15 @@ def test_a_new_agreement_is_filled_from_the_case(ws, case_id):
     assert [p["name"] for p in doc.fields["parties"]] == ["李秀英", "上海悦动健身管理有限公司"]
     assert doc.fields["facts"].startswith("预付健身卡5000元")
     assert doc.fields["disputes"] == "退还剩余预付款3200元"
-    assert "人民币3,200.00元（大写：人民币叁仟贰佰元整）" in doc.fields["clauses"][0]
+    # The refund's amount is a value, typed once; its deadline a blank still to fill.
+    assert doc.fields["clauses"][0] == {
+        "text": "上海悦动健身管理有限公司于____前向李秀英退还{amount}。", "amount": "3200"}
     assert doc.fields["mediator"] == "王建国" and doc.fields["copies"] == 3
-    # The refund's deadline is a blank in the library clause, still to fill.
-    assert "于____前" in doc.fields["clauses"][0]
     assert doc.missing == ("clauses", "performance")
     text = text_of(documents.render(ws, doc_id))
     assert "调解书" in text and "人民调解" not in text and "草稿" in text and "李秀英" in text
+    assert "退还人民币3,200.00元（大写：人民币叁仟贰佰元整）" in text
+    assert "本调解书所涉金额：人民币3,200.00元" in text
 
 
 def test_finalising_numbers_hashes_and_keeps_the_pdf(ws, case_id):
@@ -302,7 +304,8 @@ def test_a_draft_can_be_thrown_away_but_not_a_final(ws, case_id):
 
 
 def test_bad_amounts_are_refused_before_printing(ws, case_id):
-    doc_id = agreement(ws, case_id, amounts=["-100"])
+    doc_id = agreement(ws, case_id, clauses=[{"text": "被申请人向申请人支付{amount}。",
+                                              "amount": "-100"}])
     with pytest.raises(documents.DocumentRefused) as refused:
         documents.render(ws, doc_id)
     assert refused.value.problem == documents.DocumentProblem.NEGATIVE_AMOUNT

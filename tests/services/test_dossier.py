@@ -27,6 +27,7 @@ from tests.conftest import FIXED_NOW, complaint_form
 from tests.documents.pdfcheck import pages, squeeze
 from tests.services.test_cases import add_mediator
 from tests.services.test_evidence import pdf_bytes, png_bytes
+from tests.support.documents import dated
 
 PM, MC = Track.PEOPLES_MEDIATION, Track.MARKET_COMPLAINT
 
@@ -68,7 +69,7 @@ def closed_case(ws, tmp_path, mediator, track: Track, *, follow_up: bool = True,
     agreement, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
     fields = documents.get_document(ws, agreement).fields
     documents.update_draft(ws, agreement, {
-        "clauses": [c.replace("____", "2026年3月9日") for c in fields["clauses"]],
+        "clauses": dated(fields["clauses"], "2026年3月9日"),
         "performance": "银行转账。", "mediator": "王建国"})
     documents.finalize(ws, agreement)
     scan = attach(ws, case_id, tmp_path, "signed.png", png_bytes(420, 600),

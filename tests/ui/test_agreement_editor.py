@@ -50,7 +50,11 @@ def test_the_editor_shows_the_draft_and_its_pages(qtbot, tab, ws, case_id):  # n
     assert editor.disputes.toPlainText() == "退还剩余预付款3200元"
     assert editor.copies.value() == 3 and editor.mediator.text() == "王芳"
     assert len(editor.clauses) == 2
-    assert "人民币3,200.00元（大写：人民币叁仟贰佰元整）" in editor.clauses[0].text()
+    # The refund's amount is a value beside its clause, shown in capitals as it prints.
+    assert editor.clauses[0].text().endswith("退还【金额】。")
+    assert editor.clauses[0].amount_edit.text() == "3200"
+    assert editor.clauses[0].capitals.text() == "大写：人民币叁仟贰佰元整"
+    assert not editor.clauses[1].money_row.isVisibleTo(editor)  # 纠纷了结 names no money
     assert not editor.pages.pages[0].pixmap().isNull()
     assert editor.pages.pages[0].pixmap().width() > 300
     # A business party has no sex, ethnicity or occupation to print.
@@ -86,11 +90,17 @@ def test_a_clause_from_the_library_with_its_blanks_filled(qtbot, tab, ws,
     with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
         click(qtbot, dialog.ok)
     text = editor.clauses[-1].text()
-    assert text == ("上海悦动健身管理有限公司于2026年3月9日前向赵建国支付赔偿金"
-                    "人民币2,400.00元（大写：人民币贰仟肆佰元整）。")
+    assert text == "上海悦动健身管理有限公司于2026年3月9日前向赵建国支付赔偿金【金额】。"
     fields = stored(ws, editor)
-    # The claimed amount (the draft's refund clause) and the new one.
-    assert fields["clauses"][-1] == text and fields["amounts"] == ["3200", "2400.00"]
+    # The claimed amount (the draft's refund clause) and the new one, each a value.
+    assert fields["clauses"][-1] == {"text": text.replace("【金额】", "{amount}"),
+                                     "amount": "2400.00"}
+    assert fields["clauses"][0]["amount"] == "3200.00" and fields["amounts"] == []
+    # Changing the figure changes everything printed from it: there is nothing else to edit.
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        editor.clauses[-1].amount_edit.setText("2200")
+    assert editor.clauses[-1].capitals.text() == "大写：人民币贰仟贰佰元整"
+    assert stored(ws, editor)["clauses"][-1]["amount"] == "2200.00"
     assert editor.clauses[-1].number.text() == "3."
 
 
@@ -103,8 +113,9 @@ def test_clauses_move_and_go(qtbot, tab, ws, case_id):  # noqa: F811
     assert [row.number.text() for row in editor.clauses] == ["1.", "2."]
     with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
         click(qtbot, editor.clauses[0].delete)
-    assert stored(ws, editor)["clauses"] == [first]
-    assert stored(ws, editor)["amounts"] == ["3200"]  # the refund clause's amount stays
+    # The refund stays, with its amount.
+    assert stored(ws, editor)["clauses"] == [
+        {"text": first.replace("【金额】", "{amount}"), "amount": "3200.00"}]
 
 
 def test_a_partys_printed_particulars(qtbot, tab, ws, case_id):  # noqa: F811
@@ -182,9 +193,8 @@ def test_the_offices_own_clauses_follow_the_builtins(qtbot, tab, ws, runner,
     with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
         click(qtbot, dialog.ok)
     assert editor.clauses[-1].text() == (
-        "上海悦动健身管理有限公司于2026年3月9日前分两期向赵建国退还"
-        "人民币1,200.00元（大写：人民币壹仟贰佰元整）。")
-    assert stored(ws, editor)["amounts"][-1] == "1200.00"
+        "上海悦动健身管理有限公司于2026年3月9日前分两期向赵建国退还【金额】。")
+    assert stored(ws, editor)["clauses"][-1]["amount"] == "1200.00"
 
     # Saved in the 条款库 while the editor is open: offered at once; no blanks, in at once.
     runner.op(None, lambda: clauses.save_clause(ws, ClauseInput("不再追究", "双方互不追究。"))) \

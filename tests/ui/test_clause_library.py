@@ -69,7 +69,8 @@ def save(qtbot, dialog, runner) -> None:
 
 
 def test_a_clause_written_with_blanks_is_saved_changed_and_deleted(qtbot, ws, runner, dialog):
-    assert dialog.entry_titles()[:8] == [c.title for c in clauses.clause_library(ws)]
+    builtins = [c.title for c in clauses.clause_library(ws)]
+    assert dialog.entry_titles()[:len(builtins)] == builtins
     click(qtbot, dialog.new_button)
     assert not dialog.title_edit.isReadOnly() and not dialog.delete_button.isEnabled()
     type_text(dialog.title_edit, "分期退款")

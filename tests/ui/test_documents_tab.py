@@ -22,6 +22,7 @@ from app.store.models import Case, Office
 from app.ui.case.documents_tab import DocumentsTab
 from app.ui.documents import printing
 from app.ui.operations import documents as ops
+from tests.support.documents import dated
 from tests.support.typing import type_text
 from tests.ui.test_case_view import click, open_view
 
@@ -72,8 +73,7 @@ def tab(qtbot, ws, runner, case_id):
 
 def agreement(ws, case_id, **fields) -> documents.DocumentView:
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
-    clauses = [c.replace("____", "2026年3月9日") for c in
-               documents.get_document(ws, doc_id).fields["clauses"]]  # the refund's deadline
+    clauses = dated(documents.get_document(ws, doc_id).fields["clauses"], "2026年3月9日")  # the refund's deadline
     documents.update_draft(ws, doc_id, {"performance": "2026年3月9日前银行转账。",
                                         "clauses": clauses, **fields})
     return documents.get_document(ws, doc_id)

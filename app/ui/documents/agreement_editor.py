@@ -34,8 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.clauses import (
+    AMOUNT_MARK,
+    AgreedClause,
+    money_text,
+    read_clause,
+    stored_clause,
+)
 from app.core.documents import DocumentKind
-from app.core.money import format_amount
+from app.core.errors import AmountError
+from app.core.money import parse_amount, to_capitals
 from app.core.parties import Sex
 from app.core.timeutil import china_today
 from app.documents import wording
@@ -113,25 +121,30 @@ class PartyForm(QWidget):
         return party
 
 
+AMOUNT_SHOWN = "【金额】"  # where the clause's amount prints, as the text box shows it
+
+
 class ClauseRow(QWidget):
-    """One clause: its number, its text (edited freely) and 上移 / 下移 / 删除."""
+    """One clause: its number, its text (edited freely) and 上移 / 下移 / 删除; a clause
+    that names money has its amount as a value beside it, typed once: the clause, its
+    capitals and the 所涉金额 line all print from it."""
 
     changed = Signal()
     move = Signal(object, int)  # row, -1 / +1
     remove = Signal(object)
 
-    def __init__(self, text: str, amount: Decimal | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, stored: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.amount = amount
+        clause = read_clause(stored)
+        self.structured = clause.amount is not None or AMOUNT_MARK in clause.text
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(4)
         self.number = QLabel()
         self.number.setObjectName("clauseNumber")
         self.edit = _text_box("", 3, "clauseText")
-        self.edit.setPlainText(text)
-        self.edit.textChanged.connect(lambda: emit(self.changed))
+        self.edit.setPlainText(clause.text.replace(AMOUNT_MARK, AMOUNT_SHOWN))
+        self.edit.textChanged.connect(self._edited)
         self.up = QToolButton()
         self.up.setText("↑")
         self.up.setObjectName("clauseUp")
@@ -156,9 +169,70 @@ class ClauseRow(QWidget):
         layout.addWidget(self.edit, 0, 1)
         layout.addLayout(tools, 0, 2)
         layout.setColumnStretch(1, 1)
+        self.amount_edit = QLineEdit("" if clause.amount is None else str(clause.amount))
+        self.amount_edit.setObjectName("clauseAmount")
+        self.amount_edit.setPlaceholderText(self.tr("金额（元），如 3200 或 3,200.50"))
+        self.capitals = QLabel()
+        self.capitals.setObjectName("clauseCapitals")
+        self.capitals.setWordWrap(True)
+        money = QHBoxLayout()
+        money.addWidget(QLabel(self.tr("金额")))
+        money.addWidget(self.amount_edit)
+        money.addWidget(self.capitals, 1)
+        self.money_row = QWidget()
+        self.money_row.setLayout(money)
+        money.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.money_row, 1, 1)
+        self.money_row.setVisible(self.structured)
+        self.amount_edit.textChanged.connect(self._edited)
+        self._show_capitals()
+
+    @property
+    def amount(self) -> Decimal | None:
+        text = self.amount_edit.text().strip()
+        if not self.structured or not text:
+            return None
+        try:
+            return parse_amount(text)
+        except AmountError:
+            return None
+
+    def _edited(self) -> None:
+        self._show_capitals()
+        emit(self.changed)
+
+    def _show_capitals(self) -> None:
+        """The amount in capitals as it will print, or what is wrong with it."""
+        if not self.structured:
+            return
+        raw = self.amount_edit.text().strip()
+        style = ""
+        if AMOUNT_SHOWN not in self.edit.toPlainText():
+            words, style = self.tr("条款中须保留“{mark}”，金额印在那里").format(
+                mark=AMOUNT_SHOWN), f"color: {ERROR_COLOUR}"
+        elif not raw:
+            words, style = self.tr("请填写金额"), f"color: {ERROR_COLOUR}"
+        elif self.amount is None:
+            words, style = self.tr("金额格式不对"), f"color: {ERROR_COLOUR}"
+        else:
+            words = self.tr("大写：{capitals}").format(capitals=to_capitals(self.amount))
+        self.capitals.setText(words)
+        self.capitals.setStyleSheet(style)
 
     def text(self) -> str:
         return self.edit.toPlainText().strip()
+
+    def value(self) -> Any:
+        """The clause as the draft stores it."""
+        text = self.text().replace(AMOUNT_SHOWN, AMOUNT_MARK)
+        if not self.structured:
+            return text
+        raw = self.amount_edit.text().strip()
+        try:
+            amount = str(parse_amount(raw)) if raw else ""
+        except AmountError:
+            amount = raw  # kept as typed: finalising refuses it in words
+        return {"text": text, "amount": amount}
 
 
 class AgreementEditor(QWidget):
@@ -343,12 +417,17 @@ class AgreementEditor(QWidget):
         self.facts.setPlainText(f.get("facts") or "")
         self.disputes.setPlainText(f.get("disputes") or "")
         self.responsibility.setPlainText(f.get("responsibility") or "")
+        # A draft from before amounts were values: its listed amounts become the values of
+        # the clauses that print them.
         amounts = [Decimal(str(a)) for a in f.get("amounts", [])]
-        for text in f.get("clauses", []):
-            amount = next((a for a in amounts if format_amount(a) in text), None)
-            if amount is not None:
-                amounts.remove(amount)
-            self.add_clause(str(text), amount)
+        for stored in f.get("clauses", []):
+            if isinstance(stored, str):
+                amount = next((a for a in amounts if money_text(a) in stored), None)
+                if amount is not None:
+                    amounts.remove(amount)
+                    stored = stored_clause(AgreedClause(
+                        stored.replace(money_text(amount), AMOUNT_MARK, 1), amount))
+            self.add_clause(stored)
         self.performance.setPlainText(f.get("performance") or "")
         self.copies.setValue(int(f.get("copies") or len(self.party_forms) + 1))
         self.mediator.setText(f.get("mediator") or "")
@@ -362,8 +441,8 @@ class AgreementEditor(QWidget):
             "facts": self.facts.toPlainText(),
             "disputes": self.disputes.toPlainText(),
             "responsibility": self.responsibility.toPlainText(),
-            "clauses": [row.text() for row in clauses],
-            "amounts": [str(row.amount) for row in clauses if row.amount is not None],
+            "clauses": [row.value() for row in clauses],
+            "amounts": [],  # the clauses carry their amounts
             "performance": self.performance.toPlainText(),
             "copies": self.copies.value(),
             "mediator": self.mediator.text().strip(),
@@ -417,14 +496,13 @@ class AgreementEditor(QWidget):
         applicant, respondent = self._names()
         dialog = ClauseDialog(template, applicant=applicant, respondent=respondent,
                               today=china_today(self.ws.now()), parent=self)
-        dialog.accepted.connect(lambda: self.add_clause(dialog.text(), dialog.amount()))
+        dialog.accepted.connect(lambda: self.add_clause(dialog.stored()))
         self.current_dialog = dialog
         dialog.open()
         return dialog
 
-    def add_clause(self, text: str, amount: Decimal | None = None, *,
-                   focus: bool = False) -> ClauseRow:
-        row = ClauseRow(text, amount)
+    def add_clause(self, stored: Any, *, focus: bool = False) -> ClauseRow:
+        row = ClauseRow(stored)
         row.changed.connect(self.changed)
         row.move.connect(self.move_clause)
         row.remove.connect(self.remove_clause)

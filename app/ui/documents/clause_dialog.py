@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.clauses import AMOUNT_MARK, AgreedClause, stored_clause
 from app.core.money import AmountError, format_amount, parse_amount, to_capitals
 from app.documents import wording
 from app.documents.wording import ClauseTemplate
@@ -127,6 +129,16 @@ class ClauseDialog(QDialog):
             return wording.fill_clause(self.template, **self._values())
         except AmountError:
             return ""
+
+    def stored(self) -> Any:
+        """The clause as the draft keeps it: its amount a value, printed where the
+        template puts it."""
+        values = self._values()
+        if "amount" in values:
+            values["amount"] = AMOUNT_MARK
+        text = wording.fill_clause(self.template, **values)
+        amount = self.amount() if "amount" in self.edits else None
+        return stored_clause(AgreedClause(text, amount))
 
     def submit(self) -> None:
         if "amount" in self.edits and self.amount() is None:
