@@ -168,6 +168,15 @@ def refused_text(error: DocumentRefused) -> str:
     if p == DocumentProblem.NOT_ON_TRACK:
         return tr("Documents", "市场监管投诉调解没有口头协议登记表：达成协议的，请制作调解书；"
                   "不制作调解书的，请做好调解记录（《市场监督管理投诉举报处理暂行办法》第二十二条）。")
+    if p == DocumentProblem.AMOUNT_MISMATCH:
+        where = [n for n in (error.detail or ()) if n]
+        text = tr("Documents", "金额前后不一致，不能定稿：")
+        if where:
+            text += tr("Documents", "第{n}条的金额数字与大写不符，或条款中缺少金额的位置。").format(
+                n="、".join(str(n) for n in where))
+        if 0 in (error.detail or ()):
+            text += tr("Documents", "“所涉金额”中有条款里没有的金额。")
+        return text + tr("Documents", "请在条款旁的“金额”一栏填写数字，大写会自动生成。")
     if p == DocumentProblem.RULES_UNVERIFIED:
         return tr("Documents", "本案适用的规则（{name}）尚未核实，请管理员在 设置 → 期限规则 中核实后"
                   "再出具文书。").format(name=error.detail or "")
