@@ -19,10 +19,10 @@ def build_notice(data: NoticeData, out: BinaryIO, *, fonts: FontSet | None = Non
                                            Spacer(1, 8)])]
     if data.addressee.strip():
         story.append(c.para(data.addressee.strip(), c.plain_style))
+    if data.rows:  # a register: the table first, then what it says about it (如上)
+        story += [Spacer(1, 8), *c.field_table(data.rows), Spacer(1, 6)]
     for paragraph in data.paragraphs:
         story += c.body(paragraph)
-    if data.rows:
-        story += [Spacer(1, 8), *c.field_table(data.rows)]
-    story += c.signatures(data.signatories)
-    story.append(c.seal(data.header.committee, data.dated))
+    # Signatures and the seal stay together: a seal and date alone on a page are no use.
+    story.append(c.signed_and_sealed(data.signatories, data.header.committee, data.dated))
     c.render(story, out, title=data.title)

@@ -253,14 +253,16 @@ class Composer:
         ]))
         return table
 
-    def signatures(self, signatories: Sequence[Signatory]) -> list[Flowable]:
-        """Two blocks a row. A table row never splits, so no block is cut by a page end."""
+    def signatures(self, signatories: Sequence[Signatory], per_row: int = 2) -> list[Flowable]:
+        """``per_row`` blocks a row. A table row never splits, so no block is cut by a page
+        end."""
         if not signatories:
             return []
-        half = TEXT_W / 2
+        half = TEXT_W / per_row
         cells = [self.signature_block(s, half) for s in signatories]
-        rows = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
-        table = Table(rows, colWidths=[half, half], hAlign="LEFT")
+        rows = [cells[i:i + per_row] + [""] * (per_row - len(cells[i:i + per_row]))
+                for i in range(0, len(cells), per_row)]
+        table = Table(rows, colWidths=[half] * per_row, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -274,6 +276,9 @@ class Composer:
     def seal(self, committee: Committee, day: date | None) -> Flowable:
         """The issuing body's name, where its seal goes (the office's own words, else the
         track's: a committee's seal or the bureau's), and the date, at the right."""
+        return KeepTogether([self.seal_table(committee, day)])
+
+    def seal_table(self, committee: Committee, day: date | None) -> Table:
         track = self.header.track if self.header is not None else None
         mark = committee.seal_text or wording.for_track(track).default_seal
         lines = [committee.name, mark, chinese_date(day)]
@@ -285,13 +290,33 @@ class Composer:
         table.setStyle(self.table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    ("TOPPADDING", (0, 0), (-1, 0), 18)]))
-        return KeepTogether([table])
+        return table
 
-    def field_table(self, rows: Iterable[tuple[str, str]], label_width: float = 28 * mm
+    def signed_and_sealed(self, signatories: Sequence[Signatory], committee: Committee,
+                          day: date | None) -> Flowable:
+        """A form's signatures and the seal kept together, on the page of the form: three
+        blocks a row, the seal in the last row's free place where it fits there."""
+        per_row = 3 if len(signatories) > 4 else 2
+        seal = self.seal_table(committee, day)
+        cell = TEXT_W / per_row
+        if len(signatories) % per_row and seal.wrap(cell, PAGE_H)[0] <= cell:
+            table = self.signatures(signatories, per_row)[0]
+            last = len(table._cellvalues) - 1
+            table._cellvalues[last][per_row - 1] = seal
+            return KeepTogether([table])
+        return KeepTogether([*self.signatures(signatories, per_row), seal])
+
+    def field_table(self, rows: Iterable[tuple[str, str]], label_width: float | None = None
                     ) -> list[Flowable]:
         """A ruled two-column form (label | value), as the model forms print fields. A value
         too long for a box (a page of 回访情况) leaves the table and follows as a labelled
-        text, in its place: a table row split over pages reads badly."""
+        text, in its place: a table row split over pages reads badly. The label column is
+        as wide as the longest label, so that no label wraps (调解协议编/号)."""
+        rows = list(rows)
+        if label_width is None:
+            widest = max((stringWidth(label, self.fonts.main.name, SMALL_SIZE)
+                          for label, _ in rows), default=0)
+            label_width = max(28 * mm, min(widest + 12, TEXT_W / 3))
         value_width = TEXT_W - label_width - 10
         out: list[Flowable] = []
         pending: list[list[Paragraph]] = []

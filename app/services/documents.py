@@ -649,7 +649,12 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     if follow is None:
         raise DocumentRefused(DocumentProblem.NOT_FOUND, f["follow_up_id"])
     mediator = session.scalar(select(Mediator.name).where(Mediator.login == follow.by))
-    rows = (("调解协议编号", doc.number or _agreement_number(session, doc.case_id)),
+    names = "、".join(f"{wording.role(track, p.role)}{p.name}" for p in session.scalars(
+        select(Party).where(Party.case_id == case.id, Party.deleted.is_(False),
+                            Party.role.in_([PartyRole.APPLICANT, PartyRole.RESPONDENT]))
+        .order_by(Party.role, Party.sort_order)))
+    rows = ((f"{words.agreement_title}编号", doc.number or _agreement_number(session, doc.case_id)),
+            ("当事人", names),
             ("回访事由", case.title or case.category),
             ("回访时间", f"{_ymd(follow.followed_at.astimezone(_china()))} "
                          f"{follow.followed_at.astimezone(_china()):%H:%M}"),
