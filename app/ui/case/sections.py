@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -110,6 +111,23 @@ class Section(QWidget):
 
     def add_widget(self, widget: QWidget) -> None:
         self.grid.addWidget(widget, self.grid.rowCount(), 0, 1, 2)
+
+
+def library_buttons(owner: QWidget, *, copy: str, delete: str, names: str
+                    ) -> tuple[QHBoxLayout, QPushButton, QPushButton, QPushButton]:
+    """The row under a library's editor (常用语, 条款库): copy a built-in to the office's,
+    then delete and save at the right. ``names``: the object-name stem (copyPhrase …)."""
+    row = QHBoxLayout()
+    buttons = []
+    for kind, text in (("copy", copy), ("delete", delete), ("save", owner.tr("保存"))):
+        button = QPushButton(text)
+        button.setObjectName(f"{kind}{names}")
+        buttons.append(button)
+    row.addWidget(buttons[0])
+    row.addStretch(1)
+    row.addWidget(buttons[1])
+    row.addWidget(buttons[2])
+    return row, buttons[0], buttons[1], buttons[2]
 
 
 def vertical_scroll(content: QWidget, name: str = "") -> QScrollArea:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,7 +37,13 @@ from app.services import clauses
 from app.services.clauses import ClauseField, ClauseInput, ClauseNotFound, ClauseRefused, ClauseView
 from app.services.context import Workstation
 from app.ui import messages
-from app.ui.case.sections import error_label, value_label, vertical_scroll, with_problem
+from app.ui.case.sections import (
+    error_label,
+    library_buttons,
+    value_label,
+    vertical_scroll,
+    with_problem,
+)
 from app.ui.documents import clause_texts as texts
 from app.ui.tasks import TaskFailure, TaskRunner
 
@@ -114,20 +119,11 @@ class ClauseLibraryDialog(QDialog):
         form.addRow(self.tr("预览"), preview)
         self.general = error_label("clauseProblem")
         form.addRow(self.general)
-        buttons = QHBoxLayout()
-        self.copy_button = QPushButton(self.tr("复制为本机构条款"))
-        self.copy_button.setObjectName("copyClause")
+        buttons, self.copy_button, self.delete_button, self.save_button = library_buttons(
+            self, copy=self.tr("复制为本机构条款"), delete=self.tr("删除…"), names="Clause")
         self.copy_button.clicked.connect(self.copy_builtin)
-        self.delete_button = QPushButton(self.tr("删除…"))
-        self.delete_button.setObjectName("deleteClause")
         self.delete_button.clicked.connect(self.ask_delete)
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.setObjectName("saveClause")
         self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.copy_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
-        buttons.addWidget(self.save_button)
         form.addRow(buttons)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

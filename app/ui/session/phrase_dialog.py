@@ -32,6 +32,7 @@ from app.services.errors import ValidationFailed
 from app.services.sessions import PhraseInput, PhraseView
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
+from app.ui.case.sections import library_buttons
 from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.session import session_texts as texts
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -108,20 +109,11 @@ class PhraseDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOUR}")
         form.addRow(self.error)
-        buttons = QHBoxLayout()
-        self.copy_button = QPushButton(self.tr("复制为本单位的"))
-        self.copy_button.setObjectName("copyPhrase")
+        buttons, self.copy_button, self.delete_button, self.save_button = library_buttons(
+            self, copy=self.tr("复制为本单位的"), delete=self.tr("删除"), names="Phrase")
         self.copy_button.clicked.connect(self.copy_builtin)
-        self.delete_button = QPushButton(self.tr("删除"))
-        self.delete_button.setObjectName("deletePhrase")
         self.delete_button.clicked.connect(self.delete)
-        self.save_button = QPushButton(self.tr("保存"))
-        self.save_button.setObjectName("savePhrase")
         self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.copy_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.delete_button)
-        buttons.addWidget(self.save_button)
         form.addRow(buttons)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
