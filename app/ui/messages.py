@@ -21,6 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.calendar import CalendarSource
 from app.core.deadlines import ClockKind, ClockStart, DueStatus, Unit
+from app.core.delivery import DeliveryMethod
 from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.holiday_notice import NoticeError, NoticeProblem
@@ -615,6 +616,14 @@ _FOLLOW_UP_METHOD = {
     FollowUpMethod.IN_PERSON: QT_TRANSLATE_NOOP("Choice", "来访"),
 }
 
+_DELIVERY_METHOD = {
+    DeliveryMethod.IN_PERSON: QT_TRANSLATE_NOOP("Choice", "当面"),
+    DeliveryMethod.MAIL: QT_TRANSLATE_NOOP("Choice", "邮寄"),
+    DeliveryMethod.SMS: QT_TRANSLATE_NOOP("Choice", "短信"),
+    DeliveryMethod.PHONE: QT_TRANSLATE_NOOP("Choice", "电话告知"),
+    DeliveryMethod.PLATFORM: QT_TRANSLATE_NOOP("Choice", "平台"),
+}
+
 _PERFORMANCE = {
     Performance.PERFORMED: QT_TRANSLATE_NOOP("Choice", "已履行"),
     Performance.PARTIAL: QT_TRANSLATE_NOOP("Choice", "部分履行"),
@@ -722,6 +731,10 @@ def id_type_text(id_type: IdType | str) -> str:
 
 def follow_up_method_text(method: FollowUpMethod | str) -> str:
     return _member_text("Choice", _FOLLOW_UP_METHOD, FollowUpMethod, method)
+
+
+def delivery_method_text(method: DeliveryMethod | str) -> str:
+    return _member_text("Choice", _DELIVERY_METHOD, DeliveryMethod, method)
 
 
 def performance_text(performance: Performance | str) -> str:
@@ -889,6 +902,7 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     PartyType: party_type_text,
     IdType: id_type_text,
     FollowUpMethod: follow_up_method_text,
+    DeliveryMethod: delivery_method_text,
     Performance: performance_text,
     Satisfaction: satisfaction_text,
     UserRole: user_role_text,
