@@ -666,9 +666,10 @@ def _clock_problems(value: datetime, field: str, now: datetime,
 
 
 def _clock_note(ws: Workstation, session: Session, case: Case, now: datetime, *,
-                kind: str, action: str, **values: Any) -> Note:
-    """A clock record (an append-only note), audited, and the case's queue columns
-    brought up to date in the same transaction."""
+                kind: str, action: str, audited: dict[str, Any], **values: Any) -> Note:
+    """A clock record (an append-only note), audited with ``audited`` (what it says, in
+    its own terms), and the case's queue columns brought up to date in the same
+    transaction."""
     note = Note(id=uuid.uuid4(), case_id=case.id, author=ws.actor.login, version=1,
                 modified_at=now, modified_by=ws.actor.login, kind=kind, **values)
     session.add(note)
@@ -681,9 +682,8 @@ def _clock_note(ws: Workstation, session: Session, case: Case, now: datetime, *,
     if moved:
         _touch(ws, case, now)
     audit.record(session, actor=ws.actor.login, entity="notes", entity_id=note.id,
-                 action=action, changes=audit.snapshot(
-                     note, ["clock", "contact_with", "channel", "created_at", "text"]),
-                 case_id=case.id, office_id=case.office_id, at=now)
+                 action=action, changes=audit.created(audited), case_id=case.id,
+                 office_id=case.office_id, at=now)
     return note
 
 
@@ -711,7 +711,8 @@ def record_delivery(ws: Workstation, case_id: uuid.UUID, *, notice: ClockKind,
     assert notice is not None and to is not None and method is not None
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id)
-        owed = next((n for n in clocks.notices(case, _records(session, case_id))
+        owed = next((n for n in clocks.notices(case, _records(session, case_id),
+                                               _case_rule_set(ws, session, case))
                      if n.kind is notice), None)
         if owed is None:
             raise ClockError(ClockProblem.NO_NOTICE)
@@ -722,6 +723,8 @@ def record_delivery(ws: Workstation, case_id: uuid.UUID, *, notice: ClockKind,
         if problems:
             raise ValidationFailed(problems)
         _clock_note(ws, session, case, now, kind=clocks.DELIVERY, action="create:delivery",
+                    audited={"notice": notice.value, "to": to.value, "method": method.value,
+                             "delivered_at": delivered_at, "note": remark},
                     clock=notice.value, contact_with=to.value, channel=method.value,
                     created_at=delivered_at, text=remark)
     return Changes(case_ids=frozenset({case_id}), notes=True, history=True)
@@ -769,6 +772,8 @@ def extend_verification(ws: Workstation, case_id: uuid.UUID, *, approved_by: str
         if problems:
             raise ValidationFailed(problems)
         _clock_note(ws, session, case, now, kind=clocks.EXTENSION, action="create:extension",
+                    audited={"clock": clock.value, "approved_by": who,
+                             "approved_at": approved_at, "reason": why},
                     clock=clock.value, contact_with=who, created_at=approved_at, text=why)
     return Changes(case_ids=frozenset({case_id}), notes=True, history=True)
 
@@ -959,7 +964,7 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
             follow_ups=tuple(FollowUpView(f.id, f.followed_at, f.by, f.method, f.performance,
                                           f.satisfaction, f.note) for f in follow_ups),
             reopened_at=case.reopened_at,
-            notices=_notice_views(case, records, deadlines),
+            notices=_notice_views(case, records, rule_set, deadlines),
             deliveries=tuple(_delivery_view(n) for n in record_notes
                              if n.kind == clocks.DELIVERY and _delivery_view(n) is not None),
             extensions=tuple(_extension_view(n) for n in record_notes
@@ -968,11 +973,11 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
         )
 
 
-def _notice_views(case: Case, records: clocks.ClockRecords,
+def _notice_views(case: Case, records: clocks.ClockRecords, rule_set: RuleSet | None,
                   deadlines: list[Deadline]) -> tuple[NoticeView, ...]:
     due = {d.kind: d.due for d in deadlines}
     return tuple(NoticeView(n.kind, n.decided_at, n.owed, n.still_owed, due.get(n.kind))
-                 for n in clocks.notices(case, records))
+                 for n in clocks.notices(case, records, rule_set))
 
 
 def _delivery_view(note: Note) -> DeliveryView | None:

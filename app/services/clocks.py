@@ -149,10 +149,15 @@ def decisions(case: Case) -> dict[ClockKind, datetime]:
     return found
 
 
-def notices(case: Case, records: ClockRecords) -> tuple[Notice, ...]:
+def notices(case: Case, records: ClockRecords,
+            rule_set: RuleSet | None) -> tuple[Notice, ...]:
+    """The notices the case's decisions owe under its rule set (a people's mediation
+    committee's rules set no notice clock: its terminations owe none here)."""
     both = for_track(case.track).notify_both
     result = []
     for kind, decided_at in decisions(case).items():
+        if rule_set is not None and rule_set.rule(kind) is None:
+            continue
         owed = owed_to(kind, both_parties=both)
         first = told(kind, decided_at, records.deliveries)
         result.append(Notice(kind, decided_at, owed,
@@ -178,7 +183,7 @@ def case_clocks(case: Case, basis: ClockBasis, pauses: list[ClockPause],
     terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
     decided_at = case.closed_at if case.kind == CaseKind.REPORT and not rejected else None
     served = {n.kind: served_at(n.kind, n.decided_at, n.owed, records.deliveries)
-              for n in notices(case, records)}
+              for n in notices(case, records, rule_set)}
     # An extension counts for the round of work it was approved in.
     extended = {clock for clock, at in records.extensions if at >= cycle_start(case)}
     return case_deadlines(

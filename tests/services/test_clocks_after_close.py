@@ -13,7 +13,7 @@ from app.core.deadlines import ClockKind, DueStatus, due_status
 from app.core.delivery import DeliveryMethod
 from app.core.parties import PartyRole
 from app.core.timeutil import china_today
-from app.core.workflow import CaseKind, Outcome, PauseReason, TerminationGround
+from app.core.workflow import CaseKind, Outcome, PauseReason, TerminationGround, Track
 from app.services import cases, clocks, desk, queue
 from app.services.dto import PartyInput
 from app.services.errors import ClockError, ClockProblem, FieldProblem, ValidationFailed
@@ -120,7 +120,7 @@ def test_delivery_to_both_sides_serves_the_termination_notice(ws):
         (APPLICANT, "sms", ""), (RESPONDENT, "mail", "挂号信 XA123456789CN")]
     history = cases.case_history(ws, case_id)
     assert [e.action for e in history].count("create:delivery") == 2
-    assert history[-1].changes["contact_with"] == [None, "respondent"]
+    assert history[-1].changes["to"] == [None, "respondent"]
     with ws.store.unit_of_work() as s:  # kept in the synced, append-only notes
         kinds = s.scalars(select(Note.clock).where(Note.case_id == case_id,
                                                    Note.kind == "delivery")).all()
@@ -285,3 +285,16 @@ def test_a_recompute_keeps_the_notice_a_closed_case_owes(ws):
     summary, _ = clocks.recompute_open_clocks(ws)
     assert summary.checked == 1 and summary.changed == 1
     assert queue_columns(ws, case_id) == (date(2026, 3, 11), NOTICE.value)
+
+
+def test_a_people_s_mediation_termination_owes_no_notice_clock(ws):
+    case_id, _ = cases.intake_work_order(ws, complaint_form(track=Track.PEOPLES_MEDIATION))
+    cases.accept(ws, case_id)
+    cases.assign(ws, case_id, cases.list_mediators(ws)[0][0])
+    cases.start_mediation(ws, case_id)
+    cases.close(ws, case_id, Outcome.TERMINATED, termination_ground=TerminationGround.PM_FAILED,
+                reason="双方分歧较大")
+    later(ws, 100)
+    detail = cases.get_case(ws, case_id)
+    assert detail.notices == () and DueStatus.OVERDUE not in statuses(ws, case_id).values()
+    assert queue_columns(ws, case_id) == (None, "")
