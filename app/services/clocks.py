@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.calendar import WorkCalendar
@@ -235,21 +235,28 @@ def _running() -> ColumnElement[bool]:
     return or_(Case.status.in_(_OPEN), Case.next_deadline_on.is_not(None))
 
 
-def count_open(session: Session) -> int:
+def _owing() -> ColumnElement[bool]:
+    """Closed cases that owe a notice."""
+    return and_(Case.status.not_in(_OPEN), Case.next_deadline_on.is_not(None))
+
+
+def count_open(session: Session, which: Callable[[], ColumnElement[bool]] = _running) -> int:
     return session.scalar(select(func.count()).select_from(Case).where(
-        LIVE, _running())) or 0
+        LIVE, which())) or 0
 
 
 def recompute(unit: Callable[[], AbstractContextManager[Session]], basis: ClockBasis, *,
               key: ColumnElement = Case.id,
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None,
-              batch: int = BATCH) -> tuple[RecomputeSummary, set[uuid.UUID]]:
+              batch: int = BATCH,
+              which: Callable[[], ColumnElement[bool]] = _running,
+              ) -> tuple[RecomputeSummary, set[uuid.UUID]]:
     """The next deadline on ``basis`` of every case whose clocks run, read in batches
     ordered by ``key``, each batch in ``unit()`` (a transaction of its own, or one shared
     session). Sets the changed cases' columns; returns the summary and their ids."""
     with unit() as session:
-        total = count_open(session)
+        total = count_open(session, which)
     checked = 0
     after = None
     changed: set[uuid.UUID] = set()
@@ -260,7 +267,7 @@ def recompute(unit: Callable[[], AbstractContextManager[Session]], basis: ClockB
         if cancelled and cancelled():
             return RecomputeSummary(checked, len(changed), cancelled=True), changed
         with unit() as session:
-            query = select(key, Case).where(LIVE, _running())
+            query = select(key, Case).where(LIVE, which())
             if after is not None:
                 query = query.where(key > after)
             rows = session.execute(query.order_by(key).limit(batch)).all()
@@ -320,3 +327,15 @@ def _changes(case_ids: set[uuid.UUID]) -> Changes:
     if len(case_ids) > FEW_CASES:
         return Changes(queue=True)
     return Changes(case_ids=frozenset(case_ids))
+
+
+def recompute_owed_notices(ws: Workstation) -> tuple[RecomputeSummary, Changes]:
+    """The closed cases still owing a notice, from their clock records as they are now.
+    A 送达 recorded at another desk arrives by sync as a note, while the case's queue
+    columns are each desk's own reckoning: two desks that each told one side while
+    offline both wrote "still owed". Run after a sync brought notes (few cases: only
+    those owing)."""
+    with ws.store.unit_of_work() as session:
+        basis = ClockBasis.of(ws, session)
+    summary, changed = recompute(ws.store.unit_of_work, basis, key=_ROWID, which=_owing)
+    return summary, _changes(changed)
