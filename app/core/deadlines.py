@@ -50,6 +50,9 @@ class ClockKind(StrEnum):
 
 
 PLEDGE_KINDS = frozenset({ClockKind.PLEDGE_DISPATCH, ClockKind.PLEDGE_RESPONSE})
+# Clocks a reopened case runs again from the reopening (see case_deadlines).
+RESTART_ON_REOPEN = frozenset({ClockKind.ACCEPT_DECISION, ClockKind.MEDIATION,
+                               ClockKind.MEDIATION_TARGET, ClockKind.REPORT_VERIFICATION})
 
 
 class Unit(StrEnum):
@@ -592,12 +595,27 @@ def case_deadlines(
     reporter_notified_at: datetime | None = None,
     reporter_real_name: bool = True,
     extended: Collection[ClockKind] = (),
+    reopened_at: datetime | None = None,
 ) -> list[Deadline]:
     """Every clock that applies to a case of ``kind`` given the events so far, by due.
 
     A clock exists once its starting event has happened (the mediation clock after
     acceptance, the termination notice after termination, ...). The optional
     completion events (``*_at`` after ``now``) mark clocks met or late.
+
+    Closing (``closed_at``, or ``rejected_at`` for 不予受理) settles every clock but the
+    notices: the acceptance decision, the mediation and the report's verification are
+    done then at the latest, and an office pledge not met before is settled by it. The
+    termination notice and the reporter's notice stay owed until the parties have been
+    told (``termination_notified_at`` / ``reporter_notified_at``: see app.core.delivery).
+
+    ``reopened_at``: the case was reopened then. 暂行办法 has no reopening; it is taken as
+    the mediation resuming, so the clocks of RESTART_ON_REOPEN that were not done before
+    the reopening count again from it (a reopened complaint has its 45 working days of
+    第二十一条第一款第（五）项 from the reopening, without its old overdue; a rejected
+    complaint reopened to 待受理 its 7 working days of 第十四条 to decide again). Office
+    pledges are about a new work order: the earlier close settled them and they do not run
+    again.
     """
     starts: dict[ClockStart, datetime | date | None] = {
         ClockStart.RECEIVED: received_at,
@@ -607,17 +625,18 @@ def case_deadlines(
         ClockStart.EFFECTIVE: effective_on,
         ClockStart.ASSIGNED: assigned_at,
     }
+    settled_at = closed_at or rejected_at  # the case's close settles what is not owed
     finished_mediation = closed_at or terminated_at
     done: dict[ClockKind, datetime | None] = {
-        ClockKind.ACCEPT_DECISION: accepted_at or rejected_at,
+        ClockKind.ACCEPT_DECISION: accepted_at or settled_at,
         ClockKind.MEDIATION: finished_mediation,
         ClockKind.MEDIATION_TARGET: finished_mediation,
         ClockKind.TERMINATION_NOTICE: termination_notified_at,
-        ClockKind.REPORT_VERIFICATION: decided_at,
+        ClockKind.REPORT_VERIFICATION: decided_at or settled_at,
         ClockKind.REPORT_NOTICE: reporter_notified_at,
         ClockKind.JUDICIAL_CONFIRMATION: None,  # the parties apply at court
-        ClockKind.PLEDGE_DISPATCH: assigned_at,
-        ClockKind.PLEDGE_RESPONSE: responded_at,
+        ClockKind.PLEDGE_DISPATCH: assigned_at or settled_at,
+        ClockKind.PLEDGE_RESPONSE: responded_at or settled_at,
     }
     rules: list[tuple[ClockRule, bool]] = [(r, rule_set.confirmed) for r in rule_set.rules]
     rules += [(p.as_rule(), True) for p in pledges]
@@ -632,6 +651,12 @@ def case_deadlines(
         start = starts[rule.starts_at]
         if start is None:
             continue
+        done_at = done[rule.kind]
+        if reopened_at is not None and (done_at is None or done_at >= reopened_at):
+            if rule.kind in PLEDGE_KINDS:
+                continue
+            if rule.kind in RESTART_ON_REOPEN and isinstance(start, datetime):
+                start = max(start, reopened_at)
         result.append(
             compute_deadline(
                 rule,
@@ -639,7 +664,7 @@ def case_deadlines(
                 calendar,
                 pauses,
                 now,
-                done_at=done[rule.kind],
+                done_at=done_at,
                 extended=rule.kind in extended,
                 confirmed=confirmed,
             )

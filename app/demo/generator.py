@@ -5,9 +5,12 @@ A million cases must load in minutes, so rows are built as plain tuples and writ
 leaves the store as it was). Secondary indexes are dropped for the load and rebuilt
 after it, which is several times faster than maintaining them row by row.
 
-Every case follows the real workflow: its events (受理, 派单, 调解, 办结, 回访, 评价) are laid
-out in time and cut at ``now``, so the status, the audit trail and the clocks agree. The
-next deadline of an open case is computed by the same core rules the services use.
+Every case follows the real workflow: its events (受理, 派单, 调解, 办结, 回访, 评价, now and
+then a 重新办理) are laid out in time and cut at ``now``, so the status, the audit trail
+and the clocks agree. The next deadline of an open case — and of a closed one whose
+notice is still owed — is computed by the same core rules the services use. Most notices
+a decision owes (终止调解, 举报处理结果) were served (送达) within days and are on record; a
+few are left owed on purpose.
 
 Deterministic: the same seed and reference time give the same store, row for row.
 """
@@ -39,6 +42,7 @@ from app.core.clauses import AMOUNT_MARK, AgreedClause, stored_clause
 from app.core.deadlines import (
     ClockKind,
     ClockStart,
+    Deadline,
     Pause,
     Pledge,
     RuleSet,
@@ -47,6 +51,7 @@ from app.core.deadlines import (
     next_deadline,
     select_rule_set,
 )
+from app.core.delivery import NOTICE_KINDS, Delivery, DeliveryMethod, owed_to, served_at
 from app.core.documents import (
     BLANK,
     NUMBERED_KINDS,
@@ -133,6 +138,10 @@ DEMO_PLEDGES = (
 
 HOUR = 3600
 DAY = 86400
+# Settled complaints the complainant came back on (重新办理), and notices left owed on
+# purpose: nobody told (NONE_TOLD), or the second side not yet (ONE_TOLD).
+REOPENED_SHARE = 0.02
+NONE_TOLD, ONE_TOLD = 0.012, 0.025
 MOBILE_PREFIXES = (
     "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
     "155", "157", "158", "159", "166", "177", "180", "181", "182", "185", "186", "187",
@@ -174,7 +183,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "urgency", "category", "issue_type", "region", "tags", "title", "description",
         "request", "amount_claimed_fen", "amount_recovered_fen", "received_at",
         "accepted_at", "assigned_at", "mediation_started_at", "closed_at",
-        "followed_up_at", "first_contact_at", "mediator_id", "complainant_name",
+        "followed_up_at", "first_contact_at", "reopened_at", "mediator_id",
+        "complainant_name",
         "complainant_phone", "complainant_phone_tail", "respondent_name",
         "respondent_uscc", "rule_set_code", "next_deadline_on", "next_deadline_kind",
         "deadline_provisional", "paused", "rejection_ground", "termination_ground",
@@ -194,7 +204,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "notes": _SYNC_COLS + (
         "case_id", "kind", "created_at", "author", "text", "contact_result", "callback_at",
-        "channel", "contact_with",
+        "channel", "contact_with", "clock",
     ),
     "follow_ups": _SYNC_COLS + (
         "case_id", "followed_at", "by", "method", "performance", "satisfaction", "note",
@@ -266,6 +276,8 @@ class _Batch:
     by_status: Counter = field(default_factory=Counter)
     # (names, body) search tokens of each case, in the order of rows["cases"]
     search_docs: list[tuple[str, str]] = field(default_factory=list)
+    # The earlier close of each reopened case, for its audit trail (temp.demo_reopens).
+    reopens: list[tuple] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -405,6 +417,14 @@ def _pick(rng: random.Random, cum: list[int]) -> int:
 
 
 _APPLICANT, _RESPONDENT = PartyRole.APPLICANT.value, PartyRole.RESPONDENT.value
+# How each side is told of a decision, the likelier ways repeated.
+_DELIVERY_METHODS = {
+    PartyRole.APPLICANT: (DeliveryMethod.SMS, DeliveryMethod.SMS, DeliveryMethod.PHONE,
+                          DeliveryMethod.PLATFORM, DeliveryMethod.PLATFORM),
+    PartyRole.RESPONDENT: (DeliveryMethod.PLATFORM, DeliveryMethod.MAIL,
+                           DeliveryMethod.IN_PERSON),
+    PartyRole.REPORTER: (DeliveryMethod.PLATFORM, DeliveryMethod.SMS, DeliveryMethod.PHONE),
+}
 
 
 @dataclass(slots=True)
@@ -450,11 +470,21 @@ class _Timeline:
     pause: tuple[int, int, PauseReason] | None = None
     status: CaseStatus = CaseStatus.RECEIVED
     paused_now: bool = False
+    # A reopened case: its earlier close, and when and why it was reopened.
+    first_closed: int | None = None
+    first_outcome: Outcome | None = None
+    reopened: int | None = None
+    reopen_reason: str = ""
 
     def cut_at(self, now: int) -> None:
         """Keep only what has happened by ``now``, and say where that leaves the case."""
         def seen(ts: int | None) -> int | None:
             return ts if ts is not None and ts <= now else None
+
+        if self.reopened is not None and self.reopened > now:  # not reopened (yet)
+            self.closed, self.outcome = self.first_closed, self.first_outcome
+            self.termination, self.status_reason = None, ""
+            self.reopened = self.first_closed = self.first_outcome = None
 
         self.accepted, self.assigned = seen(self.accepted), seen(self.assigned)
         self.started, self.first_contact = seen(self.started), seen(self.first_contact)
@@ -472,6 +502,8 @@ class _Timeline:
                            and self.pause[1] > now)
         if self.assigned is None:
             self.mediator_id = None
+        if self.reopened is not None and self.closed is None:
+            self.status_reason = self.reopen_reason
 
     def _status(self) -> CaseStatus:
         if self.rejection is not None and self.closed is not None:
@@ -513,8 +545,10 @@ class _CaseWriter:
     def __init__(self, ctx: _Context, chunk: int) -> None:
         self.ctx = ctx
         self.rng = random.Random(f"{ctx.seed}:chunk:{chunk}")
-        # Documents draw from their own generator: the cases stay what they were.
+        # Documents draw from their own generator: the cases stay what they were; so do
+        # reopenings and the 送达 of notices.
         self.doc_rng = random.Random(f"{ctx.seed}:documents:{chunk}")
+        self.clock_rng = random.Random(f"{ctx.seed}:clocks:{chunk}")
         self.chunk = chunk
         self.batch = _Batch()
         self.uid = _Ids(self.rng, ctx.id_base_ms, chunk)
@@ -551,8 +585,10 @@ class _CaseWriter:
         if life.outcome is Outcome.SETTLED:
             recovered = int(what.amount * 100 * self.one((1, 1, 0.8, 0.6, 0.5)))
         plan = self._plan_documents(track, life)
+        deliveries = self._deliveries(track, kind, life, plan, received_day)
         self._case_row(case_id, index, received, received_day, track, kind, source, category[0],
-                       who, what, life, satisfaction, recovered, plan)
+                       who, what, life, satisfaction, recovered, plan, deliveries)
+        self._delivery_rows(case_id, life, deliveries)
         birth = self._party_rows(case_id, received, who)
         self._pause_row(case_id, life)
         if life.started is not None:
@@ -678,6 +714,7 @@ class _CaseWriter:
                 t.first_contact = later(t.assigned, 0.3, 40)
                 if kind is CaseKind.COMPLAINT:
                     self._mediation(t, rules, slow)
+                    self._reopening(t, rules)
                 else:
                     t.closed = later(t.assigned, 5 * 24, 25 * 24)
                     t.outcome = Outcome.REFERRED if random_() < 0.3 else Outcome.NO_CASE
@@ -718,26 +755,116 @@ class _CaseWriter:
         else:
             t.outcome = Outcome.REFERRED
 
+    def _reopening(self, t: _Timeline, rules: RuleSet) -> None:
+        """Now and then a settled complaint comes back (the business did not pay): it is
+        reopened days later, mediated again and closed again (drawn from clock_rng)."""
+        r = self.clock_rng.random
+        if t.outcome is not Outcome.SETTLED or r() >= REOPENED_SHARE:
+            return
+        assert t.closed is not None
+        t.first_closed, t.first_outcome = t.closed, t.outcome
+        t.reopened = t.closed + int((2 + 38 * r()) * DAY)
+        t.reopen_reason = corpus.REOPEN_REASONS[int(r() * len(corpus.REOPEN_REASONS))]
+        t.closed = t.reopened + int((3 + 27 * r()) * DAY)
+        if r() < 0.6:
+            t.status_reason = ""
+        else:  # terminated this time (not on "期限内未能达成": 45 working days have not run)
+            t.outcome = Outcome.TERMINATED
+            grounds = [g for g in _grounds_of(rules, TerminationGround)
+                       if g is not TerminationGround.MC_TIME_LIMIT_EXPIRED]
+            t.termination = grounds[int(r() * len(grounds))]
+            t.status_reason = corpus.TERMINATION_REASONS[
+                int(r() * len(corpus.TERMINATION_REASONS))]
+
+    def _deliveries(self, track: Track, kind: CaseKind, t: _Timeline,
+                    plan: _DocPlan | None, received_day: str) -> list[Delivery]:
+        """送达 of the notice the case's decision owes (终止调解 on the market-regulation
+        track, a report's 立案 decision): each side told within days of the decision (of
+        the notice, when one was drafted), as the services record it; a decision of the
+        last days may not be told yet, and a few are left owed on purpose."""
+        if t.closed is None or t.status is CaseStatus.REJECTED:
+            return []
+        rules = self.ctx.rule_set(track, received_day)
+        if kind is CaseKind.REPORT:
+            notice = ClockKind.REPORT_NOTICE
+        elif t.outcome is Outcome.TERMINATED:
+            notice = ClockKind.TERMINATION_NOTICE
+        else:
+            return []
+        if rules.rule(notice) is None:  # people's mediation: no notice clock
+            return []
+        r = self.clock_rng.random
+        owed = owed_to(notice, both_parties=wording.for_track(track).notify_both)
+        roll = r()
+        if roll < NONE_TOLD:
+            return []
+        if roll < ONE_TOLD:
+            owed = owed[:1]
+        base = max(t.closed, plan.notice_at if plan is not None else 0)
+        told = []
+        for role in owed:
+            at = base + int((0.3 + 72 * r() * r()) * HOUR)
+            if at <= self.ctx.now_ts:
+                told.append(Delivery(notice, role, _aware(at)))
+        return told
+
+    def _delivery_rows(self, case_id: str, t: _Timeline, deliveries: list[Delivery]) -> None:
+        """The 送达 notes (ids: the case's id ending b005, b006); their audit events are
+        derived in SQL (_AUDIT_SQL)."""
+        r, clock = self.clock_rng.random, self.ctx.clock
+        for n, delivery in enumerate(deliveries):
+            methods = _DELIVERY_METHODS[delivery.to]
+            method = methods[int(r() * len(methods))]
+            note = corpus.DELIVERY_NOTES[int(r() * len(corpus.DELIVERY_NOTES))]
+            if method is not DeliveryMethod.PLATFORM and "平台" in note:
+                note = ""
+            at = clock.stamp(int(delivery.at.timestamp()))
+            self.batch.rows["notes"].append((
+                f"{case_id[:28]}b00{5 + n}", 1, at, t.mediator_login, 0, case_id,
+                "delivery", at, t.mediator_login, note, "", None, method.value,
+                delivery.to.value, delivery.notice.value))
+
     def _next_deadline(self, t: _Timeline, track: Track, kind: CaseKind, received: int,
-                       received_day: str) -> tuple[RuleSet, str | None, str, int]:
-        """Clocks: the open cases get their next deadline from the core rules."""
+                       received_day: str, deliveries: list[Delivery]
+                       ) -> tuple[RuleSet, str | None, str, int]:
+        """Clocks: the next deadline from the core rules, of an open case, or of a closed
+        one whose notice is still owed (the rest closing settled)."""
         ctx, clock = self.ctx, self.ctx.clock
         rule_set = ctx.rule_set(track, received_day)
-        if t.status not in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED,
-                            CaseStatus.MEDIATING):
+        decided = (t.closed is not None and t.status is not CaseStatus.REJECTED
+                   and (kind is CaseKind.REPORT or t.outcome is Outcome.TERMINATED))
+        is_open = t.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED,
+                               CaseStatus.MEDIATING)
+        if not is_open and not decided:
             return rule_set, None, "", 0
+        closed_at = _aware(t.closed) if t.closed is not None else None
+        notified = {}
+        if decided:
+            assert closed_at is not None
+            notice = ClockKind.REPORT_NOTICE if kind is CaseKind.REPORT \
+                else ClockKind.TERMINATION_NOTICE
+            owed = owed_to(notice, both_parties=wording.for_track(track).notify_both)
+            notified[notice] = served_at(notice, closed_at, owed, deliveries)
+            if notified[notice] is not None or rule_set.rule(notice) is None:
+                return rule_set, None, "", 0  # served (or owed no clock): all settled
         pauses = []
         if t.pause is not None:
             end_day = date.fromisoformat(clock.china_day(t.pause[1]))
             pauses.append(Pause(t.pause[2], date.fromisoformat(clock.china_day(t.pause[0])),
                                 None if t.paused_now else end_day, end_day))
-        deadlines = case_deadlines(
+        deadlines: list[Deadline] = case_deadlines(
             rule_set, kind=kind, received_at=_aware(received),
             accepted_at=_aware(t.accepted) if t.accepted else None,
             assigned_at=_aware(t.assigned) if t.assigned else None,
             responded_at=_aware(t.first_contact) if t.first_contact else None,
+            closed_at=closed_at,
+            terminated_at=closed_at if t.outcome is Outcome.TERMINATED else None,
+            decided_at=closed_at if kind is CaseKind.REPORT else None,
+            reopened_at=_aware(t.reopened) if t.reopened else None,
             pauses=pauses, pledges=DEMO_PLEDGES, calendar=ctx.calendar, now=ctx.now,
         )
+        if not is_open:
+            deadlines = [d for d in deadlines if d.kind in NOTICE_KINDS]
         nxt = next_deadline(deadlines)
         if nxt is None:
             return rule_set, None, "", 0
@@ -746,16 +873,25 @@ class _CaseWriter:
     def _case_row(self, case_id: str, index: int, received: int, received_day: str,
                   track: Track, kind: CaseKind, source: Source, category: str, who: _People,
                   what: _Complaint, t: _Timeline, satisfaction: str | None,
-                  recovered: int | None, plan: _DocPlan | None) -> None:
+                  recovered: int | None, plan: _DocPlan | None,
+                  deliveries: list[Delivery]) -> None:
         ctx, clock = self.ctx, self.ctx.clock
         rule_set, next_on, next_kind, provisional = self._next_deadline(
-            t, track, kind, received, received_day)
+            t, track, kind, received, received_day, deliveries)
+        # The last 送达 that served the notice cleared the case's next deadline.
+        served = (int(max(d.at for d in deliveries).timestamp())
+                  if deliveries and next_on is None and t.closed is not None else None)
         modified = max(x for x in (received, t.accepted, t.assigned, t.started, t.closed,
                                    t.followed, t.rated, t.pause[0] if t.pause else None,
-                                   t.first_contact)
+                                   t.first_contact, t.reopened, served)
                        if x is not None)
         version = 1 + sum(x is not None for x in (t.accepted, t.assigned, t.started, t.closed,
-                                                  t.followed, t.rated))
+                                                  t.followed, t.rated, served))
+        if t.reopened is not None:
+            version += 2  # the earlier close and the reopening
+            self.batch.reopens.append((case_id, clock.stamp(t.first_closed),
+                                       clock.stamp(t.reopened), t.first_outcome.value,
+                                       t.reopen_reason, t.mediator_login))
         if t.pause is not None:
             version += 1 if t.paused_now else 2
         confirmation_due = plan.confirmation_due if plan is not None else None
@@ -772,7 +908,8 @@ class _CaseWriter:
             what.item, who.region, ",".join(tags), summary, what.description, what.request,
             int(what.amount * 100), recovered, clock.stamp(received), clock.stamp(t.accepted),
             clock.stamp(t.assigned), clock.stamp(t.started), clock.stamp(t.closed),
-            clock.stamp(t.followed), clock.stamp(t.first_contact), t.mediator_id, who.name,
+            clock.stamp(t.followed), clock.stamp(t.first_contact), clock.stamp(t.reopened),
+            t.mediator_id, who.name,
             who.phone, who.phone[-4:], respondent[1] if who.has_respondent else "",
             respondent[3] if who.has_respondent and respondent[2] == IdType.USCC else "",
             rule_set.code, next_on, next_kind, provisional, int(t.paused_now),
@@ -1197,6 +1334,33 @@ _AUDIT_SQL = (
           json_array(NULL, c.termination_ground)), c.status_reason
     FROM cases c LEFT JOIN mediators m ON m.id = c.mediator_id
     WHERE c.closed_at IS NOT NULL AND c.status != 'rejected' AND c.rowid BETWEEN :cases_lo AND :cases_hi""",
+    # 办结 before a reopening, and the reopening (temp.demo_reopens)
+    f"""SELECT substr(c.id, 1, 28) || 'a011', 1, r.closed_at, r.login, 0, r.closed_at,
+        r.login, c.office_id, c.id, 'cases', c.id, 'transition:close', json_object(
+          'status', json_array('mediating', 'closed'),
+          'outcome', json_array(NULL, r.outcome),
+          'closed_at', json_array(NULL, {_iso('r.closed_at')})), ''
+    FROM temp.demo_reopens r JOIN cases c ON c.id = r.case_id
+    WHERE c.rowid BETWEEN :cases_lo AND :cases_hi""",
+    f"""SELECT substr(c.id, 1, 28) || 'a012', 1, r.reopened_at, r.login, 0, r.reopened_at,
+        r.login, c.office_id, c.id, 'cases', c.id, 'transition:reopen', json_object(
+          'status', json_array('closed', 'mediating'),
+          'outcome', json_array(r.outcome, NULL),
+          'closed_at', json_array({_iso('r.closed_at')}, NULL),
+          'reopened_at', json_array(NULL, {_iso('r.reopened_at')}),
+          'status_reason', json_array(NULL, r.reason)), r.reason
+    FROM temp.demo_reopens r JOIN cases c ON c.id = r.case_id
+    WHERE c.rowid BETWEEN :cases_lo AND :cases_hi""",
+    # 登记送达 (cases.record_delivery's event; ids end c005, c006 as the notes' b005, b006)
+    f"""SELECT substr(n.id, 1, 28) || 'c' || substr(n.id, 30, 3), 1, n.created_at, n.author,
+        0, n.created_at, n.author, c.office_id, c.id, 'notes', n.id, 'create:delivery',
+        json_set(json_object(
+          'notice', json_array(NULL, n.clock), 'to', json_array(NULL, n.contact_with),
+          'method', json_array(NULL, n.channel),
+          'delivered_at', json_array(NULL, {_iso('n.created_at')})),
+          CASE WHEN n.text != '' THEN '$.note' END, json_array(NULL, n.text)), ''
+    FROM notes n JOIN cases c ON c.id = n.case_id
+    WHERE n.kind = 'delivery' AND n.rowid BETWEEN :notes_lo AND :notes_hi""",
     # 回访
     f"""SELECT substr(f.id, 1, 28) || 'a009', 1, f.followed_at, f.by, 0, f.followed_at, f.by,
         c.office_id, c.id, 'cases', c.id, 'transition:follow_up', json_object(
@@ -1348,7 +1512,7 @@ _DERIVED_SQL = (
     SELECT substr(c.id, 1, 28) || 'b002', 1, {_shift_sql('c.first_contact_at', '-3600')},
         m.login, 0, c.id, 'contact', {_shift_sql('c.first_contact_at', '-3600')}, m.login,
         '电话联系投诉人，未接通。', 'no_answer', c.first_contact_at, 'phone',
-        c.complainant_name
+        c.complainant_name, ''
     FROM cases c JOIN mediators m ON m.id = c.mediator_id
     WHERE c.rowid BETWEEN :cases_lo AND :cases_hi AND c.first_contact_at IS NOT NULL
       AND {_hashed(1)} % 5 = 0""",
@@ -1357,7 +1521,7 @@ _DERIVED_SQL = (
         c.first_contact_at, m.login, {_pick_sql(2, corpus.CONTACT_TEXTS)}, 'reached',
         CASE WHEN c.status = 'mediating' AND {_hashed(3)} % 10 < 3
              THEN datetime(:now_ts + {_hashed(4)} % 345600 - 86400, 'unixepoch') || '.000000'
-        END, 'phone', c.complainant_name
+        END, 'phone', c.complainant_name, ''
     FROM cases c JOIN mediators m ON m.id = c.mediator_id
     WHERE c.rowid BETWEEN :cases_lo AND :cases_hi AND c.first_contact_at IS NOT NULL""",
     # 待回电: the callback the newest contact (the one above) promised.
@@ -1386,6 +1550,13 @@ def _create_business_table(conn: sqlite3.Connection, pool: list[list[_Business]]
                       for businesses in pool for b in businesses])
 
 
+def _create_reopens_table(conn: sqlite3.Connection) -> None:
+    """The earlier close of each reopened case of a chunk, which its row no longer holds,
+    for the audit trail (filled per chunk)."""
+    conn.execute("""CREATE TEMP TABLE demo_reopens (case_id TEXT PRIMARY KEY,
+        closed_at TEXT, reopened_at TEXT, outcome TEXT, reason TEXT, login TEXT)""")
+
+
 def _derive_rows(conn: sqlite3.Connection, params: dict[str, object]) -> Counter:
     written: Counter = Counter()
     for sql in _DERIVED_SQL:
@@ -1397,7 +1568,7 @@ def _derive_rows(conn: sqlite3.Connection, params: dict[str, object]) -> Counter
     return written
 
 
-_AUDIT_SOURCES = ("cases", "clock_pauses", "follow_ups")
+_AUDIT_SOURCES = ("cases", "clock_pauses", "follow_ups", "notes")
 
 
 def _index_chunk(conn: sqlite3.Connection, cases_before: int,
@@ -1588,6 +1759,7 @@ def generate_demo_data(
                 conn.execute(f'DROP INDEX "{name}"')
             specs = _chunks(cases, chunk_cases)
             _create_business_table(conn, _business_pool(seed, cases))
+            _create_reopens_table(conn)
             if search_index:
                 conn.execute("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0)")
             before = _last_rowids(conn)
@@ -1602,6 +1774,8 @@ def generate_demo_data(
                         conn.executemany(inserts[table], rows)
                         counts[table] += len(rows)
                 by_status.update(batch.by_status)
+                conn.executemany("INSERT INTO temp.demo_reopens VALUES (?, ?, ?, ?, ?, ?)",
+                                 batch.reopens)
                 if search_index:
                     _index_chunk(conn, before["cases"], batch.search_docs)
                 t2 = time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,6 +35,13 @@ def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
 def snapshot(obj: Any, fields: list[str]) -> dict[str, list[Any]]:
     """The changes record of a created row: every field from None."""
     return {f: [None, _plain(getattr(obj, f))] for f in fields if getattr(obj, f) not in (None, "")}
+
+
+def created(values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The changes record of something created, in its own terms: every value from None
+    (instants in UTC, as snapshot gives them)."""
+    return {name: [None, _plain(v.astimezone(UTC) if isinstance(v, datetime) else v)]
+            for name, v in values.items() if v not in (None, "")}
 
 
 def record(

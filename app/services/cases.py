@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core import validation
 from app.core.deadlines import ClockKind, Deadline, Pledge, RuleSet, select_rule_set
+from app.core.delivery import NOTICE_KINDS, DeliveryMethod
 from app.core.errors import DomainError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
@@ -44,9 +45,12 @@ from app.services.dto import (
     AuditEntry,
     CaseDetail,
     Changes,
+    DeliveryView,
+    ExtensionView,
     FollowUpView,
     GroundOption,
     IntakeForm,
+    NoticeView,
     PartyInput,
     PartyView,
     PauseView,
@@ -61,7 +65,16 @@ from app.services.errors import (
     ValidationFailed,
 )
 from app.services.reference import load_pledges, rule_sets
-from app.store.models import AuditEvent, Case, CaseTag, ClockPause, FollowUp, Mediator, Party
+from app.store.models import (
+    AuditEvent,
+    Case,
+    CaseTag,
+    ClockPause,
+    FollowUp,
+    Mediator,
+    Note,
+    Party,
+)
 
 CASE_EDITABLE = (
     "title",
@@ -235,15 +248,23 @@ def _pauses(session: Session, case_id: uuid.UUID) -> list[ClockPause]:
     )
 
 
+def _records(session: Session, case_id: uuid.UUID) -> clocks.ClockRecords:
+    return clocks.clock_records(session, [case_id]).get(case_id, clocks.ClockRecords())
+
+
 def compute_case_deadlines(ws: Workstation, session: Session, case: Case, *,
                            pauses: list[ClockPause] | None = None,
-                           pledges: tuple[Pledge, ...] | None = None) -> list[Deadline]:
-    """The case's clocks now. ``pauses`` and ``pledges``: already loaded."""
+                           pledges: tuple[Pledge, ...] | None = None,
+                           records: clocks.ClockRecords | None = None) -> list[Deadline]:
+    """The case's clocks now. ``pauses``, ``pledges`` and ``records``: already loaded."""
     if pauses is None:
         pauses = _pauses(session, case.id)
     if pledges is None:
         pledges = load_pledges(session, case.office_id)
-    return clocks.case_clocks(case, clocks.ClockBasis.of(ws, session), pauses, pledges)
+    if records is None:
+        records = _records(session, case.id)
+    return clocks.case_clocks(case, clocks.ClockBasis.of(ws, session), pauses, pledges,
+                              records)
 
 
 def refresh_clocks(ws: Workstation, session: Session, case: Case) -> None:
@@ -455,7 +476,9 @@ def _apply_transition(
         elif action == Action.FOLLOW_UP:
             values["followed_up_at"] = now
         elif action == Action.REOPEN:
-            values.update(closed_at=None, rejection_ground=None, termination_ground=None)
+            # The clocks that restart count from here (core.deadlines.case_deadlines).
+            values.update(closed_at=None, rejection_ground=None, termination_ground=None,
+                          reopened_at=now)
         if reason:
             values["status_reason"] = reason
         values.update(extra_values or {})
@@ -576,6 +599,8 @@ def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
     started_on = started_on or china_date(now)
     if expected_end is not None and expected_end < started_on:
         raise ValidationFailed({"expected_end": FieldProblem.INVALID_DATE})
+    if started_on > china_date(now):
+        raise ValidationFailed({"started_on": FieldProblem.IN_FUTURE})
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id)
         if case.paused:
@@ -584,6 +609,10 @@ def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
             raise ClockError(ClockProblem.CASE_NOT_OPEN)
         # The workflow's own rules: no pause on an inquiry, recusal only while mediating.
         transition(_state(case), Action.PAUSE, pause_reason=reason)
+        # Nothing pausable runs before acceptance (暂行办法 第二十条第三款: the mediation
+        # period; 行政处罚程序规定 第十八条: verification after the report is taken in).
+        if case.accepted_at is not None and started_on < china_date(case.accepted_at):
+            raise ValidationFailed({"started_on": FieldProblem.BEFORE_ACCEPTANCE})
         pause = ClockPause(id=uuid.uuid4(), case_id=case_id, reason=reason.value,
                            started_on=started_on, expected_end=expected_end, note=note.strip(),
                            version=1, modified_at=now, modified_by=ws.actor.login)
@@ -622,6 +651,131 @@ def resume_clock(ws: Workstation, case_id: uuid.UUID, *, ended_on: date | None =
                                                "ended_on": [None, ended_on.isoformat()]},
                      case_id=case_id, office_id=case.office_id, reason=note, at=now)
     return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+MAX_NOTE = 2_000  # characters of a delivery's or an extension's remark
+MAX_APPROVER = 64  # the width of notes.contact_with is more; a name fits in this
+
+
+def _clock_problems(value: datetime, field: str, now: datetime,
+                    problems: dict[str, FieldProblem]) -> None:
+    if value.tzinfo is None:
+        problems[field] = FieldProblem.INVALID_DATE
+    elif value > now:
+        problems[field] = FieldProblem.IN_FUTURE
+
+
+def _clock_note(ws: Workstation, session: Session, case: Case, now: datetime, *,
+                kind: str, action: str, audited: dict[str, Any], **values: Any) -> Note:
+    """A clock record (an append-only note), audited with ``audited`` (what it says, in
+    its own terms), and the case's queue columns brought up to date in the same
+    transaction."""
+    note = Note(id=uuid.uuid4(), case_id=case.id, author=ws.actor.login, version=1,
+                modified_at=now, modified_by=ws.actor.login, kind=kind, **values)
+    session.add(note)
+    session.flush()
+    before = {name: getattr(case, name) for name in
+              ("next_deadline_on", "next_deadline_kind", "deadline_provisional")}
+    refresh_clocks(ws, session, case)
+    moved = {name: [old, getattr(case, name)] for name, old in before.items()
+             if getattr(case, name) != old}
+    if moved:
+        _touch(ws, case, now)
+    audit.record(session, actor=ws.actor.login, entity="notes", entity_id=note.id,
+                 action=action, changes=audit.created(audited), case_id=case.id,
+                 office_id=case.office_id, at=now)
+    return note
+
+
+def record_delivery(ws: Workstation, case_id: uuid.UUID, *, notice: ClockKind,
+                    to: PartyRole, method: DeliveryMethod, delivered_at: datetime,
+                    note: str = "") -> Changes:
+    """送达: ``to`` was told of the case's ``notice`` (终止调解: 暂行办法 第二十一条第二款;
+    举报处理结果: 第三十一条第二款) by ``method`` at ``delivered_at``. The notice's clock is
+    done once every party owed it has been told. Refused: a time before the decision or
+    in the future, a party the notice is not owed to, an unknown method; a case whose
+    decisions owe no such notice (ClockError NO_NOTICE)."""
+    problems: dict[str, FieldProblem] = {}
+    notice = _choice(ClockKind, notice, "notice", problems)
+    to = _choice(PartyRole, to, "to", problems)
+    method = _choice(DeliveryMethod, method, "method", problems)
+    if notice is not None and notice not in NOTICE_KINDS:
+        problems["notice"] = FieldProblem.INVALID_CHOICE
+    remark = note.strip()
+    if len(remark) > MAX_NOTE:
+        problems["note"] = FieldProblem.TOO_LONG
+    now = ws.now()
+    _clock_problems(delivered_at, "delivered_at", now, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    assert notice is not None and to is not None and method is not None
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        owed = next((n for n in clocks.notices(case, _records(session, case_id),
+                                               _case_rule_set(ws, session, case))
+                     if n.kind is notice), None)
+        if owed is None:
+            raise ClockError(ClockProblem.NO_NOTICE)
+        if delivered_at < owed.decided_at:
+            problems["delivered_at"] = FieldProblem.BEFORE_DECISION
+        if to not in owed.owed:
+            problems["to"] = FieldProblem.NOT_OWED
+        if problems:
+            raise ValidationFailed(problems)
+        _clock_note(ws, session, case, now, kind=clocks.DELIVERY, action="create:delivery",
+                    audited={"notice": notice.value, "to": to.value, "method": method.value,
+                             "delivered_at": delivered_at, "note": remark},
+                    clock=notice.value, contact_with=to.value, channel=method.value,
+                    created_at=delivered_at, text=remark)
+    return Changes(case_ids=frozenset({case_id}), notes=True, history=True)
+
+
+def extend_verification(ws: Workstation, case_id: uuid.UUID, *, approved_by: str,
+                        approved_at: datetime, reason: str) -> Changes:
+    """The report verification limit extended by the rules' extension (行政处罚程序规定
+    第十八条: "特殊情况下，经市场监督管理部门负责人批准，可以延长十五个工作日"): who approved
+    it, when and why. Refused: no running verification clock that the rules let extend
+    (NOT_EXTENDABLE), one extended already (ALREADY_EXTENDED); an approval in the
+    future, before the clock started, or after the limit had run out."""
+    problems: dict[str, FieldProblem] = {}
+    who = approved_by.strip()
+    why = reason.strip()
+    if not who:
+        problems["approved_by"] = FieldProblem.REQUIRED
+    elif len(who) > MAX_APPROVER:
+        problems["approved_by"] = FieldProblem.TOO_LONG
+    if not why:
+        problems["reason"] = FieldProblem.REQUIRED
+    elif len(why) > MAX_NOTE:
+        problems["reason"] = FieldProblem.TOO_LONG
+    now = ws.now()
+    _clock_problems(approved_at, "approved_at", now, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    with ws.store.unit_of_work() as session:
+        case = _load(session, case_id)
+        records = _records(session, case_id)
+        clock = ClockKind.REPORT_VERIFICATION
+        rules = _case_rule_set(ws, session, case)
+        rule = rules.rule(clock) if rules is not None else None
+        current = next((d for d in compute_case_deadlines(ws, session, case, records=records)
+                        if d.kind is clock), None)
+        if rule is None or not rule.extension or current is None or current.met is not None:
+            raise ClockError(ClockProblem.NOT_EXTENDABLE)
+        start = clocks.cycle_start(case)
+        if any(k is clock and at >= start for k, at in records.extensions):
+            raise ClockError(ClockProblem.ALREADY_EXTENDED)
+        if approved_at < start:
+            problems["approved_at"] = FieldProblem.BEFORE_START
+        elif china_date(approved_at) > current.due:
+            problems["approved_at"] = FieldProblem.TOO_LATE
+        if problems:
+            raise ValidationFailed(problems)
+        _clock_note(ws, session, case, now, kind=clocks.EXTENSION, action="create:extension",
+                    audited={"clock": clock.value, "approved_by": who,
+                             "approved_at": approved_at, "reason": why},
+                    clock=clock.value, contact_with=who, created_at=approved_at, text=why)
+    return Changes(case_ids=frozenset({case_id}), notes=True, history=True)
 
 
 # ---------------------------------------------------------------- edits
@@ -768,8 +922,13 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id)
         mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
-        deadlines = compute_case_deadlines(ws, session, case)
+        records = _records(session, case_id)
+        deadlines = compute_case_deadlines(ws, session, case, records=records)
         rule_set = _case_rule_set(ws, session, case)
+        record_notes = list(session.scalars(
+            select(Note).where(Note.case_id == case_id, Note.deleted.is_(False),
+                               Note.kind.in_((clocks.DELIVERY, clocks.EXTENSION)))
+            .order_by(Note.created_at)))
         parties = session.scalars(
             select(Party).where(Party.case_id == case_id, Party.deleted.is_(False))
             .order_by(Party.sort_order)
@@ -804,7 +963,49 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
                                    p.note) for p in _pauses(session, case_id)),
             follow_ups=tuple(FollowUpView(f.id, f.followed_at, f.by, f.method, f.performance,
                                           f.satisfaction, f.note) for f in follow_ups),
+            reopened_at=case.reopened_at,
+            notices=_notice_views(case, records, rule_set, deadlines),
+            deliveries=tuple(_delivery_view(n) for n in record_notes
+                             if n.kind == clocks.DELIVERY and _delivery_view(n) is not None),
+            extensions=tuple(_extension_view(n) for n in record_notes
+                             if n.kind == clocks.EXTENSION and _extension_view(n) is not None),
+            verification_extendable=_extendable(case, rule_set, records, deadlines),
         )
+
+
+def _notice_views(case: Case, records: clocks.ClockRecords, rule_set: RuleSet | None,
+                  deadlines: list[Deadline]) -> tuple[NoticeView, ...]:
+    due = {d.kind: d.due for d in deadlines}
+    return tuple(NoticeView(n.kind, n.decided_at, n.owed, n.still_owed, due.get(n.kind))
+                 for n in clocks.notices(case, records, rule_set))
+
+
+def _delivery_view(note: Note) -> DeliveryView | None:
+    try:
+        return DeliveryView(note.id, ClockKind(note.clock), PartyRole(note.contact_with),
+                            note.channel, note.created_at, note.author, note.text)
+    except ValueError:  # a newer version's record
+        return None
+
+
+def _extension_view(note: Note) -> ExtensionView | None:
+    try:
+        return ExtensionView(note.id, ClockKind(note.clock), note.contact_with,
+                             note.created_at, note.text, note.author)
+    except ValueError:
+        return None
+
+
+def _extendable(case: Case, rule_set: RuleSet | None, records: clocks.ClockRecords,
+                deadlines: list[Deadline]) -> bool:
+    """What extend_verification would take: a running verification clock that the rules
+    let extend, not extended in this round of work."""
+    clock = ClockKind.REPORT_VERIFICATION
+    rule = rule_set.rule(clock) if rule_set is not None else None
+    running = any(d.kind is clock and d.met is None for d in deadlines)
+    start = clocks.cycle_start(case)
+    done = any(k is clock and at >= start for k, at in records.extensions)
+    return bool(rule is not None and rule.extension and running and not done)
 
 
 def _ground_options(rule_set: RuleSet | None, enum, track: str) -> tuple[GroundOption, ...]:

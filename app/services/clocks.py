@@ -1,5 +1,7 @@
-"""A case's clocks from the calendar and rule sets, and recomputing every open case's
-stored clocks after the calendar or a rule set changed.
+"""A case's clocks from the calendar, the rule sets and its clock records (送达 of the
+notices its decisions owe, approved extensions), and recomputing the stored clocks of
+every case whose clocks still run (open, or closed owing a notice) after the calendar or
+a rule set changed.
 
 The queue sorts and counts on denormalised columns (``next_deadline_on``, its kind and
 whether it is provisional), which a case's own writes keep current. A new holiday
@@ -12,7 +14,7 @@ the central database recomputes after an administrator's change, and a workstati
 pulls the change with the recomputed cases finds nothing left to write, so it pushes
 nothing.
 
-On a workstation open cases are read in batches by rowid, each batch in its own
+On a workstation those cases are read in batches by rowid, each batch in its own
 transaction, so the work can be cancelled between batches and a killed process leaves
 every case either as it was or recomputed, never half-written. Only cases whose values
 change are written; the writes are ordinary row updates, captured for sync like any
@@ -30,11 +32,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.calendar import WorkCalendar
 from app.core.deadlines import (
+    ClockKind,
     Deadline,
     Pause,
     Pledge,
@@ -43,12 +46,15 @@ from app.core.deadlines import (
     next_deadline,
     select_rule_set,
 )
+from app.core.delivery import NOTICE_KINDS, Delivery, owed_to, served_at, told
+from app.core.parties import PartyRole
 from app.core.timeutil import china_date
 from app.core.workflow import OPEN_STATUSES, CaseKind, CaseStatus, Outcome, PauseReason, Track
+from app.documents.wording import for_track
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.reference import calendar, load_calendar, load_pledges, load_rule_sets, rule_sets
-from app.store.models import LIVE, Case, ClockPause
+from app.store.models import LIVE, Case, ClockPause, Note
 
 BATCH = 2_000
 # Synced tables whose rows change what a case's clocks say: the calendar, the rule sets,
@@ -57,6 +63,8 @@ CLOCK_TABLES = frozenset({"calendar_years", "deadline_rule_sets", "office_settin
 FEW_CASES = 200  # more changed cases than this reload the queue instead
 _ROWID = literal_column("cases.rowid")
 _OPEN = [s.value for s in OPEN_STATUSES]
+# The notes that are clock records (app/store/models/note.py).
+DELIVERY, EXTENSION = "delivery", "extension"
 
 
 @dataclass(frozen=True)
@@ -77,16 +85,107 @@ class ClockBasis:
         return cls(calendar(ws, session), rule_sets(ws, session), ws.now())
 
 
+@dataclass(frozen=True)
+class ClockRecords:
+    """What a case's notes say about its clocks: the notices served (送达) and the
+    extensions approved, each ``(clock, approved_at)``."""
+
+    deliveries: tuple[Delivery, ...] = ()
+    extensions: tuple[tuple[ClockKind, datetime], ...] = ()
+
+    @classmethod
+    def of(cls, notes: list[Note]) -> ClockRecords:
+        deliveries, extensions = [], []
+        for note in notes:
+            try:
+                clock = ClockKind(note.clock)
+                if note.kind == DELIVERY:
+                    deliveries.append(Delivery(clock, PartyRole(note.contact_with),
+                                               note.created_at))
+                elif note.kind == EXTENSION:
+                    extensions.append((clock, note.created_at))
+            except ValueError:  # written by a newer version: not one this one reads
+                continue
+        return cls(tuple(deliveries), tuple(extensions))
+
+
+def clock_records(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, ClockRecords]:
+    """The clock records of these cases (read through ix_notes_case_created)."""
+    found: dict[uuid.UUID, list[Note]] = defaultdict(list)
+    for note in session.scalars(
+            select(Note).where(Note.case_id.in_(case_ids), Note.deleted.is_(False),
+                               Note.kind.in_((DELIVERY, EXTENSION)))
+            .order_by(Note.case_id, Note.created_at)):
+        found[note.case_id].append(note)
+    return {case_id: ClockRecords.of(notes) for case_id, notes in found.items()}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice the case's decision owes (终止调解 / 举报处理结果): who must be told, and
+    who has been (the first time each was, at or after the decision)."""
+
+    kind: ClockKind
+    decided_at: datetime
+    owed: tuple[PartyRole, ...]
+    told: dict[PartyRole, datetime]
+
+    @property
+    def still_owed(self) -> tuple[PartyRole, ...]:
+        return tuple(r for r in self.owed if r not in self.told)
+
+
+def decisions(case: Case) -> dict[ClockKind, datetime]:
+    """The decisions of the case that start a notice's clock: a termination of mediation
+    (暂行办法 第二十一条第二款), a report's 立案 / 不予立案 (第三十一条第二款; a rejected
+    report is not that decision)."""
+    found: dict[ClockKind, datetime] = {}
+    if case.closed_at is None:
+        return found
+    if case.outcome == Outcome.TERMINATED:
+        found[ClockKind.TERMINATION_NOTICE] = case.closed_at
+    if case.kind == CaseKind.REPORT and case.status != CaseStatus.REJECTED:
+        found[ClockKind.REPORT_NOTICE] = case.closed_at
+    return found
+
+
+def notices(case: Case, records: ClockRecords,
+            rule_set: RuleSet | None) -> tuple[Notice, ...]:
+    """The notices the case's decisions owe under its rule set (a people's mediation
+    committee's rules set no notice clock: its terminations owe none here)."""
+    both = for_track(case.track).notify_both
+    result = []
+    for kind, decided_at in decisions(case).items():
+        if rule_set is not None and rule_set.rule(kind) is None:
+            continue
+        owed = owed_to(kind, both_parties=both)
+        first = told(kind, decided_at, records.deliveries)
+        result.append(Notice(kind, decided_at, owed,
+                             {role: at for role, at in first.items() if role in owed}))
+    return tuple(result)
+
+
+def cycle_start(case: Case) -> datetime:
+    """Where the case's current round of work began: its receipt, or its reopening."""
+    return case.reopened_at or case.received_at
+
+
 def case_clocks(case: Case, basis: ClockBasis, pauses: list[ClockPause],
-                pledges: tuple[Pledge, ...]) -> list[Deadline]:
+                pledges: tuple[Pledge, ...],
+                records: ClockRecords = ClockRecords()) -> list[Deadline]:
     """The case's clocks: under the rule set it was given, else the one of its track for
     its receipt date."""
     rule_set = next((r for r in basis.rule_sets if r.code == case.rule_set_code), None)
     if rule_set is None:
         rule_set = select_rule_set(basis.rule_sets, Track(case.track),
                                    china_date(case.received_at))
+    rejected = case.status == CaseStatus.REJECTED
     terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
-    decided_at = case.closed_at if case.kind == CaseKind.REPORT else None
+    decided_at = case.closed_at if case.kind == CaseKind.REPORT and not rejected else None
+    served = {n.kind: served_at(n.kind, n.decided_at, n.owed, records.deliveries)
+              for n in notices(case, records, rule_set)}
+    # An extension counts for the round of work it was approved in.
+    extended = {clock for clock, at in records.extensions if at >= cycle_start(case)}
     return case_deadlines(
         rule_set,
         kind=CaseKind(case.kind),
@@ -94,10 +193,14 @@ def case_clocks(case: Case, basis: ClockBasis, pauses: list[ClockPause],
         accepted_at=case.accepted_at,
         terminated_at=terminated_at,
         decided_at=decided_at,
-        rejected_at=case.closed_at if case.status == CaseStatus.REJECTED else None,
+        rejected_at=case.closed_at if rejected else None,
         assigned_at=case.assigned_at,
         responded_at=case.first_contact_at,
-        closed_at=case.closed_at if case.status != CaseStatus.REJECTED else None,
+        closed_at=case.closed_at if not rejected else None,
+        termination_notified_at=served.get(ClockKind.TERMINATION_NOTICE),
+        reporter_notified_at=served.get(ClockKind.REPORT_NOTICE),
+        extended=extended,
+        reopened_at=case.reopened_at,
         pauses=[Pause(PauseReason(p.reason), p.started_on, p.ended_on, p.expected_end)
                 for p in pauses],
         pledges=pledges,
@@ -107,9 +210,13 @@ def case_clocks(case: Case, basis: ClockBasis, pauses: list[ClockPause],
 
 
 def clock_values(case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
-    """The queue's next-deadline columns for these clocks of the case."""
+    """The queue's next-deadline columns for these clocks of the case. A closed case
+    keeps a notice it still owes (so 今日到期 / 已超期 show the duty); closing settled
+    every other clock."""
     closed = CaseStatus(case.status) not in OPEN_STATUSES
-    nxt = None if closed else next_deadline(deadlines)
+    if closed:
+        deadlines = [d for d in deadlines if d.kind in NOTICE_KINDS]
+    nxt = next_deadline(deadlines)
     return {"next_deadline_on": nxt.due if nxt else None,
             "next_deadline_kind": nxt.kind.value if nxt else "",
             "deadline_provisional": bool(nxt and nxt.provisional)}
@@ -117,26 +224,39 @@ def clock_values(case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RecomputeSummary:
-    checked: int  # open cases whose clocks were computed again
+    checked: int  # cases whose clocks were computed again (open, or owing a notice)
     changed: int  # of which the stored next deadline (or its kind) changed
     cancelled: bool = False
 
 
-def count_open(session: Session) -> int:
+def _running() -> ColumnElement[bool]:
+    """Cases whose clocks still run: the open ones, and closed ones owing a notice (their
+    next deadline is the notice's)."""
+    return or_(Case.status.in_(_OPEN), Case.next_deadline_on.is_not(None))
+
+
+def _owing() -> ColumnElement[bool]:
+    """Closed cases that owe a notice."""
+    return and_(Case.status.not_in(_OPEN), Case.next_deadline_on.is_not(None))
+
+
+def count_open(session: Session, which: Callable[[], ColumnElement[bool]] = _running) -> int:
     return session.scalar(select(func.count()).select_from(Case).where(
-        LIVE, Case.status.in_(_OPEN))) or 0
+        LIVE, which())) or 0
 
 
 def recompute(unit: Callable[[], AbstractContextManager[Session]], basis: ClockBasis, *,
               key: ColumnElement = Case.id,
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None,
-              batch: int = BATCH) -> tuple[RecomputeSummary, set[uuid.UUID]]:
-    """Every open case's next deadline on ``basis``, read in batches ordered by ``key``,
-    each batch in ``unit()`` (a transaction of its own, or one shared session). Sets the
-    changed cases' columns; returns the summary and their ids."""
+              batch: int = BATCH,
+              which: Callable[[], ColumnElement[bool]] = _running,
+              ) -> tuple[RecomputeSummary, set[uuid.UUID]]:
+    """The next deadline on ``basis`` of every case whose clocks run, read in batches
+    ordered by ``key``, each batch in ``unit()`` (a transaction of its own, or one shared
+    session). Sets the changed cases' columns; returns the summary and their ids."""
     with unit() as session:
-        total = count_open(session)
+        total = count_open(session, which)
     checked = 0
     after = None
     changed: set[uuid.UUID] = set()
@@ -147,7 +267,7 @@ def recompute(unit: Callable[[], AbstractContextManager[Session]], basis: ClockB
         if cancelled and cancelled():
             return RecomputeSummary(checked, len(changed), cancelled=True), changed
         with unit() as session:
-            query = select(key, Case).where(LIVE, Case.status.in_(_OPEN))
+            query = select(key, Case).where(LIVE, which())
             if after is not None:
                 query = query.where(key > after)
             rows = session.execute(query.order_by(key).limit(batch)).all()
@@ -156,11 +276,13 @@ def recompute(unit: Callable[[], AbstractContextManager[Session]], basis: ClockB
             after = rows[-1][0]
             cases = [case for _, case in rows]
             pauses = _pauses_of(session, [c.id for c in cases])
+            records = clock_records(session, [c.id for c in cases])
             for case in cases:
                 if case.office_id not in pledges:
                     pledges[case.office_id] = load_pledges(session, case.office_id)
                 values = clock_values(case, case_clocks(
-                    case, basis, pauses.get(case.id, []), pledges[case.office_id]))
+                    case, basis, pauses.get(case.id, []), pledges[case.office_id],
+                    records.get(case.id, ClockRecords())))
                 if any(getattr(case, name) != value for name, value in values.items()):
                     for name, value in values.items():
                         setattr(case, name, value)
@@ -205,3 +327,23 @@ def _changes(case_ids: set[uuid.UUID]) -> Changes:
     if len(case_ids) > FEW_CASES:
         return Changes(queue=True)
     return Changes(case_ids=frozenset(case_ids))
+
+
+def recompute_owed_notices(ws: Workstation) -> tuple[RecomputeSummary, Changes]:
+    """The closed cases still owing a notice, from their clock records as they are now.
+    A 送达 recorded at another desk arrives by sync as a note, while the case's queue
+    columns are each desk's own reckoning: two desks that each told one side while
+    offline both wrote "still owed". Run after a sync brought notes (few cases: only
+    those owing)."""
+    with ws.store.unit_of_work() as session:
+        basis = ClockBasis.of(ws, session)
+        # Found in ix_cases_q_deadline (the hint: few cases have a deadline), not by
+        # reading every case.
+        owing = list(session.scalars(select(Case.id).where(
+            LIVE, Case.status.not_in(_OPEN),
+            func.likelihood(Case.next_deadline_on.is_not(None), literal_column("0.01")))))
+    if not owing:
+        return RecomputeSummary(0, 0), Changes()
+    summary, changed = recompute(ws.store.unit_of_work, basis, key=_ROWID,
+                                 which=lambda: and_(_owing(), Case.id.in_(owing)))
+    return summary, _changes(changed)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from app.core.deadlines import Deadline
+from app.core.deadlines import ClockKind, Deadline
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.parties import PartyRole, PartyType
 from app.core.workflow import (
@@ -112,6 +112,43 @@ class PauseView:
 
 
 @dataclass(frozen=True)
+class NoticeView:
+    """A notice the case's decision owes (终止调解, 举报处理结果): who must be told and who
+    is still to be; ``due`` is its clock's last day (None without a clock)."""
+
+    kind: ClockKind
+    decided_at: datetime
+    owed: tuple[PartyRole, ...]
+    still_owed: tuple[PartyRole, ...]
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """送达: who was told of which notice, how and when; ``by`` recorded it."""
+
+    id: uuid.UUID
+    notice: ClockKind
+    to: PartyRole
+    method: str  # a DeliveryMethod value
+    delivered_at: datetime
+    by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ExtensionView:
+    """An approved extension of a time limit: who approved it, when and why."""
+
+    id: uuid.UUID
+    clock: ClockKind
+    approved_by: str
+    approved_at: datetime
+    reason: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class FollowUpView:
     id: uuid.UUID
     followed_at: datetime
@@ -193,6 +230,12 @@ class CaseDetail:
     follow_ups: tuple[FollowUpView, ...] = ()
     rejection_grounds: tuple[GroundOption, ...] = ()  # of the case's rule set
     termination_grounds: tuple[GroundOption, ...] = ()
+    reopened_at: datetime | None = None
+    notices: tuple[NoticeView, ...] = ()  # of the decision that closed it
+    deliveries: tuple[DeliveryView, ...] = ()  # every 送达 recorded, oldest first
+    extensions: tuple[ExtensionView, ...] = ()
+    # The report verification limit may still be extended (行政处罚程序规定 第十八条).
+    verification_extendable: bool = False
 
 
 @dataclass(frozen=True)

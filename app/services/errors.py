@@ -22,6 +22,12 @@ class FieldProblem(StrEnum):
     UNKNOWN_MEDIATOR = "unknown_mediator"
     NOT_IN_RULES = "not_in_rules"  # a ground the rules of the case's receipt date lack
     TOO_EARLY = "too_early"  # 期限内未能达成协议 before the period has run
+    IN_FUTURE = "in_future"  # a date or time that has not come yet
+    BEFORE_ACCEPTANCE = "before_acceptance"  # a clock pause before the case was accepted
+    BEFORE_DECISION = "before_decision"  # a 送达 before the decision it tells of
+    NOT_OWED = "not_owed"  # a 送达 to a party the notice is not owed to
+    BEFORE_START = "before_start"  # an extension before its clock started
+    TOO_LATE = "too_late"  # an extension approved after the limit ran out
 
 
 class ValidationFailed(UserFacingError):
@@ -60,6 +66,9 @@ class ClockProblem(StrEnum):
     ALREADY_PAUSED = "already_paused"
     NOT_PAUSED = "not_paused"
     CASE_NOT_OPEN = "case_not_open"
+    NO_NOTICE = "no_notice"  # no decision of the case owes that notice
+    NOT_EXTENDABLE = "not_extendable"  # no running clock the rules allow to extend
+    ALREADY_EXTENDED = "already_extended"
 
 
 class ClockError(UserFacingError):

@@ -34,6 +34,9 @@ from app.store.models import LIVE, Case, Mediator, Note
 class NoteKind(StrEnum):
     NOTE = "note"  # 工作记录
     CONTACT = "contact"  # 联系登记
+    # Clock records, written by cases.record_delivery / extend_verification:
+    DELIVERY = "delivery"  # 送达 of a notice
+    EXTENSION = "extension"  # an approved extension of a time limit
 
 
 class ContactChannel(StrEnum):
@@ -73,6 +76,7 @@ class NoteView:
     contact_with: str = ""
     result: str = ""  # a ContactResult value for contacts
     callback_at: datetime | None = None
+    clock: str = ""  # a clock record's ClockKind value
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,8 @@ def _view(note: Note, author_name: str | None) -> NoteView:
     return NoteView(id=note.id, kind=kind, created_at=note.created_at, author=note.author,
                     author_name=author_name or note.author, text=note.text,
                     channel=note.channel or "", contact_with=note.contact_with or "",
-                    result=note.contact_result or "", callback_at=note.callback_at)
+                    result=note.contact_result or "", callback_at=note.callback_at,
+                    clock=note.clock or "")
 
 
 def callback_conditions(now: datetime, mediator_id: uuid.UUID | None = None, *,

@@ -254,7 +254,7 @@ def _notes(session: Session, case_id: uuid.UUID,
                     EntryKind.CONTACT, _utc(at), author, _ref(ref),
                     ContactSummary(channel or "", contact_with or "", result or "",
                                    _utc(callback_at), text or "")))
-        elif notes:
+        elif notes and kind == "note":  # clock records show with the case's clocks
             out.append(TimelineEntry(EntryKind.NOTE, _utc(at), author, _ref(ref),
                                      NoteSummary(text or "")))
     return out

@@ -21,6 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.calendar import CalendarSource
 from app.core.deadlines import ClockKind, ClockStart, DueStatus, Unit
+from app.core.delivery import DeliveryMethod
 from app.core.errors import DomainError, TransitionErrorCode, UserFacingError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.holiday_notice import NoticeError, NoticeProblem
@@ -208,6 +209,16 @@ _FIELD_PROBLEMS = {
         "FieldProblem", "本案受理时适用的规则中没有这一理由（按收到日期确定适用的规则）"),
     FieldProblem.TOO_EARLY: QT_TRANSLATE_NOOP(
         "FieldProblem", "调解期限尚未届满，不能以“调解期限内未能达成调解协议”终止"),
+    FieldProblem.IN_FUTURE: QT_TRANSLATE_NOOP("FieldProblem", "不能晚于现在"),
+    FieldProblem.BEFORE_ACCEPTANCE: QT_TRANSLATE_NOOP(
+        "FieldProblem", "不能早于受理日期：受理之前没有需要中止的期限"),
+    FieldProblem.BEFORE_DECISION: QT_TRANSLATE_NOOP(
+        "FieldProblem", "不能早于作出该决定的时间：送达的是这一决定"),
+    FieldProblem.NOT_OWED: QT_TRANSLATE_NOOP("FieldProblem", "该告知不需要送达这一方"),
+    FieldProblem.BEFORE_START: QT_TRANSLATE_NOOP(
+        "FieldProblem", "不能早于该期限开始计算的时间"),
+    FieldProblem.TOO_LATE: QT_TRANSLATE_NOOP(
+        "FieldProblem", "核查期限届满之后不能再批准延长"),
 }
 
 _FIELD_NAMES = {
@@ -232,6 +243,14 @@ _FIELD_NAMES = {
     "satisfaction": QT_TRANSLATE_NOOP("FieldName", "满意度"),
     "performance": QT_TRANSLATE_NOOP("FieldName", "履行情况"),
     "expected_end": QT_TRANSLATE_NOOP("FieldName", "预计结束日期"),
+    "started_on": QT_TRANSLATE_NOOP("FieldName", "中止开始日期"),
+    "notice": QT_TRANSLATE_NOOP("FieldName", "送达事项"),
+    "to": QT_TRANSLATE_NOOP("FieldName", "送达对象"),
+    "method": QT_TRANSLATE_NOOP("FieldName", "送达方式"),
+    "delivered_at": QT_TRANSLATE_NOOP("FieldName", "送达时间"),
+    "note": QT_TRANSLATE_NOOP("FieldName", "备注"),
+    "approved_by": QT_TRANSLATE_NOOP("FieldName", "批准人"),
+    "approved_at": QT_TRANSLATE_NOOP("FieldName", "批准时间"),
     "ended_on": QT_TRANSLATE_NOOP("FieldName", "结束日期"),
     "reason": QT_TRANSLATE_NOOP("FieldName", "说明"),
     "name": QT_TRANSLATE_NOOP("FieldName", "姓名或名称"),
@@ -439,6 +458,17 @@ _CLOCK_PROBLEMS = {
     ClockProblem.CASE_NOT_OPEN: QT_TRANSLATE_NOOP(
         "ClockProblem", "案件已办结或不予受理，不能调整计时。"
     ),
+    ClockProblem.NO_NOTICE: QT_TRANSLATE_NOOP(
+        "ClockProblem", "本案没有需要送达的这项告知：尚未作出终止调解决定或举报处理决定，"
+                        "或案件已重新办理。"
+    ),
+    ClockProblem.NOT_EXTENDABLE: QT_TRANSLATE_NOOP(
+        "ClockProblem", "本案没有可以延长的核查期限：只有正在计时的举报核查期限，"
+                        "在规则允许延长时才能延长。"
+    ),
+    ClockProblem.ALREADY_EXTENDED: QT_TRANSLATE_NOOP(
+        "ClockProblem", "核查期限已经延长过一次，不能再次延长。"
+    ),
 }
 
 STALE_CASE = QT_TRANSLATE_NOOP("Errors", "该案件已被他人修改，请刷新后重试。")
@@ -615,6 +645,14 @@ _FOLLOW_UP_METHOD = {
     FollowUpMethod.IN_PERSON: QT_TRANSLATE_NOOP("Choice", "来访"),
 }
 
+_DELIVERY_METHOD = {
+    DeliveryMethod.IN_PERSON: QT_TRANSLATE_NOOP("Choice", "当面"),
+    DeliveryMethod.MAIL: QT_TRANSLATE_NOOP("Choice", "邮寄"),
+    DeliveryMethod.SMS: QT_TRANSLATE_NOOP("Choice", "短信"),
+    DeliveryMethod.PHONE: QT_TRANSLATE_NOOP("Choice", "电话告知"),
+    DeliveryMethod.PLATFORM: QT_TRANSLATE_NOOP("Choice", "平台"),
+}
+
 _PERFORMANCE = {
     Performance.PERFORMED: QT_TRANSLATE_NOOP("Choice", "已履行"),
     Performance.PARTIAL: QT_TRANSLATE_NOOP("Choice", "部分履行"),
@@ -722,6 +760,10 @@ def id_type_text(id_type: IdType | str) -> str:
 
 def follow_up_method_text(method: FollowUpMethod | str) -> str:
     return _member_text("Choice", _FOLLOW_UP_METHOD, FollowUpMethod, method)
+
+
+def delivery_method_text(method: DeliveryMethod | str) -> str:
+    return _member_text("Choice", _DELIVERY_METHOD, DeliveryMethod, method)
 
 
 def performance_text(performance: Performance | str) -> str:
@@ -889,6 +931,7 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     PartyType: party_type_text,
     IdType: id_type_text,
     FollowUpMethod: follow_up_method_text,
+    DeliveryMethod: delivery_method_text,
     Performance: performance_text,
     Satisfaction: satisfaction_text,
     UserRole: user_role_text,

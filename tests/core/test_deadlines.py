@@ -504,3 +504,81 @@ def test_the_shipped_rule_files_are_the_baseline() -> None:
     assert [rs.code for rs in BASELINE_RULE_SETS] == [
         "samr-interim-2020", "samr-order121-2026", "peoples-mediation-2011"]
     assert load_rule_sets() == BASELINE_RULE_SETS
+
+
+# -- closing and reopening (issue 14, item 5) -----------------------------------------
+
+PLEDGES = [Pledge(ClockKind.PLEDGE_DISPATCH, 2, ClockStart.RECEIVED),
+           Pledge(ClockKind.PLEDGE_RESPONSE, 24, ClockStart.ASSIGNED)]
+
+
+def outstanding(deadlines: list) -> list[ClockKind]:
+    return [d.kind for d in deadlines if d.met is None]
+
+
+def test_closing_settles_every_clock_but_the_owed_notice(official_calendar: WorkCalendar):
+    rs = rule_set_for(MC, date(2026, 3, 2))
+    base = dict(kind=CaseKind.COMPLAINT, received_at=at(2026, 3, 2), pledges=PLEDGES,
+                accepted_at=at(2026, 3, 4), calendar=official_calendar,
+                now=at(2027, 6, 1))
+    # Never dispatched, never answered: closed by termination a month later.
+    closed = case_deadlines(rs, terminated_at=at(2026, 4, 1), closed_at=at(2026, 4, 1), **base)
+    assert outstanding(closed) == [ClockKind.TERMINATION_NOTICE]
+    pledge = next(d for d in closed if d.kind is ClockKind.PLEDGE_DISPATCH)
+    assert pledge.met is False  # settled by the close, late: 超期完成, never 已超期
+    told = case_deadlines(rs, terminated_at=at(2026, 4, 1), closed_at=at(2026, 4, 1),
+                          termination_notified_at=at(2026, 4, 3), **base)
+    assert outstanding(told) == []
+    settled = case_deadlines(rs, closed_at=at(2026, 3, 20), **base)
+    assert outstanding(settled) == []  # no notice is owed on a settlement
+
+
+def test_an_answered_inquiry_and_a_rejected_complaint_owe_nothing(
+        official_calendar: WorkCalendar):
+    rs = rule_set_for(MC, date(2026, 3, 2))
+    inquiry = case_deadlines(rs, kind=CaseKind.INQUIRY, received_at=at(2026, 3, 2),
+                             closed_at=at(2026, 3, 3), pledges=PLEDGES,
+                             calendar=official_calendar, now=at(2028, 3, 2))
+    assert [d.kind for d in inquiry] == [ClockKind.PLEDGE_DISPATCH]
+    assert outstanding(inquiry) == []
+    rejected = case_deadlines(rs, kind=CaseKind.COMPLAINT, received_at=at(2026, 3, 2),
+                              rejected_at=at(2026, 3, 5), pledges=PLEDGES,
+                              calendar=official_calendar, now=at(2027, 3, 2))
+    assert outstanding(rejected) == []
+
+
+def test_a_decided_report_owes_the_real_name_reporter_the_notice(
+        official_calendar: WorkCalendar):
+    rs = rule_set_for(MC, date(2026, 3, 2))
+    report = case_deadlines(rs, kind=CaseKind.REPORT, received_at=at(2026, 3, 2),
+                            accepted_at=at(2026, 3, 3), decided_at=at(2026, 3, 20),
+                            closed_at=at(2026, 3, 20), pledges=PLEDGES,
+                            calendar=official_calendar, now=at(2026, 3, 30))
+    assert outstanding(report) == [ClockKind.REPORT_NOTICE]
+    assert due_status(report[-1], date(2026, 3, 30), official_calendar) is DueStatus.OVERDUE
+
+
+def test_a_reopened_complaint_mediates_45_working_days_from_the_reopening(
+        official_calendar: WorkCalendar):
+    rs = rule_set_for(MC, date(2025, 3, 3))
+    reopened = at(2026, 3, 2)
+    deadlines = case_deadlines(
+        rs, kind=CaseKind.COMPLAINT, received_at=at(2025, 3, 3), accepted_at=at(2025, 3, 4),
+        assigned_at=at(2025, 3, 4, 11), responded_at=at(2025, 3, 4, 15), pledges=PLEDGES,
+        reopened_at=reopened, calendar=official_calendar, now=at(2026, 3, 3))
+    mediation = next(d for d in deadlines if d.kind is ClockKind.MEDIATION)
+    assert mediation.due == official_calendar.add_working_days(date(2026, 3, 2), 45).day
+    assert due_status(mediation, date(2026, 3, 3), official_calendar) is DueStatus.ON_TRACK
+    accept = next(d for d in deadlines if d.kind is ClockKind.ACCEPT_DECISION)
+    assert accept.met is True and accept.due == date(2025, 3, 12)  # done before: as it was
+    assert outstanding(deadlines) == [ClockKind.MEDIATION]
+
+
+def test_a_reopened_rejection_decides_again_and_runs_no_pledge(
+        official_calendar: WorkCalendar):
+    rs = rule_set_for(MC, date(2025, 3, 3))
+    deadlines = case_deadlines(
+        rs, kind=CaseKind.COMPLAINT, received_at=at(2025, 3, 3), pledges=PLEDGES,
+        reopened_at=at(2026, 3, 2), calendar=official_calendar, now=at(2026, 3, 3))
+    assert [d.kind for d in deadlines] == [ClockKind.ACCEPT_DECISION]
+    assert deadlines[0].due == date(2026, 3, 11)

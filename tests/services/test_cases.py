@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +28,7 @@ from app.services.errors import (
     ValidationFailed,
 )
 from app.store.models import AuditEvent, Case, CaseTag, Mediator
-from tests.conftest import complaint_form
+from tests.conftest import FIXED_NOW, complaint_form
 
 
 def events(ws, case_id):
@@ -222,6 +222,7 @@ def test_pausing_for_appraisal_moves_the_mediation_deadline(ws):
         return next(x for x in d.deadlines if x.kind.value == "mediation")
 
     before = mediation_due()
+    ws.now = lambda: FIXED_NOW + timedelta(days=8)  # 03-10: the pause is on record after it
     cases.pause_clock(ws, case_id, PauseReason.APPRAISAL, started_on=date(2026, 3, 3),
                       expected_end=date(2026, 3, 13))
     assert cases.get_case(ws, case_id).paused

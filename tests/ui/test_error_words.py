@@ -31,3 +31,14 @@ def test_every_user_facing_error_has_words_and_is_expected():
     assert unexplained == []
     assert all(is_expected(e.__new__(e)) for e in errors)
     assert is_expected(TaskCancelled()) and not is_expected(RuntimeError("bug"))
+
+
+def test_every_field_and_clock_problem_has_words(qapp):
+    from app.services.errors import ClockProblem, FieldProblem
+
+    for problem in FieldProblem:
+        words = messages.field_problem_text(problem)
+        assert words != problem.value and any("\u4e00" <= c <= "\u9fff" for c in words)
+    for problem in ClockProblem:
+        words = messages.clock_problem_text(problem)
+        assert words != problem.value and any("\u4e00" <= c <= "\u9fff" for c in words)

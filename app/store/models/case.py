@@ -118,6 +118,8 @@ class Case(SyncedMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     followed_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     first_contact_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The last reopening (重新办理): the clocks that restart count from it.
+    reopened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     mediator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("mediators.id"))
 

@@ -248,6 +248,12 @@ class ChoiceCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(24)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.set_items(items)
+
+    def set_items(self, items: list[tuple[str, object, str]]) -> None:
+        """Offer these items instead, with nothing chosen."""
+        self.clear()
+        self._values = []
         for text, value, tooltip in items:
             self.addItem(text)
             self._values.append(value)

@@ -33,7 +33,7 @@ from app.core.workflow import (
 )
 from app.services.dto import AuditEntry
 from app.ui import formatting, messages
-from app.ui.case import contact_texts, evidence_texts
+from app.ui.case import clock_texts, contact_texts, evidence_texts
 from app.ui.messages import tr
 from app.ui.session import session_texts
 
@@ -65,6 +65,8 @@ _HEADLINES = {
     ("clock_pauses", "resume"): QT_TRANSLATE_NOOP("History", "恢复计时"),
     ("follow_ups", "create"): QT_TRANSLATE_NOOP("History", "登记回访"),
     ("notes", "create:contact"): QT_TRANSLATE_NOOP("History", "联系登记"),
+    ("notes", "create:delivery"): QT_TRANSLATE_NOOP("History", "登记送达"),
+    ("notes", "create:extension"): QT_TRANSLATE_NOOP("History", "登记延长期限"),
     ("mediation_sessions", "create"): QT_TRANSLATE_NOOP("History", "完成调解记录"),
     ("mediation_sessions", "addendum"): QT_TRANSLATE_NOOP("History", "补充调解记录"),
     ("attachments", "create"): QT_TRANSLATE_NOOP("History", "添加证据材料"),
@@ -87,6 +89,13 @@ _FIELDS = {
     "assigned_at": QT_TRANSLATE_NOOP("History", "派单时间"),
     "mediation_started_at": QT_TRANSLATE_NOOP("History", "开始调解时间"),
     "closed_at": QT_TRANSLATE_NOOP("History", "办结时间"),
+    "reopened_at": QT_TRANSLATE_NOOP("History", "重新办理时间"),
+    "notice": QT_TRANSLATE_NOOP("History", "送达事项"),
+    "to": QT_TRANSLATE_NOOP("History", "送达对象"),
+    "delivered_at": QT_TRANSLATE_NOOP("History", "送达时间"),
+    "clock": QT_TRANSLATE_NOOP("History", "期限"),
+    "approved_by": QT_TRANSLATE_NOOP("History", "批准人"),
+    "approved_at": QT_TRANSLATE_NOOP("History", "批准时间"),
     "followed_up_at": QT_TRANSLATE_NOOP("History", "回访时间"),
     "rejection_ground": QT_TRANSLATE_NOOP("History", "不予受理依据"),
     "termination_ground": QT_TRANSLATE_NOOP("History", "终止调解依据"),
@@ -125,6 +134,8 @@ _FIELDS = {
 # Field names that mean something else on another entity.
 _ENTITY_FIELDS = {
     ("clock_pauses", "reason"): QT_TRANSLATE_NOOP("History", "中止原因"),
+    ("notes", "method"): QT_TRANSLATE_NOOP("History", "送达方式"),
+    ("notes", "reason"): QT_TRANSLATE_NOOP("History", "延长理由"),
 }
 
 YES_NO_PAUSED = {True: QT_TRANSLATE_NOOP("History", "已中止"),
@@ -194,7 +205,13 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
     "assigned_at": _when,
     "mediation_started_at": _when,
     "closed_at": _when,
+    "reopened_at": _when,
     "followed_up_at": _when,
+    "delivered_at": _when,
+    "approved_at": _when,
+    "notice": lambda value, ctx: clock_texts.notice_text(str(value)),
+    "clock": lambda value, ctx: messages.clock_kind_text(str(value)),
+    "to": lambda value, ctx: messages.party_role_text(str(value), ctx.track),
     "expected_end": _day,
     "ended_on": _day,
     "birth_date": _day,
@@ -227,6 +244,7 @@ _VALUES: dict[str, Callable[[Any, HistoryContext], str]] = {
 }
 _ENTITY_VALUES: dict[tuple[str, str], Callable[[Any, HistoryContext], str]] = {
     ("clock_pauses", "reason"): _enum(PauseReason, messages.pause_reason_text),
+    ("notes", "method"): lambda value, ctx: messages.delivery_method_text(str(value)),
     ("documents", "kind"): lambda value, ctx: _document_kind(value, ctx),
     ("documents", "rules_unverified"): lambda value, ctx: tr("History", "是"),
 }

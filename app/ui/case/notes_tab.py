@@ -39,12 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.timeutil import CHINA_TZ
+from app.core.workflow import Track
 from app.services import notes
 from app.services.dto import CaseDetail, Changes
 from app.services.errors import FieldProblem, ValidationFailed
 from app.services.notes import ContactChannel, NoteKind, NotesPage, NoteView
 from app.ui import formatting, messages
-from app.ui.case import contact_texts
+from app.ui.case import clock_texts, contact_texts
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page, value_label
@@ -348,6 +349,16 @@ class NotesTab(QWidget):
             what = self.tr("{channel}联系 {who}：{result}").format(
                 channel=contact_texts.channel_text(note.channel), who=note.contact_with,
                 result=contact_texts.result_text(note.result))
+        elif note.kind is NoteKind.DELIVERY:
+            case = self.owner.case
+            party = messages.party_role_text(
+                note.contact_with, case.track if case is not None else Track.MARKET_COMPLAINT)
+            what = self.tr("送达{notice}：{party}（{method}）").format(
+                notice=clock_texts.notice_text(note.clock), party=party,
+                method=messages.delivery_method_text(note.channel))
+        elif note.kind is NoteKind.EXTENSION:
+            what = self.tr("{clock}延长：{who}批准").format(
+                clock=messages.clock_kind_text(note.clock), who=note.contact_with)
         else:
             what = self.tr("工作记录")
         header = QLabel(self.tr("{when}　{who}　{what}").format(

@@ -1,11 +1,13 @@
 """概况: the claim, its classification and amounts (editable in place), the clocks with
-their due dates, the clock pauses and how the case has been handled."""
+their due dates — with who has been told of a decision that owes a notice (登记送达…) and
+an approved extension of a report's verification (延长核查期限…) — the clock pauses and
+how the case has been handled."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -15,15 +17,21 @@ from PySide6.QtWidgets import (
 
 from app.core.deadlines import DueStatus
 from app.core.workflow import PauseReason, RejectionGround, TerminationGround
-from app.services.dto import CaseDetail
+from app.services import cases
+from app.services.dto import CaseDetail, Changes
 from app.services.errors import FieldProblem
 from app.ui import formatting, messages
+from app.ui.case import clock_texts
 from app.ui.case import field_editors as fe
-from app.ui.case.action_dialog import ChoiceCombo
+from app.ui.case.action_dialog import ActionDialog, ChoiceCombo
 from app.ui.case.case_texts import URGENCY, choice_text, choices
+from app.ui.case.delivery_dialog import DeliveryDialog, DeliveryRequest
+from app.ui.case.extension_dialog import ExtensionDialog, ExtensionRequest
 from app.ui.case.sections import Section, error_label, scrolling_page
 from app.ui.operations.cases import LoadedCase, save_case
 from app.ui.queue.queue_model import DUE_COLOURS
+from app.ui.single_dialog import single_dialog
+from app.ui.tasks import TaskFailure
 
 if TYPE_CHECKING:
     from app.ui.case.host import CaseHost
@@ -261,6 +269,17 @@ class OverviewTab(fe.SaveFlow, QWidget):
 
     def _deadlines(self, data: LoadedCase) -> QWidget:
         section = Section(self.tr("期限"))
+        case = data.detail
+        if any(n.still_owed for n in case.notices):
+            deliver = QPushButton(self.tr("登记送达…"))
+            deliver.setObjectName("recordDelivery")
+            deliver.clicked.connect(self.record_delivery)
+            section.tools.addWidget(deliver)
+        if case.verification_extendable:
+            extend = QPushButton(self.tr("延长核查期限…"))
+            extend.setObjectName("extendVerification")
+            extend.clicked.connect(self.extend_verification)
+            section.tools.addWidget(extend)
         if not data.deadlines:
             section.add_text(self.tr("暂无计时中的期限。"), note=True)
         for deadline, badge in data.deadlines:
@@ -274,6 +293,20 @@ class OverviewTab(fe.SaveFlow, QWidget):
                 colour = DUE_COLOURS.get(badge.status)
                 if colour is not None and badge.status is not DueStatus.PAUSED:
                     label.setStyleSheet(f"color: {colour.name()};")
+        for notice in case.notices:
+            for role in notice.owed:
+                names = clock_texts.party_names(case, role)
+                told = clock_texts.told_text(case, notice.kind, role, notice.decided_at)
+                section.add_row(self.tr("告知{party}").format(
+                    party=messages.party_role_text(role, case.track)),
+                    f"{names}　{told}" if names else told,
+                    name=f"told_{notice.kind.value}_{role.value}")
+        for extension in case.extensions:
+            section.add_row(self.tr("延长核查期限"), self.tr(
+                "{who} 于 {when} 批准：{why}").format(
+                    who=extension.approved_by,
+                    when=formatting.china_datetime(extension.approved_at),
+                    why=extension.reason), name="extension")
         if any(d.provisional for d, _ in data.deadlines):
             section.add_text(self.tr("标“暂定”的期限所在年度的节假日安排尚未录入，按周末推算，"
                                      "仅供参考。"), name="provisionalNote")
@@ -313,6 +346,7 @@ class OverviewTab(fe.SaveFlow, QWidget):
             (self.tr("受理时间"), formatting.china_datetime(case.accepted_at)),
             (self.tr("派单时间"), formatting.china_datetime(case.assigned_at)),
             (self.tr("办结时间"), formatting.china_datetime(case.closed_at)),
+            (self.tr("重新办理时间"), formatting.china_datetime(case.reopened_at)),
             (self.tr("办结结果"), messages.outcome_text(case.outcome) if case.outcome else ""),
             (self.tr("不予受理依据"), _ground_text(RejectionGround, case.rejection_ground)),
             (self.tr("终止调解依据"), _ground_text(TerminationGround, case.termination_ground)),
@@ -331,3 +365,47 @@ class OverviewTab(fe.SaveFlow, QWidget):
                              name="confidentialNote")
         return section
 
+    # ------------------------------------------------------------ clock records
+
+    def record_delivery(self) -> None:
+        """登记送达…: the dialog; its request runs here, on the write lane."""
+        if self.case is not None:
+            self._open(DeliveryDialog(self.case, self, now=self.owner.ws.now()))
+
+    def extend_verification(self) -> None:
+        if self.case is not None:
+            self._open(ExtensionDialog(self.case, self, now=self.owner.ws.now()))
+
+    def _open(self, dialog: ActionDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(lambda request: self._record(request, dialog))
+        self.owner.show_dialog(dialog)
+
+    def _record(self, request: DeliveryRequest | ExtensionRequest,
+                dialog: ActionDialog) -> None:
+        ws = self.owner.ws
+        if isinstance(request, DeliveryRequest):
+            def work() -> Changes:
+                return cases.record_delivery(
+                    ws, request.case_id, notice=request.notice, to=request.to,
+                    method=request.method, delivered_at=request.delivered_at,
+                    note=request.note)
+        else:
+            def work() -> Changes:
+                return cases.extend_verification(
+                    ws, request.case_id, approved_by=request.approved_by,
+                    approved_at=request.approved_at, reason=request.reason)
+        self.owner.runner.op(self, work) \
+            .success(lambda changes: self._recorded(changes, dialog)) \
+            .failure(lambda failure: self._refused(failure, dialog)).run()
+
+    def _recorded(self, changes: Changes, dialog: ActionDialog) -> None:
+        if single_dialog(dialog) is not None:
+            dialog.finish()
+        self.owner.saved_here(changes)  # the pane reads the case again (runner.events)
+
+    def _refused(self, failure: TaskFailure, dialog: ActionDialog) -> None:
+        if single_dialog(dialog) is not None and dialog.isVisible():
+            dialog.show_failure(failure.error)
+        else:
+            self.owner.save_failed_here(failure)

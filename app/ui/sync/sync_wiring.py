@@ -95,6 +95,10 @@ class SyncWiring(QObject):
             emit(self.data_arrived)
         if report.pulled_tables & clocks.CLOCK_TABLES:
             self.recompute_clocks()
+        elif "notes" in report.pulled_tables:  # a 送达 recorded elsewhere may serve a notice
+            ws = self.ws
+            self.runner.op(self, lambda: clocks.recompute_owed_notices(ws),
+                           name="recompute_owed_notices").run()
         dialog = single_dialog(self.conflicts_dialog)
         if dialog is not None and dialog.isVisible():
             dialog.reload()
