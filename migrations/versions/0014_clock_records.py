@@ -7,8 +7,8 @@ Both columns are synced like the rest of their rows, so they are added on the ce
 database too; empty by default, so rows written by a workstation not yet upgraded stay
 valid (an old workstation's notes are never clock records).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
