@@ -759,7 +759,9 @@ class _CaseWriter:
         """Now and then a settled complaint comes back (the business did not pay): it is
         reopened days later, mediated again and closed again (drawn from clock_rng)."""
         r = self.clock_rng.random
-        if t.outcome is not Outcome.SETTLED or r() >= REOPENED_SHARE:
+        # More of the recent ones, so that a demo shows some reopened cases still open.
+        recent = t.closed is not None and t.closed > self.ctx.now_ts - 40 * DAY
+        if t.outcome is not Outcome.SETTLED or r() >= REOPENED_SHARE * (25 if recent else 1):
             return
         assert t.closed is not None
         t.first_closed, t.first_outcome = t.closed, t.outcome
