@@ -4,7 +4,6 @@ before the period has run."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 
 import pytest
@@ -16,6 +15,7 @@ from app.demo.generator import generate_demo_data
 from app.services import cases
 from app.services.reference import open_workstation, rule_sets
 from app.store.database import open_store
+from tests.demo.test_documents import rows
 from tests.demo.test_generator import REFERENCE_NOW
 
 
@@ -26,14 +26,6 @@ def demo(tmp_path_factory):
                        chunk_cases=1000, workers=1)
     yield store
     store.close()
-
-
-def rows(store, sql, *args):
-    con = sqlite3.connect(store.path)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def test_people_s_mediation_never_closes_as_a_referral(demo):

@@ -203,6 +203,19 @@ class UsersDialog(QDialog):
             PasswordDialog(self.ws, self.runner, chosen, parent=self).open()
 
 
+def _save_or_cancel(dialog: QDialog, name: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """保存 (named ``name``, calling the dialog's save) and 取消."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                               | QDialogButtonBox.StandardButton.Cancel)
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setText(dialog.tr("保存"))
+    save.setObjectName(name)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
+    buttons.accepted.connect(dialog.save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, save
+
+
 class _FieldForm:
     """Edits in a form, each with its complaint on one line below it."""
 
@@ -285,14 +298,7 @@ class UserEditDialog(QDialog):
         self.general = error_label("userProblem")
         self.general.setWordWrap(True)
         col.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("保存"))
-        self.save_button.setObjectName("saveUser")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = _save_or_cancel(self, "saveUser")
         col.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 34)
 
@@ -385,14 +391,7 @@ class PasswordDialog(QDialog):
         self.problem = error_label("passwordProblem")
         self.problem.setWordWrap(True)
         col.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(self.tr("保存"))
-        self.save_button.setObjectName("savePassword")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = _save_or_cancel(self, "savePassword")
         col.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 28)
 
