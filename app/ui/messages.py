@@ -27,6 +27,7 @@ from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.holiday_notice import NoticeError, NoticeProblem
 from app.core.parties import IdType, PartyRole, PartyType, Sex
 from app.core.users import UserRole
+from app.core.work_order_import import ImportField, ValueProblem
 from app.core.workflow import (
     Action,
     CaseKind,
@@ -915,6 +916,36 @@ def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str
     return [(text(member), member, "") for member in enum]
 
 
+_IMPORT_FIELD = {
+    ImportField.TICKET: QT_TRANSLATE_NOOP("ImportField", "工单编号"),
+    ImportField.RECEIVED_AT: QT_TRANSLATE_NOOP("ImportField", "收到时间"),
+    ImportField.COMPLAINANT: QT_TRANSLATE_NOOP("ImportField", "投诉人"),
+    ImportField.PHONE: QT_TRANSLATE_NOOP("ImportField", "联系电话"),
+    ImportField.ID_NUMBER: QT_TRANSLATE_NOOP("ImportField", "身份证件号码"),
+    ImportField.ADDRESS: QT_TRANSLATE_NOOP("ImportField", "地址"),
+    ImportField.RESPONDENT: QT_TRANSLATE_NOOP("ImportField", "被投诉方"),
+    ImportField.CONTENT: QT_TRANSLATE_NOOP("ImportField", "诉求内容"),
+    ImportField.REQUEST: QT_TRANSLATE_NOOP("ImportField", "诉求"),
+    ImportField.CATEGORY: QT_TRANSLATE_NOOP("ImportField", "问题分类"),
+    ImportField.REGION: QT_TRANSLATE_NOOP("ImportField", "所属街镇"),
+    ImportField.CHANNEL: QT_TRANSLATE_NOOP("ImportField", "来源渠道"),
+}
+_IMPORT_PROBLEM = {
+    ValueProblem.BAD_DATE: QT_TRANSLATE_NOOP("ImportProblem", "不是可识别的日期或时间"),
+    ValueProblem.ROUNDED: QT_TRANSLATE_NOOP(
+        "ImportProblem", "这个长数字被表格存成了数值，末几位已经丢失；请把该列设为文本后重新导出"),
+    ValueProblem.BAD_NUMBER: QT_TRANSLATE_NOOP("ImportProblem", "数字格式不对"),
+}
+
+
+def import_field_text(field: ImportField) -> str:
+    return _lookup("ImportField", _IMPORT_FIELD, field)
+
+
+def import_problem_text(problem: ValueProblem) -> str:
+    return _lookup("ImportProblem", _IMPORT_PROBLEM, problem)
+
+
 # Every core enum a person reads, and the function that words it (the test that walks
 # every member of every enum starts here).
 ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
@@ -935,6 +966,8 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     Performance: performance_text,
     Satisfaction: satisfaction_text,
     UserRole: user_role_text,
+    ImportField: import_field_text,
+    ValueProblem: import_problem_text,
     Sex: sex_text,
     RejectionGround: lambda g: ground_wording(g).text,
     TerminationGround: lambda g: ground_wording(g).text,
