@@ -15,6 +15,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -40,6 +41,7 @@ class ValueProblem(StrEnum):
     BAD_DATE = "bad_date"  # not a date any export writes
     ROUNDED = "rounded"  # a long number (ID, ticket) Excel kept as a number: digits lost
     BAD_NUMBER = "bad_number"
+    DUPLICATE = "duplicate"  # the same ticket earlier in the same file
 
 
 class ImportValueError(ValueError):
@@ -189,3 +191,60 @@ def phone_text(value: object) -> str:
             raise ImportValueError(ValueProblem.BAD_NUMBER, value)
         value = int(value)
     return clean_text(value)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # the sheet's row number as a spreadsheet shows it (from 1)
+    field: ImportField | None  # None: the row as a whole
+    problem: ValueProblem
+
+
+@dataclass(frozen=True)
+class ConvertedRow:
+    row: int
+    values: dict[ImportField, object]  # what can be stored; a refused value is left out
+    problems: tuple[RowProblem, ...]
+
+
+def convert_rows(rows: Sequence[Sequence[object]], header: int,
+                 mapping: Mapping[int, ImportField]) -> list[ConvertedRow]:
+    """The rows under the header as values, each problem named by row and column; blank
+    rows skipped; a ticket seen earlier in the same file is reported, not repeated."""
+    out: list[ConvertedRow] = []
+    seen: set[str] = set()
+    for index in range(header + 1, len(rows)):
+        cells = rows[index]
+        if not any(clean_text(c) for c in cells):
+            continue  # a blank row between blocks
+        number = index + 1
+        values: dict[ImportField, object] = {}
+        problems: list[RowProblem] = []
+        for column, field in mapping.items():
+            cell = cells[column] if column < len(cells) else None
+            if cell is None or clean_text(cell) == "":
+                continue
+            try:
+                values[field] = _value(field, cell)
+            except ImportValueError as exc:
+                problems.append(RowProblem(number, field, exc.problem))
+        ticket = values.get(ImportField.TICKET)
+        if isinstance(ticket, str) and ticket:
+            if ticket in seen:
+                problems.append(RowProblem(number, ImportField.TICKET, ValueProblem.DUPLICATE))
+                values.pop(ImportField.TICKET)
+            seen.add(ticket)
+        out.append(ConvertedRow(number, values, tuple(problems)))
+    return out
+
+
+def _value(field: ImportField, cell: object) -> object:
+    if field is ImportField.RECEIVED_AT:
+        return parse_received(cell)
+    if field is ImportField.ID_NUMBER:
+        return id_number(cell)
+    if field is ImportField.TICKET:
+        return ticket_text(cell)
+    if field is ImportField.PHONE:
+        return phone_text(cell)
+    return clean_text(cell)

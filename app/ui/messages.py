@@ -936,6 +936,7 @@ _IMPORT_PROBLEM = {
     ValueProblem.ROUNDED: QT_TRANSLATE_NOOP(
         "ImportProblem", "这个长数字被表格存成了数值，末几位已经丢失；请把该列设为文本后重新导出"),
     ValueProblem.BAD_NUMBER: QT_TRANSLATE_NOOP("ImportProblem", "数字格式不对"),
+    ValueProblem.DUPLICATE: QT_TRANSLATE_NOOP("ImportProblem", "同一文件中前面已有这个工单编号"),
 }
 
 

@@ -80,3 +80,24 @@ def test_text_loses_html_full_width_digits_and_stray_spaces():
     assert clean_text(None) == ""
     assert phone_text(13812345678.0) == "13812345678"
     assert phone_text("１３８ １２３４ ５６７８") == "138 1234 5678"
+
+
+def test_rows_become_values_with_each_problem_named_by_row_and_column():
+    from app.core.work_order_import import convert_rows
+
+    rows = [["工单导出"],
+            ["工单编号", "来电时间", "来电人", "身份证号", "诉求内容"],
+            ["1310115202603050001", "2026/3/5 9:07", " 李秀英 ", 3.10115198005061e17, "退费"],
+            [None, None, None, None, None],  # a blank row between blocks
+            ["1310115202603050001", "2026-02-30", "王五", "310115198005061234", "<b>退卡</b>"],
+            ["1310115202603050002", 46086.375, "赵六", None, "投诉"]]
+    header = find_header_row(rows)
+    converted = convert_rows(rows, header, guess_mapping(rows[header]))
+    assert [c.row for c in converted] == [3, 5, 6]  # spreadsheet row numbers; blank skipped
+    first, second, third = converted
+    assert first.values[F.COMPLAINANT] == "李秀英" and F.ID_NUMBER not in first.values
+    assert [(p.field, p.problem) for p in first.problems] == [(F.ID_NUMBER, ValueProblem.ROUNDED)]
+    assert {(p.field, p.problem) for p in second.problems} == {
+        (F.RECEIVED_AT, ValueProblem.BAD_DATE), (F.TICKET, ValueProblem.DUPLICATE)}
+    assert second.values[F.CONTENT] == "退卡" and F.TICKET not in second.values
+    assert third.problems == () and third.values[F.RECEIVED_AT] == datetime(2026, 3, 5, 9, 0)
