@@ -354,6 +354,15 @@ JUDICIAL_CONFIRMATION_RULE: ClockRule = next(
 )
 
 
+def rule_set_of(rule_sets: Iterable[RuleSet], code: str, track: Track | str,
+                received_on: date | datetime) -> RuleSet:
+    """The rule set a case was given at intake (by its code), else the one of its track
+    for its receipt date. NoRuleSetError when there is neither."""
+    rule_sets = tuple(rule_sets)
+    found = next((r for r in rule_sets if r.code == code), None)
+    return found if found is not None else select_rule_set(rule_sets, Track(track), received_on)
+
+
 def select_rule_set(
     rule_sets: Iterable[RuleSet], track: Track, received_on: date | datetime
 ) -> RuleSet:

@@ -68,12 +68,10 @@ def content_hash(fields: Mapping[str, Any]) -> str:
 
 
 def _clause_text(clause: Any) -> str:
-    """A stored clause's words; one whose amount (a value) is not given yet reads as
-    having a blank (see app.core.clauses)."""
-    if isinstance(clause, Mapping):
-        text = str(clause.get("text", ""))
-        return text.replace("{amount}", "" if clause.get("amount") else BLANK)
-    return str(clause)
+    """A stored clause as it prints (an amount not given yet reads as a blank)."""
+    from app.core.clauses import printed_clause, read_clause  # it builds on this module
+
+    return printed_clause(read_clause(clause))
 
 
 def missing_fields(kind: DocumentKind, fields: Mapping[str, Any],

@@ -253,15 +253,19 @@ class Composer:
         ]))
         return table
 
-    def signatures(self, signatories: Sequence[Signatory], per_row: int = 2) -> list[Flowable]:
-        """``per_row`` blocks a row. A table row never splits, so no block is cut by a page
-        end."""
+    def signatures(self, signatories: Sequence[Signatory], per_row: int = 2,
+                   last: Flowable | None = None) -> list[Flowable]:
+        """``per_row`` blocks a row; ``last`` (the seal) in the last row's free place. A
+        table row never splits, so no block is cut by a page end."""
         if not signatories:
             return []
         half = TEXT_W / per_row
-        cells = [self.signature_block(s, half) for s in signatories]
-        rows = [cells[i:i + per_row] + [""] * (per_row - len(cells[i:i + per_row]))
-                for i in range(0, len(cells), per_row)]
+        cells: list = [self.signature_block(s, half) for s in signatories]
+        while len(cells) % per_row:
+            cells.append("")
+        if last is not None:
+            cells[-1] = last
+        rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
         table = Table(rows, colWidths=[half] * per_row, hAlign="LEFT")
         table.setStyle(self.table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -300,10 +304,7 @@ class Composer:
         seal = self.seal_table(committee, day)
         cell = TEXT_W / per_row
         if len(signatories) % per_row and seal.wrap(cell, PAGE_H)[0] <= cell:
-            table = self.signatures(signatories, per_row)[0]
-            last = len(table._cellvalues) - 1
-            table._cellvalues[last][per_row - 1] = seal
-            return KeepTogether([table])
+            return KeepTogether(self.signatures(signatories, per_row, last=seal))
         return KeepTogether([*self.signatures(signatories, per_row), seal])
 
     def field_table(self, rows: Iterable[tuple[str, str]], label_width: float | None = None

@@ -15,9 +15,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.core import validation
-from app.core.deadlines import ClockKind, Deadline, Pledge, RuleSet, select_rule_set
+from app.core.deadlines import (
+    ClockKind,
+    Deadline,
+    Pledge,
+    RuleSet,
+    rule_set_of,
+    select_rule_set,
+)
 from app.core.delivery import NOTICE_KINDS, DeliveryMethod
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NoRuleSetError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.money import from_fen, parse_amount, to_fen
 from app.core.parties import IdType, PartyRole, PartyType, Sex
@@ -414,8 +421,13 @@ def add_party(ws: Workstation, case_id: uuid.UUID, party: PartyInput) -> tuple[u
 # ---------------------------------------------------------------- workflow
 
 
-def _case_rule_set(ws: Workstation, session: Session, case: Case) -> RuleSet | None:
-    return next((r for r in rule_sets(ws, session) if r.code == case.rule_set_code), None)
+def case_rule_set(ws: Workstation, session: Session, case: Case) -> RuleSet | None:
+    """The rules the case follows (as its clocks do); None where no rule set covers it."""
+    try:
+        return rule_set_of(rule_sets(ws, session), case.rule_set_code, case.track,
+                           china_date(case.received_at))
+    except NoRuleSetError:
+        return None
 
 
 def _check_ground(ws: Workstation, session: Session, case: Case,
@@ -427,7 +439,7 @@ def _check_ground(ws: Workstation, session: Session, case: Case,
                           ("termination_ground", params.get("termination_ground"))):
         if ground is None:
             continue
-        rules = _case_rule_set(ws, session, case)
+        rules = case_rule_set(ws, session, case)
         if rules is not None and rules.ground(ground) is None:
             raise ValidationFailed({field: FieldProblem.NOT_IN_RULES})
         if ground is TerminationGround.MC_TIME_LIMIT_EXPIRED:
@@ -712,7 +724,7 @@ def record_delivery(ws: Workstation, case_id: uuid.UUID, *, notice: ClockKind,
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id)
         owed = next((n for n in clocks.notices(case, _records(session, case_id),
-                                               _case_rule_set(ws, session, case))
+                                               case_rule_set(ws, session, case))
                      if n.kind is notice), None)
         if owed is None:
             raise ClockError(ClockProblem.NO_NOTICE)
@@ -756,7 +768,7 @@ def extend_verification(ws: Workstation, case_id: uuid.UUID, *, approved_by: str
         case = _load(session, case_id)
         records = _records(session, case_id)
         clock = ClockKind.REPORT_VERIFICATION
-        rules = _case_rule_set(ws, session, case)
+        rules = case_rule_set(ws, session, case)
         rule = rules.rule(clock) if rules is not None else None
         current = next((d for d in compute_case_deadlines(ws, session, case, records=records)
                         if d.kind is clock), None)
@@ -924,7 +936,7 @@ def get_case(ws: Workstation, case_id: uuid.UUID) -> CaseDetail:
         mediator = session.get(Mediator, case.mediator_id) if case.mediator_id else None
         records = _records(session, case_id)
         deadlines = compute_case_deadlines(ws, session, case, records=records)
-        rule_set = _case_rule_set(ws, session, case)
+        rule_set = case_rule_set(ws, session, case)
         record_notes = list(session.scalars(
             select(Note).where(Note.case_id == case_id, Note.deleted.is_(False),
                                Note.kind.in_((clocks.DELIVERY, clocks.EXTENSION)))

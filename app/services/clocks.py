@@ -44,12 +44,12 @@ from app.core.deadlines import (
     RuleSet,
     case_deadlines,
     next_deadline,
-    select_rule_set,
+    rule_set_of,
 )
 from app.core.delivery import NOTICE_KINDS, Delivery, owed_to, served_at, told
 from app.core.parties import PartyRole
 from app.core.timeutil import china_date
-from app.core.workflow import OPEN_STATUSES, CaseKind, CaseStatus, Outcome, PauseReason, Track
+from app.core.workflow import OPEN_STATUSES, CaseKind, CaseStatus, Outcome, PauseReason
 from app.documents.wording import for_track
 from app.services.context import Workstation
 from app.services.dto import Changes
@@ -175,10 +175,8 @@ def case_clocks(case: Case, basis: ClockBasis, pauses: list[ClockPause],
                 records: ClockRecords = ClockRecords()) -> list[Deadline]:
     """The case's clocks: under the rule set it was given, else the one of its track for
     its receipt date."""
-    rule_set = next((r for r in basis.rule_sets if r.code == case.rule_set_code), None)
-    if rule_set is None:
-        rule_set = select_rule_set(basis.rule_sets, Track(case.track),
-                                   china_date(case.received_at))
+    rule_set = rule_set_of(basis.rule_sets, case.rule_set_code, case.track,
+                           china_date(case.received_at))
     rejected = case.status == CaseStatus.REJECTED
     terminated_at = case.closed_at if case.outcome == Outcome.TERMINATED else None
     decided_at = case.closed_at if case.kind == CaseKind.REPORT and not rejected else None

@@ -29,7 +29,7 @@ from app.core.clauses import (
     read_clause,
     stored_clause,
 )
-from app.core.deadlines import RuleSet, judicial_confirmation_deadline
+from app.core.deadlines import judicial_confirmation_deadline
 from app.core.documents import (
     NUMBERED_KINDS,
     DocumentKind,
@@ -51,7 +51,7 @@ from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound
-from app.services.reference import calendar, rule_sets
+from app.services.reference import calendar
 from app.store.blobs import BlobStore
 from app.store.models import (
     Attachment,
@@ -262,7 +262,7 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
                 raise DocumentRefused(DocumentProblem.AMOUNT_MISMATCH, wrong)
         unverified = None
         if kind in RULE_CITING_KINDS:
-            rules = _rules_of(ws, session, _case(session, doc.case_id))
+            rules = cases.case_rule_set(ws, session, _case(session, doc.case_id))
             if rules is not None and not rules.confirmed:
                 if not rules_unverified_ack:
                     raise DocumentRefused(DocumentProblem.RULES_UNVERIFIED, rules.name)
@@ -571,11 +571,6 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
         recorder=f.get("recorder", ""))
 
 
-def _rules_of(ws: Workstation, session: Session, case: Case) -> RuleSet | None:
-    """The rules of the case's receipt date, as the case recorded them at intake."""
-    return next((r for r in rule_sets(ws, session) if r.code == case.rule_set_code), None)
-
-
 def _ground_words(ws: Workstation, session: Session, case: Case, enum, value) -> tuple[str, str]:
     """A ground's words and legal basis from the case's own rule set: the repealed
     暂行办法 never on a case received under 总局令第121号, and no basis where none is known."""
@@ -583,7 +578,7 @@ def _ground_words(ws: Workstation, session: Session, case: Case, enum, value) ->
         ground = enum(value)
     except ValueError:
         return str(value or ""), ""
-    rules = _rules_of(ws, session, case)
+    rules = cases.case_rule_set(ws, session, case)
     found = rules.ground(ground) if rules is not None else None
     if found is not None:
         return found.text, found.basis

@@ -33,7 +33,7 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import NotPermitted
 from app.services.office_profile import CERTIFICATE_MAX, NAME_MAX
-from app.services.reference import open_workstation
+from app.services.reference import CURRENT_LOGIN_KEY, open_workstation
 from app.store.database import Store
 from app.store.models import Case, LocalMeta, Mediator
 
@@ -194,7 +194,7 @@ def sign_in_choices(store: Store) -> tuple[list[SignInChoice], uuid.UUID | None]
     """The active people of the store, and who signed in last (to preselect)."""
     with store.unit_of_work() as session:
         hashes = _hashes(session)
-        last = session.get(LocalMeta, "current_login")
+        last = session.get(LocalMeta, CURRENT_LOGIN_KEY)
         rows = list(session.scalars(select(Mediator).where(
             Mediator.active.is_(True), Mediator.deleted.is_(False)).order_by(Mediator.login)))
         choices = [SignInChoice(m.id, m.name, m.login, UserRole(m.role),

@@ -30,7 +30,7 @@ AUDIT_ENTITY = "deadline_rule_set"
 CITATION_MAX = 300
 GROUND_TEXT_MAX = 200
 # Words that hedge: what is printed for a citizen states the law or says nothing.
-HEDGES = ("未核实", "待核实", "据报道", "未按", "暂定", "仅供参考")
+HEDGES = ("未核实", "待核实", "据报道", "暂定", "仅供参考")
 REJECTION, TERMINATION = "rejection", "termination"
 
 

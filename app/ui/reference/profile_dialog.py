@@ -112,7 +112,6 @@ class ProfileDialog(QDialog):
         form.addRow(self.tr("本机数据备份保留"), self.backups)
         self.form.track_group.buttonToggled.connect(lambda *_: self._seal_placeholder())
         self.form.track_group.buttonToggled.connect(lambda *_: self._invited_shown())
-        self.form.edits[ProfileField.ORG_NAME].textChanged.connect(self._seal_placeholder)
         self.seal_text.textEdited.connect(lambda _t: self.seal_problem.hide())
 
     def _invited_shown(self) -> None:
