@@ -17,12 +17,14 @@ class Permission(StrEnum):
     OFFICE_CASES = "office_cases"  # every case of the office in the views, not only one's own
     REFERENCE_DATA = "reference_data"  # 本机构, 节假日安排, 期限规则
     MANAGE_USERS = "manage_users"  # 用户与权限
+    # Case lists exported with names and phone numbers in clear (otherwise masked).
+    EXPORT_PERSONAL_DATA = "export_personal_data"
 
 
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
     UserRole.MEDIATOR: frozenset({Permission.WORK_CASES}),
     UserRole.SUPERVISOR: frozenset({Permission.WORK_CASES, Permission.DISPATCH,
-                                    Permission.OFFICE_CASES}),
+                                    Permission.OFFICE_CASES, Permission.EXPORT_PERSONAL_DATA}),
     UserRole.ADMIN: frozenset(Permission),
 }
 

@@ -366,6 +366,13 @@ def _count(session, conditions: list[ColumnElement[bool]]) -> int:
     return session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
 
 
+def query_conditions(ws: Workstation, query: QueueQuery) -> list[ColumnElement[bool]]:
+    """The WHERE of ``query`` over ``cases`` (its view, filters and search), for reading
+    every case it lists (an export) rather than a page of them."""
+    found = _search(ws, query.search)
+    return _base_conditions(ws, query, found[0] if found else None)
+
+
 def search_outcome(ws: Workstation, text: str) -> SearchOutcome | None:
     found = _search(ws, text)
     return found[1] if found else None

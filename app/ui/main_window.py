@@ -33,6 +33,7 @@ from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
 from app.ui.documents.clause_library_dialog import ClauseLibraryDialog
 from app.ui.loading import Loading
+from app.ui.queue import export_list
 from app.ui.queue.filter_bar_view import FilterBar, clear_filters_shortcut
 from app.ui.queue.queue_controller import QueueController
 from app.ui.queue.queue_model import QueueModel
@@ -241,6 +242,10 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(self.tr("刷新(&R)"), refresh_keys, self.refresh,
                                            "refreshAction")
         self.file_menu.addAction(self.refresh_action)
+        self.file_menu.addSeparator()
+        self.export_list_action = self._action(self.tr("导出案件清单(&E)…"), (),
+                                               self.export_case_list, "exportListAction")
+        self.file_menu.addAction(self.export_list_action)
         self.file_menu.addSeparator()
         self.switch_user_action = self._action(self.tr("切换用户(&W)…"), (), self.switch_user,
                                                "switchUserAction")
@@ -451,6 +456,10 @@ class MainWindow(QMainWindow):
         ws = sign_in_on_open(self.ws.store, self.runner, switching=True, parent=self)
         if ws is not None and ws.actor.mediator_id != self.ws.actor.mediator_id:
             self._linked(ws, None)
+
+    def export_case_list(self) -> None:
+        """文件 → 导出案件清单: the queue's list as it stands, as .xlsx."""
+        export_list.export_case_list(self.ws, self.runner, self, self.queue.current_query())
 
     def show_rules(self) -> None:
         """设置 → 期限规则."""

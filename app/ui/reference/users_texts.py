@@ -30,6 +30,8 @@ _PERMISSIONS = {
     Permission.OFFICE_CASES: QT_TRANSLATE_NOOP("Users", "在待回电、待确认等视图中看到全机构的案件"),
     Permission.REFERENCE_DATA: QT_TRANSLATE_NOOP("Users", "修改本机构信息、节假日安排和期限规则"),
     Permission.MANAGE_USERS: QT_TRANSLATE_NOOP("Users", "添加用户、设置角色和登录密码，更换恢复码"),
+    Permission.EXPORT_PERSONAL_DATA: QT_TRANSLATE_NOOP(
+        "Users", "导出案件清单时显示当事人姓名和电话（否则隐去部分）"),
 }
 
 # What a refused action was, as the refusal names it.
@@ -39,6 +41,7 @@ _NOT_PERMITTED = {
     Permission.OFFICE_CASES: QT_TRANSLATE_NOOP("Users", "查看全机构的案件"),
     Permission.REFERENCE_DATA: QT_TRANSLATE_NOOP("Users", "修改本机构信息、节假日安排和期限规则"),
     Permission.MANAGE_USERS: QT_TRANSLATE_NOOP("Users", "管理用户、权限和数据文件的恢复码"),
+    Permission.EXPORT_PERSONAL_DATA: QT_TRANSLATE_NOOP("Users", "导出未隐去个人信息的案件清单"),
 }
 
 _FIELDS = {
