@@ -4,12 +4,14 @@ region, received dates). Emits what the user asked for; the window runs the quer
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields, replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -223,6 +225,25 @@ class FilterBar(QWidget):
         self.clear_button.setText(self.tr("清除筛选"))
         self.clear_button.setToolTip(self.tr("清除全部筛选条件和搜索（Ctrl+Shift+L）"))
         self.clear_button.clicked.connect(self.clear)
+        # The cases behind a figure of 统计 (a drill-down): a removable chip that says
+        # which figure, ANDed with whatever the user filters further.
+        self._drill: QueueFilter | None = None
+        self.drill_chip = QFrame()
+        self.drill_chip.setObjectName("drillChip")
+        self.drill_chip.setFrameShape(QFrame.Shape.StyledPanel)
+        self.drill_label = QLabel()
+        self.drill_label.setObjectName("drillLabel")
+        drill_close = QToolButton()
+        drill_close.setObjectName("drillClose")
+        drill_close.setText("×")
+        drill_close.setToolTip(self.tr("不再只看这些案件"))
+        drill_close.setAccessibleName(self.tr("取消统计筛选"))
+        drill_close.clicked.connect(self.clear_drill)
+        chip_row = QHBoxLayout(self.drill_chip)
+        chip_row.setContentsMargins(4, 0, 0, 0)
+        chip_row.addWidget(self.drill_label)
+        chip_row.addWidget(drill_close)
+        self.drill_chip.hide()
 
         for button in self.buttons:
             button.changed.connect(self._on_filter_changed)
@@ -233,6 +254,7 @@ class FilterBar(QWidget):
         # onto a second row when the pane is narrow.
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.drill_chip)
         top.addWidget(self.search_box, 1)
         top.addWidget(self.clear_button)
         filters = FlowLayout(spacing=self.fontMetrics().horizontalAdvance("m") // 2)
@@ -268,6 +290,29 @@ class FilterBar(QWidget):
                 self._on_filter_changed()
 
     def current_filter(self) -> QueueFilter:
+        own = self._own_filter()
+        return own if self._drill is None else narrowed(self._drill, own)
+
+    def set_drill(self, label: str, drill: QueueFilter) -> None:
+        """Show only the cases behind a figure: the other filters and the search are
+        cleared (so the list is the figure's), then changed as one."""
+        self._drill = drill
+        self.drill_label.setText(label)
+        self.drill_chip.setToolTip(label)
+        self.drill_chip.show()
+        self.clear()
+
+    def drill(self) -> QueueFilter | None:
+        return self._drill
+
+    def clear_drill(self) -> None:
+        if self._drill is None:
+            return
+        self._drill = None
+        self.drill_chip.hide()
+        self._on_filter_changed()
+
+    def _own_filter(self) -> QueueFilter:
         return QueueFilter(
             statuses=frozenset(CaseStatus(v) for v in self.status_button.selected()),
             categories=self.category_button.selected(),
@@ -301,7 +346,8 @@ class FilterBar(QWidget):
         self._search_now()
 
     def clear(self) -> None:
-        """Every filter back to 不限 and the search box empty, as one change."""
+        """Every filter back to 不限 and the search box empty, as one change (a figure's
+        drill-down stays: its chip has its own ×)."""
         for widget in (*self.buttons, self.date_from, self.date_to):
             widget.blockSignals(True)
         for button in self.buttons:
@@ -317,7 +363,7 @@ class FilterBar(QWidget):
         emit(self.filter_changed, self.current_filter())
 
     def filters_active(self) -> bool:
-        return self.current_filter() != QueueFilter()
+        return self._own_filter() != QueueFilter()
 
     # ------------------------------------------------------------ events
 
@@ -339,6 +385,27 @@ class FilterBar(QWidget):
 
     def _update_clear_button(self) -> None:
         self.clear_button.setEnabled(self.filters_active() or bool(self.search_box.text()))
+
+
+def narrowed(base: QueueFilter, more: QueueFilter) -> QueueFilter:
+    """Cases matching both: sets intersected where both name some, date ranges cut to
+    their overlap, any other field set in ``more`` taken from it."""
+    values = {}
+    for f in fields(QueueFilter):
+        a, b = getattr(base, f.name), getattr(more, f.name)
+        if b == f.default or a == b:
+            continue
+        if a == f.default:
+            values[f.name] = b
+        elif isinstance(a, frozenset):
+            values[f.name] = a & b if f.name != "facts" else a | b
+        elif f.name.endswith("_from"):
+            values[f.name] = max(a, b)
+        elif f.name.endswith("_to"):
+            values[f.name] = min(a, b)
+        else:
+            values[f.name] = b
+    return replace(base, **values)
 
 
 def clear_filters_shortcut() -> QKeySequence:

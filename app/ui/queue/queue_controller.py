@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel
 
 from app.services import queue, search
 from app.services.context import Workstation
-from app.services.queue import FilterOptions, QueueQuery, QueueView, SortKey
+from app.services.queue import FilterOptions, QueueFilter, QueueQuery, QueueView, SortKey
 from app.services.search import IndexState
 from app.ui import messages, settings
 from app.ui.loading import Loading
@@ -135,6 +135,12 @@ class QueueController(QObject):
         self.run_query()
         self.refresh_counts()
         self._load_filter_options()
+
+    def show_drilldown(self, label: str, drill: QueueFilter) -> None:
+        """The cases behind a figure of 统计, in 全部 (a figure counts every case of its
+        scope, open or closed), with a chip that names the figure."""
+        self._select_view_quietly(QueueView.ALL)
+        self.filter_bar.set_drill(label, drill)  # runs the query once
 
     def current_query(self) -> QueueQuery:
         return QueueQuery(
