@@ -123,6 +123,19 @@ def resolve_scope(conn: Connection, scope: StatsScope, *, login: str, role: User
     return ResolvedScope(scope, mediators=frozenset({row.id}))
 
 
+def central_scope(conn: Connection, scope: StatsScope, *, login: str) -> ResolvedScope:
+    """The scope on the central database for ``login`` (its ``mediators`` row gives the
+    role and office; a login without one, such as the administrator's, has no office and
+    names offices by code). Row-level security still decides what is there to count."""
+    row = conn.execute(select(Mediator.office_id, Mediator.role)
+                       .where(Mediator.login == login)).first()
+    if row is None:
+        return resolve_scope(conn, scope, login=login, role=UserRole.ADMIN, office_id=None,
+                             central=True)
+    return resolve_scope(conn, scope, login=login, role=UserRole(row.role),
+                         office_id=row.office_id, central=True)
+
+
 # ---------------------------------------------------------------- figures as filters
 
 
@@ -459,7 +472,7 @@ def desk_kpi_filter(ws: Workstation, kpi: Kpi, rng: StatsRange, scope: StatsScop
 
 
 __all__ = [
-    "BREAKDOWNS", "ResolvedScope", "Row", "StatsOverview", "breakdown", "default_granularity",
+    "BREAKDOWNS", "ResolvedScope", "central_scope", "Row", "StatsOverview", "breakdown", "default_granularity",
     "desk_breakdown", "desk_kpi_filter", "desk_kpis", "desk_overview", "desk_scope",
     "desk_trend", "fact", "in_days", "kpi_filter", "kpis", "overview", "resolve_scope",
     "scope_conditions", "trend",
