@@ -63,6 +63,10 @@ CLOCK_TABLES = frozenset({"calendar_years", "deadline_rule_sets", "office_settin
 FEW_CASES = 200  # more changed cases than this reload the queue instead
 _ROWID = literal_column("cases.rowid")
 _OPEN = [s.value for s in OPEN_STATUSES]
+# The clock completing a case answers, first found first: what "closed on time" in the
+# figures (app/services/stats.py) is measured against.
+COMPLETION_CLOCKS = (ClockKind.MEDIATION, ClockKind.REPORT_VERIFICATION,
+                     ClockKind.MEDIATION_TARGET)
 # The notes that are clock records (app/store/models/note.py).
 DELIVERY, EXTENSION = "delivery", "extension"
 
@@ -211,13 +215,16 @@ def clock_values(case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
     """The queue's next-deadline columns for these clocks of the case. A closed case
     keeps a notice it still owes (so 今日到期 / 已超期 show the duty); closing settled
     every other clock."""
+    completion = next((d for kind in COMPLETION_CLOCKS for d in deadlines
+                       if d.kind is kind), None)
     closed = CaseStatus(case.status) not in OPEN_STATUSES
     if closed:
         deadlines = [d for d in deadlines if d.kind in NOTICE_KINDS]
     nxt = next_deadline(deadlines)
     return {"next_deadline_on": nxt.due if nxt else None,
             "next_deadline_kind": nxt.kind.value if nxt else "",
-            "deadline_provisional": bool(nxt and nxt.provisional)}
+            "deadline_provisional": bool(nxt and nxt.provisional),
+            "completion_due_at": completion.ends_at if completion else None}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from sqlalchemy.orm import aliased
 
 from app.core.timeutil import china_midnight, china_today
 from app.core.users import Permission, may
-from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseStatus, Source
+from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseKind, CaseStatus, Source
 from app.services import search
+from app.services.case_facts import CaseFact, stats_conditions
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
 from app.services.notes import callback_conditions
@@ -122,6 +123,21 @@ class QueueFilter:
     regions: frozenset[str] = frozenset()
     received_from: date | None = None
     received_to: date | None = None
+    # Issue 15: what the supervisor's figures drill down to (app/services/stats.py).
+    kinds: frozenset[CaseKind] = frozenset()
+    issue_types: frozenset[str] = frozenset()
+    # Mediator ids; None in the set means "not assigned to anyone".
+    mediators: frozenset[uuid.UUID | None] = frozenset()
+    offices: frozenset[uuid.UUID] = frozenset()
+    # A business: its credit code (统一社会信用代码) when it has one, else its name, exactly.
+    respondent: str = ""
+    accepted_from: date | None = None
+    accepted_to: date | None = None
+    closed_from: date | None = None
+    closed_to: date | None = None
+    facts: frozenset[CaseFact] = frozenset()  # each must hold (core/stats.py)
+    # The instant "not answered yet, and 24 hours have passed" is judged at.
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -226,7 +242,13 @@ def _filter_conditions(f: QueueFilter, *, tags_drive: bool = False) -> list[Colu
     if f.received_to:
         conditions.append(
             Case.received_at < _china_day_start_utc(f.received_to + timedelta(days=1)))
+    conditions.extend(stats_conditions(f))
     return conditions
+
+
+def filter_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions of a filter (the figures count with the queue's own words)."""
+    return _filter_conditions(f)
 
 
 def _tagged(tags: frozenset[str], *, drive: bool) -> ColumnElement[bool]:

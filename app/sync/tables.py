@@ -59,6 +59,7 @@ FIELD_POLICIES: dict[str, dict[str, Merge]] = {
         "callback_due_at": Merge.LATEST,
         "confirmation_due_on": Merge.LATEST,
         "archived_on": Merge.LATEST,
+        "completion_due_at": Merge.LATEST,  # issue 15: derived by the clocks
     },
     # Two people settling the same conflict: both choices are in the history; the last
     # one stands rather than raising a conflict about a conflict.

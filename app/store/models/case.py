@@ -57,6 +57,9 @@ class Case(SyncedMixin, Base):
                 # and 我的待办 (status read from the index, no table lookups).
                 ("mediator_received", ("mediator_id", "received_at", "status")),
                 ("status_mediator", ("status", "mediator_id")),  # 我的待办: open and mine
+                # Issue 15, the figures: cases closed (or accepted) in a period.
+                ("closed", ("closed_at",)),
+                ("accepted", ("accepted_at",)),
             )
         ),
         # Lookups for search and duplicate detection, tombstones included.
@@ -142,6 +145,12 @@ class Case(SyncedMixin, Base):
     confirmation_due_on: Mapped[date | None] = mapped_column(Date)
     # The day the case's 卷宗 was made final (归档); None until then (derived from documents).
     archived_on: Mapped[date | None] = mapped_column(Date)
+    # When the clock that completing the case answers (the mediation clock, a report's
+    # verification, a committee's target) runs out, pauses and reopening counted as its
+    # clocks count them; None for a case without one (an inquiry). Derived by the clocks
+    # (app/services/clocks.py clock_values), so the figures tell a case closed on time
+    # from one closed late in SQL (app/services/stats.py).
+    completion_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     rejection_ground: Mapped[str | None] = mapped_column(String(48))
     termination_ground: Mapped[str | None] = mapped_column(String(48))
