@@ -190,9 +190,9 @@ def _write(conn: Connection | Session, cases: Sequence[tuple[uuid.UUID, datetime
     if existing is None:
         existing = {}
         for start in range(0, len(ids), _IN_CHUNK):
-            existing.update(conn.execute(select(docs.c.case_id, docs.c.doc)
-                                         .where(docs.c.case_id.in_(ids[start:start + _IN_CHUNK]))
-                                         ).tuples())
+            existing.update((row[0], row[1]) for row in conn.execute(
+                select(docs.c.case_id, docs.c.doc)
+                .where(docs.c.case_id.in_(ids[start:start + _IN_CHUNK]))))
     known = [doc for doc in existing.values() if doc is not None]
     for start in range(0, len(known), _IN_CHUNK):
         conn.execute(delete(words).where(words.c.doc.in_(known[start:start + _IN_CHUNK])))
@@ -252,9 +252,9 @@ def index_cases(conn: Connection | Session, ids: Iterable[uuid.UUID],
     t = Case.__table__
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start:start + _IN_CHUNK]
-        live = list(conn.execute(
+        live = [tuple(row) for row in conn.execute(
             select(t.c.id, t.c.received_at, t.c.title, t.c.description, t.c.request)
-            .where(t.c.id.in_(chunk), t.c.deleted.is_(False))).tuples())
+            .where(t.c.id.in_(chunk), t.c.deleted.is_(False)))]
         gone = set(chunk) - {row[0] for row in live}
         if gone:
             _forget(conn, sorted(gone))
