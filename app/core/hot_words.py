@@ -34,6 +34,8 @@ _HAS_DIGIT = re.compile(r"\d")
 # A user-dictionary word gets this frequency: high enough to win over the ordinary
 # splits (预付 + 卡), as jieba's own add_word does without a frequency.
 _TRADE_FREQ = 20_000
+_VERDICTS_KEPT = 500_000  # tokens whose verdict is remembered (a few tens of MB at most)
+_UNSEEN = object()
 
 
 def _read_list(name: str) -> tuple[str, ...]:
@@ -91,6 +93,8 @@ class Segmenter:
             self._jieba.add_word(word, _TRADE_FREQ, None)
         self._kept_singles = frozenset(w for w in self.lexicon.trade_words if len(w) == 1)
         self._stop = self.lexicon.stop_words
+        # Each token's verdict, remembered: a trade's vocabulary is small and repetitive.
+        self._verdicts: dict[str, str | None] = {}
 
     @property
     def fingerprint(self) -> str:
@@ -98,15 +102,24 @@ class Segmenter:
 
     def words(self, text: str) -> list[str]:
         """The distinct words of ``text`` that count, in order of first appearance."""
-        text = unicodedata.normalize("NFKC", text)
+        verdicts = self._verdicts
         seen: dict[str, None] = {}
-        for token in self._jieba.cut(text, True):
-            word = token.strip()
-            if word.isascii():
-                word = word.upper()
-            if word and word not in seen and self._counts(word):
+        for token in self._jieba.cut(unicodedata.normalize("NFKC", text), True):
+            word = verdicts.get(token, _UNSEEN)
+            if word is _UNSEEN:
+                word = self._word_of(token)
+                if len(verdicts) < _VERDICTS_KEPT:
+                    verdicts[token] = word
+            if word is not None:
                 seen[word] = None
         return list(seen)
+
+    def _word_of(self, token: str) -> str | None:
+        """The word a token counts as, or None."""
+        word = token.strip()
+        if word.isascii():
+            word = word.upper()
+        return word if word and self._counts(word) else None
 
     def _counts(self, word: str) -> bool:
         if word in self._stop or len(word) > WORD_MAX:
@@ -115,11 +128,18 @@ class Segmenter:
             return len(word) > 1 or word in self._kept_singles
         return bool(_LATIN_WORD.match(word)) and not _HAS_DIGIT.search(word)
 
-    def case_words(self, title: str, description: str, request: str) -> list[str]:
+    def case_words(self, title: str, description: str, request: str,
+                   names: Iterable[str] = ()) -> list[str]:
         """The words of a work order. The title is usually the description's beginning
-        and adds nothing then; each word counts once."""
+        and adds nothing then; each word counts once. ``names`` (the parties') are taken
+        out first: a person's name is no topic (and no figure should show it), and the
+        business complained of is counted by name elsewhere, not as 上海, 管理, 有限公司."""
         body = description if title and title in description else f"{title}\n{description}"
-        return self.words(f"{body}\n{request}")
+        text = f"{body}\n{request}"
+        for name in names:
+            if name and len(name) > 1:
+                text = text.replace(name, "\n")
+        return self.words(text)
 
 
 @cache
@@ -128,5 +148,6 @@ def default_segmenter() -> Segmenter:
     return Segmenter()
 
 
-def case_words(title: str, description: str, request: str) -> list[str]:
-    return default_segmenter().case_words(title, description, request)
+def case_words(title: str, description: str, request: str,
+               names: Iterable[str] = ()) -> list[str]:
+    return default_segmenter().case_words(title, description, request, names)

@@ -892,6 +892,7 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
                 "respondent_uscc": party.id_number if party.id_type == IdType.USCC else ""})
         if "name" in changes:
             search.index_case(session, case)
+            hot_words.index_case_words(session, case)  # names are kept out of the words
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
                      action="update", changes=changes, case_id=case.id,
                      office_id=case.office_id, at=now)

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -82,6 +82,9 @@ class HotWordScope:
         return self.mediator_id is not None or self.office_ids is not None
 
 
+EVERYTHING = HotWordScope()
+
+
 class HotWord(NamedTuple):
     word: str
     cases: int  # cases received in the period whose text has the word
@@ -109,7 +112,7 @@ def _scoped_docs(scope: HotWordScope, low: int, high: int) -> Select:
     return query
 
 
-def hot_words_query(first: date, last: date, scope: HotWordScope = HotWordScope(),
+def hot_words_query(first: date, last: date, scope: HotWordScope = EVERYTHING,
                     limit: int = 50) -> Select:
     """(word, cases, previous) for cases received ``first``..``last`` (China days,
     inclusive), most cases first; ``previous``: the period of equal length before."""
@@ -129,7 +132,7 @@ def hot_words_query(first: date, last: date, scope: HotWordScope = HotWordScope(
 
 
 def cases_with_word_query(word: str, first: date, last: date,
-                          scope: HotWordScope = HotWordScope()) -> Select:
+                          scope: HotWordScope = EVERYTHING) -> Select:
     """The ids of the cases received ``first``..``last`` whose text has ``word``: the
     cases behind a hot word, for the queue (``Case.id.in_(this)``)."""
     words = CaseWord.__table__
@@ -156,7 +159,7 @@ def _reading(source: Any) -> Iterator[Connection | Session]:
 
 
 def hot_words(source: Any, first: date, last: date,
-              scope: HotWordScope = HotWordScope(), limit: int = 50) -> list[HotWord]:
+              scope: HotWordScope = EVERYTHING, limit: int = 50) -> list[HotWord]:
     """The ``limit`` words most cases received ``first``..``last`` share, with their
     count in the period before. ``source``: a Workstation, Store, Engine, Session or
     Connection (the local store, or the central database for a district)."""
@@ -167,7 +170,7 @@ def hot_words(source: Any, first: date, last: date,
 
 
 def cases_with_word(source: Any, word: str, first: date, last: date,
-                    scope: HotWordScope = HotWordScope()) -> list[uuid.UUID]:
+                    scope: HotWordScope = EVERYTHING) -> list[uuid.UUID]:
     with _reading(source) as conn:
         return [row[0] for row in conn.execute(
             cases_with_word_query(word, first, last, scope))]
@@ -180,10 +183,17 @@ def _next_doc(conn: Connection | Session) -> int:
     return int(conn.execute(select(func.coalesce(func.max(CaseWordDoc.doc), 0))).scalar_one()) + 1
 
 
-def _write(conn: Connection | Session, cases: Sequence[tuple[uuid.UUID, datetime, str, str, str]],
-           segmenter: Segmenter, existing: dict[uuid.UUID, int] | None = None) -> int:
-    """(Re)index these cases (id, received_at, title, description, request). ``existing``:
-    their doc keys where known (None: look them up). Returns words written."""
+def _text_columns() -> tuple:
+    """What ``_write`` takes of a case, in its order."""
+    t = Case.__table__
+    return (t.c.id, t.c.received_at, t.c.title, t.c.description, t.c.request,
+            t.c.complainant_name, t.c.respondent_name)
+
+
+def _write(conn: Connection | Session, cases: Sequence[tuple], segmenter: Segmenter,
+           existing: dict[uuid.UUID, int | None] | None = None) -> int:
+    """(Re)index these cases (rows of ``_text_columns``). ``existing``: their doc keys
+    where known (None: look them up). Returns the number of words written."""
     docs = CaseWordDoc.__table__
     words = CaseWord.__table__
     ids = [c[0] for c in cases]
@@ -201,7 +211,7 @@ def _write(conn: Connection | Session, cases: Sequence[tuple[uuid.UUID, datetime
     new_docs: list[dict] = []
     changed_docs: list[dict] = []
     rows: list[dict] = []
-    for case_id, received_at, title, description, request in cases:
+    for case_id, received_at, title, description, request, complainant, respondent in cases:
         day = china_date(received_at).toordinal()
         doc = existing.get(case_id)
         if doc is None:
@@ -209,15 +219,24 @@ def _write(conn: Connection | Session, cases: Sequence[tuple[uuid.UUID, datetime
             new_docs.append({"doc": doc, "case_id": case_id, "day": day, "lexicon": fingerprint})
         else:
             changed_docs.append({"d": doc, "day": day, "lexicon": fingerprint})
-        rows.extend({"doc": doc, "word": w, "day": day} for w in segmenter.case_words(
-            title or "", description or "", request or ""))
+        rows.extend((doc, w, day) for w in segmenter.case_words(
+            title or "", description or "", request or "", (complainant, respondent)))
     if new_docs:
         conn.execute(docs.insert(), new_docs)
     if changed_docs:
         conn.execute(update(docs).where(docs.c.doc == bindparam("d"))
                      .values(day=bindparam("day"), lexicon=bindparam("lexicon")), changed_docs)
     if rows:
-        conn.execute(words.insert(), rows)
+        bind = conn.get_bind() if isinstance(conn, Session) else conn
+        if bind.dialect.name == "sqlite":
+            # The driver's executemany: the catch-up writes tens of millions of rows, and
+            # SQLAlchemy's per-row parameter handling would be most of its time.
+            connection = conn.connection() if isinstance(conn, Session) else conn
+            connection.exec_driver_sql(
+                "INSERT INTO case_words (doc, word, day) VALUES (?, ?, ?)", rows)
+        else:
+            conn.execute(words.insert(), [{"doc": d, "word": w, "day": day}
+                                          for d, w, day in rows])
     return len(rows)
 
 
@@ -240,7 +259,8 @@ def index_case_words(session: Session, case: Case,
         _forget(session, [case.id])
         return
     _write(session, [(case.id, case.received_at, case.title, case.description,
-                      case.request)], segmenter or default_segmenter())
+                      case.request, case.complainant_name, case.respondent_name)],
+           segmenter or default_segmenter())
 
 
 def index_cases(conn: Connection | Session, ids: Iterable[uuid.UUID],
@@ -253,8 +273,7 @@ def index_cases(conn: Connection | Session, ids: Iterable[uuid.UUID],
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start:start + _IN_CHUNK]
         live = [tuple(row) for row in conn.execute(
-            select(t.c.id, t.c.received_at, t.c.title, t.c.description, t.c.request)
-            .where(t.c.id.in_(chunk), t.c.deleted.is_(False)))]
+            select(*_text_columns()).where(t.c.id.in_(chunk), t.c.deleted.is_(False)))]
         gone = set(chunk) - {row[0] for row in live}
         if gone:
             _forget(conn, sorted(gone))
@@ -326,8 +345,7 @@ def catch_up(source: Store | Engine, *, progress: Callable[[int, int], None] | N
     while True:
         if cancelled and cancelled():
             return CatchUp(done, words, False)
-        query = (select(key.label("k"), t.c.id, t.c.received_at, t.c.title, t.c.description,
-                        t.c.request, docs.c.doc)
+        query = (select(key.label("k"), *_text_columns(), docs.c.doc)
                  .select_from(t.outerjoin(docs, docs.c.case_id == t.c.id))
                  .where(t.c.deleted.is_(False),
                         (docs.c.doc.is_(None)) | (docs.c.lexicon != fingerprint))
@@ -339,8 +357,8 @@ def catch_up(source: Store | Engine, *, progress: Callable[[int, int], None] | N
             if not rows:
                 break
             after = rows[-1][0]
-            words += _write(conn, [tuple(r[1:6]) for r in rows], segmenter,
-                            existing={r[1]: r[6] for r in rows})
+            words += _write(conn, [tuple(r[1:-1]) for r in rows], segmenter,
+                            existing={r[1]: r[-1] for r in rows})
         done += len(rows)
         if progress:
             progress(min(done, total) if total else done, max(total, done))

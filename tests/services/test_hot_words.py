@@ -60,7 +60,7 @@ def month(ws, colleague):
     }
 
 
-def counts(ws, scope=HotWordScope()) -> dict[str, tuple[int, int]]:
+def counts(ws, scope=hot_words.EVERYTHING) -> dict[str, tuple[int, int]]:
     return {w.word: (w.cases, w.previous) for w in hot_words.hot_words(ws, FIRST, LAST, scope)}
 
 
