@@ -46,7 +46,7 @@ from app.core.workflow import (
     kinds_for_track,
     transition,
 )
-from app.services import audit, clocks, search
+from app.services import audit, clocks, hot_words, search
 from app.services.context import Workstation
 from app.services.dto import (
     AuditEntry,
@@ -378,6 +378,7 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
         _sync_tags(session, case)
         refresh_clocks(ws, session, case)
         search.index_case(session, case)
+        hot_words.index_case_words(session, case)
         audit.record(
             session, actor=ws.actor.login, entity="cases", entity_id=case.id, action="create",
             changes=audit.snapshot(case, ["source", "source_ticket", "kind", "track", "status",
@@ -839,6 +840,8 @@ def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], 
             _sync_tags(session, case)
         if changes.keys() & SEARCHED_FIELDS:
             search.index_case(session, case)
+        if changes.keys() & hot_words.SEGMENTED_FIELDS:
+            hot_words.index_case_words(session, case)
         audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
                      action="update", changes=changes, case_id=case.id,
                      office_id=case.office_id, reason=reason, at=now)
@@ -889,6 +892,7 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
                 "respondent_uscc": party.id_number if party.id_type == IdType.USCC else ""})
         if "name" in changes:
             search.index_case(session, case)
+            hot_words.index_case_words(session, case)  # names are kept out of the words
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
                      action="update", changes=changes, case_id=case.id,
                      office_id=case.office_id, at=now)

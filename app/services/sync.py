@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
-from app.services import audit
+from app.services import audit, hot_words
 from app.services.context import Actor, Workstation
 from app.services.errors import CentrallyManaged
 from app.services.search import index_case
@@ -313,7 +313,11 @@ def rows_applied(conn: Connection, table: str, ids: list[uuid.UUID], initial: bo
     if tags:
         conn.execute(CaseTag.__table__.insert(), tags)
     if initial:
-        return  # a first sync leaves the search index to the background rebuild
+        # A first sync leaves the search index to the background rebuild and the
+        # hot-words index to its background catch-up.
+        return
+    # The hot-words index follows every pulled row: its text, or its tombstone.
+    hot_words.index_cases(conn, ids)
     with Session(bind=conn) as session:
         for case in session.scalars(select(Case).where(Case.id.in_(ids))):
             index_case(session, case)

@@ -106,8 +106,11 @@ def purge_rows(conn: Connection, st: SyncedTable, ids: list[uuid.UUID]) -> None:
         for child in synced_tables().values():
             if child.scope == Scope.CASE:
                 conn.execute(delete(child.table).where(child.table.c.case_id.in_(ids)))
-        from app.store.models import CaseSearchKey, CaseTag
+        from app.store.models import CaseSearchKey, CaseTag, CaseWord, CaseWordDoc
 
         conn.execute(delete(CaseTag).where(CaseTag.case_id.in_(ids)))
+        conn.execute(delete(CaseWord).where(CaseWord.doc.in_(
+            select(CaseWordDoc.doc).where(CaseWordDoc.case_id.in_(ids)))))
+        conn.execute(delete(CaseWordDoc).where(CaseWordDoc.case_id.in_(ids)))
         conn.execute(delete(CaseSearchKey).where(CaseSearchKey.case_id.in_(ids)))
     conn.execute(delete(st.table).where(st.table.c.id.in_(ids)))

@@ -1,0 +1,182 @@
+"""`mediation-desk hot-words`: the period's hot words (热词) from the command line, of the
+local store or, with --central, of a district's central database (issue 15, item 2).
+
+    mediation-desk hot-words                                  # the last 30 days, the office
+    mediation-desk hot-words --from 2026-11-01 --to 2026-11-30 --mediator zhangmin
+    mediation-desk hot-words --central postgresql://admin@db/mediation --office PD01 PD02
+
+The index is caught up first where it is not current (a store upgraded from before it,
+a central database after an import): only the cases not yet segmented are read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from app.cli.common import add_data_dir_arg, fail, store_error_text
+
+DEFAULT_DAYS = 30
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("hot-words", help="the period's hot words (热词) and the period before",
+                       description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--from", dest="first", metavar="DATE",
+                   help=f"first day, YYYY-MM-DD (default: {DEFAULT_DAYS} days before --to)")
+    p.add_argument("--to", dest="last", metavar="DATE", help="last day (default: today)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--mediator", metavar="LOGIN", help="one mediator's cases")
+    who.add_argument("--me", action="store_true", help="the signed-in mediator's cases")
+    who.add_argument("--office", nargs="+", metavar="CODE", help="these offices' cases")
+    p.add_argument("--limit", type=int, default=30, metavar="N")
+    p.add_argument("--central", metavar="URL",
+                   help="count on the central database (as its administrator) instead")
+    p.add_argument("--sslmode", default="", help="TLS for --central (as `central`)")
+    add_data_dir_arg(p, suppress=True)
+    p.set_defaults(run=run)
+
+
+def _fail(message: str) -> int:
+    return fail(message, "hot-words")
+
+
+def _period(args) -> tuple[date, date] | str:
+    from app.core.timeutil import china_today
+    from app.store.base import utcnow
+
+    try:
+        last = date.fromisoformat(args.last) if args.last else china_today(utcnow())
+        first = (date.fromisoformat(args.first) if args.first
+                 else last - timedelta(days=DEFAULT_DAYS - 1))
+    except ValueError as exc:
+        return f"not a date ({exc}); write YYYY-MM-DD, e.g. 2026-03-01"
+    if first > last:
+        return f"--from {first} is after --to {last}"
+    return first, last
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    period = _period(args)
+    if isinstance(period, str):
+        return _fail(period)
+    if args.limit <= 0:
+        return _fail("--limit must be a positive number")
+    if args.central:
+        return _run_central(args, period)
+    if args.office:
+        return _fail("--office is for --central; a workstation holds its own office's cases")
+    return _run_local(args, data_dir, period)
+
+
+def _progress(done: int, total: int) -> None:
+    if total:
+        print(f"\rsegmenting cases not yet indexed: {done:,}/{total:,}", end="",
+              file=sys.stderr, flush=True)
+
+
+def _catch_up(source) -> None:
+    from app.services import hot_words
+
+    if hot_words.index_state(source).complete:
+        return
+    started = time.perf_counter()
+    done = hot_words.catch_up(source, progress=_progress)
+    print(file=sys.stderr)
+    print(f"indexed {done.cases:,} cases in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+
+
+def _run_local(args, data_dir: Path, period: tuple[date, date]) -> int:
+    from sqlalchemy import select
+
+    from app.services.hot_words import HotWordScope
+    from app.services.store_keys import open_local_store
+    from app.store.database import STORE_FILENAME
+    from app.store.errors import StoreError
+    from app.store.models import Mediator
+
+    if not (data_dir / STORE_FILENAME).exists():
+        return _fail(f"no store in {data_dir}")
+    try:
+        store = open_local_store(data_dir)
+    except StoreError as exc:
+        return _fail(store_error_text(exc))
+    try:
+        scope = HotWordScope.everything()
+        if args.mediator or args.me:
+            from app.services.reference import open_workstation
+
+            if args.me:
+                mediator = open_workstation(store).actor.mediator_id
+            else:
+                with store.sessions() as s:
+                    mediator = s.scalar(select(Mediator.id).where(
+                        Mediator.login == args.mediator))
+                if mediator is None:
+                    return _fail(f"no mediator with the login {args.mediator!r} in this store")
+            scope = HotWordScope.mediator(mediator)
+        _catch_up(store)
+        return _print(store, period, scope, args.limit)
+    finally:
+        store.close()
+
+
+def _run_central(args, period: tuple[date, date]) -> int:
+    from sqlalchemy import select
+
+    from app.services import central_admin
+    from app.services.hot_words import HotWordScope
+    from app.store.models import Mediator, Office
+    from app.sync.central import CentralError
+
+    try:
+        engine = central_admin.connect_admin(args.central, sslmode=args.sslmode)
+    except CentralError as exc:
+        return _fail(f"cannot reach the central database: {exc.detail}")
+    try:
+        scope = HotWordScope.everything()
+        with engine.connect() as conn:
+            if args.office:
+                found = dict(conn.execute(select(Office.code, Office.id)
+                                          .where(Office.code.in_(args.office))).all())
+                missing = [code for code in args.office if code not in found]
+                if missing:
+                    return _fail(f"no office with the code {', '.join(missing)}")
+                scope = HotWordScope.office(*found.values())
+            elif args.mediator:
+                mediator = conn.scalar(select(Mediator.id).where(
+                    Mediator.login == args.mediator))
+                if mediator is None:
+                    return _fail(f"no mediator with the login {args.mediator!r}")
+                scope = HotWordScope.mediator(mediator)
+            elif args.me:
+                return _fail("--me is for a workstation; name the mediator with --mediator")
+        _catch_up(engine)
+        return _print(engine, period, scope, args.limit)
+    finally:
+        engine.dispose()
+
+
+def _print(source, period: tuple[date, date], scope, limit: int) -> int:
+    from app.services import hot_words
+
+    first, last = period
+    before = hot_words.previous_period(first, last)
+    words = hot_words.hot_words(source, first, last, scope, limit)
+    print(f"热词 {first} – {last} (before: {before[0]} – {before[1]})")
+    if not words:
+        print("no cases in this period")
+        return 0
+    width = max(len(w.word) for w in words)
+    # CJK characters take two columns: pad by display width, not by len().
+    print(f"{'':>3}  词{' ' * (width * 2 - 2)}  {'':>4}件数  {'':>4}上期  {'':>2}变化")
+    for n, w in enumerate(words, 1):
+        change = f"{(w.cases - w.previous) / w.previous:+.0%}" if w.previous else "new"
+        pad = width * 2 - len(w.word) * 2  # CJK characters take two columns
+        print(f"{n:>3}  {w.word}{' ' * pad}  {w.cases:>8,}  {w.previous:>8,}  {change:>6}")
+    return 0
