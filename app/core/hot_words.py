@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-import rjieba
-
 WORD_MAX = 32  # the index's column width; longer tokens are not words anyone counts
 # A token that counts has a CJK ideograph or two Latin letters; digits, punctuation,
 # money (1999元 is cut into 1999 and 元) and codes like A1 do not.
@@ -88,6 +86,8 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or Lexicon.shipped()
+        import rjieba  # 0.26 s (its dictionary): on the first case segmented, not at start
+
         self._jieba = rjieba.Jieba()
         for word in self.lexicon.trade_words:
             self._jieba.add_word(word, _TRADE_FREQ, None)

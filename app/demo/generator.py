@@ -75,6 +75,7 @@ from app.core.workflow import (
 )
 from app.demo import corpus
 from app.documents import wording
+from app.services.clocks import COMPLETION_CLOCKS
 from app.services.reference import (
     CURRENT_LOGIN_KEY,
     PLEDGES_KEY,
@@ -189,7 +190,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "respondent_uscc", "rule_set_code", "next_deadline_on", "next_deadline_kind",
         "deadline_provisional", "paused", "rejection_ground", "termination_ground",
         "status_reason", "satisfaction", "linked_case_id", "reporter_confidential",
-        "confirmation_due_on",
+        "confirmation_due_on", "completion_due_at",
     ),
     "case_tags": ("case_id", "tag"),
     "parties": _SYNC_COLS + (
@@ -828,27 +829,17 @@ class _CaseWriter:
 
     def _next_deadline(self, t: _Timeline, track: Track, kind: CaseKind, received: int,
                        received_day: str, deliveries: list[Delivery]
-                       ) -> tuple[RuleSet, str | None, str, int]:
+                       ) -> tuple[RuleSet, str | None, str, int, str | None]:
         """Clocks: the next deadline from the core rules, of an open case, or of a closed
-        one whose notice is still owed (the rest closing settled)."""
+        one whose notice is still owed (the rest closing settled); and when the clock
+        completing the case answers runs out (the figures' "closed on time")."""
         ctx, clock = self.ctx, self.ctx.clock
         rule_set = ctx.rule_set(track, received_day)
         decided = (t.closed is not None and t.status is not CaseStatus.REJECTED
                    and (kind is CaseKind.REPORT or t.outcome is Outcome.TERMINATED))
         is_open = t.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED,
                                CaseStatus.MEDIATING)
-        if not is_open and not decided:
-            return rule_set, None, "", 0
         closed_at = _aware(t.closed) if t.closed is not None else None
-        notified = {}
-        if decided:
-            assert closed_at is not None
-            notice = ClockKind.REPORT_NOTICE if kind is CaseKind.REPORT \
-                else ClockKind.TERMINATION_NOTICE
-            owed = owed_to(notice, both_parties=wording.for_track(track).notify_both)
-            notified[notice] = served_at(notice, closed_at, owed, deliveries)
-            if notified[notice] is not None or rule_set.rule(notice) is None:
-                return rule_set, None, "", 0  # served (or owed no clock): all settled
         pauses = []
         if t.pause is not None:
             end_day = date.fromisoformat(clock.china_day(t.pause[1]))
@@ -865,12 +856,27 @@ class _CaseWriter:
             reopened_at=_aware(t.reopened) if t.reopened else None,
             pauses=pauses, pledges=DEMO_PLEDGES, calendar=ctx.calendar, now=ctx.now,
         )
+        completion = next((d for k in COMPLETION_CLOCKS for d in deadlines if d.kind is k),
+                          None)
+        completion_due = (clock.stamp(int(completion.ends_at.timestamp()))
+                          if completion is not None else None)
+        if not is_open and not decided:
+            return rule_set, None, "", 0, completion_due
+        if decided:
+            assert closed_at is not None
+            notice = ClockKind.REPORT_NOTICE if kind is CaseKind.REPORT \
+                else ClockKind.TERMINATION_NOTICE
+            owed = owed_to(notice, both_parties=wording.for_track(track).notify_both)
+            if (served_at(notice, closed_at, owed, deliveries) is not None
+                    or rule_set.rule(notice) is None):
+                return rule_set, None, "", 0, completion_due  # served (or owed no clock)
         if not is_open:
             deadlines = [d for d in deadlines if d.kind in NOTICE_KINDS]
         nxt = next_deadline(deadlines)
         if nxt is None:
-            return rule_set, None, "", 0
-        return rule_set, nxt.due.isoformat(), nxt.kind.value, int(nxt.provisional)
+            return rule_set, None, "", 0, completion_due
+        return (rule_set, nxt.due.isoformat(), nxt.kind.value, int(nxt.provisional),
+                completion_due)
 
     def _case_row(self, case_id: str, index: int, received: int, received_day: str,
                   track: Track, kind: CaseKind, source: Source, category: str, who: _People,
@@ -878,7 +884,7 @@ class _CaseWriter:
                   recovered: int | None, plan: _DocPlan | None,
                   deliveries: list[Delivery]) -> None:
         ctx, clock = self.ctx, self.ctx.clock
-        rule_set, next_on, next_kind, provisional = self._next_deadline(
+        rule_set, next_on, next_kind, provisional, completion_due = self._next_deadline(
             t, track, kind, received, received_day, deliveries)
         # The last 送达 that served the notice cleared the case's next deadline.
         served = (int(max(d.at for d in deliveries).timestamp())
@@ -917,7 +923,7 @@ class _CaseWriter:
             rule_set.code, next_on, next_kind, provisional, int(t.paused_now),
             t.rejection.value if t.rejection else None,
             t.termination.value if t.termination else None, t.status_reason, satisfaction,
-            None, int(kind is CaseKind.REPORT), confirmation_due,
+            None, int(kind is CaseKind.REPORT), confirmation_due, completion_due,
         ))
         self.batch.by_status[t.status] += 1
         if ctx.search_docs:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,7 +54,7 @@ from app.documents.wording import for_track
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.reference import calendar, load_calendar, load_pledges, load_rule_sets, rule_sets
-from app.store.models import LIVE, Case, ClockPause, Note
+from app.store.models import LIVE, Case, ClockPause, LocalMeta, Note
 
 BATCH = 2_000
 # Synced tables whose rows change what a case's clocks say: the calendar, the rule sets,
@@ -315,6 +315,47 @@ def recompute_open_clocks(ws: Workstation, *,
     summary, changed = recompute(ws.store.unit_of_work, basis, key=_ROWID,
                                  progress=progress, cancelled=cancelled, batch=batch)
     return summary, _changes(changed)
+
+
+def _completion_unknown() -> ColumnElement[bool]:
+    """Completed cases that do not say yet when their completing clock ran out: closed
+    before the figures came (migration 0015)."""
+    return and_(Case.completion_due_at.is_(None), Case.kind != CaseKind.INQUIRY.value,
+                Case.status.in_([CaseStatus.CLOSED.value, CaseStatus.FOLLOWED_UP.value,
+                                 CaseStatus.RATED.value]))
+
+
+COMPLETION_FILLED = "clocks:completion_filled"  # LocalMeta key: the fill below has run
+
+
+def fill_completion_dues(ws: Workstation, *,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancelled: Callable[[], bool] | None = None,
+                         batch: int = BATCH) -> RecomputeSummary:
+    """When the completing clock of every case closed before this version ran out, so
+    that 按期办结率 measures them (a derived column, like the next deadline: each desk
+    works it out and nothing is pushed for it). Once per store; cancelled, it resumes
+    where it stopped."""
+    with ws.store.unit_of_work() as session:
+        if session.get(LocalMeta, COMPLETION_FILLED) is not None:
+            return RecomputeSummary(0, 0)
+        basis = ClockBasis.of(ws, session)
+    summary, _ = recompute(ws.store.unit_of_work, basis, key=_ROWID, progress=progress,
+                           cancelled=cancelled, batch=batch, which=_completion_unknown)
+    if not summary.cancelled:
+        with ws.store.unit_of_work() as session:
+            session.merge(LocalMeta(key=COMPLETION_FILLED, value=ws.now().isoformat()))
+    return summary
+
+
+def fill_completion_dues_in(session: Session, now: datetime, *,
+                            progress: Callable[[int, int], None] | None = None,
+                            batch: int = BATCH) -> RecomputeSummary:
+    """The same in one transaction of the central database (every case it holds)."""
+    summary, _ = recompute(lambda: nullcontext(session), ClockBasis.read(session, now),
+                           key=Case.id, progress=progress, batch=batch,
+                           which=_completion_unknown)
+    return summary
 
 
 def _pauses_of(session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ClockPause]]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from app.core.timeutil import china_midnight, china_today
 from app.core.users import Permission, may
 from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseKind, CaseStatus, Source
-from app.services import search
+from app.services import hot_words, search
 from app.services.case_facts import CaseFact, stats_conditions
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
@@ -112,6 +112,9 @@ DUE_SOON_WORKING_DAYS = 3
 CONFIRMATION_NOTICE_DAYS = 7  # 司法确认: listed from a week before the last day
 
 
+_ANY_DAY = (date(2000, 1, 1), date(2099, 12, 31))  # a hot word without a received range
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """Empty sets mean "any". Dates are China dates, both ends included."""
@@ -138,6 +141,8 @@ class QueueFilter:
     facts: frozenset[CaseFact] = frozenset()  # each must hold (core/stats.py)
     # The instant "not answered yet, and 24 hours have passed" is judged at.
     as_of: datetime | None = None
+    # A hot word (热词): cases received in the filter's received range whose text has it.
+    hot_word: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,9 @@ def _filter_conditions(f: QueueFilter, *, tags_drive: bool = False) -> list[Colu
         conditions.append(
             Case.received_at < _china_day_start_utc(f.received_to + timedelta(days=1)))
     conditions.extend(stats_conditions(f))
+    if f.hot_word:
+        conditions.append(Case.id.in_(hot_words.cases_with_word_query(
+            f.hot_word, f.received_from or _ANY_DAY[0], f.received_to or _ANY_DAY[1])))
     return conditions
 
 

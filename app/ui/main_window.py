@@ -47,6 +47,7 @@ from app.ui.security.audit_check import AuditCheck
 from app.ui.security.key_actions import StoreKeyActions
 from app.ui.security.sign_in_dialog import sign_in_on_open
 from app.ui.single_dialog import single_dialog
+from app.ui.stats.upkeep import FiguresUpkeep
 from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_wiring import SyncWiring
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.casework = CaseActions(ws, runner, self.loads, self.case_view, self)
         self.sync_wiring = SyncWiring(ws, runner, sync, self)
         self.audit = AuditCheck(ws, runner, self)
+        self.upkeep = FiguresUpkeep(ws, runner, self)
         self._build_status_bar()
         self._build_menus()
 
@@ -285,6 +287,10 @@ class MainWindow(QMainWindow):
         focus_queue = self._action(self.tr("转到案件列表(&L)"), ("Ctrl+L",),
                                    self.queue_view.setFocus)
         view_menu.addAction(focus_queue)
+        view_menu.addSeparator()
+        self.stats_action = self._action(self.tr("统计(&T)…"), ("Ctrl+Shift+T",),
+                                         self.show_stats, "statsAction")
+        view_menu.addAction(self.stats_action)
 
         sync_menu = bar.addMenu(self.tr("同步(&Y)"))
         self.sync_now_action = self._action(self.tr("立即同步(&S)"), ("F9",),
@@ -373,6 +379,7 @@ class MainWindow(QMainWindow):
         self.case_view.session_editors.close_all_for_quit()
         self.case_view.documents.close_editors()
         self.sync_wiring.stop()
+        self.upkeep.stop()
         if self.remember:
             self._save()
         self.casework.close_dialog()
@@ -389,6 +396,7 @@ class MainWindow(QMainWindow):
         self.queue.check_search_index()
         # The audit chain is walked once the first page is on screen: nothing waits for it.
         self.settled.connect(self.audit.start)
+        self.settled.connect(self.upkeep.start)  # hot words, completion dues: after it
 
     def refresh(self) -> None:
         """F5: the current query again (keeping the selected case), the counts and the
@@ -456,6 +464,26 @@ class MainWindow(QMainWindow):
         ws = sign_in_on_open(self.ws.store, self.runner, switching=True, parent=self)
         if ws is not None and ws.actor.mediator_id != self.ws.actor.mediator_id:
             self._linked(ws, None)
+
+    def show_stats(self) -> None:
+        """视图 → 统计: a window of its own; its figures open their cases here."""
+        dashboard = single_dialog(getattr(self, "stats_window", None))
+        if dashboard is None:
+            from app.ui.stats.dashboard import StatsDashboard  # charts load on first use
+
+            dashboard = StatsDashboard(self.ws, self.runner, self)
+            dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dashboard.drill.connect(self.show_drilldown)
+            self.stats_window = dashboard
+        dashboard.show()
+        dashboard.raise_()
+        dashboard.activateWindow()
+
+    def show_drilldown(self, label: str, drill) -> None:
+        """The cases behind a figure of 统计, in the queue."""
+        self.queue.show_drilldown(label, drill)
+        self.raise_()
+        self.activateWindow()
 
     def export_case_list(self) -> None:
         """文件 → 导出案件清单: the queue's list as it stands, as .xlsx."""

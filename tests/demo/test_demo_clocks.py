@@ -112,3 +112,19 @@ def test_a_reopened_case_is_not_overdue_when_it_is_reopened(demo):
     assert still_open
     assert all(due_status(d, china_today(NOW), calendar) is not DueStatus.OVERDUE
                for ds in still_open for d in ds if d.met is None)
+
+
+def test_every_closed_case_knows_when_its_completing_clock_ran_out(demo):
+    """The figures' 按期办结率 compares closed_at with completion_due_at: the demo writes
+    what the services' clocks would (app/services/clocks.py clock_values)."""
+    found, _ = every_case_clocks(demo)
+    completed = [(c, d) for c, d, _ in found
+                 if c.status in ("closed", "followed_up", "rated") and c.kind != "inquiry"]
+    assert len(completed) > CASES // 3
+    for case, deadlines in completed:
+        expected = next((d.ends_at for k in clocks.COMPLETION_CLOCKS for d in deadlines
+                         if d.kind is k), None)
+        assert case.completion_due_at == expected, case.source_ticket
+    late = sum(1 for c, _ in completed
+               if c.completion_due_at is not None and c.closed_at > c.completion_due_at)
+    assert 0 < late < len(completed)  # some closed late, most on time

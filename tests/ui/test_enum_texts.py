@@ -17,6 +17,7 @@ from app.ui.case import evidence_texts
 from app.ui.documents import clause_texts, document_texts, dossier_texts
 from app.ui.reference import users_texts
 from app.ui.session import session_texts
+from app.ui.stats import stats_texts
 
 # Enums whose words live with their feature's screens (one table each, no copy).
 FEATURE_TEXTS = {
@@ -30,6 +31,12 @@ FEATURE_TEXTS = {
     "DossierItem": dossier_texts.item_text,
     "ItemState": dossier_texts.state_text,
     "Need": dossier_texts.need_text,
+    "Kpi": stats_texts.kpi_text,
+    "Dimension": stats_texts.dimension_text,
+    "Industry": stats_texts.industry_text,
+    "RatePart": stats_texts.rate_part_text,
+    "ScopeKind": stats_texts.scope_text,
+    "StatsErrorCode": stats_texts.stats_error_code_text,
 }
 # Enums that never reach a person as such: units and anchors of the rule data, codes
 # the UI words through the error that carries them (or a check's message), formats.
@@ -37,6 +44,7 @@ NOT_SHOWN = {
     "ZipKind", "PhraseKind", "TextField",
     "SessionProblem", "IdError", "IdWarning", "UsccError", "PhoneKind", "Refusal",
     "DomainErrorCode", "CalendarErrorCode", "RuleSetErrorCode", "AmountErrorCode",
+    "CaseFact", "Granularity",  # the figures' SQL conditions; the trend's buckets
 }
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.ui.qtcompat import emit
@@ -41,11 +42,10 @@ class _ChartBase(QWidget):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pg = _pg()
-        self.title = QLabel(title)
+        self.title_text = title
+        self.title = QLabel(f"<b>{escape(title)}</b>")
         self.title.setObjectName("chartTitle")
-        bold = QFont(self.title.font())
-        bold.setBold(True)
-        self.title.setFont(bold)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
         self.plot = self.pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -62,6 +62,14 @@ class _ChartBase(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         self.categories: list[str] = []
         self.series: list[Series] = []
+
+    def _show_legend(self, entries: list[tuple[str, Series]]) -> None:
+        """The key beside the title, where it never covers a bar or a line."""
+        parts = [f"<b>{escape(self.title_text)}</b>"]
+        for colour, one in entries:
+            mark = "╌" if one.dashed else "■"
+            parts.append(f'<span style="color:{colour}">{mark}</span>&nbsp;{escape(one.name)}')
+        self.title.setText("&nbsp;&nbsp;&nbsp;".join(parts))
 
     def _show_empty(self, empty: bool) -> None:
         self.plot.setVisible(not empty)
@@ -108,7 +116,9 @@ class BarChart(_ChartBase):
         positions = [self._position(i) for i in range(n)]
         top = 0.0
         for s, one in enumerate(self.series):
-            offset = -self.group_width / 2 + width * (s + 0.5)
+            # Horizontal: the first series on top of its group, as the key reads.
+            slot = k - 1 - s if self.horizontal else s
+            offset = -self.group_width / 2 + width * (slot + 0.5)
             centres = [p + offset for p in positions]
             colour = QColor(SERIES_COLOURS[s % len(SERIES_COLOURS)])
             values = [float(v) for v in one.values]
@@ -134,15 +144,13 @@ class BarChart(_ChartBase):
             axis.setWidth(12 + max(metrics.horizontalAdvance(t) for _, t in ticks[0]))
         if self.horizontal:
             plot.setYRange(-0.6, n - 0.4, padding=0)
-            plot.setXRange(0, max(1.0, top * 1.18), padding=0)
+            plot.setXRange(0, max(1.0, top * 1.2), padding=0)
             self.plot.setMinimumHeight(max(180, 26 * n + 50))
         else:
             plot.setXRange(-0.6, n - 0.4, padding=0)
             plot.setYRange(0, max(1.0, top * 1.15), padding=0)
-        if len(self.series) > 1:
-            plot.addLegend(offset=(-10, 5)) if plot.legend is None else None
-            for s, one in enumerate(self.series):
-                plot.legend.addItem(_swatch(pg, s), one.name)
+        self._show_legend([(SERIES_COLOURS[s % len(SERIES_COLOURS)], one)
+                           for s, one in enumerate(self.series)] if len(self.series) > 1 else [])
 
     def _position(self, index: int) -> float:
         # Horizontal: the first category at the top (largest y).
@@ -155,9 +163,8 @@ class BarChart(_ChartBase):
             offset = along - self._position(index)
             if abs(offset) <= self.group_width / 2 and across >= 0:
                 k = max(1, len(self.series))
-                series = min(k - 1, int((offset + self.group_width / 2)
-                                        / (self.group_width / k)))
-                return index, series
+                slot = min(k - 1, int((offset + self.group_width / 2) / (self.group_width / k)))
+                return index, (k - 1 - slot if self.horizontal else slot)
         return None
 
 
@@ -172,8 +179,6 @@ class TrendChart(_ChartBase):
         self._show_empty(not self.categories)
         if not self.categories:
             return
-        if plot.legend is None:
-            plot.addLegend(offset=(-10, 5))
         xs = list(range(len(self.categories)))
         top = 0.0
         for s, one in enumerate(self.series):
@@ -185,6 +190,8 @@ class TrendChart(_ChartBase):
             plot.plot(xs, values, pen=pg.mkPen(colour, width=2, style=style),
                       symbol="o", symbolSize=6, symbolBrush=colour, symbolPen=None,
                       name=one.name)
+        self._show_legend([(SERIES_COLOURS[-1] if one.dashed else SERIES_COLOURS[s % 3], one)
+                           for s, one in enumerate(self.series)])
         step = max(1, len(xs) // 12)
         plot.getAxis("bottom").setTicks(
             [[(x, self.categories[x]) for x in xs[::step]]])
@@ -196,11 +203,6 @@ class TrendChart(_ChartBase):
         if 0 <= index < len(self.categories) and abs(point.x() - index) <= 0.4:
             return index, 0
         return None
-
-
-def _swatch(pg, series: int):
-    return pg.BarGraphItem(x=[0], height=[1], width=1,
-                           brush=QColor(SERIES_COLOURS[series % len(SERIES_COLOURS)]))
 
 
 def _number(value: float) -> str:

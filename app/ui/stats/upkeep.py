@@ -1,0 +1,50 @@
+"""What the figures need kept current, done once per window in the background: the hot
+words of cases not yet segmented (a store from before hot words, cases a bulk load
+wrote) and when the completing clock of cases closed before this version ran out.
+Both resume where they stopped; closing the window stops them."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject
+
+from app.services import clocks, hot_words
+from app.services.context import Workstation
+from app.ui.tasks import Lane, TaskFailure, TaskRunner, TaskState
+
+log = logging.getLogger(__name__)
+
+
+def _keep_current(ws: Workstation, state: TaskState) -> tuple[int, int]:
+    words = hot_words.catch_up(ws.store, cancelled=lambda: state.cancelled)
+    filled = clocks.fill_completion_dues(ws, cancelled=lambda: state.cancelled)
+    return words.cases, filled.changed
+
+
+class FiguresUpkeep(QObject):
+    def __init__(self, ws: Workstation, runner: TaskRunner, parent: QObject) -> None:
+        super().__init__(parent)
+        self.ws, self.runner = ws, runner
+        self._task = None
+
+    def start(self) -> None:
+        if self._task is not None:
+            return
+        ws = self.ws
+        self._task = self.runner.task(self, lambda state: _keep_current(ws, state),
+                                      lane=Lane.BACKGROUND, name="figures_upkeep") \
+            .success(self._done).failure(self._failed).run()
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _done(self, result: tuple[int, int]) -> None:
+        if any(result):
+            log.info("figures kept current: %d cases' words, %d completion dues", *result)
+
+    def _failed(self, failure: TaskFailure) -> None:
+        # The figures still count; hot words and 按期办结率 cover fewer cases until the
+        # next start tries again.
+        log.warning("keeping the figures current failed: %r", failure.error)
