@@ -33,7 +33,7 @@ HANDLED_KINDS = (CaseKind.COMPLAINT.value, CaseKind.REPORT.value)
 SATISFIED = (Satisfaction.VERY_SATISFIED.value, Satisfaction.SATISFIED.value)
 
 
-class within(FunctionElement[bool]):  # noqa: N801 (an SQL function)
+class within(FunctionElement[bool]):
     """``later`` happened no more than ``seconds`` after ``earlier`` (both instants)."""
 
     type = Boolean()
