@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli import calendar, central, checks, render, store
-from app.cli import hot_words as hot_words_cli  # issue 15: hot words
+from app.cli import calendar, central, checks, render, stats, store
+from app.cli import hot_words as hot_words_cli
 from app.cli.common import add_data_dir_arg, default_data_dir
 from app.services import preview_worker  # stdlib only: cheap for every command
 
@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(sub)
     calendar.add_parser(sub)
     checks.add_parsers(sub)
-    hot_words_cli.add_parser(sub)  # issue 15: hot words
+    hot_words_cli.add_parser(sub)
+    stats.add_parser(sub)
     return parser
 
 

@@ -221,10 +221,12 @@ def clock_values(case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
     if closed:
         deadlines = [d for d in deadlines if d.kind in NOTICE_KINDS]
     nxt = next_deadline(deadlines)
-    return {"next_deadline_on": nxt.due if nxt else None,
-            "next_deadline_kind": nxt.kind.value if nxt else "",
-            "deadline_provisional": bool(nxt and nxt.provisional),
-            "completion_due_at": completion.ends_at if completion else None}
+    values = {"next_deadline_on": nxt.due if nxt else None,
+              "next_deadline_kind": nxt.kind.value if nxt else "",
+              "deadline_provisional": bool(nxt and nxt.provisional)}
+    if closed:  # what closing answered; an open case's is still moving
+        values["completion_due_at"] = completion.ends_at if completion else None
+    return values
 
 
 @dataclass(frozen=True)

@@ -194,12 +194,18 @@ def kpi_filter(kpi: Kpi, rng: StatsRange, scope: ResolvedScope, *, now: datetime
     return replace(_cohort_filter(cohort, rng, scope, now), facts=facts)
 
 
+def _facts(f: QueueFilter):
+    """The filter's facts alone: inside a cohort's scan, whose WHERE already says the
+    filter's days and scope (the rest of ``filter_conditions(f)``)."""
+    return and_(*(fact(which, f) for which in sorted(f.facts)))
+
+
 def _count_of(f: QueueFilter):
-    return func.coalesce(func.sum(case((and_(*filter_conditions(f)), 1), else_=0)), 0)
+    return func.coalesce(func.sum(case((_facts(f), 1), else_=0)), 0)
 
 
 def _sum_of(f: QueueFilter, column):
-    return func.coalesce(func.sum(case((and_(*filter_conditions(f)), column), else_=0)), 0)
+    return func.coalesce(func.sum(case((_facts(f), column), else_=0)), 0)
 
 
 def _cohort_query(conn: Connection, cohort: str, kpis: list[Kpi], rng: StatsRange,

@@ -1,0 +1,167 @@
+"""`mediation-desk stats --from DATE --to DATE [--scope …] [--central URL]
+[--format json|table|xlsx] [--out FILE] [--granularity day|week|month] [--top N]`:
+the supervisor's figures (README 统计口径) from the desk's store, or from the central
+database as the login in URL (row-level security decides what it may count)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from app.cli.common import add_data_dir_arg, fail, store_error_text
+
+COMMAND = "stats"
+
+_ERRORS = {
+    "bad_range": "the end date is before the start date",
+    "range_too_long": "the range is longer than three years",
+    "unknown_scope": "unknown scope {detail!r}: use me, office, all, mediator:LOGIN or "
+                     "offices:CODE,CODE",
+    "scope_not_allowed": "your login may not see the figures of scope {detail!r}",
+    "unknown_mediator": "no mediator with the login {detail!r}",
+    "unknown_office": "no office with the code {detail}",
+    "central_only": "scope {detail!r} needs the central database (--central URL)",
+}
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(COMMAND, help="the figures for a period: KPIs, breakdowns, trend")
+    p.add_argument("--from", dest="start", required=True, metavar="DATE",
+                   help="first day (YYYY-MM-DD, China time)")
+    p.add_argument("--to", dest="end", required=True, metavar="DATE",
+                   help="last day, included")
+    p.add_argument("--scope", default="office",
+                   help="me | office | mediator:LOGIN | offices:PD01,PD02 | all "
+                        "(default office)")
+    p.add_argument("--central", metavar="URL",
+                   help="count on the central database as the login in URL")
+    p.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write here (xlsx: required)")
+    p.add_argument("--granularity", choices=("day", "week", "month"),
+                   help="the trend's periods (default by the range's length)")
+    p.add_argument("--top", type=int, default=10, help="respondent businesses listed")
+    add_data_dir_arg(p, suppress=True)
+    p.set_defaults(run=run)
+
+
+def _date(text: str, which: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{which} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def run(args, data_dir: Path) -> int:
+    from app.core.stats import Granularity, StatsError, StatsRange, StatsScope
+
+    try:
+        rng = StatsRange(_date(args.start, "--from"), _date(args.end, "--to"))
+        scope = StatsScope.parse(args.scope)
+    except ValueError as exc:
+        return fail(_error_text(exc), COMMAND)
+    if args.format == "xlsx" and args.out is None:
+        return fail("--format xlsx needs --out FILE.xlsx", COMMAND)
+    granularity = Granularity(args.granularity) if args.granularity else None
+    try:
+        overview = (_central(args.central, rng, scope, granularity, args.top) if args.central
+                    else _desk(data_dir, rng, scope, granularity, args.top))
+    except StatsError as exc:
+        return fail(_error_text(exc), COMMAND)
+    except _Failed as exc:
+        return fail(str(exc), COMMAND)
+    return _write(overview, args.format, args.out)
+
+
+class _Failed(Exception):
+    pass
+
+
+def _error_text(exc: ValueError) -> str:
+    from app.core.stats import StatsError
+
+    if isinstance(exc, StatsError):
+        return _ERRORS.get(exc.code.value, exc.code.value).format(detail=exc.detail)
+    return str(exc)
+
+
+def _desk(data_dir, rng, scope, granularity, top):
+    from app.services import stats
+    from app.services.reference import open_workstation
+    from app.services.store_keys import open_local_store
+    from app.store.errors import StoreError
+
+    try:
+        store = open_local_store(data_dir)
+    except StoreError as exc:
+        raise _Failed(store_error_text(exc)) from exc
+    try:
+        return stats.desk_overview(open_workstation(store), rng, scope,
+                                   granularity=granularity, top=top)
+    finally:
+        store.close()
+
+
+def _central(url, rng, scope, granularity, top):
+    from app.core.timeutil import utcnow
+    from app.services import central_admin, stats
+    from app.sync.central import CentralError
+
+    try:
+        engine = central_admin.connect_admin(url)
+    except (CentralError, OSError) as exc:
+        raise _Failed(f"cannot reach the central database: {exc}") from exc
+    try:
+        login = engine.url.username or ""
+        with engine.connect() as conn:
+            resolved = stats.central_scope(conn, scope, login=login)
+            return stats.overview(conn, rng, resolved, now=utcnow(), granularity=granularity,
+                                  top=top)
+    finally:
+        engine.dispose()
+
+
+def _write(overview, fmt: str, out: Path | None) -> int:
+    from app.services import stats_export
+
+    if fmt == "xlsx":
+        assert out is not None
+        try:
+            stats_export.write_workbook(overview, out)
+        except OSError as exc:
+            return fail(f"cannot write {out}: {exc}", COMMAND)
+        print(f"written {out}")
+        return 0
+    if fmt == "json":
+        text = json.dumps(stats_export.as_json(overview), ensure_ascii=False, indent=2)
+    else:
+        text = _table(overview)
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def _table(overview) -> str:
+    from app.services import stats_export as ex
+
+    def pad(text: str, width: int) -> str:
+        return text + " " * max(width - ex._text_width(text), 0)
+
+    prev = overview.range.previous()
+    lines = [f"统计期间 {overview.range.start} 至 {overview.range.end}"
+             f"（上期 {prev.start} 至 {prev.end}），范围 {overview.scope.scope}", ""]
+    lines.append(pad("指标", 20) + pad("本期", 26) + "上期")
+    for label, now, before in ex.kpi_rows(overview):
+        lines.append(pad(label, 20) + pad(now, 26) + before)
+    for dimension, label in ex.DIMENSION_LABELS.items():
+        rows = ex.breakdown_rows(overview, dimension)
+        if not rows:
+            continue
+        lines += ["", pad(label, 36) + pad("接诉量", 10) + pad("已办结", 10) + "挽回（元）"]
+        for name, received, closed, recovered in rows:
+            lines.append(pad(str(name)[:30], 36) + pad(str(received), 10)
+                         + pad(str(closed), 10) + f"{recovered:,.2f}")
+    return "\n".join(lines)
