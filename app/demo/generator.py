@@ -858,8 +858,9 @@ class _CaseWriter:
         )
         completion = next((d for k in COMPLETION_CLOCKS for d in deadlines if d.kind is k),
                           None)
+        # Set on closing, as the clocks set it (an open case's limit still moves).
         completion_due = (clock.stamp(int(completion.ends_at.timestamp()))
-                          if completion is not None else None)
+                          if completion is not None and not is_open else None)
         if not is_open and not decided:
             return rule_set, None, "", 0, completion_due
         if decided:
