@@ -55,3 +55,23 @@ def test_bad_input_is_refused_with_a_reason(tmp_path, capsys):
             (["--from", "2026-03-01", "--to", "2026-03-31", "--format", "xlsx"], "--out")):
         assert main([*base, *extra]) != 0
         assert words in capsys.readouterr().err
+
+
+def test_report_written_as_pdf_and_xlsx_and_bad_input_refused(tmp_path, capsys):
+    from tests.documents.pdfcheck import pages
+
+    folder = _desk(tmp_path)
+    base = ["report", "--data-dir", str(folder)]
+    pdf = tmp_path / "周报.pdf"
+    assert main([*base, "weekly", "--date", "2026-03-01", "--out", str(pdf)]) == 0
+    assert "2026-02-23～2026-03-01" in capsys.readouterr().out
+    assert "消费纠纷调解工作周报" in "".join(pages(pdf.read_bytes()))
+    xlsx = tmp_path / "topic.xlsx"
+    assert main([*base, "topic", "--date", "2026-03-01", "--out", str(xlsx)]) == 0
+    assert load_workbook(xlsx)["指标"]["A1"].value.startswith("每月一题")
+    for extra, words in ((["daily", "--out", str(tmp_path / "x.doc")], ".pdf or .xlsx"),
+                         (["daily", "--date", "3/1", "--out", str(pdf)], "is not a date"),
+                         (["daily", "--scope", "all", "--out", str(pdf)],
+                          "needs the central database")):
+        assert main([*base, *extra]) != 0
+        assert words in capsys.readouterr().err

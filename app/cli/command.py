@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     checks.add_parsers(sub)
     hot_words_cli.add_parser(sub)
     stats.add_parser(sub)
+    stats.add_report_parser(sub)
     return parser
 
 

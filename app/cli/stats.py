@@ -165,3 +165,59 @@ def _table(overview) -> str:
             lines.append(pad(str(name)[:30], 36) + pad(str(received), 10)
                          + pad(str(closed), 10) + f"{recovered:,.2f}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- reports
+
+REPORT_COMMAND = "report"
+
+
+def add_report_parser(sub) -> None:
+    p = sub.add_parser(REPORT_COMMAND,
+                       help="日报, 周报 or 每月一题 as PDF or .xlsx (by the file's suffix)")
+    p.add_argument("kind", choices=("daily", "weekly", "topic"),
+                   help="daily: the day; weekly: its week (Mon–Sun); topic: its month")
+    p.add_argument("--date", metavar="DATE",
+                   help="a day of the period (YYYY-MM-DD; default today, or last month "
+                        "for a topic asked in a month's first week)")
+    p.add_argument("--scope", default="office", help="me | office | mediator:LOGIN")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
+    add_data_dir_arg(p, suppress=True)
+    p.set_defaults(run=run_report)
+
+
+def run_report(args, data_dir: Path) -> int:
+    from app.core.stats import StatsError, StatsScope
+    from app.documents.errors import DocumentError
+    from app.services import reports
+    from app.services.reference import open_workstation
+    from app.services.store_keys import open_local_store
+    from app.store.errors import StoreError
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        return fail("--out must end in .pdf or .xlsx", REPORT_COMMAND)
+    try:
+        day = _date(args.date, "--date") if args.date else None
+        scope = StatsScope.parse(args.scope)
+    except ValueError as exc:
+        return fail(_error_text(exc), REPORT_COMMAND)
+    try:
+        store = open_local_store(data_dir)
+    except StoreError as exc:
+        return fail(store_error_text(exc), REPORT_COMMAND)
+    kind = reports.ReportKind(args.kind)
+    try:
+        ws = open_workstation(store)
+        result = reports.write_report(ws, kind, day or reports.default_day(ws, kind),
+                                      args.out, scope=scope)
+    except StatsError as exc:
+        return fail(_error_text(exc), REPORT_COMMAND)
+    except DocumentError as exc:
+        return fail(f"the PDF could not be drawn: {exc}", REPORT_COMMAND)
+    except OSError as exc:
+        return fail(f"cannot write {args.out}: {exc.strerror or exc}", REPORT_COMMAND)
+    finally:
+        store.close()
+    print(f"{result.title}  {result.period.start}～{result.period.end}  → {result.path}")
+    return 0

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
+from app.core.timeutil import CHINA_TZ, as_aware
 from app.documents.fonts import FontSet
 from app.documents.spreadsheets import Column
 from app.documents.spreadsheets import Table as SheetTable
@@ -95,6 +98,9 @@ def build_report_pdf(report: StatsReport, out: BinaryIO, *,
     c = Composer(None, fonts)
     font = c.fonts.main.name
     small = paragraph_style("report_small", fontName=font, fontSize=SMALL_SIZE, leading=17)
+    # Lists of cases are wide: a smaller face keeps a work-order number on one line.
+    cell = paragraph_style("report_cell", fontName=font, fontSize=9, leading=12,
+                           alignment=TA_LEFT)
     story: list[Flowable] = [
         c.title(report.title),
         Spacer(1, 4),
@@ -116,7 +122,8 @@ def build_report_pdf(report: StatsReport, out: BinaryIO, *,
         rows += [[_text(v, col) for v, col in zip(row, table.columns, strict=False)]
                  for row in table.rows]
         story += [*c.heading(table.title),
-                  _table(c, rows, [col.width / total for col in table.columns], small)]
+                  _table(c, rows, [col.width / total for col in table.columns],
+                         cell if len(table.columns) > 4 else small)]
         if table.note:
             story.append(c.para(table.note, c.small_style))
     c.render(story, out, title=report.title)
@@ -129,8 +136,10 @@ def _text(value: Any, column: Column) -> str:
         return f"{value / 100:,.2f}"
     if column.percent and isinstance(value, float):
         return f"{value * 100:.1f}%"
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else f"{value:%Y-%m-%d}"
+    if isinstance(value, datetime):  # the China wall-clock time the office reads
+        return f"{as_aware(value).astimezone(CHINA_TZ):%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
     return str(value)
 
 

@@ -12,6 +12,7 @@ from app.core.stats import Dimension, Kpi
 from app.core.users import UserRole
 from app.services import hot_words
 from app.services.dashboard import people
+from app.services.reports import ReportKind
 from app.ui.stats.dashboard import StatsDashboard
 
 
@@ -68,3 +69,14 @@ def test_colleagues_are_offered_as_scopes_only_to_those_who_see_the_office(qtbot
     mediator = dataclasses.replace(dashboard.ws, actor=dataclasses.replace(
         dashboard.ws.actor, role=UserRole.MEDIATOR))
     assert [p.login for p in people(mediator)] == [mediator.actor.login]
+
+
+def test_a_report_is_written_in_the_background_for_the_period_shown(qtbot, dashboard,
+                                                                    tmp_path):
+    target = tmp_path / "周报"
+    with qtbot.waitSignal(dashboard.report_saved, timeout=20_000) as saved:
+        dashboard.export_report(ReportKind.WEEKLY, target=str(target))
+    result = saved.args[0]
+    assert result.path == tmp_path / "周报.pdf" and result.path.stat().st_size > 1000
+    assert result.period.end == date(2026, 3, 8)  # the week of the period's last day
+    assert "已导出" in dashboard.state.text()

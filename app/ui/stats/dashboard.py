@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QDir, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -46,9 +48,10 @@ from app.core.stats import (
 )
 from app.core.timeutil import china_today
 from app.core.workflow import CaseKind, Source
-from app.services import dashboard
+from app.services import dashboard, reports
 from app.services.context import Workstation
 from app.services.dashboard import Charts, Tiles
+from app.services.reports import ReportKind
 from app.ui import messages
 from app.ui.qtcompat import emit
 from app.ui.stats import stats_texts as texts
@@ -104,6 +107,7 @@ class StatsDashboard(QWidget):
     drill = Signal(str, object)  # the words for the chip, the QueueFilter
     tiles_loaded = Signal()
     charts_loaded = Signal()
+    report_saved = Signal(object)  # ReportResult
 
     def __init__(self, ws: Workstation, runner: TaskRunner, parent: QWidget | None = None
                  ) -> None:
@@ -149,6 +153,12 @@ class StatsDashboard(QWidget):
         self.report_button = QPushButton(self.tr("导出报表"))
         self.report_button.setObjectName("statsReports")
         self.report_menu = QMenu(self.report_button)
+        for kind, text in ((ReportKind.DAILY, self.tr("日报（期间最后一天）…")),
+                           (ReportKind.WEEKLY, self.tr("周报（期间最后一周）…")),
+                           (ReportKind.TOPIC, self.tr("每月一题（期间最后一月）…"))):
+            action = self.report_menu.addAction(text)
+            action.setObjectName(f"report_{kind.value}")
+            action.triggered.connect(lambda _=False, k=kind: self.export_report(k))
         self.report_button.setMenu(self.report_menu)
 
         bar = QHBoxLayout()
@@ -433,6 +443,41 @@ class StatsDashboard(QWidget):
                                                             period=self._period_text())
         emit(self.drill, label, dashboard.hot_word_filter(
             word, self.charts_data.range, self.tiles_data.scope))
+
+    # ------------------------------------------------------------ reports
+
+    def export_report(self, kind: ReportKind, target: str | None = None) -> None:
+        """A report for the period's last day, week or month, in the scope shown, as PDF
+        or .xlsx (by the name chosen), written in the background."""
+        try:
+            day, scope = self.current_range().end, self.current_scope()
+        except StatsError as error:
+            self._show_failure(error)
+            return
+        if target is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation) or QDir.homePath()
+            name = {ReportKind.DAILY: self.tr("日报"), ReportKind.WEEKLY: self.tr("周报"),
+                    ReportKind.TOPIC: self.tr("每月一题")}[kind] + f"-{day:%Y%m%d}.pdf"
+            target, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出报表"), str(Path(folder) / name),
+                self.tr("PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)"))
+        if not target:
+            return
+        path = Path(target)
+        if path.suffix.lower() not in (".pdf", ".xlsx"):
+            path = path.with_name(path.name + ".pdf")
+        ws = self.ws
+        self.state.setText(self.tr("正在生成报表…"))
+        self.state.setStyleSheet("")
+        self.runner.query(self, lambda: reports.write_report(ws, kind, day, path, scope=scope),
+                          name="write_report") \
+            .success(self._report_written).failure(self._failed).run()
+
+    def _report_written(self, result) -> None:
+        self.state.setText(self.tr("已导出 {path}").format(
+            path=QDir.toNativeSeparators(str(result.path))))
+        emit(self.report_saved, result)
 
     # ------------------------------------------------------------ words
 
