@@ -63,6 +63,8 @@ def add_parser(sub) -> None:
     with_url("restored", "after restoring from a backup: make every workstation resync")
     with_url("verify-audit", "check each office's audit chain for tampering "
              "(exit 0 intact, 1 broken)")
+    _with_url(csub, "fill-clocks", "work out when the completing clock of cases closed "
+              "before this version ran out (按时办结率)", by=True)
     imp = with_url("import", "copy a standalone workstation's store into the central database")
     imp.add_argument("--from", dest="source", type=Path, required=True, metavar="DATA_DIR")
     _add_reference_parsers(csub)
@@ -195,6 +197,12 @@ def _run(args: argparse.Namespace, engine) -> int:
         return _import(engine, args.source)
     elif action == "verify-audit":
         return _verify_audit(engine)
+    elif action == "fill-clocks":
+        from app.services import central_reference as ref
+
+        summary = ref.fill_completion_dues(engine, actor=ref.admin_name(engine, args.by))
+        print(f"{summary.checked:,} closed cases checked, {summary.changed:,} given their "
+              "completion due")
     return 0
 
 

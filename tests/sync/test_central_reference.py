@@ -323,3 +323,32 @@ def test_bad_input_is_refused_in_words_and_nothing_is_written(pg_central, args, 
     assert central_reference.calendar_year(engine, 2027) is None
     assert (central_reference.rule_sets(engine),
             central_reference.office_row(engine, "PD01")) == before
+
+
+def test_cases_closed_before_the_figures_get_their_completion_due_centrally(central, desks):
+    """`central fill-clocks`: the administrator works the dues out once; a desk takes
+    them at its next sync and pushes nothing for them."""
+    from sqlalchemy import update
+
+    from app.core.workflow import Outcome
+
+    a = desks("mdt_zhangmin")
+    case_id, _ = cases.intake_work_order(a.ws, complaint_form())
+    cases.accept(a.ws, case_id)
+    cases.assign(a.ws, case_id, a.ws.actor.mediator_id)
+    cases.start_mediation(a.ws, case_id)
+    cases.close(a.ws, case_id, Outcome.SETTLED)
+    due = _case(a, case_id).completion_due_at
+    assert due is not None
+    a.sync()
+    with central.admin().begin() as conn:  # as an older version left it
+        conn.execute(update(Case).values(completion_due_at=None))
+    with a.store.unit_of_work() as s:
+        s.execute(update(Case).values(completion_due_at=None))
+
+    summary = central_reference.fill_completion_dues(central.admin(), actor="王科长")
+    assert (summary.checked, summary.changed) == (1, 1)
+    with central.admin().connect() as conn:
+        assert conn.scalar(select(Case.completion_due_at)) == due
+    a.sync()
+    assert _case(a, case_id).completion_due_at == due and _outbox(a) == 0
