@@ -42,6 +42,14 @@ class ValueProblem(StrEnum):
     ROUNDED = "rounded"  # a long number (ID, ticket) Excel kept as a number: digits lost
     BAD_NUMBER = "bad_number"
     DUPLICATE = "duplicate"  # the same ticket earlier in the same file
+    # What intake refuses or an import drops (app/services/work_order_import.py):
+    MISSING = "missing"  # intake needs it (a complaint's phone, respondent, description …)
+    BAD_PHONE = "bad_phone"  # not a mobile, landline or 400/800 number
+    BAD_ID = "bad_id"  # an ID number whose check digit or birth date is wrong: dropped
+    TOO_LONG = "too_long"
+    IN_FUTURE = "in_future"  # received after now: a wrong date
+    UNKNOWN_CHANNEL = "unknown_channel"  # a 来源渠道 no source matches: the file's is used
+    INVALID = "invalid"  # refused by intake for another reason
 
 
 class ImportValueError(ValueError):

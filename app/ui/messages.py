@@ -41,6 +41,7 @@ from app.core.workflow import (
 )
 from app.documents.wording import GroundWording
 from app.documents.wording import ground_wording as wording_ground
+from app.services import work_order_words
 from app.services.calendar_admin import NotAdministrator
 from app.services.errors import (
     CaseNotFound,
@@ -917,27 +918,10 @@ def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str
     return [(text(member), member, "") for member in enum]
 
 
-_IMPORT_FIELD = {
-    ImportField.TICKET: QT_TRANSLATE_NOOP("ImportField", "工单编号"),
-    ImportField.RECEIVED_AT: QT_TRANSLATE_NOOP("ImportField", "收到时间"),
-    ImportField.COMPLAINANT: QT_TRANSLATE_NOOP("ImportField", "投诉人"),
-    ImportField.PHONE: QT_TRANSLATE_NOOP("ImportField", "联系电话"),
-    ImportField.ID_NUMBER: QT_TRANSLATE_NOOP("ImportField", "身份证件号码"),
-    ImportField.ADDRESS: QT_TRANSLATE_NOOP("ImportField", "地址"),
-    ImportField.RESPONDENT: QT_TRANSLATE_NOOP("ImportField", "被投诉方"),
-    ImportField.CONTENT: QT_TRANSLATE_NOOP("ImportField", "诉求内容"),
-    ImportField.REQUEST: QT_TRANSLATE_NOOP("ImportField", "诉求"),
-    ImportField.CATEGORY: QT_TRANSLATE_NOOP("ImportField", "问题分类"),
-    ImportField.REGION: QT_TRANSLATE_NOOP("ImportField", "所属街镇"),
-    ImportField.CHANNEL: QT_TRANSLATE_NOOP("ImportField", "来源渠道"),
-}
-_IMPORT_PROBLEM = {
-    ValueProblem.BAD_DATE: QT_TRANSLATE_NOOP("ImportProblem", "不是可识别的日期或时间"),
-    ValueProblem.ROUNDED: QT_TRANSLATE_NOOP(
-        "ImportProblem", "这个长数字被表格存成了数值，末几位已经丢失；请把该列设为文本后重新导出"),
-    ValueProblem.BAD_NUMBER: QT_TRANSLATE_NOOP("ImportProblem", "数字格式不对"),
-    ValueProblem.DUPLICATE: QT_TRANSLATE_NOOP("ImportProblem", "同一文件中前面已有这个工单编号"),
-}
+# The import's words live without Qt in app/services/work_order_words.py (the command
+# line and the .xlsx report say them too); looked up here through translate().
+_IMPORT_FIELD = work_order_words.FIELD_WORDS
+_IMPORT_PROBLEM = work_order_words.PROBLEM_WORDS
 
 
 _FILE_PROBLEM = {
