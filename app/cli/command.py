@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli import calendar, central, checks, render, store
+from app.cli import calendar, central, checks, render, store, work_orders
 from app.cli.common import add_data_dir_arg, default_data_dir
 from app.services import preview_worker  # stdlib only: cheap for every command
 
@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(sub)
     calendar.add_parser(sub)
     checks.add_parsers(sub)
+    # ---- issue 15: import of work orders
+    work_orders.add_parser(sub)
     return parser
 
 

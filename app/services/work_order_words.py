@@ -7,6 +7,7 @@ import words up here (through Qt's translate, so a translation can still replace
 from __future__ import annotations
 
 from app.core.work_order_import import ImportField, ValueProblem
+from app.services.work_order_files import FileProblem
 
 FIELD_WORDS: dict[ImportField, str] = {
     ImportField.TICKET: "工单编号",
@@ -42,6 +43,38 @@ ROW_IMPORTED_ANYWAY = "（该行仍已导入）"
 
 # The report's columns (.xlsx).
 REPORT_HEADERS = ("行号", "列", "字段", "问题")
+
+
+FILE_WORDS: dict[FileProblem, str] = {
+    FileProblem.MISSING: "找不到文件“{name}”。",
+    FileProblem.TOO_LARGE: "文件“{name}”太大（超过200 MB），请按月份分开导出后再导入。",
+    FileProblem.NOT_A_TABLE: "“{name}”不是表格文件；请导入平台导出的 .xlsx、.xls 或 .csv 文件。",
+    FileProblem.UNREADABLE: "无法读取“{name}”：文件可能已损坏或设置了密码，请重新导出。",
+    FileProblem.ENCODING: "无法识别“{name}”的文字编码（应为 UTF-8 或 GB18030），请另存为 .xlsx 后再导入。",
+    FileProblem.EMPTY: "“{name}”中没有任何数据。",
+}
+
+# Why an import did not run (ImportRefusal values; {detail} is the sheet, mapping or count).
+REFUSAL_WORDS: dict[str, str] = {
+    "no_sheet": "文件中没有名为“{detail}”的工作表。",
+    "no_header": "在工作表“{detail}”的前15行中找不到表头（如 工单编号、来电时间、投诉人），这不像平台导出的工单文件。",
+    "no_rows": "工作表“{detail}”的表头下面没有数据。",
+    "unknown_mapping": "没有名为“{detail}”的已保存列对应方案。",
+    "invalid_rows": "有 {detail} 行无法导入，按“整个文件”方式未导入任何工单；请修改文件，或选择“只导入有效行”。",
+    "nothing_valid": "“{detail}”中没有一行可以导入，请查看问题报告。",
+    "cancelled": "导入已取消，数据未作任何改动。",
+    "bad_options": "所选办理类型与工单类型不匹配（{detail}）。",
+}
+
+SUMMARY = "新建 {created}，更新 {updated}，未变 {unchanged}，多头关联 {linked}，有问题 {problems}"
+
+
+def refusal_words(refusal: str, detail: str = "") -> str:
+    return REFUSAL_WORDS.get(str(refusal), str(refusal)).format(detail=detail)
+
+
+def file_words(problem: FileProblem, name: str) -> str:
+    return FILE_WORDS.get(problem, str(problem)).format(name=name)
 
 
 def field_words(field: ImportField | None) -> str:

@@ -56,7 +56,7 @@ from app.services.office_profile import ProfileField, ProfileProblem, ProfileRef
 from app.services.rule_admin import RuleEditRefused
 from app.services.store_keys import PassphraseRefused
 from app.services.sync import ConflictGone, LinkError, LinkProblem
-from app.services.work_order_files import FileProblem, WorkOrderFileError
+from app.services.work_order_files import WorkOrderFileError
 from app.store.audit_chain import Break, Problem
 from app.store.errors import StoreError, StoreErrorCode
 from app.sync.central import CentralError, CentralErrorCode
@@ -924,18 +924,7 @@ _IMPORT_FIELD = work_order_words.FIELD_WORDS
 _IMPORT_PROBLEM = work_order_words.PROBLEM_WORDS
 
 
-_FILE_PROBLEM = {
-    FileProblem.MISSING: QT_TRANSLATE_NOOP("ImportProblem", "找不到文件“{name}”。"),
-    FileProblem.TOO_LARGE: QT_TRANSLATE_NOOP(
-        "ImportProblem", "文件“{name}”太大（超过200 MB），请按月份分开导出后再导入。"),
-    FileProblem.NOT_A_TABLE: QT_TRANSLATE_NOOP(
-        "ImportProblem", "“{name}”不是表格文件；请导入平台导出的 .xlsx、.xls 或 .csv 文件。"),
-    FileProblem.UNREADABLE: QT_TRANSLATE_NOOP(
-        "ImportProblem", "无法读取“{name}”：文件可能已损坏或设置了密码，请重新导出。"),
-    FileProblem.ENCODING: QT_TRANSLATE_NOOP(
-        "ImportProblem", "无法识别“{name}”的文字编码（应为 UTF-8 或 GB18030），请另存为 .xlsx 后再导入。"),
-    FileProblem.EMPTY: QT_TRANSLATE_NOOP("ImportProblem", "“{name}”中没有任何数据。"),
-}
+_FILE_PROBLEM = work_order_words.FILE_WORDS
 
 
 def _file_problem_text(error: WorkOrderFileError) -> str:
