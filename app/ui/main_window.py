@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.holiday_dialog: HolidayDialog | None = None
         self.profile_dialog: ProfileDialog | None = None
         self.rules_dialog: RulesDialog | None = None
+        self.import_wizard = None  # issue 15: 文件 → 导入工单…
         self.users_dialog: UsersDialog | None = None
         self.clause_library_dialog: ClauseLibraryDialog | None = None
         self.remember = remember
@@ -241,6 +242,9 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(self.tr("刷新(&R)"), refresh_keys, self.refresh,
                                            "refreshAction")
         self.file_menu.addAction(self.refresh_action)
+        # ---- issue 15: import of work orders
+        self.file_menu.addAction(self._action(self.tr("导入工单(&I)…"), (),
+                                              self.show_import_wizard, "importAction"))
         self.file_menu.addSeparator()
         self.switch_user_action = self._action(self.tr("切换用户(&W)…"), (), self.switch_user,
                                                "switchUserAction")
@@ -463,6 +467,12 @@ class MainWindow(QMainWindow):
     def show_holidays(self) -> None:
         """设置 → 节假日安排."""
         self._show_single("holiday_dialog", HolidayDialog)
+
+    def show_import_wizard(self) -> None:
+        """文件 → 导入工单… (issue 15); the queue reloads from the import's Changes."""
+        from app.ui.importing.import_wizard import ImportWizard
+
+        self._show_single("import_wizard", ImportWizard)
 
     def _show_single(self, attribute: str, make) -> None:
         """A settings dialog, one at a time: the open one is raised."""

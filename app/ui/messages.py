@@ -973,3 +973,17 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     CalendarSource: calendar_source_text,
     ClockStart: clock_start_text,
 }
+
+
+# ---- issue 15: import of work orders
+# The words themselves are in app/services/work_order_words.py (the command line says
+# them too); a refusal of the import reads them through translate().
+from app.services.work_order_import import WorkOrderImportError  # noqa: E402
+
+
+def _import_refusal_text(error: WorkOrderImportError) -> str:
+    return tr("ImportProblem", work_order_words.REFUSAL_WORDS.get(
+        error.refusal.value, error.refusal.value)).format(detail=error.detail)
+
+
+register_explainer(WorkOrderImportError, _import_refusal_text)
