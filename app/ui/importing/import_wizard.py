@@ -261,13 +261,13 @@ class MappingPage(QWizardPage):
         fields = [f for f in ImportField if f in set(self.w.layout_.mapping.values())]
         self.preview.clear()
         self.preview.setColumnCount(len(fields) + 2)
+        # 问题 beside the row number: a row that will not import is seen at once.
         self.preview.setHorizontalHeaderLabels(
-            [self.tr("行号")] + [messages.import_field_text(f) for f in fields]
-            + [self.tr("问题")])
+            [self.tr("行号"), self.tr("问题")] + [messages.import_field_text(f) for f in fields])
         self.preview.setRowCount(len(rows))
         for r, row in enumerate(rows):
             self.preview.setItem(r, 0, _item(row.row))
-            for c, field in enumerate(fields, start=1):
+            for c, field in enumerate(fields, start=2):
                 value = row.values.get(field, "")
                 if field is ImportField.CHANNEL and value:
                     value = messages.source_text(Source(value))
@@ -276,7 +276,7 @@ class MappingPage(QWizardPage):
             problem = _item(words)
             if not row.ok:
                 problem.setForeground(Qt.GlobalColor.darkRed)
-            self.preview.setItem(r, len(fields) + 1, problem)
+            self.preview.setItem(r, 1, problem)
         self.preview.resizeColumnsToContents()
         for c in range(self.preview.columnCount()):
             self.preview.setColumnWidth(c, min(self.preview.columnWidth(c), 220))
