@@ -80,19 +80,15 @@ _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _SPACES = re.compile(r"\s+")
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                *range(0xFF41, 0xFF5B))}
+_HALFWIDTH[0x3000] = 0x20  # the ideographic space
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width digits, letters and punctuation of ASCII to their plain forms (the
     Chinese full-width punctuation of prose stays as it is)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_text(value: object) -> str:
@@ -102,7 +98,9 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = html.unescape(_HTML_TAG.sub(" ", str(value)))
+    text = str(value)
+    if "<" in text or "&" in text:
+        text = html.unescape(_HTML_TAG.sub(" ", text))
     return _SPACES.sub(" ", to_halfwidth(text)).strip()
 
 

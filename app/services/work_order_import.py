@@ -705,6 +705,5 @@ def _remember(index, case: Case) -> None:
 
 def _flush_and_index(session, pending: list[Case]) -> None:
     session.flush()
-    for case in pending:
-        search.index_case(session, case)
+    search.index_new_cases(session, pending)
     pending.clear()
