@@ -557,7 +557,7 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             session.add(ImportedValues(case_id=case.id, values=_recorded(tracked, current),
                                        imported_at=now))
             _remember(links, case)
-            existing[case.source_ticket] = case
+            # (a ticket twice in one file was refused by convert_rows: no lookup needed)
             pending.append(case)
             if len(pending) >= BATCH:
                 _flush_and_index(session, pending)
