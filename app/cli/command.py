@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli import calendar, central, checks, render, stats, store
+from app.cli import calendar, central, checks, render, stats, store, work_orders
 from app.cli import hot_words as hot_words_cli
 from app.cli.common import add_data_dir_arg, default_data_dir
 from app.services import preview_worker  # stdlib only: cheap for every command
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     hot_words_cli.add_parser(sub)
     stats.add_parser(sub)
     stats.add_report_parser(sub)
+    work_orders.add_parser(sub)
     return parser
 
 

@@ -42,6 +42,14 @@ class ValueProblem(StrEnum):
     ROUNDED = "rounded"  # a long number (ID, ticket) Excel kept as a number: digits lost
     BAD_NUMBER = "bad_number"
     DUPLICATE = "duplicate"  # the same ticket earlier in the same file
+    # What intake refuses or an import drops (app/services/work_order_import.py):
+    MISSING = "missing"  # intake needs it (a complaint's phone, respondent, description …)
+    BAD_PHONE = "bad_phone"  # not a mobile, landline or 400/800 number
+    BAD_ID = "bad_id"  # an ID number whose check digit or birth date is wrong: dropped
+    TOO_LONG = "too_long"
+    IN_FUTURE = "in_future"  # received after now: a wrong date
+    UNKNOWN_CHANNEL = "unknown_channel"  # a 来源渠道 no source matches: the file's is used
+    INVALID = "invalid"  # refused by intake for another reason
 
 
 class ImportValueError(ValueError):
@@ -72,19 +80,15 @@ _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _SPACES = re.compile(r"\s+")
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                *range(0xFF41, 0xFF5B))}
+_HALFWIDTH[0x3000] = 0x20  # the ideographic space
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width digits, letters and punctuation of ASCII to their plain forms (the
     Chinese full-width punctuation of prose stays as it is)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_text(value: object) -> str:
@@ -94,7 +98,9 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = html.unescape(_HTML_TAG.sub(" ", str(value)))
+    text = str(value)
+    if "<" in text or "&" in text:
+        text = html.unescape(_HTML_TAG.sub(" ", text))
     return _SPACES.sub(" ", to_halfwidth(text)).strip()
 
 

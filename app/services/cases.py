@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -300,8 +301,21 @@ def _generated_ticket(source: Source, received_at: datetime) -> str:
 # ---------------------------------------------------------------- intake
 
 
-def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Changes]:
-    """Register a work order (接诉). Raises ValidationFailed listing every bad field."""
+@dataclass(frozen=True)
+class CheckedIntake:
+    """A work order that passed intake's checks, its values as the store keeps them."""
+
+    form: IntakeForm
+    ticket: str
+    complainant: dict[str, Any]
+    respondent: dict[str, Any] | None
+    amount_fen: int | None
+
+
+def intake_problems(ws: Workstation, form: IntakeForm,
+                    now: datetime | None = None) -> tuple[CheckedIntake, dict[str, FieldProblem]]:
+    """Intake's checks of a work order: its values as stored and every bad field (an
+    import reports the problems row by row instead of raising)."""
     problems: dict[str, FieldProblem] = {}
     ticket = form.source_ticket.strip()
     if not ticket and form.source in (Source.HOTLINE_12315, Source.HOTLINE_12345):
@@ -331,63 +345,98 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
          "region": form.region, "source_ticket": ticket},
         problems,
     )
-    if form.received_at.tzinfo is None or form.received_at > ws.now():
+    if form.received_at.tzinfo is None or form.received_at > (now or ws.now()):
         problems["received_at"] = FieldProblem.INVALID_DATE
-    if problems:
-        raise ValidationFailed(problems)
+    return CheckedIntake(form, ticket, complainant, respondent, amount), problems
 
-    now = ws.now()
-    with ws.store.unit_of_work() as session:
-        rule_set = select_rule_set(
-            rule_sets(ws, session), form.track, china_date(form.received_at)
-        )
-        case = Case(
-            id=uuid.uuid4(),
-            office_id=ws.actor.office_id,
-            track=form.track.value,
-            kind=form.kind.value,
-            source=form.source.value,
-            source_ticket=ticket or _generated_ticket(form.source, form.received_at),
-            status=CaseStatus.RECEIVED.value,
-            urgency=form.urgency,
-            category=form.category.strip(),
-            issue_type=form.issue_type.strip(),
-            region=form.region.strip(),
-            tags=",".join(_clean_tags(form.tags)),
-            title=form.title.strip() or form.description.strip()[:60],
-            description=form.description.strip(),
-            request=form.request.strip(),
-            amount_claimed_fen=amount,
-            received_at=form.received_at,
-            complainant_name=complainant["name"],
-            complainant_phone=complainant["phone"],
-            complainant_phone_tail=complainant["phone"][-4:],
-            respondent_name=respondent["name"] if respondent else "",
-            respondent_uscc=(
-                respondent["id_number"] if respondent and respondent["id_type"] == IdType.USCC else ""
-            ),
-            rule_set_code=rule_set.code,
-            reporter_confidential=form.reporter_confidential or form.kind == CaseKind.REPORT,
-            linked_case_id=form.link_to,
-            version=1,
-            modified_at=now,
-            modified_by=ws.actor.login,
-        )
-        session.add(case)
+
+@dataclass
+class IntakeBasis:
+    """What creating cases reads once: the clocks' calendar and rule sets, the office's
+    pledges, the time (one intake, or every row of an import)."""
+
+    clocks: clocks.ClockBasis
+    pledges: tuple[Pledge, ...]
+    now: datetime
+
+    @classmethod
+    def of(cls, ws: Workstation, session: Session, now: datetime) -> IntakeBasis:
+        return cls(clocks.ClockBasis.of(ws, session), load_pledges(session, ws.actor.office_id),
+                   now)
+
+
+def create_case(ws: Workstation, session: Session, checked: CheckedIntake, basis: IntakeBasis,
+                *, index: bool = True) -> Case:
+    """Write a checked work order as a new case with its parties, clocks and audit
+    events, in the caller's transaction. ``index=False``: the caller indexes the cases
+    for search itself (an import, in batches, after a flush)."""
+    form, now = checked.form, basis.now
+    complainant, respondent = checked.complainant, checked.respondent
+    rule_set = select_rule_set(basis.clocks.rule_sets, form.track, china_date(form.received_at))
+    case = Case(
+        id=uuid.uuid4(),
+        office_id=ws.actor.office_id,
+        track=form.track.value,
+        kind=form.kind.value,
+        source=form.source.value,
+        source_ticket=checked.ticket or _generated_ticket(form.source, form.received_at),
+        status=CaseStatus.RECEIVED.value,
+        urgency=form.urgency,
+        category=form.category.strip(),
+        issue_type=form.issue_type.strip(),
+        region=form.region.strip(),
+        tags=",".join(_clean_tags(form.tags)),
+        title=form.title.strip() or form.description.strip()[:60],
+        description=form.description.strip(),
+        request=form.request.strip(),
+        amount_claimed_fen=checked.amount_fen,
+        received_at=form.received_at,
+        complainant_name=complainant["name"],
+        complainant_phone=complainant["phone"],
+        complainant_phone_tail=complainant["phone"][-4:],
+        respondent_name=respondent["name"] if respondent else "",
+        respondent_uscc=(
+            respondent["id_number"] if respondent and respondent["id_type"] == IdType.USCC else ""
+        ),
+        rule_set_code=rule_set.code,
+        reporter_confidential=form.reporter_confidential or form.kind == CaseKind.REPORT,
+        linked_case_id=form.link_to,
+        # A new case has no pauses nor clock records yet.
+        paused=False, outcome=None, closed_at=None, reopened_at=None, accepted_at=None,
+        version=1,
+        modified_at=now,
+        modified_by=ws.actor.login,
+    )
+    session.add(case)
+    for name, value in next_clock_values(ws, case, clocks.case_clocks(
+            case, basis.clocks, [], basis.pledges)).items():
+        setattr(case, name, value)
+    if form.tags:
+        for tag in _clean_tags(case.tags.split(",")):
+            session.add(CaseTag(case_id=case.id, tag=tag))
+    if index:
         session.flush()
-        _sync_tags(session, case)
-        refresh_clocks(ws, session, case)
         search.index_case(session, case)
         hot_words.index_case_words(session, case)
-        audit.record(
-            session, actor=ws.actor.login, entity="cases", entity_id=case.id, action="create",
-            changes=audit.snapshot(case, ["source", "source_ticket", "kind", "track", "status",
-                                          "complainant_name", "respondent_name", "category",
-                                          "tags", "amount_claimed_fen", "received_at"]),
-            case_id=case.id, office_id=case.office_id, at=now,
-        )
-        for order, values in enumerate(v for v in (complainant, respondent) if v):
-            _add_party(ws, session, case, values, order, now)
+    audit.record(
+        session, actor=ws.actor.login, entity="cases", entity_id=case.id, action="create",
+        changes=audit.snapshot(case, ["source", "source_ticket", "kind", "track", "status",
+                                      "complainant_name", "respondent_name", "category",
+                                      "tags", "amount_claimed_fen", "received_at"]),
+        case_id=case.id, office_id=case.office_id, at=now,
+    )
+    for order, values in enumerate(v for v in (complainant, respondent) if v):
+        _add_party(ws, session, case, values, order, now)
+    return case
+
+
+def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Changes]:
+    """Register a work order (接诉). Raises ValidationFailed listing every bad field."""
+    checked, problems = intake_problems(ws, form)
+    if problems:
+        raise ValidationFailed(problems)
+    with ws.store.unit_of_work() as session:
+        case = create_case(ws, session, checked, IntakeBasis.of(ws, session, ws.now()))
     return case.id, Changes(case_ids=frozenset({case.id}), case_created=True, parties=True,
                             history=True)
 
@@ -832,20 +881,29 @@ def update_case(ws: Workstation, case_id: uuid.UUID, values: Mapping[str, Any], 
     now = ws.now()
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id, expected_version)
-        changes = audit.apply_changes(case, clean)
-        if not changes:
+        if not apply_case_update(ws, session, case, clean, now, reason=reason):
             return Changes()
-        _touch(ws, case, now)
-        if "tags" in changes:
-            _sync_tags(session, case)
-        if changes.keys() & SEARCHED_FIELDS:
-            search.index_case(session, case)
-        if changes.keys() & hot_words.SEGMENTED_FIELDS:
-            hot_words.index_case_words(session, case)
-        audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
-                     action="update", changes=changes, case_id=case.id,
-                     office_id=case.office_id, reason=reason, at=now)
     return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def apply_case_update(ws: Workstation, session: Session, case: Case, clean: Mapping[str, Any],
+                      now: datetime, *, reason: str = "") -> dict[str, list[Any]]:
+    """Write checked values into a case in the caller's transaction: version, tags,
+    search index and audit as an edit does. Returns what really changed."""
+    changes = audit.apply_changes(case, clean)
+    if not changes:
+        return changes
+    _touch(ws, case, now)
+    if "tags" in changes:
+        _sync_tags(session, case)
+    if changes.keys() & SEARCHED_FIELDS:
+        search.index_case(session, case)
+    if changes.keys() & hot_words.SEGMENTED_FIELDS:
+        hot_words.index_case_words(session, case)
+    audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
+                 action="update", changes=changes, case_id=case.id,
+                 office_id=case.office_id, reason=reason, at=now)
+    return changes
 
 
 def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any], *,
@@ -876,27 +934,38 @@ def update_party(ws: Workstation, party_id: uuid.UUID, values: Mapping[str, Any]
         if problems:
             raise ValidationFailed(problems)
         case = _load(session, party.case_id)
-        changes = audit.apply_changes(party, clean)
-        if not changes:
+        if not apply_party_update(ws, session, case, party, clean, now):
             return Changes()
-        if "id_number" in changes:
-            changes["id_number"] = ["(hidden)", "(changed)"]  # never in the audit trail
-        _touch(ws, party, now)
-        if party.role == PartyRole.APPLICANT and party.sort_order == 0:
-            audit.apply_changes(case, {"complainant_name": party.name,
-                                       "complainant_phone": party.phone,
-                                       "complainant_phone_tail": party.phone[-4:]})
-        elif party.role == PartyRole.RESPONDENT:
-            audit.apply_changes(case, {
-                "respondent_name": party.name,
-                "respondent_uscc": party.id_number if party.id_type == IdType.USCC else ""})
-        if "name" in changes:
-            search.index_case(session, case)
-            hot_words.index_case_words(session, case)  # names are kept out of the words
-        audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
-                     action="update", changes=changes, case_id=case.id,
-                     office_id=case.office_id, at=now)
     return Changes(case_ids=frozenset({case.id}), parties=True, history=True)
+
+
+def apply_party_update(ws: Workstation, session: Session, case: Case, party: Party,
+                       clean: Mapping[str, Any], now: datetime, *,
+                       reason: str = "") -> dict[str, list[Any]]:
+    """Write checked values into a party in the caller's transaction, the case's copies
+    of the complainant's and respondent's names kept in step; audited. Returns what
+    really changed."""
+    changes = audit.apply_changes(party, clean)
+    if not changes:
+        return changes
+    if "id_number" in changes:
+        changes["id_number"] = ["(hidden)", "(changed)"]  # never in the audit trail
+    _touch(ws, party, now)
+    if party.role == PartyRole.APPLICANT and party.sort_order == 0:
+        audit.apply_changes(case, {"complainant_name": party.name,
+                                   "complainant_phone": party.phone,
+                                   "complainant_phone_tail": party.phone[-4:]})
+    elif party.role == PartyRole.RESPONDENT:
+        audit.apply_changes(case, {
+            "respondent_name": party.name,
+            "respondent_uscc": party.id_number if party.id_type == IdType.USCC else ""})
+    if "name" in changes:
+        search.index_case(session, case)
+        hot_words.index_case_words(session, case)  # names are kept out of the words
+    audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
+                 action="update", changes=changes, case_id=case.id,
+                 office_id=case.office_id, reason=reason, at=now)
+    return changes
 
 
 def reveal_id_number(ws: Workstation, party_id: uuid.UUID, purpose: str = "") -> str:

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.holiday_dialog: HolidayDialog | None = None
         self.profile_dialog: ProfileDialog | None = None
         self.rules_dialog: RulesDialog | None = None
+        self.import_wizard = None  # issue 15: 文件 → 导入工单…
         self.users_dialog: UsersDialog | None = None
         self.clause_library_dialog: ClauseLibraryDialog | None = None
         self.remember = remember
@@ -244,6 +245,9 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(self.tr("刷新(&R)"), refresh_keys, self.refresh,
                                            "refreshAction")
         self.file_menu.addAction(self.refresh_action)
+        # ---- issue 15: import of work orders
+        self.file_menu.addAction(self._action(self.tr("导入工单(&I)…"), (),
+                                              self.show_import_wizard, "importAction"))
         self.file_menu.addSeparator()
         self.export_list_action = self._action(self.tr("导出案件清单(&E)…"), (),
                                                self.export_case_list, "exportListAction")
@@ -500,6 +504,12 @@ class MainWindow(QMainWindow):
     def show_holidays(self) -> None:
         """设置 → 节假日安排."""
         self._show_single("holiday_dialog", HolidayDialog)
+
+    def show_import_wizard(self) -> None:
+        """文件 → 导入工单… (issue 15); the queue reloads from the import's Changes."""
+        from app.ui.importing.import_wizard import ImportWizard
+
+        self._show_single("import_wizard", ImportWizard)
 
     def _show_single(self, attribute: str, make) -> None:
         """A settings dialog, one at a time: the open one is raised."""

@@ -41,6 +41,7 @@ from app.core.workflow import (
 )
 from app.documents.wording import GroundWording
 from app.documents.wording import ground_wording as wording_ground
+from app.services import work_order_words
 from app.services.calendar_admin import NotAdministrator
 from app.services.errors import (
     CaseNotFound,
@@ -55,7 +56,7 @@ from app.services.office_profile import ProfileField, ProfileProblem, ProfileRef
 from app.services.rule_admin import RuleEditRefused
 from app.services.store_keys import PassphraseRefused
 from app.services.sync import ConflictGone, LinkError, LinkProblem
-from app.services.work_order_files import FileProblem, WorkOrderFileError
+from app.services.work_order_files import WorkOrderFileError
 from app.store.audit_chain import Break, Problem
 from app.store.errors import StoreError, StoreErrorCode
 from app.sync.central import CentralError, CentralErrorCode
@@ -917,41 +918,13 @@ def enum_choices(enum: type[Enum], text: Callable[[Any], str]) -> list[tuple[str
     return [(text(member), member, "") for member in enum]
 
 
-_IMPORT_FIELD = {
-    ImportField.TICKET: QT_TRANSLATE_NOOP("ImportField", "工单编号"),
-    ImportField.RECEIVED_AT: QT_TRANSLATE_NOOP("ImportField", "收到时间"),
-    ImportField.COMPLAINANT: QT_TRANSLATE_NOOP("ImportField", "投诉人"),
-    ImportField.PHONE: QT_TRANSLATE_NOOP("ImportField", "联系电话"),
-    ImportField.ID_NUMBER: QT_TRANSLATE_NOOP("ImportField", "身份证件号码"),
-    ImportField.ADDRESS: QT_TRANSLATE_NOOP("ImportField", "地址"),
-    ImportField.RESPONDENT: QT_TRANSLATE_NOOP("ImportField", "被投诉方"),
-    ImportField.CONTENT: QT_TRANSLATE_NOOP("ImportField", "诉求内容"),
-    ImportField.REQUEST: QT_TRANSLATE_NOOP("ImportField", "诉求"),
-    ImportField.CATEGORY: QT_TRANSLATE_NOOP("ImportField", "问题分类"),
-    ImportField.REGION: QT_TRANSLATE_NOOP("ImportField", "所属街镇"),
-    ImportField.CHANNEL: QT_TRANSLATE_NOOP("ImportField", "来源渠道"),
-}
-_IMPORT_PROBLEM = {
-    ValueProblem.BAD_DATE: QT_TRANSLATE_NOOP("ImportProblem", "不是可识别的日期或时间"),
-    ValueProblem.ROUNDED: QT_TRANSLATE_NOOP(
-        "ImportProblem", "这个长数字被表格存成了数值，末几位已经丢失；请把该列设为文本后重新导出"),
-    ValueProblem.BAD_NUMBER: QT_TRANSLATE_NOOP("ImportProblem", "数字格式不对"),
-    ValueProblem.DUPLICATE: QT_TRANSLATE_NOOP("ImportProblem", "同一文件中前面已有这个工单编号"),
-}
+# The import's words live without Qt in app/services/work_order_words.py (the command
+# line and the .xlsx report say them too); looked up here through translate().
+_IMPORT_FIELD = work_order_words.FIELD_WORDS
+_IMPORT_PROBLEM = work_order_words.PROBLEM_WORDS
 
 
-_FILE_PROBLEM = {
-    FileProblem.MISSING: QT_TRANSLATE_NOOP("ImportProblem", "找不到文件“{name}”。"),
-    FileProblem.TOO_LARGE: QT_TRANSLATE_NOOP(
-        "ImportProblem", "文件“{name}”太大（超过200 MB），请按月份分开导出后再导入。"),
-    FileProblem.NOT_A_TABLE: QT_TRANSLATE_NOOP(
-        "ImportProblem", "“{name}”不是表格文件；请导入平台导出的 .xlsx、.xls 或 .csv 文件。"),
-    FileProblem.UNREADABLE: QT_TRANSLATE_NOOP(
-        "ImportProblem", "无法读取“{name}”：文件可能已损坏或设置了密码，请重新导出。"),
-    FileProblem.ENCODING: QT_TRANSLATE_NOOP(
-        "ImportProblem", "无法识别“{name}”的文字编码（应为 UTF-8 或 GB18030），请另存为 .xlsx 后再导入。"),
-    FileProblem.EMPTY: QT_TRANSLATE_NOOP("ImportProblem", "“{name}”中没有任何数据。"),
-}
+_FILE_PROBLEM = work_order_words.FILE_WORDS
 
 
 def _file_problem_text(error: WorkOrderFileError) -> str:
@@ -1000,3 +973,17 @@ ENUM_TEXTS: dict[type[Enum], Callable[[Any], str]] = {
     CalendarSource: calendar_source_text,
     ClockStart: clock_start_text,
 }
+
+
+# ---- issue 15: import of work orders
+# The words themselves are in app/services/work_order_words.py (the command line says
+# them too); a refusal of the import reads them through translate().
+from app.services.work_order_import import WorkOrderImportError  # noqa: E402
+
+
+def _import_refusal_text(error: WorkOrderImportError) -> str:
+    return tr("ImportProblem", work_order_words.REFUSAL_WORDS.get(
+        error.refusal.value, error.refusal.value)).format(detail=error.detail)
+
+
+register_explainer(WorkOrderImportError, _import_refusal_text)

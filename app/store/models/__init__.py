@@ -7,6 +7,7 @@ from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
 from app.store.models.document import Document
 from app.store.models.follow_up import FollowUp
 from app.store.models.hot_words import CaseWord, CaseWordDoc
+from app.store.models.imported_values import ImportedValues
 from app.store.models.local_meta import LocalMeta
 from app.store.models.mediation_session import MediationSession
 from app.store.models.note import Note
@@ -48,6 +49,7 @@ __all__ = [
     "CaseTag",
     "CaseWord",
     "CaseWordDoc",
+    "ImportedValues",
     "LIVE",
     "TO_ARCHIVE",
     "ClockPause",
