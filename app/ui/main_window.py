@@ -32,6 +32,7 @@ from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
 from app.ui.documents.clause_library_dialog import ClauseLibraryDialog
+from app.ui.hot_words_index import HotWordsIndex  # issue 15: hot words
 from app.ui.loading import Loading
 from app.ui.queue.filter_bar_view import FilterBar, clear_filters_shortcut
 from app.ui.queue.queue_controller import QueueController
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.casework = CaseActions(ws, runner, self.loads, self.case_view, self)
         self.sync_wiring = SyncWiring(ws, runner, sync, self)
         self.audit = AuditCheck(ws, runner, self)
+        self.hot_words_index = HotWordsIndex(ws, runner, self)  # issue 15: hot words
         self._build_status_bar()
         self._build_menus()
 
@@ -382,7 +384,9 @@ class MainWindow(QMainWindow):
         self.queue.start(view)
         self.case_view.session_editors.reopen()
         self.queue.check_search_index()
-        # The audit chain is walked once the first page is on screen: nothing waits for it.
+        # The hot-words index catches up (before the audit walk, on the same lane), then
+        # the audit chain is walked: once the first page is on screen, nothing waits.
+        self.settled.connect(self.hot_words_index.start, Qt.ConnectionType.SingleShotConnection)
         self.settled.connect(self.audit.start)
 
     def refresh(self) -> None:
@@ -393,6 +397,7 @@ class MainWindow(QMainWindow):
     def _on_data_arrived(self) -> None:
         self.refresh()
         self.casework.reload()
+        self.hot_words_index.start()  # issue 15: a first sync leaves the words to it
 
     # ------------------------------------------------------------ encryption
 
