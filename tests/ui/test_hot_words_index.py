@@ -28,3 +28,18 @@ def test_an_upgraded_stores_index_is_caught_up_after_the_window_opens(qtbot, ws,
     with qtbot.waitSignal(w.hot_words_index.current, timeout=10_000):
         w._on_data_arrived()
     qtbot.waitUntil(lambda: not w.loading, timeout=10_000)
+
+
+def test_a_write_of_many_cases_at_once_is_caught_up_after_it(qtbot, window, ws):
+    from app.services.dto import Changes
+
+    qtbot.waitUntil(lambda: window.hot_words_index.is_current, timeout=10_000)
+    con = sqlite3.connect(ws.store.path)  # as a bulk import that left the words behind
+    con.execute("DELETE FROM case_words")
+    con.execute("DELETE FROM case_word_docs")
+    con.commit()
+    con.close()
+    with qtbot.waitSignal(window.hot_words_index.current, timeout=10_000):
+        window.runner.events.publish(Changes(queue=True))
+    assert hot_words.index_state(ws.store).complete
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)
