@@ -4,6 +4,7 @@ incremental index is current), and the catch-up that makes the index.
     .venv/bin/python bench/hot_words.py                  # the 1,000,000-case demo store
     .venv/bin/python bench/hot_words.py --cases 100000   # another size (made if missing)
     .venv/bin/python bench/hot_words.py --cases 100000 --again   # index dropped, made anew
+    .venv/bin/python bench/hot_words.py --cases 100000 --central  # on PostgreSQL (as bench/sync.py)
 
 On the demo store of bench/queue.py (.bench-stores/<cases>; a store made before the index
 is upgraded on opening and has none) the catch-up segments every case not yet indexed,
@@ -11,6 +12,10 @@ as the workstation does in the background, and prints cases/s and the index's si
 the hot words of the last whole month and of the last year are asked for the office,
 one mediator and 我 (the demo's signed-in mediator), each the median of 5 runs, and the
 cases behind the top word; each against the budget.
+
+With ``--central`` the store is imported once into a PostgreSQL database of bench/sync.py's
+cluster (.bench-stores/pg), the administrator's catch-up fills the central index, and the
+district's and one office's hot words are timed there.
 """
 
 from __future__ import annotations
@@ -53,7 +58,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--again", action="store_true",
                         help="drop the index first and time the whole catch-up")
+    parser.add_argument("--central", action="store_true",
+                        help="on a PostgreSQL central database holding the store")
     args = parser.parse_args()
+    if args.central:
+        return central(args)
     folder = ROOT / ".bench-stores" / str(args.cases)
     if not (folder / "store.sqlite").exists():
         from app.demo.generator import generate_demo_data
@@ -120,6 +129,55 @@ def main() -> int:
     finally:
         store.close()
     print(f"peak RSS {peak_rss_mb():.0f} MB")
+    return 1 if over else 0
+
+
+def central(args) -> int:
+    from sqlalchemy import func, select, text
+
+    from app.core.timeutil import china_date
+    from app.services import central_admin, hot_words
+    from app.services.hot_words import HotWordScope
+    from app.store.models import Case
+    from bench.sync import BenchCluster, central_database, demo_store
+
+    cluster = BenchCluster().start()
+    over = 0
+    try:
+        url = central_database(cluster, f"hotwords_{args.cases}", [demo_store(args.cases)])
+        engine = central_admin.connect_admin(url)
+        try:
+            if args.again:
+                with engine.begin() as conn:
+                    conn.execute(text("TRUNCATE case_words, case_word_docs"))
+            t = time.perf_counter()
+            done = hot_words.catch_up(engine)
+            seconds = time.perf_counter() - t
+            if done.cases:
+                print(f"central catch-up: {done.cases:,} cases, {done.words:,} words in "
+                      f"{seconds:.1f} s ({done.cases / seconds:,.0f} cases/s)")
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE case_words; ANALYZE case_word_docs"))
+                newest = conn.execute(select(func.max(Case.received_at))).scalar_one()
+                office = conn.execute(select(Case.office_id).limit(1)).scalar_one()
+            last_day = china_date(newest).replace(day=1) - timedelta(days=1)
+            month = (last_day.replace(day=1), last_day)
+            year = (date(last_day.year - 1, last_day.month, 1) + timedelta(days=31), last_day)
+            year = (year[0].replace(day=1), last_day)
+            for label, period in (("month", month), ("year", year)):
+                for name, scope in (("district", HotWordScope.everything()),
+                                    ("one office", HotWordScope.office(office))):
+                    seconds, words = _timed(lambda p=period, s=scope:
+                                            hot_words.hot_words(engine, *p, s))
+                    budgeted = label == "month"
+                    over += budgeted and seconds >= BUDGET_S
+                    top = ", ".join(f"{w.word} {w.cases}/{w.previous}" for w in words[:3])
+                    print(f"central hot words, {label} {period[0]}..{period[1]}, {name:10} "
+                          f"{seconds * 1000:7.0f} ms  [{top}]")
+        finally:
+            engine.dispose()
+    finally:
+        cluster.stop()
     return 1 if over else 0
 
 

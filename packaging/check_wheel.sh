@@ -16,5 +16,7 @@ from app.store.database import open_store
 s = open_store(Path(tempfile.mkdtemp()))
 from app.core.deadlines import BASELINE_RULE_SETS  # the rule files travel too
 assert len(BASELINE_RULE_SETS) == 3, BASELINE_RULE_SETS
+from app.core.hot_words import case_words  # the word lists travel too (issue 15)
+assert "预付卡" in case_words("", "商家跑路，预付卡退费难", ""), "hot-word lists missing"
 print("wheel OK: store opened at", s.path, "with migrations from", m.MIGRATIONS_DIR)
 PY

@@ -29,12 +29,14 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    Uuid,
     bindparam,
     case,
     delete,
     func,
     literal_column,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -179,8 +181,10 @@ def cases_with_word(source: Any, word: str, first: date, last: date,
 # ---------------------------------------------------------------- keeping it current
 
 
-def _next_doc(conn: Connection | Session) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(CaseWordDoc.doc), 0))).scalar_one()) + 1
+_INSERT_DOC = text(
+    "INSERT INTO case_word_docs (doc, case_id, day, lexicon) "
+    "SELECT coalesce(max(doc), 0) + 1, :case_id, :day, :lexicon FROM case_word_docs"
+).bindparams(bindparam("case_id", type_=Uuid()))
 
 
 def _text_columns() -> tuple:
@@ -203,29 +207,32 @@ def _write(conn: Connection | Session, cases: Sequence[tuple], segmenter: Segmen
             existing.update((row[0], row[1]) for row in conn.execute(
                 select(docs.c.case_id, docs.c.doc)
                 .where(docs.c.case_id.in_(ids[start:start + _IN_CHUNK]))))
+    # Cut first, outside the write lock; then write.
+    fingerprint = segmenter.fingerprint
+    cut = [(case_id, china_date(received_at).toordinal(), segmenter.case_words(
+                title or "", description or "", request or "", (complainant, respondent)))
+           for case_id, received_at, title, description, request, complainant, respondent
+           in cases]
     known = [doc for doc in existing.values() if doc is not None]
     for start in range(0, len(known), _IN_CHUNK):
         conn.execute(delete(words).where(words.c.doc.in_(known[start:start + _IN_CHUNK])))
-    fingerprint = segmenter.fingerprint
-    next_doc = _next_doc(conn)
-    new_docs: list[dict] = []
-    changed_docs: list[dict] = []
-    rows: list[dict] = []
-    for case_id, received_at, title, description, request, complainant, respondent in cases:
-        day = china_date(received_at).toordinal()
-        doc = existing.get(case_id)
-        if doc is None:
-            doc, next_doc = next_doc, next_doc + 1
-            new_docs.append({"doc": doc, "case_id": case_id, "day": day, "lexicon": fingerprint})
-        else:
-            changed_docs.append({"d": doc, "day": day, "lexicon": fingerprint})
-        rows.extend((doc, w, day) for w in segmenter.case_words(
-            title or "", description or "", request or "", (complainant, respondent)))
-    if new_docs:
-        conn.execute(docs.insert(), new_docs)
-    if changed_docs:
+    changed = [{"d": existing[case_id], "day": day, "lexicon": fingerprint}
+               for case_id, day, _ in cut if existing.get(case_id) is not None]
+    if changed:
         conn.execute(update(docs).where(docs.c.doc == bindparam("d"))
-                     .values(day=bindparam("day"), lexicon=bindparam("lexicon")), changed_docs)
+                     .values(day=bindparam("day"), lexicon=bindparam("lexicon")), changed)
+    new = [case_id for case_id, _, _ in cut if existing.get(case_id) is None]
+    if new:
+        days = {case_id: day for case_id, day, _ in cut}
+        # Each key is handed out by the INSERT itself, under the write lock it holds: a
+        # writer beside this one (an intake while the catch-up runs) never gets the same.
+        conn.execute(_INSERT_DOC, [{"case_id": case_id, "day": days[case_id],
+                                    "lexicon": fingerprint} for case_id in new])
+        for start in range(0, len(new), _IN_CHUNK):
+            existing.update((row[0], row[1]) for row in conn.execute(
+                select(docs.c.case_id, docs.c.doc)
+                .where(docs.c.case_id.in_(new[start:start + _IN_CHUNK]))))
+    rows = [(existing[case_id], word, day) for case_id, day, found in cut for word in found]
     if rows:
         bind = conn.get_bind() if isinstance(conn, Session) else conn
         if bind.dialect.name == "sqlite":
@@ -234,6 +241,13 @@ def _write(conn: Connection | Session, cases: Sequence[tuple], segmenter: Segmen
             connection = conn.connection() if isinstance(conn, Session) else conn
             connection.exec_driver_sql(
                 "INSERT INTO case_words (doc, word, day) VALUES (?, ?, ?)", rows)
+        elif bind.dialect.name == "postgresql":
+            # COPY in the same transaction: the central catch-up of a district's millions.
+            connection = conn.connection() if isinstance(conn, Session) else conn
+            with connection.connection.cursor() as cursor, cursor.copy(
+                    "COPY case_words (doc, word, day) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             conn.execute(words.insert(), [{"doc": d, "word": w, "day": day}
                                           for d, w, day in rows])

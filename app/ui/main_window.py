@@ -32,6 +32,7 @@ from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
 from app.ui.documents.clause_library_dialog import ClauseLibraryDialog
+from app.ui.hot_words_index import HotWordsIndex  # issue 15: hot words
 from app.ui.loading import Loading
 from app.ui.queue import export_list
 from app.ui.queue.filter_bar_view import FilterBar, clear_filters_shortcut
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.sync_wiring = SyncWiring(ws, runner, sync, self)
         self.audit = AuditCheck(ws, runner, self)
         self.upkeep = FiguresUpkeep(ws, runner, self)
+        self.hot_words_index = HotWordsIndex(ws, runner, self)  # issue 15: hot words
         self._build_status_bar()
         self._build_menus()
 
@@ -398,9 +400,11 @@ class MainWindow(QMainWindow):
         self.queue.start(view)
         self.case_view.session_editors.reopen()
         self.queue.check_search_index()
-        # The audit chain is walked once the first page is on screen: nothing waits for it.
+        # The hot-words index catches up (before the audit walk, on the same lane), then
+        # the audit chain is walked: once the first page is on screen, nothing waits.
+        self.settled.connect(self.hot_words_index.start, Qt.ConnectionType.SingleShotConnection)
         self.settled.connect(self.audit.start)
-        self.settled.connect(self.upkeep.start)  # hot words, completion dues: after it
+        self.settled.connect(self.upkeep.start)  # completion dues for the figures: after it
 
     def refresh(self) -> None:
         """F5: the current query again (keeping the selected case), the counts and the
@@ -410,6 +414,7 @@ class MainWindow(QMainWindow):
     def _on_data_arrived(self) -> None:
         self.refresh()
         self.casework.reload()
+        self.hot_words_index.start()  # issue 15: a first sync leaves the words to it
 
     # ------------------------------------------------------------ encryption
 

@@ -206,3 +206,44 @@ def test_a_store_made_before_the_index_gets_it_by_catch_up(ws, month, tmp_path):
                 for w in hot_words.hot_words(upgraded, FIRST, LAST)} == before
     finally:
         upgraded.close()
+
+
+def test_an_intake_beside_the_catch_up_gets_its_own_entry(ws, month):
+    """The catch-up cuts a batch, then writes it; a work order taken in meanwhile (the
+    write lane does not wait for the background) must not collide with it."""
+    from app.core.hot_words import Segmenter
+
+    class IntakeMeanwhile(Segmenter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.taken: list[uuid.UUID] = []
+
+        def case_words(self, *args, **kwargs):
+            if not self.taken:
+                self.taken.append(intake(ws, "电梯困人", china("2026-02-25")))
+            return super().case_words(*args, **kwargs)
+
+    _drop_entries(ws, list(month.values()))
+    segmenter = IntakeMeanwhile()
+    assert hot_words.catch_up(ws.store, segmenter=segmenter).complete
+    assert hot_words.index_state(ws.store).complete
+    assert counts(ws)["电梯"] == (1, 0)
+    assert counts(ws)["跑路"] == (3, 1)
+    assert len(set(_docs(ws).values())) == len(month) + 1
+
+
+def test_the_parties_names_are_no_hot_words(ws):
+    case_id = intake(ws, "李秀英在上海悦动健身管理有限公司办的年卡，现在跑路了",
+                     china("2026-02-20"))
+    found = counts(ws)
+    assert "李秀英" not in found and "悦动" not in found and "管理" not in found
+    assert found["跑路"] == (1, 0) and found["年卡"] == (1, 0)
+    # the complainant's name changed: the text is cut again without the new name
+    # (李秀), so what is left of the old one (英在) shows that it was
+    with ws.store.sessions() as s:
+        from app.store.models import Party
+
+        party = s.scalars(select(Party).where(Party.case_id == case_id,
+                                              Party.name == "李秀英")).one()
+    cases.update_party(ws, party.id, {"name": "李秀"})
+    assert "英在" in counts(ws)

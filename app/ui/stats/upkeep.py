@@ -1,7 +1,7 @@
-"""What the figures need kept current, done once per window in the background: the hot
-words of cases not yet segmented (a store from before hot words, cases a bulk load
-wrote) and when the completing clock of cases closed before this version ran out.
-Both resume where they stopped; closing the window stops them."""
+"""What the figures need kept current, done once per window in the background: when the
+completing clock of cases closed before this version ran out (hot words have their own
+catch-up, app/ui/hot_words_index.py). It resumes where it stopped; closing the window
+stops it."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ import logging
 
 from PySide6.QtCore import QObject
 
-from app.services import clocks, hot_words
+from app.services import clocks
 from app.services.context import Workstation
 from app.ui.tasks import Lane, TaskFailure, TaskRunner, TaskState
 
 log = logging.getLogger(__name__)
 
 
-def _keep_current(ws: Workstation, state: TaskState) -> tuple[int, int]:
-    words = hot_words.catch_up(ws.store, cancelled=lambda: state.cancelled)
-    filled = clocks.fill_completion_dues(ws, cancelled=lambda: state.cancelled)
-    return words.cases, filled.changed
+def _keep_current(ws: Workstation, state: TaskState) -> int:
+    return clocks.fill_completion_dues(ws, cancelled=lambda: state.cancelled).changed
 
 
 class FiguresUpkeep(QObject):
@@ -40,11 +38,10 @@ class FiguresUpkeep(QObject):
         if self._task is not None:
             self._task.cancel()
 
-    def _done(self, result: tuple[int, int]) -> None:
-        if any(result):
-            log.info("figures kept current: %d cases' words, %d completion dues", *result)
+    def _done(self, filled: int) -> None:
+        if filled:
+            log.info("figures kept current: %d completion dues worked out", filled)
 
     def _failed(self, failure: TaskFailure) -> None:
-        # The figures still count; hot words and 按期办结率 cover fewer cases until the
-        # next start tries again.
+        # The figures still count; 按期办结率 covers fewer cases until the next start.
         log.warning("keeping the figures current failed: %r", failure.error)
