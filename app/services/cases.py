@@ -47,6 +47,7 @@ from app.core.workflow import (
     transition,
 )
 from app.services import audit, clocks, search
+from app.services import warnings as early_warnings
 from app.services.context import Workstation
 from app.services.dto import (
     AuditEntry,
@@ -387,8 +388,10 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
         )
         for order, values in enumerate(v for v in (complainant, respondent) if v):
             _add_party(ws, session, case, values, order, now)
+        session.flush()
+        warned = early_warnings.check_cases(ws, session, [case.id])
     return case.id, Changes(case_ids=frozenset({case.id}), case_created=True, parties=True,
-                            history=True)
+                            history=True, warnings=warned.changed)
 
 
 def _add_party(ws: Workstation, session: Session, case: Case, values: dict, order: int,

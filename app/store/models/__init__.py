@@ -5,6 +5,7 @@ from app.store.models.audit import AuditEvent
 from app.store.models.case import LIVE, TO_ARCHIVE, Case, CaseSearchKey, CaseTag
 from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
 from app.store.models.document import Document
+from app.store.models.early_warning import EarlyWarning
 from app.store.models.follow_up import FollowUp
 from app.store.models.local_meta import LocalMeta
 from app.store.models.mediation_session import MediationSession
@@ -50,6 +51,7 @@ __all__ = [
     "ClockPause",
     "DeadlineRuleSet",
     "Document",
+    "EarlyWarning",
     "FollowUp",
     "LocalMeta",
     "MediationSession",
