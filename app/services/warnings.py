@@ -447,7 +447,7 @@ def _view(w: EarlyWarning, names: dict[str, str]) -> WarningView:
     return WarningView(w.id, _rule(w.rule), w.subject, ids,
                        w.detail if isinstance(w.detail, dict) else {}, w.threshold,
                        w.window_days, w.first_fired_at, w.last_grown_at, w.acknowledged_at,
-                       names.get(w.acknowledged_by, w.acknowledged_by), w.ack_note, grown)
+                       names.get(w.acknowledged_by) or w.acknowledged_by, w.ack_note, grown)
 
 
 def list_warnings(ws: Workstation, *, only_open: bool = False) -> list[WarningView]:
@@ -504,3 +504,29 @@ def acknowledge(ws: Workstation, warning_id: uuid.UUID, note: str) -> Changes:
         audit.record(session, actor=ws.actor.login, entity="warning", entity_id=w.id,
                      action="acknowledge", changes=changes, office_id=w.office_id, at=now)
     return Changes(warnings=True)
+
+
+@dataclass(frozen=True)
+class WarningCase:
+    """A case a warning rests on, as its list shows it (no phone, no ID)."""
+
+    id: uuid.UUID
+    source_ticket: str
+    source: str
+    received_at: datetime
+    respondent_name: str
+    title: str
+    status: str
+
+
+def warning_cases(ws: Workstation, warning_id: uuid.UUID) -> list[WarningCase]:
+    """The cases of a warning, the latest received first (deleted ones left out)."""
+    view = get_warning(ws, warning_id)
+    found: list[WarningCase] = []
+    with ws.store.unit_of_work() as session:
+        for chunk in _chunks(list(view.case_ids)):
+            found += [WarningCase(*row) for row in session.execute(
+                select(Case.id, Case.source_ticket, Case.source, Case.received_at,
+                       Case.respondent_name, Case.title, Case.status)
+                .where(Case.id.in_(chunk), *_live(ws.actor.office_id)))]
+    return sorted(found, key=lambda c: c.received_at, reverse=True)

@@ -50,6 +50,7 @@ from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_wiring import SyncWiring
 from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.warnings.warnings_wiring import WarningsWiring
 
 NEXT_CASE_SHORTCUTS = ("Ctrl+J", "Alt+Down")
 PREVIOUS_CASE_SHORTCUTS = ("Ctrl+K", "Alt+Up")
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.casework = CaseActions(ws, runner, self.loads, self.case_view, self)
         self.sync_wiring = SyncWiring(ws, runner, sync, self)
         self.audit = AuditCheck(ws, runner, self)
+        self.warnings = WarningsWiring(ws, runner, sync, self, open_case=self.open_case)
         self._build_status_bar()
         self._build_menus()
 
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (*self.queue.labels(), self.audit.label):
             bar.addWidget(label)
+        bar.addPermanentWidget(self.warnings.label)
         if self.sync_status is not None:
             bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.user_label)
@@ -280,6 +283,7 @@ class MainWindow(QMainWindow):
         focus_queue = self._action(self.tr("转到案件列表(&L)"), ("Ctrl+L",),
                                    self.queue_view.setFocus)
         view_menu.addAction(focus_queue)
+        view_menu.addAction(self.warnings.list_action)
 
         sync_menu = bar.addMenu(self.tr("同步(&Y)"))
         self.sync_now_action = self._action(self.tr("立即同步(&S)"), ("F9",),
@@ -325,6 +329,7 @@ class MainWindow(QMainWindow):
                                          "rulesAction")
         self.rules_action.setMenuRole(QAction.MenuRole.NoRole)
         settings_menu.addAction(self.rules_action)
+        settings_menu.addAction(self.warnings.rules_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)
@@ -463,6 +468,14 @@ class MainWindow(QMainWindow):
     def show_holidays(self) -> None:
         """设置 → 节假日安排."""
         self._show_single("holiday_dialog", HolidayDialog)
+
+    def open_case(self, case_id) -> None:
+        """A case chosen elsewhere (a warning's list): selected in the queue when it is
+        listed there, shown in the case pane either way."""
+        self.queue_view.select_case(case_id)
+        self.casework.select(case_id)
+        self.raise_()
+        self.activateWindow()
 
     def _show_single(self, attribute: str, make) -> None:
         """A settings dialog, one at a time: the open one is raised."""
