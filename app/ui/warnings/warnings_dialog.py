@@ -130,7 +130,7 @@ class WarningsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 8), (1, 9), (2, 14), (4, 8), (5, 8)):
+        for column, width in ((0, 8), (1, 10), (2, 15), (4, 9), (5, 9)):
             self.table.setColumnWidth(column, em * width)
         self.table.itemSelectionChanged.connect(self._selected)
         self.table.itemDoubleClicked.connect(lambda _item: self.open_selected_case())
@@ -146,7 +146,7 @@ class WarningsDialog(QDialog):
         self.cases.setWordWrap(False)
         cheader = self.cases.horizontalHeader()
         cheader.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 11), (1, 6), (2, 8), (3, 13), (5, 5)):
+        for column, width in ((0, 12), (1, 6), (2, 9), (3, 14), (5, 5)):
             self.cases.setColumnWidth(column, em * width)
         self.cases.itemDoubleClicked.connect(lambda _item: self.open_selected_case())
 
@@ -161,6 +161,7 @@ class WarningsDialog(QDialog):
         self.error = error_label("warningsError")
         buttons = QHBoxLayout()
         buttons.addWidget(self.error, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.ack_button)
