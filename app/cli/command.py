@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.cli import calendar, central, checks, render, store
+from app.cli import warnings as warnings_cli  # issue 15: warnings
 from app.cli.common import add_data_dir_arg, default_data_dir
 from app.services import preview_worker  # stdlib only: cheap for every command
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(sub)
     calendar.add_parser(sub)
     checks.add_parsers(sub)
+    warnings_cli.add_parser(sub)  # issue 15: warnings
     return parser
 
 
