@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from app.core.errors import UserFacingError
@@ -219,6 +220,7 @@ def business_keys(rows: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]
     return keys
 
 
+@lru_cache(maxsize=65536)
 def phone_key(phone: str) -> str:
     """The digits of a phone, +86 dropped; "" for none."""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))

@@ -39,6 +39,9 @@ from app.store.models import Case, EarlyWarning, Mediator, OfficeSetting
 RULES_KEY = "warning_rules"
 NOTE_MAX = 500
 _CHUNK = 900  # ids per IN (…): under SQLite's variable limit
+# Up to this many phones are looked up by the phone index; more are found in one pass
+# over the cases of the dates concerned (cheaper for an import's batch).
+_PHONES_BY_INDEX = 2000
 
 
 class WarningNotFound(UserFacingError):
@@ -189,11 +192,17 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
         bounds = rules_core.window_bounds(
             (china_date(r.received_at) for r in new if r.complainant_phone), phone_days)
         if bounds:
-            phone_rows = [row for chunk in _chunks(phones) for row in session.execute(
-                select(Case.id, Case.received_at, Case.source, Case.complainant_phone,
+            columns = (Case.id, Case.received_at, Case.source, Case.complainant_phone,
                        Case.respondent_uscc, Case.respondent_name)
-                .where(*_live(office_id), Case.complainant_phone.in_(chunk),
-                       *_received_between(bounds)))]
+            if len(phones) <= _PHONES_BY_INDEX:
+                phone_rows = [row for chunk in _chunks(phones) for row in session.execute(
+                    select(*columns).where(*_live(office_id), Case.complainant_phone.in_(chunk),
+                                           *_received_between(bounds)))]
+            else:  # an import's thousands of phones: one pass over the dates instead
+                wanted = set(phones)
+                phone_rows = [row for row in session.execute(select(*columns).where(
+                    *_live(office_id), *_received_between(bounds),
+                    Case.complainant_phone != "")) if row.complainant_phone in wanted]
             pairs |= {(r.respondent_uscc, r.respondent_name) for r in phone_rows}
     keys = rules_core.business_keys(pairs)
 
@@ -260,12 +269,18 @@ def _repeat_phone(rules: WarningRules, new, rows) -> list[_Finding]:
 def _multi_channel(session: Session, office_id: uuid.UUID, rules: WarningRules, new,
                    phone_rows, key_of) -> list[_Finding]:
     found: list[_Finding] = []
-    # Cases a person linked as one dispute (多头诉求), whenever they came in.
+    # Cases a person linked as one dispute (多头诉求), whenever they came in: the cases
+    # these link to, and those that link to these (ix_cases_linked).
+    columns = (Case.id, Case.source, Case.linked_case_id, Case.respondent_name, Case.title)
+    new_ids = {r.id for r in new}
+    # Every link there is, from the partial index alone (few cases link to another).
+    targets = set(session.scalars(select(Case.linked_case_id).where(
+        Case.linked_case_id.is_not(None)).distinct()))
     roots = sorted({r.linked_case_id for r in new if r.linked_case_id}
-                   | {r.id for r in new})
+                   | (targets & new_ids))
     linked = [row for chunk in _chunks(roots) for row in session.execute(
-        select(Case.id, Case.source, Case.linked_case_id, Case.respondent_name, Case.title)
-        .where(*_live(office_id), or_(Case.id.in_(chunk), Case.linked_case_id.in_(chunk))))]
+        select(*columns).where(*_live(office_id),
+                               or_(Case.id.in_(chunk), Case.linked_case_id.in_(chunk))))]
     in_roots = set(roots)
     groups: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for r in linked:

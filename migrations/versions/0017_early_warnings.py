@@ -57,6 +57,10 @@ def upgrade() -> None:
     with op.batch_alter_table('warnings', schema=None) as batch_op:
         batch_op.create_index('ix_warnings_office_grown', ['office_id', 'last_grown_at'],
                               unique=False)
+    # Not a batch operation: an index alone never needs the cases table rebuilt.
+    op.create_index('ix_cases_linked', 'cases', ['linked_case_id'], unique=False,
+                    sqlite_where=sa.text('linked_case_id IS NOT NULL'),
+                    postgresql_where=sa.text('linked_case_id IS NOT NULL'))
     if op.get_bind().dialect.name == "postgresql":
         _postgresql()
 
@@ -94,6 +98,7 @@ def downgrade() -> None:
               BEGIN
                 EXECUTE pg_catalog.replace(def, '''warnings'', ', '');
               END $$""")
+    op.drop_index('ix_cases_linked', 'cases')
     with op.batch_alter_table('warnings', schema=None) as batch_op:
         batch_op.drop_index('ix_warnings_office_grown')
     op.drop_table('warnings')
