@@ -189,6 +189,17 @@ def test_cases_linked_as_one_dispute_from_two_channels(ws):
     assert set(w.case_ids) == {first, second}
 
 
+def test_checking_the_first_case_finds_the_ones_linked_to_it(ws):
+    rules = only_rules(ws)
+    first = take_in(ws, days_ago=60, phone="13800000071", source=Source.HOTLINE_12315)
+    second = take_in(ws, phone="13800000072", source=Source.WALK_IN, link_to=first)
+    warnings.save_rules(ws, replace(rules, channels_on=True), recheck_after=False)
+    with ws.store.unit_of_work() as session:  # as an import updating the first would
+        assert warnings.check_cases(ws, session, [first]).raised == 1
+    [w] = of_rule(ws, WarningRule.MULTI_CHANNEL)
+    assert set(w.case_ids) == {first, second}
+
+
 # ---------------------------------------------------------------- acknowledging
 
 
