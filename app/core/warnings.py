@@ -257,10 +257,12 @@ def qualifying(dated: Iterable[tuple[Any, date]], count: int, days: int) -> set[
         return set()
     ordinals = [d.toordinal() for _, d in items]
     found: set[Any] = set()
+    covered = 0  # items before this one are in found already
     for i, start in enumerate(ordinals):
         end = bisect_right(ordinals, start + days - 1)
         if end - i >= count:
-            found.update(item for item, _ in items[i:end])
+            found.update(item for item, _ in items[max(i, covered):end])
+            covered = max(covered, end)
     return found
 
 
@@ -277,11 +279,12 @@ def multi_source(items: Iterable[tuple[Any, date, str]], days: int) -> set[Any]:
     ordered = sorted(items, key=lambda x: x[1])
     ordinals = [d.toordinal() for _, d, _ in ordered]
     found: set[Any] = set()
+    covered = 0
     for i, start in enumerate(ordinals):
         end = bisect_right(ordinals, start + days - 1)
-        window = ordered[i:end]
-        if len({source for _, _, source in window}) >= 2:
-            found.update(item for item, _, _ in window)
+        if end - i >= 2 and len({source for _, _, source in ordered[i:end]}) >= 2:
+            found.update(item for item, _, _ in ordered[max(i, covered):end])
+            covered = max(covered, end)
     return found
 
 
