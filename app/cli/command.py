@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.cli import calendar, central, checks, render, stats, store, work_orders
 from app.cli import hot_words as hot_words_cli
+from app.cli import warnings as warnings_cli
 from app.cli.common import add_data_dir_arg, default_data_dir
 from app.services import preview_worker  # stdlib only: cheap for every command
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_parser(sub)
     stats.add_report_parser(sub)
     work_orders.add_parser(sub)
+    warnings_cli.add_parser(sub)
     return parser
 
 

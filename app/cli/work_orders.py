@@ -106,6 +106,9 @@ def run(args, data_dir: Path) -> int:
                                problems=summary.problem_rows))
     if summary.not_imported:
         print(f"未导入 {summary.not_imported} 行（见问题报告）")
+    if summary.warnings_raised or summary.warnings_grown:
+        print(words.WARNINGS.format(raised=summary.warnings_raised,
+                                    grown=summary.warnings_grown))
     return 0
 
 

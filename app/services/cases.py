@@ -48,6 +48,7 @@ from app.core.workflow import (
     transition,
 )
 from app.services import audit, clocks, hot_words, search
+from app.services import warnings as early_warnings
 from app.services.context import Workstation
 from app.services.dto import (
     AuditEntry,
@@ -437,8 +438,10 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
         raise ValidationFailed(problems)
     with ws.store.unit_of_work() as session:
         case = create_case(ws, session, checked, IntakeBasis.of(ws, session, ws.now()))
+        session.flush()
+        warned = early_warnings.check_cases(ws, session, [case.id])
     return case.id, Changes(case_ids=frozenset({case.id}), case_created=True, parties=True,
-                            history=True)
+                            history=True, warnings=warned.changed)
 
 
 def _add_party(ws: Workstation, session: Session, case: Case, values: dict, order: int,

@@ -39,6 +39,7 @@ class Changes:
     phrases: bool = False  # the office's templates and quick phrases
     clauses: bool = False  # the office's agreement clauses (条款库)
     queue: bool = False  # too many cases to list changed at once: lists and counts reload
+    warnings: bool = False  # early warnings raised, grown or acknowledged (预警)
 
 
 @dataclass(frozen=True)

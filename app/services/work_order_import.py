@@ -49,6 +49,7 @@ from app.core.work_order_import import (
 )
 from app.core.workflow import CaseKind, Source, Track, kinds_for_track
 from app.services import audit, hot_words, search
+from app.services import warnings as early_warnings
 from app.services.cases import (
     CheckedIntake,
     IntakeBasis,
@@ -506,6 +507,8 @@ class ImportSummary:
     not_imported: int  # rows left out (VALID_ROWS)
     report: tuple[ReportRow, ...]
     changes: Changes = field(default_factory=Changes)
+    warnings_raised: int = 0  # early warnings the imported cases raised
+    warnings_grown: int = 0  # and those they added to
 
 
 def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
@@ -534,6 +537,7 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                   if r.checked.ticket not in existing and r.checked.complainant["phone"]}
         links = _link_index(session, phones)
         pending: list[Case] = []
+        created: list[uuid.UUID] = []
         for done, row in enumerate(good):
             if done % BATCH == 0:
                 if cancelled is not None and cancelled():
@@ -559,11 +563,15 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             _remember(links, case)
             # (a ticket twice in one file was refused by convert_rows: no lookup needed)
             pending.append(case)
+            created.append(case.id)
             if len(pending) >= BATCH:
                 _flush_and_index(session, pending)
         _flush_and_index(session, pending)
         if cancelled is not None and cancelled():
             raise WorkOrderImportError(ImportRefusal.CANCELLED)
+        # A crowd of complaints against one business arrives by import as often as by
+        # phone: the early warnings look at the whole batch at once.
+        warned = early_warnings.check_cases(ws, session, created)
         problem_rows = len({p.row for p in prepared.report})
         audit.record(
             session, actor=ws.actor.login, entity="work_order_imports",
@@ -577,7 +585,9 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             progress(total, total)
     return ImportSummary(file.name, counts["created"], counts["updated"], counts["unchanged"],
                          counts["linked"], problem_rows, prepared.invalid, prepared.report,
-                         Changes(queue=True, history=True, case_created=counts["created"] > 0))
+                         Changes(queue=True, history=True, case_created=counts["created"] > 0,
+                                 warnings=warned.changed),
+                         warnings_raised=warned.raised, warnings_grown=warned.grown)
 
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:

@@ -10,6 +10,7 @@ blank a column it does not know about. Values are compared in their JSON form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from app.sync.tables import Merge, SyncedTable
@@ -43,6 +44,10 @@ def union_merge(base: Any, local: Any, server: Any) -> str:
     return ",".join(merged)
 
 
+def _as_time(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def merge_fields(st: SyncedTable, base: dict[str, Any], local: dict[str, Any],
                  server: dict[str, Any]) -> MergeResult:
     result = MergeResult()
@@ -54,6 +59,12 @@ def merge_fields(st: SyncedTable, base: dict[str, Any], local: dict[str, Any],
         if policy == Merge.LATEST:
             if mine != theirs:
                 result.updates[name] = mine
+            continue
+        if policy == Merge.EARLIEST:
+            earliest = min((v for v in (mine, theirs) if v is not None), default=None,
+                           key=_as_time)
+            if earliest != theirs:
+                result.updates[name] = earliest
             continue
         if mine == theirs:
             continue

@@ -25,6 +25,7 @@ from app.sync.merge import changed_since, merge_fields
 from app.sync.tables import (
     BOOKKEEPING,
     SERVER_STAMPED,
+    SHARED_ID_TABLES,
     SYNC_COLUMNS,
     Merge,
     Scope,
@@ -249,6 +250,13 @@ def _check_office(st: SyncedTable, office: uuid.UUID | None, pusher: Pusher) -> 
 
 
 def _insert(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
+    if st.name in SHARED_ID_TABLES and _current(conn, st, m.row_id, lock=True) is not None:
+        # Another workstation made the same row first (its id is derived from what it
+        # is about): this one's values merge into it. Blank values are what this side
+        # had not seen yet (an acknowledgement made there), never a change.
+        said = {k: v for k, v in m.values.items() if v not in (None, "", [], {})}
+        return _update(conn, st, Mutation(m.mutation_id, m.table_name, m.row_id, "update",
+                                          {}, said), pusher)
     values = row_from_plain(st, {k: v for k, v in m.values.items() if k in st.table.c})
     values.update(id=m.row_id, version=1)
     office = row_office(conn, st, values)

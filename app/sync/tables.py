@@ -31,6 +31,7 @@ class Merge(StrEnum):
     MANUAL = "manual"  # both sides changed it differently: a conflict for a person
     UNION = "union"  # comma-joined sets (tags): both sides' additions and removals
     LATEST = "latest"  # derived or bookkeeping values: the last writer's value stands
+    EARLIEST = "earliest"  # a first time (a warning first fired): the earlier stands
 
 
 # Columns the engine manages itself; never sent as changes.
@@ -65,7 +66,22 @@ FIELD_POLICIES: dict[str, dict[str, Merge]] = {
     # one stands rather than raising a conflict about a conflict.
     "sync_conflicts": {name: Merge.LATEST for name in (
         "status", "resolved_by", "resolved_at")},
+    # Early warnings are derived from the cases by every desk: the cases a warning rests
+    # on merge as a set, its first firing is the earliest, the rest is the last word
+    # (two people acknowledging: both are in the history, the last note stands).
+    "warnings": {
+        "case_ids": Merge.UNION,
+        "first_fired_at": Merge.EARLIEST,
+        **{name: Merge.LATEST for name in (
+            "subject", "detail", "threshold", "window_days", "last_grown_at",
+            "acknowledged_at", "acknowledged_by", "ack_note", "acked_count")},
+    },
 }
+
+# Tables whose row ids are derived from their content (app/core/warnings.warning_id), so
+# two workstations may insert the same row offline: the second insert is merged into the
+# first, field by field (by the policies above), instead of refused on the key.
+SHARED_ID_TABLES = frozenset({"warnings"})
 
 
 @dataclass(frozen=True)

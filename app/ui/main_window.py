@@ -53,6 +53,7 @@ from app.ui.sync.connection_dialog import ConnectionDialog
 from app.ui.sync.sync_controller import SyncController
 from app.ui.sync.sync_wiring import SyncWiring
 from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.warnings.warnings_wiring import WarningsWiring
 
 NEXT_CASE_SHORTCUTS = ("Ctrl+J", "Alt+Down")
 PREVIOUS_CASE_SHORTCUTS = ("Ctrl+K", "Alt+Up")
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.audit = AuditCheck(ws, runner, self)
         self.upkeep = FiguresUpkeep(ws, runner, self)
         self.hot_words_index = HotWordsIndex(ws, runner, self)  # issue 15: hot words
+        self.warnings = WarningsWiring(ws, runner, sync, self, open_case=self.open_case)
         self._build_status_bar()
         self._build_menus()
 
@@ -217,6 +219,7 @@ class MainWindow(QMainWindow):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (*self.queue.labels(), self.audit.label):
             bar.addWidget(label)
+        bar.addPermanentWidget(self.warnings.label)
         if self.sync_status is not None:
             bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.user_label)
@@ -297,6 +300,7 @@ class MainWindow(QMainWindow):
         self.stats_action = self._action(self.tr("统计(&T)…"), ("Ctrl+Shift+T",),
                                          self.show_stats, "statsAction")
         view_menu.addAction(self.stats_action)
+        view_menu.addAction(self.warnings.list_action)
 
         sync_menu = bar.addMenu(self.tr("同步(&Y)"))
         self.sync_now_action = self._action(self.tr("立即同步(&S)"), ("F9",),
@@ -342,6 +346,7 @@ class MainWindow(QMainWindow):
                                          "rulesAction")
         self.rules_action.setMenuRole(QAction.MenuRole.NoRole)
         settings_menu.addAction(self.rules_action)
+        settings_menu.addAction(self.warnings.rules_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于调解工作台(&A)"), self)
@@ -515,6 +520,13 @@ class MainWindow(QMainWindow):
         from app.ui.importing.import_wizard import ImportWizard
 
         self._show_single("import_wizard", ImportWizard)
+    def open_case(self, case_id) -> None:
+        """A case chosen elsewhere (a warning's list): selected in the queue when it is
+        listed there, shown in the case pane either way."""
+        self.queue_view.select_case(case_id)
+        self.casework.select(case_id)
+        self.raise_()
+        self.activateWindow()
 
     def _show_single(self, attribute: str, make) -> None:
         """A settings dialog, one at a time: the open one is raised."""

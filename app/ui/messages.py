@@ -987,3 +987,79 @@ def _import_refusal_text(error: WorkOrderImportError) -> str:
 
 
 register_explainer(WorkOrderImportError, _import_refusal_text)
+
+
+# ---- issue 15: warnings (预警) -------------------------------------------------------
+
+from app.core.warnings import (  # noqa: E402  (this block is appended for an easy merge)
+    COUNT_MAX,
+    COUNT_MIN,
+    DAYS_MAX,
+    DAYS_MIN,
+    LIST_MAX,
+    WORD_MAX,
+    RuleField,
+    RuleProblem,
+    WarningRule,
+    WarningRulesRefused,
+)
+from app.services.warnings import AckNoteTooLong, WarningNotFound  # noqa: E402
+
+_WARNING_RULE = {
+    WarningRule.BUSINESS_VOLUME: QT_TRANSLATE_NOOP("WarningRule", "同一经营者集中投诉"),
+    WarningRule.KEYWORD: QT_TRANSLATE_NOOP("WarningRule", "敏感关键词"),
+    WarningRule.KEY_CATEGORY: QT_TRANSLATE_NOOP("WarningRule", "三品一特"),
+    WarningRule.REPEAT_PHONE: QT_TRANSLATE_NOOP("WarningRule", "同一号码多次诉求"),
+    WarningRule.MULTI_CHANNEL: QT_TRANSLATE_NOOP("WarningRule", "多渠道重复诉求"),
+}
+_WARNING_RULE_FIELD = {
+    RuleField.BUSINESS_COUNT: QT_TRANSLATE_NOOP("WarningRule", "集中投诉件数"),
+    RuleField.BUSINESS_DAYS: QT_TRANSLATE_NOOP("WarningRule", "集中投诉天数"),
+    RuleField.KEYWORDS: QT_TRANSLATE_NOOP("WarningRule", "关键词"),
+    RuleField.CATEGORIES: QT_TRANSLATE_NOOP("WarningRule", "三品一特类别"),
+    RuleField.REPEAT_COUNT: QT_TRANSLATE_NOOP("WarningRule", "同一号码次数"),
+    RuleField.REPEAT_DAYS: QT_TRANSLATE_NOOP("WarningRule", "同一号码天数"),
+    RuleField.CHANNEL_DAYS: QT_TRANSLATE_NOOP("WarningRule", "多渠道天数"),
+}
+_WARNING_RULE_PROBLEM = {
+    RuleProblem.COUNT_RANGE: QT_TRANSLATE_NOOP(
+        "WarningRule", "件数须在 {count_min} 到 {count_max} 之间。"),
+    RuleProblem.DAYS_RANGE: QT_TRANSLATE_NOOP(
+        "WarningRule", "天数须在 {days_min} 到 {days_max} 之间。"),
+    RuleProblem.EMPTY_LIST: QT_TRANSLATE_NOOP(
+        "WarningRule", "至少填写一项（每行一个）；不用这条规则请取消勾选。"),
+    RuleProblem.WORD_TOO_LONG: QT_TRANSLATE_NOOP("WarningRule", "每项不超过 {word_max} 个字。"),
+    RuleProblem.LIST_TOO_LONG: QT_TRANSLATE_NOOP("WarningRule", "最多 {list_max} 项。"),
+    RuleProblem.NOT_PERMITTED: QT_TRANSLATE_NOOP(
+        "WarningRule", "只有管理员或负责人可以修改预警规则，调解员可以查看。"),
+}
+
+
+def warning_rule_text(rule: WarningRule | str) -> str:
+    return _lookup("WarningRule", _WARNING_RULE, rule) if isinstance(rule, WarningRule) \
+        else str(rule)
+
+
+def warning_rule_field_text(field: RuleField) -> str:
+    return _lookup("WarningRule", _WARNING_RULE_FIELD, field)
+
+
+def warning_rule_problem_text(problem: RuleProblem) -> str:
+    return _lookup("WarningRule", _WARNING_RULE_PROBLEM, problem).format(
+        count_min=COUNT_MIN, count_max=COUNT_MAX, days_min=DAYS_MIN, days_max=DAYS_MAX,
+        word_max=WORD_MAX, list_max=LIST_MAX)
+
+
+def _warning_rules_refused_text(error: WarningRulesRefused) -> str:
+    return "\n".join(
+        (f"{warning_rule_field_text(f)}：" if f is not None else "")
+        + warning_rule_problem_text(p) for f, p in error.problems.items())
+
+
+register_explainer(WarningRulesRefused, _warning_rules_refused_text)
+register_explainer(WarningNotFound, lambda e: tr("WarningRule", "这条预警已不存在。"))
+register_explainer(AckNoteTooLong, lambda e: tr(
+    "WarningRule", "确认说明不能超过 {limit} 个字。").format(limit=e.limit))
+ENUM_TEXTS[WarningRule] = warning_rule_text
+ENUM_TEXTS[RuleField] = warning_rule_field_text
+ENUM_TEXTS[RuleProblem] = warning_rule_problem_text

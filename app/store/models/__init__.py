@@ -5,6 +5,7 @@ from app.store.models.audit import AuditEvent
 from app.store.models.case import LIVE, TO_ARCHIVE, Case, CaseSearchKey, CaseTag
 from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
 from app.store.models.document import Document
+from app.store.models.early_warning import EarlyWarning
 from app.store.models.follow_up import FollowUp
 from app.store.models.hot_words import CaseWord, CaseWordDoc
 from app.store.models.imported_values import ImportedValues
@@ -55,6 +56,7 @@ __all__ = [
     "ClockPause",
     "DeadlineRuleSet",
     "Document",
+    "EarlyWarning",
     "FollowUp",
     "LocalMeta",
     "MediationSession",

@@ -439,6 +439,9 @@ class RunPage(QWizardPage):
             linked=summary.linked, problems=summary.problem_rows)
         if summary.not_imported:
             text += self.tr("\n未导入 {n} 行（见问题报告）。").format(n=summary.not_imported)
+        if summary.warnings_raised or summary.warnings_grown:
+            text += self.tr("\n预警：新触发 {raised} 条，增加案件 {grown} 条，见 视图 → 预警。").format(
+                raised=summary.warnings_raised, grown=summary.warnings_grown)
         self._finish(text)
         self.w.imported.emit(summary)
 
