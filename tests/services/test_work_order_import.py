@@ -222,3 +222,20 @@ def test_received_in_the_future_is_refused(ws, tmp_path):
     with pytest.raises(WorkOrderImportError) as caught:
         _import(ws, write_export(tmp_path / "f.xlsx", [row]))
     assert caught.value.report[0].problem is ValueProblem.IN_FUTURE
+
+
+def test_a_crowd_against_one_business_in_an_import_raises_a_warning(ws, tmp_path):
+    """Five complaints against the gym within a week (the default rule) arrive in one
+    export: the import raises the group-dispute warning in its own transaction."""
+    from app.core.warnings import WarningRule
+    from app.services import warnings as early_warnings
+
+    rows = [[f"G{i:04d}", datetime(2026, 2, 20 + i, 9, 0), f"会员{i}", f"1380000{i:04d}", "",
+             "", "上海悦动健身管理有限公司", "健身房关门，预付卡无法退费", "预付式消费",
+             "陆家嘴街道", "12315"] for i in range(5)]
+    summary = _import(ws, write_export(tmp_path / "crowd.xlsx", rows))
+    assert summary.created == 5 and summary.warnings_raised >= 1
+    assert summary.changes.warnings
+    group = [w for w in early_warnings.list_warnings(ws)
+             if w.rule is WarningRule.BUSINESS_VOLUME and "悦动" in w.subject]
+    assert len(group) == 1 and group[0].count == 5
