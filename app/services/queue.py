@@ -143,6 +143,8 @@ class QueueFilter:
     as_of: datetime | None = None
     # A hot word (热词): cases received in the filter's received range whose text has it.
     hot_word: str = ""
+    # Exactly these cases (an early warning's).
+    case_ids: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,8 @@ def _filter_conditions(f: QueueFilter, *, tags_drive: bool = False) -> list[Colu
         conditions.append(
             Case.received_at < _china_day_start_utc(f.received_to + timedelta(days=1)))
     conditions.extend(stats_conditions(f))
+    if f.case_ids:
+        conditions.append(Case.id.in_(sorted(f.case_ids)))
     if f.hot_word:
         conditions.append(Case.id.in_(hot_words.cases_with_word_query(
             f.hot_word, f.received_from or _ANY_DAY[0], f.received_to or _ANY_DAY[1])))

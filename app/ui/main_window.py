@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
         self.audit = AuditCheck(ws, runner, self)
         self.upkeep = FiguresUpkeep(ws, runner, self)
         self.hot_words_index = HotWordsIndex(ws, runner, self)  # issue 15: hot words
-        self.warnings = WarningsWiring(ws, runner, sync, self, open_case=self.open_case)
+        self.warnings = WarningsWiring(ws, runner, sync, self, open_case=self.open_case,
+                                       show_cases=self.show_drilldown)
         self._build_status_bar()
         self._build_menus()
 

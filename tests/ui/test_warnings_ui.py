@@ -50,6 +50,15 @@ def test_a_warning_from_the_count_to_its_case_and_its_acknowledgement(qtbot, win
     assert dialog.cases.rowCount() == 5
     assert "同一经营者集中投诉（7 日内 5 件及以上）" in dialog.detail.text()
 
+    cases.intake_work_order(ws, complaint_form(  # another business: not the warning's
+        source_ticket="1310115202603010099", received_at=FIXED_NOW - timedelta(hours=5),
+        respondent=PartyInput(role="respondent", party_type="business", name="某某餐饮有限公司",
+                              address="上海市浦东新区")))
+    with qtbot.waitSignal(window.queue.queue_loaded, timeout=10_000):
+        click(qtbot, dialog.list_button)
+    assert window.filter_bar.drill_label.text() == "预警：上海悦动健身管理有限公司"
+    assert window.queue.model.rowCount() == 5  # exactly the warning's cases
+
     dialog.cases.selectRow(1)  # one of the two new ones: not the case on screen
     wanted = dialog.case_ids_shown()[1]
     assert wanted != window.casework.shown_case_id

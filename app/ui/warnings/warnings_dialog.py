@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from app.core.workflow import CaseStatus, Source
 from app.services import warnings
 from app.services.context import Workstation
+from app.services.queue import QueueFilter
 from app.services.warnings import NOTE_MAX, WarningCase, WarningView
 from app.ui import formatting, messages
 from app.ui.case.sections import error_label, value_label
+from app.ui.qtcompat import emit
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import TaskFailure, TaskRunner
 from app.ui.warnings import warning_texts as texts
@@ -94,6 +96,7 @@ class AckDialog(QDialog):
 
 class WarningsDialog(QDialog):
     open_case = Signal(object)  # uuid.UUID: show this case in the window
+    show_cases = Signal(str, object)  # the words for the queue's chip, a QueueFilter
     loaded = Signal()  # the list shows fresh warnings (tests and the screenshot wait)
     cases_loaded = Signal()
 
@@ -153,6 +156,10 @@ class WarningsDialog(QDialog):
         self.open_button = QPushButton(self.tr("打开案件"))
         self.open_button.setObjectName("openWarningCase")
         self.open_button.clicked.connect(self.open_selected_case)
+        self.list_button = QPushButton(self.tr("在案件列表中查看"))
+        self.list_button.setObjectName("listWarningCases")
+        self.list_button.setToolTip(self.tr("主窗口的案件列表只显示这条预警涉及的案件"))
+        self.list_button.clicked.connect(self.list_selected_cases)
         self.ack_button = QPushButton(self.tr("确认…"))
         self.ack_button.setObjectName("ackWarning")
         self.ack_button.clicked.connect(self.acknowledge)
@@ -163,6 +170,7 @@ class WarningsDialog(QDialog):
         buttons.addWidget(self.error, 1)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.list_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.ack_button)
         close = QPushButton(self.tr("关闭"))
@@ -240,8 +248,15 @@ class WarningsDialog(QDialog):
     def _selected(self) -> None:
         self._show_selected(self.selected())
 
+    def list_selected_cases(self) -> None:
+        w = self.selected()
+        if w is not None and w.case_ids:
+            emit(self.show_cases, self.tr("预警：{subject}").format(subject=w.subject),
+                 QueueFilter(case_ids=frozenset(w.case_ids)))
+
     def _show_selected(self, w: WarningView | None) -> None:
         self.ack_button.setEnabled(w is not None)
+        self.list_button.setEnabled(w is not None and bool(w.case_ids))
         self.cases.setRowCount(0)
         self.open_button.setEnabled(False)
         if w is None:

@@ -23,10 +23,12 @@ class WarningsWiring(QObject):
     count_loaded = Signal(int)  # warnings needing attention
 
     def __init__(self, ws: Workstation, runner: TaskRunner, sync, parent: QWidget, *,
-                 open_case: Callable[[object], None]) -> None:
+                 open_case: Callable[[object], None],
+                 show_cases: Callable[[str, object], None] | None = None) -> None:
         super().__init__(parent)
         self.ws, self.runner, self.window = ws, runner, parent
         self.open_case = open_case
+        self.show_cases = show_cases
         self.count: int | None = None
         self.list_dialog: WarningsDialog | None = None
         self.rules_dialog: WarningRulesDialog | None = None
@@ -81,6 +83,8 @@ class WarningsWiring(QObject):
             dialog = WarningsDialog(self.ws, self.runner, self.window)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open_case.connect(self.open_case)
+            if self.show_cases is not None:
+                dialog.show_cases.connect(self.show_cases)
             self.list_dialog = dialog
         dialog.show()
         dialog.raise_()
