@@ -36,6 +36,7 @@ from app.core.errors import UserFacingError
 from app.core.parties import IdType, PartyRole, PartyType
 from app.core.timeutil import CHINA_TZ
 from app.core.users import Permission, may
+from app.core.validation import mask_id
 from app.core.work_order_import import (
     ConvertedRow,
     ImportField,
@@ -451,7 +452,7 @@ class PreviewRow:
 def preview(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             options: ImportOptions, n: int = 20) -> list[PreviewRow]:
     """The first ``n`` rows as they will be stored (the phone normalised, the time in
-    China time, an ID that cannot be kept left out)."""
+    China time, an ID that cannot be kept left out, an ID kept shown masked)."""
     out = []
     for row in prepare(ws, file, current, options, limit=n).rows:
         values: dict[ImportField, str] = {}
@@ -468,7 +469,8 @@ def _stored_words(checked: CheckedIntake) -> dict[ImportField, str]:
               ImportField.CHANNEL: form.source.value}
     values.update(_tracked(checked))
     if checked.complainant.get("id_number"):
-        values[ImportField.ID_NUMBER] = checked.complainant["id_number"]
+        # Kept, but shown masked like every ID number on screen (PIPL).
+        values[ImportField.ID_NUMBER] = mask_id(checked.complainant["id_number"])
     return {k: v for k, v in values.items() if v}
 
 

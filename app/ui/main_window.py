@@ -251,10 +251,10 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(self.tr("刷新(&R)"), refresh_keys, self.refresh,
                                            "refreshAction")
         self.file_menu.addAction(self.refresh_action)
-        # ---- issue 15: import of work orders
+        self.file_menu.addSeparator()
+        # Work orders in from the platforms' exports, the case list out.
         self.file_menu.addAction(self._action(self.tr("导入工单(&I)…"), (),
                                               self.show_import_wizard, "importAction"))
-        self.file_menu.addSeparator()
         self.export_list_action = self._action(self.tr("导出案件清单(&E)…"), (),
                                                self.export_case_list, "exportListAction")
         self.file_menu.addAction(self.export_list_action)

@@ -61,6 +61,7 @@ def test_messy_export_reads_under_its_title_past_the_hidden_sheet(ws, tmp_path):
     first = rows[0].values
     assert first[ImportField.CONTENT] == "门店关门，要求退费&赔偿"  # no HTML
     assert first[ImportField.RECEIVED_AT] == "2026-02-20 09:07"
+    assert first[ImportField.ID_NUMBER] == "110105********002X"  # kept, shown masked
     assert rows[2].values[ImportField.TICKET] == "T0003"  # full-width digits
     assert rows[2].values[ImportField.PHONE] == "13700001111"
 
