@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -131,8 +131,12 @@ class FilePage(QWizardPage):
         self.track_combo.setEnabled(not is_12315)
 
     def browse(self) -> None:
+        # Where exports are saved: the downloads folder, else the documents folder.
+        folder = (QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+                  or QStandardPaths.writableLocation(
+                      QStandardPaths.StandardLocation.DocumentsLocation))
         name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择工单文件"), "", self.tr("工单文件 (*.xlsx *.xls *.csv)"))
+            self, self.tr("选择工单文件"), folder, self.tr("工单文件 (*.xlsx *.xls *.csv)"))
         if name:
             self.open(Path(name))
 
