@@ -39,13 +39,11 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Text,
-    and_,
     cast,
     delete,
     func,
     insert,
     literal,
-    or_,
     select,
     text,
 )
@@ -160,9 +158,8 @@ def _runs(days: Iterable[int], longest: int | None = None) -> list[tuple[int, in
     return runs
 
 
-def _in_runs(column, runs: list[tuple[int, int]]):
-    return or_(*(and_(column >= day_start(_day(lo)), column < day_start(_day(hi + 1)))
-                 for lo, hi in runs))
+def _range(run: tuple[int, int]) -> StatsRange:
+    return StatsRange(_day(run[0]), _day(run[1]))
 
 
 # ---------------------------------------------------------------- keeping current
@@ -404,10 +401,11 @@ def kpis(conn: Connection, rng: StatsRange, scope: stats.ResolvedScope, *,
             continue
         keys, columns, where = stats.cohort_sums(cohort, members, rng, scope, now)
         sums = {k: 0 for k in keys}
-        if plain_days:
-            row = conn.execute(select(*columns).select_from(Case).where(
-                *where, _in_runs(_COHORT_COLUMN[cohort], _runs(plain_days)))).one()
-            sums.update({k: int(v or 0) for k, v in zip(keys, row, strict=True)})
+        for run in _runs(plain_days):  # each run its own index range
+            keys, columns, where = stats.cohort_sums(cohort, members, _range(run), scope, now)
+            row = conn.execute(select(*columns).select_from(Case).where(*where)).one()
+            for k, v in zip(keys, row, strict=True):
+                sums[k] += int(v or 0)
         summed = [k for k in keys if k[0] is not Kpi.REPEAT_COMPLAINANTS]
         query = (select(*(func.coalesce(func.sum(getattr(StatsDaily, measure(*k))), 0)
                           for k in summed))
@@ -487,9 +485,9 @@ def breakdown(conn: Connection, dimension: Dimension, rng: StatsRange,
         return stats.plain_breakdown(conn, dimension, rng, scope, now=now, top=top)
     base = stats.kpi_filter(Kpi.RECEIVED, rng, scope, now=now)
     groups: dict[Any, _Group] = {}
-    if plain_days:
-        for r in conn.execute(stats.breakdown_query(
-                dimension, base, extra=[_in_runs(Case.received_at, _runs(plain_days))])):
+    for run in _runs(plain_days):  # each run its own index range
+        run_base = stats.kpi_filter(Kpi.RECEIVED, _range(run), scope, now=now)
+        for r in conn.execute(stats.breakdown_query(dimension, run_base)):
             groups.setdefault(r.key, _Group(r.key)).add(
                 r.received, r.closed, r.recovered, r.name if respondent else None)
     if respondent and months:

@@ -1,7 +1,8 @@
 """What the figures need kept current, done once per window in the background: the hot
 words of cases not yet segmented (a store from before hot words, cases a bulk load
-wrote) and when the completing clock of cases closed before this version ran out.
-Both resume where they stopped; closing the window stops them."""
+wrote), when the completing clock of cases closed before this version ran out, and the
+figures' per-day summaries of days not built yet (an upgraded store, a bulk load).
+All resume where they stopped; closing the window stops them."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ import logging
 
 from PySide6.QtCore import QObject
 
-from app.services import clocks, hot_words
+from app.services import clocks, hot_words, stats_summary
 from app.services.context import Workstation
 from app.ui.tasks import Lane, TaskFailure, TaskRunner, TaskState
 
 log = logging.getLogger(__name__)
 
 
-def _keep_current(ws: Workstation, state: TaskState) -> tuple[int, int]:
+def _keep_current(ws: Workstation, state: TaskState) -> tuple[int, int, int]:
     words = hot_words.catch_up(ws.store, cancelled=lambda: state.cancelled)
     filled = clocks.fill_completion_dues(ws, cancelled=lambda: state.cancelled)
-    return words.cases, filled.changed
+    days = stats_summary.catch_up(ws.store, cancelled=lambda: state.cancelled)
+    return words.cases, filled.changed, days
 
 
 class FiguresUpkeep(QObject):
@@ -40,9 +42,10 @@ class FiguresUpkeep(QObject):
         if self._task is not None:
             self._task.cancel()
 
-    def _done(self, result: tuple[int, int]) -> None:
+    def _done(self, result: tuple[int, int, int]) -> None:
         if any(result):
-            log.info("figures kept current: %d cases' words, %d completion dues", *result)
+            log.info("figures kept current: %d cases' words, %d completion dues, "
+                     "%d days summed", *result)
 
     def _failed(self, failure: TaskFailure) -> None:
         # The figures still count; hot words and 按期办结率 cover fewer cases until the
