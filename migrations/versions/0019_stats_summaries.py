@@ -125,8 +125,12 @@ def upgrade() -> None:
 def _sqlite() -> None:
     def marks(row: str) -> str:
         days = " UNION ".join(f"SELECT {sqlite_day(f'{row}.{c}')} AS d" for c in DAY_COLUMNS)
-        return (f"INSERT OR IGNORE INTO stats_dirty (office_id, day) "
-                f"SELECT {row}.office_id, d FROM ({days}) WHERE d IS NOT NULL;")
+        # NOT EXISTS, not OR IGNORE: an outer upsert (a sync pull) would override the
+        # trigger's conflict clause with its own.
+        return (f"INSERT INTO stats_dirty (office_id, day) "
+                f"SELECT {row}.office_id, d FROM ({days}) WHERE d IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM stats_dirty s "
+                f"WHERE s.office_id = {row}.office_id AND s.day = d);")
 
     op.execute(f"CREATE TRIGGER stats_mark_insert AFTER INSERT ON cases "
                f"BEGIN {marks('NEW')} END")
