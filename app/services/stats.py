@@ -208,10 +208,11 @@ def _sum_of(f: QueueFilter, column):
     return func.coalesce(func.sum(case((_facts(f), column), else_=0)), 0)
 
 
-def _cohort_query(conn: Connection, cohort: str, kpis: list[Kpi], rng: StatsRange,
-                  scope: ResolvedScope, now: datetime) -> dict[tuple[Kpi, RatePart], int]:
-    """One scan of the cohort's cases: every figure of it as a conditional sum."""
-    where = filter_conditions(_cohort_filter(cohort, rng, scope, now))
+def cohort_sums(cohort: str, kpis: list[Kpi], rng: StatsRange, scope: ResolvedScope,
+                now: datetime) -> tuple[list[tuple[Kpi, RatePart]], list[Any], list[Any]]:
+    """The cohort's figures as conditional sums: their keys, the sum columns and the
+    WHERE of the cohort's cases (app/services/stats_summary.py sums the same per day)."""
+    where = [LIVE, *filter_conditions(_cohort_filter(cohort, rng, scope, now))]
     columns, keys = [], []
     for kpi in kpis:
         cohort_, _, good, _ = _DEFINITIONS[kpi]
@@ -221,21 +222,27 @@ def _cohort_query(conn: Connection, cohort: str, kpis: list[Kpi], rng: StatsRang
             columns.append(_sum_of(f, Case.amount_recovered_fen) if kpi is Kpi.RECOVERED
                            else _count_of(f))
             keys.append((kpi, part))
-    row = conn.execute(select(*columns).select_from(Case).where(LIVE, *where)).one()
+    return keys, columns, where
+
+
+def _cohort_query(conn: Connection, cohort: str, kpis: list[Kpi], rng: StatsRange,
+                  scope: ResolvedScope, now: datetime) -> dict[tuple[Kpi, RatePart], int]:
+    """One scan of the cohort's cases: every figure of it as a conditional sum."""
+    keys, columns, where = cohort_sums(cohort, kpis, rng, scope, now)
+    row = conn.execute(select(*columns).select_from(Case).where(*where)).one()
     return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
-def kpis(conn: Connection, rng: StatsRange, scope: ResolvedScope, *, now: datetime) -> Kpis:
-    """Every figure for the range: one aggregate query per cohort, and one counting the
-    repeat complainants."""
-    found: dict[tuple[Kpi, RatePart], int] = {}
+def cohorts() -> dict[str, list[Kpi]]:
+    """The figures of each cohort (received / closed / accepted)."""
     by_cohort: dict[str, list[Kpi]] = defaultdict(list)
     for kpi, (cohort, *_rest) in _DEFINITIONS.items():
         by_cohort[cohort].append(kpi)
-    for cohort, members in by_cohort.items():
-        found.update(_cohort_query(conn, cohort, members, rng, scope, now))
-    base = kpi_filter(Kpi.REPEAT_COMPLAINANTS, rng, scope, now=now)
-    phones = conn.scalar(select(func.count()).select_from(repeat_phones(base).subquery()))
+    return dict(by_cohort)
+
+
+def kpis_from(found: dict[tuple[Kpi, RatePart], int], phones: int) -> Kpis:
+    """The figures from their sums (``found``) and the number of repeat complainants."""
 
     def rate(kpi: Kpi) -> Rate:
         return Rate(found[(kpi, RatePart.NUMERATOR)], found[(kpi, RatePart.DENOMINATOR)])
@@ -252,6 +259,32 @@ def kpis(conn: Connection, rng: StatsRange, scope: ResolvedScope, *, now: dateti
         recovered_fen=count(Kpi.RECOVERED), referrals=count(Kpi.REFERRALS),
         repeat_complainants=int(phones or 0), repeat_cases=count(Kpi.REPEAT_COMPLAINANTS),
         multi_channel=count(Kpi.MULTI_CHANNEL))
+
+
+def kpis(conn: Connection, rng: StatsRange, scope: ResolvedScope, *, now: datetime) -> Kpis:
+    """Every figure for the range, added up from the summaries where they are current
+    (app/services/stats_summary.py), counted from the cases where not: always equal to
+    ``plain_kpis``."""
+    from app.services import stats_summary
+
+    return stats_summary.kpis(conn, rng, scope, now=now)
+
+
+def plain_kpis(conn: Connection, rng: StatsRange, scope: ResolvedScope, *,
+               now: datetime) -> Kpis:
+    """Every figure for the range from the cases: one aggregate query per cohort, and
+    one counting the repeat complainants."""
+    found: dict[tuple[Kpi, RatePart], int] = {}
+    for cohort, members in cohorts().items():
+        found.update(_cohort_query(conn, cohort, members, rng, scope, now))
+    return kpis_from(found, plain_repeat_phones(conn, rng, scope, now=now))
+
+
+def plain_repeat_phones(conn: Connection, rng: StatsRange, scope: ResolvedScope, *,
+                        now: datetime) -> int:
+    base = kpi_filter(Kpi.REPEAT_COMPLAINANTS, rng, scope, now=now)
+    return int(conn.scalar(select(func.count()).select_from(
+        repeat_phones(base).subquery())) or 0)
 
 
 # ---------------------------------------------------------------- breakdowns
@@ -297,11 +330,15 @@ def _row_filter(dimension: Dimension, key: Any, base: QueueFilter) -> QueueFilte
 def breakdown(conn: Connection, dimension: Dimension, rng: StatsRange,
               scope: ResolvedScope, *, now: datetime, top: int | None = None
               ) -> tuple[Row, ...]:
-    """The cases received in the range (counted once) grouped by ``dimension``, most
-    first: how many, how many of them are closed, the money recovered for them.
-    Respondent businesses: the ``top`` (default DEFAULT_TOP) with the most; businesses
-    are told apart by credit code where the case has one, else by name."""
-    base = kpi_filter(Kpi.RECEIVED, rng, scope, now=now)
+    """``plain_breakdown``, from the summaries where they are current."""
+    from app.services import stats_summary
+
+    return stats_summary.breakdown(conn, dimension, rng, scope, now=now, top=top)
+
+
+def breakdown_query(dimension: Dimension, base: QueueFilter, extra=(), top: int | None = None):
+    """The breakdown's grouped query over ``base``'s cases (and ``extra`` conditions);
+    every group unless ``top`` (respondents: the ``top`` with the most)."""
     completed = replace(base, facts=base.facts | {CaseFact.COMPLETED})
     key = _respondent_key() if dimension is Dimension.RESPONDENT else _GROUPED[dimension]
     query = (select(key.label("key"), func.count().label("received"),
@@ -309,11 +346,32 @@ def breakdown(conn: Connection, dimension: Dimension, rng: StatsRange,
                     _sum_of(completed, Case.amount_recovered_fen).label("recovered"),
                     *((func.max(Case.respondent_name).label("name"),)
                       if dimension is Dimension.RESPONDENT else ()))
-             .select_from(Case).where(LIVE, *filter_conditions(base)).group_by(key))
+             .select_from(Case).where(LIVE, *filter_conditions(base), *extra).group_by(key))
     if dimension is Dimension.RESPONDENT:
-        query = (query.where(~and_(Case.respondent_uscc == "", Case.respondent_name == ""))
-                 .order_by(func.count().desc(), key).limit(top or DEFAULT_TOP))
-    rows = conn.execute(query).all()
+        query = query.where(~and_(Case.respondent_uscc == "", Case.respondent_name == ""))
+        if top is not None:
+            query = query.order_by(func.count().desc(), key).limit(top)
+    return query
+
+
+def plain_breakdown(conn: Connection, dimension: Dimension, rng: StatsRange,
+                    scope: ResolvedScope, *, now: datetime, top: int | None = None
+                    ) -> tuple[Row, ...]:
+    """The cases received in the range (counted once) grouped by ``dimension``, most
+    first: how many, how many of them are closed, the money recovered for them.
+    Respondent businesses: the ``top`` (default DEFAULT_TOP) with the most; businesses
+    are told apart by credit code where the case has one, else by name."""
+    base = kpi_filter(Kpi.RECEIVED, rng, scope, now=now)
+    rows = conn.execute(breakdown_query(
+        dimension, base, top=(top or DEFAULT_TOP) if dimension is Dimension.RESPONDENT
+        else None)).all()
+    return breakdown_rows(conn, dimension, rows, base)
+
+
+def breakdown_rows(conn: Connection, dimension: Dimension, rows, base: QueueFilter
+                   ) -> tuple[Row, ...]:
+    """The breakdown from its groups (``key``, ``received``, ``closed``, ``recovered``
+    and, for respondents, ``name``), most first."""
     if dimension is Dimension.INDUSTRY:
         return _industries(rows, base)
     names: dict[Any, str] = {}
@@ -377,14 +435,29 @@ def _per_bucket(conn: Connection, periods: list[StatsRange], column, base: Queue
 
 def trend(conn: Connection, rng: StatsRange, scope: ResolvedScope,
           granularity: Granularity, *, now: datetime) -> tuple[TrendPoint, ...]:
-    """Cases received and closed per day, week or month, beside the same periods a year
-    earlier (counted as RECEIVED and CLOSED are)."""
-    periods = list(rng.buckets(granularity))
-    earlier = [p.last_year() for p in periods]
+    """``plain_trend``, from the summaries where they are current."""
+    from app.services import stats_summary
+
+    return stats_summary.trend(conn, rng, scope, granularity, now=now)
+
+
+def trend_filters(rng: StatsRange, scope: ResolvedScope, *, now: datetime
+                  ) -> tuple[QueueFilter, QueueFilter]:
+    """The cases a trend counts as received and as closed (without the days)."""
     received = replace(kpi_filter(Kpi.RECEIVED, rng, scope, now=now),
                        received_from=None, received_to=None)
     closed = replace(kpi_filter(Kpi.CLOSED, rng, scope, now=now),
                      closed_from=None, closed_to=None)
+    return received, closed
+
+
+def plain_trend(conn: Connection, rng: StatsRange, scope: ResolvedScope,
+                granularity: Granularity, *, now: datetime) -> tuple[TrendPoint, ...]:
+    """Cases received and closed per day, week or month, beside the same periods a year
+    earlier (counted as RECEIVED and CLOSED are)."""
+    periods = list(rng.buckets(granularity))
+    earlier = [p.last_year() for p in periods]
+    received, closed = trend_filters(rng, scope, now=now)
     counts = [
         _per_bucket(conn, ps, column, f)
         for ps in (periods, earlier)
@@ -478,7 +551,7 @@ def desk_kpi_filter(ws: Workstation, kpi: Kpi, rng: StatsRange, scope: StatsScop
 
 
 __all__ = [
-    "BREAKDOWNS", "ResolvedScope", "central_scope", "Row", "StatsOverview", "breakdown", "default_granularity",
+    "BREAKDOWNS", "ResolvedScope", "plain_breakdown", "plain_kpis", "plain_trend", "central_scope", "Row", "StatsOverview", "breakdown", "default_granularity",
     "desk_breakdown", "desk_kpi_filter", "desk_kpis", "desk_overview", "desk_scope",
     "desk_trend", "fact", "in_days", "kpi_filter", "kpis", "overview", "resolve_scope",
     "scope_conditions", "trend",

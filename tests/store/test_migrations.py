@@ -31,6 +31,9 @@ def test_every_synced_table_carries_the_sync_columns(tmp_path):
         local_only = {"case_tags", "case_search_keys", "local_meta", "alembic_version", "session_drafts",
                       "case_word_docs", "case_words",  # the hot-words index (derived)
                       "imported_values",
+                      # the figures' summaries (derived; issue 15 budgets)
+                      "stats_dirty", "stats_daily", "stats_daily_by", "stats_monthly_by",
+                      "stats_repeat_cases",
                       *SYNC_INTERNAL_TABLES}
         for table in insp.get_table_names():
             if table in local_only or not is_model_table(table):

@@ -16,6 +16,13 @@ from app.store.models.office import Mediator, Office, OfficeSetting
 from app.store.models.party import Party
 from app.store.models.phrase import Phrase
 from app.store.models.session_draft import SessionDraft
+from app.store.models.stats_summary import (
+    StatsDaily,
+    StatsDailyBy,
+    StatsDirty,
+    StatsMonthlyBy,
+    StatsRepeatCase,
+)
 from app.store.models.sync import (
     Blob,
     BlobOffice,
@@ -31,6 +38,11 @@ from app.store.models.sync import (
 )
 
 __all__ = [
+    "StatsDaily",
+    "StatsDailyBy",
+    "StatsDirty",
+    "StatsMonthlyBy",
+    "StatsRepeatCase",
     "Blob",
     "BlobOffice",
     "CentralMeta",
