@@ -65,6 +65,9 @@ def add_parser(sub) -> None:
              "(exit 0 intact, 1 broken)")
     _with_url(csub, "fill-clocks", "work out when the completing clock of cases closed "
               "before this version ran out (按时办结率)", by=True)
+    with_url("refresh-figures", "bring the figures' per-day summaries and the hot-words index "
+             "up to date (run after an import and nightly: logins read them, only the "
+             "administrator writes them)")
     imp = with_url("import", "copy a standalone workstation's store into the central database")
     imp.add_argument("--from", dest="source", type=Path, required=True, metavar="DATA_DIR")
     _add_reference_parsers(csub)
@@ -197,12 +200,27 @@ def _run(args: argparse.Namespace, engine) -> int:
         return _import(engine, args.source)
     elif action == "verify-audit":
         return _verify_audit(engine)
+    elif action == "refresh-figures":
+        return _refresh_figures(engine)
     elif action == "fill-clocks":
         from app.services import central_reference as ref
 
         summary = ref.fill_completion_dues(engine, actor=ref.admin_name(engine, args.by))
         print(f"{summary.checked:,} closed cases checked, {summary.changed:,} given their "
               "completion due")
+    return 0
+
+
+def _refresh_figures(engine) -> int:
+    import time
+
+    from app.services import hot_words, stats_summary
+
+    started = time.perf_counter()
+    days = stats_summary.catch_up(engine)
+    words = hot_words.catch_up(engine)
+    print(f"figures: {days:,} office-days summed; hot words: {words.cases:,} cases cut "
+          f"({time.perf_counter() - started:.1f} s)")
     return 0
 
 

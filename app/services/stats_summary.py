@@ -31,13 +31,15 @@ the office is small, and the breakdown summaries are per office).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Engine,
     Text,
     cast,
     delete,
@@ -332,20 +334,30 @@ def refresh(conn: Connection, *, offices: frozenset[uuid.UUID] = frozenset(),
 
 def catch_up(store, *, cancelled: Callable[[], bool] = lambda: False) -> int:
     """Build every dirty day's summaries, a month at a time, each in its own
-    transaction (resumable: what is done stays done). Returns the days built."""
+    transaction (resumable: what is done stays done). ``store``: the desk's Store, or the
+    central database's Engine as its administrator. Returns the days built."""
     total = 0
     while not cancelled():
-        with store.unit_of_work() as session:
-            done = refresh(session.connection(), limit=CHUNK_DAYS, cancelled=cancelled)
+        with _transaction(store) as conn:
+            done = refresh(conn, limit=CHUNK_DAYS, cancelled=cancelled)
         total += done.days
         if done.left == 0 or done.days == 0:
             break
     if not cancelled():
-        with store.unit_of_work() as session:
-            conn = session.connection()
+        with _transaction(store) as conn:
             if _repeat_marked(conn) and not _dirty(conn):
                 rebuild_repeats(conn)
     return total
+
+
+@contextmanager
+def _transaction(source) -> Iterator[Connection]:
+    if isinstance(source, Engine):
+        with source.begin() as conn:
+            yield conn
+        return
+    with source.unit_of_work() as session:
+        yield session.connection()
 
 
 def _prepare(conn: Connection, scope: stats.ResolvedScope, spans: list[tuple[int, int]]

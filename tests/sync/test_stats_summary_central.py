@@ -73,3 +73,19 @@ def test_another_offices_login_neither_reads_nor_writes_the_summaries(central, b
         conn.rollback()
     with built("mdt_lisi").connect() as conn:  # PD01's own supervisor reads PD01's
         assert conn.execute(text("SELECT count(*) FROM stats_daily")).scalar() > 0
+
+
+def test_the_administrators_refresh_command_builds_every_dirty_day(central, tmp_path, capsys):
+    """`mediation-desk central refresh-figures URL`: run after an import and nightly."""
+    from app.cli.command import main
+
+    pd01, pd02 = central.office_id("PD01"), central.office_id("PD02")
+    with central.admin().begin() as conn:
+        m = dict(conn.execute(select(Mediator.login, Mediator.id)).all())
+        insert_cases(conn, pd01, pd02, m["mdt_zhangmin"], m["mdt_wangfang"])
+    assert main(["central", "refresh-figures", central.admin_url]) == 0
+    assert "office-days summed" in capsys.readouterr().out
+    with central.admin().connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(StatsDirty).where(
+            StatsDirty.day > 0)) == 0
+        assert conn.scalar(select(func.count()).select_from(StatsDaily)) > 0
