@@ -44,6 +44,35 @@ def created(values: Mapping[str, Any]) -> dict[str, list[Any]]:
             for name, v in values.items() if v not in (None, "")}
 
 
+def event_values(
+    *,
+    actor: str,
+    entity: str,
+    entity_id: uuid.UUID,
+    action: str,
+    changes: Mapping[str, list[Any]] | None = None,
+    case_id: uuid.UUID | None = None,
+    office_id: uuid.UUID | None = None,
+    reason: str = "",
+    at: datetime,
+) -> dict[str, Any]:
+    """The column values of an audit event (``record`` writes them through the session;
+    a bulk writer completes and inserts them itself)."""
+    return dict(
+        at=at,
+        actor=actor,
+        office_id=office_id,
+        case_id=case_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=dict(changes or {}),
+        reason=reason,
+        modified_at=at,
+        modified_by=actor,
+    )
+
+
 def record(
     session: Session,
     *,
@@ -57,18 +86,8 @@ def record(
     reason: str = "",
     at: datetime,
 ) -> AuditEvent:
-    event = AuditEvent(
-        at=at,
-        actor=actor,
-        office_id=office_id,
-        case_id=case_id,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        changes=dict(changes or {}),
-        reason=reason,
-        modified_at=at,
-        modified_by=actor,
-    )
+    event = AuditEvent(**event_values(
+        actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes,
+        case_id=case_id, office_id=office_id, reason=reason, at=at))
     session.add(event)
     return event
