@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import uuid
 import weakref
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Connection, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import migrate
@@ -75,6 +76,33 @@ def _refuse_deletes(session: Session, _context, _instances) -> None:
             raise SyncCaptureError(f"rows of {name} are tombstoned, never deleted")
 
 
+def _entry(name: str, row_id: uuid.UUID, op: str, base: dict, values: dict, *,
+           revision: str, now: Any) -> dict[str, Any]:
+    return dict(mutation_id=uuid.uuid4(), table_name=name, row_id=row_id, op=op, base=base,
+                values=values, schema_revision=revision, created_at=now, attempts=0,
+                last_error="")
+
+
+def insert_entries(name: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The outbox entries of new rows of a synced table written without the ORM (a bulk
+    insert of complete rows): what the listener records for new objects."""
+    st = synced_tables()[name]
+    revision = migrate.head_revision()
+    now = utcnow()
+    columns = [(c, st.table.c[c]) for c in st.columns]
+    return [_entry(name, row["id"], "insert", {},
+                   {c: to_plain(column, row[c]) for c, column in columns},
+                   revision=revision, now=now)
+            for row in rows]
+
+
+def record_inserts(conn: Connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write the outbox entries of these new rows in the caller's transaction."""
+    entries = insert_entries(name, rows)
+    if entries:
+        conn.execute(insert(SyncOutbox), entries)
+
+
 def _after_flush(session: Session, _context) -> None:
     # After the flush the new rows carry their column defaults, and the history of the
     # changed ones still holds the values before it.
@@ -84,11 +112,7 @@ def _after_flush(session: Session, _context) -> None:
     entries: list[dict[str, Any]] = []
 
     def entry(name: str, row_id: uuid.UUID, op: str, base: dict, values: dict) -> None:
-        entries.append(dict(
-            mutation_id=uuid.uuid4(), table_name=name, row_id=row_id, op=op, base=base,
-            values=values, schema_revision=revision, created_at=now, attempts=0,
-            last_error="",
-        ))
+        entries.append(_entry(name, row_id, op, base, values, revision=revision, now=now))
 
     for obj in session.new:
         st = tables.get(getattr(obj, "__tablename__", None))
