@@ -8,8 +8,9 @@ writes the same rows — they come from the same builder, ``cases.new_case_rows`
 one executemany per table and batch, and does itself, per batch, what the ORM's
 listeners and intake's indexing do per case:
 
-- the sync outbox: an ``insert`` entry for every case, party and audit event
-  (``app.sync.capture.record_inserts``, the entries the capture listener makes);
+- the sync outbox, on a store linked to the central database (where the capture
+  listener is installed): an ``insert`` entry for every case, party and audit event
+  (``app.sync.capture.record_inserts``, the entries the listener makes);
 - the audit chain: the batch's events linked in the order they were written
   (``app.store.audit_chain.extend`` from the rowid before the batch);
 - the search index and the hot-words index of the batch's cases.
@@ -34,7 +35,7 @@ from app.services.context import Workstation
 from app.store import audit_chain
 from app.store.bulk import Row, insert_rows, last_rowid
 from app.store.models import AuditEvent, Case, CaseTag, ImportedValues, Party
-from app.sync.capture import record_inserts
+from app.sync import capture
 
 
 class BulkIntake:
@@ -42,6 +43,7 @@ class BulkIntake:
 
     def __init__(self, ws: Workstation, session: Session, basis: IntakeBasis) -> None:
         self.ws, self.session, self.basis = ws, session, basis
+        self.captured = capture.is_installed(ws.store.sessions)
         self._pending: list[NewCaseRows] = []
         self._imported: list[dict[str, Any]] = []
         self.written = 0
@@ -79,8 +81,8 @@ class BulkIntake:
                                     (Party.__table__, parties, True),
                                     (audit_table, events, True)):
             insert_rows(conn, table, rows)
-            if synced:
-                record_inserts(conn, table.name, rows)
+            if synced and self.captured:
+                capture.record_inserts(conn, table.name, rows)
         audit_chain.extend(conn.connection.driver_connection, after_rowid=after)
         insert_rows(conn, ImportedValues.__table__, self._imported)
         search.index_new_cases(self.session, cases)

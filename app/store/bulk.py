@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Dialect, Table, insert
 
 
 class Row(dict):
@@ -58,10 +58,38 @@ def complete(table: Table, values: Mapping[str, Any]) -> Row:
     return row
 
 
+@cache
+def _insert_plan(table: Table, dialect: Dialect
+                 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]:
+    """The driver's INSERT of every column (its SQL, the column names in order) and the
+    bind processor of each column that has one (what SQLAlchemy does to a value on its
+    way in: a UUID to its text, an instant to naive UTC text, JSON to its text …)."""
+    names = tuple(c.name for c in table.columns)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    sql = (f"INSERT INTO {table.name} ({quoted}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    processors = (c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns)
+    return sql, names, tuple((i, p) for i, p in enumerate(processors) if p is not None)
+
+
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """One executemany of completed rows (every row with every column)."""
-    if rows:
+    """One executemany of completed rows (every row with every column). On SQLite the
+    values go through the columns' own bind processors straight to the driver: the
+    same text in the store as an ORM flush or a Core insert writes, without
+    SQLAlchemy's per-row bookkeeping (most of the time of a bulk write)."""
+    if not rows:
+        return
+    if conn.dialect.paramstyle != "qmark":
         conn.execute(insert(table), list(rows))
+        return
+    sql, names, processed = _insert_plan(table, conn.dialect)
+    params = []
+    for row in rows:
+        values = [row[name] for name in names]
+        for i, process in processed:
+            values[i] = process(values[i])
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)
 
 
 def last_rowid(conn: Connection, table: Table) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import migrate
+from app.store import bulk, migrate
 from app.store.base import utcnow
 from app.store.models import SyncOutbox
 from app.store.models.document import FINAL_CONTENT_COLUMNS
@@ -98,9 +98,8 @@ def insert_entries(name: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[st
 
 def record_inserts(conn: Connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """Write the outbox entries of these new rows in the caller's transaction."""
-    entries = insert_entries(name, rows)
-    if entries:
-        conn.execute(insert(SyncOutbox), entries)
+    table = SyncOutbox.__table__
+    bulk.insert_rows(conn, table, [bulk.complete(table, e) for e in insert_entries(name, rows)])
 
 
 def _after_flush(session: Session, _context) -> None:
