@@ -19,11 +19,11 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, inspect
+from sqlalchemy import Connection, Date, Uuid, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import bulk, migrate
-from app.store.base import utcnow
+from app.store.base import UtcDateTime, utcnow
 from app.store.models import SyncOutbox
 from app.store.models.document import FINAL_CONTENT_COLUMNS
 from app.sync.tables import SYNC_COLUMNS, synced_tables, to_plain
@@ -89,11 +89,19 @@ def insert_entries(name: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[st
     st = synced_tables()[name]
     revision = migrate.head_revision()
     now = utcnow()
-    columns = [(c, st.table.c[c]) for c in st.columns]
-    return [_entry(name, row["id"], "insert", {},
-                   {c: to_plain(column, row[c]) for c, column in columns},
-                   revision=revision, now=now)
-            for row in rows]
+    columns = st.columns
+    # Only ids, instants and days change on their way to JSON (to_plain): the other
+    # columns are taken as they are, which is most of the time of 100,000 rows.
+    converted = [(c, st.table.c[c]) for c in columns
+                 if isinstance(st.table.c[c].type, Uuid | UtcDateTime | Date)]
+    entries = []
+    for row in rows:
+        values = {c: row[c] for c in columns}
+        for c, column in converted:
+            values[c] = to_plain(column, values[c])
+        entries.append(_entry(name, row["id"], "insert", {}, values, revision=revision,
+                              now=now))
+    return entries
 
 
 def record_inserts(conn: Connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
