@@ -33,8 +33,10 @@ def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 
 def snapshot(obj: Any, fields: list[str]) -> dict[str, list[Any]]:
-    """The changes record of a created row: every field from None."""
-    return {f: [None, _plain(getattr(obj, f))] for f in fields if getattr(obj, f) not in (None, "")}
+    """The changes record of a created row (a model object, or a row's column values as
+    a dict): every field from None."""
+    values = obj if isinstance(obj, dict) else {f: getattr(obj, f) for f in fields}
+    return {f: [None, _plain(values[f])] for f in fields if values[f] not in (None, "")}
 
 
 def created(values: Mapping[str, Any]) -> dict[str, list[Any]]:

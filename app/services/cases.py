@@ -302,7 +302,7 @@ def _generated_ticket(source: Source, received_at: datetime) -> str:
 # ---------------------------------------------------------------- intake
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedIntake:
     """A work order that passed intake's checks, its values as the store keeps them."""
 

@@ -41,7 +41,7 @@ class Changes:
     queue: bool = False  # too many cases to list changed at once: lists and counts reload
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import holds 100,000 of them
 class PartyInput:
     role: PartyRole
     party_type: PartyType
@@ -58,7 +58,7 @@ class PartyInput:
     representative: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntakeForm:
     track: Track
     kind: CaseKind

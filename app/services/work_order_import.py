@@ -266,7 +266,7 @@ class ImportOptions:
                 return Track.MARKET_COMPLAINT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRow:
     row: int  # as the spreadsheet numbers it
     column: str  # the column's header ("" for the row as a whole)
@@ -275,7 +275,7 @@ class ReportRow:
     blocking: bool  # the row is not imported (else the value was dropped or replaced)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PreparedRow:
     row: int
     checked: CheckedIntake | None  # None: the row cannot be imported
