@@ -6,7 +6,9 @@ take it, with the report of its problems (row, column, field, problem) → ``pre
 the first rows as they will be stored → ``run_import`` in one transaction.
 
 Each row becomes a case exactly as intake makes one (app.services.cases: the same
-checks, rule set by receipt date, clocks, search index and audit events). A ticket
+checks, rule set by receipt date, clocks, search index and audit events), written in
+bulk a batch at a time (app.services.bulk_intake); a re-import reads what it compares
+with plain queries and goes through the ORM only for the rows that changed. A ticket
 already in the store is never made twice: the fields of the case that nobody edited
 since the last import are updated, the others kept, and a row with nothing new is left
 alone; what an import wrote is kept per case in ``imported_values`` (local). A work

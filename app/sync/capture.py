@@ -9,7 +9,8 @@ Rows are deleted by tombstone (``deleted = true``), which is an update like any 
 deleting a synced row outright is refused here, because a deletion nobody can see
 elsewhere is exactly the silent loss sync must not allow. Bulk ``update()``/``delete()``
 statements bypass the ORM: the services do not use them on synced tables, and a test
-holds them to it.
+holds them to it. A bulk insert of new rows (the work-order import,
+app/services/bulk_intake.py) records its entries itself through ``record_inserts``.
 """
 
 from __future__ import annotations
