@@ -33,8 +33,10 @@ def apply_changes(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 
 def snapshot(obj: Any, fields: list[str]) -> dict[str, list[Any]]:
-    """The changes record of a created row: every field from None."""
-    return {f: [None, _plain(getattr(obj, f))] for f in fields if getattr(obj, f) not in (None, "")}
+    """The changes record of a created row (a model object, or a row's column values as
+    a dict): every field from None."""
+    values = obj if isinstance(obj, dict) else {f: getattr(obj, f) for f in fields}
+    return {f: [None, _plain(values[f])] for f in fields if values[f] not in (None, "")}
 
 
 def created(values: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -42,6 +44,35 @@ def created(values: Mapping[str, Any]) -> dict[str, list[Any]]:
     (instants in UTC, as snapshot gives them)."""
     return {name: [None, _plain(v.astimezone(UTC) if isinstance(v, datetime) else v)]
             for name, v in values.items() if v not in (None, "")}
+
+
+def event_values(
+    *,
+    actor: str,
+    entity: str,
+    entity_id: uuid.UUID,
+    action: str,
+    changes: Mapping[str, list[Any]] | None = None,
+    case_id: uuid.UUID | None = None,
+    office_id: uuid.UUID | None = None,
+    reason: str = "",
+    at: datetime,
+) -> dict[str, Any]:
+    """The column values of an audit event (``record`` writes them through the session;
+    a bulk writer completes and inserts them itself)."""
+    return dict(
+        at=at,
+        actor=actor,
+        office_id=office_id,
+        case_id=case_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes=dict(changes or {}),
+        reason=reason,
+        modified_at=at,
+        modified_by=actor,
+    )
 
 
 def record(
@@ -57,18 +88,8 @@ def record(
     reason: str = "",
     at: datetime,
 ) -> AuditEvent:
-    event = AuditEvent(
-        at=at,
-        actor=actor,
-        office_id=office_id,
-        case_id=case_id,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        changes=dict(changes or {}),
-        reason=reason,
-        modified_at=at,
-        modified_by=actor,
-    )
+    event = AuditEvent(**event_values(
+        actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes,
+        case_id=case_id, office_id=office_id, reason=reason, at=at))
     session.add(event)
     return event

@@ -74,6 +74,7 @@ from app.services.errors import (
     ValidationFailed,
 )
 from app.services.reference import load_pledges, rule_sets
+from app.store.bulk import Row, complete
 from app.store.models import (
     AuditEvent,
     Case,
@@ -302,7 +303,7 @@ def _generated_ticket(source: Source, received_at: datetime) -> str:
 # ---------------------------------------------------------------- intake
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedIntake:
     """A work order that passed intake's checks, its values as the store keeps them."""
 
@@ -366,15 +367,32 @@ class IntakeBasis:
                    now)
 
 
-def create_case(ws: Workstation, session: Session, checked: CheckedIntake, basis: IntakeBasis,
-                *, index: bool = True) -> Case:
-    """Write a checked work order as a new case with its parties, clocks and audit
-    events, in the caller's transaction. ``index=False``: the caller indexes the cases
-    for search itself (an import, in batches, after a flush)."""
+# What the audit trail records of a new case and of each of its parties.
+_CASE_SNAPSHOT = ["source", "source_ticket", "kind", "track", "status", "complainant_name",
+                  "respondent_name", "category", "tags", "amount_claimed_fen", "received_at"]
+_PARTY_SNAPSHOT = ["role", "party_type", "name", "phone", "address"]
+
+
+@dataclass(frozen=True)
+class NewCaseRows:
+    """The rows intake writes for one work order, every column filled as a flush would
+    fill it: the case, its tags, its parties and its audit events (the case's first,
+    then each party's), in the order they are written. ``create_case`` makes ORM
+    objects of them; an import inserts them in bulk (app/services/bulk_intake.py)."""
+
+    case: Row
+    tags: tuple[Row, ...]
+    parties: tuple[Row, ...]
+    events: tuple[Row, ...]
+
+
+def new_case_rows(ws: Workstation, checked: CheckedIntake, basis: IntakeBasis) -> NewCaseRows:
+    """A checked work order as the rows of a new case: clocks computed from ``basis``,
+    the audit events of the case and its parties. Writes nothing."""
     form, now = checked.form, basis.now
     complainant, respondent = checked.complainant, checked.respondent
     rule_set = select_rule_set(basis.clocks.rule_sets, form.track, china_date(form.received_at))
-    case = Case(
+    case = complete(Case.__table__, dict(
         id=uuid.uuid4(),
         office_id=ws.actor.office_id,
         track=form.track.value,
@@ -407,27 +425,40 @@ def create_case(ws: Workstation, session: Session, checked: CheckedIntake, basis
         version=1,
         modified_at=now,
         modified_by=ws.actor.login,
-    )
+    ))
+    case.update(next_clock_values(ws, case, clocks.case_clocks(
+        case, basis.clocks, [], basis.pledges)))
+    tags = tuple(complete(CaseTag.__table__, {"case_id": case["id"], "tag": tag})
+                 for tag in _clean_tags(case["tags"].split(","))) if form.tags else ()
+    events = [complete(AuditEvent.__table__, audit.event_values(
+        actor=ws.actor.login, entity="cases", entity_id=case["id"], action="create",
+        changes=audit.snapshot(case, _CASE_SNAPSHOT), case_id=case["id"],
+        office_id=case["office_id"], at=now))]
+    parties = []
+    for order, values in enumerate(v for v in (complainant, respondent) if v):
+        party, event = _party_rows(ws, case, values, order, now)
+        parties.append(party)
+        events.append(event)
+    return NewCaseRows(case, tags, tuple(parties), tuple(events))
+
+
+def create_case(ws: Workstation, session: Session, checked: CheckedIntake, basis: IntakeBasis,
+                *, index: bool = True) -> Case:
+    """Write a checked work order as a new case with its parties, clocks and audit
+    events, in the caller's transaction. ``index=False``: the caller indexes the cases
+    for search itself."""
+    rows = new_case_rows(ws, checked, basis)
+    case = Case(**rows.case)
     session.add(case)
-    for name, value in next_clock_values(ws, case, clocks.case_clocks(
-            case, basis.clocks, [], basis.pledges)).items():
-        setattr(case, name, value)
-    if form.tags:
-        for tag in _clean_tags(case.tags.split(",")):
-            session.add(CaseTag(case_id=case.id, tag=tag))
+    session.add_all(CaseTag(**tag) for tag in rows.tags)
     if index:
         session.flush()
         search.index_case(session, case)
         hot_words.index_case_words(session, case)
-    audit.record(
-        session, actor=ws.actor.login, entity="cases", entity_id=case.id, action="create",
-        changes=audit.snapshot(case, ["source", "source_ticket", "kind", "track", "status",
-                                      "complainant_name", "respondent_name", "category",
-                                      "tags", "amount_claimed_fen", "received_at"]),
-        case_id=case.id, office_id=case.office_id, at=now,
-    )
-    for order, values in enumerate(v for v in (complainant, respondent) if v):
-        _add_party(ws, session, case, values, order, now)
+    session.add(AuditEvent(**rows.events[0]))
+    for party, event in zip(rows.parties, rows.events[1:], strict=True):
+        session.add(Party(**party))
+        session.add(AuditEvent(**event))
     return case
 
 
@@ -444,17 +475,28 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
                             history=True, warnings=warned.changed)
 
 
-def _add_party(ws: Workstation, session: Session, case: Case, values: dict, order: int,
-               now: datetime) -> Party:
-    party = Party(id=uuid.uuid4(), case_id=case.id, sort_order=order, version=1,
-                  modified_at=now, modified_by=ws.actor.login, **values)
-    session.add(party)
-    changes = audit.snapshot(party, ["role", "party_type", "name", "phone", "address"])
+def _party_rows(ws: Workstation, case: Any, values: dict, order: int,
+                now: datetime) -> tuple[Row, Row]:
+    """A new party of the case (``values`` as ``_party_values`` checked them) and the
+    audit event recording it."""
+    party = complete(Party.__table__, dict(
+        id=uuid.uuid4(), case_id=case.id, sort_order=order, version=1, modified_at=now,
+        modified_by=ws.actor.login, **values))
+    changes = audit.snapshot(party, _PARTY_SNAPSHOT)
     if party.id_number:
         changes["id_number"] = [None, "(recorded)"]  # the audit trail never holds the number
-    audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
-                 action="create", changes=changes, case_id=case.id, office_id=case.office_id,
-                 at=now)
+    event = complete(AuditEvent.__table__, audit.event_values(
+        actor=ws.actor.login, entity="parties", entity_id=party.id, action="create",
+        changes=changes, case_id=case.id, office_id=case.office_id, at=now))
+    return party, event
+
+
+def _add_party(ws: Workstation, session: Session, case: Case, values: dict, order: int,
+               now: datetime) -> Party:
+    values_row, event = _party_rows(ws, case, values, order, now)
+    party = Party(**values_row)
+    session.add(party)
+    session.add(AuditEvent(**event))
     return party
 
 

@@ -42,7 +42,7 @@ class Changes:
     warnings: bool = False  # early warnings raised, grown or acknowledged (预警)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import holds 100,000 of them
 class PartyInput:
     role: PartyRole
     party_type: PartyType
@@ -59,7 +59,7 @@ class PartyInput:
     representative: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IntakeForm:
     track: Track
     kind: CaseKind

@@ -9,20 +9,22 @@ Rows are deleted by tombstone (``deleted = true``), which is an update like any 
 deleting a synced row outright is refused here, because a deletion nobody can see
 elsewhere is exactly the silent loss sync must not allow. Bulk ``update()``/``delete()``
 statements bypass the ORM: the services do not use them on synced tables, and a test
-holds them to it.
+holds them to it. A bulk insert of new rows (the work-order import,
+app/services/bulk_intake.py) records its entries itself through ``record_inserts``.
 """
 
 from __future__ import annotations
 
 import uuid
 import weakref
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Connection, Date, Uuid, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import migrate
-from app.store.base import utcnow
+from app.store import bulk, migrate
+from app.store.base import UtcDateTime, utcnow
 from app.store.models import SyncOutbox
 from app.store.models.document import FINAL_CONTENT_COLUMNS
 from app.sync.tables import SYNC_COLUMNS, synced_tables, to_plain
@@ -75,6 +77,40 @@ def _refuse_deletes(session: Session, _context, _instances) -> None:
             raise SyncCaptureError(f"rows of {name} are tombstoned, never deleted")
 
 
+def _entry(name: str, row_id: uuid.UUID, op: str, base: dict, values: dict, *,
+           revision: str, now: Any) -> dict[str, Any]:
+    return dict(mutation_id=uuid.uuid4(), table_name=name, row_id=row_id, op=op, base=base,
+                values=values, schema_revision=revision, created_at=now, attempts=0,
+                last_error="")
+
+
+def insert_entries(name: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The outbox entries of new rows of a synced table written without the ORM (a bulk
+    insert of complete rows): what the listener records for new objects."""
+    st = synced_tables()[name]
+    revision = migrate.head_revision()
+    now = utcnow()
+    columns = st.columns
+    # Only ids, instants and days change on their way to JSON (to_plain): the other
+    # columns are taken as they are, which is most of the time of 100,000 rows.
+    converted = [(c, st.table.c[c]) for c in columns
+                 if isinstance(st.table.c[c].type, Uuid | UtcDateTime | Date)]
+    entries = []
+    for row in rows:
+        values = {c: row[c] for c in columns}
+        for c, column in converted:
+            values[c] = to_plain(column, values[c])
+        entries.append(_entry(name, row["id"], "insert", {}, values, revision=revision,
+                              now=now))
+    return entries
+
+
+def record_inserts(conn: Connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write the outbox entries of these new rows in the caller's transaction."""
+    table = SyncOutbox.__table__
+    bulk.insert_rows(conn, table, [bulk.complete(table, e) for e in insert_entries(name, rows)])
+
+
 def _after_flush(session: Session, _context) -> None:
     # After the flush the new rows carry their column defaults, and the history of the
     # changed ones still holds the values before it.
@@ -84,11 +120,7 @@ def _after_flush(session: Session, _context) -> None:
     entries: list[dict[str, Any]] = []
 
     def entry(name: str, row_id: uuid.UUID, op: str, base: dict, values: dict) -> None:
-        entries.append(dict(
-            mutation_id=uuid.uuid4(), table_name=name, row_id=row_id, op=op, base=base,
-            values=values, schema_revision=revision, created_at=now, attempts=0,
-            last_error="",
-        ))
+        entries.append(_entry(name, row_id, op, base, values, revision=revision, now=now))
 
     for obj in session.new:
         st = tables.get(getattr(obj, "__tablename__", None))
