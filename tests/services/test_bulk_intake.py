@@ -99,7 +99,8 @@ def _key(ws):
 _IDS = ("id", "case_id", "entity_id", "office_id")
 
 
-def _ids_out(row, drop=(*_IDS, "row_id", "mutation_id", "seq", "chain_hash", "created_at")):
+def _ids_out(row, drop=(*_IDS, "row_id", "mutation_id", "seq", "chain_hash", "chain_seq",
+                         "created_at")):
     return {k: v for k, v in row.items() if k not in drop}
 
 
@@ -121,6 +122,10 @@ def _picture(ws):
     tags = sorted((key[r["case_id"]], r["tag"]) for r in _raw(ws, "SELECT * FROM case_tags"))
     events = {}
     for r in _raw(ws, "SELECT * FROM audit_events ORDER BY chain_seq"):
+        if r["entity"] == "warning":
+            # Intake checks the warning rules case by case, an import once per file
+            # (run_import): the same warnings, raised in other steps.
+            continue
         changes = json.loads(r["changes"])
         if "source_ticket" in changes and changes["source_ticket"][1] not in key.values():
             changes["source_ticket"][1] = changes["source_ticket"][1][:-6]
@@ -130,6 +135,8 @@ def _picture(ws):
     for r in _raw(ws, "SELECT table_name, op, \"values\", base FROM sync_outbox"):
         values = {k: v for k, v in json.loads(r["values"]).items()
                   if k not in _IDS}
+        if r["table_name"] == "warnings" or values.get("entity") == "warning":
+            continue  # raised case by case at intake, once per file by an import
         if r["table_name"] == "cases" and values["source_ticket"] not in key.values():
             values["source_ticket"] = values["source_ticket"][:-6]
         if r["table_name"] == "audit_events":
