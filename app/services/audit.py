@@ -75,21 +75,8 @@ def event_values(
     )
 
 
-def record(
-    session: Session,
-    *,
-    actor: str,
-    entity: str,
-    entity_id: uuid.UUID,
-    action: str,
-    changes: Mapping[str, list[Any]] | None = None,
-    case_id: uuid.UUID | None = None,
-    office_id: uuid.UUID | None = None,
-    reason: str = "",
-    at: datetime,
-) -> AuditEvent:
-    event = AuditEvent(**event_values(
-        actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes,
-        case_id=case_id, office_id=office_id, reason=reason, at=at))
-    session.add(event)
-    return event
+def record(session: Session, **event: Any) -> AuditEvent:
+    """An audit event (``event_values``'s keywords) added to ``session``'s transaction."""
+    row = AuditEvent(**event_values(**event))
+    session.add(row)
+    return row

@@ -27,24 +27,14 @@ from app.core.workflow import CaseKind, Outcome, PauseReason, Source
 from app.services import cases as case_service
 from app.services import stats
 from app.services.queue import QueueFilter, QueueQuery, count_cases, fetch_cases
-from app.store.models import Case, Mediator, Office
+from app.store.models import Case
 from tests.conftest import complaint_form
-from tests.support.stats_fixture import EXPECTED, MARCH, NOW, insert_cases
+from tests.support.stats_fixture import EXPECTED, MARCH, march_desk
 
 
 @pytest.fixture
 def march(ws):
-    ws.now = lambda: NOW
-    with ws.store.unit_of_work() as session:
-        other = uuid.uuid4()
-        session.execute(insert(Office), [dict(id=other, code="PD02", name="花木市场监管所")])
-        m2 = uuid.uuid4()
-        session.execute(insert(Mediator), [dict(id=m2, office_id=ws.actor.office_id,
-                                                name="王芳", login="wangfang")])
-        ids = insert_cases(session.connection(), ws.actor.office_id, other,
-                           ws.actor.mediator_id, m2)
-    names = {v: k for k, v in ids.items()}
-    return ws, names, m2
+    return march_desk(ws)
 
 
 def listed(ws, f: QueueFilter, names) -> set[str]:

@@ -18,8 +18,8 @@ from app.demo.generator import generate_demo_data
 from app.services import cases as case_service
 from app.services import stats, stats_summary
 from app.services.reference import open_workstation
-from app.store.models import Case, Mediator, Office, StatsDaily, StatsDirty
-from tests.support.stats_fixture import MARCH, NOW, insert_cases
+from app.store.models import Case, Office, StatsDaily, StatsDirty
+from tests.support.stats_fixture import MARCH, NOW, march_desk
 
 
 def _all_equal(ws, rng: StatsRange, scope: StatsScope, now: datetime) -> None:
@@ -50,16 +50,7 @@ def _summary_rows(ws) -> int:
 
 @pytest.fixture
 def march(ws):
-    ws.now = lambda: NOW
-    with ws.store.unit_of_work() as session:
-        other = uuid.uuid4()
-        session.execute(insert(Office), [dict(id=other, code="PD02", name="花木市场监管所")])
-        m2 = uuid.uuid4()
-        session.execute(insert(Mediator), [dict(id=m2, office_id=ws.actor.office_id,
-                                                name="王芳", login="wangfang")])
-        insert_cases(session.connection(), ws.actor.office_id, other,
-                     ws.actor.mediator_id, m2)
-    return ws
+    return march_desk(ws)[0]
 
 
 def test_a_change_marks_its_days_and_asking_builds_them(march):

@@ -118,3 +118,22 @@ EXPECTED = dict(
     repeat_cases=2,  # c1 c9
     multi_channel=1,  # c7
 )
+
+
+def march_desk(ws):
+    """The March cases on a desk (office A is the desk's; B another office; 王芳 a
+    colleague). Returns (ws, {case id: its name in the fixture}, 王芳's id)."""
+    import uuid as _uuid
+
+    from app.store.models import Mediator, Office
+
+    ws.now = lambda: NOW
+    with ws.store.unit_of_work() as session:
+        other = _uuid.uuid4()
+        session.execute(insert(Office), [dict(id=other, code="PD02", name="花木市场监管所")])
+        m2 = _uuid.uuid4()
+        session.execute(insert(Mediator), [dict(id=m2, office_id=ws.actor.office_id,
+                                                name="王芳", login="wangfang")])
+        ids = insert_cases(session.connection(), ws.actor.office_id, other,
+                           ws.actor.mediator_id, m2)
+    return ws, {v: k for k, v in ids.items()}, m2
