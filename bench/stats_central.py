@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import statistics
 import time
-import uuid
 from datetime import UTC, datetime
 
 OFFICES = 10
@@ -438,4 +437,4 @@ def run(cluster, args, say) -> int:
     return 1 if over else 0
 
 
-__all__ = ["build", "run", "uuid"]
+__all__ = ["build", "run"]
