@@ -148,7 +148,7 @@ def _table(overview) -> str:
     from app.services import stats_export as ex
 
     def pad(text: str, width: int) -> str:
-        return text + " " * max(width - ex._text_width(text), 0)
+        return text + " " * max(width - ex.text_width(text), 0)
 
     prev = overview.range.previous()
     lines = [f"统计期间 {overview.range.start} 至 {overview.range.end}"

@@ -5,6 +5,7 @@ paper's, kept beside the other printed wording (app/documents/wording.py)."""
 
 from __future__ import annotations
 
+from app.core.stats import Dimension, Industry, Kpi
 from app.core.workflow import CaseKind, CaseStatus, Outcome, Source, Track
 
 STATUS: dict[CaseStatus, str] = {
@@ -44,6 +45,38 @@ OUTCOME: dict[Outcome, str] = {
     Outcome.REFERRED: "转立案",
     Outcome.ANSWERED: "已答复",
     Outcome.NO_CASE: "不予立案",
+}
+
+
+# The figures (app/core/stats.py) as the workbooks, reports and the command line name them.
+KPI_LABELS: dict[Kpi, str] = {
+    Kpi.RECEIVED: "接诉量",
+    Kpi.ACCEPTED: "受理量",
+    Kpi.CLOSED: "办结量",
+    Kpi.REJECTED: "不予受理",
+    Kpi.RESPONSE_24H: "24小时响应率",
+    Kpi.DISPATCH_2H: "2小时派单率",
+    Kpi.ON_TIME: "按时办结率",
+    Kpi.COMPLETION: "办结率",
+    Kpi.SUCCESS: "调解成功率",
+    Kpi.SATISFACTION: "满意率",
+    Kpi.RECOVERED: "挽回经济损失（元）",
+    Kpi.REFERRALS: "诉转案",
+    Kpi.REPEAT_COMPLAINANTS: "重复投诉人",
+    Kpi.MULTI_CHANNEL: "多头诉求",
+}
+DIMENSION_LABELS: dict[Dimension, str] = {
+    Dimension.SOURCE: "渠道", Dimension.KIND: "类型", Dimension.CATEGORY: "投诉分类",
+    Dimension.ISSUE_TYPE: "问题类型", Dimension.REGION: "街镇",
+    Dimension.RESPONDENT: "被投诉单位", Dimension.INDUSTRY: "行业",
+    Dimension.MEDIATOR: "调解员",
+}
+INDUSTRY_LABELS = {
+    Industry.RETAIL: "批发零售", Industry.CATERING: "住宿餐饮", Industry.FOOD: "食品",
+    Industry.HOUSEHOLD_SERVICES: "居民服务", Industry.MEDICAL_BEAUTY: "医疗美容",
+    Industry.CONSTRUCTION: "建筑装饰", Industry.MOTOR: "汽车", Industry.TELECOM: "信息通信",
+    Industry.TOURISM: "旅游", Industry.REAL_ESTATE: "房地产", Industry.LABOUR: "劳务",
+    Industry.CIVIL: "民间纠纷", Industry.OTHER: "其他",
 }
 
 

@@ -25,6 +25,7 @@ class Column:
     width: float = 12  # in characters of the default font; a CJK character counts ~2
     money: bool = False  # a value in fen, shown as yuan with two decimals
     percent: bool = False  # a ratio 0..1 shown as a percentage
+    wrap: bool = False  # long text (a problem's words) wraps within the column
 
 
 @dataclass
@@ -85,6 +86,7 @@ def _write_tables(workbook, tables: Sequence[Table], on_row, every: int) -> int:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE5F0")
     wrap = Alignment(vertical="center", wrap_text=True)
+    wrap_top = Alignment(vertical="top", wrap_text=True)
     written = 0
     for table in tables:
         sheet = workbook.create_sheet(sheet_name(table.title))
@@ -113,6 +115,10 @@ def _write_tables(workbook, tables: Sequence[Table], on_row, every: int) -> int:
                 if fmt and value is not None:
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = fmt
+                    cells.append(cell)
+                elif column.wrap and value is not None:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.alignment = wrap_top
                     cells.append(cell)
                 elif isinstance(value, datetime | date):
                     cell = WriteOnlyCell(sheet, value=value)

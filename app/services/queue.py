@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal_column, select
 from sqlalchemy.orm import aliased
 
-from app.core.timeutil import china_midnight, china_today
+from app.core.timeutil import china_today
 from app.core.users import Permission, may
 from app.core.workflow import CLOSED_STATUSES, OPEN_STATUSES, CaseKind, CaseStatus, Source
 from app.services import hot_words, search
-from app.services.case_facts import CaseFact, stats_conditions
+from app.services.case_facts import CaseFact, in_days, stats_conditions
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
 from app.services.notes import callback_conditions
@@ -183,10 +183,6 @@ def _pinyin_key(value: str) -> str:
     return "".join(lazy_pinyin(value)) + value
 
 
-def _china_day_start_utc(day: date) -> datetime:
-    return china_midnight(day).astimezone(UTC)
-
-
 def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[bool]]:
     today = china_today(ws.now())
     open_values = [s.value for s in OPEN_STATUSES]
@@ -244,11 +240,7 @@ def _filter_conditions(f: QueueFilter, *, tags_drive: bool = False) -> list[Colu
         conditions.append(Case.region.in_(sorted(f.regions)))
     if f.tags:
         conditions.append(_tagged(f.tags, drive=tags_drive))
-    if f.received_from:
-        conditions.append(Case.received_at >= _china_day_start_utc(f.received_from))
-    if f.received_to:
-        conditions.append(
-            Case.received_at < _china_day_start_utc(f.received_to + timedelta(days=1)))
+    conditions.extend(in_days(Case.received_at, f.received_from, f.received_to))
     conditions.extend(stats_conditions(f))
     if f.case_ids:
         conditions.append(Case.id.in_(sorted(f.case_ids)))

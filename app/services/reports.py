@@ -28,6 +28,7 @@ from app.core.stats import (
 from app.core.timeutil import CHINA_TZ, china_date, to_china_datetime
 from app.core.workflow import CaseStatus, Track
 from app.documents import report_wording as words
+from app.documents.report_wording import KPI_LABELS
 from app.documents.spreadsheets import Column, write_workbook
 from app.documents.stats_report import (
     BarChart,
@@ -43,7 +44,7 @@ from app.services.context import Workstation
 from app.services.dashboard import hot_word_scope
 from app.services.queue import QueueFilter, filter_conditions
 from app.services.stats import ResolvedScope, StatsOverview
-from app.services.stats_export import KPI_LABELS, row_label
+from app.services.stats_export import row_label
 from app.store.models import LIVE, Case, Office
 
 OFFICE_SCOPE = StatsScope()

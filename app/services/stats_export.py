@@ -1,11 +1,12 @@
 """The figures as a workbook and as plain rows (issue 15): a sheet of KPIs with the
 period before beside them, one sheet per breakdown, the trend. Chinese column names,
-bold frozen header, widths that fit. The command line writes it (mediation-desk stats
---format xlsx); the daily and weekly reports reuse ``kpi_rows``, ``write_sheet`` and
-``write_workbook``.
+bold frozen header, widths that fit (written by app/documents/spreadsheets.py, as every
+workbook the office hands on). The command line writes it (mediation-desk stats
+--format xlsx).
 
-Labels live here, not in app/ui/messages.py, because the workbook and the command line
-print them without Qt; the dashboard shows its own words for the same enums.
+The labels are the paper's (app/documents/report_wording.py): the workbook and the
+command line print them without Qt; the dashboard shows its own words for the same
+enums.
 """
 
 from __future__ import annotations
@@ -15,43 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from app.core.money import format_amount, from_fen
-from app.core.stats import RATE_KPIS, Dimension, Industry, Kpi, Kpis, Rate
-from app.core.workflow import CaseKind, Source
+from app.core.stats import RATE_KPIS, Dimension, Kpi, Kpis, Rate
+from app.documents.report_wording import (
+    DIMENSION_LABELS,
+    INDUSTRY_LABELS,
+    KIND,
+    KPI_LABELS,
+    SOURCE,
+)
+from app.documents.spreadsheets import Column, Table
+from app.documents.spreadsheets import write_workbook as write_tables
 from app.services.stats import StatsOverview
 
-KPI_LABELS: dict[Kpi, str] = {
-    Kpi.RECEIVED: "接诉量",
-    Kpi.ACCEPTED: "受理量",
-    Kpi.CLOSED: "办结量",
-    Kpi.REJECTED: "不予受理",
-    Kpi.RESPONSE_24H: "24小时响应率",
-    Kpi.DISPATCH_2H: "2小时派单率",
-    Kpi.ON_TIME: "按时办结率",
-    Kpi.COMPLETION: "办结率",
-    Kpi.SUCCESS: "调解成功率",
-    Kpi.SATISFACTION: "满意率",
-    Kpi.RECOVERED: "挽回经济损失（元）",
-    Kpi.REFERRALS: "诉转案",
-    Kpi.REPEAT_COMPLAINANTS: "重复投诉人",
-    Kpi.MULTI_CHANNEL: "多头诉求",
-}
-DIMENSION_LABELS: dict[Dimension, str] = {
-    Dimension.SOURCE: "渠道", Dimension.KIND: "类型", Dimension.CATEGORY: "投诉分类",
-    Dimension.ISSUE_TYPE: "问题类型", Dimension.REGION: "街镇",
-    Dimension.RESPONDENT: "被投诉单位", Dimension.INDUSTRY: "行业",
-    Dimension.MEDIATOR: "调解员",
-}
-SOURCE_LABELS = {Source.HOTLINE_12315: "12315", Source.HOTLINE_12345: "12345",
-                 Source.WALK_IN: "来访", Source.PHONE: "来电", Source.ONLINE: "网络",
-                 Source.TRANSFER: "转办"}
-KIND_LABELS = {CaseKind.COMPLAINT: "投诉", CaseKind.REPORT: "举报", CaseKind.INQUIRY: "咨询"}
-INDUSTRY_LABELS = {
-    Industry.RETAIL: "批发零售", Industry.CATERING: "住宿餐饮", Industry.FOOD: "食品",
-    Industry.HOUSEHOLD_SERVICES: "居民服务", Industry.MEDICAL_BEAUTY: "医疗美容",
-    Industry.CONSTRUCTION: "建筑装饰", Industry.MOTOR: "汽车", Industry.TELECOM: "信息通信",
-    Industry.TOURISM: "旅游", Industry.REAL_ESTATE: "房地产", Industry.LABOUR: "劳务",
-    Industry.CIVIL: "民间纠纷", Industry.OTHER: "其他",
-}
 UNSET = "（未填）"
 
 
@@ -76,7 +52,7 @@ def kpi_rows(overview: StatsOverview) -> list[list[Any]]:
 
 
 def row_label(dimension: Dimension, key: str, label: str) -> str:
-    words: dict[Any, str] = {Dimension.SOURCE: SOURCE_LABELS, Dimension.KIND: KIND_LABELS,
+    words: dict[Any, str] = {Dimension.SOURCE: SOURCE, Dimension.KIND: KIND,
                              Dimension.INDUSTRY: INDUSTRY_LABELS}.get(dimension, {})
     if words:
         return next((w for k, w in words.items() if k.value == key), key or UNSET)
@@ -84,8 +60,8 @@ def row_label(dimension: Dimension, key: str, label: str) -> str:
 
 
 def breakdown_rows(overview: StatsOverview, dimension: Dimension) -> list[list[Any]]:
-    return [[row_label(dimension, r.key, r.label), r.received, r.closed,
-             float(from_fen(r.recovered_fen))]
+    """Group | 接诉量 | 其中已办结 | 挽回经济损失 (fen: the sheet shows yuan)."""
+    return [[row_label(dimension, r.key, r.label), r.received, r.closed, r.recovered_fen]
             for r in overview.breakdowns.get(dimension, ())]
 
 
@@ -96,55 +72,39 @@ def trend_rows(overview: StatsOverview) -> list[list[Any]]:
             for p in overview.trend]
 
 
-def write_sheet(sheet, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
-                money_columns: Sequence[int] = ()) -> None:
-    """Header in bold on a grey ground, frozen; columns as wide as their text."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDDDDD")
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        sheet.append(list(row))
-    for column in money_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    for index, _ in enumerate(header, start=1):
-        width = max((_text_width(c.value) for (c,) in sheet.iter_rows(
-            min_col=index, max_col=index)), default=8)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
-
-
-def _text_width(value: Any) -> int:
+def text_width(value: Any) -> int:
+    """Columns a text takes in a fixed-width terminal or a sheet (CJK counts two)."""
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def write_workbook(overview: StatsOverview, out: Path, *, title: str = "") -> None:
-    from openpyxl import Workbook
+def _fitted(titles: Sequence[str], rows: Sequence[Sequence[Any]], *,
+            money: Sequence[int] = ()) -> list[Column]:
+    """Columns as wide as their text (8 to 60), money columns shown as yuan."""
+    columns = []
+    for i, title in enumerate(titles):
+        widest = max([text_width(title), *(text_width(r[i]) for r in rows)])
+        columns.append(Column(title, min(max(widest + 2, 8), 60), money=i in money))
+    return columns
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "指标"
+
+def write_workbook(overview: StatsOverview, out: Path) -> None:
+    """The figures with the period before, one sheet per breakdown, the trend."""
     period = f"{overview.range.start.isoformat()}～{overview.range.end.isoformat()}"
     previous = overview.range.previous()
-    write_sheet(sheet, ["指标", f"本期 {period}",
-                        f"上期 {previous.start.isoformat()}～{previous.end.isoformat()}"],
-                kpi_rows(overview))
+    figures = kpi_rows(overview)
+    titles = ["指标", f"本期 {period}", f"上期 {previous.start.isoformat()}～{previous.end.isoformat()}"]
+    tables = [Table("指标", _fitted(titles, figures), figures)]
     for dimension, label in DIMENSION_LABELS.items():
         if dimension not in overview.breakdowns:
             continue
-        write_sheet(book.create_sheet(label), [label, "接诉量", "其中已办结", "挽回经济损失（元）"],
-                    breakdown_rows(overview, dimension), money_columns=(4,))
-    write_sheet(book.create_sheet("趋势"), ["时段", "接诉量", "去年同期接诉量", "办结量",
-                                           "去年同期办结量"], trend_rows(overview))
-    if title:
-        book.properties.title = title
-    book.save(out)
+        rows = breakdown_rows(overview, dimension)
+        tables.append(Table(label, _fitted([label, "接诉量", "其中已办结", "挽回经济损失（元）"],
+                                           rows, money=(3,)), rows))
+    rows = trend_rows(overview)
+    tables.append(Table("趋势", _fitted(["时段", "接诉量", "去年同期接诉量", "办结量",
+                                         "去年同期办结量"], rows), rows))
+    write_tables(out, tables)
 
 
 def as_json(overview: StatsOverview) -> dict[str, Any]:
