@@ -97,6 +97,10 @@ class CalendarYear:
         if self.version < 1:
             raise CalendarError(CalendarErrorCode.INVALID_DATA, "version must be >= 1")
 
+    def __reduce__(self):  # picklable for worker processes (a mappingproxy is not)
+        return (CalendarYear, (self.year, self.holidays, self.adjusted_workdays, self.source,
+                               self.version, dict(self.names)))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,
@@ -152,6 +156,9 @@ class WorkCalendar:
             if current is None or y.version >= current.version:
                 by_year[y.year] = y
         self._years: Mapping[int, CalendarYear] = MappingProxyType(by_year)
+
+    def __reduce__(self):  # picklable for worker processes
+        return (WorkCalendar, (tuple(self._years.values()),))
 
     @property
     def years(self) -> Mapping[int, CalendarYear]:

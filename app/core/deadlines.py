@@ -189,6 +189,11 @@ class RuleSet:
                 raise _invalid(f"{self.code}: pledges are office settings, not rules")
             seen.add(r.kind)
 
+    def __reduce__(self):  # picklable for worker processes (a mappingproxy is not)
+        return (RuleSet, (self.code, self.name, self.track, self.valid_from, self.valid_to,
+                          self.confirmed, self.rules, dict(self.rejection_grounds),
+                          dict(self.termination_grounds)))
+
     def applies_to(self, track: Track, received_on: date) -> bool:
         return (
             self.track is track

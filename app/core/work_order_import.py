@@ -213,14 +213,46 @@ class ConvertedRow:
     problems: tuple[RowProblem, ...]
 
 
-def convert_rows(rows: Sequence[Sequence[object]], header: int,
-                 mapping: Mapping[int, ImportField]) -> list[ConvertedRow]:
-    """The rows under the header as values, each problem named by row and column; blank
-    rows skipped; a ticket seen earlier in the same file is reported, not repeated."""
-    out: list[ConvertedRow] = []
+def row_ticket(cells: Sequence[object], mapping: Mapping[int, ImportField]) -> str:
+    """The row's ticket as the import stores it ("" when it has none or it is refused)."""
+    column = next((c for c, f in mapping.items() if f is ImportField.TICKET), None)
+    if column is None or column >= len(cells) or cells[column] is None:
+        return ""
+    try:
+        return ticket_text(cells[column])
+    except ImportValueError:
+        return ""
+
+
+def repeated_tickets(rows: Sequence[Sequence[object]], header: int,
+                     mapping: Mapping[int, ImportField]) -> frozenset[int]:
+    """The indices of rows whose ticket an earlier row of the file has already: each is
+    reported and imported without it, never as a second copy. Known before the rows
+    are converted, so they can be converted a chunk at a time, anywhere."""
     seen: set[str] = set()
+    repeated = set()
     for index in range(header + 1, len(rows)):
-        cells = rows[index]
+        ticket = row_ticket(rows[index], mapping)
+        if ticket:
+            if ticket in seen:
+                repeated.add(index)
+            seen.add(ticket)
+    return frozenset(repeated)
+
+
+def convert_rows(rows: Sequence[Sequence[object]], header: int,
+                 mapping: Mapping[int, ImportField], *,
+                 repeated: frozenset[int] | None = None, offset: int = 0) -> list[ConvertedRow]:
+    """The rows under the header as values, each problem named by row and column; blank
+    rows skipped; a ticket seen earlier in the same file (``repeated``, else found here)
+    is reported, not repeated. A chunk of a sheet is converted with ``header=-1`` and
+    ``offset`` its first row's index in the sheet (rows are numbered as the sheet's)."""
+    out: list[ConvertedRow] = []
+    if repeated is None:
+        repeated = repeated_tickets(rows, header, mapping)
+    for at in range(header + 1, len(rows)):
+        index = offset + at
+        cells = rows[at]
         if not any(clean_text(c) for c in cells):
             continue  # a blank row between blocks
         number = index + 1
@@ -234,12 +266,9 @@ def convert_rows(rows: Sequence[Sequence[object]], header: int,
                 values[field] = _value(field, cell)
             except ImportValueError as exc:
                 problems.append(RowProblem(number, field, exc.problem))
-        ticket = values.get(ImportField.TICKET)
-        if isinstance(ticket, str) and ticket:
-            if ticket in seen:
-                problems.append(RowProblem(number, ImportField.TICKET, ValueProblem.DUPLICATE))
-                values.pop(ImportField.TICKET)
-            seen.add(ticket)
+        if index in repeated and values.get(ImportField.TICKET):
+            problems.append(RowProblem(number, ImportField.TICKET, ValueProblem.DUPLICATE))
+            values.pop(ImportField.TICKET)
         out.append(ConvertedRow(number, values, tuple(problems)))
     return out
 

@@ -19,20 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import random
 import sqlite3
 import time
 import uuid
 from bisect import bisect
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from itertools import accumulate, islice
+from itertools import accumulate
 
 from sqlalchemy import func, select
 from stdnum.cn import ric, uscc
@@ -59,6 +57,7 @@ from app.core.documents import (
     DocumentState,
 )
 from app.core.follow_ups import Performance, Satisfaction
+from app.core.parallel import ordered_map
 from app.core.parties import IdType, PartyRole, PartyType
 from app.core.sessions import SessionResult
 from app.core.timeutil import utcnow
@@ -1664,43 +1663,16 @@ def _build_chunk(ctx: _Context, chunk: int, start: int, stop: int) -> _Batch:
     return writer.batch
 
 
-_worker_context: _Context | None = None
-
-
-def _init_worker(context_args: tuple) -> None:
-    global _worker_context
-    _worker_context = _Context(*context_args)
-
-
-def _build_chunk_in_worker(spec: tuple[int, int, int]) -> _Batch:
-    assert _worker_context is not None
-    return _build_chunk(_worker_context, *spec)
+def _build_spec(ctx: _Context, spec: tuple[int, int, int]) -> _Batch:
+    return _build_chunk(ctx, *spec)
 
 
 def _batches(context_args: tuple, specs: list[tuple[int, int, int]],
              workers: int) -> Iterator[_Batch]:
     """Chunks in order. Building rows is pure Python, so other cores build the next
-    chunks (separate processes: the GIL) while this one writes; each chunk has its own
-    seeded generator, so the result does not depend on who built it."""
-    if workers <= 1 or len(specs) < 3:
-        ctx = _Context(*context_args)
-        for spec in specs:
-            yield _build_chunk(ctx, *spec)
-        return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(context_args,))
-    try:
-        queued = iter(specs)
-        pending = deque(pool.submit(_build_chunk_in_worker, spec)
-                        for spec in islice(queued, workers * 2))
-        while pending:
-            batch = pending.popleft().result()
-            spec = next(queued, None)
-            if spec is not None:
-                pending.append(pool.submit(_build_chunk_in_worker, spec))
-            yield batch
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    chunks (app.core.parallel) while this one writes; each chunk has its own seeded
+    generator, so the result does not depend on who built it."""
+    return ordered_map(_build_spec, _Context, context_args, specs, workers=workers)
 
 
 def generate_demo_data(

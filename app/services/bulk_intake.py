@@ -3,61 +3,131 @@
 
 Intake (``cases.create_case``) writes a case through the ORM: about seven objects, each
 flush capturing them for sync and linking the audit events into the store's chain. At
-that pace an import of 100,000 rows spends minutes in the unit of work. ``BulkIntake``
-writes the same rows — they come from the same builder, ``cases.new_case_rows`` — with
-one executemany per table and batch, and does itself, per batch, what the ORM's
-listeners and intake's indexing do per case:
+that pace an import of 100,000 rows spends minutes in the unit of work. Here the same
+rows — from the same builder, ``cases.new_case_rows`` — go in two steps:
 
-- the sync outbox, on a store linked to the central database (where the capture
-  listener is installed): an ``insert`` entry for every case, party and audit event
-  (``app.sync.capture.record_inserts``, the entries the listener makes);
-- the audit chain: the batch's events linked in the order they were written
-  (``app.store.audit_chain.extend`` from the rowid before the batch);
-- the search index and the hot-words index of the batch's cases.
+- ``build_case`` (pure, so an import runs it in worker processes): every row of the
+  case in the form the driver takes (the columns' own bind processors applied), its
+  search document and hot words, and, on a store linked to the central database, the
+  sync outbox entries the capture listener would make;
+- ``write_built`` (the writer, in the caller's session's transaction): one executemany
+  per table and batch, the audit events linked into the chain on their way in
+  (``audit_chain.insert_chained``), the search and hot-words index entries.
 
-Everything happens in the caller's session's transaction: a rollback (a cancelled
-import) leaves no trace. The session's own pending objects are flushed first, so the
-chain and the outbox keep the order of what was written.
+A rollback (a cancelled import) leaves no trace. The session's own pending objects are
+flushed first, so the chain and the outbox keep the order of what was written.
+``BulkIntake`` does both steps in this process (a small batch, the tests).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.core.hot_words import Segmenter, default_segmenter
 from app.services import hot_words, search
 from app.services.cases import CheckedIntake, IntakeBasis, NewCaseRows, new_case_rows
-from app.services.context import Workstation
+from app.services.context import Actor, Workstation
 from app.store import audit_chain
-from app.store.bulk import Row, insert_rows, last_rowid
-from app.store.models import AuditEvent, Case, CaseTag, ImportedValues, Party
+from app.store.bulk import Row, complete
+from app.store.bulk import insert_plan as plan
+from app.store.models import AuditEvent, Case, CaseTag, ImportedValues, Party, SyncOutbox
 from app.sync import capture
 
 
+@dataclass(slots=True)
+class BuiltCase:
+    """One new case, ready for the driver (``build_case``)."""
+
+    case_id: uuid.UUID
+    case: list[Any]
+    tags: list[list[Any]]
+    parties: list[list[Any]]
+    events: list[list[Any]]  # chain_seq and chain_hash filled by the writer
+    imported: list[Any] | None  # its imported_values row
+    document: tuple[str, str, str] | None  # (id hex, names, body) for search; None: deleted
+    words: tuple[int, Sequence[str]]  # (day, words) for the hot-words index
+    outbox: list[list[Any]] = field(default_factory=list)
+
+
+def build_case(rows: NewCaseRows, segmenter: Segmenter, *, captured: bool,
+               imported: Mapping[str, str] | None = None,
+               imported_at: datetime | None = None) -> BuiltCase:
+    """The rows of a new case (``cases.new_case_rows``) as the writer inserts them.
+    ``imported``: what an import wrote into it, kept in ``imported_values``."""
+    case = rows.case
+    stored_imported = None
+    if imported is not None:
+        stored_imported = plan(ImportedValues.__table__).stored(complete(
+            ImportedValues.__table__,
+            {"case_id": case["id"], "values": dict(imported), "imported_at": imported_at}))
+    outbox: list[list[Any]] = []
+    if captured:
+        entry_plan = plan(SyncOutbox.__table__)
+        for name, table_rows in (("cases", [case]), ("parties", rows.parties),
+                                 ("audit_events", rows.events)):
+            outbox += [entry_plan.stored(complete(SyncOutbox.__table__, entry))
+                       for entry in capture.insert_entries(name, table_rows)]
+    document = search.search_document(case.complainant_name, case.respondent_name,
+                                      case.title, case.description, case.request)
+    return BuiltCase(
+        case["id"], plan(Case.__table__).stored(case),
+        [plan(CaseTag.__table__).stored(t) for t in rows.tags],
+        [plan(Party.__table__).stored(p) for p in rows.parties],
+        [plan(AuditEvent.__table__).stored(e) for e in rows.events],
+        stored_imported, (case["id"].hex, *document),
+        hot_words.case_cut(segmenter, case.received_at, case.title, case.description,
+                           case.request, case.complainant_name, case.respondent_name),
+        outbox)
+
+
+def write_built(session: Session, built: Sequence[BuiltCase], fingerprint: str) -> None:
+    """Insert built cases in the session's transaction; ``fingerprint``: the word lists
+    their words were cut with."""
+    if not built:
+        return
+    session.flush()  # whatever the ORM holds goes first, chained and captured
+    conn = session.connection()
+    raw = conn.connection.driver_connection
+    for table, rows in ((Case.__table__, [b.case for b in built]),
+                        (CaseTag.__table__, [t for b in built for t in b.tags]),
+                        (Party.__table__, [p for b in built for p in b.parties]),
+                        (ImportedValues.__table__, [b.imported for b in built
+                                                    if b.imported is not None]),
+                        (SyncOutbox.__table__, [o for b in built for o in b.outbox])):
+        if rows:
+            raw.executemany(plan(table).sql, rows)
+    audit_chain.insert_chained(raw, plan(AuditEvent.__table__).names,
+                               [e for b in built for e in b.events])
+    search.index_documents(conn, [b.document for b in built if b.document is not None])
+    hot_words.store_new_cut(raw, [(b.case_id, *b.words) for b in built], fingerprint)
+
+
 class BulkIntake:
-    """Collects new cases (``add``) and writes them a batch at a time (``flush``)."""
+    """Collects new cases (``add``) and writes them a batch at a time (``flush``), both
+    steps in this process."""
 
     def __init__(self, ws: Workstation, session: Session, basis: IntakeBasis) -> None:
-        self.ws, self.session, self.basis = ws, session, basis
+        self.actor: Actor = ws.actor
+        self.session, self.basis = session, basis
         self.captured = capture.is_installed(ws.store.sessions)
-        self._pending: list[NewCaseRows] = []
-        self._imported: list[dict[str, Any]] = []
+        self.segmenter = default_segmenter()
+        self._pending: list[BuiltCase] = []
         self.written = 0
 
     def add(self, checked: CheckedIntake, *,
             imported: Mapping[str, str] | None = None,
             imported_at: datetime | None = None) -> Row:
-        """Queue a checked work order as a new case; its row (with its id) is returned.
-        ``imported``: what an import wrote into it, kept in ``imported_values``."""
-        rows = new_case_rows(self.ws, checked, self.basis)
-        self._pending.append(rows)
-        if imported is not None:
-            self._imported.append({"case_id": rows.case["id"], "values": dict(imported),
-                                   "imported_at": imported_at or self.basis.now})
+        """Queue a checked work order as a new case; its row (with its id) is returned."""
+        rows = new_case_rows(self.actor, checked, self.basis)
+        self._pending.append(build_case(rows, self.segmenter, captured=self.captured,
+                                        imported=imported,
+                                        imported_at=imported_at or self.basis.now))
         return rows.case
 
     @property
@@ -66,29 +136,7 @@ class BulkIntake:
 
     def flush(self) -> list[uuid.UUID]:
         """Write the queued cases; returns their ids."""
-        if not self._pending:
-            return []
-        self.session.flush()  # whatever the ORM holds goes first, chained and captured
-        conn = self.session.connection()
-        cases = [r.case for r in self._pending]
-        tags = [t for r in self._pending for t in r.tags]
-        parties = [p for r in self._pending for p in r.parties]
-        events = [e for r in self._pending for e in r.events]
-        audit_table = AuditEvent.__table__
-        after = last_rowid(conn, audit_table)
-        for table, rows, synced in ((Case.__table__, cases, True),
-                                    (CaseTag.__table__, tags, False),
-                                    (Party.__table__, parties, True),
-                                    (audit_table, events, True)):
-            insert_rows(conn, table, rows)
-            if synced and self.captured:
-                capture.record_inserts(conn, table.name, rows)
-        audit_chain.extend(conn.connection.driver_connection, after_rowid=after)
-        insert_rows(conn, ImportedValues.__table__, self._imported)
-        search.index_new_cases(self.session, cases)
-        ids = [case["id"] for case in cases]
-        hot_words.index_cases(conn, ids)
-        self.written += len(cases)
-        self._pending.clear()
-        self._imported.clear()
-        return ids
+        built, self._pending = self._pending, []
+        write_built(self.session, built, self.segmenter.fingerprint)
+        self.written += len(built)
+        return [b.case_id for b in built]

@@ -49,7 +49,7 @@ from app.core.workflow import (
 )
 from app.services import audit, clocks, hot_words, search
 from app.services import warnings as early_warnings
-from app.services.context import Workstation
+from app.services.context import Actor, Workstation
 from app.services.dto import (
     AuditEntry,
     CaseDetail,
@@ -279,14 +279,9 @@ def compute_case_deadlines(ws: Workstation, session: Session, case: Case, *,
 
 def refresh_clocks(ws: Workstation, session: Session, case: Case) -> None:
     """Recompute the denormalised next-deadline columns the queue sorts on."""
-    for name, value in next_clock_values(ws, case, compute_case_deadlines(ws, session, case)
+    for name, value in clocks.clock_values(case, compute_case_deadlines(ws, session, case)
                                          ).items():
         setattr(case, name, value)
-
-
-def next_clock_values(ws: Workstation, case: Case, deadlines: list[Deadline]) -> dict[str, Any]:
-    """The queue's next-deadline columns for these clocks of the case."""
-    return clocks.clock_values(case, deadlines)
 
 
 def _sync_tags(session: Session, case: Case) -> None:
@@ -318,6 +313,12 @@ def intake_problems(ws: Workstation, form: IntakeForm,
                     now: datetime | None = None) -> tuple[CheckedIntake, dict[str, FieldProblem]]:
     """Intake's checks of a work order: its values as stored and every bad field (an
     import reports the problems row by row instead of raising)."""
+    return check_intake(form, now or ws.now())
+
+
+def check_intake(form: IntakeForm, now: datetime) -> tuple[CheckedIntake, dict[str, FieldProblem]]:
+    """``intake_problems`` as of ``now``: needs nothing of the workstation, so an
+    import's worker processes run it too."""
     problems: dict[str, FieldProblem] = {}
     ticket = form.source_ticket.strip()
     if not ticket and form.source in (Source.HOTLINE_12315, Source.HOTLINE_12345):
@@ -347,7 +348,7 @@ def intake_problems(ws: Workstation, form: IntakeForm,
          "region": form.region, "source_ticket": ticket},
         problems,
     )
-    if form.received_at.tzinfo is None or form.received_at > (now or ws.now()):
+    if form.received_at.tzinfo is None or form.received_at > now:
         problems["received_at"] = FieldProblem.INVALID_DATE
     return CheckedIntake(form, ticket, complainant, respondent, amount), problems
 
@@ -386,15 +387,17 @@ class NewCaseRows:
     events: tuple[Row, ...]
 
 
-def new_case_rows(ws: Workstation, checked: CheckedIntake, basis: IntakeBasis) -> NewCaseRows:
-    """A checked work order as the rows of a new case: clocks computed from ``basis``,
-    the audit events of the case and its parties. Writes nothing."""
+def new_case_rows(actor: Actor, checked: CheckedIntake, basis: IntakeBasis, *,
+                  case_id: uuid.UUID | None = None) -> NewCaseRows:
+    """A checked work order as the rows of a new case taken in by ``actor``: clocks
+    computed from ``basis``, the audit events of the case and its parties. Writes
+    nothing and reads nothing (an import's worker processes run it)."""
     form, now = checked.form, basis.now
     complainant, respondent = checked.complainant, checked.respondent
     rule_set = select_rule_set(basis.clocks.rule_sets, form.track, china_date(form.received_at))
     case = complete(Case.__table__, dict(
-        id=uuid.uuid4(),
-        office_id=ws.actor.office_id,
+        id=case_id or uuid.uuid4(),
+        office_id=actor.office_id,
         track=form.track.value,
         kind=form.kind.value,
         source=form.source.value,
@@ -424,19 +427,19 @@ def new_case_rows(ws: Workstation, checked: CheckedIntake, basis: IntakeBasis) -
         paused=False, outcome=None, closed_at=None, reopened_at=None, accepted_at=None,
         version=1,
         modified_at=now,
-        modified_by=ws.actor.login,
+        modified_by=actor.login,
     ))
-    case.update(next_clock_values(ws, case, clocks.case_clocks(
+    case.update(clocks.clock_values(case, clocks.case_clocks(
         case, basis.clocks, [], basis.pledges)))
     tags = tuple(complete(CaseTag.__table__, {"case_id": case["id"], "tag": tag})
                  for tag in _clean_tags(case["tags"].split(","))) if form.tags else ()
     events = [complete(AuditEvent.__table__, audit.event_values(
-        actor=ws.actor.login, entity="cases", entity_id=case["id"], action="create",
+        actor=actor.login, entity="cases", entity_id=case["id"], action="create",
         changes=audit.snapshot(case, _CASE_SNAPSHOT), case_id=case["id"],
         office_id=case["office_id"], at=now))]
     parties = []
     for order, values in enumerate(v for v in (complainant, respondent) if v):
-        party, event = _party_rows(ws, case, values, order, now)
+        party, event = _party_rows(actor.login, case, values, order, now)
         parties.append(party)
         events.append(event)
     return NewCaseRows(case, tags, tuple(parties), tuple(events))
@@ -447,7 +450,7 @@ def create_case(ws: Workstation, session: Session, checked: CheckedIntake, basis
     """Write a checked work order as a new case with its parties, clocks and audit
     events, in the caller's transaction. ``index=False``: the caller indexes the cases
     for search itself."""
-    rows = new_case_rows(ws, checked, basis)
+    rows = new_case_rows(ws.actor, checked, basis)
     case = Case(**rows.case)
     session.add(case)
     session.add_all(CaseTag(**tag) for tag in rows.tags)
@@ -475,25 +478,25 @@ def intake_work_order(ws: Workstation, form: IntakeForm) -> tuple[uuid.UUID, Cha
                             history=True, warnings=warned.changed)
 
 
-def _party_rows(ws: Workstation, case: Any, values: dict, order: int,
+def _party_rows(login: str, case: Any, values: dict, order: int,
                 now: datetime) -> tuple[Row, Row]:
     """A new party of the case (``values`` as ``_party_values`` checked them) and the
     audit event recording it."""
     party = complete(Party.__table__, dict(
         id=uuid.uuid4(), case_id=case.id, sort_order=order, version=1, modified_at=now,
-        modified_by=ws.actor.login, **values))
+        modified_by=login, **values))
     changes = audit.snapshot(party, _PARTY_SNAPSHOT)
     if party.id_number:
         changes["id_number"] = [None, "(recorded)"]  # the audit trail never holds the number
     event = complete(AuditEvent.__table__, audit.event_values(
-        actor=ws.actor.login, entity="parties", entity_id=party.id, action="create",
+        actor=login, entity="parties", entity_id=party.id, action="create",
         changes=changes, case_id=case.id, office_id=case.office_id, at=now))
     return party, event
 
 
 def _add_party(ws: Workstation, session: Session, case: Case, values: dict, order: int,
                now: datetime) -> Party:
-    values_row, event = _party_rows(ws, case, values, order, now)
+    values_row, event = _party_rows(ws.actor.login, case, values, order, now)
     party = Party(**values_row)
     session.add(party)
     session.add(AuditEvent(**event))

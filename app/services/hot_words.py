@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -199,7 +199,6 @@ def _write(conn: Connection | Session, cases: Sequence[tuple], segmenter: Segmen
     """(Re)index these cases (rows of ``_text_columns``). ``existing``: their doc keys
     where known (None: look them up). Returns the number of words written."""
     docs = CaseWordDoc.__table__
-    words = CaseWord.__table__
     ids = [c[0] for c in cases]
     if existing is None:
         existing = {}
@@ -208,11 +207,25 @@ def _write(conn: Connection | Session, cases: Sequence[tuple], segmenter: Segmen
                 select(docs.c.case_id, docs.c.doc)
                 .where(docs.c.case_id.in_(ids[start:start + _IN_CHUNK]))))
     # Cut first, outside the write lock; then write.
-    fingerprint = segmenter.fingerprint
-    cut = [(case_id, china_date(received_at).toordinal(), segmenter.case_words(
-                title or "", description or "", request or "", (complainant, respondent)))
-           for case_id, received_at, title, description, request, complainant, respondent
-           in cases]
+    cut = [(case_id, *case_cut(segmenter, *rest)) for case_id, *rest in cases]
+    return store_cut(conn, cut, segmenter.fingerprint, existing)
+
+
+def case_cut(segmenter: Segmenter, received_at: datetime, title: str | None,
+             description: str | None, request: str | None, complainant: str,
+             respondent: str) -> tuple[int, Sequence[str]]:
+    """A case's (day, words): what the index keeps of it (an import's worker processes
+    cut its cases; ``store_cut`` writes them)."""
+    return (china_date(received_at).toordinal(), segmenter.case_words(
+        title or "", description or "", request or "", (complainant, respondent)))
+
+
+def store_cut(conn: Connection | Session, cut: Sequence[tuple[uuid.UUID, int, Sequence[str]]],
+              fingerprint: str, existing: dict[uuid.UUID, int | None]) -> int:
+    """Write cases' (id, day, words) as cut with the word lists of ``fingerprint``;
+    ``existing``: their doc keys (None: not indexed yet). Returns the words written."""
+    docs = CaseWordDoc.__table__
+    words = CaseWord.__table__
     known = [doc for doc in existing.values() if doc is not None]
     for start in range(0, len(known), _IN_CHUNK):
         conn.execute(delete(words).where(words.c.doc.in_(known[start:start + _IN_CHUNK])))
@@ -252,6 +265,22 @@ def _write(conn: Connection | Session, cases: Sequence[tuple], segmenter: Segmen
             conn.execute(words.insert(), [{"doc": d, "word": w, "day": day}
                                           for d, w, day in rows])
     return len(rows)
+
+
+def store_new_cut(raw: Any, cut: Sequence[tuple[uuid.UUID, int, Sequence[str]]],
+                  fingerprint: str) -> None:
+    """``store_cut`` for cases new to the index, on a SQLite driver connection whose
+    transaction has written already (an import's): it holds the write lock, so the doc
+    keys after the highest one stay its own until it commits."""
+    if not cut:
+        return
+    first = raw.execute("SELECT coalesce(max(doc), 0) + 1 FROM case_word_docs").fetchone()[0]
+    raw.executemany("INSERT INTO case_word_docs (doc, case_id, day, lexicon) VALUES (?, ?, ?, ?)",
+                    [(first + i, case_id.hex, day, fingerprint)
+                     for i, (case_id, day, _) in enumerate(cut)])
+    raw.executemany("INSERT INTO case_words (doc, word, day) VALUES (?, ?, ?)",
+                    [(first + i, word, day) for i, (_, day, found) in enumerate(cut)
+                     for word in found])
 
 
 def _forget(conn: Connection | Session, ids: Sequence[uuid.UUID]) -> None:

@@ -10,10 +10,10 @@ one, or when it is found incomplete), and the demo loader fills it in bulk.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.core.search_text import SearchPlan, name_tokens, plan_search, text_tokens
@@ -71,24 +71,27 @@ def index_case(session: Session, case: Case) -> None:
 def index_new_cases(session: Session, cases: list[Case]) -> None:
     """Index cases written in this transaction and flushed, in three statements for
     the lot (an import of thousands of work orders); as index_case for each."""
-    if not cases or not _has_index(session):
+    if cases and _has_index(session):
+        index_documents(session.connection(), [(case.id.hex, *_document_of(case))
+                                               for case in cases if not case.deleted])
+
+
+def index_documents(conn: Connection, documents: Sequence[tuple[str, str, str]]) -> None:
+    """Index new cases by their documents ``(id as 32 hex digits, names, body)`` as
+    ``search_document`` makes them (an import's worker processes make them)."""
+    if not documents:
         return
-    hexes = [case.id.hex for case in cases]
-    session.execute(text("INSERT OR IGNORE INTO case_search_keys (case_id) VALUES (:id)"),
-                    [{"id": h} for h in hexes])
+    raw = conn.connection.driver_connection
+    raw.executemany("INSERT OR IGNORE INTO case_search_keys (case_id) VALUES (?)",
+                    [(d[0],) for d in documents])
     keys: dict[str, int] = {}
-    for start in range(0, len(hexes), 500):
-        chunk = hexes[start:start + 500]
-        marks = ", ".join(f":k{i}" for i in range(len(chunk)))
-        for case_id, key in session.execute(
-                text(f"SELECT case_id, search_key FROM case_search_keys WHERE case_id IN ({marks})"),
-                {f"k{i}": h for i, h in enumerate(chunk)}):
-            keys[case_id] = key
-    session.execute(text("INSERT INTO case_search (rowid, names, body) "
-                         "VALUES (:key, :names, :body)"),
-                    [dict(zip(("key", "names", "body"), (keys[case.id.hex], *_document_of(case)),
-                              strict=True))
-                     for case in cases if not case.deleted])
+    for start in range(0, len(documents), 500):
+        chunk = [d[0] for d in documents[start:start + 500]]
+        keys.update(raw.execute(
+            "SELECT case_id, search_key FROM case_search_keys "
+            f"WHERE case_id IN ({', '.join('?' for _ in chunk)})", chunk))
+    raw.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
+                    [(keys[case_hex], names, body) for case_hex, names, body in documents])
 
 
 @dataclass(frozen=True)

@@ -33,50 +33,63 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core import validation
 from app.core.errors import UserFacingError
-from app.core.parties import IdType, PartyRole, PartyType
+from app.core.parallel import default_workers, ordered_map
+from app.core.parties import PartyRole
 from app.core.timeutil import CHINA_TZ
 from app.core.users import Permission, may
 from app.core.validation import mask_id
 from app.core.work_order_import import (
-    ConvertedRow,
     ImportField,
-    RowProblem,
-    ValueProblem,
     clean_text,
     convert_rows,
     find_header_row,
     guess_mapping,
     normalise_header,
+    repeated_tickets,
 )
-from app.core.workflow import CaseKind, Source, Track, kinds_for_track
+from app.core.workflow import kinds_for_track
 from app.services import audit
 from app.services import warnings as early_warnings
-from app.services.bulk_intake import BulkIntake
+from app.services.bulk_intake import write_built
 from app.services.cases import (
     CheckedIntake,
     IntakeBasis,
     apply_case_update,
     apply_party_update,
-    intake_problems,
 )
 from app.services.context import Workstation
-from app.services.dto import Changes, IntakeForm, PartyInput
+from app.services.dto import Changes
 from app.services.duplicates import DUPLICATE_WINDOW
-from app.services.errors import FieldProblem
 from app.services.work_order_files import Sheet, read_sheets
-from app.store.bulk import Row
-from app.store.models import Case, ImportedValues, LocalMeta, Office, OfficeSetting, Party
+from app.services.work_order_rows import (  # noqa: F401  (the import's own words, re-exported)
+    BUILD_CHUNK,
+    CHECK_CHUNK,
+    BuildItem,
+    ImportMode,
+    ImportOptions,
+    PreparedRow,
+    ReportRow,
+    RowJob,
+    RowKey,
+    RowWorker,
+    SheetLayout,
+    build_chunk,
+    check_chunk,
+    recorded_values,
+    row_key,
+    source_of_channel,
+    tracked_values,
+)
+from app.store.bulk import DeferredIndexes
+from app.store.models import Case, ImportedValues, LocalMeta, OfficeSetting, Party
+from app.sync import capture
 
-BATCH = 1000  # rows between flushes, progress reports and looks at the cancel flag
 _CHUNK = 500  # values in one IN (…)
+# Made again after an import that at least doubles the store (DeferredIndexes); not the
+# audit trail's, which the chain's head is read from batch by batch.
+_DEFERRED_INDEXES = ("cases", "parties", "case_words", "case_word_docs")
 MAPPING_KEY_PREFIX = "import_mapping:"  # an office setting (synced) or local_meta key
-
-
-class ImportMode(StrEnum):
-    WHOLE_FILE = "whole_file"  # nothing is imported when any row cannot be
-    VALID_ROWS = "valid_rows"  # the rows that can be, the others reported
 
 
 class ImportRefusal(StrEnum):
@@ -128,18 +141,6 @@ def open_file(path: Path | str) -> WorkOrderFile:
     """Read the export (WorkOrderFileError when it is none)."""
     path = Path(path)
     return WorkOrderFile(path, tuple(read_sheets(path)))
-
-
-@dataclass(frozen=True)
-class SheetLayout:
-    sheet: str
-    header_row: int  # 0-based index of the header in the sheet's rows
-    headers: tuple[str, ...]  # as the file writes them, cleaned
-    mapping: Mapping[int, ImportField]  # column index → field
-    mapping_name: str = ""  # the saved mapping used, if one was
-
-    def column_of(self, field: ImportField) -> int | None:
-        return next((c for c, f in self.mapping.items() if f is field), None)
 
 
 def layout(ws: Workstation, file: WorkOrderFile, sheet: str | None = None,
@@ -249,89 +250,6 @@ def save_mapping(ws: Workstation, name: str, current: SheetLayout) -> Changes:
 
 
 @dataclass(frozen=True)
-class ImportOptions:
-    source: Source = Source.HOTLINE_12315  # the file's channel; a 来源渠道 column overrides
-    track: Track | None = None  # None: 12315 → market complaint, else the office's default
-    kind: CaseKind = CaseKind.COMPLAINT
-    mode: ImportMode = ImportMode.WHOLE_FILE
-
-    def track_for(self, ws: Workstation) -> Track:
-        """12315 orders are market-regulation complaints; another channel's follow the
-        track the user chose, else the office's usual one."""
-        if self.track is not None:
-            return self.track
-        if self.source == Source.HOTLINE_12315:
-            return Track.MARKET_COMPLAINT
-        with ws.store.unit_of_work() as session:
-            office = session.get(Office, ws.actor.office_id)
-            try:
-                return Track(office.default_track) if office else Track.MARKET_COMPLAINT
-            except ValueError:
-                return Track.MARKET_COMPLAINT
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRow:
-    row: int  # as the spreadsheet numbers it
-    column: str  # the column's header ("" for the row as a whole)
-    field: ImportField | None
-    problem: ValueProblem
-    blocking: bool  # the row is not imported (else the value was dropped or replaced)
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedRow:
-    row: int
-    checked: CheckedIntake | None  # None: the row cannot be imported
-    problems: tuple[ReportRow, ...]
-
-    @property
-    def ok(self) -> bool:
-        return self.checked is not None
-
-
-# Intake's field names → the column they come from.
-_INTAKE_FIELD = {
-    "source_ticket": ImportField.TICKET, "description": ImportField.CONTENT,
-    "title": ImportField.CONTENT, "request": ImportField.REQUEST,
-    "category": ImportField.CATEGORY, "region": ImportField.REGION,
-    "received_at": ImportField.RECEIVED_AT, "complainant.name": ImportField.COMPLAINANT,
-    "complainant.phone": ImportField.PHONE, "complainant.address": ImportField.ADDRESS,
-    "complainant.id_number": ImportField.ID_NUMBER, "respondent.name": ImportField.RESPONDENT,
-}
-_FIELD_PROBLEM = {
-    FieldProblem.REQUIRED: ValueProblem.MISSING, FieldProblem.INVALID_PHONE: ValueProblem.BAD_PHONE,
-    FieldProblem.INVALID_ID: ValueProblem.BAD_ID, FieldProblem.TOO_LONG: ValueProblem.TOO_LONG,
-    FieldProblem.INVALID_DATE: ValueProblem.BAD_DATE,
-}
-# Problems that drop a value but keep the row.
-_NOT_BLOCKING = {(ImportField.ID_NUMBER, ValueProblem.ROUNDED),
-                 (ImportField.ID_NUMBER, ValueProblem.BAD_ID),
-                 (ImportField.CHANNEL, ValueProblem.UNKNOWN_CHANNEL)}
-
-# How the 来源渠道 column names each channel.
-_CHANNEL_WORDS: tuple[tuple[str, Source], ...] = (
-    ("12315", Source.HOTLINE_12315), ("12345", Source.HOTLINE_12345),
-    ("市场监管", Source.HOTLINE_12315), ("市民热线", Source.HOTLINE_12345),
-    ("政务服务", Source.HOTLINE_12345), ("来访", Source.WALK_IN), ("现场", Source.WALK_IN),
-    ("窗口", Source.WALK_IN), ("电话", Source.PHONE), ("来电", Source.PHONE),
-    ("网络", Source.ONLINE), ("网上", Source.ONLINE), ("网站", Source.ONLINE),
-    ("微信", Source.ONLINE), ("小程序", Source.ONLINE), ("在线", Source.ONLINE),
-    ("转办", Source.TRANSFER), ("转交", Source.TRANSFER), ("移送", Source.TRANSFER),
-)
-
-
-def source_of_channel(text: str) -> Source | None:
-    """The source a 来源渠道 cell names (12315平台, 12345市民热线, 来电, 微信 …)."""
-    text = text.strip()
-    try:
-        return Source(text)
-    except ValueError:
-        pass
-    return next((source for word, source in _CHANNEL_WORDS if word in text), None)
-
-
-@dataclass(frozen=True)
 class Prepared:
     rows: tuple[PreparedRow, ...]
     report: tuple[ReportRow, ...]
@@ -346,99 +264,43 @@ class Prepared:
 
 
 def prepare(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
-            options: ImportOptions, *, limit: int | None = None) -> Prepared:
-    """Every row (or the first ``limit``) as intake would take it, and what is wrong."""
+            options: ImportOptions, *, limit: int | None = None,
+            workers: int | None = None) -> Prepared:
+    """Every row (or the first ``limit``, kept with their checked values for a
+    preview) as intake would take it, and what is wrong. A big file is checked in
+    worker processes (``workers``: how many; default one per core)."""
     sheet = file.sheet(current.sheet)
     rows = sheet.rows
     if limit is not None:
         rows = rows[:current.header_row + 1 + limit]
-    converted = convert_rows(rows, current.header_row, current.mapping)
-    if not converted and limit is None:
-        raise WorkOrderImportError(ImportRefusal.NO_ROWS, sheet.name)
-    track = options.track_for(ws)
-    if options.kind not in kinds_for_track(track):
-        raise WorkOrderImportError(ImportRefusal.BAD_OPTIONS, f"{options.kind}/{track}")
-    now = ws.now()
-    out = [_prepare_row(ws, row, current, options, track, now) for row in converted]
+    job = _job(ws, rows, current, options)
+    if limit is not None:
+        worker = RowWorker(job)
+        out = []
+        for row in convert_rows(rows, current.header_row, current.mapping,
+                                repeated=job.repeated):
+            checked, problems = worker.check(row)
+            out.append(PreparedRow(row.row, problems,
+                                   row_key(checked) if checked is not None else None,
+                                   checked))
+    else:
+        chunks = [(start, rows[start:start + CHECK_CHUNK])
+                  for start in range(current.header_row + 1, len(rows), CHECK_CHUNK)]
+        out = [row for done in ordered_map(
+            check_chunk, RowWorker, (job,), chunks,
+            workers=default_workers() if workers is None else workers) for row in done]
+        if not out:
+            raise WorkOrderImportError(ImportRefusal.NO_ROWS, sheet.name)
     return Prepared(tuple(out), tuple(p for r in out for p in r.problems))
 
 
-def _report(current: SheetLayout, problem: RowProblem | tuple[int, ImportField | None,
-            ValueProblem], blocking: bool | None = None) -> ReportRow:
-    row, fld, what = ((problem.row, problem.field, problem.problem)
-                      if isinstance(problem, RowProblem) else problem)
-    column = current.column_of(fld) if fld is not None else None
-    header = current.headers[column] if column is not None else ""
-    if blocking is None:
-        blocking = (fld, what) not in _NOT_BLOCKING
-    return ReportRow(row, header, fld, what, blocking)
-
-
-def _prepare_row(ws: Workstation, row: ConvertedRow, current: SheetLayout,
-                 options: ImportOptions, track: Track, now: datetime) -> PreparedRow:
-    problems = [_report(current, p) for p in row.problems]
-    v = row.values
-
-    def text(fld: ImportField) -> str:
-        value = v.get(fld)
-        return value if isinstance(value, str) else ""
-
-    source = options.source
-    if text(ImportField.CHANNEL):
-        found = source_of_channel(text(ImportField.CHANNEL))
-        if found is None:
-            problems.append(_report(current, (row.row, ImportField.CHANNEL,
-                                              ValueProblem.UNKNOWN_CHANNEL)))
-        else:
-            source = found
-    id_number = text(ImportField.ID_NUMBER)
-    if id_number and not validation.check_resident_id(id_number).valid:
-        problems.append(_report(current, (row.row, ImportField.ID_NUMBER, ValueProblem.BAD_ID)))
-        id_number = ""  # never stored wrong; the row imports without it
-    received = v.get(ImportField.RECEIVED_AT)
-    received_at = None
-    if isinstance(received, datetime):
-        received_at = (received.replace(tzinfo=CHINA_TZ) if received.tzinfo is None
-                       else received)
-        if received_at > now:
-            problems.append(_report(current, (row.row, ImportField.RECEIVED_AT,
-                                              ValueProblem.IN_FUTURE)))
-    elif not any(p.field is ImportField.RECEIVED_AT for p in problems):
-        problems.append(_report(current, (row.row, ImportField.RECEIVED_AT,
-                                          ValueProblem.MISSING)))
-    content = text(ImportField.CONTENT)
-    form = IntakeForm(
-        track=track, kind=options.kind, source=source,
-        received_at=received_at or now,
-        complainant=PartyInput(
-            role=PartyRole.APPLICANT, party_type=PartyType.PERSON,
-            name=text(ImportField.COMPLAINANT), phone=text(ImportField.PHONE),
-            address=text(ImportField.ADDRESS),
-            id_type=IdType.RESIDENT_ID.value if id_number else "", id_number=id_number),
-        respondent=(PartyInput(role=PartyRole.RESPONDENT, party_type=PartyType.BUSINESS,
-                               name=text(ImportField.RESPONDENT))
-                    if text(ImportField.RESPONDENT) else None),
-        description=content,
-        source_ticket=text(ImportField.TICKET),
-        title=content[:60],
-        request=text(ImportField.REQUEST),
-        category=text(ImportField.CATEGORY),
-        region=text(ImportField.REGION),
-    )
-    checked, field_problems = intake_problems(ws, form, now)
-    reported = {(p.field) for p in problems if p.blocking}
-    for name, what in field_problems.items():
-        fld = _INTAKE_FIELD.get(name)
-        if fld is not None and fld in reported:
-            continue  # already said: the cell could not be read
-        if name == "title" and "description" in field_problems:
-            continue
-        problem = _FIELD_PROBLEM.get(what, ValueProblem.INVALID)
-        if name == "received_at":
-            continue  # said above, from the cell itself
-        problems.append(_report(current, (row.row, fld, problem), blocking=True))
-    ok = not any(p.blocking for p in problems)
-    return PreparedRow(row.row, checked if ok else None, tuple(problems))
+def _job(ws: Workstation, rows: Sequence[Sequence[object]], current: SheetLayout,
+         options: ImportOptions, now: datetime | None = None) -> RowJob:
+    track = options.track_for(ws)
+    if options.kind not in kinds_for_track(track):
+        raise WorkOrderImportError(ImportRefusal.BAD_OPTIONS, f"{options.kind}/{track}")
+    return RowJob(current, options, track, now or ws.now(),
+                  repeated_tickets(rows, current.header_row, current.mapping))
 
 
 # ---------------------------------------------------------------- preview
@@ -470,26 +332,11 @@ def _stored_words(checked: CheckedIntake) -> dict[ImportField, str]:
     values = {ImportField.TICKET: checked.ticket,
               ImportField.RECEIVED_AT: f"{form.received_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}",
               ImportField.CHANNEL: form.source.value}
-    values.update(_tracked(checked))
+    values.update(tracked_values(checked))
     if checked.complainant.get("id_number"):
         # Kept, but shown masked like every ID number on screen (PIPL).
         values[ImportField.ID_NUMBER] = mask_id(checked.complainant["id_number"])
     return {k: v for k, v in values.items() if v}
-
-
-def _tracked(checked: CheckedIntake) -> dict[ImportField, str]:
-    """The values a re-import may update, as the case holds them."""
-    form, c, r = checked.form, checked.complainant, checked.respondent
-    return {
-        ImportField.CONTENT: form.description.strip(),
-        ImportField.REQUEST: form.request.strip(),
-        ImportField.CATEGORY: form.category.strip(),
-        ImportField.REGION: form.region.strip(),
-        ImportField.COMPLAINANT: c["name"],
-        ImportField.PHONE: c["phone"],
-        ImportField.ADDRESS: c["address"],
-        ImportField.RESPONDENT: r["name"] if r else "",
-    }
 
 
 _CASE_COLUMN = {ImportField.CONTENT: "description", ImportField.REQUEST: "request",
@@ -520,10 +367,13 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                options: ImportOptions, *,
                progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] | None = None,
-               prepared: Prepared | None = None) -> ImportSummary:
-    """Import the sheet in one transaction (see the module's words)."""
-    prepared = prepared or prepare(ws, file, current, options)
-    good = [r for r in prepared.rows if r.ok]
+               prepared: Prepared | None = None,
+               workers: int | None = None) -> ImportSummary:
+    """Import the sheet in one transaction (see the module's words). The rows are made
+    into cases in worker processes (``workers``: how many; default one per core) while
+    this one writes."""
+    prepared = prepared or prepare(ws, file, current, options, workers=workers)
+    good = [r for r in prepared.rows if r.key is not None]
     if not good:
         raise WorkOrderImportError(ImportRefusal.NOTHING_VALID, file.name, prepared.report)
     if prepared.invalid and options.mode is ImportMode.WHOLE_FILE:
@@ -533,39 +383,68 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     now = ws.now()
     counts = {"created": 0, "updated": 0, "unchanged": 0, "linked": 0}
     mapped = set(current.mapping.values())
+    rows = file.sheet(current.sheet).rows
+    refused = 0
     with ws.store.unit_of_work() as session:
-        writer = BulkIntake(ws, session, IntakeBasis.of(ws, session, now))
-        created: list[uuid.UUID] = []
-        for start in range(0, total, BATCH):
-            if cancelled is not None and cancelled():
+        known = _known_cases(session, [r.key.ticket for r in good if r.key.ticket])
+        links = _link_index(session, {r.key.phone for r in good
+                                      if r.key.ticket not in known and r.key.phone})
+        # A ticket the store has: its fields nobody edited since are updated (the ORM:
+        # they are few), before anything new is written.
+        new_rows = []
+        for seen, r in enumerate(good):
+            if seen % BUILD_CHUNK == 0 and cancelled is not None and cancelled():
                 raise WorkOrderImportError(ImportRefusal.CANCELLED)
-            if progress is not None:
-                progress(start, total)
-            batch = [r.checked for r in good[start:start + BATCH]]
-            known = _known_cases(session, [c.ticket for c in batch if c.ticket])
-            links = _link_index(session, {c.complainant["phone"] for c in batch
-                                          if c.ticket not in known and c.complainant["phone"]})
-            for checked in batch:
-                tracked = _tracked(checked)
-                found = known.get(checked.ticket)
-                if found is not None:
-                    changed = (not found.unchanged_by(tracked, current, mapped)
-                               and _reimport_case(ws, session, found.id, tracked, current, now))
-                    counts["updated" if changed else "unchanged"] += 1
-                    continue
-                link = _find_link(links, checked)
-                if link is not None:
-                    checked = replace(checked, form=replace(checked.form, link_to=link))
-                    counts["linked"] += 1
-                case = writer.add(checked, imported=_recorded(tracked, current), imported_at=now)
-                counts["created"] += 1
-                _remember(links, case)
-                # (a ticket twice in one file was refused by convert_rows: no lookup needed)
-            created.extend(writer.flush())
+            found = known.get(r.key.ticket) if r.key.ticket else None
+            if found is None:
+                new_rows.append(r)
+                continue
+            changed = (not found.unchanged_by(r.key.tracked, current, mapped)
+                       and _reimport_case(ws, session, found.id, r.key.tracked, current, now))
+            counts["updated" if changed else "unchanged"] += 1
+        items = []
+        for r in new_rows:
+            # The ids are given here, so a later row of the file can be linked to an
+            # earlier one while the workers make both.
+            case_id = uuid.uuid4()
+            link = _find_link(links, r.key)
+            counts["linked"] += link is not None
+            _remember(links, r.key, case_id)
+            items.append(BuildItem(r.row - 1, rows[r.row - 1], case_id, link))
+        created: list[uuid.UUID] = []
+        done = total - len(items)
+        if progress is not None:
+            progress(done, total)
+        if items:
+            job = replace(_job(ws, rows, current, options, now), actor=ws.actor,
+                          basis=IntakeBasis.of(ws, session, now),
+                          captured=capture.is_installed(ws.store.sessions))
+            chunks = [items[start:start + BUILD_CHUNK]
+                      for start in range(0, len(items), BUILD_CHUNK)]
+            built = ordered_map(build_chunk, RowWorker, (job,), chunks,
+                                workers=default_workers() if workers is None else workers)
+            indexes = DeferredIndexes(session.connection().connection.driver_connection,
+                                      _DEFERRED_INDEXES)
+            if indexes.worth_it(len(items), "cases"):
+                indexes.drop()
+            try:
+                for chunk in built:
+                    if cancelled is not None and cancelled():
+                        raise WorkOrderImportError(ImportRefusal.CANCELLED)
+                    write_built(session, chunk.new, chunk.fingerprint)
+                    created += [b.case_id for b in chunk.new]
+                    refused += chunk.refused
+                    done += len(chunk.new) + chunk.refused
+                    if progress is not None:
+                        progress(done, total)
+            finally:
+                built.close()  # a cancel stops the workers
+            indexes.restore()
+        counts["created"] = len(created)
         if cancelled is not None and cancelled():
             raise WorkOrderImportError(ImportRefusal.CANCELLED)
         # A crowd of complaints against one business arrives by import as often as by
-        # phone: the early warnings look at the whole batch at once.
+        # phone: the early warnings look at the whole file at once.
         warned = early_warnings.check_cases(ws, session, created)
         problem_rows = len({p.row for p in prepared.report})
         audit.record(
@@ -574,12 +453,13 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             changes={"file": [None, file.name], "sheet": [None, current.sheet],
                      **{k: [None, v] for k, v in counts.items()},
                      "problem_rows": [None, problem_rows],
-                     "not_imported": [None, prepared.invalid]},
+                     "not_imported": [None, prepared.invalid + refused]},
             office_id=ws.actor.office_id, at=now)
         if progress is not None:
             progress(total, total)
     return ImportSummary(file.name, counts["created"], counts["updated"], counts["unchanged"],
-                         counts["linked"], problem_rows, prepared.invalid, prepared.report,
+                         counts["linked"], problem_rows, prepared.invalid + refused,
+                         prepared.report,
                          Changes(queue=True, history=True, case_created=counts["created"] > 0,
                                  warnings=warned.changed),
                          warnings_raised=warned.raised, warnings_grown=warned.grown)
@@ -615,40 +495,41 @@ class KnownCase:
             return True
         if any(_updates(self.holding, self.last, tracked, mapped).values()):
             return False
-        return {**self.last, **_recorded(tracked, current)} == self.last
+        return {**self.last, **recorded_values(tracked, current)} == self.last
 
 
 def _known_cases(session, tickets: list[str]) -> dict[str, KnownCase]:
     """The live cases of these tickets (the first received, where a ticket has several),
-    their tracked values and what the last import wrote: two queries per 500 tickets."""
-    c, iv = Case.__table__, ImportedValues.__table__
+    their tracked values and what the last import wrote: two queries per 500 tickets,
+    read with the driver (a re-import of 100,000 rows reads them all)."""
+    raw = session.connection().connection.driver_connection
     found: dict[str, KnownCase] = {}
     for chunk in _chunks(set(tickets)):
-        for row in session.execute(
-                select(c.c.id, c.c.source_ticket, c.c.description, c.c.request, c.c.category,
-                       c.c.region, iv.c["values"])
-                .outerjoin(iv, iv.c.case_id == c.c.id)
-                .where(c.c.source_ticket.in_(chunk), c.c.deleted.is_(False))
-                .order_by(c.c.received_at)):
-            if row.source_ticket not in found:
-                found[row.source_ticket] = KnownCase(
-                    row.id, {"case": {"description": row.description, "request": row.request,
-                                      "category": row.category, "region": row.region}},
-                    dict(row[6]) if row[6] is not None else None)
-    imported = [k.id for k in found.values() if k.last is not None]
-    holdings = {k.id: k.holding for k in found.values()}
-    p = Party.__table__
-    for chunk in _chunks(imported):
-        for row in session.execute(
-                select(p.c.case_id, p.c.role, p.c.sort_order, p.c.name, p.c.phone, p.c.address)
-                .where(p.c.case_id.in_(chunk), p.c.deleted.is_(False))
-                .order_by(p.c.sort_order)):
-            holding = holdings[row.case_id]
-            if row.role == PartyRole.APPLICANT and row.sort_order == 0:
-                holding.setdefault("applicant", {"name": row.name, "phone": row.phone,
-                                                 "address": row.address})
-            elif row.role == PartyRole.RESPONDENT:
-                holding.setdefault("respondent", {"name": row.name})
+        marks = ", ".join("?" for _ in chunk)
+        for case_hex, ticket, description, request, category, region, last in raw.execute(
+                "SELECT c.id, c.source_ticket, c.description, c.request, c.category, "
+                "c.region, iv.\"values\" FROM cases c "
+                "LEFT JOIN imported_values iv ON iv.case_id = c.id "
+                f"WHERE c.source_ticket IN ({marks}) AND c.deleted = 0 "
+                "ORDER BY c.received_at", chunk):
+            if ticket not in found:
+                found[ticket] = KnownCase(
+                    uuid.UUID(case_hex),
+                    {"case": {"description": description, "request": request,
+                              "category": category, "region": region}},
+                    json.loads(last) if last is not None else None)
+    holdings = {k.id.hex: k.holding for k in found.values() if k.last is not None}
+    for chunk in _chunks(holdings):
+        marks = ", ".join("?" for _ in chunk)
+        for case_hex, role, sort_order, name, phone, address in raw.execute(
+                "SELECT case_id, role, sort_order, name, phone, address FROM parties "
+                f"WHERE case_id IN ({marks}) AND deleted = 0 ORDER BY sort_order", chunk):
+            holding = holdings[case_hex]
+            if role == PartyRole.APPLICANT and sort_order == 0:
+                holding.setdefault("applicant", {"name": name, "phone": phone,
+                                                 "address": address})
+            elif role == PartyRole.RESPONDENT:
+                holding.setdefault("respondent", {"name": name})
     return found
 
 
@@ -664,12 +545,6 @@ def _parties(session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Pa
             elif party.role == PartyRole.RESPONDENT:
                 mine.setdefault("respondent", party)
     return found
-
-
-def _recorded(tracked: Mapping[ImportField, str], current: SheetLayout) -> dict[str, str]:
-    """What the import wrote: the mapped fields only (a column the file lacks wrote nothing)."""
-    mapped = set(current.mapping.values())
-    return {f.value: v for f, v in tracked.items() if f in mapped}
 
 
 def _updates(holding: Holding, before: Mapping[str, str], tracked: Mapping[ImportField, str],
@@ -725,7 +600,7 @@ def _reimport(ws: Workstation, session, case: Case, parties: dict[str, Party],
         if updates[key] and apply_party_update(ws, session, case, parties[key], updates[key],
                                                now, reason=reason):
             changed = True
-    recorded = {**before, **_recorded(tracked, current)}
+    recorded = {**before, **recorded_values(tracked, current)}
     if recorded != before:
         last.values = recorded
         last.imported_at = now
@@ -743,23 +618,20 @@ def _link_index(session, phones: set[str]) -> dict[str, list[tuple[str, datetime
     return index
 
 
-def _find_link(index, checked: CheckedIntake) -> uuid.UUID | None:
+def _find_link(index, key: RowKey) -> uuid.UUID | None:
     """The newest case of the same complainant phone against the same business within
     30 days of this one's receipt (app.services.duplicates), if any."""
-    phone = checked.complainant["phone"]
-    business = checked.respondent["name"] if checked.respondent else ""
-    if not phone or not business:
+    if not key.phone or not key.business:
         return None
-    received = checked.form.received_at
     best = None
-    for other_business, other_received, case_id in index.get(phone, ()):
-        if other_business == business and abs(other_received - received) <= DUPLICATE_WINDOW:
+    for other_business, other_received, case_id in index.get(key.phone, ()):
+        if (other_business == key.business
+                and abs(other_received - key.received_at) <= DUPLICATE_WINDOW):
             if best is None or other_received > best[0]:
                 best = (other_received, case_id)
     return best[1] if best else None
 
 
-def _remember(index, case: Row) -> None:
-    if case.complainant_phone and case.respondent_name:
-        index.setdefault(case.complainant_phone, []).append(
-            (case.respondent_name, case.received_at, case.id))
+def _remember(index, key: RowKey, case_id: uuid.UUID) -> None:
+    if key.phone and key.business:
+        index.setdefault(key.phone, []).append((key.business, key.received_at, case_id))

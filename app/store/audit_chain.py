@@ -83,10 +83,44 @@ def _append(raw: sqlite3.Connection, rows: list[tuple]) -> int:
         updates.append((seq, prev, row[0]))
     raw.executemany("UPDATE audit_events SET chain_seq = ?, chain_hash = ? WHERE rowid = ?",
                     updates)
+    _move_head(raw, seq, prev)
+    return len(rows)
+
+
+def _move_head(raw: sqlite3.Connection, seq: int, prev: str) -> None:
     raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (HEAD_KEY, f"{seq}:{prev}"))
-    return len(rows)
+
+
+# The columns of _CONTENT, in its order; a pair is coalesce(first, second).
+_CONTENT_COLUMNS: tuple[str | tuple[str, str], ...] = (
+    "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
+    "deleted", "actor", ("client_actor", "actor"), ("client_at", "at"))
+
+
+def insert_chained(raw: sqlite3.Connection, columns: Sequence[str], rows: list[list]) -> None:
+    """Insert new audit rows given in storage form (each a list of ``columns``' values,
+    as the driver takes them), linked into the chain on their way in: the hash each
+    would get from ``extend`` once written, without writing every row twice."""
+    if not rows:
+        return
+    at = {name: i for i, name in enumerate(columns)}
+    picks = [(at[c], at[c]) if isinstance(c, str) else (at[c[0]], at[c[1]])
+             for c in _CONTENT_COLUMNS]
+    seq_at, hash_at = at["chain_seq"], at["chain_hash"]
+    seq, prev = head(raw)
+    for row in rows:
+        seq += 1
+        # As the store gives each value back: a boolean is an integer in SQLite.
+        content = [row[first] if row[first] is not None else row[second]
+                   for first, second in picks]
+        prev = link(prev, seq, (int(v) if isinstance(v, bool) else v for v in content))
+        row[seq_at], row[hash_at] = seq, prev
+    marks = ", ".join("?" for _ in columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    raw.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})", rows)
+    _move_head(raw, seq, prev)
 
 
 def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None, *,

@@ -2,7 +2,8 @@
 
 A service that writes thousands of rows in one transaction builds each row as a dict of
 column values, completes it with the column defaults the ORM would apply at a flush
-(``complete``), and inserts the lot with one executemany per table (``insert_rows``).
+(``complete``), turns it into what the driver takes (``insert_plan(table).stored``) and
+inserts the lot with one executemany per table.
 The same completed dicts can make the ORM objects of a single write (``Case(**row)``),
 so one builder serves both paths and they cannot drift apart.
 
@@ -12,11 +13,12 @@ so one builder serves both paths and they cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy import Table
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
 
 class Row(dict):
@@ -58,54 +60,74 @@ def complete(table: Table, values: Mapping[str, Any]) -> Row:
     return row
 
 
-@cache
-def _insert_plan(table: Table, dialect: Dialect
-                 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]]:
-    """The driver's INSERT of every column (its SQL, the column names in order) and the
-    bind processor of each column that has one (what SQLAlchemy does to a value on its
-    way in: a UUID to its text, an instant to naive UTC text, JSON to its text …)."""
-    names = tuple(c.name for c in table.columns)
-    quoted = ", ".join(f'"{n}"' for n in names)
-    sql = (f"INSERT INTO {table.name} ({quoted}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
-    processors = (c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns)
-    return sql, names, tuple((i, p) for i, p in enumerate(processors) if p is not None)
+class InsertPlan:
+    """How one table's completed rows go to the driver: the INSERT of every column and
+    each column's bind processor (what SQLAlchemy does to a value on its way in: a UUID
+    to its text, an instant to naive UTC text, JSON to its text …). ``stored`` gives the
+    same values an ORM flush or a Core insert would send, without SQLAlchemy's per-row
+    bookkeeping (most of the time of a bulk write)."""
 
+    def __init__(self, table: Table) -> None:
+        dialect = _sqlite_dialect()
+        self.table = table
+        self.names = tuple(c.name for c in table.columns)
+        quoted = ", ".join(f'"{n}"' for n in self.names)
+        self.sql = (f"INSERT INTO {table.name} ({quoted}) "
+                    f"VALUES ({', '.join('?' for _ in self.names)})")
+        processors = (c.type.dialect_impl(dialect).bind_processor(dialect)
+                      for c in table.columns)
+        self.processed = tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """One executemany of completed rows (every row with every column). On SQLite the
-    values go through the columns' own bind processors straight to the driver: the
-    same text in the store as an ORM flush or a Core insert writes, without
-    SQLAlchemy's per-row bookkeeping (most of the time of a bulk write)."""
-    if not rows:
-        return
-    if conn.dialect.paramstyle != "qmark":
-        conn.execute(insert(table), list(rows))
-        return
-    sql, names, processed = _insert_plan(table, conn.dialect)
-    params = []
-    for row in rows:
-        values = [row[name] for name in names]
-        for i, process in processed:
+    def stored(self, row: Mapping[str, Any]) -> list[Any]:
+        values = [row[name] for name in self.names]
+        for i, process in self.processed:
             values[i] = process(values[i])
-        params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+        return values
 
 
-def last_rowid(conn: Connection, table: Table) -> int:
-    """The highest rowid of a SQLite table (0 when empty): rows inserted after this
-    reading have higher ones."""
-    return int(conn.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}")
-               .scalar_one())
+@cache
+def _sqlite_dialect() -> SQLiteDialect_pysqlite:
+    # The store's driver (pysqlite; SQLCipher's processes values the same): a worker
+    # process has no engine, so the plan makes the dialect itself.
+    return SQLiteDialect_pysqlite()
 
 
-def batched(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+@cache
+def insert_plan(table: Table) -> InsertPlan:
+    return InsertPlan(table)
 
+
+class DeferredIndexes:
+    """The secondary indexes of some tables, dropped for a bulk load and made again
+    after it in the same transaction (a rollback brings them back as they were).
+
+    Adding 100,000 rows to a table with twenty indexes updates each index 100,000 times
+    in random places; making an index again sorts once. That pays when the load is at
+    least as big as what the table holds (``worth_it``), never on a big store."""
+
+    def __init__(self, raw: Any, tables: tuple[str, ...]) -> None:
+        self.raw, self.tables = raw, tables
+        self._dropped: list[tuple[str, str]] = []
+
+    smallest = 1000  # rows: below this the indexes cost nothing worth saving
+
+    def worth_it(self, new_rows: int, table: str) -> bool:
+        held = self.raw.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        return new_rows >= max(held, self.smallest)
+
+    def drop(self) -> None:
+        if not self.raw.in_transaction:
+            # The driver opens a transaction only at the first row written; dropped
+            # outside one, the indexes would stay dropped after a rollback.
+            self.raw.execute("BEGIN IMMEDIATE")
+        marks = ", ".join("?" for _ in self.tables)
+        self._dropped = self.raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks}) ORDER BY name", self.tables).fetchall()
+        for name, _ in self._dropped:
+            self.raw.execute(f'DROP INDEX "{name}"')
+
+    def restore(self) -> None:
+        for _, sql in self._dropped:
+            self.raw.execute(sql)
+        self._dropped = []

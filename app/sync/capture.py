@@ -10,7 +10,7 @@ deleting a synced row outright is refused here, because a deletion nobody can se
 elsewhere is exactly the silent loss sync must not allow. Bulk ``update()``/``delete()``
 statements bypass the ORM: the services do not use them on synced tables, and a test
 holds them to it. A bulk insert of new rows (the work-order import,
-app/services/bulk_intake.py) records its entries itself through ``record_inserts``.
+app/services/bulk_intake.py) makes its entries itself with ``insert_entries``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Date, Uuid, event, insert, inspect
+from sqlalchemy import Date, Uuid, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store import bulk, migrate
+from app.store import migrate
 from app.store.base import UtcDateTime, utcnow
 from app.store.models import SyncOutbox
 from app.store.models.document import FINAL_CONTENT_COLUMNS
@@ -103,12 +103,6 @@ def insert_entries(name: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[st
         entries.append(_entry(name, row["id"], "insert", {}, values, revision=revision,
                               now=now))
     return entries
-
-
-def record_inserts(conn: Connection, name: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Write the outbox entries of these new rows in the caller's transaction."""
-    table = SyncOutbox.__table__
-    bulk.insert_rows(conn, table, [bulk.complete(table, e) for e in insert_entries(name, rows)])
 
 
 def _after_flush(session: Session, _context) -> None:

@@ -113,6 +113,8 @@ def _picture(ws):
         values = _ids_out(r)
         if not r["source_ticket"] or r["source_ticket"].startswith("WALK_IN-"):
             values["source_ticket"] = values["source_ticket"][:-6]  # its random suffix
+        if r["linked_case_id"]:
+            values["linked_case_id"] = key[r["linked_case_id"]]
         case_rows[key[r["id"]]] = values
     party_ids = {}
     parties = {}
@@ -130,7 +132,7 @@ def _picture(ws):
         if "source_ticket" in changes and changes["source_ticket"][1] not in key.values():
             changes["source_ticket"][1] = changes["source_ticket"][1][:-6]
         values = {**_ids_out(r), "changes": changes}
-        events.setdefault(key[r["case_id"]], []).append(values)
+        events.setdefault(key.get(r["case_id"]), []).append(values)  # None: the import's own
     outbox = Counter()
     for r in _raw(ws, "SELECT table_name, op, \"values\", base FROM sync_outbox"):
         values = {k: v for k, v in json.loads(r["values"]).items()
@@ -139,6 +141,8 @@ def _picture(ws):
             continue  # raised case by case at intake, once per file by an import
         if r["table_name"] == "cases" and values["source_ticket"] not in key.values():
             values["source_ticket"] = values["source_ticket"][:-6]
+        if values.get("linked_case_id"):
+            values["linked_case_id"] = key[values["linked_case_id"]]
         if r["table_name"] == "audit_events":
             changes = values["changes"]
             if "source_ticket" in changes and changes["source_ticket"][1] not in key.values():
@@ -180,7 +184,7 @@ def test_bulk_writes_what_intake_writes(ws, other, linked):
 def test_chain_stays_intact_after_an_import_then_an_intake(ws, tmp_path, monkeypatch):
     from app.services import work_order_import
 
-    monkeypatch.setattr(work_order_import, "BATCH", 7)
+    monkeypatch.setattr(work_order_import, "BUILD_CHUNK", 7)  # several chunks: workers
     capture.install(ws.store.sessions)
     cases.intake_work_order(ws, complaint_form(source_ticket="BEFORE"))
     file = open_file(write_export(tmp_path / "e.xlsx", plain_rows(30)))
@@ -193,3 +197,60 @@ def test_chain_stays_intact_after_an_import_then_an_intake(ws, tmp_path, monkeyp
     assert outbox == {"cases": 32, "parties": 64, "audit_events": 3 + 90 + 1 + 3}
     # the cases the import made are found like any other
     assert queue.search_outcome(ws, "诉求内容第17条").matched == 1
+
+
+def _indexes(ws):
+    return sorted((r["name"], r["sql"]) for r in _raw(
+        ws, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
+def test_worker_processes_write_what_this_process_writes(ws, other, tmp_path, monkeypatch):
+    """A big file is checked and made into cases in worker processes, chunk by chunk,
+    with the indexes made again after a load that doubles the store: the store is the
+    one a single process leaves (a repeated ticket, a link between two rows, an ID
+    number and the search index included)."""
+    from app.services import work_order_import
+    from app.store.bulk import DeferredIndexes
+
+    rows = plain_rows(40)
+    rows[7][0] = rows[3][0]  # a ticket twice in the file
+    rows[12][3], rows[12][6] = rows[11][3], rows[11][6]  # 多头: same phone and business
+    path = write_export(tmp_path / "big.xlsx", rows)
+    indexes_before = _indexes(ws)
+    for workstation, workers in ((ws, 1), (other, 2)):
+        capture.install(workstation.store.sessions)
+        cases.intake_work_order(workstation, complaint_form(source_ticket="BEFORE"))
+        file = open_file(path)
+        found = layout(workstation, file)
+        with monkeypatch.context() as patch:
+            patch.setattr(work_order_import, "CHECK_CHUNK", 9)
+            patch.setattr(work_order_import, "BUILD_CHUNK", 6)
+            patch.setattr(DeferredIndexes, "smallest", 1)
+            prepared = work_order_import.prepare(workstation, file, found, ImportOptions(),
+                                                 workers=workers)
+            summary = run_import(workstation, file, found, ImportOptions(mode="valid_rows"),
+                                 prepared=prepared, workers=workers)
+        assert (summary.created, summary.linked, summary.not_imported) == (39, 1, 1)
+        assert [p.problem for p in summary.report] == ["duplicate"]
+    assert _picture(ws) == _picture(other)
+    assert _indexes(other) == _indexes(ws) == indexes_before
+    assert verify_store(other.store).intact
+
+
+def test_a_cancelled_load_keeps_every_index(ws, tmp_path, monkeypatch):
+    from app.services import work_order_import
+    from app.services.work_order_import import ImportRefusal, WorkOrderImportError
+    from app.store.bulk import DeferredIndexes
+
+    before = _indexes(ws)
+    monkeypatch.setattr(work_order_import, "BUILD_CHUNK", 5)
+    monkeypatch.setattr(DeferredIndexes, "smallest", 1)
+    file = open_file(write_export(tmp_path / "e.xlsx", plain_rows(20)))
+    seen = []
+    with pytest.raises(WorkOrderImportError) as caught:
+        run_import(ws, file, layout(ws, file), ImportOptions(), workers=1,
+                   progress=lambda done, total: seen.append(done),
+                   cancelled=lambda: len(seen) >= 3)
+    assert caught.value.refusal is ImportRefusal.CANCELLED
+    assert _indexes(ws) == before
+    assert _raw(ws, "SELECT count(*) AS n FROM cases") == [{"n": 0}]

@@ -141,7 +141,7 @@ def test_other_channel_same_dispute_is_linked(ws, tmp_path):
 def test_cancel_mid_import_leaves_the_store_as_it_was(ws, tmp_path, monkeypatch):
     from app.services import work_order_import
 
-    monkeypatch.setattr(work_order_import, "BATCH", 10)
+    monkeypatch.setattr(work_order_import, "BUILD_CHUNK", 10)
     _import(ws, write_export(tmp_path / "export.xlsx"))
     before = (_count(ws), _count(ws, Party), _count(ws, AuditEvent), _count(ws, ImportedValues))
     path = write_export(tmp_path / "big.xlsx", plain_rows(50))
