@@ -49,6 +49,7 @@ class BuiltCase:
     tags: list[list[Any]]
     parties: list[list[Any]]
     events: list[list[Any]]  # chain_seq and chain_hash filled by the writer
+    bodies: list[str]  # what the chain hashes of each event (audit_chain.stored_body)
     imported: list[Any] | None  # its imported_values row
     document: tuple[str, str, str] | None  # (id hex, names, body) for search; None: deleted
     words: tuple[int, Sequence[str]]  # (day, words) for the hot-words index
@@ -75,11 +76,13 @@ def build_case(rows: NewCaseRows, segmenter: Segmenter, *, captured: bool,
                        for entry in capture.insert_entries(name, table_rows)]
     document = search.search_document(case.complainant_name, case.respondent_name,
                                       case.title, case.description, case.request)
+    audit_plan = plan(AuditEvent.__table__)
+    events = [audit_plan.stored(e) for e in rows.events]
     return BuiltCase(
         case["id"], plan(Case.__table__).stored(case),
         [plan(CaseTag.__table__).stored(t) for t in rows.tags],
         [plan(Party.__table__).stored(p) for p in rows.parties],
-        [plan(AuditEvent.__table__).stored(e) for e in rows.events],
+        events, [audit_chain.stored_body(audit_plan.names, e) for e in events],
         stored_imported, (case["id"].hex, *document),
         hot_words.case_cut(segmenter, case.received_at, case.title, case.description,
                            case.request, case.complainant_name, case.respondent_name),
@@ -103,7 +106,8 @@ def write_built(session: Session, built: Sequence[BuiltCase], fingerprint: str) 
         if rows:
             raw.executemany(plan(table).sql, rows)
     audit_chain.insert_chained(raw, plan(AuditEvent.__table__).names,
-                               [e for b in built for e in b.events])
+                               [e for b in built for e in b.events],
+                               [body for b in built for body in b.bodies])
     search.index_documents(conn, [b.document for b in built if b.document is not None])
     hot_words.store_new_cut(raw, [(b.case_id, *b.words) for b in built], fingerprint)
 

@@ -47,6 +47,7 @@ from app.core.work_order_import import (
     guess_mapping,
     normalise_header,
     repeated_tickets,
+    row_ticket,
 )
 from app.core.workflow import kinds_for_track
 from app.services import audit
@@ -284,6 +285,9 @@ def prepare(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                                    row_key(checked) if checked is not None else None,
                                    checked))
     else:
+        job = replace(job, stored_tickets=_stored_tickets(
+            ws, {row_ticket(cells, current.mapping) for cells in rows[current.header_row + 1:]}
+            - {""}))
         chunks = [(start, rows[start:start + CHECK_CHUNK])
                   for start in range(current.header_row + 1, len(rows), CHECK_CHUNK)]
         out = [row for done in ordered_map(
@@ -386,7 +390,7 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     rows = file.sheet(current.sheet).rows
     refused = 0
     with ws.store.unit_of_work() as session:
-        known = _known_cases(session, [r.key.ticket for r in good if r.key.ticket])
+        known = _known_cases(session, {r.key.ticket for r in good if r.key.ticket})
         links = _link_index(session, {r.key.phone for r in good
                                       if r.key.ticket not in known and r.key.phone})
         # A ticket the store has: its fields nobody edited since are updated (the ORM:
@@ -399,8 +403,13 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             if found is None:
                 new_rows.append(r)
                 continue
-            changed = (not found.unchanged_by(r.key.tracked, current, mapped)
-                       and _reimport_case(ws, session, found.id, r.key.tracked, current, now))
+            tracked = r.key.tracked
+            if tracked is None:  # stored since the file was checked (a sync meanwhile)
+                checked = RowWorker(_job(ws, rows, current, options, now)).check_cells(
+                    r.row - 1, rows[r.row - 1])
+                tracked = tracked_values(checked) if checked is not None else {}
+            changed = (not found.unchanged_by(tracked, current, mapped)
+                       and _reimport_case(ws, session, found.id, tracked, current, now))
             counts["updated" if changed else "unchanged"] += 1
         items = []
         for r in new_rows:
@@ -498,13 +507,22 @@ class KnownCase:
         return {**self.last, **recorded_values(tracked, current)} == self.last
 
 
-def _known_cases(session, tickets: list[str]) -> dict[str, KnownCase]:
+def _stored_tickets(ws: Workstation, tickets: set[str]) -> frozenset[str]:
+    """Which of these tickets live cases have."""
+    with ws.store.unit_of_work() as session:
+        raw = session.connection().connection.driver_connection
+        return frozenset(ticket for chunk in _chunks(tickets) for (ticket,) in raw.execute(
+            "SELECT DISTINCT source_ticket FROM cases WHERE deleted = 0 AND "
+            f"source_ticket IN ({', '.join('?' for _ in chunk)})", chunk))
+
+
+def _known_cases(session, tickets: set[str]) -> dict[str, KnownCase]:
     """The live cases of these tickets (the first received, where a ticket has several),
     their tracked values and what the last import wrote: two queries per 500 tickets,
     read with the driver (a re-import of 100,000 rows reads them all)."""
     raw = session.connection().connection.driver_connection
     found: dict[str, KnownCase] = {}
-    for chunk in _chunks(set(tickets)):
+    for chunk in _chunks(tickets):
         marks = ", ".join("?" for _ in chunk)
         for case_hex, ticket, description, request, category, region, last in raw.execute(
                 "SELECT c.id, c.source_ticket, c.description, c.request, c.category, "

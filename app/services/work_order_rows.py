@@ -93,7 +93,9 @@ class RowKey(NamedTuple):
     phone: str
     business: str
     received_at: datetime
-    tracked: dict[ImportField, str]  # what a re-import compares (tracked_values)
+    # What a re-import compares (tracked_values), kept for a ticket the store had when
+    # the file was checked (None for the others: a first import keeps 100,000 less).
+    tracked: dict[ImportField, str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +273,7 @@ class RowJob:
     actor: Actor | None = None  # building: who takes the cases in
     basis: IntakeBasis | None = None
     captured: bool = False  # the store records its changes for sync
+    stored_tickets: frozenset[str] = frozenset()  # the file's tickets the store has
 
 
 class RowWorker:
@@ -292,15 +295,22 @@ class RowWorker:
                              offset=index)
         return found[0] if found else None
 
+    def check_cells(self, index: int, cells: Sequence[object]) -> CheckedIntake | None:
+        """The row at ``index`` of the sheet as intake would take it (None: it cannot be)."""
+        row = self.convert(index, cells)
+        return self.check(row)[0] if row is not None else None
+
     def check(self, row: ConvertedRow) -> tuple[CheckedIntake | None, tuple[ReportRow, ...]]:
         job = self.job
         return check_row(row, job.current, job.options, job.track, job.now)
 
 
-def row_key(checked: CheckedIntake) -> RowKey:
+def row_key(checked: CheckedIntake, stored: frozenset[str] | None = None) -> RowKey:
+    """``stored``: the tickets in the store (None: keep every row's tracked values)."""
+    keep = stored is None or checked.ticket in stored
     return RowKey(checked.ticket, checked.complainant["phone"],
                   checked.respondent["name"] if checked.respondent else "",
-                  checked.form.received_at, tracked_values(checked))
+                  checked.form.received_at, tracked_values(checked) if keep else None)
 
 
 def check_chunk(worker: RowWorker, chunk: tuple[int, Sequence[Sequence[object]]]
@@ -313,7 +323,8 @@ def check_chunk(worker: RowWorker, chunk: tuple[int, Sequence[Sequence[object]]]
         if row is not None:
             checked, problems = worker.check(row)
             out.append(PreparedRow(row.row, problems,
-                                   row_key(checked) if checked is not None else None))
+                                   row_key(checked, worker.job.stored_tickets)
+                                   if checked is not None else None))
     return out
 
 
@@ -337,8 +348,7 @@ def build_chunk(worker: RowWorker, items: Sequence[BuildItem]) -> BuiltChunk:
     assert job.actor is not None and job.basis is not None
     out = BuiltChunk([], 0, worker.segmenter.fingerprint)
     for item in items:
-        row = worker.convert(item.index, item.cells)
-        checked = worker.check(row)[0] if row is not None else None
+        checked = worker.check_cells(item.index, item.cells)
         if checked is None:
             out.refused += 1
             continue

@@ -29,6 +29,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event
@@ -99,23 +100,37 @@ _CONTENT_COLUMNS: tuple[str | tuple[str, str], ...] = (
     "deleted", "actor", ("client_actor", "actor"), ("client_at", "at"))
 
 
-def insert_chained(raw: sqlite3.Connection, columns: Sequence[str], rows: list[list]) -> None:
-    """Insert new audit rows given in storage form (each a list of ``columns``' values,
-    as the driver takes them), linked into the chain on their way in: the hash each
-    would get from ``extend`` once written, without writing every row twice."""
+def stored_body(columns: Sequence[str], row: Sequence[Any]) -> str:
+    """What ``link`` hashes of an audit row given in storage form (a list of
+    ``columns``' values, as the driver takes them), as the store will give it back: a
+    boolean is an integer in SQLite. Needs nothing of the chain, so a worker process
+    makes it beside the row."""
+    at = _content_at(tuple(columns))
+    content = (row[first] if row[first] is not None else row[second] for first, second in at)
+    return "|".join(_field(int(v) if isinstance(v, bool) else v) for v in content)
+
+
+@cache
+def _content_at(columns: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    at = {name: i for i, name in enumerate(columns)}
+    return tuple((at[c], at[c]) if isinstance(c, str) else (at[c[0]], at[c[1]])
+                 for c in _CONTENT_COLUMNS)
+
+
+def insert_chained(raw: sqlite3.Connection, columns: Sequence[str], rows: list[list],
+                   bodies: Sequence[str] | None = None) -> None:
+    """Insert new audit rows given in storage form, linked into the chain on their way
+    in: the hash each would get from ``extend`` once written, without writing every row
+    twice. ``bodies``: each row's ``stored_body`` where already made."""
     if not rows:
         return
-    at = {name: i for i, name in enumerate(columns)}
-    picks = [(at[c], at[c]) if isinstance(c, str) else (at[c[0]], at[c[1]])
-             for c in _CONTENT_COLUMNS]
-    seq_at, hash_at = at["chain_seq"], at["chain_hash"]
+    if bodies is None:
+        bodies = [stored_body(columns, row) for row in rows]
+    seq_at, hash_at = columns.index("chain_seq"), columns.index("chain_hash")
     seq, prev = head(raw)
-    for row in rows:
+    for row, body in zip(rows, bodies, strict=True):
         seq += 1
-        # As the store gives each value back: a boolean is an integer in SQLite.
-        content = [row[first] if row[first] is not None else row[second]
-                   for first, second in picks]
-        prev = link(prev, seq, (int(v) if isinstance(v, bool) else v for v in content))
+        prev = link_body(prev, seq, body)
         row[seq_at], row[hash_at] = seq, prev
     marks = ", ".join("?" for _ in columns)
     names = ", ".join(f'"{c}"' for c in columns)
