@@ -396,6 +396,9 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         # A ticket the store has: its fields nobody edited since are updated (the ORM:
         # they are few), before anything new is written.
         new_rows = []
+        job = replace(_job(ws, rows, current, options, now), actor=ws.actor,
+                      basis=IntakeBasis.of(ws, session, now),
+                      captured=capture.is_installed(ws.store.sessions))
         for seen, r in enumerate(good):
             if seen % BUILD_CHUNK == 0 and cancelled is not None and cancelled():
                 raise WorkOrderImportError(ImportRefusal.CANCELLED)
@@ -405,8 +408,7 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                 continue
             tracked = r.key.tracked
             if tracked is None:  # stored since the file was checked (a sync meanwhile)
-                checked = RowWorker(_job(ws, rows, current, options, now)).check_cells(
-                    r.row - 1, rows[r.row - 1])
+                checked = RowWorker(job).check_cells(r.row - 1, rows[r.row - 1])
                 tracked = tracked_values(checked) if checked is not None else {}
             changed = (not found.unchanged_by(tracked, current, mapped)
                        and _reimport_case(ws, session, found.id, tracked, current, now))
@@ -425,9 +427,6 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         if progress is not None:
             progress(done, total)
         if items:
-            job = replace(_job(ws, rows, current, options, now), actor=ws.actor,
-                          basis=IntakeBasis.of(ws, session, now),
-                          captured=capture.is_installed(ws.store.sessions))
             chunks = [items[start:start + BUILD_CHUNK]
                       for start in range(0, len(items), BUILD_CHUNK)]
             built = ordered_map(build_chunk, RowWorker, (job,), chunks,

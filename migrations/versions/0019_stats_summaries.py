@@ -9,10 +9,10 @@ cheap enough that bulk loads are not slowed. app/services/stats_summary.py recom
 dirty days before answering (or counts them from ``cases``). An upgraded store marks
 every day of every office dirty; the workstation builds the summaries in the background.
 
-On PostgreSQL: the trigger function is SECURITY DEFINER with `search_path = pg_catalog,
-public, pg_temp` (pg_temp last: a login's temporary table cannot shadow stats_dirty), as
-logins write cases, not the summaries; logins read their own office's summary rows only
-(row-level security by office_id) and write none; the administrator recomputes them.
+On PostgreSQL the trigger is SECURITY DEFINER, SET search_path = pg_catalog, public, pg_temp
+(pg_temp last: a login's temporary table cannot shadow stats_dirty), as logins write
+cases, not the summaries; logins read their own office's summary rows only (row-level
+security by office_id) and write none; the administrator recomputes them.
 
 Revision ID: 0019
 Revises: 0018
