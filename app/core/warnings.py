@@ -299,13 +299,23 @@ def window_bounds(dates: Iterable[date], days: int) -> tuple[date, date] | None:
 
 def matched_words(text: str, words: Iterable[str]) -> list[str]:
     folded = unicodedata.normalize("NFKC", text or "")
-    return [w for w in words if w and unicodedata.normalize("NFKC", w) in folded]
+    return [w for w in words if w and _folded(w) in folded]
+
+
+@lru_cache(maxsize=4096)  # the rules' words and categories, folded once, not per case
+def _folded(word: str) -> str:
+    return unicodedata.normalize("NFKC", word)
+
+
+@lru_cache(maxsize=64)
+def _folded_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_folded(w).strip() for w in words)
 
 
 def in_key_category(category: str, tags: str, categories: Iterable[str]) -> str | None:
     """The 三品一特 category a case falls in (its category, or the tag), else None."""
-    cat = unicodedata.normalize("NFKC", category or "").strip()
-    if cat and cat in {unicodedata.normalize("NFKC", c).strip() for c in categories}:
+    cat = _folded(category or "").strip()
+    if cat and cat in _folded_set(tuple(categories)):
         return cat
     if KEY_CATEGORY_TAG in [t.strip() for t in (tags or "").split(",")]:
         return cat or KEY_CATEGORY_TAG

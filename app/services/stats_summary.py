@@ -50,9 +50,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
-from sqlalchemy.types import Integer
 
 from app.core.stats import (
     DEFAULT_TOP,
@@ -68,6 +65,7 @@ from app.core.stats import (
 from app.core.timeutil import china_date
 from app.services import stats
 from app.services.case_facts import day_start
+from app.store.base import china_day
 from app.store.models import (
     LIVE,
     Case,
@@ -109,29 +107,6 @@ def measure(kpi: Kpi, part: RatePart) -> str:
     if kpi in RATE_KPIS:
         return f"{kpi.value}_{'n' if part is RatePart.NUMERATOR else 'd'}"
     return kpi.value
-
-
-class china_day(FunctionElement[int]):
-    """The China day number (``date.toordinal()``) of a stored UTC instant."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(china_day, "sqlite")
-def _china_day_sqlite(element: china_day, compiler, **kw) -> str:
-    (column,) = (compiler.process(c, **kw) for c in element.clauses)
-    # Read off the stored text ('YYYY-MM-DD HH:MM:SS.ffffff', UTC): julianday() rounds
-    # to the millisecond, which would move 23:59:59.9996 into the next day.
-    return (f"(CAST(julianday(substr({column}, 1, 10)) - 1721424.5 AS INTEGER) "
-            f"+ (substr({column}, 12, 2) >= '16'))")
-
-
-@compiles(china_day)
-def _china_day_default(element: china_day, compiler, **kw) -> str:
-    (column,) = (compiler.process(c, **kw) for c in element.clauses)
-    return (f"((({column} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date "
-            f"- DATE '0001-01-01' + 1)")
 
 
 def _day(d: int) -> date:

@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.core import warnings as rules_core
@@ -34,6 +35,7 @@ from app.core.warnings import (
 from app.services import audit
 from app.services.context import Workstation
 from app.services.dto import Changes
+from app.store.base import china_day
 from app.store.models import Case, EarlyWarning, Mediator, OfficeSetting
 
 RULES_KEY = "warning_rules"
@@ -123,7 +125,7 @@ class _Finding:
     rule: WarningRule
     key: str
     subject: str
-    cases: set[uuid.UUID] = field(default_factory=set)
+    cases: set[str] = field(default_factory=set)  # ids as 32 hex digits
     detail: dict[str, Any] = field(default_factory=dict)
     threshold: int | None = None
     window_days: int | None = None
@@ -141,11 +143,36 @@ class CheckResult:
 
 # What the rules read of the cases checked; their texts are read a chunk at a time for
 # the keyword rule (an import checks 100,000 cases at once).
-_CASE_COLUMNS = (Case.id, Case.received_at, Case.source, Case.respondent_uscc,
+# The China day of receipt counted by the database (a day number), and the instant as
+# the text it is stored as (it sorts as the instants do): an import checks 100,000
+# cases, and making a datetime of each and its China date was most of the time.
+_DAY = china_day(Case.received_at).label("day")
+# Ids as the 32 hex digits stored: a warning keeps them so, and a UUID made of each of
+# an import's 100,000 cases, three times over, was the rest of the time.
+_HEX_ID = type_coerce(Case.id, String)
+_HEX_LINKED = type_coerce(Case.linked_case_id, String)
+_ID = _HEX_ID.label("id")
+_LINKED = _HEX_LINKED.label("linked_case_id")
+_RECEIVED = type_coerce(Case.received_at, String).label("received_at")
+_CASE_COLUMNS = (_ID, _RECEIVED, _DAY, Case.source, Case.respondent_uscc,
                  Case.respondent_name, Case.complainant_phone, Case.category, Case.tags,
-                 Case.linked_case_id)
-_TEXT_COLUMNS = (Case.id, Case.respondent_uscc, Case.respondent_name, Case.title,
+                 _LINKED)
+_TEXT_COLUMNS = (_ID, Case.respondent_uscc, Case.respondent_name, Case.title,
                  Case.description, Case.request)
+
+
+class _PhoneKeys(dict):
+    """Each phone's key, worked out once per check (an import's 100,000 distinct phones
+    are each looked up several times: more than phone_key's own cache holds)."""
+
+    def __missing__(self, phone: str) -> str:
+        self[phone] = key = rules_core.phone_key(phone)
+        return key
+
+
+@lru_cache(maxsize=4096)
+def _date(day: int) -> date:
+    return date.fromordinal(day)
 
 
 def _chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -166,13 +193,13 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
                 ) -> CheckResult:
     """Check these cases (just taken in, imported or pulled) against the office's rules,
     raising or growing warnings in ``session``'s transaction."""
-    ids = list(dict.fromkeys(case_ids))
+    ids = list(dict.fromkeys(i.hex if isinstance(i, uuid.UUID) else i for i in case_ids))
     if not ids:
         return CheckResult()
     office_id = ws.actor.office_id
     rules = rules_in(session, office_id)
     new = [row for chunk in _chunks(ids) for row in session.execute(
-        select(*_CASE_COLUMNS).where(Case.id.in_(chunk), *_live(office_id)))]
+        select(*_CASE_COLUMNS).where(_HEX_ID.in_(chunk), *_live(office_id)))]
     if not new:
         return CheckResult()
     findings: list[_Finding] = []
@@ -182,10 +209,10 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
     if rules.business_on:
         with_business = [r for r in new if r.respondent_uscc or r.respondent_name]
         bounds = rules_core.window_bounds(
-            (china_date(r.received_at) for r in with_business), rules.business_days)
+            (_date(r.day) for r in with_business), rules.business_days)
         if bounds:
             business_rows = session.execute(
-                select(Case.id, Case.received_at, Case.respondent_uscc, Case.respondent_name)
+                select(_ID, _RECEIVED, _DAY, Case.respondent_uscc, Case.respondent_name)
                 .where(*_live(office_id), *_received_between(bounds),
                        or_(Case.respondent_uscc != "", Case.respondent_name != ""))).all()
             pairs |= {(r.respondent_uscc, r.respondent_name) for r in business_rows}
@@ -194,9 +221,9 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
     if phone_days:
         phones = sorted({r.complainant_phone for r in new if r.complainant_phone})
         bounds = rules_core.window_bounds(
-            (china_date(r.received_at) for r in new if r.complainant_phone), phone_days)
+            (_date(r.day) for r in new if r.complainant_phone), phone_days)
         if bounds:
-            columns = (Case.id, Case.received_at, Case.source, Case.complainant_phone,
+            columns = (_ID, _RECEIVED, _DAY, Case.source, Case.complainant_phone,
                        Case.respondent_uscc, Case.respondent_name)
             if len(phones) <= _PHONES_BY_INDEX:
                 phone_rows = [row for chunk in _chunks(phones) for row in session.execute(
@@ -209,6 +236,7 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
                     Case.complainant_phone != "")) if row.complainant_phone in wanted]
             pairs |= {(r.respondent_uscc, r.respondent_name) for r in phone_rows}
     keys = rules_core.business_keys(pairs)
+    phone_key = _PhoneKeys().__getitem__
 
     def key_of(row) -> str | None:
         return keys.get((row.respondent_uscc, row.respondent_name))
@@ -216,13 +244,14 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
     if rules.business_on:
         findings += _business_volume(rules, new, business_rows, key_of)
     if rules.repeat_on:
-        findings += _repeat_phone(rules, new, phone_rows)
+        findings += _repeat_phone(rules, new, phone_rows, phone_key)
     if rules.channels_on:
-        findings += _multi_channel(session, office_id, rules, new, phone_rows, key_of)
+        findings += _multi_channel(session, office_id, rules, new, phone_rows, key_of,
+                                   phone_key)
     if rules.keywords_on:
         findings += _keywords(rules, (row for chunk in _chunks([r.id for r in new])
                                       for row in session.execute(
-                                          select(*_TEXT_COLUMNS).where(Case.id.in_(chunk)))),
+                                          select(*_TEXT_COLUMNS).where(_HEX_ID.in_(chunk)))),
                               key_of)
     if rules.categories_on:
         findings += _key_categories(rules, new, key_of)
@@ -238,7 +267,7 @@ def _business_volume(rules: WarningRules, new, rows, key_of) -> list[_Finding]:
             groups[key].append(r)
     found = []
     for key, group in groups.items():
-        dated = [(r.id, china_date(r.received_at)) for r in group]
+        dated = [(r.id, _date(r.day)) for r in group]
         cases = rules_core.qualifying(dated, rules.business_count, rules.business_days)
         if cases:
             latest = max(group, key=lambda r: r.received_at)
@@ -251,17 +280,17 @@ def _business_volume(rules: WarningRules, new, rows, key_of) -> list[_Finding]:
     return found
 
 
-def _repeat_phone(rules: WarningRules, new, rows) -> list[_Finding]:
-    wanted = {rules_core.phone_key(r.complainant_phone) for r in new} - {""}
-    shown = {rules_core.phone_key(r.complainant_phone): r for r in new}
+def _repeat_phone(rules: WarningRules, new, rows, phone_key) -> list[_Finding]:
+    wanted = {phone_key(r.complainant_phone) for r in new} - {""}
+    shown = {phone_key(r.complainant_phone): r for r in new}
     groups: dict[str, list[Any]] = defaultdict(list)
     for r in rows:
-        key = rules_core.phone_key(r.complainant_phone)
+        key = phone_key(r.complainant_phone)
         if key in wanted:
             groups[key].append(r)
     found = []
     for phone, group in groups.items():
-        dated = [(r.id, china_date(r.received_at)) for r in group]
+        dated = [(r.id, _date(r.day)) for r in group]
         cases = rules_core.qualifying(dated, rules.repeat_count, rules.repeat_days)
         if cases:
             found.append(_Finding(
@@ -274,20 +303,20 @@ def _repeat_phone(rules: WarningRules, new, rows) -> list[_Finding]:
 
 
 def _multi_channel(session: Session, office_id: uuid.UUID, rules: WarningRules, new,
-                   phone_rows, key_of) -> list[_Finding]:
+                   phone_rows, key_of, phone_key) -> list[_Finding]:
     found: list[_Finding] = []
     # Cases a person linked as one dispute (多头诉求), whenever they came in: the cases
     # these link to, and those that link to these (ix_cases_linked).
-    columns = (Case.id, Case.source, Case.linked_case_id, Case.respondent_name, Case.title)
+    columns = (_ID, Case.source, _LINKED, Case.respondent_name, Case.title)
     new_ids = {r.id for r in new}
     # Every link there is, from the partial index alone (few cases link to another).
-    targets = set(session.scalars(select(Case.linked_case_id).where(
+    targets = set(session.scalars(select(_HEX_LINKED).where(
         Case.linked_case_id.is_not(None)).distinct()))
     roots = sorted({r.linked_case_id for r in new if r.linked_case_id}
                    | (targets & new_ids))
     linked = [row for chunk in _chunks(roots) for row in session.execute(
         select(*columns).where(*_live(office_id),
-                               or_(Case.id.in_(chunk), Case.linked_case_id.in_(chunk))))]
+                               or_(_HEX_ID.in_(chunk), _HEX_LINKED.in_(chunk))))]
     in_roots = set(roots)
     groups: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for r in linked:
@@ -296,20 +325,20 @@ def _multi_channel(session: Session, office_id: uuid.UUID, rules: WarningRules, 
         sources = sorted({r.source for r in group})
         if len(group) >= 2 and len(sources) >= 2:
             first = next((r for r in group if r.id == root), group[0])
-            found.append(_Finding(WarningRule.MULTI_CHANNEL, "link:" + root.hex,
+            found.append(_Finding(WarningRule.MULTI_CHANNEL, "link:" + root,
                                   first.respondent_name or first.title,
                                   {r.id for r in group}, {"sources": sources}))
     # The same phone against the same business from different sources within D days.
-    wanted = {(rules_core.phone_key(r.complainant_phone), key_of(r)) for r in new}
+    wanted = {(phone_key(r.complainant_phone), key_of(r)) for r in new}
     pb: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for r in phone_rows:
-        pair = (rules_core.phone_key(r.complainant_phone), key_of(r))
+        pair = (phone_key(r.complainant_phone), key_of(r))
         if pair in wanted and pair[0] and pair[1]:
             pb[pair].append(r)
     covered = [f.cases for f in found]
     for (phone, business), group in pb.items():
         cases = rules_core.multi_source(
-            [(r.id, china_date(r.received_at), r.source) for r in group], rules.channel_days)
+            [(r.id, _date(r.day), r.source) for r in group], rules.channel_days)
         if not cases or any(cases <= c for c in covered):
             continue
         latest = max(group, key=lambda r: r.received_at)
@@ -399,7 +428,7 @@ def _apply(ws: Workstation, session: Session, findings: list[_Finding]) -> Check
                              "cases": len(f.cases)}), office_id=office_id, at=now)
             continue
         before = set(rules_core.split_ids(w.case_ids))
-        after = before | {i.hex for i in f.cases}
+        after = before | f.cases
         detail = _merged_detail(w.detail, f.detail)
         if after == before and detail == w.detail and not w.deleted:
             continue

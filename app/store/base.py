@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, TypeDecorator, Uuid
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import FunctionElement
 
 # Fixed from the first migration so constraint names are stable across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -102,3 +104,26 @@ def is_model_table(name: str) -> bool:
     """False for the tables migrations make by hand: the FTS5 search table and its
     shadow tables (case_search, case_search_data, ...). Autogenerate skips them."""
     return not (name.startswith("case_search") and name != "case_search_keys")
+
+
+class china_day(FunctionElement[int]):
+    """The China day number (``date.toordinal()``) of a stored UTC instant."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(china_day, "sqlite")
+def _china_day_sqlite(element: china_day, compiler, **kw) -> str:
+    (column,) = (compiler.process(c, **kw) for c in element.clauses)
+    # Read off the stored text ('YYYY-MM-DD HH:MM:SS.ffffff', UTC): julianday() rounds
+    # to the millisecond, which would move 23:59:59.9996 into the next day.
+    return (f"(CAST(julianday(substr({column}, 1, 10)) - 1721424.5 AS INTEGER) "
+            f"+ (substr({column}, 12, 2) >= '16'))")
+
+
+@compiles(china_day)
+def _china_day_default(element: china_day, compiler, **kw) -> str:
+    (column,) = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"((({column} AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date "
+            f"- DATE '0001-01-01' + 1)")
