@@ -390,9 +390,11 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     rows = file.sheet(current.sheet).rows
     refused = 0
     with ws.store.unit_of_work() as session:
-        known = _known_cases(session, {r.key.ticket for r in good if r.key.ticket})
-        links = _link_index(session, {r.key.phone for r in good
-                                      if r.key.ticket not in known and r.key.phone})
+        unchanged, known = _known_cases(
+            session, {r.key.ticket: r.key.tracked for r in good if r.key.ticket}, current)
+        links = _link_index(session, {r.key.phone for r in good if r.key.phone
+                                      and r.key.ticket not in unchanged
+                                      and r.key.ticket not in known})
         # A ticket the store has: its fields nobody edited since are updated (the ORM:
         # they are few), before anything new is written.
         new_rows = []
@@ -402,6 +404,9 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         for seen, r in enumerate(good):
             if seen % BUILD_CHUNK == 0 and cancelled is not None and cancelled():
                 raise WorkOrderImportError(ImportRefusal.CANCELLED)
+            if r.key.ticket in unchanged:
+                counts["unchanged"] += 1
+                continue
             found = known.get(r.key.ticket) if r.key.ticket else None
             if found is None:
                 new_rows.append(r)
@@ -515,39 +520,47 @@ def _stored_tickets(ws: Workstation, tickets: set[str]) -> frozenset[str]:
             f"source_ticket IN ({', '.join('?' for _ in chunk)})", chunk))
 
 
-def _known_cases(session, tickets: set[str]) -> dict[str, KnownCase]:
-    """The live cases of these tickets (the first received, where a ticket has several),
-    their tracked values and what the last import wrote: two queries per 500 tickets,
-    read with the driver (a re-import of 100,000 rows reads them all)."""
+def _known_cases(session, tracked: Mapping[str, Mapping[ImportField, str] | None],
+                 current: SheetLayout) -> tuple[set[str], dict[str, KnownCase]]:
+    """The file's tickets that live cases have (the first received, where a ticket has
+    several), compared as they are read: those a re-import leaves as they are, and the
+    others with what a re-import compares (``tracked``: each ticket's row values; None
+    where the check did not keep them). One query per 500 tickets, read with the
+    driver and kept only where something may change: a re-import of 100,000 rows."""
     raw = session.connection().connection.driver_connection
-    found: dict[str, KnownCase] = {}
-    for chunk in _chunks(tickets):
+    mapped = set(current.mapping.values())
+    unchanged: set[str] = set()
+    to_check: dict[str, KnownCase] = {}
+    for chunk in _chunks(tracked):
         marks = ", ".join("?" for _ in chunk)
-        for case_hex, ticket, description, request, category, region, last in raw.execute(
+        for (case_hex, ticket, description, request, category, region, last,
+             a_name, a_phone, a_address, r_name) in raw.execute(
                 "SELECT c.id, c.source_ticket, c.description, c.request, c.category, "
-                "c.region, iv.\"values\" FROM cases c "
-                "LEFT JOIN imported_values iv ON iv.case_id = c.id "
+                "c.region, iv.\"values\", a.name, a.phone, a.address, "
+                "(SELECT r.name FROM parties r WHERE r.case_id = c.id AND r.deleted = 0 "
+                f"AND r.role = '{PartyRole.RESPONDENT.value}' ORDER BY r.sort_order LIMIT 1) "
+                "FROM cases c LEFT JOIN imported_values iv ON iv.case_id = c.id "
+                "LEFT JOIN parties a ON a.id = (SELECT p.id FROM parties p WHERE "
+                f"p.case_id = c.id AND p.deleted = 0 AND p.role = '{PartyRole.APPLICANT.value}' "
+                "AND p.sort_order = 0 LIMIT 1) "
                 f"WHERE c.source_ticket IN ({marks}) AND c.deleted = 0 "
                 "ORDER BY c.received_at", chunk):
-            if ticket not in found:
-                found[ticket] = KnownCase(
-                    uuid.UUID(case_hex),
-                    {"case": {"description": description, "request": request,
-                              "category": category, "region": region}},
-                    json.loads(last) if last is not None else None)
-    holdings = {k.id.hex: k.holding for k in found.values() if k.last is not None}
-    for chunk in _chunks(holdings):
-        marks = ", ".join("?" for _ in chunk)
-        for case_hex, role, sort_order, name, phone, address in raw.execute(
-                "SELECT case_id, role, sort_order, name, phone, address FROM parties "
-                f"WHERE case_id IN ({marks}) AND deleted = 0 ORDER BY sort_order", chunk):
-            holding = holdings[case_hex]
-            if role == PartyRole.APPLICANT and sort_order == 0:
-                holding.setdefault("applicant", {"name": name, "phone": phone,
-                                                 "address": address})
-            elif role == PartyRole.RESPONDENT:
-                holding.setdefault("respondent", {"name": name})
-    return found
+            if ticket in unchanged or ticket in to_check:
+                continue  # a later case of the same ticket
+            holding: Holding = {"case": {"description": description, "request": request,
+                                         "category": category, "region": region}}
+            if a_name is not None:
+                holding["applicant"] = {"name": a_name, "phone": a_phone, "address": a_address}
+            if r_name is not None:
+                holding["respondent"] = {"name": r_name}
+            found = KnownCase(uuid.UUID(case_hex), holding,
+                              json.loads(last) if last is not None else None)
+            values = tracked[ticket]
+            if values is not None and found.unchanged_by(values, current, mapped):
+                unchanged.add(ticket)
+            else:
+                to_check[ticket] = found
+    return unchanged, to_check
 
 
 def _parties(session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Party]]:
