@@ -453,6 +453,9 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             finally:
                 built.close()  # a cancel stops the workers
             indexes.restore()
+            del chunks, built, chunk
+        # What the writing held goes before the warnings read the year's cases.
+        del items, new_rows, links, good
         counts["created"] = len(created)
         if cancelled is not None and cancelled():
             raise WorkOrderImportError(ImportRefusal.CANCELLED)
