@@ -21,12 +21,15 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
+from app.core import heap
+
 _worker_context: Any = None
 
 
 def _init_worker(make_context: Callable[..., Any], context_args: tuple) -> None:
     global _worker_context
     _worker_context = make_context(*context_args)
+    heap.freeze_now()
 
 
 def _run_in_worker(task: Callable[[Any, Any], Any], item: Any) -> Any:

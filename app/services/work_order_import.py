@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core import heap
 from app.core.errors import UserFacingError
 from app.core.parallel import default_workers, ordered_map
 from app.core.parties import PartyRole
@@ -290,9 +291,10 @@ def prepare(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             - {""}))
         chunks = [(start, rows[start:start + CHECK_CHUNK])
                   for start in range(current.header_row + 1, len(rows), CHECK_CHUNK)]
-        out = [row for done in ordered_map(
-            check_chunk, RowWorker, (job,), chunks,
-            workers=default_workers() if workers is None else workers) for row in done]
+        with heap.quiet_collector():
+            out = [row for done in ordered_map(
+                check_chunk, RowWorker, (job,), chunks,
+                workers=default_workers() if workers is None else workers) for row in done]
         if not out:
             raise WorkOrderImportError(ImportRefusal.NO_ROWS, sheet.name)
     return Prepared(tuple(out), tuple(p for r in out for p in r.problems))
@@ -377,6 +379,14 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     into cases in worker processes (``workers``: how many; default one per core) while
     this one writes."""
     prepared = prepared or prepare(ws, file, current, options, workers=workers)
+    with heap.quiet_collector():
+        return _run_import(ws, file, current, options, prepared, progress, cancelled, workers)
+
+
+def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
+                options: ImportOptions, prepared: Prepared,
+                progress: Callable[[int, int], None] | None,
+                cancelled: Callable[[], bool] | None, workers: int | None) -> ImportSummary:
     good = [r for r in prepared.rows if r.key is not None]
     if not good:
         raise WorkOrderImportError(ImportRefusal.NOTHING_VALID, file.name, prepared.report)
