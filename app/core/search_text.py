@@ -70,17 +70,16 @@ def name_tokens(name: str) -> str:
     han = "".join(_HAN_RUN.findall(name))
     if han:
         # Imported here: loading pypinyin's dictionaries costs ~0.3 s at start-up.
-        from pypinyin import Style, lazy_pinyin
+        from pypinyin import lazy_pinyin
 
         out.append(han)
         out.extend(han)  # every character, so a 1-character query is an exact token
+        # The initials are the syllables' first letters (pypinyin's FIRST_LETTER style
+        # gives the same for every character it knows, at the cost of a second pass).
         syllables = lazy_pinyin(han, errors="ignore")
         if syllables:
             out.append("".join(syllables).lower())
             out.append("".join(s[0] for s in syllables if s).lower())
-        initials = lazy_pinyin(han, style=Style.FIRST_LETTER, errors="ignore")
-        if initials:
-            out.append("".join(initials).lower())
     return " ".join(dict.fromkeys(" ".join(out).split()))
 
 
