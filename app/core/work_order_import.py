@@ -224,11 +224,12 @@ def row_ticket(cells: Sequence[object], mapping: Mapping[int, ImportField]) -> s
         return ""
 
 
-def repeated_tickets(rows: Sequence[Sequence[object]], header: int,
-                     mapping: Mapping[int, ImportField]) -> frozenset[int]:
-    """The indices of rows whose ticket an earlier row of the file has already: each is
-    reported and imported without it, never as a second copy. Known before the rows
-    are converted, so they can be converted a chunk at a time, anywhere."""
+def file_tickets(rows: Sequence[Sequence[object]], header: int,
+                 mapping: Mapping[int, ImportField]) -> tuple[frozenset[str], frozenset[int]]:
+    """The file's tickets, and the indices of rows whose ticket an earlier row has
+    already: each of those is reported and imported without it, never as a second
+    copy. Known before the rows are converted, so they can be converted a chunk at a
+    time, anywhere."""
     seen: set[str] = set()
     repeated = set()
     for index in range(header + 1, len(rows)):
@@ -237,7 +238,13 @@ def repeated_tickets(rows: Sequence[Sequence[object]], header: int,
             if ticket in seen:
                 repeated.add(index)
             seen.add(ticket)
-    return frozenset(repeated)
+    return frozenset(seen), frozenset(repeated)
+
+
+def repeated_tickets(rows: Sequence[Sequence[object]], header: int,
+                     mapping: Mapping[int, ImportField]) -> frozenset[int]:
+    """The indices of rows whose ticket an earlier row has (``file_tickets``)."""
+    return file_tickets(rows, header, mapping)[1]
 
 
 def convert_rows(rows: Sequence[Sequence[object]], header: int,

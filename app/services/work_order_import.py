@@ -44,11 +44,11 @@ from app.core.work_order_import import (
     ImportField,
     clean_text,
     convert_rows,
+    file_tickets,
     find_header_row,
     guess_mapping,
     normalise_header,
     repeated_tickets,
-    row_ticket,
 )
 from app.core.workflow import kinds_for_track
 from app.services import audit
@@ -255,6 +255,7 @@ def save_mapping(ws: Workstation, name: str, current: SheetLayout) -> Changes:
 class Prepared:
     rows: tuple[PreparedRow, ...]
     report: tuple[ReportRow, ...]
+    repeated: frozenset[int] | None = None  # the whole file's (RowJob.repeated)
 
     @property
     def valid(self) -> int:
@@ -275,20 +276,19 @@ def prepare(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     rows = sheet.rows
     if limit is not None:
         rows = rows[:current.header_row + 1 + limit]
-    job = _job(ws, rows, current, options)
     if limit is not None:
-        worker = RowWorker(job)
+        worker = RowWorker(_job(ws, rows, current, options))
         out = []
         for row in convert_rows(rows, current.header_row, current.mapping,
-                                repeated=job.repeated):
+                                repeated=worker.job.repeated):
             checked, problems = worker.check(row)
             out.append(PreparedRow(row.row, problems,
                                    row_key(checked) if checked is not None else None,
                                    checked))
     else:
-        job = replace(job, stored_tickets=_stored_tickets(
-            ws, {row_ticket(cells, current.mapping) for cells in rows[current.header_row + 1:]}
-            - {""}))
+        tickets, repeated = file_tickets(rows, current.header_row, current.mapping)
+        job = replace(_job(ws, rows, current, options, repeated=repeated),
+                      stored_tickets=_stored_tickets(ws, set(tickets)))
         chunks = [(start, rows[start:start + CHECK_CHUNK])
                   for start in range(current.header_row + 1, len(rows), CHECK_CHUNK)]
         with heap.quiet_collector():
@@ -297,16 +297,20 @@ def prepare(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                 workers=default_workers() if workers is None else workers) for row in done]
         if not out:
             raise WorkOrderImportError(ImportRefusal.NO_ROWS, sheet.name)
+        return Prepared(tuple(out), tuple(p for r in out for p in r.problems), repeated)
     return Prepared(tuple(out), tuple(p for r in out for p in r.problems))
 
 
 def _job(ws: Workstation, rows: Sequence[Sequence[object]], current: SheetLayout,
-         options: ImportOptions, now: datetime | None = None) -> RowJob:
+         options: ImportOptions, now: datetime | None = None, *,
+         repeated: frozenset[int] | None = None) -> RowJob:
+    """``repeated``: the rows' repeated tickets where already found (else found here)."""
     track = options.track_for(ws)
     if options.kind not in kinds_for_track(track):
         raise WorkOrderImportError(ImportRefusal.BAD_OPTIONS, f"{options.kind}/{track}")
-    return RowJob(current, options, track, now or ws.now(),
-                  repeated_tickets(rows, current.header_row, current.mapping))
+    if repeated is None:
+        repeated = repeated_tickets(rows, current.header_row, current.mapping)
+    return RowJob(current, options, track, now or ws.now(), repeated)
 
 
 # ---------------------------------------------------------------- preview
@@ -408,7 +412,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         # A ticket the store has: its fields nobody edited since are updated (the ORM:
         # they are few), before anything new is written.
         new_rows = []
-        job = replace(_job(ws, rows, current, options, now), actor=ws.actor,
+        job = replace(_job(ws, rows, current, options, now, repeated=prepared.repeated), actor=ws.actor,
                       basis=IntakeBasis.of(ws, session, now),
                       captured=capture.is_installed(ws.store.sessions))
         for seen, r in enumerate(good):
