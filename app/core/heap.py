@@ -24,7 +24,9 @@ _saved: tuple[int, ...] = ()
 
 def freeze_now() -> None:
     """Leave every object alive now out of future collections (a worker process, once
-    its modules and context are loaded: they live as long as it does)."""
+    its modules and context are loaded: they live as long as it works for this map).
+    What an earlier call froze is looked at again first, so a context let go is freed."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
