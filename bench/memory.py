@@ -25,3 +25,23 @@ def peak_rss_mb() -> float:
     # Elsewhere ru_maxrss is the best there is (bytes on macOS, kB on the BSDs).
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def children_peak_rss_mb() -> list[float]:
+    """The peak resident size of each living child process (the import's worker
+    processes, kept between maps), in MB; empty where /proc is missing."""
+    me = str(Path("/proc/self").resolve().name)
+    peaks = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[1] != me:  # the parent's pid
+                continue
+            if b"spawn_main" not in (stat.parent / "cmdline").read_bytes():
+                continue  # multiprocessing's resource tracker, no worker
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        except (OSError, IndexError):
+            continue  # it ended meanwhile
+    return sorted(peaks, reverse=True)

@@ -32,7 +32,7 @@ from typing import Any
 
 from app.core import heap
 
-KEEP_IDLE_S = 120.0  # seconds a finished map's workers wait for the next map
+KEEP_IDLE_S = 60.0  # seconds a finished map's workers wait for the next map
 
 # In a worker: the context of the map it last worked for.
 _worker_context: Any = None
