@@ -4,6 +4,7 @@ peak memory < 500 MB; the same file again < 10 s with 0 new rows).
     .venv/bin/python bench/import.py                  # 100,000 rows
     .venv/bin/python bench/import.py --rows 20000     # another size
     .venv/bin/python bench/import.py --openpyxl       # also time openpyxl reading the file
+    .venv/bin/python bench/import.py --encrypted      # into a SQLCipher store, as a real one is
 
 The export (a title row merged above the header, as the platforms write it) is made once
 in .bench-stores/; each run imports it into a fresh store in a temporary folder, then
@@ -66,6 +67,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--openpyxl", action="store_true")
+    parser.add_argument("--encrypted", action="store_true",
+                        help="import into a new SQLCipher-encrypted store (a real store is)")
     args = parser.parse_args()
     export = ROOT / ".bench-stores" / f"import-{args.rows}.xlsx"
     if not export.exists():
@@ -85,7 +88,14 @@ def main() -> int:
     options = ImportOptions(mode=ImportMode.VALID_ROWS)
     over = 0
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(Path(folder))
+        if args.encrypted:
+            import secrets
+
+            store = open_store(Path(folder), key=secrets.token_bytes(32), create_encrypted=True)
+        else:
+            store = open_store(Path(folder))
+        print(f"store: {'SQLCipher-encrypted' if store.encrypted else 'plain'}",
+              file=sys.stderr)
         ws = open_workstation(store)
         try:
             for label, budget, expect_new in (("import", BUDGET_IMPORT_S * scale, True),
