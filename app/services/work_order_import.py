@@ -81,6 +81,7 @@ from app.services.work_order_rows import (  # noqa: F401  (the import's own word
     recorded_values,
     row_key,
     source_of_channel,
+    tracked_of,
     tracked_values,
 )
 from app.store.bulk import DeferredIndexes
@@ -405,7 +406,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     refused = 0
     with ws.store.unit_of_work() as session:
         unchanged, known = _known_cases(
-            session, {r.key.ticket: r.key.tracked for r in good if r.key.ticket}, current)
+            session, {r.key.ticket: r.key for r in good if r.key.ticket}, current)
         links = _link_index(session, {r.key.phone for r in good if r.key.phone
                                       and r.key.ticket not in unchanged
                                       and r.key.ticket not in known})
@@ -425,7 +426,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             if found is None:
                 new_rows.append(r)
                 continue
-            tracked = r.key.tracked
+            tracked = tracked_of(r.key)
             if tracked is None:  # stored since the file was checked (a sync meanwhile)
                 checked = RowWorker(job).check_cells(r.row - 1, rows[r.row - 1])
                 tracked = tracked_values(checked) if checked is not None else {}
@@ -537,18 +538,18 @@ def _stored_tickets(ws: Workstation, tickets: set[str]) -> frozenset[str]:
             f"source_ticket IN ({', '.join('?' for _ in chunk)})", chunk))
 
 
-def _known_cases(session, tracked: Mapping[str, Mapping[ImportField, str] | None],
+def _known_cases(session, keys: Mapping[str, RowKey],
                  current: SheetLayout) -> tuple[set[str], dict[str, KnownCase]]:
     """The file's tickets that live cases have (the first received, where a ticket has
     several), compared as they are read: those a re-import leaves as they are, and the
-    others with what a re-import compares (``tracked``: each ticket's row values; None
-    where the check did not keep them). One query per 500 tickets, read with the
+    others with what a re-import compares (``keys``: each ticket's row key, whose tracked
+    values may not have been kept). One query per 500 tickets, read with the
     driver and kept only where something may change: a re-import of 100,000 rows."""
     raw = session.connection().connection.driver_connection
     mapped = set(current.mapping.values())
     unchanged: set[str] = set()
     to_check: dict[str, KnownCase] = {}
-    for chunk in _chunks(tracked):
+    for chunk in _chunks(keys):
         marks = ", ".join("?" for _ in chunk)
         for (case_hex, ticket, description, request, category, region, last,
              a_name, a_phone, a_address, r_name) in raw.execute(
@@ -572,7 +573,7 @@ def _known_cases(session, tracked: Mapping[str, Mapping[ImportField, str] | None
                 holding["respondent"] = {"name": r_name}
             found = KnownCase(uuid.UUID(case_hex), holding,
                               json.loads(last) if last is not None else None)
-            values = tracked[ticket]
+            values = tracked_of(keys[ticket])
             if values is not None and found.unchanged_by(values, current, mapped):
                 unchanged.add(ticket)
             else:
