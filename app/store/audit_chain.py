@@ -138,13 +138,12 @@ def insert_chained(raw: sqlite3.Connection, columns: Sequence[str], rows: list[l
     _move_head(raw, seq, prev)
 
 
-def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None, *,
-           after_rowid: int = 0) -> int:
+def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None) -> int:
     """Chain the rows with these ids (32 hex digits) that are not chained yet, in the
-    order they were written; with ids None, every row not chained yet (a migration or
-    a bulk load: those after ``after_rowid``). Returns how many rows joined the chain."""
+    order they were written; with ids None, every row not chained yet (a migration).
+    Returns how many rows joined the chain."""
     if ids is None:
-        done, last = 0, after_rowid
+        done, last = 0, 0
         while True:
             # NOT INDEXED: a rowid range, not a sort of every unchained row per page.
             rows = raw.execute(
@@ -168,8 +167,8 @@ def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None, *,
 
 def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple]) -> int:
     """Insert audit rows given in storage form (as a first sync reads them), each linked
-    into the chain on its way in; rows the store holds already are left as they are.
-    Returns how many were inserted."""
+    into the chain on its way in (``insert_chained``); rows the store holds already are
+    left as they are. Returns how many were inserted."""
     key = columns.index("id")
     have: set[str] = set()
     ids = [r[key] for r in rows]
@@ -178,31 +177,13 @@ def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple
         marks = ", ".join("?" for _ in chunk)
         have.update(i for (i,) in raw.execute(
             f"SELECT id FROM audit_events WHERE id IN ({marks})", chunk))
-    at = {c: columns.index(c) for c in (
-        "id", "office_id", "case_id", "entity", "entity_id", "action", "changes", "reason",
-        "deleted", "client_actor", "actor", "client_at", "at")}
-    plain = [at[c] for c in ("id", "office_id", "case_id", "entity", "entity_id", "action",
-                             "changes", "reason", "deleted")]
-    seq, prev = head(raw)
-    linked = []
+    fresh = []
     for r in rows:
-        if r[key] in have:
-            continue
-        have.add(r[key])
-        actor = r[at["client_actor"]] if r[at["client_actor"]] is not None else r[at["actor"]]
-        when = r[at["client_at"]] if r[at["client_at"]] is not None else r[at["at"]]
-        seq += 1
-        prev = link(prev, seq, [r[i] for i in plain] + [r[at["actor"]], actor, when])
-        linked.append((*r, seq, prev))
-    if not linked:
-        return 0
-    cols = ", ".join(f'"{c}"' for c in (*columns, "chain_seq", "chain_hash"))
-    marks = ", ".join("?" for _ in range(len(columns) + 2))
-    raw.executemany(f"INSERT INTO audit_events ({cols}) VALUES ({marks})", linked)
-    raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (HEAD_KEY, f"{seq}:{prev}"))
-    return len(linked)
+        if r[key] not in have:
+            have.add(r[key])
+            fresh.append([*r, None, None])
+    insert_chained(raw, (*columns, "chain_seq", "chain_hash"), fresh)
+    return len(fresh)
 
 
 class Linker:
