@@ -3,7 +3,7 @@
 A collection of the oldest generation walks every container object the process holds.
 While an import holds a 100,000-row file and makes cases from it, each such walk goes
 over millions of objects that cannot be garbage, and unpickling a worker's rows set off
-one walk after another: a quarter of the import's time went to the collector. Inside
+one walk after another: a third of the import's time went to the collector. Inside
 ``quiet_collector()`` the objects alive at its start are left out of collections
 (``gc.freeze``) and the youngest generation is collected less often; cycles made in
 the block are still collected. Blocks may nest and may run in several threads.

@@ -113,14 +113,17 @@ def stop_idle_workers() -> None:
 
 
 def ordered_map(task: Callable[[Any, Any], Any], make_context: Callable[..., Any],
-                context_args: tuple, items: Iterable[Any], *, workers: int,
+                context_args: tuple, items: Iterable[Any], *, workers: int | None = None,
                 min_items: int = 3, ahead: int = 2) -> Iterator[Any]:
     """``task(context, item)`` for each item, in order. ``task`` and ``make_context``
     must be module-level functions (they are sent to the workers by name). At most
     ``workers * ahead`` items are in flight, so memory stays bounded however many
     there are. Closing the generator early (a cancel) drops what is queued and waits
-    for the items being worked on (a chunk each) before the workers are kept."""
+    for the items being worked on (a chunk each) before the workers are kept.
+    ``workers``: how many (None: one per core, ``default_workers``)."""
     items = list(items)
+    if workers is None:
+        workers = default_workers()
     if workers <= 1 or len(items) < min_items:
         context = make_context(*context_args)
         for item in items:

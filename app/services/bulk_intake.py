@@ -16,7 +16,6 @@ rows — from the same builder, ``cases.new_case_rows`` — go in two steps:
 
 A rollback (a cancelled import) leaves no trace. The session's own pending objects are
 flushed first, so the chain and the outbox keep the order of what was written.
-``BulkIntake`` does both steps in this process (a small batch, the tests).
 """
 
 from __future__ import annotations
@@ -29,12 +28,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.hot_words import Segmenter, default_segmenter
+from app.core.hot_words import Segmenter
 from app.services import hot_words, search
-from app.services.cases import CheckedIntake, IntakeBasis, NewCaseRows, new_case_rows
-from app.services.context import Actor, Workstation
+from app.services.cases import NewCaseRows
 from app.store import audit_chain
-from app.store.bulk import Row, complete
+from app.store.bulk import complete
 from app.store.bulk import insert_plan as plan
 from app.store.models import AuditEvent, Case, CaseTag, ImportedValues, Party, SyncOutbox
 from app.sync import capture
@@ -110,37 +108,3 @@ def write_built(session: Session, built: Sequence[BuiltCase], fingerprint: str) 
                                [body for b in built for body in b.bodies])
     search.index_documents(conn, [b.document for b in built if b.document is not None])
     hot_words.store_new_cut(raw, [(b.case_id, *b.words) for b in built], fingerprint)
-
-
-class BulkIntake:
-    """Collects new cases (``add``) and writes them a batch at a time (``flush``), both
-    steps in this process."""
-
-    def __init__(self, ws: Workstation, session: Session, basis: IntakeBasis) -> None:
-        self.actor: Actor = ws.actor
-        self.session, self.basis = session, basis
-        self.captured = capture.is_installed(ws.store.sessions)
-        self.segmenter = default_segmenter()
-        self._pending: list[BuiltCase] = []
-        self.written = 0
-
-    def add(self, checked: CheckedIntake, *,
-            imported: Mapping[str, str] | None = None,
-            imported_at: datetime | None = None) -> Row:
-        """Queue a checked work order as a new case; its row (with its id) is returned."""
-        rows = new_case_rows(self.actor, checked, self.basis)
-        self._pending.append(build_case(rows, self.segmenter, captured=self.captured,
-                                        imported=imported,
-                                        imported_at=imported_at or self.basis.now))
-        return rows.case
-
-    @property
-    def pending(self) -> int:
-        return len(self._pending)
-
-    def flush(self) -> list[uuid.UUID]:
-        """Write the queued cases; returns their ids."""
-        built, self._pending = self._pending, []
-        write_built(self.session, built, self.segmenter.fingerprint)
-        self.written += len(built)
-        return [b.case_id for b in built]

@@ -68,14 +68,6 @@ def index_case(session: Session, case: Case) -> None:
                         {"key": key, "names": names, "body": body})
 
 
-def index_new_cases(session: Session, cases: list[Case]) -> None:
-    """Index cases written in this transaction and flushed, in three statements for
-    the lot (an import of thousands of work orders); as index_case for each."""
-    if cases and _has_index(session):
-        index_documents(session.connection(), [(case.id.hex, *_document_of(case))
-                                               for case in cases if not case.deleted])
-
-
 def index_documents(conn: Connection, documents: Sequence[tuple[str, str, str]]) -> None:
     """Index new cases by their documents ``(id as 32 hex digits, names, body)`` as
     ``search_document`` makes them (an import's worker processes make them)."""

@@ -35,7 +35,7 @@ from sqlalchemy import select
 
 from app.core import heap
 from app.core.errors import UserFacingError
-from app.core.parallel import default_workers, ordered_map
+from app.core.parallel import ordered_map
 from app.core.parties import PartyRole
 from app.core.timeutil import CHINA_TZ
 from app.core.users import Permission, may
@@ -293,9 +293,8 @@ def prepare(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         chunks = [(start, rows[start:start + CHECK_CHUNK])
                   for start in range(current.header_row + 1, len(rows), CHECK_CHUNK)]
         with heap.quiet_collector():
-            out = [row for done in ordered_map(
-                check_chunk, RowWorker, (job,), chunks,
-                workers=default_workers() if workers is None else workers) for row in done]
+            out = [row for done in ordered_map(check_chunk, RowWorker, (job,), chunks,
+                                               workers=workers) for row in done]
         if not out:
             raise WorkOrderImportError(ImportRefusal.NO_ROWS, sheet.name)
         return Prepared(tuple(out), tuple(p for r in out for p in r.problems), repeated)
@@ -413,8 +412,8 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         # A ticket the store has: its fields nobody edited since are updated (the ORM:
         # they are few), before anything new is written.
         new_rows = []
-        job = replace(_job(ws, rows, current, options, now, repeated=prepared.repeated), actor=ws.actor,
-                      basis=IntakeBasis.of(ws, session, now),
+        job = replace(_job(ws, rows, current, options, now, repeated=prepared.repeated),
+                      actor=ws.actor, basis=IntakeBasis.of(ws, session, now),
                       captured=capture.is_installed(ws.store.sessions))
         for seen, r in enumerate(good):
             if seen % BUILD_CHUNK == 0 and cancelled is not None and cancelled():
@@ -449,8 +448,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         if items:
             chunks = [items[start:start + BUILD_CHUNK]
                       for start in range(0, len(items), BUILD_CHUNK)]
-            built = ordered_map(build_chunk, RowWorker, (job,), chunks,
-                                workers=default_workers() if workers is None else workers)
+            built = ordered_map(build_chunk, RowWorker, (job,), chunks, workers=workers)
             indexes = DeferredIndexes(session.connection().connection.driver_connection,
                                       _DEFERRED_INDEXES)
             if indexes.worth_it(len(items), "cases"):

@@ -248,17 +248,14 @@ def tracked_of(key: RowKey) -> dict[ImportField, str] | None:
 
 def tracked_values(checked: CheckedIntake) -> dict[ImportField, str]:
     """The values a re-import may update, as the case holds them."""
+    return dict(zip(TRACKED_FIELDS, _tracked(checked), strict=True))
+
+
+def _tracked(checked: CheckedIntake) -> tuple[str, ...]:
+    """``tracked_values`` in TRACKED_FIELDS' order."""
     form, c, r = checked.form, checked.complainant, checked.respondent
-    return {
-        ImportField.CONTENT: form.description.strip(),
-        ImportField.REQUEST: form.request.strip(),
-        ImportField.CATEGORY: form.category.strip(),
-        ImportField.REGION: form.region.strip(),
-        ImportField.COMPLAINANT: c["name"],
-        ImportField.PHONE: c["phone"],
-        ImportField.ADDRESS: c["address"],
-        ImportField.RESPONDENT: r["name"] if r else "",
-    }
+    return (form.description.strip(), form.request.strip(), form.category.strip(),
+            form.region.strip(), c["name"], c["phone"], c["address"], r["name"] if r else "")
 
 
 def recorded_values(tracked: Mapping[ImportField, str], current: SheetLayout) -> dict[str, str]:
@@ -323,7 +320,7 @@ def row_key(checked: CheckedIntake, stored: frozenset[str] | None = None) -> Row
     return RowKey(checked.ticket, checked.complainant["phone"],
                   checked.respondent["name"] if checked.respondent else "",
                   checked.form.received_at,
-                  tuple(tracked_values(checked)[f] for f in TRACKED_FIELDS) if keep else None)
+                  _tracked(checked) if keep else None)
 
 
 def check_chunk(worker: RowWorker, chunk: tuple[int, Sequence[Sequence[object]]]

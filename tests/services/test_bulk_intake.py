@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.core.hot_words import default_segmenter
 from app.core.workflow import CaseKind, Source, Track
 from app.services import cases, queue, search
 from app.services.audit_verify import verify_store
-from app.services.bulk_intake import BulkIntake
-from app.services.cases import IntakeBasis, intake_problems
+from app.services.bulk_intake import build_case, write_built
+from app.services.cases import IntakeBasis, intake_problems, new_case_rows
 from app.services.dto import PartyInput
 from app.services.reference import open_workstation
 from app.services.work_order_import import ImportOptions, layout, open_file, run_import
@@ -66,15 +67,21 @@ def _intake(ws, forms):
 
 
 def _bulk(ws, forms, batch=4):
+    """The forms built and written as an import does, ``batch`` cases a write."""
+    segmenter = default_segmenter()
+    captured = capture.is_installed(ws.store.sessions)
     with ws.store.unit_of_work() as session:
-        writer = BulkIntake(ws, session, IntakeBasis.of(ws, session, ws.now()))
+        basis = IntakeBasis.of(ws, session, ws.now())
+        pending = []
         for i, form in enumerate(forms):
             checked, problems = intake_problems(ws, form)
             assert not problems
-            writer.add(checked)
+            pending.append(build_case(new_case_rows(ws.actor, checked, basis), segmenter,
+                                      captured=captured))
             if (i + 1) % batch == 0:
-                writer.flush()
-        writer.flush()
+                write_built(session, pending, segmenter.fingerprint)
+                pending = []
+        write_built(session, pending, segmenter.fingerprint)
 
 
 def _raw(ws, sql):
