@@ -158,6 +158,28 @@ def test_cancel_mid_import_leaves_the_store_as_it_was(ws, tmp_path, monkeypatch)
             _count(ws, ImportedValues)) == before
 
 
+def test_the_bar_reaches_its_end_only_when_the_import_is_done(ws, tmp_path, monkeypatch):
+    """After the last row come the indexes, the warnings check and the commit: the
+    wizard's bar must not stand at 100 % through them."""
+    from app.services import work_order_import
+
+    monkeypatch.setattr(work_order_import, "BUILD_CHUNK", 10)
+    seen: list[tuple[int, int, int]] = []
+
+    def progress(done, total):
+        # the last call comes once the cases are committed: another connection sees them
+        seen.append((done, total, _count(ws)))
+
+    summary = _import(ws, write_export(tmp_path / "big.xlsx", plain_rows(50)),
+                      progress=progress)
+    assert summary.created == 50
+    *working, (last_done, last_total, stored) = seen
+    assert last_done == last_total and stored == 50
+    assert all(done < total for done, total, _ in working)
+    assert [done for done, _, _ in working] == sorted(done for done, _, _ in working)
+    assert any(done >= 50 for done, _, _ in working)  # every row written, the rest to come
+
+
 def test_every_row_bad_refuses(ws, tmp_path):
     rows = [["X1", "not a date", "甲", "123", "", "", "", "", "", "", ""]]
     with pytest.raises(WorkOrderImportError) as caught:
