@@ -20,7 +20,6 @@ flushed first, so the chain and the outbox keep the order of what was written.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,72 +38,75 @@ from app.sync import capture
 
 
 @dataclass(slots=True)
-class BuiltCase:
-    """One new case, ready for the driver (``build_case``)."""
+class BuiltCases:
+    """New cases ready for the driver, table by table (``build_case`` adds one): a
+    worker process sends a batch back as a few long lists, which pickle many times
+    faster than an object per case."""
 
-    case_id: uuid.UUID
-    case: list[Any]
-    tags: list[list[Any]]
-    parties: list[list[Any]]
-    events: list[list[Any]]  # chain_seq and chain_hash filled by the writer
-    bodies: list[str]  # what the chain hashes of each event (audit_chain.stored_body)
-    imported: list[Any] | None  # its imported_values row
-    document: tuple[str, str, str] | None  # (id hex, names, body) for search; None: deleted
-    words: tuple[int, Sequence[str]]  # (day, words) for the hot-words index
+    fingerprint: str  # the word lists their words were cut with
+    case_ids: list[str] = field(default_factory=list)  # 32 hex digits, in order
+    cases: list[list[Any]] = field(default_factory=list)
+    tags: list[list[Any]] = field(default_factory=list)
+    parties: list[list[Any]] = field(default_factory=list)
+    events: list[list[Any]] = field(default_factory=list)  # chained by the writer
+    bodies: list[str] = field(default_factory=list)  # audit_chain.stored_body of each event
+    imported: list[list[Any]] = field(default_factory=list)  # imported_values rows
+    documents: list[tuple[str, str, str]] = field(default_factory=list)  # (id hex, names, body)
+    words: list[tuple[str, int, Sequence[str]]] = field(default_factory=list)  # (id hex, day, words)
     outbox: list[list[Any]] = field(default_factory=list)
 
+    def __len__(self) -> int:
+        return len(self.case_ids)
 
-def build_case(rows: NewCaseRows, segmenter: Segmenter, *, captured: bool,
+
+def build_case(into: BuiltCases, rows: NewCaseRows, segmenter: Segmenter, *, captured: bool,
                imported: Mapping[str, str] | None = None,
-               imported_at: datetime | None = None) -> BuiltCase:
-    """The rows of a new case (``cases.new_case_rows``) as the writer inserts them.
-    ``imported``: what an import wrote into it, kept in ``imported_values``."""
+               imported_at: datetime | None = None) -> None:
+    """Add the rows of a new case (``cases.new_case_rows``) to ``into`` as the writer
+    inserts them. ``imported``: what an import wrote into it, kept in ``imported_values``."""
     case = rows.case
-    stored_imported = None
     if imported is not None:
-        stored_imported = plan(ImportedValues.__table__).stored(complete(
+        into.imported.append(plan(ImportedValues.__table__).stored(complete(
             ImportedValues.__table__,
-            {"case_id": case["id"], "values": dict(imported), "imported_at": imported_at}))
-    outbox: list[list[Any]] = []
+            {"case_id": case["id"], "values": dict(imported), "imported_at": imported_at})))
     if captured:
         entry_plan = plan(SyncOutbox.__table__)
         for name, table_rows in (("cases", [case]), ("parties", rows.parties),
                                  ("audit_events", rows.events)):
-            outbox += [entry_plan.stored(complete(SyncOutbox.__table__, entry))
-                       for entry in capture.insert_entries(name, table_rows)]
-    document = search.search_document(case.complainant_name, case.respondent_name,
-                                      case.title, case.description, case.request)
+            into.outbox += [entry_plan.stored(complete(SyncOutbox.__table__, entry))
+                            for entry in capture.insert_entries(name, table_rows)]
+    case_hex = case["id"].hex
+    into.case_ids.append(case_hex)
+    into.cases.append(plan(Case.__table__).stored(case))
+    into.tags += [plan(CaseTag.__table__).stored(t) for t in rows.tags]
+    into.parties += [plan(Party.__table__).stored(p) for p in rows.parties]
     audit_plan = plan(AuditEvent.__table__)
-    events = [audit_plan.stored(e) for e in rows.events]
-    return BuiltCase(
-        case["id"], plan(Case.__table__).stored(case),
-        [plan(CaseTag.__table__).stored(t) for t in rows.tags],
-        [plan(Party.__table__).stored(p) for p in rows.parties],
-        events, [audit_chain.stored_body(audit_plan.names, e) for e in events],
-        stored_imported, (case["id"].hex, *document),
-        hot_words.case_cut(segmenter, case.received_at, case.title, case.description,
-                           case.request, case.complainant_name, case.respondent_name),
-        outbox)
+    for event in rows.events:
+        stored = audit_plan.stored(event)
+        into.events.append(stored)
+        into.bodies.append(audit_chain.stored_body(audit_plan.names, stored))
+    into.documents.append((case_hex, *search.search_document(
+        case.complainant_name, case.respondent_name, case.title, case.description,
+        case.request)))
+    into.words.append((case_hex, *hot_words.case_cut(
+        segmenter, case.received_at, case.title, case.description, case.request,
+        case.complainant_name, case.respondent_name)))
 
 
-def write_built(session: Session, built: Sequence[BuiltCase], fingerprint: str) -> None:
-    """Insert built cases in the session's transaction; ``fingerprint``: the word lists
-    their words were cut with."""
+def write_built(session: Session, built: BuiltCases) -> None:
+    """Insert built cases in the session's transaction."""
     if not built:
         return
     session.flush()  # whatever the ORM holds goes first, chained and captured
     conn = session.connection()
     raw = conn.connection.driver_connection
-    for table, rows in ((Case.__table__, [b.case for b in built]),
-                        (CaseTag.__table__, [t for b in built for t in b.tags]),
-                        (Party.__table__, [p for b in built for p in b.parties]),
-                        (ImportedValues.__table__, [b.imported for b in built
-                                                    if b.imported is not None]),
-                        (SyncOutbox.__table__, [o for b in built for o in b.outbox])):
+    for table, rows in ((Case.__table__, built.cases), (CaseTag.__table__, built.tags),
+                        (Party.__table__, built.parties),
+                        (ImportedValues.__table__, built.imported),
+                        (SyncOutbox.__table__, built.outbox)):
         if rows:
             raw.executemany(plan(table).sql, rows)
-    audit_chain.insert_chained(raw, plan(AuditEvent.__table__).names,
-                               [e for b in built for e in b.events],
-                               [body for b in built for body in b.bodies])
-    search.index_documents(conn, [b.document for b in built if b.document is not None])
-    hot_words.store_new_cut(raw, [(b.case_id, *b.words) for b in built], fingerprint)
+    audit_chain.insert_chained(raw, plan(AuditEvent.__table__).names, built.events,
+                               built.bodies)
+    search.index_documents(conn, built.documents)
+    hot_words.store_new_cut(raw, built.words, built.fingerprint)

@@ -267,17 +267,18 @@ def store_cut(conn: Connection | Session, cut: Sequence[tuple[uuid.UUID, int, Se
     return len(rows)
 
 
-def store_new_cut(raw: Any, cut: Sequence[tuple[uuid.UUID, int, Sequence[str]]],
+def store_new_cut(raw: Any, cut: Sequence[tuple[str, int, Sequence[str]]],
                   fingerprint: str) -> None:
-    """``store_cut`` for cases new to the index, on a SQLite driver connection whose
+    """``store_cut`` for cases new to the index (``cut``: each case's id as 32 hex
+    digits, day and words), on a SQLite driver connection whose
     transaction has written already (an import's): it holds the write lock, so the doc
     keys after the highest one stay its own until it commits."""
     if not cut:
         return
     first = raw.execute("SELECT coalesce(max(doc), 0) + 1 FROM case_word_docs").fetchone()[0]
     raw.executemany("INSERT INTO case_word_docs (doc, case_id, day, lexicon) VALUES (?, ?, ?, ?)",
-                    [(first + i, case_id.hex, day, fingerprint)
-                     for i, (case_id, day, _) in enumerate(cut)])
+                    [(first + i, case_hex, day, fingerprint)
+                     for i, (case_hex, day, _) in enumerate(cut)])
     raw.executemany("INSERT INTO case_words (doc, word, day) VALUES (?, ?, ?)",
                     [(first + i, word, day) for i, (_, day, found) in enumerate(cut)
                      for word in found])

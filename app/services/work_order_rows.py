@@ -29,7 +29,7 @@ from app.core.work_order_import import (
     convert_rows,
 )
 from app.core.workflow import CaseKind, Source, Track
-from app.services.bulk_intake import BuiltCase, build_case
+from app.services.bulk_intake import BuiltCases, build_case
 from app.services.cases import CheckedIntake, IntakeBasis, check_intake, new_case_rows
 from app.services.context import Actor, Workstation
 from app.services.dto import IntakeForm, PartyInput
@@ -347,16 +347,15 @@ class BuildItem(NamedTuple):
 
 @dataclass(slots=True)
 class BuiltChunk:
-    new: list[BuiltCase]
+    new: BuiltCases
     refused: int  # rows that no longer pass (none unless the file changed)
-    fingerprint: str  # the word lists the new cases' words were cut with
 
 
 def build_chunk(worker: RowWorker, items: Sequence[BuildItem]) -> BuiltChunk:
     """Rows that passed the check made into new cases (the writer inserts them)."""
     job = worker.job
     assert job.actor is not None and job.basis is not None
-    out = BuiltChunk([], 0, worker.segmenter.fingerprint)
+    out = BuiltChunk(BuiltCases(worker.segmenter.fingerprint), 0)
     for item in items:
         checked = worker.check_cells(item.index, item.cells)
         if checked is None:
@@ -366,7 +365,6 @@ def build_chunk(worker: RowWorker, items: Sequence[BuildItem]) -> BuiltChunk:
         if item.link_to is not None:
             checked = replace(checked, form=replace(checked.form, link_to=item.link_to))
         rows = new_case_rows(job.actor, checked, job.basis, case_id=item.case_id)
-        out.new.append(build_case(rows, worker.segmenter, captured=job.captured,
-                                  imported=recorded_values(tracked, job.current),
-                                  imported_at=job.now))
+        build_case(out.new, rows, worker.segmenter, captured=job.captured,
+                   imported=recorded_values(tracked, job.current), imported_at=job.now)
     return out

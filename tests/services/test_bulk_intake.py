@@ -15,7 +15,7 @@ from app.core.hot_words import default_segmenter
 from app.core.workflow import CaseKind, Source, Track
 from app.services import cases, queue, search
 from app.services.audit_verify import verify_store
-from app.services.bulk_intake import build_case, write_built
+from app.services.bulk_intake import BuiltCases, build_case, write_built
 from app.services.cases import IntakeBasis, intake_problems, new_case_rows
 from app.services.dto import PartyInput
 from app.services.reference import open_workstation
@@ -72,16 +72,16 @@ def _bulk(ws, forms, batch=4):
     captured = capture.is_installed(ws.store.sessions)
     with ws.store.unit_of_work() as session:
         basis = IntakeBasis.of(ws, session, ws.now())
-        pending = []
+        pending = BuiltCases(segmenter.fingerprint)
         for i, form in enumerate(forms):
             checked, problems = intake_problems(ws, form)
             assert not problems
-            pending.append(build_case(new_case_rows(ws.actor, checked, basis), segmenter,
-                                      captured=captured))
+            build_case(pending, new_case_rows(ws.actor, checked, basis), segmenter,
+                       captured=captured)
             if (i + 1) % batch == 0:
-                write_built(session, pending, segmenter.fingerprint)
-                pending = []
-        write_built(session, pending, segmenter.fingerprint)
+                write_built(session, pending)
+                pending = BuiltCases(segmenter.fingerprint)
+        write_built(session, pending)
 
 
 def _raw(ws, sql):
