@@ -8,13 +8,13 @@ exports. Every export is audited: who, which list, how many rows, masked or not.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from app.core.ids import new_id
 from app.core.users import Permission, may
 from app.core.validation import mask_phone
 from app.documents import report_wording as words
@@ -85,7 +85,7 @@ def export_case_list(ws: Workstation, query: QueueQuery, path: Path, *, descript
         # when a sync wrote in between (SQLite's WAL snapshot rule).
         with ws.store.unit_of_work() as session:
             audit.record(
-                session, actor=ws.actor.login, entity="case_list", entity_id=uuid.uuid4(),
+                session, actor=ws.actor.login, entity="case_list", entity_id=new_id(),
                 action="export",
                 changes=audit.created({"rows": rows, "masked": masked, "file": path.name,
                                        "list": description}),

@@ -27,6 +27,7 @@ from app.core.deadlines import (
 from app.core.delivery import NOTICE_KINDS, DeliveryMethod
 from app.core.errors import DomainError, NoRuleSetError
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.core.ids import new_id
 from app.core.money import from_fen, parse_amount, to_fen
 from app.core.parties import IdType, PartyRole, PartyType, Sex
 from app.core.timeutil import china_date
@@ -396,7 +397,7 @@ def new_case_rows(actor: Actor, checked: CheckedIntake, basis: IntakeBasis, *,
     complainant, respondent = checked.complainant, checked.respondent
     rule_set = select_rule_set(basis.clocks.rule_sets, form.track, china_date(form.received_at))
     case = complete(Case.__table__, dict(
-        id=case_id or uuid.uuid4(),
+        id=case_id or new_id(),
         office_id=actor.office_id,
         track=form.track.value,
         kind=form.kind.value,
@@ -483,7 +484,7 @@ def _party_rows(login: str, case: Any, values: dict, order: int,
     """A new party of the case (``values`` as ``_party_values`` checked them) and the
     audit event recording it."""
     party = complete(Party.__table__, dict(
-        id=uuid.uuid4(), case_id=case.id, sort_order=order, version=1, modified_at=now,
+        id=new_id(), case_id=case.id, sort_order=order, version=1, modified_at=now,
         modified_by=login, **values))
     changes = audit.snapshot(party, _PARTY_SNAPSHOT)
     if party.id_number:
@@ -668,7 +669,7 @@ def record_follow_up(ws: Workstation, case_id: uuid.UUID, *, satisfaction: Satis
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id)
         new_state = transition(_state(case), Action.FOLLOW_UP)
-        row = FollowUp(id=uuid.uuid4(), case_id=case_id, followed_at=followed_at or now,
+        row = FollowUp(id=new_id(), case_id=case_id, followed_at=followed_at or now,
                        by=ws.actor.login, method=method, performance=performance,
                        satisfaction=satisfaction, note=note.strip(), version=1,
                        modified_at=now, modified_by=ws.actor.login)
@@ -723,7 +724,7 @@ def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
         # period; 行政处罚程序规定 第十八条: verification after the report is taken in).
         if case.accepted_at is not None and started_on < china_date(case.accepted_at):
             raise ValidationFailed({"started_on": FieldProblem.BEFORE_ACCEPTANCE})
-        pause = ClockPause(id=uuid.uuid4(), case_id=case_id, reason=reason.value,
+        pause = ClockPause(id=new_id(), case_id=case_id, reason=reason.value,
                            started_on=started_on, expected_end=expected_end, note=note.strip(),
                            version=1, modified_at=now, modified_by=ws.actor.login)
         session.add(pause)
@@ -780,7 +781,7 @@ def _clock_note(ws: Workstation, session: Session, case: Case, now: datetime, *,
     """A clock record (an append-only note), audited with ``audited`` (what it says, in
     its own terms), and the case's queue columns brought up to date in the same
     transaction."""
-    note = Note(id=uuid.uuid4(), case_id=case.id, author=ws.actor.login, version=1,
+    note = Note(id=new_id(), case_id=case.id, author=ws.actor.login, version=1,
                 modified_at=now, modified_by=ws.actor.login, kind=kind, **values)
     session.add(note)
     session.flush()

@@ -39,6 +39,7 @@ from app.core.documents import (
     missing_fields,
 )
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.core.parties import PartyRole, PartyType
 from app.core.sessions import participants_from_json, statements_from_json
 from app.core.timeutil import china_date
@@ -198,7 +199,7 @@ def create_draft(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind, *,
         case = _case(session, case_id)
         if kind is DocumentKind.ORAL_AGREEMENT and not wording.for_track(case.track).oral_agreement:
             raise DocumentRefused(DocumentProblem.NOT_ON_TRACK, kind.value)
-        doc = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+        doc = Document(id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
                        deleted=False, case_id=case.id, office_id=case.office_id,
                        kind=kind.value, number="", fields=default_fields(session, case, kind,
                                                                           ref=ref),
@@ -288,7 +289,7 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         # The issued PDF joins the case file as an attachment: it travels to the other
         # workstations (and the dossier) like any file of the case.
         session.add(Attachment(
-            id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+            id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
             deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
             filename=f"{wording.title(kind, _track(session, doc))}"
                      f"{doc.number or f'（第{doc.version_no}版）'}.pdf",
@@ -362,7 +363,7 @@ def new_version(ws: Workstation, doc_id: uuid.UUID) -> tuple[uuid.UUID, Changes]
         old = _doc(session, doc_id)
         if old.state == DocumentState.DRAFT:
             raise DocumentRefused(DocumentProblem.NOT_FINAL, old.state)
-        doc = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+        doc = Document(id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
                        deleted=False, case_id=old.case_id, office_id=old.office_id,
                        kind=old.kind, number="", fields=dict(old.fields or {}),
                        state=DocumentState.DRAFT.value, pdf_sha256="",
@@ -442,7 +443,7 @@ def render_for_case(ws: Workstation, case_id: uuid.UUID, kind: DocumentKind) -> 
             Document.deleted.is_(False)).order_by(Document.version_no.desc(),
                                                   Document.modified_at.desc()).limit(1))
         if doc is None:
-            doc = Document(id=uuid.uuid4(), case_id=case.id, office_id=case.office_id,
+            doc = Document(id=new_id(), case_id=case.id, office_id=case.office_id,
                            kind=kind.value, number="", state=DocumentState.DRAFT.value,
                            fields=default_fields(session, case, kind), version_no=1)
         missing = missing_fields(kind, doc.fields or {}, case.track)

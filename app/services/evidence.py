@@ -54,6 +54,7 @@ from app.core.evidence import (
     zip_kind,
 )
 from app.core.filenames import display_name, safe_file_name
+from app.core.ids import new_id
 from app.services import audit
 from app.services.context import Workstation
 from app.services.dto import Changes
@@ -267,7 +268,7 @@ def _record(ws: Workstation, case_id: uuid.UUID, name: str, mime: str, sha: str,
         if same is not None:
             raise EvidenceError(EvidenceProblem.ALREADY_ATTACHED, name,
                                 existing=display_name(same[0]))
-        row = Attachment(id=uuid.uuid4(), case_id=case_id, sha256=sha, filename=name,
+        row = Attachment(id=new_id(), case_id=case_id, sha256=sha, filename=name,
                          mime_type=mime, size=size, created_at=now, author=ws.actor.login,
                          description=description, version=1, modified_at=now,
                          modified_by=ws.actor.login)

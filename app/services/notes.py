@@ -22,6 +22,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from app.core.ids import new_id
 from app.services import audit
 from app.services.cases import refresh_clocks
 from app.services.context import Workstation
@@ -124,7 +125,7 @@ def _clean_text(value: str, field: str, problems: dict[str, FieldProblem], *,
 
 
 def _new_note(ws: Workstation, case_id: uuid.UUID, now: datetime, **values) -> Note:
-    return Note(id=uuid.uuid4(), case_id=case_id, created_at=now, author=ws.actor.login,
+    return Note(id=new_id(), case_id=case_id, created_at=now, author=ws.actor.login,
                 version=1, modified_at=now, modified_by=ws.actor.login, **values)
 
 

@@ -10,7 +10,6 @@ fields. Every change is checked as a whole (nothing saved half-way) and audited.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.documents import format_number
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.core.users import UserRole
 from app.core.validation import check_phone
 from app.core.workflow import Track
@@ -265,7 +265,7 @@ def _save_documents(ws: Workstation, session: Session, docs: OfficeDocuments) ->
         row = rows.get(key)
         if row is None:
             old = None
-            row = OfficeSetting(id=uuid.uuid4(), office_id=office_id, key=key, value=value,
+            row = OfficeSetting(id=new_id(), office_id=office_id, key=key, value=value,
                                 modified_at=now, modified_by=ws.actor.login)
             session.add(row)
         elif row.value == value and not row.deleted:

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.core.passwords import MIN_LENGTH, check_password, hash_password
 from app.core.timeutil import utcnow
 from app.core.users import Permission, UserRole, may
@@ -308,7 +309,7 @@ def add_user(ws: Workstation, new: NewUser) -> Changes:
         if problems:
             raise UserRefused(problems)
         now = ws.now()
-        user = Mediator(id=uuid.uuid4(), office_id=ws.actor.office_id, name=new.name.strip(),
+        user = Mediator(id=new_id(), office_id=ws.actor.office_id, name=new.name.strip(),
                         login=login, role=UserRole(new.role), phone=new.phone.strip(),
                         certificate_no=new.certificate_no.strip(), active=True,
                         modified_at=now, modified_by=ws.actor.login)

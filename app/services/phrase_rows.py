@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.core.ids import new_id
 from app.services import audit, cases
 from app.services.context import Workstation
 from app.store.models import Phrase
@@ -30,7 +31,7 @@ def find(ws: Workstation, session: Session, row_id: uuid.UUID,
 
 def add(ws: Workstation, session: Session, values: dict[str, Any]) -> Phrase:
     now = ws.now()
-    row = Phrase(id=uuid.uuid4(), office_id=ws.actor.office_id, sort_order=0,
+    row = Phrase(id=new_id(), office_id=ws.actor.office_id, sort_order=0,
                  created_by=ws.actor.login, version=1, modified_at=now,
                  modified_by=ws.actor.login, deleted=False, **values)
     session.add(row)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.core.phrases import BuiltinPhrase, PhraseKind, builtins_for
 from app.core.sessions import (
     MAX_TEXT,
@@ -167,7 +168,7 @@ def start_draft(ws: Workstation, case_id: uuid.UUID, mode: str = SessionMode.PHO
             mode=mode, started_at=now,
             participants=tuple(Participant(p.name, p.role, p.id.hex) for p in parties),
             timer=Timer(0, now))
-        draft = SessionDraft(id=uuid.uuid4(), case_id=case_id, author=ws.actor.login,
+        draft = SessionDraft(id=new_id(), case_id=case_id, author=ws.actor.login,
                              created_at=now, saved_at=now, revision=0, open=True,
                              content=content.to_json())
         session.add(draft)
@@ -284,7 +285,7 @@ def add_addendum(ws: Workstation, session_id: uuid.UUID, text: str) -> Changes:
             original = session.get(MediationSession, original.addendum_to)
         case = _live_case(session, original.case_id)
         row = MediationSession(
-            id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+            id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
             deleted=False, case_id=case.id, mode=original.mode, started_at=now,
             ended_at=now, place="", participants=[], statements=[], evidence="",
             proposals="", responses="", result="", next_step="", next_step_on=None,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.services import audit, hot_words
 from app.services.context import Actor, Workstation
 from app.services.errors import CentrallyManaged
@@ -483,7 +484,7 @@ def _redo_as_new_version(ws: Workstation, session: Session, final: Document,
     it; the final document stays exactly as issued."""
     wanted = conflict.local_value or {}
     fields = wanted.get("fields") if isinstance(wanted.get("fields"), dict) else None
-    draft = Document(id=uuid.uuid4(), version=1, modified_at=now, modified_by=ws.actor.login,
+    draft = Document(id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
                      deleted=False, case_id=final.case_id, office_id=final.office_id,
                      kind=final.kind, number="", fields=dict(fields or final.fields or {}),
                      state="draft", pdf_sha256="", version_no=final.version_no + 1,
@@ -536,7 +537,7 @@ def resend(ws: Workstation, attention_id: uuid.UUID) -> None:
         if row is not None and st.append_only:
             # A refused audit row (or note) is still here, chained: it is sent again as
             # it was written, not changed into an update the central database refuses.
-            session.add(SyncOutbox(mutation_id=uuid.uuid4(), table_name=st.name,
+            session.add(SyncOutbox(mutation_id=new_id(), table_name=st.name,
                                    row_id=item.row_id, op="insert", base={},
                                    values=item.values or {},
                                    schema_revision=migrate.head_revision(), created_at=now,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.core import warnings as rules_core
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.core.timeutil import china_date, china_midnight, end_of_china_day
 from app.core.users import UserRole
 from app.core.validation import mask_phone
@@ -99,7 +100,7 @@ def save_rules(ws: Workstation, rules: WarningRules, *, recheck_after: bool = Tr
         now = ws.now()
         old = None if row is None or row.deleted else row.value
         if row is None:
-            row = OfficeSetting(id=uuid.uuid4(), office_id=office_id, key=RULES_KEY,
+            row = OfficeSetting(id=new_id(), office_id=office_id, key=RULES_KEY,
                                 value=value, modified_at=now, modified_by=ws.actor.login)
             session.add(row)
         elif old == value:

@@ -35,6 +35,7 @@ from sqlalchemy import select
 
 from app.core import heap
 from app.core.errors import UserFacingError
+from app.core.ids import new_id
 from app.core.parallel import ordered_map
 from app.core.parties import PartyRole
 from app.core.timeutil import CHINA_TZ
@@ -233,7 +234,7 @@ def save_mapping(ws: Workstation, name: str, current: SheetLayout) -> Changes:
             row = session.scalars(select(OfficeSetting).where(
                 OfficeSetting.office_id == ws.actor.office_id, OfficeSetting.key == key)).first()
             if row is None:
-                session.add(OfficeSetting(id=uuid.uuid4(), office_id=ws.actor.office_id, key=key,
+                session.add(OfficeSetting(id=new_id(), office_id=ws.actor.office_id, key=key,
                                           value=value, version=1, modified_at=now,
                                           modified_by=ws.actor.login))
             elif row.value != value or row.deleted:
@@ -436,7 +437,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         for r in new_rows:
             # The ids are given here, so a later row of the file can be linked to an
             # earlier one while the workers make both.
-            case_id = uuid.uuid4()
+            case_id = new_id()
             link = _find_link(links, r.key)
             counts["linked"] += link is not None
             _remember(links, r.key, case_id)
@@ -461,8 +462,8 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                 for chunk in built:
                     if cancelled is not None and cancelled():
                         raise WorkOrderImportError(ImportRefusal.CANCELLED)
-                    write_built(session, chunk.new, chunk.fingerprint)
-                    created += [b.case_id for b in chunk.new]
+                    write_built(session, chunk.new)
+                    created += map(uuid.UUID, chunk.new.case_ids)
                     refused += chunk.refused
                     done += len(chunk.new) + chunk.refused
                     if progress is not None:
@@ -484,7 +485,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         problem_rows = len({p.row for p in prepared.report})
         audit.record(
             session, actor=ws.actor.login, entity="work_order_imports",
-            entity_id=uuid.uuid4(), action="import",
+            entity_id=new_id(), action="import",
             changes={"file": [None, file.name], "sheet": [None, current.sheet],
                      **{k: [None, v] for k, v in counts.items()},
                      "problem_rows": [None, problem_rows],

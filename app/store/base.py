@@ -12,6 +12,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import FunctionElement
 
+from app.core.ids import new_id
+
 # Fixed from the first migration so constraint names are stable across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -86,7 +88,7 @@ class Base(DeclarativeBase):
 class SyncedMixin:
     """Columns the sync engine needs on every table that travels to the central database."""
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     modified_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     modified_by: Mapped[str] = mapped_column(String(64), default="", nullable=False)

@@ -52,7 +52,7 @@ def _defaults(table: Table) -> tuple[tuple[str, Any, bool], ...]:
 
 def complete(table: Table, values: Mapping[str, Any]) -> Row:
     """Every column of the table: the value given, else the Python default the ORM
-    would give it at a flush (called, for callables such as uuid4), else None."""
+    would give it at a flush (called, for callables such as new_id), else None."""
     row = Row(values)
     for name, default, called in _defaults(table):
         if name not in row:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Date, Uuid, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.ids import new_id
 from app.store import migrate
 from app.store.base import UtcDateTime, utcnow
 from app.store.models import SyncOutbox
@@ -79,7 +80,7 @@ def _refuse_deletes(session: Session, _context, _instances) -> None:
 
 def _entry(name: str, row_id: uuid.UUID, op: str, base: dict, values: dict, *,
            revision: str, now: Any) -> dict[str, Any]:
-    return dict(mutation_id=uuid.uuid4(), table_name=name, row_id=row_id, op=op, base=base,
+    return dict(mutation_id=new_id(), table_name=name, row_id=row_id, op=op, base=base,
                 values=values, schema_revision=revision, created_at=now, attempts=0,
                 last_error="")
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.core.ids import new_id
 from app.store.base import utcnow
 from app.store.models import SyncAttention, SyncChange, SyncOutbox
 from app.sync import central as central_db
@@ -316,7 +317,7 @@ class SyncClient:
         with self.local.begin() as conn:
             for d in differences:
                 conn.execute(SyncAttention.__table__.insert().values(
-                    id=uuid.uuid4(), mutation_id=uuid.uuid4(), table_name="audit_events",
+                    id=new_id(), mutation_id=new_id(), table_name="audit_events",
                     row_id=d.row_id, case_id=d.case_id, op="compare", base={},
                     values=d.fields, reason_code=AUDIT_MISMATCH,
                     reason="the central copy of this audit row differs from what this "
@@ -353,7 +354,7 @@ class SyncClient:
         elif outcome.row and outcome.row.get("case_id"):
             case_id = uuid.UUID(outcome.row["case_id"])
         conn.execute(SyncAttention.__table__.insert().values(
-            id=uuid.uuid4(), mutation_id=m.mutation_id, table_name=m.table_name,
+            id=new_id(), mutation_id=m.mutation_id, table_name=m.table_name,
             row_id=m.row_id, case_id=case_id, op=m.op, base=m.base, values=m.values,
             reason_code=outcome.reason_code, reason=outcome.reason, created_at=utcnow(),
             status="open"))
@@ -652,7 +653,7 @@ class SyncClient:
 
             now = utcnow()
             conn.execute(SyncOutbox.__table__.insert(), [dict(
-                mutation_id=uuid.uuid4(), table_name=st.name, row_id=row_id, op=op,
+                mutation_id=new_id(), table_name=st.name, row_id=row_id, op=op,
                 base=base, values=values, schema_revision=migrate.head_revision(),
                 created_at=now, attempts=0, last_error="")
                 for op, row_id, base, values in entries])

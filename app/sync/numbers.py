@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, insert, select, text, update
 from sqlalchemy.dialects import sqlite
 
+from app.core.ids import new_id
 from app.store.base import utcnow
 from app.store.models import NumberBlock, NumberCounter, SyncNumberBlock
 from app.sync.central import is_postgresql
@@ -52,7 +53,7 @@ def reserve_block(central: Engine, *, office_id: uuid.UUID, year: int, client_id
             .where(NumberCounter.office_id == office_id, NumberCounter.year == year)
             .values(next_seq=NumberCounter.next_seq + size)
             .returning(NumberCounter.next_seq)).scalar_one()
-        block = Block(uuid.uuid4(), office_id, year, after - size, after - 1)
+        block = Block(new_id(), office_id, year, after - size, after - 1)
         conn.execute(insert(NumberBlock).values(
             id=block.id, office_id=office_id, year=year, first_seq=block.first_seq,
             last_seq=block.last_seq, client_id=client_id, reserved_by=actor,

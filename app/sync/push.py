@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from app.core.ids import new_id
 from app.store.base import utcnow
 from app.store.models import SyncChange, SyncConflict, SyncMutation
 from app.store.models.document import FINAL_CONTENT_COLUMNS
@@ -227,7 +228,7 @@ def _conflict_row(conn: Connection, st: SyncedTable, server: dict[str, Any], *, 
     office = row_office(conn, st, server)
     case_id = server["id"] if st.name == "cases" else server.get("case_id")
     values = dict(
-        id=uuid.uuid4(), version=1, modified_at=now, modified_by=pusher.actor, deleted=False,
+        id=new_id(), version=1, modified_at=now, modified_by=pusher.actor, deleted=False,
         office_id=office, case_id=case_id, table_name=st.name, row_id=server["id"],
         field=field_name, kind=kind, base_value=base, local_value=local, server_value=theirs,
         related_row_id=related, mutation_id=mutation_id, raised_by=pusher.actor,

@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.ids import new_id
 from app.store.base import Base, SyncedMixin, UtcDateTime, utcnow
 
 # A 64-bit key that is SQLite's rowid there (so it autoincrements) and bigint elsewhere.
@@ -133,7 +134,7 @@ class NumberBlock(Base):
     __tablename__ = "number_blocks"
     __table_args__ = (UniqueConstraint("office_id", "year", "first_seq"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     office_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     year: Mapped[int] = mapped_column(SmallInteger)
     first_seq: Mapped[int] = mapped_column(Integer)
@@ -184,7 +185,7 @@ class SyncOutbox(Base):
     __table_args__ = (Index("ix_sync_outbox_row", "table_name", "row_id"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_id)
     table_name: Mapped[str] = mapped_column(String(48))
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     op: Mapped[str] = mapped_column(String(8))  # insert|update
@@ -202,7 +203,7 @@ class SyncAttention(Base):
 
     __tablename__ = "sync_attention"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     table_name: Mapped[str] = mapped_column(String(48))
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
