@@ -1,0 +1,61 @@
+"""The bulk writer's own bind processors (app.store.bulk.InsertPlan) give the driver
+exactly what SQLAlchemy's would: a case written in bulk reads back as one the ORM wrote."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Boolean, Date, Uuid
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+from app.store.base import UtcDateTime
+from app.store.bulk import _OWN_PROCESSORS, insert_plan
+from app.store.models import AuditEvent, Case, Party
+
+_DIALECT = SQLiteDialect_pysqlite()
+_SAMPLES = {
+    UtcDateTime: [None, datetime(2026, 3, 5, 9, 7, tzinfo=timezone(timedelta(hours=8))),
+                  datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+                  datetime(1, 1, 1, 0, 0, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)],
+    Date: [None, date(2026, 4, 15), date(999, 1, 2)],
+    Uuid: [None, uuid.UUID(int=0), uuid.uuid4(), uuid.UUID("01a23ef7-a605-7000-8957-2b9a6b8f251b")],
+    Boolean: [None, True, False, 0, 1],
+}
+
+
+def _sqlalchemy(kind):
+    return kind().dialect_impl(_DIALECT).bind_processor(_DIALECT)
+
+
+@pytest.mark.parametrize("kind", list(_OWN_PROCESSORS), ids=lambda k: k.__name__)
+def test_each_own_processor_gives_what_sqlalchemys_gives(kind):
+    assert set(_SAMPLES) == set(_OWN_PROCESSORS)
+    for value in _SAMPLES[kind]:
+        assert _OWN_PROCESSORS[kind](value) == _sqlalchemy(kind)(value), value
+
+
+@pytest.mark.parametrize("kind, wrong", [(UtcDateTime, datetime(2026, 3, 5, 9, 7)),
+                                         (Boolean, 2), (Boolean, "yes")],
+                         ids=["naive instant", "two", "text"])
+def test_what_sqlalchemy_refuses_is_refused(kind, wrong):
+    with pytest.raises((TypeError, ValueError)):
+        _sqlalchemy(kind)(wrong)
+    with pytest.raises((TypeError, ValueError)):
+        _OWN_PROCESSORS[kind](wrong)
+
+
+def test_every_column_of_the_bulk_tables_is_processed_as_sqlalchemy_would():
+    """The plan's processor of each column gives what the column type's does, for a
+    sample of the column's kind (the plans cover every column, in order)."""
+    for table in (Case.__table__, Party.__table__, AuditEvent.__table__):
+        plan = insert_plan(table)
+        assert plan.names == tuple(c.name for c in table.columns)
+        own = dict(plan.processed)
+        for i, column in enumerate(table.columns):
+            theirs = column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+            for value in _SAMPLES.get(type(column.type), [None]):
+                want = theirs(value) if theirs is not None else value
+                got = own[i](value) if i in own else value
+                assert got == want, (table.name, column.name, value)
