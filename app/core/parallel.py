@@ -47,6 +47,7 @@ def _run_in_worker(task: Callable[[Any, Any], Any], make_context: Callable[..., 
         _worker_context = make_context(*pickle.loads(context_args))
         _worker_token = token
         heap.freeze_now()  # modules and context live as long as the map
+        heap.quiet_for_good()
     return task(_worker_context, item)
 
 

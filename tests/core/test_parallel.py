@@ -4,6 +4,7 @@ the next map working."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -26,6 +27,10 @@ def fails_on_three(context: Context, item: int) -> int:
     if item == 3:
         raise ValueError("three")
     return item
+
+
+def collector_threshold(context: Context, item: int) -> tuple[int, int]:
+    return gc.get_threshold()[0], os.getpid()
 
 
 def slow(context: Context, item: int) -> int:
@@ -100,3 +105,11 @@ def test_a_worker_killed_while_waiting_does_not_break_the_next_map():
     after = list(parallel.ordered_map(times, Context, (7,), range(10), workers=2))
     assert [v for v, _ in after] == [i * 7 for i in range(10)]
     assert not ({pid for _, pid in after} & pids)
+
+
+def test_a_worker_collects_its_youngest_objects_seldom_and_the_caller_is_left_as_it_was():
+    before = gc.get_threshold()
+    found = list(parallel.ordered_map(collector_threshold, Context, (1,), range(8), workers=2))
+    assert {pid for _, pid in found} != {os.getpid()}
+    assert all(threshold >= 50_000 for threshold, _ in found)
+    assert gc.get_threshold() == before
