@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Table, Uuid
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
-from app.store.base import UtcDateTime
+from app.store.base import UtcDateTime, json_text
 
 
 class Row(dict):
@@ -133,7 +133,7 @@ _OWN_PROCESSORS: dict[type, Callable[[Any], Any]] = {
 def _sqlite_dialect() -> SQLiteDialect_pysqlite:
     # The store's driver (pysqlite; SQLCipher's processes values the same): a worker
     # process has no engine, so the plan makes the dialect itself.
-    return SQLiteDialect_pysqlite()
+    return SQLiteDialect_pysqlite(json_serializer=json_text)
 
 
 @cache

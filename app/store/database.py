@@ -18,6 +18,7 @@ from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import audit_chain, cipher, migrate
+from app.store.base import json_text
 from app.store.blobs import BlobStore
 from app.store.cipher import DB_ERRORS, SQLITE_MAGIC
 from app.store.errors import StoreError, StoreErrorCode
@@ -90,11 +91,12 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
     # URL.create: a folder name with '?' or '#' is a file name, not a query.
     url = URL.create("sqlite", database=str(path))
     if key is None:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, future=True, json_serializer=json_text)
     else:
         # SQLAlchemy's SQLite dialect over the sqlcipher3 module (its errors are the ones
         # SQLAlchemy wraps), each connection keyed before the pragmas below run.
-        engine = create_engine(url, future=True, module=cipher.driver(key),
+        engine = create_engine(url, future=True, json_serializer=json_text,
+                               module=cipher.driver(key),
                                creator=lambda: cipher.connect(path, key,
                                                               check_same_thread=False))
     event.listen(engine, "connect", _set_pragmas)

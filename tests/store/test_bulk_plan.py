@@ -59,3 +59,20 @@ def test_every_column_of_the_bulk_tables_is_processed_as_sqlalchemy_would():
                 want = theirs(value) if theirs is not None else value
                 got = own[i](value) if i in own else value
                 assert got == want, (table.name, column.name, value)
+
+
+def test_json_is_kept_with_its_chinese_as_itself_by_the_orm_and_by_the_bulk_writer(ws):
+    from app.store.models import OfficeSetting
+
+    changes = {"complainant_name": [None, "王伟"]}
+    plan = insert_plan(AuditEvent.__table__)
+    bulk_text = dict(plan.processed)[plan.names.index("changes")](changes)
+    assert "王伟" in bulk_text and "\\u" not in bulk_text
+    with ws.store.unit_of_work() as session:
+        session.add(OfficeSetting(office_id=ws.actor.office_id, key="k", value=changes))
+    con = ws.store.connect_raw()
+    try:
+        (stored,) = con.execute("SELECT value FROM office_settings WHERE key = 'k'").fetchone()
+    finally:
+        con.close()
+    assert stored == bulk_text
