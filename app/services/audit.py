@@ -14,7 +14,9 @@ from app.store.models import AuditEvent
 
 def _plain(value: Any) -> Any:
     """JSON-safe form of a column value for the changes record."""
-    if isinstance(value, datetime | date):
+    if value.__class__ is str:  # most are
+        return value
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

@@ -54,6 +54,9 @@ class BuiltCases:
     documents: list[tuple[str, str, str]] = field(default_factory=list)  # (id hex, names, body)
     words: list[tuple[str, int, Sequence[str]]] = field(default_factory=list)  # (id hex, day, words)
     outbox: list[list[Any]] = field(default_factory=list)
+    # id hex → the warning rules' keywords its texts hold (warnings.KeywordHits), where
+    # the builder looked for them and found some
+    keyword_hits: dict[str, list[str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.case_ids)

@@ -142,6 +142,21 @@ class CheckResult:
         return bool(self.raised or self.grown)
 
 
+@dataclass(frozen=True)
+class KeywordHits:
+    """The rules' keywords found in some cases' texts where the cases were made (an
+    import's worker processes), so the check need not read the texts again."""
+
+    keywords: tuple[str, ...]  # the rules' keywords they were looked for with
+    by_case: dict[str, list[str]]  # id as 32 hex digits → the words found (none: left out)
+
+    @staticmethod
+    def find(keywords: Sequence[str], title: str | None, description: str | None,
+             request: str | None) -> list[str]:
+        """The keywords one case's texts hold, as the check finds them."""
+        return rules_core.matched_words(f"{title}\n{description}\n{request}", keywords)
+
+
 # What the rules read of the cases checked; their texts are read a chunk at a time for
 # the keyword rule (an import checks 100,000 cases at once).
 # The China day of receipt counted by the database (a day number), and the instant as
@@ -190,10 +205,12 @@ def _received_between(bounds: tuple[date, date]):
             Case.received_at < end_of_china_day(bounds[1]))
 
 
-def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
-                ) -> CheckResult:
+def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID],
+                keyword_hits: KeywordHits | None = None) -> CheckResult:
     """Check these cases (just taken in, imported or pulled) against the office's rules,
-    raising or growing warnings in ``session``'s transaction."""
+    raising or growing warnings in ``session``'s transaction. ``keyword_hits``: the
+    keywords already found in these cases, used when the rules' keywords are still
+    those they were looked for with."""
     ids = list(dict.fromkeys(i.hex if isinstance(i, uuid.UUID) else i for i in case_ids))
     if not ids:
         return CheckResult()
@@ -275,10 +292,14 @@ def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID]
         findings += _multi_channel(session, office_id, rules, new, phone_rows, key_of,
                                    phone_key)
     if rules.keywords_on:
-        findings += _keywords(rules, (row for chunk in _chunks([r.id for r in new])
-                                      for row in session.execute(
-                                          select(*_TEXT_COLUMNS).where(_HEX_ID.in_(chunk)))),
-                              key_of)
+        if keyword_hits is not None and keyword_hits.keywords == tuple(rules.keywords):
+            found = ((r, keyword_hits.by_case.get(r.id, ())) for r in new)
+        else:
+            found = ((row, KeywordHits.find(rules.keywords, row.title, row.description,
+                                            row.request))
+                     for chunk in _chunks([r.id for r in new]) for row in session.execute(
+                         select(*_TEXT_COLUMNS).where(_HEX_ID.in_(chunk))))
+        findings += _keywords(found, key_of)
     if rules.categories_on:
         findings += _key_categories(rules, new, key_of)
     return _apply(ws, session, findings)
@@ -378,11 +399,10 @@ def _multi_channel(session: Session, office_id: uuid.UUID, rules: WarningRules, 
     return found
 
 
-def _keywords(rules: WarningRules, new, key_of) -> list[_Finding]:
+def _keywords(found: Iterable[tuple[Any, Sequence[str]]], key_of) -> list[_Finding]:
+    """``found``: each case checked with the keywords its texts hold."""
     by_subject: dict[str, _Finding] = {}
-    for r in new:
-        words = rules_core.matched_words(f"{r.title}\n{r.description}\n{r.request}",
-                                         rules.keywords)
+    for r, words in found:
         if not words:
             continue
         business = key_of(r)

@@ -413,9 +413,12 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
         # A ticket the store has: its fields nobody edited since are updated (the ORM:
         # they are few), before anything new is written.
         new_rows = []
+        rules = early_warnings.rules_in(session, ws.actor.office_id)
         job = replace(_job(ws, rows, current, options, now, repeated=prepared.repeated),
                       actor=ws.actor, basis=IntakeBasis.of(ws, session, now),
-                      captured=capture.is_installed(ws.store.sessions))
+                      captured=capture.is_installed(ws.store.sessions),
+                      keywords=tuple(rules.keywords) if rules.keywords_on else ())
+        hits = early_warnings.KeywordHits(job.keywords, {})
         for seen, r in enumerate(good):
             if seen % BUILD_CHUNK == 0 and cancelled is not None and cancelled():
                 raise WorkOrderImportError(ImportRefusal.CANCELLED)
@@ -441,7 +444,8 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             link = _find_link(links, r.key)
             counts["linked"] += link is not None
             _remember(links, r.key, case_id)
-            items.append(BuildItem(r.row - 1, rows[r.row - 1], case_id, link))
+            items.append(BuildItem(r.row - 1, rows[r.row - 1], case_id.hex,
+                                   link.hex if link is not None else None))
         created: list[uuid.UUID] = []
         done = total - len(items)
         # The bar counts rows, and a fifth more for what follows the last one (the
@@ -464,6 +468,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                         raise WorkOrderImportError(ImportRefusal.CANCELLED)
                     write_built(session, chunk.new)
                     created += map(uuid.UUID, chunk.new.case_ids)
+                    hits.by_case.update(chunk.new.keyword_hits)
                     refused += chunk.refused
                     done += len(chunk.new) + chunk.refused
                     if progress is not None:
@@ -481,7 +486,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             raise WorkOrderImportError(ImportRefusal.CANCELLED)
         # A crowd of complaints against one business arrives by import as often as by
         # phone: the early warnings look at the whole file at once.
-        warned = early_warnings.check_cases(ws, session, created)
+        warned = early_warnings.check_cases(ws, session, created, hits)
         problem_rows = len({p.row for p in prepared.report})
         audit.record(
             session, actor=ws.actor.login, entity="work_order_imports",

@@ -34,6 +34,7 @@ from app.services.cases import CheckedIntake, IntakeBasis, check_intake, new_cas
 from app.services.context import Actor, Workstation
 from app.services.dto import IntakeForm, PartyInput
 from app.services.errors import FieldProblem
+from app.services.warnings import KeywordHits
 from app.store.models import Office
 
 
@@ -283,6 +284,7 @@ class RowJob:
     basis: IntakeBasis | None = None
     captured: bool = False  # the store records its changes for sync
     stored_tickets: frozenset[str] = frozenset()  # the file's tickets the store has
+    keywords: tuple[str, ...] = ()  # building: the warning rules' keywords to look for
 
 
 class RowWorker:
@@ -341,8 +343,10 @@ def check_chunk(worker: RowWorker, chunk: tuple[int, Sequence[Sequence[object]]]
 class BuildItem(NamedTuple):
     index: int  # in the sheet
     cells: Sequence[object]
-    case_id: uuid.UUID
-    link_to: uuid.UUID | None  # the case it is a multi-channel duplicate of
+    # The case's id and the case it is a multi-channel duplicate of, as 32 hex digits
+    # (a UUID object pickles three times slower, both ways).
+    case_id: str
+    link_to: str | None
 
 
 @dataclass(slots=True)
@@ -363,8 +367,15 @@ def build_chunk(worker: RowWorker, items: Sequence[BuildItem]) -> BuiltChunk:
             continue
         tracked = tracked_values(checked)
         if item.link_to is not None:
-            checked = replace(checked, form=replace(checked.form, link_to=item.link_to))
-        rows = new_case_rows(job.actor, checked, job.basis, case_id=item.case_id)
+            checked = replace(checked, form=replace(checked.form,
+                                                    link_to=uuid.UUID(item.link_to)))
+        rows = new_case_rows(job.actor, checked, job.basis, case_id=uuid.UUID(item.case_id))
         build_case(out.new, rows, worker.segmenter, captured=job.captured,
                    imported=recorded_values(tracked, job.current), imported_at=job.now)
+        if job.keywords:
+            case = rows.case
+            words = KeywordHits.find(job.keywords, case["title"], case["description"],
+                                     case["request"])
+            if words:
+                out.new.keyword_hits[case["id"].hex] = words
     return out

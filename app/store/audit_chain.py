@@ -105,9 +105,16 @@ def stored_body(columns: Sequence[str], row: Sequence[Any]) -> str:
     ``columns``' values, as the driver takes them), as the store will give it back: a
     boolean is an integer in SQLite. Needs nothing of the chain, so a worker process
     makes it beside the row."""
-    at = _content_at(tuple(columns))
-    content = (row[first] if row[first] is not None else row[second] for first, second in at)
-    return "|".join(_field(int(v) if isinstance(v, bool) else v) for v in content)
+    parts = []
+    for first, second in _content_at(tuple(columns)):
+        value = row[first]
+        if value is None:
+            value = row[second]
+        if value.__class__ is str:  # most are: the rest as _field writes them
+            parts.append(f"{len(value)}:{value}")
+        else:
+            parts.append(_field(int(value) if isinstance(value, bool) else value))
+    return "|".join(parts)
 
 
 @cache

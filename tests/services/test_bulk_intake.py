@@ -216,12 +216,16 @@ def test_worker_processes_write_what_this_process_writes(ws, other, tmp_path, mo
     with the indexes made again after a load that doubles the store: the store is the
     one a single process leaves (a repeated ticket, a link between two rows, an ID
     number and the search index included)."""
+    from app.core.warnings import WarningRule
+    from app.services import warnings as early_warnings
     from app.services import work_order_import
     from app.store.bulk import DeferredIndexes
 
     rows = plain_rows(40)
     rows[7][0] = rows[3][0]  # a ticket twice in the file
     rows[12][3], rows[12][6] = rows[11][3], rows[11][6]  # 多头: same phone and business
+    rows[20][7] = "老板跑路了，预付卡里还有三千元"  # the keywords, found by the builder
+    rows[33][7] = "门店人去楼空，跑路"
     path = write_export(tmp_path / "big.xlsx", rows)
     indexes_before = _indexes(ws)
     for workstation, workers in ((ws, 1), (other, 2)):
@@ -239,6 +243,10 @@ def test_worker_processes_write_what_this_process_writes(ws, other, tmp_path, mo
                                  prepared=prepared, workers=workers)
         assert (summary.created, summary.linked, summary.not_imported) == (39, 1, 1)
         assert [p.problem for p in summary.report] == ["duplicate"]
+        keyword = [w for w in early_warnings.list_warnings(workstation)
+                   if w.rule is WarningRule.KEYWORD]
+        assert sorted((w.count, tuple(w.detail["keywords"])) for w in keyword) == [
+            (1, ("跑路",)), (1, ("跑路", "预付卡"))]
     assert _picture(ws) == _picture(other)
     assert _indexes(other) == _indexes(ws) == indexes_before
     assert verify_store(other.store).intact

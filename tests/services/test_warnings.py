@@ -131,6 +131,25 @@ def test_keywords_in_a_new_work_order(ws):
     assert w.case_ids == (case_id,) and w.detail["keywords"] == ["跑路", "预付卡"]
 
 
+def test_keywords_found_where_the_cases_were_made_count_only_for_the_rules_they_were_found_by(ws):
+    """An import's workers look for the keywords as they build the cases; the check
+    takes what they found when the office's keywords are still those, else reads the
+    texts itself."""
+    rules = only_rules(ws, keywords_on=True)
+    case_id = take_in(ws, description="听说老板跑路了。")
+    for warning in warnings.list_warnings(ws):  # intake's own check: start again
+        with ws.store.unit_of_work() as session:
+            session.delete(session.get(EarlyWarning, warning.id))
+
+    def check(hits):
+        with ws.store.unit_of_work() as session:
+            warnings.check_cases(ws, session, [case_id], hits)
+        return [w.detail["keywords"] for w in of_rule(ws, WarningRule.KEYWORD)]
+
+    assert check(warnings.KeywordHits(tuple(rules.keywords), {})) == []  # none found
+    assert check(warnings.KeywordHits(("别的词",), {case_id.hex: ["别的词"]})) == [["跑路"]]
+
+
 def test_an_office_sets_its_own_keywords(ws):
     rules = only_rules(ws, keywords_on=True)
     warnings.save_rules(ws, replace(rules, keywords=("人去楼空", " ")))
