@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -27,6 +26,7 @@ from app.services.errors import ValidationFailed
 from app.ui import messages
 from app.ui.operations.cases import ActionRequest
 from app.ui.qtcompat import emit
+from app.ui.typed_input import GuardedDialog
 
 ERROR_COLOUR = "#b42318"
 
@@ -69,7 +69,7 @@ def required_label(text: str) -> str:
     return f'<span style="color:{ERROR_COLOUR}">*</span> {text}'
 
 
-class ActionDialog(QDialog):
+class ActionDialog(GuardedDialog):
     submitted = Signal(object)  # ActionRequest
 
     def __init__(self, case: CaseDetail, parent: QWidget | None = None) -> None:

@@ -137,7 +137,7 @@ class CaseActions(QObject):
 
     def _open_dialog(self, dialog: ActionDialog) -> None:
         if single_dialog(self.current_dialog) is not None:
-            self.current_dialog.reject()
+            self.current_dialog.close_without_asking()
         self.current_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(lambda request: self._perform(request, dialog))
@@ -145,7 +145,7 @@ class CaseActions(QObject):
 
     def close_dialog(self) -> None:
         if single_dialog(self.current_dialog) is not None:
-            self.current_dialog.reject()
+            self.current_dialog.close_without_asking()
 
     def _perform(self, request: ActionRequest, dialog: ActionDialog | None) -> None:
         self._set_busy(True)

@@ -209,7 +209,7 @@ def set_value(widget: QWidget, value: Any) -> None:
         raise TypeError(f"cannot set {type(widget).__name__}")
 
 
-def _changed_signal(widget: QWidget):
+def changed_signal(widget: QWidget):
     if isinstance(widget, QComboBox):
         return widget.currentTextChanged
     if isinstance(widget, QPlainTextEdit):
@@ -259,7 +259,7 @@ class FieldForm(QWidget):
             self._checks[key] = check
             if isinstance(widget, QLineEdit):
                 widget.editingFinished.connect(lambda k=key: self.run_check(k))
-        signal = _changed_signal(widget)
+        signal = changed_signal(widget)
         if signal is not None:
             # Typing again clears an error about the old text; the check runs on leaving.
             signal.connect(lambda *_, k=key: self._clear_if_error(k))

@@ -6,6 +6,10 @@ business within 30 days) are looked up off the GUI thread. If there are any, the
 links the new work order to one of them (重复诉求 / 多头诉求, counted once), takes it as
 a new case anyway, or goes back to the form. After saving, ``created(case_id)`` tells
 the window which case to open.
+
+What is typed is kept as the user's draft two seconds after the last change
+(app.services.intake_drafts), as session records are; Esc, 取消 or × on a form with
+typed text asks 保存草稿 / 放弃 / 继续编辑, and the next 新建工单 offers the draft back.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -39,7 +43,7 @@ from PySide6.QtWidgets import (
 from app.core.parties import IdType, PartyRole, PartyType
 from app.core.timeutil import CHINA_TZ
 from app.core.workflow import CaseKind, Source, Track, kinds_for_track
-from app.services import cases, duplicates
+from app.services import cases, duplicates, intake_drafts
 from app.services.context import Workstation
 from app.services.dto import Changes, IntakeForm, PartyInput
 from app.services.duplicates import DuplicateCandidate, DuplicateReason
@@ -52,7 +56,9 @@ from app.ui.case.sections import error_label
 from app.ui.operations.cases import IntakeChoices, load_intake_choices
 from app.ui.qtcompat import emit
 from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.typed_input import GuardedDialog
 
+DRAFT_DELAY_MS = 2000  # after the last change, as session records
 HOTLINES = frozenset({Source.HOTLINE_12315, Source.HOTLINE_12345})
 # Tags that drive priority (DOMAIN.md), offered as one-click buttons.
 COMMON_TAGS = ("网购", "预付式消费", "三品一特", "群体性", "舆情", "职业索赔", "重复诉求", "涉疫")
@@ -160,7 +166,7 @@ def _group(title: str, form: fe.FieldForm) -> QGroupBox:
     return box
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(GuardedDialog):
     created = Signal(object)  # uuid.UUID of the new case
     saved = Signal(object)  # Changes
     duplicates_checked = Signal(object)  # list[DuplicateCandidate]
@@ -210,6 +216,36 @@ class IntakeDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
 
+        # A draft kept from an earlier form, offered back (hidden until one is found).
+        self.draft_bar = QFrame()
+        self.draft_bar.setObjectName("intakeDraftBar")
+        self.draft_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar = QHBoxLayout(self.draft_bar)
+        self.draft_label = QLabel()
+        self.draft_label.setObjectName("intakeDraftText")
+        self.draft_label.setWordWrap(True)
+        self.restore_button = QPushButton(self.tr("继续填写草稿"))
+        self.restore_button.setObjectName("restoreIntakeDraft")
+        self.drop_draft_button = QPushButton(self.tr("丢弃草稿"))
+        self.drop_draft_button.setObjectName("dropIntakeDraft")
+        bar.addWidget(self.draft_label, 1)
+        bar.addWidget(self.restore_button)
+        bar.addWidget(self.drop_draft_button)
+        self.draft_bar.hide()
+        self.draft: intake_drafts.IntakeDraft | None = None
+        self.restore_button.clicked.connect(self.restore_draft)
+        self.drop_draft_button.clicked.connect(self.drop_draft)
+        # Typed text is kept as a draft this long after the last change.
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for form in self.forms:
+            for widget in form.fields.values():
+                signal = fe.changed_signal(widget)
+                if signal is not None:
+                    signal.connect(self._draft_timer.start)
+
         self.general_error = error_label("intakeError")
         self.status = QLabel()
         self.status.setObjectName("intakeStatus")
@@ -224,6 +260,7 @@ class IntakeDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.draft_bar)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general_error)
         bottom = QHBoxLayout()
@@ -239,6 +276,8 @@ class IntakeDialog(QDialog):
                     min(content.sizeHint().height() + 12 * m, em * 52))
         ws = self.ws
         self.runner.query(self, lambda: load_intake_choices(ws)).success(self._apply_choices).run()
+        self.runner.query(self, lambda: intake_drafts.load_intake_draft(ws)) \
+            .success(self._offer_draft).run()
 
     # ------------------------------------------------------------ building
 
@@ -457,6 +496,73 @@ class IntakeDialog(QDialog):
         if first is not None:
             self.field(first).setFocus()
 
+    # ------------------------------------------------------------ the draft
+
+    def draft_values(self) -> dict[str, object]:
+        """Every field's value as a draft keeps it (JSON: an instant as ISO text)."""
+        out: dict[str, object] = {}
+        for form in self.forms:
+            for key, value in form.values().items():
+                out[key] = value.isoformat() if isinstance(value, datetime) else value
+        return out
+
+    def save_draft(self) -> None:
+        """Keep what is typed as the draft (in place of one offered and not taken)."""
+        self._draft_timer.stop()
+        if self.busy or self.created_id is not None:
+            return
+        ws = self.ws
+        if self.has_typed_input():
+            values = self.draft_values()
+            self.runner.op(self, lambda: intake_drafts.save_intake_draft(ws, values)).run()
+
+    def _offer_draft(self, draft: intake_drafts.IntakeDraft | None) -> None:
+        if draft is None:
+            return
+        self.draft = draft
+        self.draft_label.setText(self.tr(
+            "有一份未保存的工单草稿（{when}）。可以继续填写，或丢弃；直接填写新工单会替换它。").format(
+            when=formatting.china_datetime(draft.saved_at)))
+        self.draft_bar.show()
+
+    def restore_draft(self) -> None:
+        """Put the kept draft's values back in the form."""
+        if self.draft is None:
+            return
+        values = dict(self.draft.values)
+        if isinstance(values.get("received_at"), str):
+            try:
+                values["received_at"] = datetime.fromisoformat(values["received_at"])
+            except ValueError:
+                del values["received_at"]
+        for form in self.forms:
+            form.set_values({k: v for k, v in values.items() if k in form.fields})
+        self._sync_tag_buttons()
+        self._draft_timer.stop()
+        self.draft_bar.hide()
+        self.mark_untouched()  # kept already: closing now loses nothing
+
+    def drop_draft(self) -> None:
+        self.draft = None
+        self.draft_bar.hide()
+        ws = self.ws
+        self.runner.op(self, lambda: intake_drafts.discard_intake_draft(ws)).run()
+
+    def can_keep_draft(self) -> bool:
+        return True
+
+    def keep_draft(self) -> None:
+        self._draft_timer.stop()
+        ws, values = self.ws, self.draft_values()
+        self.runner.op(self, lambda: intake_drafts.save_intake_draft(ws, values)) \
+            .success(lambda _: self.close_without_asking()).failure(self._failed).run()
+
+    def discard_typed_input(self) -> None:
+        self._draft_timer.stop()
+        ws = self.ws
+        self.runner.op(self, lambda: intake_drafts.discard_intake_draft(ws)) \
+            .success(lambda _: self.close_without_asking()).failure(self._failed).run()
+
     # ------------------------------------------------------------ saving
 
     def set_busy(self, busy: bool, status: str = "") -> None:
@@ -503,8 +609,15 @@ class IntakeDialog(QDialog):
 
     def _write(self, form: IntakeForm) -> None:
         self.set_busy(True, self.tr("正在保存…"))
+        self._draft_timer.stop()
         ws = self.ws
-        self.runner.op(self, lambda: cases.intake_work_order(ws, form)) \
+
+        def write() -> tuple[uuid.UUID, Changes]:
+            written = cases.intake_work_order(ws, form)
+            intake_drafts.discard_intake_draft(ws)  # taken in: nothing left to keep
+            return written
+
+        self.runner.op(self, write) \
             .success(self._saved).failure(self._failed).run()
 
     def _saved(self, result: tuple[uuid.UUID, Changes]) -> None:

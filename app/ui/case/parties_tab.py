@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import save_party
+from app.ui.typed_input import GuardedDialog
 
 if TYPE_CHECKING:
     from app.ui.case.host import CaseHost
@@ -50,7 +50,7 @@ def party_values(party: PartyView) -> dict[str, Any]:
     }
 
 
-class RevealDialog(QDialog):
+class RevealDialog(GuardedDialog):
     """Asks why the full ID number is needed; the answer goes into the audit trail."""
 
     PURPOSES = ("核实当事人身份", "制作调解文书", "申请司法确认", "办理退款或履行")

@@ -35,12 +35,13 @@ from app.ui.case.sections import note_label
 from app.ui.qtcompat import emit
 from app.ui.session import session_texts as texts
 from app.ui.tasks import LatestOnly, TaskFailure
+from app.ui.typed_input import GuardedDialog
 
 if TYPE_CHECKING:
     from app.ui.case.host import CaseHost
 
 
-class AddendumDialog(QDialog):
+class AddendumDialog(GuardedDialog):
     """补充更正: a dated text filed against a finished record."""
 
     def __init__(self, host: CaseHost, record: SessionView, parent: QWidget) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -24,13 +23,14 @@ from app.core.money import AmountError, format_amount, parse_amount, to_capitals
 from app.documents import wording
 from app.documents.wording import ClauseTemplate
 from app.ui.case.sections import error_label, note_label
+from app.ui.typed_input import GuardedDialog
 
 
 def deadline_text(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-class ClauseDialog(QDialog):
+class ClauseDialog(GuardedDialog):
     """``text()`` and ``amount()`` once accepted."""
 
     def __init__(self, template: ClauseTemplate, *, applicant: str, respondent: str,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.services.documents import DocumentView
 from app.ui.case.sections import error_label, note_label
 from app.ui.documents import document_texts as texts
+from app.ui.typed_input import GuardedDialog
 
 
 def _buttons(dialog: QDialog, ok_text: str, ok_name: str) -> tuple[QDialogButtonBox, QPushButton]:
@@ -36,7 +37,7 @@ def _buttons(dialog: QDialog, ok_text: str, ok_name: str) -> tuple[QDialogButton
     return buttons, ok
 
 
-class SignDialog(QDialog):
+class SignDialog(GuardedDialog):
     """登记签署: the day the parties signed, and optionally the scan of the signed paper
     (kept with the case's evidence)."""
 
@@ -101,7 +102,7 @@ class SignDialog(QDialog):
         self.accept()
 
 
-class VoidDialog(QDialog):
+class VoidDialog(GuardedDialog):
     """作废: the document stays readable and keeps its number; a reason is required."""
 
     def __init__(self, doc: DocumentView, parent: QWidget | None = None) -> None:
@@ -140,7 +141,7 @@ class VoidDialog(QDialog):
         self.accept()
 
 
-class FieldsDialog(QDialog):
+class FieldsDialog(GuardedDialog):
     """The text fields of a notice, a record cover or a dossier: filled from the case,
     correctable here before the document is final."""
 

@@ -36,6 +36,7 @@ from app.services.context import Workstation
 from app.ui import messages
 from app.ui.case.sections import error_label
 from app.ui.tasks import Lane, TaskRunner
+from app.ui.typed_input import GuardedDialog
 
 HOLIDAY = QColor("#fde2e1")
 HOLIDAY_TEXT = QColor("#b42318")
@@ -109,7 +110,7 @@ class YearView(QWidget):
         painter.end()
 
 
-class NoticeDialog(QDialog):
+class NoticeDialog(GuardedDialog):
     """Paste the State Council notice; see what it says before saving."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

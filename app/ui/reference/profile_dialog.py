@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -36,13 +35,14 @@ from app.ui import messages, settings
 from app.ui.case.sections import error_label
 from app.ui.reference.profile_form import ProfileForm
 from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.typed_input import GuardedDialog
 
 OFFICE_FIELDS = (ProfileField.ORG_NAME, ProfileField.NUMBER_PREFIX, ProfileField.ADDRESS,
                  ProfileField.ORG_PHONE)
 BACKUPS_MAX = 30
 
 
-class ProfileDialog(QDialog):
+class ProfileDialog(GuardedDialog):
     def __init__(self, ws: Workstation, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +136,7 @@ class ProfileDialog(QDialog):
         self._seal_placeholder()
         self._invited_shown()
         self.save_button.setEnabled(True)
+        self.mark_untouched()  # what was read is nothing to lose
 
     def save(self) -> None:
         if not self.form.check():

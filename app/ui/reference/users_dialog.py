@@ -44,6 +44,7 @@ from app.ui.case.sections import error_label
 from app.ui.reference import users_texts as texts
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import LatestOnly, TaskFailure, TaskRunner
+from app.ui.typed_input import GuardedDialog
 
 ROLES = (UserRole.MEDIATOR, UserRole.SUPERVISOR, UserRole.ADMIN)
 COLUMNS = ("姓名", "登录名", "角色", "电话", "调解员证号", "在办案件", "登录密码", "状态")
@@ -241,7 +242,7 @@ class _FieldForm:
             label.setVisible(problem is not None)
 
 
-class UserEditDialog(QDialog):
+class UserEditDialog(GuardedDialog):
     """添加用户 (with the first password) or 修改 (name, role, phone, whether active)."""
 
     def __init__(self, ws: Workstation, runner: TaskRunner, user: UserView | None,

@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -36,6 +35,7 @@ from app.ui import messages
 from app.ui.case.sections import error_label, note_label
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.typed_input import GuardedDialog
 
 
 def _spin(name: str, suffix: str) -> QSpinBox:
@@ -56,7 +56,7 @@ def _words(name: str) -> QPlainTextEdit:
     return edit
 
 
-class WarningRulesDialog(QDialog):
+class WarningRulesDialog(GuardedDialog):
     loaded = Signal()
     saved = Signal()
 
@@ -186,6 +186,7 @@ class WarningRulesDialog(QDialog):
                 if not on:
                     box.setTitle(box.title() + self.tr("（已关闭）"))
         self.setEnabled(True)
+        self.mark_untouched()  # what was read is nothing to lose
         self.loaded.emit()
 
     def values(self) -> WarningRules:

@@ -37,6 +37,7 @@ from app.ui.case.sections import error_label, value_label
 from app.ui.qtcompat import emit
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import TaskFailure, TaskRunner
+from app.ui.typed_input import GuardedDialog
 from app.ui.warnings import warning_texts as texts
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 100
@@ -57,7 +58,7 @@ def _enum_text(word: Callable, enum, value: str) -> str:
         return value
 
 
-class AckDialog(QDialog):
+class AckDialog(GuardedDialog):
     """确认预警: what was done about it, in a sentence or two (may be left empty)."""
 
     def __init__(self, w: WarningView, parent: QWidget | None = None) -> None:
