@@ -1034,6 +1034,24 @@ def reveal_id_number(ws: Workstation, party_id: uuid.UUID, purpose: str = "") ->
         return party.id_number
 
 
+def reveal_phone(ws: Workstation, party_id: uuid.UUID,
+                 purpose: str) -> tuple[str, Changes]:
+    """A party's whole phone number, for a stated purpose (回电); every reveal is in the
+    audit trail like an ID number's (the number stays masked everywhere else)."""
+    if not purpose.strip():
+        raise ValidationFailed({"purpose": FieldProblem.REQUIRED})
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        party = session.get(Party, party_id)
+        if party is None or party.deleted:
+            raise CaseNotFound(party_id)
+        case = _load(session, party.case_id)
+        audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
+                     action="reveal_phone", case_id=party.case_id, office_id=case.office_id,
+                     reason=purpose.strip(), at=now)
+        return party.phone, Changes(history=True)
+
+
 # ---------------------------------------------------------------- reads
 
 

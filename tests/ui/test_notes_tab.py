@@ -102,6 +102,43 @@ def test_a_later_contact_settles_the_callback(qtbot, view, ws):
     assert "已由之后的联系处理" in text_of(tab, "noteCallback_1")
 
 
+def test_the_number_for_a_callback_is_shown_on_request_audited_and_put_in_the_contact_form(
+        qtbot, view, ws):
+    """Issue 16, item 2: masked everywhere, the number is revealed for the callback
+    beside the banner, the reveal is in the audit trail, and the contact form is ready."""
+    notes.log_contact(ws, view.case.id, channel="phone", contact_with="李秀英",
+                      result="no_answer", callback_at=FIXED_NOW + timedelta(minutes=30))
+    set_clock(ws, 40)
+    with qtbot.waitSignal(view.notes.notes_loaded, timeout=10_000):
+        view.notes.reload()
+    tab = view.notes
+    assert tab.callback_mark() == "overdue"
+    assert tab.reveal_button.isVisible()
+    assert not tab.dial_number.isVisible()
+    phone = next(p.phone for p in view.case.parties if p.name == "李秀英")
+    assert phone not in tab.banner.text()
+    qtbot.mouseClick(tab.reveal_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(tab.dial_number.isVisible, timeout=10_000)
+    assert tab.dial_number.text() == phone
+    assert tab.form.fields["contact_with"].currentText() == "李秀英（投诉人）"
+    assert tab.form.fields["channel"].value() == "phone"
+    assert tab.contact_text.hasFocus() or tab.focusWidget() is tab.contact_text
+    con = ws.store.connect_raw()
+    try:
+        reveals = con.execute("SELECT actor, reason FROM audit_events WHERE action = "
+                              "'reveal_phone'").fetchall()
+    finally:
+        con.close()
+    assert reveals == [("zhangmin", "回电")]
+    # Logging the call clears the number from the form (it is never saved in a note).
+    tab.form.fields["result"].select("reached")
+    with qtbot.waitSignal(view.saved, timeout=10_000):
+        qtbot.mouseClick(tab.save_contact_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.dial_number.isVisible(), timeout=10_000)
+    assert tab.dial_number.text() == ""
+    assert all(phone not in n.text for n in notes.list_notes(ws, view.case.id))
+
+
 def test_a_callback_in_the_past_is_refused_beside_the_field(qtbot, view, ws):
     tab = view.notes
     tab.form.fields["result"].select("reached")

@@ -61,6 +61,7 @@ _HEADLINES = {
     ("parties", "create"): QT_TRANSLATE_NOOP("History", "登记当事人"),
     ("parties", "update"): QT_TRANSLATE_NOOP("History", "修改当事人信息"),
     ("parties", "reveal_id"): QT_TRANSLATE_NOOP("History", "查看完整证件号码"),
+    ("parties", "reveal_phone"): QT_TRANSLATE_NOOP("History", "查看完整电话号码"),
     ("clock_pauses", "pause"): QT_TRANSLATE_NOOP("History", "中止计时"),
     ("clock_pauses", "resume"): QT_TRANSLATE_NOOP("History", "恢复计时"),
     ("follow_ups", "create"): QT_TRANSLATE_NOOP("History", "登记回访"),
@@ -329,7 +330,7 @@ def history_line(entry: AuditEntry, ctx: HistoryContext) -> HistoryLine:
                 field=label, old=field_value(entry.entity, field, old, ctx), new=new_text))
     reason = ""
     if entry.reason:
-        if entry.action == "reveal_id":
+        if entry.action in ("reveal_id", "reveal_phone"):
             reason = tr("History", "用途：{reason}").format(reason=entry.reason)
         else:
             reason = tr("History", "说明：{reason}").format(reason=entry.reason)

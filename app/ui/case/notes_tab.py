@@ -32,16 +32,18 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.parties import PartyRole
 from app.core.timeutil import CHINA_TZ
 from app.core.workflow import Track
-from app.services import notes
-from app.services.dto import CaseDetail, Changes
+from app.services import cases, notes
+from app.services.dto import CaseDetail, Changes, PartyView
 from app.services.errors import FieldProblem, ValidationFailed
 from app.services.notes import ContactChannel, NoteKind, NotesPage, NoteView
 from app.ui import formatting, messages
@@ -199,8 +201,19 @@ class NotesTab(QWidget):
         self.banner = QLabel()
         self.banner.setObjectName("callbackBanner")
         self.banner.setWordWrap(True)
-        self.banner.hide()
-        layout.addWidget(self.banner)
+        # The number is masked everywhere; calling back needs it whole: shown on
+        # request, audited, and put in the contact form below.
+        self.reveal_button = QPushButton(self.tr("拨打/显示号码"))
+        self.reveal_button.setObjectName("revealCallbackPhone")
+        self.reveal_button.setToolTip(self.tr("显示对方的完整号码用于回电（记入操作日志）"))
+        self.reveal_button.clicked.connect(self.reveal_callback_phone)
+        self.banner_row = QWidget()
+        banner_line = QHBoxLayout(self.banner_row)
+        banner_line.setContentsMargins(0, 0, 0, 0)
+        banner_line.addWidget(self.banner, 1)
+        banner_line.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.banner_row.hide()
+        layout.addWidget(self.banner_row)
 
         # -------------------------------------------------- the quick note
         note_section = Section(self.tr("记一笔"))
@@ -227,6 +240,11 @@ class NotesTab(QWidget):
             (_tr(text), value.value, "") for value, text in contact_texts.CHANNELS.items()])), required=True)
         self.contact_with = fe.editable_combo([], self.tr("当事人或其他联系对象"))
         self.form.add("contact_with", self.tr("联系对象"), self.contact_with, required=True)
+        self.dial_number = QLineEdit()
+        self.dial_number.setObjectName("dialNumber")
+        self.dial_number.setReadOnly(True)
+        self.form.add("dial", self.tr("号码"), self.dial_number)
+        self.form.set_row_visible("dial", False)
         self.form.add("result", self.tr("结果"), _narrow(ChoiceCombo(self.tr("请选择"), [
             (_tr(text), value.value, "") for value, text in contact_texts.RESULTS.items()])), required=True)
         self.contact_text = fe.text_edit(self.tr("沟通情况（Ctrl+Enter 登记）"), 2)
@@ -300,7 +318,8 @@ class NotesTab(QWidget):
 
     def _reset_contact_form(self) -> None:
         self.form.set_values({"channel": ContactChannel.PHONE.value, "result": None,
-                              "text": ""})
+                              "text": "", "dial": ""})
+        self.form.set_row_visible("dial", False)
         first = next(iter(self._party_names), "")
         self.contact_with.setEditText(first)
         self.callback.clear()
@@ -392,7 +411,7 @@ class NotesTab(QWidget):
     def _show_banner(self, page: NotesPage | None, now: datetime) -> None:
         due = page.callback_due_at if page is not None else None
         if due is None or callback_state(due, now) is CallbackState.LATER:
-            self.banner.hide()
+            self.banner_row.hide()
             self.banner.setProperty("callbackState", None)
             return
         who = next((n.contact_with for n in page.notes if n.kind is NoteKind.CONTACT), "")
@@ -410,11 +429,50 @@ class NotesTab(QWidget):
             f"color: {colour}; font-weight: bold; border: 1px solid {colour};"
             " border-radius: 4px; padding: 6px;")
         self.banner.setProperty("callbackState", state.value)
-        self.banner.show()
+        self.banner_row.show()
 
     def callback_mark(self) -> str | None:
         """The banner's state (for tests and the screenshot script)."""
-        return self.banner.property("callbackState") if self.banner.isVisible() else None
+        return self.banner.property("callbackState") if self.banner_row.isVisible() else None
+
+    def callback_party(self) -> PartyView | None:
+        """Whom the standing callback was promised to: the party the last contact was
+        with, else the complainant."""
+        if self.case is None:
+            return None
+        who = next((n.contact_with for n in (self.page.notes if self.page else ())
+                    if n.kind is NoteKind.CONTACT), "")
+        parties = [p for p in self.case.parties if p.phone]
+        return next((p for p in parties if p.name == who),
+                    next((p for p in parties if p.role is PartyRole.APPLICANT),
+                         parties[0] if parties else None))
+
+    def reveal_callback_phone(self) -> None:
+        party = self.callback_party()
+        if party is None:
+            self.contact_error.setText(self.tr("没有可回电的号码：请先在当事人中登记电话。"))
+            self.contact_error.show()
+            return
+        ws, purpose = self.owner.ws, self.tr("回电")
+        self.reveal_button.setEnabled(False)
+        self.owner.runner.op(self, lambda: cases.reveal_phone(ws, party.id, purpose)) \
+            .success(lambda result: self._revealed(party, result[0])) \
+            .failure(self._reveal_failed).run()
+
+    def _revealed(self, party: PartyView, phone: str) -> None:
+        """The whole number in the contact form, ready for the call's entry."""
+        self.reveal_button.setEnabled(True)
+        shown = next((k for k, v in self._party_names.items() if v == party.name), party.name)
+        self.form.set_values({"channel": ContactChannel.PHONE.value, "dial": phone})
+        self.contact_with.setEditText(shown)
+        self.form.set_row_visible("dial", True)
+        self.contact_error.hide()
+        self.contact_text.setFocus()
+
+    def _reveal_failed(self, failure: TaskFailure) -> None:
+        self.reveal_button.setEnabled(True)
+        self.contact_error.setText(messages.error_text(failure.error))
+        self.contact_error.show()
 
     # ------------------------------------------------------------ saving
 
