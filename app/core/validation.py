@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from stdnum import exceptions as stdnum_exc
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from app.core.timeutil import china_today
@@ -39,7 +40,7 @@ class IdError(StrEnum):
 
 
 class IdWarning(StrEnum):
-    UNKNOWN_REGION = "unknown_region"  # not in python-stdnum's region list: check by eye
+    UNKNOWN_REGION = "unknown_region"  # no such county code, or given up before the birth
     LEGACY_15_DIGIT = "legacy_15_digit"  # first-generation number, no check digit
 
 
@@ -69,12 +70,25 @@ def upgrade_legacy_id(number15: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def _region_known(number18: str) -> bool:
-    try:
-        ric.get_birth_place(number18)
-    except stdnum_exc.ValidationError:
+def _region_known(number18: str, birth: date) -> bool:
+    """Whether the first six digits are a county code that still existed when the holder
+    was born or came after (python-stdnum's historical list, each code with the years it
+    was in use). A number carries the code of the place where it was first issued, at
+    any age: a Pudong number (310115, from 1992) is right for someone born in 1985, and
+    only a code given up before the birth is wrong. stdnum's own ``get_birth_place``
+    wants the code in use in the birth year, and refuses those."""
+    found = numdb.get("cn/loc").info(number18[:6])
+    counties = next((props["county"] for part, props in found
+                     if part == number18[2:6] and "county" in props), None)
+    if not counties:
         return False
-    return True
+    for county in counties.split(","):
+        if not county.startswith("["):
+            return True  # no years: in use throughout
+        end = county[1:county.index("]")].split("-")[1]
+        if not end or int(end) >= birth.year:
+            return True
+    return False
 
 
 def _sex(sequence_digit: str) -> str:
@@ -133,7 +147,7 @@ def check_resident_id(raw: str, *, today: date | None = None) -> IdCheck:
         errors.append(IdError.BIRTH_DATE)
     if errors:
         return IdCheck(s, False, tuple(errors), tuple(warnings), None, None)
-    if not _region_known(full):
+    if birth is not None and not _region_known(full, birth):
         warnings.append(IdWarning.UNKNOWN_REGION)
     return IdCheck(s, True, (), tuple(warnings), birth, sex)
 

@@ -197,7 +197,8 @@ def damage_text(path: Path, pages: tuple[int, ...], tables: tuple[str, ...]) -> 
 _FIELD_PROBLEMS = {
     FieldProblem.REQUIRED: QT_TRANSLATE_NOOP("FieldProblem", "必填"),
     FieldProblem.TOO_LONG: QT_TRANSLATE_NOOP("FieldProblem", "内容过长"),
-    FieldProblem.INVALID_PHONE: QT_TRANSLATE_NOOP("FieldProblem", "电话号码格式不正确"),
+    FieldProblem.INVALID_PHONE: QT_TRANSLATE_NOOP(
+        "FieldProblem", "电话号码格式不正确：手机 11 位，如 13812345678；座机带区号，如 021-58881234"),
     FieldProblem.INVALID_ID: QT_TRANSLATE_NOOP(
         "FieldProblem", "身份证号码校验位或出生日期不正确"
     ),

@@ -202,3 +202,26 @@ def test_mask_phone() -> None:
 def test_last_four() -> None:
     assert last_four("+86 138-1234-5678") == "5678"
     assert last_four("010-12345678-123") == "5678"
+
+
+@pytest.mark.parametrize("code, born", [
+    ("310115", "19850612"),  # 浦东新区, a code from 1992: first issued there later
+    ("310112", "19700301"),  # 闵行区, from 1981
+    ("310117", "19900101"),  # 松江区, from 1998
+    ("310230", "19900101"),  # 崇明县, 1982–2016: in use after the birth
+])
+def test_a_county_code_in_use_at_or_after_the_birth_is_no_warning(code, born) -> None:
+    """Issue 16, item 9: a number carries the code of the place it was first issued."""
+    from stdnum.cn import ric
+
+    body = code + born + "001"
+    result = check_resident_id(body + ric.calc_check_digit(body + "0"), today=TODAY)
+    assert result.valid and result.warnings == ()
+
+
+def test_a_county_code_given_up_before_the_birth_warns() -> None:
+    from stdnum.cn import ric
+
+    body = "310230" + "20180101" + "001"  # 崇明县 became 崇明区 (310151) in 2016
+    result = check_resident_id(body + ric.calc_check_digit(body + "0"), today=TODAY)
+    assert result.valid and result.warnings == (IdWarning.UNKNOWN_REGION,)

@@ -73,7 +73,7 @@ def check_resident_id(raw: str) -> Check:
         return Check(error=_problem(FieldProblem.INVALID_ID))
     if validation.IdWarning.UNKNOWN_REGION in result.warnings:
         return Check(warning=messages.tr(
-            "FieldCheck", "前六位行政区划代码不在已知列表中，请与证件核对"))
+            "FieldCheck", "前六位行政区划代码不在已知列表中（或在出生前已撤销），请与证件核对"))
     if validation.IdWarning.LEGACY_15_DIGIT in result.warnings:
         return Check(warning=messages.tr("FieldCheck", "15 位旧号码，将按 18 位号码保存"))
     return Check()
