@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
                                 page_size=max(20, settings.QUEUE_PAGE_SIZE.get()))
         self.filter_bar = FilterBar()
         self.queue_view = QueueTable(self.model)
+        # An empty store's queue offers the two ways to start.
+        self.queue_view.new_case_requested.connect(lambda: self.casework.new_case())
+        self.queue_view.import_requested.connect(lambda: self.show_import_wizard())
         self.queue_pane = QWidget()
         self.queue_pane.setObjectName("queuePane")
         pane_layout = QVBoxLayout(self.queue_pane)

@@ -271,3 +271,29 @@ def test_about_names_the_data_and_log_folders_and_settings_opens_the_holiday_cal
     holiday.trigger()
     assert window.holiday_dialog is first  # one at a time
     first.close()
+
+
+def test_an_empty_store_says_how_to_start_and_the_guide_goes_once_there_are_cases(
+        qtbot, ws, runner, monkeypatch):
+    """Issue 16, item 9: not a blank table — 新建工单, 导入工单 and the demo data."""
+    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.settled, timeout=10_000):
+        w.show()
+    guide = w.queue_view.empty_state
+    qtbot.waitUntil(guide.isVisible, timeout=10_000)
+    assert guide.heading.text() == "还没有工单"
+    assert "新建工单" in guide.text.text() and "--demo" in guide.text.text()
+    assert guide.geometry().contains(w.queue_view.viewport().rect().center())
+    opened = []
+    monkeypatch.setattr(w, "show_import_wizard", lambda: opened.append("import"))
+    qtbot.mouseClick(guide.import_button, Qt.MouseButton.LeftButton)
+    assert opened == ["import"]
+    qtbot.mouseClick(guide.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.casework.intake_dialog is not None
+                    and w.casework.intake_dialog.isVisible(), timeout=5000)
+    w.casework.intake_dialog.close_without_asking()
+    cases.intake_work_order(ws, complaint_form())
+    w.refresh()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1, timeout=10_000)
+    assert not guide.isVisible()

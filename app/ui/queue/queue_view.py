@@ -6,8 +6,20 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.services.queue import QueueFilter, QueueView
 from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import CASE_ID_ROLE, Column, QueueModel
 
@@ -26,11 +38,53 @@ _WIDTH_SAMPLES = {
 }
 
 
+class EmptyQueue(QFrame):
+    """What an empty store's queue shows instead of a blank table: how to start."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyQueue")
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self.tr("还没有工单"))
+        self.heading.setObjectName("emptyQueueHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = QLabel(self.tr(
+            "接到来电或来访时用“新建工单”（Ctrl+N）登记；12315、12345 平台导出的工单表格用"
+            "“导入工单”一次导入。\n想先看看效果：用 mediation-desk --demo --data-dir 另一个文件夹"
+            " 打开一份演示数据，与本机的工单分开存放。"))
+        self.text.setObjectName("emptyQueueText")
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.new_button = QPushButton(self.tr("新建工单"))
+        self.new_button.setObjectName("emptyQueueNewCase")
+        self.import_button = QPushButton(self.tr("导入工单…"))
+        self.import_button.setObjectName("emptyQueueImport")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        layout.addStretch(1)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.hide()
+
+
 class QueueTable(QTableView):
     """Emits ``case_selected`` with the selected case's id (None when nothing is, or
-    while the selected row's page is on its way)."""
+    while the selected row's page is on its way). An empty store's queue says how to
+    start (``new_case_requested`` / ``import_requested``)."""
 
     case_selected = Signal(object)
+    new_case_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, model: QueueModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +120,11 @@ class QueueTable(QTableView):
         # After a reset the window puts the selection back (or says there is none).
         model.modelReset.connect(self._forget)
         model.dataChanged.connect(self._on_data_changed)
+        self.empty_state = EmptyQueue(self.viewport())
+        self.empty_state.new_button.clicked.connect(self.new_case_requested)
+        self.empty_state.import_button.clicked.connect(self.import_requested)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self.update_empty_state)
 
     def apply_default_widths(self) -> None:
         fm = self.fontMetrics()
@@ -114,6 +173,23 @@ class QueueTable(QTableView):
             return
         target = 0 if current is None else min(max(current + delta, 0), count - 1)
         self.select_row(target)
+
+    def update_empty_state(self, *_args: object) -> None:
+        """Shown when the whole queue, unfiltered and unsearched, has no case."""
+        model = self.queue_model()
+        query = model.query
+        empty = (model.rowCount() == 0 and query is not None and not query.search
+                 and query.filter == QueueFilter() and query.view is QueueView.ALL)
+        self.empty_state.setVisible(empty)
+        if empty:
+            self._place_empty_state()
+
+    def _place_empty_state(self) -> None:
+        self.empty_state.setGeometry(self.viewport().rect())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_empty_state()
 
     def _forget(self) -> None:
         self._emitted = None
