@@ -297,3 +297,30 @@ def test_an_empty_store_says_how_to_start_and_the_guide_goes_once_there_are_case
     w.refresh()
     qtbot.waitUntil(lambda: w.model.rowCount() == 1, timeout=10_000)
     assert not guide.isVisible()
+
+
+def test_the_case_on_the_right_goes_when_a_filter_leaves_it_out_but_stays_after_an_action(
+        qtbot, window, ws, seeded):
+    """Issue 16, item 9: the pane never shows a case the list the user chose leaves out."""
+    case = select(qtbot, window, seeded.first)
+    assert window.casework.shown_case_id == seeded.first
+    with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
+        window.filter_bar.search("没有这样的案件词语")
+    qtbot.waitUntil(lambda: window.casework.shown_case_id is None, timeout=10_000)
+    assert window.model.rowCount() == 0
+    assert window.case_view.case is None
+    with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
+        window.filter_bar.search("")
+    assert window.model.rowCount() > 0
+    # Accepting a case in 待受理 takes it out of that list: it stays on the right.
+    with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
+        window.sidebar.select_view(QueueView.TO_ACCEPT)
+    select(qtbot, window, seeded.first)
+    with qtbot.waitSignal(window.action_done, timeout=10_000):
+        click_action(qtbot, window, Action.ACCEPT)
+    wait_for_action_buttons(qtbot, window, Action.ASSIGN)
+    with qtbot.waitSignal(window.queue_loaded, timeout=10_000):
+        window.refresh()  # F5: the list without it
+    assert window.model.row_of(seeded.first) is None
+    assert window.casework.shown_case_id == seeded.first
+    assert window.case_view.case is not None and case.id == seeded.first

@@ -64,12 +64,13 @@ class QueueController(QObject):
         self.index_state: IndexState | None = None
         self._count_reads = LatestOnly(runner, self)
         self._first_page = True
+        self._clear_if_gone = False  # run_query(narrowing=True) until its page arrives
         self._syncing_view = False
 
         sidebar.view_selected.connect(self._on_view_selected)
         sidebar.refresh_wanted.connect(self.refresh_counts)
-        filter_bar.filter_changed.connect(lambda _f: self.run_query())
-        filter_bar.search_changed.connect(lambda _t: self.run_query())
+        filter_bar.filter_changed.connect(lambda _f: self.run_query(narrowing=True))
+        filter_bar.search_changed.connect(lambda _t: self.run_query(narrowing=True))
         model.loaded.connect(self._on_queue_loaded)
         model.failed.connect(self._on_model_failed)
         model.sort_requested.connect(self._on_sort_requested)
@@ -151,7 +152,12 @@ class QueueController(QObject):
             search=self.filter_bar.search_text(),
         )
 
-    def run_query(self, *, choose_view: bool = False) -> None:
+    def run_query(self, *, choose_view: bool = False, narrowing: bool = False) -> None:
+        """``narrowing``: the user chose another view, filter or search; a case shown
+        on the right that the new list leaves out is no longer shown. (A refresh or a
+        change made to the case itself keeps it: accepting a case in 待受理 takes it
+        out of the list, and the mediator still wants to see it.)"""
+        self._clear_if_gone = narrowing
         self.loads.start("queue")
         self.model.set_query(self.current_query(), choose_view=choose_view)
 
@@ -159,10 +165,14 @@ class QueueController(QObject):
         query = self.model.query
         if query is not None and self.sidebar.current_view() is not query.view:
             self._select_view_quietly(query.view)  # the default view the worker chose
-        if not self.table.select_case(self.shown_case()):
+        shown = self.shown_case()
+        if not self.table.select_case(shown):
             if self._first_page and self.model.rowCount():
                 self.table.select_row(0)
+            elif self._clear_if_gone and shown is not None:
+                emit(self.table.case_selected, None)  # filtered out: the pane clears
         self._first_page = False
+        self._clear_if_gone = False
         self._update_count_label()
         emit(self.queue_loaded)
         self.loads.finish("queue")
@@ -236,7 +246,7 @@ class QueueController(QObject):
     def _on_view_selected(self, view: QueueView) -> None:
         self._check_view_action(view)
         if not self._syncing_view:
-            self.run_query()
+            self.run_query(narrowing=True)
 
     def _select_view_quietly(self, view: QueueView) -> None:
         """Show ``view`` as chosen in the sidebar and the menu without running it."""
