@@ -16,6 +16,7 @@ from app.ui.case.case_pane import Tab
 from app.ui.main_window import MainWindow
 from app.ui.session.phrase_dialog import PhraseDialog
 from app.ui.session.session_editor import SessionEditor
+from tests.conftest import FIXED_NOW
 from tests.support.typing import type_text
 from tests.ui.test_case_view import click, open_view
 
@@ -283,3 +284,20 @@ def test_a_record_double_clicked_in_the_timeline_opens_on_its_tab(qtbot, view, w
     assert "第一次方案" in view.sessions.detail.toPlainText()
     view.timeline.open_requested.emit(EntryKind.SESSION, records[1])
     assert "第二次方案" in view.sessions.detail.toPlainText()
+
+
+def test_the_start_is_shown_and_kept_in_china_time_whatever_the_machines_zone(
+        qtbot, view, ws, monkeypatch):
+    """Issue 16, item 9: a laptop set to another zone still shows 10:00 for a session
+    that started at 10:00 in Beijing, and keeps that instant."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        editor = start_editor(qtbot, view)  # started now: 02:00 UTC, 10:00 in Beijing
+        assert editor.started.text() == "2026-03-02 10:00"
+        assert editor.content().started_at == FIXED_NOW
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

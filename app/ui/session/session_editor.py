@@ -11,15 +11,14 @@ newer one. Finishing turns the draft into a record that can no longer change.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
-    QDateTimeEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from app.core.sessions import (
     TextField,
     Timer,
 )
+from app.core.timeutil import CHINA_TZ
 from app.services import sessions
 from app.services.context import Workstation
 from app.services.dto import Changes
@@ -53,6 +53,7 @@ from app.services.sessions import DraftView, PhraseView, save_draft
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import Section, note_label, vertical_scroll
+from app.ui.case.time_edit import ChinaDateTimeEdit
 from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.qtcompat import disconnect, emit
 from app.ui.session import session_texts as texts
@@ -154,10 +155,9 @@ class SessionEditor(QWidget):
         self.mode.setObjectName("sessionMode")
         for mode in SessionMode:
             self.mode.addItem(texts.mode_text(mode), mode.value)
-        self.started = QDateTimeEdit()
+        # China wall time, whatever zone the machine is set to (as every time shown).
+        self.started = ChinaDateTimeEdit(self.draft.created_at)
         self.started.setObjectName("sessionStarted")
-        self.started.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.started.setCalendarPopup(True)
         self.place = QLineEdit()
         self.place.setObjectName("sessionPlace")
         self.place.setPlaceholderText(self.tr("如：电话、微信视频、张江所调解室"))
@@ -332,7 +332,7 @@ class SessionEditor(QWidget):
     def _fill(self, content: SessionContent) -> None:
         self.mode.setCurrentIndex(max(0, self.mode.findData(content.mode)))
         started = content.started_at or self.draft.created_at
-        self.started.setDateTime(QDateTime.fromSecsSinceEpoch(int(started.timestamp())))
+        self.started.set_value(started)
         self.place.setText(content.place)
         self.participants.blockSignals(True)
         self.participants.clear()
@@ -366,7 +366,7 @@ class SessionEditor(QWidget):
         qdate = self.next_step_on.date()
         next_on = (None if qdate == self.next_step_on.minimumDate()
                    else date(qdate.year(), qdate.month(), qdate.day()))
-        started = datetime.fromtimestamp(self.started.dateTime().toSecsSinceEpoch(), UTC)
+        started = self.started.value().astimezone(UTC)
         return SessionContent(
             mode=self.mode.currentData() or SessionMode.PHONE.value,
             started_at=started,
@@ -489,7 +489,7 @@ class SessionEditor(QWidget):
         self.saved_revision = max(self.saved_revision, revision)
         self.save_state.setStyleSheet("")
         self.save_state.setText(self.tr("草稿已自动保存 {time}").format(
-            time=QDateTime.currentDateTime().toString("HH:mm:ss")))
+            time=f"{self.ws.now().astimezone(CHINA_TZ):%H:%M:%S}"))
         emit(self.saved, revision)
 
     def _save_failed(self, failure: TaskFailure) -> None:
