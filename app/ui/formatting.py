@@ -87,7 +87,11 @@ def summary_deadline(kind: str, due: date, *, provisional: bool, paused: bool,
                     soft=False, confirmed=confirmed, met=None, unit=_unit_for(clock))
 
 
-def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBadge:
+def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar, *,
+              named: bool = False) -> DueBadge:
+    """The deadline's state in words, in its own unit: working days where the rules count
+    working days, else days. ``named``: begun with which deadline it is (受理：…), where
+    nothing beside it says so (the queue's 下一期限)."""
     status = due_status(deadline, today, calendar)
     if status is DueStatus.OVERDUE:
         late = days_overdue(deadline, today, calendar)
@@ -99,9 +103,9 @@ def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBad
         text = QCoreApplication.translate("DueBadge", "今日到期")
     elif status in (DueStatus.DUE_SOON, DueStatus.ON_TRACK):
         left = calendar.working_days_between(today, deadline.due).days
-        if left > 0:
+        if deadline.unit is Unit.WORKING_DAYS and left > 0:
             text = QCoreApplication.translate("DueBadge", "剩 {n} 个工作日").format(n=left)
-        else:  # due on a rest day before the next working day
+        else:  # counted in days (or due on a rest day before the next working day)
             text = QCoreApplication.translate("DueBadge", "剩 {n} 天").format(n=(deadline.due - today).days)
     else:
         text = messages.due_status_text(status)
@@ -109,6 +113,9 @@ def due_badge(deadline: Deadline, today: date, calendar: WorkCalendar) -> DueBad
         text += QCoreApplication.translate("DueBadge", "（暂定）")
     if not deadline.confirmed and status not in (DueStatus.DONE, DueStatus.DONE_LATE):
         text += QCoreApplication.translate("DueBadge", "（规则未核实）")
+    if named:
+        text = QCoreApplication.translate("DueBadge", "{kind}：{state}").format(
+            kind=messages.clock_kind_short_text(deadline.kind), state=text)
     tooltip = QCoreApplication.translate("DueBadge", "{kind}：{due}").format(
         kind=messages.clock_kind_text(deadline.kind), due=day_with_weekday(deadline.due)
     )

@@ -736,6 +736,28 @@ def pause_reason_text(reason: PauseReason) -> str:
     return _lookup("PauseReason", _PAUSE_REASON, reason)
 
 
+# Which deadline, in a word, where a row has room for little (the queue's 下一期限).
+_CLOCK_KIND_SHORT = {
+    ClockKind.ACCEPT_DECISION: QT_TRANSLATE_NOOP("ClockKindShort", "受理"),
+    ClockKind.MEDIATION: QT_TRANSLATE_NOOP("ClockKindShort", "调解"),
+    ClockKind.TERMINATION_NOTICE: QT_TRANSLATE_NOOP("ClockKindShort", "告知"),
+    ClockKind.REPORT_VERIFICATION: QT_TRANSLATE_NOOP("ClockKindShort", "核查"),
+    ClockKind.REPORT_NOTICE: QT_TRANSLATE_NOOP("ClockKindShort", "告知"),
+    ClockKind.MEDIATION_TARGET: QT_TRANSLATE_NOOP("ClockKindShort", "调解"),
+    ClockKind.JUDICIAL_CONFIRMATION: QT_TRANSLATE_NOOP("ClockKindShort", "司法确认"),
+    ClockKind.PLEDGE_DISPATCH: QT_TRANSLATE_NOOP("ClockKindShort", "派单"),
+    ClockKind.PLEDGE_RESPONSE: QT_TRANSLATE_NOOP("ClockKindShort", "响应"),
+}
+
+
+def clock_kind_short_text(kind: ClockKind | str) -> str:
+    try:
+        member = ClockKind(kind)
+    except ValueError:
+        return str(kind)
+    return _lookup("ClockKindShort", _CLOCK_KIND_SHORT, member)
+
+
 def clock_kind_text(kind: ClockKind | str) -> str:
     try:
         member = ClockKind(kind)

@@ -60,7 +60,7 @@ def test_paged_model_passes_the_checks_and_fills_pages_on_demand(qtbot, qtmodelt
     # Deadlines as of the fixed test clock, 2026-03-02: the 7-working-day acceptance
     # decision for the work order received on 2026-03-01 is due 2026-03-10.
     first = model.index(0, Column.DEADLINE)
-    assert first.data() == "剩 6 个工作日"
+    assert first.data() == "受理：剩 6 个工作日"  # which deadline, in its unit
     assert DueStatus(first.data(DUE_STATUS_ROLE)) is DueStatus.ON_TRACK
     assert model.index(0, Column.TAGS).data() == "预付式消费、群体性"
     assert model.held_rows() <= 2 * 2

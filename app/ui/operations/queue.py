@@ -57,7 +57,7 @@ def _row(summary: CaseSummary, calendar: WorkCalendar, today) -> QueueRow:
                                     provisional=summary.deadline_provisional,
                                     paused=summary.paused,
                                     confirmed=summary.rules_confirmed)
-        badge = due_badge(deadline, today, calendar)
+        badge = due_badge(deadline, today, calendar, named=True)
     return QueueRow(summary, badge)
 
 

@@ -32,7 +32,7 @@ _WIDTH_SAMPLES = {
     Column.CATEGORY: "预付式消费",
     Column.SOURCE: "12315",
     Column.STATUS: "不予受理",
-    Column.DEADLINE: "已超期 12 个工作日（暂定）",
+    Column.DEADLINE: "调解：已超期 12 个工作日（暂定）",
     Column.TAGS: "预付式消费、群体性",
     Column.MEDIATOR: "欧阳秀英",
 }
