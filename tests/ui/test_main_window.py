@@ -324,3 +324,24 @@ def test_the_case_on_the_right_goes_when_a_filter_leaves_it_out_but_stays_after_
     assert window.model.row_of(seeded.first) is None
     assert window.casework.shown_case_id == seeded.first
     assert window.case_view.case is not None and case.id == seeded.first
+
+
+def test_every_case_tab_is_in_sight_at_1366_by_768(qtbot, window, seeded):
+    """Issue 16, item 5: nine tabs no longer hide behind arrows; they wrap onto a second
+    row, and the buttons follow the page shown."""
+    from PySide6.QtCore import QRect
+
+    window.resize(1366, 768)
+    select(qtbot, window, seeded.first)
+    rows = window.case_view.tab_rows
+    qtbot.waitUntil(lambda: rows.isVisible() and rows.width() > 0, timeout=5000)
+    assert not window.case_view.tabs.tabBar().isVisible()
+    area = QRect(0, 0, rows.width(), rows.height())
+    texts = [b.text() for b in rows.buttons]
+    assert texts == ["概况", "当事人", "调解记录", "工作记录", "证据", "时间线", "文书", "回访", "历史"]
+    for button in rows.buttons:
+        assert button.isVisible() and area.contains(button.geometry()), button.text()
+    qtbot.mouseClick(rows.buttons[8], Qt.MouseButton.LeftButton)
+    assert window.case_view.tabs.currentIndex() == 8
+    window.case_view.tabs.setCurrentIndex(2)
+    assert rows.buttons[2].isChecked() and not rows.buttons[8].isChecked()

@@ -48,6 +48,7 @@ from app.ui.case.reject_dialog import RejectDialog
 from app.ui.case.reopen_dialog import ReopenDialog
 from app.ui.case.sections import note_label, value_label
 from app.ui.case.sessions_tab import SessionsTab
+from app.ui.case.tab_rows import TabRows
 from app.ui.case.timeline_tab import TimelineTab
 from app.ui.operations.cases import (
     PERFORMERS,
@@ -192,6 +193,8 @@ class CasePane(QWidget):
         self.tabs.addTab(self.documents, self.tr("文书"))
         self.tabs.addTab(self.follow_up, self.tr("回访"))
         self.tabs.addTab(self.history, self.tr("历史"))
+        self.tab_rows = TabRows(self.tabs)  # every tab in sight, wrapped when narrow
+        layout.addWidget(self.tab_rows)
         layout.addWidget(self.tabs, 1)
         return content
 

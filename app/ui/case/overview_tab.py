@@ -27,6 +27,7 @@ from app.ui.case.action_dialog import ActionDialog, ChoiceCombo
 from app.ui.case.case_texts import URGENCY, choice_text, choices
 from app.ui.case.delivery_dialog import DeliveryDialog, DeliveryRequest
 from app.ui.case.extension_dialog import ExtensionDialog, ExtensionRequest
+from app.ui.case.field_editors import WARNING_COLOUR
 from app.ui.case.sections import Section, error_label, scrolling_page
 from app.ui.operations.cases import LoadedCase, save_case
 from app.ui.queue.queue_model import DUE_COLOURS
@@ -311,7 +312,10 @@ class OverviewTab(fe.SaveFlow, QWidget):
             section.add_text(self.tr("标“暂定”的期限所在年度的节假日安排尚未录入，按周末推算，"
                                      "仅供参考。"), name="provisionalNote")
         if not data.detail.rule_set_confirmed:
-            section.add_text(self.tr("本案适用的期限规则尚未核实，期限仅供参考。"), note=True)
+            # A warning, not a grey aside (issue 16, item 7): the dates may be wrong.
+            warning = section.add_text("⚠ " + self.tr("本案适用的期限规则尚未核实，期限仅供参考。"),
+                                       name="unverifiedRules")
+            warning.setStyleSheet(f"color: {WARNING_COLOUR}; font-weight: bold;")
         return section
 
     def _pauses(self, case: CaseDetail) -> QWidget:

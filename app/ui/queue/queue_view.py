@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -32,7 +32,8 @@ _WIDTH_SAMPLES = {
     Column.CATEGORY: "预付式消费",
     Column.SOURCE: "12315",
     Column.STATUS: "不予受理",
-    Column.DEADLINE: "调解：已超期 12 个工作日（暂定）",
+    # A due callback comes first, in bold (queue_model._callback_cell).
+    Column.DEADLINE: "待回电 昨天 19:57 · 调解：剩 35 个工作日（暂定）",
     Column.TAGS: "预付式消费、群体性",
     Column.MEDIATOR: "欧阳秀英",
 }
@@ -130,8 +131,12 @@ class QueueTable(QTableView):
         fm = self.fontMetrics()
         pad = fm.horizontalAdvance("m") * 2
         self.verticalHeader().setDefaultSectionSize(round(fm.height() * 1.9))
+        bold = self.font()
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
         for column, sample in _WIDTH_SAMPLES.items():
-            self.setColumnWidth(column, fm.horizontalAdvance(sample) + pad)
+            metrics = bold_metrics if column is Column.DEADLINE else fm
+            self.setColumnWidth(column, metrics.horizontalAdvance(sample) + pad)
 
     def show_sort(self, column: Column, descending: bool) -> None:
         """Put the header's sort arrow on ``column`` (the model already sorts so)."""
