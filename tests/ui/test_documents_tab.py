@@ -285,7 +285,19 @@ def test_print_preview_shows_every_page(qtbot, tab, ws, case_id):
     dialog = ready.args[0]
     preview = dialog.findChild(QPrintPreviewWidget)
     qtbot.waitUntil(lambda: preview.pageCount() == pages, timeout=10_000)
-    dialog.reject()
+    # Issue 16, item 3: the whole toolbar shows (nothing behind "»"), and 打印 / 关闭
+    # are our own buttons, in Chinese.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton, QToolBar, QToolButton
+
+    toolbar = dialog.findChild(QToolBar)
+    extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is None or not extension.isVisible()
+    assert dialog.findChild(QPushButton, "previewPrint").text() == "打印…"
+    close = dialog.findChild(QPushButton, "previewClose")
+    assert close.text() == "关闭" and close.isVisible()
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
 
 
 def test_export_writes_the_exact_bytes_of_a_final_document(qtbot, tab, ws, case_id, tmp_path,
@@ -364,3 +376,23 @@ def test_a_hostile_final_pdf_from_the_central_database_cannot_stall_printing(
         assert tab.current_dialog is None
     finally:
         small.close()
+
+
+def test_the_preview_toolbar_speaks_chinese_with_qts_translations(qtbot, qapp):
+    """Issue 16, items 3 and 4: the tooltips come from Qt's own zh_CN translations, which
+    the app installs at start."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QToolBar
+
+    from app.ui.app import install_qt_translations
+
+    assert install_qt_translations(qapp)
+    try:
+        dialog = QPrintPreviewDialog()
+        qtbot.addWidget(dialog)
+        tips = [a.toolTip() for a in dialog.findChild(QToolBar).actions() if a.toolTip()]
+        assert "打印" in tips and "放大" in tips
+        assert not [t for t in tips if t.isascii()]
+    finally:
+        qapp.removeTranslator(qapp._qt_translator)
+        qapp._qt_translator = None

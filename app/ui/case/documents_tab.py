@@ -16,12 +16,14 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter,
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
     QPushButton,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -515,8 +517,28 @@ class DocumentsTab(QWidget):
         dialog.setObjectName("printPreview")
         dialog.setWindowTitle(self.tr("打印预览"))
         dialog.paintRequested.connect(lambda p: self._paint_for_preview(p, items))
+        # Our own 打印 / 关闭 under the pages (the toolbar's 打印 is its last button, and
+        # hid behind "»" when the dialog was narrower than the toolbar), and the dialog
+        # opened wide enough for the whole toolbar where the screen allows.
+        toolbar = dialog.findChild(QToolBar)
+        actions = [a for a in toolbar.actions() if not a.isSeparator()] if toolbar else []
+        buttons = QDialogButtonBox()
+        buttons.setObjectName("previewButtons")
+        if actions:
+            print_button = buttons.addButton(self.tr("打印…"),
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+            print_button.setObjectName("previewPrint")
+            print_button.clicked.connect(actions[-1].trigger)
+        close_button = buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        close_button.setObjectName("previewClose")
+        close_button.clicked.connect(dialog.reject)
+        dialog.layout().addWidget(buttons)
         em = self.fontMetrics().horizontalAdvance("汉")
-        dialog.resize(em * 50, em * 44)
+        width = max(em * 50, (toolbar.sizeHint().width() + em * 2) if toolbar else 0)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width = min(width, screen.width() - em * 2)
+        dialog.resize(width, em * 44)
         self.current_dialog = dialog
         dialog.open()
         emit(self.print_ready, dialog)
