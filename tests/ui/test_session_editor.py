@@ -301,3 +301,18 @@ def test_the_start_is_shown_and_kept_in_china_time_whatever_the_machines_zone(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_a_participant_added_by_hand_gets_a_statement_box_and_is_saved(qtbot, view, ws):
+    """Issue 16, item 6: 李明 (代理人) speaks like a party, and adding him is kept."""
+    editor = start_editor(qtbot, view)
+    editor.other_name.setText("李明")
+    editor.other_role.setText("代理人")
+    with qtbot.waitSignal(editor.saved, timeout=5_000):
+        editor.add_other_participant()
+    assert [p.name for p in stored(ws, editor).content.participants][-1] == "李明"
+    box = editor.statement_edit("李明")
+    assert box.isVisible()
+    with qtbot.waitSignal(editor.saved, timeout=5_000):
+        type_into(qtbot, box, "代理人同意分期退款")
+    assert stored(ws, editor).content.statement_of("李明") == "代理人同意分期退款"

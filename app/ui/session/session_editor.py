@@ -405,6 +405,9 @@ class SessionEditor(QWidget):
                                    checked=True)
         self.other_name.clear()
         self.other_role.clear()
+        # Adding an item is no itemChanged: the statement box and the autosave follow here.
+        self._rebuild_statements()
+        self.changed()
 
     def _on_participants_changed(self, _item: QListWidgetItem) -> None:
         self._rebuild_statements()
