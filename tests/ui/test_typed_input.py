@@ -138,3 +138,18 @@ def test_an_action_dialog_with_a_typed_reason_asks_before_closing(qtbot, ws, see
     press_escape(qtbot, dialog)
     answer(qtbot, question(qtbot, dialog), "放弃")
     assert not dialog.isVisible()
+
+
+def test_a_field_error_goes_as_soon_as_the_field_is_fixed(qtbot, ws, seeded):
+    """Issue 16, item 8: 请选择承办人 does not stay once a mediator is chosen."""
+    from app.services.cases import list_mediators
+    from app.ui.case.assign_dialog import AssignDialog
+
+    cases.accept(ws, seeded.first, expected_version=cases.get_case(ws, seeded.first).version)
+    dialog = AssignDialog(cases.get_case(ws, seeded.first), list_mediators(ws))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.error_text("mediator_id") == "请选择承办人。"
+    dialog.mediator_combo.setCurrentIndex(0)
+    assert dialog.error_text("mediator_id") == ""

@@ -129,6 +129,17 @@ class ActionDialog(GuardedDialog):
         self.form.addRow(caption, box)
         self._fields[key] = widget
         self._errors[key] = error
+        # An error about the field goes as soon as the field is changed (请选择承办人
+        # stayed after a mediator was chosen); what is still wrong is said again at OK.
+        signal = _changed_signal(widget)
+        if signal is not None:
+            signal.connect(lambda *_args, k=key: self._clear_error(k))
+
+    def _clear_error(self, key: str) -> None:
+        label = self._errors[key]
+        if label.isVisibleTo(self):
+            label.clear()
+            label.hide()
 
     def field(self, key: str) -> QWidget:
         return self._fields[key]
@@ -197,6 +208,16 @@ class ActionDialog(GuardedDialog):
                 return
         self.general_error.setText(messages.error_text(error))
         self.general_error.show()
+
+
+def _changed_signal(widget: QWidget):
+    """The signal an input gives when the user changes it (None for a display)."""
+    for name in ("currentIndexChanged", "textChanged", "dateChanged", "dateTimeChanged",
+                 "valueChanged", "toggled"):
+        signal = getattr(widget, name, None)
+        if signal is not None:
+            return signal
+    return None
 
 
 def ground_options(options, enum, track) -> list:
