@@ -66,3 +66,29 @@ def test_unknown_kind_case_or_store_are_explained(data_dir, tmp_path):
     no_store = run("render", "agreement", "--case", "1", "--out", out, "--data-dir",
                    str(tmp_path / "empty"))
     assert no_store.returncode == 2 and "no store in" in no_store.stderr
+
+
+def test_render_answers_in_chinese_unless_the_locale_asks_for_english(data_dir, tmp_path):
+    """Issue 16, item 4: a Chinese desktop's locale gets Chinese words; LANG=C English."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_cli import ROOT
+
+    def run_in(lang: str, *args: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+        env["LANG"] = lang
+        return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True,
+                              text=True, cwd=ROOT, timeout=300, env=env)
+
+    out = str(tmp_path / "x.pdf")
+    chinese = run_in("zh_CN.UTF-8", "render", "contract", "--case", "x", "--out", out,
+                     "--data-dir", str(data_dir))
+    assert chinese.returncode == 2 and "没有这种文书：'contract'" in chinese.stderr
+    missing = run_in("zh_CN.UTF-8", "render", "agreement", "--case", "999", "--out", out,
+                     "--data-dir", str(data_dir))
+    assert "中没有案件 '999'（既不是案件编号，也不是工单号）" in missing.stderr
+    english = run_in("C", "render", "contract", "--case", "x", "--out", out,
+                     "--data-dir", str(data_dir))
+    assert "unknown kind 'contract'" in english.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,22 @@ def add_data_dir_arg(parser: argparse.ArgumentParser, *, suppress: bool = False)
         default=argparse.SUPPRESS if suppress else None,
         help="folder holding the local store (default: the user's data folder)",
     )
+
+
+def speaks_chinese() -> bool:
+    """The command line answers in Chinese, the product's language, unless the locale
+    asks for C, POSIX or English (``LANG=C``: scripts and English-speaking admins)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            base = value.split(".")[0]
+            return base not in ("C", "POSIX") and not base.startswith("en")
+    return True
+
+
+def words(chinese: str, english: str) -> str:
+    """A message in the command line's language (speaks_chinese)."""
+    return chinese if speaks_chinese() else english
 
 
 def fail(message: str, command: str = "") -> int:

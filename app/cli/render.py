@@ -1,11 +1,12 @@
 """`mediation-desk render KIND --case REF --out FILE.pdf`: any document of a case as a
-PDF, for scripting and checking. Errors in plain words, exit status 2."""
+PDF, for scripting and checking. Errors in plain words — Chinese, or English where the
+locale asks for it (LANG=C) — exit status 2."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text
+from app.cli.common import add_data_dir_arg, fail, store_error_text, words
 from app.core.documents import DocumentKind
 
 FIELD_WORDS = {
@@ -48,10 +49,11 @@ def run(args, data_dir: Path) -> int:
     try:
         kind = DocumentKind(args.kind)
     except ValueError:
-        return _fail(f"unknown kind {args.kind!r}; one of: "
-                     + ", ".join(k.value for k in DocumentKind))
+        return _fail(words("没有这种文书：{kind!r}；可以是：", "unknown kind {kind!r}; one of: ")
+                     .format(kind=args.kind) + ", ".join(k.value for k in DocumentKind))
     if not (data_dir / "store.sqlite").exists():
-        return _fail(f"no store in {data_dir} (give --data-dir)")
+        return _fail(words("{dir} 中没有数据（请用 --data-dir 指定数据文件夹）",
+                           "no store in {dir} (give --data-dir)").format(dir=data_dir))
     try:
         store = open_local_store(data_dir)
     except StoreError as exc:
@@ -60,24 +62,28 @@ def run(args, data_dir: Path) -> int:
         ws = (sync_service.open_linked_workstation(store) if sync_service.is_linked(store)
               else open_workstation(store))
         if ws is None:
-            return _fail("this workstation has not finished its first sync")
+            return _fail(words("本机尚未完成首次同步", "this workstation has not finished its first sync"))
         try:
             case_id = cases.find_case(ws, args.case)
         except CaseNotFound:
-            return _fail(f"no case {args.case!r} in {data_dir} (neither a case id nor a "
-                         "ticket number)")
+            return _fail(words("{dir} 中没有案件 {ref!r}（既不是案件编号，也不是工单号）",
+                               "no case {ref!r} in {dir} (neither a case id nor a ticket number)")
+                         .format(ref=args.case, dir=data_dir))
         try:
             pdf = documents.render_for_case(ws, case_id, kind)
         except documents.DocumentRefused as exc:
             if exc.problem == documents.DocumentProblem.MISSING_FIELDS:
-                return _fail(f"the {kind.value} ({wording.TITLES[kind]}) cannot be made yet; missing: "
+                return _fail(words("{title}（{kind}）还不能生成，缺少：",
+                                   "the {kind} ({title}) cannot be made yet; missing: ")
+                             .format(kind=kind.value, title=wording.TITLES[kind])
                              + "; ".join(FIELD_WORDS.get(f, f) for f in exc.detail))
             return _fail(str(exc))
         except MissingGlyphs as exc:
-            return _fail("no installed font can draw: " + " ".join(
+            return _fail(words("已安装的字体都不能显示：", "no installed font can draw: ") + " ".join(
                 f"{c} (U+{ord(c):04X})" for c in exc.chars))
         except NoFont as exc:
-            return _fail(f"no Chinese font found ({exc}); run scripts/setup")
+            return _fail(words("找不到中文字体（{exc}）；请运行 scripts/setup",
+                               "no Chinese font found ({exc}); run scripts/setup").format(exc=exc))
         except BuildError as exc:
             return _fail(str(exc))
         out = args.out
@@ -85,8 +91,10 @@ def run(args, data_dir: Path) -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(out, pdf, prefix=".render-")
         except OSError as exc:
-            return _fail(f"cannot write {out}: {exc.strerror or exc}")
-        print(f"wrote {out} ({wording.TITLES[kind]}, {len(pdf):,} bytes)")
+            return _fail(words("无法写入 {out}：{why}", "cannot write {out}: {why}")
+                         .format(out=out, why=exc.strerror or exc))
+        print(words("已生成 {out}（{title}，{size:,} 字节）", "wrote {out} ({title}, {size:,} bytes)")
+              .format(out=out, title=wording.TITLES[kind], size=len(pdf)))
         return 0
     finally:
         store.close()
