@@ -16,6 +16,7 @@ from app.ui.case.assign_dialog import AssignDialog
 from app.ui.case.intake_dialog import DuplicateDialog, IntakeDialog
 from app.ui.qtcompat import emit
 from tests.conftest import complaint_form
+from tests.ui.test_main_window import confirm_action
 
 USCC = "91310115MA1K3YJ10A"
 
@@ -197,6 +198,7 @@ def test_from_intake_to_mediation_with_the_real_buttons(qtbot, window, ws, seede
     assert set(view.buttons) == {Action.ACCEPT, Action.REJECT}
     with qtbot.waitSignal(window.action_done, timeout=10_000):
         click(qtbot, view.buttons[Action.ACCEPT])
+        confirm_action(qtbot, window)
     qtbot.waitUntil(lambda: Action.ASSIGN in view.buttons, timeout=10_000)
     assert cases.get_case(ws, case_id).status is CaseStatus.ACCEPTED
 
@@ -212,6 +214,7 @@ def test_from_intake_to_mediation_with_the_real_buttons(qtbot, window, ws, seede
 
     with qtbot.waitSignal(window.action_done, timeout=10_000):
         click(qtbot, view.buttons[Action.START_MEDIATION])
+        confirm_action(qtbot, window)
     detail = cases.get_case(ws, case_id)
     assert detail.status is CaseStatus.MEDIATING
     assert detail.mediator_id == seeded.colleague

@@ -49,6 +49,19 @@ def click_action(qtbot, window: MainWindow, action: Action) -> None:
     button = window.case_view.buttons[action]
     assert button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    if action in (Action.ACCEPT, Action.START_MEDIATION):
+        confirm_action(qtbot, window)
+
+
+def confirm_action(qtbot, window: MainWindow, *, go: bool = True) -> QMessageBox:
+    """Answer the question an action without a dialog asks (受理, 开始调解)."""
+    qtbot.waitUntil(lambda: window.casework.current_question is not None
+                    and window.casework.current_question.isVisible(), timeout=5000)
+    box = window.casework.current_question
+    role = QMessageBox.ButtonRole.AcceptRole if go else QMessageBox.ButtonRole.RejectRole
+    [button] = [b for b in box.buttons() if box.buttonRole(b) == role]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return box
 
 
 def wait_for_action_buttons(qtbot, window: MainWindow, *actions: Action) -> None:
@@ -345,3 +358,17 @@ def test_every_case_tab_is_in_sight_at_1366_by_768(qtbot, window, seeded):
     assert window.case_view.tabs.currentIndex() == 8
     window.case_view.tabs.setCurrentIndex(2)
     assert rows.buttons[2].isChecked() and not rows.buttons[8].isChecked()
+
+
+def test_accepting_asks_first_and_cancel_leaves_the_case_as_it_was(qtbot, window, ws, seeded):
+    """Issue 16, item 8: 受理 starts the clock and cannot be undone: it is asked first."""
+    case = select(qtbot, window, seeded.first)
+    qtbot.mouseClick(window.case_view.buttons[Action.ACCEPT], Qt.MouseButton.LeftButton)
+    box = confirm_action(qtbot, window, go=False)
+    assert f"受理工单 {case.source_ticket}？" in box.text()
+    assert "受理后开始计算调解期限" in box.text() and "不能撤销" in box.text()
+    qtbot.wait(100)
+    assert cases.get_case(ws, seeded.first).status is CaseStatus.RECEIVED
+    with qtbot.waitSignal(window.action_done, timeout=10_000):
+        click_action(qtbot, window, Action.ACCEPT)
+    assert cases.get_case(ws, seeded.first).status is CaseStatus.ACCEPTED

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.workflow import Action
 from app.services import cases
@@ -40,6 +40,13 @@ ACTION_SHORTCUTS = {
 }
 
 
+# What each action without a dialog sets going, said when it is confirmed.
+_CONFIRM_WORDS = {
+    Action.ACCEPT: QT_TRANSLATE_NOOP("ConfirmAction", "受理后开始计算调解期限。"),
+    Action.START_MEDIATION: QT_TRANSLATE_NOOP("ConfirmAction", "案件将进入调解中。"),
+}
+
+
 class CaseActions(QObject):
     case_shown = Signal(object)  # uuid.UUID: the case pane shows this case, freshly read
     action_done = Signal(object)  # Changes of a finished workflow action
@@ -53,6 +60,7 @@ class CaseActions(QObject):
         self.window = parent  # the dialogs' parent
         self.shown_case_id: uuid.UUID | None = None
         self.current_dialog: ActionDialog | None = None
+        self.current_question: QMessageBox | None = None  # 受理 / 开始调解, asked first
         self.intake_dialog: IntakeDialog | None = None
         self._case_reads = LatestOnly(runner, self)
         # One menu item per action the window performs, enabled while the case allows it.
@@ -133,7 +141,27 @@ class CaseActions(QObject):
         elif action in ACTION_DIALOGS:
             self._open_dialog(self.pane.action_dialog(action, self.window))
         else:
-            self._perform(ActionRequest(action, case.id, case.version), None)
+            self.confirm(action, case)
+
+    def confirm(self, action: Action, case) -> None:
+        """An action with no dialog of its own (受理, 开始调解) starts a clock and cannot
+        be undone: asked once, with what it does, before it runs."""
+        words = _CONFIRM_WORDS.get(action, "")
+        box = QMessageBox(QMessageBox.Icon.Question, messages.action_text(action),
+                          self.tr("{action}工单 {ticket}？").format(
+                              action=messages.action_text(action), ticket=case.source_ticket)
+                          + (messages.tr("ConfirmAction", words) if words else "")
+                          + self.tr("此操作不能撤销。"),
+                          QMessageBox.StandardButton.NoButton, self.window)
+        box.setObjectName("confirmAction")
+        go = box.addButton(messages.action_text(action), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
+        request = ActionRequest(action, case.id, case.version)
+        box.buttonClicked.connect(
+            lambda button: self._perform(request, None) if button is go else None)
+        self.current_question = box
+        box.open()
 
     def _open_dialog(self, dialog: ActionDialog) -> None:
         if single_dialog(self.current_dialog) is not None:
