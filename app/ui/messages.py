@@ -806,7 +806,7 @@ def user_role_text(role: UserRole | str) -> str:
 
 _NOTICE_PROBLEM = {
     NoticeProblem.NO_YEAR: QT_TRANSLATE_NOOP(
-        "NoticeProblem", "没有看出这是哪一年的安排：请连同标题（关于XXXX年部分节假日安排的通知）一起粘贴，或选择年份。"),
+        "NoticeProblem", "没有看出这是哪一年的安排：请连同标题（关于××××年部分节假日安排的通知）一起粘贴，或选择年份。"),
     NoticeProblem.NO_ITEMS: QT_TRANSLATE_NOOP(
         "NoticeProblem", "没有找到放假安排：通知中应有“一、元旦：1月1日至3日放假……”这样的条目。"),
     NoticeProblem.NO_DAYS: QT_TRANSLATE_NOOP("NoticeProblem", "这一条没有写放假日期。"),

@@ -119,7 +119,7 @@ class NoticeDialog(GuardedDialog):
         self.setWindowTitle(_tr("导入节假日安排通知"))
         self.notice: Notice | None = None
         col = QVBoxLayout(self)
-        hint = QLabel(_tr("请粘贴国务院办公厅《关于XXXX年部分节假日安排的通知》的全文"
+        hint = QLabel(_tr("请粘贴国务院办公厅《关于××××年部分节假日安排的通知》的全文"
                           "（含标题），每项如“一、元旦：1月1日（周五）至3日（周日）放假，共3天。”"))
         hint.setWordWrap(True)
         col.addWidget(hint)
