@@ -35,7 +35,7 @@ from app.services.reference import open_workstation
 from app.store.database import Store
 from app.store.errors import StoreError
 from app.store.integrity import Damage
-from app.ui import gc_guard, messages, resources
+from app.ui import gc_guard, messages, resources, text_size
 from app.ui.crash_dialog import install_excepthook
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
@@ -149,6 +149,7 @@ def run_gui(data_dir: Path, *, demo_cases: int | None = None,
     previous_hook = install_excepthook(log_path)
     upgrade_settings()
     install_cjk_font(app)
+    text_size.apply(app, text_size.chosen())  # 字号, before the first window measures text
     data_dir = Path(data_dir)
     runner = TaskRunner()
     store: Store | None = None

@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.services.context import Workstation
 from app.services.queue import QueueView
 from app.services.tempfiles import RunFolder
-from app.ui import messages, settings
+from app.ui import messages, settings, text_size
 from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
@@ -229,6 +230,15 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.path_label)
 
+    def choose_text_size(self, size: text_size.TextSize) -> None:
+        """设置 → 字号: the whole interface's text, now and at the next start."""
+        app = QApplication.instance()
+        text_size.choose(app, size)
+        self.queue_view.apply_default_widths()
+        self.statusBar().showMessage(self.tr(
+            "字号已改为“{size}”。已打开的对话框在重新打开后按新字号排版。").format(
+            size=text_size.label(size)), 8000)
+
     def _action(self, text: str, shortcuts: tuple[str, ...] | list[QKeySequence] = (),
                 slot=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -317,6 +327,20 @@ class MainWindow(QMainWindow):
         sync_menu.addAction(self.conflicts_action)
 
         settings_menu = bar.addMenu(self.tr("设置(&T)"))
+        size_menu = settings_menu.addMenu(self.tr("字号(&Z)"))
+        size_menu.setObjectName("textSizeMenu")
+        sizes = QActionGroup(self)
+        sizes.setExclusive(True)
+        self.text_size_actions: dict[text_size.TextSize, QAction] = {}
+        for size in text_size.TextSize:
+            action = QAction(text_size.label(size), sizes)
+            action.setObjectName(f"textSize_{size.value}")
+            action.setCheckable(True)
+            action.setChecked(size is text_size.chosen())
+            action.triggered.connect(lambda _=False, s=size: self.choose_text_size(s))
+            size_menu.addAction(action)
+            self.text_size_actions[size] = action
+        settings_menu.addSeparator()
         self.profile_action = self._action(self.tr("个人资料与本机构(&P)…"), (),
                                            self.show_profile, "profileAction")
         self.profile_action.setMenuRole(QAction.MenuRole.NoRole)

@@ -121,6 +121,7 @@ QUEUE_DESCENDING = Setting("queue/descending", default=True, type_=bool)
 QUEUE_PAGE_SIZE = Setting("queue/page_size", default=200, type_=int)
 EVIDENCE_MAX_MEGABYTES = Setting("evidence/max_megabytes", default=50, type_=int)
 # Pre-upgrade copies of the store kept in backups/ (the oldest go after a new one).
+TEXT_SIZE = Setting("appearance/text_size", default="standard", type_=str)  # text_size.TextSize
 STORE_BACKUPS_KEPT = Setting("store/backups_kept", default=5, type_=int)
 
 

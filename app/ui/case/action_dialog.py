@@ -29,6 +29,15 @@ from app.ui.qtcompat import emit
 from app.ui.typed_input import GuardedDialog
 
 ERROR_COLOUR = "#b42318"
+# Hints and asides: quieter than the text, still readable (WCAG AA on every background;
+# a disabled label's grey was 1.5:1 — tests/ui/test_readable.py).
+HINT_COLOUR = "#5d6679"
+
+
+def hint_look(label: QLabel) -> QLabel:
+    """A label read as a hint: grey, but not a disabled widget's faint grey."""
+    label.setStyleSheet(f"color: {HINT_COLOUR};")
+    return label
 
 
 def field_box(key: str, widget: QWidget, hint: str = "") -> tuple[QWidget, QLabel]:
@@ -43,7 +52,7 @@ def field_box(key: str, widget: QWidget, hint: str = "") -> tuple[QWidget, QLabe
         note = QLabel(hint)
         note.setWordWrap(True)
         note.setObjectName(f"{key}Hint")
-        note.setEnabled(False)
+        hint_look(note)
         inner.addWidget(note)
     message = QLabel()
     message.setObjectName(f"{key}Error")

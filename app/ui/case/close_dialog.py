@@ -20,6 +20,7 @@ from app.ui.case.action_dialog import (
     choice_combo,
     ground_note,
     ground_options,
+    hint_look,
     reason_edit,
     text_of,
 )
@@ -49,7 +50,7 @@ class CloseDialog(ActionDialog):
         self.citation = QLabel()
         self.citation.setObjectName("citation")
         self.citation.setWordWrap(True)
-        self.citation.setEnabled(False)
+        hint_look(self.citation)
         self.form.addRow("", self.citation)
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText(self.tr("例如 3200 或 3200.50"))

@@ -22,7 +22,14 @@ from app.core.timeutil import utcnow
 from app.services.dto import CaseDetail, NoticeView
 from app.ui import formatting, messages
 from app.ui.case import clock_texts
-from app.ui.case.action_dialog import ActionDialog, ChoiceCombo, choice_combo, reason_edit, text_of
+from app.ui.case.action_dialog import (
+    ActionDialog,
+    ChoiceCombo,
+    choice_combo,
+    hint_look,
+    reason_edit,
+    text_of,
+)
 from app.ui.case.time_edit import ChinaDateTimeEdit
 
 
@@ -50,7 +57,7 @@ class DeliveryDialog(ActionDialog):
         self.notice_note = QLabel()
         self.notice_note.setObjectName("noticeNote")
         self.notice_note.setWordWrap(True)
-        self.notice_note.setEnabled(False)
+        hint_look(self.notice_note)
         self.form.addRow("", self.notice_note)
         self.to_combo = ChoiceCombo(self.tr("请选择送达对象"), [])
         self.add_field("to", self.tr("送达对象"), self.to_combo, required=True)

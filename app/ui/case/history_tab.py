@@ -37,7 +37,7 @@ class HistoryTab(QWidget):
         parts = []
         for line in self.lines:
             head = (f'<p style="margin-top:10px; margin-bottom:2px">'
-                    f'<span style="color:#667085">{html.escape(line.when)}</span>　'
+                    f'<span style="color:#5d6679">{html.escape(line.when)}</span>　'
                     f'{html.escape(line.who)}　<b>{html.escape(line.what)}</b></p>')
             body = "".join(f'<div style="margin-left:2em">{html.escape(d)}</div>'
                            for d in (*line.details, *([line.reason] if line.reason else [])))

@@ -50,7 +50,7 @@ from app.services.duplicates import DuplicateCandidate, DuplicateReason
 from app.services.errors import FieldProblem, ValidationFailed
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
-from app.ui.case.action_dialog import ChoiceCombo
+from app.ui.case.action_dialog import ChoiceCombo, hint_look
 from app.ui.case.case_texts import URGENCY, choices
 from app.ui.case.sections import error_label
 from app.ui.operations.cases import IntakeChoices, load_intake_choices
@@ -249,7 +249,7 @@ class IntakeDialog(GuardedDialog):
         self.general_error = error_label("intakeError")
         self.status = QLabel()
         self.status.setObjectName("intakeStatus")
-        self.status.setEnabled(False)
+        hint_look(self.status)
         buttons = QDialogButtonBox()
         self.save_button = QPushButton(self.tr("保存工单"))
         self.save_button.setObjectName("saveIntake")

@@ -79,7 +79,7 @@ class ContactRequest:
 
 SHOWN_NOTES = 200  # the newest notes the tab lists; older ones are counted, not shown
 SOON_COLOUR = "#b54708"
-SETTLED_COLOUR = "#667085"
+SETTLED_COLOUR = "#5d6679"
 MINUTE_MS = 60_000
 
 

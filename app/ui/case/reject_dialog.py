@@ -12,6 +12,7 @@ from app.ui.case.action_dialog import (
     choice_combo,
     ground_note,
     ground_options,
+    hint_look,
     reason_edit,
     text_of,
 )
@@ -28,7 +29,7 @@ class RejectDialog(ActionDialog):
         self.citation = QLabel()
         self.citation.setObjectName("citation")
         self.citation.setWordWrap(True)
-        self.citation.setEnabled(False)
+        hint_look(self.citation)
         self.form.addRow("", self.citation)
         self.form.setRowVisible(self.citation, False)
         self.reason_edit = reason_edit(self.tr("向当事人说明的具体情况"))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.case.action_dialog import ERROR_COLOUR
+from app.ui.case.action_dialog import ERROR_COLOUR, hint_look
 
 
 def value_label(text: str, *, name: str = "") -> QLabel:
@@ -34,10 +34,8 @@ def value_label(text: str, *, name: str = "") -> QLabel:
 
 
 def note_label(text: str, *, name: str = "") -> QLabel:
-    """A greyed explanation (placeholders, 'nothing yet')."""
-    label = value_label(text, name=name)
-    label.setEnabled(False)
-    return label
+    """A quieter explanation (placeholders, 'nothing yet'), readable all the same."""
+    return hint_look(value_label(text, name=name))
 
 
 def error_label(name: str = "generalError") -> QLabel:

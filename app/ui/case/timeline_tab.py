@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 # Rows a double-click opens elsewhere (the case view decides where).
 OPENABLE = frozenset({EntryKind.SESSION, EntryKind.ADDENDUM, EntryKind.EVIDENCE})
-MUTED = "#667085"
+MUTED = "#5d6679"
 
 
 class TimelineTab(QWidget):

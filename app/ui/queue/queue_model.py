@@ -87,7 +87,7 @@ DUE_COLOURS = {
     DueStatus.OVERDUE: QColor("#b42318"),
     DueStatus.DUE_TODAY: QColor("#b54708"),
     DueStatus.DUE_SOON: QColor("#93370d"),
-    DueStatus.PAUSED: QColor("#667085"),
+    DueStatus.PAUSED: QColor("#5d6679"),
 }
 
 Index = QModelIndex | QPersistentModelIndex
