@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.services.context import Workstation
 from app.services.queue import QueueView
 from app.services.tempfiles import RunFolder
-from app.ui import messages, settings, text_size
+from app.ui import help_dialog, messages, settings, text_size
 from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.profile_dialog: ProfileDialog | None = None
         self.rules_dialog: RulesDialog | None = None
         self.import_wizard = None  # issue 15: 文件 → 导入工单…
+        self.help: help_dialog.HelpDialog | None = None  # 帮助 → 使用说明 (F1)
+        self.help_section = ""  # the section F1 last opened
         self.users_dialog: UsersDialog | None = None
         self.clause_library_dialog: ClauseLibraryDialog | None = None
         self.remember = remember
@@ -377,6 +379,12 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.warnings.rules_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.help_action = self._action(self.tr("使用说明(&G)") + "\tF1", (), self.show_help,
+                                        "helpAction")
+        help_menu.addAction(self.help_action)
+        # F1 in any of the app's windows, a modal dialog too, opens its own section.
+        self.f1 = help_dialog.F1Anywhere(self.show_help, self)
+        help_menu.addSeparator()
         about = QAction(self.tr("关于调解工作台(&A)"), self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self._about)
@@ -414,6 +422,7 @@ class MainWindow(QMainWindow):
         self.queue.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.f1.stop()
         # Open session records first: saved on the spot, reopened at the next start.
         self.case_view.session_editors.close_all_for_quit()
         self.case_view.documents.close_editors()
@@ -487,6 +496,23 @@ class MainWindow(QMainWindow):
         self.current_message = box
         box.open()
         return box
+
+    def show_help(self) -> None:
+        """帮助 → 使用说明, at the section of the window the user is in (F1)."""
+        section = help_dialog.section_for(QApplication.focusWidget())
+        # Over a modal dialog the guide must be its child, or the dialog blocks it.
+        owner = QApplication.activeModalWidget() or self
+        dialog = single_dialog(self.help)
+        if dialog is None or dialog.parentWidget() is not owner:
+            if dialog is not None:
+                dialog.close()
+            dialog = help_dialog.HelpDialog(owner)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.show_section(section)
+        self.help_section = section
 
     def _about(self) -> None:
         server = self.sync.link.config.display() if self.sync is not None else None

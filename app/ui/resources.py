@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 
 BUNDLED_CJK_FONT = "fonts/wqy-microhei.ttc"  # WenQuanYi Micro Hei, Apache-2.0
-APP_ICON = "icons/mediation-desk.svg"  # packaging/make_icons.py renders the PNGs and .ico
+APP_ICON = "icons/mediation-desk.svg"
+HELP_GUIDE = "help/guide.html"  # 帮助 → 使用说明 (app/ui/help_dialog.py)  # packaging/make_icons.py renders the PNGs and .ico
 
 _APP_DIR = Path(__file__).resolve().parents[1]
 
@@ -39,3 +40,7 @@ def bundled_cjk_font() -> Path:
 
 def app_icon() -> Path:
     return resource_path(APP_ICON)
+
+
+def help_guide() -> Path:
+    return resource_path(HELP_GUIDE)
