@@ -135,6 +135,8 @@ class ActionDialog(GuardedDialog):
         caption = QLabel(required_label(label) if required else label)
         caption.setTextFormat(Qt.TextFormat.RichText)
         caption.setBuddy(widget)
+        if not widget.accessibleName():  # the caption is no buddy Qt's accessibility finds
+            widget.setAccessibleName(label)
         self.form.addRow(caption, box)
         self._fields[key] = widget
         self._errors[key] = error

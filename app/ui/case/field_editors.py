@@ -32,6 +32,7 @@ from app.core import validation
 from app.services.errors import FieldProblem, StaleCase, ValidationFailed
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, field_box, required_label
+from app.ui.case.time_edit import OneTabDateEdit
 
 WARNING_COLOUR = "#b54708"
 
@@ -147,7 +148,7 @@ def set_combo_items(combo: QComboBox, items: Iterable[str]) -> None:
 
 
 def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit()
+    edit = OneTabDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setSpecialValueText(" ")  # the minimum date reads as "not set"
@@ -248,6 +249,10 @@ class FieldForm(QWidget):
         caption = QLabel()
         caption.setTextFormat(Qt.TextFormat.RichText)
         caption.setBuddy(widget)
+        # The caption is the box's neighbour, not the widget's: Qt's accessibility finds
+        # no buddy for it, so a screen reader is told the name here.
+        if not widget.accessibleName():
+            widget.setAccessibleName(label)
         self.form.addRow(caption, box)
         widget.setObjectName(widget.objectName() or f"field_{key}")
         self.fields[key] = widget

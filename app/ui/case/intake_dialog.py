@@ -22,7 +22,6 @@ from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -53,6 +52,7 @@ from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ChoiceCombo, hint_look
 from app.ui.case.case_texts import URGENCY, choices
 from app.ui.case.sections import error_label
+from app.ui.case.time_edit import OneTabDateTimeEdit
 from app.ui.operations.cases import IntakeChoices, load_intake_choices
 from app.ui.qtcompat import emit
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -294,7 +294,7 @@ class IntakeDialog(GuardedDialog):
         self.kind_combo = ChoiceCombo(self.tr("请选择"), [
             (messages.kind_text(k), k, "") for k in CaseKind])
         f.add("kind", self.tr("类型"), self.kind_combo, required=True)
-        self.received_edit = QDateTimeEdit()
+        self.received_edit = OneTabDateTimeEdit()
         self.received_edit.setCalendarPopup(True)
         self.received_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         now = self.ws.now().astimezone(CHINA_TZ).replace(tzinfo=None, second=0, microsecond=0)

@@ -28,7 +28,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateTimeEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -51,6 +50,7 @@ from app.ui.case import clock_texts, contact_texts
 from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page, value_label
+from app.ui.case.time_edit import OneTabDateTimeEdit
 from app.ui.formatting import (
     CallbackState,
     callback_state,
@@ -123,7 +123,7 @@ class CallbackEdit(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         self.enabled = QCheckBox(self.tr("约定回电"))
         self.enabled.setObjectName("callbackEnabled")
-        self.edit = QDateTimeEdit()
+        self.edit = OneTabDateTimeEdit()
         self.edit.setObjectName("callbackAt")
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.edit.setCalendarPopup(True)

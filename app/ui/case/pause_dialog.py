@@ -14,6 +14,7 @@ from app.core.workflow import Action, CaseStatus, PauseReason
 from app.services.dto import CaseDetail
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ActionDialog, choice_combo, reason_edit, text_of
+from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.operations.cases import ActionRequest
 
 
@@ -25,7 +26,7 @@ def offered_pause_reasons(case: CaseDetail) -> list[PauseReason]:
 
 def _date_edit(minimum: date, value: date | None) -> QDateEdit:
     """A date picker whose first day (one before ``minimum``) reads as 'not chosen'."""
-    edit = QDateEdit()
+    edit = OneTabDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     sentinel = QDate(minimum - timedelta(days=1))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
-from PySide6.QtWidgets import QDateTimeEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QSizePolicy, QWidget
 
 from app.core.timeutil import CHINA_TZ
 
@@ -23,7 +23,23 @@ def _minute_up(dt: datetime) -> datetime:
     return whole if whole == dt else whole + timedelta(minutes=1)
 
 
-class ChinaDateTimeEdit(QDateTimeEdit):
+class OneTabDateTimeEdit(QDateTimeEdit):
+    """Tab leaves the field, as in every other field: Qt's own steps through the year,
+    month, day, hour and minute first (five Tabs for one field); the arrow keys and the
+    calendar still move between them."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next_)
+
+
+class OneTabDateEdit(QDateEdit):
+    """A date field Tab leaves at once (OneTabDateTimeEdit)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next_)
+
+
+class ChinaDateTimeEdit(OneTabDateTimeEdit):
     def __init__(self, value: datetime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTimeZone(QTimeZone.utc())

@@ -23,6 +23,7 @@ from app.core.money import AmountError, format_amount, parse_amount, to_capitals
 from app.documents import wording
 from app.documents.wording import ClauseTemplate
 from app.ui.case.sections import error_label, note_label
+from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.typed_input import GuardedDialog
 
 
@@ -50,7 +51,7 @@ class ClauseDialog(GuardedDialog):
                     "method": self.tr("支付方式")}
         for blank in template.blanks:
             if blank == "deadline":
-                edit = QDateEdit()
+                edit = OneTabDateEdit()
                 edit.setCalendarPopup(True)
                 edit.setDisplayFormat("yyyy-MM-dd")
                 later = today.toordinal() + 7

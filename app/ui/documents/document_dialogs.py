@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QDir, QStandardPaths
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services.documents import DocumentView
 from app.ui.case.sections import error_label, note_label
+from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.documents import document_texts as texts
 from app.ui.typed_input import GuardedDialog
 
@@ -51,7 +51,7 @@ class SignDialog(GuardedDialog):
             "各方当事人签名（盖章或按指印）、调解员签名并加盖调解委员会印章后，登记签署日期。"
             "调解协议书自签署之日起生效，可在三十日内共同申请司法确认。"), name="signHint"))
         form = QFormLayout()
-        self.signed_on = QDateEdit()
+        self.signed_on = OneTabDateEdit()
         self.signed_on.setObjectName("signedOn")
         self.signed_on.setCalendarPopup(True)
         self.signed_on.setDisplayFormat("yyyy-MM-dd")

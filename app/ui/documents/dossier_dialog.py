@@ -13,7 +13,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -42,6 +41,7 @@ from app.services.documents import DocumentView
 from app.services.dossier import DossierChecklist, DossierFile
 from app.ui.case.field_editors import WARNING_COLOUR, editable_combo
 from app.ui.case.sections import error_label, note_label, vertical_scroll
+from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.documents import document_texts as texts
 from app.ui.documents import dossier_texts as words
 from app.ui.qtcompat import emit
@@ -108,7 +108,7 @@ class DossierDialog(QDialog):
         self.recorded.setObjectName("noticeRecorded")
         self.recorded.setChecked(bool(given.get("on") or given.get("method")))
         form.addRow(self.recorded)
-        self.notice_on = QDateEdit()
+        self.notice_on = OneTabDateEdit()
         self.notice_on.setObjectName("noticeDate")
         self.notice_on.setCalendarPopup(True)
         self.notice_on.setDisplayFormat("yyyy-MM-dd")

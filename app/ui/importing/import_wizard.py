@@ -98,6 +98,7 @@ class FilePage(QWizardPage):
         self.setSubTitle(self.tr("选择12315或12345平台导出的工单文件（.xlsx、.xls 或 .csv）。"))
         self.path_edit = QLineEdit(objectName="importPath")
         self.path_edit.setReadOnly(True)
+        self.path_edit.setAccessibleName(self.tr("所选文件"))
         browse = QPushButton(self.tr("浏览(&B)…"), objectName="importBrowse")
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()

@@ -84,6 +84,7 @@ class ProfileDialog(GuardedDialog):
         self.seal_text.setObjectName("profile_seal_text")
         self.seal_text.setMaxLength(SEAL_TEXT_MAX + 10)  # over the limit is said, not cut
         self.seal_text.setReadOnly(not self.admin)
+        self.seal_text.setAccessibleName(self.tr("盖章处文字"))
         self.seal_problem = error_label("profileProblem_seal_text")
         seal = QVBoxLayout()
         seal.setSpacing(2)

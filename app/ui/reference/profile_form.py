@@ -92,6 +92,7 @@ class ProfileForm(QWidget):
         edit = QLineEdit()
         edit.setObjectName(f"profile_{field.value}")
         edit.setPlaceholderText(hint)
+        edit.setAccessibleName(label)  # its caption is a row away, not a buddy Qt finds
         box, problem = with_problem(edit, f"profileProblem_{field.value}")
         form.addRow(label, box)
         self.edits[field] = edit

@@ -18,7 +18,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -53,7 +52,7 @@ from app.services.sessions import DraftView, PhraseView, save_draft
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import Section, note_label, vertical_scroll
-from app.ui.case.time_edit import ChinaDateTimeEdit
+from app.ui.case.time_edit import ChinaDateTimeEdit, OneTabDateEdit
 from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.qtcompat import disconnect, emit
 from app.ui.session import session_texts as texts
@@ -276,7 +275,7 @@ class SessionEditor(QWidget):
         self.next_step = _text_box(self.tr("下一步怎么办：再次联系、补充材料、当面调解……"), 2)
         self.next_step.setObjectName("sessionNextStep")
         self.next_step.setProperty("textField", TextField.NEXT_STEP.value)
-        self.next_step_on = QDateEdit()
+        self.next_step_on = OneTabDateEdit()
         self.next_step_on.setObjectName("sessionNextStepOn")
         self.next_step_on.setCalendarPopup(True)
         self.next_step_on.setDisplayFormat("yyyy-MM-dd")

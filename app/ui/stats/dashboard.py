@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -53,6 +52,7 @@ from app.services.context import Workstation
 from app.services.dashboard import Charts, Tiles
 from app.services.reports import ReportKind
 from app.ui import messages
+from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.qtcompat import emit
 from app.ui.stats import stats_texts as texts
 from app.ui.stats.charts import BarChart, Series, TrendChart
@@ -131,8 +131,8 @@ class StatsDashboard(QWidget):
                      _Pick(self.tr("自定义"), Period.CUSTOM)):
             self.period.addItem(pick.label, pick.value)
         self.period.setCurrentIndex(self.period.findData(Period.MONTH))
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
+        self.date_from = OneTabDateEdit()
+        self.date_to = OneTabDateEdit()
         for edit, name in ((self.date_from, "statsFrom"), (self.date_to, "statsTo")):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
