@@ -29,6 +29,7 @@ from app.ui.case import field_editors as fe
 from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, required_label
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.operations.cases import save_party
+from app.ui.queue.flow_layout import FlowLayout
 from app.ui.typed_input import GuardedDialog
 
 if TYPE_CHECKING:
@@ -281,8 +282,9 @@ class PartyCard(fe.SaveFlow, QFrame):
             section.add_row(self.tr("联系电话"), self.tr("未登记"))
         section.add_row(self.tr("类型"), messages.party_type_text(party.party_type))
         id_row = QWidget()
-        row = QHBoxLayout(id_row)
-        row.setContentsMargins(0, 0, 0, 0)
+        # The number and its 查看 wrap onto two lines in a narrow pane (at 150 % the row
+        # was wider than the pane and the card was cut off at the right).
+        row = FlowLayout(id_row, spacing=self.fontMetrics().horizontalAdvance("m"))
         if party.has_id_number:
             number = self.revealed or party.id_number_masked
             self.id_label = QLabel(number)
@@ -294,7 +296,6 @@ class PartyCard(fe.SaveFlow, QFrame):
             self.reveal_button.setToolTip(self.tr("查看完整号码，将记入案件历史"))
             self.reveal_button.clicked.connect(self._toggle_reveal)
             row.addWidget(self.reveal_button)
-            row.addStretch(1)
             caption = messages.id_type_text(party.id_type) or self.tr("证件号码")
             section.add_row(caption, id_row)
         details = [

@@ -76,6 +76,7 @@ class Section(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(title)
         heading.setObjectName("sectionHeading")
+        heading.setWordWrap(True)  # a long party name wraps instead of widening the pane
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)

@@ -347,10 +347,10 @@ class AgreementEditor(QWidget):
             edit.textChanged.connect(self.changed)
 
         agreed = Section(self.tr("协议内容"))
-        self.add_clause_button = QToolButton()
+        # A push button with a menu keeps room for its arrow (a tool button's drew over
+        # the text at 150 %).
+        self.add_clause_button = QPushButton(self.tr("添加条款"))
         self.add_clause_button.setObjectName("addClause")
-        self.add_clause_button.setText(self.tr("添加条款"))
-        self.add_clause_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_clause_button)
         menu.setObjectName("clauseMenu")
         for template in wording.CLAUSES:
