@@ -6,6 +6,8 @@ words."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from app.core.documents import DocumentKind
 from app.documents import wording
@@ -203,3 +205,22 @@ def test_the_offices_own_clauses_follow_the_builtins(qtbot, tab, ws, runner,
     with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
         next(a for a in menu.actions() if a.text() == "不再追究").trigger()
     assert editor.clauses[-1].text() == "双方互不追究。"
+
+
+def test_the_preview_zooms_and_draws_its_pages_for_the_size_shown(qtbot, tab, ws,
+                                                                   case_id):  # noqa: F811
+    """Issue 16, item 7: a mediator enlarges the pages to read them."""
+    editor = open_editor(qtbot, tab, ws, case_id)
+    fitted = editor.pages.pages[0].pixmap().width()
+    assert editor.zoom_label.text() == "100%"
+    with qtbot.waitSignal(editor.preview_ready, timeout=20_000):
+        qtbot.mouseClick(editor.findChild(QPushButton, "zoomIn"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(editor.findChild(QPushButton, "zoomIn"), Qt.MouseButton.LeftButton)
+    assert editor.zoom_label.text() == "150%"
+    qtbot.waitUntil(lambda: editor.pages.pages[0].pixmap().width() > fitted * 1.4,
+                    timeout=10_000)
+    assert editor.pages.images[0].width() >= editor.pages.pages[0].pixmap().width() - 10
+    qtbot.mouseClick(editor.findChild(QPushButton, "zoomFit"), Qt.MouseButton.LeftButton)
+    assert editor.zoom_label.text() == "100%"
+    qtbot.waitUntil(lambda: abs(editor.pages.pages[0].pixmap().width() - fitted) < 10,
+                    timeout=10_000)

@@ -52,7 +52,7 @@ from app.services.clauses import ClauseView, office_clauses
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dto import Changes
-from app.ui import messages
+from app.ui import messages, text_size
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import Section, note_label, vertical_scroll
 from app.ui.documents import document_texts as texts
@@ -290,7 +290,27 @@ class AgreementEditor(QWidget):
         self.pages = PageView()
         self.pages.setMinimumWidth(em * 16)
         self.pages.show_message(self.tr("正在生成预览…"))
-        splitter.addWidget(self.pages)
+        # The preview zooms (Ctrl+= / Ctrl+- / Ctrl+0), and opens larger with a larger 字号.
+        preview = QWidget()
+        preview_layout = QVBoxLayout(preview)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        zoom_row = QHBoxLayout()
+        zoom_row.addStretch(1)
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("previewZoom")
+        zoom_row.addWidget(self.zoom_label)
+        for name, text, keys, step in (("zoomOut", self.tr("缩小"), QKeySequence.StandardKey.ZoomOut, -0.25),
+                                       ("zoomIn", self.tr("放大"), QKeySequence.StandardKey.ZoomIn, 0.25),
+                                       ("zoomFit", self.tr("适应宽度"), "Ctrl+0", None)):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(lambda _=False, s=step: self.zoom_preview(s))
+            QShortcut(QKeySequence(keys), self, activated=lambda s=step: self.zoom_preview(s))
+            zoom_row.addWidget(button)
+        preview_layout.addLayout(zoom_row)
+        preview_layout.addWidget(self.pages, 1)
+        splitter.addWidget(preview)
+        self.zoom_preview(None, start=text_size.FACTORS[text_size.chosen()])
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 5)
         splitter.setSizes([em * 32, em * 40])
@@ -581,8 +601,18 @@ class AgreementEditor(QWidget):
         if not self.closed:
             self._timer.start(PREVIEW_DELAY_MS * 5)
 
+    def zoom_preview(self, step: float | None, *, start: float | None = None) -> None:
+        """Zoom the preview by ``step`` (None: back to the pane's width)."""
+        before = self.pages.zoom
+        zoom = start if start is not None else (1.0 if step is None else before + step)
+        zoom = self.pages.set_zoom(zoom)
+        self.zoom_label.setText(self.tr("{n}%").format(n=round(zoom * 100)))
+        if zoom > max(1.0, before) and start is None and self.shown_revision >= 0:
+            self._render(self.revision)  # sharper pages for the larger size
+
     def _render(self, revision: int) -> None:
-        dpi = PREVIEW_DPI * self.devicePixelRatioF()
+        # Pages drawn for the zoom they are shown at (never blurred by enlarging).
+        dpi = PREVIEW_DPI * self.devicePixelRatioF() * max(1.0, self.pages.zoom)
         ws, doc_id = self.ws, self.doc.id
         self.runner.task(self, lambda state: ops.preview(ws, doc_id, None, dpi, revision, state)) \
             .success(self._show_pages).failure(self._render_failed).run()

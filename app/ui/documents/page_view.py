@@ -1,5 +1,5 @@
 """Pages of a document as pictures on a grey desk, each with a soft shadow, fitted to
-the width of the pane and scrolling up and down."""
+the width of the pane and scrolling up and down; zoomed in, sideways too."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 SHADOW = 6  # px the shadow reaches beyond a page
 MARGIN = 16
+MIN_ZOOM, MAX_ZOOM = 0.5, 3.0
 
 
 def with_shadow(page: QImage, width: int) -> QPixmap:
@@ -61,6 +62,7 @@ class PageView(QScrollArea):
         self.images: list[QImage] = []
         self.pages: list[QLabel] = []
         self._width = 0
+        self.zoom = 1.0  # 1: a page as wide as the pane; more scrolls sideways too
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -81,9 +83,20 @@ class PageView(QScrollArea):
         self._width = 0
         self._fit()
 
+    def set_zoom(self, zoom: float) -> float:
+        """Pages ``zoom`` times the pane's width (0.5–3); the zoom set."""
+        self.zoom = min(MAX_ZOOM, max(MIN_ZOOM, round(zoom, 2)))
+        self.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if self.zoom > 1
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._width = 0
+        self._fit()
+        return self.zoom
+
     def _fit(self) -> None:
         widest = max((image.width() for image in self.images), default=0)
-        width = max(120, min(widest or 10_000, self.viewport().width() - 2 * MARGIN - SHADOW))
+        fitted = self.viewport().width() - 2 * MARGIN - SHADOW
+        width = max(120, min(widest or 10_000, round(fitted * self.zoom)))
         if width == self._width:
             return
         self._width = width
