@@ -1020,24 +1020,18 @@ def apply_party_update(ws: Workstation, session: Session, case: Case, party: Par
 def reveal_id_number(ws: Workstation, party_id: uuid.UUID, purpose: str = "") -> str:
     """The unmasked ID number; every reveal is audited with its purpose (PIPL: sensitive
     personal information is seen only for a stated purpose)."""
-    if not purpose.strip():
-        raise ValidationFailed({"purpose": FieldProblem.REQUIRED})
-    now = ws.now()
-    with ws.store.unit_of_work() as session:
-        party = session.get(Party, party_id)
-        if party is None or party.deleted:
-            raise CaseNotFound(party_id)
-        case = _load(session, party.case_id)
-        audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
-                     action="reveal_id", case_id=party.case_id, office_id=case.office_id,
-                     reason=purpose.strip(), at=now)
-        return party.id_number
+    return _reveal(ws, party_id, purpose, "reveal_id").id_number
 
 
 def reveal_phone(ws: Workstation, party_id: uuid.UUID,
                  purpose: str) -> tuple[str, Changes]:
     """A party's whole phone number, for a stated purpose (回电); every reveal is in the
     audit trail like an ID number's (the number stays masked everywhere else)."""
+    return _reveal(ws, party_id, purpose, "reveal_phone").phone, Changes(history=True)
+
+
+def _reveal(ws: Workstation, party_id: uuid.UUID, purpose: str, action: str) -> Party:
+    """The party, once the reveal (``action``) and its purpose are in the audit trail."""
     if not purpose.strip():
         raise ValidationFailed({"purpose": FieldProblem.REQUIRED})
     now = ws.now()
@@ -1047,9 +1041,10 @@ def reveal_phone(ws: Workstation, party_id: uuid.UUID,
             raise CaseNotFound(party_id)
         case = _load(session, party.case_id)
         audit.record(session, actor=ws.actor.login, entity="parties", entity_id=party.id,
-                     action="reveal_phone", case_id=party.case_id, office_id=case.office_id,
+                     action=action, case_id=party.case_id, office_id=case.office_id,
                      reason=purpose.strip(), at=now)
-        return party.phone, Changes(history=True)
+        session.expunge(party)  # read after the transaction: the values it had
+        return party
 
 
 # ---------------------------------------------------------------- reads

@@ -751,19 +751,19 @@ _CLOCK_KIND_SHORT = {
 
 
 def clock_kind_short_text(kind: ClockKind | str) -> str:
-    try:
-        member = ClockKind(kind)
-    except ValueError:
-        return str(kind)
-    return _lookup("ClockKindShort", _CLOCK_KIND_SHORT, member)
+    return _clock_words(kind, "ClockKindShort", _CLOCK_KIND_SHORT)
 
 
 def clock_kind_text(kind: ClockKind | str) -> str:
+    return _clock_words(kind, "ClockKind", _CLOCK_KIND)
+
+
+def _clock_words(kind: ClockKind | str, context: str, table: Mapping[Enum, str]) -> str:
     try:
         member = ClockKind(kind)
     except ValueError:
-        return str(kind)
-    return _lookup("ClockKind", _CLOCK_KIND, member)
+        return str(kind)  # a kind a newer version wrote: shown as it is
+    return _lookup(context, table, member)
 
 
 def due_status_text(status: DueStatus) -> str:

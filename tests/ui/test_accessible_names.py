@@ -68,16 +68,10 @@ def test_one_tab_leaves_a_date_field(qtbot, ws, seeded, runner):
     """The received time took five Tabs (year, month, day, hour, minute) to leave."""
     from PySide6.QtCore import Qt
 
-    from app.ui.case.intake_dialog import IntakeDialog
+    from tests.ui.test_typed_input import focus_field, open_intake
 
-    dialog = IntakeDialog(ws, runner)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    received = dialog.field("received_at")
-    received.setFocus()
-    qtbot.waitUntil(received.hasFocus, timeout=5000)
+    dialog = open_intake(qtbot, ws, runner)
+    received = focus_field(qtbot, dialog, "received_at")
     qtbot.keyClick(received, Qt.Key.Key_Tab)
     assert not received.hasFocus()
     assert dialog.focusWidget() is dialog.field("urgency")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.ui import help_dialog
-from app.ui.case.intake_dialog import IntakeDialog
+from tests.ui.test_typed_input import focus_field, open_intake
 
 
 def test_the_guide_covers_a_days_tasks_and_every_section_f1_can_open(qtbot):
@@ -30,15 +30,8 @@ def test_f1_opens_the_guide_at_the_section_of_the_window_in_use(qtbot, window, w
     assert at_queue > 0  # scrolled to its section
     window.help.close()
 
-    intake = IntakeDialog(ws, runner, window)
-    qtbot.addWidget(intake)
-    intake.show()
-    qtbot.waitExposed(intake)
-    intake.activateWindow()
-    field = intake.field("complainant.name")
-    field.setFocus()
-    qtbot.waitUntil(field.hasFocus, timeout=5000)
-    qtbot.keyClick(field, Qt.Key.Key_F1)
+    intake = open_intake(qtbot, ws, runner, window)
+    qtbot.keyClick(focus_field(qtbot, intake, "complainant.name"), Qt.Key.Key_F1)
     qtbot.waitUntil(window.help.isVisible, timeout=5000)
     assert window.help_section == "intake"
     assert window.help.browser.verticalScrollBar().value() < at_queue  # an earlier section

@@ -14,12 +14,21 @@ from tests.conftest import complaint_form
 from tests.ui.test_intake import fill, type_into
 
 
-def open_intake(qtbot, ws, runner) -> IntakeDialog:
-    dialog = IntakeDialog(ws, runner)
+def open_intake(qtbot, ws, runner, parent=None) -> IntakeDialog:
+    dialog = IntakeDialog(ws, runner, parent)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
+
+
+def focus_field(qtbot, dialog: IntakeDialog, key: str):
+    """The field with the keyboard focus, as a user who clicked into it."""
+    dialog.activateWindow()
+    field = dialog.field(key)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=5000)
+    return field
 
 
 def press_escape(qtbot, dialog) -> None:
