@@ -71,3 +71,12 @@ def copy_sqlite_central(path: Path, build: Callable[[str], None]) -> str:
     template = _template(name, make)
     _copy(template, Path(path))
     return f"sqlite:///{path}"
+
+
+def raw_rows(store, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of ``sql`` read straight from the store's file (what it holds, as stored)."""
+    con = store.connect_raw()
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()

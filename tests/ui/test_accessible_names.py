@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.main_window import MainWindow
+from tests.ui.test_queue_window import open_window
 
 _INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit,
                 QTextEdit, QAbstractItemView)
@@ -42,10 +42,7 @@ def unnamed(root: QWidget) -> list[str]:
 
 
 def test_the_main_window_names_every_control(qtbot, ws, seeded, runner):
-    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.settled, timeout=10_000):
-        w.show()
+    w = open_window(qtbot, ws, runner)
     assert unnamed(w) == []
 
 

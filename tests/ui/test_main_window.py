@@ -17,6 +17,7 @@ from app.ui.main_window import MainWindow
 from app.ui.operations.cases import ActionRequest
 from app.ui.queue.queue_model import CASE_ID_ROLE, Column
 from tests.conftest import complaint_form
+from tests.ui.test_queue_window import open_window
 
 
 def column_texts(window: MainWindow, column: Column) -> list[str]:
@@ -289,10 +290,7 @@ def test_about_names_the_data_and_log_folders_and_settings_opens_the_holiday_cal
 def test_an_empty_store_says_how_to_start_and_the_guide_goes_once_there_are_cases(
         qtbot, ws, runner, monkeypatch):
     """Issue 16, item 9: not a blank table — 新建工单, 导入工单 and the demo data."""
-    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.settled, timeout=10_000):
-        w.show()
+    w = open_window(qtbot, ws, runner)
     guide = w.queue_view.empty_state
     qtbot.waitUntil(guide.isVisible, timeout=10_000)
     assert guide.heading.text() == "还没有工单"

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.app import install_qt_translations
-from app.ui.main_window import MainWindow
+from tests.support.stores import raw_rows
+from tests.ui.test_queue_window import open_window
 
 # Words a Chinese user reads as they are: formats, keys, the command, pinyin examples.
 ALLOWED = {
@@ -89,22 +90,15 @@ def _latin(texts: list[tuple[str, str]], data: set[str]) -> list[str]:
 
 def _data_words(ws) -> set[str]:
     """What the store holds (tickets, names, the paths shown): data, not UI words."""
-    con = ws.store.connect_raw()
-    try:
-        rows = con.execute("SELECT source_ticket, complainant_name, respondent_name, title, "
-                           "description, request, category FROM cases").fetchall()
-    finally:
-        con.close()
+    rows = raw_rows(ws.store, "SELECT source_ticket, complainant_name, respondent_name, "
+                              "title, description, request, category FROM cases")
     return {str(v) for row in rows for v in row if v} | {str(ws.store.path),
                                                          ws.actor.login}
 
 
 @pytest.mark.usefixtures("translated")
 def test_the_main_window_and_its_menus_show_no_english(qtbot, ws, seeded, runner):
-    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.settled, timeout=10_000):
-        w.show()
+    w = open_window(qtbot, ws, runner)
     texts = _texts(w)
     for menu in w.menuBar().findChildren(QMenu):
         texts += [(f"menu {menu.title()}", a.text()) for a in menu.actions()]

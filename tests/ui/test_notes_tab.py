@@ -17,6 +17,7 @@ from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import CALLBACK_ROLE, Column, QueueModel
 from app.ui.tasks import SyncTaskRunner
 from tests.conftest import FIXED_NOW
+from tests.support.stores import raw_rows
 from tests.ui.test_case_view import open_view
 
 
@@ -123,13 +124,8 @@ def test_the_number_for_a_callback_is_shown_on_request_audited_and_put_in_the_co
     assert tab.form.fields["contact_with"].currentText() == "李秀英（投诉人）"
     assert tab.form.fields["channel"].value() == "phone"
     assert tab.contact_text.hasFocus() or tab.focusWidget() is tab.contact_text
-    con = ws.store.connect_raw()
-    try:
-        reveals = con.execute("SELECT actor, reason FROM audit_events WHERE action = "
-                              "'reveal_phone'").fetchall()
-    finally:
-        con.close()
-    assert reveals == [("zhangmin", "回电")]
+    assert raw_rows(ws.store, "SELECT actor, reason FROM audit_events "
+                              "WHERE action = 'reveal_phone'") == [("zhangmin", "回电")]
     # Logging the call clears the number from the form (it is never saved in a note).
     tab.form.fields["result"].select("reached")
     with qtbot.waitSignal(view.saved, timeout=10_000):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from app.ui import settings, text_size
-from app.ui.main_window import MainWindow
+from tests.ui.test_queue_window import open_window
 
 
 @pytest.fixture
@@ -28,10 +28,7 @@ def test_text_size_scales_the_whole_interface_now_and_at_the_next_start(qtbot, w
                                                                         runner):
     app = QApplication.instance()
     base = app.font().pointSizeF()
-    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.settled, timeout=10_000):
-        w.show()
+    w = open_window(qtbot, ws, runner)
     assert w.text_size_actions[text_size.TextSize.STANDARD].isChecked()
     assert [a.text() for a in w.text_size_actions.values()] == ["小", "标准", "大", "特大"]
     w.text_size_actions[text_size.TextSize.LARGER].trigger()
