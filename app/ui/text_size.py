@@ -45,6 +45,8 @@ def apply(app: QApplication, size: TextSize) -> float:
     base = app.property(_BASE)
     if not base:
         base = app.font().pointSizeF()
+        if base <= 0:  # a font sized in pixels: left as the platform made it
+            return base
         app.setProperty(_BASE, base)
     font = app.font()
     points = round(float(base) * FACTORS[size], 1)
