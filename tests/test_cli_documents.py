@@ -92,3 +92,17 @@ def test_render_answers_in_chinese_unless_the_locale_asks_for_english(data_dir, 
     english = run_in("C", "render", "contract", "--case", "x", "--out", out,
                      "--data-dir", str(data_dir))
     assert "unknown kind 'contract'" in english.stderr
+
+
+def test_a_store_error_is_told_in_chinese_on_a_chinese_desktop(tmp_path, monkeypatch, capsys):
+    """Issue 16, item 4: the store's own errors, shared by every command, in Chinese."""
+    from app.cli import main
+
+    (tmp_path / "store.sqlite").write_bytes(b"not a database at all, just text" * 100)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["render", "agreement", "--case", "1", "--out", str(tmp_path / "x.pdf"),
+                 "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "不是调解工作台的数据文件，未作任何改动" in err or "已损坏，未作任何改动" in err

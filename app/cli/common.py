@@ -50,38 +50,57 @@ def fail(message: str, command: str = "") -> int:
 
 
 def store_error_text(exc) -> str:
-    """Plain-English words for a StoreError on the command line."""
+    """A StoreError in plain words on the command line (Chinese, or English: ``words``)."""
     from app.store.errors import StoreErrorCode
 
     texts = {
-        StoreErrorCode.UNWRITABLE_DIR: "cannot write to the data folder {path}",
-        StoreErrorCode.NOT_A_STORE: "{path} is not a Mediation Desk store; it was left untouched",
-        StoreErrorCode.CORRUPT: "the store {path} is damaged and was left untouched; "
-        "restore a copy from the backups folder",
-        StoreErrorCode.NEWER_VERSION: "the store {path} was made by a newer version of "
-        "Mediation Desk (schema {detail}); upgrade the program",
-        StoreErrorCode.LOCKED: "the store {path} is locked by another program",
-        StoreErrorCode.MIGRATION_FAILED: "upgrading the store {path} failed; "
-        "a backup was kept in the backups folder",
-        StoreErrorCode.BACKUP_FAILED: "the backup made before upgrading the store {path} "
-        "was incomplete or failed its check (is the disk full?), so the store was neither "
-        "changed nor upgraded and the bad copy was removed; free at least the store's size "
-        "on the disk and try again",
-        StoreErrorCode.KEY_NEEDED: "the store {path} is encrypted and its key is not in "
-        "this computer's keyring; it was left untouched (数据文件已加密，请先在工作台中用"
-        "启动密码或恢复码解锁)",
-        StoreErrorCode.WRONG_KEY: "the key does not open the encrypted store {path}; it was "
-        "left untouched (密钥不正确，请用恢复码解锁)",
-        StoreErrorCode.ENCRYPT_FAILED: "encrypting the store {path} failed; the plain store "
-        "was left as it was",
+        StoreErrorCode.UNWRITABLE_DIR: ("无法写入数据文件夹 {path}",
+                                        "cannot write to the data folder {path}"),
+        StoreErrorCode.NOT_A_STORE: ("{path} 不是调解工作台的数据文件，未作任何改动",
+                                     "{path} is not a Mediation Desk store; it was left untouched"),
+        StoreErrorCode.CORRUPT: ("数据文件 {path} 已损坏，未作任何改动；请从 backups 文件夹恢复一份副本",
+                                 "the store {path} is damaged and was left untouched; "
+                                 "restore a copy from the backups folder"),
+        StoreErrorCode.NEWER_VERSION: ("数据文件 {path} 由更新版本的调解工作台创建（结构版本 "
+                                       "{detail}），请升级程序",
+                                       "the store {path} was made by a newer version of "
+                                       "Mediation Desk (schema {detail}); upgrade the program"),
+        StoreErrorCode.LOCKED: ("数据文件 {path} 正被其他程序占用",
+                                "the store {path} is locked by another program"),
+        StoreErrorCode.MIGRATION_FAILED: ("数据文件 {path} 升级失败；升级前的备份保存在 backups "
+                                          "文件夹中",
+                                          "upgrading the store {path} failed; "
+                                          "a backup was kept in the backups folder"),
+        StoreErrorCode.BACKUP_FAILED: ("升级数据文件 {path} 前所做的备份不完整或未通过检查（磁盘是否已满？），"
+                                       "数据文件未作任何改动，不完整的备份已删除；请在磁盘上腾出至少与数据"
+                                       "文件同样大的空间后重试",
+                                       "the backup made before upgrading the store {path} "
+                                       "was incomplete or failed its check (is the disk full?), "
+                                       "so the store was neither changed nor upgraded and the bad "
+                                       "copy was removed; free at least the store's size on the "
+                                       "disk and try again"),
+        StoreErrorCode.KEY_NEEDED: ("数据文件已加密（{path}），本机的密钥库中没有它的密钥，未作任何改动；"
+                                    "请先在工作台中用启动密码或恢复码解锁",
+                                    "the store {path} is encrypted and its key is not in this "
+                                    "computer's keyring; it was left untouched (数据文件已加密，"
+                                    "请先在工作台中用启动密码或恢复码解锁)"),
+        StoreErrorCode.WRONG_KEY: ("密钥打不开加密的数据文件 {path}，未作任何改动；请用恢复码解锁",
+                                   "the key does not open the encrypted store {path}; it was "
+                                   "left untouched (密钥不正确，请用恢复码解锁)"),
+        StoreErrorCode.ENCRYPT_FAILED: ("加密数据文件 {path} 失败；未加密的数据文件保持原样",
+                                        "encrypting the store {path} failed; the plain store "
+                                        "was left as it was"),
     }
     if exc.code is StoreErrorCode.MIGRATION_FAILED and getattr(exc, "backup", None) is None:
-        texts[exc.code] = "setting up a new store in {path} failed"  # nothing was backed up
-    text = texts[exc.code].format(path=exc.path, detail=exc.detail)
+        texts[exc.code] = ("在 {path} 建立新的数据文件失败",  # nothing was backed up
+                           "setting up a new store in {path} failed")
+    text = words(*texts[exc.code]).format(path=exc.path, detail=exc.detail)
     if getattr(exc, "pages", ()):
         pages = ", ".join(str(p) for p in exc.pages[:12])
-        more = f" and {len(exc.pages) - 12} more" if len(exc.pages) > 12 else ""
-        text += f"; damaged pages: {pages}{more}"
+        more = (words("等另外 {n} 页", " and {n} more").format(n=len(exc.pages) - 12)
+                if len(exc.pages) > 12 else "")
+        text += words("；损坏的页：{pages}{more}", "; damaged pages: {pages}{more}").format(
+            pages=pages, more=more)
     if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION, StoreErrorCode.KEY_NEEDED,
                                        StoreErrorCode.WRONG_KEY):
         text += f" ({exc.detail})"
