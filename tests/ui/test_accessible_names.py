@@ -72,3 +72,34 @@ def test_one_tab_leaves_a_date_field(qtbot, ws, seeded, runner):
     qtbot.keyClick(received, Qt.Key.Key_Tab)
     assert not received.hasFocus()
     assert dialog.focusWidget() is dialog.field("urgency")
+
+
+def test_tab_walks_the_intake_form_in_the_order_it_reads(qtbot, ws, seeded, runner):
+    """Down the left column (工单, 投诉人, 被投诉人), then the right one (投诉内容)."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_typed_input import focus_field, open_intake
+
+    dialog = open_intake(qtbot, ws, runner)
+    keys = {w: k for form in dialog.forms for k, w in form.fields.items()}
+    widget = focus_field(qtbot, dialog, "source")
+    seen = ["source"]
+    for _ in range(40):
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        widget = dialog.focusWidget()
+        while widget is not None and widget not in keys:
+            widget = widget.parentWidget()  # an editable combo's own line edit
+        if widget is None:
+            continue  # a button, a tag
+        if keys[widget] == "source":
+            break
+        if keys[widget] not in seen:
+            seen.append(keys[widget])
+    assert seen[:len(ORDER)] == ORDER
+
+
+ORDER = ["source", "source_ticket", "track", "kind", "received_at", "urgency",
+         "complainant.name", "complainant.phone", "complainant.address",
+         "complainant.id_number", "respondent.party_type", "respondent.name",
+         "respondent.id_number", "respondent.phone", "respondent.address", "description",
+         "request", "amount_claimed", "category", "tags"]
