@@ -10,9 +10,10 @@ part through ``runner.events``.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QProcess, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -64,6 +65,15 @@ def _part(part: str, name: str) -> property:
     """An attribute of one of the window's parts, read on the window."""
     return property(lambda window: getattr(getattr(window, part), name))
 
+
+
+def demo_command(folder: Path) -> tuple[str, list[str]]:
+    """The command that opens the workstation on demo data in ``folder``: this program
+    again (the frozen app is its own executable; a source install runs the package)."""
+    args = ["--demo", "--data-dir", str(folder)]
+    if getattr(sys, "frozen", False):
+        return sys.executable, args
+    return sys.executable, ["-m", "app", *args]
 
 class MainWindow(QMainWindow):
     # The parts' signals, passed on: tests, the benchmark and the screenshot wait on them.
@@ -123,6 +133,7 @@ class MainWindow(QMainWindow):
         # An empty store's queue offers the two ways to start.
         self.queue_view.new_case_requested.connect(lambda: self.casework.new_case())
         self.queue_view.import_requested.connect(lambda: self.show_import_wizard())
+        self.queue_view.demo_requested.connect(lambda: self.open_demo())
         self.queue_pane = QWidget()
         self.queue_pane.setObjectName("queuePane")
         pane_layout = QVBoxLayout(self.queue_pane)
@@ -568,6 +579,25 @@ class MainWindow(QMainWindow):
     def show_holidays(self) -> None:
         """设置 → 节假日安排."""
         self._show_single("holiday_dialog", HolidayDialog)
+
+    def demo_folder(self) -> Path:
+        """Where 打开演示数据 keeps its store: beside this one, never inside it."""
+        here = self.store_path.parent
+        return here.parent / f"{here.name}-demo"
+
+    def open_demo(self) -> None:
+        """The workstation on demo cases, in a window (and process) of its own, so the
+        office's store is never filled with made-up people (an empty queue's 打开演示数据)."""
+        folder = self.demo_folder()
+        program, args = demo_command(folder)
+        started, _pid = QProcess.startDetached(program, args)
+        if started:
+            self.statusBar().showMessage(self.tr(
+                "正在另开一个窗口打开演示数据（{path}），请稍候…").format(path=folder), 15_000)
+        else:
+            QMessageBox.warning(self, self.tr("无法打开演示数据"), self.tr(
+                "没能启动演示窗口。可以在命令行运行：mediation-desk --demo --data-dir {path}")
+                .format(path=folder))
 
     def show_import_wizard(self) -> None:
         """文件 → 导入工单… (issue 15); the queue reloads from the import's Changes."""

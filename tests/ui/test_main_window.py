@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
@@ -294,12 +295,21 @@ def test_an_empty_store_says_how_to_start_and_the_guide_goes_once_there_are_case
     guide = w.queue_view.empty_state
     qtbot.waitUntil(guide.isVisible, timeout=10_000)
     assert guide.heading.text() == "还没有工单"
-    assert "新建工单" in guide.text.text() and "--demo" in guide.text.text()
+    assert "新建工单" in guide.text.text() and "打开演示数据" in guide.text.text()
     assert guide.geometry().contains(w.queue_view.viewport().rect().center())
     opened = []
     monkeypatch.setattr(w, "show_import_wizard", lambda: opened.append("import"))
     qtbot.mouseClick(guide.import_button, Qt.MouseButton.LeftButton)
     assert opened == ["import"]
+    started = []
+    monkeypatch.setattr("app.ui.main_window.QProcess.startDetached",
+                        lambda program, args: started.append((program, args)) or (True, 1))
+    qtbot.mouseClick(guide.demo_button, Qt.MouseButton.LeftButton)
+    [(program, args)] = started
+    folder = Path(args[args.index("--data-dir") + 1])
+    assert "--demo" in args and folder != ws.store.path.parent
+    assert ws.store.path.parent not in folder.parents  # never inside the office's store
+    assert "演示数据" in w.statusBar().currentMessage()
     qtbot.mouseClick(guide.new_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.casework.intake_dialog is not None
                     and w.casework.intake_dialog.isVisible(), timeout=5000)

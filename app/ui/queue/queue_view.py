@@ -55,8 +55,8 @@ class EmptyQueue(QFrame):
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel(self.tr(
             "接到来电或来访时用“新建工单”（Ctrl+N）登记；12315、12345 平台导出的工单表格用"
-            "“导入工单”一次导入。\n想先看看效果：用 mediation-desk --demo --data-dir 另一个文件夹"
-            " 打开一份演示数据，与本机的工单分开存放。"))
+            "“导入工单”一次导入。\n想先看看效果：“打开演示数据”另开一个窗口，演示工单与本机的"
+            "工单分开存放。"))
         self.text.setObjectName("emptyQueueText")
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -65,10 +65,13 @@ class EmptyQueue(QFrame):
         self.new_button.setObjectName("emptyQueueNewCase")
         self.import_button = QPushButton(self.tr("导入工单…"))
         self.import_button.setObjectName("emptyQueueImport")
+        self.demo_button = QPushButton(self.tr("打开演示数据"))
+        self.demo_button.setObjectName("emptyQueueDemo")
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
         layout.addStretch(1)
         layout.addWidget(self.heading)
@@ -81,11 +84,12 @@ class EmptyQueue(QFrame):
 class QueueTable(QTableView):
     """Emits ``case_selected`` with the selected case's id (None when nothing is, or
     while the selected row's page is on its way). An empty store's queue says how to
-    start (``new_case_requested`` / ``import_requested``)."""
+    start (``new_case_requested`` / ``import_requested`` / ``demo_requested``)."""
 
     case_selected = Signal(object)
     new_case_requested = Signal()
     import_requested = Signal()
+    demo_requested = Signal()
 
     def __init__(self, model: QueueModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +129,7 @@ class QueueTable(QTableView):
         self.empty_state = EmptyQueue(self.viewport())
         self.empty_state.new_button.clicked.connect(self.new_case_requested)
         self.empty_state.import_button.clicked.connect(self.import_requested)
+        self.empty_state.demo_button.clicked.connect(self.demo_requested)
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(self.update_empty_state)
 
