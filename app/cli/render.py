@@ -73,10 +73,11 @@ def run(args, data_dir: Path) -> int:
             pdf = documents.render_for_case(ws, case_id, kind)
         except documents.DocumentRefused as exc:
             if exc.problem == documents.DocumentProblem.MISSING_FIELDS:
-                return _fail(words("{title}（{kind}）还不能生成，缺少：",
-                                   "the {kind} ({title}) cannot be made yet; missing: ")
-                             .format(kind=kind.value, title=wording.TITLES[kind])
-                             + "; ".join(FIELD_WORDS.get(f, f) for f in exc.detail))
+                named = [FIELD_WORDS.get(f, f) for f in exc.detail]
+                return _fail(words(
+                    "{title}还不能生成，缺少：" + "；".join(n.split(" (")[0] for n in named),
+                    "the {kind} ({title}) cannot be made yet; missing: " + "; ".join(named))
+                    .format(kind=kind.value, title=wording.TITLES[kind]))
             return _fail(str(exc))
         except MissingGlyphs as exc:
             return _fail(words("已安装的字体都不能显示：", "no installed font can draw: ") + " ".join(
