@@ -205,7 +205,7 @@ def _received_between(bounds: tuple[date, date]):
             Case.received_at < end_of_china_day(bounds[1]))
 
 
-def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID],
+def check_cases(ws: Workstation, session: Session, case_ids: Iterable[uuid.UUID | str],
                 keyword_hits: KeywordHits | None = None) -> CheckResult:
     """Check these cases (just taken in, imported or pulled) against the office's rules,
     raising or growing warnings in ``session``'s transaction. ``keyword_hits``: the

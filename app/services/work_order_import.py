@@ -446,7 +446,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             _remember(links, r.key, case_id)
             items.append(BuildItem(r.row - 1, rows[r.row - 1], case_id.hex,
                                    link.hex if link is not None else None))
-        created: list[uuid.UUID] = []
+        created: list[str] = []  # the new cases' ids as stored (32 hex digits)
         done = total - len(items)
         # The bar counts rows, and a fifth more for what follows the last one (the
         # indexes made again, the warnings check, the commit: seconds for a big file),
@@ -467,7 +467,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                     if cancelled is not None and cancelled():
                         raise WorkOrderImportError(ImportRefusal.CANCELLED)
                     write_built(session, chunk.new)
-                    created += map(uuid.UUID, chunk.new.case_ids)
+                    created += chunk.new.case_ids
                     hits.by_case.update(chunk.new.keyword_hits)
                     refused += chunk.refused
                     done += len(chunk.new) + chunk.refused
