@@ -11,9 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
@@ -142,7 +145,7 @@ class ActionDialog(GuardedDialog):
         self._errors[key] = error
         # An error about the field goes as soon as the field is changed (请选择承办人
         # stayed after a mediator was chosen); what is still wrong is said again at OK.
-        signal = _changed_signal(widget)
+        signal = changed_signal(widget)
         if signal is not None:
             signal.connect(lambda *_args, k=key: self._clear_error(k))
 
@@ -221,13 +224,21 @@ class ActionDialog(GuardedDialog):
         self.general_error.show()
 
 
-def _changed_signal(widget: QWidget):
-    """The signal an input gives when the user changes it (None for a display)."""
-    for name in ("currentIndexChanged", "textChanged", "dateChanged", "dateTimeChanged",
-                 "valueChanged", "toggled"):
-        signal = getattr(widget, name, None)
-        if signal is not None:
-            return signal
+def changed_signal(widget: QWidget):
+    """The signal an input gives when its value changes (a line edit: when the user
+    edits it); None for a display."""
+    if isinstance(widget, QComboBox):
+        # Typed into (editable), or chosen: a choice back to the text it had before
+        # (nothing chosen, then the same item) gives no currentTextChanged.
+        return widget.currentTextChanged if widget.isEditable() else widget.currentIndexChanged
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QDateEdit):
+        return widget.dateChanged
+    if isinstance(widget, QDateTimeEdit):
+        return widget.dateTimeChanged
+    if isinstance(widget, QLineEdit):
+        return widget.textEdited
     return None
 
 

@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 from app.core import validation
 from app.services.errors import FieldProblem, StaleCase, ValidationFailed
 from app.ui import messages
-from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo, field_box, required_label
+from app.ui.case.action_dialog import (
+    ERROR_COLOUR,
+    ChoiceCombo,
+    changed_signal,
+    field_box,
+    required_label,
+)
 from app.ui.case.time_edit import OneTabDateEdit
 
 WARNING_COLOUR = "#b54708"
@@ -208,20 +214,6 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.setText("" if value is None else str(value))
     else:
         raise TypeError(f"cannot set {type(widget).__name__}")
-
-
-def changed_signal(widget: QWidget):
-    if isinstance(widget, QComboBox):
-        return widget.currentTextChanged
-    if isinstance(widget, QPlainTextEdit):
-        return widget.textChanged
-    if isinstance(widget, QDateEdit):
-        return widget.dateChanged
-    if isinstance(widget, QDateTimeEdit):
-        return widget.dateTimeChanged
-    if isinstance(widget, QLineEdit):
-        return widget.textEdited
-    return None
 
 
 # ------------------------------------------------------------------ the form
