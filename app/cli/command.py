@@ -13,14 +13,14 @@ from pathlib import Path
 from app.cli import calendar, central, checks, render, stats, store, work_orders
 from app.cli import hot_words as hot_words_cli
 from app.cli import warnings as warnings_cli
-from app.cli.common import add_data_dir_arg, default_data_dir
+from app.cli.common import Parser, add_data_dir_arg, default_data_dir
 from app.services import preview_worker  # stdlib only: cheap for every command
 
 DEMO_CASES_DEFAULT = 2000
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mediation-desk",
         description="调解工作台 Mediation Desk — workstation for people's mediators.",
     )

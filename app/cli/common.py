@@ -1,10 +1,13 @@
-"""What every subcommand shares: the data folder, error lines, store errors in words."""
+"""What every subcommand shares: the data folder, error lines, store errors in words,
+and the parser whose own error lines follow the command line's language."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -40,6 +43,39 @@ def speaks_chinese() -> bool:
 def words(chinese: str, english: str) -> str:
     """A message in the command line's language (speaks_chinese)."""
     return chinese if speaks_chinese() else english
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` columns (display_width)."""
+    return text + " " * max(width - display_width(text), 0)
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why a file could not be read or written. The system's own reason is English
+    (``strerror``); the common ones are said in Chinese."""
+    if speaks_chinese():
+        for kind, reason in _OS_ERRORS:
+            if isinstance(exc, kind):
+                return reason
+    return exc.strerror or str(exc)
+
+
+_OS_ERRORS = (
+    (FileNotFoundError, "文件或文件夹不存在"),
+    (IsADirectoryError, "这是一个文件夹，不是文件"),
+    (NotADirectoryError, "路径中有一级不是文件夹"),
+    (PermissionError, "没有读写权限"),
+    (FileExistsError, "已经存在"),
+)
+
+
+def no_store_text(data_dir: Path) -> str:
+    return words("{dir} 中没有数据文件", "no store in {dir}").format(dir=data_dir)
 
 
 def fail(message: str, command: str = "") -> int:
@@ -105,3 +141,49 @@ def store_error_text(exc) -> str:
                                        StoreErrorCode.WRONG_KEY):
         text += f" ({exc.detail})"
     return text
+
+
+# argparse's own error messages (Python 3.11's argparse, English only) and their Chinese.
+_ARGPARSE_ERRORS = (
+    (r"the following arguments are required: (.+)", "缺少必需的参数：{0}"),
+    (r"one of the arguments (.+) is required", "{0} 中必须给出一个"),
+    (r"unrecognized arguments: (.+)", "无法识别的参数：{0}"),
+    (r"argument (.+?): (.+)", "参数 {0}：{1}"),
+    (r"invalid choice: (.+) \(choose from (.+)\)", "没有 {0} 这一项（可选：{1}）"),
+    (r"invalid int value: (.+)", "{0} 不是整数"),
+    (r"invalid \S+ value: (.+)", "{0} 不是有效的值"),
+    (r"expected one argument", "后面需要一个值"),
+    (r"expected at most one argument", "后面最多只能有一个值"),
+    (r"expected at least one argument", "后面至少需要一个值"),
+    (r"expected (\d+) arguments?", "后面需要 {0} 个值"),
+    (r"not allowed with argument (.+)", "不能与 {0} 同时使用"),
+    (r"ignored explicit argument (.+)", "不接受取值 {0}"),
+    (r"ambiguous option: (.+) could match (.+)", "选项 {0} 不明确，可能是 {1}"),
+)
+
+
+def argparse_words(message: str) -> str:
+    """One of argparse's error messages in Chinese; one it does not know stays as it is."""
+    for pattern, chinese in _ARGPARSE_ERRORS:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return chinese.format(*(argparse_words(part) for part in found.groups()))
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose refusals (the usage line and ``error:``) follow the command
+    line's language (``words``); subcommands' parsers are made of the same class. The
+    ``--help`` pages stay English."""
+
+    def format_usage(self) -> str:
+        usage = super().format_usage()
+        if speaks_chinese() and usage.startswith("usage:"):
+            return "用法：" + usage[len("usage:"):]  # as wide as "usage:": lines stay aligned
+        return usage
+
+    def error(self, message: str):
+        if not speaks_chinese():
+            super().error(message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{argparse_words(message)}\n")
