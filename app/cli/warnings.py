@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text
+from app.cli.common import add_data_dir_arg, fail, store_error_text, words
 
 COMMAND = "warnings"
 
@@ -43,10 +43,13 @@ def run(data_dir: Path, only_open: bool, recheck: bool) -> int:
         ws = sync.open_linked_workstation(store) if sync.is_linked(store) else \
             open_workstation(store)
         if ws is None:
-            return fail("this workstation has not finished its first sync", COMMAND)
+            return fail(words("本机尚未完成首次同步",
+                              "this workstation has not finished its first sync"), COMMAND)
         if recheck:
             result = warnings.recheck(ws)
-            print(f"rechecked: {result.raised} raised, {result.grown} grown")
+            print(words("已重新检查：新增预警 {raised} 条，{grown} 条已有预警的案件数增加",
+                        "rechecked: {raised} raised, {grown} grown")
+                  .format(raised=result.raised, grown=result.grown))
         views = warnings.list_warnings(ws, only_open=only_open)
         for w in views:
             state = ("未确认" if w.acknowledged_at is None else
@@ -54,7 +57,8 @@ def run(data_dir: Path, only_open: bool, recheck: bool) -> int:
             fired = w.first_fired_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
             print(f"{state}\t{_RULES.get(str(w.rule), str(w.rule))}\t{w.subject}\t"
                   f"{w.count} 件\t{fired}")
-        print(f"{len(views)} warnings, {sum(v.needs_attention for v in views)} open")
+        print(words("共 {n} 条预警，{open} 条待处理", "{n} warnings, {open} open")
+              .format(n=len(views), open=sum(v.needs_attention for v in views)))
     finally:
         store.close()
     return 0
