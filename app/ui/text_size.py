@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui import settings
 
@@ -59,3 +60,53 @@ def choose(app: QApplication, size: TextSize) -> float:
     """The user's choice: kept, and applied now."""
     settings.TEXT_SIZE.set(size.value)
     return apply(app, size)
+
+
+class Emphasis(QObject):
+    """A heading's font: ``factor`` times its parent's, bold, now and after every 字号
+    change. A widget given a font of its own keeps that font when the application's
+    changes (Qt tells it nothing), so this watches the parent, whose font follows."""
+
+    def __init__(self, widget: QWidget, factor: float, bold: bool = True) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.factor = factor
+        self.bold = bold
+        self.parent: QWidget | None = None
+        widget.installEventFilter(self)
+        self._watch_parent()
+        self.apply()
+
+    def _watch_parent(self) -> None:
+        parent = self.widget.parentWidget()
+        if parent is self.parent:
+            return
+        if self.parent is not None:
+            self.parent.removeEventFilter(self)
+        self.parent = parent
+        if parent is not None:
+            parent.installEventFilter(self)
+
+    def apply(self) -> None:
+        parent = self.parent
+        font = QFont(parent.font() if parent is not None else QApplication.font(self.widget))
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * self.factor)
+        elif font.pixelSize() > 0:
+            font.setPixelSize(round(font.pixelSize() * self.factor))
+        font.setBold(self.bold)
+        self.widget.setFont(font)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.widget and kind == QEvent.Type.ParentChange:
+            self._watch_parent()
+            self.apply()
+        elif watched is self.parent and kind == QEvent.Type.FontChange:
+            self.apply()
+        return False
+
+
+def emphasise(widget: QWidget, factor: float, bold: bool = True) -> Emphasis:
+    """Make ``widget``'s text ``factor`` times the text around it, following 字号."""
+    return Emphasis(widget, factor, bold)

@@ -35,11 +35,33 @@ def test_text_size_scales_the_whole_interface_now_and_at_the_next_start(qtbot, w
     assert app.font().pointSizeF() == pytest.approx(base * 1.45, abs=0.1)
     qtbot.waitUntil(lambda: w.queue_view.font().pointSizeF() == pytest.approx(
         base * 1.45, abs=0.1), timeout=5000)  # every window follows
+    # A heading with a larger font of its own grows with the rest.
+    qtbot.waitUntil(lambda: w.case_view.ticket_label.font().pointSizeF() == pytest.approx(
+        base * 1.45 * 1.25, abs=0.1), timeout=5000)
     assert settings.TEXT_SIZE.get() == "larger"
     assert "特大" in w.statusBar().currentMessage()
     # The next start: the kept choice, from the same base (not compounded).
     assert text_size.apply(app, text_size.chosen()) == pytest.approx(base * 1.45, abs=0.1)
     assert text_size.apply(app, text_size.TextSize.STANDARD) == pytest.approx(base, abs=0.1)
+
+
+@pytest.mark.usefixtures("base_font")
+def test_the_empty_queues_heading_follows_a_change_of_text_size_at_once(qtbot, ws, runner):
+    """Issue 16, item 9: the heading had a font of its own, left at the old 字号."""
+    app = QApplication.instance()
+    base = app.font().pointSizeF()
+    w = open_window(qtbot, ws, runner)  # an empty store
+    heading = w.queue_view.empty_state.heading
+    qtbot.waitUntil(heading.isVisible, timeout=10_000)
+    assert heading.font().pointSizeF() == pytest.approx(base * 1.3, abs=0.1)
+    assert heading.font().bold()
+    for size in (text_size.TextSize.LARGER, text_size.TextSize.SMALL):
+        w.text_size_actions[size].trigger()
+        points = base * text_size.FACTORS[size] * 1.3
+        qtbot.waitUntil(lambda p=points: heading.font().pointSizeF() == pytest.approx(
+            p, abs=0.1), timeout=5000)
+        assert heading.font().bold()
+        qtbot.waitUntil(lambda: heading.height() >= heading.sizeHint().height())  # not clipped
 
 
 def _luminance(colour: QColor) -> float:

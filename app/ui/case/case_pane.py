@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -33,7 +32,7 @@ from app.services.context import Workstation
 from app.services.dto import CaseDetail, Changes
 from app.services.tempfiles import RunFolder
 from app.services.timeline import EntryKind
-from app.ui import formatting, messages
+from app.ui import formatting, messages, text_size
 from app.ui.case.action_dialog import ActionDialog
 from app.ui.case.close_dialog import CloseDialog
 from app.ui.case.documents_tab import DocumentsTab
@@ -145,10 +144,7 @@ class CasePane(QWidget):
         top = QGridLayout()
         top.setHorizontalSpacing(12)
         self.ticket_label = value_label("", name="caseTicket")
-        font = QFont(self.ticket_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.ticket_label.setFont(font)
+        text_size.emphasise(self.ticket_label, 1.25)
         self.status_label = QLabel()
         self.status_label.setObjectName("caseStatus")
         self.status_label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.queue import QueueFilter, QueueView
+from app.ui import text_size
 from app.ui.qtcompat import emit
 from app.ui.queue.queue_model import CASE_ID_ROLE, Column, QueueModel
 
@@ -48,10 +49,7 @@ class EmptyQueue(QFrame):
         layout = QVBoxLayout(self)
         self.heading = QLabel(self.tr("还没有工单"))
         self.heading.setObjectName("emptyQueueHeading")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.heading.setFont(font)
+        text_size.emphasise(self.heading, 1.3)  # follows a change of 字号 at once
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel(self.tr(
             "接到来电或来访时用“新建工单”（Ctrl+N）登记；12315、12345 平台导出的工单表格用"

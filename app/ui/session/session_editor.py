@@ -49,7 +49,7 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import ValidationFailed
 from app.services.sessions import DraftView, PhraseView, save_draft
-from app.ui import messages
+from app.ui import messages, text_size
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import Section, note_label, vertical_scroll
 from app.ui.case.time_edit import ChinaDateTimeEdit, OneTabDateEdit
@@ -162,10 +162,7 @@ class SessionEditor(QWidget):
         self.place.setPlaceholderText(self.tr("如：电话、微信视频、张江所调解室"))
         self.clock = QLabel()
         self.clock.setObjectName("sessionClock")
-        font = self.clock.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.clock.setFont(font)
+        text_size.emphasise(self.clock, 1.3)
         self.pause_button = QPushButton()
         self.pause_button.setObjectName("sessionTimerToggle")
         self.pause_button.clicked.connect(self.toggle_timer)

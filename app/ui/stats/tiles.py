@@ -5,9 +5,10 @@ behind the figure in the queue."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.ui import text_size
 from app.ui.qtcompat import emit
 
 
@@ -24,10 +25,7 @@ class KpiTile(QFrame):
         self.title = QLabel(title)
         self.value = QLabel("…")
         self.value.setObjectName("kpiValue")
-        big = QFont(self.value.font())
-        big.setPointSizeF(big.pointSizeF() * 1.8)
-        big.setBold(True)
-        self.value.setFont(big)
+        text_size.emphasise(self.value, 1.8)
         self.previous = QLabel("")
         self.previous.setObjectName("kpiPrevious")
         self.previous.setWordWrap(True)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.sync import AttentionView, Choice, ConflictGone, ConflictView
-from app.ui import messages
+from app.ui import messages, text_size
 from app.ui.documents import document_texts
 from app.ui.formatting import china_datetime
 from app.ui.operations import sync as sync_ops
@@ -177,10 +177,7 @@ class ConflictsPage(QWidget):
 
         self.kind_label = QLabel()
         self.kind_label.setObjectName("conflictKind")
-        font = self.kind_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.kind_label.setFont(font)
+        text_size.emphasise(self.kind_label, 1.15)
         self.case_label = QLabel()
         self.case_label.setObjectName("conflictCase")
         self.case_label.setWordWrap(True)
