@@ -13,23 +13,37 @@ import time
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text
+from app.cli.common import add_data_dir_arg, fail, os_error_text, store_error_text, words
 
 COMMAND = "calendar"
 
-_NOTICE_PROBLEMS = {
-    "no_year": "the text does not say which year it is for (paste the title "
-               "关于XXXX年部分节假日安排的通知 too, or give --year)",
-    "no_items": "no holiday items were found (lines like 一、元旦：1月1日至3日放假。)",
-    "no_days": "this item names no day off",
-    "bad_date": "the date {detail} does not exist",
-    "weekday": "the weekday in brackets after {detail} is not that date's weekday",
-    "day_count": "共{detail}天 does not match the dates given",
-    "other_year": "the date {detail} is neither in this year nor next to it",
-    "both": "{detail} is listed as a day off and as a working day",
-    "workday_on_weekday": "{detail} is a weekday already; it cannot be an adjusted "
-                          "working day (调休上班)",
+_NOTICE_PROBLEMS = {  # NoticeProblem's value -> (Chinese, English)
+    "no_year": ("没有看出这是哪一年的安排（请连同标题“关于XXXX年部分节假日安排的通知”一起提供，"
+                "或用 --year 指定年份）",
+                "the text does not say which year it is for (paste the title "
+                "关于XXXX年部分节假日安排的通知 too, or give --year)"),
+    "no_items": ("没有找到放假安排（通知中应有“一、元旦：1月1日至3日放假。”这样的条目）",
+                 "no holiday items were found (lines like 一、元旦：1月1日至3日放假。)"),
+    "no_days": ("这一条没有写放假日期", "this item names no day off"),
+    "bad_date": ("日期 {detail} 不存在", "the date {detail} does not exist"),
+    "weekday": ("{detail} 括号中的星期与日历不符",
+                "the weekday in brackets after {detail} is not that date's weekday"),
+    "day_count": ("写的是共{detail}天，与所写的起止日期不符",
+                  "共{detail}天 does not match the dates given"),
+    "other_year": ("日期 {detail} 不在这一年，也不在相邻年份",
+                   "the date {detail} is neither in this year nor next to it"),
+    "both": ("{detail} 既写作放假又写作上班",
+             "{detail} is listed as a day off and as a working day"),
+    "workday_on_weekday": ("{detail} 本来就是工作日，不能写作调休上班",
+                           "{detail} is a weekday already; it cannot be an adjusted "
+                           "working day (调休上班)"),
 }
+
+_SOURCES = {  # CalendarSource's value -> Chinese (English prints the value)
+    "chinesecalendar": "随程序提供", "admin": "管理员录入", "official": "国务院通知",
+    "sync": "中心数据库",
+}
+_ROLES = {"mediator": "调解员", "supervisor": "负责人", "admin": "管理员"}
 
 
 def add_parser(sub) -> None:
@@ -56,13 +70,31 @@ def _read_text(source: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValueError("the file is neither UTF-8 nor GB18030 text")
+    raise ValueError(words("文件既不是 UTF-8 也不是 GB18030 编码的文本",
+                           "the file is neither UTF-8 nor GB18030 text"))
+
+
+def read_problem_text(source: str, exc: OSError | ValueError) -> str:
+    """Why _read_text failed: the file's OS error, or its encoding."""
+    why = os_error_text(exc) if isinstance(exc, OSError) else str(exc)
+    return words("无法读取 {source}：{why}", "cannot read {source}: {why}").format(
+        source=source, why=why)
 
 
 def notice_problem_text(error) -> str:
-    text = _NOTICE_PROBLEMS.get(error.problem.value, error.problem.value).format(
-        detail=error.detail)
-    return f"line {error.line}: {text}" if error.line else text
+    value = error.problem.value
+    pair = _NOTICE_PROBLEMS.get(value, (value, value))
+    text = words(*pair).format(detail=error.detail)
+    if not error.line:
+        return text
+    return words("第 {line} 行：{text}", "line {line}: {text}").format(line=error.line, text=text)
+
+
+def recomputed_text(summary, seconds: float) -> str:
+    """The summary line of a clock recompute (recompute_progress reports it running)."""
+    return words("已重新计算 {n:,} 件在办案件的期限，用时 {s:.1f} 秒；{changed:,} 件有变化",
+                 "{n:,} open cases recomputed in {s:.1f} s; {changed:,} changed").format(
+        n=summary.checked, s=seconds, changed=summary.changed)
 
 
 def _open(data_dir: Path):
@@ -83,11 +115,12 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
     try:
         text = _read_text(source)
     except (OSError, ValueError) as exc:
-        return fail(f"cannot read {source}: {exc}", COMMAND)
+        return fail(read_problem_text(source, exc), COMMAND)
     try:
         notice = calendar_admin.read_notice(text, year)
     except NoticeError as exc:
-        return fail(f"the notice was not loaded: {notice_problem_text(exc)}", COMMAND)
+        return fail(words("通知未导入：{problem}", "the notice was not loaded: {problem}")
+                    .format(problem=notice_problem_text(exc)), COMMAND)
     try:
         store, ws = _open(data_dir)
     except StoreError as exc:
@@ -96,21 +129,28 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
         try:
             calendar_admin.save_year(ws, notice.calendar, other_years=notice.other_years)
         except NotAdministrator:
-            return fail(f"only an administrator may change the calendar; {ws.actor.login} "
-                        f"is a {ws.actor.role.value}", COMMAND)
+            role = ws.actor.role.value
+            return fail(words("只有管理员可以修改节假日安排；{login} 是{role}",
+                              "only an administrator may change the calendar; {login} is a "
+                              "{role}").format(login=ws.actor.login,
+                                               role=words(_ROLES.get(role, role), role)),
+                        COMMAND)
         except CentrallyManaged:
-            return fail("this workstation is linked to a central database, which keeps the "
-                        "calendar: its administrator imports the notice there with "
-                        "`mediation-desk central calendar import URL FILE` (nothing was "
-                        "changed)", COMMAND)
+            return fail(words("本机已连接中心数据库，节假日安排由中心数据库维护：请由中心数据库的"
+                              "管理员用 `mediation-desk central calendar import URL FILE` "
+                              "在那里导入通知（未作任何改动）",
+                              "this workstation is linked to a central database, which keeps "
+                              "the calendar: its administrator imports the notice there with "
+                              "`mediation-desk central calendar import URL FILE` (nothing was "
+                              "changed)"), COMMAND)
         cal = notice.calendar
-        print(f"{cal.year}: {len(cal.holidays)} days off, {len(cal.adjusted_workdays)} "
-              f"adjusted working days saved")
+        print(words("{year} 年：已保存，放假 {off} 天，调休上班 {work} 天",
+                    "{year}: {off} days off, {work} adjusted working days saved")
+              .format(year=cal.year, off=len(cal.holidays), work=len(cal.adjusted_workdays)))
         started = time.perf_counter()
         summary, _ = clocks.recompute_open_clocks(ws, progress=recompute_progress())
         print(file=sys.stderr)
-        print(f"{summary.checked:,} open cases recomputed in "
-              f"{time.perf_counter() - started:.1f} s; {summary.changed:,} changed")
+        print(recomputed_text(summary, time.perf_counter() - started))
     finally:
         store.close()
     return 0
@@ -124,8 +164,9 @@ def recompute_progress():
         now = time.perf_counter()
         if now - last[0] >= 1 or done == total:
             last[0] = now
-            print(f"\rrecomputing clocks: {done:,}/{total:,} open cases", end="",
-                  file=sys.stderr, flush=True)
+            print(words("\r正在重新计算期限：{done:,}/{total:,} 件在办案件",
+                        "\rrecomputing clocks: {done:,}/{total:,} open cases")
+                  .format(done=done, total=total), end="", file=sys.stderr, flush=True)
 
     return progress
 
@@ -144,8 +185,11 @@ def run_show(data_dir: Path, year_number: int) -> int:
     finally:
         store.close()
     if year is None or held is None:
-        return fail(f"the calendar has no {year_number}: import its notice with "
-                    f"`mediation-desk calendar import FILE`", COMMAND)
+        return fail(words("节假日安排中没有 {year} 年：请用 `mediation-desk calendar import "
+                          "FILE` 导入当年的通知",
+                          "the calendar has no {year}: import its notice with "
+                          "`mediation-desk calendar import FILE`").format(year=year_number),
+                    COMMAND)
     print_year(held, year)
     return 0
 
@@ -153,8 +197,11 @@ def run_show(data_dir: Path, year_number: int) -> int:
 def print_year(held, year) -> None:
     """A year as `calendar show` prints it: its summary, then each month with days off."""
     number = held.year
-    print(f"{number}: {held.workdays} working days; source {held.source}, "
-          f"revision {held.revision}")
+    source = str(held.source)
+    print(words("{year} 年：工作日 {workdays} 天；来源：{source}，第 {revision} 版",
+                "{year}: {workdays} working days; source {source}, revision {revision}")
+          .format(year=number, workdays=held.workdays, revision=held.revision,
+                  source=words(_SOURCES.get(source, source), source)))
     for month in range(1, 13):
         days = [date(number, month, d)
                 for d in range(1, month_calendar.monthrange(number, month)[1] + 1)]
