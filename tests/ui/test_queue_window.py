@@ -112,3 +112,45 @@ def test_settings_of_version_1_keep_the_view():
     assert settings.upgrade_settings(qs) == 2
     assert settings.QUEUE_VIEW.get(qs) == "to_accept"
     assert settings.QUEUE_HEADER.get(qs) is None
+
+
+def test_the_callback_text_is_not_cut_off_at_1366_by_768(qtbot, store, runner):
+    """Issue 16, item 9: 待回电 and the deadline after it were cut to “调解：剩 31 个工作
+    日（暂定）…” on a 1366×768 laptop; the column is as wide as the demo's longest one,
+    and shows on screen beside the ticket and the status."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    from app.demo.generator import generate_demo_data
+    from app.services.reference import open_workstation
+    from app.ui.queue.queue_model import CALLBACK_ROLE
+
+    # The day the issue was tried: next year's holidays not yet published (暂定).
+    now = datetime(2026, 12, 4, 6, 30, tzinfo=UTC)
+    generate_demo_data(store, 2000, now=now, login="zhangmin")
+    demo_ws = open_workstation(store, login="zhangmin")
+    demo_ws.now = lambda: now
+    w = open_window(qtbot, demo_ws, runner)
+    w.resize(1366, 768)
+    with qtbot.waitSignal(w.queue_loaded, timeout=10_000):
+        w.queue.view_actions[QueueView.CALLBACKS].trigger()
+    qtbot.waitUntil(lambda: not w.loading, timeout=10_000)
+    table, model = w.queue_view, w.model
+    cells = [model.index(r, Column.DEADLINE) for r in range(model.rowCount())]
+    cells = [c for c in cells if c.data(CALLBACK_ROLE) is not None]
+    assert len(cells) >= 3
+    longest = max(cells, key=lambda c: QFontMetrics(c.data(Qt.ItemDataRole.FontRole))
+                  .horizontalAdvance(c.data()))
+    text = longest.data()
+    assert text.startswith("待回电 ")
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    bold = QFontMetrics(longest.data(Qt.ItemDataRole.FontRole)).horizontalAdvance(text)
+    assert table.columnWidth(Column.DEADLINE) >= bold + margin, text
+    # On screen whole, not behind the horizontal scroll bar.
+    right = table.columnViewportPosition(Column.DEADLINE) + table.columnWidth(Column.DEADLINE)
+    assert 0 <= table.columnViewportPosition(Column.DEADLINE) and right <= table.viewport().width()
+    # The tooltip keeps the whole story: when the call was promised and the deadline.
+    tip = longest.data(Qt.ItemDataRole.ToolTipRole)
+    assert "约定回电" in tip and "规则" in tip

@@ -33,8 +33,9 @@ _WIDTH_SAMPLES = {
     Column.CATEGORY: "预付式消费",
     Column.SOURCE: "12315",
     Column.STATUS: "不予受理",
-    # A due callback comes first, in bold (queue_model._callback_cell).
-    Column.DEADLINE: "待回电 昨天 19:57 · 调解：剩 35 个工作日（暂定）",
+    # A due callback comes first, in bold (queue_model._callback_cell), then the deadline
+    # with both its marks: the whole of it fits (it was cut off at 1366 wide).
+    Column.DEADLINE: "待回电 昨天 19:57 · 调解：剩 35 个工作日（暂定）（规则未核实）",
     Column.TAGS: "预付式消费、群体性",
     Column.MEDIATOR: "欧阳秀英",
 }
