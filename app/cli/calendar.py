@@ -13,7 +13,14 @@ import time
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, os_error_text, store_error_text, words
+from app.cli.common import (
+    add_data_dir_arg,
+    fail,
+    os_error_text,
+    role_text,
+    store_error_text,
+    words,
+)
 
 COMMAND = "calendar"
 
@@ -43,7 +50,6 @@ _SOURCES = {  # CalendarSource's value -> Chinese (English prints the value)
     "chinesecalendar": "随程序提供", "admin": "管理员录入", "official": "国务院通知",
     "sync": "中心数据库",
 }
-_ROLES = {"mediator": "调解员", "supervisor": "负责人", "admin": "管理员"}
 
 
 def add_parser(sub) -> None:
@@ -129,11 +135,10 @@ def run_import(data_dir: Path, source: str, year: int | None) -> int:
         try:
             calendar_admin.save_year(ws, notice.calendar, other_years=notice.other_years)
         except NotAdministrator:
-            role = ws.actor.role.value
             return fail(words("只有管理员可以修改节假日安排；{login} 是{role}",
                               "only an administrator may change the calendar; {login} is a "
                               "{role}").format(login=ws.actor.login,
-                                               role=words(_ROLES.get(role, role), role)),
+                                               role=role_text(ws.actor.role.value)),
                         COMMAND)
         except CentrallyManaged:
             return fail(words("本机已连接中心数据库，节假日安排由中心数据库维护：请由中心数据库的"

@@ -11,10 +11,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import fail, store_error_text
+from app.cli.calendar import recomputed_text
+from app.cli.common import (
+    CENTRAL_EXAMPLE,
+    central_error_text,
+    fail,
+    pad,
+    role_text,
+    speaks_chinese,
+    store_error_text,
+    words,
+)
 from app.sync.central import SSL_MODES
 
-EXAMPLE = "postgresql://admin@db.example.cn:5432/mediation or sqlite:////srv/central.sqlite"
+EXAMPLE = CENTRAL_EXAMPLE[1]  # the help's words (English, as all of --help)
 REFERENCE_ACTIONS = ("calendar", "rules", "office")
 
 
@@ -122,9 +132,14 @@ def _fail(message: str) -> int:
     return fail(message, "central")
 
 
+def _unchanged(text: str) -> str:
+    """A refusal's words and that nothing was written."""
+    return words("{text}；未作任何改动", "{text}; nothing was changed").format(text=text)
+
+
 def run(args: argparse.Namespace) -> int:
     from app.services import central_admin
-    from app.sync.central import CentralError, CentralErrorCode
+    from app.sync.central import CentralError
 
     prepared = _prepare(args)  # input checked before connecting
     if isinstance(prepared, int):
@@ -133,23 +148,24 @@ def run(args: argparse.Namespace) -> int:
         engine = central_admin.connect_admin(args.url, sslmode=args.sslmode,
                                              sslrootcert=args.sslrootcert)
     except CentralError as exc:
-        if exc.code == CentralErrorCode.BAD_URL:
-            return _fail(f"not a database URL ({exc.detail}); use {EXAMPLE}")
-        hint = ""
-        if "does not support ssl" in exc.detail.lower():
-            hint = ("; it offers no TLS, which is required by default for a server "
-                    "elsewhere: enable TLS on it, or pass --sslmode prefer on a trusted network")
-        return _fail(f"cannot reach the central database: {exc.detail}{hint}")
+        return _fail(central_error_text(exc))
     try:
         if args.central_command in REFERENCE_ACTIONS:
             return _run_reference(args, engine, prepared)
         return _run(args, engine)
     except central_admin.AdminError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc))  # the service's own words (English)
     except CentralError as exc:
-        return _fail(f"{exc.code.value}: {exc.detail}")
+        return _fail(central_error_text(exc))
     finally:
         engine.dispose()
+
+
+_STATUS_LABELS = (  # CentralStatus's field -> (Chinese, English) label
+    ("offices", "机构", "offices"), ("users", "用户", "users"), ("cases", "案件", "cases"),
+    ("changes", "变更记录", "changes logged"), ("mutations", "已接收的修改", "mutations"),
+    ("open_conflicts", "未处理的冲突", "open conflicts"),
+)
 
 
 def _run(args: argparse.Namespace, engine) -> int:
@@ -159,43 +175,37 @@ def _run(args: argparse.Namespace, engine) -> int:
     action = args.central_command
     if action == "init":
         revision = central_admin.init_central(engine)
-        print(f"central database ready at schema {revision} ({engine.dialect.name})")
+        print(words("中心数据库已就绪，结构版本 {revision}（{dialect}）",
+                    "central database ready at schema {revision} ({dialect})")
+              .format(revision=revision, dialect=engine.dialect.name))
     elif action == "add-office":
         central_admin.add_office(engine, code=args.code, name=args.name,
                                  committee_name=args.committee, number_prefix=args.prefix,
                                  region=args.region)
-        print(f"office {args.code} added")
+        print(words("已添加机构 {code}", "office {code} added").format(code=args.code))
     elif action == "add-user":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
         if args.password_stdin and not password:
-            raise central_admin.AdminError("no password on standard input")
+            raise central_admin.AdminError(words("标准输入中没有密码",
+                                                 "no password on standard input"))
         made = central_admin.add_user(engine, login=args.login, name=args.name,
                                       office=args.office, role=args.role, password=password)
-        print(f"{args.role} {made.login} added to office {made.office_code}")
+        print(words("已添加{role} {login}，所属机构 {office}", "{role} {login} added to office {office}")
+              .format(role=role_text(args.role), login=made.login, office=made.office_code))
         if made.password:
-            print(f"password (shown once; pass it on privately): {made.password}")
+            print(words("密码（只显示这一次，请私下转交）：{password}",
+                        "password (shown once; pass it on privately): {password}")
+                  .format(password=made.password))
     elif action == "status":
-        s = central_admin.status(engine)
-        if s.revision is None:
-            print(f"{s.kind}: no Mediation Desk schema (run `central init`)")
-            return 1
-        state = "up to date" if s.revision == s.expected_revision else \
-            f"OLD, this program expects {s.expected_revision}: run `central init`"
-        print(f"database       {s.kind}")
-        print(f"schema         {s.revision} ({state})")
-        print(f"epoch          {s.epoch}")
-        print(f"offices        {s.offices:,}")
-        print(f"users          {s.users:,}")
-        print(f"cases          {s.cases:,}")
-        print(f"changes logged {s.changes:,}")
-        print(f"mutations      {s.mutations:,}")
-        print(f"open conflicts {s.open_conflicts:,}")
+        return _status(engine)
     elif action == "prune":
         removed = central_admin.prune_change_log(engine, keep_days=args.days)
-        print(f"{removed:,} change-log entries removed")
+        print(words("已删除 {n:,} 条变更记录", "{n:,} change-log entries removed").format(n=removed))
     elif action == "restored":
         epoch = new_epoch(engine)
-        print(f"new epoch {epoch}: workstations will resync and resend their unsent changes")
+        print(words("新的同步批次号 {epoch}：各工作站将重新同步，并重新发送尚未发送的修改",
+                    "new epoch {epoch}: workstations will resync and resend their unsent changes")
+              .format(epoch=epoch))
     elif action == "import":
         return _import(engine, args.source)
     elif action == "verify-audit":
@@ -206,8 +216,32 @@ def _run(args: argparse.Namespace, engine) -> int:
         from app.services import central_reference as ref
 
         summary = ref.fill_completion_dues(engine, actor=ref.admin_name(engine, args.by))
-        print(f"{summary.checked:,} closed cases checked, {summary.changed:,} given their "
-              "completion due")
+        print(words("已检查 {checked:,} 件已办结案件，其中 {changed:,} 件补记了办结期限",
+                    "{checked:,} closed cases checked, {changed:,} given their completion due")
+              .format(checked=summary.checked, changed=summary.changed))
+    return 0
+
+
+def _status(engine) -> int:
+    from app.services import central_admin
+
+    s = central_admin.status(engine)
+    if s.revision is None:
+        print(words("{kind}：还没有调解工作台的数据库结构（请先运行 `central init`）",
+                    "{kind}: no Mediation Desk schema (run `central init`)").format(kind=s.kind))
+        return 1
+    state = (words("已是最新", "up to date") if s.revision == s.expected_revision else
+             words("版本较旧，本程序需要 {expected}：请运行 `central init`",
+                   "OLD, this program expects {expected}: run `central init`")
+             .format(expected=s.expected_revision))
+    rows = [(words("数据库", "database"), s.kind),
+            (words("结构版本", "schema"), words("{revision}（{state}）", "{revision} ({state})")
+             .format(revision=s.revision, state=state)),
+            (words("同步批次号", "epoch"), s.epoch)]
+    rows += [(words(chinese, english), f"{getattr(s, field):,}")
+             for field, chinese, english in _STATUS_LABELS]
+    for label, value in rows:
+        print(f"{pad(label, 14)} {value}")
     return 0
 
 
@@ -218,10 +252,21 @@ def _refresh_figures(engine) -> int:
 
     started = time.perf_counter()
     days = stats_summary.catch_up(engine)
-    words = hot_words.catch_up(engine)
-    print(f"figures: {days:,} office-days summed; hot words: {words.cases:,} cases cut "
-          f"({time.perf_counter() - started:.1f} s)")
+    cut = hot_words.catch_up(engine)
+    print(words("统计数据：已汇总 {days:,} 个机构日；热词：已分词 {cases:,} 件案件（用时 {s:.1f} 秒）",
+                "figures: {days:,} office-days summed; hot words: {cases:,} cases cut "
+                "({s:.1f} s)").format(days=days, cases=cut.cases,
+                                      s=time.perf_counter() - started))
     return 0
+
+
+_AUDIT_BREAKS = {  # an office chain's problem -> (Chinese, English)
+    "changed": ("这条记录的内容、操作人或时间被改动过，或被挪动过",
+                "the row was changed (content, actor or time) or moved"),
+    "missing": ("有记录被删除", "rows were deleted"),
+    "out_of_chain": ("有一条记录绕过了触发器写入，不在哈希链中",
+                     "a row was written past the chain (trigger bypassed)"),
+}
 
 
 def _verify_audit(engine) -> int:
@@ -231,25 +276,32 @@ def _verify_audit(engine) -> int:
     try:
         report = verify_central(engine)
     except NoOfficeChain:
-        return _fail("an SQLite central file keeps no per-office audit chain; "
-                     "verify-audit needs PostgreSQL")
-    what = {"changed": "the row was changed (content, actor or time) or moved",
-            "missing": "rows were deleted",
-            "out_of_chain": "a row was written past the chain (trigger bypassed)"}
+        return _fail(words("SQLite 中心数据库文件没有按机构保存的操作记录哈希链；"
+                           "verify-audit 需要 PostgreSQL",
+                           "an SQLite central file keeps no per-office audit chain; "
+                           "verify-audit needs PostgreSQL"))
     if not report.offices:
-        print("no audit rows")
+        print(words("没有操作记录", "no audit rows"))
     for o in report.offices:
         if o.intact:
-            print(f"{o.office}: intact, {o.rows:,} rows (1–{o.head_seq:,})")
+            print(words("{office}：完整，{rows:,} 条记录（第 1–{head:,} 条）",
+                        "{office}: intact, {rows:,} rows (1–{head:,})")
+                  .format(office=o.office, rows=o.rows, head=o.head_seq))
             continue
-        where = f"seq {o.seq}" if o.seq is not None else "outside the chain"
-        at = o.at.isoformat() if o.at else "-"
-        print(f"{o.office}: BROKEN, first broken link at {where}, row {o.row_id}, time {at}: "
-              f"{what.get(o.problem, o.problem)}" + (f" ({o.detail})" if o.detail else ""))
+        where = (words("第 {seq} 条", "seq {seq}").format(seq=o.seq) if o.seq is not None
+                 else words("哈希链之外", "outside the chain"))
+        pair = _AUDIT_BREAKS.get(o.problem)
+        detail = words("（{detail}）", " ({detail})").format(detail=o.detail) if o.detail else ""
+        print(words("{office}：被改动，第一个断开处在{where}，记录 {row}，时间 {at}：{what}{detail}",
+                    "{office}: BROKEN, first broken link at {where}, row {row}, time {at}: "
+                    "{what}{detail}")
+              .format(office=o.office, where=where, row=o.row_id,
+                      at=o.at.isoformat() if o.at else "-",
+                      what=words(*pair) if pair else o.problem, detail=detail))
     if report.intact:
-        print("audit chains intact / 操作记录完整")
+        print(words("操作记录完整", "audit chains intact / 操作记录完整"))
         return 0
-    print("audit chains BROKEN / 操作记录被改动")
+    print(words("操作记录被改动", "audit chains BROKEN / 操作记录被改动"))
     return 1
 
 
@@ -260,7 +312,7 @@ def _import(engine, source: Path) -> int:
     try:
         from app.services.central_import import import_store
     except ImportError:
-        return _fail("import is not available in this build")
+        return _fail(words("这个版本的程序不含导入功能", "import is not available in this build"))
     try:
         store = open_local_store(source, upgrade=False)
     except StoreError as exc:
@@ -269,8 +321,24 @@ def _import(engine, source: Path) -> int:
         report = import_store(engine, store)
     finally:
         store.close()
-    print(report)
+    print(_import_text(report) if speaks_chinese() else report)
     return 0
+
+
+def _import_text(report) -> str:
+    """An ImportReport in Chinese (its str() is the English)."""
+    how = {"added": "新增", "existing": "已有"}
+    offices = "，".join(f"{code}（{how.get(h, h)}）" for code, h in report.offices.items())
+    lines = [f"已导入 {report.central} 中心数据库：机构 {offices}"]
+    for table, count in report.rows.items():
+        skipped = report.skipped.get(table, 0)
+        extra = f"（中心已有 {skipped:,} 行）" if skipped else ""
+        lines.append(f"  {table:<20} {count:>12,}{extra}")
+    rate = report.total_rows / report.seconds if report.seconds else 0.0
+    lines.append(f"  {pad('变更记录', 20)} {report.changes:>12,}")
+    lines.append(f"共 {report.total_rows:,} 行，用时 {report.seconds:.1f} 秒（每秒 {rate:,.0f} 行）")
+    lines.extend(report.notes)  # the service's own words (English)
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- reference data
@@ -281,7 +349,7 @@ _OFFICE_OPTIONS = ("name", "committee", "prefix", "address", "phone")
 def _prepare(args: argparse.Namespace):
     """What a reference command reads or checks before connecting: the notice parsed,
     the --limit values read. An exit status when it is refused (nothing written)."""
-    from app.cli.calendar import _read_text, notice_problem_text
+    from app.cli.calendar import _read_text, notice_problem_text, read_problem_text
     from app.core.holiday_notice import NoticeError
     from app.services import central_reference
     from app.services.central_admin import AdminError
@@ -291,16 +359,20 @@ def _prepare(args: argparse.Namespace):
         try:
             text = _read_text(args.file)
         except (OSError, ValueError) as exc:
-            return _fail(f"cannot read {args.file}: {exc}; nothing was changed")
+            return _fail(_unchanged(read_problem_text(args.file, exc)))
         try:
             return central_reference.read_notice(text, args.year, official=args.official)
         except NoticeError as exc:
-            how = (" (with --official the text must be the notice with its title, "
-                   "关于XXXX年部分节假日安排的通知)" if args.official and exc.line is None else "")
-            return _fail(f"the notice was not loaded: {notice_problem_text(exc)}{how}; "
-                         f"nothing was changed")
+            how = (words("（使用 --official 时，文本必须是带标题“关于XXXX年部分节假日安排的通知”的"
+                         "通知原文）",
+                         " (with --official the text must be the notice with its title, "
+                         "关于XXXX年部分节假日安排的通知)")
+                   if args.official and exc.line is None else "")
+            return _fail(_unchanged(words("通知未导入：{problem}{how}",
+                                          "the notice was not loaded: {problem}{how}")
+                                    .format(problem=notice_problem_text(exc), how=how)))
         except AdminError as exc:
-            return _fail(f"{exc}; nothing was changed")
+            return _fail(_unchanged(str(exc)))
     if (command, action) == ("rules", "set"):
         limits: dict[str, int] = {}
         for item in args.limit:
@@ -308,18 +380,24 @@ def _prepare(args: argparse.Namespace):
             try:
                 limits[key.strip()] = int(days)
             except ValueError:
-                return _fail(f"--limit {item}: write KEY=DAYS, e.g. mediation=45; "
-                             f"nothing was changed")
+                return _fail(_unchanged(words("--limit {item}：请写成 KEY=DAYS，例如 mediation=45",
+                                              "--limit {item}: write KEY=DAYS, e.g. "
+                                              "mediation=45").format(item=item)))
         if args.verify and not args.by:
-            return _fail("--verify needs --by NAME: the person who checked the rule set "
-                         "against the published text")
+            return _fail(words("--verify 需要用 --by NAME 写明核实人：对照公布的原文核对这套规则的人",
+                               "--verify needs --by NAME: the person who checked the rule set "
+                               "against the published text"))
         if not limits and not (args.verify or args.unverify):
-            return _fail("nothing to change: give --limit KEY=DAYS, --verify or --unverify")
+            return _fail(words("没有要修改的内容：请给出 --limit KEY=DAYS、--verify 或 --unverify",
+                               "nothing to change: give --limit KEY=DAYS, --verify or "
+                               "--unverify"))
         return limits
     if (command, action) == ("office", "set"):
         if all(getattr(args, o) is None for o in _OFFICE_OPTIONS):
-            return _fail("nothing to change: give --name, --committee, --prefix, --address "
-                         "or --phone")
+            return _fail(words("没有要修改的内容：请给出 --name、--committee、--prefix、--address "
+                               "或 --phone",
+                               "nothing to change: give --name, --committee, --prefix, "
+                               "--address or --phone"))
     return None
 
 
@@ -342,26 +420,28 @@ def _run_reference(args: argparse.Namespace, engine, prepared) -> int:
         return _set_office(engine, args.code, actor,
                            {o: getattr(args, o) for o in _OFFICE_OPTIONS})
     except RuleEditRefused as exc:
-        return _fail(_rule_refusal(engine, args, exc) + "; nothing was changed")
+        return _fail(_unchanged(_rule_refusal(engine, args, exc)))
     except ref.UnknownClock as exc:
-        return _fail(f"{args.code} has no clock {exc.key!r}; its clocks are "
-                     f"{', '.join(exc.known)} (or their numbers 1-{len(exc.known)}); "
-                     f"nothing was changed")
+        return _fail(_unchanged(words(
+            "{code} 中没有期限 {key!r}；它的期限有 {known}（也可用序号 1-{n}）",
+            "{code} has no clock {key!r}; its clocks are {known} (or their numbers 1-{n})")
+            .format(code=args.code, key=exc.key, known=", ".join(exc.known), n=len(exc.known))))
     except ref.OfficeRefused as exc:
-        return _fail("; ".join(_office_problem(option, problem)
-                               for option, problem in exc.problems.items())
-                     + "; nothing was changed")
+        return _fail(_unchanged(words("；", "; ").join(
+            _office_problem(option, problem) for option, problem in exc.problems.items())))
     except KeyboardInterrupt:
-        return _fail("interrupted: the central database was left as it was")
+        return _fail(words("已中断：中心数据库保持原样",
+                           "interrupted: the central database was left as it was"))
 
 
 def _recomputed(summary, started: float) -> None:
     import time
 
     print(file=sys.stderr)
-    print(f"{summary.checked:,} open cases recomputed in {time.perf_counter() - started:.1f} s; "
-          f"{summary.changed:,} changed")
-    print("workstations take the change and their cases' new deadlines at their next sync")
+    print(recomputed_text(summary, time.perf_counter() - started))
+    print(words("各工作站在下次同步时取得这一修改和案件的新期限",
+                "workstations take the change and their cases' new deadlines at their next "
+                "sync"))
 
 
 def _import_calendar(engine, notice, actor: str, *, official: bool) -> int:
@@ -375,13 +455,19 @@ def _import_calendar(engine, notice, actor: str, *, official: bool) -> int:
     saved = central_reference.import_calendar(engine, notice, actor=actor, official=official,
                                               progress=recompute_progress())
     if not saved.changed:
-        print(f"{cal.year}: the central calendar reads so already; nothing was changed")
+        print(words("{year} 年：中心数据库的节假日安排已是如此，未作任何改动",
+                    "{year}: the central calendar reads so already; nothing was changed")
+              .format(year=cal.year))
         return 0
     print(file=sys.stderr)
-    print(f"{cal.year}: {len(cal.holidays)} days off, {len(cal.adjusted_workdays)} adjusted "
-          f"working days saved by {actor}"
-          + (f" (also changed: {', '.join(str(y) for y in saved.years[1:])})"
-             if len(saved.years) > 1 else ""))
+    also = ""
+    if len(saved.years) > 1:
+        also = words("（同时修改了：{years}）", " (also changed: {years})").format(
+            years=", ".join(str(y) for y in saved.years[1:]))
+    print(words("{year} 年：放假 {off} 天，调休上班 {work} 天，已保存（保存人：{actor}）{also}",
+                "{year}: {off} days off, {work} adjusted working days saved by {actor}{also}")
+          .format(year=cal.year, off=len(cal.holidays), work=len(cal.adjusted_workdays),
+                  actor=actor, also=also))
     _recomputed(saved.recompute, started)
     return 0
 
@@ -393,32 +479,52 @@ def _show_year(engine, number: int) -> int:
     year = central_reference.calendar_year(engine, number)
     held = {y.year: y for y in central_reference.calendar_years(engine)}.get(number)
     if year is None or held is None:
-        return _fail(f"the central calendar has no {number}: load its notice with "
-                     f"`mediation-desk central calendar import URL FILE`")
+        return _fail(words("中心数据库的节假日安排中没有 {year} 年：请用 "
+                           "`mediation-desk central calendar import URL FILE` 导入当年的通知",
+                           "the central calendar has no {year}: load its notice with "
+                           "`mediation-desk central calendar import URL FILE`")
+                     .format(year=number))
     print_year(held, year)
     return 0
+
+
+_TRACKS = {"peoples_mediation": "人民调解", "market_complaint": "市场监管投诉"}
+_UNITS = {"working_days": "个工作日", "calendar_days": "日", "hours": "小时", "months": "个月"}
+_STARTS = {"received": "自收到之日", "accepted": "自受理之日", "terminated": "自终止之日",
+           "verified": "自核查决定之日", "effective": "自协议生效之日", "assigned": "自分派之日"}
 
 
 def _list_rules(engine) -> int:
     from app.core.timeutil import china_date
     from app.services import central_reference
 
+    chinese = speaks_chinese()
     for view in central_reference.rule_sets(engine):
         until = view.valid_to.isoformat() if view.valid_to else ""
         print(f"{view.code}  {view.name}")
-        print(f"  track {view.track.value}, received {view.valid_from.isoformat()}–{until}")
+        track = view.track.value
+        print(words("  {track}，适用于 {start}–{until} 收到的案件",
+                    "  track {track}, received {start}–{until}")
+              .format(track=words(_TRACKS.get(track, track), track),
+                      start=view.valid_from.isoformat(), until=until))
         if view.confirmed and view.verified_at is None:
-            print("  已核实 verified as shipped with the program")
+            print(words("  已核实（随程序提供）", "  已核实 verified as shipped with the program"))
         elif view.confirmed:
-            print(f"  已核实 verified by {view.verified_by_name or view.verified_by} on "
-                  f"{china_date(view.verified_at).isoformat()}")
+            print(words("  已核实：{who}，{day}", "  已核实 verified by {who} on {day}")
+                  .format(who=view.verified_by_name or view.verified_by,
+                          day=china_date(view.verified_at).isoformat()))
         else:
-            print("  未核实 not verified: mediators are warned")
+            print(words("  未核实：调解员会看到提醒", "  未核实 not verified: mediators are warned"))
         for number, rule in enumerate(view.rules, start=1):
             key = central_reference.limit_key(view, number - 1)
-            soft = ", target" if rule.soft else ""
-            print(f"  {number}. {key}={rule.limit}  {rule.unit.value} from "
-                  f"{rule.starts_at.value}{soft}")
+            unit, start = rule.unit.value, rule.starts_at.value
+            if chinese:
+                soft = "（参考目标）" if rule.soft else ""
+                print(f"  {number}. {key}={rule.limit}  {_STARTS.get(start, start)}起 "
+                      f"{rule.limit} {_UNITS.get(unit, unit)}{soft}")
+            else:
+                soft = ", target" if rule.soft else ""
+                print(f"  {number}. {key}={rule.limit}  {unit} from {start}{soft}")
     return 0
 
 
@@ -432,16 +538,20 @@ def _set_rules(engine, code: str, limits: dict[str, int], confirmed, actor: str)
     saved = central_reference.set_rule_set(engine, code, limits=limits, confirmed=confirmed,
                                            actor=actor, progress=recompute_progress())
     if not saved.changed:
-        print(f"{code} reads so already; nothing was changed")
+        print(words("{code} 已是如此，未作任何改动", "{code} reads so already; nothing was changed")
+              .format(code=code))
         return 0
     view = {v.code: v for v in central_reference.rule_sets(engine)}[code]
     print(file=sys.stderr)
-    state = (f"已核实, verified by {view.verified_by} now" if view.confirmed
-             else "未核实 (not verified; mediators are warned)")
-    print(f"{code} saved by {actor}: {state}")
+    state = (words("已核实（核实人：{by}）", "已核实, verified by {by} now")
+             .format(by=view.verified_by) if view.confirmed
+             else words("未核实（调解员会看到提醒）", "未核实 (not verified; mediators are warned)"))
+    print(words("{code} 已保存（保存人：{actor}）：{state}", "{code} saved by {actor}: {state}")
+          .format(code=code, actor=actor, state=state))
     if confirmed is None and not view.confirmed and limits:
-        print("  (verified again only with --verify --by NAME once checked against the "
-              "published text)")
+        print(words("  （对照公布的原文核对后，再用 --verify --by NAME 标记为已核实）",
+                    "  (verified again only with --verify --by NAME once checked against the "
+                    "published text)"))
     _recomputed(saved.recompute, started)
     return 0
 
@@ -452,33 +562,47 @@ def _rule_refusal(engine, args, exc) -> str:
 
     if exc.problem == "unknown":
         known = ", ".join(v.code for v in central_reference.rule_sets(engine))
-        return f"no rule set {args.code!r}; known: {known or 'none'}"
+        return words("没有 {code!r} 这套期限规则；现有：{known}",
+                     "no rule set {code!r}; known: {known}").format(
+            code=args.code, known=known or words("无", "none"))
     view = {v.code: v for v in central_reference.rule_sets(engine)}.get(args.code)
     key = (central_reference.limit_key(view, exc.rule) if view and exc.rule is not None
            else "")
-    words = {
-        "limit_not_positive": f"--limit {key}: a limit must be at least 1 (0 or less "
-                              f"would make every case overdue at once)",
-        "citation_too_long": f"the citation of {key} is longer than {CITATION_MAX} characters",
-        "invalid": "the rule set would not hold as changed (check the limits against "
-                   "`central rules list`)",
+    texts = {
+        "limit_not_positive": ("--limit {key}：时限至少为 1（0 或更小会让每个案件立即超期）",
+                               "--limit {key}: a limit must be at least 1 (0 or less would "
+                               "make every case overdue at once)"),
+        "citation_too_long": ("{key} 的依据超过 {max} 个字",
+                              "the citation of {key} is longer than {max} characters"),
+        "invalid": ("这样修改后的规则不成立（请对照 `central rules list` 核对时限）",
+                    "the rule set would not hold as changed (check the limits against "
+                    "`central rules list`)"),
     }
-    return words.get(exc.problem, exc.problem)
+    pair = texts.get(exc.problem)
+    return words(*pair).format(key=key, max=CITATION_MAX) if pair else exc.problem
+
+
+_OFFICE_COLUMNS = {"name": "机构全称", "committee_name": "调解委员会名称",
+                   "number_prefix": "文书编号前缀", "address": "地址", "phone": "电话"}
 
 
 def _office_problem(option: str, problem) -> str:
     from app.services.office_profile import ADDRESS_MAX, ORG_NAME_MAX, ProfileProblem
 
-    limit = ADDRESS_MAX if option == "address" else ORG_NAME_MAX
-    words = {
-        ProfileProblem.EMPTY: "cannot be empty",
-        ProfileProblem.TOO_LONG: f"is longer than {limit} characters",
-        ProfileProblem.BAD_PREFIX: "must be 1-8 Chinese characters, not ending in 字 or 号, "
-                                   "so that a number such as （2026）浦消调字第0001号 reads one "
-                                   "way (no digits, brackets or Latin letters)",
-        ProfileProblem.BAD_PHONE: "is not a phone number (e.g. 021-58881234 or 13800135678)",
+    texts = {
+        ProfileProblem.EMPTY: ("不能为空", "cannot be empty"),
+        ProfileProblem.TOO_LONG: ("超过 {limit} 个字", "is longer than {limit} characters"),
+        ProfileProblem.BAD_PREFIX: ("只能是 1 至 8 个汉字，不能以“字”或“号”结尾，也不能含数字、括号或"
+                                    "拉丁字母，以免（2026）浦消调字第0001号这样的编号产生歧义",
+                                    "must be 1-8 Chinese characters, not ending in 字 or 号, "
+                                    "so that a number such as （2026）浦消调字第0001号 reads one "
+                                    "way (no digits, brackets or Latin letters)"),
+        ProfileProblem.BAD_PHONE: ("不是有效的电话号码（例如 021-58881234 或 13800135678）",
+                                   "is not a phone number (e.g. 021-58881234 or 13800135678)"),
     }
-    return f"--{option} {words.get(problem, problem.value)}"
+    limit = ADDRESS_MAX if option == "address" else ORG_NAME_MAX
+    pair = texts.get(problem)
+    return f"--{option} " + (words(*pair).format(limit=limit) if pair else problem.value)
 
 
 def _set_office(engine, code: str, actor: str, given: dict[str, str | None]) -> int:
@@ -486,10 +610,13 @@ def _set_office(engine, code: str, actor: str, given: dict[str, str | None]) -> 
 
     changes = central_reference.set_office(engine, code, actor=actor, **given)
     if not changes:
-        print(f"office {code} reads so already; nothing was changed")
+        print(words("机构 {code} 的信息已是如此，未作任何改动",
+                    "office {code} reads so already; nothing was changed").format(code=code))
         return 0
-    print(f"office {code} saved by {actor}:")
+    print(words("机构 {code} 的信息已保存（保存人：{actor}）：", "office {code} saved by {actor}:")
+          .format(code=code, actor=actor))
     for column, (old, new) in changes.items():
-        print(f"  {column}: {old or '—'} → {new or '—'}")
-    print("workstations take it at their next sync")
+        label = words(_OFFICE_COLUMNS.get(column, column) + "：", column + ": ")
+        print(f"  {label}{old or '—'} → {new or '—'}")
+    print(words("各工作站在下次同步时取得", "workstations take it at their next sync"))
     return 0

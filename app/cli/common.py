@@ -78,11 +78,68 @@ def no_store_text(data_dir: Path) -> str:
     return words("{dir} 中没有数据文件", "no store in {dir}").format(dir=data_dir)
 
 
+_ROLES = {"mediator": "调解员", "supervisor": "负责人", "admin": "管理员"}
+
+
+def role_text(role: str) -> str:
+    """A user's role (UserRole's value) in words; English keeps the value."""
+    return words(_ROLES.get(role, role), role)
+
+
 def fail(message: str, command: str = "") -> int:
     """Print ``mediation-desk [command]: message`` to stderr; exit status 2."""
     prefix = f"{PROG} {command}" if command else PROG
     print(f"{prefix}: {message}", file=sys.stderr)
     return 2
+
+
+CENTRAL_EXAMPLE = ("postgresql://admin@db.example.cn:5432/mediation 或 sqlite:////srv/central.sqlite",
+                   "postgresql://admin@db.example.cn:5432/mediation or "
+                   "sqlite:////srv/central.sqlite")
+
+_CENTRAL_ERRORS = {  # CentralErrorCode's value -> Chinese (English prints the value)
+    "auth_failed": "登录名或密码不正确",
+    "not_initialised": "该数据库还不是调解工作台的中心数据库（请先运行 `central init`）",
+    "schema_mismatch": "中心数据库与本程序的版本不一致",
+    "not_a_user": "中心数据库中没有这个登录名的在岗用户",
+    "tls_unavailable": "中心数据库不支持加密连接（TLS）",
+}
+
+_URL_PROBLEMS = (  # a BAD_URL's detail (app/sync/central.py) -> Chinese; others as they are
+    ("not a database URL", "格式不对"),
+    ("not a key=value connection string", "不是 key=value 形式的连接字符串"),
+    ("the port is not a number", "端口不是数字"),
+    ("unsupported database: ", "不支持这种数据库："),
+)
+
+
+def central_error_text(exc) -> str:
+    """A CentralError on the command line (Chinese, or English: ``words``). The database
+    driver's own reason for an unreachable server is shown as it gave it."""
+    from app.sync.central import CentralErrorCode
+
+    code, detail = exc.code, exc.detail
+    if code is CentralErrorCode.BAD_URL:
+        why = next((chinese + detail[len(english):] for english, chinese in _URL_PROBLEMS
+                    if detail.startswith(english)), detail)
+        return words("不是数据库地址（{why}）；请写成 {example}",
+                     "not a database URL ({why}); use {example}").format(
+            why=words(why, detail), example=words(*CENTRAL_EXAMPLE))
+    if code is CentralErrorCode.UNREACHABLE:
+        hint = ""
+        if "does not support ssl" in detail.lower():
+            hint = words("；该服务器不支持加密连接（TLS），而连接其他计算机上的服务器默认要求加密："
+                         "请为服务器启用 TLS，或在可信的网络中加上 --sslmode prefer",
+                         "; it offers no TLS, which is required by default for a server "
+                         "elsewhere: enable TLS on it, or pass --sslmode prefer on a trusted "
+                         "network")
+        return words("无法连接中心数据库：{detail}{hint}",
+                     "cannot reach the central database: {detail}{hint}").format(
+            detail=detail, hint=hint)
+    if not speaks_chinese():
+        return f"{code.value}: {detail}" if detail else code.value
+    text = _CENTRAL_ERRORS.get(code.value, code.value)
+    return f"{text}（{detail}）" if detail else text
 
 
 def store_error_text(exc) -> str:
