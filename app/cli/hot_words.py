@@ -17,7 +17,15 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text
+from app.cli.common import (
+    add_data_dir_arg,
+    central_error_text,
+    display_width,
+    fail,
+    no_store_text,
+    store_error_text,
+    words,
+)
 
 DEFAULT_DAYS = 30
 
@@ -51,13 +59,23 @@ def _period(args) -> tuple[date, date] | str:
 
     try:
         last = date.fromisoformat(args.last) if args.last else china_today(utcnow())
+    except ValueError as exc:
+        return _not_a_date("--to", args.last, exc)
+    try:
         first = (date.fromisoformat(args.first) if args.first
                  else last - timedelta(days=DEFAULT_DAYS - 1))
     except ValueError as exc:
-        return f"not a date ({exc}); write YYYY-MM-DD, e.g. 2026-03-01"
+        return _not_a_date("--from", args.first, exc)
     if first > last:
-        return f"--from {first} is after --to {last}"
+        return words("--from {first} 晚于 --to {last}", "--from {first} is after --to {last}")\
+            .format(first=first, last=last)
     return first, last
+
+
+def _not_a_date(option: str, text: str, exc: ValueError) -> str:
+    return words("{option} {text} 不是有效的日期；请写成 YYYY-MM-DD，例如 2026-03-01",
+                 "not a date ({exc}); write YYYY-MM-DD, e.g. 2026-03-01").format(
+        option=option, text=text, exc=exc)
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
@@ -65,18 +83,21 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     if isinstance(period, str):
         return _fail(period)
     if args.limit <= 0:
-        return _fail("--limit must be a positive number")
+        return _fail(words("--limit 必须是正整数", "--limit must be a positive number"))
     if args.central:
         return _run_central(args, period)
     if args.office:
-        return _fail("--office is for --central; a workstation holds its own office's cases")
+        return _fail(words("--office 只能与 --central 一起使用；工作站上只有本机构的案件",
+                           "--office is for --central; a workstation holds its own office's "
+                           "cases"))
     return _run_local(args, data_dir, period)
 
 
 def _progress(done: int, total: int) -> None:
     if total:
-        print(f"\rsegmenting cases not yet indexed: {done:,}/{total:,}", end="",
-              file=sys.stderr, flush=True)
+        print(words("\r正在为尚未建立索引的案件分词：{done:,}/{total:,}",
+                    "\rsegmenting cases not yet indexed: {done:,}/{total:,}")
+              .format(done=done, total=total), end="", file=sys.stderr, flush=True)
 
 
 def _catch_up(source) -> None:
@@ -87,8 +108,8 @@ def _catch_up(source) -> None:
     started = time.perf_counter()
     done = hot_words.catch_up(source, progress=_progress)
     print(file=sys.stderr)
-    print(f"indexed {done.cases:,} cases in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    print(words("已为 {n:,} 件案件建立索引，用时 {s:.1f} 秒", "indexed {n:,} cases in {s:.1f} s")
+          .format(n=done.cases, s=time.perf_counter() - started), file=sys.stderr)
 
 
 def _run_local(args, data_dir: Path, period: tuple[date, date]) -> int:
@@ -101,7 +122,7 @@ def _run_local(args, data_dir: Path, period: tuple[date, date]) -> int:
     from app.store.models import Mediator
 
     if not (data_dir / STORE_FILENAME).exists():
-        return _fail(f"no store in {data_dir}")
+        return _fail(no_store_text(data_dir))
     try:
         store = open_local_store(data_dir)
     except StoreError as exc:
@@ -118,7 +139,9 @@ def _run_local(args, data_dir: Path, period: tuple[date, date]) -> int:
                     mediator = s.scalar(select(Mediator.id).where(
                         Mediator.login == args.mediator))
                 if mediator is None:
-                    return _fail(f"no mediator with the login {args.mediator!r} in this store")
+                    return _fail(words("这个数据文件中没有登录名为 {login!r} 的调解员",
+                                       "no mediator with the login {login!r} in this store")
+                                 .format(login=args.mediator))
             scope = HotWordScope.mediator(mediator)
         _catch_up(store)
         return _print(store, period, scope, args.limit)
@@ -137,7 +160,7 @@ def _run_central(args, period: tuple[date, date]) -> int:
     try:
         engine = central_admin.connect_admin(args.central, sslmode=args.sslmode)
     except CentralError as exc:
-        return _fail(f"cannot reach the central database: {exc.detail}")
+        return _fail(central_error_text(exc))
     try:
         scope = HotWordScope.everything()
         with engine.connect() as conn:
@@ -146,16 +169,21 @@ def _run_central(args, period: tuple[date, date]) -> int:
                                           .where(Office.code.in_(args.office))).all())
                 missing = [code for code in args.office if code not in found]
                 if missing:
-                    return _fail(f"no office with the code {', '.join(missing)}")
+                    return _fail(words("没有代码为 {codes} 的机构", "no office with the code {codes}")
+                                 .format(codes=", ".join(missing)))
                 scope = HotWordScope.office(*found.values())
             elif args.mediator:
                 mediator = conn.scalar(select(Mediator.id).where(
                     Mediator.login == args.mediator))
                 if mediator is None:
-                    return _fail(f"no mediator with the login {args.mediator!r}")
+                    return _fail(words("没有登录名为 {login!r} 的调解员",
+                                       "no mediator with the login {login!r}")
+                                 .format(login=args.mediator))
                 scope = HotWordScope.mediator(mediator)
             elif args.me:
-                return _fail("--me is for a workstation; name the mediator with --mediator")
+                return _fail(words("--me 只能在工作站上使用；请用 --mediator 指明调解员",
+                                   "--me is for a workstation; name the mediator with "
+                                   "--mediator"))
         _catch_up(engine)
         return _print(engine, period, scope, args.limit)
     finally:
@@ -167,16 +195,20 @@ def _print(source, period: tuple[date, date], scope, limit: int) -> int:
 
     first, last = period
     before = hot_words.previous_period(first, last)
-    words = hot_words.hot_words(source, first, last, scope, limit)
-    print(f"热词 {first} – {last} (before: {before[0]} – {before[1]})")
-    if not words:
-        print("no cases in this period")
+    found = hot_words.hot_words(source, first, last, scope, limit)
+    print(words("热词 {first} – {last}（上期 {b0} – {b1}）",
+                "热词 {first} – {last} (before: {b0} – {b1})")
+          .format(first=first, last=last, b0=before[0], b1=before[1]))
+    if not found:
+        print(words("这段时间没有案件", "no cases in this period"))
         return 0
-    width = max(len(w.word) for w in words)
+    width = max(len(w.word) for w in found)
     # CJK characters take two columns: pad by display width, not by len().
     print(f"{'':>3}  词{' ' * (width * 2 - 2)}  {'':>4}件数  {'':>4}上期  {'':>2}变化")
-    for n, w in enumerate(words, 1):
-        change = f"{(w.cases - w.previous) / w.previous:+.0%}" if w.previous else "new"
+    for n, w in enumerate(found, 1):
+        change = (f"{(w.cases - w.previous) / w.previous:+.0%}" if w.previous
+                  else words("新出现", "new"))
         pad = width * 2 - len(w.word) * 2  # CJK characters take two columns
-        print(f"{n:>3}  {w.word}{' ' * pad}  {w.cases:>8,}  {w.previous:>8,}  {change:>6}")
+        print(f"{n:>3}  {w.word}{' ' * pad}  {w.cases:>8,}  {w.previous:>8,}  "
+              f"{' ' * (6 - display_width(change))}{change}")
     return 0
