@@ -74,6 +74,16 @@ _OS_ERRORS = (
 )
 
 
+def cannot_read_text(path, exc: OSError) -> str:
+    return words("无法读取 {path}：{why}", "cannot read {path}: {why}").format(
+        path=path, why=os_error_text(exc))
+
+
+def cannot_write_text(path, exc: OSError) -> str:
+    return words("无法写入 {path}：{why}", "cannot write {path}: {why}").format(
+        path=path, why=os_error_text(exc))
+
+
 def no_store_text(data_dir: Path) -> str:
     return words("{dir} 中没有数据文件", "no store in {dir}").format(dir=data_dir)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text, words
+from app.cli.common import add_data_dir_arg, cannot_write_text, fail, store_error_text, words
 from app.core.documents import DocumentKind
 
 FIELD_WORDS = {
@@ -92,8 +92,7 @@ def run(args, data_dir: Path) -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(out, pdf, prefix=".render-")
         except OSError as exc:
-            return _fail(words("无法写入 {out}：{why}", "cannot write {out}: {why}")
-                         .format(out=out, why=exc.strerror or exc))
+            return _fail(cannot_write_text(out, exc))
         print(words("已生成 {out}（{title}，{size:,} 字节）", "wrote {out} ({title}, {size:,} bytes)")
               .format(out=out, title=wording.TITLES[kind], size=len(pdf)))
         return 0

@@ -10,19 +10,30 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text
+from app.cli.common import (
+    add_data_dir_arg,
+    cannot_write_text,
+    central_error_text,
+    fail,
+    store_error_text,
+    words,
+)
 
 COMMAND = "stats"
 
-_ERRORS = {
-    "bad_range": "the end date is before the start date",
-    "range_too_long": "the range is longer than three years",
-    "unknown_scope": "unknown scope {detail!r}: use me, office, all, mediator:LOGIN or "
-                     "offices:CODE,CODE",
-    "scope_not_allowed": "your login may not see the figures of scope {detail!r}",
-    "unknown_mediator": "no mediator with the login {detail!r}",
-    "unknown_office": "no office with the code {detail}",
-    "central_only": "scope {detail!r} needs the central database (--central URL)",
+_ERRORS = {  # StatsErrorCode's value -> (Chinese, English)
+    "bad_range": ("结束日期早于开始日期", "the end date is before the start date"),
+    "range_too_long": ("统计期间超过三年", "the range is longer than three years"),
+    "unknown_scope": ("没有 {detail!r} 这种范围：可以是 me、office、all、mediator:LOGIN 或 "
+                      "offices:CODE,CODE",
+                      "unknown scope {detail!r}: use me, office, all, mediator:LOGIN or "
+                      "offices:CODE,CODE"),
+    "scope_not_allowed": ("你的登录名无权查看范围 {detail!r} 的统计数据",
+                          "your login may not see the figures of scope {detail!r}"),
+    "unknown_mediator": ("没有登录名为 {detail!r} 的调解员", "no mediator with the login {detail!r}"),
+    "unknown_office": ("没有代码为 {detail} 的机构", "no office with the code {detail}"),
+    "central_only": ("范围 {detail!r} 需要中心数据库（--central URL）",
+                     "scope {detail!r} needs the central database (--central URL)"),
 }
 
 
@@ -50,7 +61,9 @@ def _date(text: str, which: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{which} {text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(words("{which} {text!r} 不是有效的日期（YYYY-MM-DD）",
+                               "{which} {text!r} is not a date (YYYY-MM-DD)")
+                         .format(which=which, text=text)) from None
 
 
 def run(args, data_dir: Path) -> int:
@@ -62,7 +75,8 @@ def run(args, data_dir: Path) -> int:
     except ValueError as exc:
         return fail(_error_text(exc), COMMAND)
     if args.format == "xlsx" and args.out is None:
-        return fail("--format xlsx needs --out FILE.xlsx", COMMAND)
+        return fail(words("--format xlsx 需要用 --out FILE.xlsx 指定文件",
+                          "--format xlsx needs --out FILE.xlsx"), COMMAND)
     granularity = Granularity(args.granularity) if args.granularity else None
     try:
         overview = (_central(args.central, rng, scope, granularity, args.top) if args.central
@@ -82,7 +96,8 @@ def _error_text(exc: ValueError) -> str:
     from app.core.stats import StatsError
 
     if isinstance(exc, StatsError):
-        return _ERRORS.get(exc.code.value, exc.code.value).format(detail=exc.detail)
+        pair = _ERRORS.get(exc.code.value, (exc.code.value, exc.code.value))
+        return words(*pair).format(detail=exc.detail)
     return str(exc)
 
 
@@ -110,8 +125,11 @@ def _central(url, rng, scope, granularity, top):
 
     try:
         engine = central_admin.connect_admin(url)
-    except (CentralError, OSError) as exc:
-        raise _Failed(f"cannot reach the central database: {exc}") from exc
+    except CentralError as exc:
+        raise _Failed(central_error_text(exc)) from exc
+    except OSError as exc:
+        raise _Failed(words("无法连接中心数据库：{exc}", "cannot reach the central database: {exc}")
+                      .format(exc=exc)) from exc
     try:
         login = engine.url.username or ""
         with engine.connect() as conn:
@@ -130,15 +148,18 @@ def _write(overview, fmt: str, out: Path | None) -> int:
         try:
             stats_export.write_workbook(overview, out)
         except OSError as exc:
-            return fail(f"cannot write {out}: {exc}", COMMAND)
-        print(f"written {out}")
+            return fail(cannot_write_text(out, exc), COMMAND)
+        print(words("已写入 {out}", "written {out}").format(out=out))
         return 0
     if fmt == "json":
         text = json.dumps(stats_export.as_json(overview), ensure_ascii=False, indent=2)
     else:
         text = _table(overview)
     if out is not None:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            return fail(cannot_write_text(out, exc), COMMAND)
     else:
         sys.stdout.write(text + "\n")
     return 0
@@ -196,7 +217,8 @@ def run_report(args, data_dir: Path) -> int:
 
     suffix = args.out.suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
-        return fail("--out must end in .pdf or .xlsx", REPORT_COMMAND)
+        return fail(words("--out 的文件名必须以 .pdf 或 .xlsx 结尾",
+                          "--out must end in .pdf or .xlsx"), REPORT_COMMAND)
     try:
         day = _date(args.date, "--date") if args.date else None
         scope = StatsScope.parse(args.scope)
@@ -214,9 +236,10 @@ def run_report(args, data_dir: Path) -> int:
     except StatsError as exc:
         return fail(_error_text(exc), REPORT_COMMAND)
     except DocumentError as exc:
-        return fail(f"the PDF could not be drawn: {exc}", REPORT_COMMAND)
+        return fail(words("无法生成 PDF：{exc}", "the PDF could not be drawn: {exc}")
+                    .format(exc=exc), REPORT_COMMAND)
     except OSError as exc:
-        return fail(f"cannot write {args.out}: {exc.strerror or exc}", REPORT_COMMAND)
+        return fail(cannot_write_text(args.out, exc), REPORT_COMMAND)
     finally:
         store.close()
     print(f"{result.title}  {result.period.start}～{result.period.end}  → {result.path}")
