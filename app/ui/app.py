@@ -17,11 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import (
     QCoreApplication,
     QEventLoop,
-    QLibraryInfo,
-    QLocale,
     Qt,
     QTimer,
-    QTranslator,
     SignalInstance,
 )
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -35,7 +32,7 @@ from app.services.reference import open_workstation
 from app.store.database import Store
 from app.store.errors import StoreError
 from app.store.integrity import Damage
-from app.ui import gc_guard, messages, resources, text_size
+from app.ui import gc_guard, language, messages, resources, text_size
 from app.ui.crash_dialog import install_excepthook
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
@@ -93,28 +90,12 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("mediation-desk")  # packaging/linux: Wayland finds the icon by it
     app.setStyle("Fusion")
-    install_qt_translations(app)
+    language.install(app)  # 界面语言: Qt's own words and ours, before any window
     try:
         app.setWindowIcon(QIcon(str(resources.app_icon())))
     except FileNotFoundError as exc:
         log.warning("%s", exc)
     return app
-
-
-def install_qt_translations(app: QApplication) -> bool:
-    """Qt's own words (standard buttons, a line edit's context menu, file dialogs) in
-    Chinese, from the translations PySide6 ships (packaging bundles them too)."""
-    if getattr(app, "_qt_translator", None) is not None:
-        return True
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase",
-                           "_", folder):
-        log.warning("Qt's Chinese translations were not found in %s", folder)
-        return False
-    app.installTranslator(translator)
-    app._qt_translator = translator  # kept alive with the application
-    return True
 
 
 def install_cjk_font(app: QApplication) -> str:

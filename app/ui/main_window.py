@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QToolBar,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.services.context import Workstation
 from app.services.queue import QueueView
 from app.services.tempfiles import RunFolder
-from app.ui import help_dialog, messages, settings, text_size
+from app.ui import help_dialog, language, messages, settings, text_size
 from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
@@ -252,6 +253,41 @@ class MainWindow(QMainWindow):
             "字号已改为“{size}”。已打开的对话框在重新打开后按新字号排版。").format(
             size=text_size.label(size)), 8000)
 
+    def _build_language_menu(self, settings_menu: QMenu) -> None:
+        """设置 → 界面语言, beside 字号: 跟随系统 (naming what the system gives), 简体中文,
+        and 繁體中文 where Qt has its words; it takes effect at the next start."""
+        menu = settings_menu.addMenu(self.tr("界面语言(&G)"))
+        menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        offered = language.available()
+        from_system = language.resolve(language.Language.SYSTEM, language.system_locale(),
+                                       offered)
+        self.language_actions: dict[language.Language, QAction] = {}
+        for choice in (language.Language.SYSTEM, *offered):
+            text = language.label(choice)
+            if choice is language.Language.SYSTEM:
+                text = self.tr("{follow}（{language}）").format(
+                    follow=text, language=language.label(from_system))
+            action = QAction(text, group)
+            action.setObjectName(f"language_{choice.value}")
+            action.setCheckable(True)
+            action.setChecked(choice is language.chosen())
+            action.triggered.connect(lambda _=False, c=choice: self.choose_language(c))
+            menu.addAction(action)
+            self.language_actions[choice] = action
+        menu.addSeparator()
+        note = menu.addAction(self.tr("更改后，重新启动调解工作台时生效"))
+        note.setObjectName("languageRestartNote")
+        note.setEnabled(False)
+
+    def choose_language(self, choice: language.Language) -> None:
+        """设置 → 界面语言: kept for the next start (open windows keep their words)."""
+        language.choose(choice)
+        self.statusBar().showMessage(self.tr(
+            "界面语言已设为“{language}”，重新启动调解工作台后生效。").format(
+            language=self.language_actions[choice].text()), 10000)
+
     def _action(self, text: str, shortcuts: tuple[str, ...] | list[QKeySequence] = (),
                 slot=None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -353,6 +389,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, s=size: self.choose_text_size(s))
             size_menu.addAction(action)
             self.text_size_actions[size] = action
+        self._build_language_menu(settings_menu)
         settings_menu.addSeparator()
         self.profile_action = self._action(self.tr("个人资料与本机构(&P)…"), (),
                                            self.show_profile, "profileAction")

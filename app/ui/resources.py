@@ -1,4 +1,4 @@
-"""The one way the UI reaches files under resources/ (fonts now; icons and .qm later).
+"""The one way the UI reaches files under resources/ (fonts, icons, the guide, our .qm).
 
 No path strings elsewhere in app/ui: ask this module. A source checkout has them in the
 top-level resources/; an installed wheel carries the same folder as app/_resources
@@ -14,6 +14,7 @@ from pathlib import Path
 
 BUNDLED_CJK_FONT = "fonts/wqy-microhei.ttc"  # WenQuanYi Micro Hei, Apache-2.0
 APP_ICON = "icons/mediation-desk.svg"
+TRANSLATIONS = "i18n/mediation-desk_{language}.qm"  # ours, built from resources/i18n/*.ts
 HELP_GUIDE = "help/guide.html"  # 帮助 → 使用说明 (app/ui/help_dialog.py)  # packaging/make_icons.py renders the PNGs and .ico
 
 _APP_DIR = Path(__file__).resolve().parents[1]
@@ -44,3 +45,12 @@ def app_icon() -> Path:
 
 def help_guide() -> Path:
     return resource_path(HELP_GUIDE)
+
+
+def translation(language: str) -> Path | None:
+    """Our catalogue for ``language`` (zh_TW), or None where none ships: zh_CN needs
+    none, the source text is Simplified Chinese."""
+    try:
+        return resource_path(TRANSLATIONS.format(language=language))
+    except FileNotFoundError:
+        return None

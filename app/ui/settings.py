@@ -122,6 +122,7 @@ QUEUE_PAGE_SIZE = Setting("queue/page_size", default=200, type_=int)
 EVIDENCE_MAX_MEGABYTES = Setting("evidence/max_megabytes", default=50, type_=int)
 # Pre-upgrade copies of the store kept in backups/ (the oldest go after a new one).
 TEXT_SIZE = Setting("appearance/text_size", default="standard", type_=str)  # text_size.TextSize
+LANGUAGE = Setting("appearance/language", default="system", type_=str)  # language.Language
 STORE_BACKUPS_KEPT = Setting("store/backups_kept", default=5, type_=int)
 
 

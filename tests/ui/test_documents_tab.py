@@ -384,9 +384,10 @@ def test_the_preview_toolbar_speaks_chinese_with_qts_translations(qtbot, qapp):
     from PySide6.QtPrintSupport import QPrintPreviewDialog
     from PySide6.QtWidgets import QToolBar
 
-    from app.ui.app import install_qt_translations
+    from app.ui import language
 
-    assert install_qt_translations(qapp)
+    language.install(qapp, language.Language.SIMPLIFIED)
+    assert language.installed(qapp)
     try:
         dialog = QPrintPreviewDialog()
         qtbot.addWidget(dialog)
@@ -394,5 +395,4 @@ def test_the_preview_toolbar_speaks_chinese_with_qts_translations(qtbot, qapp):
         assert "打印" in tips and "放大" in tips
         assert not [t for t in tips if t.isascii()]
     finally:
-        qapp.removeTranslator(qapp._qt_translator)
-        qapp._qt_translator = None
+        language.remove(qapp)

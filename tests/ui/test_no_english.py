@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.app import install_qt_translations
+from app.ui import language
 from tests.support.stores import raw_rows
 from tests.ui.test_queue_window import open_window
 
@@ -35,10 +35,10 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 
 @pytest.fixture
 def translated(qapp):
-    assert install_qt_translations(qapp)
+    language.install(qapp, language.Language.SIMPLIFIED)
+    assert language.installed(qapp)
     yield
-    qapp.removeTranslator(qapp._qt_translator)
-    qapp._qt_translator = None
+    language.remove(qapp)
 
 
 def _texts(root: QWidget) -> list[tuple[str, str]]:
