@@ -2,14 +2,17 @@
 (issue 15), as the wizard does it: the sheet and mapping guessed or named, every row
 checked as intake does, a summary printed, the problems written to an .xlsx report.
 Exit 0 when something was imported (or everything was already there), 1 when nothing
-could be, 2 for a file or store that cannot be opened."""
+could be, 2 for a file or store that cannot be opened.
+
+Its summary and refusals are the import wizard's words (services.work_order_words),
+Chinese whatever the locale; only a wrong option is told in English under LANG=C."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text
+from app.cli.common import add_data_dir_arg, fail, store_error_text, words
 
 COMMAND = "import"
 
@@ -37,7 +40,7 @@ def add_parser(sub) -> None:
 
 def run(args, data_dir: Path) -> int:
     from app.core.workflow import Source, Track
-    from app.services import work_order_words as words
+    from app.services import work_order_words as order_words
     from app.services.reference import open_workstation
     from app.services.store_keys import open_local_store
     from app.services.work_order_files import WorkOrderFileError
@@ -54,17 +57,19 @@ def run(args, data_dir: Path) -> int:
     from app.services.work_order_report import write_report
     from app.store.errors import StoreError
 
-    try:
-        source = Source(args.source)
-        track = Track(args.track) if args.track else None
-    except ValueError as exc:
-        return fail(f"unknown --source or --track: {exc}", COMMAND)
+    for option, value, kind in (("--source", args.source, Source), ("--track", args.track, Track)):
+        known = [member.value for member in kind]
+        if value is not None and value not in known:
+            return fail(words("{option} 没有 {value!r} 这一项（可选：{known}）",
+                              "unknown {option} {value!r}; one of: {known}")
+                        .format(option=option, value=value, known=", ".join(known)), COMMAND)
+    source, track = Source(args.source), Track(args.track) if args.track else None
     options = ImportOptions(source=source, track=track, mode=(
         ImportMode.VALID_ROWS if args.valid_rows else ImportMode.WHOLE_FILE))
     try:
         file = open_file(args.file)
     except WorkOrderFileError as exc:
-        return fail(words.file_words(exc.problem, exc.path.name), COMMAND)
+        return fail(order_words.file_words(exc.problem, exc.path.name), COMMAND)
     try:
         store = open_local_store(data_dir)
     except StoreError as exc:
@@ -80,7 +85,7 @@ def run(args, data_dir: Path) -> int:
                 print(f"列对应：{found.mapping_name}", file=sys.stderr)
 
             def progress(done: int, total: int) -> None:
-                print(f"\r{done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+                print(f"\r正在导入：{done:,}/{total:,}", end="", file=sys.stderr, flush=True)
 
             summary = run_import(ws, file, found, options, prepared=prepared,
                                  progress=progress)
@@ -91,8 +96,7 @@ def run(args, data_dir: Path) -> int:
             code = 2 if exc.refusal in (ImportRefusal.NO_SHEET, ImportRefusal.NO_HEADER,
                                         ImportRefusal.UNKNOWN_MAPPING,
                                         ImportRefusal.BAD_OPTIONS) else 1
-            print(f"mediation-desk import: {words.refusal_words(exc.refusal, exc.detail)}",
-                  file=sys.stderr)
+            fail(order_words.refusal_words(exc.refusal, exc.detail), COMMAND)
             if report and not args.report:
                 print("用 --report 问题.xlsx 可得到每一行的问题。", file=sys.stderr)
             return code
@@ -101,13 +105,13 @@ def run(args, data_dir: Path) -> int:
     finally:
         store.close()
     _write(args.report, report, write_report)
-    print(words.SUMMARY.format(created=summary.created, updated=summary.updated,
+    print(order_words.SUMMARY.format(created=summary.created, updated=summary.updated,
                                unchanged=summary.unchanged, linked=summary.linked,
                                problems=summary.problem_rows))
     if summary.not_imported:
         print(f"未导入 {summary.not_imported} 行（见问题报告）")
     if summary.warnings_raised or summary.warnings_grown:
-        print(words.WARNINGS.format(raised=summary.warnings_raised,
+        print(order_words.WARNINGS.format(raised=summary.warnings_raised,
                                     grown=summary.warnings_grown))
     return 0
 
