@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.cli.common import cannot_read_text, cannot_write_text, fail, words
+
 # Bitmap formats of app.services.previews -> (Pillow mode, Pillow raw mode)
 _PIL_MODES = {"BGRx": ("RGB", "BGRX"), "BGRA": ("RGBA", "BGRA"),
               "RGB888": ("RGB", "RGB"), "RGBA8888": ("RGBA", "RGBA")}
@@ -32,9 +34,22 @@ def add_parsers(sub) -> None:
                          help="longest side")
 
 
+_PREVIEW_PROBLEMS = {  # PreviewProblem's value -> Chinese (English: the error's own words)
+    "time": "预览超时，已停止",
+    "memory": "预览所需的内存超过上限",
+    "too_large": "图片或 PDF 太大，无法预览",
+    "unreadable": "不是可以预览的图片或 PDF",
+    "failed": "预览进程无法启动或出错",
+}
+
+
 def _fail(message: str) -> int:
-    print(f"mediation-desk preview: {message}", file=sys.stderr)
-    return 2
+    return fail(message, "preview")
+
+
+def _preview_failed_text(exc) -> str:
+    chinese = _PREVIEW_PROBLEMS.get(exc.problem.value, exc.problem.value)
+    return words(chinese, str(exc))
 
 
 def run_preview(args) -> int:
@@ -45,7 +60,7 @@ def run_preview(args) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+        return _fail(cannot_read_text(args.file, exc))
     pool = PreviewPool(max_workers=1, keep=0)
     try:
         if data.startswith(b"%PDF"):
@@ -53,7 +68,7 @@ def run_preview(args) -> int:
         else:
             bitmap = pool.image(data, args.size)
     except PreviewFailed as exc:
-        return _fail(str(exc))
+        return _fail(_preview_failed_text(exc))
     finally:
         pool.close()
     mode, raw = _PIL_MODES[bitmap.format]
@@ -62,9 +77,11 @@ def run_preview(args) -> int:
     try:
         picture.save(args.out, "PNG")
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
-    pages = f", {bitmap.pages} pages" if bitmap.pages else ""
-    print(f"wrote {args.out} ({bitmap.width}×{bitmap.height}{pages})")
+        return _fail(cannot_write_text(args.out, exc))
+    pages = (words("，共 {n} 页", ", {n} pages").format(n=bitmap.pages) if bitmap.pages
+             else "")
+    print(words("已生成 {out}（{width}×{height}{pages}）", "wrote {out} ({width}×{height}{pages})")
+          .format(out=args.out, width=bitmap.width, height=bitmap.height, pages=pages))
     return 0
 
 
@@ -85,24 +102,29 @@ def run_self_test() -> int:
         keyfile.write_keyfile(data_dir, keyfile.make_keyfile(key, code))
         open_store(data_dir, key=key, create_encrypted=True).close()
         if is_plain_sqlite(data_dir / STORE_FILENAME):
-            problems.append("the new store is not encrypted")
+            problems.append(words("新建的数据文件没有加密", "the new store is not encrypted"))
         kf = keyfile.read_keyfile(data_dir)
         unwrapped = keyfile.unwrap(kf.recovery, keyfile.normalise_recovery_code(code))
         if unwrapped != key:
-            problems.append("the recovery code does not unwrap the key")
+            problems.append(words("恢复码解不开密钥", "the recovery code does not unwrap the key"))
         store = open_store(data_dir, key=unwrapped or key)
         with store.engine.connect() as con:
             tables = con.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         store.close()
         try:
             open_store(data_dir, key=keyfile.new_data_key()).close()
-            problems.append("a wrong key opened the store")
+            problems.append(words("错误的密钥打开了数据文件", "a wrong key opened the store"))
         except StoreError as exc:
             if exc.code is not StoreErrorCode.WRONG_KEY:
-                problems.append(f"a wrong key gave {exc.code.name}, not WRONG_KEY")
-    print("encrypted store (SQLCipher): made, unwrapped by its recovery code, reopened "
-          f"({tables} schema entries), a wrong key refused" if not problems
-          else "encrypted store: " + "; ".join(problems))
+                problems.append(words("错误的密钥得到的是 {code}，而不是 WRONG_KEY",
+                                      "a wrong key gave {code}, not WRONG_KEY")
+                                .format(code=exc.code.name))
+    print(words("加密数据文件（SQLCipher）：已建立，恢复码解开了密钥，已重新打开（{tables} 项结构），"
+                "错误的密钥被拒绝",
+                "encrypted store (SQLCipher): made, unwrapped by its recovery code, reopened "
+                "({tables} schema entries), a wrong key refused").format(tables=tables)
+          if not problems else words("加密数据文件：", "encrypted store: ")
+          + words("；", "; ").join(problems))
 
     import keyring
 
@@ -113,12 +135,18 @@ def run_self_test() -> int:
     try:
         __import__(native)
     except ImportError as exc:
-        problems.append(f"{native} is missing ({exc})")
+        problems.append(words("缺少 {native}（{exc}）", "{native} is missing ({exc})")
+                        .format(native=native, exc=exc))
     backend = type(keyring.get_keyring())
-    print(f"keyring: {native} present; in use: {backend.__module__}.{backend.__name__} "
-          f"({'usable' if keyring_available() else 'no usable keyring on this computer'})")
+    usable = (words("可用", "usable") if keyring_available()
+              else words("本机没有可用的密钥库", "no usable keyring on this computer"))
+    print(words("密钥库：{native} 已包含；正在使用 {backend}（{usable}）",
+                "keyring: {native} present; in use: {backend} ({usable})")
+          .format(native=native, backend=f"{backend.__module__}.{backend.__name__}",
+                  usable=usable))
     if problems:
-        print("self-test FAILED: " + "; ".join(problems), file=sys.stderr)
+        print(words("自检未通过：", "self-test FAILED: ") + words("；", "; ").join(problems),
+              file=sys.stderr)
         return 1
-    print("self-test passed")
+    print(words("自检通过", "self-test passed"))
     return 0
