@@ -18,6 +18,18 @@ FIELD_WORDS = {
     "follow_up_id": "回访 (a recorded follow-up)",
 }
 
+# A refusal's problem (services.documents.DocumentProblem) in Chinese, as the document
+# view words it; English prints the service's own words.
+REFUSALS = {
+    "not_found": "找不到这份文书或它引用的记录，可能已被删除",
+    "no_agreement": "本案还没有调解协议书",
+    "not_on_track": "市场监管投诉调解没有口头协议登记表：达成协议的，请制作调解书",
+    "rules_unverified": "本案适用的规则（{detail}）尚未核实，请管理员核实后再出具文书",
+    "negative_amount": "金额不能为负数：{detail}",
+    "amount_mismatch": "金额前后不一致（金额数字与大写不符，或条款中缺少金额）",
+    "content_mismatch": "这份文书的存档内容与定稿时不一致，可能被改动过，已停止生成；请联系管理员核查",
+}
+
 
 def add_parser(sub) -> None:
     kinds = ", ".join(k.value for k in DocumentKind)
@@ -78,7 +90,10 @@ def run(args, data_dir: Path) -> int:
                     "{title}还不能生成，缺少：" + "；".join(n.split(" (")[0] for n in named),
                     "the {kind} ({title}) cannot be made yet; missing: " + "; ".join(named))
                     .format(kind=kind.value, title=wording.TITLES[kind]))
-            return _fail(str(exc))
+            detail = exc.detail if isinstance(exc.detail, str) else "、".join(
+                map(str, exc.detail or ()))
+            chinese = REFUSALS.get(exc.problem, exc.problem).format(detail=detail)
+            return _fail(words(chinese, str(exc)))
         except MissingGlyphs as exc:
             return _fail(words("已安装的字体都不能显示：", "no installed font can draw: ") + " ".join(
                 f"{c} (U+{ord(c):04X})" for c in exc.chars))
