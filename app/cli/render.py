@@ -48,8 +48,8 @@ def _fail(message: str) -> int:
 
 def run(args, data_dir: Path) -> int:
     from app.documents import wording
+    from app.documents.errors import BadAmount, BadDossierEntry, MissingGlyphs, NoFont
     from app.documents.errors import DocumentError as BuildError
-    from app.documents.errors import MissingGlyphs, NoFont
     from app.services import cases, documents
     from app.services import sync as sync_service
     from app.services.errors import CaseNotFound
@@ -100,6 +100,13 @@ def run(args, data_dir: Path) -> int:
         except NoFont as exc:
             return _fail(words("找不到中文字体（{exc}）；请运行 scripts/setup",
                                "no Chinese font found ({exc}); run scripts/setup").format(exc=exc))
+        except BadAmount as exc:
+            amount = "" if exc.amount is None else f" {exc.amount} "
+            return _fail(words(f"金额{amount}无法打印：金额须为不超过一万亿元的非负数，最多两位小数",
+                               str(exc)))
+        except BadDossierEntry as exc:
+            return _fail(words(f"卷宗第 {exc.index + 1} 项（{exc.title}）不是可以读取的 PDF",
+                               str(exc)))
         except BuildError as exc:
             return _fail(str(exc))
         out = args.out
