@@ -85,7 +85,7 @@ from app.services.work_order_rows import (  # noqa: F401  (the import's own word
     tracked_of,
     tracked_values,
 )
-from app.store.bulk import DeferredIndexes
+from app.store.bulk import DeferredIndexes, DeferredStatsMarks
 from app.store.models import Case, ImportedValues, LocalMeta, OfficeSetting, Party
 from app.sync import capture
 
@@ -458,10 +458,12 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             chunks = [items[start:start + BUILD_CHUNK]
                       for start in range(0, len(items), BUILD_CHUNK)]
             built = ordered_map(build_chunk, RowWorker, (job,), chunks, workers=workers)
-            indexes = DeferredIndexes(session.connection().connection.driver_connection,
-                                      _DEFERRED_INDEXES)
+            raw = session.connection().connection.driver_connection
+            indexes = DeferredIndexes(raw, _DEFERRED_INDEXES)
             if indexes.worth_it(len(items), "cases"):
                 indexes.drop()
+            marks = DeferredStatsMarks(raw)
+            marks.drop()
             try:
                 for chunk in built:
                     if cancelled is not None and cancelled():
@@ -476,6 +478,7 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
             finally:
                 built.close()  # a cancel stops the workers
             indexes.restore()
+            marks.restore()
             if progress is not None:
                 progress(total + (work - total) // 3, work)
             del chunks, built, chunk

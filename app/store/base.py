@@ -122,13 +122,18 @@ class china_day(FunctionElement[int]):
     inherit_cache = True
 
 
-@compiles(china_day, "sqlite")
-def _china_day_sqlite(element: china_day, compiler, **kw) -> str:
-    (column,) = (compiler.process(c, **kw) for c in element.clauses)
+def sqlite_china_day(column: str) -> str:
+    """china_day in SQLite's SQL, for a column holding a stored UTC instant."""
     # Read off the stored text ('YYYY-MM-DD HH:MM:SS.ffffff', UTC): julianday() rounds
     # to the millisecond, which would move 23:59:59.9996 into the next day.
     return (f"(CAST(julianday(substr({column}, 1, 10)) - 1721424.5 AS INTEGER) "
             f"+ (substr({column}, 12, 2) >= '16'))")
+
+
+@compiles(china_day, "sqlite")
+def _china_day_sqlite(element: china_day, compiler, **kw) -> str:
+    (column,) = (compiler.process(c, **kw) for c in element.clauses)
+    return sqlite_china_day(column)
 
 
 @compiles(china_day)

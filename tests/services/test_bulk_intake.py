@@ -207,8 +207,11 @@ def test_chain_stays_intact_after_an_import_then_an_intake(ws, tmp_path, monkeyp
 
 
 def _indexes(ws):
+    """The indexes and triggers a bulk load drops for a while (DeferredIndexes,
+    DeferredStatsMarks)."""
     return sorted((r["name"], r["sql"]) for r in _raw(
-        ws, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        ws, "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL"))
 
 
 def test_worker_processes_write_what_this_process_writes(ws, other, tmp_path, monkeypatch):
@@ -219,6 +222,7 @@ def test_worker_processes_write_what_this_process_writes(ws, other, tmp_path, mo
     from app.core.warnings import WarningRule
     from app.services import warnings as early_warnings
     from app.services import work_order_import
+    from app.store.base import sqlite_china_day
     from app.store.bulk import DeferredIndexes
 
     rows = plain_rows(40)
@@ -247,6 +251,12 @@ def test_worker_processes_write_what_this_process_writes(ws, other, tmp_path, mo
                    if w.rule is WarningRule.KEYWORD]
         assert sorted((w.count, tuple(w.detail["keywords"])) for w in keyword) == [
             (1, ("跑路",)), (1, ("跑路", "预付卡"))]
+        # the figures' summaries know every imported case's day is out of date
+        received = {(r["office_id"], r["day"]) for r in _raw(
+            workstation, f"SELECT office_id, {sqlite_china_day('received_at')} AS day FROM cases")}
+        dirty = {(r["office_id"], r["day"]) for r in _raw(
+            workstation, "SELECT office_id, day FROM stats_dirty")}
+        assert len(received) > 5 and received <= dirty
     assert _picture(ws) == _picture(other)
     assert _indexes(other) == _indexes(ws) == indexes_before
     assert verify_store(other.store).intact

@@ -76,3 +76,51 @@ def test_json_is_kept_with_its_chinese_as_itself_by_the_orm_and_by_the_bulk_writ
     finally:
         con.close()
     assert stored == bulk_text
+
+
+def test_a_bulk_load_marks_the_summary_days_the_per_row_trigger_marks(ws):
+    """DeferredStatsMarks drops stats_mark_insert for a load and marks the loaded cases'
+    days in one statement: the same (office, day) marks, received, accepted and closed,
+    either side of 16:00 UTC (midnight in China), and the trigger back afterwards."""
+    from app.services import cases
+    from app.store.bulk import DeferredStatsMarks
+    from tests.conftest import complaint_form
+
+    for n, received in enumerate((datetime(2026, 2, 1, 15, 59, 59, 999_999, tzinfo=UTC),
+                                  datetime(2026, 2, 1, 16, 0, tzinfo=UTC),
+                                  datetime(2026, 2, 9, 2, 0, tzinfo=UTC))):
+        cases.intake_work_order(ws, complaint_form(source_ticket=f"T{n}", received_at=received))
+    con = ws.store.connect_raw()
+    try:
+        con.execute("PRAGMA foreign_keys = OFF")
+        con.execute("UPDATE cases SET accepted_at = '2026-03-04 16:30:00.000000' "
+                    "WHERE source_ticket = 'T0'")
+        con.execute("UPDATE cases SET closed_at = '2026-04-02 03:00:00.000000' "
+                    "WHERE source_ticket = 'T2'")
+        con.execute("CREATE TEMP TABLE saved AS SELECT * FROM cases")
+        con.commit()
+
+        def load(deferred: bool) -> set:
+            con.execute("DELETE FROM cases")
+            con.execute("DELETE FROM stats_dirty")
+            marks = DeferredStatsMarks(con)
+            if deferred:
+                marks.drop()
+                assert con.execute("SELECT count(*) FROM sqlite_master "
+                                   "WHERE name = 'stats_mark_insert'").fetchone()[0] == 0
+            con.execute("INSERT INTO cases SELECT * FROM saved")
+            if deferred:
+                marks.restore()
+            con.commit()
+            return set(con.execute("SELECT office_id, day FROM stats_dirty").fetchall())
+
+        by_trigger = load(deferred=False)
+        assert {day for _, day in by_trigger} == {
+            date(2026, 2, 1).toordinal(), date(2026, 2, 2).toordinal(),
+            date(2026, 2, 9).toordinal(), date(2026, 3, 5).toordinal(),
+            date(2026, 4, 2).toordinal()}
+        assert load(deferred=True) == by_trigger
+        assert con.execute("SELECT count(*) FROM sqlite_master "
+                           "WHERE name = 'stats_mark_insert'").fetchone()[0] == 1
+    finally:
+        con.close()

@@ -22,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.store.base import Base
 
 NO_MEDIATOR = uuid.UUID(int=0)
+# A case's instants whose China days stats_dirty marks when the case is written (the
+# triggers of migration 0019; app/store/bulk.DeferredStatsMarks for a bulk load).
+DIRTY_DAY_COLUMNS = ("received_at", "closed_at", "accepted_at")
 
 # The figures a day's cases sum to, by cohort (the (Kpi, RatePart) each one is:
 # app/services/stats_summary.py MEASURES). The repeat complainants are not a daily sum.
