@@ -25,7 +25,7 @@ from app.cli.common import (
 COMMAND = "calendar"
 
 _NOTICE_PROBLEMS = {  # NoticeProblem's value -> (Chinese, English)
-    "no_year": ("没有看出这是哪一年的安排（请连同标题“关于XXXX年部分节假日安排的通知”一起提供，"
+    "no_year": ("没有看出这是哪一年的安排（请连同标题“关于××××年部分节假日安排的通知”一起提供，"
                 "或用 --year 指定年份）",
                 "the text does not say which year it is for (paste the title "
                 "关于XXXX年部分节假日安排的通知 too, or give --year)"),

@@ -277,7 +277,7 @@ def _verify_audit(engine) -> int:
         report = verify_central(engine)
     except NoOfficeChain:
         return _fail(words("SQLite 中心数据库文件没有按机构保存的操作记录哈希链；"
-                           "verify-audit 需要 PostgreSQL",
+                           "`central verify-audit` 需要 PostgreSQL",
                            "an SQLite central file keeps no per-office audit chain; "
                            "verify-audit needs PostgreSQL"))
     if not report.offices:
@@ -363,7 +363,7 @@ def _prepare(args: argparse.Namespace):
         try:
             return central_reference.read_notice(text, args.year, official=args.official)
         except NoticeError as exc:
-            how = (words("（使用 --official 时，文本必须是带标题“关于XXXX年部分节假日安排的通知”的"
+            how = (words("（使用 --official 时，文本必须是带标题“关于××××年部分节假日安排的通知”的"
                          "通知原文）",
                          " (with --official the text must be the notice with its title, "
                          "关于XXXX年部分节假日安排的通知)")

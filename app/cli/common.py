@@ -206,8 +206,22 @@ def store_error_text(exc) -> str:
             pages=pages, more=more)
     if exc.detail and exc.code not in (StoreErrorCode.NEWER_VERSION, StoreErrorCode.KEY_NEEDED,
                                        StoreErrorCode.WRONG_KEY):
-        text += f" ({exc.detail})"
+        text += words("（{detail}）", " ({detail})").format(
+            detail=words(_STORE_DETAILS.get(exc.detail, exc.detail), exc.detail))
     return text
+
+
+# The store's fixed details (app/store/database.py) in Chinese; the system's and SQLite's
+# own messages are shown as they are.
+_STORE_DETAILS = {
+    "not an SQLite database": "不是 SQLite 数据库",
+    "no Mediation Desk tables": "其中没有调解工作台的数据表",
+    "empty file": "空文件",
+    "no write permission": "没有写入权限",
+    "the store is open elsewhere": "数据文件已在别处打开",
+    "the WAL could not be checkpointed": "预写日志（WAL）无法并入数据文件",
+    "not a plain store": "不是未加密的数据文件",
+}
 
 
 # argparse's own error messages (Python 3.11's argparse, English only) and their Chinese.
