@@ -11,13 +11,13 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services import logs
+from app.ui.forms import form_layout
 
 
 def program_version() -> str:
@@ -40,7 +40,7 @@ class AboutDialog(QDialog):
                                "调解记录和调解文书。"))
         blurb.setWordWrap(True)
         col.addWidget(blurb)
-        form = QFormLayout()
+        form = form_layout()
         self.log_dir = logs.log_dir()
         rows = (
             ("aboutVersion", self.tr("版本："), program_version()),

@@ -27,13 +27,14 @@ def tab(qtbot, ws, runner, case_id):  # noqa: F811
     tab.close_editors()
 
 
-def open_editor(qtbot, tab, ws, case_id) -> AgreementEditor:  # noqa: F811
+def open_editor(qtbot, tab, ws, case_id, size=(1200, 800)) -> AgreementEditor:  # noqa: F811
     doc_id, _ = documents.create_draft(ws, case_id, DocumentKind.AGREEMENT)
     doc = documents.get_document(ws, doc_id)
     with qtbot.waitSignal(tab.editor_opened, timeout=10_000) as opened:
         tab.open_editor(doc)
     editor = opened.args[0]
-    editor.resize(1200, 800)
+    if size is not None:  # None: as large as it opens
+        editor.resize(*size)
     qtbot.waitUntil(lambda: len(editor.pages.pages) > 0, timeout=20_000)
     return editor
 

@@ -27,6 +27,7 @@ from app.core.errors import DomainError, TransitionErrorCode
 from app.services.dto import CaseDetail
 from app.services.errors import ValidationFailed
 from app.ui import messages
+from app.ui.forms import form_layout
 from app.ui.operations.cases import ActionRequest
 from app.ui.qtcompat import emit
 from app.ui.typed_input import GuardedDialog
@@ -103,7 +104,7 @@ class ActionDialog(GuardedDialog):
         heading.setWordWrap(True)
         layout.addWidget(heading)
 
-        self.form = QFormLayout()
+        self.form = form_layout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)

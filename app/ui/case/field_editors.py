@@ -39,6 +39,7 @@ from app.ui.case.action_dialog import (
     required_label,
 )
 from app.ui.case.time_edit import OneTabDateEdit
+from app.ui.forms import form_layout
 
 WARNING_COLOUR = "#b54708"
 
@@ -224,7 +225,7 @@ class FieldForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.form = QFormLayout(self)
+        self.form = form_layout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)

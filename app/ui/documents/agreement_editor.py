@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -58,6 +57,7 @@ from app.ui.case.sections import Section, note_label, vertical_scroll
 from app.ui.documents import document_texts as texts
 from app.ui.documents.clause_dialog import ClauseDialog
 from app.ui.documents.page_view import PageView
+from app.ui.forms import form_layout
 from app.ui.operations import documents as ops
 from app.ui.qtcompat import emit
 from app.ui.tasks import LatestOnly, TaskFailure, TaskRunner
@@ -88,7 +88,7 @@ class PartyForm(QWidget):
         super().__init__(parent)
         self.party = dict(party)
         self.edits: dict[str, QWidget] = {}
-        layout = QFormLayout(self)
+        layout = form_layout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         role = wording.role(track, party.get("role", ""))
         heading = QLabel(f"{role}：{party.get('name', '')}")
@@ -398,7 +398,7 @@ class AgreementEditor(QWidget):
         layout.addWidget(section)
 
         sign = Section(self.tr("份数和签名"))
-        form = QFormLayout()
+        form = form_layout()
         self.copies = QSpinBox()
         self.copies.setObjectName("agreementCopies")
         self.copies.setRange(1, 20)

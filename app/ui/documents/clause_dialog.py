@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from app.documents import wording
 from app.documents.wording import ClauseTemplate
 from app.ui.case.sections import error_label, note_label
 from app.ui.case.time_edit import OneTabDateEdit
+from app.ui.forms import form_layout
 from app.ui.typed_input import GuardedDialog
 
 
@@ -41,7 +41,7 @@ class ClauseDialog(GuardedDialog):
         self.setObjectName("clauseDialog")
         self.setWindowTitle(self.tr("添加条款：{title}").format(title=template.title))
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        form = form_layout()
         self.edits: dict[str, QWidget] = {}
         defaults = {"payer": respondent, "payee": applicant, "applicant": applicant,
                     "respondent": respondent, "method": self.tr("银行转账")}

@@ -16,7 +16,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QLabel,
@@ -45,6 +44,7 @@ from app.ui.case.sections import (
     with_problem,
 )
 from app.ui.documents import clause_texts as texts
+from app.ui.forms import form_layout
 from app.ui.tasks import TaskFailure, TaskRunner
 
 _NEW = ClauseView("", "", "", (), builtin=False)
@@ -80,7 +80,7 @@ class ClauseLibraryDialog(QDialog):
         left_layout.addWidget(self.new_button)
 
         right = QWidget()
-        form = QFormLayout(right)
+        form = form_layout(right)
         form.setContentsMargins(em // 2, 0, 0, 0)
         self.kind_label = value_label("", name="clauseKind")
         form.addRow(self.tr("类型"), self.kind_label)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -25,6 +24,7 @@ from app.services.documents import DocumentView
 from app.ui.case.sections import error_label, note_label
 from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.documents import document_texts as texts
+from app.ui.forms import form_layout
 from app.ui.typed_input import GuardedDialog
 
 
@@ -50,7 +50,7 @@ class SignDialog(GuardedDialog):
         layout.addWidget(note_label(self.tr(
             "各方当事人签名（盖章或按指印）、调解员签名并加盖调解委员会印章后，登记签署日期。"
             "调解协议书自签署之日起生效，可在三十日内共同申请司法确认。"), name="signHint"))
-        form = QFormLayout()
+        form = form_layout()
         self.signed_on = OneTabDateEdit()
         self.signed_on.setObjectName("signedOn")
         self.signed_on.setCalendarPopup(True)
@@ -153,7 +153,7 @@ class FieldsDialog(GuardedDialog):
         self.setWindowTitle(self.tr("编辑{kind}").format(kind=texts.kind_text(doc.kind, doc.track)))
         layout = QVBoxLayout(self)
         layout.addWidget(note_label(self.tr("其余内容取自案件，在案件中修改。"), name="fieldsHint"))
-        form = QFormLayout()
+        form = form_layout()
         self.edits: dict[str, QLineEdit | QPlainTextEdit] = {}
         for name in names:
             value = str(doc.fields.get(name) or "")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -44,6 +43,7 @@ from app.ui.case.sections import error_label, note_label, vertical_scroll
 from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.documents import document_texts as texts
 from app.ui.documents import dossier_texts as words
+from app.ui.forms import form_layout
 from app.ui.qtcompat import emit
 from app.ui.tasks import TaskFailure, TaskRunner
 
@@ -101,7 +101,7 @@ class DossierDialog(QDialog):
 
     def _notice_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        form = form_layout(page)
         given = self.doc.fields.get("rights_notice")
         given = given if isinstance(given, dict) else {}
         self.recorded = QCheckBox(self.tr("已记录告知情况（印在权利义务告知书上）"))

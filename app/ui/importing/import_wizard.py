@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from app.services import work_order_import as imports
 from app.services.context import Workstation
 from app.services.work_order_report import write_report
 from app.ui import messages
+from app.ui.forms import form_layout
 from app.ui.operations import work_orders as ops
 from app.ui.tasks import Lane, TaskCancelled, TaskFailure, TaskRunner
 
@@ -115,7 +115,7 @@ class FilePage(QWizardPage):
             self.track_combo.addItem(messages.track_text(track), track)
         self.status = QLabel(objectName="importFileStatus")
         self.status.setWordWrap(True)
-        form = QFormLayout(self)
+        form = form_layout(self)
         form.addRow(self.tr("文件："), row)
         form.addRow(self.tr("工作表："), self.sheet_combo)
         form.addRow(self.tr("来源渠道："), self.source_combo)

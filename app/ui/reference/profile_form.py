@@ -27,6 +27,7 @@ from app.services.office_profile import (
 )
 from app.ui import messages
 from app.ui.case.sections import error_label, with_problem
+from app.ui.forms import form_layout
 
 # What the full printed name looks like for each kind of organisation.
 EXAMPLES = {
@@ -50,7 +51,7 @@ class ProfileForm(QWidget):
 
         # One form for both parts, so that their fields line up (a dialog adds its own
         # rows to it the same way).
-        form = self.rows = QFormLayout()
+        form = self.rows = form_layout()
         form.addRow(self._heading(_tr("您本人")))
         self._row(form, ProfileField.MEDIATOR_NAME, _tr("姓名 *"), _tr("将打印在调解文书上"))
         self._row(form, ProfileField.MEDIATOR_PHONE, _tr("联系电话"), "")

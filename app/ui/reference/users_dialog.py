@@ -41,6 +41,7 @@ from app.services.office_users import (
 )
 from app.ui import messages
 from app.ui.case.sections import error_label
+from app.ui.forms import form_layout
 from app.ui.reference import users_texts as texts
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import LatestOnly, TaskFailure, TaskRunner
@@ -253,7 +254,7 @@ class UserEditDialog(GuardedDialog):
         self.setObjectName("userEditDialog")
         self.setWindowTitle(self.tr("添加用户") if user is None else self.tr("修改用户"))
         col = QVBoxLayout(self)
-        form = QFormLayout()
+        form = form_layout()
         self.fields = _FieldForm(form)
         self.name = self.fields.add(UserField.NAME, self.tr("姓名 *"), QLineEdit())
         self.name.setObjectName("userName")
@@ -372,7 +373,7 @@ class PasswordDialog(QDialog):
             note = QLabel(self.tr("为同事重设密码后，请当面告诉对方，并请其登录后自行更改。"))
             note.setWordWrap(True)
             col.addWidget(note)
-        form = QFormLayout()
+        form = form_layout()
         self.current = QLineEdit()
         self.current.setObjectName("currentPassword")
         self.current.setEchoMode(QLineEdit.EchoMode.Password)

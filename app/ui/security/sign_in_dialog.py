@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -22,6 +21,7 @@ from app.services.context import Workstation
 from app.services.office_users import SignInChoice
 from app.store.database import Store
 from app.ui import messages
+from app.ui.forms import form_layout
 from app.ui.security.store_key_dialogs import ERROR_STYLE, _label, _width
 from app.ui.tasks import Task, TaskFailure, TaskRunner
 
@@ -40,7 +40,7 @@ class SignInDialog(QDialog):
         self.setWindowTitle(self.tr("切换用户") if switching else self.tr("登录调解工作台"))
         col = QVBoxLayout(self)
         col.addWidget(_label(self.tr("本机数据由多人共用。请选择您的姓名并输入您的登录密码：")))
-        form = QFormLayout()
+        form = form_layout()
         self.person = QComboBox()
         self.person.setObjectName("signInPerson")
         for choice in choices:

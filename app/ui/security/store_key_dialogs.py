@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.store_keys import MIN_PASSPHRASE
+from app.ui.forms import form_layout
 from app.ui.operations.store_keys import UnlockRequest, unlock
 from app.ui.tasks import Task, TaskFailure, TaskRunner
 
@@ -146,7 +146,7 @@ class NewPassphraseDialog(QDialog):
             text = self.tr("已用恢复码解锁。请设置新的启动密码，以后启动时输入它"
                            "（原来的启动密码不再有效，恢复码不变）。")
         col.addWidget(_label(text))
-        form = QFormLayout()
+        form = form_layout()
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("newPassphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)

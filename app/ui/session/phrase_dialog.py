@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +32,7 @@ from app.services.sessions import PhraseInput, PhraseView
 from app.ui import messages
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import library_buttons
+from app.ui.forms import form_layout
 from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.session import session_texts as texts
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -74,7 +74,7 @@ class PhraseDialog(QDialog):
         left_layout.addLayout(new_row)
 
         right = QWidget()
-        form = QFormLayout(right)
+        form = form_layout(right)
         self.kind_label = QLabel()
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("phraseTitle")

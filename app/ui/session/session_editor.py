@@ -18,7 +18,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -53,6 +52,7 @@ from app.ui import messages, text_size
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import Section, note_label, vertical_scroll
 from app.ui.case.time_edit import ChinaDateTimeEdit, OneTabDateEdit
+from app.ui.forms import form_layout
 from app.ui.operations.sessions import PhraseBook, phrase_book
 from app.ui.qtcompat import disconnect, emit
 from app.ui.session import session_texts as texts
@@ -263,7 +263,7 @@ class SessionEditor(QWidget):
             layout.addWidget(section)
 
         outcome = Section(self.tr("调解结果"))
-        form = QFormLayout()
+        form = form_layout()
         self.result = QComboBox()
         self.result.setObjectName("sessionResult")
         self.result.addItem(self.tr("请选择"), "")

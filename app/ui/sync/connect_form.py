@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services import central_address, credentials
 from app.services.central_address import ServerFields
 from app.sync.central import SSL_MODES, CentralConfig, CentralError
+from app.ui.forms import form_layout
 
 SSL_MODE_TEXT = {
     "disable": "不加密（disable）",
@@ -130,7 +130,7 @@ class ConnectForm(QWidget):
         paste_box = QWidget()
         paste_box.setLayout(paste_row)
 
-        self.form = QFormLayout(self)
+        self.form = form_layout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.addRow(self.tr("连接信息："), paste_box)
         self.form.addRow("", self.pasted_problem)

@@ -14,7 +14,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from app.services.central_link import CentralLink
 from app.services.context import Workstation
 from app.store.database import Store
 from app.sync.central import CentralConfig
+from app.ui.forms import form_layout
 from app.ui.qtcompat import emit
 from app.ui.sync.connect_dialog import ERROR_STYLE, ConnectPage
 from app.ui.sync.connect_form import SSL_MODE_TEXT, ConnectForm, FormProblem
@@ -65,7 +65,7 @@ class ConnectionDialog(QDialog):
         self.keyring_ok = credentials.keyring_available() if keyring_ok is None \
             else keyring_ok
         col = QVBoxLayout(self)
-        info = QFormLayout()
+        info = form_layout()
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
         info.addRow(self.tr("使用方式："), self.mode_label)

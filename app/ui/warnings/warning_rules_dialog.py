@@ -11,7 +11,6 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from app.services import warnings
 from app.services.context import Workstation
 from app.ui import messages
 from app.ui.case.sections import error_label, note_label
+from app.ui.forms import form_layout
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import TaskFailure, TaskRunner
 from app.ui.typed_input import GuardedDialog
@@ -93,7 +93,7 @@ class WarningRulesDialog(GuardedDialog):
         def group(box: QGroupBox, name: str, explain: str, rows: list) -> QGroupBox:
             box.setObjectName(name)
             box.setCheckable(True)
-            form = QFormLayout(box)
+            form = form_layout(box)
             form.addRow(note_label(explain))
             for label, content, fields in rows:
                 form.addRow(label, content)
