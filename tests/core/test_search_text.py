@@ -47,3 +47,28 @@ def test_query_plans():
     assert plan_search("   ").is_empty
     # Quotes in what is typed cannot break the FTS expression.
     assert plan_search('a"b').match == '"a"* AND "b"*'
+
+
+def test_pinyin_a_character_at_a_time_is_pypinyins_own_reading():
+    """han_pinyin reads most names a character at a time; where a phrase of pypinyin's
+    could change a reading (重庆, 长孙, 单于, 乐清 …) it asks pypinyin for the whole, so
+    its answer is always lazy_pinyin's."""
+    import random
+
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT
+
+    from app.core.search_text import han_pinyin
+
+    tricky = ["重庆", "长孙无忌", "单于", "曾经", "乐清市", "解放", "朴树", "尉迟恭", "万俟卨",
+              "覃斌", "区家明", "查良镛", "仇英", "𠮷野", "张三", "李秀英", "欧阳娜娜", "行长"]
+    rng = random.Random(7)
+    chars = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁" \
+            "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚长重乐单行朝解"
+    names = tricky + ["".join(rng.choice(chars) for _ in range(rng.randint(2, 4)))
+                      for _ in range(3000)]
+    phrased = [n for n in names if any(
+        n[i:j] in PHRASES_DICT for i in range(len(n)) for j in range(i + 2, len(n) + 1))]
+    assert len(phrased) > 20  # the whole-name path is exercised too
+    for name in names:
+        assert han_pinyin(name) == lazy_pinyin(name, errors="ignore"), name
