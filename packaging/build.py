@@ -60,6 +60,8 @@ class Smoke:
 
     def run(self, *args: str, env: dict[str, str] | None = None,
             timeout: float = 600) -> subprocess.CompletedProcess:
+        # English lines whatever the build machine's desktop language (the checks read them).
+        env = {**(os.environ if env is None else env), "LC_ALL": "C.UTF-8"}
         return subprocess.run([str(self.binary), *args], capture_output=True, text=True,
                               encoding="utf-8", errors="replace", env=env, timeout=timeout,
                               cwd=self.folder)

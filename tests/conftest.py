@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The command line speaks the desktop's language (app/cli/common.speaks_chinese); the
+# tests read its English lines, so a run on a Chinese desktop reads the same as CI's.
+# Tests of the Chinese lines set their own locale (tests/test_cli_chinese.py).
+os.environ["LC_ALL"] = "C.UTF-8"
 # The app's log goes to this run's own folder, never the user's (subprocesses inherit it).
 os.environ.setdefault("MEDIATION_DESK_LOG_DIR",
                       tempfile.mkdtemp(prefix="mediation-desk-test-logs-"))
