@@ -305,6 +305,12 @@ def _check_allowed(state: CaseState, action: Action) -> None:
         raise _not_allowed(state, action)
 
 
+def check_allowed(state: CaseState, action: Action) -> None:
+    """Raise TransitionError unless ``action`` is legal in ``state`` (a batch asks this
+    of each member before acting)."""
+    _check_allowed(state, action)
+
+
 def allowed_actions(state: CaseState) -> tuple[Action, ...]:
     """The actions the UI may offer now, in declaration order."""
     result = []
