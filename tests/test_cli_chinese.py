@@ -9,6 +9,7 @@ import re
 import pytest
 
 from app.cli import main
+from app.services import central_admin
 from app.services.reference import open_workstation
 from app.store.database import open_store
 from tests.services.test_calendar_admin import NOTICE_2027
@@ -241,3 +242,53 @@ def test_import_warnings_render_and_preview(chinese, capsys, desk, tmp_path):
     missing = tmp_path / "无.pdf"
     err = refused(capsys, ["preview", str(missing), "--out", str(tmp_path / "p.png")], missing)
     assert "无法读取" in err
+
+
+def test_central_administration_refusals(chinese, capsys, monkeypatch, desk, tmp_path):
+    """The services' refusals (AdminError and ImportRefused carry a Chinese wording beside
+    the English) on an SQLite central; LANG=C keeps the English the other tests read."""
+    url = f"sqlite:///{tmp_path / 'central.sqlite'}"
+    central = ["central", "add-office", url, "--code", "PD01", "--name", "陆家嘴所"]
+    err = refused(capsys, central, "sqlite")
+    assert "该数据库还没有调解工作台的数据库结构：请先运行 `central init`" in err
+    err = refused(capsys, ["central", "import", url, "--from", str(desk)], desk)
+    assert "中心数据库还没有调解工作台的数据库结构" in err and "未导入任何数据" in err
+    said(capsys, ["central", "init", url], "sqlite")
+    said(capsys, central, "PD01")
+    assert "机构 PD01 已经存在" in refused(capsys, central, "PD01")
+    user = ["central", "add-user", url, "--name", "张敏", "--role", "mediator"]
+    err = refused(capsys, [*user, "--login", "Zhang Min", "--office", "PD01"], "zhangmin")
+    assert "登录名只能用小写字母、数字或“_”，以字母开头，2 至 63 个字符" in err
+    err = refused(capsys, [*user, "--login", "zhangmin", "--office", "PD09"], "PD01")
+    assert "没有 'PD09' 这个机构；现有机构：PD01（陆家嘴所）" in err
+    said(capsys, [*user, "--login", "zhangmin", "--office", "PD01"], "zhangmin", "PD01")
+    err = refused(capsys, [*user, "--login", "zhangmin", "--office", "PD01"], "zhangmin")
+    assert "登录名 zhangmin 已有人使用" in err
+    line = argparse_error(capsys, [*user[:-1], "admin", "--login", "lisi", "--office", "PD01"])
+    assert "参数 --role：没有 'admin' 这一项（可选：" in line and "supervisor" in line
+    engine = central_admin.connect_admin(url)  # a role the parser would not let through
+    try:
+        with pytest.raises(central_admin.AdminError) as role:
+            central_admin.add_user(engine, login="lisi", name="李四", office="PD01",
+                                   role="admin")
+    finally:
+        engine.dispose()
+    assert role.value.chinese == "角色只能是 mediator、supervisor 之一"
+    assert str(role.value) == "role must be one of mediator, supervisor"
+
+    err = refused(capsys, ["central", "office", "set", url, "PD09", "--phone", "021-58881234",
+                           "--by", "王科长"], "PD01")
+    assert "没有 'PD09' 这个机构；现有机构：PD01" in err
+    err = refused(capsys, ["central", "office", "set", url, "PD01", "--phone", "021-58881234",
+                           "--by", " "])
+    assert "--by 需要 1 至 64 个字的姓名" in err
+    notice = tmp_path / "2027.txt"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    err = refused(capsys, ["central", "calendar", "import", url, str(notice), "--official",
+                           "--year", "2026", "--by", "王科长"], notice)
+    assert "--year 为 2026，但通知的标题写的是 2027 年；未作任何改动" in err
+
+    monkeypatch.setenv("LANG", "C")
+    assert main(central) == 2
+    assert capsys.readouterr().err == "mediation-desk central: office PD01 exists already\n"
+

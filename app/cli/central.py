@@ -17,6 +17,7 @@ from app.cli.common import (
     central_error_text,
     fail,
     pad,
+    refusal_text,
     role_text,
     speaks_chinese,
     store_error_text,
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
             return _run_reference(args, engine, prepared)
         return _run(args, engine)
     except central_admin.AdminError as exc:
-        return _fail(str(exc))  # the service's own words (English)
+        return _fail(refusal_text(exc))
     except CentralError as exc:
         return _fail(central_error_text(exc))
     finally:
@@ -186,8 +187,7 @@ def _run(args: argparse.Namespace, engine) -> int:
     elif action == "add-user":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
         if args.password_stdin and not password:
-            raise central_admin.AdminError(words("标准输入中没有密码",
-                                                 "no password on standard input"))
+            raise central_admin.AdminError("no password on standard input", "标准输入中没有密码")
         made = central_admin.add_user(engine, login=args.login, name=args.name,
                                       office=args.office, role=args.role, password=password)
         print(words("已添加{role} {login}，所属机构 {office}", "{role} {login} added to office {office}")
@@ -337,7 +337,7 @@ def _import_text(report) -> str:
     rate = report.total_rows / report.seconds if report.seconds else 0.0
     lines.append(f"  {pad('变更记录', 20)} {report.changes:>12,}")
     lines.append(f"共 {report.total_rows:,} 行，用时 {report.seconds:.1f} 秒（每秒 {rate:,.0f} 行）")
-    lines.extend(report.notes)  # the service's own words (English)
+    lines.extend(note.chinese for note in report.notes)
     return "\n".join(lines)
 
 
@@ -372,7 +372,7 @@ def _prepare(args: argparse.Namespace):
                                           "the notice was not loaded: {problem}{how}")
                                     .format(problem=notice_problem_text(exc), how=how)))
         except AdminError as exc:
-            return _fail(_unchanged(str(exc)))
+            return _fail(_unchanged(refusal_text(exc)))
     if (command, action) == ("rules", "set"):
         limits: dict[str, int] = {}
         for item in args.limit:

@@ -45,6 +45,13 @@ def words(chinese: str, english: str) -> str:
     return chinese if speaks_chinese() else english
 
 
+def refusal_text(exc: Exception) -> str:
+    """A service's refusal worded in both languages (an AdminError: ``str()`` English,
+    ``chinese`` Chinese) in the command line's; one with only English words stays so."""
+    english = str(exc)
+    return words(getattr(exc, "chinese", None) or english, english)
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

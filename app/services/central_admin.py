@@ -36,7 +36,13 @@ ADMIN_ACTOR = "central-admin"
 
 
 class AdminError(Exception):
-    """A refusal with a message for the person at the command line."""
+    """A refusal with a message for the person at the command line: ``str()`` is the
+    English, ``chinese`` the same in Chinese (None: worded in English only). The command
+    line prints the one its locale asks for; nothing here prints."""
+
+    def __init__(self, english: str, chinese: str | None = None) -> None:
+        super().__init__(english)
+        self.chinese = chinese
 
 
 def connect_admin(url: str, *, sslmode: str = "", sslrootcert: str = "") -> Engine:
@@ -79,10 +85,13 @@ def require_schema(engine: Engine) -> None:
     with engine.connect() as conn:
         revision = central_db.schema_revision(conn)
     if revision is None:
-        raise AdminError("this database has no Mediation Desk schema yet: run `central init` first")
+        raise AdminError("this database has no Mediation Desk schema yet: run `central init` first",
+                         "该数据库还没有调解工作台的数据库结构：请先运行 `central init`")
     if revision != migrate.head_revision():
         raise AdminError(f"schema is at {revision}, this program expects "
-                         f"{migrate.head_revision()}: run `central init` to upgrade")
+                         f"{migrate.head_revision()}: run `central init` to upgrade",
+                         f"中心数据库的结构版本为 {revision}，本程序需要 {migrate.head_revision()}："
+                         "请运行 `central init` 升级")
 
 
 def add_office(engine: Engine, *, code: str, name: str, committee_name: str = "",
@@ -90,10 +99,10 @@ def add_office(engine: Engine, *, code: str, name: str, committee_name: str = ""
     require_schema(engine)
     code = code.strip()
     if not code or not name.strip():
-        raise AdminError("an office needs a code and a name")
+        raise AdminError("an office needs a code and a name", "添加机构需要填写代码和名称")
     with Session(engine) as session, session.begin():
         if session.scalars(select(Office).where(Office.code == code)).first():
-            raise AdminError(f"office {code} exists already")
+            raise AdminError(f"office {code} exists already", f"机构 {code} 已经存在")
         office = Office(code=code, name=name.strip(), committee_name=committee_name.strip(),
                         number_prefix=number_prefix.strip(), region=region.strip(),
                         modified_by=ADMIN_ACTOR)
@@ -107,9 +116,13 @@ def _find_office(session: Session, office: str) -> Office:
     found = session.scalars(select(Office).where(
         (Office.code == office) | (Office.name == office))).first()
     if found is None:
-        known = ", ".join(f"{o.code} ({o.name})" for o in session.scalars(select(Office)))
+        offices = list(session.scalars(select(Office)))
+        known = ", ".join(f"{o.code} ({o.name})" for o in offices)
+        known_zh = "、".join(f"{o.code}（{o.name}）" for o in offices)
         raise AdminError(f"no office {office!r}; known offices: {known or 'none'} "
-                         f"(add one with `central add-office`)")
+                         f"(add one with `central add-office`)",
+                         f"没有 {office!r} 这个机构；现有机构：{known_zh or '无'}"
+                         f"（可用 `central add-office` 添加）")
     return found
 
 
@@ -128,9 +141,11 @@ def add_user(engine: Engine, *, login: str, name: str, office: str, role: str,
     login = login.strip().lower()
     if not LOGIN_PATTERN.match(login):
         raise AdminError("a login is 2-63 characters: lower-case letters, digits and _, "
-                         "starting with a letter (e.g. zhangmin)")
+                         "starting with a letter (e.g. zhangmin)",
+                         "登录名只能用小写字母、数字或“_”，以字母开头，2 至 63 个字符，例如 zhangmin")
     if role not in ROLES:
-        raise AdminError(f"role must be one of {', '.join(ROLES)}")
+        raise AdminError(f"role must be one of {', '.join(ROLES)}",
+                         f"角色只能是 {'、'.join(ROLES)} 之一")
     generated = None
     if engine.dialect.name == "postgresql" and not password:
         password = generated = secrets.token_urlsafe(12)
@@ -140,7 +155,7 @@ def add_user(engine: Engine, *, login: str, name: str, office: str, role: str,
         if existing is not None and (existing.office_id != found.id
                                      or engine.dialect.name != "postgresql"
                                      or _has_login(session, login)):
-            raise AdminError(f"login {login} exists already")
+            raise AdminError(f"login {login} exists already", f"登录名 {login} 已有人使用")
         if existing is None:
             user = Mediator(office_id=found.id, name=name.strip() or login, login=login,
                             role=role, modified_by=ADMIN_ACTOR)

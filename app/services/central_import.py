@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.dialects import postgresql
@@ -61,7 +62,15 @@ DEFAULT_ACTOR = "central-import"
 
 
 class ImportRefused(AdminError):
-    """The import did not run (or was rolled back); the message says why."""
+    """The import did not run (or was rolled back); the message says why (and
+    ``chinese`` says it in Chinese)."""
+
+
+class Note(NamedTuple):
+    """Something the person who imported should know, in English and in Chinese."""
+
+    english: str
+    chinese: str
 
 
 @dataclass
@@ -72,7 +81,7 @@ class ImportReport:
     skipped: dict[str, int] = field(default_factory=dict)  # table -> rows the central had
     changes: int = 0  # change-log entries written
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -88,7 +97,7 @@ class ImportReport:
         rate = self.total_rows / self.seconds if self.seconds else 0.0
         lines.append(f"  {'change-log entries':<20} {self.changes:>12,}")
         lines.append(f"{self.total_rows:,} rows in {self.seconds:.1f} s ({rate:,.0f} rows/s)")
-        lines.extend(self.notes)
+        lines.extend(note.english for note in self.notes)
         return "\n".join(lines)
 
 
@@ -101,26 +110,34 @@ def _open_source(path: Path, key: bytes | None = None) -> sqlite3.Connection:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise ImportRefused(f"cannot read the store {path}: {exc}") from exc
+        raise ImportRefused(f"cannot read the store {path}: {exc}",
+                            f"无法读取数据文件 {path}：{exc}") from exc
     if header != SQLITE_MAGIC and key is None:
         raise ImportRefused(f"{path} is not a Mediation Desk store (not an SQLite database); "
-                            "nothing was imported")
+                            "nothing was imported",
+                            f"{path} 不是调解工作台的数据文件（不是 SQLite 数据库），未导入任何数据")
     con = cipher.connect(path, key if header != SQLITE_MAGIC else None, read_only=True)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables or "cases" not in tables:
             raise ImportRefused(f"{path} is not a Mediation Desk store (no Mediation Desk "
-                                "tables); nothing was imported")
+                                "tables); nothing was imported",
+                                f"{path} 不是调解工作台的数据文件（其中没有调解工作台的数据表），"
+                                "未导入任何数据")
         revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
         if revision is None or not migrate.is_known_revision(revision[0]):
             raise ImportRefused(f"the store {path} was made by another version of Mediation "
                                 f"Desk (schema {revision[0] if revision else 'none'}); "
-                                "nothing was imported")
+                                "nothing was imported",
+                                f"数据文件 {path} 由另一版本的调解工作台创建（结构版本 "
+                                f"{revision[0] if revision else '无'}），未导入任何数据")
         if "local_meta" in tables:
             mode = con.execute("SELECT value FROM local_meta WHERE key = 'sync.mode'").fetchone()
             if mode and mode[0] == "central":
                 raise ImportRefused(f"the store {path} is a workstation of a central database "
-                                    "already; its data is there, nothing was imported")
+                                    "already; its data is there, nothing was imported",
+                                    f"数据文件 {path} 所在的工作站已连接中心数据库，其数据已在"
+                                    "中心数据库中；未导入任何数据")
         for st in synced_tables().values():
             if st.name not in tables:
                 continue  # a table added after the store's version: it has no rows there
@@ -128,11 +145,13 @@ def _open_source(path: Path, key: bytes | None = None) -> sqlite3.Connection:
             missing = [c for c in st.columns if c not in have]
             if missing:
                 raise ImportRefused(f"the store {path} lacks {st.name}.{', '.join(missing)}: "
-                                    "open it once with this version of Mediation Desk")
+                                    "open it once with this version of Mediation Desk",
+                                    f"数据文件 {path} 缺少 {st.name}.{', '.join(missing)}："
+                                    "请先用这一版本的调解工作台打开它一次")
     except DB_ERRORS as exc:
         con.close()
-        raise ImportRefused(f"the store {path} is damaged ({exc}); nothing was imported") \
-            from exc
+        raise ImportRefused(f"the store {path} is damaged ({exc}); nothing was imported",
+                            f"数据文件 {path} 已损坏（{exc}），未导入任何数据") from exc
     except BaseException:
         con.close()
         raise
@@ -159,7 +178,7 @@ class _Plan:
     mediator_map: dict[str, str] = field(default_factory=dict)
     skip: dict[str, set[str]] = field(default_factory=dict)  # table -> store ids left out
     offices: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def reference_map(self, st: SyncedTable, column: str) -> dict[str, str]:
         for fk in st.table.c[column].foreign_keys:
@@ -189,7 +208,9 @@ def _plan(conn: Connection, src: sqlite3.Connection) -> _Plan:
             plan.offices[code] = "existing"
         elif sid in central_office_ids:
             raise ImportRefused(f"the central database has an office with this store's office "
-                                f"id but another code than {code}: nothing was imported")
+                                f"id but another code than {code}: nothing was imported",
+                                f"中心数据库中有一个机构的 ID 与本数据文件的机构相同，代码却不是 "
+                                f"{code}：未导入任何数据")
         else:
             plan.office_map[sid] = sid
             plan.offices[code] = "added"
@@ -203,11 +224,16 @@ def _plan(conn: Connection, src: sqlite3.Connection) -> _Plan:
             plan.mediator_map[sid] = found.id.hex
             plan.skip.setdefault("mediators", set()).add(sid)
             if found.office_id.hex != plan.office_map.get(office, office):
-                plan.notes.append(f"note: login {login} is a user of another office centrally; "
-                                  "its cases here now name that user")
+                plan.notes.append(Note(
+                    f"note: login {login} is a user of another office centrally; its cases "
+                    "here now name that user",
+                    f"注意：登录名 {login} 在中心数据库中是另一个机构的用户；本数据文件中记在该登录名"
+                    "下的案件现在记在那位用户名下"))
         elif sid in mediator_ids:
             raise ImportRefused(f"the central database has a user with the id of this store's "
-                                f"user {login} under another login: nothing was imported")
+                                f"user {login} under another login: nothing was imported",
+                                f"中心数据库中有一个用户的 ID 与本数据文件的用户 {login} 相同，"
+                                "登录名却不同：未导入任何数据")
 
     years = set(conn.execute(select(CalendarYearRow.year)).scalars())
     plan.skip["calendar_years"] = {i for i, y in src.execute("SELECT id, year FROM calendar_years")
@@ -394,11 +420,15 @@ def _require_schema(conn: Connection) -> None:
     revision = central_db.schema_revision(conn)
     if revision is None:
         raise ImportRefused("the central database has no Mediation Desk schema: run "
-                            "`central init` first; nothing was imported")
+                            "`central init` first; nothing was imported",
+                            "中心数据库还没有调解工作台的数据库结构：请先运行 `central init`；"
+                            "未导入任何数据")
     if revision != migrate.head_revision():
         raise ImportRefused(f"the central database's schema is at {revision}, this program "
                             f"expects {migrate.head_revision()}: run `central init` to upgrade "
-                            "it first; nothing was imported")
+                            "it first; nothing was imported",
+                            f"中心数据库的结构版本为 {revision}，本程序需要 "
+                            f"{migrate.head_revision()}：请先运行 `central init` 升级；未导入任何数据")
 
 
 # ---------------------------------------------------------------- the import
@@ -416,7 +446,8 @@ def import_store(engine: Engine, store: Store, *, actor: str = DEFAULT_ACTOR,
             report = _import(engine, src, actor, progress, report)
     except DB_ERRORS as exc:
         raise ImportRefused(f"the store {store.path} could not be read ({exc}); nothing "
-                            "was imported") from exc
+                            "was imported",
+                            f"无法读取数据文件 {store.path}（{exc}），未导入任何数据") from exc
     finally:
         src.close()
     report.seconds = time.perf_counter() - started
@@ -437,7 +468,9 @@ def _import(engine: Engine, src: sqlite3.Connection, actor: str,
                     f"this store's cases are in the central database already ({found} of "
                     f"{looked} looked up): it "
                     "was imported before (or its cases came there by sync); nothing was "
-                    "imported")
+                    "imported",
+                    f"本数据文件的案件已在中心数据库中（抽查 {looked} 件，{found} 件已在）："
+                    "它以前已导入过（或其案件已通过同步进入中心数据库）；未导入任何数据")
             plan = _plan(conn, src)
             report.offices, report.notes = plan.offices, plan.notes
             sources = _sources(src, plan)
@@ -464,17 +497,21 @@ def _import(engine: Engine, src: sqlite3.Connection, actor: str,
     except IntegrityError as exc:
         raise ImportRefused(
             "the central database refused a row (" + _first_line(exc) + "); some of this "
-            "store's rows are there already or break a rule; nothing was imported") from exc
+            "store's rows are there already or break a rule; nothing was imported",
+            f"中心数据库拒绝了一行数据（{_first_line(exc)}）：本数据文件中有些数据已在中心数据库中，"
+            "或不符合规则；未导入任何数据") from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise
         raise ImportRefused(f"the central database refused the import ({_first_line(exc)}); "
-                            "nothing was imported") from exc
+                            "nothing was imported",
+                            f"中心数据库拒绝了这次导入（{_first_line(exc)}），未导入任何数据") from exc
     except Exception as exc:
         if _is_psycopg_refusal(exc):
-            raise ImportRefused(f"the central database refused the import "
-                                f"({str(exc).strip().splitlines()[0]}); nothing was "
-                                "imported") from exc
+            why = str(exc).strip().splitlines()[0]
+            raise ImportRefused(f"the central database refused the import ({why}); nothing "
+                                "was imported",
+                                f"中心数据库拒绝了这次导入（{why}），未导入任何数据") from exc
         raise
     return report
 

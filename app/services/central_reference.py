@@ -112,7 +112,8 @@ def admin_name(engine: Engine, given: str | None) -> str:
     if given is not None:
         name = given.strip()
         if not name or len(name) > ACTOR_MAX:
-            raise AdminError(f"--by needs a name of 1 to {ACTOR_MAX} characters")
+            raise AdminError(f"--by needs a name of 1 to {ACTOR_MAX} characters",
+                             f"--by 需要 1 至 {ACTOR_MAX} 个字的姓名")
         return name
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -154,7 +155,8 @@ def read_notice(text: str, year: int | None = None, *, official: bool = False) -
         if titled is None:
             raise NoticeError(NoticeProblem.NO_YEAR)
         if year is not None and year != titled:
-            raise AdminError(f"--year {year} but the notice's title says {titled}")
+            raise AdminError(f"--year {year} but the notice's title says {titled}",
+                             f"--year 为 {year}，但通知的标题写的是 {titled} 年")
         year = titled
     return calendar_admin.read_notice(text, year)
 
@@ -262,8 +264,9 @@ def set_office(engine: Engine, code: str, *, actor: str,
     with central_writes(engine, actor) as session:
         office = session.scalars(select(Office).where(Office.code == code.strip())).first()
         if office is None:
-            known = ", ".join(session.scalars(select(Office.code).order_by(Office.code)))
-            raise AdminError(f"no office {code!r}; known offices: {known or 'none'}")
+            codes = list(session.scalars(select(Office.code).order_by(Office.code)))
+            raise AdminError(f"no office {code!r}; known offices: {', '.join(codes) or 'none'}",
+                             f"没有 {code!r} 这个机构；现有机构：{'、'.join(codes) or '无'}")
         _check_office_values(office, values)
         changes = audit.apply_changes(office, {_OFFICE_FIELDS[k]: v for k, v in values.items()})
         if not changes:
