@@ -5,13 +5,15 @@ same lines are English (the rest of the suite reads them so)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 
 from app.cli import main
 from app.services import central_admin
+from app.services.central_import import ImportRefused, import_store
 from app.services.reference import open_workstation
-from app.store.database import open_store
+from app.store.database import Store, open_store
 from tests.services.test_calendar_admin import NOTICE_2027
 from tests.support.stores import copy_migrated_store
 
@@ -291,4 +293,50 @@ def test_central_administration_refusals(chinese, capsys, monkeypatch, desk, tmp
     monkeypatch.setenv("LANG", "C")
     assert main(central) == 2
     assert capsys.readouterr().err == "mediation-desk central: office PD01 exists already\n"
+
+
+def test_central_import_refusals_and_report(chinese, capsys, desk, tmp_path):
+    url = f"sqlite:///{tmp_path / 'central.sqlite'}"
+    said(capsys, ["central", "init", url], "sqlite")
+    nowhere = tmp_path / "无此文件夹"
+    err = refused(capsys, ["central", "import", url, "--from", str(nowhere)], nowhere)
+    assert f"{nowhere} 中没有数据文件" in err and not nowhere.exists()
+    bogus = tmp_path / "bogus"
+    bogus.mkdir()
+    (bogus / "store.sqlite").write_bytes(b"PK\x03\x04 not a database")
+    err = refused(capsys, ["central", "import", url, "--from", str(bogus)],
+                  bogus / "store.sqlite")
+    assert "不是调解工作台的数据文件" in err
+    newer = copy_migrated_store(tmp_path / "newer")
+    with sqlite3.connect(newer / "store.sqlite") as con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.close()
+    err = refused(capsys, ["central", "import", url, "--from", str(newer)],
+                  newer / "store.sqlite")
+    assert "由更新版本的调解工作台创建（结构版本 9999）" in err
+    linked = copy_migrated_store(tmp_path / "linked")
+    with sqlite3.connect(linked / "store.sqlite") as con:
+        con.execute("INSERT INTO local_meta (key, value) VALUES ('sync.mode', 'central')")
+    con.close()
+    err = refused(capsys, ["central", "import", url, "--from", str(linked)],
+                  linked / "store.sqlite")
+    assert "所在的工作站已连接中心数据库，其数据已在中心数据库中；未导入任何数据" in err
+    out = said(capsys, ["central", "import", url, "--from", str(desk)], "sqlite", "LOCAL")
+    assert re.search(r"^  用户 +1$", out, re.MULTILINE) and "变更记录" in out
+
+
+    plain = tmp_path / "plain.sqlite"  # an SQLite file with no store in it
+    with sqlite3.connect(plain) as con:
+        con.execute("CREATE TABLE t (x)")
+    con.close()
+    engine = central_admin.connect_admin(url)
+    try:
+        with pytest.raises(ImportRefused) as refusal:
+            import_store(engine, Store(plain, None, None))  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+    assert refusal.value.chinese == (f"{plain} 不是调解工作台的数据文件（其中没有调解工作台的"
+                                     "数据表），未导入任何数据")
+    assert str(refusal.value) == (f"{plain} is not a Mediation Desk store (no Mediation Desk "
+                                  "tables); nothing was imported")
 

@@ -16,6 +16,7 @@ from app.cli.common import (
     CENTRAL_EXAMPLE,
     central_error_text,
     fail,
+    no_store_text,
     pad,
     refusal_text,
     role_text,
@@ -307,12 +308,15 @@ def _verify_audit(engine) -> int:
 
 def _import(engine, source: Path) -> int:
     from app.services.store_keys import open_local_store
+    from app.store.database import STORE_FILENAME
     from app.store.errors import StoreError
 
     try:
         from app.services.central_import import import_store
     except ImportError:
         return _fail(words("这个版本的程序不含导入功能", "import is not available in this build"))
+    if not (source / STORE_FILENAME).is_file():  # else opening it would start a new store
+        return _fail(no_store_text(source))
     try:
         store = open_local_store(source, upgrade=False)
     except StoreError as exc:
@@ -325,6 +329,18 @@ def _import(engine, source: Path) -> int:
     return 0
 
 
+# The synced tables an import reports, as the desk's sync view names them (offices and
+# mediators as this command names them elsewhere); a table not named here shows its name.
+_TABLES = {
+    "offices": "机构", "mediators": "用户", "office_settings": "机构设置",
+    "calendar_years": "节假日安排", "deadline_rule_sets": "期限规则", "cases": "案件",
+    "parties": "当事人", "notes": "备注", "mediation_sessions": "调解记录", "follow_ups": "回访",
+    "documents": "文书", "attachments": "附件", "clock_pauses": "计时中止",
+    "audit_events": "操作记录", "warnings": "预警", "phrases": "常用语、模板和条款",
+    "sync_conflicts": "同步冲突",
+}
+
+
 def _import_text(report) -> str:
     """An ImportReport in Chinese (its str() is the English)."""
     how = {"added": "新增", "existing": "已有"}
@@ -333,7 +349,7 @@ def _import_text(report) -> str:
     for table, count in report.rows.items():
         skipped = report.skipped.get(table, 0)
         extra = f"（中心已有 {skipped:,} 行）" if skipped else ""
-        lines.append(f"  {table:<20} {count:>12,}{extra}")
+        lines.append(f"  {pad(_TABLES.get(table, table), 20)} {count:>12,}{extra}")
     rate = report.total_rows / report.seconds if report.seconds else 0.0
     lines.append(f"  {pad('变更记录', 20)} {report.changes:>12,}")
     lines.append(f"共 {report.total_rows:,} 行，用时 {report.seconds:.1f} 秒（每秒 {rate:,.0f} 行）")
