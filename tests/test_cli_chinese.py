@@ -16,6 +16,7 @@ from app.services.reference import open_workstation
 from app.store.database import Store, open_store
 from tests.services.test_calendar_admin import NOTICE_2027
 from tests.support.stores import copy_migrated_store
+from tests.support.work_order_exports import write_export
 
 # Latin words a Chinese line may hold: names of formats and protocols, the placeholders
 # of a syntax to type (YYYY-MM-DD, KEY=DAYS), and the values an option takes.
@@ -340,3 +341,18 @@ def test_central_import_refusals_and_report(chinese, capsys, desk, tmp_path):
     assert str(refusal.value) == (f"{plain} is not a Mediation Desk store (no Mediation Desk "
                                   "tables); nothing was imported")
 
+
+def test_import_report_that_cannot_be_written(chinese, capsys, desk, tmp_path):
+    """The problem report's file refused in words, not a traceback: a missing folder before
+    anything is imported, a folder in its place once the import is done."""
+    export = str(write_export(tmp_path / "export.xlsx"))
+    report = tmp_path / "无此文件夹" / "问题.xlsx"
+    err = refused(capsys, ["import", export, "--report", str(report), "--data-dir", str(desk)],
+                  report)
+    assert f"无法写入 {report}：文件或文件夹不存在" in err
+    folder = tmp_path / "问题.xlsx"
+    folder.mkdir()
+    assert main(["import", export, "--valid-rows", "--report", str(folder),
+                 "--data-dir", str(desk)]) == 2
+    out = capsys.readouterr()
+    assert "新建 5" in out.out and f"无法写入 {folder}：这是一个文件夹，不是文件" in out.err

@@ -5,14 +5,17 @@ Exit 0 when something was imported (or everything was already there), 1 when not
 could be, 2 for a file or store that cannot be opened.
 
 Its summary and refusals are the import wizard's words (services.work_order_words),
-Chinese whatever the locale; only a wrong option is told in English under LANG=C."""
+Chinese whatever the locale; a wrong option, and a store or report file that cannot be
+opened or written (as every command words them), are told in English under LANG=C."""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 
-from app.cli.common import add_data_dir_arg, fail, store_error_text, words
+from app.cli.common import add_data_dir_arg, cannot_write_text, fail, store_error_text, words
 
 COMMAND = "import"
 
@@ -63,6 +66,9 @@ def run(args, data_dir: Path) -> int:
             return fail(words("{option} 没有 {value!r} 这一项（可选：{known}）",
                               "unknown {option} {value!r}; one of: {known}")
                         .format(option=option, value=value, known=", ".join(known)), COMMAND)
+    if args.report is not None and not args.report.parent.is_dir():  # known before importing
+        missing = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+        return fail(cannot_write_text(args.report, missing), COMMAND)
     source, track = Source(args.source), Track(args.track) if args.track else None
     options = ImportOptions(source=source, track=track, mode=(
         ImportMode.VALID_ROWS if args.valid_rows else ImportMode.WHOLE_FILE))
@@ -92,11 +98,13 @@ def run(args, data_dir: Path) -> int:
             print(file=sys.stderr)
         except WorkOrderImportError as exc:
             report = exc.report or report
-            _write(args.report, report, write_report)
+            unwritten = _write(args.report, report, write_report)
             code = 2 if exc.refusal in (ImportRefusal.NO_SHEET, ImportRefusal.NO_HEADER,
                                         ImportRefusal.UNKNOWN_MAPPING,
                                         ImportRefusal.BAD_OPTIONS) else 1
             fail(order_words.refusal_words(exc.refusal, exc.detail), COMMAND)
+            if unwritten:
+                fail(unwritten, COMMAND)
             if report and not args.report:
                 print("用 --report 问题.xlsx 可得到每一行的问题。", file=sys.stderr)
             return code
@@ -104,7 +112,7 @@ def run(args, data_dir: Path) -> int:
         return fail(store_error_text(exc), COMMAND)
     finally:
         store.close()
-    _write(args.report, report, write_report)
+    unwritten = _write(args.report, report, write_report)
     print(order_words.SUMMARY.format(created=summary.created, updated=summary.updated,
                                unchanged=summary.unchanged, linked=summary.linked,
                                problems=summary.problem_rows))
@@ -113,10 +121,16 @@ def run(args, data_dir: Path) -> int:
     if summary.warnings_raised or summary.warnings_grown:
         print(order_words.WARNINGS.format(raised=summary.warnings_raised,
                                     grown=summary.warnings_grown))
-    return 0
+    return fail(unwritten, COMMAND) if unwritten else 0
 
 
-def _write(out: Path | None, report, write_report) -> None:
-    if out is not None:
+def _write(out: Path | None, report, write_report) -> str | None:
+    """Write the problem report to ``out`` (if given); why it could not be, else None."""
+    if out is None:
+        return None
+    try:
         count = write_report(report, out)
-        print(f"问题报告：{out}（{count} 条）", file=sys.stderr)
+    except OSError as exc:
+        return cannot_write_text(out, exc)
+    print(f"问题报告：{out}（{count} 条）", file=sys.stderr)
+    return None
