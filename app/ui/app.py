@@ -32,7 +32,7 @@ from app.services.reference import open_workstation
 from app.store.database import Store
 from app.store.errors import StoreError
 from app.store.integrity import Damage
-from app.ui import gc_guard, language, messages, resources, text_size
+from app.ui import focus_ring, gc_guard, language, messages, resources, text_size
 from app.ui.crash_dialog import install_excepthook
 from app.ui.main_window import MainWindow
 from app.ui.operations.demo import fill_demo_data
@@ -90,6 +90,7 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("mediation-desk")  # packaging/linux: Wayland finds the icon by it
     app.setStyle("Fusion")
+    focus_ring.install(app)  # a visible focus where Fusion draws none
     language.install(app)  # 界面语言: Qt's own words and ours, before any window
     try:
         app.setWindowIcon(QIcon(str(resources.app_icon())))

@@ -30,6 +30,14 @@ def garbage_collected_on_the_gui_thread(qapp):
     guard.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def focus_rings(qapp):
+    """As in the application: a visible mark where Fusion draws no focus."""
+    from app.ui import focus_ring
+
+    return focus_ring.install(qapp)
+
+
 @pytest.fixture(autouse=True)
 def give_back_bool_references():
     """pytest-qt's waitSignal disconnects through PySide6 6.12's leaky

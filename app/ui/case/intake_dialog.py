@@ -97,6 +97,7 @@ class DuplicateDialog(QDialog):
                    self.tr("被投诉方"), self.tr("状态"), self.tr("相同之处")]
         self.table = QTableWidget(len(candidates), len(headers))
         self.table.setObjectName("duplicateTable")
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -214,6 +215,7 @@ class IntakeDialog(GuardedDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the focus
         scroll.setWidget(content)
 
         # A draft kept from an earlier form, offered back (hidden until one is found).

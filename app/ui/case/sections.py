@@ -141,6 +141,15 @@ def vertical_scroll(content: QWidget, name: str = "") -> QScrollArea:
     return scroll
 
 
+def form_scroll(content: QWidget, name: str = "") -> QScrollArea:
+    """A form that scrolls up and down. Its fields take the focus (and scroll into view
+    as Tab reaches them), so the area itself is no Tab stop: one Tab fewer, and no stop
+    that shows nothing."""
+    scroll = vertical_scroll(content, name)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return scroll
+
+
 def scrolling_page(page: QWidget, content: QWidget) -> QScrollArea:
     """Fill a tab with ``content`` that scrolls up and down (never sideways: it wraps)."""
     scroll = vertical_scroll(content)

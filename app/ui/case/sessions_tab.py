@@ -55,6 +55,7 @@ class AddendumDialog(GuardedDialog):
             "原记录不会改动。补充说明注明日期和填写人，附在原记录之后。"), name="addendumHint"))
         self.text = QPlainTextEdit()
         self.text.setObjectName("addendumText")
+        self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText(self.tr("如：更正：被申请人同意退还的金额为2500元。"))
         layout.addWidget(self.text, 1)
         self.error = QLabel()

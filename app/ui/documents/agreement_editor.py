@@ -51,9 +51,9 @@ from app.services.clauses import ClauseView, office_clauses
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dto import Changes
-from app.ui import messages, text_size
+from app.ui import messages, tab_order, text_size
 from app.ui.case.action_dialog import ERROR_COLOUR
-from app.ui.case.sections import Section, note_label, vertical_scroll
+from app.ui.case.sections import Section, form_scroll, note_label
 from app.ui.documents import document_texts as texts
 from app.ui.documents.clause_dialog import ClauseDialog
 from app.ui.documents.page_view import PageView
@@ -419,7 +419,7 @@ class AgreementEditor(QWidget):
         self.mediator.textChanged.connect(self.changed)
         self.recorder.textChanged.connect(self.changed)
 
-        scroll = vertical_scroll(content, "agreementFormScroll")
+        scroll = form_scroll(content, "agreementFormScroll")
         scroll.setMinimumWidth(em * 20)
         return scroll
 
@@ -434,6 +434,8 @@ class AgreementEditor(QWidget):
                 signal.connect(self.changed)
             self._parties_box.addWidget(form)
             self.party_forms.append(form)
+        # Added after the window was built: Tab reaches the parties before the facts.
+        tab_order.chain([*self.party_forms, self.facts])
         self.facts.setPlainText(f.get("facts") or "")
         self.disputes.setPlainText(f.get("disputes") or "")
         self.responsibility.setPlainText(f.get("responsibility") or "")
@@ -555,6 +557,8 @@ class AgreementEditor(QWidget):
         self.changed()
 
     def _renumber(self) -> None:
+        """Numbers, arrows and Tab order as the clauses stand now."""
+        tab_order.chain([self.add_clause_button, *self.clauses, self.performance])
         for n, row in enumerate(self.clauses):
             row.number.setText(f"{n + 1}.")
             row.up.setEnabled(n > 0)

@@ -91,6 +91,7 @@ class ClauseLibraryDialog(QDialog):
         form.addRow(texts.field_text(ClauseField.TITLE), box)
         self.body_edit = QPlainTextEdit()
         self.body_edit.setObjectName("clauseText")
+        self.body_edit.setTabChangesFocus(True)
         self.body_edit.setPlaceholderText(self.tr(
             "如：{付款方}于{期限}前向{收款方}分两期退还{金额}。"))
         self.body_edit.textChanged.connect(self._update_preview)

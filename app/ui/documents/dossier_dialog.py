@@ -38,8 +38,9 @@ from app.services import dossier
 from app.services.context import Workstation
 from app.services.documents import DocumentView
 from app.services.dossier import DossierChecklist, DossierFile
+from app.ui import tab_order
 from app.ui.case.field_editors import WARNING_COLOUR, editable_combo
-from app.ui.case.sections import error_label, note_label, vertical_scroll
+from app.ui.case.sections import error_label, form_scroll, note_label
 from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.documents import document_texts as texts
 from app.ui.documents import dossier_texts as words
@@ -71,12 +72,13 @@ class DossierDialog(QDialog):
         self.items_page = QWidget()
         self.items_grid = QGridLayout(self.items_page)
         self.items_grid.setHorizontalSpacing(em)
-        self.tabs.addTab(vertical_scroll(self.items_page, "dossierItems"), self.tr("材料清单"))
+        self.tabs.addTab(form_scroll(self.items_page, "dossierItems"), self.tr("材料清单"))
         self.files_page = QWidget()
         self.files_grid = QGridLayout(self.files_page)
         self.files_grid.setHorizontalSpacing(em)
-        self.tabs.addTab(vertical_scroll(self.files_page, "dossierFiles"), self.tr("案件文件"))
-        self.tabs.addTab(self._notice_page(), self.tr("告知与备考"))
+        self.tabs.addTab(form_scroll(self.files_page, "dossierFiles"), self.tr("案件文件"))
+        self.notice_page = self._notice_page()
+        self.tabs.addTab(self.notice_page, self.tr("告知与备考"))
         layout.addWidget(self.tabs, 1)
         self.summary = QLabel()
         self.summary.setObjectName("dossierSummary")
@@ -88,7 +90,7 @@ class DossierDialog(QDialog):
         self.ok = buttons.addButton(self.tr("保存"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("dossierOk")
         self.ok.setEnabled(False)  # until the checklist is read
-        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel = buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -181,6 +183,9 @@ class DossierDialog(QDialog):
         grid.setColumnStretch(3, 1)
         grid.setRowStretch(len(checklist.plan.check.items) + 1, 1)
         self._show_files(checklist.plan.files)
+        # The lists were filled after the buttons were made: Tab reads them first.
+        tab_order.chain([self.tabs.tabBar(), self.items_page, self.files_page,
+                         self.notice_page, self.ok, self.cancel])
         self.ok.setEnabled(True)
         self._recheck()
         emit(self.loaded)

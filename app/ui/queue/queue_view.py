@@ -107,6 +107,7 @@ class QueueTable(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.setCornerButtonEnabled(False)
         self.setAccessibleName(self.tr("案件列表"))
+        self.setTabKeyNavigation(False)  # Tab goes on to the case; arrows move in the list
         self.verticalHeader().hide()
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()

@@ -125,6 +125,7 @@ class NoticeDialog(GuardedDialog):
         col.addWidget(hint)
         self.text = QPlainTextEdit()
         self.text.setObjectName("noticeText")
+        self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(self.fontMetrics().height() * 4)
         self.text.textChanged.connect(self.read)
         col.addWidget(self.text, 1)

@@ -33,7 +33,7 @@ from app.core.users import UserRole
 from app.services import rule_admin
 from app.services.context import Workstation
 from app.services.rule_admin import RuleEditRefused, RuleSetView
-from app.ui import messages
+from app.ui import messages, tab_order
 from app.ui.case.sections import error_label
 from app.ui.reference.holiday_dialog import fit_to_screen, recompute_with_progress
 from app.ui.tasks import TaskFailure, TaskRunner
@@ -67,12 +67,14 @@ class RulesDialog(QDialog):
         right.addWidget(self.heading)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("rulesTable")
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the cells' editors
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.grounds = QTableWidget(0, len(GROUND_COLUMNS))
         self.grounds.setObjectName("groundsTable")
+        self.grounds.setTabKeyNavigation(False)
         self.grounds.setHorizontalHeaderLabels([self.tr(c) for c in GROUND_COLUMNS])
         self.grounds.verticalHeader().hide()
         self.tabs = QTabWidget()
@@ -126,6 +128,11 @@ class RulesDialog(QDialog):
         if self.sets.currentItem() is None and self.sets.count():
             self.sets.setCurrentRow(0)
 
+    @staticmethod
+    def _cell_editors(table: QTableWidget) -> list[QWidget]:
+        return [w for r in range(table.rowCount()) for c in range(table.columnCount())
+                if (w := table.cellWidget(r, c)) is not None]
+
     def current(self) -> RuleSetView | None:
         item = self.sets.currentItem()
         return self.views.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
@@ -175,6 +182,9 @@ class RulesDialog(QDialog):
         header = self.grounds.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The cells' editors are new: Tab goes through them row by row after the table.
+        tab_order.chain([self.tabs.tabBar(), self.table, *self._cell_editors(self.table),
+                         self.grounds, *self._cell_editors(self.grounds), self.verified])
         self.verified.setChecked(view.confirmed)
         if view.confirmed and view.verified_by:
             self.verified_note.setText(self.tr("核实人：{who}，{day}").format(

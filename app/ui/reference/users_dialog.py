@@ -75,6 +75,7 @@ class UsersDialog(QDialog):
         col.addWidget(self.intro)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("usersTable")
+        self.table.setTabKeyNavigation(False)  # Tab goes on; arrows move in the table
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -114,6 +115,7 @@ class UsersDialog(QDialog):
     def _permissions_table(self) -> QTableWidget:
         table = QTableWidget(len(Permission), len(ROLES))
         table.setObjectName("permissionsTable")
+        table.setTabKeyNavigation(False)
         table.setHorizontalHeaderLabels([messages.user_role_text(r) for r in ROLES])
         table.setVerticalHeaderLabels([texts.permission_text(p) for p in Permission])
         for r, permission in enumerate(Permission):

@@ -90,6 +90,7 @@ class PhraseDialog(QDialog):
             self.field_combo.addItem(messages.tr("Session", words), field.value)
         self.body_edit = QPlainTextEdit()
         self.body_edit.setObjectName("phraseBody")
+        self.body_edit.setTabChangesFocus(True)
         self.template_edits: dict[str, QPlainTextEdit] = {}
         form.addRow(self.tr("类型"), self.kind_label)
         form.addRow(self.tr("标题"), self.title_edit)
@@ -101,6 +102,7 @@ class PhraseDialog(QDialog):
         for field in TEMPLATE_FIELDS:
             edit = QPlainTextEdit()
             edit.setObjectName(f"templateField_{field.value}")
+            edit.setTabChangesFocus(True)
             edit.setMaximumHeight(em * 5)
             self.template_edits[field.value] = edit
             form.addRow(texts.part_text(field.value), edit)

@@ -48,9 +48,9 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import ValidationFailed
 from app.services.sessions import DraftView, PhraseView, save_draft
-from app.ui import messages, text_size
+from app.ui import messages, tab_order, text_size
 from app.ui.case.action_dialog import ERROR_COLOUR
-from app.ui.case.sections import Section, note_label, vertical_scroll
+from app.ui.case.sections import Section, form_scroll, note_label
 from app.ui.case.time_edit import ChinaDateTimeEdit, OneTabDateEdit
 from app.ui.forms import form_layout
 from app.ui.operations.sessions import PhraseBook, phrase_book
@@ -234,7 +234,7 @@ class SessionEditor(QWidget):
         self.other_role = QLineEdit()
         self.other_role.setObjectName("otherParticipantRole")
         self.other_role.setPlaceholderText(self.tr("身份，如：代理人、翻译、社区干部"))
-        add = QPushButton(self.tr("添加"))
+        add = self.add_participant_button = QPushButton(self.tr("添加"))
         add.setObjectName("addParticipant")
         add.clicked.connect(self.add_other_participant)
         self.other_role.returnPressed.connect(self.add_other_participant)
@@ -293,7 +293,7 @@ class SessionEditor(QWidget):
         self.result.currentIndexChanged.connect(self._on_result_changed)
         self.next_step_on.dateChanged.connect(self.changed)
 
-        scroll = vertical_scroll(content, "sessionRecordScroll")
+        scroll = form_scroll(content, "sessionRecordScroll")
         return scroll
 
     def _build_phrase_panel(self, em: int) -> QWidget:
@@ -434,6 +434,9 @@ class SessionEditor(QWidget):
         if not wanted:
             empty = note_label(self.tr("请先在上方勾选参加人。"), name="noParticipants")
             self._statements_box.addWidget(empty)
+        # New boxes joined the Tab order at the end: they read after the participants.
+        tab_order.chain([self.add_participant_button, *self._statements.values(),
+                         self.evidence])
 
     def statement_edit(self, name: str) -> QPlainTextEdit:
         return self._statements[name].edit

@@ -202,6 +202,7 @@ class StatsDashboard(QWidget):
             self.charts[dimension] = chart
         self.words = QTableWidget(0, 3)
         self.words.setObjectName("hotWords")
+        self.words.setTabKeyNavigation(False)  # Tab goes on; arrows move in the table
         self.words.setHorizontalHeaderLabels([self.tr("热词"), self.tr("件数"), self.tr("上期")])
         self.words.verticalHeader().hide()
         self.words.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from app.ui import text_size
+from app.ui import focus_ring, text_size
 from app.ui.qtcompat import emit
 
 
@@ -20,6 +20,7 @@ class KpiTile(QFrame):
         self.setObjectName("kpiTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        focus_ring.ask_for_ring(self)  # a frame: Fusion would not mark its focus
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.title = QLabel(title)

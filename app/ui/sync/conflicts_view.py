@@ -123,6 +123,7 @@ class ValueBox(QFrame):
         self.value = QPlainTextEdit()
         self.value.setObjectName(f"{name}Value")
         self.value.setReadOnly(True)
+        self.value.setTabChangesFocus(True)
         layout.addWidget(self.heading)
         layout.addWidget(self.value, 1)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -180,6 +181,16 @@ class ConnectPage(QWidget):
             self.show_error(self.tr("已取消。下次连接时从中断处继续下载。"))
 
 
+def _beside_back(back: QPushButton, buttons: QDialogButtonBox) -> QHBoxLayout:
+    """返回 at the left, the box's buttons at the right. Inside the box (as a reset
+    button) Tab never reached 返回: it went from the last field straight to the box's
+    default button."""
+    row = QHBoxLayout()
+    row.addWidget(back)
+    row.addWidget(buttons, 1)
+    return row
+
+
 class FirstRunDialog(QDialog):
     """单机使用 or 连接中心数据库, asked once for a new data folder."""
 
@@ -240,11 +251,10 @@ class FirstRunDialog(QDialog):
         self.connect_button.setDefault(True)
         self.cancel_button = QPushButton(self.tr("取消下载"))
         self.cancel_button.setObjectName("cancelConnectButton")
-        self.buttons.addButton(self.back_button, QDialogButtonBox.ButtonRole.ResetRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.addButton(self.connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button.hide()
-        ccol.addWidget(self.buttons)
+        ccol.addLayout(_beside_back(self.back_button, self.buttons))
 
         profile = QWidget()
         pcol = QVBoxLayout(profile)
@@ -260,9 +270,8 @@ class FirstRunDialog(QDialog):
         self.finish_button = QPushButton(self.tr("开始使用"))
         self.finish_button.setObjectName("finishStandaloneButton")
         self.finish_button.setDefault(True)
-        pbuttons.addButton(self.profile_back, QDialogButtonBox.ButtonRole.ResetRole)
         pbuttons.addButton(self.finish_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        pcol.addWidget(pbuttons)
+        pcol.addLayout(_beside_back(self.profile_back, pbuttons))
         self.profile_back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
         self.finish_button.clicked.connect(self._finish_standalone)
 

@@ -114,6 +114,7 @@ class ConnectForm(QWidget):
         # lines of 服务器：… 登录名：…): it fills every field below.
         self.pasted = QPlainTextEdit()
         self.pasted.setObjectName("pastedConnection")
+        self.pasted.setTabChangesFocus(True)
         self.pasted.setPlaceholderText(self.tr("可将管理员发来的连接信息整段粘贴到这里"))
         self.pasted.setFixedHeight(self.fontMetrics().height() * 3 + 12)
         self.fill_button = QPushButton(self.tr("填入各项"))

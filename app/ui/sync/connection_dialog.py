@@ -25,6 +25,7 @@ from app.services.central_link import CentralLink
 from app.services.context import Workstation
 from app.store.database import Store
 from app.sync.central import CentralConfig
+from app.ui import tab_order
 from app.ui.forms import form_layout
 from app.ui.qtcompat import emit
 from app.ui.sync.connect_dialog import ERROR_STYLE, ConnectPage
@@ -125,6 +126,7 @@ class ConnectionDialog(QDialog):
             self.save_button.clicked.connect(lambda: self._save(forget=False))
         col.addWidget(self.error_label)
         col.addWidget(self.buttons)
+        tab_order.button_box(self.buttons)
         em = self.fontMetrics().horizontalAdvance("汉")
         self.resize(em * 44, em * 36)
 

@@ -50,6 +50,7 @@ def _spin(name: str, suffix: str) -> QSpinBox:
 def _words(name: str) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setObjectName(name)
+    edit.setTabChangesFocus(True)
     edit.setPlaceholderText(QCoreApplication.translate("WarningRule", "每行一个"))
     lines = edit.fontMetrics().lineSpacing()
     edit.setFixedHeight(lines * 4 + 12)

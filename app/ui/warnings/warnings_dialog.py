@@ -71,6 +71,7 @@ class AckDialog(GuardedDialog):
         layout.addWidget(QLabel(self.tr("处理说明（如：已联系街道，安排上门核查）：")))
         self.note = QPlainTextEdit()
         self.note.setObjectName("ackNote")
+        self.note.setTabChangesFocus(True)
         self.note.setPlainText(w.ack_note)
         layout.addWidget(self.note, 1)
         self.problem = error_label("ackProblem")
@@ -125,6 +126,7 @@ class WarningsDialog(QDialog):
 
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("warningsTable")
+        self.table.setTabKeyNavigation(False)  # Tab goes on; arrows move in the table
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -143,6 +145,7 @@ class WarningsDialog(QDialog):
         self.ack_label = value_label("", name="warningAck")
         self.cases = QTableWidget(0, len(self.CASE_COLUMNS))
         self.cases.setObjectName("warningCases")
+        self.cases.setTabKeyNavigation(False)
         self.cases.setHorizontalHeaderLabels([self.tr(c) for c in self.CASE_COLUMNS])
         self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
