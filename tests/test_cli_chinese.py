@@ -9,11 +9,13 @@ import sqlite3
 
 import pytest
 
+from app.cli import central as central_cli
 from app.cli import main
 from app.services import central_admin
 from app.services.central_import import ImportRefused, import_store
 from app.services.reference import open_workstation
 from app.store.database import Store, open_store
+from app.sync.tables import synced_tables
 from tests.services.test_calendar_admin import NOTICE_2027
 from tests.support.stores import copy_migrated_store
 from tests.support.work_order_exports import write_export
@@ -322,7 +324,9 @@ def test_central_import_refusals_and_report(chinese, capsys, desk, tmp_path):
     err = refused(capsys, ["central", "import", url, "--from", str(linked)],
                   linked / "store.sqlite")
     assert "所在的工作站已连接中心数据库，其数据已在中心数据库中；未导入任何数据" in err
-    out = said(capsys, ["central", "import", url, "--from", str(desk)], "sqlite", "LOCAL")
+    unnamed = set(synced_tables()) - set(central_cli.IMPORTED_TABLES)  # the next test's
+    out = said(capsys, ["central", "import", url, "--from", str(desk)], "sqlite", "LOCAL",
+               *unnamed)
     assert re.search(r"^  用户 +1$", out, re.MULTILINE) and "变更记录" in out
 
 
@@ -340,6 +344,13 @@ def test_central_import_refusals_and_report(chinese, capsys, desk, tmp_path):
                                      "数据表），未导入任何数据")
     assert str(refusal.value) == (f"{plain} is not a Mediation Desk store (no Mediation Desk "
                                   "tables); nothing was imported")
+
+
+def test_every_synced_table_has_a_chinese_name_in_the_import_report():
+    unnamed = sorted(set(synced_tables()) - set(central_cli.IMPORTED_TABLES))
+    assert not unnamed, (f"`central import` reports {unnamed} in English: name them in "
+                         "app/cli/central.py IMPORTED_TABLES (as app/ui/messages.py's sync "
+                         "view names its tables)")
 
 
 def test_import_report_that_cannot_be_written(chinese, capsys, desk, tmp_path):
