@@ -11,7 +11,8 @@ handled as one and settled case by case. The rules here hold whatever the store:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,8 +24,15 @@ from app.core.workflow import Action, CaseState, check_allowed
 
 Key = TypeVar("Key", bound=Hashable)
 
+# The namespace of member ids (member_id); never change it: ids already stored use it.
+_MEMBER_NAMESPACE = uuid.UUID("6f1c1c5e-8a4e-4d0b-9a57-2f1e0c9d1b17")
 # What a percentage may hold: 0 < p ≤ 100, to two places (a share of 33.33 %).
 _PERCENT_STEP = Decimal("0.01")
+
+
+def member_id(group_id: uuid.UUID, case_id: uuid.UUID) -> uuid.UUID:
+    """A group member's id, the same on every desk that adds this case to this group."""
+    return uuid.uuid5(_MEMBER_NAMESPACE, f"{group_id.hex}:{case_id.hex}")
 
 
 class GroupStatus(StrEnum):

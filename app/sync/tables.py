@@ -78,10 +78,11 @@ FIELD_POLICIES: dict[str, dict[str, Merge]] = {
     },
 }
 
-# Tables whose row ids are derived from their content (app/core/warnings.warning_id), so
+# Tables whose row ids are derived from their content (app/core/warnings.warning_id,
+# app/core/groups.member_id), so
 # two workstations may insert the same row offline: the second insert is merged into the
 # first, field by field (by the policies above), instead of refused on the key.
-SHARED_ID_TABLES = frozenset({"warnings"})
+SHARED_ID_TABLES = frozenset({"warnings", "group_members"})
 
 
 @dataclass(frozen=True)

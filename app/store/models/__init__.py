@@ -4,6 +4,7 @@ from app.store.models.attachment import Attachment
 from app.store.models.audit import AuditEvent
 from app.store.models.case import LIVE, TO_ARCHIVE, Case, CaseSearchKey, CaseTag
 from app.store.models.clock import CalendarYearRow, ClockPause, DeadlineRuleSet
+from app.store.models.dispute_group import DisputeGroup, GroupMember, GroupPayment
 from app.store.models.document import Document
 from app.store.models.early_warning import EarlyWarning
 from app.store.models.follow_up import FollowUp
@@ -67,9 +68,12 @@ __all__ = [
     "TO_ARCHIVE",
     "ClockPause",
     "DeadlineRuleSet",
+    "DisputeGroup",
     "Document",
     "EarlyWarning",
     "FollowUp",
+    "GroupMember",
+    "GroupPayment",
     "LocalMeta",
     "MediationSession",
     "Mediator",

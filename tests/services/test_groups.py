@@ -1,0 +1,101 @@
+"""Group disputes (issue 17, item 1): a group made from a selection or a warning, cases
+joining and leaving it, each change in the member case's own history."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from app.core.groups import GroupOrigin, GroupStatus, member_id
+from app.services import cases, groups
+from app.services import warnings as early_warnings
+from app.services.groups import GroupInput, GroupInvalid, GroupNotFound, MemberRefusal
+from app.store.models import AuditEvent, GroupMember
+from tests.conftest import complaint_form
+
+
+def _cases(ws, n: int, **form) -> list[uuid.UUID]:
+    return [cases.intake_work_order(ws, complaint_form(source_ticket=f"G{i:04d}", **form))[0]
+            for i in range(n)]
+
+
+def _history(ws, case_id):
+    with ws.store.unit_of_work() as session:
+        return [(e.entity, e.action, e.changes) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case_id,
+                                     AuditEvent.entity == "group_members"))]
+
+
+def test_a_group_from_cases_chosen_in_the_queue(ws):
+    ids = _cases(ws, 3)
+    stranger = uuid.uuid4()
+    gid, made = groups.create_group(ws, GroupInput("悦动健身预付卡退费", "上海悦动健身管理有限公司"),
+                                    [*ids, ids[0], stranger])
+    assert made.done == tuple(ids)  # once each, in the order chosen
+    assert made.refused == {stranger: (MemberRefusal.NO_SUCH_CASE, "")}
+    assert made.changes.case_ids == frozenset(ids) and made.changes.history
+    [summary] = groups.list_groups(ws)
+    assert (summary.id, summary.members, summary.open_members) == (gid, 3, 3)
+    assert (summary.status, summary.origin) == (GroupStatus.OPEN, GroupOrigin.SELECTION)
+    # each member case's own history says it joined, and which group
+    assert _history(ws, ids[1]) == [("group_members", "add", {"group": [None,
+                                                                       "悦动健身预付卡退费"]})]
+    assert groups.groups_of(ws, ids) == {i: "悦动健身预付卡退费" for i in ids}
+
+
+def test_a_case_another_group_holds_stays_there_and_says_which(ws):
+    ids = _cases(ws, 3)
+    first, _ = groups.create_group(ws, GroupInput("第一群体"), ids[:2])
+    second, made = groups.create_group(ws, GroupInput("第二群体"), ids[1:])
+    assert made.done == (ids[2],)
+    assert made.refused == {ids[1]: (MemberRefusal.IN_ANOTHER_GROUP, "第一群体")}
+    again = groups.add_members(ws, first, ids[:2])
+    assert again.unchanged == tuple(ids[:2]) and not again.done
+    assert groups.groups_of(ws, ids) == {ids[0]: "第一群体", ids[1]: "第一群体",
+                                         ids[2]: "第二群体"}
+
+
+def test_a_case_leaves_and_comes_back_as_the_same_member(ws):
+    ids = _cases(ws, 2)
+    gid, _ = groups.create_group(ws, GroupInput("群体"), ids)
+    left = groups.remove_members(ws, gid, [ids[0], uuid.uuid4()])
+    assert left.done == (ids[0],)
+    assert list(left.refused.values()) == [(MemberRefusal.NOT_A_MEMBER, "")]
+    assert groups.list_groups(ws)[0].members == 1
+    # free to join another group now
+    other, made = groups.create_group(ws, GroupInput("另一群体"), [ids[0]])
+    assert made.done == (ids[0],)
+    groups.remove_members(ws, other, [ids[0]])
+    back = groups.add_members(ws, gid, [ids[0]])
+    assert back.done == (ids[0],)
+    with ws.store.unit_of_work() as session:
+        rows = session.scalars(select(GroupMember).where(GroupMember.case_id == ids[0])).all()
+        assert sorted((r.group_id, r.deleted) for r in rows) == sorted(
+            [(gid, False), (other, True)])
+        assert {r.id for r in rows} == {member_id(gid, ids[0]), member_id(other, ids[0])}
+    assert [a for _, a, _ in _history(ws, ids[0])] == ["add", "remove", "add", "remove", "add"]
+
+
+def test_a_group_made_from_an_early_warning_keeps_it(ws):
+    ids = _cases(ws, 1, description="老板跑路了，门店关门")
+    [warning] = early_warnings.list_warnings(ws)
+    gid, _ = groups.create_group(ws, GroupInput("跑路预警", origin=GroupOrigin.WARNING,
+                                                warning_id=warning.id), warning.case_ids)
+    assert groups.list_groups(ws)[0].origin is GroupOrigin.WARNING
+    assert groups.groups_of(ws, ids) == {ids[0]: "跑路预警"}
+    with pytest.raises(GroupInvalid):
+        groups.create_group(ws, GroupInput("x", warning_id=uuid.uuid4()))
+
+
+@pytest.mark.parametrize("title", ["", "  ", "群" * 121])
+def test_a_group_needs_a_title(ws, title):
+    with pytest.raises(GroupInvalid) as caught:
+        groups.create_group(ws, GroupInput(title))
+    assert caught.value.field == "title"
+
+
+def test_an_unknown_group_is_refused(ws):
+    with pytest.raises(GroupNotFound):
+        groups.add_members(ws, uuid.uuid4(), [])
