@@ -1086,3 +1086,79 @@ register_explainer(AckNoteTooLong, lambda e: tr(
 ENUM_TEXTS[WarningRule] = warning_rule_text
 ENUM_TEXTS[RuleField] = warning_rule_field_text
 ENUM_TEXTS[RuleProblem] = warning_rule_problem_text
+
+
+# ---- issue 17: group disputes (群体性纠纷)
+from app.core.groups import (  # noqa: E402
+    GroupErrorCode,
+    GroupOrigin,
+    GroupStatus,
+    PerformanceState,
+    RefundBasis,
+)
+from app.services.groups import GroupInvalid, GroupNotFound, MemberRefusal  # noqa: E402
+
+_GROUP_STATUS = {
+    GroupStatus.OPEN: QT_TRANSLATE_NOOP("Group", "处理中"),
+    GroupStatus.SETTLING: QT_TRANSLATE_NOOP("Group", "履行中"),
+    GroupStatus.CLOSED: QT_TRANSLATE_NOOP("Group", "已结束"),
+}
+_GROUP_ORIGIN = {
+    GroupOrigin.WARNING: QT_TRANSLATE_NOOP("Group", "由预警建立"),
+    GroupOrigin.SELECTION: QT_TRANSLATE_NOOP("Group", "由选中的工单建立"),
+    GroupOrigin.IMPORT: QT_TRANSLATE_NOOP("Group", "导入时按被诉主体建立"),
+}
+_REFUND_BASIS = {
+    RefundBasis.SESSIONS: QT_TRANSLATE_NOOP("Group", "未使用次数 × 单价"),
+    RefundBasis.BALANCE_SHARE: QT_TRANSLATE_NOOP("Group", "预付余额 × 比例"),
+    RefundBasis.FIXED: QT_TRANSLATE_NOOP("Group", "每人固定金额"),
+}
+_PERFORMANCE_STATE = {
+    PerformanceState.NOT_DUE: QT_TRANSLATE_NOOP("Group", "未到期"),
+    PerformanceState.OVERDUE: QT_TRANSLATE_NOOP("Group", "逾期未履行"),
+    PerformanceState.PAID: QT_TRANSLATE_NOOP("Group", "已履行"),
+}
+_GROUP_ERROR = {
+    GroupErrorCode.FORMULA_INVALID: QT_TRANSLATE_NOOP(
+        "Group", "退费方案不完整：单价、固定金额须大于零，比例须在 0.01% 到 100% 之间。"),
+    GroupErrorCode.FACT_MISSING: QT_TRANSLATE_NOOP(
+        "Group", "缺少按退费方案计算所需的数据（未使用次数或预付余额）。"),
+    GroupErrorCode.FACT_INVALID: QT_TRANSLATE_NOOP("Group", "未使用次数和预付余额不能为负数。"),
+    GroupErrorCode.NUMBER_INVALID: QT_TRANSLATE_NOOP("Group", "协议编号须从 1 起连续编排。"),
+}
+_MEMBER_REFUSAL = {
+    MemberRefusal.NO_SUCH_CASE: QT_TRANSLATE_NOOP("Group", "本机构没有这件工单，或已删除"),
+    MemberRefusal.IN_ANOTHER_GROUP: QT_TRANSLATE_NOOP("Group", "已在群体“{group}”中"),
+    MemberRefusal.NOT_A_MEMBER: QT_TRANSLATE_NOOP("Group", "不在本群体中"),
+}
+_GROUP_FIELD = {
+    "title": QT_TRANSLATE_NOOP("Group", "请填写群体名称（不超过 120 个字）。"),
+    "lead_mediator_id": QT_TRANSLATE_NOOP("Group", "所选牵头调解员不在本机构的名单中。"),
+    "warning_id": QT_TRANSLATE_NOOP("Group", "这条预警已不存在。"),
+}
+
+
+def group_status_text(status: GroupStatus | str) -> str:
+    return _lookup("Group", _GROUP_STATUS, status) if isinstance(status, GroupStatus) \
+        else str(status)
+
+
+def group_origin_text(origin: GroupOrigin | str) -> str:
+    return _lookup("Group", _GROUP_ORIGIN, origin) if isinstance(origin, GroupOrigin) \
+        else str(origin)
+
+
+def member_refusal_text(refusal: MemberRefusal, group: str = "") -> str:
+    """Why a case did not join or leave a group (``group``: the group that holds it)."""
+    return _lookup("Group", _MEMBER_REFUSAL, refusal).format(group=group)
+
+
+register_explainer(GroupNotFound, lambda e: tr("Group", "这个群体已不存在。"))
+register_explainer(GroupInvalid, lambda e: tr("Group", _GROUP_FIELD.get(
+    e.field, QT_TRANSLATE_NOOP("Group", "群体信息有误。"))))
+ENUM_TEXTS[GroupStatus] = group_status_text
+ENUM_TEXTS[GroupOrigin] = group_origin_text
+ENUM_TEXTS[RefundBasis] = lambda b: _lookup("Group", _REFUND_BASIS, b)
+ENUM_TEXTS[PerformanceState] = lambda s: _lookup("Group", _PERFORMANCE_STATE, s)
+ENUM_TEXTS[GroupErrorCode] = lambda c: _lookup("Group", _GROUP_ERROR, c)
+ENUM_TEXTS[MemberRefusal] = member_refusal_text
