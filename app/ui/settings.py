@@ -20,7 +20,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 T = TypeVar("T")
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 _VERSION_KEY = "meta/version"
 
 _registry: dict[str, Setting[Any]] = {}
@@ -142,4 +142,12 @@ def _queue_views(qs: QSettings) -> None:
     if isinstance(old, str) and old in old_to_new:
         qs.setValue("queue/view", old_to_new[old])
     qs.remove("queue/status_view")
+    qs.remove("queue/header_state")
+
+
+@upgrade(3)
+def _wider_deadline_column(qs: QSettings) -> None:
+    """The queue's 下一期限 column is wider by default (issue 16: 待回电 and its deadline
+    were cut off at 1366×768). The header state kept at every exit holds the old
+    default width, so it goes: the columns start at the new defaults once."""
     qs.remove("queue/header_state")

@@ -109,9 +109,26 @@ def test_settings_of_version_1_keep_the_view():
     qs.setValue("meta/version", 1)
     qs.setValue("queue/status_view", "received")
     qs.setValue("queue/header_state", b"old layout")
-    assert settings.upgrade_settings(qs) == 2
+    assert settings.upgrade_settings(qs) == settings.SETTINGS_VERSION
     assert settings.QUEUE_VIEW.get(qs) == "to_accept"
     assert settings.QUEUE_HEADER.get(qs) is None
+
+
+def test_a_header_saved_with_the_old_default_widths_starts_at_the_new_ones():
+    """Issue 16, item 9: the header state is kept at every exit, so a mediator who never
+    touched the columns kept the old, narrower 下一期限 and still saw 待回电 cut off.
+    Version 3 drops the saved layout once; the view chosen is kept."""
+    qs = QSettings()
+    qs.setValue("meta/version", 2)
+    qs.setValue("queue/view", "callbacks")
+    qs.setValue("queue/header_state", b"layout with the old widths")
+    assert settings.upgrade_settings(qs) == 3
+    assert settings.QUEUE_HEADER.get(qs) is None
+    assert settings.QUEUE_VIEW.get(qs) == "callbacks"
+    # later layouts (the user's own widths) are kept
+    settings.QUEUE_HEADER.set(b"the user's widths", qs)
+    assert settings.upgrade_settings(qs) == 3
+    assert settings.QUEUE_HEADER.get(qs) == b"the user's widths"
 
 
 def test_the_callback_text_is_not_cut_off_at_1366_by_768(qtbot, store, runner):
