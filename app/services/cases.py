@@ -563,43 +563,52 @@ def _apply_transition(
     now = ws.now()
     with ws.store.unit_of_work() as session:
         case = _load(session, case_id, expected_version)
-        old_state = _state(case)
-        new_state = transition(old_state, action, reason=reason, **params)
-        _check_ground(ws, session, case, params)  # after the track's own check
-        values: dict[str, Any] = {
-            "status": new_state.status.value,
-            "outcome": new_state.outcome.value if new_state.outcome else None,
-            "mediator_id": uuid.UUID(new_state.mediator_id) if new_state.mediator_id else None,
-        }
-        if action == Action.ACCEPT:
-            values["accepted_at"] = now
-        elif action == Action.REJECT:
-            values["rejection_ground"] = params["rejection_ground"].value
-            values["closed_at"] = now
-        elif action == Action.ASSIGN:
-            values["assigned_at"] = now
-        elif action == Action.START_MEDIATION:
-            values["mediation_started_at"] = now
-        elif action == Action.CLOSE:
-            values["closed_at"] = now
-            ground = params.get("termination_ground")
-            values["termination_ground"] = ground.value if ground else None
-        elif action == Action.FOLLOW_UP:
-            values["followed_up_at"] = now
-        elif action == Action.REOPEN:
-            # The clocks that restart count from here (core.deadlines.case_deadlines).
-            values.update(closed_at=None, rejection_ground=None, termination_ground=None,
-                          reopened_at=now)
-        if reason:
-            values["status_reason"] = reason
-        values.update(extra_values or {})
-        changes = audit.apply_changes(case, values)
-        _touch(ws, case, now)
-        refresh_clocks(ws, session, case)
-        audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
-                     action=f"transition:{action.value}", changes=changes, case_id=case.id,
-                     office_id=case.office_id, reason=reason, at=now)
+        transition_case(ws, session, case, action, now, reason=reason,
+                        extra_values=extra_values, **params)
     return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def transition_case(ws: Workstation, session: Session, case: Case, action: Action,
+                    now: datetime, *, reason: str = "",
+                    extra_values: Mapping[str, Any] | None = None, **params: Any) -> None:
+    """``_apply_transition`` in the caller's transaction (a batch acts on many cases in
+    one). Raises before changing anything when the workflow refuses."""
+    old_state = _state(case)
+    new_state = transition(old_state, action, reason=reason, **params)
+    _check_ground(ws, session, case, params)  # after the track's own check
+    values: dict[str, Any] = {
+        "status": new_state.status.value,
+        "outcome": new_state.outcome.value if new_state.outcome else None,
+        "mediator_id": uuid.UUID(new_state.mediator_id) if new_state.mediator_id else None,
+    }
+    if action == Action.ACCEPT:
+        values["accepted_at"] = now
+    elif action == Action.REJECT:
+        values["rejection_ground"] = params["rejection_ground"].value
+        values["closed_at"] = now
+    elif action == Action.ASSIGN:
+        values["assigned_at"] = now
+    elif action == Action.START_MEDIATION:
+        values["mediation_started_at"] = now
+    elif action == Action.CLOSE:
+        values["closed_at"] = now
+        ground = params.get("termination_ground")
+        values["termination_ground"] = ground.value if ground else None
+    elif action == Action.FOLLOW_UP:
+        values["followed_up_at"] = now
+    elif action == Action.REOPEN:
+        # The clocks that restart count from here (core.deadlines.case_deadlines).
+        values.update(closed_at=None, rejection_ground=None, termination_ground=None,
+                      reopened_at=now)
+    if reason:
+        values["status_reason"] = reason
+    values.update(extra_values or {})
+    changes = audit.apply_changes(case, values)
+    _touch(ws, case, now)
+    refresh_clocks(ws, session, case)
+    audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
+                 action=f"transition:{action.value}", changes=changes, case_id=case.id,
+                 office_id=case.office_id, reason=reason, at=now)
 
 
 def accept(ws: Workstation, case_id: uuid.UUID, *, expected_version: int | None = None,
@@ -638,10 +647,7 @@ def close(ws: Workstation, case_id: uuid.UUID, outcome: Outcome, *,
           termination_ground: TerminationGround | None = None, reason: str = "",
           amount_recovered: str | Decimal | None = None,
           expected_version: int | None = None) -> Changes:
-    problems: dict[str, FieldProblem] = {}
-    recovered = _check_amount(amount_recovered, "amount_recovered", problems)
-    if problems:
-        raise ValidationFailed(problems)
+    recovered = amount_fen(amount_recovered, "amount_recovered")
     return _apply_transition(ws, case_id, Action.CLOSE, expected_version=expected_version,
                              reason=reason, outcome=outcome,
                              termination_ground=termination_ground,
@@ -713,31 +719,39 @@ def pause_clock(ws: Workstation, case_id: uuid.UUID, reason: PauseReason, *,
     if started_on > china_date(now):
         raise ValidationFailed({"started_on": FieldProblem.IN_FUTURE})
     with ws.store.unit_of_work() as session:
-        case = _load(session, case_id)
-        if case.paused:
-            raise ClockError(ClockProblem.ALREADY_PAUSED)
-        if CaseStatus(case.status) not in OPEN_STATUSES:
-            raise ClockError(ClockProblem.CASE_NOT_OPEN)
-        # The workflow's own rules: no pause on an inquiry, recusal only while mediating.
-        transition(_state(case), Action.PAUSE, pause_reason=reason)
-        # Nothing pausable runs before acceptance (暂行办法 第二十条第三款: the mediation
-        # period; 行政处罚程序规定 第十八条: verification after the report is taken in).
-        if case.accepted_at is not None and started_on < china_date(case.accepted_at):
-            raise ValidationFailed({"started_on": FieldProblem.BEFORE_ACCEPTANCE})
-        pause = ClockPause(id=new_id(), case_id=case_id, reason=reason.value,
-                           started_on=started_on, expected_end=expected_end, note=note.strip(),
-                           version=1, modified_at=now, modified_by=ws.actor.login)
-        session.add(pause)
-        session.flush()
-        changes = audit.apply_changes(case, {"paused": True})
-        _touch(ws, case, now)
-        refresh_clocks(ws, session, case)
-        audit.record(session, actor=ws.actor.login, entity="clock_pauses", entity_id=pause.id,
-                     action="pause", changes={**changes, "reason": [None, reason.value],
-                                              "expected_end": [None, expected_end and
-                                                               expected_end.isoformat()]},
-                     case_id=case_id, office_id=case.office_id, reason=note, at=now)
+        pause_case(ws, session, _load(session, case_id), reason, now, started_on=started_on,
+                   expected_end=expected_end, note=note)
     return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def pause_case(ws: Workstation, session: Session, case: Case, reason: PauseReason,
+               now: datetime, *, started_on: date, expected_end: date | None = None,
+               note: str = "") -> None:
+    """``pause_clock`` in the caller's transaction (a batch pauses many cases in one).
+    Raises before changing anything when the case cannot be paused."""
+    if case.paused:
+        raise ClockError(ClockProblem.ALREADY_PAUSED)
+    if CaseStatus(case.status) not in OPEN_STATUSES:
+        raise ClockError(ClockProblem.CASE_NOT_OPEN)
+    # The workflow's own rules: no pause on an inquiry, recusal only while mediating.
+    transition(_state(case), Action.PAUSE, pause_reason=reason)
+    # Nothing pausable runs before acceptance (暂行办法 第二十条第三款: the mediation
+    # period; 行政处罚程序规定 第十八条: verification after the report is taken in).
+    if case.accepted_at is not None and started_on < china_date(case.accepted_at):
+        raise ValidationFailed({"started_on": FieldProblem.BEFORE_ACCEPTANCE})
+    pause = ClockPause(id=new_id(), case_id=case.id, reason=reason.value,
+                       started_on=started_on, expected_end=expected_end, note=note.strip(),
+                       version=1, modified_at=now, modified_by=ws.actor.login)
+    session.add(pause)
+    session.flush()
+    changes = audit.apply_changes(case, {"paused": True})
+    _touch(ws, case, now)
+    refresh_clocks(ws, session, case)
+    audit.record(session, actor=ws.actor.login, entity="clock_pauses", entity_id=pause.id,
+                 action="pause", changes={**changes, "reason": [None, reason.value],
+                                          "expected_end": [None, expected_end and
+                                                           expected_end.isoformat()]},
+                 case_id=case.id, office_id=case.office_id, reason=note, at=now)
 
 
 def resume_clock(ws: Workstation, case_id: uuid.UUID, *, ended_on: date | None = None,
@@ -745,23 +759,48 @@ def resume_clock(ws: Workstation, case_id: uuid.UUID, *, ended_on: date | None =
     now = ws.now()
     ended_on = ended_on or china_date(now)
     with ws.store.unit_of_work() as session:
-        case = _load(session, case_id)
-        open_pauses = [p for p in _pauses(session, case_id) if p.ended_on is None]
-        if not open_pauses:
-            raise ClockError(ClockProblem.NOT_PAUSED)
-        pause = open_pauses[-1]
-        if ended_on < pause.started_on:
-            raise ValidationFailed({"ended_on": FieldProblem.INVALID_DATE})
-        pause.ended_on = ended_on
-        _touch(ws, pause, now)
-        changes = audit.apply_changes(case, {"paused": False})
-        _touch(ws, case, now)
-        refresh_clocks(ws, session, case)
-        audit.record(session, actor=ws.actor.login, entity="clock_pauses", entity_id=pause.id,
-                     action="resume", changes={**changes,
-                                               "ended_on": [None, ended_on.isoformat()]},
-                     case_id=case_id, office_id=case.office_id, reason=note, at=now)
+        resume_case(ws, session, _load(session, case_id), now, ended_on=ended_on, note=note)
     return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def resume_case(ws: Workstation, session: Session, case: Case, now: datetime, *,
+                ended_on: date, note: str = "") -> None:
+    """``resume_clock`` in the caller's transaction (undoing a batch of pauses)."""
+    open_pauses = [p for p in _pauses(session, case.id) if p.ended_on is None]
+    if not open_pauses:
+        raise ClockError(ClockProblem.NOT_PAUSED)
+    pause = open_pauses[-1]
+    if ended_on < pause.started_on:
+        raise ValidationFailed({"ended_on": FieldProblem.INVALID_DATE})
+    pause.ended_on = ended_on
+    _touch(ws, pause, now)
+    changes = audit.apply_changes(case, {"paused": False})
+    _touch(ws, case, now)
+    refresh_clocks(ws, session, case)
+    audit.record(session, actor=ws.actor.login, entity="clock_pauses", entity_id=pause.id,
+                 action="resume", changes={**changes, "ended_on": [None, ended_on.isoformat()]},
+                 case_id=case.id, office_id=case.office_id, reason=note, at=now)
+
+
+def undo_assignment(ws: Workstation, session: Session, case: Case, before: Mapping[str, Any],
+                    now: datetime) -> None:
+    """A batch's assignment taken back: status, mediator and time of assignment as they
+    were before it (``before``), audited as an undo, the clocks brought up to date."""
+    changes = audit.apply_changes(case, before)
+    _touch(ws, case, now)
+    refresh_clocks(ws, session, case)
+    audit.record(session, actor=ws.actor.login, entity="cases", entity_id=case.id,
+                 action="undo:assign", changes=changes, case_id=case.id,
+                 office_id=case.office_id, at=now)
+
+
+def amount_fen(raw: str | Decimal | None, field: str) -> int | None:
+    """An amount typed in yuan, in fen (None: none given); ValidationFailed if wrong."""
+    problems: dict[str, FieldProblem] = {}
+    fen = _check_amount(raw, field, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    return fen
 
 
 MAX_NOTE = 2_000  # characters of a delivery's or an extension's remark
