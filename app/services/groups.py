@@ -36,6 +36,12 @@ class GroupNotFound(UserFacingError):
         super().__init__(f"no group {group_id}")
 
 
+class NotAMember(UserFacingError):
+    def __init__(self, group_id: uuid.UUID, case_id: uuid.UUID) -> None:
+        self.group_id, self.case_id = group_id, case_id
+        super().__init__(f"case {case_id} is not a member of group {group_id}")
+
+
 class GroupInvalid(UserFacingError):
     """A group's own fields are wrong (``field``: which)."""
 
@@ -121,7 +127,7 @@ def create_group(ws: Workstation, values: GroupInput,
 def add_members(ws: Workstation, group_id: uuid.UUID,
                 case_ids: Sequence[uuid.UUID]) -> Membership:
     with ws.store.unit_of_work() as session:
-        return _add(ws, session, _group(ws, session, group_id), case_ids)
+        return _add(ws, session, load_group(ws, session, group_id), case_ids)
 
 
 def remove_members(ws: Workstation, group_id: uuid.UUID,
@@ -131,7 +137,7 @@ def remove_members(ws: Workstation, group_id: uuid.UUID,
     now = ws.now()
     done, unchanged, refused = [], [], {}
     with ws.store.unit_of_work() as session:
-        group = _group(ws, session, group_id)
+        group = load_group(ws, session, group_id)
         for case_id in dict.fromkeys(case_ids):
             member = session.get(GroupMember, member_id(group.id, case_id))
             if member is None:
@@ -141,7 +147,7 @@ def remove_members(ws: Workstation, group_id: uuid.UUID,
                 unchanged.append(case_id)
                 continue
             member.deleted = True
-            _touch(ws, member)
+            touch(ws, member)
             audit.record(session, actor=ws.actor.login, entity="group_members",
                          entity_id=member.id, action="remove", case_id=case_id,
                          changes={"group": [group.title, None]},
@@ -178,7 +184,7 @@ def _add(ws: Workstation, session: Session, group: DisputeGroup,
                 modified_at=now, modified_by=ws.actor.login, deleted=False))
         else:  # it left the group once and comes back
             member.deleted = False
-            _touch(ws, member)
+            touch(ws, member)
         audit.record(session, actor=ws.actor.login, entity="group_members", entity_id=mid,
                      action="add", case_id=case_id, changes={"group": [None, group.title]},
                      office_id=ws.actor.office_id, at=now)
@@ -253,14 +259,15 @@ def _origin(value: str) -> GroupOrigin | str:
         return value
 
 
-def _group(ws: Workstation, session: Session, group_id: uuid.UUID) -> DisputeGroup:
+def load_group(ws: Workstation, session: Session, group_id: uuid.UUID) -> DisputeGroup:
     group = session.get(DisputeGroup, group_id)
     if group is None or group.deleted or group.office_id != ws.actor.office_id:
         raise GroupNotFound(group_id)
     return group
 
 
-def _touch(ws: Workstation, row) -> None:
+def touch(ws: Workstation, row) -> None:
+    """A synced row changed by this desk now."""
     row.version = (row.version or 0) + 1
     row.modified_at = ws.now()
     row.modified_by = ws.actor.login

@@ -1096,7 +1096,12 @@ from app.core.groups import (  # noqa: E402
     PerformanceState,
     RefundBasis,
 )
-from app.services.groups import GroupInvalid, GroupNotFound, MemberRefusal  # noqa: E402
+from app.services.groups import (  # noqa: E402
+    GroupInvalid,
+    GroupNotFound,
+    MemberRefusal,
+    NotAMember,
+)
 
 _GROUP_STATUS = {
     GroupStatus.OPEN: QT_TRANSLATE_NOOP("Group", "处理中"),
@@ -1154,6 +1159,7 @@ def member_refusal_text(refusal: MemberRefusal, group: str = "") -> str:
 
 
 register_explainer(GroupNotFound, lambda e: tr("Group", "这个群体已不存在。"))
+register_explainer(NotAMember, lambda e: tr("Group", "这件工单已不在本群体中。"))
 register_explainer(GroupInvalid, lambda e: tr("Group", _GROUP_FIELD.get(
     e.field, QT_TRANSLATE_NOOP("Group", "群体信息有误。"))))
 ENUM_TEXTS[GroupStatus] = group_status_text

@@ -1,0 +1,214 @@
+"""A group's refunds (issue 17, items 4 and 5): the refund plan of the group agreement
+(the business's undertaking, the formula, the due date), what each member is owed under
+it, and what was paid and when (履行). The rules are app/core/groups.py.
+
+Every change is audited: the plan in the group's history, a member's amount and each
+payment in the member case's own history too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.core.groups import (
+    GroupError,
+    MemberFacts,
+    Payment,
+    Performance,
+    PerformanceState,
+    RefundBasis,
+    RefundFormula,
+    group_progress,
+    member_id,
+    refund_fen,
+)
+from app.core.groups import GroupProgress as Progress
+from app.core.ids import new_id
+from app.core.timeutil import china_date
+from app.services import audit
+from app.services.context import Workstation
+from app.services.dto import Changes
+from app.services.errors import FieldProblem, ValidationFailed
+from app.services.groups import NotAMember, load_group, touch
+from app.store.models import Case, DisputeGroup, GroupMember, GroupPayment
+
+NOTE_MAX = 500
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    formula: RefundFormula
+    due_on: date | None
+    undertaking: str = ""
+    agreement_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class MemberPerformance:
+    case_id: uuid.UUID
+    ticket: str
+    complainant: str
+    performance: Performance
+    state: PerformanceState
+    individual: bool  # settled on their own, outside the group agreement
+
+
+def formula_of(group: DisputeGroup) -> RefundFormula | None:
+    """The group's formula as stored ("" basis: none agreed yet)."""
+    if not group.refund_basis:
+        return None
+    share = Decimal(group.share_basis_points or 0) / 100
+    return RefundFormula(RefundBasis(group.refund_basis), unit_price_fen=group.unit_price_fen or 0,
+                         share_percent=share, fixed_fen=group.fixed_fen or 0)
+
+
+def set_refund_plan(ws: Workstation, group_id: uuid.UUID, plan: RefundPlan) -> Changes:
+    """The group agreement's refund terms (a change is audited field by field)."""
+    formula = plan.formula
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        changes = audit.apply_changes(group, {
+            "refund_basis": formula.basis.value,
+            "unit_price_fen": formula.unit_price_fen or None,
+            "share_basis_points": int(Decimal(formula.share_percent) * 100) or None,
+            "fixed_fen": formula.fixed_fen or None,
+            "refund_due_on": plan.due_on,
+            "undertaking": plan.undertaking.strip(),
+            "agreement_prefix": plan.agreement_prefix.strip(),
+        })
+        if changes:
+            touch(ws, group)
+            audit.record(session, actor=ws.actor.login, entity="dispute_groups",
+                         entity_id=group.id, action="refund_plan", changes=changes,
+                         office_id=group.office_id, at=ws.now())
+    return Changes(history=bool(changes))
+
+
+def set_member_facts(ws: Workstation, group_id: uuid.UUID,
+                     facts: Mapping[uuid.UUID, MemberFacts]) -> tuple[dict[uuid.UUID, int],
+                                                                      dict[uuid.UUID, GroupError]]:
+    """Each member's unused sessions or prepaid balance, and the amount the group's
+    formula gives them (agreed_fen; due on the group's date unless their own). Returns
+    (case → amount, case → why no amount: a fact missing or wrong). A member settling on
+    their own keeps the amount they agreed."""
+    now = ws.now()
+    amounts: dict[uuid.UUID, int] = {}
+    problems: dict[uuid.UUID, GroupError] = {}
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        formula = formula_of(group)
+        for case_id, fact in facts.items():
+            member = _member(session, group, case_id)
+            values = {"unused_sessions": fact.unused_sessions,
+                      "prepaid_balance_fen": fact.prepaid_balance_fen}
+            if formula is not None and not member.individual:
+                try:
+                    amounts[case_id] = values["agreed_fen"] = refund_fen(formula, fact)
+                except GroupError as exc:
+                    problems[case_id] = exc
+                if member.due_on is None:
+                    values["due_on"] = group.refund_due_on
+            changes = audit.apply_changes(member, values)
+            if changes:
+                touch(ws, member)
+                audit.record(session, actor=ws.actor.login, entity="group_members",
+                             entity_id=member.id, action="refund_amount", changes=changes,
+                             case_id=case_id, office_id=group.office_id, at=now)
+    return amounts, problems
+
+
+def record_payment(ws: Workstation, group_id: uuid.UUID, case_id: uuid.UUID, *,
+                   paid_on: date, amount_fen: int, note: str = "",
+                   source: str = "manual") -> Changes:
+    """A refund paid to a member, entered by hand or from the business's list."""
+    problems: dict[str, FieldProblem] = {}
+    if amount_fen <= 0:
+        problems["amount"] = FieldProblem.INVALID_AMOUNT
+    if paid_on > china_date(ws.now()):
+        problems["paid_on"] = FieldProblem.IN_FUTURE
+    if len(note.strip()) > NOTE_MAX:
+        problems["note"] = FieldProblem.TOO_LONG
+    if problems:
+        raise ValidationFailed(problems)
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        member = _member(session, group, case_id)
+        payment = GroupPayment(id=new_id(), office_id=group.office_id, member_id=member.id,
+                               case_id=case_id, paid_on=paid_on, amount_fen=amount_fen,
+                               source=source, note=note.strip(), version=1, modified_at=now,
+                               modified_by=ws.actor.login, deleted=False)
+        session.add(payment)
+        audit.record(session, actor=ws.actor.login, entity="group_payments",
+                     entity_id=payment.id, action="pay", case_id=case_id,
+                     changes=audit.created({"paid_on": paid_on, "amount_fen": amount_fen,
+                                            "source": source}),
+                     office_id=group.office_id, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True)
+
+
+def performances(ws: Workstation, group_id: uuid.UUID,
+                 today: date | None = None) -> list[MemberPerformance]:
+    """Each member with an agreed amount: what was paid and whether it is overdue, in
+    the order of their tickets."""
+    today = today or china_date(ws.now())
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        return _performances(session, [group.id], today)
+
+
+def progress(ws: Workstation, group_id: uuid.UUID, today: date | None = None) -> Progress:
+    """已退款 ¥paid / ¥agreed, members settled of members (the group page, the dashboard)."""
+    rows = performances(ws, group_id, today)
+    return group_progress((r.performance for r in rows), today or china_date(ws.now()))
+
+
+def overdue(ws: Workstation, today: date | None = None) -> list[MemberPerformance]:
+    """Members of the office's groups whose refund is overdue (the 逾期履行 view and the
+    follow-up list), the longest overdue first."""
+    today = today or china_date(ws.now())
+    with ws.store.unit_of_work() as session:
+        ids = list(session.scalars(select(DisputeGroup.id).where(
+            DisputeGroup.office_id == ws.actor.office_id, DisputeGroup.deleted.is_(False))))
+        rows = _performances(session, ids, today)
+    late = [r for r in rows if r.state is PerformanceState.OVERDUE]
+    return sorted(late, key=lambda r: (r.performance.due_on or today, r.ticket))
+
+
+def _performances(session, group_ids: Iterable[uuid.UUID],
+                  today: date) -> list[MemberPerformance]:
+    group_ids = list(group_ids)
+    if not group_ids:
+        return []
+    members = session.execute(
+        select(GroupMember, Case.source_ticket, Case.complainant_name)
+        .join(Case, Case.id == GroupMember.case_id)
+        .where(GroupMember.group_id.in_(group_ids), GroupMember.deleted.is_(False),
+               GroupMember.agreed_fen.is_not(None))
+        .order_by(Case.source_ticket)).all()
+    paid: dict[uuid.UUID, list[Payment]] = {}
+    for member_key, paid_on, amount in session.execute(
+            select(GroupPayment.member_id, GroupPayment.paid_on, GroupPayment.amount_fen)
+            .join(GroupMember, GroupMember.id == GroupPayment.member_id)
+            .where(GroupMember.group_id.in_(group_ids), GroupPayment.deleted.is_(False))):
+        paid.setdefault(member_key, []).append(Payment(paid_on, amount))
+    out = []
+    for member, ticket, name in members:
+        perf = Performance(member.agreed_fen, member.due_on,
+                           tuple(sorted(paid.get(member.id, ()), key=lambda p: p.paid_on)))
+        out.append(MemberPerformance(member.case_id, ticket, name, perf, perf.state(today),
+                                     member.individual))
+    return out
+
+
+def _member(session, group: DisputeGroup, case_id: uuid.UUID) -> GroupMember:
+    member = session.get(GroupMember, member_id(group.id, case_id))
+    if member is None or member.deleted:
+        raise NotAMember(group.id, case_id)
+    return member

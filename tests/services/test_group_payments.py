@@ -1,0 +1,99 @@
+"""A group's refunds (issue 17, items 4–5): the plan's formula gives each member an
+amount, payments are recorded in each case's history, overdue members show in a list,
+and the group's progress adds up."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.core.groups import (
+    GroupErrorCode,
+    MemberFacts,
+    PerformanceState,
+    RefundBasis,
+    RefundFormula,
+)
+from app.services import cases, group_payments, groups
+from app.services.errors import ValidationFailed
+from app.services.group_payments import RefundPlan
+from app.services.groups import GroupInput, NotAMember
+from app.store.models import AuditEvent, GroupPayment
+from tests.conftest import FIXED_NOW, complaint_form
+
+TODAY = date(2026, 3, 2)  # FIXED_NOW's China date
+
+
+def _group(ws, n=3):
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"P{i:03d}"))[0]
+           for i in range(n)]
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    return gid, ids
+
+
+def test_the_formula_gives_each_member_their_amount_and_names_those_it_cannot(ws):
+    gid, ids = _group(ws)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.BALANCE_SHARE, share_percent=Decimal("80")),
+        due_on=date(2026, 3, 31), undertaking="三十日内退还预付余额的百分之八十"))
+    amounts, problems = group_payments.set_member_facts(ws, gid, {
+        ids[0]: MemberFacts(prepaid_balance_fen=320_000),
+        ids[1]: MemberFacts(prepaid_balance_fen=12_345),
+        ids[2]: MemberFacts(unused_sessions=5),  # no balance: the formula cannot say
+    })
+    assert amounts == {ids[0]: 256_000, ids[1]: 9_876}  # 98.76 (80 % of 123.45)
+    assert problems[ids[2]].code is GroupErrorCode.FACT_MISSING
+    rows = group_payments.performances(ws, gid, TODAY)
+    assert [(r.case_id, r.performance.agreed_fen, r.performance.due_on) for r in rows] == [
+        (ids[0], 256_000, date(2026, 3, 31)), (ids[1], 9_876, date(2026, 3, 31))]
+    with ws.store.unit_of_work() as session:
+        actions = [e.action for e in session.scalars(select(AuditEvent).where(
+            AuditEvent.case_id == ids[0], AuditEvent.entity == "group_members"))]
+    assert actions == ["add", "refund_amount"]
+
+
+def test_payments_make_a_member_paid_and_late_ones_overdue(ws):
+    gid, ids = _group(ws)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=100_000), due_on=date(2026, 2, 27)))
+    group_payments.set_member_facts(ws, gid, {i: MemberFacts() for i in ids})
+    group_payments.record_payment(ws, gid, ids[0], paid_on=date(2026, 2, 20),
+                                  amount_fen=100_000)
+    group_payments.record_payment(ws, gid, ids[1], paid_on=date(2026, 2, 25),
+                                  amount_fen=40_000, note="第一笔")
+    states = {r.case_id: r.state for r in group_payments.performances(ws, gid, TODAY)}
+    assert states == {ids[0]: PerformanceState.PAID, ids[1]: PerformanceState.OVERDUE,
+                      ids[2]: PerformanceState.OVERDUE}
+    late = group_payments.overdue(ws, TODAY)
+    assert {r.case_id for r in late} == {ids[1], ids[2]}
+    progress = group_payments.progress(ws, gid, TODAY)
+    assert (progress.paid_fen, progress.agreed_fen, progress.settled, progress.members,
+            progress.overdue) == (140_000, 300_000, 1, 3, 2)
+    # before the due date nobody is late
+    assert group_payments.overdue(ws, date(2026, 2, 27)) == []
+
+
+@pytest.mark.parametrize("amount, paid_on, field", [
+    (0, TODAY, "amount"), (-5, TODAY, "amount"), (100, date(2026, 3, 3), "paid_on")])
+def test_a_wrong_payment_is_refused_and_nothing_recorded(ws, amount, paid_on, field):
+    gid, ids = _group(ws, 1)
+    with pytest.raises(ValidationFailed) as caught:
+        group_payments.record_payment(ws, gid, ids[0], paid_on=paid_on, amount_fen=amount)
+    assert field in caught.value.problems
+    assert group_payments.performances(ws, gid, TODAY) == []
+    with ws.store.unit_of_work() as session:
+        assert session.scalars(select(GroupPayment)).all() == []
+    assert FIXED_NOW.date() == TODAY  # the fixture's day is the one the check uses
+
+
+def test_a_payment_to_someone_outside_the_group_is_refused(ws):
+    gid, ids = _group(ws, 1)
+    with pytest.raises(NotAMember):
+        group_payments.record_payment(ws, gid, uuid.uuid4(), paid_on=TODAY, amount_fen=100)
+    groups.remove_members(ws, gid, ids)
+    with pytest.raises(NotAMember):
+        group_payments.record_payment(ws, gid, ids[0], paid_on=TODAY, amount_fen=100)
