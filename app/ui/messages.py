@@ -1096,6 +1096,7 @@ from app.core.groups import (  # noqa: E402
     PerformanceState,
     RefundBasis,
 )
+from app.services.batches import BatchCancelled, NothingToUndo  # noqa: E402
 from app.services.groups import (  # noqa: E402
     GroupInvalid,
     GroupNotFound,
@@ -1160,6 +1161,9 @@ def member_refusal_text(refusal: MemberRefusal, group: str = "") -> str:
 
 register_explainer(GroupNotFound, lambda e: tr("Group", "这个群体已不存在。"))
 register_explainer(NotAMember, lambda e: tr("Group", "这件工单已不在本群体中。"))
+register_explainer(BatchCancelled, lambda e: tr("Group", "已取消批量操作，所有工单保持原样。"))
+register_explainer(NothingToUndo, lambda e: tr(
+    "Group", "没有可以撤销的批量操作（受理、开始调解、办结不能撤销）。"))
 register_explainer(GroupInvalid, lambda e: tr("Group", _GROUP_FIELD.get(
     e.field, QT_TRANSLATE_NOOP("Group", "群体信息有误。"))))
 ENUM_TEXTS[GroupStatus] = group_status_text
