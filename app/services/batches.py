@@ -119,8 +119,11 @@ def run_batch(ws: Workstation, case_ids: Sequence[uuid.UUID], request: BatchRequ
                         if request.mediator_id is not None else None)
             if mediator is None or not mediator.active or mediator.deleted:
                 raise ValidationFailed({"mediator_id": FieldProblem.UNKNOWN_MEDIATOR})
-        if request.action is Action.PAUSE and request.pause_reason is None:
-            raise ValidationFailed({"reason": FieldProblem.REQUIRED})
+        if request.action is Action.PAUSE:
+            if request.pause_reason is None:
+                raise ValidationFailed({"reason": FieldProblem.REQUIRED})
+            if request.expected_end is not None and request.expected_end < china_date(now):
+                raise ValidationFailed({"expected_end": FieldProblem.INVALID_DATE})
         cases = _cases(session, ws.actor.office_id, ids)
         for n, case_id in enumerate(ids):
             if n % PROGRESS_EVERY == 0:

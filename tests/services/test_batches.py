@@ -5,6 +5,7 @@ each in its own history; a cancel changes nobody; assignments and pauses can be 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -139,6 +140,17 @@ def test_close_gives_each_member_its_own_outcome_and_amount(ws):
             "closed", "settled", 320_050)
         assert session.get(Case, ids[1]).status == "mediating"
     assert batches.can_undo(ws) is None
+
+
+def test_a_pause_that_would_end_before_today_changes_nobody(ws):
+    ids = _cases(ws, 2)
+    batches.run_batch(ws, ids, BatchRequest(Action.ACCEPT))
+    with pytest.raises(ValidationFailed) as caught:
+        batches.run_batch(ws, ids, BatchRequest(Action.PAUSE, pause_reason=PauseReason.INSPECTION,
+                                                expected_end=date(2026, 3, 1)))
+    assert "expected_end" in caught.value.problems
+    with ws.store.unit_of_work() as session:
+        assert [session.get(Case, i).paused for i in ids] == [False, False]
 
 
 def test_assign_needs_a_mediator_of_the_office(ws):
