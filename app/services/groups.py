@@ -218,10 +218,23 @@ def _groups_holding(session: Session,
     return held
 
 
+def group_member_cases(office_id: uuid.UUID):
+    """A subquery of the case ids in the office's live groups (the queue's 群体纠纷 view)."""
+    return (select(GroupMember.case_id)
+            .join(DisputeGroup, DisputeGroup.id == GroupMember.group_id)
+            .where(GroupMember.office_id == office_id, GroupMember.deleted.is_(False),
+                   DisputeGroup.deleted.is_(False)))
+
+
 def groups_of(ws: Workstation, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
     """case id → the title of its live group (the queue's 群体 column)."""
     with ws.store.unit_of_work() as session:
-        return {cid: title for cid, (_, title) in _groups_holding(session, list(case_ids)).items()}
+        return group_titles(session, case_ids)
+
+
+def group_titles(session: Session, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """``groups_of`` in the caller's session (a queue page reads them with its rows)."""
+    return {cid: title for cid, (_, title) in _groups_holding(session, list(case_ids)).items()}
 
 
 def list_groups(ws: Workstation) -> list[GroupSummary]:

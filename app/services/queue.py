@@ -21,6 +21,7 @@ from app.services import hot_words, search
 from app.services.case_facts import CaseFact, in_days, stats_conditions
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
+from app.services.groups import group_member_cases, group_titles
 from app.services.notes import callback_conditions
 from app.services.reference import calendar, rule_sets
 from app.store.models import LIVE, TO_ARCHIVE, Case, CaseTag, Mediator
@@ -31,6 +32,7 @@ class QueueSummary(CaseSummary):
     """A queue row: the case summary and the callback its newest contact promised."""
 
     callback_due_at: datetime | None = None
+    group_title: str = ""  # the group dispute (群体性纠纷) it belongs to, if any
 
 
 def _unverified(ws: Workstation, session) -> frozenset[str]:
@@ -38,8 +40,8 @@ def _unverified(ws: Workstation, session) -> frozenset[str]:
     return frozenset(rs.code for rs in rule_sets(ws, session) if not rs.confirmed)
 
 
-def _summary(case: Case, mediator_name: str, unverified: frozenset[str] = frozenset()
-             ) -> QueueSummary:
+def _summary(case: Case, mediator_name: str, unverified: frozenset[str] = frozenset(),
+             group_title: str = "") -> QueueSummary:
     return QueueSummary(
         id=case.id,
         source_ticket=case.source_ticket,
@@ -57,6 +59,7 @@ def _summary(case: Case, mediator_name: str, unverified: frozenset[str] = frozen
         tags=tuple(t for t in case.tags.split(",") if t),
         mediator_name=mediator_name,
         callback_due_at=case.callback_due_at,
+        group_title=group_title,
     )
 
 
@@ -67,7 +70,10 @@ def case_summary(ws: Workstation, case_id: uuid.UUID) -> CaseSummary | None:
             .outerjoin(Mediator, Mediator.id == Case.mediator_id)
             .where(Case.id == case_id)
         ).first()
-        return _summary(row[0], row[1] or "", _unverified(ws, session)) if row else None
+        if row is None:
+            return None
+        return _summary(row[0], row[1] or "", _unverified(ws, session),
+                        group_titles(session, [case_id]).get(case_id, ""))
 
 
 # ====================================================================== the full queue
@@ -91,6 +97,7 @@ class QueueView(StrEnum):
     CONFIRMATION = "confirmation"  # 司法确认: a signed agreement's window ends within a week
     TO_ARCHIVE = "to_archive"  # 待归档: closed complaints whose 卷宗 is not final yet
     CLOSED = "closed"  # 已办结 (closed, followed up, rated, rejected)
+    IN_GROUPS = "in_groups"  # 群体纠纷: members of the office's group disputes
     ALL = "all"  # 全部
 
 
@@ -225,6 +232,9 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
         case QueueView.TO_ARCHIVE:
             # In these words, so that ix_cases_to_archive (partial) answers it alone.
             return [TO_ARCHIVE]
+        case QueueView.IN_GROUPS:
+            # Few cases of a big store: read by id from the members (ix_group_members_case).
+            return [Case.id.in_(group_member_cases(ws.actor.office_id))]
     return []
 
 
@@ -473,7 +483,9 @@ def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...]
             ).all()
             skip = 0
             unverified = _unverified(ws, session)
-            rows.extend(_summary(c, names.get(c.mediator_id, ""), unverified) for c in page)
+            groups = group_titles(session, [c.id for c in page])
+            rows.extend(_summary(c, names.get(c.mediator_id, ""), unverified,
+                                 groups.get(c.id, "")) for c in page)
     return QueuePage(tuple(rows), offset)
 
 

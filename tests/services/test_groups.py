@@ -99,3 +99,20 @@ def test_a_group_needs_a_title(ws, title):
 def test_an_unknown_group_is_refused(ws):
     with pytest.raises(GroupNotFound):
         groups.add_members(ws, uuid.uuid4(), [])
+
+
+def test_the_queue_shows_each_members_group_and_lists_the_members_in_a_view(ws):
+    from app.services import queue
+    from app.services.queue import QueueQuery, QueueView
+
+    ids = _cases(ws, 4)
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids[:3])
+    groups.remove_members(ws, gid, [ids[2]])
+    page = queue.fetch_cases(ws, QueueQuery(view=QueueView.ALL), 0, 10)
+    titles = {r.id: r.group_title for r in page.rows}
+    assert titles == {ids[0]: "悦动健身预付卡退费", ids[1]: "悦动健身预付卡退费",
+                      ids[2]: "", ids[3]: ""}
+    members = queue.fetch_cases(ws, QueueQuery(view=QueueView.IN_GROUPS), 0, 10)
+    assert {r.id for r in members.rows} == {ids[0], ids[1]}
+    assert queue.view_counts(ws)[QueueView.IN_GROUPS] == 2
+    assert queue.case_summary(ws, ids[0]).group_title == "悦动健身预付卡退费"

@@ -171,3 +171,28 @@ def test_the_callback_text_is_not_cut_off_at_1366_by_768(qtbot, store, runner):
     # The tooltip keeps the whole story: when the call was promised and the deadline.
     tip = longest.data(Qt.ItemDataRole.ToolTipRole)
     assert "约定回电" in tip and "规则" in tip
+
+
+def test_the_group_column_and_the_group_view(qtbot, ws, runner):
+    """Issue 17, item 1: the queue says which group dispute a case belongs to, and the
+    群体纠纷 view lists the members with their number beside it."""
+    from app.services import groups
+    from app.services.groups import GroupInput
+    from app.ui.queue.queue_views import view_title
+    from tests.conftest import complaint_form
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"Q{i}"))[0]
+           for i in range(3)]
+    groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids[:2])
+    w = open_window(qtbot, ws, runner)
+    model = w.model
+    assert model.headerData(Column.GROUP, Qt.Orientation.Horizontal) == "群体"
+    with qtbot.waitSignal(w.queue_loaded, timeout=10_000):
+        w.queue.view_actions[QueueView.IN_GROUPS].trigger()
+    qtbot.waitUntil(lambda: not w.loading, timeout=10_000)
+    assert model.rowCount() == 2
+    assert {model.index(r, Column.GROUP).data() for r in range(2)} == {"悦动健身预付卡退费"}
+    assert view_title(QueueView.IN_GROUPS) == "群体纠纷"
+    side = w.queue.sidebar
+    assert side.title_of(QueueView.IN_GROUPS) == "群体纠纷"
+    qtbot.waitUntil(lambda: side.count_shown(QueueView.IN_GROUPS) == "2", timeout=10_000)

@@ -52,6 +52,7 @@ class Column(IntEnum):
     SOURCE = 7
     TAGS = 8
     MEDIATOR = 9
+    GROUP = 10  # 群体: the group dispute the case belongs to (not a sort key)
 
 
 SORT_KEYS: dict[Column, SortKey] = {
@@ -277,6 +278,7 @@ class QueueModel(QAbstractTableModel):
             Column.DEADLINE: self.tr("下一期限"),
             Column.TAGS: self.tr("标签"),
             Column.MEDIATOR: self.tr("承办人"),
+            Column.GROUP: self.tr("群体"),
         }
         return titles[column]
 
@@ -394,6 +396,8 @@ class QueueModel(QAbstractTableModel):
                 return "、".join(s.tags)
             case Column.MEDIATOR:
                 return s.mediator_name
+            case Column.GROUP:
+                return getattr(s, "group_title", "")
         return ""
 
     def _tooltip(self, row: QueueRow, column: Column) -> str | None:
@@ -401,7 +405,8 @@ class QueueModel(QAbstractTableModel):
             return row.badge.tooltip
         if column is Column.STATUS and row.summary.paused:
             return self.tr("计时已中止")
-        if column in (Column.RESPONDENT, Column.COMPLAINANT, Column.CATEGORY, Column.TAGS):
+        if column in (Column.RESPONDENT, Column.COMPLAINANT, Column.CATEGORY, Column.TAGS,
+                      Column.GROUP):
             return self._text(row, column) or None
         return None
 

@@ -38,6 +38,7 @@ _WIDTH_SAMPLES = {
     Column.DEADLINE: "待回电 昨天 19:57 · 调解：剩 35 个工作日（暂定）（规则未核实）",
     Column.TAGS: "预付式消费、群体性",
     Column.MEDIATOR: "欧阳秀英",
+    Column.GROUP: "悦动健身预付卡退费",
 }
 
 

@@ -34,6 +34,7 @@ SIDEBAR_VIEWS: tuple[SidebarView, ...] = (
                 urgent=True),
     SidebarView(QueueView.TO_ARCHIVE, QT_TRANSLATE_NOOP("QueueView", "待归档")),
     SidebarView(QueueView.CLOSED, QT_TRANSLATE_NOOP("QueueView", "已办结")),
+    SidebarView(QueueView.IN_GROUPS, QT_TRANSLATE_NOOP("QueueView", "群体纠纷")),
     SidebarView(QueueView.ALL, QT_TRANSLATE_NOOP("QueueView", "全部")),
 )
 
@@ -52,6 +53,8 @@ _TOOLTIPS = {
         "QueueView", "调解协议书已签署、申请司法确认的期限 7 日内届满的案件（调解员只列自己的案件）"),
     QueueView.TO_ARCHIVE: QT_TRANSLATE_NOOP(
         "QueueView", "已办结的投诉案件中，调解卷宗尚未定稿归档的案件"),
+    QueueView.IN_GROUPS: QT_TRANSLATE_NOOP(
+        "QueueView", "属于群体性纠纷的工单（同一经营者的集中投诉，合并处理、逐件办结）"),
     QueueView.ALL: QT_TRANSLATE_NOOP("QueueView", "全部案件"),
 }
 
