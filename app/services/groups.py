@@ -25,7 +25,14 @@ from app.core.workflow import OPEN_STATUSES
 from app.services import audit
 from app.services.context import Workstation
 from app.services.dto import Changes
-from app.store.models import Case, DisputeGroup, EarlyWarning, GroupMember, Mediator
+from app.store.models import (
+    Case,
+    DisputeGroup,
+    EarlyWarning,
+    GroupMember,
+    GroupPayment,
+    Mediator,
+)
 
 TITLE_MAX = 120
 
@@ -284,3 +291,38 @@ def touch(ws: Workstation, row) -> None:
     row.version = (row.version or 0) + 1
     row.modified_at = ws.now()
     row.modified_by = ws.actor.login
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member as the group page lists it."""
+
+    case_id: uuid.UUID
+    ticket: str
+    complainant: str
+    status: str  # a CaseStatus value
+    paused: bool
+    representative: bool
+    individual: bool
+    agreed_fen: int | None
+    paid_fen: int
+
+
+def members_of(ws: Workstation, group_id: uuid.UUID) -> list[MemberRow]:
+    """The group's live members in the order of their tickets, with what was paid."""
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        paid = dict(session.execute(
+            select(GroupPayment.member_id, func.sum(GroupPayment.amount_fen))
+            .join(GroupMember, GroupMember.id == GroupPayment.member_id)
+            .where(GroupMember.group_id == group.id, GroupPayment.deleted.is_(False))
+            .group_by(GroupPayment.member_id)).all())
+        return [MemberRow(m.case_id, ticket, name, status, paused, m.representative,
+                          m.individual, m.agreed_fen, int(paid.get(m.id) or 0))
+                for m, ticket, name, status, paused in session.execute(
+                    select(GroupMember, Case.source_ticket, Case.complainant_name,
+                           Case.status, Case.paused)
+                    .join(Case, Case.id == GroupMember.case_id)
+                    .where(GroupMember.group_id == group.id, GroupMember.deleted.is_(False),
+                           Case.deleted.is_(False))
+                    .order_by(Case.source_ticket))]

@@ -364,6 +364,9 @@ class MainWindow(QMainWindow):
                                          self.show_stats, "statsAction")
         view_menu.addAction(self.stats_action)
         view_menu.addAction(self.warnings.list_action)
+        self.groups_action = self._action(self.tr("群体纠纷管理(&Q)…"), (), self.show_groups,
+                                          "groupsAction")
+        view_menu.addAction(self.groups_action)
 
         sync_menu = bar.addMenu(self.tr("同步(&Y)"))
         self.sync_now_action = self._action(self.tr("立即同步(&S)"), ("F9",),
@@ -580,6 +583,20 @@ class MainWindow(QMainWindow):
         ws = sign_in_on_open(self.ws.store, self.runner, switching=True, parent=self)
         if ws is not None and ws.actor.mediator_id != self.ws.actor.mediator_id:
             self._linked(ws, None)
+
+    def show_groups(self):
+        """视图 → 群体纠纷管理: a window of its own; its members open their cases here."""
+        dialog = single_dialog(getattr(self, "groups_dialog", None))
+        if dialog is None:
+            from app.ui.groups.groups_dialog import GroupsDialog
+
+            dialog = GroupsDialog(self.ws, self.runner, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open_case.connect(self.open_case)
+            self.groups_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def show_stats(self) -> None:
         """视图 → 统计: a window of its own; its figures open their cases here."""

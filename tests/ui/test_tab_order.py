@@ -326,6 +326,15 @@ def _warning_rules(c: Ctx):
     return WarningRulesDialog(c.ws, c.runner)
 
 
+def _groups(c: Ctx):
+    from app.services import groups
+    from app.services.groups import GroupInput
+    from app.ui.groups.groups_dialog import GroupsDialog
+
+    groups.create_group(c.ws, GroupInput("悦动健身预付卡退费"), [c.seeded.accepted])
+    return GroupsDialog(c.ws, c.runner)
+
+
 def _warnings(c: Ctx):
     from app.ui.warnings.warnings_dialog import WarningsDialog
     return WarningsDialog(c.ws, c.runner)
@@ -362,7 +371,7 @@ WINDOWS = {
     "first_run_central": _first_run_central, "sync_password": _sync_password,
     "connection": _connection, "connection_linked": _connection_linked,
     "conflicts": _conflicts, "warning_rules": _warning_rules, "warnings": _warnings,
-    "acknowledge": _acknowledge, "stats": _stats,
+    "acknowledge": _acknowledge, "stats": _stats, "groups": _groups,
 }
 
 

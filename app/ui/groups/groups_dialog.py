@@ -1,0 +1,321 @@
+"""视图 → 群体纠纷管理: the office's group disputes, the largest first; below, the chosen
+group's members with their status and refunds, and the group's progress (已退款 ¥X /
+¥Y, N/M 人). Batch actions act on every member the workflow allows, with progress and
+a cancel; those left as they were are listed with the reason. The last batch of
+assignments or pauses can be undone; 受理 and 开始调解 are asked first, since the
+workflow has no way back from them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.money import format_amount, from_fen
+from app.core.workflow import Action, CaseStatus
+from app.services import batches, group_payments, groups
+from app.services.batches import BatchRequest, BatchResult
+from app.services.context import Workstation
+from app.services.groups import GroupSummary, MemberRow
+from app.ui import messages
+from app.ui.case.sections import error_label, value_label
+from app.ui.reference.holiday_dialog import fit_to_screen
+from app.ui.tasks import Lane, TaskFailure, TaskRunner
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 100
+SHOWN_REFUSALS = 8  # members named in a batch's result; the rest are counted
+
+
+def _item(text: str, value: object = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    item.setToolTip(text)
+    if value is not None:
+        item.setData(ID_ROLE, value)
+    return item
+
+
+def _yuan(fen: int | None) -> str:
+    return "" if fen is None else "¥" + format_amount(from_fen(fen))
+
+
+def _table(name: str, columns: tuple[str, ...], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setTabKeyNavigation(False)  # Tab goes on; arrows move in the table
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class GroupsDialog(QDialog):
+    open_case = Signal(object)  # uuid.UUID: show this case in the window
+    loaded = Signal()  # the group list is fresh (tests wait for it)
+    members_loaded = Signal()
+    batch_done = Signal(object)  # BatchResult
+
+    def __init__(self, ws: Workstation, runner: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws, self.runner = ws, runner
+        self.summaries: list[GroupSummary] = []
+        self.members: list[MemberRow] = []
+        self.task = None
+        self.question: QMessageBox | None = None
+        self.setObjectName("groupsDialog")
+        self.setWindowTitle(self.tr("群体纠纷管理"))
+        em = self.fontMetrics().horizontalAdvance("汉")
+
+        self.summary = QLabel()
+        self.summary.setObjectName("groupsSummary")
+        self.table = _table("groupsTable", (self.tr("名称"), self.tr("被投诉方"),
+                                            self.tr("状态"), self.tr("成员"),
+                                            self.tr("未办结"), self.tr("牵头调解员")), 0)
+        for column, width in ((1, 16), (2, 6), (3, 5), (4, 5), (5, 8)):
+            self.table.setColumnWidth(column, em * width)
+        self.table.itemSelectionChanged.connect(self._load_members)
+
+        self.progress_label = value_label("", name="groupProgress")
+        self.member_table = _table("groupMembers", (
+            self.tr("工单号"), self.tr("投诉人"), self.tr("状态"), self.tr("应退"),
+            self.tr("已退"), self.tr("备注")), 1)
+        for column, width in ((0, 14), (2, 6), (3, 8), (4, 8), (5, 8)):
+            self.member_table.setColumnWidth(column, em * width)
+        self.member_table.itemDoubleClicked.connect(lambda _item: self.open_selected_case())
+
+        self.accept_button = QPushButton(self.tr("批量受理"))
+        self.accept_button.setObjectName("batchAccept")
+        self.accept_button.clicked.connect(lambda: self.ask(Action.ACCEPT))
+        self.start_button = QPushButton(self.tr("批量开始调解"))
+        self.start_button.setObjectName("batchStart")
+        self.start_button.clicked.connect(lambda: self.ask(Action.START_MEDIATION))
+        self.undo_button = QPushButton(self.tr("撤销上次批量操作"))
+        self.undo_button.setObjectName("batchUndo")
+        self.undo_button.clicked.connect(self.undo)
+        self.cancel_button = QPushButton(self.tr("停止"))
+        self.cancel_button.setObjectName("batchCancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.open_button = QPushButton(self.tr("打开案件"))
+        self.open_button.clicked.connect(self.open_selected_case)
+        self.bar = QProgressBar()
+        self.bar.setObjectName("batchProgress")
+        self.bar.hide()
+        self.result = value_label("", name="batchResult")
+        self.error = error_label("groupsError")
+
+        buttons = QHBoxLayout()
+        for button in (self.accept_button, self.start_button, self.undo_button,
+                       self.cancel_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.bar, 1)
+        buttons.addWidget(self.open_button)
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.reject)
+        buttons.addWidget(close)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.progress_label)
+        lower_layout.addWidget(QLabel(self.tr("成员（双击在主窗口中打开）：")))
+        lower_layout.addWidget(self.member_table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setSizes([em * 10, em * 20])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.result)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        fit_to_screen(self, em * 66, em * 40)
+        runner.events.changed.connect(self._on_changed)
+        self._enable()
+        self.load()
+
+    # ------------------------------------------------------------ reading
+
+    def load(self) -> None:
+        ws = self.ws
+        self.runner.query(self, lambda: groups.list_groups(ws)).success(self._show) \
+            .failure(self._failed).run()
+
+    def _on_changed(self, changes) -> None:
+        if getattr(changes, "queue", False) or getattr(changes, "history", False):
+            self.load()
+
+    def _show(self, summaries: list[GroupSummary]) -> None:
+        keep = self.selected()
+        self.summaries = summaries
+        self.table.setRowCount(len(summaries))
+        for row, g in enumerate(summaries):
+            cells = (g.title, g.respondent_name, messages.group_status_text(g.status),
+                     str(g.members), str(g.open_members), g.lead_mediator)
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, _item(text, g.id if column == 0 else None))
+        self.summary.setText(self.tr("共 {n} 个群体纠纷").format(n=len(summaries))
+                             if summaries else self.tr("目前没有群体纠纷。"))
+        row = next((n for n, g in enumerate(summaries) if keep and g.id == keep.id),
+                   0 if summaries else None)
+        if row is not None:
+            self.table.selectRow(row)
+        self._load_members()
+        self.loaded.emit()
+
+    def selected(self) -> GroupSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.summaries):
+            return None
+        return self.summaries[rows[0].row()]
+
+    def _load_members(self) -> None:
+        g = self.selected()
+        self._enable()
+        if g is None:
+            self.member_table.setRowCount(0)
+            self.progress_label.setText("")
+            return
+        ws, gid = self.ws, g.id
+        self.runner.query(self, lambda: (groups.members_of(ws, gid),
+                                         group_payments.progress(ws, gid))) \
+            .success(lambda found: self._show_members(gid, *found)) \
+            .failure(self._failed).run()
+
+    def _show_members(self, group_id: uuid.UUID, members: list[MemberRow], progress) -> None:
+        current = self.selected()
+        if current is None or current.id != group_id:
+            return  # another group was chosen meanwhile
+        self.members = members
+        self.member_table.setRowCount(len(members))
+        for row, m in enumerate(members):
+            status = messages.status_text(CaseStatus(m.status))
+            if m.paused:
+                status += self.tr("（中止计时）")
+            notes = "、".join(t for t, on in ((self.tr("代表"), m.representative),
+                                               (self.tr("单独调解"), m.individual)) if on)
+            cells = (m.ticket, m.complainant, status, _yuan(m.agreed_fen),
+                     _yuan(m.paid_fen) if m.paid_fen else "", notes)
+            for column, text in enumerate(cells):
+                self.member_table.setItem(row, column,
+                                          _item(text, m.case_id if column == 0 else None))
+        if progress.members:
+            self.progress_label.setText(self.tr(
+                "已退款 {paid} / {agreed}，{settled} / {members} 人已履行，{overdue} 人逾期").format(
+                paid=_yuan(progress.paid_fen), agreed=_yuan(progress.agreed_fen),
+                settled=progress.settled, members=progress.members, overdue=progress.overdue))
+        else:
+            self.progress_label.setText(self.tr("{n} 件工单；退费方案尚未确定。").format(
+                n=len(members)))
+        self._enable()
+        self.members_loaded.emit()
+
+    def open_selected_case(self) -> None:
+        rows = self.member_table.selectionModel().selectedRows()
+        if rows:
+            self.open_case.emit(self.member_table.item(rows[0].row(), 0).data(ID_ROLE))
+
+    # ------------------------------------------------------------ batches
+
+    def _enable(self) -> None:
+        running = self.task is not None
+        has_members = self.selected() is not None and bool(self.members)
+        for button in (self.accept_button, self.start_button):
+            button.setEnabled(has_members and not running)
+        self.undo_button.setEnabled(not running and batches.can_undo(self.ws) is not None)
+        self.cancel_button.setVisible(running)
+
+    def ask(self, action: Action) -> None:
+        """受理 and 开始调解 cannot be undone: asked once, with how many it concerns."""
+        g = self.selected()
+        if g is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, messages.action_text(action),
+                          self.tr("对“{group}”的 {n} 件工单{action}？允许{action}的工单将逐件"
+                                  "办理并记入各自的历史；其余保持原样并列出原因。此操作不能撤销。")
+                          .format(group=g.title, n=len(self.members),
+                                  action=messages.action_text(action)),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirmBatch")
+        go = box.addButton(messages.action_text(action), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
+        box.buttonClicked.connect(lambda button: self.run(action) if button is go else None)
+        self.question = box
+        box.open()
+
+    def run(self, action: Action) -> None:
+        ws, ids = self.ws, [m.case_id for m in self.members]
+        self.result.setText("")
+        self.error.hide()
+        self.bar.setRange(0, len(ids))
+        self.bar.setValue(0)
+        self.bar.show()
+        self.task = self.runner.task(
+            self, lambda state: batches.run_batch(
+                ws, ids, BatchRequest(action), progress=state.report_progress,
+                cancelled=lambda: state.cancelled),
+            lane=Lane.WRITE, name=f"batch_{action.value}") \
+            .progress(lambda done, total: self.bar.setValue(done)) \
+            .success(self._done).failure(self._failed).run()
+        self._enable()
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def undo(self) -> None:
+        ws = self.ws
+        self.task = self.runner.op(self, lambda: batches.undo_last_batch(ws)) \
+            .success(self._done).failure(self._failed).run()
+        self._enable()
+
+    def _done(self, result: BatchResult) -> None:
+        self.task = None
+        self.bar.hide()
+        self.result.setText(self.result_text(result))
+        self._enable()
+        self.batch_done.emit(result)
+
+    def result_text(self, result: BatchResult) -> str:
+        """办理 N 件; each member left as it was, with why (the first few by ticket)."""
+        tickets = {m.case_id: m.ticket for m in self.members}
+        lines = [self.tr("{action}：已办理 {done} 件，{left} 件保持原样。").format(
+            action=messages.action_text(result.action), done=len(result.done),
+            left=len(result.refused))]
+        for case_id, error in list(result.refused.items())[:SHOWN_REFUSALS]:
+            lines.append(f"{tickets.get(case_id, str(case_id))}：{messages.error_text(error)}")
+        if len(result.refused) > SHOWN_REFUSALS:
+            lines.append(self.tr("……另有 {n} 件").format(
+                n=len(result.refused) - SHOWN_REFUSALS))
+        return "\n".join(lines)
+
+    def _failed(self, failure: TaskFailure) -> None:
+        self.task = None
+        self.bar.hide()
+        self.error.setText(messages.error_text(failure.error))
+        self.error.show()
+        self._enable()

@@ -1,0 +1,57 @@
+"""视图 → 群体纠纷管理 (issue 17): the group and its members, a batch 受理 asked first and
+run with its result listed member by member, and the progress of the refunds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QMessageBox
+
+from app.core.groups import MemberFacts, RefundBasis, RefundFormula
+from app.services import cases, group_payments, groups
+from app.services.group_payments import RefundPlan
+from app.services.groups import GroupInput
+from app.ui.main_window import MainWindow
+from tests.conftest import complaint_form
+
+
+def _window(qtbot, ws, runner) -> MainWindow:
+    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.settled, timeout=10_000):
+        w.show()
+    return w
+
+
+def test_a_batch_accept_from_the_group_window(qtbot, ws, runner):
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"G{i}"))[0]
+           for i in range(3)]
+    cases.accept(ws, ids[1])  # already accepted: left as it is, and said so
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费", "上海悦动健身管理有限公司"),
+                                 ids)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=50_000), due_on=date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {i: MemberFacts() for i in ids})
+    group_payments.record_payment(ws, gid, ids[0], paid_on=date(2026, 3, 1), amount_fen=50_000)
+    w = _window(qtbot, ws, runner)
+    with qtbot.waitSignal(w.groups_action.triggered, timeout=1000):
+        w.groups_action.trigger()
+    dialog = w.groups_dialog
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 3, timeout=10_000)
+    assert dialog.table.item(0, 0).text() == "悦动健身预付卡退费"
+    assert dialog.table.item(0, 3).text() == "3"
+    assert "已退款 ¥500.00 / ¥1,500.00，1 / 3 人已履行" in dialog.progress_label.text()
+    assert [dialog.member_table.item(r, 0).text() for r in range(3)] == ["G0", "G1", "G2"]
+
+    dialog.accept_button.click()
+    box = dialog.question
+    assert isinstance(box, QMessageBox) and "不能撤销" in box.text()
+    with qtbot.waitSignal(dialog.batch_done, timeout=10_000) as done:
+        box.buttons()[0].click()  # 受理
+    result = done.args[0]
+    assert set(result.done) == {ids[0], ids[2]}
+    text = dialog.result.text()
+    assert "已办理 2 件，1 件保持原样" in text and "G1：" in text
+    qtbot.waitUntil(lambda: all(dialog.member_table.item(r, 2).text() == "已受理"
+                                for r in range(3)), timeout=10_000)
+    assert not dialog.undo_button.isEnabled()  # 受理 cannot be undone
