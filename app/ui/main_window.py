@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
         self.upkeep = FiguresUpkeep(ws, runner, self)
         self.hot_words_index = HotWordsIndex(ws, runner, self)  # issue 15: hot words
         self.warnings = WarningsWiring(ws, runner, sync, self, open_case=self.open_case,
-                                       show_cases=self.show_drilldown)
+                                       show_cases=self.show_drilldown,
+                                       show_groups=self.show_groups)
         self._build_status_bar()
         self._build_menus()
 

@@ -55,3 +55,27 @@ def test_a_batch_accept_from_the_group_window(qtbot, ws, runner):
     qtbot.waitUntil(lambda: all(dialog.member_table.item(r, 2).text() == "已受理"
                                 for r in range(3)), timeout=10_000)
     assert not dialog.undo_button.isEnabled()  # 受理 cannot be undone
+
+
+def test_a_group_made_from_a_warning_opens_the_group_window(qtbot, ws, runner):
+    """预警 → 建立群体纠纷: the warning's cases become one group, kept with the warning it
+    came from, and the group window opens on it."""
+    from app.core.groups import GroupOrigin
+    from app.services import warnings
+
+    for i in range(3):
+        cases.intake_work_order(ws, complaint_form(source_ticket=f"W{i}",
+                                                   description="老板跑路了，门店关门"))
+    assert warnings.list_warnings(ws)
+    w = _window(qtbot, ws, runner)
+    dialog = w.warnings.show_list()
+    qtbot.waitUntil(lambda: dialog.group_button.isEnabled(), timeout=10_000)
+    warning = dialog.selected()
+    assert len(warning.case_ids) == 3
+    with qtbot.waitSignal(dialog.group_made, timeout=10_000):
+        dialog.group_button.click()
+    qtbot.waitUntil(lambda: getattr(w, "groups_dialog", None) is not None
+                    and w.groups_dialog.member_table.rowCount() == 3, timeout=10_000)
+    [group] = groups.list_groups(ws)
+    assert group.origin is GroupOrigin.WARNING and group.members == 3
+    assert set(groups.groups_of(ws, warning.case_ids)) == set(warning.case_ids)

@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.groups import GroupOrigin
+from app.core.warnings import WarningRule
 from app.core.workflow import CaseStatus, Source
-from app.services import warnings
+from app.services import groups, warnings
 from app.services.context import Workstation
+from app.services.groups import TITLE_MAX, GroupInput
 from app.services.queue import QueueFilter
 from app.services.warnings import NOTE_MAX, WarningCase, WarningView
 from app.ui import formatting, messages
@@ -99,6 +102,7 @@ class AckDialog(GuardedDialog):
 class WarningsDialog(QDialog):
     open_case = Signal(object)  # uuid.UUID: show this case in the window
     show_cases = Signal(str, object)  # the words for the queue's chip, a QueueFilter
+    group_made = Signal(object)  # uuid.UUID: a group dispute made from a warning
     loaded = Signal()  # the list shows fresh warnings (tests and the screenshot wait)
     cases_loaded = Signal()
 
@@ -167,6 +171,10 @@ class WarningsDialog(QDialog):
         self.ack_button = QPushButton(self.tr("确认…"))
         self.ack_button.setObjectName("ackWarning")
         self.ack_button.clicked.connect(self.acknowledge)
+        self.group_button = QPushButton(self.tr("建立群体纠纷"))
+        self.group_button.setObjectName("makeGroup")
+        self.group_button.setToolTip(self.tr("把这条预警涉及的工单合并为一个群体纠纷处理（各工单仍逐件办结）"))
+        self.group_button.clicked.connect(self.make_group)
         self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.clicked.connect(self.load)
         self.error = error_label("warningsError")
@@ -175,6 +183,7 @@ class WarningsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.list_button)
+        buttons.addWidget(self.group_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.ack_button)
         close = QPushButton(self.tr("关闭"))
@@ -261,6 +270,7 @@ class WarningsDialog(QDialog):
     def _show_selected(self, w: WarningView | None) -> None:
         self.ack_button.setEnabled(w is not None)
         self.list_button.setEnabled(w is not None and bool(w.case_ids))
+        self.group_button.setEnabled(w is not None and len(w.case_ids) >= 2)
         self.cases.setRowCount(0)
         self.open_button.setEnabled(False)
         if w is None:
@@ -301,6 +311,33 @@ class WarningsDialog(QDialog):
         rows = self.cases.selectionModel().selectedRows()
         if rows:
             self.open_case.emit(self.cases.item(rows[0].row(), 0).data(ID_ROLE))
+
+    # ------------------------------------------------------------ a group from a warning
+
+    def make_group(self) -> None:
+        """建立群体纠纷: the warning's cases become one group (those another group holds
+        stay there, and are named)."""
+        w = self.selected()
+        if w is None:
+            return
+        self.error.hide()
+        ws = self.ws
+        values = GroupInput(w.subject[:TITLE_MAX], respondent_name=w.subject[:120]
+                            if w.rule == WarningRule.BUSINESS_VOLUME else "",
+                            origin=GroupOrigin.WARNING, warning_id=w.id)
+        case_ids = list(w.case_ids)
+        self.runner.op(self, lambda: groups.create_group(ws, values, case_ids)) \
+            .success(self._group_made).failure(self._failed).run()
+
+    def _group_made(self, made) -> None:
+        group_id, membership = made
+        if membership.refused:
+            self.error.setText(self.tr("已建立群体纠纷；{n} 件工单未加入：{why}").format(
+                n=len(membership.refused), why="；".join(
+                    messages.member_refusal_text(reason, group)
+                    for reason, group in list(membership.refused.values())[:3])))
+            self.error.show()
+        emit(self.group_made, group_id)
 
     # ------------------------------------------------------------ acknowledging
 

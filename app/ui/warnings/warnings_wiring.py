@@ -24,11 +24,13 @@ class WarningsWiring(QObject):
 
     def __init__(self, ws: Workstation, runner: TaskRunner, sync, parent: QWidget, *,
                  open_case: Callable[[object], None],
-                 show_cases: Callable[[str, object], None] | None = None) -> None:
+                 show_cases: Callable[[str, object], None] | None = None,
+                 show_groups: Callable[[], object] | None = None) -> None:
         super().__init__(parent)
         self.ws, self.runner, self.window = ws, runner, parent
         self.open_case = open_case
         self.show_cases = show_cases
+        self.show_groups = show_groups
         self.count: int | None = None
         self.list_dialog: WarningsDialog | None = None
         self.rules_dialog: WarningRulesDialog | None = None
@@ -85,6 +87,8 @@ class WarningsWiring(QObject):
             dialog.open_case.connect(self.open_case)
             if self.show_cases is not None:
                 dialog.show_cases.connect(self.show_cases)
+            if self.show_groups is not None:
+                dialog.group_made.connect(lambda _group_id: self.show_groups())
             self.list_dialog = dialog
         dialog.show()
         dialog.raise_()
