@@ -326,3 +326,46 @@ def members_of(ws: Workstation, group_id: uuid.UUID) -> list[MemberRow]:
                     .where(GroupMember.group_id == group.id, GroupMember.deleted.is_(False),
                            Case.deleted.is_(False))
                     .order_by(Case.source_ticket))]
+
+
+GROUP_THRESHOLD = 10  # new cases against one business that make a group at import
+
+
+def group_by_respondent(ws: Workstation, case_ids: Sequence[uuid.UUID | str],
+                        threshold: int = GROUP_THRESHOLD) -> list[tuple[uuid.UUID, Membership]]:
+    """The rule at import: new cases sharing a respondent (its credit code, else its name)
+    that number ``threshold`` or more join the office's live group of that respondent,
+    or make one (origin IMPORT). Returns each group touched with what joined it."""
+    ids = [uuid.UUID(i) if isinstance(i, str) else i for i in dict.fromkeys(case_ids)]
+    buckets: dict[tuple[str, str], list[uuid.UUID]] = {}
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    with ws.store.unit_of_work() as session:
+        for start in range(0, len(ids), 500):
+            for case_id, uscc, name in session.execute(
+                    select(Case.id, Case.respondent_uscc, Case.respondent_name).where(
+                        Case.id.in_(ids[start:start + 500]),
+                        Case.office_id == ws.actor.office_id, Case.deleted.is_(False))):
+                key = ("uscc", uscc) if uscc else ("name", name.strip())
+                if not key[1]:
+                    continue
+                buckets.setdefault(key, []).append(case_id)
+                names.setdefault(key, (name.strip(), uscc))
+        wanted = {key: members for key, members in buckets.items()
+                  if len(members) >= threshold}
+        existing: dict[tuple[str, str], uuid.UUID] = {}
+        for group in session.scalars(select(DisputeGroup).where(
+                DisputeGroup.office_id == ws.actor.office_id, DisputeGroup.deleted.is_(False),
+                DisputeGroup.status != GroupStatus.CLOSED.value)):
+            for key in (("uscc", group.respondent_uscc), ("name", group.respondent_name)):
+                if key[1] and key in wanted:
+                    existing.setdefault(key, group.id)
+    touched = []
+    for key, members in wanted.items():
+        name, uscc = names[key]
+        if key in existing:
+            touched.append((existing[key], add_members(ws, existing[key], members)))
+        else:
+            touched.append(create_group(ws, GroupInput(
+                (name or uscc)[:TITLE_MAX - 5] + "群体纠纷", respondent_name=name,
+                respondent_uscc=uscc, origin=GroupOrigin.IMPORT), members))
+    return touched

@@ -52,7 +52,7 @@ from app.core.work_order_import import (
     repeated_tickets,
 )
 from app.core.workflow import kinds_for_track
-from app.services import audit
+from app.services import audit, groups
 from app.services import warnings as early_warnings
 from app.services.bulk_intake import write_built
 from app.services.cases import (
@@ -372,6 +372,8 @@ class ImportSummary:
     changes: Changes = field(default_factory=Changes)
     warnings_raised: int = 0  # early warnings the imported cases raised
     warnings_grown: int = 0  # and those they added to
+    groups: int = 0  # group disputes the new cases made or joined (group_threshold)
+    created_ids: tuple[str, ...] = ()  # the new cases' ids (32 hex digits)
 
 
 def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
@@ -385,7 +387,13 @@ def run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
     this one writes."""
     prepared = prepared or prepare(ws, file, current, options, workers=workers)
     with heap.quiet_collector():
-        return _run_import(ws, file, current, options, prepared, progress, cancelled, workers)
+        summary = _run_import(ws, file, current, options, prepared, progress, cancelled,
+                              workers)
+    if options.group_threshold > 0 and summary.created_ids:
+        # After the import's own transaction: a group is made like any other, audited.
+        touched = groups.group_by_respondent(ws, summary.created_ids, options.group_threshold)
+        summary = replace(summary, groups=len(touched))
+    return summary
 
 
 def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
@@ -506,7 +514,8 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                          prepared.report,
                          Changes(queue=True, history=True, case_created=counts["created"] > 0,
                                  warnings=warned.changed),
-                         warnings_raised=warned.raised, warnings_grown=warned.grown)
+                         warnings_raised=warned.raised, warnings_grown=warned.grown,
+                         created_ids=tuple(created))
 
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:

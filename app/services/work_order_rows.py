@@ -61,6 +61,9 @@ class ImportOptions:
     track: Track | None = None  # None: 12315 → market complaint, else the office's default
     kind: CaseKind = CaseKind.COMPLAINT
     mode: ImportMode = ImportMode.WHOLE_FILE
+    # New cases against one respondent (credit code, else name) that make or join a
+    # group dispute (群体性纠纷) when there are this many; 0: none (issue 17).
+    group_threshold: int = 0
 
     def track_for(self, ws: Workstation) -> Track:
         """12315 orders are market-regulation complaints; another channel's follow the

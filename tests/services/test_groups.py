@@ -116,3 +116,37 @@ def test_the_queue_shows_each_members_group_and_lists_the_members_in_a_view(ws):
     assert {r.id for r in members.rows} == {ids[0], ids[1]}
     assert queue.view_counts(ws)[QueueView.IN_GROUPS] == 2
     assert queue.case_summary(ws, ids[0]).group_title == "悦动健身预付卡退费"
+
+
+def test_an_import_makes_a_group_of_a_businesss_many_complaints(ws, tmp_path):
+    """The rule at import: a respondent with the threshold's number of new cases makes a
+    group (origin IMPORT); a later import's cases against it join that group; fewer
+    cases make none."""
+    from app.services.work_order_import import ImportOptions, layout, open_file, run_import
+    from tests.support.work_order_exports import plain_rows, write_export
+
+    rows = plain_rows(12)
+    for row in rows[:5]:
+        row[6] = "上海悦动健身管理有限公司"
+    for row in rows[5:7]:
+        row[6] = "上海某某餐饮店"  # two: under the threshold
+    file = open_file(write_export(tmp_path / "a.xlsx", rows))
+    summary = run_import(ws, file, layout(ws, file),
+                         ImportOptions(mode="valid_rows", group_threshold=3), workers=1)
+    assert summary.created == 12 and summary.groups == 1
+    [group] = groups.list_groups(ws)
+    assert (group.title, group.respondent_name, group.origin, group.members) == (
+        "上海悦动健身管理有限公司群体纠纷", "上海悦动健身管理有限公司", GroupOrigin.IMPORT, 5)
+    more = plain_rows(3, start=100)
+    for row in more:
+        row[6] = "上海悦动健身管理有限公司"
+    file = open_file(write_export(tmp_path / "b.xlsx", more))
+    later = run_import(ws, file, layout(ws, file),
+                       ImportOptions(mode="valid_rows", group_threshold=3), workers=1)
+    assert later.groups == 1
+    [group] = groups.list_groups(ws)
+    assert group.members == 8
+    # without the option, nothing is grouped
+    file = open_file(write_export(tmp_path / "c.xlsx", plain_rows(4, start=200)))
+    assert run_import(ws, file, layout(ws, file), ImportOptions(mode="valid_rows"),
+                      workers=1).groups == 0

@@ -82,3 +82,34 @@ def test_main_window_opens_the_wizard(qtbot, window):
     assert isinstance(window.import_wizard, ImportWizard)
     assert window.import_wizard.isVisible()
     window.import_wizard.close()
+
+
+def test_the_wizard_can_make_a_group_of_one_businesss_complaints(qtbot, ws, runner, tmp_path):
+    """Issue 17: 群体纠纷 on the file page — off by default; on, the number chosen goes
+    with the import and the result says how many groups were made or joined."""
+    from app.services import groups
+    from tests.support.work_order_exports import plain_rows
+
+    rows = plain_rows(4)
+    for row in rows:
+        row[6] = "上海悦动健身管理有限公司"
+    wizard = ImportWizard(ws, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _open(qtbot, wizard, write_export(tmp_path / "gym.xlsx", rows))
+    page = wizard.file_page
+    assert not page.group_check.isChecked() and not page.group_count.isEnabled()
+    assert wizard.options().group_threshold == 0
+    page.group_check.setChecked(True)
+    page.group_count.setValue(3)
+    assert wizard.options().group_threshold == 3
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.mapping_page.preview.rowCount() > 0, timeout=WAIT)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.prepared is not None, timeout=WAIT)
+    with qtbot.waitSignal(wizard.imported, timeout=WAIT) as done:
+        wizard.next()
+    assert done.args[0].groups == 1
+    assert "群体纠纷：1 个" in wizard.run_page.result.text()
+    [group] = groups.list_groups(ws)
+    assert group.members == 4

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +34,7 @@ from app.core.work_order_import import ImportField
 from app.core.workflow import Source, Track
 from app.services import work_order_import as imports
 from app.services.context import Workstation
+from app.services.groups import GROUP_THRESHOLD
 from app.services.work_order_report import write_report
 from app.ui import messages
 from app.ui.forms import form_layout
@@ -83,7 +86,10 @@ class ImportWizard(QWizard):
         # A combo hands its data back as plain text: the enums again.
         source = Source(self.file_page.source_combo.currentData())
         track = Track(self.file_page.track_combo.currentData())
-        return imports.ImportOptions(source=source, track=track, mode=mode)
+        page = self.file_page
+        threshold = page.group_count.value() if page.group_check.isChecked() else 0
+        return imports.ImportOptions(source=source, track=track, mode=mode,
+                                     group_threshold=threshold)
 
     def show_failure(self, label: QLabel, failure: TaskFailure) -> None:
         label.setText(messages.error_text(failure.error))
@@ -113,6 +119,19 @@ class FilePage(QWizardPage):
         self.track_combo = QComboBox(objectName="importTrack")
         for track in Track:
             self.track_combo.addItem(messages.track_text(track), track)
+        # Issue 17: a business's many complaints made one group dispute as they arrive.
+        self.group_check = QCheckBox(self.tr("同一被诉主体的新工单达到"), objectName="importGroup")
+        self.group_count = QSpinBox(objectName="importGroupCount")
+        self.group_count.setRange(2, 10_000)
+        self.group_count.setValue(GROUP_THRESHOLD)
+        self.group_count.setSuffix(self.tr(" 件"))
+        self.group_count.setAccessibleName(self.tr("合并为群体纠纷的件数"))
+        self.group_count.setEnabled(False)
+        self.group_check.toggled.connect(self.group_count.setEnabled)
+        group_row = QHBoxLayout()
+        group_row.addWidget(self.group_check)
+        group_row.addWidget(self.group_count)
+        group_row.addWidget(QLabel(self.tr("时，合并为群体纠纷（各工单仍逐件办结）")), 1)
         self.status = QLabel(objectName="importFileStatus")
         self.status.setWordWrap(True)
         form = form_layout(self)
@@ -120,6 +139,7 @@ class FilePage(QWizardPage):
         form.addRow(self.tr("工作表："), self.sheet_combo)
         form.addRow(self.tr("来源渠道："), self.source_combo)
         form.addRow(self.tr("办理类型："), self.track_combo)
+        form.addRow(self.tr("群体纠纷："), group_row)
         form.addRow(self.status)
         self._source_changed()
 
@@ -447,6 +467,9 @@ class RunPage(QWizardPage):
         if summary.warnings_raised or summary.warnings_grown:
             text += self.tr("\n预警：新触发 {raised} 条，增加案件 {grown} 条，见 视图 → 预警。").format(
                 raised=summary.warnings_raised, grown=summary.warnings_grown)
+        if summary.groups:
+            text += self.tr("\n群体纠纷：{n} 个（新建或并入），见 视图 → 群体纠纷管理。").format(
+                n=summary.groups)
         self._finish(text)
         self.w.imported.emit(summary)
 
