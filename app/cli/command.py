@@ -13,16 +13,20 @@ from pathlib import Path
 from app.cli import calendar, central, checks, render, stats, store, work_orders
 from app.cli import hot_words as hot_words_cli
 from app.cli import warnings as warnings_cli
-from app.cli.common import Parser, add_data_dir_arg, default_data_dir
+from app.cli.common import Parser, add_data_dir_arg, default_data_dir, words
 from app.services import preview_worker  # stdlib only: cheap for every command
 
 DEMO_CASES_DEFAULT = 2000
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, in the words of the locale it is built under (main builds
+    it on each run)."""
     parser = Parser(
         prog="mediation-desk",
-        description="调解工作台 Mediation Desk — workstation for people's mediators.",
+        description=words("调解工作台：人民调解员的工作站。不带命令时打开工作台窗口；"
+                          "下列命令在命令行中完成管理和检查工作。",
+                          "调解工作台 Mediation Desk — workstation for people's mediators."),
     )
     add_data_dir_arg(parser)
     parser.add_argument(
@@ -31,13 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
         const=DEMO_CASES_DEFAULT,
         type=int,
         metavar="N",
-        help=f"fill an empty store with N demo cases first (default {DEMO_CASES_DEFAULT})",
+        help=words("先在空的数据文件中生成 N 件演示案件（不写 N 时为 {n} 件）",
+                   "fill an empty store with N demo cases first (default {n})")
+        .format(n=DEMO_CASES_DEFAULT),
     )
     parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="FILE.png",
-        help="open, load, save the main window to FILE.png and exit",
+        help=words("打开工作台、载入数据，把主窗口保存为 FILE.png 后退出",
+                   "open, load, save the main window to FILE.png and exit"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     store.add_parsers(sub)

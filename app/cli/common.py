@@ -1,5 +1,6 @@
 """What every subcommand shares: the data folder, error lines, store errors in words,
-and the parser whose own error lines follow the command line's language."""
+and the parser whose usage, error lines and help pages follow the command line's
+language."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def add_data_dir_arg(parser: argparse.ArgumentParser, *, suppress: bool = False)
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS if suppress else None,
-        help="folder holding the local store (default: the user's data folder)",
+        help=words("本机数据文件所在的数据文件夹（默认：当前用户的应用数据文件夹）",
+                   "folder holding the local store (default: the user's data folder)"),
     )
 
 
@@ -259,16 +261,76 @@ def argparse_words(message: str) -> str:
     return message
 
 
-class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose refusals (the usage line and ``error:``) follow the command
-    line's language (``words``); subcommands' parsers are made of the same class. The
-    ``--help`` pages stay English."""
+# A line of help may break between two Chinese characters, or at a space; never inside
+# a Latin run (an option, a placeholder, a number), nor before closing punctuation.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_UNIT = re.compile(rf"\s+|[（“《]*(?:[^\s{_WIDE}]+|[{_WIDE}])[）”》，。；：、！？]*")
 
-    def format_usage(self) -> str:
-        usage = super().format_usage()
-        if speaks_chinese() and usage.startswith("usage:"):
-            return "用法：" + usage[len("usage:"):]  # as wide as "usage:": lines stay aligned
-        return usage
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns (display_width; a Chinese
+    character takes two), its runs of spaces made one."""
+    lines: list[str] = []
+    line, used, space = "", 0, False
+    for unit in _UNIT.findall(text.strip()):
+        if unit.isspace():
+            space = bool(line)
+            continue
+        need = display_width(unit) + space
+        if line and used + need > width:
+            lines.append(line)
+            line, used, space, need = "", 0, False, display_width(unit)
+        line += " " * space + unit
+        used += need
+        space = False
+    return [*lines, line] if line else lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help in the command line's language: under a Chinese locale the usage
+    prefix is 用法 and the text is wrapped by terminal columns; otherwise argparse's own."""
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        text = super()._format_usage(usage, actions, groups, prefix)
+        if prefix is None and speaks_chinese() and text.startswith("usage: "):
+            return "用法： " + text[len("usage: "):]  # as wide as "usage: ": lines stay aligned
+        return text
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        if speaks_chinese():  # argparse ends a heading with ":", Chinese with "："
+            text = re.sub(r"^(\s*[\u4e00-\u9fff]+):$", r"\1：", text, flags=re.MULTILINE)
+        return text
+
+    def _split_lines(self, text, width):
+        return wrap(text, width) if speaks_chinese() else super()._split_lines(text, width)
+
+    def _fill_text(self, text, width, indent):
+        if not speaks_chinese():
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+
+class RawDescriptionHelpFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):
+    """HelpFormatter keeping a description's own lines (examples, a list)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser in the command line's language (``words``): its usage line,
+    ``error:`` lines and the headings of ``--help`` (用法、位置参数、选项); subcommands'
+    parsers are made of the same class. Each parser's words are chosen as it is built,
+    by ``main()``, so the locale of the run decides them."""
+
+    def __init__(self, *args, add_help: bool = True,
+                 formatter_class: type[argparse.HelpFormatter] = HelpFormatter, **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=formatter_class, **kwargs)
+        if speaks_chinese():  # argparse's own headings, English gettext strings
+            self._positionals.title = "位置参数"
+            self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=words("显示此帮助信息并退出",
+                                         "show this help message and exit"))
 
     def error(self, message: str):
         if not speaks_chinese():
