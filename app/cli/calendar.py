@@ -53,20 +53,29 @@ _SOURCES = {  # CalendarSource's value -> Chinese (English prints the value)
 
 
 def add_parser(sub) -> None:
-    cal = sub.add_parser(COMMAND, help="the holiday calendar: import a State Council notice, "
-                         "show a year")
+    cal = sub.add_parser(COMMAND, help=words(
+        "节假日安排：导入国务院的放假通知，查看某一年的安排",
+        "the holiday calendar: import a State Council notice, show a year"))
     add_data_dir_arg(cal, suppress=True)
     actions = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    load = actions.add_parser("import", help="load a year from the notice's text "
-                              "(FILE, or - for standard input)")
+    load = actions.add_parser("import", help=words(
+        "从通知的文本导入一年的安排（FILE，或用 - 表示标准输入）",
+        "load a year from the notice's text (FILE, or - for standard input)"))
     load.add_argument("file", metavar="FILE|-")
-    load.add_argument("--year", type=int, help="the year, if the text has no title")
+    load.add_argument("--year", type=int, help=words("年份（文本中没有通知标题时需要给出）",
+                                                     "the year, if the text has no title"))
     add_data_dir_arg(load, suppress=True)
     load.set_defaults(run=lambda args, data_dir: run_import(data_dir, args.file, args.year))
-    show = actions.add_parser("show", help="print a year: days off, adjusted working days")
+    show = actions.add_parser("show", help=show_help())
     show.add_argument("year", type=int, metavar="YEAR")
     add_data_dir_arg(show, suppress=True)
     show.set_defaults(run=lambda args, data_dir: run_show(data_dir, args.year))
+
+
+def show_help() -> str:
+    """`calendar show`'s help, the local one's and `central calendar show`'s."""
+    return words("查看某一年的安排：放假日期和调休上班日期",
+                 "print a year: days off, adjusted working days")
 
 
 def _read_text(source: str) -> str:

@@ -11,9 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.calendar import recomputed_text
+from app.cli.calendar import recomputed_text, show_help
 from app.cli.common import (
     CENTRAL_EXAMPLE,
+    RawDescriptionHelpFormatter,
     central_error_text,
     fail,
     no_store_text,
@@ -26,108 +27,158 @@ from app.cli.common import (
 )
 from app.sync.central import SSL_MODES
 
-EXAMPLE = CENTRAL_EXAMPLE[1]  # the help's words (English, as all of --help)
 REFERENCE_ACTIONS = ("calendar", "rules", "office")
+
+DESCRIPTION = """\
+在命令行中管理中心数据库。
+
+URL 是 PostgreSQL 数据库的地址（postgresql://admin@host:5432/mediation；
+密码可以写在地址中，或放在 PGPASSWORD 环境变量或 ~/.pgpass 文件中），
+单独一个机构使用时也可以是一个 SQLite 文件
+（sqlite:////srv/mediation/central.sqlite）。
+"""
 
 
 def _with_url(subparsers, name: str, help_text: str, *,
               by: bool = False) -> argparse.ArgumentParser:
+    """An action on the central database at URL; ``help_text`` already in words()."""
     p = subparsers.add_parser(name, help=help_text)
-    p.add_argument("url", metavar="URL", help=EXAMPLE)
-    p.add_argument("--sslmode", choices=SSL_MODES, default="",
-                   help="TLS (default: require; prefer for localhost or a Unix socket)")
-    p.add_argument("--sslrootcert", default="", metavar="FILE",
-                   help="CA certificate to check the server against (verify-ca/full)")
+    p.add_argument("url", metavar="URL", help=words(*CENTRAL_EXAMPLE))
+    p.add_argument("--sslmode", choices=SSL_MODES, default="", help=words(
+        "加密连接（TLS）方式（默认 require；连接本机的数据库时为 prefer）",
+        "TLS (default: require; prefer for localhost or a Unix socket)"))
+    p.add_argument("--sslrootcert", default="", metavar="FILE", help=words(
+        "用来核对服务器证书的根证书文件（--sslmode verify-ca 或 verify-full 时使用）",
+        "CA certificate to check the server against (verify-ca/full)"))
     if by:
-        p.add_argument("--by", metavar="NAME",
-                       help="who makes the change, as the audit trail records it "
-                       "(default: the database login)")
+        p.add_argument("--by", metavar="NAME", help=words(
+            "修改人的姓名，记入操作记录（默认：数据库登录名）",
+            "who makes the change, as the audit trail records it (default: the database "
+            "login)"))
     return p
 
 
 def add_parser(sub) -> None:
-    central = sub.add_parser("central", help="administer the central database",
-                             description=__doc__,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    central = sub.add_parser("central", help=words("管理中心数据库",
+                                                   "administer the central database"),
+                             description=words(DESCRIPTION, __doc__),
+                             formatter_class=RawDescriptionHelpFormatter)
     central.set_defaults(run=lambda args, data_dir: run(args))
     csub = central.add_subparsers(dest="central_command", metavar="ACTION", required=True)
 
-    def with_url(name: str, help_text: str) -> argparse.ArgumentParser:
-        return _with_url(csub, name, help_text)
+    def with_url(name: str, chinese: str, english: str) -> argparse.ArgumentParser:
+        return _with_url(csub, name, words(chinese, english))
 
-    with_url("init", "create or upgrade the schema, roles and row-level security")
-    office = with_url("add-office", "add an office (市场监管所 / 人民调解委员会)")
+    with_url("init", "建立或升级中心数据库的结构、数据库角色和行级安全策略",
+             "create or upgrade the schema, roles and row-level security")
+    office = with_url("add-office", "添加机构（市场监管所 / 人民调解委员会）",
+                      "add an office (市场监管所 / 人民调解委员会)")
     office.add_argument("--code", required=True)
     office.add_argument("--name", required=True)
-    office.add_argument("--committee", default="", help="committee name printed on documents")
-    office.add_argument("--prefix", default="", help="document number prefix, e.g. 浦消调")
+    office.add_argument("--committee", default="", help=words(
+        "文书上印的调解委员会名称", "committee name printed on documents"))
+    office.add_argument("--prefix", default="", help=words(
+        "文书编号前缀，例如 浦消调", "document number prefix, e.g. 浦消调"))
     office.add_argument("--region", default="")
-    user = with_url("add-user", "add a login for a mediator or a supervisor")
-    user.add_argument("--login", required=True, help="database login, e.g. zhangmin")
-    user.add_argument("--name", required=True, help="the person's name, e.g. 张敏")
-    user.add_argument("--office", required=True, help="office code or name")
+    user = with_url("add-user", "为调解员或负责人添加登录名",
+                    "add a login for a mediator or a supervisor")
+    user.add_argument("--login", required=True, help=words(
+        "数据库登录名，例如 zhangmin", "database login, e.g. zhangmin"))
+    user.add_argument("--name", required=True, help=words(
+        "本人姓名，例如 张敏", "the person's name, e.g. 张敏"))
+    user.add_argument("--office", required=True,
+                      help=words("机构代码或名称", "office code or name"))
     user.add_argument("--role", required=True, choices=("mediator", "supervisor"))
-    user.add_argument("--password-stdin", action="store_true",
-                      help="read the password from standard input (else one is generated)")
-    with_url("status", "schema version and counts")
-    prune = with_url("prune", "delete change-log entries older than the retention")
+    user.add_argument("--password-stdin", action="store_true", help=words(
+        "从标准输入读取密码（不给出时自动生成一个）",
+        "read the password from standard input (else one is generated)"))
+    with_url("status", "中心数据库的结构版本和各项数量", "schema version and counts")
+    prune = with_url("prune", "删除超过保留期限的变更记录",
+                     "delete change-log entries older than the retention")
     prune.add_argument("--days", type=int, default=None)
-    with_url("restored", "after restoring from a backup: make every workstation resync")
-    with_url("verify-audit", "check each office's audit chain for tampering "
-             "(exit 0 intact, 1 broken)")
-    _with_url(csub, "fill-clocks", "work out when the completing clock of cases closed "
-              "before this version ran out (按时办结率)", by=True)
-    with_url("refresh-figures", "bring the figures' per-day summaries and the hot-words index "
-             "up to date (run after an import and nightly: logins read them, only the "
-             "administrator writes them)")
-    imp = with_url("import", "copy a standalone workstation's store into the central database")
+    with_url("restored", "从备份恢复中心数据库之后运行：让每个工作站重新同步",
+             "after restoring from a backup: make every workstation resync")
+    with_url("verify-audit", "检查每个机构的操作记录哈希链是否被篡改（完整时退出状态为 0，被改动时为 1）",
+             "check each office's audit chain for tampering (exit 0 intact, 1 broken)")
+    _with_url(csub, "fill-clocks", words(
+        "为本版本之前已办结的案件补算办结期限（用于按时办结率）",
+        "work out when the completing clock of cases closed before this version ran out "
+        "(按时办结率)"), by=True)
+    with_url("refresh-figures", "更新统计数据的每日汇总和热词索引（导入数据后以及每天夜间运行："
+             "各登录名只读取它们，只有管理员写入）",
+             "bring the figures' per-day summaries and the hot-words index up to date (run "
+             "after an import and nightly: logins read them, only the administrator writes "
+             "them)")
+    imp = with_url("import", "把一台单机工作站的数据文件复制到中心数据库",
+                   "copy a standalone workstation's store into the central database")
     imp.add_argument("--from", dest="source", type=Path, required=True, metavar="DATA_DIR")
     _add_reference_parsers(csub)
 
 
 def _add_reference_parsers(csub) -> None:
     """calendar, rules, office: the reference data every workstation pulls."""
-    cal = csub.add_parser("calendar", help="the holiday calendar every workstation counts "
-                          "working days on")
+    cal = csub.add_parser("calendar", help=words(
+        "节假日安排：各工作站按它计算工作日",
+        "the holiday calendar every workstation counts working days on"))
     calsub = cal.add_subparsers(dest="reference_action", metavar="ACTION", required=True)
-    load = _with_url(calsub, "import", "load a year from the State Council notice's text "
-                     "(FILE, or - for standard input) and recompute every open case's clocks",
-                     by=True)
+    load = _with_url(calsub, "import", words(
+        "从国务院通知的文本导入一年的安排（FILE，或用 - 表示标准输入），并重新计算所有在办案件的期限",
+        "load a year from the State Council notice's text (FILE, or - for standard input) "
+        "and recompute every open case's clocks"), by=True)
     load.add_argument("file", metavar="FILE|-")
-    load.add_argument("--year", type=int, help="the year, if the text has no title")
-    load.add_argument("--official", action="store_true",
-                      help="the text is the published notice itself (its title names the "
-                      "year); the year is shown as 国务院通知 instead of 管理员录入")
-    show = _with_url(calsub, "show", "print a year: days off, adjusted working days")
+    load.add_argument("--year", type=int, help=words("年份（文本中没有通知标题时需要给出）",
+                                                     "the year, if the text has no title"))
+    load.add_argument("--official", action="store_true", help=words(
+        "文本就是公布的通知原文（标题写明年份）；这一年的来源显示为“国务院通知”，而不是“管理员录入”",
+        "the text is the published notice itself (its title names the year); the year is "
+        "shown as 国务院通知 instead of 管理员录入"))
+    show = _with_url(calsub, "show", show_help())
     show.add_argument("year", type=int, metavar="YEAR")
 
-    rules = csub.add_parser("rules", help="the deadline rule sets (办理时限)")
+    rules = csub.add_parser("rules", help=words("期限规则（办理时限）",
+                                                "the deadline rule sets (办理时限)"))
     rsub = rules.add_subparsers(dest="reference_action", metavar="ACTION", required=True)
-    _with_url(rsub, "list", "each rule set's clocks: limit, unit, start, verified by whom")
-    edit = _with_url(rsub, "set", "change a rule set's limits or mark it verified (已核实), "
-                     "and recompute every open case's clocks", by=True)
-    edit.add_argument("code", metavar="CODE", help="the rule set, e.g. samr-order121-2026")
-    edit.add_argument("--limit", action="append", default=[], metavar="KEY=DAYS",
-                      help="a clock's new limit, by its kind (mediation=45) or its number "
-                      "in `rules list` (2=45); repeat for several")
+    _with_url(rsub, "list", words(
+        "列出每套期限规则的各项期限：时限、单位、起算点、核实人",
+        "each rule set's clocks: limit, unit, start, verified by whom"))
+    edit = _with_url(rsub, "set", words(
+        "修改一套期限规则的时限，或标记为已核实，并重新计算所有在办案件的期限",
+        "change a rule set's limits or mark it verified (已核实), and recompute every open "
+        "case's clocks"), by=True)
+    edit.add_argument("code", metavar="CODE", help=words(
+        "期限规则的代码，例如 samr-order121-2026", "the rule set, e.g. samr-order121-2026"))
+    edit.add_argument("--limit", action="append", default=[], metavar="KEY=DAYS", help=words(
+        "一项期限的新时限，用期限的名称（mediation=45）或它在 `rules list` 中的序号（2=45）"
+        "指明；修改多项时重复使用",
+        "a clock's new limit, by its kind (mediation=45) or its number in `rules list` "
+        "(2=45); repeat for several"))
     verified = edit.add_mutually_exclusive_group()
-    verified.add_argument("--verify", action="store_true",
-                          help="checked against the published text: recorded as verified "
-                          "by --by NAME (required), now")
-    verified.add_argument("--unverify", action="store_true",
-                          help="no longer verified: the mediators are warned again")
+    verified.add_argument("--verify", action="store_true", help=words(
+        "已对照公布的原文核对：记为由 --by NAME（必须给出）于此时核实",
+        "checked against the published text: recorded as verified by --by NAME (required), "
+        "now"))
+    verified.add_argument("--unverify", action="store_true", help=words(
+        "取消核实：调解员会重新看到提醒", "no longer verified: the mediators are warned again"))
 
-    office = csub.add_parser("office", help="an office's profile as documents print it")
+    office = csub.add_parser("office", help=words(
+        "机构信息（文书上印的内容）", "an office's profile as documents print it"))
     osub = office.add_subparsers(dest="reference_action", metavar="ACTION", required=True)
-    prof = _with_url(osub, "set", "change an office's name, committee, number prefix, "
-                     "address or phone", by=True)
-    prof.add_argument("code", metavar="CODE", help="the office's code, e.g. PD01")
-    prof.add_argument("--name", help="the office's full name")
-    prof.add_argument("--committee", help="the committee name printed on documents")
-    prof.add_argument("--prefix", help="document number prefix: 1-8 Chinese characters, "
-                      "e.g. 浦消调 for （2026）浦消调字第0001号")
-    prof.add_argument("--address", help="the address printed on notices")
-    prof.add_argument("--phone", help="the phone number printed on notices")
+    prof = _with_url(osub, "set", words(
+        "修改机构的名称、调解委员会名称、文书编号前缀、地址或电话",
+        "change an office's name, committee, number prefix, address or phone"), by=True)
+    prof.add_argument("code", metavar="CODE", help=words("机构代码，例如 PD01",
+                                                         "the office's code, e.g. PD01"))
+    prof.add_argument("--name", help=words("机构全称", "the office's full name"))
+    prof.add_argument("--committee", help=words("文书上印的调解委员会名称",
+                                                "the committee name printed on documents"))
+    prof.add_argument("--prefix", help=words(
+        "文书编号前缀：1 至 8 个汉字，例如（2026）浦消调字第0001号中的“浦消调”",
+        "document number prefix: 1-8 Chinese characters, e.g. 浦消调 for "
+        "（2026）浦消调字第0001号"))
+    prof.add_argument("--address", help=words("通知书上印的地址",
+                                              "the address printed on notices"))
+    prof.add_argument("--phone", help=words("通知书上印的电话号码",
+                                            "the phone number printed on notices"))
 
 
 def _fail(message: str) -> int:

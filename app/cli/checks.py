@@ -21,17 +21,19 @@ _PIL_MODES = {"BGRx": ("RGB", "BGRX"), "BGRA": ("RGBA", "BGRA"),
 
 def add_parsers(sub) -> None:
     # No help=: argparse then leaves them out of the command list.
-    self_test = sub.add_parser("self-test", description="check encryption and the keyring "
-                               "backends")
+    self_test = sub.add_parser("self-test", description=words(
+        "检查数据文件的加密和本机的密钥库", "check encryption and the keyring backends"))
     self_test.set_defaults(run=lambda args, data_dir: run_self_test())
-    preview = sub.add_parser("preview", description="draw a PDF page or a picture through "
-                             "the preview worker and save it as PNG")
+    preview = sub.add_parser("preview", description=words(
+        "由预览进程画出 PDF 的一页或一张图片，保存到 PAGE.png",
+        "draw a PDF page or a picture through the preview worker and save it as PNG"))
     preview.set_defaults(run=lambda args, data_dir: run_preview(args))
     preview.add_argument("file", type=Path, metavar="FILE")
     preview.add_argument("--out", required=True, type=Path, metavar="PAGE.png")
-    preview.add_argument("--page", type=int, default=1, metavar="N", help="PDF page, from 1")
+    preview.add_argument("--page", type=int, default=1, metavar="N",
+                         help=words("PDF 的页码，从 1 开始", "PDF page, from 1"))
     preview.add_argument("--size", type=int, default=1200, metavar="PIXELS",
-                         help="longest side")
+                         help=words("长边的像素数", "longest side"))
 
 
 _PREVIEW_PROBLEMS = {  # PreviewProblem's value -> Chinese (English: the error's own words)

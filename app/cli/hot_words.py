@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from app.cli.common import (
+    RawDescriptionHelpFormatter,
     add_data_dir_arg,
     central_error_text,
     display_width,
@@ -29,22 +30,44 @@ from app.cli.common import (
 
 DEFAULT_DAYS = 30
 
+DESCRIPTION = """\
+一段时间的热词及其与上期的对比：统计本机数据文件中的案件，
+或用 --central 统计全区中心数据库中的案件。
+
+    mediation-desk hot-words                                  # 最近 30 天，本机构
+    mediation-desk hot-words --from 2026-11-01 --to 2026-11-30 --mediator zhangmin
+    mediation-desk hot-words --central postgresql://admin@db/mediation --office PD01 PD02
+
+热词索引没有跟上时（数据文件由没有热词索引的版本升级而来，或中心数据库刚导入了
+数据），先为尚未分词的案件分词。
+"""
+
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("hot-words", help="the period's hot words (热词) and the period before",
-                       description=__doc__,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--from", dest="first", metavar="DATE",
-                   help=f"first day, YYYY-MM-DD (default: {DEFAULT_DAYS} days before --to)")
-    p.add_argument("--to", dest="last", metavar="DATE", help="last day (default: today)")
+    p = sub.add_parser("hot-words", help=words("一段时间的热词及其与上期的对比",
+                                               "the period's hot words (热词) and the period "
+                                               "before"),
+                       description=words(DESCRIPTION, __doc__),
+                       formatter_class=RawDescriptionHelpFormatter)
+    p.add_argument("--from", dest="first", metavar="DATE", help=words(
+        "第一天，写成 YYYY-MM-DD（默认：截至 --to 的 {days} 天）",
+        "first day, YYYY-MM-DD (default: {days} days before --to)").format(days=DEFAULT_DAYS))
+    p.add_argument("--to", dest="last", metavar="DATE",
+                   help=words("最后一天（默认：今天）", "last day (default: today)"))
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--mediator", metavar="LOGIN", help="one mediator's cases")
-    who.add_argument("--me", action="store_true", help="the signed-in mediator's cases")
-    who.add_argument("--office", nargs="+", metavar="CODE", help="these offices' cases")
+    who.add_argument("--mediator", metavar="LOGIN",
+                     help=words("这位调解员的案件（登录名）", "one mediator's cases"))
+    who.add_argument("--me", action="store_true",
+                     help=words("当前登录的调解员的案件", "the signed-in mediator's cases"))
+    who.add_argument("--office", nargs="+", metavar="CODE",
+                     help=words("这些机构的案件（机构代码）", "these offices' cases"))
     p.add_argument("--limit", type=int, default=30, metavar="N")
-    p.add_argument("--central", metavar="URL",
-                   help="count on the central database (as its administrator) instead")
-    p.add_argument("--sslmode", default="", help="TLS for --central (as `central`)")
+    p.add_argument("--central", metavar="URL", help=words(
+        "改为在中心数据库上统计（以中心数据库管理员的身份）",
+        "count on the central database (as its administrator) instead"))
+    p.add_argument("--sslmode", default="", help=words(
+        "--central 的加密连接（TLS）方式，与 `central` 命令相同",
+        "TLS for --central (as `central`)"))
     add_data_dir_arg(p, suppress=True)
     p.set_defaults(run=run)
 

@@ -33,8 +33,11 @@ REFUSALS = {
 
 def add_parser(sub) -> None:
     kinds = ", ".join(k.value for k in DocumentKind)
-    render = sub.add_parser("render", help="render a document of a case to PDF",
-                            description=f"KIND: {kinds}. REF: the case id or its ticket number.")
+    render = sub.add_parser("render", help=words("把案件的一份文书生成 PDF",
+                                                 "render a document of a case to PDF"),
+                            description=words("KIND 是文书种类：{kinds}。REF 是案件编号或工单号。",
+                                              "KIND: {kinds}. REF: the case id or its ticket "
+                                              "number.").format(kinds=kinds))
     render.add_argument("kind", metavar="KIND")
     render.add_argument("--case", required=True, metavar="REF")
     render.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")

@@ -38,21 +38,28 @@ _ERRORS = {  # StatsErrorCode's value -> (Chinese, English)
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser(COMMAND, help="the figures for a period: KPIs, breakdowns, trend")
+    p = sub.add_parser(COMMAND, help=words("一段时间的统计数据：主要指标、分类统计和趋势",
+                                           "the figures for a period: KPIs, breakdowns, trend"))
     p.add_argument("--from", dest="start", required=True, metavar="DATE",
-                   help="first day (YYYY-MM-DD, China time)")
+                   help=words("第一天（YYYY-MM-DD，北京时间）",
+                              "first day (YYYY-MM-DD, China time)"))
     p.add_argument("--to", dest="end", required=True, metavar="DATE",
-                   help="last day, included")
-    p.add_argument("--scope", default="office",
-                   help="me | office | mediator:LOGIN | offices:PD01,PD02 | all "
-                        "(default office)")
-    p.add_argument("--central", metavar="URL",
-                   help="count on the central database as the login in URL")
+                   help=words("最后一天（含当天）", "last day, included"))
+    p.add_argument("--scope", default="office", help=words(
+        "统计范围：me（本人）| office（本机构）| mediator:LOGIN（某位调解员）"
+        "| offices:PD01,PD02（这些机构）| all（全部）；默认 office",
+        "me | office | mediator:LOGIN | offices:PD01,PD02 | all (default office)"))
+    p.add_argument("--central", metavar="URL", help=words(
+        "在中心数据库上统计，身份为 URL 中的登录名",
+        "count on the central database as the login in URL"))
     p.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write here (xlsx: required)")
-    p.add_argument("--granularity", choices=("day", "week", "month"),
-                   help="the trend's periods (default by the range's length)")
-    p.add_argument("--top", type=int, default=10, help="respondent businesses listed")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help=words("写入这个文件（xlsx 格式必须给出）", "write here (xlsx: required)"))
+    p.add_argument("--granularity", choices=("day", "week", "month"), help=words(
+        "趋势按日、周还是月划分（默认按期间长短而定）",
+        "the trend's periods (default by the range's length)"))
+    p.add_argument("--top", type=int, default=10,
+                   help=words("列出的被投诉经营者个数", "respondent businesses listed"))
     add_data_dir_arg(p, suppress=True)
     p.set_defaults(run=run)
 
@@ -194,14 +201,20 @@ REPORT_COMMAND = "report"
 
 
 def add_report_parser(sub) -> None:
-    p = sub.add_parser(REPORT_COMMAND,
-                       help="日报, 周报 or 每月一题 as PDF or .xlsx (by the file's suffix)")
-    p.add_argument("kind", choices=("daily", "weekly", "topic"),
-                   help="daily: the day; weekly: its week (Mon–Sun); topic: its month")
-    p.add_argument("--date", metavar="DATE",
-                   help="a day of the period (YYYY-MM-DD; default today, or last month "
-                        "for a topic asked in a month's first week)")
-    p.add_argument("--scope", default="office", help="me | office | mediator:LOGIN")
+    p = sub.add_parser(REPORT_COMMAND, help=words(
+        "生成日报、周报或每月一题，PDF 或 .xlsx 文件（按文件名的后缀）",
+        "日报, 周报 or 每月一题 as PDF or .xlsx (by the file's suffix)"))
+    p.add_argument("kind", choices=("daily", "weekly", "topic"), help=words(
+        "daily：日报，这一天；weekly：周报，这一天所在的一周（周一至周日）；"
+        "topic：每月一题，这一天所在的月份",
+        "daily: the day; weekly: its week (Mon–Sun); topic: its month"))
+    p.add_argument("--date", metavar="DATE", help=words(
+        "期间中的某一天（YYYY-MM-DD；默认今天，在每月第一周生成每月一题时默认上个月）",
+        "a day of the period (YYYY-MM-DD; default today, or last month for a topic asked in "
+        "a month's first week)"))
+    p.add_argument("--scope", default="office", help=words(
+        "统计范围：me（本人）| office（本机构）| mediator:LOGIN（某位调解员）",
+        "me | office | mediator:LOGIN"))
     p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx")
     add_data_dir_arg(p, suppress=True)
     p.set_defaults(run=run_report)

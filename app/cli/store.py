@@ -11,17 +11,22 @@ from app.cli.common import add_data_dir_arg, fail, no_store_text, store_error_te
 
 
 def add_parsers(sub) -> None:
-    demo = sub.add_parser("demo-data", help="fill a store with realistic synthetic cases")
+    demo = sub.add_parser("demo-data", help=words("在数据文件中生成逼真的虚构案件（演示数据）",
+                                                  "fill a store with realistic synthetic "
+                                                  "cases"))
     demo.add_argument("--cases", type=int, required=True, metavar="N")
     demo.add_argument("--seed", type=int, default=1)
     add_data_dir_arg(demo, suppress=True)
     demo.set_defaults(run=lambda args, data_dir: run_demo_data(data_dir, args.cases, args.seed))
-    check = sub.add_parser("check-store", help="check the whole store file for damage "
-                           "(PRAGMA quick_check); the workstation does this at start")
+    check = sub.add_parser("check-store", help=words(
+        "检查整个数据文件有无损坏（工作台每次启动时也做这项检查）",
+        "check the whole store file for damage (PRAGMA quick_check); the workstation does "
+        "this at start"))
     add_data_dir_arg(check, suppress=True)
     check.set_defaults(run=lambda args, data_dir: run_check_store(data_dir))
-    verify = sub.add_parser("verify-audit", help="check the store's audit trail for tampering "
-                            "(exit 0 intact, 1 broken)")
+    verify = sub.add_parser("verify-audit", help=words(
+        "检查操作记录的哈希链是否被篡改（完整时退出状态为 0，被改动时为 1）",
+        "check the store's audit trail for tampering (exit 0 intact, 1 broken)"))
     add_data_dir_arg(verify, suppress=True)
     verify.set_defaults(run=lambda args, data_dir: run_verify_audit(data_dir))
 

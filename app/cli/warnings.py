@@ -19,11 +19,14 @@ _RULES = {
 
 
 def add_parser(sub) -> None:
-    cmd = sub.add_parser(COMMAND, help="list the office's early warnings (预警)")
+    cmd = sub.add_parser(COMMAND, help=words("列出本机构的预警",
+                                             "list the office's early warnings (预警)"))
     cmd.add_argument("--open", action="store_true",
-                     help="only those not acknowledged or grown since")
+                     help=words("只列出尚未确认的，以及确认后又有新增案件的",
+                                "only those not acknowledged or grown since"))
     cmd.add_argument("--recheck", action="store_true",
-                     help="check the recent cases against the rules first")
+                     help=words("先按预警规则重新检查近期的案件",
+                                "check the recent cases against the rules first"))
     add_data_dir_arg(cmd, suppress=True)
     cmd.set_defaults(run=lambda args, data_dir: run(data_dir, args.open, args.recheck))
 

@@ -21,22 +21,30 @@ COMMAND = "import"
 
 
 def add_parser(sub) -> None:
-    parser = sub.add_parser(COMMAND, help="import work orders from a 12315/12345 export "
-                            "(.xlsx, .xls, .csv)")
+    parser = sub.add_parser(COMMAND, help=words(
+        "导入 12315/12345 平台导出的工单（.xlsx、.xls 或 .csv 文件）",
+        "import work orders from a 12315/12345 export (.xlsx, .xls, .csv)"))
     parser.add_argument("file", type=Path, metavar="FILE")
-    parser.add_argument("--sheet", metavar="NAME", help="the sheet to read (default: the "
-                        "first visible sheet with a header row)")
-    parser.add_argument("--mapping", metavar="NAME", help="a saved column mapping")
+    parser.add_argument("--sheet", metavar="NAME", help=words(
+        "要读取的工作表（默认：第一个有表头行的可见工作表）",
+        "the sheet to read (default: the first visible sheet with a header row)"))
+    parser.add_argument("--mapping", metavar="NAME",
+                        help=words("已保存的列对应方案的名称", "a saved column mapping"))
     parser.add_argument("--report", type=Path, metavar="OUT.xlsx",
-                        help="write the rows' problems to this workbook")
-    parser.add_argument("--valid-rows", action="store_true",
-                        help="import the valid rows even when others have problems "
-                        "(default: the whole file or nothing)")
+                        help=words("把各行的问题写入这个 .xlsx 文件",
+                                   "write the rows' problems to this workbook"))
+    parser.add_argument("--valid-rows", action="store_true", help=words(
+        "其他行有问题时，仍导入没有问题的行（默认：整个文件要么全部导入，要么都不导入）",
+        "import the valid rows even when others have problems (default: the whole file or "
+        "nothing)"))
     parser.add_argument("--source", default="12315", metavar="12315|12345|phone|online|…",
-                        help="the channel of the file (a 来源渠道 column overrides per row)")
-    parser.add_argument("--track", metavar="market_complaint|people_mediation",
-                        help="the track of the cases (default: 12315 → market complaint, "
-                        "otherwise the office's usual track)")
+                        help=words("文件中工单的来源渠道（表中有“来源渠道”列时，以每行所填为准）",
+                                   "the channel of the file (a 来源渠道 column overrides per "
+                                   "row)"))
+    parser.add_argument("--track", metavar="market_complaint|people_mediation", help=words(
+        "案件的办理程序（默认：12315 的工单为市场监管投诉，其他为本机构通常的办理程序）",
+        "the track of the cases (default: 12315 → market complaint, otherwise the office's "
+        "usual track)"))
     add_data_dir_arg(parser, suppress=True)
     parser.set_defaults(run=run)
 
