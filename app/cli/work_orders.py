@@ -41,7 +41,7 @@ def add_parser(sub) -> None:
                         help=words("文件中工单的来源渠道（表中有“来源渠道”列时，以每行所填为准）",
                                    "the channel of the file (a 来源渠道 column overrides per "
                                    "row)"))
-    parser.add_argument("--track", metavar="market_complaint|people_mediation", help=words(
+    parser.add_argument("--track", metavar="market_complaint|peoples_mediation", help=words(
         "案件的办理程序（默认：12315 的工单为市场监管投诉，其他为本机构通常的办理程序）",
         "the track of the cases (default: 12315 → market complaint, otherwise the office's "
         "usual track)"))
