@@ -1,16 +1,19 @@
 """Issue 16, item 4: on a Chinese desktop (LANG=zh_CN.UTF-8) every subcommand tells its
-refusals and results in Chinese, argparse's own error lines included; under LANG=C the
-same lines are English (the rest of the suite reads them so)."""
+refusals and results in Chinese, argparse's own error lines and every --help page
+included; under LANG=C the same lines are English (the rest of the suite reads them so)."""
 
 from __future__ import annotations
 
+import argparse
 import re
 import sqlite3
 
 import pytest
 
+from app.cli import build_parser, main
 from app.cli import central as central_cli
-from app.cli import main
+from app.cli.common import display_width, wrap
+from app.core.documents import DocumentKind
 from app.services import central_admin
 from app.services.central_import import ImportRefused, import_store
 from app.services.reference import open_workstation
@@ -24,7 +27,7 @@ from tests.support.work_order_exports import write_export
 # of a syntax to type (YYYY-MM-DD, KEY=DAYS), and the values an option takes.
 ALLOWED = {"PDF", "ID", "URL", "xlsx", "csv", "pdf", "YYYY", "MM", "DD", "KEY", "DAYS",
            "NAME", "FILE", "LOGIN", "CODE", "UTF", "GB", "TLS", "SQLite", "PostgreSQL",
-           "backups", "me", "office", "all", "mediator", "offices"}
+           "backups", "me", "office", "all", "mediator", "offices", "xls"}
 
 
 def assert_chinese(text: str, *data) -> None:
@@ -112,6 +115,90 @@ def test_lang_c_keeps_argparse_and_the_commands_english(monkeypatch, capsys, tmp
     assert line == "mediation-desk stats: error: the following arguments are required: --to"
     assert main(["check-store", "--data-dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err == f"mediation-desk: no store in {tmp_path}\n"
+
+
+def help_pages(parser: argparse.ArgumentParser, argv: tuple[str, ...] = ()):
+    """(argv, parser) of the top level and of every subcommand, nested ones included."""
+    yield argv, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from help_pages(sub, (*argv, name))
+
+
+def typed_as_is(parser: argparse.ArgumentParser) -> set[str]:
+    """What a help page shows as it is typed: the commands' names, the options, the values
+    they take (choices) and their placeholders (metavars, argparse's DEST by default)."""
+    shown = set(parser.prog.split())
+    for action in parser._actions:
+        shown.update(action.option_strings)
+        shown.update(map(str, action.choices or ()))
+        if isinstance(action.metavar, tuple):
+            shown.update(action.metavar)
+        elif action.metavar is not None:
+            shown.add(action.metavar)
+        elif action.option_strings and action.nargs != 0 and not action.choices:
+            shown.add(action.dest.upper())
+    return shown
+
+
+HELP_PAGES = {argv: typed_as_is(parser) for argv, parser in help_pages(build_parser())}
+
+# The values the help gives as examples (an office code, a login, a rule set, a clock's
+# limit, the document kinds), and PostgreSQL's names for where a password may be kept.
+HELP_EXAMPLES = ("PD01", "PD02", "zhangmin", "samr-order121-2026", "mediation=45",
+                 "PGPASSWORD", "~/.pgpass", *(kind.value for kind in DocumentKind))
+
+
+def help_page(capsys, argv) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--help"])
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_help_pages_cover_every_subcommand():
+    assert {("central", "add-office"), ("central", "rules", "set"), ("calendar", "show"),
+            ("hot-words",), ()} <= set(HELP_PAGES)
+    assert len(HELP_PAGES) >= 34
+
+
+@pytest.mark.parametrize("argv", list(HELP_PAGES), ids=lambda argv: " ".join(argv) or "top")
+def test_every_help_page_is_chinese(chinese, capsys, argv):
+    out = help_page(capsys, argv)
+    assert out.startswith(" ".join(["用法： mediation-desk", *argv]))
+    assert "\n选项：\n  -h, --help" in out and "显示此帮助信息并退出" in out
+    rest = re.sub(r"\S+://\S+", " ", out)  # a URL holds names (…/central.sqlite)
+    for typed in sorted(HELP_PAGES[argv] | set(HELP_EXAMPLES), key=len, reverse=True):
+        rest = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", " ", rest)
+    assert_chinese(rest)
+
+
+def test_the_chinese_help_fits_the_terminal(chinese, capsys, monkeypatch):
+    """argparse wraps by characters; a Chinese character takes two columns, so the help is
+    wrapped by columns, between characters but never inside an option or a number."""
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = help_page(capsys, []).splitlines()
+    assert max(map(display_width, lines)) <= 60, "\n".join(lines)
+    at = lines.index("    report              生成日报、周报或每月一题，PDF 或")
+    assert lines[at + 1] == " " * 24 + ".xlsx 文件（按文件名的后缀）"
+    assert wrap("修改人的姓名（默认：数据库登录名）", 18) == ["修改人的姓名（默", "认：数据库登录名）"]
+    assert wrap("写入这个文件（xlsx 格式必须给出）", 20) == ["写入这个文件（xlsx", "格式必须给出）"]
+
+
+def test_lang_c_keeps_the_help_english(monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("LC_ALL", "C")
+    monkeypatch.setenv("COLUMNS", "200")
+    out = help_page(capsys, [])
+    assert out.startswith("usage: mediation-desk [-h]")
+    assert "\npositional arguments:\n" in out and "\noptions:\n" in out
+    assert "show this help message and exit" in out
+    assert "folder holding the local store (default: the user's data folder)" in out
+    assert "fill a store with realistic synthetic cases" in out
+    assert not re.search("用法|选项|位置参数|显示", out)
+    out = help_page(capsys, ["central", "add-office"])
+    assert "committee name printed on documents" in out and "数据" not in out
 
 
 def test_the_store_commands(chinese, capsys, desk, tmp_path):
