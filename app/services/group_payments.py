@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -31,12 +32,14 @@ from app.core.groups import (
 from app.core.groups import GroupProgress as Progress
 from app.core.ids import new_id
 from app.core.timeutil import china_date
+from app.documents.refund_list import RefundLine, RefundList, build_refund_pdf, refund_sheets
+from app.documents.spreadsheets import write_workbook
 from app.services import audit
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import FieldProblem, ValidationFailed
 from app.services.groups import NotAMember, load_group, touch
-from app.store.models import Case, DisputeGroup, GroupMember, GroupPayment
+from app.store.models import Case, DisputeGroup, GroupMember, GroupPayment, Office
 
 NOTE_MAX = 500
 
@@ -212,3 +215,44 @@ def _member(session, group: DisputeGroup, case_id: uuid.UUID) -> GroupMember:
     if member is None or member.deleted:
         raise NotAMember(group.id, case_id)
     return member
+
+
+
+_STATE_WORDS = {PerformanceState.NOT_DUE: "未到期", PerformanceState.OVERDUE: "逾期",
+                PerformanceState.PAID: "已履行"}
+
+
+def refund_list(ws: Workstation, group_id: uuid.UUID, today: date | None = None) -> RefundList:
+    """退款清单: each member with an agreed refund, what was paid and what is left, with
+    the totals (app/documents/refund_list.py lays it out)."""
+    today = today or china_date(ws.now())
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        office = session.get(Office, group.office_id)
+        title, respondent = group.title, group.respondent_name
+        rows = _performances(session, [group.id], today)
+    progress = group_progress((r.performance for r in rows), today)
+    lines = [RefundLine(n, r.ticket, r.complainant, r.performance.agreed_fen,
+                        r.performance.paid_fen, r.performance.outstanding_fen,
+                        r.performance.due_on, _STATE_WORDS[r.state])
+             for n, r in enumerate(rows, 1)]
+    return RefundList(office.name if office is not None else "", title, respondent, today,
+                      lines, progress.settled, progress.overdue)
+
+
+def write_refund_list(ws: Workstation, group_id: uuid.UUID, path: Path,
+                      today: date | None = None) -> Path:
+    """The refund list to ``path`` (.xlsx, else PDF), drawn whole before it replaces the
+    file."""
+    rl = refund_list(ws, group_id, today)
+    if path.suffix.lower() == ".xlsx":
+        write_workbook(path, refund_sheets(rl))
+        return path
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            build_refund_pdf(rl, out)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path

@@ -101,19 +101,25 @@ def write_report(ws: Workstation, kind: ReportKind, day: date, path: Path, *,
     """Count the report's figures and write it to ``path`` (.xlsx or .pdf by ``fmt``, else
     by the file's suffix). A PDF that cannot be drawn (a glyph no font has) raises before
     anything is written."""
-    fmt = fmt or ReportFormat(path.suffix.lower().lstrip(".") or "pdf")
     report = build_report(ws, kind, day, scope=scope)
+    save_report(report, path, fmt)
+    return ReportResult(path, report.title, report_range(kind, day))
+
+
+def save_report(report: StatsReport, path: Path, fmt: ReportFormat | None = None) -> None:
+    """A laid-out report to ``path``: .xlsx or .pdf by ``fmt``, else by the suffix. A PDF
+    is drawn whole before it replaces the file (a glyph no font has leaves nothing)."""
+    fmt = fmt or ReportFormat(path.suffix.lower().lstrip(".") or "pdf")
     if fmt is ReportFormat.XLSX:
         write_workbook(path, report_sheets(report))
-    else:
-        partial = path.with_name(path.name + ".part")
-        try:
-            with partial.open("wb") as out:
-                build_report_pdf(report, out)
-            partial.replace(path)
-        finally:
-            partial.unlink(missing_ok=True)
-    return ReportResult(path, report.title, report_range(kind, day))
+        return
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            build_report_pdf(report, out)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def build_report(ws: Workstation, kind: ReportKind, day: date, *,

@@ -97,3 +97,37 @@ def test_a_payment_to_someone_outside_the_group_is_refused(ws):
     groups.remove_members(ws, gid, ids)
     with pytest.raises(NotAMember):
         group_payments.record_payment(ws, gid, ids[0], paid_on=TODAY, amount_fen=100)
+
+
+def test_the_refund_list_reads_back_from_its_workbook_and_its_pdf(ws, tmp_path):
+    """退款清单 (issue 17, item 4): each member's refund, paid and left, with totals, as
+    .xlsx and PDF; no phone number on a list handed on."""
+    from openpyxl import load_workbook
+
+    from tests.documents.pdfcheck import pages
+
+    gid, ids = _group(ws)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.SESSIONS, unit_price_fen=12_850), due_on=date(2026, 2, 27)))
+    group_payments.set_member_facts(ws, gid, {ids[0]: MemberFacts(unused_sessions=10),
+                                              ids[1]: MemberFacts(unused_sessions=3),
+                                              ids[2]: MemberFacts(unused_sessions=0)})
+    group_payments.record_payment(ws, gid, ids[0], paid_on=date(2026, 2, 20),
+                                  amount_fen=100_000)
+    book = group_payments.write_refund_list(ws, gid, tmp_path / "退款清单.xlsx", TODAY)
+    rows = list(load_workbook(book, read_only=True)["退款清单"].iter_rows(values_only=True))
+    heading = " ".join(str(r[0]) for r in rows[:3])
+    assert "悦动健身预付卡退费" in heading
+    assert "共 3 人，应退合计 1,670.50 元，已退合计 1,000.00 元，未退合计 670.50 元" in heading
+    detail = [r for r in rows if r and isinstance(r[0], int)]
+    assert [(r[1], float(r[3]), float(r[4]), float(r[5]), r[7]) for r in detail] == [
+        ("P000", 1285.0, 1000.0, 285.0, "逾期"), ("P001", 385.5, 0.0, 385.5, "逾期"),
+        ("P002", 0.0, 0.0, 0.0, "已履行")]
+    [total] = [r for r in rows if r and r[0] == "合计"]
+    assert (float(total[3]), float(total[4]), float(total[5])) == (1670.5, 1000.0, 670.5)
+    pdf = group_payments.write_refund_list(ws, gid, tmp_path / "退款清单.pdf", TODAY)
+    text = "".join(pages(pdf.read_bytes()))
+    for words in ("退款清单", "悦动健身预付卡退费", "P000", "1,285.00", "285.00", "逾期",
+                  "1,670.50元"):
+        assert words.replace(" ", "") in text.replace(" ", ""), words
+    assert "13800135678" not in text  # no phone on a list handed on
