@@ -71,3 +71,28 @@ def test_a_file_that_is_not_a_store_is_left_untouched(tmp_path, capsys):
     code = main(["import", str(write_export(tmp_path / "e.xlsx")), "--data-dir", str(data)])
     assert code == 2 and "not a Mediation Desk store" in capsys.readouterr().err
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+
+
+def test_group_at_makes_a_group_of_one_businesss_new_work_orders(tmp_path, capsys):
+    """Issue 17: `import --group-at N` groups N or more new work orders against one
+    respondent; 1 is refused (a group of one is no group)."""
+    from app.services import groups
+    from app.services.reference import open_workstation
+    from app.store.database import open_store
+    from tests.support.work_order_exports import plain_rows
+
+    data = _data(tmp_path)
+    rows = plain_rows(5)
+    for row in rows[:4]:
+        row[6] = "上海悦动健身管理有限公司"
+    path = write_export(tmp_path / "gym.xlsx", rows)
+    assert main(["import", str(path), "--data-dir", str(data), "--group-at", "1"]) == 2
+    assert "--group-at" in capsys.readouterr().err
+    assert main(["import", str(path), "--data-dir", str(data), "--group-at", "4"]) == 0
+    assert "群体纠纷：1 个" in capsys.readouterr().out
+    store = open_store(data)
+    try:
+        [group] = groups.list_groups(open_workstation(store))
+        assert (group.respondent_name, group.members) == ("上海悦动健身管理有限公司", 4)
+    finally:
+        store.close()

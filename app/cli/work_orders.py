@@ -45,6 +45,11 @@ def add_parser(sub) -> None:
         "案件的办理程序（默认：12315 的工单为市场监管投诉，其他为本机构通常的办理程序）",
         "the track of the cases (default: 12315 → market complaint, otherwise the office's "
         "usual track)"))
+    parser.add_argument("--group-at", type=int, default=0, metavar="N", help=words(
+        "同一被诉主体（统一社会信用代码，没有时按名称）的新工单达到 N 件时，合并为群体纠纷"
+        "（已有该被诉主体的群体纠纷时并入）",
+        "make a group dispute of N or more new work orders against one respondent (credit "
+        "code, else name), or add them to its open group"))
     add_data_dir_arg(parser, suppress=True)
     parser.set_defaults(run=run)
 
@@ -78,8 +83,12 @@ def run(args, data_dir: Path) -> int:
         missing = FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
         return fail(cannot_write_text(args.report, missing), COMMAND)
     source, track = Source(args.source), Track(args.track) if args.track else None
+    if args.group_at == 1 or args.group_at < 0:
+        return fail(words("--group-at 须为 0（不合并）或不小于 2 的件数",
+                          "--group-at must be 0 (no groups) or a number of 2 or more"), COMMAND)
     options = ImportOptions(source=source, track=track, mode=(
-        ImportMode.VALID_ROWS if args.valid_rows else ImportMode.WHOLE_FILE))
+        ImportMode.VALID_ROWS if args.valid_rows else ImportMode.WHOLE_FILE),
+        group_threshold=args.group_at)
     try:
         file = open_file(args.file)
     except WorkOrderFileError as exc:
@@ -129,6 +138,8 @@ def run(args, data_dir: Path) -> int:
     if summary.warnings_raised or summary.warnings_grown:
         print(order_words.WARNINGS.format(raised=summary.warnings_raised,
                                     grown=summary.warnings_grown))
+    if summary.groups:
+        print(order_words.GROUPS.format(n=summary.groups))
     return fail(unwritten, COMMAND) if unwritten else 0
 
 

@@ -68,6 +68,7 @@ REFUSAL_WORDS: dict[str, str] = {
 
 SUMMARY = "新建 {created}，更新 {updated}，未变 {unchanged}，多头关联 {linked}，有问题 {problems}"
 WARNINGS = "预警：新触发 {raised} 条，增加案件 {grown} 条（视图 → 预警）"
+GROUPS = "群体纠纷：{n} 个（新建或并入，视图 → 群体纠纷管理）"
 
 
 def refusal_words(refusal: str, detail: str = "") -> str:
