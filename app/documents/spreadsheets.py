@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.timeutil import CHINA_TZ, as_aware
+from app.documents.files import replaced_whole
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,8 @@ def write_workbook(path: Path, tables: Sequence[Table], *,
         for sheet in workbook.worksheets:  # finish the temporary files before they go
             sheet.close()
         raise
-    partial = path.with_name(path.name + ".part")
-    try:
+    with replaced_whole(path) as partial:
         workbook.save(partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
     return written
 
 

@@ -32,6 +32,7 @@ from app.core.groups import (
 from app.core.groups import GroupProgress as Progress
 from app.core.ids import new_id
 from app.core.timeutil import china_date
+from app.documents.files import replaced_whole
 from app.documents.refund_list import RefundLine, RefundList, build_refund_pdf, refund_sheets
 from app.documents.spreadsheets import write_workbook
 from app.services import audit
@@ -248,11 +249,6 @@ def write_refund_list(ws: Workstation, group_id: uuid.UUID, path: Path,
     if path.suffix.lower() == ".xlsx":
         write_workbook(path, refund_sheets(rl))
         return path
-    partial = path.with_name(path.name + ".part")
-    try:
-        with partial.open("wb") as out:
-            build_refund_pdf(rl, out)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replaced_whole(path) as partial, partial.open("wb") as out:
+        build_refund_pdf(rl, out)
     return path

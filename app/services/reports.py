@@ -28,6 +28,7 @@ from app.core.stats import (
 from app.core.timeutil import CHINA_TZ, china_date, to_china_datetime
 from app.core.workflow import CaseStatus, Track
 from app.documents import report_wording as words
+from app.documents.files import replaced_whole
 from app.documents.report_wording import KPI_LABELS
 from app.documents.spreadsheets import Column, write_workbook
 from app.documents.stats_report import (
@@ -113,13 +114,8 @@ def save_report(report: StatsReport, path: Path, fmt: ReportFormat | None = None
     if fmt is ReportFormat.XLSX:
         write_workbook(path, report_sheets(report))
         return
-    partial = path.with_name(path.name + ".part")
-    try:
-        with partial.open("wb") as out:
-            build_report_pdf(report, out)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replaced_whole(path) as partial, partial.open("wb") as out:
+        build_report_pdf(report, out)
 
 
 def build_report(ws: Workstation, kind: ReportKind, day: date, *,
