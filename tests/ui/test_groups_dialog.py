@@ -11,19 +11,11 @@ from app.core.groups import MemberFacts, RefundBasis, RefundFormula
 from app.services import cases, group_payments, groups
 from app.services.group_payments import RefundPlan
 from app.services.groups import GroupInput
-from app.ui.main_window import MainWindow
 from tests.conftest import complaint_form
+from tests.ui.test_queue_window import open_window
 
 
-def _window(qtbot, ws, runner) -> MainWindow:
-    w = MainWindow(ws, runner, store_path=ws.store.path, remember=False)
-    qtbot.addWidget(w)
-    with qtbot.waitSignal(w.settled, timeout=10_000):
-        w.show()
-    return w
-
-
-def test_a_batch_accept_from_the_group_window(qtbot, ws, runner):
+def test_a_batch_accept_from_the_groupopen_window(qtbot, ws, runner):
     ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"G{i}"))[0]
            for i in range(3)]
     cases.accept(ws, ids[1])  # already accepted: left as it is, and said so
@@ -33,7 +25,7 @@ def test_a_batch_accept_from_the_group_window(qtbot, ws, runner):
         RefundFormula(RefundBasis.FIXED, fixed_fen=50_000), due_on=date(2026, 3, 31)))
     group_payments.set_member_facts(ws, gid, {i: MemberFacts() for i in ids})
     group_payments.record_payment(ws, gid, ids[0], paid_on=date(2026, 3, 1), amount_fen=50_000)
-    w = _window(qtbot, ws, runner)
+    w = open_window(qtbot, ws, runner)
     with qtbot.waitSignal(w.groups_action.triggered, timeout=1000):
         w.groups_action.trigger()
     dialog = w.groups_dialog
@@ -57,7 +49,7 @@ def test_a_batch_accept_from_the_group_window(qtbot, ws, runner):
     assert not dialog.undo_button.isEnabled()  # 受理 cannot be undone
 
 
-def test_a_group_made_from_a_warning_opens_the_group_window(qtbot, ws, runner):
+def test_a_group_made_from_a_warning_opens_the_groupopen_window(qtbot, ws, runner):
     """预警 → 建立群体纠纷: the warning's cases become one group, kept with the warning it
     came from, and the group window opens on it."""
     from app.core.groups import GroupOrigin
@@ -67,7 +59,7 @@ def test_a_group_made_from_a_warning_opens_the_group_window(qtbot, ws, runner):
         cases.intake_work_order(ws, complaint_form(source_ticket=f"W{i}",
                                                    description="老板跑路了，门店关门"))
     assert warnings.list_warnings(ws)
-    w = _window(qtbot, ws, runner)
+    w = open_window(qtbot, ws, runner)
     dialog = w.warnings.show_list()
     qtbot.waitUntil(lambda: dialog.group_button.isEnabled(), timeout=10_000)
     warning = dialog.selected()
