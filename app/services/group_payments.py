@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,7 +32,16 @@ from app.core.groups import (
 )
 from app.core.groups import GroupProgress as Progress
 from app.core.ids import new_id
+from app.core.money import AmountError, parse_amount, to_fen
 from app.core.timeutil import china_date
+from app.core.work_order_import import (
+    ImportValueError,
+    ValueProblem,
+    clean_text,
+    parse_received,
+    phone_text,
+    ticket_text,
+)
 from app.documents.files import replaced_whole
 from app.documents.refund_list import RefundLine, RefundList, build_refund_pdf, refund_sheets
 from app.documents.spreadsheets import write_workbook
@@ -40,6 +50,7 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import FieldProblem, ValidationFailed
 from app.services.groups import NotAMember, load_group, touch
+from app.services.work_order_files import read_sheets
 from app.store.models import Case, DisputeGroup, GroupMember, GroupPayment, Office
 
 NOTE_MAX = 500
@@ -252,3 +263,147 @@ def write_refund_list(ws: Workstation, group_id: uuid.UUID, path: Path,
     with replaced_whole(path) as partial, partial.open("wb") as out:
         build_refund_pdf(rl, out)
     return path
+
+
+# ---------------------------------------------------------------- the business's list
+
+
+class PaymentProblem(StrEnum):
+    NO_HEADER = "no_header"  # no row names a member column and an amount column
+    NO_MEMBER = "no_member"  # no member has this ticket, or this name and phone
+    AMBIGUOUS = "ambiguous"  # the name fits several members and nothing tells them apart
+    BAD_AMOUNT = "bad_amount"
+    BAD_DATE = "bad_date"
+    DUPLICATE = "duplicate"  # the same payment again, in the file or already recorded
+
+
+@dataclass(frozen=True)
+class PaymentImport:
+    """What a refund list from the business did: payments recorded, their total, and
+    each row left out with why (row numbers as the spreadsheet shows them)."""
+
+    recorded: int
+    total_fen: int
+    problems: tuple[tuple[int, PaymentProblem, str], ...]  # (row, problem, the row's name)
+    changes: Changes = Changes()
+
+
+_HEADERS = {
+    "ticket": ("工单号", "工单编号", "投诉单号"),
+    "name": ("姓名", "投诉人", "退款人", "消费者", "会员姓名", "客户姓名"),
+    "phone": ("联系电话", "手机号", "手机号码", "电话", "手机"),
+    "amount": ("退款金额", "实退金额", "金额", "退款金额（元）", "退款金额(元)"),
+    "paid_on": ("退款日期", "付款日期", "日期", "退款时间", "到账日期"),
+}
+
+
+def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    """The header row among the first ten (a title may stand above it) and its columns."""
+    for at, row in enumerate(rows[:10]):
+        found = {}
+        for column, cell in enumerate(row):
+            text = clean_text(cell).replace(" ", "")
+            for key, names in _HEADERS.items():
+                if text in names and key not in found:
+                    found[key] = column
+        if "amount" in found and ("ticket" in found or "name" in found):
+            return at, found
+    return None
+
+
+def import_payments(ws: Workstation, group_id: uuid.UUID, path: Path) -> PaymentImport:
+    """The business's refund list (.xlsx, .xls or .csv) recorded as payments: a row is
+    matched to a member by ticket, else by name and phone, else by a name only one
+    member has. A payment already recorded (same member, day and amount) is not recorded
+    again, so the same list imported twice records nothing the second time."""
+    sheets = [s for s in read_sheets(path) if not s.hidden] or read_sheets(path)
+    found = next(((s, h) for s in sheets if (h := _header(s.rows)) is not None), None)
+    if found is None:
+        return PaymentImport(0, 0, ((1, PaymentProblem.NO_HEADER, ""),))
+    sheet, (header_at, columns) = found
+    today = china_date(ws.now())
+    now = ws.now()
+    problems: list[tuple[int, PaymentProblem, str]] = []
+    recorded = total = 0
+    touched: set[uuid.UUID] = set()
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        members = session.execute(
+            select(GroupMember, Case.source_ticket, Case.complainant_name,
+                   Case.complainant_phone)
+            .join(Case, Case.id == GroupMember.case_id)
+            .where(GroupMember.group_id == group.id, GroupMember.deleted.is_(False))).all()
+        by_ticket = {ticket: m for m, ticket, _, _ in members}
+        by_name_phone = {(name, _digits(phone)): m for m, _, name, phone in members}
+        by_name: dict[str, list[GroupMember]] = {}
+        for m, _, name, _ in members:
+            by_name.setdefault(name, []).append(m)
+        seen = {(member, paid_on, amount) for member, paid_on, amount in session.execute(
+            select(GroupPayment.member_id, GroupPayment.paid_on, GroupPayment.amount_fen)
+            .join(GroupMember, GroupMember.id == GroupPayment.member_id)
+            .where(GroupMember.group_id == group.id, GroupPayment.deleted.is_(False)))}
+
+        def cell(row: list[object], key: str) -> object:
+            column = columns.get(key)
+            return row[column] if column is not None and column < len(row) else None
+
+        for at, row in enumerate(sheet.rows[header_at + 1:], start=header_at + 2):
+            if all(clean_text(c) == "" for c in row):
+                continue
+            name = clean_text(cell(row, "name"))
+            try:
+                ticket = ticket_text(cell(row, "ticket")) if cell(row, "ticket") else ""
+                phone = _digits(phone_text(cell(row, "phone"))) if cell(row, "phone") else ""
+            except ImportValueError:
+                ticket = phone = ""
+            member = by_ticket.get(ticket) if ticket else None
+            if member is None and name:
+                member = by_name_phone.get((name, phone)) if phone else None
+                if member is None and not ticket:
+                    named = by_name.get(name, [])
+                    if len(named) > 1:
+                        problems.append((at, PaymentProblem.AMBIGUOUS, name))
+                        continue
+                    member = named[0] if named and not phone else None
+            if member is None:
+                problems.append((at, PaymentProblem.NO_MEMBER, name or ticket))
+                continue
+            try:
+                amount = to_fen(parse_amount(clean_text(cell(row, "amount"))))
+                if amount <= 0:
+                    raise ValueError(amount)
+            except (AmountError, ValueError):
+                problems.append((at, PaymentProblem.BAD_AMOUNT, name or ticket))
+                continue
+            raw_day = cell(row, "paid_on")
+            try:
+                paid_on = parse_received(raw_day).date() if raw_day not in (None, "") else today
+                if paid_on > today:
+                    raise ImportValueError(ValueProblem.BAD_DATE, raw_day)
+            except ImportValueError:
+                problems.append((at, PaymentProblem.BAD_DATE, name or ticket))
+                continue
+            key = (member.id, paid_on, amount)
+            if key in seen:
+                problems.append((at, PaymentProblem.DUPLICATE, name or ticket))
+                continue
+            seen.add(key)
+            payment = GroupPayment(id=new_id(), office_id=group.office_id, member_id=member.id,
+                                   case_id=member.case_id, paid_on=paid_on, amount_fen=amount,
+                                   source="import", note=path.name[:NOTE_MAX], version=1,
+                                   modified_at=now, modified_by=ws.actor.login, deleted=False)
+            session.add(payment)
+            audit.record(session, actor=ws.actor.login, entity="group_payments",
+                         entity_id=payment.id, action="pay", case_id=member.case_id,
+                         changes=audit.created({"paid_on": paid_on, "amount_fen": amount,
+                                                "source": "import"}),
+                         office_id=group.office_id, at=now)
+            recorded += 1
+            total += amount
+            touched.add(member.case_id)
+    return PaymentImport(recorded, total, tuple(problems),
+                         Changes(case_ids=frozenset(touched), history=bool(touched)))
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())

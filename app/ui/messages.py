@@ -1097,6 +1097,7 @@ from app.core.groups import (  # noqa: E402
     RefundBasis,
 )
 from app.services.batches import BatchCancelled, NothingToUndo  # noqa: E402
+from app.services.group_payments import PaymentProblem  # noqa: E402
 from app.services.groups import (  # noqa: E402
     GroupInvalid,
     GroupNotFound,
@@ -1137,6 +1138,15 @@ _MEMBER_REFUSAL = {
     MemberRefusal.IN_ANOTHER_GROUP: QT_TRANSLATE_NOOP("Group", "已在群体“{group}”中"),
     MemberRefusal.NOT_A_MEMBER: QT_TRANSLATE_NOOP("Group", "不在本群体中"),
 }
+_PAYMENT_PROBLEM = {
+    PaymentProblem.NO_HEADER: QT_TRANSLATE_NOOP(
+        "Group", "没有找到表头：需要“工单号”或“姓名”列，以及“退款金额”列"),
+    PaymentProblem.NO_MEMBER: QT_TRANSLATE_NOOP("Group", "本群体中没有这个人（工单号或姓名、电话对不上）"),
+    PaymentProblem.AMBIGUOUS: QT_TRANSLATE_NOOP("Group", "同名的成员不止一位，请填写工单号或电话"),
+    PaymentProblem.BAD_AMOUNT: QT_TRANSLATE_NOOP("Group", "退款金额不是有效的金额"),
+    PaymentProblem.BAD_DATE: QT_TRANSLATE_NOOP("Group", "退款日期无法识别或晚于今天"),
+    PaymentProblem.DUPLICATE: QT_TRANSLATE_NOOP("Group", "这笔退款已经登记过"),
+}
 _GROUP_FIELD = {
     "title": QT_TRANSLATE_NOOP("Group", "请填写群体名称（不超过 120 个字）。"),
     "lead_mediator_id": QT_TRANSLATE_NOOP("Group", "所选牵头调解员不在本机构的名单中。"),
@@ -1172,3 +1182,4 @@ ENUM_TEXTS[RefundBasis] = lambda b: _lookup("Group", _REFUND_BASIS, b)
 ENUM_TEXTS[PerformanceState] = lambda s: _lookup("Group", _PERFORMANCE_STATE, s)
 ENUM_TEXTS[GroupErrorCode] = lambda c: _lookup("Group", _GROUP_ERROR, c)
 ENUM_TEXTS[MemberRefusal] = member_refusal_text
+ENUM_TEXTS[PaymentProblem] = lambda p: _lookup("Group", _PAYMENT_PROBLEM, p)

@@ -131,3 +131,73 @@ def test_the_refund_list_reads_back_from_its_workbook_and_its_pdf(ws, tmp_path):
                   "1,670.50元"):
         assert words.replace(" ", "") in text.replace(" ", ""), words
     assert "13800135678" not in text  # no phone on a list handed on
+
+
+def test_the_businesss_refund_list_is_matched_to_members_and_the_rest_reported(ws, tmp_path):
+    """The business's list (issue 17, item 5): rows matched by ticket, by name and phone,
+    or by a name only one member has; unknown people, a name two members share, a wrong
+    amount and the same payment twice are reported, not recorded; importing the same
+    list again records nothing."""
+    from openpyxl import Workbook
+
+    from app.services.dto import PartyInput
+    from app.services.group_payments import PaymentProblem
+
+    def person(name, phone):
+        return PartyInput(role="applicant", party_type="person", name=name, phone=phone,
+                          address="上海市浦东新区张杨路500号")
+
+    people = [("李秀英", "13800000001"), ("王芳", "13800000002"), ("张伟", "13800000003"),
+              ("张伟", "13800000004")]
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"T{i}",
+                                                      complainant=person(*p)))[0]
+           for i, p in enumerate(people)]
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["上海悦动健身管理有限公司退款明细"])  # a title above the header
+    sheet.append(["序号", "工单号", "姓名", "手机号", "退款金额（元）", "退款日期"])
+    sheet.append([1, "T0", "李秀英", "", "1,200.00", "2026-02-20"])
+    sheet.append([2, "", "王芳", 13800000002, 800, "2026/2/21"])
+    sheet.append([3, "", "张伟", 13800000004, "¥500.50", "2026年2月22日"])
+    sheet.append([4, "", "张伟", "", 300, "2026-02-22"])  # two members are 张伟
+    sheet.append([5, "", "赵六", 13900000000, 100, "2026-02-22"])  # nobody
+    sheet.append([6, "T0", "李秀英", "", "一千", "2026-02-23"])  # not an amount
+    sheet.append([7, "T0", "李秀英", "", "1200", "2026-02-20"])  # row 3 again
+    sheet.append([])
+    path = tmp_path / "退款明细.xlsx"
+    book.save(path)
+    first = group_payments.import_payments(ws, gid, path)
+    assert (first.recorded, first.total_fen) == (3, 120_000 + 80_000 + 50_050)
+    assert [(row, problem) for row, problem, _ in first.problems] == [
+        (6, PaymentProblem.AMBIGUOUS), (7, PaymentProblem.NO_MEMBER),
+        (8, PaymentProblem.BAD_AMOUNT), (9, PaymentProblem.DUPLICATE)]
+    with ws.store.unit_of_work() as session:
+        paid = {p.case_id: (p.paid_on, p.amount_fen, p.source)
+                for p in session.scalars(select(GroupPayment))}
+    assert paid == {ids[0]: (date(2026, 2, 20), 120_000, "import"),
+                    ids[1]: (date(2026, 2, 21), 80_000, "import"),
+                    ids[3]: (date(2026, 2, 22), 50_050, "import")}
+    again = group_payments.import_payments(ws, gid, path)
+    assert again.recorded == 0
+    assert [(row, p) for row, p, _ in again.problems if p is PaymentProblem.DUPLICATE] == [
+        (3, PaymentProblem.DUPLICATE), (4, PaymentProblem.DUPLICATE),
+        (5, PaymentProblem.DUPLICATE), (9, PaymentProblem.DUPLICATE)]
+
+
+def test_a_refund_list_that_is_no_list_records_nothing_and_says_why(ws, tmp_path):
+    from app.services.group_payments import PaymentProblem
+    from app.services.work_order_files import WorkOrderFileError
+    from tests.support.work_order_exports import write_export
+
+    gid, _ = _group(ws, 1)
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(WorkOrderFileError):
+        group_payments.import_payments(ws, gid, broken)
+    # a work-order export is a table, but not a refund list: no amount column
+    result = group_payments.import_payments(ws, gid, write_export(tmp_path / "工单.xlsx"))
+    assert (result.recorded, [p for _, p, _ in result.problems]) == (
+        0, [PaymentProblem.NO_HEADER])
+    with ws.store.unit_of_work() as session:
+        assert session.scalars(select(GroupPayment)).all() == []
