@@ -71,3 +71,35 @@ def test_a_group_made_from_a_warning_opens_the_groupopen_window(qtbot, ws, runne
     [group] = groups.list_groups(ws)
     assert group.origin is GroupOrigin.WARNING and group.members == 3
     assert set(groups.groups_of(ws, warning.case_ids)) == set(warning.case_ids)
+
+
+def test_the_businesss_refund_list_and_ours_from_the_group_window(qtbot, ws, runner, tmp_path):
+    """导入退款记录… records the business's list and says which rows were left out;
+    退款清单… writes ours."""
+    from openpyxl import Workbook, load_workbook
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"R{i}"))[0]
+           for i in range(2)]
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=50_000), due_on=date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {i: MemberFacts() for i in ids})
+    book = Workbook()
+    book.active.append(["工单号", "姓名", "退款金额", "退款日期"])
+    book.active.append(["R0", "李秀英", 500, "2026-03-01"])
+    book.active.append(["X9", "赵六", 100, "2026-03-01"])
+    theirs = tmp_path / "经营者退款明细.xlsx"
+    book.save(theirs)
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups()
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 2, timeout=10_000)
+    dialog.import_payments(theirs)
+    qtbot.waitUntil(lambda: "已登记退款 1 笔" in dialog.result.text(), timeout=10_000)
+    assert "第 3 行（赵六）：本群体中没有这个人" in dialog.result.text()
+    qtbot.waitUntil(lambda: dialog.member_table.item(0, 4).text() == "¥500.00",
+                    timeout=10_000)
+    ours = tmp_path / "退款清单.xlsx"
+    dialog.save_refund_list(ours)
+    qtbot.waitUntil(lambda: "退款清单已保存" in dialog.result.text(), timeout=10_000)
+    rows = list(load_workbook(ours, read_only=True).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows if r and isinstance(r[0], int)] == ["R0", "R1"]

@@ -9,11 +9,13 @@ workflow has no way back from them.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDir, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +34,7 @@ from app.core.workflow import Action, CaseStatus
 from app.services import batches, group_payments, groups
 from app.services.batches import BatchRequest, BatchResult
 from app.services.context import Workstation
+from app.services.group_payments import PaymentImport, PaymentProblem
 from app.services.groups import GroupSummary, MemberRow
 from app.ui import messages
 from app.ui.case.sections import error_label, value_label
@@ -53,6 +56,11 @@ def _item(text: str, value: object = None) -> QTableWidgetItem:
 
 def _yuan(fen: int | None) -> str:
     return "" if fen is None else "¥" + format_amount(from_fen(fen))
+
+
+def _documents() -> str:
+    return (QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or QDir.homePath())
 
 
 def _table(name: str, columns: tuple[str, ...], stretch: int) -> QTableWidget:
@@ -116,6 +124,14 @@ class GroupsDialog(QDialog):
         self.cancel_button.setObjectName("batchCancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
+        self.payments_button = QPushButton(self.tr("导入退款记录…"))
+        self.payments_button.setObjectName("importPayments")
+        self.payments_button.setToolTip(self.tr(
+            "导入经营者提供的退款明细（.xlsx、.xls 或 .csv），按工单号或姓名、电话登记到各成员"))
+        self.payments_button.clicked.connect(lambda: self.import_payments())
+        self.list_button = QPushButton(self.tr("退款清单…"))
+        self.list_button.setObjectName("refundList")
+        self.list_button.clicked.connect(lambda: self.save_refund_list())
         self.open_button = QPushButton(self.tr("打开案件"))
         self.open_button.clicked.connect(self.open_selected_case)
         self.bar = QProgressBar()
@@ -129,6 +145,8 @@ class GroupsDialog(QDialog):
                        self.cancel_button):
             buttons.addWidget(button)
         buttons.addWidget(self.bar, 1)
+        buttons.addWidget(self.payments_button)
+        buttons.addWidget(self.list_button)
         buttons.addWidget(self.open_button)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
@@ -246,6 +264,8 @@ class GroupsDialog(QDialog):
         for button in (self.accept_button, self.start_button):
             button.setEnabled(has_members and not running)
         self.undo_button.setEnabled(not running and batches.can_undo(self.ws) is not None)
+        for button in (self.payments_button, self.list_button):
+            button.setEnabled(has_members and not running)
         self.cancel_button.setVisible(running)
 
     def ask(self, action: Action) -> None:
@@ -312,6 +332,63 @@ class GroupsDialog(QDialog):
             lines.append(self.tr("……另有 {n} 件").format(
                 n=len(result.refused) - SHOWN_REFUSALS))
         return "\n".join(lines)
+
+    # ------------------------------------------------------------ refunds
+
+    def import_payments(self, path: Path | None = None) -> None:
+        """The business's refund list, recorded as payments; the rows left out listed."""
+        g = self.selected()
+        if g is None:
+            return
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, self.tr("导入退款记录"), _documents(),
+                self.tr("退款明细 (*.xlsx *.xls *.csv)"))
+            if not name:
+                return
+            path = Path(name)
+        ws, gid = self.ws, g.id
+        self.error.hide()
+        self.task = self.runner.op(self, lambda: group_payments.import_payments(ws, gid, path)) \
+            .success(self._payments_done).failure(self._failed).run()
+        self._enable()
+
+    def _payments_done(self, result: PaymentImport) -> None:
+        self.task = None
+        lines = [self.tr("已登记退款 {n} 笔，合计 {total}；{left} 行未登记。").format(
+            n=result.recorded, total=_yuan(result.total_fen), left=len(result.problems))]
+        for row, problem, who in result.problems[:SHOWN_REFUSALS]:
+            lines.append(self.tr("第 {row} 行{who}：{why}").format(
+                row=row, who=f"（{who}）" if who else "",
+                why=messages.ENUM_TEXTS[PaymentProblem](problem)))
+        if len(result.problems) > SHOWN_REFUSALS:
+            lines.append(self.tr("……另有 {n} 行").format(
+                n=len(result.problems) - SHOWN_REFUSALS))
+        self.result.setText("\n".join(lines))
+        self._enable()
+        self._load_members()
+
+    def save_refund_list(self, path: Path | None = None) -> None:
+        """退款清单 as .xlsx or PDF, by the name chosen."""
+        g = self.selected()
+        if g is None:
+            return
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("保存退款清单"),
+                str(Path(_documents()) / self.tr("退款清单-{title}.xlsx").format(title=g.title)),
+                self.tr("Excel 工作簿 (*.xlsx);;PDF 文件 (*.pdf)"))
+            if not name:
+                return
+            path = Path(name)
+        if path.suffix.lower() not in (".xlsx", ".pdf"):
+            path = path.with_name(path.name + ".xlsx")
+        ws, gid = self.ws, g.id
+        self.error.hide()
+        self.runner.query(self, lambda: group_payments.write_refund_list(ws, gid, path)) \
+            .success(lambda written: self.result.setText(self.tr("退款清单已保存到 {path}。").format(
+                path=QDir.toNativeSeparators(str(written))))) \
+            .failure(self._failed).run()
 
     def _failed(self, failure: TaskFailure) -> None:
         self.task = None
