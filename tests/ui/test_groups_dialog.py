@@ -103,3 +103,53 @@ def test_the_businesss_refund_list_and_ours_from_the_group_window(qtbot, ws, run
     qtbot.waitUntil(lambda: "退款清单已保存" in dialog.result.text(), timeout=10_000)
     rows = list(load_workbook(ours, read_only=True).active.iter_rows(values_only=True))
     assert [r[1] for r in rows if r and isinstance(r[0], int)] == ["R0", "R1"]
+
+
+def test_batch_assign_undo_and_close_with_each_members_amount(qtbot, ws, runner):
+    """批量派单… asks for the mediator and can be undone; 批量办结… closes each member
+    with the outcome chosen and its own agreed refund as the amount recovered."""
+    from app.core.workflow import Action, Outcome
+    from app.services import batches
+    from app.services.batches import BatchRequest
+    from app.store.models import Case
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"C{i}"))[0]
+           for i in range(2)]
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.SESSIONS, unit_price_fen=12_850), due_on=date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {ids[0]: MemberFacts(unused_sessions=2),
+                                              ids[1]: MemberFacts(unused_sessions=5)})
+    batches.run_batch(ws, ids, BatchRequest(Action.ACCEPT))
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups()
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 2
+                    and dialog.more_buttons[Action.ASSIGN].isEnabled(), timeout=10_000)
+    dialog.more_buttons[Action.ASSIGN].click()
+    qtbot.waitUntil(lambda: dialog.options is not None and dialog.options.isVisible(),
+                    timeout=10_000)
+    assert dialog.options.choice.count() >= 1
+    with qtbot.waitSignal(dialog.batch_done, timeout=10_000) as done:
+        dialog.options.accept()
+    assert set(done.args[0].done) == set(ids)
+    qtbot.waitUntil(dialog.undo_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(dialog.batch_done, timeout=10_000) as undone:
+        dialog.undo_button.click()
+    assert set(undone.args[0].done) == set(ids)
+    with ws.store.unit_of_work() as session:
+        assert [session.get(Case, i).mediator_id for i in ids] == [None, None]
+    me = cases.list_mediators(ws)[0][0]
+    batches.run_batch(ws, ids, BatchRequest(Action.ASSIGN, mediator_id=me))
+    batches.run_batch(ws, ids, BatchRequest(Action.START_MEDIATION))
+    dialog.more_buttons[Action.CLOSE].click()
+    qtbot.waitUntil(lambda: dialog.options is not None and dialog.options.action is Action.CLOSE
+                    and dialog.options.isVisible(), timeout=10_000)
+    options = dialog.options
+    options.choice.setCurrentIndex(options.choice.findData(Outcome.SETTLED))
+    assert options.amounts.isChecked()
+    with qtbot.waitSignal(dialog.batch_done, timeout=10_000) as closed:
+        options.accept()
+    assert set(closed.args[0].done) == set(ids)
+    with ws.store.unit_of_work() as session:
+        assert [(session.get(Case, i).status, session.get(Case, i).amount_recovered_fen)
+                for i in ids] == [("closed", 25_700), ("closed", 64_250)]

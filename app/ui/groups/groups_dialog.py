@@ -14,11 +14,15 @@ from pathlib import Path
 from PySide6.QtCore import QDir, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -30,14 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.money import format_amount, from_fen
-from app.core.workflow import Action, CaseStatus
-from app.services import batches, group_payments, groups
-from app.services.batches import BatchRequest, BatchResult
+from app.core.workflow import Action, CaseKind, CaseStatus, Outcome, PauseReason, outcomes_for_kind
+from app.services import batches, cases, group_payments, groups
+from app.services.batches import BatchRequest, BatchResult, MemberClose
 from app.services.context import Workstation
 from app.services.group_payments import PaymentImport, PaymentProblem
 from app.services.groups import GroupSummary, MemberRow
 from app.ui import messages
 from app.ui.case.sections import error_label, value_label
+from app.ui.forms import form_layout
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.tasks import Lane, TaskFailure, TaskRunner
 
@@ -74,6 +79,61 @@ def _table(name: str, columns: tuple[str, ...], stretch: int) -> QTableWidget:
     table.setWordWrap(False)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+class BatchOptions(QDialog):
+    """What a batch 派单, 中止计时 or 办结 needs: the mediator; the reason; the outcome and
+    whether each member's agreed refund is the amount recovered."""
+
+    def __init__(self, action: Action, mediators: list[tuple[uuid.UUID, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.action = action
+        self.setObjectName("batchOptions")
+        self.setWindowTitle(self.tr("批量{action}").format(action=messages.action_text(action)))
+        form = form_layout()
+        self.choice = QComboBox(objectName="batchChoice")
+        self.note = QLineEdit(objectName="batchNote")
+        self.amounts = QCheckBox(self.tr("以各成员的应退金额作为挽回经济损失"),
+                                 objectName="batchAmounts")
+        if action is Action.ASSIGN:
+            for mediator_id, name in mediators:
+                self.choice.addItem(name or self.tr("（未填姓名）"), mediator_id)
+            form.addRow(self.tr("承办人"), self.choice)
+        elif action is Action.PAUSE:
+            for reason in PauseReason:
+                self.choice.addItem(messages.pause_reason_text(reason), reason)
+            form.addRow(self.tr("中止原因"), self.choice)
+            self.note.setPlaceholderText(self.tr("如：等待企业资产核查结果"))
+            form.addRow(self.tr("说明"), self.note)
+        else:
+            for outcome in sorted(outcomes_for_kind(CaseKind.COMPLAINT), key=list(Outcome).index):
+                self.choice.addItem(messages.outcome_text(outcome), outcome)
+            self.amounts.setChecked(True)
+            form.addRow(self.tr("办结结果"), self.choice)
+            form.addRow("", self.amounts)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(messages.action_text(action))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def request(self, members: list[MemberRow]) -> BatchRequest:
+        value = self.choice.currentData()
+        if self.action is Action.ASSIGN:
+            return BatchRequest(Action.ASSIGN, mediator_id=value)
+        if self.action is Action.PAUSE:
+            return BatchRequest(Action.PAUSE, pause_reason=PauseReason(value),
+                                reason=self.note.text().strip())
+        outcome = Outcome(value)
+        return BatchRequest(Action.CLOSE, closes={
+            m.case_id: MemberClose(outcome, str(from_fen(m.agreed_fen))
+                                   if self.amounts.isChecked() and m.agreed_fen else None)
+            for m in members})
 
 
 class GroupsDialog(QDialog):
@@ -117,6 +177,15 @@ class GroupsDialog(QDialog):
         self.start_button = QPushButton(self.tr("批量开始调解"))
         self.start_button.setObjectName("batchStart")
         self.start_button.clicked.connect(lambda: self.ask(Action.START_MEDIATION))
+        self.more_buttons = {}
+        for action, text in ((Action.ASSIGN, self.tr("批量派单…")),
+                             (Action.PAUSE, self.tr("批量中止计时…")),
+                             (Action.CLOSE, self.tr("批量办结…"))):
+            button = QPushButton(text)
+            button.setObjectName(f"batch_{action.value}")
+            button.clicked.connect(lambda _=False, a=action: self.choose(a))
+            self.more_buttons[action] = button
+        self.options: BatchOptions | None = None
         self.undo_button = QPushButton(self.tr("撤销上次批量操作"))
         self.undo_button.setObjectName("batchUndo")
         self.undo_button.clicked.connect(self.undo)
@@ -140,13 +209,16 @@ class GroupsDialog(QDialog):
         self.result = value_label("", name="batchResult")
         self.error = error_label("groupsError")
 
+        # Two rows: the batch actions, then the refunds and the window's own buttons.
+        batch_row = QHBoxLayout()
+        for button in (self.accept_button, self.start_button, *self.more_buttons.values(),
+                       self.undo_button, self.cancel_button):
+            batch_row.addWidget(button)
+        batch_row.addWidget(self.bar, 1)
         buttons = QHBoxLayout()
-        for button in (self.accept_button, self.start_button, self.undo_button,
-                       self.cancel_button):
-            buttons.addWidget(button)
-        buttons.addWidget(self.bar, 1)
         buttons.addWidget(self.payments_button)
         buttons.addWidget(self.list_button)
+        buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
@@ -169,6 +241,7 @@ class GroupsDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.result)
         layout.addWidget(self.error)
+        layout.addLayout(batch_row)
         layout.addLayout(buttons)
         fit_to_screen(self, em * 66, em * 40)
         runner.events.changed.connect(self._on_changed)
@@ -261,7 +334,7 @@ class GroupsDialog(QDialog):
     def _enable(self) -> None:
         running = self.task is not None
         has_members = self.selected() is not None and bool(self.members)
-        for button in (self.accept_button, self.start_button):
+        for button in (self.accept_button, self.start_button, *self.more_buttons.values()):
             button.setEnabled(has_members and not running)
         self.undo_button.setEnabled(not running and batches.can_undo(self.ws) is not None)
         for button in (self.payments_button, self.list_button):
@@ -283,11 +356,28 @@ class GroupsDialog(QDialog):
         go = box.addButton(messages.action_text(action), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(go)
-        box.buttonClicked.connect(lambda button: self.run(action) if button is go else None)
+        box.buttonClicked.connect(
+            lambda button: self.run(BatchRequest(action)) if button is go else None)
         self.question = box
         box.open()
 
-    def run(self, action: Action) -> None:
+    def choose(self, action: Action) -> None:
+        """派单, 中止计时 and 办结 ask what they need first (the office's mediators read
+        off the GUI thread)."""
+        ws = self.ws
+        self.runner.query(self, lambda: cases.list_mediators(ws)) \
+            .success(lambda people: self._open_options(action, people)) \
+            .failure(self._failed).run()
+
+    def _open_options(self, action: Action, people) -> None:
+        dialog = BatchOptions(action, people, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.run(dialog.request(self.members)))
+        self.options = dialog
+        dialog.open()
+
+    def run(self, request: BatchRequest) -> None:
+        action = request.action
         ws, ids = self.ws, [m.case_id for m in self.members]
         self.result.setText("")
         self.error.hide()
@@ -296,7 +386,7 @@ class GroupsDialog(QDialog):
         self.bar.show()
         self.task = self.runner.task(
             self, lambda state: batches.run_batch(
-                ws, ids, BatchRequest(action), progress=state.report_progress,
+                ws, ids, request, progress=state.report_progress,
                 cancelled=lambda: state.cancelled),
             lane=Lane.WRITE, name=f"batch_{action.value}") \
             .progress(lambda done, total: self.bar.setValue(done)) \
