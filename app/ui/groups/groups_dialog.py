@@ -121,6 +121,8 @@ class BatchOptions(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        # Room for the longest reason (检定、检验、检测、鉴定) and a sentence of 说明.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("汉") * 28)
 
     def request(self, members: list[MemberRow]) -> BatchRequest:
         value = self.choice.currentData()
