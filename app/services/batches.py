@@ -41,6 +41,7 @@ from app.services.errors import (
     StaleCase,
     ValidationFailed,
 )
+from app.services.notes import MAX_TEXT, ContactChannel, ContactResult, contact_case
 from app.store.models import Case, Mediator
 
 BATCH_ACTIONS = (Action.ACCEPT, Action.ASSIGN, Action.START_MEDIATION, Action.PAUSE,
@@ -81,13 +82,23 @@ class BatchRequest:
 
 @dataclass(frozen=True)
 class BatchResult:
-    action: Action
+    action: Action | None  # None: a notice to every member (send_notice)
     done: tuple[uuid.UUID, ...]
     # member → why it was left as it was (a TransitionError, ClockError, NotPermitted,
     # CaseNotFound or ValidationFailed: the UI words each)
     refused: dict[uuid.UUID, UserFacingError | DomainError]
     changes: Changes
     undoable: bool = False  # undo_last_batch can take it back
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice sent to every member (a group's progress, a meeting): how, and what it
+    said. Each member's contact log gets it, with the member as the person contacted."""
+
+    channel: ContactChannel
+    text: str
+    result: ContactResult = ContactResult.LEFT_MESSAGE  # an SMS is sent, not answered
 
 
 @dataclass
@@ -194,6 +205,43 @@ def _cases(session, office_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> dict[uuid
                 Case.deleted.is_(False))):
             found[case.id] = case
     return found
+
+
+def send_notice(ws: Workstation, case_ids: Sequence[uuid.UUID], notice: Notice, *,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> BatchResult:
+    """The notice recorded in each member case's contact log (联系登记), in one
+    transaction; a case not found is listed. A cancel records nothing."""
+    body = notice.text.strip()
+    if not body:
+        raise ValidationFailed({"text": FieldProblem.REQUIRED})
+    if len(body) > MAX_TEXT:
+        raise ValidationFailed({"text": FieldProblem.TOO_LONG})
+    ids = list(dict.fromkeys(case_ids))
+    now = ws.now()
+    done: list[uuid.UUID] = []
+    refused: dict[uuid.UUID, UserFacingError | DomainError] = {}
+    with ws.store.unit_of_work() as session:
+        cases = _cases(session, ws.actor.office_id, ids)
+        for n, case_id in enumerate(ids):
+            if n % PROGRESS_EVERY == 0:
+                if cancelled is not None and cancelled():
+                    raise BatchCancelled
+                if progress is not None:
+                    progress(n, len(ids))
+            case = cases.get(case_id)
+            if case is None:
+                refused[case_id] = CaseNotFound(case_id)
+                continue
+            contact_case(ws, session, case, now, channel=notice.channel.value,
+                         contact_with=case.complainant_name or "投诉人",
+                         result=notice.result.value, text=body)
+            done.append(case_id)
+    if progress is not None:
+        progress(len(ids), len(ids))
+    return BatchResult(None, tuple(done), refused,
+                       Changes(case_ids=frozenset(done), notes=bool(done),
+                               history=bool(done)))
 
 
 def can_undo(ws: Workstation) -> Action | None:

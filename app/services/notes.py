@@ -169,26 +169,34 @@ def log_contact(ws: Workstation, case_id: uuid.UUID, *, channel: str, contact_wi
     if problems:
         raise ValidationFailed(problems)
     with ws.store.unit_of_work() as session:
-        case = _load(session, case_id)
-        note = _new_note(ws, case_id, now, kind=NoteKind.CONTACT.value, text=body,
-                         channel=channel, contact_with=who, contact_result=result,
-                         callback_at=callback_at)
-        session.add(note)
-        values: dict[str, object] = {"callback_due_at": callback_at}
-        first_contact = result == ContactResult.REACHED and case.first_contact_at is None
-        if first_contact:
-            values["first_contact_at"] = now
-        changes = audit.apply_changes(case, values)
-        if first_contact:
-            refresh_clocks(ws, session, case)
-        if changes:
-            _touch(ws, case, now)
-        contact = audit.snapshot(note, ["channel", "contact_with", "contact_result",
-                                        "callback_at"])
-        audit.record(session, actor=ws.actor.login, entity="notes", entity_id=note.id,
-                     action="create:contact", changes={**contact, **changes},
-                     case_id=case_id, office_id=case.office_id, at=now)
+        contact_case(ws, session, _load(session, case_id), now, channel=channel,
+                     contact_with=who, result=result, text=body, callback_at=callback_at)
     return Changes(case_ids=frozenset({case_id}), notes=True, history=True)
+
+
+def contact_case(ws: Workstation, session: Session, case: Case, now: datetime, *,
+                 channel: str, contact_with: str, result: str, text: str = "",
+                 callback_at: datetime | None = None) -> None:
+    """``log_contact``'s record in the caller's transaction, its values already checked
+    (a notice sent to every member of a group dispute is one batch)."""
+    note = _new_note(ws, case.id, now, kind=NoteKind.CONTACT.value, text=text,
+                     channel=channel, contact_with=contact_with, contact_result=result,
+                     callback_at=callback_at)
+    session.add(note)
+    values: dict[str, object] = {"callback_due_at": callback_at}
+    first_contact = result == ContactResult.REACHED and case.first_contact_at is None
+    if first_contact:
+        values["first_contact_at"] = now
+    changes = audit.apply_changes(case, values)
+    if first_contact:
+        refresh_clocks(ws, session, case)
+    if changes:
+        _touch(ws, case, now)
+    contact = audit.snapshot(note, ["channel", "contact_with", "contact_result",
+                                    "callback_at"])
+    audit.record(session, actor=ws.actor.login, entity="notes", entity_id=note.id,
+                 action="create:contact", changes={**contact, **changes},
+                 case_id=case.id, office_id=case.office_id, at=now)
 
 
 def refresh_callbacks(ws: Workstation, case_ids: Iterable[uuid.UUID]) -> Changes:

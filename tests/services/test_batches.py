@@ -157,3 +157,29 @@ def test_assign_needs_a_mediator_of_the_office(ws):
     ids = _cases(ws, 1)
     with pytest.raises(ValidationFailed):
         batches.run_batch(ws, ids, BatchRequest(Action.ASSIGN, mediator_id=uuid.uuid4()))
+
+
+def test_a_notice_to_every_member_is_in_each_cases_contact_log(ws, monkeypatch):
+    from app.services import notes
+    from app.services.batches import Notice
+    from app.services.notes import ContactChannel
+
+    ids = _cases(ws, 3)
+    stranger = uuid.uuid4()
+    with pytest.raises(ValidationFailed):
+        batches.send_notice(ws, ids, Notice(ContactChannel.SMS, "  "))
+    result = batches.send_notice(ws, [*ids, stranger], Notice(
+        ContactChannel.SMS, "悦动健身已承诺三十日内退款，请留意短信通知。"))
+    assert result.done == tuple(ids) and isinstance(result.refused[stranger], CaseNotFound)
+    for case_id in ids:
+        [contact] = [n for n in notes.list_notes(ws, case_id) if n.kind == "contact"]
+        assert (contact.channel, contact.text) == (
+            "sms", "悦动健身已承诺三十日内退款，请留意短信通知。")
+        assert "create:contact" in _actions(ws, case_id)
+    monkeypatch.setattr(batches, "PROGRESS_EVERY", 1)
+    asked = []
+    with pytest.raises(BatchCancelled):
+        batches.send_notice(ws, ids, Notice(ContactChannel.PHONE, "第二次通知"),
+                            cancelled=lambda: asked.append(1) or len(asked) > 2)
+    assert all(len([n for n in notes.list_notes(ws, i) if n.kind == "contact"]) == 1
+               for i in ids)

@@ -153,3 +153,28 @@ def test_batch_assign_undo_and_close_with_each_members_amount(qtbot, ws, runner)
     with ws.store.unit_of_work() as session:
         assert [(session.get(Case, i).status, session.get(Case, i).amount_recovered_fen)
                 for i in ids] == [("closed", 25_700), ("closed", 64_250)]
+
+
+def test_a_notice_to_every_member_from_the_group_window(qtbot, ws, runner):
+    """批量通知…: an empty notice is refused in the dialog; a written one is in every
+    member's contact log and the result says so."""
+    from app.services import notes
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"N{i}"))[0]
+           for i in range(2)]
+    groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups()
+    qtbot.waitUntil(lambda: dialog.notice_button.isEnabled(), timeout=10_000)
+    dialog.notice_button.click()
+    options = dialog.notice_options
+    assert options is not None and options.isVisible()
+    options._accept_if_written()
+    assert options.isVisible() and "请填写通知的内容" in options.problem.text()
+    options.text.setPlainText("经营者已承诺三十日内退款。")
+    with qtbot.waitSignal(dialog.batch_done, timeout=10_000):
+        options._accept_if_written()
+    assert "通知：已办理 2 件" in dialog.result.text()
+    for case_id in ids:
+        assert [n.text for n in notes.list_notes(ws, case_id) if n.kind == "contact"] == [
+            "经营者已承诺三十日内退款。"]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -36,11 +37,13 @@ from PySide6.QtWidgets import (
 from app.core.money import format_amount, from_fen
 from app.core.workflow import Action, CaseKind, CaseStatus, Outcome, PauseReason, outcomes_for_kind
 from app.services import batches, cases, group_payments, groups
-from app.services.batches import BatchRequest, BatchResult, MemberClose
+from app.services.batches import BatchRequest, BatchResult, MemberClose, Notice
 from app.services.context import Workstation
 from app.services.group_payments import PaymentImport, PaymentProblem
 from app.services.groups import GroupSummary, MemberRow
+from app.services.notes import ContactChannel
 from app.ui import messages
+from app.ui.case import contact_texts
 from app.ui.case.sections import error_label, value_label
 from app.ui.forms import form_layout
 from app.ui.reference.holiday_dialog import fit_to_screen
@@ -138,6 +141,48 @@ class BatchOptions(QDialog):
             for m in members})
 
 
+class NoticeOptions(QDialog):
+    """批量通知: how the notice went out to every member, and what it said."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeOptions")
+        self.setWindowTitle(self.tr("批量通知"))
+        self.channel = QComboBox(objectName="noticeChannel")
+        for channel in (ContactChannel.SMS, ContactChannel.PHONE, ContactChannel.WECHAT):
+            self.channel.addItem(contact_texts.channel_text(channel.value), channel)
+        self.text = QPlainTextEdit(objectName="noticeText")
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText(self.tr("如：经营者已承诺三十日内退款，请留意短信通知。"))
+        self.problem = error_label("noticeProblem")
+        form = form_layout()
+        form.addRow(self.tr("方式"), self.channel)
+        form.addRow(self.tr("内容"), self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登记通知"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self._accept_if_written)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        em = self.fontMetrics().horizontalAdvance("汉")
+        self.resize(em * 30, em * 14)
+
+    def _accept_if_written(self) -> None:
+        if not self.text.toPlainText().strip():
+            self.problem.setText(self.tr("请填写通知的内容。"))
+            self.problem.show()
+            return
+        self.accept()
+
+    def notice(self) -> Notice:
+        return Notice(ContactChannel(self.channel.currentData()),
+                      self.text.toPlainText().strip())
+
+
 class GroupsDialog(QDialog):
     open_case = Signal(object)  # uuid.UUID: show this case in the window
     loaded = Signal()  # the group list is fresh (tests wait for it)
@@ -188,6 +233,11 @@ class GroupsDialog(QDialog):
             button.clicked.connect(lambda _=False, a=action: self.choose(a))
             self.more_buttons[action] = button
         self.options: BatchOptions | None = None
+        self.notice_button = QPushButton(self.tr("批量通知…"))
+        self.notice_button.setObjectName("batchNotice")
+        self.notice_button.setToolTip(self.tr("把一次短信或电话通知登记到每个成员的联系记录"))
+        self.notice_button.clicked.connect(self.choose_notice)
+        self.notice_options: NoticeOptions | None = None
         self.undo_button = QPushButton(self.tr("撤销上次批量操作"))
         self.undo_button.setObjectName("batchUndo")
         self.undo_button.clicked.connect(self.undo)
@@ -214,10 +264,11 @@ class GroupsDialog(QDialog):
         # Two rows: the batch actions, then the refunds and the window's own buttons.
         batch_row = QHBoxLayout()
         for button in (self.accept_button, self.start_button, *self.more_buttons.values(),
-                       self.undo_button, self.cancel_button):
+                       self.notice_button, self.cancel_button):
             batch_row.addWidget(button)
         batch_row.addWidget(self.bar, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.undo_button)
         buttons.addWidget(self.payments_button)
         buttons.addWidget(self.list_button)
         buttons.addStretch(1)
@@ -336,7 +387,8 @@ class GroupsDialog(QDialog):
     def _enable(self) -> None:
         running = self.task is not None
         has_members = self.selected() is not None and bool(self.members)
-        for button in (self.accept_button, self.start_button, *self.more_buttons.values()):
+        for button in (self.accept_button, self.start_button, *self.more_buttons.values(),
+                       self.notice_button):
             button.setEnabled(has_members and not running)
         self.undo_button.setEnabled(not running and batches.can_undo(self.ws) is not None)
         for button in (self.payments_button, self.list_button):
@@ -378,6 +430,26 @@ class GroupsDialog(QDialog):
         self.options = dialog
         dialog.open()
 
+    def choose_notice(self) -> None:
+        dialog = NoticeOptions(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.send(dialog.notice()))
+        self.notice_options = dialog
+        dialog.open()
+
+    def send(self, notice: Notice) -> None:
+        ws, ids = self.ws, [m.case_id for m in self.members]
+        self.result.setText("")
+        self.error.hide()
+        self.task = self.runner.task(
+            self, lambda state: batches.send_notice(
+                ws, ids, notice, progress=state.report_progress,
+                cancelled=lambda: state.cancelled),
+            lane=Lane.WRITE, name="batch_notice") \
+            .progress(lambda done, total: self.bar.setValue(done)) \
+            .success(self._done).failure(self._failed).run()
+        self._enable()
+
     def run(self, request: BatchRequest) -> None:
         action = request.action
         ws, ids = self.ws, [m.case_id for m in self.members]
@@ -415,9 +487,10 @@ class GroupsDialog(QDialog):
     def result_text(self, result: BatchResult) -> str:
         """办理 N 件; each member left as it was, with why (the first few by ticket)."""
         tickets = {m.case_id: m.ticket for m in self.members}
+        action = (messages.action_text(result.action) if result.action is not None
+                  else self.tr("通知"))
         lines = [self.tr("{action}：已办理 {done} 件，{left} 件保持原样。").format(
-            action=messages.action_text(result.action), done=len(result.done),
-            left=len(result.refused))]
+            action=action, done=len(result.done), left=len(result.refused))]
         for case_id, error in list(result.refused.items())[:SHOWN_REFUSALS]:
             lines.append(f"{tickets.get(case_id, str(case_id))}：{messages.error_text(error)}")
         if len(result.refused) > SHOWN_REFUSALS:
