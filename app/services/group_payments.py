@@ -46,6 +46,7 @@ from app.documents.files import replaced_whole
 from app.documents.refund_list import RefundLine, RefundList, build_refund_pdf, refund_sheets
 from app.documents.spreadsheets import write_workbook
 from app.services import audit
+from app.services.case_export import mask_name, may_export_personal_data
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import FieldProblem, ValidationFailed
@@ -244,7 +245,10 @@ def refund_list(ws: Workstation, group_id: uuid.UUID, today: date | None = None)
         title, respondent = group.title, group.respondent_name
         rows = _performances(session, [group.id], today)
     progress = group_progress((r.performance for r in rows), today)
-    lines = [RefundLine(n, r.ticket, r.complainant, r.performance.agreed_fen,
+    # The case list's rule: names masked for a role that may not take personal data out.
+    masked = not may_export_personal_data(ws)
+    lines = [RefundLine(n, r.ticket, mask_name(r.complainant) if masked else r.complainant,
+                        r.performance.agreed_fen,
                         r.performance.paid_fen, r.performance.outstanding_fen,
                         r.performance.due_on, _STATE_WORDS[r.state])
              for n, r in enumerate(rows, 1)]
@@ -255,13 +259,23 @@ def refund_list(ws: Workstation, group_id: uuid.UUID, today: date | None = None)
 def write_refund_list(ws: Workstation, group_id: uuid.UUID, path: Path,
                       today: date | None = None) -> Path:
     """The refund list to ``path`` (.xlsx, else PDF), drawn whole before it replaces the
-    file."""
+    file, and audited like the case list: no list of names leaves the store unrecorded."""
     rl = refund_list(ws, group_id, today)
     if path.suffix.lower() == ".xlsx":
         write_workbook(path, refund_sheets(rl))
-        return path
-    with replaced_whole(path) as partial, partial.open("wb") as out:
-        build_refund_pdf(rl, out)
+    else:
+        with replaced_whole(path) as partial, partial.open("wb") as out:
+            build_refund_pdf(rl, out)
+    try:
+        with ws.store.unit_of_work() as session:
+            audit.record(session, actor=ws.actor.login, entity="dispute_groups",
+                         entity_id=group_id, action="export:refund_list",
+                         changes=audit.created({"rows": len(rl.lines), "file": path.name,
+                                                "masked": not may_export_personal_data(ws)}),
+                         office_id=ws.actor.office_id, at=ws.now())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 

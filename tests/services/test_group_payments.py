@@ -201,3 +201,31 @@ def test_a_refund_list_that_is_no_list_records_nothing_and_says_why(ws, tmp_path
         0, [PaymentProblem.NO_HEADER])
     with ws.store.unit_of_work() as session:
         assert session.scalars(select(GroupPayment)).all() == []
+
+
+def test_a_mediators_refund_list_masks_names_and_every_export_is_audited(ws, tmp_path):
+    """The case list's rule for the refund list too: a role that may not take personal
+    data out gets 李** ; whoever writes it, the export is in the group's history."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from app.core.users import UserRole
+    from app.store.models import AuditEvent
+
+    gid, ids = _group(ws, 1)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=10_000), due_on=date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {ids[0]: MemberFacts()})
+    mediator = dataclasses.replace(ws, actor=dataclasses.replace(ws.actor,
+                                                                 role=UserRole.MEDIATOR))
+    book = group_payments.write_refund_list(mediator, gid, tmp_path / "清单.xlsx", TODAY)
+    names = [r[2] for r in load_workbook(book, read_only=True).active.iter_rows(values_only=True)
+             if r and isinstance(r[0], int)]
+    assert names == ["李**"]
+    group_payments.write_refund_list(ws, gid, tmp_path / "清单.pdf", TODAY)
+    with ws.store.unit_of_work() as session:
+        events = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "export:refund_list")).all()
+    assert {(e.changes["masked"][1], e.changes["file"][1]) for e in events} == {
+        (True, "清单.xlsx"), (False, "清单.pdf")}
