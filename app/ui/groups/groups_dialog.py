@@ -13,14 +13,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QDir, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,8 +26,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -47,19 +43,10 @@ from app.ui.case import contact_texts
 from app.ui.case.sections import error_label, value_label
 from app.ui.forms import form_layout
 from app.ui.reference.holiday_dialog import fit_to_screen
+from app.ui.row_tables import ID_ROLE, row_item, row_table
 from app.ui.tasks import Lane, TaskFailure, TaskRunner
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 100
 SHOWN_REFUSALS = 8  # members named in a batch's result; the rest are counted
-
-
-def _item(text: str, value: object = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    item.setToolTip(text)
-    if value is not None:
-        item.setData(ID_ROLE, value)
-    return item
 
 
 def _yuan(fen: int | None) -> str:
@@ -69,19 +56,6 @@ def _yuan(fen: int | None) -> str:
 def _documents() -> str:
     return (QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
             or QDir.homePath())
-
-
-def _table(name: str, columns: tuple[str, ...], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setObjectName(name)
-    table.setTabKeyNavigation(False)  # Tab goes on; arrows move in the table
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class BatchOptions(QDialog):
@@ -203,7 +177,7 @@ class GroupsDialog(QDialog):
 
         self.summary = QLabel()
         self.summary.setObjectName("groupsSummary")
-        self.table = _table("groupsTable", (self.tr("名称"), self.tr("被投诉方"),
+        self.table = row_table("groupsTable", (self.tr("名称"), self.tr("被投诉方"),
                                             self.tr("状态"), self.tr("成员"),
                                             self.tr("未办结"), self.tr("牵头调解员")), 0)
         for column, width in ((1, 16), (2, 6), (3, 5), (4, 5), (5, 8)):
@@ -211,7 +185,7 @@ class GroupsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._load_members)
 
         self.progress_label = value_label("", name="groupProgress")
-        self.member_table = _table("groupMembers", (
+        self.member_table = row_table("groupMembers", (
             self.tr("工单号"), self.tr("投诉人"), self.tr("状态"), self.tr("应退"),
             self.tr("已退"), self.tr("备注")), 1)
         for column, width in ((0, 14), (2, 6), (3, 8), (4, 8), (5, 8)):
@@ -320,7 +294,7 @@ class GroupsDialog(QDialog):
             cells = (g.title, g.respondent_name, messages.group_status_text(g.status),
                      str(g.members), str(g.open_members), g.lead_mediator)
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, _item(text, g.id if column == 0 else None))
+                self.table.setItem(row, column, row_item(text, g.id if column == 0 else None))
         self.summary.setText(self.tr("共 {n} 个群体纠纷").format(n=len(summaries))
                              if summaries else self.tr("目前没有群体纠纷。"))
         row = next((n for n, g in enumerate(summaries) if keep and g.id == keep.id),
@@ -365,7 +339,7 @@ class GroupsDialog(QDialog):
                      _yuan(m.paid_fen) if m.paid_fen else "", notes)
             for column, text in enumerate(cells):
                 self.member_table.setItem(row, column,
-                                          _item(text, m.case_id if column == 0 else None))
+                                          row_item(text, m.case_id if column == 0 else None))
         if progress.members:
             self.progress_label.setText(self.tr(
                 "已退款 {paid} / {agreed}，{settled} / {members} 人已履行，{overdue} 人逾期").format(

@@ -11,18 +11,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,19 +35,10 @@ from app.ui import formatting, messages
 from app.ui.case.sections import error_label, value_label
 from app.ui.qtcompat import emit
 from app.ui.reference.holiday_dialog import fit_to_screen
+from app.ui.row_tables import ID_ROLE, row_item, row_table
 from app.ui.tasks import TaskFailure, TaskRunner
 from app.ui.typed_input import GuardedDialog
 from app.ui.warnings import warning_texts as texts
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 100
-
-
-def _item(text: str, value: object = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if value is not None:
-        item.setData(ID_ROLE, value)
-    return item
 
 
 def _enum_text(word: Callable, enum, value: str) -> str:
@@ -128,18 +115,7 @@ class WarningsDialog(QDialog):
         top.addWidget(self.summary, 1)
         top.addWidget(self.only_open)
 
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setObjectName("warningsTable")
-        self.table.setTabKeyNavigation(False)  # Tab goes on; arrows move in the table
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table("warningsTable", [self.tr(c) for c in self.COLUMNS], 3)
         for column, width in ((0, 8), (1, 10), (2, 15), (4, 9), (5, 9)):
             self.table.setColumnWidth(column, em * width)
         self.table.itemSelectionChanged.connect(self._selected)
@@ -147,16 +123,7 @@ class WarningsDialog(QDialog):
 
         self.detail = value_label("", name="warningDetail")
         self.ack_label = value_label("", name="warningAck")
-        self.cases = QTableWidget(0, len(self.CASE_COLUMNS))
-        self.cases.setObjectName("warningCases")
-        self.cases.setTabKeyNavigation(False)
-        self.cases.setHorizontalHeaderLabels([self.tr(c) for c in self.CASE_COLUMNS])
-        self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cases.verticalHeader().hide()
-        self.cases.setWordWrap(False)
-        cheader = self.cases.horizontalHeader()
-        cheader.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.cases = row_table("warningCases", [self.tr(c) for c in self.CASE_COLUMNS], 4)
         for column, width in ((0, 12), (1, 6), (2, 9), (3, 14), (5, 5)):
             self.cases.setColumnWidth(column, em * width)
         self.cases.itemDoubleClicked.connect(lambda _item: self.open_selected_case())
@@ -235,7 +202,7 @@ class WarningsDialog(QDialog):
                      texts.fact_text(w), formatting.china_datetime(w.first_fired_at),
                      formatting.china_datetime(w.last_grown_at))
             for column, text in enumerate(cells):
-                item = _item(text, w.id if column == 0 else None)
+                item = row_item(text, w.id if column == 0 else None)
                 if w.needs_attention:
                     font = item.font()
                     font.setBold(True)
@@ -296,7 +263,7 @@ class WarningsDialog(QDialog):
                      formatting.china_datetime(c.received_at), c.respondent_name, c.title,
                      _enum_text(messages.status_text, CaseStatus, c.status))
             for column, text in enumerate(cells):
-                item = _item(text, c.id if column == 0 else None)
+                item = row_item(text, c.id if column == 0 else None)
                 item.setToolTip(text)
                 self.cases.setItem(row, column, item)
         if found:
