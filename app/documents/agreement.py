@@ -4,6 +4,7 @@ signers and seal."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import BinaryIO
 
@@ -83,3 +84,14 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
     story += c.signatures(default_signatories(data))
     story.append(c.seal(data.header.committee, data.signed_on))
     c.render(story, out, title=words.agreement_title)
+
+
+def render_agreements(_context: object, batch: Sequence[AgreementData]) -> list[bytes]:
+    """Each agreement's PDF (a worker's task for app/core/parallel.ordered_map: a group's
+    agreements are laid out a few at a time in worker processes)."""
+    pdfs = []
+    for data in batch:
+        out = io.BytesIO()
+        build_agreement(data, out)
+        pdfs.append(out.getvalue())
+    return pdfs

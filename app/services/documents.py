@@ -284,17 +284,8 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         elif kind is DocumentKind.FOLLOW_UP:
             doc.number = _agreement_number(session, doc.case_id)
         doc.content_sha256 = _content_hash(doc)
-        pdf = _render(session, ws, doc, final=True)
-        doc.pdf_sha256 = (files or _files(ws)).put_bytes(pdf)
-        # The issued PDF joins the case file as an attachment: it travels to the other
-        # workstations (and the dossier) like any file of the case.
-        session.add(Attachment(
-            id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
-            deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
-            filename=f"{wording.title(kind, _track(session, doc))}"
-                     f"{doc.number or f'（第{doc.version_no}版）'}.pdf",
-            mime_type="application/pdf", size=len(pdf), created_at=now,
-            author=ws.actor.login, description="文书定稿"))
+        keep_issued_pdf(session, ws, doc, _render(session, ws, doc, final=True),
+                        files or _files(ws), now)
         doc.state = DocumentState.FINAL.value
         doc.finalized_at = now
         cases._touch(ws, doc, now)
@@ -307,6 +298,30 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
                          **({"rules_unverified": [None, unverified]} if unverified else {})},
                      case_id=doc.case_id, office_id=doc.office_id, at=now)
         return Changes(case_ids=frozenset({doc.case_id}), history=True)
+
+
+def keep_issued_pdf(session: Session, ws: Workstation, doc: Document, pdf: bytes,
+                    files: BlobStore, now: datetime) -> None:
+    """The issued PDF kept by its hash; it joins the case file as an attachment, so it
+    travels to the other workstations (and the dossier) like any file of the case."""
+    doc.pdf_sha256 = files.put_bytes(pdf)
+    session.add(Attachment(
+        id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
+        deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
+        filename=f"{wording.title(DocumentKind(doc.kind), _track(session, doc))}"
+                 f"{doc.number or f'（第{doc.version_no}版）'}.pdf",
+        mime_type="application/pdf", size=len(pdf), created_at=now,
+        author=ws.actor.login, description="文书定稿"))
+
+
+def agreement_data(session: Session, ws: Workstation, doc: Document) -> d.AgreementData:
+    """What the agreement builder is given for ``doc`` as issued (final: its number and
+    verification code), whether or not ``doc`` is in the session yet."""
+    return _agreement_data(session, ws, doc, _header(session, doc, final=True))
+
+
+def content_hash_of(doc: Document) -> str:
+    return _content_hash(doc)
 
 
 def sign(ws: Workstation, doc_id: uuid.UUID, signed_on: date, *,
