@@ -102,6 +102,8 @@ class AgreementRun:
     issued: tuple[IssuedAgreement, ...]
     skipped: dict[uuid.UUID, MemberSkip] = field(default_factory=dict)
     changes: Changes = Changes()
+    # each skipped member as the page names them: ticket and complainant
+    labels: dict[uuid.UUID, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def draw_up(ws: Workstation, group_id: uuid.UUID, case_ids: Sequence[uuid.UUID] 
         group = load_group(ws, session, group_id)
         formula = _check_plan(ws, group)
         drafts, skipped = _drafts(session, ws, group, formula, case_ids, now)
+        labels = {c.id: f"{c.source_ticket} {c.complainant_name}".strip()
+                  for c in session.scalars(select(Case).where(Case.id.in_(list(skipped))))}
         total = len(drafts)
         if progress is not None:
             progress(0, total)
@@ -155,7 +159,7 @@ def draw_up(ws: Workstation, group_id: uuid.UUID, case_ids: Sequence[uuid.UUID] 
                          office_id=group.office_id, at=now)
     ids = frozenset(a.case_id for a in issued)
     return AgreementRun(tuple(issued), skipped,
-                        Changes(case_ids=ids, history=bool(ids)))
+                        Changes(case_ids=ids, history=bool(ids)), labels)
 
 
 def _no_context() -> None:

@@ -14,7 +14,7 @@ without that support would otherwise get one copy only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
@@ -102,6 +102,38 @@ def paint_pages(printer: QPrinter, items: Sequence[ops.Printable], *,
     finally:
         painter.end()
     return len(order)
+
+
+def paint_copies(printer: QPrinter, documents: Iterable[tuple[bytes, int]], total: int, *,
+                 state: TaskState | None = None) -> int:
+    """One print job of many PDFs, each ``copies`` times, collated (a group's agreements:
+    each member's set together). ``documents`` is read one at a time and only that
+    document's pages are held, so a job of thousands fits in memory; ``total``: how many
+    documents, for the progress. The number of sheets painted."""
+    printer.setCopyCount(1)  # the copies are painted here
+    dpi = min(float(printer.resolution()), MAX_PRINT_DPI)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintFailed(printer.outputFileName() or printer.printerName())
+    sheets = 0
+    try:
+        for n, (pdf, copies) in enumerate(documents):
+            if state is not None and state.cancelled:
+                printer.abort()
+                raise TaskCancelled()
+            images, sizes = ops.rasterise(pdf, dpi)
+            for _copy in range(max(1, copies)):
+                for image, size in zip(images, sizes, strict=True):
+                    if sheets and not printer.newPage():
+                        raise PrintFailed(printer.outputFileName() or printer.printerName())
+                    painter.drawImage(_target(printer, size), image)
+                    sheets += 1
+            del images
+            if state is not None:
+                state.report_progress(n + 1, total)
+    finally:
+        painter.end()
+    return sheets
 
 
 def _target(printer: QPrinter, size_pt: tuple[float, float]) -> QRectF:
