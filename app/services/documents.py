@@ -284,8 +284,8 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         elif kind is DocumentKind.FOLLOW_UP:
             doc.number = _agreement_number(session, doc.case_id)
         doc.content_sha256 = _content_hash(doc)
-        keep_issued_pdf(session, ws, doc, _render(session, ws, doc, final=True),
-                        files or _files(ws), now)
+        pdf = _render(session, ws, doc, final=True)
+        file_issued_pdf(session, ws, doc, (files or _files(ws)).put_bytes(pdf), len(pdf), now)
         doc.state = DocumentState.FINAL.value
         doc.finalized_at = now
         cases._touch(ws, doc, now)
@@ -300,17 +300,18 @@ def finalize(ws: Workstation, doc_id: uuid.UUID, *, files: BlobStore | None = No
         return Changes(case_ids=frozenset({doc.case_id}), history=True)
 
 
-def keep_issued_pdf(session: Session, ws: Workstation, doc: Document, pdf: bytes,
-                    files: BlobStore, now: datetime) -> None:
-    """The issued PDF kept by its hash; it joins the case file as an attachment, so it
-    travels to the other workstations (and the dossier) like any file of the case."""
-    doc.pdf_sha256 = files.put_bytes(pdf)
+def file_issued_pdf(session: Session, ws: Workstation, doc: Document, sha256: str,
+                    size: int, now: datetime) -> None:
+    """The issued PDF (kept by its hash in the blob store) named on the document; it
+    joins the case file as an attachment, so it travels to the other workstations (and
+    the dossier) like any file of the case."""
+    doc.pdf_sha256 = sha256
     session.add(Attachment(
         id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
         deleted=False, case_id=doc.case_id, sha256=doc.pdf_sha256,
         filename=f"{wording.title(DocumentKind(doc.kind), _track(session, doc))}"
                  f"{doc.number or f'（第{doc.version_no}版）'}.pdf",
-        mime_type="application/pdf", size=len(pdf), created_at=now,
+        mime_type="application/pdf", size=size, created_at=now,
         author=ws.actor.login, description="文书定稿"))
 
 

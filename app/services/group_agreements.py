@@ -5,9 +5,9 @@ group's consecutive numbers — issued in their own case like any agreement (fin
 immutable, the PDF kept by its hash and filed with the case), and one print job of them
 all with each member's copies.
 
-The PDFs are laid out in worker processes (app/core/parallel.py) while this process
-writes the rows; the whole run is one transaction, so a cancel (or a failure) issues
-nothing and takes no number. A member settling on their own (``individual``), without
+The PDFs are laid out in worker processes (app/core/parallel.py) before anything is
+written; the rows are then written in one transaction, so a cancel (or a failure)
+issues nothing and takes no number. A member settling on their own (``individual``), without
 an agreed amount, whose case is not in mediation, or who already holds a live agreement
 of the group is listed with the reason and left as they are.
 
@@ -125,32 +125,49 @@ def draw_up(ws: Workstation, group_id: uuid.UUID, case_ids: Sequence[uuid.UUID] 
             workers: int | None = None) -> AgreementRun:
     """Each eligible member's agreement, issued (final and numbered) in their case;
     ``case_ids``: only these members (None: every member). ``progress(done, total)`` is
-    called as agreements are laid out; ``cancelled()`` is asked as often."""
+    called as agreements are laid out; ``cancelled()`` is asked as often.
+
+    Laying out takes a while (a minute for thousands) and writes nothing to the store:
+    the PDFs go to the blob store by their hash (one never issued is an unreferenced
+    file, like any upload abandoned). Only then are the rows written, in one short
+    transaction that reads the group again: a member changed meanwhile gets the
+    agreement their rows now say, laid out there."""
     now = ws.now()
     files = sync_service.files_of(ws.store)
+    with ws.store.unit_of_work() as session:  # reads only: no write lock while laying out
+        group = load_group(ws, session, group_id)
+        drafts, _skipped = _drafts(session, ws, group, _check_plan(ws, group), case_ids, now)
+        session.expunge_all()
+    total = len(drafts)
+    if progress is not None:
+        progress(0, total)
+    laid: dict[str, tuple[str, int]] = {}  # content hash → (PDF's hash, size)
+    chunks = [[d.data for d in drafts[i:i + CHUNK]] for i in range(0, total, CHUNK)]
+    laid_out = ordered_map(render_agreements, _no_context, (), chunks, workers=workers,
+                           min_items=2)
+    try:
+        for n, pdfs in enumerate(laid_out):
+            if cancelled is not None and cancelled():
+                raise GroupAgreementRefused(AgreementProblem.CANCELLED)
+            for draft, pdf in zip(drafts[n * CHUNK:(n + 1) * CHUNK], pdfs, strict=True):
+                laid[draft.doc.content_sha256] = (files.put_bytes(pdf), len(pdf))
+            if progress is not None:
+                progress(len(laid), total)
+    finally:
+        laid_out.close()  # a cancel stops the workers' queue too
+    del drafts
     with ws.store.unit_of_work() as session:
         group = load_group(ws, session, group_id)
-        formula = _check_plan(ws, group)
-        drafts, skipped = _drafts(session, ws, group, formula, case_ids, now)
+        drafts, skipped = _drafts(session, ws, group, _check_plan(ws, group), case_ids, now)
         labels = {c.id: f"{c.source_ticket} {c.complainant_name}".strip()
                   for c in session.scalars(select(Case).where(Case.id.in_(list(skipped))))}
-        total = len(drafts)
-        if progress is not None:
-            progress(0, total)
-        chunks = [[d.data for d in drafts[i:i + CHUNK]] for i in range(0, total, CHUNK)]
-        laid_out = ordered_map(render_agreements, _no_context, (), chunks, workers=workers,
-                               min_items=2)
-        issued: list[IssuedAgreement] = []
-        try:
-            for n, pdfs in enumerate(laid_out):
-                if cancelled is not None and cancelled():
-                    raise GroupAgreementRefused(AgreementProblem.CANCELLED)
-                for draft, pdf in zip(drafts[n * CHUNK:(n + 1) * CHUNK], pdfs, strict=True):
-                    issued.append(_issue(session, ws, group, draft, pdf, files, now))
-                if progress is not None:
-                    progress(len(issued), total)
-        finally:
-            laid_out.close()  # a cancel stops the workers' queue too
+        issued = []
+        for draft in drafts:
+            pdf = laid.get(draft.doc.content_sha256)
+            if pdf is None:  # changed while the others were laid out
+                [body] = render_agreements(None, [draft.data])
+                pdf = (files.put_bytes(body), len(body))
+            issued.append(_issue(session, ws, group, draft, pdf, now))
         if issued:
             audit.record(session, actor=ws.actor.login, entity="dispute_groups",
                          entity_id=group.id, action="agreements", changes={
@@ -325,10 +342,11 @@ def _ymd(day: date) -> str:
 
 
 def _issue(session: Session, ws: Workstation, group: DisputeGroup, draft: _Draft,
-           pdf: bytes, files, now: datetime) -> IssuedAgreement:
+           pdf: tuple[str, int], now: datetime) -> IssuedAgreement:
+    """``pdf``: the laid-out PDF's hash in the blob store and its size."""
     doc, member = draft.doc, draft.member
     session.add(doc)
-    documents.keep_issued_pdf(session, ws, doc, pdf, files, now)
+    documents.file_issued_pdf(session, ws, doc, *pdf, now)
     member.agreement_number = doc.number
     touch(ws, member)
     audit.record(session, actor=ws.actor.login, entity="documents", entity_id=doc.id,

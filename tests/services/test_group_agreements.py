@@ -199,3 +199,16 @@ def test_only_the_lead_mediator_or_a_dispatcher_draws_them_up(ws):
         group_agreements.draw_up(other, gid, workers=1)
     assert refused.value.problem is AgreementProblem.NOT_LEAD
     assert group_agreements.issued_agreements(ws, gid) == []
+
+
+def test_a_member_changed_while_the_others_are_laid_out_gets_what_their_rows_say(ws):
+    gid, ids, names = _group(ws, 3)
+
+    def meanwhile(done, total):
+        if done == 0:  # laying out has begun: the store is not locked, a desk writes
+            group_payments.set_member_facts(ws, gid, {ids[1]: MemberFacts(unused_sessions=9)})
+
+    run = group_agreements.draw_up(ws, gid, progress=meanwhile, workers=1)
+    assert [a.amount_fen for a in run.issued] == [12_850, 9 * 12_850, 3 * 12_850]
+    text = _flat(_text(documents.render(ws, run.issued[1].document_id)))
+    assert f"（大写：{to_capitals(Decimal('1156.50'))}）" in text and names[1] in text
