@@ -67,6 +67,7 @@ class AgreementProblem(StrEnum):
     PREFIX_TOO_LONG = "prefix_too_long"
     NOT_LEAD = "not_lead"  # neither the lead mediator nor a dispatcher
     CANCELLED = "cancelled"  # stopped before the end: nothing issued
+    PREFIX_TAKEN = "prefix_taken"  # another group of the office numbers with it
     NO_MEMBER = "no_member"  # no member can have one yet (the specimen has no one to show)
 
 
@@ -136,7 +137,8 @@ def draw_up(ws: Workstation, group_id: uuid.UUID, case_ids: Sequence[uuid.UUID] 
     files = sync_service.files_of(ws.store)
     with ws.store.unit_of_work() as session:  # reads only: no write lock while laying out
         group = load_group(ws, session, group_id)
-        drafts, _skipped = _drafts(session, ws, group, _check_plan(ws, group), case_ids, now)
+        formula = _check_plan(ws, session, group)
+        drafts, _skipped = _drafts(session, ws, group, formula, case_ids, now)
         session.expunge_all()
     total = len(drafts)
     if progress is not None:
@@ -158,7 +160,8 @@ def draw_up(ws: Workstation, group_id: uuid.UUID, case_ids: Sequence[uuid.UUID] 
     del drafts
     with ws.store.unit_of_work() as session:
         group = load_group(ws, session, group_id)
-        drafts, skipped = _drafts(session, ws, group, _check_plan(ws, group), case_ids, now)
+        formula = _check_plan(ws, session, group)
+        drafts, skipped = _drafts(session, ws, group, formula, case_ids, now)
         labels = {c.id: f"{c.source_ticket} {c.complainant_name}".strip()
                   for c in session.scalars(select(Case).where(Case.id.in_(list(skipped))))}
         issued = []
@@ -183,7 +186,7 @@ def _no_context() -> None:
     return None
 
 
-def _check_plan(ws: Workstation, group: DisputeGroup) -> RefundFormula:
+def _check_plan(ws: Workstation, session: Session, group: DisputeGroup) -> RefundFormula:
     if not may_draw_up(ws, group):
         raise GroupAgreementRefused(AgreementProblem.NOT_LEAD)
     formula = formula_of(group)
@@ -194,6 +197,12 @@ def _check_plan(ws: Workstation, group: DisputeGroup) -> RefundFormula:
         raise GroupAgreementRefused(AgreementProblem.NO_PREFIX)
     if len(prefix) > PREFIX_MAX:
         raise GroupAgreementRefused(AgreementProblem.PREFIX_TOO_LONG, str(PREFIX_MAX))
+    # A number is unique in the office: two groups numbering with one prefix would not be.
+    other = session.scalar(select(DisputeGroup.title).where(
+        DisputeGroup.office_id == group.office_id, DisputeGroup.id != group.id,
+        DisputeGroup.deleted.is_(False), DisputeGroup.agreement_prefix == prefix).limit(1))
+    if other is not None:
+        raise GroupAgreementRefused(AgreementProblem.PREFIX_TAKEN, other)
     return formula
 
 
@@ -432,7 +441,7 @@ def specimen(ws: Workstation, group_id: uuid.UUID) -> bytes:
     every member's will say, before any is issued."""
     with ws.store.unit_of_work() as session:
         group = load_group(ws, session, group_id)
-        formula = _check_plan(ws, group)
+        formula = _check_plan(ws, session, group)
         drafts, skipped = _drafts(session, ws, group, formula, None, ws.now())
         if not drafts:
             raise GroupAgreementRefused(AgreementProblem.NO_MEMBER, ", ".join(

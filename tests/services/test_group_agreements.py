@@ -212,3 +212,16 @@ def test_a_member_changed_while_the_others_are_laid_out_gets_what_their_rows_say
     assert [a.amount_fen for a in run.issued] == [12_850, 9 * 12_850, 3 * 12_850]
     text = _flat(_text(documents.render(ws, run.issued[1].document_id)))
     assert f"（大写：{to_capitals(Decimal('1156.50'))}）" in text and names[1] in text
+
+
+def test_two_groups_may_not_number_with_one_prefix(ws):
+    gid, ids, _names_ = _group(ws, 2)
+    other = cases.intake_work_order(ws, complaint_form(source_ticket="Z1"))[0]
+    second, _ = groups.create_group(ws, GroupInput("另一家健身房"), [other])
+    group_payments.set_refund_plan(ws, second, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=10_000), due_on=None,
+        agreement_prefix=PREFIX))
+    with pytest.raises(GroupAgreementRefused) as refused:
+        group_agreements.draw_up(ws, second)
+    assert (refused.value.problem, refused.value.detail) == (AgreementProblem.PREFIX_TAKEN,
+                                                            "悦动健身预付卡退费")

@@ -17,6 +17,8 @@ _PROBLEMS = {
         "GroupAgreement", "尚未设置协议书编号前缀：请在“退费方案…”中填写（如 浦市监调〔2026〕群3-）。"),
     AgreementProblem.PREFIX_TOO_LONG: QT_TRANSLATE_NOOP(
         "GroupAgreement", "协议书编号前缀太长，请缩短到 {detail} 个字以内。"),
+    AgreementProblem.PREFIX_TAKEN: QT_TRANSLATE_NOOP(
+        "GroupAgreement", "协议书编号前缀已被群体纠纷“{detail}”使用，请换一个，以免编号重复。"),
     AgreementProblem.NOT_LEAD: QT_TRANSLATE_NOOP(
         "GroupAgreement", "只有本群体纠纷的牵头调解员或负责派单的人员可以生成协议书。"),
     AgreementProblem.CANCELLED: QT_TRANSLATE_NOOP(
