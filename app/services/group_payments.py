@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.core.errors import UserFacingError
 from app.core.groups import (
     GroupError,
     MemberFacts,
@@ -104,6 +105,62 @@ def set_refund_plan(ws: Workstation, group_id: uuid.UUID, plan: RefundPlan) -> C
                          entity_id=group.id, action="refund_plan", changes=changes,
                          office_id=group.office_id, at=ws.now())
     return Changes(history=bool(changes))
+
+
+def refund_plan(ws: Workstation, group_id: uuid.UUID) -> RefundPlan | None:
+    """The group's refund plan as stored (None: none agreed yet)."""
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        formula = formula_of(group)
+        if formula is None:
+            return None
+        return RefundPlan(formula, group.refund_due_on, group.undertaking,
+                          group.agreement_prefix)
+
+
+class IndividualRefused(UserFacingError):
+    """A member who already has the group's agreement (its number) cannot leave it for
+    an individual track: the agreement is signed, or issued to be."""
+
+    def __init__(self, case_id: uuid.UUID, agreement_number: str) -> None:
+        self.case_id, self.agreement_number = case_id, agreement_number
+        super().__init__(f"case {case_id} has the group agreement {agreement_number}")
+
+
+def set_individual(ws: Workstation, group_id: uuid.UUID, case_id: uuid.UUID,
+                   individual: bool) -> Changes:
+    """单独处理: the member disagrees with the group agreement and is mediated and settled
+    on their own (issue 17, item 4), or comes back to it. Leaving takes away the amount
+    the group's formula gave them (it is not what they agreed; their own agreement says
+    theirs), so the group's progress no longer counts them; coming back gives it again
+    from their facts. Audited in the member case's own history. A member already holding
+    the group agreement's number is refused (IndividualRefused)."""
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        member = _member(session, group, case_id)
+        if member.individual == individual:
+            return Changes()
+        if individual and member.agreement_number:
+            raise IndividualRefused(case_id, member.agreement_number)
+        values: dict[str, object] = {"individual": individual}
+        formula = formula_of(group)
+        if individual:
+            values["agreed_fen"] = None
+        elif formula is not None:
+            try:
+                values["agreed_fen"] = refund_fen(formula, MemberFacts(
+                    member.unused_sessions, member.prepaid_balance_fen))
+            except GroupError:
+                pass  # a fact missing: no amount until it is entered
+            if member.due_on is None:
+                values["due_on"] = group.refund_due_on
+        changes = audit.apply_changes(member, values)
+        touch(ws, member)
+        audit.record(session, actor=ws.actor.login, entity="group_members",
+                     entity_id=member.id, action="individual", changes=changes,
+                     case_id=case_id, office_id=group.office_id, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=True)
 
 
 def set_member_facts(ws: Workstation, group_id: uuid.UUID,

@@ -11,20 +11,33 @@ which group holds it (the case is left where it is).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import UserFacingError
-from app.core.groups import GroupOrigin, GroupStatus, member_id
+from app.core.groups import (
+    GroupOrigin,
+    GroupStatus,
+    Payment,
+    Performance,
+    PerformanceState,
+    member_id,
+)
 from app.core.ids import new_id
-from app.core.workflow import OPEN_STATUSES
-from app.services import audit
+from app.core.timeutil import china_date
+from app.core.users import Permission, may
+from app.core.validation import check_uscc
+from app.core.workflow import OPEN_STATUSES, Action
+from app.services import audit, batches
+from app.services.batches import BatchRequest, BatchResult
 from app.services.context import Workstation
 from app.services.dto import Changes
+from app.services.errors import NotPermitted
 from app.store.models import (
     Case,
     DisputeGroup,
@@ -35,6 +48,11 @@ from app.store.models import (
 )
 
 TITLE_MAX = 120
+NAME_MAX = 120  # the business's name (the column's width)
+NOTES_MAX = 2000
+PERSON_MAX = 40  # a representative's name
+PHONE_MAX = 30
+REPRESENTATIVES_MAX = 20
 
 
 class GroupNotFound(UserFacingError):
@@ -55,6 +73,14 @@ class GroupInvalid(UserFacingError):
     def __init__(self, field_name: str) -> None:
         self.field = field_name
         super().__init__(f"invalid group field {field_name}")
+
+
+class GroupChanged(UserFacingError):
+    """The group was changed elsewhere since the caller read it (optimistic concurrency)."""
+
+    def __init__(self, group_id: uuid.UUID, expected: int, actual: int) -> None:
+        self.group_id, self.expected, self.actual = group_id, expected, actual
+        super().__init__(f"group {group_id} is at version {actual}, not {expected}")
 
 
 class MemberRefusal(StrEnum):
@@ -306,26 +332,42 @@ class MemberRow:
     individual: bool
     agreed_fen: int | None
     paid_fen: int
+    due_on: date | None = None
+    state: PerformanceState | None = None  # None: no amount agreed yet
+    unused_sessions: int | None = None
+    prepaid_balance_fen: int | None = None
+    phone: str = ""  # the complainant's, as entered (a representative's is picked from it)
 
 
-def members_of(ws: Workstation, group_id: uuid.UUID) -> list[MemberRow]:
-    """The group's live members in the order of their tickets, with what was paid."""
+def members_of(ws: Workstation, group_id: uuid.UUID,
+               today: date | None = None) -> list[MemberRow]:
+    """The group's live members in the order of their tickets, with what was paid and
+    whether their refund is overdue (app/core/groups.Performance)."""
+    today = today or china_date(ws.now())
     with ws.store.unit_of_work() as session:
         group = load_group(ws, session, group_id)
-        paid = dict(session.execute(
-            select(GroupPayment.member_id, func.sum(GroupPayment.amount_fen))
-            .join(GroupMember, GroupMember.id == GroupPayment.member_id)
-            .where(GroupMember.group_id == group.id, GroupPayment.deleted.is_(False))
-            .group_by(GroupPayment.member_id)).all())
-        return [MemberRow(m.case_id, ticket, name, status, paused, m.representative,
-                          m.individual, m.agreed_fen, int(paid.get(m.id) or 0))
-                for m, ticket, name, status, paused in session.execute(
-                    select(GroupMember, Case.source_ticket, Case.complainant_name,
-                           Case.status, Case.paused)
-                    .join(Case, Case.id == GroupMember.case_id)
-                    .where(GroupMember.group_id == group.id, GroupMember.deleted.is_(False),
-                           Case.deleted.is_(False))
-                    .order_by(Case.source_ticket))]
+        paid: dict[uuid.UUID, list[Payment]] = {}
+        for key, paid_on, amount in session.execute(
+                select(GroupPayment.member_id, GroupPayment.paid_on, GroupPayment.amount_fen)
+                .join(GroupMember, GroupMember.id == GroupPayment.member_id)
+                .where(GroupMember.group_id == group.id, GroupPayment.deleted.is_(False))):
+            paid.setdefault(key, []).append(Payment(paid_on, amount))
+        rows = []
+        for m, ticket, name, phone, status, paused in session.execute(
+                select(GroupMember, Case.source_ticket, Case.complainant_name,
+                       Case.complainant_phone, Case.status, Case.paused)
+                .join(Case, Case.id == GroupMember.case_id)
+                .where(GroupMember.group_id == group.id, GroupMember.deleted.is_(False),
+                       Case.deleted.is_(False))
+                .order_by(Case.source_ticket)):
+            payments = tuple(paid.get(m.id, ()))
+            state = (Performance(m.agreed_fen, m.due_on, payments).state(today)
+                     if m.agreed_fen is not None else None)
+            rows.append(MemberRow(
+                m.case_id, ticket, name, status, paused, m.representative, m.individual,
+                m.agreed_fen, sum(p.amount_fen for p in payments), m.due_on, state,
+                m.unused_sessions, m.prepaid_balance_fen, phone or ""))
+        return rows
 
 
 GROUP_THRESHOLD = 10  # new cases against one business that make a group at import
@@ -369,3 +411,198 @@ def group_by_respondent(ws: Workstation, case_ids: Sequence[uuid.UUID | str],
                 (name or uscc)[:TITLE_MAX - 5] + "群体纠纷", respondent_name=name,
                 respondent_uscc=uscc, origin=GroupOrigin.IMPORT), members))
     return touched
+
+
+# ---------------------------------------------------------------- the group's particulars
+
+
+@dataclass(frozen=True)
+class Representative:
+    """A complainants' representative: usually a member (``case_id``), named as they
+    gave their name; the phone as entered (the UI masks it where it only shows it)."""
+
+    name: str
+    phone: str = ""
+    case_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class GroupParticulars:
+    """What 编辑… changes of a group."""
+
+    title: str
+    respondent_name: str = ""
+    respondent_uscc: str = ""
+    lead_mediator_id: uuid.UUID | None = None
+    representatives: tuple[Representative, ...] = ()
+    status: GroupStatus = GroupStatus.OPEN
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class GroupDetail:
+    """The group page's heading: its particulars as stored, and the names to show."""
+
+    id: uuid.UUID
+    version: int
+    particulars: GroupParticulars
+    status: GroupStatus | str  # as stored (a newer version's status is shown as is)
+    origin: GroupOrigin | str
+    lead_mediator: str  # the name ("" when none)
+
+
+def _representatives(raw) -> tuple[Representative, ...]:
+    out = []
+    for item in raw or ():
+        if not isinstance(item, dict):
+            continue
+        try:
+            case_id = uuid.UUID(str(item["case_id"])) if item.get("case_id") else None
+        except ValueError:
+            case_id = None
+        out.append(Representative(str(item.get("name", "")), str(item.get("phone", "")),
+                                  case_id))
+    return tuple(out)
+
+
+def group_detail(ws: Workstation, group_id: uuid.UUID) -> GroupDetail:
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        lead = session.get(Mediator, group.lead_mediator_id) if group.lead_mediator_id else None
+        status = _status(group.status)
+        return GroupDetail(
+            group.id, group.version or 0,
+            GroupParticulars(group.title, group.respondent_name, group.respondent_uscc,
+                             group.lead_mediator_id, _representatives(group.representatives),
+                             status if isinstance(status, GroupStatus) else GroupStatus.OPEN,
+                             group.notes),
+            status, _origin(group.origin), lead.name if lead is not None else "")
+
+
+def update_group(ws: Workstation, group_id: uuid.UUID, values: GroupParticulars, *,
+                 expected_version: int | None = None) -> Changes:
+    """The group's particulars (编辑…), audited field by field in the group's history.
+    A wrong field is refused (GroupInvalid naming it) and nothing changes; a group
+    changed elsewhere since ``expected_version`` is refused (GroupChanged). Members named
+    as representatives are marked so in their member rows, and those no longer named
+    unmarked, each in the member case's own history."""
+    title = values.title.strip()
+    if not title or len(title) > TITLE_MAX:
+        raise GroupInvalid("title")
+    name = values.respondent_name.strip()
+    if len(name) > NAME_MAX:
+        raise GroupInvalid("respondent_name")
+    uscc = values.respondent_uscc.strip().upper()
+    notes = values.notes.strip()
+    if len(notes) > NOTES_MAX:
+        raise GroupInvalid("notes")
+    try:
+        status = GroupStatus(values.status)
+    except ValueError:
+        raise GroupInvalid("status") from None
+    reps = [Representative(r.name.strip(), r.phone.strip(), r.case_id)
+            for r in values.representatives]
+    if len(reps) > REPRESENTATIVES_MAX or any(
+            not r.name or len(r.name) > PERSON_MAX or len(r.phone) > PHONE_MAX for r in reps):
+        raise GroupInvalid("representatives")
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        if expected_version is not None and (group.version or 0) != expected_version:
+            raise GroupChanged(group.id, expected_version, group.version or 0)
+        # A code already stored (an import's) may be kept as it is; a new one must be one.
+        if uscc and uscc != group.respondent_uscc and not check_uscc(uscc).valid:
+            raise GroupInvalid("respondent_uscc")
+        if values.lead_mediator_id is not None:
+            lead = session.get(Mediator, values.lead_mediator_id)
+            if (lead is None or lead.deleted or lead.office_id != group.office_id
+                    or (not lead.active and lead.id != group.lead_mediator_id)):
+                raise GroupInvalid("lead_mediator_id")
+        members = {m.case_id: m for m in session.scalars(select(GroupMember).where(
+            GroupMember.group_id == group.id, GroupMember.deleted.is_(False)))}
+        if any(r.case_id is not None and r.case_id not in members for r in reps):
+            raise GroupInvalid("representatives")
+        changes = audit.apply_changes(group, {
+            "title": title, "respondent_name": name, "respondent_uscc": uscc,
+            "lead_mediator_id": values.lead_mediator_id, "status": status.value,
+            "notes": notes,
+            "representatives": [{"name": r.name, "phone": r.phone,
+                                 "case_id": r.case_id.hex if r.case_id else None}
+                                for r in reps]})
+        if changes:
+            touch(ws, group)
+            audit.record(session, actor=ws.actor.login, entity="dispute_groups",
+                         entity_id=group.id, action="edit", changes=changes,
+                         office_id=group.office_id, at=now)
+        named = {r.case_id for r in reps if r.case_id is not None}
+        touched = set()
+        for case_id, member in members.items():
+            if member.representative != (case_id in named):
+                member.representative = case_id in named
+                touch(ws, member)
+                audit.record(session, actor=ws.actor.login, entity="group_members",
+                             entity_id=member.id, action="representative", case_id=case_id,
+                             changes={"representative": [not member.representative,
+                                                         member.representative]},
+                             office_id=group.office_id, at=now)
+                touched.add(case_id)
+    return Changes(case_ids=frozenset(touched), history=bool(changes or touched))
+
+
+@dataclass(frozen=True)
+class CaseGroup:
+    """The group a case belongs to (the case page's 群体纠纷 line)."""
+
+    id: uuid.UUID
+    title: str
+    members: int
+
+
+def group_of_case(ws: Workstation, case_id: uuid.UUID) -> CaseGroup | None:
+    with ws.store.unit_of_work() as session:
+        held = _groups_holding(session, [case_id]).get(case_id)
+        if held is None:
+            return None
+        count = session.scalar(
+            select(func.count()).select_from(GroupMember)
+            .join(Case, Case.id == GroupMember.case_id)
+            .where(GroupMember.group_id == held[0], GroupMember.deleted.is_(False),
+                   Case.deleted.is_(False)))
+        return CaseGroup(held[0], held[1], int(count or 0))
+
+
+def reassign_group(ws: Workstation, group_id: uuid.UUID, mediator_id: uuid.UUID, *,
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> BatchResult:
+    """整组改派 (issue 17, item 6): the mediator becomes the group's lead and every open
+    member not already theirs is assigned to them, in one batch (run_batch's ASSIGN:
+    each member audited in its own history, those the workflow refuses — not accepted
+    yet, say — listed and left as they are; the batch can be undone like any batch of
+    assignments, the lead stays). Only a role that dispatches may (app/core/users.py;
+    the central database's cases_dispatch trigger, migration 0011, refuses it too): a
+    plain mediator is refused before anything changes. A cancel changes nothing, the
+    lead included."""
+    if not may(ws.actor.role, Permission.DISPATCH):
+        raise NotPermitted(Permission.DISPATCH, ws.actor.role)
+    open_values = [s.value for s in OPEN_STATUSES]
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        ids = list(session.scalars(
+            select(Case.id).join(GroupMember, GroupMember.case_id == Case.id)
+            .where(GroupMember.group_id == group.id, GroupMember.deleted.is_(False),
+                   Case.deleted.is_(False), Case.status.in_(open_values),
+                   (Case.mediator_id.is_(None)) | (Case.mediator_id != mediator_id))
+            .order_by(Case.source_ticket)))
+    result = batches.run_batch(ws, ids, BatchRequest(Action.ASSIGN, mediator_id=mediator_id),
+                               progress=progress, cancelled=cancelled)
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        changes = audit.apply_changes(group, {"lead_mediator_id": mediator_id})
+        if changes:
+            touch(ws, group)
+            audit.record(session, actor=ws.actor.login, entity="dispute_groups",
+                         entity_id=group.id, action="reassign", changes=changes,
+                         office_id=group.office_id, at=ws.now())
+    return BatchResult(result.action, result.done, result.refused,
+                       Changes(case_ids=result.changes.case_ids, history=True,
+                               queue=result.changes.queue), result.undoable)

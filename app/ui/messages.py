@@ -1097,8 +1097,9 @@ from app.core.groups import (  # noqa: E402
     RefundBasis,
 )
 from app.services.batches import BatchCancelled, NothingToUndo  # noqa: E402
-from app.services.group_payments import PaymentProblem  # noqa: E402
+from app.services.group_payments import IndividualRefused, PaymentProblem  # noqa: E402
 from app.services.groups import (  # noqa: E402
+    GroupChanged,
     GroupInvalid,
     GroupNotFound,
     MemberRefusal,
@@ -1151,6 +1152,14 @@ _GROUP_FIELD = {
     "title": QT_TRANSLATE_NOOP("Group", "请填写群体名称（不超过 120 个字）。"),
     "lead_mediator_id": QT_TRANSLATE_NOOP("Group", "所选牵头调解员不在本机构的名单中。"),
     "warning_id": QT_TRANSLATE_NOOP("Group", "这条预警已不存在。"),
+    "respondent_name": QT_TRANSLATE_NOOP("Group", "被投诉方名称不能超过 120 个字。"),
+    "respondent_uscc": QT_TRANSLATE_NOOP(
+        "Group", "统一社会信用代码不正确：应为 18 位，且校验位相符。不知道可以留空。"),
+    "status": QT_TRANSLATE_NOOP("Group", "请选择群体纠纷的状态。"),
+    "notes": QT_TRANSLATE_NOOP("Group", "备注不能超过 2000 个字。"),
+    "representatives": QT_TRANSLATE_NOOP(
+        "Group", "代表须填写姓名（不超过 40 个字），电话不超过 30 位，最多 20 位代表，"
+                 "选自成员的须仍在本群体中。"),
 }
 
 
@@ -1174,6 +1183,11 @@ register_explainer(NotAMember, lambda e: tr("Group", "这件工单已不在本�
 register_explainer(BatchCancelled, lambda e: tr("Group", "已取消批量操作，所有工单保持原样。"))
 register_explainer(NothingToUndo, lambda e: tr(
     "Group", "没有可以撤销的批量操作（受理、开始调解、办结不能撤销）。"))
+register_explainer(GroupChanged, lambda e: tr(
+    "Group", "这个群体纠纷刚被他人修改过，请关闭后重新打开“编辑…”再改。"))
+register_explainer(IndividualRefused, lambda e: tr(
+    "Group", "这位成员已按群体协议出具协议书（{number}），不能再单独处理。").format(
+    number=e.agreement_number))
 register_explainer(GroupInvalid, lambda e: tr("Group", _GROUP_FIELD.get(
     e.field, QT_TRANSLATE_NOOP("Group", "群体信息有误。"))))
 ENUM_TEXTS[GroupStatus] = group_status_text

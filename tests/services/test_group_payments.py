@@ -229,3 +229,54 @@ def test_a_mediators_refund_list_masks_names_and_every_export_is_audited(ws, tmp
             AuditEvent.action == "export:refund_list")).all()
     assert {(e.changes["masked"][1], e.changes["file"][1]) for e in events} == {
         (True, "清单.xlsx"), (False, "清单.pdf")}
+
+
+def test_the_refund_plan_reads_back_and_none_before_one_is_set(ws):
+    gid, _ = _group(ws, 1)
+    assert group_payments.refund_plan(ws, gid) is None
+    plan = RefundPlan(RefundFormula(RefundBasis.BALANCE_SHARE, share_percent=Decimal("33.33")),
+                      date(2026, 4, 30), "经营者承诺退还", "浦市监调〔2026〕群3-")
+    group_payments.set_refund_plan(ws, gid, plan)
+    assert group_payments.refund_plan(ws, gid) == plan
+
+
+def test_a_member_on_their_own_track_leaves_the_groups_amount_and_comes_back(ws):
+    from app.services.group_payments import IndividualRefused
+    from app.store.models import GroupMember
+
+    gid, ids = _group(ws, 2)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.SESSIONS, unit_price_fen=10_000), date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {ids[0]: MemberFacts(unused_sessions=3),
+                                              ids[1]: MemberFacts(unused_sessions=1)})
+    changes = group_payments.set_individual(ws, gid, ids[0], True)
+    assert changes.case_ids == frozenset({ids[0]}) and changes.history
+    rows = {m.case_id: m for m in groups.members_of(ws, gid)}
+    assert rows[ids[0]].individual and rows[ids[0]].agreed_fen is None
+    assert group_payments.progress(ws, gid, TODAY).agreed_fen == 10_000  # only the other
+    with ws.store.unit_of_work() as session:
+        [event] = session.scalars(select(AuditEvent).where(
+            AuditEvent.case_id == ids[0], AuditEvent.action == "individual")).all()
+        assert event.changes["individual"] == [False, True]
+    assert group_payments.set_individual(ws, gid, ids[0], True) == group_payments.Changes()
+    group_payments.set_individual(ws, gid, ids[0], False)
+    rows = {m.case_id: m for m in groups.members_of(ws, gid)}
+    assert not rows[ids[0]].individual and rows[ids[0]].agreed_fen == 30_000
+    with ws.store.unit_of_work() as session:  # the group agreement issued to them
+        session.get(GroupMember, groups.member_id(gid, ids[1])).agreement_number = "群3-0001"
+    with pytest.raises(IndividualRefused):
+        group_payments.set_individual(ws, gid, ids[1], True)
+
+
+def test_the_member_list_says_what_is_due_and_overdue(ws):
+    gid, ids = _group(ws, 3)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=50_000), date(2026, 3, 1)))
+    group_payments.set_member_facts(ws, gid, {i: MemberFacts() for i in ids[:2]})
+    group_payments.record_payment(ws, gid, ids[0], paid_on=TODAY, amount_fen=50_000)
+    rows = groups.members_of(ws, gid, TODAY)
+    assert [(r.agreed_fen, r.paid_fen, r.due_on, r.state) for r in rows] == [
+        (50_000, 50_000, date(2026, 3, 1), PerformanceState.PAID),
+        (50_000, 0, date(2026, 3, 1), PerformanceState.OVERDUE),
+        (None, 0, None, None)]
+    assert rows[0].phone == "13800135678"

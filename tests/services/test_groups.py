@@ -150,3 +150,107 @@ def test_an_import_makes_a_group_of_a_businesss_many_complaints(ws, tmp_path):
     file = open_file(write_export(tmp_path / "c.xlsx", plain_rows(4, start=200)))
     assert run_import(ws, file, layout(ws, file), ImportOptions(mode="valid_rows"),
                       workers=1).groups == 0
+
+
+# ---------------------------------------------------------------- particulars, reassign
+
+
+def _group_history(ws, gid):
+    with ws.store.unit_of_work() as session:
+        return [(e.action, e.changes) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "dispute_groups",
+                                     AuditEvent.entity_id == gid).order_by(AuditEvent.at))]
+
+
+def test_a_groups_particulars_are_edited_audited_and_its_representatives_marked(ws):
+    from app.services.groups import GroupParticulars, Representative
+
+    ids = _cases(ws, 3)
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身"), ids)
+    before = groups.group_detail(ws, gid)
+    me = cases.list_mediators(ws)[0][0]
+    changes = groups.update_group(ws, gid, GroupParticulars(
+        " 悦动健身预付卡退费 ", "上海悦动健身管理有限公司", "91310115MA1K4LXK21", me,
+        (Representative("李秀英", "13800135678", ids[1]), Representative("王强", "")),
+        GroupStatus.SETTLING, "经营者承诺月底前退款"), expected_version=before.version)
+    assert changes.case_ids == frozenset({ids[1]}) and changes.history
+    detail = groups.group_detail(ws, gid)
+    p = detail.particulars
+    assert (p.title, p.respondent_uscc, p.lead_mediator_id, p.status, p.notes) == (
+        "悦动健身预付卡退费", "91310115MA1K4LXK21", me, GroupStatus.SETTLING, "经营者承诺月底前退款")
+    assert p.representatives == (Representative("李秀英", "13800135678", ids[1]),
+                                 Representative("王强", "", None))
+    assert detail.status is GroupStatus.SETTLING
+    assert [m.representative for m in groups.members_of(ws, gid)] == [False, True, False]
+    [(action, audited)] = [h for h in _group_history(ws, gid) if h[0] == "edit"]
+    assert audited["status"] == ["open", "settling"] and "notes" in audited
+    assert [a for _, a, _ in _history(ws, ids[1])] == ["add", "representative"]
+    # the same again changes nothing; an old version is refused
+    assert groups.update_group(ws, gid, p) == groups.Changes()
+    with pytest.raises(groups.GroupChanged):
+        groups.update_group(ws, gid, p, expected_version=before.version)
+
+
+@pytest.mark.parametrize(("field", "change"), [
+    ("title", {"title": ""}),
+    ("respondent_name", {"respondent_name": "公" * 121}),
+    ("respondent_uscc", {"respondent_uscc": "91310115MA1K4LXK22"}),  # check digit
+    ("lead_mediator_id", {"lead_mediator_id": uuid.uuid4()}),
+    ("status", {"status": "gone"}),
+    ("notes", {"notes": "字" * 2001}),
+    ("representatives", {"representatives": (groups.Representative(""),)}),
+    ("representatives", {"representatives": (groups.Representative("张三", "", uuid.uuid4()),)}),
+])
+def test_a_wrong_particular_is_refused_and_nothing_changes(ws, field, change):
+    from dataclasses import replace
+
+    ids = _cases(ws, 1)
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身"), ids)
+    p = groups.group_detail(ws, gid).particulars
+    with pytest.raises(GroupInvalid) as caught:
+        groups.update_group(ws, gid, replace(p, **change))
+    assert caught.value.field == field
+    assert groups.group_detail(ws, gid).particulars == p
+
+
+def test_the_case_page_finds_its_group(ws):
+    ids = _cases(ws, 3)
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids[:2])
+    assert groups.group_of_case(ws, ids[0]) == groups.CaseGroup(gid, "悦动健身预付卡退费", 2)
+    assert groups.group_of_case(ws, ids[2]) is None
+
+
+def test_a_supervisor_reassigns_a_whole_group_and_a_mediator_may_not(ws):
+    from dataclasses import replace
+
+    from app.core.errors import TransitionError
+    from app.core.users import UserRole
+    from app.core.workflow import Action
+    from app.services import batches
+    from app.services.batches import BatchRequest
+    from app.services.errors import NotPermitted
+    from app.store.models import Case, Mediator
+
+    ids = _cases(ws, 4)
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    batches.run_batch(ws, ids[:3], BatchRequest(Action.ACCEPT))  # ids[3] not accepted
+    with ws.store.unit_of_work() as session:
+        person = Mediator(office_id=ws.actor.office_id, name="王芳", login="wangfang",
+                          role=UserRole.MEDIATOR, modified_by="test")
+        session.add(person)
+        session.flush()
+        wang = person.id
+    mediator = replace(ws, actor=replace(ws.actor, role=UserRole.MEDIATOR))
+    with pytest.raises(NotPermitted):
+        groups.reassign_group(mediator, gid, wang)
+    assert groups.group_detail(ws, gid).lead_mediator == ""  # nothing changed
+    ws.actor = replace(ws.actor, role=UserRole.SUPERVISOR)
+    cases.assign(ws, ids[0], wang)  # already theirs: not asked again
+    result = groups.reassign_group(ws, gid, wang)
+    assert result.done == (ids[1], ids[2])
+    assert isinstance(result.refused[ids[3]], TransitionError)  # not accepted yet
+    assert result.undoable and result.changes.history
+    assert groups.group_detail(ws, gid).lead_mediator == "王芳"
+    with ws.store.unit_of_work() as session:
+        assert [session.get(Case, i).mediator_id for i in ids] == [wang, wang, wang, None]
+    assert [a for a, _ in _group_history(ws, gid)] == ["create", "reassign"]
