@@ -18,7 +18,6 @@ them up, so one desk numbers a group's agreements.
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +42,7 @@ from app.documents import wording
 from app.documents.agreement import render_agreements
 from app.documents.data import AgreementData
 from app.documents.files import replaced_whole
+from app.documents.pdf_join import join_pdfs
 from app.services import audit, documents
 from app.services import sync as sync_service
 from app.services.context import Workstation
@@ -418,22 +418,18 @@ def write_print_job(ws: Workstation, group_id: uuid.UUID, path: Path, *,
     """The whole print job as one PDF file (for a print shop, or a printer that takes
     files): each member's agreement as many times as it has copies, collated. Returns
     the pages written; the file appears whole or not at all."""
-    from pypdf import PdfReader, PdfWriter
-
     agreements = issued_agreements(ws, group_id)
-    writer = PdfWriter()
-    for n, agreement in enumerate(agreements):
-        if cancelled is not None and cancelled():
-            raise GroupAgreementRefused(AgreementProblem.CANCELLED)
-        reader = PdfReader(io.BytesIO(documents.render(ws, agreement.document_id)))
-        for _copy in range(max(1, agreement.copies)):
-            for page in reader.pages:
-                writer.add_page(page)
-        if progress is not None:
-            progress(n + 1, len(agreements))
-    with replaced_whole(path) as partial:
-        writer.write(partial)
-    return len(writer.pages)
+
+    def sources() -> Iterator[tuple[bytes, int]]:
+        for n, agreement in enumerate(agreements):
+            if cancelled is not None and cancelled():
+                raise GroupAgreementRefused(AgreementProblem.CANCELLED)
+            yield documents.render(ws, agreement.document_id), max(1, agreement.copies)
+            if progress is not None:
+                progress(n + 1, len(agreements))
+
+    with replaced_whole(path) as partial, partial.open("wb") as out:
+        return join_pdfs(sources(), out)
 
 
 def specimen(ws: Workstation, group_id: uuid.UUID) -> bytes:

@@ -225,3 +225,16 @@ def test_two_groups_may_not_number_with_one_prefix(ws):
         group_agreements.draw_up(ws, second)
     assert (refused.value.problem, refused.value.detail) == (AgreementProblem.PREFIX_TAKEN,
                                                             "悦动健身预付卡退费")
+
+
+def test_a_print_job_stopped_halfway_leaves_no_file(ws, tmp_path):
+    gid, ids, _names_ = _group(ws, 3)
+    group_agreements.draw_up(ws, gid, workers=1)
+    out = tmp_path / "print" / "打印.pdf"
+    out.parent.mkdir()
+    asked = []
+    with pytest.raises(GroupAgreementRefused) as refused:
+        group_agreements.write_print_job(ws, gid, out, cancelled=lambda: asked.append(1)
+                                         or len(asked) > 2)
+    assert refused.value.problem is AgreementProblem.CANCELLED
+    assert list(out.parent.iterdir()) == []  # neither the file nor a part of it
