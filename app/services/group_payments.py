@@ -51,7 +51,7 @@ from app.services.case_export import mask_name, may_export_personal_data
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import FieldProblem, ValidationFailed
-from app.services.groups import NotAMember, load_group, touch
+from app.services.groups import NotAMember, load_group, member_due_on, touch
 from app.services.work_order_files import read_sheets
 from app.store.models import Case, DisputeGroup, GroupMember, GroupPayment, Office
 
@@ -236,6 +236,33 @@ def performances(ws: Workstation, group_id: uuid.UUID,
         return _performances(session, [group.id], today)
 
 
+@dataclass(frozen=True)
+class CasePerformance:
+    """A member case's refund under its group's agreement (the case's 回访 tab)."""
+
+    group_id: uuid.UUID
+    group_title: str
+    member: MemberPerformance
+
+
+def case_performance(ws: Workstation, case_id: uuid.UUID,
+                     today: date | None = None) -> CasePerformance | None:
+    """The refund the case's group agreed for it, what was paid and whether it is
+    overdue; None when the case is in no live group or has no amount agreed."""
+    today = today or china_date(ws.now())
+    with ws.store.unit_of_work() as session:
+        found = session.execute(
+            select(GroupMember.group_id, DisputeGroup.title)
+            .join(DisputeGroup, DisputeGroup.id == GroupMember.group_id)
+            .where(GroupMember.case_id == case_id, GroupMember.deleted.is_(False),
+                   DisputeGroup.deleted.is_(False))).first()
+        if found is None:
+            return None
+        group_id, title = found
+        rows = _performances(session, [group_id], today, case_id=case_id)
+    return CasePerformance(group_id, title, rows[0]) if rows else None
+
+
 def progress(ws: Workstation, group_id: uuid.UUID, today: date | None = None) -> Progress:
     """已退款 ¥paid / ¥agreed, members settled of members (the group page, the dashboard)."""
     rows = performances(ws, group_id, today)
@@ -254,26 +281,29 @@ def overdue(ws: Workstation, today: date | None = None) -> list[MemberPerformanc
     return sorted(late, key=lambda r: (r.performance.due_on or today, r.ticket))
 
 
-def _performances(session, group_ids: Iterable[uuid.UUID],
-                  today: date) -> list[MemberPerformance]:
+def _performances(session, group_ids: Iterable[uuid.UUID], today: date,
+                  case_id: uuid.UUID | None = None) -> list[MemberPerformance]:
     group_ids = list(group_ids)
     if not group_ids:
         return []
+    one = [GroupMember.case_id == case_id] if case_id is not None else []
     members = session.execute(
-        select(GroupMember, Case.source_ticket, Case.complainant_name)
+        select(GroupMember, Case.source_ticket, Case.complainant_name, member_due_on())
         .join(Case, Case.id == GroupMember.case_id)
+        .join(DisputeGroup, DisputeGroup.id == GroupMember.group_id)
         .where(GroupMember.group_id.in_(group_ids), GroupMember.deleted.is_(False),
-               GroupMember.agreed_fen.is_not(None))
+               GroupMember.agreed_fen.is_not(None), *one)
         .order_by(Case.source_ticket)).all()
     paid: dict[uuid.UUID, list[Payment]] = {}
     for member_key, paid_on, amount in session.execute(
             select(GroupPayment.member_id, GroupPayment.paid_on, GroupPayment.amount_fen)
             .join(GroupMember, GroupMember.id == GroupPayment.member_id)
-            .where(GroupMember.group_id.in_(group_ids), GroupPayment.deleted.is_(False))):
+            .where(GroupMember.group_id.in_(group_ids), GroupPayment.deleted.is_(False),
+                   *one)):
         paid.setdefault(member_key, []).append(Payment(paid_on, amount))
     out = []
-    for member, ticket, name in members:
-        perf = Performance(member.agreed_fen, member.due_on,
+    for member, ticket, name, due_on in members:
+        perf = Performance(member.agreed_fen, due_on,
                            tuple(sorted(paid.get(member.id, ()), key=lambda p: p.paid_on)))
         out.append(MemberPerformance(member.case_id, ticket, name, perf, perf.state(today),
                                      member.individual))

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from app.core.timeutil import china_today
@@ -21,7 +21,7 @@ from app.services import hot_words, search
 from app.services.case_facts import CaseFact, in_days, stats_conditions
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
-from app.services.groups import group_member_cases, group_titles
+from app.services.groups import group_member_cases, group_titles, refund_overdue_cases
 from app.services.notes import callback_conditions
 from app.services.reference import calendar, rule_sets
 from app.store.models import LIVE, TO_ARCHIVE, Case, CaseTag, Mediator
@@ -93,11 +93,16 @@ class QueueView(StrEnum):
     OVERDUE = "overdue"  # 已超期
     TO_ACCEPT = "to_accept"  # 待受理
     MEDIATING = "mediating"  # 调解中
-    TO_FOLLOW_UP = "to_follow_up"  # 待回访: closed, not yet followed up
+    # 待回访: closed, not yet followed up — and a group member followed up already whose
+    # agreed refund is overdue (they need another call: FOLLOW_UP_AGAIN).
+    TO_FOLLOW_UP = "to_follow_up"
     CONFIRMATION = "confirmation"  # 司法确认: a signed agreement's window ends within a week
     TO_ARCHIVE = "to_archive"  # 待归档: closed complaints whose 卷宗 is not final yet
     CLOSED = "closed"  # 已办结 (closed, followed up, rated, rejected)
     IN_GROUPS = "in_groups"  # 群体纠纷: members of the office's group disputes
+    # 退款逾期: group members whose agreed refund is not all paid and whose due date has
+    # passed (app/services/groups.refund_overdue_cases)
+    REFUND_OVERDUE = "refund_overdue"
     ALL = "all"  # 全部
 
 
@@ -116,6 +121,8 @@ class SortKey(StrEnum):
 
 
 DUE_SOON_WORKING_DAYS = 3
+# Followed up (or rated) already, yet back in 待回访 while their group refund is overdue.
+FOLLOW_UP_AGAIN = (CaseStatus.FOLLOWED_UP.value, CaseStatus.RATED.value)
 CONFIRMATION_NOTICE_DAYS = 7  # 司法确认: listed from a week before the last day
 
 
@@ -226,7 +233,11 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
         case QueueView.MEDIATING:
             return [Case.status == CaseStatus.MEDIATING.value]
         case QueueView.TO_FOLLOW_UP:
-            return [Case.status == CaseStatus.CLOSED.value]
+            # Each side of the OR is read from its own index: the closed cases from the
+            # status index, the few overdue members by id.
+            return [or_(Case.status == CaseStatus.CLOSED.value,
+                        and_(Case.id.in_(refund_overdue_cases(ws.actor.office_id, today)),
+                             Case.status.in_(FOLLOW_UP_AGAIN)))]
         case QueueView.CLOSED:
             return [Case.status.in_([s.value for s in CLOSED_STATUSES])]
         case QueueView.TO_ARCHIVE:
@@ -235,6 +246,9 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
         case QueueView.IN_GROUPS:
             # Few cases of a big store: read by id from the members (ix_group_members_case).
             return [Case.id.in_(group_member_cases(ws.actor.office_id))]
+        case QueueView.REFUND_OVERDUE:
+            # Fewer still: read by id from the overdue members (refund_overdue_cases).
+            return [Case.id.in_(refund_overdue_cases(ws.actor.office_id, today))]
     return []
 
 
@@ -495,6 +509,12 @@ def view_counts(ws: Workstation) -> dict[QueueView, int]:
     with ws.store.unit_of_work() as session:
         by_status = dict(session.execute(
             select(Case.status, func.count()).where(LIVE).group_by(Case.status)).all())
+        # 待回访: the closed cases, and the followed-up members whose refund is overdue.
+        again = session.scalar(
+            select(func.count()).select_from(Case).where(
+                LIVE, Case.id.in_(refund_overdue_cases(ws.actor.office_id,
+                                                       china_today(ws.now()))),
+                Case.status.in_(FOLLOW_UP_AGAIN))) or 0
         for view in QueueView:
             if view in (QueueView.TO_ACCEPT, QueueView.MEDIATING, QueueView.TO_FOLLOW_UP,
                         QueueView.CLOSED, QueueView.ALL):
@@ -504,7 +524,7 @@ def view_counts(ws: Workstation) -> dict[QueueView, int]:
                 .where(LIVE, *_view_conditions(ws, view))) or 0
     counts[QueueView.TO_ACCEPT] = by_status.get(CaseStatus.RECEIVED.value, 0)
     counts[QueueView.MEDIATING] = by_status.get(CaseStatus.MEDIATING.value, 0)
-    counts[QueueView.TO_FOLLOW_UP] = by_status.get(CaseStatus.CLOSED.value, 0)
+    counts[QueueView.TO_FOLLOW_UP] = by_status.get(CaseStatus.CLOSED.value, 0) + again
     counts[QueueView.CLOSED] = sum(by_status.get(s.value, 0) for s in CLOSED_STATUSES)
     counts[QueueView.ALL] = sum(by_status.values())
     return {view: counts[view] for view in QueueView}

@@ -1,5 +1,7 @@
 """回访: the follow-up visits recorded so far and, once the case is closed, the form that
-records one (performance of what was agreed, and the complainant's satisfaction)."""
+records one (performance of what was agreed, and the complainant's satisfaction). A member
+of a group dispute also sees the refund its group agreed for it and what came of it
+(应退、已退、到期日、逾期): a member whose refund is overdue needs another call."""
 
 from __future__ import annotations
 
@@ -13,13 +15,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.core.groups import PerformanceState
+from app.core.money import format_amount, from_fen
 from app.core.workflow import Action, CaseStatus
-from app.services import cases
+from app.services import cases, group_payments
 from app.services.dto import CaseDetail
 from app.services.errors import FieldProblem, ValidationFailed
+from app.services.group_payments import CasePerformance
 from app.ui import formatting, messages
 from app.ui.case import field_editors as fe
-from app.ui.case.action_dialog import ChoiceCombo
+from app.ui.case.action_dialog import ERROR_COLOUR, ChoiceCombo
 from app.ui.case.sections import Section, error_label, note_label, scrolling_page
 from app.ui.tasks import TaskFailure
 
@@ -37,6 +42,13 @@ class FollowUpTab(QWidget):
         m = self.fontMetrics().horizontalAdvance("m")
         layout.setContentsMargins(m * 2, m * 2, m * 2, m * 2)
         layout.setSpacing(m * 2)
+        self.refund = Section(self.tr("群体纠纷退款履行"))
+        self.refund.setObjectName("refundPerformance")
+        self.refund_group = self.refund.add_row(self.tr("群体纠纷"), "", name="refundGroup")
+        self.refund_figures = self.refund.add_row(self.tr("退款"), "", name="refundFigures")
+        self.refund_state = self.refund.add_row(self.tr("履行情况"), "", name="refundState")
+        self.refund.hide()
+        layout.addWidget(self.refund)
         self.records = Section(self.tr("回访记录"))
         self._records_box = QVBoxLayout()
         self.records.grid.addLayout(self._records_box, 0, 0, 1, 2)
@@ -74,6 +86,11 @@ class FollowUpTab(QWidget):
     def show_case(self, case: CaseDetail, people: dict[str, str]) -> None:
         changed_case = self.case is None or self.case.id != case.id
         self.case = case
+        if changed_case:
+            self.refund.hide()
+        ws, case_id = self.owner.ws, case.id
+        self.owner.runner.query(self, lambda: group_payments.case_performance(ws, case_id)) \
+            .success(lambda found: self._show_refund(case_id, found)).run()
         while self._records_box.count():
             item = self._records_box.takeAt(0)
             if item.widget() is not None:
@@ -107,6 +124,29 @@ class FollowUpTab(QWidget):
                 text = self.tr("案件办结后可在此登记回访。")
             self.not_yet.setText(text)
             self.not_yet.show()
+
+    def _show_refund(self, case_id, found: CasePerformance | None) -> None:
+        if self.case is None or self.case.id != case_id:
+            return  # another case is shown meanwhile
+        if found is None:
+            self.refund.hide()
+            return
+        perf, state = found.member.performance, found.member.state
+        self.refund_group.setText(found.group_title)
+        due = f"{perf.due_on:%Y-%m-%d}" if perf.due_on else self.tr("未定")
+        self.refund_figures.setText(self.tr("应退 {agreed}，已退 {paid}，到期日 {due}").format(
+            agreed=_yuan(perf.agreed_fen), paid=_yuan(perf.paid_fen), due=due))
+        words = messages.ENUM_TEXTS[PerformanceState](state)
+        if state is PerformanceState.OVERDUE:
+            words = self.tr("{state}，尚欠 {left}，需再次回访").format(
+                state=words, left=_yuan(perf.outstanding_fen))
+        elif perf.last_paid_on is not None:
+            words = self.tr("{state}（最近一笔 {day}）").format(
+                state=words, day=f"{perf.last_paid_on:%Y-%m-%d}")
+        self.refund_state.setText(words)
+        self.refund_state.setStyleSheet(
+            f"color: {ERROR_COLOUR};" if state is PerformanceState.OVERDUE else "")
+        self.refund.show()
 
     def save(self) -> None:
         if self.case is None or self.saving:
@@ -145,3 +185,7 @@ class FollowUpTab(QWidget):
         self.error.setText(messages.error_text(failure.error))
         self.error.show()
         self.owner.save_failed_here(failure)
+
+
+def _yuan(fen: int) -> str:
+    return "¥" + format_amount(from_fen(fen))

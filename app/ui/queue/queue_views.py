@@ -35,6 +35,8 @@ SIDEBAR_VIEWS: tuple[SidebarView, ...] = (
     SidebarView(QueueView.TO_ARCHIVE, QT_TRANSLATE_NOOP("QueueView", "待归档")),
     SidebarView(QueueView.CLOSED, QT_TRANSLATE_NOOP("QueueView", "已办结")),
     SidebarView(QueueView.IN_GROUPS, QT_TRANSLATE_NOOP("QueueView", "群体纠纷")),
+    SidebarView(QueueView.REFUND_OVERDUE, QT_TRANSLATE_NOOP("QueueView", "退款逾期"),
+                urgent=True),
     SidebarView(QueueView.ALL, QT_TRANSLATE_NOOP("QueueView", "全部")),
 )
 
@@ -47,7 +49,8 @@ _TOOLTIPS = {
     QueueView.OVERDUE: QT_TRANSLATE_NOOP("QueueView", "下一期限已过的案件"),
     QueueView.TO_ACCEPT: QT_TRANSLATE_NOOP("QueueView", "已收到、等待受理决定的工单"),
     QueueView.MEDIATING: QT_TRANSLATE_NOOP("QueueView", "正在调解的案件"),
-    QueueView.TO_FOLLOW_UP: QT_TRANSLATE_NOOP("QueueView", "已办结、尚未回访的案件"),
+    QueueView.TO_FOLLOW_UP: QT_TRANSLATE_NOOP(
+        "QueueView", "已办结、尚未回访的案件；群体纠纷成员退款逾期的，已回访过也列在这里，需再次回访"),
     QueueView.CLOSED: QT_TRANSLATE_NOOP("QueueView", "已办结、已回访、已评价或不予受理的案件"),
     QueueView.CONFIRMATION: QT_TRANSLATE_NOOP(
         "QueueView", "调解协议书已签署、申请司法确认的期限 7 日内届满的案件（调解员只列自己的案件）"),
@@ -55,6 +58,9 @@ _TOOLTIPS = {
         "QueueView", "已办结的投诉案件中，调解卷宗尚未定稿归档的案件"),
     QueueView.IN_GROUPS: QT_TRANSLATE_NOOP(
         "QueueView", "属于群体性纠纷的工单（同一经营者的集中投诉，合并处理、逐件办结）"),
+    QueueView.REFUND_OVERDUE: QT_TRANSLATE_NOOP(
+        "QueueView", "群体纠纷成员中，约定的退款未付清、履行期限（成员自己的，否则群体的）已过的案件"
+        "（到期当日付清的不算逾期）"),
     QueueView.ALL: QT_TRANSLATE_NOOP("QueueView", "全部案件"),
 }
 
