@@ -368,6 +368,7 @@ class MemberRow:
     unused_sessions: int | None = None
     prepaid_balance_fen: int | None = None
     phone: str = ""  # the complainant's, as entered (a representative's is picked from it)
+    agreement_number: str = ""  # the group agreement issued to them ("" none yet)
 
 
 def members_of(ws: Workstation, group_id: uuid.UUID,
@@ -400,7 +401,8 @@ def members_of(ws: Workstation, group_id: uuid.UUID,
             rows.append(MemberRow(
                 m.case_id, ticket, name, status, paused, m.representative, m.individual,
                 m.agreed_fen, sum(p.amount_fen for p in payments), due_on, state,
-                m.unused_sessions, m.prepaid_balance_fen, phone or ""))
+                m.unused_sessions, m.prepaid_balance_fen, phone or "",
+                m.agreement_number or ""))
         return rows
 
 
@@ -640,3 +642,36 @@ def reassign_group(ws: Workstation, group_id: uuid.UUID, mediator_id: uuid.UUID,
     return BatchResult(result.action, result.done, result.refused,
                        Changes(case_ids=result.changes.case_ids, history=True,
                                queue=result.changes.queue), result.undoable)
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """The business most of a selection complains of (a new group's prefilled name)."""
+
+    name: str
+    uscc: str
+    cases: int  # how many of the selection name it
+
+
+def common_respondent(ws: Workstation, case_ids: Sequence[uuid.UUID]) -> Respondent | None:
+    """The respondent named by most of ``case_ids`` (by credit code, else by name; a tie
+    goes to the first in the selection's order); None when none names one."""
+    ids = list(dict.fromkeys(case_ids))
+    order = {case_id: n for n, case_id in enumerate(ids)}
+    counts: dict[tuple[str, str], list[int]] = {}
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    with ws.store.unit_of_work() as session:
+        for start in range(0, len(ids), 500):
+            for case_id, uscc, name in session.execute(
+                    select(Case.id, Case.respondent_uscc, Case.respondent_name).where(
+                        Case.id.in_(ids[start:start + 500]),
+                        Case.office_id == ws.actor.office_id, Case.deleted.is_(False))):
+                key = ("uscc", uscc) if uscc else ("name", (name or "").strip())
+                if not key[1]:
+                    continue
+                counts.setdefault(key, []).append(order[case_id])
+                names.setdefault(key, ((name or "").strip(), uscc or ""))
+    if not counts:
+        return None
+    key = min(counts, key=lambda k: (-len(counts[k]), min(counts[k])))
+    return Respondent(*names[key], len(counts[key]))

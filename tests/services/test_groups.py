@@ -254,3 +254,13 @@ def test_a_supervisor_reassigns_a_whole_group_and_a_mediator_may_not(ws):
     with ws.store.unit_of_work() as session:
         assert [session.get(Case, i).mediator_id for i in ids] == [wang, wang, wang, None]
     assert [a for a, _ in _group_history(ws, gid)] == ["create", "reassign"]
+
+
+def test_a_selections_most_common_respondent_names_the_new_group(ws):
+    ids = _cases(ws, 3)
+    other = cases.intake_work_order(ws, complaint_form(
+        source_ticket="X1", respondent=complaint_form().respondent.__class__(
+            role="respondent", party_type="business", name="上海某某餐饮店")))[0]
+    found = groups.common_respondent(ws, [other, *ids])
+    assert (found.name, found.cases) == ("上海悦动健身管理有限公司", 3)
+    assert groups.common_respondent(ws, [uuid.uuid4()]) is None

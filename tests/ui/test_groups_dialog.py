@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.groups import MemberFacts, RefundBasis, RefundFormula
@@ -178,3 +179,162 @@ def test_a_notice_to_every_member_from_the_group_window(qtbot, ws, runner):
     for case_id in ids:
         assert [n.text for n in notes.list_notes(ws, case_id) if n.kind == "contact"] == [
             "经营者已承诺三十日内退款。"]
+
+
+def _shown(qtbot, ws, runner, ids, **values):
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身", "上海悦动健身管理有限公司", **values),
+                                 ids)
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups()
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == len(ids)
+                    and dialog.detail is not None, timeout=10_000)
+    return gid, w, dialog
+
+
+def test_the_groups_page_shows_its_particulars_and_edits_them(qtbot, ws, runner):
+    """编辑…: the name, the business's code, the status, a representative picked from the
+    members, and notes; the page shows them (the representative's phone masked)."""
+    from app.core.groups import GroupStatus
+    from app.ui.groups.group_dialogs import GroupEditDialog
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"E{i}"))[0]
+           for i in range(2)]
+    gid, _w, dialog = _shown(qtbot, ws, runner, ids)
+    assert dialog.particulars["respondent"].text() == "上海悦动健身管理有限公司"
+    assert dialog.particulars["plan"].text() == "尚未确定"
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["成员"]
+    dialog.edit_button.click()
+    qtbot.waitUntil(lambda: isinstance(dialog.form, GroupEditDialog)
+                    and dialog.form.isVisible(), timeout=10_000)
+    form = dialog.form
+    form.title.setText("悦动健身预付卡退费")
+    form.uscc.setText("91310115MA1K4LXK2X")  # a wrong check digit: refused, kept open
+    form.pick.setCurrentIndex(1)  # 李秀英（E0）
+    form.add_picked()
+    form.status.setCurrentIndex(1)  # 履行中
+    form.notes.setPlainText("经营者承诺月底前退款")
+    form.submit()
+    qtbot.waitUntil(form.problem.isVisible, timeout=10_000)
+    assert "统一社会信用代码不正确" in form.problem.text() and form.isVisible()
+    form.uscc.setText("91310115MA1K4LXK21")
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        form.submit()
+    qtbot.waitUntil(lambda: dialog.table.item(0, 0).text() == "悦动健身预付卡退费"
+                    and "138****5678" in dialog.particulars["representatives"].text(),
+                    timeout=10_000)
+    assert dialog.particulars["representatives"].text() == "李秀英 138****5678"
+    assert "履行中" in dialog.particulars["status"].text()
+    assert "91310115MA1K4LXK21" in dialog.particulars["respondent"].text()
+    assert dialog.particulars["notes"].text() == "经营者承诺月底前退款"
+    qtbot.waitUntil(lambda: dialog.member_table.item(0, 7).text() == "代表", timeout=10_000)
+    assert groups.group_detail(ws, gid).particulars.status is GroupStatus.SETTLING
+
+
+def test_refund_plan_member_facts_a_payment_and_an_individual_track(qtbot, ws, runner):
+    """退费方案… counts each member's refund from their facts; 退费数据… gives one member
+    theirs; 登记退款… pays it (已履行); the member left 逾期; 单独处理 takes one out."""
+    from app.ui.groups.group_dialogs import MemberFactsDialog, PaymentDialog, RefundPlanDialog
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"F{i}"))[0]
+           for i in range(3)]
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身"), ids)
+    group_payments.set_member_facts(ws, gid, {ids[0]: MemberFacts(unused_sessions=2),
+                                              ids[1]: MemberFacts(unused_sessions=4)})
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups()
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 3 and dialog.detail is not None,
+                    timeout=10_000)
+    dialog.plan_button.click()
+    form = dialog.form
+    assert isinstance(form, RefundPlanDialog) and form.unit_price.isVisible()
+    form.submit()  # no unit price: refused in the dialog
+    assert form.problem.isVisible() and "单价" in form.problem.text()
+    form.unit_price.setText("128.50")
+    form.due.setDate(QDate(2026, 3, 1))  # passed already: unpaid members are overdue
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        form.submit()
+    assert "1 位成员缺少未使用次数或预付余额" in dialog.result.text()
+    qtbot.waitUntil(lambda: dialog.member_table.item(1, 3).text() == "¥514.00", timeout=10_000)
+    assert dialog.particulars["plan"].text() == "未使用次数 × ¥128.50，2026-03-01 前履行"
+    assert dialog.member_table.item(1, 6).text() == "逾期未履行"
+    assert dialog.member_table.item(1, 5).text() == "2026-03-01"
+
+    dialog.member_table.selectRow(2)
+    dialog.facts_button.click()
+    facts = dialog.form
+    assert isinstance(facts, MemberFactsDialog)
+    facts.sessions.setText("1")
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        facts.submit()
+    qtbot.waitUntil(lambda: dialog.member_table.item(2, 3).text() == "¥128.50", timeout=10_000)
+
+    dialog.member_table.selectRow(0)
+    dialog.pay_button.click()
+    pay = dialog.form
+    assert isinstance(pay, PaymentDialog) and pay.amount.text() == "257.00"
+    pay.note.setText("银行转账")
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        pay.submit()
+    qtbot.waitUntil(lambda: dialog.member_table.item(0, 6).text() == "已履行", timeout=10_000)
+    assert dialog.member_table.item(0, 4).text() == "¥257.00"
+    assert "已退款 ¥257.00 / ¥899.50，1 / 3 人已履行，2 人逾期" in dialog.progress_label.text()
+
+    dialog.member_table.selectRow(1)
+    qtbot.waitUntil(lambda: dialog.individual_button.text() == "单独处理", timeout=1000)
+    dialog.individual_button.click()
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        dialog.question.buttons()[0].click()
+    qtbot.waitUntil(lambda: dialog.member_table.item(1, 7).text() == "单独处理", timeout=10_000)
+    assert dialog.member_table.item(1, 3).text() == ""
+    assert dialog.individual_button.text() == "回到群体协议"
+    assert "已退款 ¥257.00 / ¥385.50，1 / 2 人已履行" in dialog.progress_label.text()
+
+
+def test_a_supervisor_reassigns_the_whole_group_and_a_mediator_is_told_why_not(
+        qtbot, ws, runner):
+    from dataclasses import replace
+
+    from app.core.users import UserRole
+    from app.core.workflow import Action
+    from app.services import batches
+    from app.services.batches import BatchRequest
+    from app.store.models import Case
+    from app.ui.groups.group_dialogs import ReassignDialog
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"A{i}"))[0]
+           for i in range(2)]
+    batches.run_batch(ws, ids, BatchRequest(Action.ACCEPT))
+    actor = ws.actor
+    ws.actor = replace(actor, role=UserRole.MEDIATOR)
+    gid, _w, dialog = _shown(qtbot, ws, runner, ids)
+    dialog.reassign_button.click()
+    assert dialog.error.isVisible() and dialog.form is None
+    assert "不能把案件分派给其他调解员" in dialog.error.text()
+    ws.actor = replace(actor, role=UserRole.SUPERVISOR)
+    dialog.reassign_button.click()
+    qtbot.waitUntil(lambda: isinstance(dialog.form, ReassignDialog)
+                    and dialog.form.isVisible(), timeout=10_000)
+    me = dialog.form.choice.currentData()
+    with qtbot.waitSignal(dialog.batch_done, timeout=10_000) as done:
+        dialog.form.submit()
+    assert set(done.args[0].done) == set(ids)
+    assert "已办理 2 件" in dialog.result.text()
+    with ws.store.unit_of_work() as session:
+        assert [session.get(Case, i).mediator_id for i in ids] == [me, me]
+    assert groups.group_detail(ws, gid).particulars.lead_mediator_id == me
+
+
+def test_another_page_joins_the_group_page_as_a_tab(qtbot, ws, runner):
+    from PySide6.QtWidgets import QWidget
+
+    class Page(QWidget):
+        shown = []
+
+        def set_group(self, group_id):
+            self.shown.append(group_id)
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket="T0"))[0]]
+    gid, _w, dialog = _shown(qtbot, ws, runner, ids)
+    page = Page()
+    assert dialog.add_page(page, "协议书") == 1
+    assert dialog.tabs.tabText(1) == "协议书" and page.shown == [gid]

@@ -335,6 +335,44 @@ def _groups(c: Ctx):
     return GroupsDialog(c.ws, c.runner)
 
 
+def _group_members(c: Ctx):
+    from app.services import groups
+    from app.services.groups import GroupInput
+
+    gid, _ = groups.create_group(c.ws, GroupInput("悦动健身预付卡退费"), [c.seeded.accepted])
+    return gid, groups.members_of(c.ws, gid)
+
+
+def _group_edit(c: Ctx):
+    from app.services import groups
+    from app.services.cases import list_mediators
+    from app.ui.groups.group_dialogs import GroupEditDialog
+
+    gid, members = _group_members(c)
+    return GroupEditDialog(groups.group_detail(c.ws, gid), list_mediators(c.ws), members)
+
+
+def _refund_plan(c: Ctx):
+    from app.ui.groups.group_dialogs import RefundPlanDialog
+    return RefundPlanDialog(None)
+
+
+def _member_facts(c: Ctx):
+    from app.ui.groups.group_dialogs import MemberFactsDialog
+    return MemberFactsDialog(_group_members(c)[1][0])
+
+
+def _member_payment(c: Ctx):
+    from app.ui.groups.group_dialogs import PaymentDialog
+    return PaymentDialog(_group_members(c)[1][0], date(2026, 3, 2))
+
+
+def _group_reassign(c: Ctx):
+    from app.services.cases import list_mediators
+    from app.ui.groups.group_dialogs import ReassignDialog
+    return ReassignDialog("悦动健身预付卡退费", 1, list_mediators(c.ws), None)
+
+
 def _warnings(c: Ctx):
     from app.ui.warnings.warnings_dialog import WarningsDialog
     return WarningsDialog(c.ws, c.runner)
@@ -372,6 +410,8 @@ WINDOWS = {
     "connection": _connection, "connection_linked": _connection_linked,
     "conflicts": _conflicts, "warning_rules": _warning_rules, "warnings": _warnings,
     "acknowledge": _acknowledge, "stats": _stats, "groups": _groups,
+    "group_edit": _group_edit, "refund_plan": _refund_plan, "member_facts": _member_facts,
+    "member_payment": _member_payment, "group_reassign": _group_reassign,
 }
 
 

@@ -9,39 +9,60 @@ workflow has no way back from them.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.groups import MemberFacts, PerformanceState, RefundBasis
 from app.core.money import format_amount, from_fen
+from app.core.timeutil import china_date
+from app.core.users import Permission, may
+from app.core.validation import mask_phone
 from app.core.workflow import Action, CaseKind, CaseStatus, Outcome, PauseReason, outcomes_for_kind
 from app.services import batches, cases, group_payments, groups
 from app.services.batches import BatchRequest, BatchResult, MemberClose, Notice
 from app.services.context import Workstation
-from app.services.group_payments import PaymentImport, PaymentProblem
-from app.services.groups import GroupSummary, MemberRow
+from app.services.dto import Changes
+from app.services.errors import NotPermitted
+from app.services.group_payments import PaymentImport, PaymentProblem, RefundPlan
+from app.services.groups import GroupDetail, GroupSummary, MemberRow
 from app.services.notes import ContactChannel
 from app.ui import messages
 from app.ui.case import contact_texts
-from app.ui.case.sections import error_label, value_label
+from app.ui.case.action_dialog import ERROR_COLOUR
+from app.ui.case.sections import error_label, note_label, value_label
 from app.ui.forms import form_layout
+from app.ui.groups.group_dialogs import (
+    FormDialog,
+    GroupEditDialog,
+    MemberFactsDialog,
+    PaymentDialog,
+    ReassignDialog,
+    RefundPlanDialog,
+)
+from app.ui.reference import users_texts  # noqa: F401  (NotPermitted in words)
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.row_tables import ID_ROLE, row_item, row_table
 from app.ui.tasks import Lane, TaskFailure, TaskRunner
@@ -162,6 +183,7 @@ class GroupsDialog(QDialog):
     loaded = Signal()  # the group list is fresh (tests wait for it)
     members_loaded = Signal()
     batch_done = Signal(object)  # BatchResult
+    member_done = Signal()  # a member's facts, track or payment written
 
     def __init__(self, ws: Workstation, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
@@ -169,8 +191,13 @@ class GroupsDialog(QDialog):
         self.ws, self.runner = ws, runner
         self.summaries: list[GroupSummary] = []
         self.members: list[MemberRow] = []
+        self.detail: GroupDetail | None = None
+        self.plan: RefundPlan | None = None
+        self.pages: list[QWidget] = []  # add_page's: told of the group shown (set_group)
         self.task = None
         self.question: QMessageBox | None = None
+        self.form: FormDialog | None = None  # the small dialog open (编辑…, 退费方案… …)
+        self.wanted: uuid.UUID | None = None  # show_group's, until the list has it
         self.setObjectName("groupsDialog")
         self.setWindowTitle(self.tr("群体纠纷管理"))
         em = self.fontMetrics().horizontalAdvance("汉")
@@ -184,13 +211,73 @@ class GroupsDialog(QDialog):
             self.table.setColumnWidth(column, em * width)
         self.table.itemSelectionChanged.connect(self._load_members)
 
-        self.progress_label = value_label("", name="groupProgress")
+        # The group's page: its particulars, then its tabs (成员, and add_page's).
+        self.particulars: dict[str, QLabel] = {}
+        heading = QGridLayout()
+        heading.setHorizontalSpacing(em)
+        heading.setVerticalSpacing(em // 4)
+        for key, caption, row, column, span in (
+                ("respondent", self.tr("被投诉方"), 0, 0, 1),
+                ("lead", self.tr("牵头调解员"), 0, 2, 1),
+                ("status", self.tr("状态"), 1, 0, 1),
+                ("representatives", self.tr("代表"), 1, 2, 1),
+                ("plan", self.tr("退费方案"), 2, 0, 1),
+                ("progress", self.tr("退款进度"), 2, 2, 1),
+                ("notes", self.tr("备注"), 3, 0, 3)):
+            label = QLabel(caption + self.tr("："))
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            heading.addWidget(label, row, column)
+            value = value_label("", name=f"group_{key}")
+            heading.addWidget(value, row, column + 1, 1, span)
+            self.particulars[key] = value
+        heading.setColumnStretch(1, 1)
+        heading.setColumnStretch(3, 1)
+        self.progress_label = self.particulars["progress"]
+        self.edit_button = QPushButton(self.tr("编辑…"))
+        self.edit_button.setObjectName("editGroup")
+        self.edit_button.setToolTip(self.tr("修改名称、被投诉方、牵头调解员、代表、状态和备注"))
+        self.edit_button.clicked.connect(self.edit_group)
+        heading.addWidget(self.edit_button, 0, 4, Qt.AlignmentFlag.AlignTop)
+
         self.member_table = row_table("groupMembers", (
             self.tr("工单号"), self.tr("投诉人"), self.tr("状态"), self.tr("应退"),
-            self.tr("已退"), self.tr("备注")), 1)
-        for column, width in ((0, 14), (2, 6), (3, 8), (4, 8), (5, 8)):
+            self.tr("已退"), self.tr("履行期限"), self.tr("履行情况"), self.tr("备注")), 1)
+        for column, width in ((0, 14), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (7, 7)):
             self.member_table.setColumnWidth(column, em * width)
         self.member_table.itemDoubleClicked.connect(lambda _item: self.open_selected_case())
+        self.member_table.itemSelectionChanged.connect(self._enable)
+        self.facts_button = QPushButton(self.tr("退费数据…"))
+        self.facts_button.setObjectName("memberFacts")
+        self.facts_button.setToolTip(self.tr("所选成员的未使用次数、预付余额；按退费方案算出应退金额"))
+        self.facts_button.clicked.connect(self.edit_facts)
+        self.pay_button = QPushButton(self.tr("登记退款…"))
+        self.pay_button.setObjectName("memberPay")
+        self.pay_button.clicked.connect(self.record_payment)
+        self.individual_button = QPushButton(self.tr("单独处理"))
+        self.individual_button.setObjectName("memberIndividual")
+        self.individual_button.setToolTip(self.tr(
+            "所选成员不同意群体协议，单独调解、单独履行（不计入群体的退款进度）"))
+        self.individual_button.clicked.connect(self.toggle_individual)
+        self.open_button = QPushButton(self.tr("打开案件"))
+        self.open_button.clicked.connect(self.open_selected_case)
+        member_buttons = QHBoxLayout()
+        for button in (self.facts_button, self.pay_button, self.individual_button):
+            member_buttons.addWidget(button)
+        member_buttons.addStretch(1)
+        hint = note_label(self.tr("双击成员在主窗口中打开"), name="membersHint")
+        hint.setWordWrap(False)
+        member_buttons.addWidget(hint)
+        member_buttons.addWidget(self.open_button)
+        members_page = QWidget()
+        members_page.setObjectName("groupMembersPage")
+        members_layout = QVBoxLayout(members_page)
+        members_layout.setContentsMargins(0, em // 2, 0, 0)
+        members_layout.addWidget(self.member_table, 1)
+        members_layout.addLayout(member_buttons)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("groupTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(members_page, self.tr("成员"))
 
         self.accept_button = QPushButton(self.tr("批量受理"))
         self.accept_button.setObjectName("batchAccept")
@@ -219,49 +306,63 @@ class GroupsDialog(QDialog):
         self.cancel_button.setObjectName("batchCancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
-        self.payments_button = QPushButton(self.tr("导入退款记录…"))
-        self.payments_button.setObjectName("importPayments")
-        self.payments_button.setToolTip(self.tr(
+        self.plan_button = QPushButton(self.tr("退费方案…"))
+        self.plan_button.setObjectName("refundPlanButton")
+        self.plan_button.setToolTip(self.tr("退费方式、履行期限、经营者承诺和协议书编号前缀"))
+        self.plan_button.clicked.connect(self.edit_plan)
+        # The refund lists in and out, less used: behind one button.
+        self.refunds_button = QPushButton(self.tr("退款记录"))
+        self.refunds_button.setObjectName("refundsMenuButton")
+        refunds = QMenu(self.refunds_button)
+        refunds.setObjectName("refundsMenu")
+        self.payments_action = refunds.addAction(self.tr("导入退款记录…"))
+        self.payments_action.setObjectName("importPayments")
+        self.payments_action.setToolTip(self.tr(
             "导入经营者提供的退款明细（.xlsx、.xls 或 .csv），按工单号或姓名、电话登记到各成员"))
-        self.payments_button.clicked.connect(lambda: self.import_payments())
-        self.list_button = QPushButton(self.tr("退款清单…"))
-        self.list_button.setObjectName("refundList")
-        self.list_button.clicked.connect(lambda: self.save_refund_list())
-        self.open_button = QPushButton(self.tr("打开案件"))
-        self.open_button.clicked.connect(self.open_selected_case)
+        self.payments_action.triggered.connect(lambda: self.import_payments())
+        self.list_action = refunds.addAction(self.tr("保存退款清单…"))
+        self.list_action.setObjectName("refundList")
+        self.list_action.triggered.connect(lambda: self.save_refund_list())
+        refunds.setToolTipsVisible(True)
+        self.refunds_button.setMenu(refunds)
+        self.reassign_button = QPushButton(self.tr("整组改派…"))
+        self.reassign_button.setObjectName("reassignGroup")
+        self.reassign_button.setToolTip(self.tr(
+            "更换牵头调解员，并把全部未办结的成员工单改派给他（她）；须有派单权限"))
+        self.reassign_button.clicked.connect(self.choose_reassign)
         self.bar = QProgressBar()
         self.bar.setObjectName("batchProgress")
         self.bar.hide()
         self.result = value_label("", name="batchResult")
         self.error = error_label("groupsError")
 
-        # Two rows: the batch actions, then the refunds and the window's own buttons.
+        # Two rows: the batch actions, then the group's refunds and the window's own.
         batch_row = QHBoxLayout()
         for button in (self.accept_button, self.start_button, *self.more_buttons.values(),
                        self.notice_button, self.cancel_button):
             batch_row.addWidget(button)
         batch_row.addWidget(self.bar, 1)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.undo_button)
-        buttons.addWidget(self.payments_button)
-        buttons.addWidget(self.list_button)
+        for button in (self.undo_button, self.plan_button, self.refunds_button,
+                       self.reassign_button):
+            buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
         buttons.addWidget(close)
 
         lower = QWidget()
+        lower.setObjectName("groupPage")
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.progress_label)
-        lower_layout.addWidget(QLabel(self.tr("成员（双击在主窗口中打开）：")))
-        lower_layout.addWidget(self.member_table, 1)
+        lower_layout.addLayout(heading)
+        lower_layout.addWidget(self.tabs, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
-        splitter.setSizes([em * 10, em * 20])
+        splitter.setSizes([em * 8, em * 24])
+        splitter.setStretchFactor(1, 1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -270,10 +371,31 @@ class GroupsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(batch_row)
         layout.addLayout(buttons)
-        fit_to_screen(self, em * 66, em * 40)
+        fit_to_screen(self, em * 70, em * 44)
         runner.events.changed.connect(self._on_changed)
         self._enable()
         self.load()
+
+    def add_page(self, widget: QWidget, title: str) -> int:
+        """Another tab of the group's page (群体调解记录, 协议书 …), after 成员. A page with
+        ``set_group(group_id | None)`` is told of the group shown, now and at each
+        change. Returns the tab's index."""
+        self.pages.append(widget)
+        index = self.tabs.addTab(widget, title)
+        if hasattr(widget, "set_group"):
+            g = self.selected()
+            widget.set_group(g.id if g is not None else None)
+        return index
+
+    def show_group(self, group_id: uuid.UUID) -> None:
+        """Choose this group in the list (now, or when the list has it)."""
+        row = next((n for n, g in enumerate(self.summaries) if g.id == group_id), None)
+        if row is None:
+            self.wanted = group_id
+            self.load()
+            return
+        self.wanted = None
+        self.table.selectRow(row)
 
     # ------------------------------------------------------------ reading
 
@@ -287,20 +409,24 @@ class GroupsDialog(QDialog):
             self.load()
 
     def _show(self, summaries: list[GroupSummary]) -> None:
-        keep = self.selected()
+        keep = self.wanted or (g.id if (g := self.selected()) is not None else None)
         self.summaries = summaries
+        self.table.blockSignals(True)  # one load of the members, after the rows are in
         self.table.setRowCount(len(summaries))
         for row, g in enumerate(summaries):
             cells = (g.title, g.respondent_name, messages.group_status_text(g.status),
                      str(g.members), str(g.open_members), g.lead_mediator)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, row_item(text, g.id if column == 0 else None))
-        self.summary.setText(self.tr("共 {n} 个群体纠纷").format(n=len(summaries))
-                             if summaries else self.tr("目前没有群体纠纷。"))
-        row = next((n for n, g in enumerate(summaries) if keep and g.id == keep.id),
+        row = next((n for n, g in enumerate(summaries) if keep and g.id == keep),
                    0 if summaries else None)
         if row is not None:
             self.table.selectRow(row)
+            if self.wanted is not None and summaries[row].id == self.wanted:
+                self.wanted = None
+        self.table.blockSignals(False)
+        self.summary.setText(self.tr("共 {n} 个群体纠纷").format(n=len(summaries))
+                             if summaries else self.tr("目前没有群体纠纷。"))
         self._load_members()
         self.loaded.emit()
 
@@ -312,61 +438,127 @@ class GroupsDialog(QDialog):
 
     def _load_members(self) -> None:
         g = self.selected()
+        for page in self.pages:
+            if hasattr(page, "set_group"):
+                page.set_group(g.id if g is not None else None)
         self._enable()
         if g is None:
+            self.members, self.detail, self.plan = [], None, None
             self.member_table.setRowCount(0)
-            self.progress_label.setText("")
+            for label in self.particulars.values():
+                label.setText("")
             return
         ws, gid = self.ws, g.id
         self.runner.query(self, lambda: (groups.members_of(ws, gid),
-                                         group_payments.progress(ws, gid))) \
+                                         group_payments.progress(ws, gid),
+                                         groups.group_detail(ws, gid),
+                                         group_payments.refund_plan(ws, gid))) \
             .success(lambda found: self._show_members(gid, *found)) \
             .failure(self._failed).run()
 
-    def _show_members(self, group_id: uuid.UUID, members: list[MemberRow], progress) -> None:
+    def _show_members(self, group_id: uuid.UUID, members: list[MemberRow], progress,
+                      detail: GroupDetail, plan: RefundPlan | None) -> None:
         current = self.selected()
         if current is None or current.id != group_id:
             return  # another group was chosen meanwhile
-        self.members = members
+        keep = self.selected_member()
+        self.members, self.detail, self.plan = members, detail, plan
         self.member_table.setRowCount(len(members))
         for row, m in enumerate(members):
             status = messages.status_text(CaseStatus(m.status))
             if m.paused:
                 status += self.tr("（中止计时）")
             notes = "、".join(t for t, on in ((self.tr("代表"), m.representative),
-                                               (self.tr("单独调解"), m.individual)) if on)
+                                               (self.tr("单独处理"), m.individual)) if on)
+            state = messages.ENUM_TEXTS[PerformanceState](m.state) if m.state else ""
             cells = (m.ticket, m.complainant, status, _yuan(m.agreed_fen),
-                     _yuan(m.paid_fen) if m.paid_fen else "", notes)
+                     _yuan(m.paid_fen) if m.paid_fen else "",
+                     m.due_on.isoformat() if m.due_on else "", state, notes)
             for column, text in enumerate(cells):
-                self.member_table.setItem(row, column,
-                                          row_item(text, m.case_id if column == 0 else None))
+                item = row_item(text, m.case_id if column == 0 else None)
+                if column == 6 and m.state is PerformanceState.OVERDUE:
+                    item.setForeground(QColor(ERROR_COLOUR))
+                self.member_table.setItem(row, column, item)
+            if keep is not None and m.case_id == keep.case_id:
+                self.member_table.selectRow(row)
+        self._show_particulars(detail, plan, progress, len(members))
+        self._enable()
+        self.members_loaded.emit()
+
+    def _show_particulars(self, detail: GroupDetail, plan: RefundPlan | None, progress,
+                          members: int) -> None:
+        p = detail.particulars
+        text = self.particulars
+        business = p.respondent_name or self.tr("（未填写）")
+        if p.respondent_uscc:
+            business += self.tr("（统一社会信用代码 {code}）").format(code=p.respondent_uscc)
+        text["respondent"].setText(business)
+        text["lead"].setText(detail.lead_mediator or self.tr("（未指定）"))
+        text["status"].setText(" · ".join((messages.group_status_text(detail.status),
+                                           messages.group_origin_text(detail.origin))))
+        text["representatives"].setText("、".join(
+            f"{r.name} {mask_phone(r.phone)}" if r.phone else r.name
+            for r in p.representatives) or self.tr("（未推选）"))
+        text["plan"].setText(self.plan_text(plan))
         if progress.members:
-            self.progress_label.setText(self.tr(
+            text["progress"].setText(self.tr(
                 "已退款 {paid} / {agreed}，{settled} / {members} 人已履行，{overdue} 人逾期").format(
                 paid=_yuan(progress.paid_fen), agreed=_yuan(progress.agreed_fen),
                 settled=progress.settled, members=progress.members, overdue=progress.overdue))
         else:
-            self.progress_label.setText(self.tr("{n} 件工单；退费方案尚未确定。").format(
-                n=len(members)))
-        self._enable()
-        self.members_loaded.emit()
+            text["progress"].setText(self.tr("{n} 件工单，尚未算出应退金额。").format(n=members))
+        text["notes"].setText(p.notes or self.tr("—"))
+
+    def plan_text(self, plan: RefundPlan | None) -> str:
+        if plan is None:
+            return self.tr("尚未确定")
+        f = plan.formula
+        match f.basis:
+            case RefundBasis.SESSIONS:
+                rule = self.tr("未使用次数 × {price}").format(price=_yuan(f.unit_price_fen))
+            case RefundBasis.BALANCE_SHARE:
+                rule = self.tr("预付余额 × {share}%").format(
+                    share=f"{Decimal(f.share_percent).normalize():f}")
+            case _:
+                rule = self.tr("每人 {amount}").format(amount=_yuan(f.fixed_fen))
+        due = (self.tr("，{day} 前履行").format(day=plan.due_on.isoformat())
+               if plan.due_on else "")
+        return rule + due
+
+    def selected_member(self) -> MemberRow | None:
+        rows = self.member_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        case_id = self.member_table.item(rows[0].row(), 0).data(ID_ROLE)
+        return next((m for m in self.members if m.case_id == case_id), None)
 
     def open_selected_case(self) -> None:
-        rows = self.member_table.selectionModel().selectedRows()
-        if rows:
-            self.open_case.emit(self.member_table.item(rows[0].row(), 0).data(ID_ROLE))
+        member = self.selected_member()
+        if member is not None:
+            self.open_case.emit(member.case_id)
 
     # ------------------------------------------------------------ batches
 
     def _enable(self) -> None:
         running = self.task is not None
-        has_members = self.selected() is not None and bool(self.members)
+        group = self.selected() is not None
+        has_members = group and bool(self.members)
         for button in (self.accept_button, self.start_button, *self.more_buttons.values(),
                        self.notice_button):
             button.setEnabled(has_members and not running)
         self.undo_button.setEnabled(not running and batches.can_undo(self.ws) is not None)
-        for button in (self.payments_button, self.list_button):
+        for action in (self.payments_action, self.list_action):
+            action.setEnabled(has_members and not running)
+        self.refunds_button.setEnabled(has_members and not running)
+        for button in (self.plan_button, self.reassign_button):
             button.setEnabled(has_members and not running)
+        self.edit_button.setEnabled(group and self.detail is not None and not running)
+        member = self.selected_member()
+        for button in (self.facts_button, self.pay_button, self.individual_button,
+                       self.open_button):
+            button.setEnabled(member is not None and not running)
+        self.individual_button.setText(self.tr("回到群体协议") if member is not None
+                                       and member.individual else self.tr("单独处理"))
         self.cancel_button.setVisible(running)
 
     def ask(self, action: Action) -> None:
@@ -471,6 +663,167 @@ class GroupsDialog(QDialog):
             lines.append(self.tr("……另有 {n} 件").format(
                 n=len(result.refused) - SHOWN_REFUSALS))
         return "\n".join(lines)
+
+    # ------------------------------------------------------------ the group and its members
+
+    def _open_form(self, dialog: FormDialog, work, done_text="") -> None:
+        """A small dialog whose value ``work(value)`` writes on the write lane: closed
+        once written, the refusal shown in it otherwise."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def written(result) -> None:
+            dialog.accept()
+            self.result.setText(done_text if not callable(done_text) else done_text(result))
+            self.member_done.emit()
+            self._load_members()
+
+        dialog.submitted.connect(lambda value: self.runner.op(self, lambda: work(value))
+                                 .success(written)
+                                 .failure(lambda f: dialog.refuse(messages.error_text(f.error)))
+                                 .run())
+        self.form = dialog
+        dialog.open()
+
+    def edit_group(self) -> None:
+        """编辑…: the office's mediators read first (off the GUI thread)."""
+        if self.detail is None:
+            return
+        ws = self.ws
+        self.runner.query(self, lambda: cases.list_mediators(ws)) \
+            .success(self._open_edit).failure(self._failed).run()
+
+    def _open_edit(self, people) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        ws, gid, version = self.ws, detail.id, detail.version
+        self._open_form(GroupEditDialog(detail, people, self.members, self),
+                        lambda values: groups.update_group(ws, gid, values,
+                                                           expected_version=version),
+                        self.tr("群体纠纷的信息已保存。"))
+
+    def edit_plan(self) -> None:
+        """退费方案…; saved, each member's amount is counted again from their facts
+        (not one settling on their own, nor one whose agreement is issued)."""
+        g = self.selected()
+        if g is None:
+            return
+        ws, gid = self.ws, g.id
+        facts = {m.case_id: MemberFacts(m.unused_sessions, m.prepaid_balance_fen)
+                 for m in self.members if not m.individual and not m.agreement_number}
+
+        def work(plan: RefundPlan) -> tuple[Changes, int]:
+            group_payments.set_refund_plan(ws, gid, plan)
+            amounts, problems = group_payments.set_member_facts(ws, gid, facts)
+            return Changes(case_ids=frozenset(amounts), history=True), len(problems)
+
+        self._open_form(RefundPlanDialog(self.plan, self), work,
+                        lambda result: self.tr("退费方案已保存。") + (self.tr(
+                            "{n} 位成员缺少未使用次数或预付余额，尚未算出应退金额。").format(
+                            n=result[1]) if result[1] else ""))
+
+    def edit_facts(self) -> None:
+        member, g = self.selected_member(), self.selected()
+        if member is None or g is None:
+            return
+        ws, gid, case_id = self.ws, g.id, member.case_id
+
+        def work(facts: MemberFacts) -> tuple[Changes, int]:
+            _amounts, problems = group_payments.set_member_facts(ws, gid, {case_id: facts})
+            return Changes(case_ids=frozenset({case_id}), history=True), len(problems)
+
+        self._open_form(MemberFactsDialog(member, self), work,
+                        lambda result: self.tr("{name} 的退费数据已保存。").format(
+                            name=member.complainant) + (self.tr(
+                                "按退费方案还缺少数据，尚未算出应退金额。") if result[1] else ""))
+
+    def record_payment(self) -> None:
+        member, g = self.selected_member(), self.selected()
+        if member is None or g is None:
+            return
+        ws, gid, case_id = self.ws, g.id, member.case_id
+        today = china_date(ws.now())
+
+        def work(value) -> Changes:
+            paid_on, amount, note = value
+            return group_payments.record_payment(ws, gid, case_id, paid_on=paid_on,
+                                                 amount_fen=amount, note=note)
+
+        self._open_form(PaymentDialog(member, today, self), work,
+                        self.tr("已为 {name} 登记一笔退款。").format(name=member.complainant))
+
+    def toggle_individual(self) -> None:
+        """单独处理 / 回到群体协议 for the member chosen (asked first: it takes the group's
+        amount away, or gives it back)."""
+        member, g = self.selected_member(), self.selected()
+        if member is None or g is None:
+            return
+        leaving = not member.individual
+        text = (self.tr("{name} 不同意群体协议，改为单独调解、单独履行？按群体方案算出的应退金额将"
+                        "取消，不再计入群体的退款进度；此事记入该案件的历史。")
+                if leaving else
+                self.tr("{name} 回到群体协议？将按退费方案重新算出应退金额。"))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("单独处理"),
+                          text.format(name=member.complainant),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirmIndividual")
+        go = box.addButton(self.tr("单独处理") if leaving else self.tr("回到群体协议"),
+                           QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
+        ws, gid, case_id = self.ws, g.id, member.case_id
+        box.buttonClicked.connect(lambda button: self.runner.op(
+            self, lambda: group_payments.set_individual(ws, gid, case_id, leaving))
+            .success(lambda _c: (self.member_done.emit(), self._load_members()))
+            .failure(self._failed).run() if button is go else None)
+        self.question = box
+        box.open()
+
+    def choose_reassign(self) -> None:
+        """整组改派…: only a role that dispatches; anyone else is told why at once."""
+        g = self.selected()
+        if g is None:
+            return
+        self.error.hide()
+        if not may(self.ws.actor.role, Permission.DISPATCH):
+            self.error.setText(messages.error_text(
+                NotPermitted(Permission.DISPATCH, self.ws.actor.role)))
+            self.error.show()
+            return
+        ws = self.ws
+        self.runner.query(self, lambda: cases.list_mediators(ws)) \
+            .success(self._open_reassign).failure(self._failed).run()
+
+    def _open_reassign(self, people) -> None:
+        g = self.selected()
+        if g is None:
+            return
+        lead = self.detail.particulars.lead_mediator_id if self.detail else None
+        dialog = ReassignDialog(g.title, g.open_members, people, lead, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submitted.connect(lambda mediator_id: (dialog.accept(),
+                                                      self.reassign(mediator_id)))
+        self.form = dialog
+        dialog.open()
+
+    def reassign(self, mediator_id: uuid.UUID) -> None:
+        g = self.selected()
+        if g is None:
+            return
+        ws, gid = self.ws, g.id
+        self.result.setText("")
+        self.error.hide()
+        self.bar.setRange(0, max(1, g.open_members))
+        self.bar.setValue(0)
+        self.bar.show()
+        self.task = self.runner.task(
+            self, lambda state: groups.reassign_group(
+                ws, gid, mediator_id, progress=state.report_progress,
+                cancelled=lambda: state.cancelled),
+            lane=Lane.WRITE, name="reassign_group") \
+            .progress(lambda done, total: self.bar.setValue(done)) \
+            .success(self._done).failure(self._failed).run()
+        self._enable()
 
     # ------------------------------------------------------------ refunds
 
