@@ -35,6 +35,7 @@ from app.ui.about_dialog import AboutDialog, database_text
 from app.ui.case.case_actions import CaseActions
 from app.ui.case.case_pane import CasePane
 from app.ui.documents.clause_library_dialog import ClauseLibraryDialog
+from app.ui.groups.group_selection import GroupFromSelection
 from app.ui.hot_words_index import HotWordsIndex  # issue 15: hot words
 from app.ui.loading import Loading
 from app.ui.queue import export_list
@@ -166,6 +167,12 @@ class MainWindow(QMainWindow):
         self.warnings = WarningsWiring(ws, runner, sync, self, open_case=self.open_case,
                                        show_cases=self.show_drilldown,
                                        show_groups=self.show_groups)
+        # 案件 → 建立群体纠纷… / 加入群体纠纷…, and the queue's right-click menu (issue 17).
+        self.group_selection = GroupFromSelection(ws, runner, self.queue_view.selected_tickets,
+                                                  self)
+        self.group_selection.group_made.connect(self.show_groups)
+        self.group_selection.failed.connect(self._show_failure)
+        self.queue_view.menu_requested.connect(self.group_selection.show_menu)
         self._build_status_bar()
         self._build_menus()
 
@@ -353,6 +360,8 @@ class MainWindow(QMainWindow):
         self.case_menu.addAction(self.previous_action)
         self.case_menu.addSeparator()
         self.case_menu.addActions(list(self.casework.menu_actions.values()))
+        self.case_menu.addSeparator()
+        self.case_menu.addActions(self.group_selection.actions())
 
         view_menu = bar.addMenu(self.tr("视图(&V)"))
         view_menu.addActions(list(self.queue.view_actions.values()))
@@ -585,8 +594,10 @@ class MainWindow(QMainWindow):
         if ws is not None and ws.actor.mediator_id != self.ws.actor.mediator_id:
             self._linked(ws, None)
 
-    def show_groups(self):
-        """视图 → 群体纠纷管理: a window of its own; its members open their cases here."""
+    def show_groups(self, group_id=None):
+        """视图 → 群体纠纷管理: a window of its own; its members open their cases here.
+        ``group_id``: the group to show in it (a case page's 群体纠纷 line, a group just
+        made from the queue's selection)."""
         dialog = single_dialog(getattr(self, "groups_dialog", None))
         if dialog is None:
             from app.ui.groups.groups_dialog import GroupsDialog
@@ -595,6 +606,8 @@ class MainWindow(QMainWindow):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open_case.connect(self.open_case)
             self.groups_dialog = dialog
+        if group_id is not None:
+            dialog.show_group(group_id)
         dialog.show()
         dialog.raise_()
         return dialog

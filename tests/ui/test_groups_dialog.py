@@ -338,3 +338,65 @@ def test_another_page_joins_the_group_page_as_a_tab(qtbot, ws, runner):
     page = Page()
     assert dialog.add_page(page, "协议书") == 1
     assert dialog.tabs.tabText(1) == "协议书" and page.shown == [gid]
+
+
+def test_a_group_from_three_cases_selected_in_the_queue(qtbot, ws, runner):
+    """Ctrl-click three rows; the case pane follows the last clicked; 案件 → 建立群体纠纷…
+    names the group after their business; a case another group holds is named with that
+    group and stays there; the group window opens on the new group."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.groups.group_selection import SelectionGroupDialog
+
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"Q{i}"))[0]
+           for i in range(4)]
+    groups.create_group(ws, GroupInput("早先的群体"), [ids[3]])
+    w = open_window(qtbot, ws, runner)
+    view = w.queue_view
+    rows = [w.model.row_of(i) for i in ids[1:]]
+    view.select_row(rows[0])
+    for row in rows[1:]:
+        rect = view.visualRect(w.model.index(row, 0))
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier, rect.center())
+    assert set(view.selected_case_ids()) == set(ids[1:])
+    qtbot.waitUntil(lambda: w.casework.shown_case_id == w.model.case_id(rows[-1]),
+                    timeout=10_000)  # the pane follows the last clicked
+    menu = w.group_selection.show_menu(view.viewport().mapToGlobal(view.rect().center()))
+    assert [a.text() for a in menu.actions()] == ["建立群体纠纷(&G)…", "加入群体纠纷(&J)…"]
+    menu.close()
+    assert w.group_selection.make_action in w.case_menu.actions()
+    w.group_selection.make_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(w.group_selection.dialog, SelectionGroupDialog)
+                    and w.group_selection.dialog.isVisible(), timeout=10_000)
+    form = w.group_selection.dialog
+    assert form.respondent.text() == "上海悦动健身管理有限公司"
+    assert form.title.text() == "上海悦动健身管理有限公司群体纠纷"
+    assert form.new_choice.isChecked()
+    form.title.setText("悦动健身预付卡退费")
+    with qtbot.waitSignal(w.group_selection.group_made, timeout=10_000) as made:
+        form.submit()
+    box = w.group_selection.message
+    assert isinstance(box, QMessageBox)
+    assert "2 件工单加入" in box.text() and "Q3：已在群体“早先的群体”中" in box.text()
+    assert groups.groups_of(ws, ids[1:]) == {ids[1]: "悦动健身预付卡退费",
+                                             ids[2]: "悦动健身预付卡退费", ids[3]: "早先的群体"}
+    dialog = w.groups_dialog
+    qtbot.waitUntil(lambda: dialog.selected() is not None
+                    and dialog.selected().id == made.args[0]
+                    and dialog.member_table.rowCount() == 2, timeout=10_000)
+
+    # 加入群体纠纷…: the first case joins the group just made
+    view.select_row(w.model.row_of(ids[0]))
+    w.group_selection.join_action.trigger()
+    qtbot.waitUntil(lambda: w.group_selection.dialog is not form
+                    and w.group_selection.dialog.isVisible(), timeout=10_000)
+    join = w.group_selection.dialog
+    assert join.join_choice.isChecked()
+    join.existing.setCurrentIndex(next(n for n in range(join.existing.count())
+                                       if join.existing.itemData(n) == made.args[0]))
+    with qtbot.waitSignal(w.group_selection.group_made, timeout=10_000):
+        join.submit()
+    assert "1 件工单已加入群体纠纷" in w.group_selection.message.text()
+    assert groups.groups_of(ws, [ids[0]]) == {ids[0]: "悦动健身预付卡退费"}

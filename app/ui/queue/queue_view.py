@@ -1,11 +1,15 @@
 """The case table's view: column widths from the font, SQL sorting by header click, row
-selection and the selected case's id."""
+selection and the selected case's id.
+
+Rows are chosen several at a time (Ctrl / Shift click, Shift+arrows) for what acts on a
+selection (建立群体纠纷…); the case pane shows the current row's case, the one the user
+last clicked or moved to."""
 
 from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,11 +86,14 @@ class EmptyQueue(QFrame):
 
 
 class QueueTable(QTableView):
-    """Emits ``case_selected`` with the selected case's id (None when nothing is, or
-    while the selected row's page is on its way). An empty store's queue says how to
-    start (``new_case_requested`` / ``import_requested`` / ``demo_requested``)."""
+    """Emits ``case_selected`` with the current case's id (None when nothing is
+    selected, or while the selected row's page is on its way). An empty store's queue
+    says how to start (``new_case_requested`` / ``import_requested`` /
+    ``demo_requested``). A right click asks for the selection's menu
+    (``menu_requested`` with the global position)."""
 
     case_selected = Signal(object)
+    menu_requested = Signal(QPoint)
     new_case_requested = Signal()
     import_requested = Signal()
     demo_requested = Signal()
@@ -96,7 +103,10 @@ class QueueTable(QTableView):
         self.setObjectName("queueView")
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(
+            lambda pos: emit(self.menu_requested, self.viewport().mapToGlobal(pos)))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
@@ -158,12 +168,34 @@ class QueueTable(QTableView):
         return model
 
     def selected_row(self) -> int | None:
-        rows = self.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        """The row the case pane follows: the current row while it is selected, else
+        the first selected (a Ctrl-click took the current one out)."""
+        selection = self.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row(), QModelIndex()):
+            return current.row()
+        rows = selection.selectedRows()
+        return min(r.row() for r in rows) if rows else None
 
     def selected_case_id(self) -> uuid.UUID | None:
-        rows = self.selectionModel().selectedRows()
-        return rows[0].data(CASE_ID_ROLE) if rows else None
+        row = self.selected_row()
+        return self.model().index(row, 0).data(CASE_ID_ROLE) if row is not None else None
+
+    def selected_case_ids(self) -> list[uuid.UUID]:
+        """Every selected case whose row is loaded, in the list's order."""
+        model = self.queue_model()
+        rows = sorted(r.row() for r in self.selectionModel().selectedRows())
+        return [case_id for r in rows if (case_id := model.case_id(r)) is not None]
+
+    def selected_tickets(self) -> dict[uuid.UUID, str]:
+        """The selected cases' tickets, by id (to name them in a message)."""
+        model = self.queue_model()
+        out = {}
+        for index in self.selectionModel().selectedRows():
+            case_id = model.case_id(index.row())
+            if case_id is not None:
+                out[case_id] = model.index(index.row(), Column.TICKET).data() or ""
+        return out
 
     def select_case(self, case_id: uuid.UUID | None) -> bool:
         row = self.queue_model().row_of(case_id)
@@ -173,9 +205,13 @@ class QueueTable(QTableView):
         return True
 
     def select_row(self, row: int) -> None:
+        """This row alone (selectRow would toggle it while Ctrl is held: Ctrl+J)."""
         if 0 <= row < self.queue_model().rowCount():
-            self.selectRow(row)
-            self.scrollTo(self.model().index(row, 0))
+            index = self.model().index(row, 0)
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.selectionModel().setCurrentIndex(index, flags)
+            self.scrollTo(index)
 
     def step(self, delta: int) -> None:
         """Select the next (+1) or previous (-1) case."""

@@ -25,7 +25,7 @@ class WarningsWiring(QObject):
     def __init__(self, ws: Workstation, runner: TaskRunner, sync, parent: QWidget, *,
                  open_case: Callable[[object], None],
                  show_cases: Callable[[str, object], None] | None = None,
-                 show_groups: Callable[[], object] | None = None) -> None:
+                 show_groups: Callable[..., object] | None = None) -> None:
         super().__init__(parent)
         self.ws, self.runner, self.window = ws, runner, parent
         self.open_case = open_case
@@ -88,7 +88,7 @@ class WarningsWiring(QObject):
             if self.show_cases is not None:
                 dialog.show_cases.connect(self.show_cases)
             if self.show_groups is not None:
-                dialog.group_made.connect(lambda _group_id: self.show_groups())
+                dialog.group_made.connect(lambda group_id: self.show_groups(group_id))
             self.list_dialog = dialog
         dialog.show()
         dialog.raise_()
