@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.group_selection.group_made.connect(self.show_groups)
         self.group_selection.failed.connect(self._show_failure)
         self.queue_view.menu_requested.connect(self.group_selection.show_menu)
+        self.case_view.group_requested.connect(self.show_groups)
         self._build_status_bar()
         self._build_menus()
 

@@ -400,3 +400,24 @@ def test_a_group_from_three_cases_selected_in_the_queue(qtbot, ws, runner):
         join.submit()
     assert "1 件工单已加入群体纠纷" in w.group_selection.message.text()
     assert groups.groups_of(ws, [ids[0]]) == {ids[0]: "悦动健身预付卡退费"}
+
+
+def test_the_case_page_names_its_group_and_opens_it(qtbot, ws, runner):
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"P{i}"))[0]
+           for i in range(3)]
+    groups.create_group(ws, GroupInput("别的群体"), [ids[2]])
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids[:2])
+    w = open_window(qtbot, ws, runner)
+    pane = w.case_view
+    w.queue_view.select_case(ids[0])
+    qtbot.waitUntil(lambda: pane.group_box.isVisible(), timeout=10_000)
+    assert pane.group_label.text() == "群体纠纷：悦动健身预付卡退费（共 2 件）"
+    pane.group_button.click()
+    dialog = w.groups_dialog
+    qtbot.waitUntil(lambda: dialog.selected() is not None and dialog.selected().id == gid
+                    and dialog.member_table.rowCount() == 2, timeout=10_000)
+    uncounted = cases.intake_work_order(ws, complaint_form(source_ticket="P9"))[0]
+    w.open_case(uncounted)
+    qtbot.waitUntil(lambda: pane.case is not None and pane.case.id == uncounted,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: not pane.group_box.isVisible(), timeout=10_000)

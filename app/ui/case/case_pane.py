@@ -17,6 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from app.core.timeutil import china_today
 from app.core.workflow import Action
+from app.services import groups
 from app.services.context import Workstation
 from app.services.dto import CaseDetail, Changes
+from app.services.groups import CaseGroup
 from app.services.tempfiles import RunFolder
 from app.services.timeline import EntryKind
 from app.ui import formatting, messages, text_size
@@ -96,6 +99,7 @@ class CasePane(QWidget):
     saved = Signal(object)  # Changes of a successful edit or follow-up
     save_failed = Signal(object)  # TaskFailure of a refused edit
     id_revealed = Signal(object)  # uuid.UUID of the party whose ID number is shown
+    group_requested = Signal(object)  # uuid.UUID of the case's group: open its window
 
     def __init__(self, ws: Workstation, runner: TaskRunner,
                  parent: QWidget | None = None, *, temp: RunFolder | None = None) -> None:
@@ -112,6 +116,8 @@ class CasePane(QWidget):
         self._choices: IntakeChoices | None = None
         self._case_reads = LatestOnly(runner, self)
         self._history_reads = LatestOnly(runner, self)
+        self._group_reads = LatestOnly(runner, self)
+        self.group: CaseGroup | None = None
 
         # Session-record editors open in windows of their own (see app/ui/session).
         self.session_editors = SessionEditors(ws, runner, self)
@@ -156,6 +162,22 @@ class CasePane(QWidget):
                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)
         layout.addLayout(top)
+
+        # 群体纠纷：<title>（共 N 件） and the way to its window (issue 17), when it has one.
+        self.group_box = QWidget()
+        self.group_box.setObjectName("caseGroup")
+        group_row = QHBoxLayout(self.group_box)
+        group_row.setContentsMargins(0, 0, 0, 0)
+        self.group_label = value_label("", name="caseGroupText")
+        self.group_button = QPushButton(self.tr("查看群体…"))
+        self.group_button.setObjectName("openCaseGroup")
+        self.group_button.setToolTip(self.tr("在群体纠纷管理中打开这个群体"))
+        self.group_button.clicked.connect(
+            lambda: emit(self.group_requested, self.group.id) if self.group else None)
+        group_row.addWidget(self.group_label, 1)
+        group_row.addWidget(self.group_button)
+        self.group_box.hide()
+        layout.addWidget(self.group_box)
 
         self._actions_box = QWidget()
         self._actions_box.setObjectName("caseActions")
@@ -234,7 +256,24 @@ class CasePane(QWidget):
             tab.show_case(case)
         self._stack.setCurrentIndex(1)
         self._load_history(case)
+        self._load_group(case)
         emit(self.case_loaded, case.id)
+
+    def _load_group(self, case: CaseDetail) -> None:
+        if self.group is not None and self.group_box.property("caseId") != str(case.id):
+            self.group = None
+            self.group_box.hide()  # another case's group is not shown meanwhile
+        self.group_box.setProperty("caseId", str(case.id))
+        ws, case_id = self.ws, case.id
+        self._group_reads.query(lambda: groups.group_of_case(ws, case_id)) \
+            .success(self._show_group).run()
+
+    def _show_group(self, group: CaseGroup | None) -> None:
+        self.group = group
+        if group is not None:
+            self.group_label.setText(self.tr("群体纠纷：{title}（共 {n} 件）").format(
+                title=group.title, n=group.members))
+        self.group_box.setVisible(group is not None)
 
     def _fill_actions(self, case: CaseDetail) -> None:
         while self._actions_grid.count():
