@@ -233,11 +233,7 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
         case QueueView.MEDIATING:
             return [Case.status == CaseStatus.MEDIATING.value]
         case QueueView.TO_FOLLOW_UP:
-            # Each side of the OR is read from its own index: the closed cases from the
-            # status index, the few overdue members by id.
-            return [or_(Case.status == CaseStatus.CLOSED.value,
-                        and_(Case.id.in_(refund_overdue_cases(ws.actor.office_id, today)),
-                             Case.status.in_(FOLLOW_UP_AGAIN)))]
+            return [or_(*(and_(*part) for part in _view_parts(ws, view)))]
         case QueueView.CLOSED:
             return [Case.status.in_([s.value for s in CLOSED_STATUSES])]
         case QueueView.TO_ARCHIVE:
@@ -247,9 +243,27 @@ def _view_conditions(ws: Workstation, view: QueueView) -> list[ColumnElement[boo
             # Few cases of a big store: read by id from the members (ix_group_members_case).
             return [Case.id.in_(group_member_cases(ws.actor.office_id))]
         case QueueView.REFUND_OVERDUE:
-            # Fewer still: read by id from the overdue members (refund_overdue_cases).
-            return [Case.id.in_(refund_overdue_cases(ws.actor.office_id, today))]
+            # Fewer still: the overdue members' cases (refund_overdue_cases), by rowid.
+            # Where SQLite walks an index anyway (the cases without a deadline, sorted by
+            # deadline), each entry is tested by the rowid it holds, reading no case row
+            # (70 ms on a million cases; by id it read every row walked: 0.5 s).
+            overdue_case = aliased(Case, name="overdue_case")
+            return [_ROWID.in_(select(literal_column("overdue_case.rowid"))
+                               .select_from(overdue_case)
+                               .where(overdue_case.id.in_(
+                                   refund_overdue_cases(ws.actor.office_id, today))))]
     return []
+
+
+def _view_parts(ws: Workstation, view: QueueView) -> list[list[ColumnElement[bool]]]:
+    """A view as disjoint parts, each read from its own index. SQLite counts an OR of
+    them by reading every case (0.4 s on a million), so a count adds the parts' counts
+    (a page still walks the sort's index testing the OR, which finds a page quickly)."""
+    if view is QueueView.TO_FOLLOW_UP:
+        overdue = refund_overdue_cases(ws.actor.office_id, china_today(ws.now()))
+        return [[Case.status == CaseStatus.CLOSED.value],  # the status index
+                [Case.id.in_(overdue), Case.status.in_(FOLLOW_UP_AGAIN)]]  # by id
+    return [_view_conditions(ws, view)]
 
 
 def _filter_conditions(f: QueueFilter, *, tags_drive: bool = False) -> list[ColumnElement[bool]]:
@@ -377,6 +391,21 @@ def _base_conditions(ws: Workstation, query: QueueQuery,
     return conditions
 
 
+def _counted_parts(ws: Workstation, query: QueueQuery,
+                   search_ids: tuple[uuid.UUID, ...] | None) -> list[list[ColumnElement[bool]]]:
+    """``_base_conditions`` as the disjoint parts of its view (``_view_parts``), each
+    with the filters and the search: a count is the sum of theirs."""
+    rest = _filter_conditions(query.filter)
+    if search_ids is not None:
+        rest.append(Case.id.in_(search_ids))
+    return [[LIVE, *part, *rest] for part in _view_parts(ws, query.view)]
+
+
+def _count_parts(session, parts: list[list[ColumnElement[bool]]],
+                 extra: tuple[ColumnElement[bool], ...] = ()) -> int:
+    return sum(_count(session, [*part, *extra]) for part in parts)
+
+
 def _search(ws: Workstation, text: str) -> tuple[tuple[uuid.UUID, ...], SearchOutcome] | None:
     if not text.strip():
         return None
@@ -401,9 +430,9 @@ def count_cases(ws: Workstation, query: QueueQuery) -> int:
                 select(func.count(func.distinct(CaseTag.case_id)))
                 .where(CaseTag.tag.in_(sorted(query.filter.tags)))) or 0
     found = _search(ws, query.search)
-    conditions = _base_conditions(ws, query, found[0] if found else None)
+    parts = _counted_parts(ws, query, found[0] if found else None)
     with ws.store.unit_of_work() as session:
-        return _count(session, conditions)
+        return _count_parts(session, parts)
 
 
 def _count(session, conditions: list[ColumnElement[bool]]) -> int:
@@ -452,9 +481,9 @@ def open_query(ws: Workstation, query: QueueQuery, limit: int) -> QueueOpening:
     if _tags_only(query):
         count = count_cases(ws, query)  # the tag index alone
     else:
-        conditions = _base_conditions(ws, query, ids)
+        parts = _counted_parts(ws, query, ids)
         with ws.store.unit_of_work() as session:
-            count = _count(session, conditions)
+            count = _count_parts(session, parts)
     page = _fetch(ws, query, ids, 0, limit) if count else QueuePage((), 0)
     return QueueOpening(count, page, found[1] if found else None)
 
@@ -478,6 +507,7 @@ def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...]
     drive = (_tags_only(query) and search_ids is None
              and _few_tagged(ws, query.filter.tags))
     conditions = _base_conditions(ws, query, search_ids, tags_drive=drive)
+    parts = _counted_parts(ws, query, search_ids)
     rows: list[CaseSummary] = []
     skip = offset
     with ws.store.unit_of_work() as session:
@@ -487,7 +517,7 @@ def _fetch(ws: Workstation, query: QueueQuery, search_ids: tuple[uuid.UUID, ...]
                 break
             where = (*conditions, *segment.where)
             if skip:
-                size = _count(session, list(where))
+                size = _count_parts(session, parts, segment.where)
                 if skip >= size:
                     skip -= size
                     continue

@@ -63,12 +63,16 @@ def test_the_follow_up_tab_shows_a_members_refund(qtbot, ws, runner):
     # Paid in full: the state says so.
     group_payments.record_payment(ws, gid, ids[0], paid_on=date(2026, 3, 2),
                                   amount_fen=78_000)
-    view.load(ids[0])
+    with qtbot.waitSignal(view.history_loaded, timeout=10_000):
+        view.load(ids[0])
     qtbot.waitUntil(lambda: label_text(view, "refundState").startswith("已履行"),
                     timeout=10_000)
     assert "2026-03-02" in label_text(view, "refundState")
     # A case in no group shows no refund.
     other = cases.intake_work_order(ws, complaint_form(source_ticket="U900"))[0]
+    view.load(other)
+    qtbot.waitUntil(lambda: view.case.id == other, timeout=10_000)
+    assert not tab.refund.isVisibleTo(tab)
     with qtbot.waitSignal(view.history_loaded, timeout=10_000):
-        view.load(other)
+        view.load(other)  # its refund read again: none
     assert not tab.refund.isVisibleTo(tab)
