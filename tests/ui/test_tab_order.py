@@ -373,6 +373,15 @@ def _group_reassign(c: Ctx):
     return ReassignDialog("悦动健身预付卡退费", 1, list_mediators(c.ws), None)
 
 
+def _selection_group(c: Ctx):
+    from app.services import groups
+    from app.ui.groups.group_selection import SelectionGroupDialog
+
+    _group_members(c)
+    return SelectionGroupDialog(2, groups.common_respondent(c.ws, [c.seeded.first]),
+                                groups.list_groups(c.ws))
+
+
 def _warnings(c: Ctx):
     from app.ui.warnings.warnings_dialog import WarningsDialog
     return WarningsDialog(c.ws, c.runner)
@@ -412,6 +421,7 @@ WINDOWS = {
     "acknowledge": _acknowledge, "stats": _stats, "groups": _groups,
     "group_edit": _group_edit, "refund_plan": _refund_plan, "member_facts": _member_facts,
     "member_payment": _member_payment, "group_reassign": _group_reassign,
+    "selection_group": _selection_group,
 }
 
 
