@@ -22,9 +22,11 @@ from app.core.stats import (
     StatsScope,
     TrendPoint,
 )
+from app.core.timeutil import china_date
 from app.core.users import Permission, may
-from app.services import hot_words, stats
+from app.services import group_payments, hot_words, stats
 from app.services.context import Workstation
+from app.services.group_payments import GroupProgressRow
 from app.services.hot_words import HotWord, HotWordScope
 from app.services.queue import QueueFilter
 from app.services.stats import ResolvedScope, Row
@@ -100,6 +102,16 @@ def charts(ws: Workstation, rng: StatsRange, resolved: ResolvedScope, *,
         words = hot_words.hot_words(conn, rng.start, rng.end,
                                     hot_word_scope(ws, resolved), limit=HOT_WORDS_SHOWN)
     return Charts(rng, breakdowns, trend, granularity, tuple(words))
+
+
+def group_progress(ws: Workstation, resolved: ResolvedScope) -> tuple[GroupProgressRow, ...]:
+    """The scope's live group disputes with their refunds so far (已退款 ¥X / ¥Y, N/M 人
+    退清, 逾期), as of today in China: not a figure of the period, the state now."""
+    today = china_date(ws.now())
+    with ws.store.unit_of_work() as session:
+        return tuple(group_payments.progress_by_group(
+            session.connection(), today, offices=resolved.offices,
+            mediators=resolved.mediators))
 
 
 def hot_word_scope(ws: Workstation, resolved: ResolvedScope) -> HotWordScope:

@@ -613,6 +613,10 @@ class MainWindow(QMainWindow):
         dialog.raise_()
         return dialog
 
+    def show_group(self, group_id) -> None:
+        """The group window with ``group_id`` chosen (统计's group progress opens it)."""
+        self.show_groups().show_group(group_id)
+
     def show_stats(self) -> None:
         """视图 → 统计: a window of its own; its figures open their cases here."""
         dashboard = single_dialog(getattr(self, "stats_window", None))
@@ -622,6 +626,7 @@ class MainWindow(QMainWindow):
             dashboard = StatsDashboard(self.ws, self.runner, self)
             dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dashboard.drill.connect(self.show_drilldown)
+            dashboard.open_group.connect(self.show_group)
             self.stats_window = dashboard
         dashboard.show()
         dashboard.raise_()

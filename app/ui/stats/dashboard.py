@@ -4,7 +4,9 @@ KPI tiles with the period before beside them, the trend against last year, break
 (category, the businesses with the most complaints, channel, 街镇, industry, mediator)
 and hot words. Every tile, bar, point and word opens the cases behind it in the queue,
 with the queue's own filters. The figures load first and the charts after, both in the
-background: the window never waits on them.
+background: the window never waits on them. Above the charts, while the scope has group
+disputes (群体性纠纷) under way, each one's refunds so far (已退款 ¥X / ¥Y, N/M 人退清,
+逾期): a row opens the group's window.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QDir, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.groups import GroupStatus
+from app.core.money import format_amount, from_fen
 from app.core.stats import (
     RATE_KPIS,
     Dimension,
@@ -50,10 +54,12 @@ from app.core.workflow import CaseKind, Source
 from app.services import dashboard, reports
 from app.services.context import Workstation
 from app.services.dashboard import Charts, Tiles
+from app.services.group_payments import GroupProgressRow
 from app.services.reports import ReportKind
 from app.ui import messages
 from app.ui.case.time_edit import OneTabDateEdit
 from app.ui.qtcompat import emit
+from app.ui.row_tables import row_item, row_table
 from app.ui.stats import stats_texts as texts
 from app.ui.stats.charts import BarChart, Series, TrendChart
 from app.ui.stats.tiles import KpiTile
@@ -64,6 +70,7 @@ TILE_KPIS = (Kpi.RECEIVED, Kpi.CLOSED, Kpi.RESPONSE_24H, Kpi.DISPATCH_2H, Kpi.ON
              Kpi.COMPLETION, Kpi.SUCCESS, Kpi.SATISFACTION, Kpi.RECOVERED, Kpi.REFERRALS,
              Kpi.REPEAT_COMPLAINANTS, Kpi.MULTI_CHANNEL)
 TILES_PER_ROW = 6
+GROUP_ROWS_SHOWN = 6  # the group table's height; more scroll inside it
 
 
 class Period:
@@ -108,6 +115,8 @@ class StatsDashboard(QWidget):
     tiles_loaded = Signal()
     charts_loaded = Signal()
     report_saved = Signal(object)  # ReportResult
+    groups_loaded = Signal()
+    open_group = Signal(object)  # uuid.UUID: show this group dispute's window
 
     def __init__(self, ws: Workstation, runner: TaskRunner, parent: QWidget | None = None
                  ) -> None:
@@ -119,6 +128,8 @@ class StatsDashboard(QWidget):
         self.charts_data: Charts | None = None
         self._reads = LatestOnly(runner, self)
         self._chart_reads = LatestOnly(runner, self)
+        self._group_reads = LatestOnly(runner, self)
+        self.groups_data: tuple[GroupProgressRow, ...] = ()
 
         self.period = QComboBox()
         self.period.setObjectName("statsPeriod")
@@ -221,16 +232,37 @@ class StatsDashboard(QWidget):
         words_layout.addWidget(words_title)
         words_layout.addWidget(self.words)
 
+        self.group_table = row_table("groupProgress", [
+            self.tr("群体纠纷"), self.tr("被投诉经营者"), self.tr("状态"), self.tr("已退款"),
+            self.tr("已退清"), self.tr("逾期")], 0)
+        header = self.group_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in range(2, 6):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.group_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.group_table.itemActivated.connect(lambda item: self._open_group(item.row()))
+        self.group_table.itemClicked.connect(lambda item: self._open_group(item.row()))
+        self.groups_box = QWidget()
+        self.groups_box.setObjectName("groupProgressBox")
+        groups_layout = QVBoxLayout(self.groups_box)
+        groups_layout.setContentsMargins(0, 0, 0, 0)
+        groups_title = QLabel(self.tr("群体纠纷退款进度（截至今天，单击打开群体纠纷）"))
+        groups_title.setFont(font)
+        groups_layout.addWidget(groups_title)
+        groups_layout.addWidget(self.group_table)
+        self.groups_box.hide()
+
         body = QWidget()
         grid = QGridLayout(body)
-        grid.addWidget(self.trend, 0, 0, 1, 2)
-        grid.addWidget(self.charts[Dimension.CATEGORY], 1, 0)
-        grid.addWidget(self.charts[Dimension.RESPONDENT], 1, 1)
-        grid.addWidget(self.charts[Dimension.SOURCE], 2, 0)
-        grid.addWidget(words_box, 2, 1)
-        grid.addWidget(self.charts[Dimension.REGION], 3, 0)
-        grid.addWidget(self.charts[Dimension.INDUSTRY], 3, 1)
-        grid.addWidget(self.charts[Dimension.MEDIATOR], 4, 0, 1, 2)
+        grid.addWidget(self.groups_box, 0, 0, 1, 2)  # hidden while there are none
+        grid.addWidget(self.trend, 1, 0, 1, 2)
+        grid.addWidget(self.charts[Dimension.CATEGORY], 2, 0)
+        grid.addWidget(self.charts[Dimension.RESPONDENT], 2, 1)
+        grid.addWidget(self.charts[Dimension.SOURCE], 3, 0)
+        grid.addWidget(words_box, 3, 1)
+        grid.addWidget(self.charts[Dimension.REGION], 4, 0)
+        grid.addWidget(self.charts[Dimension.INDUSTRY], 4, 1)
+        grid.addWidget(self.charts[Dimension.MEDIATOR], 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         scroll = QScrollArea()
@@ -347,6 +379,9 @@ class StatsDashboard(QWidget):
                                  texts.count_change(now, before))
         emit(self.tiles_loaded)
         ws, rng, resolved = self.ws, data.range, data.scope
+        self._group_reads.query(lambda: dashboard.group_progress(ws, resolved),
+                                name="stats_groups") \
+            .success(self._show_groups).failure(self._failed).run()
         self._chart_reads.query(lambda: dashboard.charts(ws, rng, resolved),
                                 name="stats_charts") \
             .success(self._show_charts).failure(self._failed).run()
@@ -378,6 +413,34 @@ class StatsDashboard(QWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.words.setItem(row, column, item)
         emit(self.charts_loaded)
+
+    def _show_groups(self, rows: tuple[GroupProgressRow, ...]) -> None:
+        self.groups_data = rows
+        table = self.group_table
+        table.setRowCount(len(rows))
+        for n, g in enumerate(rows):
+            cells = (g.title, g.respondent_name, messages.group_status_text(_status(g.status)),
+                     self.tr("{paid} / {agreed}").format(paid=_yuan(g.paid_fen),
+                                                        agreed=_yuan(g.agreed_fen)),
+                     self.tr("{n}/{m} 人").format(n=g.settled, m=g.with_amount),
+                     self.tr("{n} 人").format(n=g.overdue) if g.overdue else self.tr("无"))
+            for column, text in enumerate(cells):
+                item = row_item(text, g.group_id if column == 0 else None)
+                if column >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if column == 5 and g.overdue:
+                    item.setForeground(QColor("#B00020"))
+                table.setItem(n, column, item)
+        shown = min(len(rows), GROUP_ROWS_SHOWN)
+        table.setFixedHeight(table.horizontalHeader().height() + 2 * table.frameWidth()
+                             + sum(table.rowHeight(r) for r in range(shown)))
+        self.groups_box.setVisible(bool(rows))
+        emit(self.groups_loaded)
+
+    def _open_group(self, row: int) -> None:
+        if 0 <= row < len(self.groups_data):
+            emit(self.open_group, self.groups_data[row].group_id)
 
     def _failed(self, failure: TaskFailure) -> None:
         self._show_failure(failure.error)
@@ -516,4 +579,16 @@ class StatsDashboard(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._reads.forget()
         self._chart_reads.forget()
+        self._group_reads.forget()
         super().closeEvent(event)
+
+
+def _yuan(fen: int) -> str:
+    return "¥" + format_amount(from_fen(fen))
+
+
+def _status(value: str) -> GroupStatus | str:
+    try:
+        return GroupStatus(value)
+    except ValueError:
+        return value  # a newer version's status, shown as it is
