@@ -409,9 +409,9 @@ def test_the_case_page_names_its_group_and_opens_it(qtbot, ws, runner):
     gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids[:2])
     w = open_window(qtbot, ws, runner)
     pane = w.case_view
-    w.queue_view.select_case(ids[0])
-    qtbot.waitUntil(lambda: pane.group_box.isVisible(), timeout=10_000)
-    assert pane.group_label.text() == "群体纠纷：悦动健身预付卡退费（共 2 件）"
+    w.open_case(ids[0])
+    qtbot.waitUntil(lambda: pane.group_box.isVisible() and pane.group_label.text()
+                    == "群体纠纷：悦动健身预付卡退费（共 2 件）", timeout=10_000)
     pane.group_button.click()
     dialog = w.groups_dialog
     qtbot.waitUntil(lambda: dialog.selected() is not None and dialog.selected().id == gid
