@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
     def show_groups(self, group_id=None):
         """视图 → 群体纠纷管理: a window of its own; its members open their cases here.
         ``group_id``: the group to show in it (a case page's 群体纠纷 line, a group just
-        made from the queue's selection)."""
+        made from the queue's selection, a row of 统计's group progress)."""
         dialog = single_dialog(getattr(self, "groups_dialog", None))
         if dialog is None:
             from app.ui.groups.groups_dialog import GroupsDialog
@@ -613,10 +613,6 @@ class MainWindow(QMainWindow):
         dialog.raise_()
         return dialog
 
-    def show_group(self, group_id) -> None:
-        """The group window with ``group_id`` chosen (统计's group progress opens it)."""
-        self.show_groups().show_group(group_id)
-
     def show_stats(self) -> None:
         """视图 → 统计: a window of its own; its figures open their cases here."""
         dashboard = single_dialog(getattr(self, "stats_window", None))
@@ -626,7 +622,7 @@ class MainWindow(QMainWindow):
             dashboard = StatsDashboard(self.ws, self.runner, self)
             dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dashboard.drill.connect(self.show_drilldown)
-            dashboard.open_group.connect(self.show_group)
+            dashboard.open_group.connect(self.show_groups)
             self.stats_window = dashboard
         dashboard.show()
         dashboard.raise_()

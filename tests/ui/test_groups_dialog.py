@@ -202,7 +202,7 @@ def test_the_groups_page_shows_its_particulars_and_edits_them(qtbot, ws, runner)
     gid, _w, dialog = _shown(qtbot, ws, runner, ids)
     assert dialog.particulars["respondent"].text() == "上海悦动健身管理有限公司"
     assert dialog.particulars["plan"].text() == "尚未确定"
-    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["成员"]
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["成员", "协议书"]
     dialog.edit_button.click()
     qtbot.waitUntil(lambda: isinstance(dialog.form, GroupEditDialog)
                     and dialog.form.isVisible(), timeout=10_000)
@@ -336,8 +336,9 @@ def test_another_page_joins_the_group_page_as_a_tab(qtbot, ws, runner):
     ids = [cases.intake_work_order(ws, complaint_form(source_ticket="T0"))[0]]
     gid, _w, dialog = _shown(qtbot, ws, runner, ids)
     page = Page()
-    assert dialog.add_page(page, "协议书") == 1
-    assert dialog.tabs.tabText(1) == "协议书" and page.shown == [gid]
+    index = dialog.add_page(page, "另一页")
+    assert index == dialog.tabs.count() - 1
+    assert dialog.tabs.tabText(index) == "另一页" and page.shown == [gid]
 
 
 def test_a_group_from_three_cases_selected_in_the_queue(qtbot, ws, runner):
@@ -421,3 +422,17 @@ def test_the_case_page_names_its_group_and_opens_it(qtbot, ws, runner):
     qtbot.waitUntil(lambda: pane.case is not None and pane.case.id == uncounted,
                     timeout=10_000)
     qtbot.waitUntil(lambda: not pane.group_box.isVisible(), timeout=10_000)
+
+
+def test_the_group_page_has_its_agreements_tab_on_the_chosen_group(qtbot, ws, runner):
+    from tests.services.test_group_agreements import _group
+
+    gid, _ids, _names = _group(ws, 2)
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups(gid)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert "协议书" in titles
+    dialog.tabs.setCurrentWidget(dialog.agreements)
+    qtbot.waitUntil(lambda: dialog.agreements.group_id == gid, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.agreements.draw_button.isEnabled(), timeout=10_000)
+    assert "尚未生成协议书" in dialog.agreements.summary.text()

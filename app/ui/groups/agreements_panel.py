@@ -117,6 +117,7 @@ class GroupAgreementsPanel(QWidget):
         self.group_id = group_id
         self.result.setText("")
         self.error.hide()
+        self._enable()
         self.load()
 
     def load(self) -> None:

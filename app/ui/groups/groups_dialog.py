@@ -54,6 +54,7 @@ from app.ui.case import contact_texts
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import error_label, note_label, value_label
 from app.ui.forms import form_layout
+from app.ui.groups.agreements_panel import GroupAgreementsPanel
 from app.ui.groups.group_dialogs import (
     FormDialog,
     GroupEditDialog,
@@ -372,6 +373,8 @@ class GroupsDialog(QDialog):
         layout.addLayout(batch_row)
         layout.addLayout(buttons)
         fit_to_screen(self, em * 70, em * 44)
+        self.agreements = GroupAgreementsPanel(ws, runner, self)
+        self.add_page(self.agreements, self.tr("协议书"))
         runner.events.changed.connect(self._on_changed)
         self._enable()
         self.load()
