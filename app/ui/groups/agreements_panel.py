@@ -100,7 +100,8 @@ class GroupAgreementsPanel(QWidget):
         for button in (self.specimen_button, self.draw_button, self.print_button,
                        self.save_button, self.stop_button):
             buttons.addWidget(button)
-        buttons.addWidget(self.bar, 1)
+        buttons.addWidget(self.bar, 2)
+        buttons.addStretch(1)  # the buttons keep their size while the bar is hidden
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
