@@ -2,6 +2,8 @@
 
     .venv/bin/python -P bench/groups.py                # 2,000 members
     .venv/bin/python -P bench/groups.py --members 500
+    .venv/bin/python -P bench/groups.py --push-runs 3  # the push three times: min–median–max
+    .venv/bin/python -P bench/groups.py --no-push      # the local store only
 
 A gym closes: its 2,000 complaints arrive as a 12315 export and are imported into a new
 store; a group is made of them; then the batch actions run one after another on the
@@ -12,14 +14,24 @@ of each step.
 Then the refund plan is set, each member's amount computed, and the 退款清单 written as
 .xlsx and as PDF (< 3 s each).
 
-Not measured here yet (not built yet): the push of the batches to the central database
-(< 30 s), 2,000 agreements rendered (< 2 min).
+Then the push (< 30 s): a new workstation store linked to a throwaway database on the
+benchmark's PostgreSQL cluster (bench/sync.py's: kept in .bench-stores/pg, or the server
+in MEDIATION_DESK_BENCH_PG), as a 负责人 of a new office; the 2,000 work orders are taken
+in, made a group and synced (not timed), then each batch — accept, assign, start
+mediation, close — runs on the desk and its push to the central database is timed (the
+sync round after it: push, then the pull of nothing new), each against the budget, with
+the total. ``--push-runs N`` repeats this N times on fresh databases and prints min,
+median and max.
+
+2,000 agreements rendered (< 2 min) are bench/group_agreements.py's.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +45,9 @@ sys.path.insert(0, str(ROOT))
 BUDGET_BATCH_S = 10.0
 BUDGET_PAGE_S = 1.0
 BUDGET_REFUND_LIST_S = 3.0
+BUDGET_PUSH_S = 30.0
+PUSH_OFFICE = "PD-GROUPS"
+PUSH_LOGIN = "mdt_bench_groups"
 GYM = "上海悦动健身管理有限公司"
 
 
@@ -57,6 +72,129 @@ def make_export(path: Path, members: int, now: datetime) -> None:
     book.save(path)
 
 
+def _bench_module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def push_run(cluster, members: int, folder: Path, run: int) -> dict[str, float]:
+    """One run of the push: a fresh central database and desk; returns seconds by step."""
+    from sqlalchemy import func, select
+
+    from app.core.workflow import Action, Outcome
+    from app.services import batches, cases, central_admin, groups
+    from app.services import sync as sync_service
+    from app.services.batches import BatchRequest, MemberClose
+    from app.services.groups import GroupInput
+    from app.services.work_order_import import (
+        ImportMode,
+        ImportOptions,
+        layout,
+        open_file,
+        run_import,
+    )
+    from app.store.database import open_store
+    from app.store.models import Case
+    from app.sync.central import CentralConfig
+    from tests.support.pgserver import create_database, drop_database
+
+    bench_sync = _bench_module("sync")
+    name = f"md_bench_groups_{os.getpid()}_{run}"
+    drop_database(cluster.admin_url, name)
+    create_database(cluster.admin_url, name)
+    url = cluster.database_url(name)
+    admin = central_admin.connect_admin(url)
+    store = engine = None
+    try:
+        central_admin.init_central(admin)
+        central_admin.add_office(admin, code=PUSH_OFFICE, name="悦动健身群体纠纷基准所",
+                                 committee_name="基准消费纠纷人民调解委员会",
+                                 number_prefix="基调")
+        central_admin.add_user(admin, login=PUSH_LOGIN, name="基准负责人", office=PUSH_OFFICE,
+                               role="supervisor", password=bench_sync.PASSWORD)
+        store = open_store(folder / f"desk-{run}")
+        config = CentralConfig(cluster.database_url(name, PUSH_LOGIN), sslmode="prefer")
+        engine = sync_service.connect(config, bench_sync.PASSWORD)
+        sync_service.link_central(store, config, engine, login=PUSH_LOGIN)
+        client = sync_service.make_client(store, engine)
+        client.sync()
+        ws = sync_service.open_linked_workstation(store)
+        export = folder / f"gym-{run}.xlsx"
+        make_export(export, members, ws.now())
+        file = open_file(export)
+        run_import(ws, file, layout(ws, file), ImportOptions(mode=ImportMode.VALID_ROWS))
+        with store.unit_of_work() as session:
+            ids = [i for (i,) in session.query(Case.id).filter(Case.respondent_name == GYM)]
+        groups.create_group(ws, GroupInput("悦动健身预付卡退费", GYM), ids)
+        t = time.perf_counter()
+        report = client.sync()
+        print(f"  run {run + 1}: {len(ids):,} work orders and their group pushed in "
+              f"{time.perf_counter() - t:5.2f} s (not budgeted: intake)", file=sys.stderr)
+        assert report.rejected == 0, report
+        me = ws.actor.mediator_id or cases.list_mediators(ws)[0][0]
+        steps = [
+            ("accept", BatchRequest(Action.ACCEPT)),
+            ("assign", BatchRequest(Action.ASSIGN, mediator_id=me)),
+            ("start mediation", BatchRequest(Action.START_MEDIATION)),
+            ("close", BatchRequest(Action.CLOSE, closes={
+                i: MemberClose(Outcome.SETTLED, f"{1000 + n % 4000}.00")
+                for n, i in enumerate(ids)})),
+        ]
+        seconds: dict[str, float] = {}
+        for label, request in steps:
+            result = batches.run_batch(ws, ids, request)
+            assert len(result.done) == len(ids), (label, len(result.done))
+            t = time.perf_counter()
+            report = client.sync()
+            seconds[label] = time.perf_counter() - t
+            assert report.rejected == 0 and report.conflicts == 0, (label, report)
+            print(f"  run {run + 1}: push of batch {label:16} {report.pushed:,} changes: "
+                  f"{seconds[label]:5.2f} s", file=sys.stderr)
+        with admin.connect() as conn:
+            closed = conn.scalar(select(func.count()).select_from(Case).where(
+                Case.id.in_(ids), Case.status == "closed"))
+        assert closed == len(ids), f"{closed} of {len(ids)} closed centrally"
+        return seconds
+    finally:
+        if engine is not None:
+            engine.dispose()
+        if store is not None:
+            store.close()
+        admin.dispose()
+        drop_database(cluster.admin_url, name)
+
+
+def push(members: int, runs: int, folder: Path) -> int:
+    """The push budget over ``runs`` runs; returns how many figures are over."""
+    bench_sync = _bench_module("sync")
+    cluster = bench_sync.BenchCluster().start()
+    results: list[dict[str, float]] = []
+    try:
+        for run in range(runs):
+            results.append(push_run(cluster, members, folder, run))
+    finally:
+        cluster.stop()
+    scale = members / 2000
+    budget = BUDGET_PUSH_S * scale
+    over = 0
+    for label in [*results[0], "total"]:
+        values = sorted(sum(r.values()) if label == "total" else r[label] for r in results)
+        figure = (f"{values[0]:5.2f}" if len(values) == 1 else
+                  f"{values[0]:5.2f}–{statistics.median(values):5.2f}–{values[-1]:5.2f}")
+        head = (f"({members:,} members, {runs} run{'s' if runs > 1 else ''}"
+                f"{', min–median–max' if runs > 1 else ''}): {figure} s")
+        if label == "total":  # the budget is each batch's push; the sum for the record
+            print(f"{'push, the 4 batches in all':29} {head}")
+            continue
+        ok = values[-1] < budget
+        over += not ok
+        print(f"{'push of batch ' + label:29} {head}; budget {budget:.0f} s "
+              f"{'ok' if ok else 'OVER'}")
+    return over
+
+
 def main() -> int:
     from app.core.groups import MemberFacts, RefundBasis, RefundFormula
     from app.core.workflow import Action, Outcome
@@ -77,6 +215,10 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--push-runs", type=int, default=1,
+                        help="runs of the push to PostgreSQL (min–median–max of them)")
+    parser.add_argument("--no-push", action="store_true",
+                        help="the local store only (no PostgreSQL)")
     args = parser.parse_args()
     scale = args.members / 2000
     over = 0
@@ -134,6 +276,8 @@ def main() -> int:
                   f"{path.stat().st_size / 1024:,.0f} KB): {seconds:5.2f} s; budget "
                   f"{BUDGET_REFUND_LIST_S * max(scale, 0.1):.1f} s {'ok' if ok else 'OVER'}")
         store.close()
+        if not args.no_push:
+            over += push(args.members, max(1, args.push_runs), Path(folder))
     return 1 if over else 0
 
 
