@@ -433,7 +433,11 @@ class StatsDashboard(QWidget):
                     item.setForeground(QColor("#B00020"))
                 table.setItem(n, column, item)
         shown = min(len(rows), GROUP_ROWS_SHOWN)
-        table.setFixedHeight(table.horizontalHeader().height() + 2 * table.frameWidth()
+        # The header's own wish, not its height now: before the first layout that is a
+        # default a pixel or two short, and the last row would be clipped.
+        header = table.horizontalHeader()
+        table.setFixedHeight(max(header.height(), header.sizeHint().height())
+                             + 2 * table.frameWidth()
                              + sum(table.rowHeight(r) for r in range(shown)))
         self.groups_box.setVisible(bool(rows))
         emit(self.groups_loaded)
