@@ -716,9 +716,9 @@ def _builders() -> dict[DocumentKind, tuple[Callable, Callable]]:
 def _lifecycle() -> dict[DocumentKind, Any]:
     """kind → its lifecycle hooks (``before_final``, ``after_final``, ``after_void``):
     the kinds whose finalising checks or changes more than the document itself."""
-    from app.services import dossier
+    from app.services import dossier, group_agreements
 
-    return {DocumentKind.DOSSIER: dossier}
+    return {DocumentKind.DOSSIER: dossier, DocumentKind.AGREEMENT: group_agreements}
 
 
 def _render(session: Session, ws: Workstation, doc: Document, *, final: bool) -> bytes:

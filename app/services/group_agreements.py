@@ -226,11 +226,15 @@ def _live_agreements(session: Session, group: DisputeGroup) -> set[uuid.UUID]:
                                           autoescape=True))))
 
 
-def _next_number(members: Sequence[GroupMember], prefix: str) -> int:
-    """After the highest number the group has given (a void one's is never reused)."""
+def _next_number(session: Session, group: DisputeGroup, prefix: str) -> int:
+    """After the highest number the office has given with the group's prefix, void ones
+    included: a number is never issued twice."""
     highest = 0
-    for m in members:
-        tail = m.agreement_number[len(prefix):] if m.agreement_number.startswith(prefix) else ""
+    for number in session.scalars(select(Document.number).where(
+            Document.office_id == group.office_id,
+            Document.kind == DocumentKind.AGREEMENT.value,
+            Document.number.startswith(prefix, autoescape=True))):
+        tail = number[len(prefix):]
         if tail.isdigit():
             highest = max(highest, int(tail))
     return highest + 1
@@ -260,8 +264,8 @@ def _drafts(session: Session, ws: Workstation, group: DisputeGroup, formula: Ref
             skipped[case.id] = why
             continue
         chosen.append((member, case, fields))
-    numbers = agreement_numbers(prefix, _next_number([m for m, _ in everyone], prefix),
-                                len(chosen), width=NUMBER_WIDTH)
+    numbers = agreement_numbers(prefix, _next_number(session, group, prefix), len(chosen),
+                                width=NUMBER_WIDTH)
     drafts = []
     for (member, case, fields), number in zip(chosen, numbers, strict=True):
         doc = Document(id=new_id(), version=1, modified_at=now, modified_by=ws.actor.login,
@@ -367,6 +371,37 @@ def _issue(session: Session, ws: Workstation, group: DisputeGroup, draft: _Draft
                            ", ".join(p.name for p in draft.data.parties
                                      if not p.is_business) or draft.case.complainant_name,
                            member.agreed_fen or 0, draft.data.copies)
+
+
+# ---------------------------------------------------------------- lifecycle hooks
+# (services/documents.py calls these for every agreement; a group's carries "group")
+
+
+def before_final(session: Session, ws: Workstation, doc: Document) -> None:
+    """Nothing to check: a group's agreements are issued final by ``draw_up``."""
+
+
+def after_final(session: Session, ws: Workstation, doc: Document, now: datetime) -> None:
+    """Nothing to do: see ``before_final``."""
+
+
+def after_void(session: Session, ws: Workstation, doc: Document, now: datetime) -> None:
+    """A member's group agreement withdrawn: the member holds no agreement of the group
+    any more (a new one may be drawn up, with a new number, or the member may go their
+    own way); the number stays taken."""
+    group = (doc.fields or {}).get("group")
+    if not isinstance(group, dict) or not group.get("id"):
+        return
+    member = session.scalar(select(GroupMember).where(
+        GroupMember.group_id == uuid.UUID(group["id"]), GroupMember.case_id == doc.case_id,
+        GroupMember.deleted.is_(False)))
+    if member is None or member.agreement_number != doc.number:
+        return
+    changes = audit.apply_changes(member, {"agreement_number": ""})
+    touch(ws, member)
+    audit.record(session, actor=ws.actor.login, entity="group_members", entity_id=member.id,
+                 action="agreement_void", changes=changes, case_id=doc.case_id,
+                 office_id=doc.office_id, at=now)
 
 
 # ---------------------------------------------------------------- printing

@@ -238,3 +238,21 @@ def test_a_print_job_stopped_halfway_leaves_no_file(ws, tmp_path):
                                          or len(asked) > 2)
     assert refused.value.problem is AgreementProblem.CANCELLED
     assert list(out.parent.iterdir()) == []  # neither the file nor a part of it
+
+
+def test_a_voided_agreement_frees_the_member_but_never_its_number(ws):
+    gid, ids, names = _group(ws, 3)
+    run = group_agreements.draw_up(ws, gid, workers=1)
+    documents.void(ws, run.issued[1].document_id, "投诉人对金额有异议")
+    with ws.store.unit_of_work() as session:
+        member = session.scalars(select(GroupMember).where(GroupMember.case_id == ids[1])).one()
+        assert member.agreement_number == ""
+    # drawn up again: only that member, with the next number (0002 stays void)
+    again = group_agreements.draw_up(ws, gid, workers=1)
+    assert [(a.case_id, a.number) for a in again.issued] == [(ids[1], f"{PREFIX}0004")]
+    assert [a.number for a in group_agreements.issued_agreements(ws, gid)] == [
+        f"{PREFIX}0001", f"{PREFIX}0003", f"{PREFIX}0004"]
+    # or, voided again, the member may leave the group agreement for their own
+    documents.void(ws, again.issued[0].document_id, "投诉人要求单独调解")
+    group_payments.set_individual(ws, gid, ids[1], True)
+    assert group_agreements.draw_up(ws, gid, workers=1).skipped[ids[1]] is MemberSkip.INDIVIDUAL
