@@ -391,6 +391,7 @@ IMPORTED_TABLES = {
     "audit_events": "操作记录", "warnings": "预警", "phrases": "常用语、模板和条款",
     "sync_conflicts": "同步冲突", "dispute_groups": "群体性纠纷",
     "group_members": "群体性纠纷的案件", "group_payments": "群体性纠纷的退款",
+    "group_sessions": "群体调解记录",
 }
 
 

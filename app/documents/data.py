@@ -108,6 +108,11 @@ class SessionRecordData:
     addenda: tuple[tuple[str, str], ...] = ()  # (dated caption, text)
     signatories: tuple[Signatory, ...] = ()
     recorder: str = ""
+    # A member's record of a group session (群体调解, issue 17): the group's name, how
+    # this member took part and their own position, already worded ("" otherwise).
+    group: str = ""
+    attendance: str = ""
+    position: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ def build_session_record(data: SessionRecordData, out: BinaryIO, *,
 
     head = [
         ("时间", data.started), ("地点", data.place), ("方式", data.mode), ("事由", data.cause),
+        ("群体调解", data.group),
         ("参加人", "、".join(data.participants)),
         ("当事人", "\n".join(party_line(p) for p in data.parties)),
+        ("本人参加情况", data.attendance),
         ("记录人", data.recorder),
     ]
     story += c.field_table([(label, value) for label, value in head if value.strip()])
@@ -41,6 +43,7 @@ def build_session_record(data: SessionRecordData, out: BinaryIO, *,
     story += c.labelled("证据材料：", data.evidence)
     story += c.labelled("调解意见：", data.proposals)
     story += c.labelled("当事人意见：", data.responses)
+    story += c.labelled("本人意见（与群体意见不同之处）：", data.position)
     story += c.labelled("调解结果：", data.result)
     for caption, text in data.addenda:
         story += c.heading(f"补充记录（{caption}）：")

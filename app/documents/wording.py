@@ -18,6 +18,7 @@ from typing import Any
 from app.core import clauses
 from app.core.documents import DocumentKind
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
+from app.core.group_sessions import Attendance, GroupRole
 from app.core.parties import IdType, PartyRole, Sex
 from app.core.sessions import SessionResult
 from app.core.workflow import RejectionGround, TerminationGround, Track
@@ -110,8 +111,23 @@ def title(kind: DocumentKind, track: Track | str | None) -> str:
 
 
 def role(track: Track | str | None, value: object) -> str:
-    """A party's role as this track's paper names it (申请人 / 投诉人 …)."""
+    """A party's role as this track's paper names it (申请人 / 投诉人 …); the roles of
+    the people at a group session as GROUP_ROLES names them."""
+    if value in GROUP_ROLES:
+        return GROUP_ROLES[GroupRole(value)]
     return printed(for_track(track).roles, value)
+
+
+# 群体调解 (issue 17): who else sat at the table, and how a member took part.
+GROUP_ROLES: dict[GroupRole, str] = {
+    GroupRole.BUSINESS_REPRESENTATIVE: "经营者代表",
+    GroupRole.COMPLAINANT_REPRESENTATIVE: "投诉人代表",
+}
+ATTENDANCE: dict[Attendance, str] = {
+    Attendance.ATTENDED: "本人参加",
+    Attendance.REPRESENTED: "由代表参加",
+    Attendance.ABSENT: "未参加",
+}
 
 
 def sex(value: object) -> str:

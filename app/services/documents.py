@@ -47,7 +47,7 @@ from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
 from app.documents import wording
 from app.documents.agreement import party_signatories
-from app.services import audit, cases, office_profile
+from app.services import audit, cases, group_sessions, office_profile
 from app.services import sync as sync_service
 from app.services.context import Workstation
 from app.services.dto import Changes
@@ -585,7 +585,20 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
                        a.addendum_text) for a in addenda),
         signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
         + (d.Signatory(wording.for_track(track).mediator, f.get("recorder", "")),),
-        recorder=f.get("recorder", ""))
+        recorder=f.get("recorder", ""),
+        **_group_session_words(session, record))
+
+
+def _group_session_words(session: Session, record: MediationSession) -> dict[str, str]:
+    """A member's record of a group session: the group, how the member took part and
+    their own position (nothing for an ordinary record)."""
+    if record.group_session_id is None:
+        return {}
+    found = group_sessions.groups_of_sessions(session, [record.group_session_id])
+    group = found.get(record.group_session_id)
+    return {"group": group.group_title if group is not None else "",
+            "attendance": wording.printed(wording.ATTENDANCE, record.attendance),
+            "position": record.position or ""}
 
 
 def _ground_words(ws: Workstation, session: Session, case: Case, enum, value) -> tuple[str, str]:

@@ -35,7 +35,7 @@ from app.core.sessions import (
 )
 from app.core.timeutil import china_date
 from app.core.workflow import Action, allowed_actions
-from app.services import audit, cases, phrase_rows
+from app.services import audit, cases, group_sessions, phrase_rows
 from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import CaseNotFound, FieldProblem, ValidationFailed
@@ -113,6 +113,13 @@ class SessionView:
     next_step_on: date | None
     author: str
     addenda: tuple[AddendumView, ...] = ()
+    # A member's record of a group session (群体调解): the group, how this member took
+    # part (an app.core.group_sessions.Attendance value) and their own position.
+    group_session_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    group_title: str = ""
+    attendance: str = ""
+    position: str = ""
 
 
 @dataclass(frozen=True)
@@ -311,8 +318,10 @@ def case_sessions(ws: Workstation, case_id: uuid.UUID) -> CaseSessions:
                 addenda.setdefault(r.addendum_to, []).append(
                     AddendumView(r.id, r.finalized_at or r.started_at, r.author,
                                  r.addendum_text))
-        sessions = tuple(_session_view(r, addenda.get(r.id, ())) for r in rows
-                         if r.addendum_to is None)
+        groups = group_sessions.groups_of_sessions(
+            session, [r.group_session_id for r in rows if r.group_session_id is not None])
+        sessions = tuple(_session_view(r, addenda.get(r.id, ()), groups.get(r.group_session_id))
+                         for r in rows if r.addendum_to is None)
         case = session.get(Case, case_id)
         drafts = session.scalars(select(SessionDraft).where(SessionDraft.case_id == case_id)
                                  .order_by(SessionDraft.saved_at.desc()))
@@ -409,7 +418,7 @@ def _draft_view(d: SessionDraft, case: Case | None) -> DraftView:
                      case.source_ticket if case else "", case.category if case else "")
 
 
-def _session_view(r: MediationSession, addenda) -> SessionView:
+def _session_view(r: MediationSession, addenda, group=None) -> SessionView:
     return SessionView(
         id=r.id, case_id=r.case_id, mode=r.mode, started_at=r.started_at,
         ended_at=r.ended_at, finalized_at=r.finalized_at, duration_seconds=r.duration_seconds,
@@ -417,7 +426,10 @@ def _session_view(r: MediationSession, addenda) -> SessionView:
         statements=statements_from_json(r.statements), evidence=r.evidence,
         proposals=r.proposals, responses=r.responses, result=r.result,
         next_step=r.next_step, next_step_on=r.next_step_on, author=r.author,
-        addenda=tuple(addenda))
+        addenda=tuple(addenda), group_session_id=r.group_session_id,
+        group_id=group.group_id if group is not None else None,
+        group_title=group.group_title if group is not None else "",
+        attendance=r.attendance or "", position=r.position or "")
 
 
 def _builtin_view(p: BuiltinPhrase) -> PhraseView:

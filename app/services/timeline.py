@@ -29,7 +29,16 @@ from sqlalchemy.orm import Session
 from app.core.filenames import display_name
 from app.core.workflow import Action, CaseStatus, Outcome, PauseReason
 from app.services.context import Workstation
-from app.store.models import Attachment, AuditEvent, FollowUp, MediationSession, Mediator, Note
+from app.store.models import (
+    Attachment,
+    AuditEvent,
+    DisputeGroup,
+    FollowUp,
+    GroupSession,
+    MediationSession,
+    Mediator,
+    Note,
+)
 
 # How much of a free text a timeline row carries (the row shows one line of it).
 EXCERPT_CHARS = 200
@@ -60,6 +69,8 @@ class SessionSummary:
     minutes: int | None  # the timer's time, else ended - started; None while unknown
     result: str  # agreed|partial|none|next_step, "" if not recorded
     finalized: bool
+    group_title: str = ""  # a member's record of a group session (群体调解): its group
+    attendance: str = ""  # and how the member took part (app.core.group_sessions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,17 +211,21 @@ def _minutes(started: datetime, ended: datetime | None, seconds: int | None) -> 
 def _sessions(session: Session, case_id: uuid.UUID,
               kinds: frozenset[EntryKind]) -> list[TimelineEntry]:
     s = MediationSession
+    g, gs = DisputeGroup, GroupSession
     rows = session.connection().execute(
         select(_raw(s.id), _raw(s.started_at), _raw(s.ended_at), s.duration_seconds, s.mode,
                s.result, s.author, _raw(s.finalized_at), _raw(s.addendum_to),
-               _excerpt(s.addendum_text))
+               _excerpt(s.addendum_text), g.title, s.attendance)
+        .outerjoin(gs, gs.id == s.group_session_id)
+        .outerjoin(g, g.id == gs.group_id)
         .where(s.case_id == case_id, s.deleted.is_(False))
         .order_by(s.started_at)
     ).all()
     records = {}
     addenda = []
     out: list[TimelineEntry] = []
-    for ref, start, end, seconds, mode, result, author, finalized, addendum_to, text in rows:
+    for (ref, start, end, seconds, mode, result, author, finalized, addendum_to, text,
+         group_title, attendance) in rows:
         start = _utc(start)
         if addendum_to is not None:
             addenda.append((ref, start, author, _utc(finalized), _ref(addendum_to), text))
@@ -221,7 +236,7 @@ def _sessions(session: Session, case_id: uuid.UUID,
             out.append(TimelineEntry(
                 EntryKind.SESSION, start, author, ref,
                 SessionSummary(mode, _minutes(start, _utc(end), seconds), result or "",
-                               finalized is not None)))
+                               finalized is not None, group_title or "", attendance or "")))
     if EntryKind.ADDENDUM in kinds:
         for ref, start, author, finalized, corrected, text in addenda:
             corrected_at, corrected_mode = records.get(corrected, (None, ""))

@@ -8,6 +8,7 @@ from app.store.models.dispute_group import DisputeGroup, GroupMember, GroupPayme
 from app.store.models.document import Document
 from app.store.models.early_warning import EarlyWarning
 from app.store.models.follow_up import FollowUp
+from app.store.models.group_session import GroupSession
 from app.store.models.hot_words import CaseWord, CaseWordDoc
 from app.store.models.imported_values import ImportedValues
 from app.store.models.local_meta import LocalMeta
@@ -74,6 +75,7 @@ __all__ = [
     "FollowUp",
     "GroupMember",
     "GroupPayment",
+    "GroupSession",
     "LocalMeta",
     "MediationSession",
     "Mediator",

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime
@@ -14,7 +14,8 @@ from app.store.base import APPEND_ONLY_TABLES, Base, SyncedMixin, UtcDateTime
 
 class MediationSession(SyncedMixin, Base):
     __tablename__ = "mediation_sessions"
-    __table_args__ = (Index("ix_mediation_sessions_case_started", "case_id", "started_at"),)
+    __table_args__ = (Index("ix_mediation_sessions_case_started", "case_id", "started_at"),
+                      Index("ix_mediation_sessions_group_session", "group_session_id"))
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     mode: Mapped[str] = mapped_column(String(16))  # 电话 视频 微信 现场 居家 上门
@@ -38,6 +39,14 @@ class MediationSession(SyncedMixin, Base):
     addendum_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Time the timer ran (a session paused for a break is shorter than ended - started).
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # A member's record of a group session (group_sessions; issue 17 item 3): how this
+    # member took part (app.core.group_sessions.Attendance; "" on an ordinary record)
+    # and their own position where it differs from the group's. No foreign key: adding
+    # one would rebuild this, the largest append-only table, on every desk (SQLite);
+    # centrally a trigger holds it to a group session of the case's office (0021).
+    group_session_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    attendance: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    position: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 APPEND_ONLY_TABLES.add(MediationSession.__tablename__)
