@@ -382,6 +382,12 @@ def _selection_group(c: Ctx):
                                 groups.list_groups(c.ws))
 
 
+def _group_session(c: Ctx):
+    from app.ui.groups.group_session_dialog import GroupSessionDialog
+    gid, _ = _group_members(c)
+    return GroupSessionDialog(c.ws, c.runner, gid)
+
+
 def _warnings(c: Ctx):
     from app.ui.warnings.warnings_dialog import WarningsDialog
     return WarningsDialog(c.ws, c.runner)
@@ -421,7 +427,7 @@ WINDOWS = {
     "acknowledge": _acknowledge, "stats": _stats, "groups": _groups,
     "group_edit": _group_edit, "refund_plan": _refund_plan, "member_facts": _member_facts,
     "member_payment": _member_payment, "group_reassign": _group_reassign,
-    "selection_group": _selection_group,
+    "selection_group": _selection_group, "group_session": _group_session,
 }
 
 

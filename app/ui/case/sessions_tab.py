@@ -32,6 +32,7 @@ from app.services.sessions import CaseSessions, DraftView, SessionView
 from app.ui import formatting, messages
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import note_label
+from app.ui.groups import group_session_texts
 from app.ui.qtcompat import emit
 from app.ui.session import session_texts as texts
 from app.ui.tasks import LatestOnly, TaskFailure
@@ -218,6 +219,10 @@ class SessionsTab(QWidget):
     def _record_line(self, r: SessionView) -> str:
         parts = [formatting.china_datetime(r.started_at), self.tr("{mode}调解").format(
             mode=texts.mode_text(r.mode))]
+        if r.group_session_id is not None:
+            parts.append(self.tr("群体调解：{group}（{attendance}）").format(
+                group=r.group_title, attendance=group_session_texts.attendance_text(
+                    r.attendance)))
         if r.duration_seconds:
             parts.append(texts.duration_text(r.duration_seconds))
         if r.result:
@@ -265,6 +270,11 @@ class SessionsTab(QWidget):
         if r.finalized_at:
             facts.append(self.tr("完成于 {at}").format(at=formatting.china_datetime(r.finalized_at)))
         parts = [f"<h3>{e(head)}</h3>", f"<p>{e('　'.join(facts))}</p>"]
+        if r.group_session_id is not None:
+            group = self.tr("群体调解：{group}　本人：{attendance}").format(
+                group=r.group_title,
+                attendance=group_session_texts.attendance_text(r.attendance))
+            parts.append(f"<p>{e(group)}</p>")
         parts.append(block(self.tr("参加人"), "、".join(
             texts.participant_text(p.name, p.role) for p in r.participants)))
         for s in r.statements:
@@ -272,6 +282,7 @@ class SessionsTab(QWidget):
         parts.append(block(self.tr("证据情况"), r.evidence))
         parts.append(block(self.tr("调解意见"), r.proposals))
         parts.append(block(self.tr("各方意见"), r.responses))
+        parts.append(block(self.tr("本人意见（与群体不同之处）"), r.position))
         result = texts.result_text(r.result) if r.result else ""
         if r.next_step_on:
             result += self.tr("；下次调解日期 {d}").format(d=formatting.day(r.next_step_on))

@@ -33,6 +33,7 @@ from app.services.timeline import (
 )
 from app.ui import formatting, messages
 from app.ui.case import contact_texts, evidence_texts
+from app.ui.groups import group_session_texts
 from app.ui.messages import tr
 from app.ui.session import session_texts
 
@@ -93,6 +94,10 @@ def _session(s: SessionSummary, names: Names) -> str:
         text += _t(" {n} 分钟").format(n=s.minutes)
     if s.result:
         text += _t("，结果：{result}").format(result=session_texts.result_text(s.result))
+    if s.group_title:
+        text += _t("，群体调解：{group}（{attendance}）").format(
+            group=s.group_title,
+            attendance=group_session_texts.attendance_text(s.attendance))
     if not s.finalized:
         text += _t("（未定稿）")
     return text

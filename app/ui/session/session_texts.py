@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from app.core.group_sessions import GroupRole
 from app.core.sessions import SessionMode, SessionResult, TextField
 from app.core.workflow import Track
 from app.services.sessions import SessionFinished, SessionNotFound
@@ -32,6 +33,12 @@ TEXT_FIELDS = {
     TextField.PROPOSALS: QT_TRANSLATE_NOOP("Session", "调解意见"),
     TextField.RESPONSES: QT_TRANSLATE_NOOP("Session", "各方意见"),
     TextField.NEXT_STEP: QT_TRANSLATE_NOOP("Session", "下一步"),
+}
+
+# The people at a group session (群体调解) as a member's record lists them.
+GROUP_ROLES = {
+    GroupRole.BUSINESS_REPRESENTATIVE: QT_TRANSLATE_NOOP("Session", "经营者代表"),
+    GroupRole.COMPLAINANT_REPRESENTATIVE: QT_TRANSLATE_NOOP("Session", "投诉人代表"),
 }
 
 # The parts a finish can find wrong, by the service's field names.
@@ -68,7 +75,10 @@ def result_text(result: str) -> str:
 
 
 def role_text(role: str) -> str:
-    """A participant's role as the record names it (people's mediation wording)."""
+    """A participant's role as the record names it (people's mediation wording; the
+    representatives at a group session as such)."""
+    if role in GROUP_ROLES:
+        return tr("Session", GROUP_ROLES[GroupRole(role)])
     return messages.party_role_text(role, Track.PEOPLES_MEDIATION)
 
 
