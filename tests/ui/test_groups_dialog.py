@@ -202,7 +202,7 @@ def test_the_groups_page_shows_its_particulars_and_edits_them(qtbot, ws, runner)
     gid, _w, dialog = _shown(qtbot, ws, runner, ids)
     assert dialog.particulars["respondent"].text() == "上海悦动健身管理有限公司"
     assert dialog.particulars["plan"].text() == "尚未确定"
-    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["成员", "协议书"]
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["成员", "群体调解", "协议书"]
     dialog.edit_button.click()
     qtbot.waitUntil(lambda: isinstance(dialog.form, GroupEditDialog)
                     and dialog.form.isVisible(), timeout=10_000)

@@ -63,6 +63,7 @@ from app.ui.groups.group_dialogs import (
     ReassignDialog,
     RefundPlanDialog,
 )
+from app.ui.groups.group_sessions_panel import GroupSessionsPanel
 from app.ui.reference import users_texts  # noqa: F401  (NotPermitted in words)
 from app.ui.reference.holiday_dialog import fit_to_screen
 from app.ui.row_tables import ID_ROLE, row_item, row_table
@@ -373,6 +374,8 @@ class GroupsDialog(QDialog):
         layout.addLayout(batch_row)
         layout.addLayout(buttons)
         fit_to_screen(self, em * 70, em * 44)
+        self.sessions = GroupSessionsPanel(ws, runner, self)
+        self.add_page(self.sessions, self.tr("群体调解"))
         self.agreements = GroupAgreementsPanel(ws, runner, self)
         self.add_page(self.agreements, self.tr("协议书"))
         runner.events.changed.connect(self._on_changed)
