@@ -29,6 +29,8 @@ SECTIONS = {
     "ImportWizard": "import",
     "ConflictsDialog": "sync", "ConnectionDialog": "sync", "FirstRunDialog": "sync",
     "QueueTable": "queue", "FilterBar": "queue", "StatusSidebar": "queue",
+    "GroupsDialog": "groups", "GroupSessionDialog": "groups",
+    "SelectionGroupDialog": "groups",
 }
 START = "start"
 

@@ -13,7 +13,7 @@ def test_the_guide_covers_a_days_tasks_and_every_section_f1_can_open(qtbot):
     dialog = help_dialog.HelpDialog()
     qtbot.addWidget(dialog)
     text = dialog.browser.toPlainText()
-    for heading in ("一天的工作", "登记工单", "案件列表和颜色", "调解记录", "起草和打印协议书", "同步",
+    for heading in ("一天的工作", "登记工单", "案件列表和颜色", "调解记录", "起草和打印协议书", "同步", "群体纠纷",
                     "红色", "橙色"):
         assert heading in text, heading
     html = dialog.browser.toHtml()
