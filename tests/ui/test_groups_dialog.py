@@ -436,3 +436,22 @@ def test_the_group_page_has_its_agreements_tab_on_the_chosen_group(qtbot, ws, ru
     qtbot.waitUntil(lambda: dialog.agreements.group_id == gid, timeout=10_000)
     qtbot.waitUntil(lambda: dialog.agreements.draw_button.isEnabled(), timeout=10_000)
     assert "尚未生成协议书" in dialog.agreements.summary.text()
+
+
+def test_a_member_taken_out_of_the_group_leaves_its_list(qtbot, ws, runner):
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"X{i}"))[0]
+           for i in range(3)]
+    gid, _ = groups.create_group(ws, GroupInput("误并入的群体"), ids)
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups(gid)
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 3, timeout=10_000)
+    dialog.member_table.selectRow(1)
+    assert dialog.remove_button.isEnabled()
+    dialog.remove_button.click()
+    box = dialog.question
+    assert isinstance(box, QMessageBox) and "X1" in box.text() and "误并入的群体" in box.text()
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        box.buttons()[0].click()  # 移出
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 2, timeout=10_000)
+    assert [dialog.member_table.item(r, 0).text() for r in range(2)] == ["X0", "X2"]
+    assert groups.groups_of(ws, ids) == {ids[0]: "误并入的群体", ids[2]: "误并入的群体"}

@@ -260,10 +260,15 @@ class GroupsDialog(QDialog):
         self.individual_button.setToolTip(self.tr(
             "所选成员不同意群体协议，单独调解、单独履行（不计入群体的退款进度）"))
         self.individual_button.clicked.connect(self.toggle_individual)
+        self.remove_button = QPushButton(self.tr("移出群体…"))
+        self.remove_button.setObjectName("memberRemove")
+        self.remove_button.setToolTip(self.tr("所选工单不属于本群体纠纷（如误并入），移出后单独办理"))
+        self.remove_button.clicked.connect(self.ask_remove)
         self.open_button = QPushButton(self.tr("打开案件"))
         self.open_button.clicked.connect(self.open_selected_case)
         member_buttons = QHBoxLayout()
-        for button in (self.facts_button, self.pay_button, self.individual_button):
+        for button in (self.facts_button, self.pay_button, self.individual_button,
+                       self.remove_button):
             member_buttons.addWidget(button)
         member_buttons.addStretch(1)
         hint = note_label(self.tr("双击成员在主窗口中打开"), name="membersHint")
@@ -561,7 +566,7 @@ class GroupsDialog(QDialog):
         self.edit_button.setEnabled(group and self.detail is not None and not running)
         member = self.selected_member()
         for button in (self.facts_button, self.pay_button, self.individual_button,
-                       self.open_button):
+                       self.remove_button, self.open_button):
             button.setEnabled(member is not None and not running)
         self.individual_button.setText(self.tr("回到群体协议") if member is not None
                                        and member.individual else self.tr("单独处理"))
@@ -781,6 +786,29 @@ class GroupsDialog(QDialog):
         box.buttonClicked.connect(lambda button: self.runner.op(
             self, lambda: group_payments.set_individual(ws, gid, case_id, leaving))
             .success(lambda _c: (self.member_done.emit(), self._load_members()))
+            .failure(self._failed).run() if button is go else None)
+        self.question = box
+        box.open()
+
+    def ask_remove(self) -> None:
+        """移出群体…: the chosen member's case leaves the group (asked first; recorded in
+        the case's history; what was paid stays readable there)."""
+        member, g = self.selected_member(), self.selected()
+        if member is None or g is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("移出群体"), self.tr(
+            "把工单 {ticket}（{name}）移出“{group}”？该工单今后单独办理，不再参加批量操作；"
+            "已有的记录和文书留在该案件中。").format(ticket=member.ticket,
+                                               name=member.complainant, group=g.title),
+            QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirmRemove")
+        go = box.addButton(self.tr("移出"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(go)
+        ws, gid, case_id = self.ws, g.id, member.case_id
+        box.buttonClicked.connect(lambda button: self.runner.op(
+            self, lambda: groups.remove_members(ws, gid, [case_id]))
+            .success(lambda _m: (self.member_done.emit(), self._load_members()))
             .failure(self._failed).run() if button is go else None)
         self.question = box
         box.open()
