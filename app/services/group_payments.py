@@ -170,6 +170,37 @@ def set_individual(ws: Workstation, group_id: uuid.UUID, case_id: uuid.UUID,
     return Changes(case_ids=frozenset({case_id}), history=True)
 
 
+class NotIndividual(UserFacingError):
+    """Own terms for a member under the group's formula (theirs come from it)."""
+
+    def __init__(self, case_id: uuid.UUID) -> None:
+        self.case_id = case_id
+        super().__init__(f"case {case_id} follows the group's refund formula")
+
+
+def set_own_terms(ws: Workstation, group_id: uuid.UUID, case_id: uuid.UUID, *,
+                  agreed_fen: int | None, due_on: date | None) -> Changes:
+    """What a member settling on their own (单独处理) agreed in their own agreement: the
+    amount and the last day to pay, so their refund is followed like the others'
+    (逾期, 退款逾期, 回访). A member under the group's formula gets theirs from it, so is
+    refused (NotIndividual); so is a negative amount (ValidationFailed)."""
+    if agreed_fen is not None and agreed_fen < 0:
+        raise ValidationFailed({"agreed_fen": FieldProblem.INVALID_AMOUNT})
+    now = ws.now()
+    with ws.store.unit_of_work() as session:
+        group = load_group(ws, session, group_id)
+        member = _member(session, group, case_id)
+        if not member.individual:
+            raise NotIndividual(case_id)
+        changes = audit.apply_changes(member, {"agreed_fen": agreed_fen, "due_on": due_on})
+        if changes:
+            touch(ws, member)
+            audit.record(session, actor=ws.actor.login, entity="group_members",
+                         entity_id=member.id, action="own_terms", changes=changes,
+                         case_id=case_id, office_id=group.office_id, at=now)
+    return Changes(case_ids=frozenset({case_id}), history=bool(changes))
+
+
 def set_member_facts(ws: Workstation, group_id: uuid.UUID,
                      facts: Mapping[uuid.UUID, MemberFacts]) -> tuple[dict[uuid.UUID, int],
                                                                       dict[uuid.UUID, GroupError]]:

@@ -1097,7 +1097,11 @@ from app.core.groups import (  # noqa: E402
     RefundBasis,
 )
 from app.services.batches import BatchCancelled, NothingToUndo  # noqa: E402
-from app.services.group_payments import IndividualRefused, PaymentProblem  # noqa: E402
+from app.services.group_payments import (  # noqa: E402
+    IndividualRefused,
+    NotIndividual,
+    PaymentProblem,
+)
 from app.services.groups import (  # noqa: E402
     GroupChanged,
     GroupInvalid,
@@ -1186,8 +1190,10 @@ register_explainer(NothingToUndo, lambda e: tr(
 register_explainer(GroupChanged, lambda e: tr(
     "Group", "这个群体纠纷刚被他人修改过，请关闭后重新打开“编辑…”再改。"))
 register_explainer(IndividualRefused, lambda e: tr(
-    "Group", "这位成员已按群体协议出具协议书（{number}），不能再单独处理。").format(
-    number=e.agreement_number))
+    "Group", "这位成员已按群体协议出具协议书（{number}）；如其不同意，请先在该案件的文书中作废该协议书，"
+    "再改为单独处理。").format(number=e.agreement_number))
+register_explainer(NotIndividual, lambda e: tr(
+    "Group", "这位成员按群体的退费方案计算应退金额；只有单独处理的成员才另行填写本人约定的金额和期限。"))
 register_explainer(GroupInvalid, lambda e: tr("Group", _GROUP_FIELD.get(
     e.field, QT_TRANSLATE_NOOP("Group", "群体信息有误。"))))
 ENUM_TEXTS[GroupStatus] = group_status_text

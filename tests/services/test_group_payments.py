@@ -280,3 +280,25 @@ def test_the_member_list_says_what_is_due_and_overdue(ws):
         (50_000, 0, date(2026, 3, 1), PerformanceState.OVERDUE),
         (None, 0, None, None)]
     assert rows[0].phone == "13800135678"
+
+
+def test_a_member_on_their_own_track_is_followed_by_their_own_terms(ws):
+    from app.services.group_payments import NotIndividual
+
+    gid, ids = _group(ws)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.FIXED, fixed_fen=100_000), due_on=date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {i: MemberFacts() for i in ids})
+    with pytest.raises(NotIndividual):  # under the formula: theirs comes from it
+        group_payments.set_own_terms(ws, gid, ids[0], agreed_fen=50_000, due_on=None)
+    group_payments.set_individual(ws, gid, ids[1], True)
+    group_payments.set_own_terms(ws, gid, ids[1], agreed_fen=150_000, due_on=date(2026, 2, 28))
+    with pytest.raises(ValidationFailed):
+        group_payments.set_own_terms(ws, gid, ids[1], agreed_fen=-1, due_on=None)
+    [late] = group_payments.overdue(ws, TODAY)
+    assert (late.case_id, late.individual, late.performance.agreed_fen,
+            late.performance.due_on) == (ids[1], True, 150_000, date(2026, 2, 28))
+    with ws.store.unit_of_work() as session:
+        actions = [e.action for e in session.scalars(select(AuditEvent).where(
+            AuditEvent.case_id == ids[1], AuditEvent.entity == "group_members"))]
+    assert actions[-1] == "own_terms"

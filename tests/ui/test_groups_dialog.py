@@ -289,6 +289,18 @@ def test_refund_plan_member_facts_a_payment_and_an_individual_track(qtbot, ws, r
     assert dialog.individual_button.text() == "回到群体协议"
     assert "已退款 ¥257.00 / ¥385.50，1 / 2 人已履行" in dialog.progress_label.text()
 
+    # on their own track, 退费数据… asks what their own agreement says
+    dialog.facts_button.click()
+    own = dialog.form
+    assert isinstance(own, MemberFactsDialog) and own.own_amount.isVisible()
+    assert not own.sessions.isVisible()
+    own.own_amount.setText("600")
+    own.own_due.setDate(QDate(2026, 3, 1))
+    with qtbot.waitSignal(dialog.member_done, timeout=10_000):
+        own.submit()
+    qtbot.waitUntil(lambda: dialog.member_table.item(1, 3).text() == "¥600.00", timeout=10_000)
+    assert dialog.member_table.item(1, 6).text() == "逾期未履行"
+
 
 def test_a_supervisor_reassigns_the_whole_group_and_a_mediator_is_told_why_not(
         qtbot, ws, runner):

@@ -326,13 +326,32 @@ class MemberFactsDialog(FormDialog):
                                   else str(member.unused_sessions), objectName="unusedSessions")
         self.balance = QLineEdit(_yuan_text(member.prepaid_balance_fen),
                                  objectName="prepaidBalance")
+        # A member settling on their own: what their own agreement says instead.
+        self.own_amount = QLineEdit(_yuan_text(member.agreed_fen), objectName="ownAmount")
+        self.own_due = date_field(member.due_on, optional=True)
+        self.own_due.setObjectName("ownDue")
         self.form.addRow(self.tr("工单号"), QLabel(member.ticket))
-        self.form.addRow(self.tr("未使用次数（课时）"), self.sessions)
-        self.form.addRow(self.tr("预付余额（元）"), self.balance)
+        if member.individual:
+            self.form.addRow(self.tr("本人约定退款（元）"), self.own_amount)
+            self.form.addRow(self.tr("履行期限"), self.own_due)
+            self.body.addWidget(note_label(self.tr(
+                "该成员单独处理：按其本人协议填写，退款进度和逾期按此跟踪。"), name="ownTermsNote"))
+        else:
+            self.form.addRow(self.tr("未使用次数（课时）"), self.sessions)
+            self.form.addRow(self.tr("预付余额（元）"), self.balance)
         self.finish_layout(self.tr("退费数据 — {name}").format(name=member.complainant),
                            self.tr("保存"), 24)
 
-    def value(self) -> MemberFacts:
+    def own_terms(self) -> tuple[int | None, date | None]:
+        """An individual member's own amount (fen) and due date; None where not given."""
+        amount = self.own_amount.text().strip()
+        due = self.own_due.date()
+        return (to_fen(parse_amount(amount)) if amount else None,
+                None if due == NO_DATE else due.toPython())
+
+    def value(self) -> MemberFacts | tuple[int | None, date | None]:
+        if self.member.individual:
+            return self.own_terms()
         sessions = self.sessions.text().strip()
         if sessions and not sessions.isdigit():
             raise ValueError(self.tr("未使用次数须是不小于零的整数。"))

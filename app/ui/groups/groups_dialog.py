@@ -739,8 +739,12 @@ class GroupsDialog(QDialog):
             return
         ws, gid, case_id = self.ws, g.id, member.case_id
 
-        def work(facts: MemberFacts) -> tuple[Changes, int]:
-            _amounts, problems = group_payments.set_member_facts(ws, gid, {case_id: facts})
+        def work(value) -> tuple[Changes, int]:
+            if member.individual:  # their own agreement's amount and date
+                agreed, due = value
+                return group_payments.set_own_terms(ws, gid, case_id, agreed_fen=agreed,
+                                                    due_on=due), 0
+            _amounts, problems = group_payments.set_member_facts(ws, gid, {case_id: value})
             return Changes(case_ids=frozenset({case_id}), history=True), len(problems)
 
         self._open_form(MemberFactsDialog(member, self), work,
