@@ -9,7 +9,7 @@ payment in the member case's own history too.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -46,7 +46,7 @@ from app.core.work_order_import import (
 )
 from app.documents.files import replaced_whole
 from app.documents.refund_list import RefundLine, RefundList, build_refund_pdf, refund_sheets
-from app.documents.spreadsheets import write_workbook
+from app.documents.spreadsheets import Column, Table, write_workbook
 from app.services import audit
 from app.services.case_export import mask_name, may_export_personal_data
 from app.services.context import Workstation
@@ -485,6 +485,18 @@ class PaymentImport:
     total_fen: int
     problems: tuple[tuple[int, PaymentProblem, str], ...]  # (row, problem, the row's name)
     changes: Changes = Changes()
+
+
+def write_payment_report(result: PaymentImport, out: Path, *,
+                         problem_words: Callable[[PaymentProblem], str],
+                         headers: tuple[str, str, str] = ("行号", "姓名", "未登记的原因"),
+                         title: str = "未登记的退款") -> int:
+    """The rows of a business's refund list that were not recorded, with why, as an
+    .xlsx to send back to the business or check by hand (written whole). The words come
+    from the caller (the window's translated ones). Returns the rows written."""
+    columns = [Column(headers[0], 8), Column(headers[1], 16), Column(headers[2], 50, wrap=True)]
+    rows = [(row, who, problem_words(problem)) for row, problem, who in result.problems]
+    return write_workbook(Path(out), [Table(title, columns, rows)])
 
 
 _HEADERS = {

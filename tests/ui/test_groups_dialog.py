@@ -97,6 +97,14 @@ def test_the_businesss_refund_list_and_ours_from_the_group_window(qtbot, ws, run
     dialog.import_payments(theirs)
     qtbot.waitUntil(lambda: "已登记退款 1 笔" in dialog.result.text(), timeout=10_000)
     assert "第 3 行（赵六）：本群体中没有这个人" in dialog.result.text()
+    assert dialog.unmatched_action.isEnabled()
+    left_out = tmp_path / "未登记"
+    with qtbot.waitSignal(dialog.unmatched_saved, timeout=10_000):
+        dialog.save_unmatched(left_out)
+    rows = list(load_workbook(left_out.with_suffix(".xlsx"), read_only=True)
+                .active.iter_rows(values_only=True))
+    assert ("行号", "姓名", "未登记的原因") in rows
+    assert [tuple(r)[:2] for r in rows[1:]] == [(3, "赵六")] and "本群体中没有这个人" in rows[1][2]
     qtbot.waitUntil(lambda: dialog.member_table.item(0, 4).text() == "¥500.00",
                     timeout=10_000)
     ours = tmp_path / "退款清单.xlsx"

@@ -186,6 +186,7 @@ class GroupsDialog(QDialog):
     members_loaded = Signal()
     batch_done = Signal(object)  # BatchResult
     member_done = Signal()  # a member's facts, track or payment written
+    unmatched_saved = Signal(object)  # Path: the rows a refund list left out, saved
 
     def __init__(self, ws: Workstation, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
@@ -327,6 +328,12 @@ class GroupsDialog(QDialog):
         self.payments_action.setToolTip(self.tr(
             "导入经营者提供的退款明细（.xlsx、.xls 或 .csv），按工单号或姓名、电话登记到各成员"))
         self.payments_action.triggered.connect(lambda: self.import_payments())
+        self.unmatched_action = refunds.addAction(self.tr("保存未登记的行…"))
+        self.unmatched_action.setObjectName("saveUnmatched")
+        self.unmatched_action.setToolTip(self.tr("上次导入中没有登记的行及原因，存为 .xlsx 交经营者核对"))
+        self.unmatched_action.triggered.connect(lambda: self.save_unmatched())
+        self.unmatched_action.setEnabled(False)
+        self.last_import: PaymentImport | None = None
         self.list_action = refunds.addAction(self.tr("保存退款清单…"))
         self.list_action.setObjectName("refundList")
         self.list_action.triggered.connect(lambda: self.save_refund_list())
@@ -885,6 +892,8 @@ class GroupsDialog(QDialog):
 
     def _payments_done(self, result: PaymentImport) -> None:
         self.task = None
+        self.last_import = result if result.problems else None
+        self.unmatched_action.setEnabled(self.last_import is not None)
         lines = [self.tr("已登记退款 {n} 笔，合计 {total}；{left} 行未登记。").format(
             n=result.recorded, total=_yuan(result.total_fen), left=len(result.problems))]
         for row, problem, who in result.problems[:SHOWN_REFUSALS]:
@@ -894,9 +903,35 @@ class GroupsDialog(QDialog):
         if len(result.problems) > SHOWN_REFUSALS:
             lines.append(self.tr("……另有 {n} 行").format(
                 n=len(result.problems) - SHOWN_REFUSALS))
+        if result.problems:
+            lines.append(self.tr("全部未登记的行可用“退款记录 → 保存未登记的行…”存为表格。"))
         self.result.setText("\n".join(lines))
         self._enable()
         self._load_members()
+
+    def save_unmatched(self, path: Path | None = None) -> None:
+        """The last refund list's rows left out, with why, as .xlsx."""
+        result = self.last_import
+        if result is None:
+            return
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("保存未登记的行"),
+                str(Path(_documents()) / self.tr("未登记的退款.xlsx")),
+                self.tr("Excel 工作簿 (*.xlsx)"))
+            if not name:
+                return
+            path = Path(name)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        words = messages.ENUM_TEXTS[PaymentProblem]
+        headers = (self.tr("行号"), self.tr("姓名"), self.tr("未登记的原因"))
+        self.runner.query(self, lambda: (group_payments.write_payment_report(
+            result, path, problem_words=words, headers=headers), path)[1]) \
+            .success(lambda written: (self.result.setText(self.tr(
+                "未登记的行已保存到 {path}。").format(path=QDir.toNativeSeparators(str(written)))),
+                self.unmatched_saved.emit(written))) \
+            .failure(self._failed).run()
 
     def save_refund_list(self, path: Path | None = None) -> None:
         """退款清单 as .xlsx or PDF, by the name chosen."""
