@@ -15,6 +15,7 @@ from app.core.workflow import Track
 from app.ui import messages
 from app.ui.case import evidence_texts
 from app.ui.documents import clause_texts, document_texts, dossier_texts
+from app.ui.groups import group_session_texts
 from app.ui.reference import users_texts
 from app.ui.session import session_texts
 from app.ui.stats import stats_texts
@@ -37,6 +38,8 @@ FEATURE_TEXTS = {
     "RatePart": stats_texts.rate_part_text,
     "ScopeKind": stats_texts.scope_text,
     "StatsErrorCode": stats_texts.stats_error_code_text,
+    "Attendance": group_session_texts.attendance_text,
+    "GroupRole": session_texts.role_text,
 }
 # Enums that never reach a person as such: units and anchors of the rule data, codes
 # the UI words through the error that carries them (or a check's message), formats.
