@@ -35,7 +35,7 @@ from app.core.group_sessions import (
 )
 from app.core.ids import new_id
 from app.core.parties import PartyRole
-from app.core.sessions import Participant, SessionProblem
+from app.core.sessions import Participant
 from app.core.timeutil import china_date
 from app.core.workflow import Action, allowed_actions
 from app.services import audit, cases
@@ -44,15 +44,8 @@ from app.services.context import Workstation
 from app.services.dto import Changes
 from app.services.errors import FieldProblem, ValidationFailed
 from app.services.groups import MemberRefusal, load_group
+from app.services.sessions import AS_FIELD_PROBLEM
 from app.store.models import Case, DisputeGroup, GroupMember, GroupSession, MediationSession, Party
-
-_AS_FIELD_PROBLEM = {
-    SessionProblem.REQUIRED: FieldProblem.REQUIRED,
-    SessionProblem.TOO_LONG: FieldProblem.TOO_LONG,
-    SessionProblem.INVALID_CHOICE: FieldProblem.INVALID_CHOICE,
-    SessionProblem.INVALID_DATE: FieldProblem.INVALID_DATE,
-    SessionProblem.TOO_MANY: FieldProblem.TOO_LONG,
-}
 
 
 @dataclass(frozen=True)
@@ -88,7 +81,7 @@ def record_group_session(ws: Workstation, group_id: uuid.UUID, content: GroupSes
     wanted = list({m.case_id: m for m in members}.values())  # one each, the last word
     found = problems(content, wanted, today=china_date(now))
     if found:
-        raise ValidationFailed({k: _AS_FIELD_PROBLEM[v] for k, v in found.items()})
+        raise ValidationFailed({k: AS_FIELD_PROBLEM[v] for k, v in found.items()})
     reps = [RepresentativeAtSession(r.name.strip(), r.case_id)
             for r in content.complainant_representatives if r.name.strip()]
     with ws.store.unit_of_work() as session:

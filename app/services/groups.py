@@ -11,7 +11,7 @@ which group holds it (the case is left where it is).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -409,6 +409,21 @@ def members_of(ws: Workstation, group_id: uuid.UUID,
 GROUP_THRESHOLD = 10  # new cases against one business that make a group at import
 
 
+def _respondents(ws: Workstation, session: Session, ids: Sequence[uuid.UUID]
+                 ) -> Iterator[tuple[uuid.UUID, tuple[str, str], tuple[str, str]]]:
+    """Each of the office's live cases among ``ids`` that names a respondent: (case, the
+    respondent's key — its credit code, else its name —, (name, credit code))."""
+    for start in range(0, len(ids), 500):
+        for case_id, uscc, name in session.execute(
+                select(Case.id, Case.respondent_uscc, Case.respondent_name).where(
+                    Case.id.in_(ids[start:start + 500]),
+                    Case.office_id == ws.actor.office_id, Case.deleted.is_(False))):
+            name, uscc = (name or "").strip(), uscc or ""
+            key = ("uscc", uscc) if uscc else ("name", name)
+            if key[1]:
+                yield case_id, key, (name, uscc)
+
+
 def group_by_respondent(ws: Workstation, case_ids: Sequence[uuid.UUID | str],
                         threshold: int = GROUP_THRESHOLD) -> list[tuple[uuid.UUID, Membership]]:
     """The rule at import: new cases sharing a respondent (its credit code, else its name)
@@ -418,16 +433,9 @@ def group_by_respondent(ws: Workstation, case_ids: Sequence[uuid.UUID | str],
     buckets: dict[tuple[str, str], list[uuid.UUID]] = {}
     names: dict[tuple[str, str], tuple[str, str]] = {}
     with ws.store.unit_of_work() as session:
-        for start in range(0, len(ids), 500):
-            for case_id, uscc, name in session.execute(
-                    select(Case.id, Case.respondent_uscc, Case.respondent_name).where(
-                        Case.id.in_(ids[start:start + 500]),
-                        Case.office_id == ws.actor.office_id, Case.deleted.is_(False))):
-                key = ("uscc", uscc) if uscc else ("name", name.strip())
-                if not key[1]:
-                    continue
-                buckets.setdefault(key, []).append(case_id)
-                names.setdefault(key, (name.strip(), uscc))
+        for case_id, key, named in _respondents(ws, session, ids):
+            buckets.setdefault(key, []).append(case_id)
+            names.setdefault(key, named)
         wanted = {key: members for key, members in buckets.items()
                   if len(members) >= threshold}
         existing: dict[tuple[str, str], uuid.UUID] = {}
@@ -661,16 +669,9 @@ def common_respondent(ws: Workstation, case_ids: Sequence[uuid.UUID]) -> Respond
     counts: dict[tuple[str, str], list[int]] = {}
     names: dict[tuple[str, str], tuple[str, str]] = {}
     with ws.store.unit_of_work() as session:
-        for start in range(0, len(ids), 500):
-            for case_id, uscc, name in session.execute(
-                    select(Case.id, Case.respondent_uscc, Case.respondent_name).where(
-                        Case.id.in_(ids[start:start + 500]),
-                        Case.office_id == ws.actor.office_id, Case.deleted.is_(False))):
-                key = ("uscc", uscc) if uscc else ("name", (name or "").strip())
-                if not key[1]:
-                    continue
-                counts.setdefault(key, []).append(order[case_id])
-                names.setdefault(key, ((name or "").strip(), uscc or ""))
+        for case_id, key, named in _respondents(ws, session, ids):
+            counts.setdefault(key, []).append(order[case_id])
+            names.setdefault(key, named)
     if not counts:
         return None
     key = min(counts, key=lambda k: (-len(counts[k]), min(counts[k])))

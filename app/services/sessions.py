@@ -45,7 +45,7 @@ from app.store.models import Case, MediationSession, Party, Phrase, SessionDraft
 _PHRASE_KINDS = (PhraseKind.PHRASE.value, PhraseKind.TEMPLATE.value)
 
 # Session problems in the words every form already knows.
-_AS_FIELD_PROBLEM = {
+AS_FIELD_PROBLEM = {
     SessionProblem.REQUIRED: FieldProblem.REQUIRED,
     SessionProblem.TOO_LONG: FieldProblem.TOO_LONG,
     SessionProblem.INVALID_CHOICE: FieldProblem.INVALID_CHOICE,
@@ -242,7 +242,7 @@ def finish_session(ws: Workstation, draft_id: uuid.UUID, content: SessionContent
     now = ws.now()
     problems = problems_for_finish(content, today=china_date(now))
     if problems:
-        raise ValidationFailed({k: _AS_FIELD_PROBLEM[v] for k, v in problems.items()})
+        raise ValidationFailed({k: AS_FIELD_PROBLEM[v] for k, v in problems.items()})
     with ws.store.unit_of_work() as session:
         existing = session.get(MediationSession, draft_id)
         draft = session.get(SessionDraft, draft_id)
