@@ -6,7 +6,8 @@
 
 The gym's 2,000 complaints (bench/groups.py's export) are imported, made a group,
 accepted, assigned and taken into mediation; the refund plan gives each member an
-amount; then every member's agreement is drawn up — laid out in worker processes,
+amount; one group session is recorded in every member's 调解记录; then every member's
+agreement is drawn up — laid out in worker processes,
 issued in each case, numbered in the group's series — against the budget. Then the one
 print job (each agreement × its copies) is written as a PDF file. Prints the seconds,
 the agreements per second and the peak memory of this process.
@@ -20,6 +21,7 @@ import resource
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +34,23 @@ BUDGET_PAGE_S = 1.0  # the group page opens
 
 
 def main() -> int:
+    from app.core.group_sessions import (
+        Attendance,
+        GroupSessionContent,
+        MemberAttendance,
+        RepresentativeAtSession,
+    )
     from app.core.groups import MemberFacts, RefundBasis, RefundFormula
+    from app.core.sessions import SessionMode
     from app.core.workflow import Action
-    from app.services import batches, cases, group_agreements, group_payments, groups
+    from app.services import (
+        batches,
+        cases,
+        group_agreements,
+        group_payments,
+        group_sessions,
+        groups,
+    )
     from app.services.batches import BatchRequest
     from app.services.group_payments import RefundPlan
     from app.services.groups import GroupInput
@@ -83,6 +99,18 @@ def main() -> int:
         group_payments.set_member_facts(
             ws, gid, {i: MemberFacts(unused_sessions=n % 30 + 1) for n, i in enumerate(ids)})
         print(f"{len(ids):,} members in mediation with their amounts", file=sys.stderr)
+
+        # One mediation with the business's and the complainants' representatives,
+        # recorded in every member's 调解记录 (no budget of its own; shown for scale).
+        t = time.perf_counter()
+        recorded = group_sessions.record_group_session(ws, gid, GroupSessionContent(
+            SessionMode.ON_SITE.value, now - timedelta(hours=2), now - timedelta(hours=1),
+            place="市场监管所调解室", business_representative="李四（法定代表人）",
+            complainant_representatives=(RepresentativeAtSession("赵一会员"),),
+            proposals="按未使用课时退费", responses="经营者同意", result="agreed"),
+            [MemberAttendance(i, Attendance.REPRESENTED) for i in ids])
+        print(f"group session recorded in {len(recorded.recorded):,} member cases: "
+              f"{time.perf_counter() - t:5.2f} s")
 
         shown = [0.0]
 
