@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from app.core.errors import UserFacingError
+from app.core.sessions import SessionProblem
 from app.core.users import Permission, UserRole
 
 
@@ -38,6 +39,16 @@ class ValidationFailed(UserFacingError):
         super().__init__(
             "invalid input: " + ", ".join(f"{k} ({v.value})" for k, v in self.problems.items())
         )
+
+
+# A session record's problems (app/core/sessions.py) in the words every form knows.
+SESSION_FIELD_PROBLEMS = {
+    SessionProblem.REQUIRED: FieldProblem.REQUIRED,
+    SessionProblem.TOO_LONG: FieldProblem.TOO_LONG,
+    SessionProblem.INVALID_CHOICE: FieldProblem.INVALID_CHOICE,
+    SessionProblem.INVALID_DATE: FieldProblem.INVALID_DATE,
+    SessionProblem.TOO_MANY: FieldProblem.TOO_LONG,
+}
 
 
 class NotPermitted(UserFacingError):

@@ -42,9 +42,8 @@ from app.services import audit, cases
 from app.services.batches import PROGRESS_EVERY, BatchCancelled
 from app.services.context import Workstation
 from app.services.dto import Changes
-from app.services.errors import FieldProblem, ValidationFailed
+from app.services.errors import SESSION_FIELD_PROBLEMS, FieldProblem, ValidationFailed
 from app.services.groups import MemberRefusal, load_group
-from app.services.sessions import AS_FIELD_PROBLEM
 from app.store.models import Case, DisputeGroup, GroupMember, GroupSession, MediationSession, Party
 
 
@@ -81,7 +80,7 @@ def record_group_session(ws: Workstation, group_id: uuid.UUID, content: GroupSes
     wanted = list({m.case_id: m for m in members}.values())  # one each, the last word
     found = problems(content, wanted, today=china_date(now))
     if found:
-        raise ValidationFailed({k: AS_FIELD_PROBLEM[v] for k, v in found.items()})
+        raise ValidationFailed({k: SESSION_FIELD_PROBLEMS[v] for k, v in found.items()})
     reps = [RepresentativeAtSession(r.name.strip(), r.case_id)
             for r in content.complainant_representatives if r.name.strip()]
     with ws.store.unit_of_work() as session:

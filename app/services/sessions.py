@@ -25,7 +25,6 @@ from app.core.sessions import (
     Participant,
     SessionContent,
     SessionMode,
-    SessionProblem,
     Statement,
     TextField,
     Timer,
@@ -38,20 +37,17 @@ from app.core.workflow import Action, allowed_actions
 from app.services import audit, cases, group_sessions, phrase_rows
 from app.services.context import Workstation
 from app.services.dto import Changes
-from app.services.errors import CaseNotFound, FieldProblem, ValidationFailed
+from app.services.errors import (
+    SESSION_FIELD_PROBLEMS,
+    CaseNotFound,
+    FieldProblem,
+    ValidationFailed,
+)
 from app.store.models import Case, MediationSession, Party, Phrase, SessionDraft
 
 # The kinds of the phrases table this module edits (clauses: app/services/clauses.py).
 _PHRASE_KINDS = (PhraseKind.PHRASE.value, PhraseKind.TEMPLATE.value)
 
-# Session problems in the words every form already knows.
-AS_FIELD_PROBLEM = {
-    SessionProblem.REQUIRED: FieldProblem.REQUIRED,
-    SessionProblem.TOO_LONG: FieldProblem.TOO_LONG,
-    SessionProblem.INVALID_CHOICE: FieldProblem.INVALID_CHOICE,
-    SessionProblem.INVALID_DATE: FieldProblem.INVALID_DATE,
-    SessionProblem.TOO_MANY: FieldProblem.TOO_LONG,
-}
 
 
 class SessionNotFound(UserFacingError):
@@ -242,7 +238,7 @@ def finish_session(ws: Workstation, draft_id: uuid.UUID, content: SessionContent
     now = ws.now()
     problems = problems_for_finish(content, today=china_date(now))
     if problems:
-        raise ValidationFailed({k: AS_FIELD_PROBLEM[v] for k, v in problems.items()})
+        raise ValidationFailed({k: SESSION_FIELD_PROBLEMS[v] for k, v in problems.items()})
     with ws.store.unit_of_work() as session:
         existing = session.get(MediationSession, draft_id)
         draft = session.get(SessionDraft, draft_id)
