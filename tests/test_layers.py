@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -30,3 +32,22 @@ def test_services_and_the_command_line_load_without_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_every_service_module_imports_first_in_a_fresh_process():
+    """A cycle between two modules only breaks the process that imports one of them
+    first (a worker, a child process, a command): each is imported first, alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    modules = sorted(f"app.services.{p.stem}" for p in (ROOT / "app" / "services").glob("*.py")
+                     if p.stem != "__init__")
+
+    def first(module: str) -> tuple[str, str]:
+        out = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                             text=True, cwd=ROOT, timeout=120)
+        return module, out.stderr.strip().splitlines()[-1] if out.returncode else ""
+
+    with ThreadPoolExecutor(2) as pool:
+        broken = {m: why for m, why in pool.map(first, modules) if why}
+    assert broken == {}
