@@ -19,7 +19,10 @@ def fill_demo_data(ws: Workstation, cases: int, state: TaskState) -> int:
         state.report_progress(done, total)
         state.raise_if_cancelled()
 
+    from app.demo.groups import make_demo_group
+
     summary = generate_demo_data(ws.store, cases, progress=progress, login=ws.actor.login)
     # The demo gives the signed-in user a person's name: sign in again to show it.
     ws.actor = reference.open_workstation(ws.store, ws.actor.login).actor
+    make_demo_group(ws)  # 群体纠纷管理 shows one, as an office's would
     return summary.cases
