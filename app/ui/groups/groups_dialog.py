@@ -623,31 +623,27 @@ class GroupsDialog(QDialog):
 
     def send(self, notice: Notice) -> None:
         ws, ids = self.ws, [m.case_id for m in self.members]
-        self.result.setText("")
-        self.error.hide()
-        self.task = self.runner.task(
-            self, lambda state: batches.send_notice(
-                ws, ids, notice, progress=state.report_progress,
-                cancelled=lambda: state.cancelled),
-            lane=Lane.WRITE, name="batch_notice") \
-            .progress(lambda done, total: self.bar.setValue(done)) \
-            .success(self._done).failure(self._failed).run()
-        self._enable()
+        self._start_batch(lambda **how: batches.send_notice(ws, ids, notice, **how),
+                          len(ids), "batch_notice")
 
     def run(self, request: BatchRequest) -> None:
-        action = request.action
         ws, ids = self.ws, [m.case_id for m in self.members]
+        self._start_batch(lambda **how: batches.run_batch(ws, ids, request, **how),
+                          len(ids), f"batch_{request.action.value}")
+
+    def _start_batch(self, work, total: int, name: str) -> None:
+        """A batch on the write lane: ``work(progress=…, cancelled=…)``, its bar shown,
+        停止 offered, the result (a BatchResult) listed by ``_done``."""
         self.result.setText("")
         self.error.hide()
-        self.bar.setRange(0, len(ids))
+        self.bar.setRange(0, max(1, total))
         self.bar.setValue(0)
         self.bar.show()
         self.task = self.runner.task(
-            self, lambda state: batches.run_batch(
-                ws, ids, request, progress=state.report_progress,
-                cancelled=lambda: state.cancelled),
-            lane=Lane.WRITE, name=f"batch_{action.value}") \
-            .progress(lambda done, total: self.bar.setValue(done)) \
+            self, lambda state: work(progress=state.report_progress,
+                                     cancelled=lambda: state.cancelled),
+            lane=Lane.WRITE, name=name) \
+            .progress(lambda done, _total: self.bar.setValue(done)) \
             .success(self._done).failure(self._failed).run()
         self._enable()
 
@@ -856,19 +852,8 @@ class GroupsDialog(QDialog):
         if g is None:
             return
         ws, gid = self.ws, g.id
-        self.result.setText("")
-        self.error.hide()
-        self.bar.setRange(0, max(1, g.open_members))
-        self.bar.setValue(0)
-        self.bar.show()
-        self.task = self.runner.task(
-            self, lambda state: groups.reassign_group(
-                ws, gid, mediator_id, progress=state.report_progress,
-                cancelled=lambda: state.cancelled),
-            lane=Lane.WRITE, name="reassign_group") \
-            .progress(lambda done, total: self.bar.setValue(done)) \
-            .success(self._done).failure(self._failed).run()
-        self._enable()
+        self._start_batch(lambda **how: groups.reassign_group(ws, gid, mediator_id, **how),
+                          g.open_members, "reassign_group")
 
     # ------------------------------------------------------------ refunds
 
