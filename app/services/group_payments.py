@@ -92,11 +92,27 @@ def formula_of(group: DisputeGroup) -> RefundFormula | None:
                          share_percent=share, fixed_fen=group.fixed_fen or 0)
 
 
-def set_refund_plan(ws: Workstation, group_id: uuid.UUID, plan: RefundPlan) -> Changes:
-    """The group agreement's refund terms (a change is audited field by field)."""
+@dataclass(frozen=True)
+class PlanSaved:
+    changes: Changes
+    missing: int  # members the formula cannot count yet (their sessions or balance unknown)
+
+
+def set_refund_plan(ws: Workstation, group_id: uuid.UUID, plan: RefundPlan, *,
+                    everyone: bool = False) -> PlanSaved:
+    """The group agreement's refund terms (a change is audited field by field), and, in
+    the same transaction, the members under them counted again: the formula's amount
+    from their facts (None while a fact it needs is unknown) and the plan's due date
+    (unless they have a date of their own) — those with an amount or facts already, or (``everyone``) every member, as 退费方案…
+    does (a fixed sum needs no facts). A member settling on their own keeps their own
+    terms; one whose group agreement is issued keeps what it says."""
     formula = plan.formula
+    now = ws.now()
+    touched: set[uuid.UUID] = set()
+    missing = 0
     with ws.store.unit_of_work() as session:
         group = load_group(ws, session, group_id)
+        old_due = group.refund_due_on
         changes = audit.apply_changes(group, {
             "refund_basis": formula.basis.value,
             "unit_price_fen": formula.unit_price_fen or None,
@@ -110,8 +126,30 @@ def set_refund_plan(ws: Workstation, group_id: uuid.UUID, plan: RefundPlan) -> C
             touch(ws, group)
             audit.record(session, actor=ws.actor.login, entity="dispute_groups",
                          entity_id=group.id, action="refund_plan", changes=changes,
-                         office_id=group.office_id, at=ws.now())
-    return Changes(history=bool(changes))
+                         office_id=group.office_id, at=now)
+        for member in session.scalars(select(GroupMember).where(
+                GroupMember.group_id == group.id, GroupMember.deleted.is_(False),
+                GroupMember.individual.is_(False), GroupMember.agreement_number == "")):
+            if not everyone and member.agreed_fen is None and member.unused_sessions is None \
+                    and member.prepaid_balance_fen is None:
+                continue  # not counted yet: set_member_facts will
+            try:
+                agreed = refund_fen(formula, MemberFacts(member.unused_sessions,
+                                                         member.prepaid_balance_fen))
+            except GroupError:
+                agreed, missing = None, missing + 1
+            values: dict[str, object] = {"agreed_fen": agreed}
+            if member.due_on is None or member.due_on == old_due:
+                values["due_on"] = plan.due_on  # a date of their own stays theirs
+            counted = audit.apply_changes(member, values)
+            if counted:
+                touch(ws, member)
+                audit.record(session, actor=ws.actor.login, entity="group_members",
+                             entity_id=member.id, action="refund_amount", changes=counted,
+                             case_id=member.case_id, office_id=group.office_id, at=now)
+                touched.add(member.case_id)
+    return PlanSaved(Changes(case_ids=frozenset(touched), history=bool(changes or touched)),
+                     missing)
 
 
 def refund_plan(ws: Workstation, group_id: uuid.UUID) -> RefundPlan | None:

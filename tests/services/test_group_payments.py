@@ -302,3 +302,26 @@ def test_a_member_on_their_own_track_is_followed_by_their_own_terms(ws):
         actions = [e.action for e in session.scalars(select(AuditEvent).where(
             AuditEvent.case_id == ids[1], AuditEvent.entity == "group_members"))]
     assert actions[-1] == "own_terms"
+
+
+def test_a_new_plan_counts_every_member_again_in_one_go(ws):
+    """The plan changed (formula or date): each member under it is counted again in the
+    same transaction — not one settling on their own, nor one whose agreement is issued."""
+    gid, ids = _group(ws, 4)
+    group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.SESSIONS, unit_price_fen=10_000), due_on=date(2026, 3, 31)))
+    group_payments.set_member_facts(ws, gid, {ids[0]: MemberFacts(unused_sessions=3),
+                                              ids[1]: MemberFacts(unused_sessions=5),
+                                              ids[3]: MemberFacts(unused_sessions=1)})
+    group_payments.set_individual(ws, gid, ids[3], True)
+    group_payments.set_own_terms(ws, gid, ids[3], agreed_fen=77_700, due_on=date(2026, 5, 1))
+    saved = group_payments.set_refund_plan(ws, gid, RefundPlan(
+        RefundFormula(RefundBasis.SESSIONS, unit_price_fen=12_000), due_on=date(2026, 4, 30)),
+        everyone=True)  # as 退费方案… saves it
+    assert saved.missing == 1  # ids[2]: no sessions known
+    assert saved.changes.case_ids == frozenset(ids[:3])  # ids[2]: the date, no amount yet
+    rows = {r.case_id: r.performance for r in group_payments.performances(ws, gid, TODAY)}
+    assert (rows[ids[0]].agreed_fen, rows[ids[0]].due_on) == (36_000, date(2026, 4, 30))
+    assert (rows[ids[1]].agreed_fen, rows[ids[1]].due_on) == (60_000, date(2026, 4, 30))
+    assert ids[2] not in rows  # nothing agreed until their sessions are known
+    assert (rows[ids[3]].agreed_fen, rows[ids[3]].due_on) == (77_700, date(2026, 5, 1))

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.groups import MemberFacts, PerformanceState, RefundBasis
+from app.core.groups import PerformanceState, RefundBasis
 from app.core.money import format_amount, from_fen
 from app.core.timeutil import china_date
 from app.core.users import Permission, may
@@ -723,13 +723,10 @@ class GroupsDialog(QDialog):
         if g is None:
             return
         ws, gid = self.ws, g.id
-        facts = {m.case_id: MemberFacts(m.unused_sessions, m.prepaid_balance_fen)
-                 for m in self.members if not m.individual and not m.agreement_number}
 
         def work(plan: RefundPlan) -> tuple[Changes, int]:
-            group_payments.set_refund_plan(ws, gid, plan)
-            amounts, problems = group_payments.set_member_facts(ws, gid, facts)
-            return Changes(case_ids=frozenset(amounts), history=True), len(problems)
+            saved = group_payments.set_refund_plan(ws, gid, plan, everyone=True)
+            return saved.changes, saved.missing
 
         self._open_form(RefundPlanDialog(self.plan, self), work,
                         lambda result: self.tr("退费方案已保存。") + (self.tr(
