@@ -35,7 +35,11 @@ def test_agreements_are_drawn_up_listed_and_printed_as_one_job(qtbot, ws, runner
     with qtbot.waitSignal(panel.specimen_shown, timeout=30_000) as shown:
         panel.specimen_button.click()
     view = shown.args[0].findChild(PageView)
-    assert shown.args[0].isVisible() and len(view.pages) >= 1  # the draft's pages
+    assert shown.args[0].isVisible() and len(view.pages) >= 2  # the draft's pages
+    qtbot.wait(200)  # laid out
+    first, second = view.pages[0].geometry(), view.pages[1].geometry()
+    assert first.height() > first.width()  # a whole A4 page, not a strip of one
+    assert second.top() > first.bottom()  # one below the other, not drawn over it
     shown.args[0].reject()
 
     panel.draw_button.click()

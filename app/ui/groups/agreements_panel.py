@@ -178,8 +178,8 @@ class GroupAgreementsPanel(QWidget):
         dialog.setObjectName("agreementSpecimenDialog")
         dialog.setWindowTitle(self.tr("群体协议书样张（草稿）"))
         view = PageView(dialog)
-        view.show_pages(images)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = QDialogButtonBox()
+        close.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         close.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
         layout.addWidget(view, 1)
@@ -188,6 +188,8 @@ class GroupAgreementsPanel(QWidget):
         fit_to_screen(dialog, em * 50, em * 44)
         self.specimen_dialog = dialog
         dialog.open()
+        # Given only now: pages laid into a view not shown yet overlapped when it was.
+        view.show_pages(images)
         self.specimen_shown.emit(dialog)
 
     # ------------------------------------------------------------ drawing up
