@@ -563,7 +563,7 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
     case = session.get(Case, doc.case_id)
     started = record.started_at.astimezone(_china())
     ended = record.ended_at.astimezone(_china()) if record.ended_at else None
-    when = f"{_ymd(started)} {started:%H:%M}" + (f"—{ended:%H:%M}" if ended else "")
+    when = f"{date_in_figures(started)} {started:%H:%M}" + (f"—{ended:%H:%M}" if ended else "")
     addenda = session.scalars(select(MediationSession).where(
         MediationSession.addendum_to == record.id).order_by(MediationSession.started_at))
     track = header.track
@@ -581,7 +581,7 @@ def _session_record_data(session: Session, ws: Workstation, doc: Document, heade
         statements=tuple((s.name, s.text) for s in statements_from_json(record.statements)),
         evidence=record.evidence, proposals=record.proposals, responses=record.responses,
         result=wording.printed(wording.SESSION_RESULTS, record.result),
-        addenda=tuple((f"补充说明（{_ymd(a.started_at.astimezone(_china()))}）",
+        addenda=tuple((f"补充说明（{date_in_figures(a.started_at.astimezone(_china()))}）",
                        a.addendum_text) for a in addenda),
         signatories=tuple(d.Signatory(f"{p.role}（签名）", p.name) for p in parties)
         + (d.Signatory(wording.for_track(track).mediator, f.get("recorder", "")),),
@@ -681,7 +681,7 @@ def _notice_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
     rows = ((f"{words.agreement_title}编号", doc.number or _agreement_number(session, doc.case_id)),
             ("当事人", names),
             ("回访事由", case.title or case.category),
-            ("回访时间", f"{_ymd(follow.followed_at.astimezone(_china()))} "
+            ("回访时间", f"{date_in_figures(follow.followed_at.astimezone(_china()))} "
                          f"{follow.followed_at.astimezone(_china()):%H:%M}"),
             ("回访方式", wording.printed(wording.FOLLOW_UP_METHODS, follow.method)),
             ("履行情况", wording.printed(wording.PERFORMANCE, follow.performance)),
@@ -785,10 +785,10 @@ def _issued_on(ws: Workstation, doc: Document) -> date:
 
 
 def _day(dt: datetime | None) -> str:
-    return _ymd(china_date(dt)) if dt else ""
+    return date_in_figures(china_date(dt)) if dt else ""
 
 
-def _ymd(d: date | datetime) -> str:
+def date_in_figures(d: date | datetime) -> str:
     """2026年3月2日: no leading zeros, as documents write a date in figures."""
     return f"{d.year}年{d.month}月{d.day}日"
 

@@ -56,6 +56,7 @@ from app.services.documents import (  # the agreement's own reading of a party
     DocumentRefused,
     _party_block,
     _party_fields,
+    date_in_figures,
 )
 from app.services.errors import CaseNotFound
 from app.services.sync import files_of
@@ -291,7 +292,7 @@ def _session_days(session: Session, docs: list[Document]) -> dict[uuid.UUID, str
                                                                   .get("session_id"))))
         except ValueError:
             record = None
-        days[x.id] = _ymd(china_date(record.started_at)) if record else ""
+        days[x.id] = date_in_figures(china_date(record.started_at)) if record else ""
     return days
 
 
@@ -531,5 +532,3 @@ def _files_of(ws: Workstation):
     return files_of(ws.store)
 
 
-def _ymd(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +34,7 @@ from app.core.documents import DocumentKind, DocumentState, missing_fields
 from app.core.errors import UserFacingError
 from app.core.groups import RefundBasis, RefundFormula, agreement_numbers
 from app.core.ids import new_id
+from app.core.money import format_amount, from_fen
 from app.core.parallel import ordered_map
 from app.core.parties import IdType, PartyRole
 from app.core.users import Permission, may
@@ -306,8 +307,8 @@ def _fields(session: Session, ws: Workstation, group: DisputeGroup, formula: Ref
     payer = respondents[0]["name"] if respondents else group.respondent_name
     payee = "、".join(p.get("name", "") for p in applicants)
     due = member.due_on or group.refund_due_on
-    deadline = _ymd(due) if due else ""
-    amount = Decimal(member.agreed_fen) / 100
+    deadline = documents.date_in_figures(due) if due else ""
+    amount = from_fen(member.agreed_fen)
     clauses: list = []
     if group.undertaking.strip():
         clauses.append(group.undertaking.strip())
@@ -347,11 +348,7 @@ def refund_clause(formula: RefundFormula, member: GroupMember, *, payer: str, pa
 
 
 def _yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:,.2f}"
-
-
-def _ymd(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return format_amount(from_fen(fen))
 
 
 def _issue(session: Session, ws: Workstation, group: DisputeGroup, draft: _Draft,
@@ -464,7 +461,20 @@ def write_print_job(ws: Workstation, group_id: uuid.UUID, path: Path, *,
                 progress(n + 1, len(agreements))
 
     with replaced_whole(path) as partial, partial.open("wb") as out:
-        return join_pdfs(sources(), out)
+        pages = join_pdfs(sources(), out)
+    # Every member's particulars leave the store in one file: recorded like the refund
+    # list (who, when, how many), and no file stands unless it is recorded.
+    try:
+        with ws.store.unit_of_work() as session:
+            audit.record(session, actor=ws.actor.login, entity="dispute_groups",
+                         entity_id=group_id, action="export:agreements",
+                         changes=audit.created({"agreements": len(agreements), "pages": pages,
+                                                "file": path.name}),
+                         office_id=ws.actor.office_id, at=ws.now())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return pages
 
 
 def specimen(ws: Workstation, group_id: uuid.UUID) -> bytes:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from app.core.calendar import WorkCalendar
 from app.core.deadlines import ClockKind, Deadline, DueStatus, Unit, days_overdue, due_status
+from app.core.money import format_amount, from_fen
 from app.core.timeutil import CHINA_TZ
 from app.services import notes
 from app.ui import messages
@@ -49,6 +50,11 @@ def amount(value: Decimal | None) -> str:
     if value is None:
         return ""
     return QCoreApplication.translate("Amount", "{amount} 元").format(amount=f"{value:,.2f}")
+
+
+def yuan(fen: int | None) -> str:
+    """¥3,200.00 from fen (a table cell's money); empty for None."""
+    return "" if fen is None else "¥" + format_amount(from_fen(fen))
 
 
 # ------------------------------------------------------------------ deadline badges

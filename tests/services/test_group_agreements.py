@@ -174,6 +174,12 @@ def test_one_print_job_holds_each_members_copies(ws, tmp_path):
     # collated: member 1's three copies, then member 2's …
     for n, text in enumerate(first_pages):
         assert names[n // 3] in text and f"{PREFIX}{n // 3 + 1:04d}" in text
+    # every member's particulars left in one file: recorded with who and how many
+    with ws.store.unit_of_work() as session:
+        [event] = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "export:agreements"))
+        assert (event.actor, event.entity_id) == (ws.actor.login, gid)
+        assert event.changes["agreements"] == [None, 4]
 
 
 def test_the_specimen_is_a_draft_of_what_members_will_get(ws):

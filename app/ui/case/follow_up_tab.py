@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.groups import PerformanceState
-from app.core.money import format_amount, from_fen
 from app.core.workflow import Action, CaseStatus
 from app.services import cases, group_payments
 from app.services.dto import CaseDetail
@@ -135,11 +134,11 @@ class FollowUpTab(QWidget):
         self.refund_group.setText(found.group_title)
         due = f"{perf.due_on:%Y-%m-%d}" if perf.due_on else self.tr("未定")
         self.refund_figures.setText(self.tr("应退 {agreed}，已退 {paid}，到期日 {due}").format(
-            agreed=_yuan(perf.agreed_fen), paid=_yuan(perf.paid_fen), due=due))
+            agreed=formatting.yuan(perf.agreed_fen), paid=formatting.yuan(perf.paid_fen), due=due))
         words = messages.ENUM_TEXTS[PerformanceState](state)
         if state is PerformanceState.OVERDUE:
             words = self.tr("{state}，尚欠 {left}，需再次回访").format(
-                state=words, left=_yuan(perf.outstanding_fen))
+                state=words, left=formatting.yuan(perf.outstanding_fen))
         elif perf.last_paid_on is not None:
             words = self.tr("{state}（最近一笔 {day}）").format(
                 state=words, day=f"{perf.last_paid_on:%Y-%m-%d}")
@@ -187,5 +186,3 @@ class FollowUpTab(QWidget):
         self.owner.save_failed_here(failure)
 
 
-def _yuan(fen: int) -> str:
-    return "¥" + format_amount(from_fen(fen))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.money import format_amount, from_fen
 from app.services import group_agreements
 from app.services.context import Workstation
 from app.services.group_agreements import AgreementRun, IssuedAgreement
@@ -30,6 +29,7 @@ from app.ui import messages
 from app.ui.case.sections import error_label, value_label
 from app.ui.documents import printing
 from app.ui.documents.page_view import PageView
+from app.ui.formatting import yuan
 from app.ui.groups import agreement_texts
 from app.ui.operations import documents as document_ops
 from app.ui.reference.holiday_dialog import fit_to_screen
@@ -40,8 +40,6 @@ SHOWN_SKIPS = 8  # members without an agreement named in the result; the rest co
 SPECIMEN_DPI = 96.0
 
 
-def _yuan(fen: int) -> str:
-    return f"¥{format_amount(from_fen(fen))}"
 
 
 class GroupAgreementsPanel(QWidget):
@@ -138,14 +136,14 @@ class GroupAgreementsPanel(QWidget):
         self.issued = issued
         self.table.setRowCount(len(issued))
         for row, a in enumerate(issued):
-            for column, text in enumerate((a.number, a.complainant, _yuan(a.amount_fen),
+            for column, text in enumerate((a.number, a.complainant, yuan(a.amount_fen),
                                            str(a.copies))):
                 self.table.setItem(row, column, row_item(text, a.case_id if column == 0
                                                          else None))
         if issued:
             self.summary.setText(self.tr("已生成协议书 {n} 份，合计应退 {total}，共需打印 {copies} 份。")
                                  .format(n=len(issued),
-                                         total=_yuan(sum(a.amount_fen for a in issued)),
+                                         total=yuan(sum(a.amount_fen for a in issued)),
                                          copies=sum(a.copies for a in issued)))
         else:
             self.summary.setText(self.tr("尚未生成协议书。先设置退费方案和各成员的课时或余额，"

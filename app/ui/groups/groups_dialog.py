@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.groups import PerformanceState, RefundBasis
-from app.core.money import format_amount, from_fen
+from app.core.money import from_fen
 from app.core.timeutil import china_date
 from app.core.users import Permission, may
 from app.core.validation import mask_phone
@@ -53,6 +53,7 @@ from app.ui import messages
 from app.ui.case import contact_texts
 from app.ui.case.action_dialog import ERROR_COLOUR
 from app.ui.case.sections import error_label, note_label, value_label
+from app.ui.formatting import yuan
 from app.ui.forms import form_layout
 from app.ui.groups.agreements_panel import GroupAgreementsPanel
 from app.ui.groups.group_dialogs import (
@@ -72,8 +73,6 @@ from app.ui.tasks import Lane, TaskFailure, TaskRunner
 SHOWN_REFUSALS = 8  # members named in a batch's result; the rest are counted
 
 
-def _yuan(fen: int | None) -> str:
-    return "" if fen is None else "¥" + format_amount(from_fen(fen))
 
 
 def _documents() -> str:
@@ -489,8 +488,8 @@ class GroupsDialog(QDialog):
             notes = "、".join(t for t, on in ((self.tr("代表"), m.representative),
                                                (self.tr("单独处理"), m.individual)) if on)
             state = messages.ENUM_TEXTS[PerformanceState](m.state) if m.state else ""
-            cells = (m.ticket, m.complainant, status, _yuan(m.agreed_fen),
-                     _yuan(m.paid_fen) if m.paid_fen else "",
+            cells = (m.ticket, m.complainant, status, yuan(m.agreed_fen),
+                     yuan(m.paid_fen) if m.paid_fen else "",
                      m.due_on.isoformat() if m.due_on else "", state, notes)
             for column, text in enumerate(cells):
                 item = row_item(text, m.case_id if column == 0 else None)
@@ -521,7 +520,7 @@ class GroupsDialog(QDialog):
         if progress.members:
             text["progress"].setText(self.tr(
                 "已退款 {paid} / {agreed}，{settled} / {members} 人已履行，{overdue} 人逾期").format(
-                paid=_yuan(progress.paid_fen), agreed=_yuan(progress.agreed_fen),
+                paid=yuan(progress.paid_fen), agreed=yuan(progress.agreed_fen),
                 settled=progress.settled, members=progress.members, overdue=progress.overdue))
         else:
             text["progress"].setText(self.tr("{n} 件工单，尚未算出应退金额。").format(n=members))
@@ -533,12 +532,12 @@ class GroupsDialog(QDialog):
         f = plan.formula
         match f.basis:
             case RefundBasis.SESSIONS:
-                rule = self.tr("未使用次数 × {price}").format(price=_yuan(f.unit_price_fen))
+                rule = self.tr("未使用次数 × {price}").format(price=yuan(f.unit_price_fen))
             case RefundBasis.BALANCE_SHARE:
                 rule = self.tr("预付余额 × {share}%").format(
                     share=f"{Decimal(f.share_percent).normalize():f}")
             case _:
-                rule = self.tr("每人 {amount}").format(amount=_yuan(f.fixed_fen))
+                rule = self.tr("每人 {amount}").format(amount=yuan(f.fixed_fen))
         due = (self.tr("，{day} 前履行").format(day=plan.due_on.isoformat())
                if plan.due_on else "")
         return rule + due
@@ -877,7 +876,7 @@ class GroupsDialog(QDialog):
         self.last_import = result if result.problems else None
         self.unmatched_action.setEnabled(self.last_import is not None)
         lines = [self.tr("已登记退款 {n} 笔，合计 {total}；{left} 行未登记。").format(
-            n=result.recorded, total=_yuan(result.total_fen), left=len(result.problems))]
+            n=result.recorded, total=yuan(result.total_fen), left=len(result.problems))]
         for row, problem, who in result.problems[:SHOWN_REFUSALS]:
             lines.append(self.tr("第 {row} 行{who}：{why}").format(
                 row=row, who=f"（{who}）" if who else "",

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.groups import GroupStatus
-from app.core.money import format_amount, from_fen
 from app.core.stats import (
     RATE_KPIS,
     Dimension,
@@ -58,6 +57,7 @@ from app.services.group_payments import GroupProgressRow
 from app.services.reports import ReportKind
 from app.ui import messages
 from app.ui.case.time_edit import OneTabDateEdit
+from app.ui.formatting import yuan
 from app.ui.qtcompat import emit
 from app.ui.row_tables import row_item, row_table
 from app.ui.stats import stats_texts as texts
@@ -420,8 +420,8 @@ class StatsDashboard(QWidget):
         table.setRowCount(len(rows))
         for n, g in enumerate(rows):
             cells = (g.title, g.respondent_name, messages.group_status_text(_status(g.status)),
-                     self.tr("{paid} / {agreed}").format(paid=_yuan(g.paid_fen),
-                                                        agreed=_yuan(g.agreed_fen)),
+                     self.tr("{paid} / {agreed}").format(paid=yuan(g.paid_fen),
+                                                        agreed=yuan(g.agreed_fen)),
                      self.tr("{n}/{m} 人").format(n=g.settled, m=g.with_amount),
                      self.tr("{n} 人").format(n=g.overdue) if g.overdue else self.tr("无"))
             for column, text in enumerate(cells):
@@ -587,8 +587,6 @@ class StatsDashboard(QWidget):
         super().closeEvent(event)
 
 
-def _yuan(fen: int) -> str:
-    return "¥" + format_amount(from_fen(fen))
 
 
 def _status(value: str) -> GroupStatus | str:
