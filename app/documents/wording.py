@@ -19,6 +19,8 @@ from app.core import clauses
 from app.core.documents import DocumentKind
 from app.core.follow_ups import FollowUpMethod, Performance, Satisfaction
 from app.core.group_sessions import Attendance, GroupRole
+from app.core.groups import RefundBasis
+from app.core.money import format_amount, from_fen
 from app.core.parties import IdType, PartyRole, Sex
 from app.core.sessions import SessionResult
 from app.core.workflow import RejectionGround, TerminationGround, Track
@@ -353,3 +355,35 @@ def clause(key: str, **blanks: str) -> str:
 def fill_clause(template: ClauseTemplate, **blanks: str) -> str:
     """Any clause's text (built-in or an office's own) with its blanks filled."""
     return clauses.fill(template.text, blanks)
+
+
+# ---------------------------------------------------------------- group agreements
+
+
+def group_refund_clause(basis: RefundBasis, *, payer: str, payee: str, deadline: str,
+                        unused_sessions: int | None, unit_price_fen: int,
+                        balance_fen: int | None, share_percent: Decimal) -> str:
+    """A member's refund under the group's formula: how their sum was reached, then the
+    sum (clauses.AMOUNT_MARK: printed in figures and capitals). ``deadline`` as written
+    (2026年4月30日), "" when none."""
+    when = f"于{deadline}前" if deadline else ""
+    match basis:
+        case RefundBasis.SESSIONS:
+            how = (f"按未使用课时（次数）{unused_sessions}次、每次"
+                   f"{format_amount(from_fen(unit_price_fen))}元计算，")
+        case RefundBasis.BALANCE_SHARE:
+            how = (f"按预付余额{format_amount(from_fen(balance_fen or 0))}元的"
+                   f"{Decimal(share_percent).normalize():f}%计算，")
+        case _:
+            how = ""
+    return f"{payer}{how}{when}向{payee}退还{clauses.AMOUNT_MARK}。"
+
+
+def group_dispute(payer: str) -> str:
+    """争议事项 of a member whose work order states no request."""
+    return f"要求{payer}退还预付费用。"
+
+
+def group_performance(payer: str, payee: str, deadline: str) -> str:
+    """履行方式、时限 of a member's group agreement ("" without a due date)."""
+    return f"{payer}于{deadline}前将上述款项一次性支付给{payee}。" if deadline else ""

@@ -22,19 +22,18 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.clauses import AMOUNT_MARK, AgreedClause, stored_clause
+from app.core.clauses import AgreedClause, stored_clause
 from app.core.documents import DocumentKind, DocumentState, missing_fields
 from app.core.errors import UserFacingError
-from app.core.groups import RefundBasis, RefundFormula, agreement_numbers
+from app.core.groups import RefundFormula, agreement_numbers
 from app.core.ids import new_id
-from app.core.money import format_amount, from_fen
+from app.core.money import from_fen
 from app.core.parallel import ordered_map
 from app.core.parties import IdType, PartyRole
 from app.core.users import Permission, may
@@ -301,7 +300,8 @@ def _fields(session: Session, ws: Workstation, group: DisputeGroup, formula: Ref
     applicants = [p for p in parties if p.get("role") == PartyRole.APPLICANT]
     respondents = [p for p in parties if p.get("role") == PartyRole.RESPONDENT]
     if not respondents and group.respondent_name:
-        respondents = [{"role": PartyRole.RESPONDENT.value, "name": group.respondent_name, "business": True,
+        respondents = [{"role": PartyRole.RESPONDENT.value, "name": group.respondent_name,
+                        "business": True,
                         "id_type": IdType.USCC.value if group.respondent_uscc else "",
                         "id_number": group.respondent_uscc}]
     payer = respondents[0]["name"] if respondents else group.respondent_name
@@ -312,8 +312,10 @@ def _fields(session: Session, ws: Workstation, group: DisputeGroup, formula: Ref
     clauses: list = []
     if group.undertaking.strip():
         clauses.append(group.undertaking.strip())
-    clauses.append(stored_clause(AgreedClause(
-        refund_clause(formula, member, payer=payer, payee=payee, deadline=deadline),
+    clauses.append(stored_clause(AgreedClause(wording.group_refund_clause(
+        formula.basis, payer=payer, payee=payee, deadline=deadline,
+        unused_sessions=member.unused_sessions, unit_price_fen=formula.unit_price_fen,
+        balance_fen=member.prepaid_balance_fen, share_percent=formula.share_percent),
         amount)))
     clauses.append(wording.clause("default", payer=payer, payee=payee))
     clauses.append(wording.clause("settled"))
@@ -322,33 +324,12 @@ def _fields(session: Session, ws: Workstation, group: DisputeGroup, formula: Ref
     fields.update(
         parties=applicants + respondents, clauses=clauses,
         facts=case.description.strip() or group.title,
-        disputes=case.request.strip() or f"要求{payer}退还预付费用。",
-        performance=f"{payer}于{deadline}前将上述款项一次性支付给{payee}。" if deadline
-        else "", mediator=lead.name if lead else fields.get("mediator") or ws.actor.name,
+        disputes=case.request.strip() or wording.group_dispute(payer),
+        performance=wording.group_performance(payer, payee, deadline),
+        mediator=lead.name if lead else fields.get("mediator") or ws.actor.name,
         copies=len(applicants) + len(respondents) + max(kept, 0),
         group={"id": group.id.hex, "title": group.title})
     return fields
-
-
-def refund_clause(formula: RefundFormula, member: GroupMember, *, payer: str, payee: str,
-                  deadline: str) -> str:
-    """The refund clause as the formula has it: how the member's sum was reached, then
-    the sum (AMOUNT_MARK, printed in figures and capitals)."""
-    when = f"于{deadline}前" if deadline else ""
-    match formula.basis:
-        case RefundBasis.SESSIONS:
-            how = (f"按未使用课时（次数）{member.unused_sessions}次、每次"
-                   f"{_yuan(formula.unit_price_fen)}元计算，")
-        case RefundBasis.BALANCE_SHARE:
-            how = (f"按预付余额{_yuan(member.prepaid_balance_fen or 0)}元的"
-                   f"{Decimal(formula.share_percent).normalize():f}%计算，")
-        case _:
-            how = ""
-    return f"{payer}{how}{when}向{payee}退还{AMOUNT_MARK}。"
-
-
-def _yuan(fen: int) -> str:
-    return format_amount(from_fen(fen))
 
 
 def _issue(session: Session, ws: Workstation, group: DisputeGroup, draft: _Draft,
