@@ -16,5 +16,10 @@ def replaced_whole(path: Path) -> Iterator[Path]:
     try:
         yield partial
         partial.replace(path)
+    except OSError as exc:
+        if exc.filename is None or exc.errno is None:
+            raise
+        # Named as the file asked for: the person chose that name, not ours beside it.
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
     finally:
         partial.unlink(missing_ok=True)

@@ -11,13 +11,14 @@ shown as is: it is the documents' wording (app.documents.wording), not interface
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDir
 
 from app.core.calendar import CalendarSource
 from app.core.deadlines import ClockKind, ClockStart, DueStatus, Unit
@@ -517,6 +518,31 @@ def register_explainer(kind: type[UserFacingError], explain: Callable[[Any], str
     error_text.register(kind, explain)
 
 
+_FILE_REASONS = {
+    errno.EACCES: QT_TRANSLATE_NOOP("Errors", "没有写入权限"),
+    errno.EPERM: QT_TRANSLATE_NOOP("Errors", "没有写入权限"),
+    errno.ENOSPC: QT_TRANSLATE_NOOP("Errors", "磁盘空间不足"),
+    errno.ENOENT: QT_TRANSLATE_NOOP("Errors", "文件夹不存在"),
+    errno.EROFS: QT_TRANSLATE_NOOP("Errors", "磁盘是只读的"),
+    errno.EISDIR: QT_TRANSLATE_NOOP("Errors", "这是一个文件夹"),
+}
+FILE_FAILED = QT_TRANSLATE_NOOP("Errors", "无法读写 {path}：{reason}。请换一个位置或检查磁盘后再试，"
+                                          "已有的数据没有改变。")
+
+
+def _file_error_text(error: OSError) -> str:
+    """A file a task read or wrote (an export, a report, a print file) that the system
+    refused: which file and why, in words. An OSError without a file (the network) is
+    the unexpected kind."""
+    if not error.filename:
+        return tr("Errors", UNEXPECTED)
+    reason = _FILE_REASONS.get(error.errno)
+    return tr("Errors", FILE_FAILED).format(
+        path=QDir.toNativeSeparators(str(error.filename)),
+        reason=tr("Errors", reason) if reason else (error.strerror or str(error)))
+
+
+error_text.register(OSError, _file_error_text)
 register_explainer(StoreError, store_error_text)
 register_explainer(ValidationFailed,
                    lambda e: tr("Errors", INPUT_PROBLEMS) + "\n" + validation_text(e))

@@ -475,3 +475,18 @@ def test_a_member_taken_out_of_the_group_leaves_its_list(qtbot, ws, runner):
     qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 2, timeout=10_000)
     assert [dialog.member_table.item(r, 0).text() for r in range(2)] == ["X0", "X2"]
     assert groups.groups_of(ws, ids) == {ids[0]: "误并入的群体", ids[2]: "误并入的群体"}
+
+
+def test_a_list_that_cannot_be_written_says_where_and_why(qtbot, ws, runner, tmp_path):
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"W{i}"))[0]
+           for i in range(2)]
+    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
+    w = open_window(qtbot, ws, runner)
+    dialog = w.show_groups(gid)
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 2, timeout=10_000)
+    target = tmp_path / "不存在的文件夹" / "退款清单.xlsx"
+    dialog.save_refund_list(target)
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    text = dialog.error.text()
+    assert "文件夹不存在" in text and "退款清单.xlsx" in text and ".part" not in text
+    assert not target.parent.exists()
