@@ -156,6 +156,9 @@ class WorkCalendar:
             if current is None or y.version >= current.version:
                 by_year[y.year] = y
         self._years: Mapping[int, CalendarYear] = MappingProxyType(by_year)
+        # The calendar never changes: a day counted once is the same answer for every
+        # case received that day (an import counts the same days 100,000 times).
+        self._counted: dict[tuple[date, int], WorkdayResult] = {}
 
     def __reduce__(self):  # picklable for worker processes
         return (WorkCalendar, (tuple(self._years.values()),))
@@ -198,6 +201,14 @@ class WorkCalendar:
         is a working day. ``n == 0`` returns ``start``; a negative ``n`` counts backwards.
         ``provisional`` is True when any day stepped over lies in an uncovered year.
         """
+        found = self._counted.get((start, n))
+        if found is None:
+            if len(self._counted) > 20_000:
+                self._counted.clear()
+            found = self._counted[(start, n)] = self._add_working_days(start, n)
+        return found
+
+    def _add_working_days(self, start: date, n: int) -> WorkdayResult:
         step = _ONE_DAY if n >= 0 else -_ONE_DAY
         remaining = abs(n)
         d = start

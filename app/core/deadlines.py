@@ -507,6 +507,9 @@ def _count_working_days(
     start: date, n: int, calendar: WorkCalendar, paused: list[tuple[date, date]]
 ) -> tuple[date, bool]:
     """The day the n-th counted working day falls on, skipping days in any (s, e]."""
+    if not paused and n >= 0:  # the calendar's own count, kept for the next case
+        found = calendar.add_working_days(start, n)
+        return found.day, found.provisional
     d, remaining, provisional = start, n, False
     while remaining > 0:
         d += _ONE_DAY

@@ -63,17 +63,20 @@ class _IdlePools:
         self._lock = threading.Lock()
         self._idle: dict[int, tuple[ProcessPoolExecutor, threading.Timer]] = {}
 
-    def take(self, workers: int) -> ProcessPoolExecutor:
+    def take(self, workers: int, load: Callable[[], Any] | None = None
+             ) -> tuple[ProcessPoolExecutor, bool]:
+        """A kept pool (and True), else a new one whose workers each run ``load`` first."""
         with self._lock:
             kept = self._idle.pop(workers, None)
         if kept is not None:
             kept[1].cancel()
-            return kept[0]
-        return self.fresh(workers)
+            return kept[0], True
+        return self.fresh(workers, load), False
 
     @staticmethod
-    def fresh(workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    def fresh(workers: int, load: Callable[[], Any] | None = None) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=load)
 
     def give_back(self, workers: int, pool: ProcessPoolExecutor) -> None:
         timer = threading.Timer(KEEP_IDLE_S, self._expire, (workers, pool))
@@ -113,6 +116,33 @@ def stop_idle_workers() -> None:
     _pools.stop_all()
 
 
+def start_workers(load: Callable[[], Any], *, workers: int | None = None) -> None:
+    """Start the workers of a map about to come, each running ``load`` (a module-level
+    function that loads what the map's tasks need), and return at once: the second they
+    take to start passes while the caller does something else (reads the file the map
+    will work on). The next map of as many workers takes them; unused, they stop after
+    ``KEEP_IDLE_S``. Nothing happens where a map would run in this process."""
+    if workers is None:
+        workers = default_workers()
+    if workers <= 1:
+        return
+    pool, kept = _pools.take(workers, load)
+    try:
+        # A spawned pool starts a process for each task queued while none is idle; a new
+        # one's run ``load`` as they start, kept ones are told to (it costs them nothing
+        # when they have loaded it already).
+        for _ in range(workers):
+            pool.submit(load if kept else _nothing)
+    except BrokenProcessPool:  # a kept worker died while it waited: the map starts afresh
+        pool.shutdown(wait=False, cancel_futures=True)
+        return
+    _pools.give_back(workers, pool)
+
+
+def _nothing() -> None:
+    pass
+
+
 def ordered_map(task: Callable[[Any, Any], Any], make_context: Callable[..., Any],
                 context_args: tuple, items: Iterable[Any], *, workers: int | None = None,
                 min_items: int = 3, ahead: int = 2) -> Iterator[Any]:
@@ -131,7 +161,7 @@ def ordered_map(task: Callable[[Any, Any], Any], make_context: Callable[..., Any
             yield task(context, item)
         return
     size = min(workers, len(items))
-    pool = _pools.take(size)
+    pool, _ = _pools.take(size)
     token, packed = uuid.uuid4().hex, pickle.dumps(context_args, pickle.HIGHEST_PROTOCOL)
 
     def submit(item: Any):

@@ -36,7 +36,7 @@ from sqlalchemy import select
 from app.core import heap
 from app.core.errors import UserFacingError
 from app.core.ids import new_id
-from app.core.parallel import ordered_map
+from app.core.parallel import ordered_map, start_workers
 from app.core.parties import PartyRole
 from app.core.timeutil import CHINA_TZ
 from app.core.users import Permission, may
@@ -79,6 +79,7 @@ from app.services.work_order_rows import (  # noqa: F401  (the import's own word
     SheetLayout,
     build_chunk,
     check_chunk,
+    load_worker,
     recorded_values,
     row_key,
     source_of_channel,
@@ -93,6 +94,8 @@ _CHUNK = 500  # values in one IN (…)
 # Made again after an import that at least doubles the store (DeferredIndexes); not the
 # audit trail's, which the chain's head is read from batch by batch.
 _DEFERRED_INDEXES = ("cases", "parties", "case_words", "case_word_docs")
+# A file this big holds more rows than one worker's chunk (an .xlsx row takes ~65 bytes).
+_WORKERS_FROM_BYTES = 1 << 20
 MAPPING_KEY_PREFIX = "import_mapping:"  # an office setting (synced) or local_meta key
 
 
@@ -142,8 +145,14 @@ class WorkOrderFile:
 
 
 def open_file(path: Path | str) -> WorkOrderFile:
-    """Read the export (WorkOrderFileError when it is none)."""
+    """Read the export (WorkOrderFileError when it is none). The worker processes that
+    will check its rows start meanwhile, when it is big enough to need them."""
     path = Path(path)
+    try:
+        if path.stat().st_size >= _WORKERS_FROM_BYTES:
+            start_workers(load_worker)
+    except OSError:
+        pass  # read_sheets says what is wrong with the file
     return WorkOrderFile(path, tuple(read_sheets(path)))
 
 

@@ -103,9 +103,23 @@ def _utc_text(value: datetime | None) -> str | None:
     """UtcDateTime's value as SQLite keeps it: naive UTC, to the microsecond."""
     if value is None:
         return None
+    # A bulk write stamps the same instant (its ``now``) on most of its rows: the text of
+    # the last instants made is kept by the object's identity (hashing an aware datetime
+    # costs about what making the text does). The entry holds the object, so its id
+    # cannot be another's while it is kept.
+    kept = _UTC_TEXTS.get(id(value))
+    if kept is not None and kept[0] is value:
+        return kept[1]
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if len(_UTC_TEXTS) >= 8:
+        _UTC_TEXTS.clear()
+    _UTC_TEXTS[id(value)] = (value, text)
+    return text
+
+
+_UTC_TEXTS: dict[int, tuple[datetime, str]] = {}
 
 
 def _date_text(value: date | None) -> str | None:

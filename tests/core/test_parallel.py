@@ -33,6 +33,15 @@ def collector_threshold(context: Context, item: int) -> tuple[int, int]:
     return gc.get_threshold()[0], os.getpid()
 
 
+def remember_started() -> None:
+    global started_here
+    started_here = True
+
+
+def started(context: Context, item: int) -> tuple[bool, int]:
+    return globals().get("started_here", False), os.getpid()
+
+
 def slow(context: Context, item: int) -> int:
     time.sleep(0.05)
     return item
@@ -67,6 +76,21 @@ def test_results_in_order_and_each_map_with_its_own_context_on_the_same_workers(
     assert os.getpid() not in workers and len(workers) <= 2
     # The second map was served by the workers the first one left waiting.
     assert {pid for _, pid in second} <= workers
+
+
+def test_workers_started_ahead_serve_the_next_map_having_loaded_what_they_were_told():
+    parallel.start_workers(remember_started, workers=2)
+    found = list(parallel.ordered_map(started, Context, (1,), range(8), workers=2))
+    # Every chunk ran in a worker that had run the loader before it (not in this process).
+    assert all(loaded for loaded, _ in found)
+    assert os.getpid() not in {pid for _, pid in found}
+    assert not globals().get("started_here", False)
+
+
+def test_starting_workers_ahead_does_nothing_with_one_worker():
+    parallel.start_workers(remember_started, workers=1)
+    assert not globals().get("started_here", False)
+    assert not parallel._pools._idle
 
 
 def test_one_worker_runs_here_with_the_same_results():
