@@ -96,6 +96,9 @@ _CHUNK = 500  # values in one IN (…)
 _DEFERRED_INDEXES = ("cases", "parties", "case_words", "case_word_docs")
 # A file this big holds more rows than one worker's chunk (an .xlsx row takes ~65 bytes).
 _WORKERS_FROM_BYTES = 1 << 20
+# New cases from which the store file takes the import's pages after its commit, not in
+# it (Store.checkpoint_after): ~5.5 kB a case.
+_CHECKPOINT_APART_FROM = 10_000
 MAPPING_KEY_PREFIX = "import_mapping:"  # an office setting (synced) or local_meta key
 
 
@@ -496,6 +499,8 @@ def _run_import(ws: Workstation, file: WorkOrderFile, current: SheetLayout,
                 built.close()  # a cancel stops the workers
             indexes.restore()
             marks.restore()
+            if len(items) >= _CHECKPOINT_APART_FROM:
+                ws.store.checkpoint_after(session)
             if progress is not None:
                 progress(total + (work - total) // 3, work)
             del chunks, built, chunk

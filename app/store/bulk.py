@@ -187,8 +187,17 @@ class DeferredIndexes:
             self.raw.execute(f'DROP INDEX "{name}"')
 
     def restore(self) -> None:
-        for _, sql in self._dropped:
-            self.raw.execute(sql)
+        if not self._dropped:
+            return
+        # Each index sorts the whole table: SQLite may sort with a helper thread (the
+        # workers that made the rows are done by now).
+        threads = self.raw.execute("PRAGMA threads").fetchone()[0]
+        self.raw.execute(f"PRAGMA threads={max(threads, 2)}")
+        try:
+            for _, sql in self._dropped:
+                self.raw.execute(sql)
+        finally:
+            self.raw.execute(f"PRAGMA threads={threads}")
         self._dropped = []
 
 

@@ -6,8 +6,10 @@ StoreError and leaves the file exactly as it was.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +27,9 @@ from app.store.errors import StoreError, StoreErrorCode
 from app.store.integrity import find_damage, sidecars
 from app.store.keyfile import KEYFILE_NAME
 
+_log = logging.getLogger(__name__)
+_CHECKPOINT_DEFERRED = "checkpoint_deferred"  # a pooled connection's info key
+_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 STORE_FILENAME = "store.sqlite"
 BACKUPS_DIRNAME = "backups"
 KEEP_BACKUPS_DEFAULT = 5
@@ -49,6 +54,11 @@ class Store:
     # The SQLCipher key of an encrypted store (None: a plain one). Only this process's
     # memory holds it; repr() never shows it.
     key: bytes | None = field(default=None, repr=False)
+    _checkpoints: list[threading.Thread] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.engine is not None:
+            event.listen(self.engine, "checkin", self._checked_in)
 
     @property
     def encrypted(self) -> bool:
@@ -69,7 +79,43 @@ class Store:
         finally:
             session.close()
 
+    def checkpoint_after(self, session: Session) -> None:
+        """Copy what this session's transaction writes from the WAL into the store file
+        in a thread of its own once it commits, not inside the commit: after an import of
+        100,000 cases that is 550 MB and two seconds the import no longer waits for. The
+        WAL holds the rows safely until then (synchronous=FULL), readers read them
+        from it, and a process stopped meanwhile copies them at its next commit."""
+        connection = session.connection().connection
+        connection.driver_connection.execute("PRAGMA wal_autocheckpoint=0")
+        connection.info[_CHECKPOINT_DEFERRED] = True
+
+    def _checked_in(self, dbapi_connection, record) -> None:
+        if not record.info.pop(_CHECKPOINT_DEFERRED, False):
+            return
+        if dbapi_connection is not None:
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
+        thread = threading.Thread(target=self._checkpoint, name="store-checkpoint",
+                                  daemon=True)
+        self._checkpoints = [t for t in self._checkpoints if t.is_alive()] + [thread]
+        thread.start()
+
+    def _checkpoint(self) -> None:
+        try:
+            con = self.connect_raw()
+            try:
+                con.execute("PRAGMA busy_timeout=5000")
+                con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                con.close()
+        except DB_ERRORS as exc:  # the next commit's own checkpoint copies the pages
+            _log.warning("background checkpoint not done: %s", type(exc).__name__)
+
+    def wait_for_checkpoints(self, timeout: float | None = None) -> None:
+        for thread in self._checkpoints:
+            thread.join(timeout)
+
     def close(self) -> None:
+        self.wait_for_checkpoints(60)
         self.engine.dispose()
 
 
