@@ -18,19 +18,22 @@ same either way.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import pickle
 import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core import heap
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# multiprocessing and the process pool (~20 ms) are imported where a map starts workers:
+# the window's start imports this module (the search index) without running one.
 
 KEEP_IDLE_S = 60.0  # seconds a finished map's workers wait for the next map
 
@@ -75,6 +78,9 @@ class _IdlePools:
 
     @staticmethod
     def fresh(workers: int, load: Callable[[], Any] | None = None) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=load)
 
@@ -126,6 +132,8 @@ def start_workers(load: Callable[[], Any], *, workers: int | None = None) -> Non
         workers = default_workers()
     if workers <= 1:
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     pool, kept = _pools.take(workers, load)
     try:
         # A spawned pool starts a process for each task queued while none is idle; a new
@@ -160,6 +168,8 @@ def ordered_map(task: Callable[[Any, Any], Any], make_context: Callable[..., Any
         for item in items:
             yield task(context, item)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     size = min(workers, len(items))
     pool, _ = _pools.take(size)
     token, packed = uuid.uuid4().hex, pickle.dumps(context_args, pickle.HIGHEST_PROTOCOL)
@@ -192,6 +202,8 @@ def ordered_map(task: Callable[[Any, Any], Any], make_context: Callable[..., Any
 
 def _drain(pending: Iterable[Future]) -> bool:
     """Drop what is queued, wait for what is being worked on; whether a worker died."""
+    from concurrent.futures.process import BrokenProcessPool
+
     for future in pending:
         future.cancel()
     return any(isinstance(future.exception(), BrokenProcessPool)

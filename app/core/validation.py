@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from stdnum import exceptions as stdnum_exc
-from stdnum import numdb
-from stdnum.cn import ric, uscc
-
 from app.core.timeutil import china_today
 
 # Oldest plausible birth year: earlier dates are typing errors, not people.
@@ -66,6 +62,8 @@ def _looks_like_excel_float(s: str) -> bool:
 def upgrade_legacy_id(number15: str) -> str:
     """The 18-digit form of a 15-digit (GB 11643-1989) number: insert the century "19"
     and append the GB 11643-1999 check digit."""
+    from stdnum.cn import ric
+
     body = number15[:6] + "19" + number15[6:]
     return body + ric.calc_check_digit(body + "0")
 
@@ -77,6 +75,8 @@ def _region_known(number18: str, birth: date) -> bool:
     any age: a Pudong number (310115, from 1992) is right for someone born in 1985, and
     only a code given up before the birth is wrong. stdnum's own ``get_birth_place``
     wants the code in use in the birth year, and refuses those."""
+    from stdnum import numdb
+
     found = numdb.get("cn/loc").info(number18[:6])
     counties = next((props["county"] for part, props in found
                      if part == number18[2:6] and "county" in props), None)
@@ -106,6 +106,10 @@ def check_resident_id(raw: str, *, today: date | None = None) -> IdCheck:
     Check digit and birth date come from python-stdnum (``cn.ric``); its region list is
     only used to warn, because it can reject valid numbers whose code it lacks.
     """
+    # python-stdnum (~25 ms with pydoc under it) at the first check, not at start.
+    from stdnum import exceptions as stdnum_exc
+    from stdnum.cn import ric
+
     today = today or china_today()
     s = _squash(raw)
     if not s:
@@ -171,6 +175,9 @@ class UsccCheck:
 
 def check_uscc(raw: str) -> UsccCheck:
     """Check a 统一社会信用代码 (GB 32100-2015) with python-stdnum's ``cn.uscc``."""
+    from stdnum import exceptions as stdnum_exc
+    from stdnum.cn import uscc
+
     s = uscc.compact(_squash(raw))
     if not s:
         return UsccCheck(s, False, (UsccError.EMPTY,))

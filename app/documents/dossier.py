@@ -19,10 +19,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 
 from app.documents.data import MISSING_MARK, UNBOUND_MARK, DossierData, Header
-from app.documents.dossier_pages import NOTE_TITLE, build_note, build_picture_page
+from app.documents.dossier_pages import build_note, build_picture_page
 from app.documents.errors import BadDossierEntry, MissingGlyphs
 from app.documents.fonts import FontSet
 from app.documents.typography import TEXT_W, Composer, chinese_date, paragraph_style
+from app.documents.wording import ENCRYPTED, NO_PAGES, NOTE_TITLE, UNREADABLE
 
 TITLE = "调解卷宗"
 CONTENTS = "卷内目录"
@@ -30,12 +31,6 @@ CONTENTS = "卷内目录"
 
 def _page_range(first: int, count: int) -> str:
     return str(first) if count <= 1 else f"{first}-{first + count - 1}"
-
-
-# Why a file of the case is listed but not bound in (the 目录's 备注, the 备考表).
-UNREADABLE = "文件已损坏或格式无法识别，未装订入卷"
-ENCRYPTED = "文件设有密码，无法读取，未装订入卷"
-NO_PAGES = "文件没有页面，未装订入卷"
 
 
 @dataclass

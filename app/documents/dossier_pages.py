@@ -31,12 +31,8 @@ from app.documents.typography import (
     chinese_date,
     party_line,
 )
+from app.documents.wording import NOTE_TITLE, intake_title, notice_title
 
-APPLICATION_TITLE = "人民调解申请书"
-REGISTER_TITLE = "投诉登记表"
-PM_NOTICE_TITLE = "人民调解当事人权利义务告知书"
-MC_NOTICE_TITLE = "投诉调解权利义务告知书"
-NOTE_TITLE = "备考表"
 APPLICANT = "申请人"  # who signs the 申请书 (the role as printed)
 
 # research §3.2 (the model 申请书's fixed sentence).
@@ -102,14 +98,6 @@ MC_NOTICE = (
 )
 MC_DUTIES = "调解中，投诉人和被投诉人应当如实陈述争议事实，遵守调解秩序，尊重对方当事人和调解人员。"
 NOTICE_RECEIPT = "以上内容已告知，当事人已知悉。"
-
-
-def notice_title(track: Track) -> str:
-    return PM_NOTICE_TITLE if track is Track.PEOPLES_MEDIATION else MC_NOTICE_TITLE
-
-
-def intake_title(track: Track) -> str:
-    return APPLICATION_TITLE if track is Track.PEOPLES_MEDIATION else REGISTER_TITLE
 
 
 def _signers(parties: Sequence[PartyBlock]) -> list[Signatory]:

@@ -387,3 +387,28 @@ def group_dispute(payer: str) -> str:
 def group_performance(payer: str, payee: str, deadline: str) -> str:
     """履行方式、时限 of a member's group agreement ("" without a due date)."""
     return f"{payer}于{deadline}前将上述款项一次性支付给{payee}。" if deadline else ""
+
+
+# ---------------------------------------------------------------- the dossier (卷宗)
+# Its pages' titles and why a file is not bound in: here, not beside the builders, so
+# the service lists a dossier's items without loading reportlab and pypdf.
+
+APPLICATION_TITLE = "人民调解申请书"
+REGISTER_TITLE = "投诉登记表"
+PM_NOTICE_TITLE = "人民调解当事人权利义务告知书"
+MC_NOTICE_TITLE = "投诉调解权利义务告知书"
+NOTE_TITLE = "备考表"
+
+
+def notice_title(track: Track) -> str:
+    return PM_NOTICE_TITLE if track is Track.PEOPLES_MEDIATION else MC_NOTICE_TITLE
+
+
+def intake_title(track: Track) -> str:
+    return APPLICATION_TITLE if track is Track.PEOPLES_MEDIATION else REGISTER_TITLE
+
+
+# Why a file of the case is listed but not bound in (the 目录's 备注, the 备考表).
+UNREADABLE = "文件已损坏或格式无法识别，未装订入卷"
+ENCRYPTED = "文件设有密码，无法读取，未装订入卷"
+NO_PAGES = "文件没有页面，未装订入卷"

@@ -9,12 +9,15 @@ broken or missing keyring never stops the workstation: the user is asked instead
 from __future__ import annotations
 
 import logging
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError, PasswordDeleteError
+from typing import TYPE_CHECKING
 
 from app.sync.central import CentralConfig, CentralError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring (~60 ms with urllib and email under it) is imported by each function that
+# uses it: a plain store's window opens without it.
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ def _usable(backend: KeyringBackend) -> bool:
 
 def keyring_available() -> bool:
     """Whether passwords can be remembered on this computer."""
+    import keyring
+
     try:
         return _usable(keyring.get_keyring())
     except Exception as exc:  # any keyring trouble means "no keyring"
@@ -54,6 +59,9 @@ def _account(config: CentralConfig) -> str | None:
 
 def get_password(config: CentralConfig) -> str | None:
     """The saved password for this login and server, or None."""
+    import keyring
+    from keyring.errors import KeyringError
+
     account = _account(config)
     if account is None or not keyring_available():
         return None
@@ -67,6 +75,9 @@ def get_password(config: CentralConfig) -> str | None:
 
 def save_password(config: CentralConfig, password: str) -> bool:
     """Remember the password; False when it could not be saved (the reason is logged)."""
+    import keyring
+    from keyring.errors import KeyringError
+
     account = _account(config)
     if account is None or not keyring_available():
         return False
@@ -81,6 +92,9 @@ def save_password(config: CentralConfig, password: str) -> bool:
 
 def forget_password(config: CentralConfig) -> None:
     """Remove a saved password (nothing happens when none was saved)."""
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     account = _account(config)
     if account is None or not keyring_available():
         return
@@ -105,6 +119,9 @@ def _store_account(store_id: str) -> str:
 
 def get_store_key(store_id: str) -> bytes | None:
     """The saved data key of the store, or None (none saved, or no usable keyring)."""
+    import keyring
+    from keyring.errors import KeyringError
+
     if not keyring_available():
         return None
     try:
@@ -123,6 +140,9 @@ def get_store_key(store_id: str) -> bytes | None:
 
 def save_store_key(store_id: str, key: bytes) -> bool:
     """Remember the store's data key; False when there is no keyring or it refused."""
+    import keyring
+    from keyring.errors import KeyringError
+
     if not keyring_available():
         return False
     try:
@@ -134,6 +154,9 @@ def save_store_key(store_id: str, key: bytes) -> bool:
 
 
 def forget_store_key(store_id: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     if not keyring_available():
         return
     try:

@@ -46,7 +46,6 @@ from app.core.timeutil import china_date
 from app.core.workflow import RejectionGround, TerminationGround, Track
 from app.documents import data as d
 from app.documents import wording
-from app.documents.agreement import party_signatories
 from app.services import audit, cases, group_sessions, office_profile
 from app.services import sync as sync_service
 from app.services.context import Workstation
@@ -526,6 +525,8 @@ def _signatories(parties: list[d.PartyBlock], mediator: str, recorder: str, trac
                  ) -> tuple[d.Signatory, ...]:
     """Each party as its track signs (a business: seal and representative), the mediator
     and the recorder."""
+    from app.documents.agreement import party_signatories  # reportlab behind it
+
     words = wording.for_track(track)
     return (*party_signatories(parties, track), d.Signatory(words.mediator, mediator),
             d.Signatory(words.recorder, recorder))

@@ -46,9 +46,8 @@ from app.core.parties import PartyRole
 from app.core.timeutil import china_date
 from app.core.workflow import Outcome, Source, Track
 from app.documents import data as d
-from app.documents import dossier_pages as pages
 from app.documents import wording
-from app.documents.dossier import ENCRYPTED, UNREADABLE
+from app.documents.wording import ENCRYPTED, UNREADABLE
 from app.services import cases, previews
 from app.services.context import Workstation
 from app.services.documents import (  # the agreement's own reading of a party
@@ -110,7 +109,7 @@ ITEM_TITLES = {
     DossierItem.RECEIPTS: "履行凭证",
     DossierItem.FOLLOW_UP: "回访记录",
     DossierItem.JUDICIAL: "司法确认有关材料",
-    DossierItem.NOTE: pages.NOTE_TITLE,
+    DossierItem.NOTE: wording.NOTE_TITLE,
 }
 _PM_TITLES = {DossierItem.INVESTIGATION: "人民调解调查记录",
               DossierItem.EVIDENCE: "人民调解证据材料",
@@ -133,9 +132,9 @@ _DONE = (DocumentState.FINAL.value, DocumentState.SIGNED.value)
 def item_title(item: DossierItem, track: Track) -> str:
     """The item as the 目录 names it on ``track``."""
     if item is DossierItem.INTAKE:
-        return pages.intake_title(track)
+        return wording.intake_title(track)
     if item is DossierItem.RIGHTS_NOTICE:
-        return pages.notice_title(track)
+        return wording.notice_title(track)
     own = _PM_TITLES if track is Track.PEOPLES_MEDIATION else _MC_TITLES
     return own.get(item, ITEM_TITLES[item])
 
@@ -351,6 +350,8 @@ def dossier_data(session: Session, ws: Workstation, doc: Document, header: d.Hea
                  *, render_document, pool: previews.PreviewPool | None = None
                  ) -> d.DossierData:
     """The dossier's data. ``render_document(row)`` gives an issued document's PDF."""
+    from app.documents import dossier_pages as pages  # reportlab: when a dossier is made
+
     case = session.get(Case, doc.case_id)
     if case is None:
         raise CaseNotFound(doc.case_id)

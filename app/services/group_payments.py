@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, and_, case, func, select
 
@@ -45,7 +46,6 @@ from app.core.work_order_import import (
     ticket_text,
 )
 from app.documents.files import replaced_whole
-from app.documents.refund_list import RefundLine, RefundList, build_refund_pdf, refund_sheets
 from app.documents.spreadsheets import Column, Table, write_workbook
 from app.services import audit
 from app.services.case_export import mask_name, may_export_personal_data
@@ -61,6 +61,9 @@ from app.services.groups import (
 )
 from app.services.work_order_files import read_sheets
 from app.store.models import Case, DisputeGroup, GroupMember, GroupPayment, Office
+
+if TYPE_CHECKING:
+    from app.documents.refund_list import RefundList
 
 NOTE_MAX = 500
 
@@ -461,6 +464,8 @@ _STATE_WORDS = {PerformanceState.NOT_DUE: "未到期", PerformanceState.OVERDUE:
 def refund_list(ws: Workstation, group_id: uuid.UUID, today: date | None = None) -> RefundList:
     """退款清单: each member with an agreed refund, what was paid and what is left, with
     the totals (app/documents/refund_list.py lays it out)."""
+    from app.documents.refund_list import RefundLine, RefundList  # reportlab behind it
+
     today = today or china_date(ws.now())
     with ws.store.unit_of_work() as session:
         group = load_group(ws, session, group_id)
@@ -483,6 +488,8 @@ def write_refund_list(ws: Workstation, group_id: uuid.UUID, path: Path,
                       today: date | None = None) -> Path:
     """The refund list to ``path`` (.xlsx, else PDF), drawn whole before it replaces the
     file, and audited like the case list: no list of names leaves the store unrecorded."""
+    from app.documents.refund_list import build_refund_pdf, refund_sheets
+
     rl = refund_list(ws, group_id, today)
     if path.suffix.lower() == ".xlsx":
         write_workbook(path, refund_sheets(rl))
