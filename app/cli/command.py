@@ -14,6 +14,7 @@ from app.cli import calendar, central, checks, render, stats, store, work_orders
 from app.cli import hot_words as hot_words_cli
 from app.cli import warnings as warnings_cli
 from app.cli.common import Parser, add_data_dir_arg, default_data_dir, words
+from app.core import heap
 from app.services import preview_worker  # stdlib only: cheap for every command
 
 DEMO_CASES_DEFAULT = 2000
@@ -64,12 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [preview_worker.WORKER_ARG]:
         # A frozen app starts its preview workers as its own binary (app/services/previews.py).
+        heap.loaded()
         return preview_worker.main(argv)
     args = build_parser().parse_args(argv)
     data_dir = args.data_dir or default_data_dir()
     if args.command is not None:
+        heap.loaded()
         return args.run(args, data_dir)
     # Imported only here: subcommands never load Qt.
     from app.ui.app import run_gui
 
+    heap.loaded(keep=True)  # the window's modules live as long as the process
     return run_gui(data_dir, demo_cases=args.demo or 0, screenshot=args.screenshot)
