@@ -5,16 +5,17 @@
     .venv/bin/python bench/startup.py --compare /tmp/startup-before
                                        # that checkout's app and this one's, run alternately
 
-Each run is a fresh GUI process (offscreen) that starts the workstation as
-``mediation-desk --data-dir STORE`` does (app.cli, then run_gui) and is timed from the
+Each run is a fresh GUI process (offscreen) that starts the workstation as the
+``mediation-desk --data-dir STORE`` script does (``app.cli.main``) and is timed from the
 parent's spawn until the queue shows rows: the readiness signal of bench/queue.py
 (``window.queue_loaded`` with rows in the model, then one processEvents to paint).
-The process marks each step of run_gui (wrapping its module-level functions, so the app
-is not changed): interpreter start, imports, QApplication, settings and fonts, store
-open with its checks, sign-in, window built (the first query starts there, in a worker),
-shown, rows, painted. A second process per run runs under ``-X importtime``: its import
-times by top-level package and by step. That instrument slows every import, so read its
-figures as shares, the plain runs for time.
+The process marks each step of run_gui by wrapping its module-level functions as soon
+as app.ui.app has loaded (the app is not changed): interpreter start; imports with the
+command line; QApplication; log, settings and fonts; store open with its checks;
+sign-in; window built (the first query starts there, in a worker); shown; rows;
+painted. A second process per run runs under ``-X importtime``: its import times by
+top-level package and by step. That instrument slows every import, so read its figures
+as shares, the plain runs for time.
 
 Budgets (DESIGN.md): rows < 1.0 s after start on 1,000,000 cases, and < 1.5× the time on
 1,000 cases. Demo stores are those of bench/queue.py (made by it when missing).
@@ -36,7 +37,7 @@ PHASE = "startup-phase: "  # stderr lines between -X importtime's, naming the st
 # Steps in order: the name of each mark and what the time up to it is spent on.
 STEPS = (
     ("interpreter", "interpreter start"),
-    ("imports", "imports (app.cli, app.ui.app)"),
+    ("imports", "imports, command line"),
     ("application", "command line + QApplication"),
     ("setup", "log, settings, fonts, temp folder"),
     ("store", "store open (with its checks)"),
@@ -60,22 +61,15 @@ def child(started: float, entered: float, data_dir: str) -> None:
         os.write(2, f"{PHASE}{name}\n".encode())
 
     os.write(2, f"{PHASE}interpreter\n".encode())
-    import app.cli.command as command  # what `mediation-desk` imports
-    from app.ui import app as gui  # what its main() imports to open the window
-
-    mark("imports")
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
-
     settings_dir = os.environ["STARTUP_BENCH_SETTINGS"]
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
+    query: list[float] = []
+    result: dict = {}
 
     def after(fn, name: str):
         def wrapped(*args, **kwargs):
-            result = fn(*args, **kwargs)
+            value = fn(*args, **kwargs)
             mark(name)
-            return result
+            return value
         return wrapped
 
     def before(fn, name: str):
@@ -84,54 +78,87 @@ def child(started: float, entered: float, data_dir: str) -> None:
             return fn(*args, **kwargs)
         return wrapped
 
-    gui.application = after(gui.application, "application")
-    gui.open_for_gui = after(before(gui.open_for_gui, "setup"), "store")
-    gui.open_for_mode = after(gui.open_for_mode, "workstation")
-    gui.MainWindow = after(gui.MainWindow, "window")
+    def patch(gui) -> None:
+        """Mark run_gui's steps, as soon as app.ui.app has loaded (before it runs)."""
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication
 
-    # The first query's own time in its worker (the name may move: then it is not shown).
-    query: list[float] = []
-    try:
-        from app.ui.queue import queue_model
-        open_queue = queue_model.open_queue
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, settings_dir)
+        gui.run_gui = before(gui.run_gui, "imports")
+        gui.application = after(gui.application, "application")
+        gui.open_for_gui = after(before(gui.open_for_gui, "setup"), "store")
+        gui.open_for_mode = after(gui.open_for_mode, "workstation")
+        gui.MainWindow = after(gui.MainWindow, "window")
 
-        def timed_open_queue(*args, **kwargs):
-            t = time.time()
-            try:
-                return open_queue(*args, **kwargs)
-            finally:
-                if not query:
-                    query.extend((t, time.time()))
-        queue_model.open_queue = timed_open_queue
-    except (ImportError, AttributeError):
-        pass
+        # The first query's own time in its worker (a renamed function is not timed).
+        queue_model = sys.modules.get("app.ui.queue.queue_model")
+        open_queue = getattr(queue_model, "open_queue", None)
+        if open_queue is not None:
+            def timed_open_queue(*args, **kwargs):
+                t = time.time()
+                try:
+                    return open_queue(*args, **kwargs)
+                finally:
+                    if not query:
+                        query.extend((t, time.time()))
+            queue_model.open_queue = timed_open_queue
 
-    check_store_later = gui.check_store_later
-    result: dict = {}
+        check_store_later = gui.check_store_later
 
-    def shown_then_wait(window, runner, store) -> None:
-        # run_gui calls this right after window.show(), before its event loop.
-        mark("shown")
-        check_store_later(window, runner, store)
-        model = window.model
-        ok = gui.wait_for(window.queue_loaded,
-                          lambda: model.rowCount() > 0 and not getattr(model, "_opening", False),
-                          timeout_ms=int(os.environ.get('STARTUP_BENCH_TIMEOUT_MS', 120_000)))
-        mark("rows")
-        QApplication.processEvents()  # paint the rows
-        mark("painted")
-        result.update(ok=ok, rows=model.rowCount(), app_file=gui.__file__,
-                      modules=sorted(sys.modules))
-        QTimer.singleShot(0, window.close)  # then run_gui closes down as after a quit
+        def shown_then_wait(window, runner, store) -> None:
+            # run_gui calls this right after window.show(), before its event loop.
+            mark("shown")
+            check_store_later(window, runner, store)
+            model = window.model
+            timeout = int(os.environ.get("STARTUP_BENCH_TIMEOUT_MS", 120_000))
+            ok = gui.wait_for(
+                window.queue_loaded,
+                lambda: model.rowCount() > 0 and not getattr(model, "_opening", False),
+                timeout_ms=timeout)
+            mark("rows")
+            QApplication.processEvents()  # paint the rows
+            mark("painted")
+            result.update(ok=ok, rows=model.rowCount(), app_file=gui.__file__,
+                          modules=sorted(sys.modules))
+            QTimer.singleShot(0, window.close)  # then run_gui closes down as after a quit
 
-    gui.check_store_later = shown_then_wait
-    code = command.main(["--data-dir", data_dir])
+        gui.check_store_later = shown_then_wait
+
+    sys.meta_path.insert(0, PatchAfterLoad("app.ui.app", patch))
+    from app.cli import main  # what the `mediation-desk` script runs
+
+    code = main(["--data-dir", data_dir])
     import json
 
     result.update(code=code, started=started,
                   marks={name: t - started for name, t in marks.items()},
                   query=[t - started for t in query])
     print(json.dumps(result), flush=True)
+
+
+class PatchAfterLoad:
+    """An import finder that lets the others find one module, and patches the module
+    once it has run: the start is not changed otherwise, nor its order."""
+
+    def __init__(self, name: str, patch) -> None:
+        self.name, self.patch = name, patch
+
+    def find_spec(self, fullname: str, path, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.util import find_spec
+
+        spec = find_spec(fullname)
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module) -> None:
+            exec_module(module)
+            self.patch(module)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
 
 
 # The child's first lines: the clock read before anything is imported; the rest of this
