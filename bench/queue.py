@@ -231,6 +231,34 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
         deep.append((time.perf_counter() - t) * 1000)
     sorts["page in the middle (received)"] = statistics.median(deep)
 
+    # The page at the middle row of each sort once the query's anchors are in (a model
+    # without anchors reads it by OFFSET), and how long after the first page they came.
+    deep_pages = {}
+    for key in (SortKey.RECEIVED, SortKey.DEADLINE, SortKey.COMPLAINANT, SortKey.STATUS,
+                SortKey.CATEGORY, SortKey.MEDIATOR):
+        for descending in (False, True):
+            label = f"{key.value} {'desc' if descending else 'asc'}"
+            times, anchored = [], []
+            for n in range(REPEATS):
+                t = time.perf_counter()
+                model.set_query(QueueQuery(view=QueueView.ALL, sort=key,
+                                           descending=descending))
+                wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+                if hasattr(model, "anchored"):
+                    wait_for(model.anchors_loaded, lambda: model.anchored, timeout_ms=60_000)
+                    anchored.append((time.perf_counter() - t) * 1000)
+                row = model.rowCount() // 2 + n * 1000
+                t = time.perf_counter()
+                model.index(row, 0).data()
+                wait_for(model.page_loaded,
+                         lambda row=row: model.index(row, 0).data() != "…", timeout_ms=60_000)
+                times.append((time.perf_counter() - t) * 1000)
+            deep_pages[f"page in the middle ({label})"] = statistics.median(times)
+            if anchored:
+                deep_pages[f"  open → anchors in ({label})"] = statistics.median(anchored)
+    model.set_query(base)
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+
     bar = window.filter_bar
     filters = {}
     filters["view 已超期"] = timed(lambda: model.set_query(
@@ -246,7 +274,16 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     tag = bar.tag_button.options()[0] if bar.tag_button.options() else ""
     filters[f"+ tag {tag}"] = timed(lambda: (
         bar.tag_button.clear(), bar.tag_button.set_selected({tag})))
+    # The most common tag, with the status and category, then with the category alone.
+    common = common_tag(store)
+    filters[f"+ tag {common} (common)"] = timed(lambda: (
+        bar.tag_button.clear(), bar.tag_button.set_selected({common})))
     bar.clear()
+    wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
+    for name in (common, tag):
+        only = QueueFilter(categories=frozenset({category}), tags=frozenset({name}))
+        filters[f"category {category} + tag {name}"] = timed(
+            lambda only=only: model.set_query(QueueQuery(filter=only)))
     wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
     region = bar.region_button.options()[0] if bar.region_button.options() else ""
     filters[f"region {region}"] = timed(lambda: (
@@ -269,7 +306,7 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     bar.clear()
     wait_for(model.loaded, lambda: not model._opening, timeout_ms=60_000)
 
-    result.update(sorts=sorts, filters=filters, searches=searches,
+    result.update(sorts=sorts, deep_pages=deep_pages, filters=filters, searches=searches,
                   encrypted=store.encrypted,
                   held_rows=model.held_rows(),
                   rss_mb=peak_rss_mb())
@@ -277,6 +314,17 @@ def child(data_dir: Path, started: float, targets: dict[str, str]) -> dict:
     runner.shutdown()
     store.close()
     return result
+
+
+def common_tag(store) -> str:
+    """The tag most cases carry."""
+    from sqlalchemy import func, select
+
+    from app.store.models import CaseTag
+
+    with store.unit_of_work() as session:
+        return session.scalar(select(CaseTag.tag).group_by(CaseTag.tag)
+                              .order_by(func.count().desc()).limit(1))
 
 
 def run_child(data_dir: Path, key: bytes | None = None,
@@ -335,6 +383,11 @@ def report(results: dict[str, dict]) -> int:
     for key in results[names[0]]["sorts"]:
         line("  " + key, [r["sorts"][key] for r in results.values()],
              SORT_FILTER_BUDGET_MS, "ms")
+    if all("deep_pages" in r for r in results.values()):
+        print("the middle row of each sort, anchors in (median of 3)")
+        for key in results[names[0]]["deep_pages"]:
+            line("  " + key, [r["deep_pages"][key] for r in results.values()],
+                 None if "anchors in" in key else SORT_FILTER_BUDGET_MS, "ms")
     print("filter")
     for n, key in enumerate(results[names[0]]["filters"]):
         values = [list(r["filters"].values())[n] for r in results.values()]
@@ -358,6 +411,7 @@ def flat(result: dict) -> dict[str, float]:
     """Every timed figure of one run, by label."""
     out = {"open: process start → queue with rows (ms)": result["open_s"] * 1000}
     out.update({f"sort: {k}": v for k, v in result["sorts"].items()})
+    out.update({f"deep: {k.strip()}": v for k, v in result.get("deep_pages", {}).items()})
     out.update({f"filter: {k}": v for k, v in result["filters"].items()})
     out.update({f"search: {k.split(':')[0]}": v[0] for k, v in result["searches"].items()})
     return out

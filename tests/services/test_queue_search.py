@@ -124,6 +124,133 @@ def test_pages_join_up_without_gaps(demo):
     assert pieces[:900] == whole
 
 
+# ------------------------------------------------------------------ pages by key
+
+
+@pytest.fixture(scope="module")
+def tied(tmp_path_factory):
+    """600 demo cases, one in four received at one of three instants: every sort has
+    runs of equal values, which only the rowid puts in order."""
+    store = open_store(tmp_path_factory.mktemp("tied") / "data")
+    generate_demo_data(store, 600, seed=5, now=NOW, login="zhangmin", chunk_cases=600,
+                       workers=1)
+    con = sqlite3.connect(store.path)
+    try:
+        instants = [r[0] for r in con.execute(
+            "SELECT received_at FROM cases ORDER BY rowid LIMIT 3 OFFSET 100")]
+        with con:
+            for n, instant in enumerate(instants):
+                con.execute("UPDATE cases SET received_at = ? WHERE rowid % 12 = ?",
+                            (instant, n))
+    finally:
+        con.close()
+    ws = open_workstation(store, login="zhangmin")
+    ws.now = lambda: NOW
+    yield ws
+    store.close()
+
+
+def keyed_queries():
+    filters = {
+        "all": QueueFilter(),
+        "two statuses": QueueFilter(statuses=frozenset({CaseStatus.MEDIATING,
+                                                        CaseStatus.CLOSED})),
+        "status + category": QueueFilter(statuses=frozenset({CaseStatus.CLOSED}),
+                                         categories=frozenset({"预付式消费", "网络购物"})),
+        "a tag": QueueFilter(tags=frozenset({"涉网"})),
+    }
+    return [pytest.param(sort, descending, f, id=f"{sort.value}-"
+                         f"{'desc' if descending else 'asc'}-{name}")
+            for sort in SortKey for descending in (False, True)
+            for name, f in filters.items()]
+
+
+@pytest.mark.parametrize(("sort", "descending", "filter_"), keyed_queries())
+def test_pages_by_key_and_from_anchors_are_the_offset_pages(tied, sort, descending, filter_):
+    query = QueueQuery(view=QueueView.ALL, sort=sort, descending=descending, filter=filter_)
+    whole = queue.fetch_cases(tied, query, 0, 10_000)  # by offset, in one page
+    ids, keys = [r.id for r in whole.rows], whole.keys
+    assert len(ids) == queue.count_cases(tied, query) > 40
+
+    # Page after page by the last row's key, forwards and backwards.
+    chained, key = [], None
+    while page := queue.fetch_page(tied, query, key, 0, 37).rows:
+        chained += [r.id for r in page]
+        key = queue.fetch_page(tied, query, key, 0, 37).keys[-1]
+    assert chained == ids
+    back, key = [], None
+    while (page := queue.fetch_page(tied, query, key, 0, 37, backwards=True)).rows:
+        back = [r.id for r in page.rows] + back
+        key = page.keys[0]
+    assert back == ids
+
+    # The anchors are the keys of rows 19, 39, …; a page read from the nearest one
+    # above or below a row is the page offset paging gives.
+    marks = queue.anchors(tied, query, 20)
+    assert [row for row, _ in marks] == list(range(19, len(ids), 20))
+    assert all(key == keys[row] for row, key in marks)
+    for start in (0, 1, 19, 20, 21, 39, 47, len(ids) // 2, len(ids) - 13, len(ids) - 1):
+        expected = ids[start:start + 13]
+        above = [(row, key) for row, key in marks if row < start]
+        row, key = above[-1] if above else (-1, None)
+        page = queue.fetch_page(tied, query, key, start - row - 1, 13)
+        assert [r.id for r in page.rows] == expected, start
+        assert page.keys == keys[start:start + 13]
+        last = start + len(expected) - 1
+        below = [(row, key) for row, key in marks if row > last]
+        row, key = below[0] if below else (len(ids), None)
+        page = queue.fetch_page(tied, query, key, row - last - 1, len(expected),
+                                backwards=True)
+        assert [r.id for r in page.rows] == expected, start
+
+
+def test_the_tied_store_has_ties_that_rowids_order(tied):
+    rows = queue.fetch_cases(tied, QueueQuery(sort=SortKey.RECEIVED), 0, 10_000).rows
+    times = [r.received_at for r in rows]
+    assert len(set(times)) < len(times) - 100
+
+
+def test_rows_added_or_changed_between_pages_are_neither_skipped_nor_repeated(tmp_path):
+    store = open_store(tmp_path / "data")
+    generate_demo_data(store, 200, seed=3, now=NOW, login="zhangmin", chunk_cases=200,
+                       workers=1)
+    ws = open_workstation(store, login="zhangmin")
+    ws.now = lambda: NOW
+    try:
+        query = QueueQuery(sort=SortKey.RECEIVED, descending=True)
+        first = queue.fetch_page(ws, query, None, 0, 50)
+        # A case newer than all (it goes above the page read) and one that goes right
+        # after the page's last row.
+        cases.intake_work_order(ws, complaint_form(
+            source_ticket="NEW-TOP", received_at=NOW - timedelta(minutes=1)))
+        cases.intake_work_order(ws, complaint_form(
+            source_ticket="NEW-NEXT",
+            received_at=first.rows[-1].received_at - timedelta(milliseconds=1)))
+        second = queue.fetch_page(ws, query, first.keys[-1], 0, 50)
+        assert second.rows[0].source_ticket == "NEW-NEXT"  # not skipped
+        shown = [r.id for r in first.rows + second.rows]
+        assert len(set(shown)) == 100  # nothing twice
+        now = [r.id for r in queue.fetch_cases(ws, query, 0, 1000).rows]
+        assert now[1:101] == shown  # the list as it is now, below NEW-TOP
+        # Offset paging would have shown the first page's last row again.
+        assert queue.fetch_cases(ws, query, 50, 50).rows[0].id == first.rows[-1].id
+
+        # A page's last case leaves the list (accepted, out of 待受理): the next page
+        # still starts right after where it was.
+        for n in range(8):
+            cases.intake_work_order(ws, complaint_form(
+                source_ticket=f"NEW-{n}", received_at=NOW - timedelta(hours=n + 1)))
+        waiting = QueueQuery(view=QueueView.TO_ACCEPT, sort=SortKey.RECEIVED)
+        before = [r.id for r in queue.fetch_cases(ws, waiting, 0, 1000).rows]
+        assert len(before) >= 10
+        page = queue.fetch_page(ws, waiting, None, 0, 5)
+        cases.accept(ws, page.rows[-1].id)
+        after = queue.fetch_page(ws, waiting, page.keys[-1], 0, 5)
+        assert [r.id for r in after.rows] == before[5:10]
+    finally:
+        store.close()
+
+
 # ------------------------------------------------------------------ filters
 
 

@@ -1,15 +1,21 @@
 """The paged queue model on a small store: Qt's model checks, pages on demand, stale
-pages dropped, changed rows shown in place, SQL sort through ``sort()``."""
+pages dropped, changed rows shown in place, SQL sort through ``sort()``; on 600 demo
+cases, rows deep in the list read by key from anchors."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.core.deadlines import DueStatus
+from app.demo.generator import generate_demo_data
 from app.services import queue
 from app.services.queue import QueueQuery, QueueView, SortKey
+from app.services.reference import open_workstation
+from app.store.database import open_store
 from app.ui.operations.queue import load_rows
 from app.ui.queue.queue_model import (
     CASE_ID_ROLE,
@@ -101,3 +107,63 @@ def test_search_outcome_and_count_come_with_the_first_page(qtbot, ws, seeded):
     assert model.search_outcome is not None and model.search_outcome.matched == 1
     opened(qtbot, model, QueueQuery())
     assert model.search_outcome is None and model.rowCount() == 3
+
+
+# ------------------------------------------------------------------ deep rows, by key
+
+DEMO_NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory):
+    """600 demo cases: with pages of 5 the model keeps an anchor every 125 rows."""
+    store = open_store(tmp_path_factory.mktemp("queue600") / "data")
+    generate_demo_data(store, 600, seed=7, now=DEMO_NOW, login="zhangmin", chunk_cases=600,
+                       workers=1)
+    ws = open_workstation(store, login="zhangmin")
+    ws.now = lambda: DEMO_NOW
+    yield ws
+    store.close()
+
+
+def wait_row(qtbot, model: QueueModel, row: int):
+    index = model.index(row, Column.TICKET)
+    index.data()  # asks for its page
+    qtbot.waitUntil(lambda: index.data() != PLACEHOLDER, timeout=10_000)
+    return index
+
+
+@pytest.mark.parametrize(("sort", "descending"), [
+    (SortKey.RECEIVED, True), (SortKey.RECEIVED, False), (SortKey.DEADLINE, False),
+    (SortKey.COMPLAINANT, True), (SortKey.STATUS, False), (SortKey.MEDIATOR, True)])
+def test_scrolled_to_the_middle_the_model_shows_the_rows_offset_paging_gives(
+        qtbot, qtmodeltester, demo_ws, sort, descending):
+    model = QueueModel(SyncTaskRunner(), demo_ws, page_size=5, max_pages=4)
+    query = QueueQuery(view=QueueView.ALL, sort=sort, descending=descending)
+    opened(qtbot, model, query)
+    assert model.rowCount() == 600 and model.anchored
+    expected = [r.id for r in queue.fetch_cases(demo_ws, query, 0, 600).rows]
+    # A jump to the middle, rows around it, the page above it (read backwards from the
+    # page below), the last row and back to the top.
+    for row in (300, 301, 309, 296, 599, 1, 437, 180):
+        index = wait_row(qtbot, model, row)
+        assert index.data(CASE_ID_ROLE) == expected[row], row
+    assert model.held_rows() <= 4 * 5
+    qtmodeltester.check(model)
+
+
+def test_a_page_read_after_a_case_was_added_joins_the_page_above(qtbot, demo_ws):
+    from app.services import cases
+    from tests.conftest import complaint_form
+
+    model = QueueModel(SyncTaskRunner(), demo_ws, page_size=5)
+    query = QueueQuery(view=QueueView.ALL, sort=SortKey.RECEIVED, descending=True)
+    opened(qtbot, model, query)
+    shown = [model.index(r, 0).data(CASE_ID_ROLE) for r in range(5)]
+    # A new case at the top of the list, before the second page is read.
+    cases.intake_work_order(demo_ws, complaint_form(
+        source_ticket="NEW-TOP", received_at=DEMO_NOW - timedelta(minutes=1)))
+    now = [r.id for r in queue.fetch_cases(demo_ws, query, 0, 20).rows]
+    assert now[1:6] == shown
+    following = [wait_row(qtbot, model, r).data(CASE_ID_ROLE) for r in range(5, 10)]
+    assert following == now[6:11]  # neither the fifth row again nor one skipped

@@ -12,7 +12,7 @@ from app.core.timeutil import china_today
 from app.services import desk, queue
 from app.services.context import Workstation
 from app.services.dto import CaseSummary
-from app.services.queue import QueueQuery, QueueView, SearchOutcome
+from app.services.queue import QueueQuery, QueueView, RowKey, SearchOutcome
 from app.ui.formatting import DueBadge, due_badge, summary_deadline
 from app.ui.tasks import TaskState
 
@@ -35,6 +35,16 @@ class QueueOpened:
     count: int
     rows: tuple[QueueRow, ...]
     search: SearchOutcome | None  # None when the query has no search text
+    keys: tuple[RowKey, ...] = ()  # each row's place in the order
+
+
+@dataclass(frozen=True)
+class PageRows:
+    """A page of rows and each one's place in the order (what the next page starts
+    after)."""
+
+    rows: tuple[QueueRow, ...]
+    keys: tuple[RowKey, ...]
 
 
 @dataclass(frozen=True)
@@ -78,15 +88,23 @@ def open_queue(ws: Workstation, query: QueueQuery, limit: int, choose_view: bool
         query = replace(query, view=default_view(ws))
     opening = queue.open_query(ws, query, limit)
     state.raise_if_cancelled()
-    return QueueOpened(query, opening.count, _rows(ws, opening.page.rows), opening.search)
+    return QueueOpened(query, opening.count, _rows(ws, opening.page.rows), opening.search,
+                       opening.page.keys)
 
 
-def load_page(ws: Workstation, query: QueueQuery, offset: int, limit: int, state: TaskState
-              ) -> tuple[QueueRow, ...]:
-    """Rows ``offset`` .. ``offset + limit`` of the query."""
+def load_page(ws: Workstation, query: QueueQuery, start: RowKey | None, skip: int,
+              limit: int, backwards: bool, state: TaskState) -> PageRows:
+    """``limit`` rows of the query after ``start``, ``skip`` rows on (before it,
+    ``backwards``): ``queue.fetch_page``."""
     state.raise_if_cancelled()
-    page = queue.fetch_cases(ws, query, offset, limit)
-    return _rows(ws, page.rows)
+    page = queue.fetch_page(ws, query, start, skip, limit, backwards=backwards)
+    return PageRows(_rows(ws, page.rows), page.keys)
+
+
+def load_anchors(ws: Workstation, query: QueueQuery, every: int, state: TaskState
+                 ) -> tuple[tuple[int, RowKey], ...]:
+    """The key of every ``every``-th row of the query (``queue.anchors``)."""
+    return queue.anchors(ws, query, every, state)
 
 
 def load_rows(ws: Workstation, ids: frozenset[uuid.UUID]) -> RowsUpdate:
