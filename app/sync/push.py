@@ -387,8 +387,14 @@ def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> O
         updates = merge_fields(st, m.base, m.values, server).updates
     elif server["deleted"] and not restoring:
         # An edit of a row deleted centrally: kept whole in the conflict, not applied.
+        # With it, the central values of the same fields where someone changed them
+        # before the deletion: restoring the row with this edit replaces them, so the
+        # person choosing must see them (else that earlier edit is lost unseen).
+        overwritten = [f for f in changed_since(m.base, server, ignore={"deleted", *BOOKKEEPING})
+                       if f in m.values and server[f] != m.values[f]]
         _conflict_row(conn, st, current, kind="edit_deleted", base=m.base, local=m.values,
-                      theirs={"deleted": True}, pusher=pusher, mutation_id=m.mutation_id)
+                      theirs={"deleted": True, **{f: server[f] for f in overwritten}},
+                      pusher=pusher, mutation_id=m.mutation_id)
         return Outcome(m.mutation_id, Status.CONFLICT, server, conflicts=1)
     else:
         merged = merge_fields(st, m.base, m.values, server)

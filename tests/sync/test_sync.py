@@ -176,6 +176,32 @@ def test_an_edit_of_a_case_deleted_centrally_is_a_conflict_not_a_loss(desks):
         assert _case(desk, case_id).title == "删除之后的修改"
 
 
+def test_an_edit_of_a_case_edited_then_deleted_centrally_shows_the_edit_it_would_replace(
+        desks):
+    # Found by the interleaving test: 甲 edits and syncs, 乙 edits the same field
+    # unsynced, 甲 deletes; 乙 restoring the case with its edit replaced 甲's edit unseen.
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    case_id = _intake(a)
+    a.sync(), b.sync()
+    cases.update_case(a.ws, case_id, {"title": "甲的标题", "request": "甲的诉求"})
+    a.sync()
+    cases.update_case(b.ws, case_id, {"title": "乙的标题"})
+    _tombstone(a, case_id)
+    a.sync()
+    b.sync()
+    [conflict] = sync_service.list_conflicts(b.ws)
+    assert conflict.kind == "edit_deleted"
+    # The central title before the deletion, which 乙's edit replaces; not the request,
+    # which 乙 did not touch and keeps 甲's value when the case comes back.
+    assert conflict.server_value == {"deleted": True, "title": "甲的标题"}
+    sync_service.resolve_conflict(b.ws, conflict.id, Choice.TAKE_MINE)
+    b.sync(), a.sync()
+    for desk in (a, b):
+        assert not _case(desk, case_id).deleted
+        assert (_case(desk, case_id).title, _case(desk, case_id).request) == ("乙的标题",
+                                                                            "甲的诉求")
+
+
 def test_a_deletion_of_a_case_edited_centrally_is_a_conflict(desks):
     a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
     case_id = _intake(a)

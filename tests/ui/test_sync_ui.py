@@ -323,6 +323,33 @@ def test_a_conflict_is_settled_in_the_conflicts_window(qtbot, runner, make_desk)
     window._test_link.close()
 
 
+def test_an_edit_of_a_deleted_case_shows_what_the_centre_changed_before(qtbot, runner,
+                                                                         make_desk):
+    a, b = make_desk("mdt_zhangmin"), make_desk("mdt_wangfang")
+    case_id, _ = cases.intake_work_order(a.ws, complaint_form())
+    a.sync(), b.sync()
+    cases.update_case(a.ws, case_id, {"title": "甲的标题"})
+    a.sync()
+    cases.update_case(b.ws, case_id, {"title": "乙的标题"})
+    with a.store.unit_of_work() as s:
+        case = s.get(Case, case_id)
+        case.deleted, case.version = True, case.version + 1
+    a.sync(), b.sync()
+    from app.ui.sync.conflicts_view import ConflictsDialog
+
+    dialog = ConflictsDialog(b.ws, runner)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.reload()
+    dialog.show()
+    page = dialog.conflicts_page
+    central = page.central_box.value.toPlainText()
+    assert "（已删除）" in central and "标题：甲的标题" in central
+    assert "删除之前，中心也修改过同样的内容" in page.explain_label.text()
+    assert "乙的标题" in page.submitted_box.value.toPlainText()
+    assert page.take_button.text() == "恢复案件并采用修改"
+
+
 def test_a_duplicate_ticket_offers_merge_or_keep_both(qtbot, runner, make_desk):
     a, b = make_desk("mdt_zhangmin"), make_desk("mdt_wangfang")
     cases.intake_work_order(a.ws, complaint_form())

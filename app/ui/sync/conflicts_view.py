@@ -287,9 +287,16 @@ class ConflictsPage(QWidget):
             self.base_box.show_value(self.tr("修改前的原值"), value_text(c.base_value, c.field))
             keep, take = self.tr("保留中心的值"), self.tr("采用提交的值")
         elif c.kind == "edit_deleted":
-            self.explain_label.setText(self.tr(
-                "案件已在中心被删除，此修改未生效。可以保持删除，或恢复该案件并采用这次修改。"))
-            self.central_box.show_value(central, self.tr("（已删除）"))
+            earlier = {k: v for k, v in (c.server_value or {}).items() if k != "deleted"}
+            explain = self.tr(
+                "案件已在中心被删除，此修改未生效。可以保持删除，或恢复该案件并采用这次修改。")
+            deleted = self.tr("（已删除）")
+            if earlier:
+                explain += self.tr("删除之前，中心也修改过同样的内容（见中心数据库的值）；"
+                                   "恢复案件将以这次修改替换它们。")
+                deleted += self.tr("删除前的值：") + "\n" + value_text(earlier)
+            self.explain_label.setText(explain)
+            self.central_box.show_value(central, deleted)
             self.submitted_box.show_value(submitted, value_text(c.local_value))
             self.base_box.show_value(self.tr("修改前的原值"), value_text(c.base_value))
             keep, take = self.tr("保持删除"), self.tr("恢复案件并采用修改")
