@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
 
-import filetype
-
 HEAD_BYTES = 8192  # as much as filetype looks at
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB
 
@@ -185,6 +183,8 @@ def recognise(name: str, head: bytes, *, complete: bool = False) -> Recognised:
         raise NotAllowed(Refusal.EXECUTABLE, ext)
     if ext in SCRIPT_EXTENSIONS:
         raise NotAllowed(Refusal.SCRIPT, ext)
+    import filetype  # its ~15 modules of signatures: when a file is first looked at
+
     kind = filetype.guess(head)
     guessed = kind.extension if kind is not None else None
     if _runs(head, guessed):
@@ -252,6 +252,8 @@ def format_of_content(head: bytes, *, complete: bool, zip_names: Iterable[str] |
     type) only chooses between formats the bytes fit equally (``.doc`` or ``.xls`` for
     an OLE file, ``.m4a`` or ``.mp4``). NotAllowed: DISGUISED_EXECUTABLE for content
     that runs, UNSUPPORTED for content that is no kind of evidence we keep."""
+    import filetype
+
     kind = filetype.guess(head)
     guessed = kind.extension if kind is not None else None
     if _runs(head, guessed):

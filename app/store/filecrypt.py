@@ -23,12 +23,12 @@ import io
 import os
 import struct
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+# cryptography is imported where a key is derived: a plain store opens without it.
 
 MAGIC = b"MDFILE1\n"
 SALT_BYTES = 16
@@ -43,6 +43,9 @@ class FileDecryptError(Exception):
 
 
 def _hkdf(key: bytes, info: bytes, salt: bytes | None = None) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
 
 
@@ -56,6 +59,8 @@ def disk_name(names: bytes, sha256: str) -> str:
 
 
 def _file_key(data_key: bytes, salt: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM(_hkdf(data_key, b"mediation-desk/file/v1", salt))
 
 
@@ -109,6 +114,8 @@ def encrypt_bytes(data_key: bytes, data: bytes) -> bytes:
 
 def decrypt_chunks(data_key: bytes, source: BinaryIO) -> Iterator[bytes]:
     """The plaintext, a chunk at a time; FileDecryptError when anything is wrong."""
+    from cryptography.exceptions import InvalidTag
+
     header = source.read(HEADER_BYTES)
     if len(header) != HEADER_BYTES or not header.startswith(MAGIC):
         raise FileDecryptError("not an encrypted file")

@@ -21,10 +21,6 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from app.store.cipher import KEY_BYTES
 
 KEYFILE_NAME = "store-key.json"
@@ -98,10 +94,15 @@ def recovery_code_well_formed(text: str) -> bool:
 
 
 def _kek(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    # cryptography here and below: a plain store opens without it.
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret.encode("utf-8"))
 
 
 def wrap(key: bytes, secret: str) -> Wrapped:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     sealed = AESGCM(_kek(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)).encrypt(nonce, key,
@@ -112,6 +113,9 @@ def wrap(key: bytes, secret: str) -> Wrapped:
 
 def unwrap(wrapped: Wrapped, secret: str) -> bytes | None:
     """The data key, or None when ``secret`` is not the one it was wrapped with."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     b64 = base64.b64decode
     try:
         kek = _kek(secret, b64(wrapped.salt), wrapped.n, wrapped.r, wrapped.p)
