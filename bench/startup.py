@@ -312,8 +312,8 @@ def report(runs: dict[tuple[str, str], list[dict]], timed: dict[tuple[str, str],
     for tree in trees:
         total = median([d["total"] for d in steps[(tree, largest)]])
         ok = total < OPEN_BUDGET_S
-        line = f"{names[tree]}: {largest} cases {total:.2f} s (median) < {OPEN_BUDGET_S} s " \
-               f"{'ok' if ok else 'OVER'}"
+        line = f"{names[tree] + ': ' if names[tree] else ''}{largest} cases {total:.2f} s " \
+               f"(median) < {OPEN_BUDGET_S} s {'ok' if ok else 'OVER'}"
         if tree == trees[-1]:
             over += not ok
         if len(sizes) > 1:
@@ -333,6 +333,10 @@ def report(runs: dict[tuple[str, str], list[dict]], timed: dict[tuple[str, str],
             print(f"{size} cases: {names[trees[0]]} {a:.2f} s → {names[trees[1]]} {b:.2f} s "
                   f"(medians, {b - a:+.2f} s); CPU {cpu_a:.2f} s → {cpu_b:.2f} s")
 
+    if not any(r["imports"]["package"] for col in columns for r in timed[col]):
+        print()
+        print("all within budget" if not over else f"{over} figure(s) over budget")
+        return 0 if not over else 1
     print()
     print("imports under -X importtime (ms of self time, inflated by the instrument: shares)")
     print(f"{'by step':40}{head}")
