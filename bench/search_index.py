@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -117,6 +119,24 @@ def search_queries(store_file: Path) -> dict[str, str]:
     }
 
 
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def workers_cpu_s() -> float:
+    """The CPU seconds of this process's living worker processes (0 without /proc)."""
+    me, ticks, total = str(os.getpid()), os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[1] == me and b"spawn_main" in (stat.parent / "cmdline").read_bytes():
+                total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def one_run(folder: Path, kind: str, workers: int | None) -> dict:
     from app.core import parallel
     from app.services.search import find_cases, rebuild_search_index
@@ -125,12 +145,14 @@ def one_run(folder: Path, kind: str, workers: int | None) -> dict:
     store = open_store(folder)
     try:
         rss_open = peak_rss_mb()
+        cpu_before = cpu_s()
         started = time.perf_counter()
         if kind == "new":
             cases = rebuild_search_index(store, workers=workers)
         else:
             cases = sequential_rebuild(store)
         seconds = time.perf_counter() - started
+        cpu, cpu_workers = cpu_s() - cpu_before, workers_cpu_s()
         rss, workers_rss = peak_rss_mb(), children_peak_rss_mb()
         parallel.stop_idle_workers()
         searches = {}
@@ -147,7 +169,8 @@ def one_run(folder: Path, kind: str, workers: int | None) -> dict:
                                "more": hits.more, "digest": digest}
     finally:
         store.close()
-    return {"kind": kind, "cases": cases, "seconds": seconds, "rss_open_mb": rss_open,
+    return {"kind": kind, "cases": cases, "seconds": seconds, "cpu_s": cpu,
+            "workers_cpu_s": cpu_workers, "rss_open_mb": rss_open,
             "rss_mb": rss, "workers_rss_mb": workers_rss, "searches": searches}
 
 
@@ -179,6 +202,9 @@ def report(folder: Path, runs: dict[str, list[dict]]) -> None:
         budget = f"  (budget {BUDGET_1M_S:.0f} s at 1M)" if size >= 1_000_000 else ""
         print(f"  {label:22} {spread(seconds, '{:.2f}')} s, "
               f"{spread(rate, '{:,.0f}')} cases/s{budget}")
+        print(f"  {'':22} CPU {spread([r['cpu_s'] for r in rs])} s here, "
+              f"{spread([r['workers_cpu_s'] for r in rs])} s in the workers "
+              "(their start included)")
         print(f"  {'':22} peak RSS {spread([r['rss_mb'] for r in rs], '{:.0f}')} MB "
               f"(after opening the store {spread([r['rss_open_mb'] for r in rs], '{:.0f}')}),"
               f" workers {spread(workers, '{:.0f}')} MB each at most "

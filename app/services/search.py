@@ -1,7 +1,8 @@
 """The workstation's one search box: names, pinyin, phones, tickets, ID numbers, words.
 
 Text goes through the local FTS5 table ``case_search`` (tokens made by
-``app.core.search_text``); numbers go through B-tree indexes (phone, last four digits,
+``app.core.search_text``, each case's document by ``app.services.search_documents``,
+in worker processes for a rebuild); numbers go through B-tree indexes (phone, last four digits,
 ticket, ID number). The index is local and derived: the services keep it current as
 cases change, ``rebuild_search_index`` remakes it (after an upgrade from a store without
 one, or when it is found incomplete), and the demo loader fills it in bulk.
@@ -9,19 +10,29 @@ one, or when it is found incomplete), and the demo loader fills it in bulk.
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain, islice, starmap
+from itertools import islice
 from operator import itemgetter
+from typing import TypeVar
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from app.core import heap, parallel
-from app.core.search_text import SearchPlan, name_tokens, plan_search, text_tokens
+from app.core.search_text import SearchPlan, plan_search
+from app.services.search_documents import (
+    FIELD,
+    load_tokeniser,
+    no_context,
+    search_document,
+    tokenise_chunk,
+)
 from app.store.database import Store
 from app.store.models import Case
 
@@ -33,39 +44,15 @@ SEARCH_TABLE_DDL = (
 SEARCH_LIMIT = 500  # the most recent matches shown; the status bar says when there are more
 REBUILD_CHUNK = 10_000  # cases a worker tokenises at a time
 REBUILD_WINDOW = 10  # chunks read at a time (ordered_map takes a list)
+REBUILD_AHEAD = 4  # chunks tokenised before this process writes them
 # FTS5 writes a segment each time its buffer of pending tokens fills (1 MB by default):
 # a rebuild's bigger buffer makes fewer, larger segments to merge at the end.
-REBUILD_HASH_BYTES = 64 * 2**20
+REBUILD_HASH_BYTES = 16 * 2**20
 FTS_HASHSIZE_DEFAULT = 1024 * 1024
 FTS_AUTOMERGE_DEFAULT = 4
-_FIELD = "\x1f"  # between fields sent to and from the workers: whitespace, so in no token
 VERIFY_BATCH = 300
 
-
-def search_document(complainant_name: str, respondent_name: str, title: str,
-                    description: str, request: str) -> tuple[str, str]:
-    """(names, body) token strings for the FTS table. Tokens appear once per column:
-    the table keeps no positions (detail=column), so repeats would only add bytes."""
-    # Pinyin for the complainant (a person); the respondent is usually a business,
-    # found by its words, so it is spared the cost of pinyin.
-    names = f"{name_tokens(complainant_name)} {_respondent_tokens(respondent_name)}"
-    # The tokens of "a b" are a's then b's (a space ends every term), so the parts that
-    # repeat across cases (titles, requests) are tokenised once per process.
-    body = text_tokens(description).split()
-    if not (title and title in description):
-        body[:0] = _common_tokens(title)
-    body += _common_tokens(request)
-    return " ".join(dict.fromkeys(names.split())), " ".join(dict.fromkeys(body))
-
-
-@lru_cache(maxsize=16384)  # businesses recur across a store's cases
-def _respondent_tokens(name: str) -> str:
-    return f"{name} {text_tokens(name)}"
-
-
-@lru_cache(maxsize=4096)
-def _common_tokens(text: str) -> tuple[str, ...]:
-    return tuple(text_tokens(text).split())
+T = TypeVar("T")
 
 
 def _document_of(case: Case) -> tuple[str, str]:
@@ -132,44 +119,109 @@ def index_state(store: Store) -> IndexState:
     return IndexState(indexed, cases)
 
 
-def load_tokeniser() -> None:
-    """What a rebuild's worker loads before its first chunk (``parallel.start_workers``):
-    pinyin's dictionaries."""
-    search_document("王", "", "", "", "")
-
-
-def _no_context() -> None:
-    return None
-
-
-def tokenise_chunk(_: None, chunk: bytes | list[tuple[str, str, str, str, str]]) -> str:
-    """The documents of a chunk of cases, each one's names then body, joined by
-    ``_FIELD``; from the cases' five fields joined the same way (one string crosses to
-    the worker many times faster than as many small ones) or, where a field holds that
-    character, as rows."""
-    rows = (zip(*[iter(chunk.decode().split(_FIELD))] * 5, strict=True)
-            if isinstance(chunk, bytes) else chunk)
-    return _FIELD.join(chain.from_iterable(starmap(search_document, rows)))
-
-
 # Each case's fields as they are stored, in UTF-8: this process never decodes them.
-_CASE_TEXT = f"""SELECT rowid, CAST(complainant_name || char({ord(_FIELD)}) || respondent_name
-    || char({ord(_FIELD)}) || title || char({ord(_FIELD)}) || description
-    || char({ord(_FIELD)}) || request AS BLOB) FROM cases WHERE deleted = false"""
+_CASE_TEXT = f"""SELECT rowid, CAST(complainant_name || char({ord(FIELD)}) || respondent_name
+    || char({ord(FIELD)}) || title || char({ord(FIELD)}) || description
+    || char({ord(FIELD)}) || request AS BLOB) FROM cases WHERE deleted = false"""
 
 
-def _text_chunks(con: sqlite3.Connection) -> Iterator[tuple[int, bytes | list]]:
+def _text_chunks(con: sqlite3.Connection, lock: threading.Lock
+                 ) -> Iterator[tuple[int, bytes | list]]:
     """(cases, what ``tokenise_chunk`` takes) for each chunk of the live cases, in rowid
-    order."""
-    cursor = con.execute(f"{_CASE_TEXT} ORDER BY rowid")
-    while rows := cursor.fetchmany(REBUILD_CHUNK):
-        text = _FIELD.encode().join(map(itemgetter(1), rows))
-        if text.count(_FIELD.encode()) != 5 * len(rows) - 1:
-            # Typed text never holds the separator, imported text might: these go as rows.
-            text = con.execute("""SELECT complainant_name, respondent_name, title,
-                description, request FROM cases WHERE deleted = false
-                AND rowid BETWEEN ? AND ? ORDER BY rowid""", (rows[0][0], rows[-1][0])).fetchall()
-        yield len(rows), text
+    order. ``lock``: held while the connection is used (another thread writes with it)."""
+    with lock:
+        cursor = con.execute(f"{_CASE_TEXT} ORDER BY rowid")
+    try:
+        while True:
+            with lock:
+                rows = cursor.fetchmany(REBUILD_CHUNK)
+            if not rows:
+                return
+            text = FIELD.encode().join(map(itemgetter(1), rows))
+            if text.count(FIELD.encode()) != 5 * len(rows) - 1:
+                # Typed text never holds the separator, imported text might: as rows.
+                with lock:
+                    text = con.execute("""SELECT complainant_name, respondent_name, title,
+                        description, request FROM cases WHERE deleted = false
+                        AND rowid BETWEEN ? AND ? ORDER BY rowid""",
+                        (rows[0][0], rows[-1][0])).fetchall()
+            yield len(rows), text
+    finally:
+        with lock:
+            cursor.close()
+
+
+def _tokenised(con: sqlite3.Connection, lock: threading.Lock, workers: int | None
+               ) -> Iterator[tuple[int, str]]:
+    """(cases, their documents joined by ``FIELD``) for each chunk, in rowid order."""
+    chunks = _text_chunks(con, lock)
+    try:
+        # A window of chunks at a time: ordered_map takes its items as a list. The next
+        # window is read while the workers tokenise this one (reading waits for the
+        # writer's turns with the connection), so this process holds two windows' text.
+        window = list(islice(chunks, REBUILD_WINDOW))
+        while window:
+            documents = parallel.ordered_map(tokenise_chunk, no_context, (),
+                                             [text for _, text in window], workers=workers)
+            following: list = []
+            try:
+                for n, ((cases, _), joined) in enumerate(zip(window, documents, strict=True)):
+                    yield cases, joined
+                    if n == 0:
+                        following = list(islice(chunks, REBUILD_WINDOW))
+            finally:
+                documents.close()  # a cancel or a failure stops the workers' chunks
+            window = following
+    finally:
+        chunks.close()
+
+
+_END = object()
+
+
+@contextmanager
+def _made_in_thread(items: Generator[T, None, None], ahead: int) -> Iterator[Iterator[T]]:
+    """``items``, made by a thread of their own up to ``ahead`` before they are taken.
+    Leaving the block stops the thread and closes ``items`` (in that thread)."""
+    made: queue.Queue = queue.Queue(ahead)
+    stop = threading.Event()
+
+    def hand_over(item: object, error: BaseException | None = None) -> bool:
+        while not stop.is_set():
+            try:
+                made.put((item, error), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not hand_over(item):
+                    return
+            hand_over(_END)
+        except BaseException as error:  # raised again where the items are taken
+            hand_over(_END, error)
+        finally:
+            items.close()
+
+    def taken() -> Iterator[T]:
+        while True:
+            item, error = made.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item
+
+    thread = threading.Thread(target=make, name="search-index-reader", daemon=True)
+    thread.start()
+    try:
+        yield taken()
+    finally:
+        stop.set()
+        thread.join()
 
 
 class RebuildCancelled(Exception):
@@ -187,10 +239,14 @@ def rebuild_search_index(store: Store, progress: Callable[[int, int], None] | No
     ``cancelled()`` is asked after each chunk and, when it says so, the transaction is
     rolled back and ``RebuildCancelled`` raised. ``workers``: as ``ordered_map``'s (None:
     one per core; 1: everything in this process)."""
-    parallel.start_workers(load_tokeniser, workers=workers)  # they load while we prepare
-    con = store.connect_raw(isolation_level=None)
+    # Two threads use the connection, one at a time (_rebuild's lock).
+    con = store.connect_raw(isolation_level=None, check_same_thread=False)
     try:
         con.execute("PRAGMA busy_timeout=5000")
+        if con.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0] \
+                < 3 * REBUILD_CHUNK:
+            workers = 1  # a chunk or two: not worth starting processes for
+        parallel.start_workers(load_tokeniser, workers=workers)  # they load as we prepare
         # The old index holds the cases' own text, which stays in the file, and the new
         # one takes over its pages at once: zeroing them first (secure_delete, which
         # many builds turn on) would write the old index again, 5 s of a 1M rebuild.
@@ -220,37 +276,33 @@ def _rebuild(con: sqlite3.Connection, progress: Callable[[int, int], None] | Non
     # once, at the end.
     _fts_setting(con, "automerge", 0)
     _fts_setting(con, "hashsize", REBUILD_HASH_BYTES)
-    con.execute("DELETE FROM case_search_keys")
-    # Keys in the order the cases were stored (for a store filled by sync or the demo
-    # loader, the order they arrived), so the table is read front to back once instead
-    # of looked up a million times; keys 1, 2, 3 … in that order.
-    con.execute("""INSERT INTO case_search_keys (search_key, case_id)
-                   SELECT row_number() OVER (ORDER BY rowid), id FROM cases
-                   WHERE deleted = false ORDER BY rowid""")
-    total = con.execute("SELECT count(*) FROM case_search_keys").fetchone()[0]
-    done = 0
-    chunks = _text_chunks(con)
-    with heap.quiet_collector():
-        # A window of chunks at a time: ordered_map takes its items as a list, and this
-        # process holds no more of the cases' text than a window's.
-        while window := list(islice(chunks, REBUILD_WINDOW)):
-            documents = parallel.ordered_map(tokenise_chunk, _no_context, (),
-                                             [text for _, text in window], workers=workers)
-            try:
-                for (cases, _), joined in zip(window, documents, strict=True):
-                    fields = joined.split(_FIELD)
-                    con.executemany("INSERT INTO case_search (rowid, names, body) "
-                                    "VALUES (?, ?, ?)",
-                                    zip(range(done + 1, done + cases + 1), fields[0::2],
-                                        fields[1::2], strict=True))
-                    done += cases
-                    if progress:
-                        progress(done, total)
-                    if cancelled is not None and cancelled():
-                        raise RebuildCancelled()
-            finally:
-                documents.close()  # a cancel or a failure stops the workers' chunks
-            del window
+    # Reading and tokenising go on in a thread of their own (the workers' chunks come
+    # and go through it) while this one writes: no window's end leaves the workers idle.
+    # The DROP above needs no statement running: it comes first.
+    lock = threading.Lock()
+    with heap.quiet_collector(), \
+            _made_in_thread(_tokenised(con, lock, workers), REBUILD_AHEAD) as documents:
+        with lock:
+            con.execute("DELETE FROM case_search_keys")
+            # Keys in the order the cases were stored (for a store filled by sync or the
+            # demo loader, the order they arrived), so the table is read front to back
+            # once instead of looked up a million times; keys 1, 2, 3 … in that order
+            # (search_key is the rowid: an empty table's first is 1, each next one more).
+            con.execute("""INSERT INTO case_search_keys (case_id)
+                           SELECT id FROM cases WHERE deleted = false ORDER BY rowid""")
+            total = con.execute("SELECT count(*) FROM case_search_keys").fetchone()[0]
+        done = 0
+        for cases, joined in documents:
+            fields = joined.split(FIELD)
+            with lock:
+                con.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
+                                zip(range(done + 1, done + cases + 1), fields[0::2],
+                                    fields[1::2], strict=True))
+            done += cases
+            if progress:
+                progress(done, total)
+            if cancelled is not None and cancelled():
+                raise RebuildCancelled()
     _fts_setting(con, "automerge", FTS_AUTOMERGE_DEFAULT)
     _fts_setting(con, "hashsize", FTS_HASHSIZE_DEFAULT)
     con.execute("INSERT INTO case_search (case_search) VALUES ('optimize')")
