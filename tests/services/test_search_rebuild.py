@@ -12,11 +12,12 @@ import pytest
 
 from app.core import parallel
 from app.demo.generator import generate_demo_data
-from app.services import cases, search
+from app.services import cases, search, search_documents, store_keys
 from app.services.dto import PartyInput
 from app.services.reference import open_workstation
 from app.store.database import open_store
 from tests.conftest import complaint_form
+from tests.support.memory_keyring import use_memory_keyring
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 
@@ -183,3 +184,35 @@ def test_cases_taken_in_after_a_rebuild_are_found(ws, small_chunks):
     assert found(ws, "上官婉儿")[0] == case_id
     assert len(found(ws, "sgwe")) == 6
     assert search.index_state(ws.store).complete
+
+
+def test_a_failure_while_tokenising_leaves_the_index_as_it_was(ws, small_chunks, monkeypatch):
+    before = index_tables(ws.store)
+    made = []
+
+    def failing(context, chunk):
+        if len(made) == 2:
+            raise ValueError("a chunk the tokeniser cannot take")
+        made.append(chunk)
+        return search_documents.tokenise_chunk(context, chunk)
+
+    monkeypatch.setattr(search, "tokenise_chunk", failing)  # in this process: workers=1
+    with pytest.raises(ValueError, match="cannot take"):
+        search.rebuild_search_index(ws.store, workers=1)
+    assert index_tables(ws.store) == before
+
+
+def test_an_encrypted_store_is_rebuilt_with_workers(tmp_path, small_chunks):
+    with use_memory_keyring():
+        store, _ = store_keys.create_encrypted_store(tmp_path)
+        try:
+            generate_demo_data(store, 150, seed=3, workers=1)
+            workstation = open_workstation(store, login="zhangmin")
+            name = live_cases(store)[-1][1]
+            before = found(workstation, name)
+            assert search.rebuild_search_index(store, workers=2) == 150
+            assert found(workstation, name) == before != []
+            assert index_tables(store)[1] == [(n + 1, *search.search_document(*row[1:]))
+                                              for n, row in enumerate(live_cases(store))]
+        finally:
+            store.close()
