@@ -528,23 +528,37 @@ def fetch_page(ws: Workstation, query: QueueQuery, start: RowKey | None, skip: i
                   backwards=backwards)
 
 
-def anchors(ws: Workstation, query: QueueQuery, every: int,
-            state: Any = None) -> tuple[tuple[int, RowKey], ...]:
+Anchor = tuple[int, RowKey]  # a row and its key
+
+
+def anchors(ws: Workstation, query: QueueQuery, every: int, state: Any = None, *,
+            after: Anchor | None = None, most: int | None = None) -> tuple[Anchor, ...]:
     """The key of every ``every``-th row (rows ``every - 1``, ``2 * every - 1`` …): the
     places a jump deep into the list starts from (``fetch_page(key, skip)`` with a skip
-    below ``every``). One walk over the query's index entries, in steps of ``every``
-    rows, reading no case row where the sort's index answers the query (0.2–0.4 s a
-    million rows); ``state.raise_if_cancelled`` between steps."""
+    below ``every``). A walk over the query's index entries in steps of ``every`` rows,
+    reading no case row where the sort's index answers the query (0.1–0.3 s a million
+    rows): ``most`` anchors at a time, going on ``after`` the last one a call returned;
+    ``state.raise_if_cancelled`` between steps."""
     found = _search(ws, query.search)
     plan = _plan(ws, query, found[0] if found else None)
-    out: list[tuple[int, RowKey]] = []
+    out: list[Anchor] = []
+    base = -1 if after is None else after[0]
+    segments = plan.segments
+    resume: tuple[Any, ...] | None = None
+    if after is not None:
+        labels = [segment.label for segment in segments]
+        if after[1].segment not in labels:  # its segment is gone: no more anchors
+            return ()
+        segments = segments[labels.index(after[1].segment):]
+        resume = after[1].values
     with ws.store.unit_of_work() as session:
         connection = session.connection()
         need = every  # the next anchor is this many rows on
-        for segment in plan.segments:
+        for segment in segments:
             first, then = _nth_key_statement(plan, segment, False), None
-            values: tuple[Any, ...] | None = None  # the last anchor's, in this segment
-            while True:
+            # The last anchor's values in this segment.
+            values, resume = resume, None
+            while most is None or len(out) < most:
                 if state is not None:
                     state.raise_if_cancelled()
                 take = min(need, _MIN_ROWS)
@@ -562,7 +576,7 @@ def anchors(ws: Workstation, query: QueueQuery, every: int,
                     need -= _count_parts(session, plan.parts, tuple(extra))
                     break
                 values = tuple(row)
-                out.append((len(out) * every + every - 1, RowKey(segment.label, values)))
+                out.append((base + (len(out) + 1) * every, RowKey(segment.label, values)))
                 need = every
     return tuple(out)
 

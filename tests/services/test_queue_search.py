@@ -189,6 +189,11 @@ def test_pages_by_key_and_from_anchors_are_the_offset_pages(tied, sort, descendi
     marks = queue.anchors(tied, query, 20)
     assert [row for row, _ in marks] == list(range(19, len(ids), 20))
     assert all(key == keys[row] for row, key in marks)
+    pieces, after = [], None  # read 3 at a time, each call going on from the last
+    while piece := queue.anchors(tied, query, 20, after=after, most=3):
+        pieces += piece
+        after = piece[-1]
+    assert tuple(pieces) == marks
     for start in (0, 1, 19, 20, 21, 39, 47, len(ids) // 2, len(ids) - 13, len(ids) - 1):
         expected = ids[start:start + 13]
         above = [(row, key) for row, key in marks if row < start]

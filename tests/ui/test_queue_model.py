@@ -141,7 +141,8 @@ def test_scrolled_to_the_middle_the_model_shows_the_rows_offset_paging_gives(
     model = QueueModel(SyncTaskRunner(), demo_ws, page_size=5, max_pages=4)
     query = QueueQuery(view=QueueView.ALL, sort=sort, descending=descending)
     opened(qtbot, model, query)
-    assert model.rowCount() == 600 and model.anchored
+    assert model.rowCount() == 600
+    qtbot.waitUntil(lambda: model.anchored, timeout=10_000)  # once shown a moment
     expected = [r.id for r in queue.fetch_cases(demo_ws, query, 0, 600).rows]
     # A jump to the middle, rows around it, the page above it (read backwards from the
     # page below), the last row and back to the top.

@@ -101,10 +101,11 @@ def load_page(ws: Workstation, query: QueueQuery, start: RowKey | None, skip: in
     return PageRows(_rows(ws, page.rows), page.keys)
 
 
-def load_anchors(ws: Workstation, query: QueueQuery, every: int, state: TaskState
-                 ) -> tuple[tuple[int, RowKey], ...]:
-    """The key of every ``every``-th row of the query (``queue.anchors``)."""
-    return queue.anchors(ws, query, every, state)
+def load_anchors(ws: Workstation, query: QueueQuery, every: int, after: queue.Anchor | None,
+                 most: int, state: TaskState) -> tuple[queue.Anchor, ...]:
+    """The key of every ``every``-th row of the query, ``most`` of them from ``after``
+    on (``queue.anchors``)."""
+    return queue.anchors(ws, query, every, state, after=after, most=most)
 
 
 def load_rows(ws: Workstation, ids: frozenset[uuid.UUID]) -> RowsUpdate:

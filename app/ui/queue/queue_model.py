@@ -14,8 +14,10 @@ event loop, at most ``MAX_LOADS`` at once, the most recently wanted first.
 Pages are read by key, not by offset (``queue.fetch_page``): each starts after the key
 of the nearest row whose key the model holds — the last row of the page above, the first
 row of the page below, or an anchor. Anchors are the keys of every ``ANCHOR_PAGES``-th
-page's last row, read by a walk over the query's index in the background once a query
-opens, so the page at row 500,000 costs what the first does. Pages read while scrolling
+page's last row, read by a walk over the query's index once a query has been shown for
+``ANCHOR_DELAY_MS`` (at once when a page far from any known row is asked for first; in
+short steps, so that pages asked for meanwhile are read between them), so the page at
+row 500,000 costs what the first does. Pages read while scrolling
 join their neighbours exactly: a case inserted or moved meanwhile shifts no page against
 the one it was read from, so no row is shown twice or skipped between them (what is
 read later shows the list as it is then; the count follows at the next refresh).
@@ -42,7 +44,7 @@ from PySide6.QtGui import QColor, QFont
 
 from app.core.deadlines import DueStatus
 from app.services.context import Workstation
-from app.services.queue import QueueQuery, RowKey, SearchOutcome, SortKey
+from app.services.queue import Anchor, QueueQuery, RowKey, SearchOutcome, SortKey
 from app.ui import formatting, messages
 from app.ui.formatting import CallbackState, callback_state, callback_summary, callback_when
 from app.ui.operations.queue import (
@@ -54,7 +56,7 @@ from app.ui.operations.queue import (
     open_queue,
 )
 from app.ui.qtcompat import emit
-from app.ui.tasks import Lane, LatestOnly, Task, TaskFailure, TaskRunner
+from app.ui.tasks import LatestOnly, Task, TaskFailure, TaskRunner
 
 
 class Column(IntEnum):
@@ -101,6 +103,13 @@ MAX_WANTED = 8  # page requests waiting; older ones are dropped (and re-asked if
 # An anchor every 25 pages (5,000 rows): a page read from one walks at most that many
 # index entries more than the first page does (about half a millisecond).
 ANCHOR_PAGES = 25
+# Anchors read by one worker call (20–40 ms on a million cases): the walk holds one of
+# the read workers no longer than that at a time. (The background lane would do, but
+# the start-up audit check holds it for minutes.)
+ANCHORS_A_CALL = 40
+# A query shown this long gets its anchors: a click or key that soon changes it again
+# does not start a walk that would slow the next query down.
+ANCHOR_DELAY_MS = 300
 CLOCK_MS = 60_000  # the 待回电 marks follow the clock: rows are repainted this often
 
 # Calm colours that stay readable on white and on the alternate row colour.
@@ -150,6 +159,10 @@ class QueueModel(QAbstractTableModel):
         self._pump.setSingleShot(True)
         self._pump.setInterval(0)
         self._pump.timeout.connect(self._start_loads)
+        self._anchor_timer = QTimer(self)
+        self._anchor_timer.setSingleShot(True)
+        self._anchor_timer.setInterval(ANCHOR_DELAY_MS)
+        self._anchor_timer.timeout.connect(lambda: self._start_anchors(self._query))
         self.clock = QTimer(self)
         self.clock.setInterval(CLOCK_MS)
         self.clock.timeout.connect(self._clock_moved)
@@ -204,7 +217,8 @@ class QueueModel(QAbstractTableModel):
         self._opening = False
         self.endResetModel()
         emit(self.loaded)
-        self._start_anchors(opened.query)
+        if self._count > 2 * self.page_size * ANCHOR_PAGES:
+            self._anchor_timer.start()
 
     def _failed(self, failure: TaskFailure) -> None:
         self._opening = False
@@ -247,6 +261,9 @@ class QueueModel(QAbstractTableModel):
         current = self._queries.current()  # a page of an older query or sort is dropped
         ws = self.ws
         start, skip, limit, backwards = self._start_of(number)
+        if skip > self.page_size * ANCHOR_PAGES and self._anchor_timer.isActive():
+            self._anchor_timer.stop()  # a jump: the next one will want the anchors
+            self._start_anchors(query)
         self.runner.task(self, lambda state: load_page(ws, query, start, skip, limit,
                                                        backwards, state),
                          name="load_page") \
@@ -284,31 +301,35 @@ class QueueModel(QAbstractTableModel):
             insort(self._key_rows, row)
         self._keys[row] = key
 
-    def _start_anchors(self, query: QueueQuery) -> None:
-        """Read the anchors of a long list in the background (the one background lane,
-        so no page waits for them); none for a list whose every row is near an end."""
+    def _start_anchors(self, query: QueueQuery | None, after: Anchor | None = None) -> None:
+        """Read the anchors of a long list, ``ANCHORS_A_CALL`` at a time from ``after``
+        on; none for a list whose every row is near an end."""
         every = self.page_size * ANCHOR_PAGES
-        if self._count <= 2 * every:
+        if query is None or self._count <= 2 * every:
             return
         current = self._queries.current()
         ws = self.ws
         task = self.runner.task(
-            self, lambda state: load_anchors(ws, query, every, state),
-            lane=Lane.BACKGROUND, name="queue_anchors") \
-            .success(lambda found: self._anchors_arrived(found) if current() else None) \
+            self, lambda state: load_anchors(ws, query, every, after, ANCHORS_A_CALL, state),
+            name="queue_anchors") \
+            .success(lambda found: self._anchors_arrived(query, found) if current() else None) \
             .failure(lambda f: self._anchors_failed(f) if current() else None).run()
         self._anchoring = None if task.done else task  # a synchronous runner is done
 
     def _stop_anchors(self) -> None:
+        self._anchor_timer.stop()
         if self._anchoring is not None:
             self._anchoring.cancel()
             self._anchoring = None
 
-    def _anchors_arrived(self, found: tuple[tuple[int, RowKey], ...]) -> None:
-        self._anchoring = None
+    def _anchors_arrived(self, query: QueueQuery, found: tuple[Anchor, ...]) -> None:
         for row, key in found:
             if row not in self._keys:  # a page's own key is as new or newer
                 self._keep_key(row, key)
+        if len(found) == ANCHORS_A_CALL:
+            self._start_anchors(query, found[-1])
+            return
+        self._anchoring = None
         emit(self.anchors_loaded)
 
     def _anchors_failed(self, failure: TaskFailure) -> None:
@@ -318,7 +339,8 @@ class QueueModel(QAbstractTableModel):
     @property
     def anchored(self) -> bool:
         """Whether the anchor walk of the query shown is done (or was not needed)."""
-        return self._anchoring is None and not self._opening
+        return (self._anchoring is None and not self._anchor_timer.isActive()
+                and not self._opening)
 
     def _page_arrived(self, number: int, page: PageRows) -> None:
         rows = page.rows
