@@ -343,7 +343,7 @@ def test_the_to_archive_view_reads_its_partial_indexes(ws):
                 "EXPLAIN QUERY PLAN " + compiled.string, params))
         count = plan(select(func.count()).select_from(Case).where(*conditions))
         page = plan(select(Case).where(*conditions).order_by(
-            *queue._ordered(Case.received_at, True)).limit(100))
+            *queue._ordered_by(True, Case.received_at)).limit(100))
     assert "COVERING INDEX ix_cases_to_archive_count" in count
     assert "USING INDEX ix_cases_to_archive" in page and "TEMP B-TREE" not in page
 
