@@ -1,11 +1,11 @@
 """The workstation's one search box: names, pinyin, phones, tickets, ID numbers, words.
 
 Text goes through the local FTS5 table ``case_search`` (tokens made by
-``app.core.search_text``, each case's document by ``app.services.search_documents``,
-in worker processes for a rebuild); numbers go through B-tree indexes (phone, last four digits,
-ticket, ID number). The index is local and derived: the services keep it current as
-cases change, ``rebuild_search_index`` remakes it (after an upgrade from a store without
-one, or when it is found incomplete), and the demo loader fills it in bulk.
+``app.core.search_text``, each case's document by ``app.services.search_documents``, in
+worker processes for a rebuild); numbers go through B-tree indexes (phone, last four
+digits, ticket, ID number). The index is local and derived: the services keep it current
+as cases change, ``rebuild_search_index`` remakes it (after an upgrade from a store
+without one, or when it is found incomplete), and the demo loader fills it in bulk.
 """
 
 from __future__ import annotations
@@ -249,7 +249,8 @@ def rebuild_search_index(store: Store, progress: Callable[[int, int], None] | No
         parallel.start_workers(load_tokeniser, workers=workers)  # they load as we prepare
         # The old index holds the cases' own text, which stays in the file, and the new
         # one takes over its pages at once: zeroing them first (secure_delete, which
-        # many builds turn on) would write the old index again, 5 s of a 1M rebuild.
+        # many builds turn on) would write the old index again (dropping a 1M index:
+        # 5 s instead of 0.4).
         con.execute("PRAGMA secure_delete=FAST")
         con.execute("BEGIN IMMEDIATE")
         try:

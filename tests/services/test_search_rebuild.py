@@ -216,3 +216,9 @@ def test_an_encrypted_store_is_rebuilt_with_workers(tmp_path, small_chunks):
                                               for n, row in enumerate(live_cases(store))]
         finally:
             store.close()
+
+
+def test_a_store_without_cases_gets_an_empty_index(store):
+    assert search.rebuild_search_index(store) == 0
+    assert index_tables(store) == ([], [])
+    assert search.index_state(store).complete
