@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, select
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.store import audit_chain
@@ -112,5 +112,12 @@ def purge_rows(conn: Connection, st: SyncedTable, ids: list[uuid.UUID]) -> None:
         conn.execute(delete(CaseWord).where(CaseWord.doc.in_(
             select(CaseWordDoc.doc).where(CaseWordDoc.case_id.in_(ids)))))
         conn.execute(delete(CaseWordDoc).where(CaseWordDoc.case_id.in_(ids)))
+        # Its words in the search index too, not only the key that named them: a case
+        # gone to another office must not be found (nor kept) here by its text.
+        keys = list(conn.execute(select(CaseSearchKey.search_key).where(
+            CaseSearchKey.case_id.in_(ids))).scalars())
+        if keys:
+            conn.execute(text("DELETE FROM case_search WHERE rowid IN :keys").bindparams(
+                bindparam("keys", expanding=True)), {"keys": keys})
         conn.execute(delete(CaseSearchKey).where(CaseSearchKey.case_id.in_(ids)))
     conn.execute(delete(st.table).where(st.table.c.id.in_(ids)))
