@@ -296,6 +296,18 @@ def make_conflict(make_desk):
     return a, b, case_id
 
 
+def open_conflicts(qtbot, runner, desk):
+    """The conflicts window of a desk, loaded and shown: (the dialog, its page)."""
+    from app.ui.sync.conflicts_view import ConflictsDialog
+
+    dialog = ConflictsDialog(desk.ws, runner)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.reload()
+    dialog.show()
+    return dialog, dialog.conflicts_page
+
+
 def test_a_conflict_is_settled_in_the_conflicts_window(qtbot, runner, make_desk):
     a, b, case_id = make_conflict(make_desk)
     window = linked_window(qtbot, runner, b)
@@ -335,14 +347,7 @@ def test_an_edit_of_a_deleted_case_shows_what_the_centre_changed_before(qtbot, r
         case = s.get(Case, case_id)
         case.deleted, case.version = True, case.version + 1
     a.sync(), b.sync()
-    from app.ui.sync.conflicts_view import ConflictsDialog
-
-    dialog = ConflictsDialog(b.ws, runner)
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
-        dialog.reload()
-    dialog.show()
-    page = dialog.conflicts_page
+    dialog, page = open_conflicts(qtbot, runner, b)
     central = page.central_box.value.toPlainText()
     assert "（已删除）" in central and "标题：甲的标题" in central
     assert "删除之前，中心也修改过同样的内容" in page.explain_label.text()
@@ -355,14 +360,7 @@ def test_a_duplicate_ticket_offers_merge_or_keep_both(qtbot, runner, make_desk):
     cases.intake_work_order(a.ws, complaint_form())
     cases.intake_work_order(b.ws, complaint_form())
     a.sync(), b.sync(), a.sync()
-    from app.ui.sync.conflicts_view import ConflictsDialog
-
-    dialog = ConflictsDialog(a.ws, runner)
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
-        dialog.reload()
-    dialog.show()
-    page = dialog.conflicts_page
+    dialog, page = open_conflicts(qtbot, runner, a)
     assert page.kind_label.text() == "同一工单被重复录入"
     assert (page.take_button.text(), page.keep_button.text()) == ("合并为一件", "确为两件")
     # Each side says enough to tell whether they are one case: who, against whom, when.
@@ -426,7 +424,6 @@ def close_stray_dialogs():
 def test_an_edit_too_late_for_a_final_document_is_shown_and_redone_as_a_new_version(
         qtbot, runner, make_desk):
     from app.services import documents
-    from app.ui.sync.conflicts_view import ConflictsDialog
 
     a, b = make_desk("mdt_zhangmin"), make_desk("mdt_wangfang")
     case_id, _ = cases.intake_work_order(a.ws, complaint_form())
@@ -435,12 +432,7 @@ def test_an_edit_too_late_for_a_final_document_is_shown_and_redone_as_a_new_vers
     documents.finalize(a.ws, doc_id)
     documents.update_draft(b.ws, doc_id, {"performance": "乙离线改成了现金支付。"})
     a.sync(), b.sync()
-    dialog = ConflictsDialog(b.ws, runner)
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
-        dialog.reload()
-    dialog.show()
-    page = dialog.conflicts_page
+    dialog, page = open_conflicts(qtbot, runner, b)
     assert page.kind_label.text() == "文书已定稿，此修改未进入定稿文书"
     assert "乙离线改成了现金支付" in page.submitted_box.value.toPlainText()
     assert "银行转账" in page.central_box.value.toPlainText()
