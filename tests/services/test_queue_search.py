@@ -158,6 +158,8 @@ def keyed_queries():
         "status + category": QueueFilter(statuses=frozenset({CaseStatus.CLOSED}),
                                          categories=frozenset({"预付式消费", "网络购物"})),
         "a tag": QueueFilter(tags=frozenset({"涉网"})),
+        "categories + tags": QueueFilter(categories=frozenset({"预付式消费", "网络购物"}),
+                                         tags=frozenset({"预付式消费", "涉网", "老年人"})),
     }
     return [pytest.param(sort, descending, f, id=f"{sort.value}-"
                          f"{'desc' if descending else 'asc'}-{name}")
@@ -306,6 +308,50 @@ def test_a_tag_with_other_conditions_lists_exactly_its_cases(demo):
             "WHERE t.tag = ? AND c.next_deadline_on < ? AND NOT c.deleted",
             tag, china_today(demo.now()).isoformat())[0][0]
 
+
+
+def test_a_category_with_other_filters_lists_exactly_its_cases(demo):
+    """With a category chosen, the statuses, channels, regions and tags are tested in
+    the category index (tags on the comma-joined column): the same cases as SQL says."""
+    category = "预付式消费"
+    tags = queue.filter_options(demo).tags
+    for view in (QueueView.ALL, QueueView.MEDIATING, QueueView.CLOSED):
+        for statuses in ((), (CaseStatus.CLOSED, CaseStatus.RATED)):
+            for tag in (None, "预付式消费", tags[0]):
+                f = QueueFilter(categories=frozenset({category}),
+                                statuses=frozenset(statuses),
+                                tags=frozenset({tag}) if tag else frozenset())
+                where = ["NOT c.deleted", "c.category = ?"]
+                params: list = [category]
+                if statuses:
+                    where.append(f"c.status IN ({', '.join('?' * len(statuses))})")
+                    params += [s.value for s in statuses]
+                if tag:
+                    where.append("c.id IN (SELECT case_id FROM case_tags WHERE tag = ?)")
+                    params.append(tag)
+                if view is QueueView.MEDIATING:
+                    where.append("c.status = 'mediating'")
+                if view is QueueView.CLOSED:
+                    where.append("c.status IN ('closed', 'followed_up', 'rated', 'rejected')")
+                expected = {uuid.UUID(hex=h) for (h,) in sql(
+                    demo, f"SELECT c.id FROM cases c WHERE {' AND '.join(where)}", *params)}
+                query = QueueQuery(view=view, filter=f)
+                assert {r.id for r in all_rows(demo, query)} == expected, (view, statuses, tag)
+                assert queue.count_cases(demo, query) == len(expected)
+    # Several categories newest first: their walks merged in the order of receipt.
+    two = ("预付式消费", "网络购物")
+    for descending in (True, False):
+        query = QueueQuery(filter=QueueFilter(categories=frozenset(two)),
+                           descending=descending)
+        way = "DESC" if descending else "ASC"
+        assert [r.id for r in all_rows(demo, query)] == [uuid.UUID(hex=h) for (h,) in sql(
+            demo, f"SELECT id FROM cases WHERE NOT deleted AND category IN (?, ?) "
+            f"ORDER BY received_at {way}, rowid {way}", *two)]
+    sources = QueueQuery(filter=QueueFilter(categories=frozenset({category}),
+                                            sources=frozenset({Source.ONLINE})))
+    assert queue.count_cases(demo, sources) == sql(
+        demo, "SELECT count(*) FROM cases WHERE NOT deleted AND category = ? AND source = ?",
+        category, Source.ONLINE.value)[0][0] > 0
 
 
 # ------------------------------------------------------------------ search

@@ -47,10 +47,12 @@ class Case(SyncedMixin, Base):
                 ("respondent", ("respondent_name",)),
                 ("tags", ("tags",)),
                 ("deadline", ("next_deadline_on", "received_at")),
-                # Several filters at once are answered from this index alone.
-                ("filters", ("category", "source", "region", "status", "received_at")),
+                # A category with other filters (statuses, channels, regions, tags) is
+                # answered from this index alone, counted and paged in order of receipt
+                # (migration 0022: it replaced a filters index and category_received).
+                ("category", ("category", "received_at", "status", "source", "region",
+                              "tags")),
                 ("status_received", ("status", "received_at")),
-                ("category_received", ("category", "received_at")),
                 ("source_received", ("source", "received_at")),
                 ("region_received", ("region", "received_at")),
                 # One index for both the mediator sort (by received within a mediator)
