@@ -159,6 +159,8 @@ class WorkCalendar:
         # The calendar never changes: a day counted once is the same answer for every
         # case received that day (an import counts the same days 100,000 times).
         self._counted: dict[tuple[date, int], WorkdayResult] = {}
+        # Per year, the working days among its first 0, 1, 2 … days (made when needed).
+        self._running: dict[int, list[int]] = {}
 
     def __reduce__(self):  # picklable for worker processes
         return (WorkCalendar, (tuple(self._years.values()),))
@@ -221,19 +223,36 @@ class WorkCalendar:
         return WorkdayResult(d, provisional)
 
     def working_days_between(self, start: date, end: date) -> WorkdayCount:
-        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        """Working days in (start, end]; negative when ``end`` is before ``start``.
+
+        From each year's running count: the queue works out how overdue each of a page's
+        200 rows is, and a deadline two years past was 700 days stepped one by one (the
+        deadline sort's first page: 60 ms of its 170)."""
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
-        days = 0
-        provisional = False
-        d = start + _ONE_DAY
-        while d <= end:
-            provisional = provisional or not self.covers(d.year)
-            if self.is_workday(d):
-                days += 1
-            d += _ONE_DAY
+        if end == start:
+            return WorkdayCount(0, False)
+        first = start + _ONE_DAY
+        days = self._through(end) - self._through(start)
+        days += sum(self._running_count(y)[-1] for y in range(start.year, end.year))
+        provisional = any(not self.covers(y) for y in range(first.year, end.year + 1))
         return WorkdayCount(sign * days, provisional)
+
+    def _through(self, d: date) -> int:
+        """Working days from the first of ``d``'s year to ``d``, both included."""
+        return self._running_count(d.year)[d.timetuple().tm_yday]
+
+    def _running_count(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            running, total, d = [0], 0, date(year, 1, 1)
+            while d.year == year:
+                total += self.is_workday(d)
+                running.append(total)
+                d += _ONE_DAY
+            running = self._running[year] = running
+        return running
 
     def next_workday_on_or_after(self, d: date) -> WorkdayResult:
         """``d`` if it is a working day, else the first working day after it."""

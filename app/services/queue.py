@@ -761,12 +761,16 @@ class QueueOpening:
     search: SearchOutcome | None
 
 
-def open_query(ws: Workstation, query: QueueQuery, limit: int) -> QueueOpening:
+def open_query(ws: Workstation, query: QueueQuery, limit: int,
+               count: int | None = None) -> QueueOpening:
     """``count_cases``, ``fetch_cases(0, limit)`` and ``search_outcome`` in one call,
-    running the search once instead of three times."""
+    running the search once instead of three times. ``count``: the count, known already
+    (the same cases in another order)."""
     found = _search(ws, query.search)
     ids = found[0] if found else None
-    if _tags_only(query):
+    if count is not None:
+        pass
+    elif _tags_only(query):
         count = count_cases(ws, query)  # the tag index alone
     else:
         parts = _counted_parts(ws, query, ids)

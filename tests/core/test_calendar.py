@@ -255,3 +255,28 @@ def test_the_statutory_holidays_are_known_for_a_year_before_its_notice() -> None
         assert empty.is_holiday(day) and not empty.is_workday(day), day
     assert empty.is_workday(date(2027, 2, 9))
     assert empty.add_working_days(date(2027, 2, 4), 1).day == date(2027, 2, 9)
+
+
+def test_working_days_between_counts_what_stepping_day_by_day_counts(
+        official_calendar: WorkCalendar) -> None:
+    """Counted from each year's running total: the same as stepping through the days,
+    across years, into years without an official schedule, and both ways round."""
+    import random
+
+    def stepped(start: date, end: date) -> tuple[int, bool]:
+        days, provisional, d = 0, False, start + timedelta(days=1)
+        while d <= end:
+            provisional = provisional or not official_calendar.covers(d.year)
+            days += official_calendar.is_workday(d)
+            d += timedelta(days=1)
+        return days, provisional
+
+    rng = random.Random(18)
+    first = date(2023, 1, 1)
+    for _ in range(300):
+        start = first + timedelta(days=rng.randrange(2200))
+        end = start + timedelta(days=rng.randrange(-900, 900))
+        count = official_calendar.working_days_between(start, end)
+        days, provisional = stepped(min(start, end), max(start, end))
+        assert count.days == (days if end >= start else -days), (start, end)
+        assert count.provisional == provisional, (start, end)

@@ -99,6 +99,27 @@ def test_a_changed_case_is_shown_in_place(qtbot, ws, seeded):
     assert model.rowCount() == 2  # it stays until the next refresh
 
 
+def test_a_sort_keeps_the_count_until_a_case_changes(qtbot, ws, seeded):
+    from app.services import cases
+
+    model = QueueModel(SyncTaskRunner(), ws)
+    opened(qtbot, model, QueueQuery(view=QueueView.TO_ACCEPT))
+    assert model.rowCount() == 2
+    cases.accept(ws, seeded.second)  # changed behind the model's back: not counted again
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.sort(Column.COMPLAINANT, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 2
+    # Told of the change (as the window is), the model counts at the next sort.
+    model.replace_row(load_rows(ws, frozenset({seeded.second})).rows[0])
+    with qtbot.waitSignal(model.loaded, timeout=10_000):
+        model.sort(Column.COMPLAINANT, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 1
+    # A refresh (the same query again) always counts.
+    cases.accept(ws, seeded.first)
+    opened(qtbot, model, model.query)
+    assert model.rowCount() == 0
+
+
 def test_search_outcome_and_count_come_with_the_first_page(qtbot, ws, seeded):
     model = QueueModel(SyncTaskRunner(), ws)
     opened(qtbot, model, replace(QueueQuery(), search="欧阳"))

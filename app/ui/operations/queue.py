@@ -81,12 +81,12 @@ def default_view(ws: Workstation) -> QueueView:
 
 
 def open_queue(ws: Workstation, query: QueueQuery, limit: int, choose_view: bool,
-               state: TaskState) -> QueueOpened:
+               state: TaskState, count: int | None = None) -> QueueOpened:
     """Count and first page of ``query``; with ``choose_view``, of the default view
-    (``QueueOpened.query`` says which)."""
+    (``QueueOpened.query`` says which). ``count``: known already, not counted again."""
     if choose_view:
         query = replace(query, view=default_view(ws))
-    opening = queue.open_query(ws, query, limit)
+    opening = queue.open_query(ws, query, limit, count)
     state.raise_if_cancelled()
     return QueueOpened(query, opening.count, _rows(ws, opening.page.rows), opening.search,
                        opening.page.keys)

@@ -152,6 +152,7 @@ class QueueModel(QAbstractTableModel):
         self._keys: dict[int, RowKey] = {}
         self._key_rows: list[int] = []  # the same rows, sorted
         self._anchoring: Task | None = None
+        self._count_sure = False  # no case changed since the count was made
         self._opening = False
         self._bold = QFont()
         self._bold.setBold(True)
@@ -187,12 +188,20 @@ class QueueModel(QAbstractTableModel):
         """Load ``query``: its count and first page in one worker call. The rows shown
         stay until the new ones arrive. ``choose_view``: the worker picks the default
         view (我的待办 when the user has cases, else 全部) instead of ``query.view``."""
+        # Another order of the same cases keeps their count (a third of a sort's time on
+        # a million cases) unless a case changed since it was made; a refresh counts.
+        shown = self._query
+        count = (self._count if self._count_sure and not choose_view and shown is not None
+                 and shown != query
+                 and replace(shown, sort=query.sort, descending=query.descending) == query
+                 else None)
         self._requested = query
         self._opening = True
         self._wanted.clear()
         self._stop_anchors()
         ws, limit = self.ws, self.page_size
-        self._queries.task(lambda state: open_queue(ws, query, limit, choose_view, state),
+        self._queries.task(lambda state: open_queue(ws, query, limit, choose_view, state,
+                                                    count),
                            name="open_queue") \
             .success(self._opened).failure(self._failed).run()
 
@@ -205,6 +214,7 @@ class QueueModel(QAbstractTableModel):
         self._query = opened.query
         self._requested = None
         self._count = opened.count
+        self._count_sure = True
         self._search = opened.search
         self._pages.clear()
         self._wanted.clear()
@@ -552,6 +562,7 @@ class QueueModel(QAbstractTableModel):
 
     def replace_row(self, row: QueueRow) -> None:
         """Show a changed case in place (it keeps its place until the next refresh)."""
+        self._count_sure = False  # it may have left the list: the next sort counts
         for number, page in self._pages.items():
             for at, held in enumerate(page):
                 if held.id == row.id:
