@@ -412,14 +412,17 @@ def _ordered_by(descending: bool, *columns: Any) -> tuple[Any, ...]:
 
 
 def _grouped(column: Any, values: list[Any], descending: bool,
-             nulls_last: bool = False, within: tuple[Any, ...] = (Case.received_at,)
-             ) -> list[_Segment]:
+             nulls_last: bool = False, within: tuple[Any, ...] = (Case.received_at,),
+             blank_last: bool = False) -> list[_Segment]:
     """One segment per value in display order, newest first within each (``within``:
-    the columns after ``column`` in its index); NULL last."""
+    the columns after ``column`` in its index); NULL last, or the blank text last
+    (``blank_last``: the values are those in use, which leave the blank out)."""
     ordered = list(reversed(values)) if descending else list(values)
     segments = [_Segment((column == v,), within, True, v) for v in ordered]
     if nulls_last:
         segments.append(_Segment((column.is_(None),), within, True, None))
+    if blank_last:
+        segments.append(_Segment((column == "",), within, True, ""))
     return segments
 
 
@@ -460,10 +463,12 @@ def _segments(ws: Workstation, sort: SortKey, descending: bool) -> list[_Segment
     options = filter_options(ws)
     if sort is SortKey.CATEGORY:
         # Ties in the order of ix_cases_q_category (see the mediator's).
+        # A work order without a category or a region (an export that left them out)
+        # comes after those with one, never out of the list.
         return _grouped(Case.category, list(options.categories), descending,
                         within=(Case.received_at, Case.status, Case.source, Case.region,
-                                Case.tags))
-    return _grouped(Case.region, list(options.regions), descending)
+                                Case.tags), blank_last=True)
+    return _grouped(Case.region, list(options.regions), descending, blank_last=True)
 
 
 def _base_conditions(ws: Workstation, query: QueueQuery,

@@ -461,3 +461,20 @@ def test_duplicates_by_ticket_and_by_phone_and_business(ws):
     other_business = complaint_form(source_ticket="X-1", respondent=PartyInput(
         role="respondent", party_type="business", name="另一家公司"))
     assert duplicates.find_probable_duplicates(ws, other_business) == []
+
+
+@pytest.mark.parametrize("sort", [SortKey.CATEGORY, SortKey.REGION])
+@pytest.mark.parametrize("descending", [False, True])
+def test_cases_without_a_category_or_region_stay_in_the_list_sorted_by_it(ws, sort,
+                                                                          descending):
+    # An export often leaves 问题分类 / 所属街镇 out: such work orders come last, never
+    # out of the list (they were missing from it sorted by those columns).
+    blank, _ = cases.intake_work_order(ws, complaint_form(
+        source_ticket="1310115202603020001", category="", region=""))
+    for n, (category, region) in enumerate((("预付式消费", "花木街道"), ("餐饮服务", "洋泾街道"))):
+        cases.intake_work_order(ws, complaint_form(
+            source_ticket=f"131011520260302001{n}", category=category, region=region))
+    query = QueueQuery(sort=sort, descending=descending)
+    rows = all_rows(ws, query)
+    assert len(rows) == queue.count_cases(ws, query) == 3
+    assert rows[-1].id == blank
