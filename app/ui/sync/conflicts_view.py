@@ -294,7 +294,7 @@ class ConflictsPage(QWidget):
             if earlier:
                 explain += self.tr("删除之前，中心也修改过同样的内容（见中心数据库的值）；"
                                    "恢复案件将以这次修改替换它们。")
-                deleted += self.tr("删除前的值：") + "\n" + value_text(earlier)
+                deleted += "\n" + self.tr("删除前的值：") + "\n" + value_text(earlier)
             self.explain_label.setText(explain)
             self.central_box.show_value(central, deleted)
             self.submitted_box.show_value(submitted, value_text(c.local_value))
