@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from app.services import cases
@@ -63,6 +64,23 @@ def test_an_empty_search_index_is_rebuilt_with_progress_and_search_waits(qtbot, 
     assert w.model.rowCount() == 1
     assert w.model.index(0, Column.COMPLAINANT).data() == "欧阳娜"
     assert runner.shutdown()
+
+
+def test_a_search_index_rebuild_stopped_with_its_task_leaves_the_index_and_says_cancelled(
+        ws, seeded):
+    # Closing the window cancels its tasks: a rebuild of a million cases stops at the
+    # next chunk instead of holding the exit, and is done again at the next start.
+    from app.services.search import index_state
+    from app.ui.queue.queue_controller import rebuild_index
+    from app.ui.tasks import TaskCancelled, TaskState
+
+    before = index_state(ws.store)
+    state = TaskState(lambda done, total: None)
+    state.cancel()
+    with pytest.raises(TaskCancelled):
+        rebuild_index(ws.store, state)
+    assert index_state(ws.store) == before and before.complete
+    assert rebuild_index(ws.store, TaskState(lambda done, total: None)) == before.cases
 
 
 def test_f5_reloads_the_rows_and_counts_changed_elsewhere(qtbot, ws, seeded):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -31,7 +32,17 @@ from app.ui.queue.queue_model import COLUMN_OF_SORT, QueueModel
 from app.ui.queue.queue_view import QueueTable
 from app.ui.queue.queue_views import SIDEBAR_VIEWS, view_from_key, view_title
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
-from app.ui.tasks import Lane, LatestOnly, TaskFailure, TaskRunner
+from app.ui.tasks import Lane, LatestOnly, TaskCancelled, TaskFailure, TaskRunner, TaskState
+
+
+def rebuild_index(store: Any, state: TaskState) -> int:
+    """The search index remade on the write lane; stopped when the task is (the window
+    closes): the index is then as it was and is remade at the next start."""
+    try:
+        return search.rebuild_search_index(store, state.report_progress,
+                                           lambda: state.cancelled)
+    except search.RebuildCancelled:
+        raise TaskCancelled() from None
 
 
 class QueueController(QObject):
@@ -296,8 +307,8 @@ class QueueController(QObject):
             emit(self.search_enabled, False)
             self._show_index_progress(0, max(state.cases, 1))
             store = self.ws.store
-            self.runner.task(self, lambda state: search.rebuild_search_index(
-                store, state.report_progress), lane=Lane.WRITE, name="rebuild_search_index") \
+            self.runner.task(self, lambda state: rebuild_index(store, state), lane=Lane.WRITE,
+                             name="rebuild_search_index") \
                 .success(self._on_index_built).progress(self._show_index_progress) \
                 .failure(self._on_index_failed).run()
         else:
