@@ -7,21 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.core.workflow import OPEN_STATUSES, CaseStatus
-from app.demo.generator import generate_demo_data
 from app.demo.groups import make_demo_group
 from app.services import group_payments, groups
-from app.services.reference import open_workstation
-from app.store.database import open_store
+from tests.support.stores import demo_workstation
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 
 
 def test_the_demo_has_a_group_of_one_business_with_amounts(tmp_path):
-    store = open_store(tmp_path / "demo")
-    generate_demo_data(store, 600, seed=3, now=NOW, login="zhangmin", chunk_cases=300,
-                       workers=1)
-    ws = open_workstation(store, login="zhangmin")
-    ws.now = lambda: NOW
+    ws = demo_workstation(tmp_path / "demo", 600, seed=3, now=NOW, chunk_cases=300)
     gid = make_demo_group(ws)
     [group] = groups.list_groups(ws)
     assert group.id == gid and group.members >= 3 and group.lead_mediator
@@ -32,4 +26,4 @@ def test_the_demo_has_a_group_of_one_business_with_amounts(tmp_path):
     assert detail.particulars.respondent_name in group.title
     progress = group_payments.progress(ws, gid)
     assert progress.members == len(members) and progress.paid_fen == 0
-    store.close()
+    ws.store.close()

@@ -17,19 +17,17 @@ from app.services.queue import QueueFilter, QueueQuery, QueueView, SortKey
 from app.services.reference import open_workstation
 from app.store.database import open_store
 from tests.conftest import complaint_form
+from tests.support.stores import demo_workstation
 
 NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    store = open_store(tmp_path_factory.mktemp("queue") / "data")
-    generate_demo_data(store, 3000, seed=11, now=NOW, login="zhangmin", chunk_cases=1000,
-                       workers=1)
-    ws = open_workstation(store, login="zhangmin")
-    ws.now = lambda: NOW
+    ws = demo_workstation(tmp_path_factory.mktemp("queue") / "data", 3000, seed=11, now=NOW,
+                          chunk_cases=1000)
     yield ws
-    store.close()
+    ws.store.close()
 
 
 def sql(ws, query, *params):

@@ -80,3 +80,17 @@ def raw_rows(store, sql: str, params: tuple = ()) -> list[tuple]:
         return con.execute(sql, params).fetchall()
     finally:
         con.close()
+
+
+def demo_workstation(folder: Path, cases: int, *, seed: int, now, login: str = "zhangmin",
+                     **generate):
+    """A store of ``cases`` demo cases made in this process, opened as ``login`` with the
+    clock stopped at ``now`` (the caller closes ``ws.store``)."""
+    from app.demo.generator import generate_demo_data
+    from app.services.reference import open_workstation
+
+    store = open_store(folder)
+    generate_demo_data(store, cases, seed=seed, now=now, login=login, workers=1, **generate)
+    ws = open_workstation(store, login=login)
+    ws.now = lambda: now
+    return ws

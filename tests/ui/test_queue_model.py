@@ -11,11 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.deadlines import DueStatus
-from app.demo.generator import generate_demo_data
 from app.services import queue
 from app.services.queue import QueueQuery, QueueView, SortKey
-from app.services.reference import open_workstation
-from app.store.database import open_store
 from app.ui.operations.queue import load_rows
 from app.ui.queue.queue_model import (
     CASE_ID_ROLE,
@@ -26,6 +23,7 @@ from app.ui.queue.queue_model import (
     QueueModel,
 )
 from app.ui.tasks import SyncTaskRunner
+from tests.support.stores import demo_workstation
 
 
 def opened(qtbot, model: QueueModel, query: QueueQuery) -> None:
@@ -138,13 +136,10 @@ DEMO_NOW = datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def demo_ws(tmp_path_factory):
     """600 demo cases: with pages of 5 the model keeps an anchor every 125 rows."""
-    store = open_store(tmp_path_factory.mktemp("queue600") / "data")
-    generate_demo_data(store, 600, seed=7, now=DEMO_NOW, login="zhangmin", chunk_cases=600,
-                       workers=1)
-    ws = open_workstation(store, login="zhangmin")
-    ws.now = lambda: DEMO_NOW
+    ws = demo_workstation(tmp_path_factory.mktemp("queue600") / "data", 600, seed=7,
+                          now=DEMO_NOW, chunk_cases=600)
     yield ws
-    store.close()
+    ws.store.close()
 
 
 def wait_row(qtbot, model: QueueModel, row: int):
