@@ -458,13 +458,19 @@ def test_the_group_page_has_its_agreements_tab_on_the_chosen_group(qtbot, ws, ru
     assert "尚未生成协议书" in dialog.agreements.summary.text()
 
 
+def open_new_group(qtbot, ws, runner, title: str, ticket_prefix: str, members: int):
+    """A new group of ``members`` new cases (tickets prefix0, prefix1 …) on its page,
+    its member list loaded: (the cases' ids, the dialog)."""
+    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"{ticket_prefix}{i}"))[0]
+           for i in range(members)]
+    gid, _ = groups.create_group(ws, GroupInput(title), ids)
+    dialog = open_window(qtbot, ws, runner).show_groups(gid)
+    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == members, timeout=10_000)
+    return ids, dialog
+
+
 def test_a_member_taken_out_of_the_group_leaves_its_list(qtbot, ws, runner):
-    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"X{i}"))[0]
-           for i in range(3)]
-    gid, _ = groups.create_group(ws, GroupInput("误并入的群体"), ids)
-    w = open_window(qtbot, ws, runner)
-    dialog = w.show_groups(gid)
-    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 3, timeout=10_000)
+    ids, dialog = open_new_group(qtbot, ws, runner, "误并入的群体", "X", 3)
     dialog.member_table.selectRow(1)
     assert dialog.remove_button.isEnabled()
     dialog.remove_button.click()
@@ -478,12 +484,7 @@ def test_a_member_taken_out_of_the_group_leaves_its_list(qtbot, ws, runner):
 
 
 def test_a_list_that_cannot_be_written_says_where_and_why(qtbot, ws, runner, tmp_path):
-    ids = [cases.intake_work_order(ws, complaint_form(source_ticket=f"W{i}"))[0]
-           for i in range(2)]
-    gid, _ = groups.create_group(ws, GroupInput("悦动健身预付卡退费"), ids)
-    w = open_window(qtbot, ws, runner)
-    dialog = w.show_groups(gid)
-    qtbot.waitUntil(lambda: dialog.member_table.rowCount() == 2, timeout=10_000)
+    _ids, dialog = open_new_group(qtbot, ws, runner, "悦动健身预付卡退费", "W", 2)
     target = tmp_path / "不存在的文件夹" / "退款清单.xlsx"
     dialog.save_refund_list(target)
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
