@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -34,8 +34,11 @@ from app.ui.queue.queue_views import SIDEBAR_VIEWS, view_from_key, view_title
 from app.ui.queue.status_sidebar_view import StatusSidebar, count_text
 from app.ui.tasks import Lane, LatestOnly, TaskCancelled, TaskFailure, TaskRunner, TaskState
 
+if TYPE_CHECKING:
+    from app.store.database import Store
 
-def rebuild_index(store: Any, state: TaskState) -> int:
+
+def rebuild_index(store: Store, state: TaskState) -> int:
     """The search index remade on the write lane; stopped when the task is (the window
     closes): the index is then as it was and is remade at the next start."""
     try:
