@@ -106,8 +106,6 @@ class BenchCluster:
         self.run_as: tuple[int, int] | None = None
 
     def start(self) -> BenchCluster:
-        from sqlalchemy.engine import URL
-
         from tests.support.pgserver import _unprivileged_ids, find_bindir, free_port
 
         url = os.environ.get(ENV_URL, "").strip()
@@ -133,24 +131,66 @@ class BenchCluster:
                       "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8",
                       "--locale=C", "--no-instructions")
             pwfile.unlink()
-        if (data / "postmaster.pid").exists():  # left running by a killed run
+        auto = data / "postgresql.auto.conf"
+        self._join()
+        if (data / "postmaster.pid").exists():
+            if self._others() and self._running():
+                # Another benchmark runs on it now: share the cluster, and leave it to
+                # the last one to stop it.
+                port = int(auto.read_text().split("port = ")[1].split()[0])
+                self.admin_url = self._url(port, password_file.read_text())
+                return self
+            # left running by a killed run
             self._run("pg_ctl", "stop", "-D", str(data), "-m", "fast", "-w", check=False)
         port = free_port()
-        auto = data / "postgresql.auto.conf"
         settings = dict(PG_SETTINGS, port=str(port),
                         unix_socket_directories=f"'{PG_DIR / 'sock'}'")
         auto.write_text("".join(f"{k} = {v}\n" for k, v in settings.items()))
         self._own(auto)
         self._run("pg_ctl", "start", "-D", str(data), "-w", "-t", "120",
                   "-l", str(PG_DIR / "server.log"))
-        self.admin_url = URL.create(
-            "postgresql+psycopg", username="postgres", password=password_file.read_text(),
-            host="127.0.0.1", port=port, database="postgres").render_as_string(
-                hide_password=False)
+        self.admin_url = self._url(port, password_file.read_text())
         return self
 
+    @staticmethod
+    def _url(port: int, password: str) -> str:
+        from sqlalchemy.engine import URL
+
+        return URL.create("postgresql+psycopg", username="postgres", password=password,
+                          host="127.0.0.1", port=port, database="postgres").render_as_string(
+                              hide_password=False)
+
+    # Benchmarks running at once share the cluster: each one present leaves its pid in
+    # PG_DIR/users; the last to leave stops the server.
+
+    def _join(self) -> None:
+        (PG_DIR / "users").mkdir(exist_ok=True)
+        (PG_DIR / "users" / str(os.getpid())).touch()
+
+    def _others(self) -> list[int]:
+        alive = []
+        for mark in (PG_DIR / "users").glob("*"):
+            pid = int(mark.name)
+            if pid == os.getpid():
+                continue
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                mark.unlink(missing_ok=True)
+        return alive
+
+    def _running(self) -> bool:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        return subprocess.run([str(self.bindir / "pg_ctl"), "status", "-D",
+                               str(PG_DIR / "data")], capture_output=True, env=env,
+                              check=False).returncode == 0
+
     def stop(self) -> None:
-        if not self.external and self.bindir is not None:
+        if self.external or self.bindir is None:
+            return
+        (PG_DIR / "users" / str(os.getpid())).unlink(missing_ok=True)
+        if not self._others():
             self._run("pg_ctl", "stop", "-D", str(PG_DIR / "data"), "-m", "fast", "-w",
                       check=False)
 
