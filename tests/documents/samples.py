@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from app.core.workflow import Track
 from app.documents.data import (
     AgreementData,
     Committee,
@@ -16,6 +17,7 @@ from app.documents.data import (
     Signatory,
     Verification,
 )
+from app.documents.typography import amount_text
 
 COMMITTEE = Committee("张江镇人民调解委员会", "浦消调")
 NUMBER = "（2026）浦消调字第0123号"
@@ -110,3 +112,62 @@ def dossier(entries) -> DossierData:
         volume_number=NUMBER, mediator="陈志明", mediation_from=date(2026, 11, 1),
         mediation_to=date(2026, 11, 22), filed_by="周晓雯", filed_on=date(2026, 11, 30),
         retention="长期", entries=tuple(entries), remarks="")
+
+
+# ---------------------------------------------------------------- a group's agreements
+# The gym's closing (issue 17): each member's own 调解书, as group_agreements.draw_up
+# makes them — the bench's batches and the batch tests. Some members' names hold rare
+# characters the main font lacks (䶮 and 㛃: extension A; 𠮷: extension B).
+
+BUREAU = Committee("浦东新区市场监督管理局张江市场监督管理所")
+GROUP_PREFIX = "浦市监调〔2026〕群3-"
+RARE_NAMES = {50: "刘䶮", 100: "陈㛃", 150: "𠮷田春"}
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
+_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂玉萍毅浩宇轩梓涵欣怡墨诺思远晨曦雨桐"
+UNIT_PRICE = Decimal("128.50")
+
+
+def member_name(i: int) -> str:
+    """The i-th member's name (1-based): varied, so that no two agreements print alike."""
+    if i in RARE_NAMES:
+        return RARE_NAMES[i]
+    return (_SURNAMES[i % len(_SURNAMES)] + _GIVEN[(i * 7) % len(_GIVEN)]
+            + _GIVEN[(i * 13 + 5) % len(_GIVEN)])
+
+
+def member_amount(i: int) -> Decimal:
+    return UNIT_PRICE * (i % 30 + 1)
+
+
+def group_agreement(i: int) -> AgreementData:
+    """Member i's agreement (1-based): their name and particulars, their unused sessions
+    and refund, their number in the group's series and their own content hash."""
+    name, amount, sessions = member_name(i), member_amount(i), i % 30 + 1
+    number = f"{GROUP_PREFIX}{i:04d}"
+    head = Header(BUREAU, Track.MARKET_COMPLAINT, number=number, draft=False,
+                  verification=Verification(number, f"{i * 7919:064x}"))
+    member = PartyBlock(role="投诉人", name=name, sex="女" if i % 2 else "男", ethnicity="汉族",
+                        age=20 + i % 50, occupation="职员", contact=f"139{i:08d}",
+                        address=f"上海市浦东新区张江路{i % 900 + 1}弄{i % 30 + 1}号")
+    business = PartyBlock(role="被投诉人", name="上海悦动健身管理有限公司", is_business=True,
+                          id_label="统一社会信用代码", id_number="91310115MA1K4XXXXX",
+                          representative="李四", address="上海市浦东新区世纪大道100号",
+                          contact="021-58880000")
+    payer = business.name
+    return AgreementData(
+        header=head, parties=(member, business),
+        facts=(f"投诉人{name}于2025年{i % 12 + 1}月在被投诉人处办理预付健身会员卡。"
+               f"2026年10月门店停业，投诉人尚有{sessions}次课未使用。"),
+        disputes=f"要求{payer}退还预付费用。",
+        clauses=("被投诉人承认因经营困难停止营业，承诺按本方案退还会员未使用课时的费用。",
+                 f"{payer}按未使用课时（次数）{sessions}次、每次128.50元计算，于2026年12月31日前"
+                 f"向{name}退还{amount_text(amount)}。",
+                 f"{payer}逾期未支付的，{name}可依法向人民法院提起诉讼。",
+                 "本调解书履行完毕后，双方就本纠纷再无其他争议。"),
+        performance=f"{payer}于2026年12月31日前将上述款项一次性支付给{name}。",
+        copies=3, mediator="王建国", recorder="周晓雯", signed_on=date(2026, 12, 4),
+        amounts=(amount,))
+
+
+def group_batch(n: int, start: int = 1) -> list[AgreementData]:
+    return [group_agreement(i) for i in range(start, start + n)]
