@@ -14,6 +14,8 @@ import os
 import re
 import sys
 import threading
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -82,10 +84,81 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     return "\n".join(lines)
 
 
+class _GlyfTable:
+    """The 'glyf' table as reportlab's subsetter reads it (one glyph slice at a time),
+    without the copy of the whole table (20 MB for AR PL UMing) it made for every
+    subset of every document."""
+
+    __slots__ = ("data", "start")
+
+    def __init__(self, data: bytes, start: int) -> None:
+        self.data, self.start = data, start
+
+    def __getitem__(self, part: slice) -> bytes:
+        return self.data[self.start + part.start:self.start + part.stop]
+
+
+def _get_table(self, tag: str):
+    pos, length = self.get_table_pos(tag)
+    if tag == "glyf":
+        return _GlyfTable(self._ttf_data, pos)
+    return self._ttf_data[pos:pos + length]
+
+
+# An embedded subset's font program, compressed, by (face, codes in order): documents that
+# print the same characters in the same order (a group's agreements share their first
+# subsets, see FontSet.seed) embed the same bytes, made once. ~40 KB each.
+_PROGRAMS: OrderedDict[tuple, tuple[bytes, int]] = OrderedDict()
+_PROGRAMS_KEPT = 64
+_programs_lock = threading.Lock()
+
+
+def _font_program(face, subset: tuple[int, ...]) -> tuple[bytes, int]:
+    """The compressed program and its length uncompressed."""
+    key = (face.filename, getattr(face, "subfontNameX", b""), subset)
+    with _programs_lock:
+        program = _PROGRAMS.get(key)
+        if program is not None:
+            _PROGRAMS.move_to_end(key)
+            return program
+    raw = face.makeSubset(list(subset))
+    program = (zlib.compress(raw), len(raw))
+    with _programs_lock:
+        _PROGRAMS[key] = program
+        while len(_PROGRAMS) > _PROGRAMS_KEPT:
+            _PROGRAMS.popitem(last=False)
+    return program
+
+
+def _add_subset_objects(self, doc, fontname: str, subset: list[int]):
+    """reportlab's TTFontFace.addSubsetObjects with the font program from _font_program
+    (the same dictionary entries; the stream already compressed, so marked as such)."""
+    from reportlab.pdfbase import pdfdoc, ttfonts
+
+    stream = pdfdoc.PDFStream()
+    if doc.compression:
+        stream.content, stream.dictionary["Length1"] = _font_program(self, tuple(subset))
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    else:
+        stream.content = self.makeSubset(subset)
+        stream.dictionary["Length1"] = len(stream.content)
+    ref = doc.Reference(stream, f"fontFile:{self.filename}({fontname})")
+    flags = (self.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
+    descriptor = pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor", "Ascent": self.ascent, "CapHeight": self.capHeight,
+        "Descent": self.descent, "Flags": flags, "FontBBox": pdfdoc.PDFArray(self.bbox),
+        "FontName": pdfdoc.PDFName(fontname), "ItalicAngle": self.italicAngle,
+        "StemV": self.stemV, "FontFile2": ref, "MissingWidth": self.defaultWidth,
+    })
+    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
 def _patch_reportlab() -> None:
     from reportlab.pdfbase import ttfonts
 
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    ttfonts.TTFontFile.get_table = _get_table
+    ttfonts.TTFontFace.addSubsetObjects = _add_subset_objects
 
 
 _patch_reportlab()
