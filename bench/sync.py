@@ -181,10 +181,7 @@ class BenchCluster:
         return alive
 
     def _running(self) -> bool:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-        return subprocess.run([str(self.bindir / "pg_ctl"), "status", "-D",
-                               str(PG_DIR / "data")], capture_output=True, env=env,
-                              check=False).returncode == 0
+        return self._run("pg_ctl", "status", "-D", str(PG_DIR / "data"), check=False) == 0
 
     def stop(self) -> None:
         if self.external or self.bindir is None:
@@ -199,7 +196,7 @@ class BenchCluster:
             for p in paths:
                 os.chown(p, *self.run_as)
 
-    def _run(self, tool: str, *args: str, check: bool = True) -> None:
+    def _run(self, tool: str, *args: str, check: bool = True) -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         env.update(LC_ALL="C", LANG="C")
         kw: dict = {}
@@ -210,6 +207,7 @@ class BenchCluster:
                            env=env, cwd=PG_DIR, stdin=subprocess.DEVNULL, **kw)
         if check and r.returncode != 0:
             raise SystemExit(f"{tool} failed: {r.stdout}{r.stderr}")
+        return r.returncode
 
     def database_url(self, name: str, login: str | None = None) -> str:
         from sqlalchemy.engine import make_url
