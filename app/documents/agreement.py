@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from app.core.workflow import Track
 from app.documents import wording
 from app.documents.data import AgreementData, PartyBlock, Signatory
-from app.documents.fonts import FontSet
+from app.documents.fonts import FontSet, shared_seed
 from app.documents.typography import Composer, amount_text, chinese_numeral, party_line
 
 TITLE = "人民调解协议书"
@@ -50,6 +50,33 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
                     ) -> None:
     """Writes the agreement PDF to ``out``. Raises MissingGlyphs (a character no font has)
     or BadAmount (a negative or too large amount) before writing anything."""
+    c, story, title = _compose(data, fonts)
+    c.render(story, out, title=title)
+
+
+def build_agreements(batch: Sequence[AgreementData], *, fonts: FontSet | None = None
+                     ) -> list[bytes]:
+    """Each agreement's PDF, as ``build_agreement`` writes it alone, but made together:
+    a group's agreements print mostly the same characters (the form, the business, the
+    undertaking, the committee), so those are seeded first into every document's font
+    subsets (fonts.shared_seed) and the subsets they fill are made and compressed once
+    for the batch, not once per document. Each PDF stays whole on its own: every glyph
+    it prints is embedded in it, and none that only another prints. Raises as
+    ``build_agreement`` does, for the first agreement that cannot be made."""
+    composed = [_compose(data, fonts) for data in batch]
+    for c, _story, _title in composed:
+        c.check()
+    seed = shared_seed((c.printed for c, _story, _title in composed), fonts)
+    pdfs = []
+    for c, story, title in composed:
+        out = io.BytesIO()
+        c.render(story, out, title=title, seed=seed)
+        pdfs.append(out.getvalue())
+    return pdfs
+
+
+def _compose(data: AgreementData, fonts: FontSet | None
+             ) -> tuple[Composer, list[Flowable], str]:
     c = Composer(data.header, fonts)
     words = wording.for_track(data.header.track)
     story: list[Flowable] = [KeepTogether([c.title(words.agreement_title), c.number_line(),
@@ -83,15 +110,10 @@ def build_agreement(data: AgreementData, out: BinaryIO, *, fonts: FontSet | None
                                noun=words.agreement_noun, archive=market))
     story += c.signatures(default_signatories(data))
     story.append(c.seal(data.header.committee, data.signed_on))
-    c.render(story, out, title=words.agreement_title)
+    return c, story, words.agreement_title
 
 
 def render_agreements(_context: object, batch: Sequence[AgreementData]) -> list[bytes]:
     """Each agreement's PDF (a worker's task for app/core/parallel.ordered_map: a group's
-    agreements are laid out a few at a time in worker processes)."""
-    pdfs = []
-    for data in batch:
-        out = io.BytesIO()
-        build_agreement(data, out)
-        pdfs.append(out.getvalue())
-    return pdfs
+    agreements are laid out a batch at a time in worker processes)."""
+    return build_agreements(batch)

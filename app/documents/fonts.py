@@ -16,6 +16,7 @@ import sys
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,8 @@ __all__ = [
     "default_fonts",
     "find_fonts",
     "missing_glyphs",
+    "seed_subsets",
+    "shared_seed",
     "split_by_font",
 ]
 
@@ -368,6 +371,28 @@ def find_fonts(font_dir: str | os.PathLike[str] | None = None, *,
 def default_fonts() -> FontSet:
     """The process-wide font set (found once)."""
     return find_fonts()
+
+
+def shared_seed(printed: Iterable[set[str]], fonts: FontSet | None = None) -> str:
+    """The characters every one of a batch's documents prints in the main font, in code
+    point order: seeded first (``seed_subsets``), they fill the documents' first subsets
+    alike, so those subsets' programs are made once for the batch (``_font_program``).
+    Only characters each document prints itself: no document embeds a glyph of another's
+    text."""
+    main = (fonts or default_fonts()).main
+    sets = list(printed)
+    common = set.intersection(*sets) if sets else set()
+    return "".join(sorted(c for c in common if not c.isspace() and main.has(c)))
+
+
+def seed_subsets(doc, font_name: str, seed: str) -> None:
+    """Gives ``seed``'s characters the first codes of ``font_name`` in the PDF document
+    ``doc`` (a canvas's ``_doc``), in that order, as though drawn first. The document
+    still embeds exactly the glyphs it has codes for; they are numbered differently."""
+    if seed:
+        from reportlab.pdfbase import pdfmetrics
+
+        pdfmetrics.getFont(font_name).splitString(seed, doc)
 
 
 def missing_glyphs(text: str, fonts: FontSet | None = None) -> set[str]:

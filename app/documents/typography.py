@@ -40,7 +40,7 @@ from app.core.money import format_amount, to_capitals
 from app.documents import qr, wording
 from app.documents.data import Committee, Header, PartyBlock, Signatory
 from app.documents.errors import BadAmount, MissingGlyphs
-from app.documents.fonts import FontSet, default_fonts
+from app.documents.fonts import FontSet, default_fonts, seed_subsets
 
 __all__ = [
     "Composer",
@@ -163,6 +163,9 @@ class Composer:
         self.header = header
         self.fonts = fonts or default_fonts()
         self.missing: set[str] = set()
+        # Every character the document prints (give or take a page number): a batch seeds
+        # the subsets of its documents with the characters all of them print.
+        self.printed: set[str] = set()
         main = self.fonts.main.name
         style = paragraph_style
         self.body_style = style("body", fontName=main, firstLineIndent=2 * BODY_SIZE)
@@ -179,10 +182,16 @@ class Composer:
             # Footer texts are drawn on the canvas: check their glyphs now, with the rest.
             self.markup(header.committee.name)
             self.markup(header.number)
+        self.printed.update("第页共")
+        if header is not None and not header.draft and header.verification is not None:
+            self.printed.update(f"编号：{header.verification.number or header.number}"
+                                f"校验码：{header.verification.content_sha256[:16]}"
+                                "扫码核验文书是否与存档一致")
 
     # ------------------------------------------------------------------ text
 
     def markup(self, text: str) -> str:
+        self.printed.update(text)
         return self.fonts.markup(text, self.missing)
 
     def para(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
@@ -205,6 +214,7 @@ class Composer:
         return [*self.heading(label), *paragraphs]
 
     def title(self, text: str) -> Flowable:
+        self.printed.update(text)
         return _Title(self.fonts.segments(text), self.missing)
 
     def number_line(self) -> Paragraph:
@@ -351,8 +361,10 @@ class Composer:
             raise MissingGlyphs(self.missing)
 
     def render(self, story: list[Flowable], out: BinaryIO, *, title: str,
-               footer: bool = True) -> None:
-        """Lays out ``story`` on A4 and writes the PDF to ``out``, or raises before writing."""
+               footer: bool = True, seed: str = "") -> None:
+        """Lays out ``story`` on A4 and writes the PDF to ``out``, or raises before writing.
+        ``seed``: characters of the main font to take its first codes, in this order
+        (fonts.seed_subsets; "" as reportlab assigns them, in order of use)."""
         self.check()
         buffer = io.BytesIO()
         doc = BaseDocTemplate(
@@ -367,7 +379,7 @@ class Composer:
         on_page = self._watermark if draft and self.header is not None else None
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _nothing)])
         decorate = self._footer if footer else None
-        doc.build(story, canvasmaker=_paged_canvas(decorate, self.fonts.main.name))
+        doc.build(story, canvasmaker=_paged_canvas(decorate, self.fonts.main.name, seed))
         out.write(buffer.getvalue())
 
     def _watermark(self, canvas: Canvas, _doc) -> None:
@@ -455,7 +467,7 @@ def _draw_runs(canvas: Canvas, fonts: FontSet, right: float, y: float, text: str
     canvas.drawText(obj)
 
 
-def _paged_canvas(decorate, font_name: str):
+def _paged_canvas(decorate, font_name: str, seed: str = ""):
     """A canvas that holds its pages back until the end, so each footer knows the count.
     Its initial font is ours: reportlab's default (Helvetica) would be a font the PDF names
     but does not embed."""
@@ -464,6 +476,7 @@ def _paged_canvas(decorate, font_name: str):
         def __init__(self, *args, **kwargs):
             kwargs["initialFontName"] = font_name
             super().__init__(*args, **kwargs)
+            seed_subsets(self._doc, font_name, seed)
             self._held: list[dict] = []
 
         def showPage(self):  # reportlab's name

@@ -58,3 +58,42 @@ def pdffonts(pdf: bytes) -> list[list[str]] | None:
         out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                              check=True).stdout
     return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]+)>")
+
+
+def drawn_characters(pdf: bytes) -> set[str]:
+    """The characters the PDF's embedded fonts can draw: each code its ToUnicode map names,
+    whose glyph in the font program embedded beside it has an outline (a code on the
+    empty .notdef, or on a glyph left out of the subset, draws nothing)."""
+    from fontTools.ttLib import TTFont
+
+    drawn: set[str] = set()
+    for font in fonts(pdf):
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None or "/ToUnicode" not in font:
+            continue
+        program = descriptor.get_object().get("/FontFile2")
+        if program is None:
+            continue
+        face = TTFont(io.BytesIO(program.get_object().get_data()))
+        codes = face["cmap"].getcmap(1, 0).cmap
+        glyphs = face["glyf"]
+        for code, utf16 in _BFCHAR.findall(font["/ToUnicode"].get_object().get_data()):
+            name = codes.get(int(code, 16))
+            if name is None or name == ".notdef" or glyphs[name].numberOfContours == 0:
+                continue
+            drawn.add(bytes.fromhex(utf16.decode()).decode("utf-16-be"))
+    return drawn
+
+
+def page_images(pdf: bytes, scale: float = 0.7) -> list[bytes]:
+    """Each page drawn by PDFium (scale 1 = 72 dpi), as raw pixels: what a reader sees."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return [page.render(scale=scale).to_pil().tobytes() for page in doc]
+    finally:
+        doc.close()
