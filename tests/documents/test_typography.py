@@ -134,3 +134,21 @@ def test_a_font_reportlab_cannot_embed_is_no_candidate(tmp_path):
     broken = tmp_path / "broken.ttf"
     broken.write_bytes(b"not a font")
     assert Font(broken, 0).codepoints == frozenset()
+
+
+def test_font_coverage_is_what_fonttools_reads_from_the_cmap():
+    """The coverage read from the cmap's bytes (formats 12 and 4) is fontTools' best cmap,
+    for every face of every font this machine has (bundled WenQuanYi at least)."""
+    from fontTools.ttLib import TTFont
+
+    faces = []
+    for folder in [*fonts_module._system_dirs(), fonts_module._bundled_dir()]:
+        for path in fonts_module._font_files(folder).values():
+            first = TTFont(str(path), fontNumber=0, lazy=True)
+            faces += [(path, i) for i in range(getattr(first.reader, "numFonts", 1) or 1)]
+    assert faces
+    for path, index in faces:
+        font = TTFont(str(path), fontNumber=index, lazy=True)
+        expected = frozenset(c for c, g in (font.getBestCmap() or {}).items() if g != ".notdef")
+        read = fonts_module._cmap_codepoints(font.reader["cmap"])
+        assert read is None or read == expected, (path, index)
