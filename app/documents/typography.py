@@ -543,3 +543,18 @@ from reportlab.lib import textsplit as _rl_textsplit  # noqa: E402
 
 if _NO_LINE_START[0] not in _rl_textsplit.ALL_CANNOT_START:
     _rl_textsplit.ALL_CANNOT_START += _NO_LINE_START
+
+# Each character's width, by font and size, once: CJK line breaking asks for every
+# character of every paragraph in turn (~1,200 stringWidth calls an agreement).
+_char_widths: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _known_char_widths(word: str, font_name: str, font_size: float) -> list[float]:
+    known = _char_widths.setdefault((font_name, font_size), {})
+    for ch in word:
+        if ch not in known:
+            known[ch] = stringWidth(ch, font_name, font_size)
+    return [known[ch] for ch in word]
+
+
+_rl_textsplit.getCharWidths = _known_char_widths
