@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from hashlib import sha256
 
 from app.core.workflow import Track
 from app.documents.data import (
@@ -145,7 +146,7 @@ def group_agreement(i: int) -> AgreementData:
     name, amount, sessions = member_name(i), member_amount(i), i % 30 + 1
     number = f"{GROUP_PREFIX}{i:04d}"
     head = Header(BUREAU, Track.MARKET_COMPLAINT, number=number, draft=False,
-                  verification=Verification(number, f"{i * 7919:064x}"))
+                  verification=Verification(number, sha256(number.encode()).hexdigest()))
     member = PartyBlock(role="投诉人", name=name, sex="女" if i % 2 else "男", ethnicity="汉族",
                         age=20 + i % 50, occupation="职员", contact=f"139{i:08d}",
                         address=f"上海市浦东新区张江路{i % 900 + 1}弄{i % 30 + 1}号")
