@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,6 @@ from app.store.blobs import BlobStore
 from app.store.database import Store
 from app.store.models import (
     Case,
-    CaseTag,
     Document,
     LocalMeta,
     Mediator,
@@ -303,16 +302,21 @@ def rows_applied(conn: Connection, table: str, ids: list[uuid.UUID], initial: bo
     """Keep the workstation's derived tables in step with rows a sync wrote."""
     if table != "cases" or not ids:
         return
-    tags: list[dict] = []
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        conn.execute(delete(CaseTag).where(CaseTag.case_id.in_(chunk)))
-        for case_id, joined in conn.execute(select(Case.id, Case.tags).where(Case.id.in_(chunk))):
+    # In the store's own terms (ids as 32 hex digits): a first sync derives the tags of
+    # every case it writes, 100,000 and more.
+    raw = conn.connection.driver_connection
+    tags: list[tuple[str, str]] = []
+    hexes = [i.hex for i in ids]
+    for start in range(0, len(hexes), 900):
+        chunk = hexes[start:start + 900]
+        marks = ", ".join("?" for _ in chunk)
+        raw.execute(f"DELETE FROM case_tags WHERE case_id IN ({marks})", chunk)
+        for case_id, joined in raw.execute(
+                f"SELECT id, tags FROM cases WHERE id IN ({marks})", chunk).fetchall():
             for tag in dict.fromkeys(t.strip()[:32] for t in (joined or "").split(",")):
                 if tag:
-                    tags.append({"case_id": case_id, "tag": tag})
-    if tags:
-        conn.execute(CaseTag.__table__.insert(), tags)
+                    tags.append((case_id, tag))
+    raw.executemany("INSERT INTO case_tags (case_id, tag) VALUES (?, ?)", tags)
     if initial:
         # A first sync leaves the search index to the background rebuild and the
         # hot-words index to its background catch-up.

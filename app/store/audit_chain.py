@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -172,25 +172,43 @@ def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None) -> int:
     return _append(raw, found)
 
 
-def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple]) -> int:
+def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple],
+               bodies: Sequence[str] | None = None) -> int:
     """Insert audit rows given in storage form (as a first sync reads them), each linked
     into the chain on its way in (``insert_chained``); rows the store holds already are
-    left as they are. Returns how many were inserted."""
+    left as they are. ``bodies``: each row's ``stored_body`` where already made (the
+    central database makes them beside the rows). Returns how many were inserted."""
+    if not rows:
+        return 0
     key = columns.index("id")
-    have: set[str] = set()
     ids = [r[key] for r in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        have.update(i for (i,) in raw.execute(
-            f"SELECT id FROM audit_events WHERE id IN ({marks})", chunk))
-    fresh = []
-    for r in rows:
+    # One range of the id index, not a lookup per id: a first sync reads the rows in id
+    # order, so the range holds only rows the store had before (usually none).
+    have = {i for (i,) in raw.execute("SELECT id FROM audit_events WHERE id BETWEEN ? AND ?",
+                                      (min(ids), max(ids)))}
+    fresh, fresh_bodies = [], []
+    for n, r in enumerate(rows):
         if r[key] not in have:
             have.add(r[key])
             fresh.append([*r, None, None])
-    insert_chained(raw, (*columns, "chain_seq", "chain_hash"), fresh)
+            if bodies is not None:
+                fresh_bodies.append(bodies[n])
+    insert_chained(raw, (*columns, "chain_seq", "chain_hash"), fresh,
+                   fresh_bodies if bodies is not None else None)
     return len(fresh)
+
+
+def body_pg_sql(expressions: Mapping[str, str]) -> str:
+    """PostgreSQL that makes ``stored_body`` of a row from its columns' expressions in
+    storage form (text as SQLite will hold it): the server makes the bodies of a first
+    sync's audit rows while the workstation writes. length() counts characters there as
+    len() does here."""
+    fields = []
+    for c in _CONTENT_COLUMNS:
+        e = (f"({expressions[c]})::text" if isinstance(c, str) else
+             f"coalesce(({expressions[c[0]]})::text, ({expressions[c[1]]})::text)")
+        fields.append(f"CASE WHEN {e} IS NULL THEN '~' ELSE length({e}) || ':' || {e} END")
+    return " || '|' || ".join(fields)
 
 
 class Linker:

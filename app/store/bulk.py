@@ -13,6 +13,7 @@ so one builder serves both paths and they cannot drift apart.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -174,15 +175,16 @@ class DeferredIndexes:
         held = self.raw.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
         return new_rows >= max(held, self.smallest)
 
-    def drop(self) -> None:
+    def drop(self, *, keep_unique: bool = False) -> None:
         if not self.raw.in_transaction:
             # The driver opens a transaction only at the first row written; dropped
             # outside one, the indexes would stay dropped after a rollback.
             self.raw.execute("BEGIN IMMEDIATE")
         marks = ", ".join("?" for _ in self.tables)
+        unique = " AND sql NOT LIKE 'CREATE UNIQUE%'" if keep_unique else ""
         self._dropped = self.raw.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks}) ORDER BY name", self.tables).fetchall()
+            f"AND tbl_name IN ({marks}){unique} ORDER BY name", self.tables).fetchall()
         for name, _ in self._dropped:
             self.raw.execute(f'DROP INDEX "{name}"')
 
@@ -241,3 +243,52 @@ class DeferredStatsMarks:
             {"after": self._after})
         self.raw.execute(self._sql)
         self._sql = None
+
+
+# A load that spans many transactions (a first sync: a page per transaction, resumable)
+# keeps the indexes and the stats trigger dropped between them. What was dropped is
+# written to local_meta in the transaction that drops it, so a process stopped halfway
+# leaves a record that the next open of the store (or the load's own end) acts on.
+DEFERRED_LOAD_KEY = "bulk.deferred_load"
+
+
+def defer_for_load(raw: Any, expected: Mapping[str, int]) -> bool:
+    """In the caller's transaction: drop the non-unique secondary indexes of the tables
+    that the load will at least double (``expected``: rows to come per table) and the
+    stats trigger, and record them. Unique indexes stay: they are constraints the store
+    keeps even while a load is unfinished. Returns whether anything was dropped."""
+    if raw.execute("SELECT 1 FROM local_meta WHERE key = ?", (DEFERRED_LOAD_KEY,)).fetchone():
+        return True  # a load resumed: dropped by its first part
+    tables = tuple(t for t, n in expected.items()
+                   if DeferredIndexes(raw, (t,)).worth_it(n, t))
+    if not tables:
+        return False
+    indexes = DeferredIndexes(raw, tables)
+    indexes.drop(keep_unique=True)
+    marks = DeferredStatsMarks(raw)
+    if "cases" in tables:
+        marks.drop()
+    record = {"indexes": indexes._dropped, "trigger": marks._sql, "after": marks._after}
+    raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?)",
+                (DEFERRED_LOAD_KEY, json.dumps(record)))
+    return True
+
+
+def restore_deferred_load(raw: Any) -> bool:
+    """In the caller's transaction: make again what ``defer_for_load`` dropped (the stats
+    marks of the loaded cases included). Returns whether there was anything."""
+    found = raw.execute("SELECT value FROM local_meta WHERE key = ?",
+                        (DEFERRED_LOAD_KEY,)).fetchone()
+    if found is None:
+        return False
+    if not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")  # see DeferredIndexes.drop
+    record = json.loads(found[0])
+    indexes = DeferredIndexes(raw, ())
+    indexes._dropped = [tuple(i) for i in record["indexes"]]
+    indexes.restore()
+    marks = DeferredStatsMarks(raw)
+    marks._sql, marks._after = record["trigger"], record["after"]
+    marks.restore()
+    raw.execute("DELETE FROM local_meta WHERE key = ?", (DEFERRED_LOAD_KEY,))
+    return True

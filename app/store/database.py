@@ -352,9 +352,23 @@ def _open(data_dir: Path, path: Path, *, upgrade: bool, key: bytes | None,
                          backup=backup_path) from exc
     if key is not None and file_encryption_unfinished(data_dir):
         encrypt_plain_files(data_dir, key)  # a conversion was interrupted: finish it
+    if upgrade:
+        _finish_interrupted_load(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     audit_chain.install(sessions)
     return Store(path, engine, sessions, backup_path, check_pending=check_pending, key=key)
+
+
+def _finish_interrupted_load(engine: Engine) -> None:
+    """A bulk load stopped halfway (a first sync) left the store without some of its
+    indexes: they are made again now, so the store works as usual; the load, when it
+    resumes, drops them again only where that still pays."""
+    from app.store import bulk
+
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if bulk.restore_deferred_load(raw):
+            raw.commit()
 
 
 # ------------------------------------------------------------------ owner-only files

@@ -546,34 +546,12 @@ class SyncClient:
         tables = list(synced_tables().values())
         total = state.get("total")
         if total is None:
-            total = state["total"] = self._snapshot_total(tables)
+            state["counts"] = self._snapshot_counts(tables)
+            total = state["total"] = sum(state["counts"].values())
         if state["reason"] == ResyncReason.FIRST.value:
             self._first_sync(state, total, progress)
-        while state["reason"] != ResyncReason.FIRST.value and state["table"] < len(tables):
-            st = tables[state["table"]]
-            last = uuid.UUID(state["last"]) if state["last"] else None
-            with self.central.connect() as conn:
-                stmt = select(st.table).where(self._scope_filter(st)).order_by(st.table.c.id)
-                if last is not None:
-                    stmt = stmt.where(st.table.c.id > last)
-                page = [dict(r) for r in conn.execute(stmt.limit(page_size)).mappings()]
-            upper = None if len(page) < page_size else page[-1]["id"]
-            if upper is None:
-                state["table"] += 1
-                state["last"] = None
-            else:
-                state["last"] = upper.hex
-            state["done"] += len(page)
-            with apply_transaction(self.local) as lconn:
-                if state["reason"] != ResyncReason.FIRST.value:
-                    page = self._replay_what_central_lacks(lconn, st, page, last, upper)
-                # In a resync the central state wins for rows not pending, even at a
-                # lower version (a restored database counts versions again).
-                self._apply_page(lconn, {st.name: page}, {}, initial=True,
-                                 force=state["reason"] != ResyncReason.FIRST.value)
-                set_meta(lconn, SNAPSHOT_KEY, json.dumps(state))
-            if progress:
-                progress(Progress("snapshot", state["done"], total, st.name))
+        else:
+            self._resync(state, total, progress, page_size)
         with self.local.begin() as lconn:
             cursor = Cursor(state["hi"], 0)
             if not central_db.is_postgresql(self.central):
@@ -586,56 +564,117 @@ class SyncClient:
     def _first_sync(self, state: dict[str, Any], total: int | None,
                     progress: ProgressFn | None) -> None:
         """Into an empty store: rows in storage form, cases a page at a time with
-        everything under them (app/sync/first_sync.py)."""
+        everything under them (app/sync/first_sync.py), read a page ahead on a thread
+        of its own. The store's indexes that the load at least doubles wait until the
+        end (app/store/bulk.defer_for_load), and the pages commit without waiting for
+        the disk: a power cut may take back the last pages, never what they say of
+        the position, so the sync resumes before them (a crash takes nothing back)."""
+        from app.store import bulk
         from app.sync import first_sync
 
-        with self.central.connect() as conn:
-            reader = first_sync.Reader(conn, self.office_id)
-            for batch, after in first_sync.pages(reader, state):
-                conn.rollback()  # read-only: no transaction held while writing locally
-                with apply_transaction(self.local) as lconn:
-                    for st in synced_tables().values():
-                        rows = batch.get(st.name)
-                        if not rows:
-                            continue
-                        held = {i.hex for i in pending_ids(lconn, st.name)}
-                        written = first_sync.write_rows(lconn, st, rows, held)
-                        if st.name == "attachments":
-                            sha = st.columns.index("sha256")
-                            self._wanted_files.update(r[sha] for r in rows)
-                        if st.name in getattr(self.on_rows, "tables", (st.name,)):
-                            self._rows_applied(lconn, st.name,
-                                               [uuid.UUID(h) for h in written], True)
-                    set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
-                state.update(after)
-                if progress:
-                    progress(Progress("snapshot", state["done"], total,
-                                      next(iter(batch), "")))
+        tables = synced_tables()
+        with apply_transaction(self.local, durable=False) as lconn:
+            counts = state.get("counts")
+            if counts:
+                expected = {**counts, "case_tags": counts.get("cases", 0)}
+                bulk.defer_for_load(lconn.connection.driver_connection, expected)
+        for batch, after in first_sync.read_ahead(self.central, self.office_id, state):
+            with apply_transaction(self.local, durable=False) as lconn:
+                for st in tables.values():
+                    rows = batch.get(st.name)
+                    if not rows:
+                        continue
+                    held = {i.hex for i in pending_ids(lconn, st.name)}
+                    written = first_sync.write_rows(lconn, st, rows, held)
+                    if st.name == "attachments":
+                        sha = st.columns.index("sha256")
+                        self._wanted_files.update(r[sha] for r in rows)
+                    if st.name in getattr(self.on_rows, "tables", (st.name,)):
+                        self._rows_applied(lconn, st.name,
+                                           [uuid.UUID(h) for h in written], True)
+                set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
+            state.update(after)
+            if progress:
+                progress(Progress("snapshot", state["done"], total,
+                                  next(iter(batch), "")))
+        with apply_transaction(self.local) as lconn:
+            bulk.restore_deferred_load(lconn.connection.driver_connection)
+
+    def _resync(self, state: dict[str, Any], total: int | None,
+                progress: ProgressFn | None, page_size: int) -> None:
+        """Into a store that holds rows already: every table by its own keys, in the
+        first sync's storage form and read ahead the same way; the central state wins
+        for rows not pending, even at a lower version (a restored database counts
+        versions again), except where this store holds what the central database lacks
+        (``_replay_what_central_lacks``)."""
+        from app.sync import first_sync
+
+        tables = synced_tables()
+        for batch, after in first_sync.read_ahead(self.central, self.office_id, state,
+                                                  page_size=page_size):
+            ((name, page),) = batch.items()
+            st = tables[name]
+            # The key range this page covers: to the table's end once it is short.
+            lower = state["last"]
+            upper = after["last"] if after["table"] == state["table"] else None
+            with apply_transaction(self.local, durable=False) as lconn:
+                kept = self._replay_what_central_lacks(lconn, st, page, lower, upper)
+                held = {i.hex for i in pending_ids(lconn, st.name)} | kept
+                written = first_sync.write_rows(lconn, st, page, held, force=True)
+                if st.name == "attachments":
+                    sha = st.columns.index("sha256")
+                    self._wanted_files.update(r[sha] for r in page if r[sha])
+                if st.name in getattr(self.on_rows, "tables", (st.name,)):
+                    self._rows_applied(lconn, st.name, [uuid.UUID(h) for h in written], True)
+                set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
+            state.update(after)
+            if progress:
+                progress(Progress("snapshot", state["done"], total, st.name))
 
     def _replay_what_central_lacks(self, conn: Connection, st: SyncedTable,
-                                   page: list[dict], lower: uuid.UUID | None,
-                                   upper: uuid.UUID | None) -> list[dict]:
+                                   page: list[tuple], lower: str | None,
+                                   upper: str | None) -> set[str]:
         """After a restore from backup the central database may lack rows, or newer
         versions of rows, that it once accepted from here. This workstation still has
         them: they go back to the outbox (inserts, or updates against the central
-        values) instead of being overwritten. Returns the rows to take from the page."""
+        values) instead of being overwritten. ``page``: the central rows (storage form)
+        of the key range (lower, upper]. Returns the hex ids to keep as they are here."""
         if not (st.scope == Scope.CASE or (st.scope == Scope.OFFICE
                                            and st.name not in ("mediators", "office_settings"))):
-            return page
-        stmt = select(st.table)
+            return set()
+        where, params = [], []
         if lower is not None:
-            stmt = stmt.where(st.table.c.id > lower)
+            where.append("id > ?")
+            params.append(lower)
         if upper is not None:
-            stmt = stmt.where(st.table.c.id <= upper)
-        local = {r["id"]: dict(r) for r in conn.execute(stmt).mappings()}
-        if not local:
-            return page
-        held = pending_ids(conn, st.name, list(local))
-        central = {r["id"]: r for r in page}
+            where.append("id <= ?")
+            params.append(upper)
+        raw = conn.connection.driver_connection
+        local_versions = dict(raw.execute(
+            f"SELECT id, version FROM {st.name} WHERE {' AND '.join(where) or '1 = 1'}",
+            params).fetchall())
+        key, version = st.columns.index("id"), st.columns.index("version")
+        central_versions = {r[key]: r[version] for r in page}
+        # Compared by version first, in the store's own terms; the few rows that may
+        # differ are read as values, here and centrally.
+        differing = [uuid.UUID(i) for i, v in local_versions.items()
+                     if i not in central_versions or v > central_versions[i]]
+        if not differing:
+            return set()
+        held = pending_ids(conn, st.name, differing)
+        differing = [i for i in differing if i not in held]
+        if not differing:
+            return set()
+        local = {r["id"]: dict(r) for r in conn.execute(
+            select(st.table).where(st.table.c.id.in_(differing))).mappings()}
+        there = [i for i in differing if i.hex in central_versions]
+        central: dict[uuid.UUID, dict] = {}
+        if there:
+            with self.central.connect() as cconn:
+                central = {r["id"]: dict(r) for r in cconn.execute(
+                    select(st.table).where(st.table.c.id.in_(there))).mappings()}
         entries, keep_local = [], set()
         for row_id, row in local.items():
-            if row_id in held:
-                continue
             theirs = central.get(row_id)
             mine = {c: to_plain(st.table.c[c], row[c]) for c in st.columns}
             if theirs is None:
@@ -647,7 +686,7 @@ class SyncClient:
                 if changed:
                     entries.append(("update", row_id, {c: theirs_plain[c] for c in changed},
                                     changed))
-                    keep_local.add(row_id)
+                    keep_local.add(row_id.hex)
         if entries:
             from app.store import migrate
 
@@ -657,7 +696,7 @@ class SyncClient:
                 base=base, values=values, schema_revision=migrate.head_revision(),
                 created_at=now, attempts=0, last_error="")
                 for op, row_id, base, values in entries])
-        return [r for r in page if r["id"] not in keep_local]
+        return keep_local
 
     def _scope_filter(self, st: SyncedTable):
         if st.scope == Scope.OFFICE:
@@ -668,11 +707,10 @@ class SyncClient:
                 select(cases.c.id).where(cases.c.office_id == self.office_id))
         return and_(True)
 
-    def _snapshot_total(self, tables: list[SyncedTable]) -> int:
-        """Rows to download, counted once so that progress can say how far along it is."""
-        total = 0
+    def _snapshot_counts(self, tables: list[SyncedTable]) -> dict[str, int]:
+        """Rows to download by table, counted once so that progress can say how far
+        along it is (and a first sync which indexes to make after the load)."""
         with self.central.connect() as conn:
-            for st in tables:
-                total += int(conn.execute(select(func.count()).select_from(st.table)
-                                          .where(self._scope_filter(st))).scalar_one())
-        return total
+            return {st.name: int(conn.execute(select(func.count()).select_from(st.table)
+                                              .where(self._scope_filter(st))).scalar_one())
+                    for st in tables}

@@ -10,15 +10,17 @@ resumes from the last page it kept.
 
 from __future__ import annotations
 
+import queue
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Date, Table, Uuid
+from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Table, Uuid
 
 from app.store import audit_chain
 from app.store.base import UtcDateTime
-from app.sync.tables import Scope, SyncedTable, synced_tables
+from app.sync.tables import SERVER_STAMPED, Scope, SyncedTable, synced_tables
 
 CASE_PAGE = 5000
 TABLE_PAGE = 20000
@@ -51,7 +53,11 @@ class Reader:
 
     def _columns(self, st: SyncedTable) -> str:
         if self.pg:
-            return ", ".join(_pg_expr(st.table, c) for c in st.columns)
+            exprs = {c: _pg_expr(st.table, c) for c in st.columns}
+            if st.name == "audit_events":
+                # Each row's chain body too, made by the server (write_rows takes it off).
+                return ", ".join([*exprs.values(), audit_chain.body_pg_sql(exprs)])
+            return ", ".join(exprs.values())
         return ", ".join(f'"{c}"' for c in st.columns)
 
     def _param(self, name: str, cast: str = "") -> str:
@@ -68,12 +74,17 @@ class Reader:
             cursor.close()
 
     def page(self, st: SyncedTable, after: str | None, limit: int) -> list[tuple]:
-        """A page of a table that is not under cases, in key order."""
+        """A page of a table in key order (of a table under cases: the rows under this
+        office's cases, for a resync that reads every table by its own keys)."""
         where = ["1 = 1"]
         params: dict[str, Any] = {"n": limit}
+        if st.scope in (Scope.OFFICE, Scope.CASE):
+            params["o"] = str(self.office) if self.pg else self.office.hex
         if st.scope == Scope.OFFICE:
             where.append(f"(office_id = {self._param('o', 'uuid')} OR office_id IS NULL)")
-            params["o"] = str(self.office) if self.pg else self.office.hex
+        elif st.scope == Scope.CASE:
+            where.append(f"case_id IN (SELECT id FROM cases WHERE office_id = "
+                         f"{self._param('o', 'uuid')})")
         if after is not None:
             where.append(f"id > {self._param('after', 'uuid')}")
             params["after"] = str(uuid.UUID(after)) if self.pg else after
@@ -86,9 +97,10 @@ class Reader:
         if not case_ids:
             return []
         if self.pg:
+            # PostgreSQL reads a UUID from its 32 hex digits as well: no conversion.
             sql = (f"SELECT {self._columns(st)} FROM {st.name} "
                    f"WHERE case_id = ANY(CAST(%(ids)s AS uuid[]))")
-            return self._fetch(sql, {"ids": [str(uuid.UUID(h)) for h in case_ids]})
+            return self._fetch(sql, {"ids": case_ids})
         rows: list[tuple] = []
         for start in range(0, len(case_ids), 900):
             chunk = case_ids[start:start + 900]
@@ -99,26 +111,53 @@ class Reader:
 
 
 def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],
-               held: set[str]) -> list[str]:
-    """Insert rows in storage form (newer versions only); returns the hex ids written.
-    Rows with local changes not yet sent are left alone."""
+               held: set[str], *, force: bool = False) -> list[str]:
+    """Insert rows in storage form (newer versions only; with ``force``, as a resync
+    takes them: whatever their version); returns the hex ids written. Rows with local
+    changes not yet sent (``held``) are left alone."""
     key = st.columns.index("id")
     if held:
         rows = [r for r in rows if r[key] not in held]
     if not rows:
         return []
-    cols = ", ".join(f'"{c}"' for c in st.columns)
-    marks = ", ".join("?" for _ in st.columns)
-    sets = ", ".join(f'"{c}" = excluded."{c}"' for c in st.columns if c != "id")
     raw = conn.connection.driver_connection
     if st.name == "audit_events":
-        # Audit rows are never changed: one already here keeps what it holds; a new one
-        # is linked into the store's chain as it is written.
-        audit_chain.insert_new(raw, st.columns, rows)
+        _write_audit(raw, st, rows, force=force)
     else:
+        cols = ", ".join(f'"{c}"' for c in st.columns)
+        marks = ", ".join("?" for _ in st.columns)
+        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in st.columns if c != "id")
+        newer = "" if force else f" WHERE {st.name}.version < excluded.version"
         raw.executemany(f"INSERT INTO {st.name} ({cols}) VALUES ({marks}) ON CONFLICT(id) DO "
-                        f"UPDATE SET {sets} WHERE {st.name}.version < excluded.version", rows)
+                        f"UPDATE SET {sets}{newer}", rows)
     return [r[key] for r in rows]
+
+
+def _write_audit(raw: Any, st: SyncedTable, rows: list[tuple], *, force: bool) -> None:
+    """Audit rows keep what they hold: a new one is linked into the store's chain as it
+    is written; one the store has already takes only the server's stamps in a resync,
+    and only where they keep its actor and the workstation's own time (as
+    app/sync/local.upsert_rows does), so the chain holds."""
+    width = len(st.columns)
+    bodies = None
+    if len(rows[0]) > width:  # the server made the chain bodies
+        bodies = [r[width] for r in rows]
+        rows = [r[:width] for r in rows]
+    key = st.columns.index("id")
+    ids = [r[key] for r in rows]
+    had = set()
+    if force:
+        had = {i for (i,) in raw.execute("SELECT id FROM audit_events WHERE id BETWEEN ? AND ?",
+                                         (min(ids), max(ids)))}
+    audit_chain.insert_new(raw, st.columns, rows, bodies)
+    stamped = SERVER_STAMPED["audit_events"]
+    if had:
+        sets = ", ".join(f'"{c}" = :{c}' for c in stamped)
+        raw.executemany(
+            f"UPDATE audit_events SET {sets} WHERE id = :id AND actor = :actor "
+            "AND coalesce(client_actor, actor) = coalesce(:client_actor, :actor) "
+            "AND coalesce(client_at, at) = coalesce(:client_at, :at)",
+            [dict(zip(st.columns, r, strict=True)) for r in rows if r[key] in had])
 
 
 def plan() -> tuple[list[SyncedTable], list[SyncedTable]]:
@@ -148,3 +187,73 @@ def pages(reader: Reader, state: dict[str, Any]) -> Iterator[tuple[dict[str, lis
             state = {**state, "last": page[-1][key]}
         state["done"] += sum(len(v) for v in batch.values())
         yield batch, state
+
+
+def table_pages(reader: Reader, state: dict[str, Any], limit: int
+                ) -> Iterator[tuple[dict[str, list[tuple]], dict]]:
+    """A resync's pages: every table by its own keys, parents first, ``limit`` rows a
+    page (what the workstation holds is compared with the central rows key range by key
+    range: app/sync/client.py ``_resync``)."""
+    tables = list(synced_tables().values())
+    while state["table"] < len(tables):
+        st = tables[state["table"]]
+        page = reader.page(st, state["last"], limit)
+        key = st.columns.index("id")
+        if len(page) < limit:
+            state = {**state, "table": state["table"] + 1, "last": None}
+        else:
+            state = {**state, "last": page[-1][key]}
+        state["done"] += len(page)
+        yield {st.name: page}, state
+
+
+_END = object()
+
+
+def read_ahead(central: Engine, office_id: uuid.UUID, state: dict[str, Any], *,
+               page_size: int | None = None, depth: int = 2
+               ) -> Iterator[tuple[dict[str, list[tuple]], dict]]:
+    """``pages`` (with ``page_size``: ``table_pages``) read on a thread of its own, up
+    to ``depth`` pages ahead of the caller:
+    the central database answers the next page while this store writes the last one
+    (the driver waits for the server without holding the GIL). An error of the reader
+    is raised here; leaving the loop early stops the reader."""
+    out: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with central.connect() as conn:
+                reader = Reader(conn, office_id)
+                found = (pages(reader, dict(state)) if page_size is None
+                         else table_pages(reader, dict(state), page_size))
+                for item in found:
+                    conn.rollback()  # no transaction held between pages
+                    if not put(item):
+                        return
+            put(_END)
+        except BaseException as exc:  # handed to the caller, who raises it
+            put(exc)
+
+    thread = threading.Thread(target=read, name="first-sync-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
