@@ -15,8 +15,13 @@ already linked pull the imported cases.
 On PostgreSQL the rows travel by COPY, read from the store with plain sqlite3 in rowid
 order; the store's text values (32-hex UUIDs, naive-UTC timestamps, 0/1 booleans, JSON
 text) are what PostgreSQL's text input takes, so they pass unconverted, with the
-session's time zone set to UTC for the transaction. An SQLite central stores values
-exactly as a store does, so rows are inserted as they are read (executemany).
+session's time zone set to UTC for the transaction. The change log is written on the
+server (INSERT … SELECT over the rows the transaction inserted). Tables that are empty or
+small against the load are loaded in bulk: indexes, foreign keys and the triggers whose
+work is done another way are put back before commit, and the audit rows' office chain
+is computed beside the load on a second connection (_PostgresWriter). An SQLite central
+stores values exactly as a store does, so rows are inserted as they are read
+(executemany).
 
 A second import of the same store is refused (its cases are there already); so is a
 store that is itself linked to a central database.
@@ -28,6 +33,8 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +88,7 @@ class ImportReport:
     skipped: dict[str, int] = field(default_factory=dict)  # table -> rows the central had
     changes: int = 0  # change-log entries written
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # where the seconds went
     notes: list[Note] = field(default_factory=list)
 
     @property
@@ -328,49 +336,409 @@ class _Writer:
         self.conn = conn
         self.actor = actor
         self.at = datetime.now(UTC)
+        self.phases: dict[str, float] = {}
+
+    def timed(self, phase: str, started: float) -> None:
+        self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - started
+
+    def prepare(self, incoming: dict[str, int]) -> None:
+        """Before the first row: ready the tables for ``incoming`` rows per table."""
 
     def rows(self, table: str, columns: tuple[str, ...], chunks: Iterable[list[tuple]],
              step: Callable[[int], None]) -> int:
         raise NotImplementedError
 
-    def changes(self, table: str, chunks: Iterable[list[tuple]],
+    def changes(self, source: _Source, src: sqlite3.Connection, office: str | None,
                 step: Callable[[int], None]) -> int:
-        """Change-log entries from (office hex, row id hex, version) rows."""
+        """The change-log entries of the rows just written from ``source``; ``office``
+        is the (central) office of every case-scoped row when the store has one."""
         raise NotImplementedError
+
+    def start_audit_chain(self, engine: Engine, source: _Source,
+                          reopen: Callable[[], sqlite3.Connection],
+                          offices: list[str | None]) -> bool:
+        """Whether the audit rows' chain is being computed beside the load (then they
+        are written last)."""
+        return False
+
+    def finish(self) -> None:
+        """After the last row, before commit."""
+
+    def close(self) -> None:
+        """After commit or rollback."""
+
+
+# A table is loaded in bulk (below) when it takes at least this many rows and holds
+# fewer than BULK_RATIO times as many as come in: a new office's central database,
+# not a district's that other offices work in all day (their syncs would wait on the
+# locks the bulk load holds to commit).
+BULK_MIN_ROWS = 20_000
+BULK_RATIO = 0.25
+# pg_advisory_xact_lock(class, office) of the audit chain (migration 0008's LOCK_CLASS).
+AUDIT_LOCK_CLASS = 0x6D64_6175
+# The office chain's link and what it covers: migration 0008's LINK and BODY (and
+# app/sync/audit_check.py's), with the row's position given as {seq}.
+_TS = "pg_catalog.to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+_AUDIT_BODY = ("pg_catalog.jsonb_build_array({seq}, s.id, s.office_id, s.case_id, s.entity, "
+               "s.entity_id, s.action, s.changes::jsonb, s.reason, s.deleted, s.actor, "
+               + _TS.format("s.at") + ", s.client_actor, " + _TS.format("s.client_at")
+               + ")::text")
+_AUDIT_GENESIS = "0" * 64
+
+
+@dataclass
+class _Bulk:
+    """What a bulk load took away from one table, to put back before commit."""
+
+    indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, CREATE INDEX …)
+    foreign_keys: list[tuple[str, str]] = field(default_factory=list)  # (name, definition)
+    triggers: list[str] = field(default_factory=list)
 
 
 class _PostgresWriter(_Writer):
+    """COPY into the tables, the change log written on the server.
+
+    A table that is empty or small against what comes in is loaded in bulk, inside the
+    import's one transaction (so a failure rolls all of it back with the rows): its
+    secondary indexes are dropped and built again after the load, its foreign keys
+    dropped and added again (which checks every row at once), and the triggers that do
+    nothing for an administrator's import, or whose work is done here for the whole
+    load at once, are disabled and enabled again. Each is listed in _quiet_triggers
+    with what stands in for it.
+    """
+
     def __init__(self, conn: Connection, actor: str) -> None:
         super().__init__(conn, actor)
         # The store's timestamps are naive UTC text: read them as UTC.
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
         self.dbapi = conn.connection.driver_connection
+        self.bulk: dict[str, _Bulk] = {}
+        self.xid = ""
+        self.login = True
+        self.admin = False
+        self.temp = False
+        self.stats_marks: str | None = None
+        self.chain: tuple[Connection, ThreadPoolExecutor, Future] | None = None
 
-    def _copy(self, sql: str, chunks: Iterable[list[tuple]], step: Callable[[int], None],
-              shape: Callable[[tuple], tuple] | None = None) -> int:
+    def _sql(self, sql: str, params: tuple | dict | None = None) -> list[tuple]:
+        with self.dbapi.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description else []
+
+    # ------------------------------------------------------------ bulk mode
+
+    def prepare(self, incoming: dict[str, int]) -> None:
+        started = time.perf_counter()
+        (self.login, self.admin, self.temp, self.xid), = self._sql(
+            "SELECT public.md_is_login(), public.md_is_admin(), "
+            "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'TEMPORARY'), "
+            "pg_catalog.pg_current_xact_id()::xid::text")
+        total = sum(incoming.values())
+        for table, count in [*incoming.items(), ("sync_changes", total)]:
+            if count >= BULK_MIN_ROWS and self._held(table, count) < count * BULK_RATIO:
+                self.bulk[table] = self._take_apart(table)
+        if self.bulk:
+            # Index builds sort in memory where they can.
+            self._sql("SELECT pg_catalog.set_config('maintenance_work_mem', '256MB', true) "
+                      "WHERE pg_catalog.current_setting('maintenance_work_mem')::text "
+                      "NOT LIKE '%GB' AND pg_catalog.pg_size_bytes("
+                      "pg_catalog.current_setting('maintenance_work_mem')) < 268435456")
+        self.timed("prepare (bulk load: indexes, keys, triggers off)", started)
+
+    def _held(self, table: str, limit: int) -> int:
+        """The rows a table holds, counted up to ``limit`` when the planner's estimate is
+        missing (a table never analysed)."""
+        (estimate,), = self._sql("SELECT reltuples::bigint FROM pg_catalog.pg_class "
+                                 "WHERE oid = %s::regclass", (f'public."{table}"',))
+        if estimate >= 0:
+            return int(estimate)
+        (held,), = self._sql(f'SELECT count(*) FROM (SELECT 1 FROM public."{table}" '
+                             f"LIMIT {int(limit)}) AS t")
+        return int(held)
+
+    def _take_apart(self, table: str) -> _Bulk:
+        bulk = _Bulk()
+        rel = f'public."{table}"'
+        # Secondary indexes (not those of a primary key, unique constraint or a foreign
+        # key's target): built again after the load, which checks a unique one then.
+        # Not those whose definition PostgreSQL would not read back as it shows it (an
+        # IN list becomes `= ANY ((ARRAY[…])::text[])`, read back with other casts): they
+        # stay, so every index reads as the migrations made it.
+        bulk.indexes = [(name, ddl) for name, ddl in self._sql(
+            "SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid) "
+            "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND i.indisvalid "
+            "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k "
+            "                WHERE k.conindid = i.indexrelid) ORDER BY c.relname", (rel,))
+            if "= ANY (" not in ddl]
+        # Foreign keys, validated ones only: added again, they check every row in one
+        # join instead of one lookup per row.
+        bulk.foreign_keys = [(name, ddl) for name, ddl in self._sql(
+            "SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' AND convalidated "
+            "ORDER BY conname", (rel,))]
+        enabled = {name for name, in self._sql(
+            "SELECT tgname FROM pg_catalog.pg_trigger WHERE tgrelid = %s::regclass "
+            "AND NOT tgisinternal AND tgenabled = 'O'", (rel,))}
+        bulk.triggers = [t for t in self._quiet_triggers(table) if t in enabled]
+        for name, _ in bulk.indexes:
+            self._sql(f'DROP INDEX public."{name}"')
+        for name, _ in bulk.foreign_keys:
+            self._sql(f'ALTER TABLE {rel} DROP CONSTRAINT "{name}"')
+        for name in bulk.triggers:
+            self._sql(f'ALTER TABLE {rel} DISABLE TRIGGER "{name}"')
+        return bulk
+
+    def _quiet_triggers(self, table: str) -> list[str]:
+        """The triggers a bulk load may turn off, each because what it does is done
+        another way (or is nothing) for this import."""
+        names = []
+        if not self.login:
+            # Stamps modified_by with the login; for an administrator (not a login) it
+            # leaves the row as written.
+            names.append("md_stamp_modified_by")
+        if table == "cases":
+            if self.admin:
+                # The dispatch rule lets an administrator assign cases to anyone.
+                names.append("cases_dispatch")
+            self.stats_marks = self._stats_marks()
+            if self.stats_marks is not None:
+                # Marks each case's days out of date for the statistics: done once for
+                # the whole load in finish() with the trigger's own expression.
+                names.append("stats_mark_insert")
+        if table == "audit_events" and not self.login and self.temp:
+            # Links each row into its office's chain: done for the whole load at once by
+            # start_audit_chain, with the trigger's link, under the trigger's lock.
+            names.append("md_audit_stamp")
+        return names
+
+    def _stats_marks(self) -> str | None:
+        """The statement md_stats_mark runs for an inserted case, as a statement over
+        the cases this transaction inserted; None when it is not as migration 0019 left
+        it (the trigger then stays on)."""
+        (body,), = self._sql("SELECT pg_catalog.pg_get_functiondef("
+                             "'public.md_stats_mark()'::pg_catalog.regprocedure)")
+        head = "IF TG_OP <> 'DELETE' THEN "
+        start = body.find(head)
+        end = body.find("; END IF;", start)
+        stmt = body[start + len(head):end] if start >= 0 and end > start else ""
+        prefix = "INSERT INTO public.stats_dirty (office_id, day) SELECT DISTINCT NEW.office_id, d FROM unnest("
+        suffix = ") AS d WHERE d IS NOT NULL ON CONFLICT DO NOTHING"
+        if not (stmt.startswith(prefix) and stmt.endswith(suffix)):
+            return None
+        days = stmt[len(prefix):-len(suffix)].replace("NEW.", "c.")
+        if "NEW" in days or ";" in days:
+            return None
+        return ("INSERT INTO public.stats_dirty (office_id, day) SELECT DISTINCT c.office_id, d "
+                f"FROM public.cases AS c, unnest({days}) AS d WHERE d IS NOT NULL "
+                f"AND c.xmin = '{self.xid}'::xid ON CONFLICT DO NOTHING")
+
+    def finish(self) -> None:
+        for table, bulk in self.bulk.items():
+            rel = f'public."{table}"'
+            started = time.perf_counter()
+            for _, ddl in bulk.indexes:
+                self._sql(ddl)
+            self.timed(f"indexes {table}", started)
+            started = time.perf_counter()
+            for name, ddl in bulk.foreign_keys:
+                self._sql(f'ALTER TABLE {rel} ADD CONSTRAINT "{name}" {ddl}')
+            self.timed(f"foreign keys {table}", started)
+            if "stats_mark_insert" in bulk.triggers:
+                started = time.perf_counter()
+                self._sql(self.stats_marks or "")
+                self.timed("statistics marks", started)
+            for name in bulk.triggers:
+                self._sql(f'ALTER TABLE {rel} ENABLE TRIGGER "{name}"')
+
+    # ------------------------------------------------------------ rows
+
+    def _copy(self, sql: str, chunks: Iterable[list[tuple]], step: Callable[[int], None]) -> int:
         count = 0
         with self.dbapi.cursor() as cur, cur.copy(sql) as copy:
             write = copy.write_row
             for chunk in chunks:
-                if shape is None:
-                    for row in chunk:
-                        write(row)
-                else:
-                    for row in chunk:
-                        write(shape(row))
+                for row in chunk:
+                    write(row)
                 count += len(chunk)
                 step(len(chunk))
         return count
 
-    def rows(self, table, columns, chunks, step):
-        cols = ", ".join(f'"{c}"' for c in columns)
-        return self._copy(f'COPY "{table}" ({cols}) FROM STDIN', chunks, step)
+    def changes(self, source, src, office, step):
+        # Written on the server from the rows this transaction inserted (their xmin is
+        # its id: no savepoint is open around the COPY). txid and seq take their
+        # defaults: this transaction's id, the next sequence, as a push's entries do.
+        started = time.perf_counter()
+        st = source.st
+        if st.scope == Scope.OFFICE:
+            scope, join = "t.office_id", ""
+        elif st.scope == Scope.CASE and office is not None:
+            scope, join = "%(office)s::uuid", ""
+        elif st.scope == Scope.CASE:
+            scope, join = "c.office_id", " LEFT JOIN public.cases AS c ON c.id = t.case_id"
+        else:
+            scope, join = "NULL::uuid", ""
+        params = {"table": st.name, "actor": self.actor, "at": self.at, "xid": self.xid}
+        if "%(office)s" in scope:
+            params["office"] = office
+        with self.dbapi.cursor() as cur:
+            cur.execute(
+                "INSERT INTO public.sync_changes (office_id, row_id, version, table_name, op, "
+                f"actor, at) SELECT {scope}, t.id, t.version, %(table)s, 'upsert', %(actor)s, "
+                f'%(at)s FROM public."{st.name}" AS t{join} WHERE t.xmin = %(xid)s::xid',
+                params)
+            count = cur.rowcount
+        step(count)
+        self.timed("change log", started)
+        return count
 
-    def changes(self, table, chunks, step):
-        # txid and seq take their defaults: this transaction's id, the next sequence.
-        tail = (table, "upsert", self.actor, self.at.isoformat())
-        return self._copy("COPY sync_changes (office_id, row_id, version, table_name, op, "
-                          "actor, at) FROM STDIN", chunks, step, lambda r: r + tail)
+
+    def rows(self, table, columns, chunks, step):
+        started = time.perf_counter()
+        cols = ", ".join(f'"{c}"' for c in columns)
+        if table == "audit_events" and self.chain is not None:
+            count = self._chained_audit_rows(columns, step)
+        else:
+            count = self._copy(f'COPY public."{table}" ({cols}) FROM STDIN', chunks, step)
+        self.timed(f"rows {table}", started)
+        return count
+
+    # ------------------------------------------------------------ the audit chain
+
+    def start_audit_chain(self, engine: Engine, source: _Source,
+                          reopen: Callable[[], sqlite3.Connection],
+                          offices: list[str | None]) -> bool:
+        """With md_audit_stamp off (prepare): link the store's audit rows into their
+        offices' chains as the trigger does for an administrator (actor and time stay as
+        written), for the whole load at once, on a second connection while this one
+        loads the other tables. The second connection only computes (temporary tables,
+        its own session): the rows reach the database through this transaction.
+
+        Under the trigger's per-office lock, held here to commit, and from the head the
+        trigger would read, in the store's order, with its link (migration 0008)."""
+        if "md_audit_stamp" not in self.bulk.get("audit_events", _Bulk()).triggers:
+            return False
+        started = time.perf_counter()
+        heads = {}
+        for office in sorted(offices, key=lambda o: o or ""):
+            self._sql("SELECT pg_catalog.pg_advisory_xact_lock(%s, pg_catalog.hashtext(%s))",
+                      (AUDIT_LOCK_CLASS, "" if office is None else str(uuid.UUID(office))))
+            head = self._sql("SELECT office_seq, office_hash FROM public.audit_events "
+                             "WHERE office_id IS NOT DISTINCT FROM %s::uuid "
+                             "AND office_seq IS NOT NULL ORDER BY office_seq DESC LIMIT 1",
+                             (office,))
+            heads[office] = head[0] if head else (0, _AUDIT_GENESIS)
+        # The helper cannot look at the table (this transaction holds it): its types.
+        types = dict(self._sql(
+            "SELECT attname, pg_catalog.format_type(atttypid, atttypmod) "
+            "FROM pg_catalog.pg_attribute WHERE attrelid = 'public.audit_events'::regclass "
+            "AND attnum > 0 AND NOT attisdropped"))
+        helper = engine.connect()
+        raw = helper.connection.driver_connection
+        helper.detach()  # closed for good after: its temporary tables go with it
+        raw.rollback()
+        raw.autocommit = True  # never idle in a transaction while this one works
+        pool = ThreadPoolExecutor(1, thread_name_prefix="audit-chain")
+        self.helper_raw = raw
+        self.chain = (helper, pool, pool.submit(_audit_chain, raw, reopen, source, heads,
+                                                types))
+        self.timed("audit chain: heads", started)
+        return True
+
+    def _chained_audit_rows(self, columns, step) -> int:
+        helper, pool, future = self.chain
+        started = time.perf_counter()
+        while True:
+            try:
+                count = future.result(timeout=5)
+                break
+            except FuturesTimeout:
+                self._sql("SELECT 1")  # this transaction is busy, not idle
+        self.timed("audit chain: waiting for it", started)
+        kept = [c for c in columns if c not in ("office_seq", "office_hash")]
+        target = ", ".join([*(f'"{c}"' for c in kept), "office_seq", "office_hash"])
+        raw = self.helper_raw
+        # The computed rows pass through as they are (binary COPY, the same types).
+        with raw.cursor() as out_cur, self.dbapi.cursor() as in_cur, \
+                out_cur.copy("COPY pg_temp.md_import_chained TO STDOUT (FORMAT binary)") as out, \
+                in_cur.copy(f"COPY public.audit_events ({target}) FROM STDIN (FORMAT binary)"
+                            ) as into:
+            for data in out:
+                into.write(data)
+        step(count)
+        self.close()
+        return count
+
+    def close(self) -> None:
+        if self.chain is not None:
+            helper, pool, future = self.chain
+            self.chain = None
+            if not future.done():  # the import failed meanwhile: stop the computing
+                self.helper_raw.cancel_safe()
+            pool.shutdown(wait=True)
+            helper.close()
+
+
+def _audit_chain(raw, reopen: Callable[[], sqlite3.Connection], source: _Source,
+                 heads: dict[str | None, tuple[int, str]], types: dict[str, str]) -> int:
+    """On the helper connection: the store's audit rows into a temporary table, and
+    md_import_chained = those rows with office_seq and office_hash, each office's rows
+    numbered and linked from its head in the store's order."""
+    columns = source.st.columns
+    kept = [c for c in columns if c not in ("office_seq", "office_hash")]
+    src = reopen()
+    try:
+        raw.execute("SET TimeZone = 'UTC'")
+        defs = ", ".join(f'"{c}" {types[c]}' for c in columns)
+        raw.execute(f"CREATE TEMPORARY TABLE md_import_audit ({defs}, "
+                    "ord bigint GENERATED ALWAYS AS IDENTITY)")
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cur, cur.copy(f"COPY pg_temp.md_import_audit ({cols}) FROM STDIN"
+                                            ) as copy:
+            write = copy.write_row
+            for chunk in _read(src, source.rows_sql):
+                for row in chunk:
+                    write(row)
+    finally:
+        src.close()
+    # Rows taken in the store's order through an index, not sorted wide.
+    raw.execute("CREATE INDEX ON pg_temp.md_import_audit (office_id, ord)")
+    raw.execute("ANALYZE pg_temp.md_import_audit")
+    raw.execute("""CREATE FUNCTION pg_temp.md_import_link(state text, head text, body text)
+                   RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                     SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
+                       coalesce(state, head) || E'\\n' || body, 'UTF8')), 'hex') $$""")
+    raw.execute("CREATE AGGREGATE pg_temp.md_import_chain(text, text) "
+                "(SFUNC = pg_temp.md_import_link, STYPE = text)")
+    raw.execute("SET enable_sort = off")
+    picked = ", ".join(f's."{c}"' for c in kept)
+    body = _AUDIT_BODY.format(seq="s.seq")
+    first = True
+    for office, (seq, link) in heads.items():
+        query = (f"SELECT {picked}, s.seq::bigint AS office_seq, "
+                 f"(pg_temp.md_import_chain(%(link)s, {body}) "
+                 "OVER (ORDER BY s.ord ROWS UNBOUNDED PRECEDING))::varchar(64) AS office_hash "
+                 "FROM (SELECT t.*, %(seq)s::bigint + row_number() OVER (ORDER BY t.ord) AS seq "
+                 "      FROM pg_temp.md_import_audit AS t "
+                 "      WHERE t.office_id IS NOT DISTINCT FROM %(office)s::uuid) AS s")
+        params = {"office": office, "seq": seq, "link": link}
+        if first:
+            raw.execute(f"CREATE TEMPORARY TABLE md_import_chained AS {query}", params)
+            first = False
+        else:
+            raw.execute(f"INSERT INTO pg_temp.md_import_chained {query}", params)
+    if first:  # no audit rows
+        raw.execute("CREATE TEMPORARY TABLE md_import_chained AS SELECT "
+                    f"{picked.replace('s.', 't.')}, t.office_seq, t.office_hash "
+                    "FROM pg_temp.md_import_audit AS t")
+    raw.execute("RESET enable_sort")
+    (chained, staged), = raw.execute(
+        "SELECT (SELECT count(*) FROM pg_temp.md_import_chained), "
+        "(SELECT count(*) FROM pg_temp.md_import_audit)").fetchall()
+    if chained != staged:  # a row of an office the store does not hold
+        raise RuntimeError(f"audit rows: {staged} read, {chained} linked into a chain")
+    raw.execute("DROP TABLE pg_temp.md_import_audit")
+    return int(staged)
 
 
 class _SqliteWriter(_Writer):
@@ -385,14 +753,15 @@ class _SqliteWriter(_Writer):
             step(len(chunk))
         return count
 
-    def changes(self, table, chunks, step):
+    def changes(self, source, src, office, step):
         # As SQLAlchemy stores an aware datetime in SQLite: naive UTC text.
         at = self.at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         sql = ("INSERT INTO sync_changes (office_id, row_id, version, table_name, op, actor, "
                "at, txid) VALUES (?, ?, ?, ?, 'upsert', ?, ?, 0)")
         count = 0
-        for chunk in chunks:
-            self.conn.exec_driver_sql(sql, [(*r, table, self.actor, at) for r in chunk])
+        for chunk in _read(src, source.log_sql):
+            self.conn.exec_driver_sql(sql, [(*r, source.st.name, self.actor, at)
+                                            for r in chunk])
             count += len(chunk)
             step(len(chunk))
         return count
@@ -443,7 +812,8 @@ def import_store(engine: Engine, store: Store, *, actor: str = DEFAULT_ACTOR,
     report = ImportReport(engine.dialect.name)
     try:
         with src:
-            report = _import(engine, src, actor, progress, report)
+            report = _import(engine, src, lambda: _open_source(Path(store.path), store.key),
+                             actor, progress, report)
     except DB_ERRORS as exc:
         raise ImportRefused(f"the store {store.path} could not be read ({exc}); nothing "
                             "was imported",
@@ -456,9 +826,10 @@ def import_store(engine: Engine, store: Store, *, actor: str = DEFAULT_ACTOR,
     return report
 
 
-def _import(engine: Engine, src: sqlite3.Connection, actor: str,
-            progress: ImportProgress | None, report: ImportReport) -> ImportReport:
+def _import(engine: Engine, src: sqlite3.Connection, reopen: Callable[[], sqlite3.Connection],
+            actor: str, progress: ImportProgress | None, report: ImportReport) -> ImportReport:
     pg = central_db.is_postgresql(engine)
+    writer: _Writer | None = None
     try:
         with engine.begin() as conn:
             _require_schema(conn)
@@ -487,13 +858,28 @@ def _import(engine: Engine, src: sqlite3.Connection, actor: str,
             if progress is not None:
                 progress(0, total)
             writer = _PostgresWriter(conn, actor) if pg else _SqliteWriter(conn, actor)
+            report.phases = writer.phases
+            case_offices = [plan.office_map.get(o, o) for o, in src.execute(
+                "SELECT DISTINCT office_id FROM cases")]
+            case_office = case_offices[0] if len(case_offices) == 1 else None
+            writer.prepare(counts)
+            audit = next((s for s in sources if s.st.name == "audit_events"), None)
+            offices = [*{plan.office_map.get(o, o) for o, in src.execute(
+                "SELECT id FROM offices")}, None]
+            if audit is not None and writer.start_audit_chain(engine, audit, reopen, offices):
+                sources = [s for s in sources if s is not audit] + [audit]
             for source in sources:
                 name = source.st.name
                 report.rows[name] = writer.rows(name, source.st.columns,
                                                 _read(src, source.rows_sql), step)
                 report.skipped[name] = len(plan.skip.get(name, ()))
-                report.changes += writer.changes(name, _read(src, source.log_sql), step)
+                logged = writer.changes(source, src, case_office, step)
+                if logged != report.rows[name]:  # every row written has its entry
+                    raise RuntimeError(f"{name}: {report.rows[name]} rows written, "
+                                       f"{logged} change-log entries")
+                report.changes += logged
             _number_counters(conn, src, plan)
+            writer.finish()
     except IntegrityError as exc:
         raise ImportRefused(
             "the central database refused a row (" + _first_line(exc) + "); some of this "
@@ -513,6 +899,9 @@ def _import(engine: Engine, src: sqlite3.Connection, actor: str,
                                 "was imported",
                                 f"中心数据库拒绝了这次导入（{why}），未导入任何数据") from exc
         raise
+    finally:
+        if writer is not None:
+            writer.close()
     return report
 
 
@@ -531,7 +920,14 @@ def _first_line(exc: DBAPIError) -> str:
 
 def _analyze(engine: Engine, report: ImportReport) -> None:
     """Fresh planner statistics after a bulk load, so the first syncs get good plans."""
-    with engine.connect() as conn:
-        for table in [*report.rows, "sync_changes"]:
+    started = time.perf_counter()
+
+    def analyze(table: str) -> None:
+        with engine.connect() as conn:
             conn.exec_driver_sql(f'ANALYZE "{table}"')
-        conn.commit()
+            conn.commit()
+
+    # Two at a time: each is one process on the server.
+    with ThreadPoolExecutor(2, thread_name_prefix="analyze") as pool:
+        list(pool.map(analyze, [*report.rows, "sync_changes"]))
+    report.phases["ANALYZE"] = time.perf_counter() - started

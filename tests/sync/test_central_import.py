@@ -259,3 +259,209 @@ def test_the_command_line_imports_and_explains_a_refusal(standalone, tmp_path):
     (bogus / "store.sqlite").write_bytes(b"PK\x03\x04 not a database")
     out = central("import", url, "--from", str(bogus))
     assert out.returncode == 2 and "not a Mediation Desk store" in out.stderr
+
+
+# ---------------------------------------------------------------- the bulk load (PostgreSQL)
+# A table that is empty or small against what comes in is loaded with its secondary
+# indexes, foreign keys and some triggers off, all put back before commit. The demo
+# stores here are small, so the tests lower the threshold (or raise it: today's load).
+
+
+@pytest.fixture
+def bulk(monkeypatch):
+    from app.services import central_import
+
+    monkeypatch.setattr(central_import, "BULK_MIN_ROWS", 1)
+
+
+def _pg(request) -> Central:
+    """A new empty central database (as many as a test asks for)."""
+    from tests.support.pgserver import create_database, drop_database, unique_suffix
+
+    server = request.getfixturevalue("pg_server")
+    name = "mdt_imp_" + unique_suffix()
+    c = Central("postgresql", create_database(server.admin_url, name))
+    request.addfinalizer(lambda: drop_database(server.admin_url, name))
+    request.addfinalizer(lambda: [e.dispose() for e in c.engines])
+    central_admin.init_central(c.admin())
+    return c
+
+
+def _catalog(central: Central) -> dict[str, set]:
+    """Every index, trigger (and whether it fires) and constraint of the schema."""
+    with central.admin().connect() as conn:
+        return {
+            "indexes": set(conn.exec_driver_sql(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = 'public'").all()),
+            "triggers": set(conn.exec_driver_sql(
+                "SELECT tgrelid::regclass::text, tgname, tgenabled, tgisinternal "
+                "FROM pg_trigger WHERE NOT tgisinternal").all()),
+            "constraints": set(conn.exec_driver_sql(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+                "convalidated FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+            ).all()),
+        }
+
+
+def _contents(central: Central) -> dict[str, object]:
+    """What the import wrote, in a form two central databases can be compared by."""
+    with central.admin().connect() as conn:
+        return {
+            "audit": conn.exec_driver_sql(
+                "SELECT id, office_id, office_seq, office_hash, actor, at, modified_by "
+                "FROM audit_events ORDER BY office_id, office_seq").all(),
+            "log": sorted(conn.exec_driver_sql(
+                "SELECT table_name, row_id::text, version, office_id::text, op, "
+                "txid = (SELECT max(txid) FROM sync_changes) FROM sync_changes "
+                "WHERE actor = 'central-import'").all()),
+            "stats_dirty": set(conn.exec_driver_sql(
+                "SELECT office_id, day FROM stats_dirty").all()),
+            "cases": conn.exec_driver_sql(
+                "SELECT md5(string_agg(c::text, '' ORDER BY c.id)) FROM cases c").scalar(),
+            "parties": conn.exec_driver_sql(
+                "SELECT md5(string_agg(p::text, '' ORDER BY p.id)) FROM parties p").scalar(),
+            "counters": conn.exec_driver_sql(
+                "SELECT office_id, year, next_seq FROM number_counters ORDER BY 1, 2").all(),
+        }
+
+
+def _chain_intact(central: Central) -> bool:
+    from app.sync import audit_check
+
+    with central.admin().connect() as conn:
+        return audit_check.verify_central(conn).intact
+
+
+def test_a_bulk_load_writes_what_the_row_by_row_load_writes(standalone, request, monkeypatch):
+    """The same store into two empty central databases, one loaded in bulk, one row by
+    row with every trigger firing: the same rows, office chain, change log (one
+    transaction's entries) and statistics marks; every index, trigger and constraint
+    is there again afterwards."""
+    from app.services import central_import
+
+    plain, fast = _pg(request), _pg(request)
+    catalog = _catalog(fast)
+    report = import_store(plain.admin(), standalone)
+    assert "indexes cases" not in report.phases
+    monkeypatch.setattr(central_import, "BULK_MIN_ROWS", 1)
+    report = import_store(fast.admin(), standalone)
+    assert {"indexes cases", "foreign keys parties", "statistics marks",
+            "audit chain: heads"} <= set(report.phases)  # the bulk path was taken
+
+    after = _catalog(fast)
+    for part in catalog:
+        assert after[part] - catalog[part] == set() and catalog[part] - after[part] == set()
+    expected = _contents(plain)
+    got = _contents(fast)
+    assert got["audit"] == expected["audit"] and len(got["audit"]) > CASES
+    assert got["log"] == expected["log"] and all(row[-1] for row in got["log"])
+    assert got == expected
+    assert _chain_intact(fast)
+
+
+def _other_office(folder: Path, seed: int, code: str) -> Path:
+    """A standalone store of another office (its own ids, code and logins)."""
+    store = open_store(folder)
+    try:
+        generate_demo_data(store, CASES // 2, seed=seed, now=NOW, login=LOGIN, workers=1)
+    finally:
+        store.close()
+    con = sqlite3.connect(store.path)
+    with con:
+        con.execute("UPDATE offices SET code = ?, name = name || ?", (code, code))
+        con.execute("UPDATE mediators SET login = login || ?", ("_" + code.lower(),))
+    con.close()
+    return folder
+
+
+def _import_folder(central: Central, folder: Path):
+    store = open_store(folder, upgrade=False)
+    try:
+        return import_store(central.admin(), store)
+    finally:
+        store.close()
+
+
+def test_a_bulk_load_into_a_central_holding_another_office(
+        standalone, request, tmp_path, monkeypatch, bulk):
+    """Another office's cases (and its audit chain) are there already: the store's
+    office starts a chain of its own, theirs is untouched, and a workstation linked
+    before the import pulls the imported cases by an ordinary pull. A third office
+    against tables as big as what it brings goes row by row, as before."""
+    from app.services import central_import
+
+    central = _pg(request)
+    _import_folder(central, _other_office(tmp_path / "xh", 11, "PD-XH"))
+    central_admin.add_office(central.admin(), code="PD-ZJ", name="张江市场监管所")
+    _add_user(central, "mdt_imp_early")
+    catalog = _catalog(central)
+    with central.admin().connect() as conn:
+        theirs = conn.execute(select(AuditEvent.id, AuditEvent.office_seq,
+                                     AuditEvent.office_hash).order_by(AuditEvent.id)).all()
+    expected = _source_counts(standalone)
+    early = Desk(central, "mdt_imp_early", tmp_path / "early")
+    try:
+        monkeypatch.setattr(central_import, "BULK_RATIO", 100.0)  # bulk despite PD-XH
+        report = import_store(central.admin(), standalone)
+        assert "indexes audit_events" in report.phases and "audit chain: heads" in report.phases
+        assert _catalog(central) == catalog
+        assert _chain_intact(central)
+        with central.admin().connect() as conn:
+            assert conn.execute(select(AuditEvent.id, AuditEvent.office_seq,
+                                       AuditEvent.office_hash).where(AuditEvent.id.in_(
+                                           [r.id for r in theirs])).order_by(AuditEvent.id)
+                                ).all() == theirs
+        assert early.sync().resync is None  # an incremental pull, through the change log
+        assert _desk_counts(early) == expected
+    finally:
+        early.close()
+
+    monkeypatch.setattr(central_import, "BULK_RATIO", 0.25)
+    report = _import_folder(central, _other_office(tmp_path / "mh", 12, "PD-MH"))
+    assert report.offices == {"PD-MH": "added"}
+    assert not any(p.startswith(("indexes", "audit chain")) for p in report.phases)
+    assert _catalog(central) == catalog and _chain_intact(central)
+
+
+@pytest.mark.parametrize("damage", ["dangling case", "bad time", "duplicate id"])
+@pytest.mark.parametrize("load", ["bulk", "row by row"])
+def test_a_failure_late_in_the_load_leaves_the_central_database_as_it_was(
+        standalone, request, monkeypatch, damage, load):
+    """A row of the last tables is wrong: the import is refused in English and Chinese
+    and the central database is exactly as before, indexes, keys and triggers too."""
+    from app.services import central_import
+
+    if load == "bulk":
+        monkeypatch.setattr(central_import, "BULK_MIN_ROWS", 1)
+    central = _pg(request)
+    _import_folder(central, _other_office(request.getfixturevalue("tmp_path") / "xh", 11,
+                                          "PD-XH"))
+    monkeypatch.setattr(central_import, "BULK_RATIO", 100.0)  # bulk despite PD-XH
+    catalog, before = _catalog(central), _contents(central)
+    with central.admin().connect() as conn:
+        a_party = conn.exec_driver_sql("SELECT replace(id::text, '-', '') FROM parties "
+                                       "LIMIT 1").scalar()
+    standalone.close()
+    con = sqlite3.connect(standalone.path)
+    with con:
+        con.execute("PRAGMA foreign_keys = OFF")
+        if damage == "dangling case":  # caught by the foreign key (at its re-adding in bulk)
+            con.execute("UPDATE follow_ups SET case_id = ? WHERE rowid = "
+                        "(SELECT max(rowid) FROM follow_ups)", ("f" * 32,))
+        elif damage == "bad time":  # refused by the COPY itself
+            con.execute("UPDATE notes SET created_at = 'yesterday-ish' WHERE rowid = "
+                        "(SELECT max(rowid) FROM notes)")
+        else:  # a party's id that PD-XH's party has centrally: the primary key
+            con.execute("UPDATE parties SET id = ? WHERE rowid = "
+                        "(SELECT max(rowid) FROM parties)", (a_party,))
+    con.close()
+    with pytest.raises(ImportRefused) as refused:
+        _import_folder(central, standalone.path.parent)
+    assert "nothing was imported" in str(refused.value)
+    assert "未导入任何数据" in refused.value.chinese
+    assert _catalog(central) == catalog
+    assert _contents(central) == before
+    assert _chain_intact(central)
+    with central.admin().connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Office)).scalar() == 1
