@@ -107,34 +107,45 @@ def child(tree: str, count: int, out: str, warm: bool) -> None:
     if warm:
         render_agreements(None, samples.group_batch(20, start=10_001))
     batch = samples.group_batch(count)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pdfs = render_agreements(None, batch)
     for n, pdf in enumerate(pdfs, start=1):
         (Path(out) / f"{n:04d}.pdf").write_bytes(pdf)
     timings["batch_ms"] = (time.perf_counter() - start) * 1000
+    timings["batch_cpu_ms"] = (time.process_time() - cpu) * 1000
     timings["max_kb"] = max(len(p) for p in pdfs) / 1024
     print(json.dumps(timings))
 
 
 def ours(tree: str, count: int, warm: bool) -> dict:
     """One fresh process of ``tree`` making ``count`` agreements: its own timings, and
-    ``whole_ms`` from its spawn to its exit."""
+    ``whole_ms`` from its spawn to its exit (``whole_cpu_ms``: the CPU it used)."""
     import json
     import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu()
         done = subprocess.run(
             [sys.executable, "-P", __file__, "--child", tree, str(count), out]
             + (["--warm"] if warm else []), capture_output=True, text=True, check=True)
         whole = (time.perf_counter() - start) * 1000
+        whole_cpu = (children_cpu() - cpu) * 1000
         made = len(list(Path(out).glob("*.pdf")))
     if made != count:
         raise SystemExit(f"{tree}: {made} PDFs made of {count}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["whole_ms"] = whole
+    result["whole_ms"], result["whole_cpu_ms"] = whole, whole_cpu
     return result
+
+
+def children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far (soffice's own included):
+    the machine is shared, and CPU time is what the others' load disturbs least."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def docx_template(path: Path, font: str) -> None:
@@ -266,39 +277,41 @@ class LibreOffice:
         self.render(load_samples().group_batch(1), warm)
         self.convert(warm)
 
-    def render(self, batch, folder: Path) -> float:
-        """Fills the template for each agreement; the seconds it took."""
+    def render(self, batch, folder: Path) -> tuple[float, float]:
+        """Fills the template for each agreement; the seconds it took, and its CPU."""
         from docxtpl import DocxTemplate
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for n, data in enumerate(batch, start=1):
             doc = DocxTemplate(self.template)
             doc.render(docx_context(data))
             doc.save(folder / f"{n:04d}.docx")
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
 
-    def convert(self, folder: Path) -> float:
-        """Every .docx of ``folder`` to PDF in one soffice call; the seconds it took."""
+    def convert(self, folder: Path) -> tuple[float, float]:
+        """Every .docx of ``folder`` to PDF in one soffice call; the seconds it took, and
+        the CPU soffice used."""
         import subprocess
 
         files = sorted(str(p) for p in folder.glob("*.docx"))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu()
         subprocess.run([self.soffice, f"-env:UserInstallation={self.profile.as_uri()}",
                         "--headless", "--convert-to", "pdf", "--outdir", str(folder), *files],
                        check=True, capture_output=True)
-        seconds = time.perf_counter() - start
+        seconds, used = time.perf_counter() - start, children_cpu() - cpu
         made = len(list(folder.glob("*.pdf")))
         if made != len(files):
             raise SystemExit(f"soffice made {made} PDFs of {len(files)}")
-        return seconds
+        return seconds, used
 
     def batch(self, count: int) -> dict:
         folder = self.folder / f"batch-{count}-{time.monotonic_ns()}"
         folder.mkdir()
-        render = self.render(load_samples().group_batch(count), folder)
-        convert = self.convert(folder)
-        return {"render_ms": render * 1000, "convert_ms": convert * 1000,
-                "whole_ms": (render + convert) * 1000,
+        render, render_cpu = self.render(load_samples().group_batch(count), folder)
+        convert, convert_cpu = self.convert(folder)
+        return {"convert_ms": convert * 1000, "whole_ms": (render + convert) * 1000,
+                "convert_cpu_ms": convert_cpu * 1000,
+                "whole_cpu_ms": (render_cpu + convert_cpu) * 1000,
                 "max_kb": max(p.stat().st_size for p in folder.glob("*.pdf")) / 1024}
 
 
@@ -349,37 +362,43 @@ def batches(trees: list[str], names: dict[str, str], sizes: list[int], runs: int
                         ours(tree, count, warm=True))
 
     ok = True
-    print(f"  {'per document, ms':<44}{'min':>7} {'median':>7} {'max':>7}   largest")
-    for count in sizes:
-        print(f"  batch of {count}")
-        office_doc = None
-        if ("libreoffice", count) in figures:
-            rows = figures[("libreoffice", count)]
-            office_doc = [r["whole_ms"] / count for r in rows]
-            print(f"    {'LibreOffice: docxtpl + one soffice call':<42}{spread(office_doc)}"
-                  f"   {max(r['max_kb'] for r in rows):5.0f} KB")
-            print(f"    {'  of which soffice':<42}"
-                  f"{spread([r['convert_ms'] / count for r in rows])}")
-        for tree in trees:
-            name = f" {names[tree]}" if names[tree] else ""
-            whole = [r["whole_ms"] / count for r in figures[(f"{tree}:whole", count)]]
-            warm_rows = figures[(f"{tree}:warm", count)]
-            warm = [r["batch_ms"] / count for r in warm_rows]
-            largest = max(r["max_kb"] for r in warm_rows)
-            print(f"    {f'ours{name}: whole process':<42}{spread(whole)}"
-                  f"   {largest:5.0f} KB")
-            print(f"    {f'ours{name}: warm':<42}{spread(warm)}")
-            if office_doc is not None:
+    for clock, key, warm_key in (("wall", "whole_ms", "batch_ms"),
+                                 ("CPU", "whole_cpu_ms", "batch_cpu_ms")):
+        print(f"  per document, ms of {clock} time{'':<22}{'min':>7} {'median':>7} {'max':>7}"
+              f"   largest")
+        for count in sizes:
+            print(f"  batch of {count}")
+            office = None
+            if ("libreoffice", count) in figures:
+                rows = figures[("libreoffice", count)]
+                office = [r[key] / count for r in rows]
+                print(f"    {'LibreOffice: docxtpl + one soffice call':<46}{spread(office)}"
+                      f"   {max(r['max_kb'] for r in rows):5.0f} KB")
+                soffice = [r[key.replace("whole", "convert")] / count for r in rows]
+                print(f"    {'  of which soffice':<46}{spread(soffice)}")
+            for tree in trees:
+                name = f" {names[tree]}" if names[tree] else ""
+                whole = [r[key] / count for r in figures[(f"{tree}:whole", count)]]
+                warm_rows = figures[(f"{tree}:warm", count)]
+                warm = [r[warm_key] / count for r in warm_rows]
+                largest = max(r["max_kb"] for r in warm_rows)
+                print(f"    {f'ours{name}: whole process':<46}{spread(whole)}"
+                      f"   {largest:5.0f} KB")
+                print(f"    {f'ours{name}: warm':<46}{spread(warm)}")
+                ok &= largest < AGREEMENT_SIZE_BUDGET_KB
+                if office is None:
+                    continue
+                # Each run's LibreOffice against the same run's ours: the load of the
+                # shared machine changes from run to run more than within one.
                 for label, mine in (("whole process", whole), ("warm", warm)):
-                    ratio = statistics.median(office_doc) / statistics.median(mine)
-                    print(f"    {f'LibreOffice ÷ ours{name}, {label}':<42}{ratio:7.1f}×")
-                if tree == trees[-1]:
-                    ratio = statistics.median(office_doc) / statistics.median(warm)
-                    ok &= ratio >= RATIO_AIM
-            ok &= largest < AGREEMENT_SIZE_BUDGET_KB
+                    ratios = [o / m for o, m in zip(office, mine, strict=True)]
+                    print(f"    {f'LibreOffice ÷ ours{name}, {label}, ×':<46}"
+                          f"{spread(ratios)}")
+                    if tree == trees[-1] and label == "warm" and clock == "wall":
+                        ok &= statistics.median(ratios) >= RATIO_AIM
     if any(("libreoffice", c) in figures for c in sizes):
         print(f"  aim: ours warm ≥ {RATIO_AIM:.0f}× faster per document than LibreOffice "
-              f"— {'met' if ok else 'NOT met'}")
+              f"(wall, median of the runs) — {'met' if ok else 'NOT met'}")
     return ok
 
 
