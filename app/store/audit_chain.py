@@ -40,6 +40,7 @@ HEAD_KEY = "audit.chain_head"  # local_meta: "seq:hash" of the last row chained
 _CONTENT = ("id, office_id, case_id, entity, entity_id, action, changes, reason, deleted, "
             "actor, coalesce(client_actor, actor), coalesce(client_at, at)")
 _PAGE = 20000
+CHAIN_INDEX = "ix_audit_events_chain"  # (chain_seq): what ``head`` reads
 
 
 def _field(value: Any) -> str:
@@ -172,30 +173,38 @@ def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None) -> int:
     return _append(raw, found)
 
 
-def insert_new(raw: sqlite3.Connection, columns: Sequence[str], rows: list[tuple],
-               bodies: Sequence[str] | None = None) -> int:
+def insert_new(raw: sqlite3.Connection, columns: Sequence[str],
+               rows: Sequence[Sequence[Any]], *, with_bodies: bool = False) -> int:
     """Insert audit rows given in storage form (as a first sync reads them), each linked
-    into the chain on its way in (``insert_chained``); rows the store holds already are
-    left as they are. ``bodies``: each row's ``stored_body`` where already made (the
-    central database makes them beside the rows). Returns how many were inserted."""
+    into the chain on its way in; rows the store holds already are left as they are.
+    ``with_bodies``: each row ends with its ``stored_body``, made by the central
+    database beside the row (``body_pg_sql``). Returns how many were inserted."""
     if not rows:
         return 0
+    width = len(columns)
     key = columns.index("id")
     ids = [r[key] for r in rows]
     # One range of the id index, not a lookup per id: a first sync reads the rows in id
     # order, so the range holds only rows the store had before (usually none).
     have = {i for (i,) in raw.execute("SELECT id FROM audit_events WHERE id BETWEEN ? AND ?",
                                       (min(ids), max(ids)))}
-    fresh, fresh_bodies = [], []
-    for n, r in enumerate(rows):
-        if r[key] not in have:
-            have.add(r[key])
-            fresh.append([*r, None, None])
-            if bodies is not None:
-                fresh_bodies.append(bodies[n])
-    insert_chained(raw, (*columns, "chain_seq", "chain_hash"), fresh,
-                   fresh_bodies if bodies is not None else None)
-    return len(fresh)
+    seq, prev = head(raw)
+    linked = []
+    for r in rows:
+        if r[key] in have:
+            continue
+        have.add(r[key])
+        values = r[:width]
+        seq += 1
+        prev = link_body(prev, seq, r[width] if with_bodies else stored_body(columns, values))
+        linked.append((*values, seq, prev))
+    if not linked:
+        return 0
+    names = ", ".join(f'"{c}"' for c in (*columns, "chain_seq", "chain_hash"))
+    marks = ", ".join("?" for _ in range(width + 2))
+    raw.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})", linked)
+    _move_head(raw, seq, prev)
+    return len(linked)
 
 
 def body_pg_sql(expressions: Mapping[str, str]) -> str:

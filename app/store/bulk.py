@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -175,16 +175,16 @@ class DeferredIndexes:
         held = self.raw.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
         return new_rows >= max(held, self.smallest)
 
-    def drop(self, *, keep_unique: bool = False) -> None:
+    def drop(self, *, keep: Collection[str] = ()) -> None:
+        """Drop the indexes, but those named in ``keep`` (which the load reads)."""
         if not self.raw.in_transaction:
             # The driver opens a transaction only at the first row written; dropped
             # outside one, the indexes would stay dropped after a rollback.
             self.raw.execute("BEGIN IMMEDIATE")
         marks = ", ".join("?" for _ in self.tables)
-        unique = " AND sql NOT LIKE 'CREATE UNIQUE%'" if keep_unique else ""
-        self._dropped = self.raw.execute(
+        self._dropped = [(name, sql) for name, sql in self.raw.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks}){unique} ORDER BY name", self.tables).fetchall()
+            f"AND tbl_name IN ({marks}) ORDER BY name", self.tables) if name not in keep]
         for name, _ in self._dropped:
             self.raw.execute(f'DROP INDEX "{name}"')
 
@@ -252,11 +252,14 @@ class DeferredStatsMarks:
 DEFERRED_LOAD_KEY = "bulk.deferred_load"
 
 
-def defer_for_load(raw: Any, expected: Mapping[str, int]) -> bool:
-    """In the caller's transaction: drop the non-unique secondary indexes of the tables
-    that the load will at least double (``expected``: rows to come per table) and the
-    stats trigger, and record them. Unique indexes stay: they are constraints the store
-    keeps even while a load is unfinished. Returns whether anything was dropped."""
+def defer_for_load(raw: Any, expected: Mapping[str, int], *,
+                   keep: Collection[str] = ()) -> bool:
+    """In the caller's transaction: drop the secondary indexes of the tables that the
+    load will at least double (``expected``: rows to come per table), but those in
+    ``keep`` (which the load reads), and the stats trigger, and record them. A unique
+    index dropped is a rule the load's source keeps already (the central database's);
+    the store has it again at the load's end, or at its next open if the load stops
+    halfway. Returns whether anything was dropped."""
     if raw.execute("SELECT 1 FROM local_meta WHERE key = ?", (DEFERRED_LOAD_KEY,)).fetchone():
         return True  # a load resumed: dropped by its first part
     tables = tuple(t for t, n in expected.items()
@@ -264,7 +267,7 @@ def defer_for_load(raw: Any, expected: Mapping[str, int]) -> bool:
     if not tables:
         return False
     indexes = DeferredIndexes(raw, tables)
-    indexes.drop(keep_unique=True)
+    indexes.drop(keep=keep)
     marks = DeferredStatsMarks(raw)
     if "cases" in tables:
         marks.drop()

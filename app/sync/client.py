@@ -39,6 +39,7 @@ from app.store.base import utcnow
 from app.store.models import SyncAttention, SyncChange, SyncOutbox
 from app.sync import central as central_db
 from app.sync.local import (
+    BackgroundCheckpoints,
     RowsApplied,
     apply_transaction,
     get_meta,
@@ -569,15 +570,26 @@ class SyncClient:
         end (app/store/bulk.defer_for_load), and the pages commit without waiting for
         the disk: a power cut may take back the last pages, never what they say of
         the position, so the sync resumes before them (a crash takes nothing back)."""
-        from app.store import bulk
-        from app.sync import first_sync
+        from app.store import audit_chain, bulk
 
-        tables = synced_tables()
         with apply_transaction(self.local, durable=False) as lconn:
             counts = state.get("counts")
             if counts:
                 expected = {**counts, "case_tags": counts.get("cases", 0)}
-                bulk.defer_for_load(lconn.connection.driver_connection, expected)
+                # The chain's position stays indexed: each page of audit rows reads it.
+                bulk.defer_for_load(lconn.connection.driver_connection, expected,
+                                    keep=(audit_chain.CHAIN_INDEX,))
+        with BackgroundCheckpoints(self.local) as checkpoints:
+            self._first_sync_pages(state, total, progress, checkpoints)
+        with apply_transaction(self.local) as lconn:
+            bulk.restore_deferred_load(lconn.connection.driver_connection)
+
+    def _first_sync_pages(self, state: dict[str, Any], total: int | None,
+                          progress: ProgressFn | None,
+                          checkpoints: BackgroundCheckpoints) -> None:
+        from app.sync import first_sync
+
+        tables = synced_tables()
         for batch, after in first_sync.read_ahead(self.central, self.office_id, state):
             with apply_transaction(self.local, durable=False) as lconn:
                 for st in tables.values():
@@ -593,12 +605,11 @@ class SyncClient:
                         self._rows_applied(lconn, st.name,
                                            [uuid.UUID(h) for h in written], True)
                 set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
+            checkpoints.committed()
             state.update(after)
             if progress:
                 progress(Progress("snapshot", state["done"], total,
                                   next(iter(batch), "")))
-        with apply_transaction(self.local) as lconn:
-            bulk.restore_deferred_load(lconn.connection.driver_connection)
 
     def _resync(self, state: dict[str, Any], total: int | None,
                 progress: ProgressFn | None, page_size: int) -> None:
@@ -607,6 +618,12 @@ class SyncClient:
         for rows not pending, even at a lower version (a restored database counts
         versions again), except where this store holds what the central database lacks
         (``_replay_what_central_lacks``)."""
+        with BackgroundCheckpoints(self.local) as checkpoints:
+            self._resync_pages(state, total, progress, page_size, checkpoints)
+
+    def _resync_pages(self, state: dict[str, Any], total: int | None,
+                      progress: ProgressFn | None, page_size: int,
+                      checkpoints: BackgroundCheckpoints) -> None:
         from app.sync import first_sync
 
         tables = synced_tables()
@@ -627,6 +644,7 @@ class SyncClient:
                 if st.name in getattr(self.on_rows, "tables", (st.name,)):
                     self._rows_applied(lconn, st.name, [uuid.UUID(h) for h in written], True)
                 set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
+            checkpoints.committed()
             state.update(after)
             if progress:
                 progress(Progress("snapshot", state["done"], total, st.name))

@@ -139,25 +139,21 @@ def _write_audit(raw: Any, st: SyncedTable, rows: list[tuple], *, force: bool) -
     and only where they keep its actor and the workstation's own time (as
     app/sync/local.upsert_rows does), so the chain holds."""
     width = len(st.columns)
-    bodies = None
-    if len(rows[0]) > width:  # the server made the chain bodies
-        bodies = [r[width] for r in rows]
-        rows = [r[:width] for r in rows]
     key = st.columns.index("id")
     ids = [r[key] for r in rows]
     had = set()
     if force:
         had = {i for (i,) in raw.execute("SELECT id FROM audit_events WHERE id BETWEEN ? AND ?",
                                          (min(ids), max(ids)))}
-    audit_chain.insert_new(raw, st.columns, rows, bodies)
-    stamped = SERVER_STAMPED["audit_events"]
+    # On PostgreSQL each row ends with its chain body, made by the server.
+    audit_chain.insert_new(raw, st.columns, rows, with_bodies=len(rows[0]) > width)
     if had:
-        sets = ", ".join(f'"{c}" = :{c}' for c in stamped)
+        sets = ", ".join(f'"{c}" = :{c}' for c in SERVER_STAMPED["audit_events"])
         raw.executemany(
             f"UPDATE audit_events SET {sets} WHERE id = :id AND actor = :actor "
             "AND coalesce(client_actor, actor) = coalesce(:client_actor, :actor) "
             "AND coalesce(client_at, at) = coalesce(:client_at, :at)",
-            [dict(zip(st.columns, r, strict=True)) for r in rows if r[key] in had])
+            [dict(zip(st.columns, r[:width], strict=True)) for r in rows if r[key] in had])
 
 
 def plan() -> tuple[list[SyncedTable], list[SyncedTable]]:

@@ -8,6 +8,8 @@ and the central database has checked the keys already.
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +22,8 @@ from app.store import audit_chain
 from app.store.models import LocalMeta, SyncOutbox
 from app.sync.tables import SERVER_STAMPED, Scope, SyncedTable, synced_tables
 
+_log = logging.getLogger(__name__)
+
 # Called after rows were written, in the same transaction: (connection, table, ids,
 # initial). The services keep their derived tables (tags, search index) with it.
 RowsApplied = Callable[[Connection, str, list[uuid.UUID], bool], None]
@@ -29,12 +33,14 @@ RowsApplied = Callable[[Connection, str, list[uuid.UUID], bool], None]
 def apply_transaction(engine: Engine, *, durable: bool = True) -> Iterator[Connection]:
     """A transaction to write central rows in. Not ``durable``: its commit does not wait
     for the disk (synchronous=NORMAL: a power cut may take the last such commits back,
-    whole; a crashed process takes nothing back). For resumable bulk loads only."""
+    whole; a crashed process takes nothing back), nor copy the WAL into the store file
+    (a ``BackgroundCheckpoints`` thread does). For resumable bulk loads only."""
     with engine.connect() as conn:
         # The pragmas only take effect outside a transaction.
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         if not durable:
             conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
         conn.commit()
         try:
             with conn.begin():
@@ -44,7 +50,63 @@ def apply_transaction(engine: Engine, *, durable: bool = True) -> Iterator[Conne
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             if not durable:
                 conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
             conn.commit()
+
+
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, as the store's connections keep it
+
+
+class BackgroundCheckpoints:
+    """While a bulk load commits page after page (``apply_transaction(durable=False)``),
+    a thread of its own copies the WAL into the store file after each commit it is told
+    of: the writing goes on meanwhile (the copy waits on the disk, not on Python), and
+    the WAL stays about a page long instead of growing with the load."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="bulk-checkpoints",
+                                        daemon=True)
+
+    def __enter__(self) -> BackgroundCheckpoints:
+        self._thread.start()
+        return self
+
+    def committed(self) -> None:
+        self._wake.set()
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join()
+
+    # WAL frames (4 KiB pages) past which the thread makes the WAL start over: a WAL
+    # is used again from its start only after a checkpoint that copied all of it, which
+    # a writer that never pauses does not leave time for.
+    restart_frames = 16384
+
+    def _run(self) -> None:
+        con = self.engine.raw_connection()
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                last = self._stopping  # read before: this copy covers every commit told
+                # PASSIVE: never in the writer's way; what it cannot copy now, it copies
+                # after the next commit.
+                _, frames, _ = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                if frames >= self.restart_frames or last:
+                    # Waits for the page being written, holds the next one back while
+                    # it copies the little left, and lets the WAL start over.
+                    con.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                if last:
+                    return
+        except Exception as exc:  # the load must not fail for a copy
+            _log.warning("background checkpoint stopped: %s", type(exc).__name__)
+        finally:
+            con.close()
 
 
 def get_meta(conn: Connection, key: str) -> str | None:

@@ -196,3 +196,30 @@ def test_a_resync_takes_the_same_path_page_by_page_and_resumes(desks, monkeypatc
     a.sync()
     with a.store.sessions() as s:
         assert s.get(Case, ids[0]).request == "离线时写的请求"
+
+
+def test_a_bulk_load_leaves_the_wal_to_its_thread_and_the_connections_as_they_were(tmp_path):
+    from app.sync.local import BackgroundCheckpoints, apply_transaction
+
+    store = open_store(copy_migrated_store(tmp_path / "desk"))
+    try:
+        size = (store.path).stat().st_size
+        with BackgroundCheckpoints(store.engine) as checkpoints:
+            for _page in range(3):
+                with apply_transaction(store.engine, durable=False) as conn:
+                    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS filler (x)")
+                    conn.connection.driver_connection.executemany(
+                        "INSERT INTO filler VALUES (?)", [("页" * 500,)] * 2000)
+                    assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+                    assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+                checkpoints.committed()
+        # The thread copied the pages into the store file; the commits did not.
+        assert store.path.stat().st_size > size + 3 * 2000 * 1500
+        # Every pooled connection is back to the store's own settings: a later edit is
+        # durable again and checkpoints as usual.
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        store.close()
