@@ -4,8 +4,11 @@
     .venv/bin/python bench/sync.py --only a,c      # some parts
     MEDIATION_DESK_BENCH_PG=postgresql://postgres:pw@host/postgres .venv/bin/python bench/sync.py
 
-a. initial sync of 100,000 cases (a fresh workstation, empty to synced; progress; an
-   interrupted first sync resumed; ``--initial-cases N`` for another size);
+a. initial sync of 100,000 cases (a fresh workstation, empty to synced; progress;
+   ``--initial-runs`` of them, each followed by a resync of the same store as after a
+   central restore; an interrupted first sync resumed; ``--initial-cases N`` for another
+   size, 1000000 for a district workstation on the 1M central database; ``--compare DIR``
+   runs another checkout's first sync alternately, for a before/after figure);
 b. incremental sync of 100 changes (workstation A edits 100 cases and pushes, B pulls)
    against central databases of 10,000 and of 1,010,000 cases;
 c. an empty pull at both sizes, and the plan of the change-log query;
@@ -56,8 +59,9 @@ SMALL_OFFICE = "PD-BENCH"
 BIG_OFFICE = "PD-ZJ"  # the demo generator's office
 USERS = {"mdt_bench_a": SMALL_OFFICE, "mdt_bench_b": SMALL_OFFICE, "mdt_bench_zj": BIG_OFFICE}
 
-INITIAL_BUDGET_S = 60.0
-INCREMENTAL_BUDGET_S = 1.0
+INITIAL_BUDGET_S = 20.0
+INCREMENTAL_BUDGET_S = 0.2
+INITIAL_RUNS = 3  # full first syncs of part a (--initial-runs)
 RATIO_BUDGET = 1.5
 INITIAL_CASES = 100_000  # the office of part a (--initial-cases)
 EMPTY_PULL_BUDGET_MS = 50.0
@@ -311,6 +315,8 @@ def central_database(cluster: BenchCluster, name: str, stores: list[Path]) -> st
 
 
 def initial_database() -> str:
+    if INITIAL_CASES == 1_000_000:
+        return "md_bench_1m"  # its office PD-ZJ: the million-case demo store
     return "md_bench_100k" if INITIAL_CASES == 100_000 else f"md_bench_initial_{INITIAL_CASES}"
 
 
@@ -318,7 +324,10 @@ def build(cluster: BenchCluster, parts: set[str], *, skip_1m: bool = False) -> d
     """The central databases the chosen parts need: {size label: database name}."""
     names = {}
     if "a" in parts:
-        central_database(cluster, initial_database(), [demo_store(INITIAL_CASES)])
+        stores = [demo_store(INITIAL_CASES)]
+        if INITIAL_CASES == 1_000_000:  # the central database of parts b and c
+            stores.insert(0, demo_store(10_000, seed=2, office=SMALL_OFFICE))
+        central_database(cluster, initial_database(), stores)
     if parts & {"b", "c", "d"}:
         small = demo_store(10_000, seed=2, office=SMALL_OFFICE)
         central_database(cluster, "md_bench_10k", [small])
@@ -410,13 +419,16 @@ def child_initial(url: str, folder: Path, interrupt_at: float | None) -> dict:
             "cases": cases, "rss_mb": peak_rss_mb(), "encrypted": desk.store.encrypted}
 
 
-def run_child(url: str, folder: Path, interrupt_at: float | None = None) -> dict:
-    args = [sys.executable, __file__, "--child", url, str(folder)]
+def run_child(url: str, folder: Path, interrupt_at: float | None = None, *,
+              root: Path = ROOT) -> dict:
+    """A workstation's sync in a fresh process, of this checkout or of another one
+    (``root``: ``--compare``)."""
+    args = [sys.executable, str(root / "bench" / "sync.py"), "--child", url, str(folder)]
     if interrupt_at:
         args += ["--interrupt", str(interrupt_at)]
     if STORE_KEY is not None:
         args += ["--key", STORE_KEY.hex()]
-    proc = subprocess.run(args, capture_output=True, text=True)
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"the workstation process failed ({proc.returncode})")
@@ -426,16 +438,56 @@ def run_child(url: str, folder: Path, interrupt_at: float | None = None) -> dict
 # ------------------------------------------------------------------ the measurements
 
 
-def initial_sync(cluster: BenchCluster, work: Path) -> dict:
+def stale_epoch(folder: Path) -> None:
+    """Make a synced workstation resync on its next sync, as after a restore of the
+    central database from a backup (its epoch no longer the central one)."""
+    from app.store import cipher
+
+    con = cipher.connect(folder / "store.sqlite", STORE_KEY)
+    with con:
+        con.execute("UPDATE local_meta SET value = 'before-the-restore' "
+                    "WHERE key = 'sync.epoch'")
+    con.close()
+
+
+def initial_sync(cluster: BenchCluster, work: Path, *, runs: int, compare: Path | None,
+                 interrupt: bool) -> dict:
+    """Full first syncs (alternately of this checkout and of ``compare``), each followed
+    by a resync of the same store; then one first sync interrupted halfway and resumed."""
     url = cluster.database_url(initial_database(), "mdt_bench_zj")
     say(f"a. initial sync of the {INITIAL_CASES:,}-case office …")
-    full = run_child(url, work / "initial")
-    say(f"   {full['sync_s']:.1f} s")
-    first = run_child(url, work / "interrupted", interrupt_at=0.5)
-    second = run_child(url, work / "interrupted")
-    downloaded = first["done"] + (second["done"] - second["resumed_from"])
-    return {"full": full, "first": first, "second": second,
-            "redownloaded": downloaded - second["total"]}
+    fulls, before, resyncs = [], [], []
+    for n in range(runs):
+        folder = work / f"initial-{n}"
+        full = run_child(url, folder)
+        say(f"   first sync {full['sync_s']:.1f} s")
+        fulls.append(full)
+        stale_epoch(folder)
+        resyncs.append(run_child(url, folder))
+        say(f"   resync {resyncs[-1]['sync_s']:.1f} s")
+        shutil.rmtree(folder, ignore_errors=True)
+        if compare is not None:
+            folder = work / f"compare-{n}"
+            before.append(run_child(url, folder, root=compare))
+            say(f"   first sync, {compare.name}: {before[-1]['sync_s']:.1f} s")
+            shutil.rmtree(folder, ignore_errors=True)
+    result = {"fulls": fulls, "resyncs": resyncs, "before": before,
+              "compare": str(compare) if compare else None}
+    if interrupt:
+        first = run_child(url, work / "interrupted", interrupt_at=0.5)
+        second = run_child(url, work / "interrupted")
+        downloaded = first["done"] + (second["done"] - second["resumed_from"])
+        result.update(first=first, second=second,
+                      redownloaded=downloaded - second["total"])
+    return result
+
+
+def spread(values: list[float], fmt: str = "{:.1f}") -> str:
+    """min–median–max of a few runs (one value as it is)."""
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return "–".join(fmt.format(v) for v in (min(values), statistics.median(values),
+                                             max(values)))
 
 
 def incremental(cluster: BenchCluster, db: str, work: Path) -> dict:
@@ -550,26 +602,43 @@ def report(results: dict) -> int:
     print()
     if "a" in results:
         a = results["a"]
-        full, first, second = a["full"], a["first"], a["second"]
+        fulls, resyncs = a["fulls"], a["resyncs"]
+        full = fulls[0]
+        seconds = [f["sync_s"] for f in fulls]
         print(f"a. initial sync, {INITIAL_CASES:,}-case office ({full['total']:,} rows), "
-              "PostgreSQL")
-        t.line("empty store → synced", f"{full['sync_s']:.1f} s", f"< {INITIAL_BUDGET_S:g} s",
-               full["sync_s"] < INITIAL_BUDGET_S)
+              f"PostgreSQL; {len(fulls)} run(s), min–median–max")
+        t.line("empty store → synced", f"{spread(seconds)} s", f"< {INITIAL_BUDGET_S:g} s",
+               statistics.median(seconds) < INITIAL_BUDGET_S)
+        t.line("  rows/s", spread([f["total"] / f["sync_s"] for f in fulls], "{:,.0f}"),
+               "≥ 60,000")
+        if a["before"]:
+            older = [f["sync_s"] for f in a["before"]]
+            t.line(f"  the same, {Path(a['compare']).name} (alternately)", f"{spread(older)} s")
+            t.line("    rows/s", spread([f["total"] / f["sync_s"] for f in a["before"]],
+                                        "{:,.0f}"))
         t.line("  open + link a new store (before it)", f"{full['open_link_s']:.1f} s")
-        t.line("  rows/s", f"{full['total'] / full['sync_s']:,.0f}")
         t.line("  cases on the workstation", f"{full['cases']:,}")
         t.line("  progress reports (snapshot), increasing",
                f"{full['snapshot_calls']} {'yes' if full['monotonic'] else 'NO'}", "with progress",
                full["snapshot_calls"] > 2 and full["monotonic"])
-        t.line("  peak RSS of the workstation process", f"{full['rss_mb']:.0f} MB")
-        t.line("interrupted at", f"{first['done']:,} rows")
-        t.line("  after", f"{first['sync_s']:.1f} s")
-        t.line("  resumed (a new process) and finished in", f"{second['sync_s']:.1f} s")
-        extra = first["sync_s"] + second["sync_s"] - full["sync_s"]
-        t.line("  extra time over an uninterrupted sync", f"{extra:+.1f} s")
-        t.line("  rows downloaded twice", f"{a['redownloaded']:,}", "0", a["redownloaded"] == 0)
-        t.line("  cases on the workstation", f"{second['cases']:,}", f"{full['cases']:,}",
-               second["cases"] == full["cases"])
+        t.line("  peak RSS of the workstation process", spread([f["rss_mb"] for f in fulls],
+                                                               "{:.0f}") + " MB")
+        t.line("resync of the synced store (as after a central restore)",
+               f"{spread([r['sync_s'] for r in resyncs])} s", f"< {INITIAL_BUDGET_S:g} s",
+               statistics.median(r["sync_s"] for r in resyncs) < INITIAL_BUDGET_S)
+        t.line("  cases on the workstation after it", f"{resyncs[0]['cases']:,}",
+               f"{full['cases']:,}", resyncs[0]["cases"] == full["cases"])
+        if "first" in a:
+            first, second = a["first"], a["second"]
+            t.line("interrupted at", f"{first['done']:,} rows")
+            t.line("  after", f"{first['sync_s']:.1f} s")
+            t.line("  resumed (a new process) and finished in", f"{second['sync_s']:.1f} s")
+            extra = first["sync_s"] + second["sync_s"] - statistics.median(seconds)
+            t.line("  extra time over an uninterrupted sync", f"{extra:+.1f} s")
+            t.line("  rows downloaded twice", f"{a['redownloaded']:,}", "0",
+                   a["redownloaded"] == 0)
+            t.line("  cases on the workstation", f"{second['cases']:,}", f"{full['cases']:,}",
+                   second["cases"] == full["cases"])
     sizes = [k for k in ("md_bench_10k", "md_bench_1m") if k in results]
     if sizes:
         print(f"\nb. incremental sync of {EDITS} case edits, office {SMALL_OFFICE} "
@@ -630,8 +699,10 @@ def encryption_figures(results: dict) -> dict[str, float]:
     """The timed figures of one run (ms), by label, for the side-by-side table."""
     out: dict[str, float] = {}
     if "a" in results:
-        out[f"a. initial sync, {INITIAL_CASES:,}-case office"] = results["a"]["full"]["sync_s"] * 1000
-        out["a. open + link a new store"] = results["a"]["full"]["open_link_s"] * 1000
+        fulls = results["a"]["fulls"]
+        out[f"a. initial sync, {INITIAL_CASES:,}-case office"] = 1000 * statistics.median(
+            f["sync_s"] for f in fulls)
+        out["a. open + link a new store"] = fulls[0]["open_link_s"] * 1000
     for db in ("md_bench_10k", "md_bench_1m"):
         if db not in results:
             continue
@@ -664,11 +735,13 @@ def report_encryption(plain: dict, encrypted: dict) -> int:
     return 0 if ok else 1
 
 
-def run_all(cluster: BenchCluster, names: dict[str, str], parts: set[str], work: Path) -> dict:
+def run_all(cluster: BenchCluster, names: dict[str, str], parts: set[str], work: Path,
+            args: argparse.Namespace) -> dict:
     results: dict = {}
     work.mkdir(parents=True, exist_ok=True)
     if "a" in parts:
-        results["a"] = initial_sync(cluster, work)
+        results["a"] = initial_sync(cluster, work, runs=args.initial_runs,
+                                    compare=args.compare, interrupt=not args.no_interrupt)
     for label in ("10k", "1m"):
         if label in names:
             results[names[label]] = incremental(cluster, names[label], work)
@@ -686,6 +759,15 @@ def main() -> int:
     parser.add_argument("--initial-cases", type=int, default=INITIAL_CASES, metavar="N",
                         help="cases of the office whose first sync part a measures "
                         f"(default {INITIAL_CASES:,}; its budget is for that size)")
+    parser.add_argument("--initial-runs", type=int, default=INITIAL_RUNS, metavar="N",
+                        help="full first syncs of part a, each followed by a resync "
+                        f"(default {INITIAL_RUNS}: min–median–max)")
+    parser.add_argument("--compare", type=Path, default=None, metavar="DIR",
+                        help="another checkout (e.g. a git worktree of an older commit, with "
+                        ".venv and .bench-stores linked in): part a runs its first sync "
+                        "alternately with this one's")
+    parser.add_argument("--no-interrupt", action="store_true",
+                        help="leave out part a's interrupted and resumed first sync")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--interrupt", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--key", default=None, help=argparse.SUPPRESS)
@@ -709,7 +791,7 @@ def main() -> int:
             STORE_KEY = bench_key() if encrypted else None
             label = "encrypted" if encrypted else "plain"
             say(f"--- workstation stores {label} ---")
-            runs[label] = run_all(cluster, names, parts, work / label)
+            runs[label] = run_all(cluster, names, parts, work / label, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         cluster.stop()
