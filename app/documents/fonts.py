@@ -337,10 +337,15 @@ class FontSet:
     def segments(self, text: str) -> list[tuple[Font | None, str]]:
         """Runs of ``clean(text)`` with the font that draws them. Spaces and line breaks stay
         in the run they are in (every font has a space)."""
+        text = clean(text)
+        if not text:
+            return []
+        if self.main.codepoints.issuperset(map(ord, text.replace(" ", "").replace("\n", ""))):
+            return [(self.main, text)]  # the common case, without a look-up a character
         out: list[tuple[Font | None, str]] = []
         current: Font | None = self.main
         run: list[str] = []
-        for ch in clean(text):
+        for ch in text:
             font = current if ch in " \n" else self.font_for(ch)
             if font is not current and run:
                 out.append((current, "".join(run)))
@@ -436,12 +441,19 @@ def shared_seed(printed: Iterable[set[str]], fonts: FontSet | None = None) -> st
 
 def seed_subsets(doc, font_name: str, seed: str) -> None:
     """Gives ``seed``'s characters the first codes of ``font_name`` in the PDF document
-    ``doc`` (a canvas's ``_doc``), in that order, as though drawn first. The document
-    still embeds exactly the glyphs it has codes for; they are numbered differently."""
-    if seed:
-        from reportlab.pdfbase import pdfmetrics
+    ``doc`` (a canvas's ``_doc``), in that order, as though drawn first, and starts the
+    document's own characters in a subset of their own, so that every subset the seed
+    fills is the same in each document of the batch (not only the full ones). The
+    document still embeds exactly the glyphs it has codes for, numbered differently."""
+    if not seed:
+        return
+    from reportlab.pdfbase import pdfmetrics
 
-        pdfmetrics.getFont(font_name).splitString(seed, doc)
+    font = pdfmetrics.getFont(font_name)
+    font.splitString(seed, doc)
+    state = font.state[doc]
+    if state.nextCode & 0xFF:  # reportlab opens the next subset at a multiple of 256
+        state.nextCode = (state.nextCode | 0xFF) + 1
 
 
 def missing_glyphs(text: str, fonts: FontSet | None = None) -> set[str]:
