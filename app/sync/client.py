@@ -635,9 +635,12 @@ class SyncClient:
             lower = state["last"]
             upper = after["last"] if after["table"] == state["table"] else None
             with apply_transaction(self.local, durable=False) as lconn:
-                kept = self._replay_what_central_lacks(lconn, st, page, lower, upper)
+                local = first_sync.local_rows(lconn.connection.driver_connection, st,
+                                              lower, upper)
+                kept = self._replay_what_central_lacks(lconn, st, page, local)
                 held = {i.hex for i in pending_ids(lconn, st.name)} | kept
-                written = first_sync.write_rows(lconn, st, page, held, force=True)
+                fresh = first_sync.differing(st, page, local)
+                written = first_sync.write_rows(lconn, st, fresh, held, force=True)
                 if st.name == "attachments":
                     sha = st.columns.index("sha256")
                     self._wanted_files.update(r[sha] for r in page if r[sha])
@@ -650,28 +653,19 @@ class SyncClient:
                 progress(Progress("snapshot", state["done"], total, st.name))
 
     def _replay_what_central_lacks(self, conn: Connection, st: SyncedTable,
-                                   page: list[tuple], lower: str | None,
-                                   upper: str | None) -> set[str]:
+                                   page: list[tuple], local_rows: dict[str, tuple]
+                                   ) -> set[str]:
         """After a restore from backup the central database may lack rows, or newer
         versions of rows, that it once accepted from here. This workstation still has
         them: they go back to the outbox (inserts, or updates against the central
         values) instead of being overwritten. ``page``: the central rows (storage form)
-        of the key range (lower, upper]. Returns the hex ids to keep as they are here."""
+        of a key range, ``local_rows`` the store's of the same range. Returns the hex
+        ids to keep as they are here."""
         if not (st.scope == Scope.CASE or (st.scope == Scope.OFFICE
                                            and st.name not in ("mediators", "office_settings"))):
             return set()
-        where, params = [], []
-        if lower is not None:
-            where.append("id > ?")
-            params.append(lower)
-        if upper is not None:
-            where.append("id <= ?")
-            params.append(upper)
-        raw = conn.connection.driver_connection
-        local_versions = dict(raw.execute(
-            f"SELECT id, version FROM {st.name} WHERE {' AND '.join(where) or '1 = 1'}",
-            params).fetchall())
         key, version = st.columns.index("id"), st.columns.index("version")
+        local_versions = {i: r[version] for i, r in local_rows.items()}
         central_versions = {r[key]: r[version] for r in page}
         # Compared by version first, in the store's own terms; the few rows that may
         # differ are read as values, here and centrally.

@@ -10,6 +10,7 @@ resumes from the last page it kept.
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import uuid
@@ -154,6 +155,54 @@ def _write_audit(raw: Any, st: SyncedTable, rows: list[tuple], *, force: bool) -
             "AND coalesce(client_actor, actor) = coalesce(:client_actor, :actor) "
             "AND coalesce(client_at, at) = coalesce(:client_at, :at)",
             [dict(zip(st.columns, r[:width], strict=True)) for r in rows if r[key] in had])
+
+
+def local_rows(raw: Any, st: SyncedTable, lower: str | None, upper: str | None
+               ) -> dict[str, tuple]:
+    """The store's rows of the key range (lower, upper] in storage form, by hex id."""
+    where, params = [], []
+    if lower is not None:
+        where.append("id > ?")
+        params.append(lower)
+    if upper is not None:
+        where.append("id <= ?")
+        params.append(upper)
+    cols = ", ".join(f'"{c}"' for c in st.columns)
+    key = st.columns.index("id")
+    found = raw.execute(f"SELECT {cols} FROM {st.name} WHERE {' AND '.join(where) or '1 = 1'}",
+                        params).fetchall()
+    return {r[key]: r for r in found}
+
+
+def differing(st: SyncedTable, page: list[tuple], local: dict[str, tuple]) -> list[tuple]:
+    """The central rows that are not in the store as they are: a resync after a restore
+    rewrites what changed, not every row of the office. Rows compare in storage form;
+    JSON by value (the central database gives it back in its own spacing)."""
+    width, key = len(st.columns), st.columns.index("id")
+    json_at = [i for i, c in enumerate(st.columns) if isinstance(st.table.c[c].type, JSON)]
+    out = []
+    for row in page:
+        mine = local.get(row[key])
+        if mine is None:
+            out.append(row)
+            continue
+        theirs = tuple(row[:width])
+        if theirs == mine:
+            continue
+        if json_at and all(theirs[i] == mine[i] or (i in json_at and _same_json(theirs[i], mine[i]))
+                           for i in range(width)):
+            continue
+        out.append(row)
+    return out
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    try:
+        return json.loads(a) == json.loads(b)
+    except (TypeError, ValueError):
+        return False
 
 
 def plan() -> tuple[list[SyncedTable], list[SyncedTable]]:

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, Connection, insert, select, text, update
+from sqlalchemy import JSON, Connection, cast, column, insert, select, text, update, values
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.core.ids import new_id
@@ -134,6 +134,8 @@ class _Batch:
     fast: bool
     deferred: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     offices: dict[Any, Any] = field(default_factory=dict)
+    # Rows updated together before the batch's mutations run, by mutation id.
+    updated: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("sync_batch", default=None)
@@ -314,17 +316,36 @@ def _case_summary(st: SyncedTable, row: Any) -> dict[str, Any]:
     return summary
 
 
+def _unchanged_columns(st: SyncedTable, m: Mutation) -> tuple[str, ...] | None:
+    """The columns of an update that can go in by one UPDATE … WHERE the central values
+    are still the client's base (``_update_unchanged``); None when that is not
+    checkable in SQL."""
+    if m.values.get("deleted") is True:
+        return None  # a deletion checks the whole row it saw
+    columns = tuple(c for c in m.values if c in st.table.c and c not in SYNC_COLUMNS)
+    if not columns or any(isinstance(st.table.c[c].type, JSON) for c in columns):
+        return None
+    if any(c not in m.base for c in columns if st.policy(c) != Merge.LATEST):
+        return None
+    return columns
+
+
+def _takes_quick_update(st: SyncedTable, m: Mutation) -> bool:
+    # A move, and any document change (the final-document rules), take the long way.
+    return not (st.name == "cases" and "office_id" in m.values) and st.name != "documents"
+
+
 def _update_unchanged(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher
                       ) -> Outcome | None:
     """The usual case in one statement: nobody changed these fields centrally since the
     client's base, so its values go in as they are. None when that is not so (or not
     checkable in SQL): then the row is read, locked and merged field by field."""
-    if m.values.get("deleted") is True:
-        return None  # a deletion checks the whole row it saw
-    columns = [c for c in m.values if c in st.table.c and c not in SYNC_COLUMNS]
-    if not columns or any(isinstance(st.table.c[c].type, JSON) for c in columns):
-        return None
-    if any(c not in m.base for c in columns if st.policy(c) != Merge.LATEST):
+    batch = _batch.get()
+    if batch is not None and m.mutation_id in batch.updated:
+        found = batch.updated.pop(m.mutation_id)  # applied with others of its kind
+        return _updated(conn, st, m, pusher, found)
+    columns = _unchanged_columns(st, m)
+    if columns is None:
         return None
     t = st.table
     base = row_from_plain(st, {c: m.base[c] for c in columns if st.policy(c) != Merge.LATEST})
@@ -338,7 +359,11 @@ def _update_unchanged(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pu
                          .returning(*t.c)).mappings().first()
     if found is None:
         return None
-    row = dict(found)
+    return _updated(conn, st, m, pusher, dict(found))
+
+
+def _updated(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher,
+             row: dict[str, Any]) -> Outcome:
     office = row_office(conn, st, row)
     _check_office(st, office, pusher)
     log_change(conn, st, row, actor=pusher.actor, mutation_id=m.mutation_id,
@@ -346,13 +371,69 @@ def _update_unchanged(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pu
     return Outcome(m.mutation_id, Status.APPLIED, row_to_plain(st, row))
 
 
+def _update_together(conn: Connection, mutations: list[Mutation]) -> dict[uuid.UUID, dict]:
+    """A batch's quick updates in one statement per table and set of columns (on
+    PostgreSQL: UPDATE … FROM (VALUES …) RETURNING), instead of a round trip each; a
+    hundred edits of one field cost what one does. Each row is updated only where its
+    central values are still the client's base, exactly as ``_update_unchanged`` does
+    it alone. Returns the rows updated, by mutation id; a mutation missing from it takes
+    its own way in the batch's order (the base moved: read, lock and merge).
+
+    Only rows that one mutation of the batch changes go together (a second change of a
+    row rests on the first one's result), and none of a batch that moves a case."""
+    rows_touched: dict[tuple[str, uuid.UUID], int] = {}
+    for m in mutations:
+        rows_touched[(m.table_name, m.row_id)] = rows_touched.get((m.table_name, m.row_id), 0) + 1
+    groups: dict[tuple[str, tuple[str, ...]], list[Mutation]] = {}
+    for m in mutations:
+        st = synced_tables().get(m.table_name)
+        if m.op != "update" or st is None or st.append_only:
+            continue
+        if st.name == "cases" and "office_id" in m.values:
+            return {}
+        if not _takes_quick_update(st, m) or rows_touched[(m.table_name, m.row_id)] > 1:
+            continue
+        columns = _unchanged_columns(st, m)
+        if columns is not None:
+            groups.setdefault((st.name, columns), []).append(m)
+    updated: dict[uuid.UUID, dict] = {}
+    for (name, columns), group in groups.items():
+        if len(group) > 1:
+            updated.update(_update_group(conn, synced_table(name), columns, group))
+    return updated
+
+
+def _update_group(conn: Connection, st: SyncedTable, columns: tuple[str, ...],
+                  group: list[Mutation]) -> dict[uuid.UUID, dict]:
+    t = st.table
+    based = [c for c in columns if st.policy(c) != Merge.LATEST]
+    names = ["id", *(f"v_{c}" for c in columns), *(f"b_{c}" for c in based)]
+    types = [t.c.id.type, *(t.c[c].type for c in columns), *(t.c[c].type for c in based)]
+    data = []
+    for m in group:
+        new = row_from_plain(st, {c: m.values[c] for c in columns})
+        base = row_from_plain(st, {c: m.base[c] for c in based})
+        data.append((m.row_id, *(new[c] for c in columns), *(base[c] for c in based)))
+    given = values(*(column(n, k) for n, k in zip(names, types, strict=True)),
+                   name="given").data(data)
+    g = given.c
+    unchanged = [t.c[c].is_not_distinct_from(cast(g[f"b_{c}"], t.c[c].type)) for c in based]
+    if "deleted" not in columns:
+        unchanged.append(t.c.deleted.is_(False))  # an edit of a deleted row is a conflict
+    stmt = (update(t).where(t.c.id == g.id, *unchanged)
+            .values({**{c: cast(g[f"v_{c}"], t.c[c].type) for c in columns},
+                     "version": t.c.version + 1})
+            .returning(*t.c))
+    by_row = {m.row_id: m.mutation_id for m in group}
+    return {by_row[r["id"]]: dict(r) for r in conn.execute(stmt).mappings()}
+
+
 def _update(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher) -> Outcome:
     if st.append_only:
         # Session records, notes, evidence and the audit trail are only ever added to;
         # a correction is a new row (an addendum).
         raise Refused(Reason.PERMISSION, "rows of this table are never changed once written")
-    # A move, and any document change (the final-document rules), take the long way.
-    if not (st.name == "cases" and "office_id" in m.values) and st.name != "documents":
+    if _takes_quick_update(st, m):
         quick = _update_unchanged(conn, st, m, pusher)
         if quick is not None:
             return quick
@@ -535,6 +616,9 @@ def _run(conn: Connection, pusher: Pusher, mutations: list[Mutation],
         records: list[dict[str, Any]] = []
         now = utcnow()
         applied: list[tuple[Mutation, Outcome]] = []
+        if fast and is_postgresql(conn):
+            batch.updated = _update_together(
+                conn, [m for m in mutations if m.mutation_id not in stored])
         for m in mutations:
             if m.mutation_id in stored:
                 outcomes.append(Outcome.from_json(m.mutation_id, stored[m.mutation_id]))

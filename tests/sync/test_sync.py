@@ -382,3 +382,38 @@ def test_attention_items_can_be_sent_again_or_dismissed(desks):
     assert sync_service.list_attention(a.ws) == []
     with a.store.sessions() as s:
         assert s.scalar(select(SyncAttention.status)) == "dismissed"
+
+
+def test_edits_pushed_together_each_keep_their_own_outcome(desks):
+    from sqlalchemy import event
+
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    ids = [_intake(a, source_ticket=f"13101152026030299{n:02d}") for n in range(6)]
+    a.sync(), b.sync()
+    cases.update_case(a.ws, ids[1], {"title": "甲先改的标题"})  # the base of 乙's edit moves
+    _tombstone(a, ids[2])  # and this case is deleted centrally meanwhile
+    a.sync()
+    for n, case_id in enumerate(ids):
+        cases.update_case(b.ws, case_id, {"title": f"乙的标题{n}", "request": f"乙的请求{n}"})
+    statements: list[str] = []
+    event.listen(b.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_a: statements.append(sql))
+    report = b.sync()
+    a.sync()
+    assert report.conflicts == 2
+    for n, case_id in enumerate(ids):
+        if n == 1:
+            # The title stands as 甲 made it, 乙's is in the conflict; the request went in.
+            assert (_case(a, case_id).title, _case(a, case_id).request) == \
+                ("甲先改的标题", "乙的请求1")
+        elif n == 2:
+            assert _case(a, case_id).deleted  # 乙's edit waits in an edit_deleted conflict
+        else:
+            assert (_case(a, case_id).title, _case(a, case_id).request) == \
+                (f"乙的标题{n}", f"乙的请求{n}")
+            assert _case(b, case_id).version == _case(a, case_id).version
+    if b.central.kind == "postgresql":
+        # The edits whose base held went in by one statement, not one each.
+        quick = [s for s in statements if s.lstrip().upper().startswith("UPDATE CASES")
+                 and "FROM (VALUES" in s.upper().replace("\n", " ")]
+        assert len(quick) == 1
