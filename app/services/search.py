@@ -81,6 +81,33 @@ def index_case(session: Session, case: Case) -> None:
                         {"key": key, "names": names, "body": body})
 
 
+def reindex_cases(conn: Connection, ids: Sequence[uuid.UUID]) -> None:
+    """``index_case`` for many cases at once (rows a pull wrote), read and written in
+    the store's own terms: a statement per step, not four per case."""
+    if not ids or conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    hexes = [i.hex for i in ids]
+    found: list[tuple] = []
+    for start in range(0, len(hexes), 500):
+        chunk = hexes[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += raw.execute(
+            "SELECT id, deleted, complainant_name, respondent_name, title, description, "
+            f"request FROM cases WHERE id IN ({marks})", chunk).fetchall()
+    raw.executemany("INSERT OR IGNORE INTO case_search_keys (case_id) VALUES (?)",
+                    [(r[0],) for r in found])
+    keys: dict[str, int] = {}
+    for start in range(0, len(found), 500):
+        chunk = [r[0] for r in found[start:start + 500]]
+        keys.update(raw.execute(
+            "SELECT case_id, search_key FROM case_search_keys "
+            f"WHERE case_id IN ({', '.join('?' for _ in chunk)})", chunk))
+    raw.executemany("DELETE FROM case_search WHERE rowid = ?", [(keys[r[0]],) for r in found])
+    raw.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
+                    [(keys[r[0]], *search_document(*r[2:])) for r in found if not r[1]])
+
+
 def index_documents(conn: Connection, documents: Sequence[tuple[str, str, str]]) -> None:
     """Index new cases by their documents ``(id as 32 hex digits, names, body)`` as
     ``search_document`` makes them (an import's worker processes make them)."""

@@ -21,7 +21,7 @@ from app.core.ids import new_id
 from app.services import audit, hot_words
 from app.services.context import Actor, Workstation
 from app.services.errors import CentrallyManaged
-from app.services.search import index_case
+from app.services.search import reindex_cases
 from app.store import migrate
 from app.store.base import Base
 from app.store.blobs import BlobStore
@@ -323,10 +323,7 @@ def rows_applied(conn: Connection, table: str, ids: list[uuid.UUID], initial: bo
         return
     # The hot-words index follows every pulled row: its text, or its tombstone.
     hot_words.index_cases(conn, ids)
-    with Session(bind=conn) as session:
-        for case in session.scalars(select(Case).where(Case.id.in_(ids))):
-            index_case(session, case)
-        session.flush()
+    reindex_cases(conn, ids)
 
 
 # The only tables whose rows the workstation derives anything from.

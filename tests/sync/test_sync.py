@@ -417,3 +417,23 @@ def test_edits_pushed_together_each_keep_their_own_outcome(desks):
         quick = [s for s in statements if s.lstrip().upper().startswith("UPDATE CASES")
                  and "FROM (VALUES" in s.upper().replace("\n", " ")]
         assert len(quick) == 1
+
+
+def test_a_pulled_edit_is_found_by_its_new_words_and_a_pulled_deletion_not_at_all(desks):
+    from app.services import search
+
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    edited = _intake(a, source_ticket="1310115202603028801", title="消费纠纷",
+                     description="洗衣店损坏衣物")
+    removed = _intake(a, source_ticket="1310115202603028802", title="消费纠纷",
+                      description="理发店办卡退费")
+    a.sync(), b.sync()
+    with b.store.sessions() as s:
+        assert search.find_cases(s, "洗衣店").case_ids == (edited,)
+    cases.update_case(a.ws, edited, {"description": "宠物店寄养期间走失"})
+    _tombstone(a, removed)
+    a.sync(), b.sync()
+    with b.store.sessions() as s:
+        assert search.find_cases(s, "宠物店").case_ids == (edited,)
+        assert search.find_cases(s, "洗衣店").case_ids == ()
+        assert search.find_cases(s, "理发店").case_ids == ()
