@@ -187,6 +187,7 @@ class _Plan:
     skip: dict[str, set[str]] = field(default_factory=dict)  # table -> store ids left out
     offices: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    case_offices: list[str] = field(default_factory=list)  # the store's, as written
 
     def reference_map(self, st: SyncedTable, column: str) -> dict[str, str]:
         for fk in st.table.c[column].foreign_keys:
@@ -290,6 +291,7 @@ def _sources(src: sqlite3.Connection, plan: _Plan) -> list[_Source]:
     offices, mediators = plan.moved()
     plan.office_map, plan.mediator_map = offices, mediators
     case_offices = [r[0] for r in src.execute("SELECT DISTINCT office_id FROM cases")]
+    plan.case_offices = [offices.get(o, o) for o in case_offices]
     present = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     result = []
     for st in synced_tables().values():
@@ -361,8 +363,8 @@ class _Writer:
         are written last)."""
         return False
 
-    def finish(self) -> None:
-        """After the last row, before commit."""
+    def finish(self, but: Iterable[str] = ()) -> None:
+        """After the rows of every table (but those named), before commit."""
 
     def close(self) -> None:
         """After commit or rollback."""
@@ -413,7 +415,9 @@ class _PostgresWriter(_Writer):
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
         self.dbapi = conn.connection.driver_connection
         self.bulk: dict[str, _Bulk] = {}
+        self.finished: set[str] = set()
         self.xid = ""
+        self.txid = 0
         self.login = True
         self.admin = False
         self.temp = False
@@ -429,10 +433,11 @@ class _PostgresWriter(_Writer):
 
     def prepare(self, incoming: dict[str, int]) -> None:
         started = time.perf_counter()
-        (self.login, self.admin, self.temp, self.xid), = self._sql(
+        (self.login, self.admin, self.temp, self.xid, self.txid), = self._sql(
             "SELECT public.md_is_login(), public.md_is_admin(), "
             "pg_catalog.has_database_privilege(pg_catalog.current_database(), 'TEMPORARY'), "
-            "pg_catalog.pg_current_xact_id()::xid::text")
+            "pg_catalog.pg_current_xact_id()::xid::text, "
+            "pg_catalog.pg_current_xact_id()::text::bigint")
         total = sum(incoming.values())
         for table, count in [*incoming.items(), ("sync_changes", total)]:
             if count >= BULK_MIN_ROWS and self._held(table, count) < count * BULK_RATIO:
@@ -533,8 +538,11 @@ class _PostgresWriter(_Writer):
                 f"FROM public.cases AS c, unnest({days}) AS d WHERE d IS NOT NULL "
                 f"AND c.xmin = '{self.xid}'::xid ON CONFLICT DO NOTHING")
 
-    def finish(self) -> None:
+    def finish(self, but: Iterable[str] = ()) -> None:
         for table, bulk in self.bulk.items():
+            if table in but or table in self.finished:
+                continue
+            self.finished.add(table)
             rel = f'public."{table}"'
             started = time.perf_counter()
             for _, ddl in bulk.indexes:
@@ -566,8 +574,8 @@ class _PostgresWriter(_Writer):
 
     def changes(self, source, src, office, step):
         # Written on the server from the rows this transaction inserted (their xmin is
-        # its id: no savepoint is open around the COPY). txid and seq take their
-        # defaults: this transaction's id, the next sequence, as a push's entries do.
+        # its id: no savepoint is open around the COPY). seq takes its default, the next
+        # of the sequence, and txid this transaction's id, its default, read once.
         started = time.perf_counter()
         st = source.st
         if st.scope == Scope.OFFICE:
@@ -578,14 +586,16 @@ class _PostgresWriter(_Writer):
             scope, join = "c.office_id", " LEFT JOIN public.cases AS c ON c.id = t.case_id"
         else:
             scope, join = "NULL::uuid", ""
-        params = {"table": st.name, "actor": self.actor, "at": self.at, "xid": self.xid}
+        params = {"table": st.name, "actor": self.actor, "at": self.at, "xid": self.xid,
+                  "txid": self.txid}
         if "%(office)s" in scope:
             params["office"] = office
         with self.dbapi.cursor() as cur:
             cur.execute(
                 "INSERT INTO public.sync_changes (office_id, row_id, version, table_name, op, "
-                f"actor, at) SELECT {scope}, t.id, t.version, %(table)s, 'upsert', %(actor)s, "
-                f'%(at)s FROM public."{st.name}" AS t{join} WHERE t.xmin = %(xid)s::xid',
+                f"actor, at, txid) SELECT {scope}, t.id, t.version, %(table)s, 'upsert', "
+                f"%(actor)s, %(at)s, %(txid)s::bigint "
+                f'FROM public."{st.name}" AS t{join} WHERE t.xmin = %(xid)s::xid',
                 params)
             count = cur.rowcount
         step(count)
@@ -650,11 +660,13 @@ class _PostgresWriter(_Writer):
         started = time.perf_counter()
         while True:
             try:
-                count = future.result(timeout=5)
+                count, beside = future.result(timeout=5)
                 break
             except FuturesTimeout:
                 self._sql("SELECT 1")  # this transaction is busy, not idle
         self.timed("audit chain: waiting for it", started)
+        for phase, seconds in beside.items():  # on the second connection, meanwhile
+            self.phases[f"(beside) {phase}"] = seconds
         kept = [c for c in columns if c not in ("office_seq", "office_hash")]
         target = ", ".join([*(f'"{c}"' for c in kept), "office_seq", "office_hash"])
         raw = self.helper_raw
@@ -680,12 +692,15 @@ class _PostgresWriter(_Writer):
 
 
 def _audit_chain(raw, reopen: Callable[[], sqlite3.Connection], source: _Source,
-                 heads: dict[str | None, tuple[int, str]], types: dict[str, str]) -> int:
+                 heads: dict[str | None, tuple[int, str]], types: dict[str, str]
+                 ) -> tuple[int, dict[str, float]]:
     """On the helper connection: the store's audit rows into a temporary table, and
     md_import_chained = those rows with office_seq and office_hash, each office's rows
     numbered and linked from its head in the store's order."""
     columns = source.st.columns
     kept = [c for c in columns if c not in ("office_seq", "office_hash")]
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
     src = reopen()
     try:
         raw.execute("SET TimeZone = 'UTC'")
@@ -701,6 +716,8 @@ def _audit_chain(raw, reopen: Callable[[], sqlite3.Connection], source: _Source,
                     write(row)
     finally:
         src.close()
+    phases["audit rows into a staging table"] = time.perf_counter() - started
+    started = time.perf_counter()
     # Rows taken in the store's order through an index, not sorted wide.
     raw.execute("CREATE INDEX ON pg_temp.md_import_audit (office_id, ord)")
     raw.execute("ANALYZE pg_temp.md_import_audit")
@@ -738,7 +755,8 @@ def _audit_chain(raw, reopen: Callable[[], sqlite3.Connection], source: _Source,
     if chained != staged:  # a row of an office the store does not hold
         raise RuntimeError(f"audit rows: {staged} read, {chained} linked into a chain")
     raw.execute("DROP TABLE pg_temp.md_import_audit")
-    return int(staged)
+    phases["audit chain computed"] = time.perf_counter() - started
+    return int(staged), phases
 
 
 class _SqliteWriter(_Writer):
@@ -859,17 +877,20 @@ def _import(engine: Engine, src: sqlite3.Connection, reopen: Callable[[], sqlite
                 progress(0, total)
             writer = _PostgresWriter(conn, actor) if pg else _SqliteWriter(conn, actor)
             report.phases = writer.phases
-            case_offices = [plan.office_map.get(o, o) for o, in src.execute(
-                "SELECT DISTINCT office_id FROM cases")]
-            case_office = case_offices[0] if len(case_offices) == 1 else None
+            case_office = plan.case_offices[0] if len(plan.case_offices) == 1 else None
             writer.prepare(counts)
             audit = next((s for s in sources if s.st.name == "audit_events"), None)
             offices = [*{plan.office_map.get(o, o) for o, in src.execute(
                 "SELECT id FROM offices")}, None]
-            if audit is not None and writer.start_audit_chain(engine, audit, reopen, offices):
+            chained = audit is not None and writer.start_audit_chain(engine, audit, reopen,
+                                                                     offices)
+            if chained:
                 sources = [s for s in sources if s is not audit] + [audit]
             for source in sources:
                 name = source.st.name
+                if source is audit and chained:
+                    # While the chain is computed: the other tables' indexes and keys.
+                    writer.finish(but=("audit_events", "sync_changes"))
                 report.rows[name] = writer.rows(name, source.st.columns,
                                                 _read(src, source.rows_sql), step)
                 report.skipped[name] = len(plan.skip.get(name, ()))
