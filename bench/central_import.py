@@ -135,6 +135,18 @@ def trigger_seconds(url: str) -> dict[str, float]:
     return {name: seconds for name, seconds in rows}
 
 
+def wal(cluster) -> dict[str, float]:
+    """The cluster's write-ahead log so far (the run's is the difference)."""
+    from tests.support.pgserver import admin_connect
+
+    with admin_connect(cluster.admin_url) as conn:
+        row = conn.execute("SELECT wal_bytes, wal_fpi, wal_buffers_full, wal_write, wal_sync, "
+                           "(SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) "
+                           "FROM pg_stat_wal").fetchone()
+    return dict(zip(("bytes", "fpi", "buffers_full", "writes", "syncs", "checkpoints"),
+                    (float(v) for v in row), strict=True))
+
+
 def one_run(cluster, checkout: Path, store_dir: Path, tmpl: str, run: int) -> dict:
     from app.sync import central as central_db
     from tests.support.pgserver import create_database, drop_database
@@ -151,6 +163,7 @@ def one_run(cluster, checkout: Path, store_dir: Path, tmpl: str, run: int) -> di
                 central_db.secure_database(conn)
         finally:
             engine.dispose()
+        wal_before = wal(cluster)
         out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child",
                               str(checkout), url, str(store_dir)],
                              capture_output=True, text=True, cwd=checkout, check=False)
@@ -158,6 +171,7 @@ def one_run(cluster, checkout: Path, store_dir: Path, tmpl: str, run: int) -> di
             raise SystemExit(f"the import with {checkout} failed:\n{out.stderr[-4000:]}")
         result = json.loads(out.stdout.strip().splitlines()[-1])
         result["triggers"] = trigger_seconds(url)
+        result["wal"] = {k: v - wal_before[k] for k, v in wal(cluster).items()}
         return result
     finally:
         drop_database(cluster.admin_url, name)
@@ -170,6 +184,10 @@ def show(label: str, r: dict) -> None:
     for phase, seconds in sorted(r["phases"].items(), key=lambda kv: -kv[1]):
         if seconds >= 0.05:
             print(f"      {phase:<40} {seconds:7.1f} s")
+    w = r["wal"]
+    print(f"      write-ahead log: {w['bytes'] / 2**30:.1f} GiB ({w['fpi']:,.0f} full pages), "
+          f"{w['syncs']:,.0f} syncs, {w['buffers_full']:,.0f} times its buffers were full, "
+          f"{w['checkpoints']:.0f} checkpoints")
     triggers = ", ".join(f"{k} {v:.1f} s" for k, v in r["triggers"].items())
     if triggers:
         print(f"      in PL/pgSQL functions: {triggers}")
