@@ -415,7 +415,7 @@ def test_edits_pushed_together_each_keep_their_own_outcome(desks):
     if b.central.kind == "postgresql":
         # The edits whose base held went in by one statement, not one each.
         quick = [s for s in statements if s.lstrip().upper().startswith("UPDATE CASES")
-                 and "FROM (VALUES" in s.upper().replace("\n", " ")]
+                 and "JSONB_TO_RECORDSET" in s.upper()]
         assert len(quick) == 1
 
 
