@@ -456,7 +456,7 @@ def initial_sync(cluster: BenchCluster, work: Path, *, runs: int, compare: Path 
     by a resync of the same store; then one first sync interrupted halfway and resumed."""
     url = cluster.database_url(initial_database(), "mdt_bench_zj")
     say(f"a. initial sync of the {INITIAL_CASES:,}-case office …")
-    fulls, before, resyncs = [], [], []
+    fulls, before, resyncs, resyncs_before = [], [], [], []
     for n in range(runs):
         folder = work / f"initial-{n}"
         full = run_child(url, folder)
@@ -470,9 +470,12 @@ def initial_sync(cluster: BenchCluster, work: Path, *, runs: int, compare: Path 
             folder = work / f"compare-{n}"
             before.append(run_child(url, folder, root=compare))
             say(f"   first sync, {compare.name}: {before[-1]['sync_s']:.1f} s")
+            stale_epoch(folder)
+            resyncs_before.append(run_child(url, folder, root=compare))
+            say(f"   resync, {compare.name}: {resyncs_before[-1]['sync_s']:.1f} s")
             shutil.rmtree(folder, ignore_errors=True)
     result = {"fulls": fulls, "resyncs": resyncs, "before": before,
-              "compare": str(compare) if compare else None}
+              "resyncs_before": resyncs_before, "compare": str(compare) if compare else None}
     if interrupt:
         first = run_child(url, work / "interrupted", interrupt_at=0.5)
         second = run_child(url, work / "interrupted")
@@ -628,6 +631,9 @@ def report(results: dict) -> int:
                statistics.median(r["sync_s"] for r in resyncs) < INITIAL_BUDGET_S)
         t.line("  cases on the workstation after it", f"{resyncs[0]['cases']:,}",
                f"{full['cases']:,}", resyncs[0]["cases"] == full["cases"])
+        if a.get("resyncs_before"):
+            t.line(f"  the same, {Path(a['compare']).name} (alternately)",
+                   f"{spread([r['sync_s'] for r in a['resyncs_before']])} s")
         if "first" in a:
             first, second = a["first"], a["second"]
             t.line("interrupted at", f"{first['done']:,} rows")
