@@ -281,11 +281,14 @@ class SyncClient:
                 st = synced_table(name)
                 still = pending_ids(conn, name, list(rows))
                 typed = [row_from_plain(st, r) for rid, r in rows.items() if rid not in still]
-                changed = self._differing(conn, st, typed)
-                upsert_rows(conn, st, typed, newer_only=False)
                 # Usually the central row is ours with a new version: derived tables
-                # (tags, search index) only need redoing where the content moved.
-                self._rows_applied(conn, name, changed, False)
+                # (tags, search index) only need redoing where the content moved, and
+                # only the tables they derive from are compared.
+                derived = name in getattr(self.on_rows, "tables", (name,))
+                changed = self._differing(conn, st, typed) if derived else []
+                upsert_rows(conn, st, typed, newer_only=False)
+                if derived:
+                    self._rows_applied(conn, name, changed, False)
             pushed_audit = [m.row_id.hex for m in batch
                             if m.table_name == "audit_events" and m.op == "insert"
                             and m.row_id not in gone.get("audit_events", ())]
