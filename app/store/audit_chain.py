@@ -183,11 +183,7 @@ def insert_new(raw: sqlite3.Connection, columns: Sequence[str],
         return 0
     width = len(columns)
     key = columns.index("id")
-    ids = [r[key] for r in rows]
-    # One range of the id index, not a lookup per id: a first sync reads the rows in id
-    # order, so the range holds only rows the store had before (usually none).
-    have = {i for (i,) in raw.execute("SELECT id FROM audit_events WHERE id BETWEEN ? AND ?",
-                                      (min(ids), max(ids)))}
+    have = existing_ids(raw, [r[key] for r in rows])
     seq, prev = head(raw)
     linked = []
     for r in rows:
@@ -205,6 +201,23 @@ def insert_new(raw: sqlite3.Connection, columns: Sequence[str],
     raw.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})", linked)
     _move_head(raw, seq, prev)
     return len(linked)
+
+
+def existing_ids(raw: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Which of these audit row ids (hex) the store holds. A first sync's page of
+    thousands, read in id order, is one range of the id index (it holds only rows the
+    store had before, usually none); a pull's few, spread over the years, are looked up."""
+    if not ids:
+        return set()
+    if len(ids) > 1000:
+        return {i for (i,) in raw.execute(
+            "SELECT id FROM audit_events WHERE id BETWEEN ? AND ?", (min(ids), max(ids)))}
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(i for (i,) in raw.execute(
+            f"SELECT id FROM audit_events WHERE id IN ({', '.join('?' for _ in chunk)})", chunk))
+    return found
 
 
 def body_pg_sql(expressions: Mapping[str, str]) -> str:

@@ -439,7 +439,7 @@ class SyncClient:
                 new_cursor = max(new_cursor, Cursor(hi, 0), key=lambda k: (k.txid, k.seq))
             crash_point("pull.before_apply")
             with apply_transaction(self.local) as lconn:
-                applied += self._apply_page(lconn, rows, removed, initial=False)
+                applied += self._apply_page(lconn, rows, removed)
                 crash_point("pull.mid_apply")
                 self.pulled_tables |= {name for name, found in rows.items() if found}
                 set_meta(lconn, CURSOR_KEY, str(new_cursor))
@@ -448,7 +448,9 @@ class SyncClient:
             if drained:
                 return applied
 
-    def _fetch_rows(self, conn: Connection, changes) -> tuple[dict[str, list[dict]], dict]:
+    def _fetch_rows(self, conn: Connection, changes) -> tuple[dict[str, list[tuple]], dict]:
+        """The rows of a page of changes, in the store's storage form (as a first sync
+        reads them), and the cases to take out (moved to another office)."""
         wanted: dict[str, set[uuid.UUID]] = {}
         removed: dict[str, set[uuid.UUID]] = {}
         for ch in changes:
@@ -462,13 +464,15 @@ class SyncClient:
             else:
                 wanted.setdefault(ch.table_name, set()).add(ch.row_id)
                 removed.get(ch.table_name, set()).discard(ch.row_id)
-        rows: dict[str, list[dict]] = {}
+        from app.sync import first_sync
+
+        reader = first_sync.Reader(conn, self.office_id)
+        rows: dict[str, list[tuple]] = {}
         for name, ids in wanted.items():
             st = synced_tables().get(name)
             if st is None:
                 continue  # a table this version does not know yet
-            found = [dict(r) for r in conn.execute(
-                select(st.table).where(st.table.c.id.in_(list(ids)))).mappings()]
+            found = first_sync.by_ids(reader, st, [i.hex for i in ids])
             rows[name] = [r for r in found if self._in_scope(r, st)]
         return rows, removed
 
@@ -484,26 +488,31 @@ class SyncClient:
         office = conn.execute(select(cases.c.office_id).where(cases.c.id == row_id)).first()
         return office is not None and office[0] != self.office_id
 
-    def _in_scope(self, row: dict[str, Any], st: SyncedTable) -> bool:
+    def _in_scope(self, row: tuple, st: SyncedTable) -> bool:
         # Row-level security filters PostgreSQL; this also holds on an SQLite central.
-        if st.scope == Scope.OFFICE and row.get("office_id") is not None:
-            return row["office_id"] == self.office_id
+        if st.scope == Scope.OFFICE:
+            office = row[st.columns.index("office_id")]
+            return office is None or office == self.office_id.hex
         return True
 
-    def _apply_page(self, conn: Connection, rows: dict[str, list[dict]],
-                    removed: dict[str, set[uuid.UUID]], *, initial: bool,
-                    force: bool = False) -> int:
+    def _apply_page(self, conn: Connection, rows: dict[str, list[tuple]],
+                    removed: dict[str, set[uuid.UUID]]) -> int:
+        from app.sync import first_sync
+
         count = 0
         for st in synced_tables().values():  # parents first
             batch = rows.get(st.name)
             if batch:
-                held = pending_ids(conn, st.name, [r["id"] for r in batch])
-                batch = [r for r in batch if r["id"] not in held]
-                upsert_rows(conn, st, batch, newer_only=not force)
+                key = st.columns.index("id")
+                held = {i.hex for i in pending_ids(conn, st.name,
+                                                   [uuid.UUID(r[key]) for r in batch])}
+                written = first_sync.write_rows(conn, st, batch, held)
                 if st.name == "attachments":
-                    self._wanted_files.update(r["sha256"] for r in batch if r.get("sha256"))
-                self._rows_applied(conn, st.name, [r["id"] for r in batch], initial)
-                count += len(batch)
+                    sha = st.columns.index("sha256")
+                    self._wanted_files.update(r[sha] for r in batch
+                                              if r[sha] and r[key] not in held)
+                self._rows_applied(conn, st.name, [uuid.UUID(h) for h in written], False)
+                count += len(written)
         for name, ids in removed.items():
             st = synced_tables().get(name)
             if st is None or not ids:

@@ -111,6 +111,23 @@ class Reader:
         return rows
 
 
+def by_ids(reader: Reader, st: SyncedTable, ids: list[str]) -> list[tuple]:
+    """Rows by their ids (32 hex digits), in storage form: what a pull fetches."""
+    if not ids:
+        return []
+    if reader.pg:
+        sql = (f"SELECT {reader._columns(st)} FROM {st.name} "
+               f"WHERE id = ANY(CAST(%(ids)s AS uuid[]))")
+        return reader._fetch(sql, {"ids": ids})
+    rows: list[tuple] = []
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        sql = f"SELECT {reader._columns(st)} FROM {st.name} WHERE id IN ({marks})"
+        rows += reader._fetch(sql, {f"i{n}": h for n, h in enumerate(chunk)})
+    return rows
+
+
 def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],
                held: set[str], *, force: bool = False) -> list[str]:
     """Insert rows in storage form (newer versions only; with ``force``, as a resync
@@ -141,19 +158,16 @@ def _write_audit(raw: Any, st: SyncedTable, rows: list[tuple], *, force: bool) -
     app/sync/local.upsert_rows does), so the chain holds."""
     width = len(st.columns)
     key = st.columns.index("id")
-    ids = [r[key] for r in rows]
-    had = set()
-    if force:
-        had = {i for (i,) in raw.execute("SELECT id FROM audit_events WHERE id BETWEEN ? AND ?",
-                                         (min(ids), max(ids)))}
+    had = audit_chain.existing_ids(raw, [r[key] for r in rows])
     # On PostgreSQL each row ends with its chain body, made by the server.
     audit_chain.insert_new(raw, st.columns, rows, with_bodies=len(rows[0]) > width)
     if had:
         sets = ", ".join(f'"{c}" = :{c}' for c in SERVER_STAMPED["audit_events"])
+        newer = "" if force else " AND version < :version"
         raw.executemany(
             f"UPDATE audit_events SET {sets} WHERE id = :id AND actor = :actor "
             "AND coalesce(client_actor, actor) = coalesce(:client_actor, :actor) "
-            "AND coalesce(client_at, at) = coalesce(:client_at, :at)",
+            f"AND coalesce(client_at, at) = coalesce(:client_at, :at){newer}",
             [dict(zip(st.columns, r[:width], strict=True)) for r in rows if r[key] in had])
 
 
