@@ -46,7 +46,6 @@ from app.sync.local import (
     pending_ids,
     purge_rows,
     set_meta,
-    upsert_rows,
 )
 from app.sync.push import Mutation, Outcome, Pusher, Status, push_batch
 from app.sync.tables import (
@@ -261,6 +260,8 @@ class SyncClient:
     def _acknowledge(self, batch: list[Mutation], outcomes: list[Outcome]) -> None:
         """One local transaction: the entries leave the outbox, refusals go to the
         attention list, and rows with nothing else pending take the central state."""
+        from app.sync import first_sync
+
         by_id = {m.mutation_id: m for m in batch}
         with apply_transaction(self.local) as conn:
             conn.execute(delete(SyncOutbox).where(SyncOutbox.mutation_id.in_(list(by_id))))
@@ -280,13 +281,15 @@ class SyncClient:
             for name, rows in fresh.items():
                 st = synced_table(name)
                 still = pending_ids(conn, name, list(rows))
-                typed = [row_from_plain(st, r) for rid, r in rows.items() if rid not in still]
+                kept = [r for rid, r in rows.items() if rid not in still]
                 # Usually the central row is ours with a new version: derived tables
                 # (tags, search index) only need redoing where the content moved, and
                 # only the tables they derive from are compared.
                 derived = name in getattr(self.on_rows, "tables", (name,))
-                changed = self._differing(conn, st, typed) if derived else []
-                upsert_rows(conn, st, typed, newer_only=False)
+                changed = (self._differing(conn, st, [row_from_plain(st, r) for r in kept])
+                           if derived else [])
+                first_sync.write_rows(conn, st, [first_sync.stored_from_plain(st, r)
+                                                 for r in kept], set(), force=True)
                 if derived:
                     self._rows_applied(conn, name, changed, False)
             pushed_audit = [m.row_id.hex for m in batch

@@ -15,12 +15,13 @@ import queue
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Table, Uuid
 
 from app.store import audit_chain
-from app.store.base import UtcDateTime
+from app.store.base import UtcDateTime, json_text
 from app.sync.tables import SERVER_STAMPED, Scope, SyncedTable, synced_tables
 
 CASE_PAGE = 5000
@@ -128,6 +129,47 @@ def by_ids(reader: Reader, st: SyncedTable, ids: list[str]) -> list[tuple]:
     return rows
 
 
+def stored_from_plain(st: SyncedTable, row: dict[str, Any]) -> tuple:
+    """A row as the central database answers a push (plain, as JSON carries it) in
+    storage form, for write_rows."""
+    return tuple(conv(row[c]) if row[c] is not None else None
+                 for c, conv in zip(st.columns, _plain_to_stored(st), strict=True))
+
+
+def _utc_text(value: str) -> str:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(" ", "microseconds")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_PLAIN_TO_STORED: dict[str, tuple] = {}
+
+
+def _plain_to_stored(st: SyncedTable) -> tuple:
+    found = _PLAIN_TO_STORED.get(st.name)
+    if found is None:
+        found = []
+        for c in st.columns:
+            kind = st.table.c[c].type
+            if isinstance(kind, UtcDateTime):
+                found.append(_utc_text)
+            elif isinstance(kind, Boolean):
+                found.append(int)
+            elif isinstance(kind, JSON):
+                found.append(json_text)
+            elif isinstance(kind, Uuid):
+                found.append(lambda v: uuid.UUID(str(v)).hex)
+            else:  # text, numbers, dates (ISO text either way)
+                found.append(_same)
+        found = _PLAIN_TO_STORED[st.name] = tuple(found)
+    return found
+
+
 def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],
                held: set[str], *, force: bool = False) -> list[str]:
     """Insert rows in storage form (newer versions only; with ``force``, as a resync
@@ -153,9 +195,10 @@ def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],
 
 def _write_audit(raw: Any, st: SyncedTable, rows: list[tuple], *, force: bool) -> None:
     """Audit rows keep what they hold: a new one is linked into the store's chain as it
-    is written; one the store has already takes only the server's stamps in a resync,
-    and only where they keep its actor and the workstation's own time (as
-    app/sync/local.upsert_rows does), so the chain holds."""
+    is written; one the store has already takes only the server's stamps (newer ones;
+    with ``force`` any), and only where they keep its actor and the workstation's own
+    time, so the chain
+    holds (app/store/audit_chain: the chain covers the content the store first held)."""
     width = len(st.columns)
     key = st.columns.index("id")
     had = audit_chain.existing_ids(raw, [r[key] for r in rows])

@@ -13,14 +13,11 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, bindparam, delete, select, text
 
-from app.store import audit_chain
 from app.store.models import LocalMeta, SyncOutbox
-from app.sync.tables import SERVER_STAMPED, Scope, SyncedTable, synced_tables
+from app.sync.tables import Scope, SyncedTable, synced_tables
 
 _log = logging.getLogger(__name__)
 
@@ -128,42 +125,6 @@ def pending_ids(conn: Connection, table_name: str, ids: list[uuid.UUID] | None =
             return set()
         stmt = stmt.where(SyncOutbox.row_id.in_(ids))
     return set(conn.execute(stmt).scalars())
-
-
-def upsert_rows(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]], *,
-                newer_only: bool = True) -> None:
-    """Insert or replace rows by id; with ``newer_only`` an existing row is replaced only
-    by a higher version (a late or repeated page never takes a row back)."""
-    if not rows:
-        return
-    rows = [{c: r[c] for c in st.columns if c in r} for r in rows]  # no local-only columns
-    stmt = sqlite_insert(st.table)
-    stamped = SERVER_STAMPED.get(st.name)
-    if stamped is not None:
-        # A row this store holds already keeps what it wrote; it takes only the server's
-        # stamps, and only when they keep the actor and the workstation's own time (else
-        # the difference is reported by the check against the central copy, not taken in).
-        t, x = st.table, stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["id"],
-            set_={c: x[c] for c in stamped},
-            where=and_(
-                x.actor == t.c.actor,
-                func.coalesce(x.client_actor, x.actor) == func.coalesce(t.c.client_actor,
-                                                                        t.c.actor),
-                func.coalesce(x.client_at, x.at) == func.coalesce(t.c.client_at, t.c.at),
-                *([t.c.version < x.version] if newer_only else [])),
-        )
-    else:
-        columns = [c for c in st.columns if c != "id"]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["id"],
-            set_={c: stmt.excluded[c] for c in columns},
-            where=(st.table.c.version < stmt.excluded.version) if newer_only else None,
-        )
-    conn.execute(stmt, rows)
-    if st.name == "audit_events":
-        audit_chain.extend(conn.connection.driver_connection, [r["id"].hex for r in rows])
 
 
 def purge_rows(conn: Connection, st: SyncedTable, ids: list[uuid.UUID]) -> None:
