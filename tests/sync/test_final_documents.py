@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.services import cases, documents
 from app.services import sync as sync_service
@@ -66,3 +66,32 @@ def test_a_late_draft_edit_never_changes_a_final_document(desks, order):
     assert documents.get_document(a.ws, new[0].id).fields["performance"] == \
         "乙离线改成了现金支付。"
     assert _central_doc(a.central, doc_id).content_sha256 == issued.content_sha256
+
+
+def test_a_workstation_holding_final_documents_resyncs_after_a_central_restore(desks):
+    from app.sync import client as client_mod
+    from app.sync.central import new_epoch
+
+    a, b = desks("mdt_zhangmin"), desks("mdt_wangfang")
+    case_id = cases.intake_work_order(a.ws, complaint_form())[0]
+    doc_id = ready_agreement(a.ws, case_id)
+    documents.finalize(a.ws, doc_id)
+    issued = documents.get_document(a.ws, doc_id)
+    a.sync(), b.sync()
+    new_epoch(a.central.admin())  # the central database was restored from a backup
+    if a.central.kind == "postgresql":
+        # The restored copy gives the document's fields back in PostgreSQL's own JSON
+        # spacing (as a central import of a store, or a dump, can): the same values.
+        with a.central.admin().begin() as conn:
+            conn.execute(text("ALTER TABLE documents DISABLE TRIGGER USER"))
+            conn.execute(text("UPDATE documents SET fields = CAST(CAST(fields AS jsonb) AS json) "
+                              "WHERE id = :id"), {"id": doc_id})
+            conn.execute(text("ALTER TABLE documents ENABLE TRIGGER USER"))
+    # Every row of the office is compared again; an issued document is the same on both
+    # sides and is left as it is (rewriting it would be refused: it never changes).
+    for desk in (a, b):
+        report = desk.sync()
+        assert report.resync == client_mod.ResyncReason.EPOCH
+        kept = documents.get_document(desk.ws, doc_id)
+        assert (kept.state.value, kept.number, kept.content_sha256) == \
+            ("final", issued.number, issued.content_sha256)
