@@ -420,9 +420,9 @@ def child_initial(url: str, folder: Path, interrupt_at: float | None) -> dict:
 
 
 def run_child(url: str, folder: Path, interrupt_at: float | None = None, *,
-              root: Path = ROOT) -> dict:
+              root: Path = ROOT, may_fail: bool = False) -> dict:
     """A workstation's sync in a fresh process, of this checkout or of another one
-    (``root``: ``--compare``)."""
+    (``root``: ``--compare``). ``may_fail``: a failure is reported, not fatal."""
     args = [sys.executable, str(root / "bench" / "sync.py"), "--child", url, str(folder)]
     if interrupt_at:
         args += ["--interrupt", str(interrupt_at)]
@@ -430,6 +430,9 @@ def run_child(url: str, folder: Path, interrupt_at: float | None = None, *,
         args += ["--key", STORE_KEY.hex()]
     proc = subprocess.run(args, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0:
+        if may_fail:
+            lines = proc.stderr.strip().splitlines()
+            return {"failed": lines[-1][:160] if lines else f"exit {proc.returncode}"}
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"the workstation process failed ({proc.returncode})")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -471,8 +474,9 @@ def initial_sync(cluster: BenchCluster, work: Path, *, runs: int, compare: Path 
             before.append(run_child(url, folder, root=compare))
             say(f"   first sync, {compare.name}: {before[-1]['sync_s']:.1f} s")
             stale_epoch(folder)
-            resyncs_before.append(run_child(url, folder, root=compare))
-            say(f"   resync, {compare.name}: {resyncs_before[-1]['sync_s']:.1f} s")
+            resyncs_before.append(run_child(url, folder, root=compare, may_fail=True))
+            say(f"   resync, {compare.name}: "
+                f"{resyncs_before[-1].get('sync_s', resyncs_before[-1].get('failed'))}")
             shutil.rmtree(folder, ignore_errors=True)
     result = {"fulls": fulls, "resyncs": resyncs, "before": before,
               "resyncs_before": resyncs_before, "compare": str(compare) if compare else None}
@@ -632,8 +636,12 @@ def report(results: dict) -> int:
         t.line("  cases on the workstation after it", f"{resyncs[0]['cases']:,}",
                f"{full['cases']:,}", resyncs[0]["cases"] == full["cases"])
         if a.get("resyncs_before"):
+            done = [r["sync_s"] for r in a["resyncs_before"] if "sync_s" in r]
+            failed = [r["failed"] for r in a["resyncs_before"] if "failed" in r]
             t.line(f"  the same, {Path(a['compare']).name} (alternately)",
-                   f"{spread([r['sync_s'] for r in a['resyncs_before']])} s")
+                   f"{spread(done)} s" if done else "failed")
+            for why in dict.fromkeys(failed):
+                print(f"    {len(failed)} of {len(a['resyncs_before'])} failed: {why}")
         if "first" in a:
             first, second = a["first"], a["second"]
             t.line("interrupted at", f"{first['done']:,} rows")
