@@ -376,6 +376,11 @@ class _Writer:
 # locks the bulk load holds to commit).
 BULK_MIN_ROWS = 20_000
 BULK_RATIO = 0.25
+# The change log is written on the server by a scan of the table for the rows this
+# transaction inserted, unless the table holds this many times more rows than come in
+# (a small office into a district's database): then from the store, as (office, id,
+# version) by COPY.
+LOG_SCAN_RATIO = 4
 # pg_advisory_xact_lock(class, office) of the audit chain (migration 0008's LOCK_CLASS).
 AUDIT_LOCK_CLASS = 0x6D64_6175
 # The office chain's link and what it covers: migration 0008's LINK and BODY (and
@@ -416,6 +421,8 @@ class _PostgresWriter(_Writer):
         self.dbapi = conn.connection.driver_connection
         self.bulk: dict[str, _Bulk] = {}
         self.finished: set[str] = set()
+        self.held: dict[str, int] = {}  # rows each table held before the import
+        self.written: dict[str, int] = {}
         self.xid = ""
         self.txid = 0
         self.login = True
@@ -440,7 +447,10 @@ class _PostgresWriter(_Writer):
             "pg_catalog.pg_current_xact_id()::text::bigint")
         total = sum(incoming.values())
         for table, count in [*incoming.items(), ("sync_changes", total)]:
-            if count >= BULK_MIN_ROWS and self._held(table, count) < count * BULK_RATIO:
+            if count == 0:
+                continue
+            self.held[table] = self._held(table, count * LOG_SCAN_RATIO + 1)
+            if count >= BULK_MIN_ROWS and self.held[table] < count * BULK_RATIO:
                 self.bulk[table] = self._take_apart(table)
         if self.bulk:
             # Index builds sort in memory where they can.
@@ -561,13 +571,14 @@ class _PostgresWriter(_Writer):
 
     # ------------------------------------------------------------ rows
 
-    def _copy(self, sql: str, chunks: Iterable[list[tuple]], step: Callable[[int], None]) -> int:
+    def _copy(self, sql: str, chunks: Iterable[list[tuple]], step: Callable[[int], None],
+              tail: tuple = ()) -> int:
         count = 0
         with self.dbapi.cursor() as cur, cur.copy(sql) as copy:
             write = copy.write_row
             for chunk in chunks:
                 for row in chunk:
-                    write(row)
+                    write(row + tail if tail else row)
                 count += len(chunk)
                 step(len(chunk))
         return count
@@ -578,6 +589,13 @@ class _PostgresWriter(_Writer):
         # of the sequence, and txid this transaction's id, its default, read once.
         started = time.perf_counter()
         st = source.st
+        if self.held.get(st.name, 0) > LOG_SCAN_RATIO * max(self.written.get(st.name, 0), 1):
+            count = self._copy("COPY public.sync_changes (office_id, row_id, version, "
+                               "table_name, op, actor, at, txid) FROM STDIN",
+                               _read(src, source.log_sql), step,
+                               (st.name, "upsert", self.actor, self.at.isoformat(), self.txid))
+            self.timed("change log (from the store)", started)
+            return count
         if st.scope == Scope.OFFICE:
             scope, join = "t.office_id", ""
         elif st.scope == Scope.CASE and office is not None:
@@ -610,6 +628,7 @@ class _PostgresWriter(_Writer):
             count = self._chained_audit_rows(columns, step)
         else:
             count = self._copy(f'COPY public."{table}" ({cols}) FROM STDIN', chunks, step)
+        self.written[table] = count  # (the audit rows' too)
         self.timed(f"rows {table}", started)
         return count
 

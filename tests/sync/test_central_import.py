@@ -417,11 +417,26 @@ def test_a_bulk_load_into_a_central_holding_another_office(
     finally:
         early.close()
 
+    # Tables already holding more than this office brings: row by row, and the change
+    # log read from the store rather than by scanning them.
     monkeypatch.setattr(central_import, "BULK_RATIO", 0.25)
+    monkeypatch.setattr(central_import, "LOG_SCAN_RATIO", 1)
     report = _import_folder(central, _other_office(tmp_path / "mh", 12, "PD-MH"))
     assert report.offices == {"PD-MH": "added"}
     assert not any(p.startswith(("indexes", "audit chain")) for p in report.phases)
+    assert "change log (from the store)" in report.phases
     assert _catalog(central) == catalog and _chain_intact(central)
+    mh = central.office_id("PD-MH")
+    with central.admin().connect() as conn:
+        logged = dict(conn.execute(select(SyncChange.table_name, func.count()).where(
+            SyncChange.office_id == mh).group_by(SyncChange.table_name)).all())
+        one_transaction = conn.execute(select(func.count(func.distinct(SyncChange.txid)))
+                                       .where(SyncChange.office_id == mh)).scalar()
+    from app.sync.tables import Scope, synced_tables
+
+    scoped = {t: n for t, n in report.rows.items()
+              if n and synced_tables()[t].scope != Scope.GLOBAL}
+    assert logged == scoped and "cases" in logged and one_transaction == 1
 
 
 @pytest.mark.parametrize("damage", ["dangling case", "bad time", "duplicate id"])
