@@ -431,8 +431,8 @@ def run_child(url: str, folder: Path, interrupt_at: float | None = None, *,
     proc = subprocess.run(args, capture_output=True, text=True, cwd=root)
     if proc.returncode != 0:
         if may_fail:
-            lines = proc.stderr.strip().splitlines()
-            return {"failed": lines[-1][:160] if lines else f"exit {proc.returncode}"}
+            errors = [line for line in proc.stderr.splitlines() if "Error:" in line]
+            return {"failed": errors[-1][:160] if errors else f"exit {proc.returncode}"}
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"the workstation process failed ({proc.returncode})")
     return json.loads(proc.stdout.strip().splitlines()[-1])
