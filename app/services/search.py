@@ -95,14 +95,7 @@ def reindex_cases(conn: Connection, ids: Sequence[uuid.UUID]) -> None:
         found += raw.execute(
             "SELECT id, deleted, complainant_name, respondent_name, title, description, "
             f"request FROM cases WHERE id IN ({marks})", chunk).fetchall()
-    raw.executemany("INSERT OR IGNORE INTO case_search_keys (case_id) VALUES (?)",
-                    [(r[0],) for r in found])
-    keys: dict[str, int] = {}
-    for start in range(0, len(found), 500):
-        chunk = [r[0] for r in found[start:start + 500]]
-        keys.update(raw.execute(
-            "SELECT case_id, search_key FROM case_search_keys "
-            f"WHERE case_id IN ({', '.join('?' for _ in chunk)})", chunk))
+    keys = _search_keys(raw, [r[0] for r in found])
     raw.executemany("DELETE FROM case_search WHERE rowid = ?", [(keys[r[0]],) for r in found])
     raw.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
                     [(keys[r[0]], *search_document(*r[2:])) for r in found if not r[1]])
@@ -114,16 +107,22 @@ def index_documents(conn: Connection, documents: Sequence[tuple[str, str, str]])
     if not documents:
         return
     raw = conn.connection.driver_connection
+    keys = _search_keys(raw, [d[0] for d in documents])
+    raw.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
+                    [(keys[case_hex], names, body) for case_hex, names, body in documents])
+
+
+def _search_keys(raw: sqlite3.Connection, case_hexes: list[str]) -> dict[str, int]:
+    """Each case's row in the search index (made where it has none yet), by hex id."""
     raw.executemany("INSERT OR IGNORE INTO case_search_keys (case_id) VALUES (?)",
-                    [(d[0],) for d in documents])
+                    [(h,) for h in case_hexes])
     keys: dict[str, int] = {}
-    for start in range(0, len(documents), 500):
-        chunk = [d[0] for d in documents[start:start + 500]]
+    for start in range(0, len(case_hexes), 500):
+        chunk = case_hexes[start:start + 500]
         keys.update(raw.execute(
             "SELECT case_id, search_key FROM case_search_keys "
             f"WHERE case_id IN ({', '.join('?' for _ in chunk)})", chunk))
-    raw.executemany("INSERT INTO case_search (rowid, names, body) VALUES (?, ?, ?)",
-                    [(keys[case_hex], names, body) for case_hex, names, body in documents])
+    return keys
 
 
 @dataclass(frozen=True)

@@ -475,7 +475,7 @@ class SyncClient:
             st = synced_tables().get(name)
             if st is None:
                 continue  # a table this version does not know yet
-            found = first_sync.by_ids(reader, st, [i.hex for i in ids])
+            found = reader.by_ids(st, [i.hex for i in ids])
             rows[name] = [r for r in found if self._in_scope(r, st)]
         return rows, removed
 

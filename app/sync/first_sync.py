@@ -96,37 +96,27 @@ class Reader:
 
     def children(self, st: SyncedTable, case_ids: list[str]) -> list[tuple]:
         """Every row under these cases (hex ids)."""
-        if not case_ids:
+        return self.where_in(st, "case_id", case_ids)
+
+    def by_ids(self, st: SyncedTable, ids: list[str]) -> list[tuple]:
+        """Rows by their ids (hex): what a pull fetches."""
+        return self.where_in(st, "id", ids)
+
+    def where_in(self, st: SyncedTable, column: str, ids: list[str]) -> list[tuple]:
+        if not ids:
             return []
         if self.pg:
             # PostgreSQL reads a UUID from its 32 hex digits as well: no conversion.
             sql = (f"SELECT {self._columns(st)} FROM {st.name} "
-                   f"WHERE case_id = ANY(CAST(%(ids)s AS uuid[]))")
-            return self._fetch(sql, {"ids": case_ids})
+                   f"WHERE {column} = ANY(CAST(%(ids)s AS uuid[]))")
+            return self._fetch(sql, {"ids": ids})
         rows: list[tuple] = []
-        for start in range(0, len(case_ids), 900):
-            chunk = case_ids[start:start + 900]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
             marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-            sql = f"SELECT {self._columns(st)} FROM {st.name} WHERE case_id IN ({marks})"
+            sql = f"SELECT {self._columns(st)} FROM {st.name} WHERE {column} IN ({marks})"
             rows += self._fetch(sql, {f"i{n}": h for n, h in enumerate(chunk)})
         return rows
-
-
-def by_ids(reader: Reader, st: SyncedTable, ids: list[str]) -> list[tuple]:
-    """Rows by their ids (32 hex digits), in storage form: what a pull fetches."""
-    if not ids:
-        return []
-    if reader.pg:
-        sql = (f"SELECT {reader._columns(st)} FROM {st.name} "
-               f"WHERE id = ANY(CAST(%(ids)s AS uuid[]))")
-        return reader._fetch(sql, {"ids": ids})
-    rows: list[tuple] = []
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        sql = f"SELECT {reader._columns(st)} FROM {st.name} WHERE id IN ({marks})"
-        rows += reader._fetch(sql, {f"i{n}": h for n, h in enumerate(chunk)})
-    return rows
 
 
 def stored_from_plain(st: SyncedTable, row: dict[str, Any]) -> tuple:
