@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Table, Uuid
+from sqlalchemy.exc import DBAPIError
 
 from app.store import audit_chain
 from app.store.base import UtcDateTime, json_text
@@ -68,10 +69,19 @@ class Reader:
         return f":{name}"
 
     def _fetch(self, sql: str, params: dict[str, Any]) -> list[tuple]:
+        dialect = self.conn.dialect
         cursor = self.conn.connection.driver_connection.cursor()
         try:
             cursor.execute(sql, params)
             return cursor.fetchall()
+        except dialect.loaded_dbapi.Error as exc:
+            # Raised as SQLAlchemy raises a driver's error, so a dropped connection
+            # reads as one (offline, retried later) wherever the sync is called from.
+            lost = dialect.is_disconnect(exc, self.conn.connection.dbapi_connection, cursor)
+            if lost:
+                self.conn.invalidate(exc)
+            raise DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost) from exc
         finally:
             cursor.close()
 

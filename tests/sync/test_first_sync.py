@@ -223,3 +223,29 @@ def test_a_bulk_load_leaves_the_wal_to_its_thread_and_the_connections_as_they_we
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         store.close()
+
+
+def test_a_failed_read_of_rows_surfaces_as_the_database_error_and_loses_nothing(
+        desks, monkeypatch):
+    """The storage-form reads use the driver directly; their errors still come as
+    SQLAlchemy's, so a dropped connection reads as offline wherever sync is called."""
+    from sqlalchemy.exc import DBAPIError
+
+    a = desks("mdt_zhangmin")
+    _intake(a, 1)
+    a.sync()
+    b = desks("mdt_wangfang")
+    with b.store.sessions() as s:
+        [case_id] = s.scalars(select(Case.id))
+    cases.update_case(a.ws, case_id, {"title": "网络断开时的修改"})
+    a.sync()
+    cursor = b.client.cursor()
+    real = first_sync.Reader._columns
+    monkeypatch.setattr(first_sync.Reader, "_columns", lambda self, st: "no_such_column")
+    with pytest.raises(DBAPIError):
+        b.client.pull()
+    assert b.client.cursor() == cursor  # nothing applied, nothing skipped
+    monkeypatch.setattr(first_sync.Reader, "_columns", real)
+    b.client.pull()
+    with b.store.sessions() as s:
+        assert s.get(Case, case_id).title == "网络断开时的修改"
