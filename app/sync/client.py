@@ -38,6 +38,7 @@ from app.core.ids import new_id
 from app.store.base import utcnow
 from app.store.models import SyncAttention, SyncChange, SyncOutbox
 from app.sync import central as central_db
+from app.sync import first_sync
 from app.sync.local import (
     BackgroundCheckpoints,
     RowsApplied,
@@ -260,8 +261,6 @@ class SyncClient:
     def _acknowledge(self, batch: list[Mutation], outcomes: list[Outcome]) -> None:
         """One local transaction: the entries leave the outbox, refusals go to the
         attention list, and rows with nothing else pending take the central state."""
-        from app.sync import first_sync
-
         by_id = {m.mutation_id: m for m in batch}
         with apply_transaction(self.local) as conn:
             conn.execute(delete(SyncOutbox).where(SyncOutbox.mutation_id.in_(list(by_id))))
@@ -467,8 +466,6 @@ class SyncClient:
             else:
                 wanted.setdefault(ch.table_name, set()).add(ch.row_id)
                 removed.get(ch.table_name, set()).discard(ch.row_id)
-        from app.sync import first_sync
-
         reader = first_sync.Reader(conn, self.office_id)
         rows: dict[str, list[tuple]] = {}
         for name, ids in wanted.items():
@@ -500,8 +497,6 @@ class SyncClient:
 
     def _apply_page(self, conn: Connection, rows: dict[str, list[tuple]],
                     removed: dict[str, set[uuid.UUID]]) -> int:
-        from app.sync import first_sync
-
         count = 0
         for st in synced_tables().values():  # parents first
             batch = rows.get(st.name)
@@ -602,8 +597,6 @@ class SyncClient:
     def _first_sync_pages(self, state: dict[str, Any], total: int | None,
                           progress: ProgressFn | None,
                           checkpoints: BackgroundCheckpoints) -> None:
-        from app.sync import first_sync
-
         tables = synced_tables()
         for batch, after in first_sync.read_ahead(self.central, self.office_id, state):
             with apply_transaction(self.local, durable=False) as lconn:
@@ -639,8 +632,6 @@ class SyncClient:
     def _resync_pages(self, state: dict[str, Any], total: int | None,
                       progress: ProgressFn | None, page_size: int,
                       checkpoints: BackgroundCheckpoints) -> None:
-        from app.sync import first_sync
-
         tables = synced_tables()
         for batch, after in first_sync.read_ahead(self.central, self.office_id, state,
                                                   page_size=page_size):

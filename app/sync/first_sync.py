@@ -1,5 +1,8 @@
 """The first sync of a workstation: every row of its office, as fast as the wire allows.
 
+Its storage-form reading and writing (``Reader``, ``write_rows``, ``stored_from_plain``)
+serve every sync path: the resync, the pull and the push's acknowledgement too.
+
 The central database hands rows over already in the form SQLite stores them (UUIDs as
 32 hex digits, UTC times as text, booleans as 0/1, JSON as text), so they go into the
 empty store through plain ``executemany`` without per-value conversion in Python. Cases
@@ -16,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Table, Uuid
@@ -133,7 +137,7 @@ def stored_from_plain(st: SyncedTable, row: dict[str, Any]) -> tuple:
     """A row as the central database answers a push (plain, as JSON carries it) in
     storage form, for write_rows."""
     return tuple(conv(row[c]) if row[c] is not None else None
-                 for c, conv in zip(st.columns, _plain_to_stored(st), strict=True))
+                 for c, conv in zip(st.columns, _plain_to_stored(st.name), strict=True))
 
 
 def _utc_text(value: str) -> str:
@@ -147,27 +151,28 @@ def _same(value: Any) -> Any:
     return value
 
 
-_PLAIN_TO_STORED: dict[str, tuple] = {}
+def _uuid_hex(value: Any) -> str:
+    return uuid.UUID(str(value)).hex
 
 
-def _plain_to_stored(st: SyncedTable) -> tuple:
-    found = _PLAIN_TO_STORED.get(st.name)
-    if found is None:
-        found = []
-        for c in st.columns:
-            kind = st.table.c[c].type
-            if isinstance(kind, UtcDateTime):
-                found.append(_utc_text)
-            elif isinstance(kind, Boolean):
-                found.append(int)
-            elif isinstance(kind, JSON):
-                found.append(json_text)
-            elif isinstance(kind, Uuid):
-                found.append(lambda v: uuid.UUID(str(v)).hex)
-            else:  # text, numbers, dates (ISO text either way)
-                found.append(_same)
-        found = _PLAIN_TO_STORED[st.name] = tuple(found)
-    return found
+@cache
+def _plain_to_stored(table_name: str) -> tuple:
+    """Each column's conversion from plain to storage form."""
+    st = synced_tables()[table_name]
+    found = []
+    for c in st.columns:
+        kind = st.table.c[c].type
+        if isinstance(kind, UtcDateTime):
+            found.append(_utc_text)
+        elif isinstance(kind, Boolean):
+            found.append(int)
+        elif isinstance(kind, JSON):
+            found.append(json_text)
+        elif isinstance(kind, Uuid):
+            found.append(_uuid_hex)
+        else:  # text, numbers, dates (ISO text either way)
+            found.append(_same)
+    return tuple(found)
 
 
 def write_rows(conn: Connection, st: SyncedTable, rows: list[tuple],

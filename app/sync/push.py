@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -381,9 +382,7 @@ def _update_together(conn: Connection, mutations: list[Mutation]) -> dict[uuid.U
 
     Only rows that one mutation of the batch changes go together (a second change of a
     row rests on the first one's result), and none of a batch that moves a case."""
-    rows_touched: dict[tuple[str, uuid.UUID], int] = {}
-    for m in mutations:
-        rows_touched[(m.table_name, m.row_id)] = rows_touched.get((m.table_name, m.row_id), 0) + 1
+    rows_touched = Counter((m.table_name, m.row_id) for m in mutations)
     groups: dict[tuple[str, tuple[str, ...]], list[Mutation]] = {}
     for m in mutations:
         st = synced_tables().get(m.table_name)
@@ -403,6 +402,14 @@ def _update_together(conn: Connection, mutations: list[Mutation]) -> dict[uuid.U
     return updated
 
 
+def _record_type(conn: Connection, column: Any) -> str:
+    """A column's type in a jsonb_to_recordset column list. Text as text: a value too
+    long for its column is refused by the column, as in a single statement, never cut
+    short by a cast."""
+    kind = column.type
+    return "text" if isinstance(kind, String) else str(kind.compile(dialect=conn.dialect))
+
+
 def _update_group(conn: Connection, st: SyncedTable, columns: tuple[str, ...],
                   group: list[Mutation]) -> dict[uuid.UUID, dict]:
     """One UPDATE for the group. The rows travel as one JSON parameter, read by the
@@ -411,14 +418,8 @@ def _update_group(conn: Connection, st: SyncedTable, columns: tuple[str, ...],
     t = st.table
     based = [c for c in columns if st.policy(c) != Merge.LATEST]
 
-    def sql_type(c: str) -> str:
-        kind = t.c[c].type
-        # Text as text: a value too long for its column is refused by the column, as
-        # in the single update, never cut short by a cast.
-        return "text" if isinstance(kind, String) else str(kind.compile(dialect=conn.dialect))
-
-    fields = ["id uuid", *(f'"v_{c}" {sql_type(c)}' for c in columns),
-              *(f'"b_{c}" {sql_type(c)}' for c in based)]
+    fields = ["id uuid", *(f'"v_{c}" {_record_type(conn, t.c[c])}' for c in columns),
+              *(f'"b_{c}" {_record_type(conn, t.c[c])}' for c in based)]
     unchanged = [f't."{c}" IS NOT DISTINCT FROM g."b_{c}"' for c in based]
     if "deleted" not in columns:
         unchanged.append("t.deleted = false")  # an edit of a deleted row is a conflict
@@ -684,11 +685,7 @@ def _insert_rows(conn: Connection, st: SyncedTable, returned: tuple[str, ...]):
     t = st.table
     names = ", ".join(f'"{c}"' for c in st.columns)
 
-    def sql_type(c: str) -> str:
-        kind = t.c[c].type
-        return "text" if isinstance(kind, String) else str(kind.compile(dialect=conn.dialect))
-
-    fields = ", ".join(f'"{c}" {sql_type(c)}' for c in st.columns)
+    fields = ", ".join(f'"{c}" {_record_type(conn, t.c[c])}' for c in st.columns)
     # In the batch's order (WITH ORDINALITY): the audit trigger chains them as they come.
     return text(f"INSERT INTO {t.name} ({names}) SELECT {names} FROM ROWS FROM "
                 f"(jsonb_to_recordset(CAST(:rows AS jsonb)) AS ({fields})) "
