@@ -79,14 +79,16 @@ class BackgroundCheckpoints:
         self._wake.set()
         self._thread.join()
 
-    # WAL frames (4 KiB pages) past which the thread makes the WAL start over: a WAL
-    # is used again from its start only after a checkpoint that copied all of it, which
-    # a writer that never pauses does not leave time for.
-    restart_frames = 16384
+    # The WAL's size past which the thread makes it start over: a WAL is used again
+    # from its start only after a checkpoint that copied all of it, which a writer that
+    # never pauses does not leave time for.
+    restart_bytes = 64 * 2**20
 
     def _run(self) -> None:
         con = self.engine.raw_connection()
         try:
+            # A frame is a page: 4 KiB in a plain store, 16 KiB in an encrypted one.
+            restart_frames = self.restart_bytes // con.execute("PRAGMA page_size").fetchone()[0]
             while True:
                 self._wake.wait()
                 self._wake.clear()
@@ -94,7 +96,7 @@ class BackgroundCheckpoints:
                 # PASSIVE: never in the writer's way; what it cannot copy now, it copies
                 # after the next commit.
                 _, frames, _ = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                if frames >= self.restart_frames or last:
+                if frames >= restart_frames or last:
                     # Waits for the page being written, holds the next one back while
                     # it copies the little left, and lets the WAL start over.
                     con.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
