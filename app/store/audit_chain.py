@@ -174,33 +174,34 @@ def extend(raw: sqlite3.Connection, ids: Iterable[str] | None = None) -> int:
 
 
 def insert_new(raw: sqlite3.Connection, columns: Sequence[str],
-               rows: Sequence[Sequence[Any]], *, with_bodies: bool = False) -> int:
+               rows: Sequence[Sequence[Any]], *, with_bodies: bool = False) -> set[str]:
     """Insert audit rows given in storage form (as a first sync reads them), each linked
     into the chain on its way in; rows the store holds already are left as they are.
     ``with_bodies``: each row ends with its ``stored_body``, made by the central
-    database beside the row (``body_pg_sql``). Returns how many were inserted."""
+    database beside the row (``body_pg_sql``). Returns the ids (hex) of the rows the
+    store held already."""
     if not rows:
-        return 0
+        return set()
     width = len(columns)
     key = columns.index("id")
-    have = existing_ids(raw, [r[key] for r in rows])
+    held = existing_ids(raw, [r[key] for r in rows])
+    seen = set(held)
     seq, prev = head(raw)
     linked = []
     for r in rows:
-        if r[key] in have:
+        if r[key] in seen:
             continue
-        have.add(r[key])
+        seen.add(r[key])
         values = r[:width]
         seq += 1
         prev = link_body(prev, seq, r[width] if with_bodies else stored_body(columns, values))
         linked.append((*values, seq, prev))
-    if not linked:
-        return 0
-    names = ", ".join(f'"{c}"' for c in (*columns, "chain_seq", "chain_hash"))
-    marks = ", ".join("?" for _ in range(width + 2))
-    raw.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})", linked)
-    _move_head(raw, seq, prev)
-    return len(linked)
+    if linked:
+        names = ", ".join(f'"{c}"' for c in (*columns, "chain_seq", "chain_hash"))
+        marks = ", ".join("?" for _ in range(width + 2))
+        raw.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})", linked)
+        _move_head(raw, seq, prev)
+    return held
 
 
 def existing_ids(raw: sqlite3.Connection, ids: Sequence[str]) -> set[str]:

@@ -240,12 +240,75 @@ def test_a_failed_read_of_rows_surfaces_as_the_database_error_and_loses_nothing(
     cases.update_case(a.ws, case_id, {"title": "网络断开时的修改"})
     a.sync()
     cursor = b.client.cursor()
-    real = first_sync.Reader._columns
-    monkeypatch.setattr(first_sync.Reader, "_columns", lambda self, st: "no_such_column")
+    real = first_sync.Reader._select
+    monkeypatch.setattr(first_sync.Reader, "_select",
+                        lambda self, st, rest: f"SELECT no_such_column FROM {st.name} {rest}")
     with pytest.raises(DBAPIError):
         b.client.pull()
     assert b.client.cursor() == cursor  # nothing applied, nothing skipped
-    monkeypatch.setattr(first_sync.Reader, "_columns", real)
+    monkeypatch.setattr(first_sync.Reader, "_select", real)
     b.client.pull()
     with b.store.sessions() as s:
         assert s.get(Case, case_id).title == "网络断开时的修改"
+
+
+def test_the_reader_probes_the_office_cases_instead_of_hashing_all_of_them(
+        pg_central, tmp_path, monkeypatch):
+    """The policy on the tables under cases (EXISTS … cases … of my office) is planned as
+    a hash of every case of the office when the server's work_mem holds it: 0.6 s a
+    page at a district's million cases. The reader's own settings rule that plan out,
+    for its transaction only."""
+    from sqlalchemy import text
+
+    from tests.sync.conftest import desk_maker
+
+    desks = desk_maker(pg_central, tmp_path)
+    desk = next(desks)("mdt_zhangmin")
+    _intake(desk, 1)
+    desk.sync()
+    with pg_central.admin().begin() as conn:  # 60,000 more cases of the office, quickly
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(
+            "CREATE TEMPORARY TABLE more ON COMMIT DROP AS "
+            "SELECT gen_random_uuid() AS id, c.id AS model FROM cases c, "
+            "generate_series(1, 60000)"))
+        # (Each record made once, in LATERAL: (f(…)).* would call f once per column.)
+        conn.execute(text(
+            "INSERT INTO cases SELECT r.* FROM cases c JOIN more m ON m.model = c.id, "
+            "LATERAL jsonb_populate_record(NULL::cases, to_jsonb(c) || jsonb_build_object("
+            "'id', m.id, 'case_no', m.id::text, 'source_ticket', m.id::text)) AS r"))
+        conn.execute(text(
+            "INSERT INTO parties SELECT r.* FROM parties p JOIN more m ON m.model = p.case_id, "
+            "LATERAL jsonb_populate_record(NULL::parties, to_jsonb(p) || jsonb_build_object("
+            "'id', gen_random_uuid(), 'case_id', m.id)) AS r"))
+        conn.execute(text("ANALYZE cases"))
+        conn.execute(text("ANALYZE parties"))
+    parties = first_sync.synced_tables()["parties"]
+    plans: list[str] = []
+    real_fetch = first_sync.Reader._fetch
+
+    def explain(self, sql, params):
+        plans.append("\n".join(r[0] for r in real_fetch(self, "EXPLAIN " + sql, params)))
+        return []
+
+    monkeypatch.setattr(first_sync.Reader, "_fetch", explain)
+    with desk.engine.connect() as conn:
+        conn.execute(text("SET work_mem = '256MB'"))  # a district server's setting
+        conn.commit()
+        with conn.begin():
+            ids = [i.hex for i in conn.execute(text("SELECT id FROM cases LIMIT 5000"))
+                   .scalars()]
+            office = conn.execute(text("SELECT md_office()")).scalar()
+        reader = first_sync.Reader(conn, office)
+        reader.children(parties, ids)
+        assert conn.execute(text("SELECT current_setting('work_mem'), "
+                                 "current_setting('jit')")).one() == ("1MB", "off")
+        reader.end_transaction()
+        # The settings were the transaction's: the pooled connection keeps its own.
+        assert conn.execute(text("SELECT current_setting('work_mem')")).scalar() == "256MB"
+        conn.rollback()
+        unplanned = first_sync.Reader(conn, office)
+        unplanned._planned = True  # as before: the server's settings alone
+        unplanned.children(parties, ids)
+    assert "hashed SubPlan" in plans[1]  # the plan the settings rule out
+    assert "SubPlan" in plans[0] and "hashed SubPlan" not in plans[0]
