@@ -11,11 +11,13 @@ State lives in the store (local_meta), committed with the data it describes:
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -374,6 +376,19 @@ class SyncClient:
         if hashes:
             upload_missing(self.central, self.blob_store, hashes, actor=self.actor)
 
+    def _write_table(self, conn: Connection, st: SyncedTable, rows: list[tuple],
+                     held: set[str], *, initial: bool, force: bool = False) -> list[str]:
+        """Central rows in storage form into the store (``first_sync.write_rows``), the
+        files they name wanted, the derived tables kept in step; returns the hex ids
+        written. (The first files fetch of a client also looks at every stored row.)"""
+        written = first_sync.write_rows(conn, st, rows, held, force=force)
+        if st.name == "attachments":
+            key, sha = st.columns.index("id"), st.columns.index("sha256")
+            self._wanted_files.update(r[sha] for r in rows if r[sha] and r[key] not in held)
+        if st.name in getattr(self.on_rows, "tables", (st.name,)):
+            self._rows_applied(conn, st.name, [uuid.UUID(h) for h in written], initial)
+        return written
+
     def _rows_applied(self, conn: Connection, name: str, ids: list[uuid.UUID],
                       initial: bool) -> None:
         if self.on_rows is not None and ids:
@@ -504,13 +519,7 @@ class SyncClient:
                 key = st.columns.index("id")
                 held = {i.hex for i in pending_ids(conn, st.name,
                                                    [uuid.UUID(r[key]) for r in batch])}
-                written = first_sync.write_rows(conn, st, batch, held)
-                if st.name == "attachments":
-                    sha = st.columns.index("sha256")
-                    self._wanted_files.update(r[sha] for r in batch
-                                              if r[sha] and r[key] not in held)
-                self._rows_applied(conn, st.name, [uuid.UUID(h) for h in written], False)
-                count += len(written)
+                count += len(self._write_table(conn, st, batch, held, initial=False))
         for name, ids in removed.items():
             st = synced_tables().get(name)
             if st is None or not ids:
@@ -555,14 +564,17 @@ class SyncClient:
             with self.local.begin() as lconn:
                 set_meta(lconn, SNAPSHOT_KEY, json.dumps(state))
         tables = list(synced_tables().values())
-        total = state.get("total")
-        if total is None:
-            state["counts"] = self._snapshot_counts(tables)
-            total = state["total"] = sum(state["counts"].values())
-        if state["reason"] == ResyncReason.FIRST.value:
-            self._first_sync(state, total, progress)
-        else:
-            self._resync(state, total, progress, page_size)
+        with ThreadPoolExecutor(1, thread_name_prefix="snapshot-counts") as pool:
+            # Counted once, beside the first pages' reading: they say how far along it
+            # is, and a first sync which indexes wait until the end.
+            counting: Future | None = None
+            if state.get("total") is None:
+                counting = pool.submit(self._snapshot_counts, tables)
+            if state["reason"] == ResyncReason.FIRST.value:
+                self._first_sync(state, counting, progress)
+            else:
+                self._take_counts(state, counting)
+                self._resync(state, state["total"], progress, page_size)
         with self.local.begin() as lconn:
             cursor = Cursor(state["hi"], 0)
             if not central_db.is_postgresql(self.central):
@@ -572,7 +584,13 @@ class SyncClient:
             set_meta(lconn, SNAPSHOT_KEY, None)
         return state["done"]
 
-    def _first_sync(self, state: dict[str, Any], total: int | None,
+    @staticmethod
+    def _take_counts(state: dict[str, Any], counting: Future | None) -> None:
+        if counting is not None:
+            state["counts"] = counting.result()
+            state["total"] = sum(state["counts"].values())
+
+    def _first_sync(self, state: dict[str, Any], counting: Future | None,
                     progress: ProgressFn | None) -> None:
         """Into an empty store: rows in storage form, cases a page at a time with
         everything under them (app/sync/first_sync.py), read a page ahead on a thread
@@ -582,41 +600,48 @@ class SyncClient:
         the position, so the sync resumes before them (a crash takes nothing back)."""
         from app.store import audit_chain, bulk
 
-        with apply_transaction(self.local, durable=False) as lconn:
-            counts = state.get("counts")
-            if counts:
-                expected = {**counts, "case_tags": counts.get("cases", 0)}
-                # The chain's position stays indexed: each page of audit rows reads it.
-                bulk.defer_for_load(lconn.connection.driver_connection, expected,
-                                    keep=(audit_chain.CHAIN_INDEX,))
-        with BackgroundCheckpoints(self.local) as checkpoints:
-            self._first_sync_pages(state, total, progress, checkpoints)
+        reading = first_sync.read_ahead(self.central, self.office_id, state)
+        try:
+            # The reader starts on the first pages while the rows are counted.
+            pages = itertools.chain([next(reading)], reading)
+        except StopIteration:
+            pages = iter(())
+        try:
+            self._take_counts(state, counting)
+            with apply_transaction(self.local, durable=False) as lconn:
+                counts = state.get("counts")
+                if counts:
+                    expected = {**counts, "case_tags": counts.get("cases", 0)}
+                    # The chain's position stays indexed: each page of audit rows reads it.
+                    bulk.defer_for_load(lconn.connection.driver_connection, expected,
+                                        keep=(audit_chain.CHAIN_INDEX,))
+            with BackgroundCheckpoints(self.local) as checkpoints:
+                self._first_sync_pages(state, pages, progress, checkpoints)
+        finally:
+            reading.close()  # stops the reader if the writing stopped early
         with apply_transaction(self.local) as lconn:
             bulk.restore_deferred_load(lconn.connection.driver_connection)
 
-    def _first_sync_pages(self, state: dict[str, Any], total: int | None,
+    def _first_sync_pages(self, state: dict[str, Any],
+                          pages: Iterator[tuple[dict[str, list[tuple]], dict]],
                           progress: ProgressFn | None,
                           checkpoints: BackgroundCheckpoints) -> None:
         tables = synced_tables()
-        for batch, after in first_sync.read_ahead(self.central, self.office_id, state):
+        for batch, after in pages:
+            # The reader's position, with what it does not carry (the counts).
+            after = {**state, **after}
             with apply_transaction(self.local, durable=False) as lconn:
                 for st in tables.values():
                     rows = batch.get(st.name)
                     if not rows:
                         continue
                     held = {i.hex for i in pending_ids(lconn, st.name)}
-                    written = first_sync.write_rows(lconn, st, rows, held)
-                    if st.name == "attachments":
-                        sha = st.columns.index("sha256")
-                        self._wanted_files.update(r[sha] for r in rows)
-                    if st.name in getattr(self.on_rows, "tables", (st.name,)):
-                        self._rows_applied(lconn, st.name,
-                                           [uuid.UUID(h) for h in written], True)
+                    self._write_table(lconn, st, rows, held, initial=True)
                 set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
             checkpoints.committed()
             state.update(after)
             if progress:
-                progress(Progress("snapshot", state["done"], total,
+                progress(Progress("snapshot", state["done"], state.get("total"),
                                   next(iter(batch), "")))
 
     def _resync(self, state: dict[str, Any], total: int | None,
@@ -646,12 +671,7 @@ class SyncClient:
                 kept = self._replay_what_central_lacks(lconn, st, page, local)
                 held = {i.hex for i in pending_ids(lconn, st.name)} | kept
                 fresh = first_sync.differing(st, page, local)
-                written = first_sync.write_rows(lconn, st, fresh, held, force=True)
-                if st.name == "attachments":
-                    sha = st.columns.index("sha256")
-                    self._wanted_files.update(r[sha] for r in page if r[sha])
-                if st.name in getattr(self.on_rows, "tables", (st.name,)):
-                    self._rows_applied(lconn, st.name, [uuid.UUID(h) for h in written], True)
+                self._write_table(lconn, st, fresh, held, initial=True, force=True)
                 set_meta(lconn, SNAPSHOT_KEY, json.dumps(after))
             checkpoints.committed()
             state.update(after)
@@ -729,6 +749,9 @@ class SyncClient:
         """Rows to download by table, counted once so that progress can say how far
         along it is (and a first sync which indexes to make after the load)."""
         with self.central.connect() as conn:
+            if central_db.is_postgresql(conn):
+                # Compiling these scans costs PostgreSQL more than it saves.
+                conn.exec_driver_sql("SELECT pg_catalog.set_config('jit', 'off', true)")
             return {st.name: int(conn.execute(select(func.count()).select_from(st.table)
                                               .where(self._scope_filter(st))).scalar_one())
                     for st in tables}
