@@ -188,6 +188,16 @@ class DeferredIndexes:
         for name, _ in self._dropped:
             self.raw.execute(f'DROP INDEX "{name}"')
 
+    def record(self) -> list[list[str]]:
+        """What ``drop`` took away, as JSON keeps it (``from_record`` takes it back)."""
+        return [list(i) for i in self._dropped]
+
+    @classmethod
+    def from_record(cls, raw: Any, record: list[list[str]]) -> DeferredIndexes:
+        indexes = cls(raw, ())
+        indexes._dropped = [(name, sql) for name, sql in record]
+        return indexes
+
     def restore(self) -> None:
         if not self._dropped:
             return
@@ -230,6 +240,16 @@ class DeferredStatsMarks:
         self._after = self.raw.execute("SELECT coalesce(max(rowid), 0) FROM cases").fetchone()[0]
         self.raw.execute(f'DROP TRIGGER "{self.trigger}"')
 
+    def record(self) -> dict[str, Any]:
+        """What ``drop`` took away, as JSON keeps it (``from_record`` takes it back)."""
+        return {"trigger": self._sql, "after": self._after}
+
+    @classmethod
+    def from_record(cls, raw: Any, record: Mapping[str, Any]) -> DeferredStatsMarks:
+        marks = cls(raw)
+        marks._sql, marks._after = record["trigger"], record["after"]
+        return marks
+
     def restore(self) -> None:
         if self._sql is None:
             return
@@ -271,7 +291,7 @@ def defer_for_load(raw: Any, expected: Mapping[str, int], *,
     marks = DeferredStatsMarks(raw)
     if "cases" in tables:
         marks.drop()
-    record = {"indexes": indexes._dropped, "trigger": marks._sql, "after": marks._after}
+    record = {"indexes": indexes.record(), **marks.record()}
     raw.execute("INSERT INTO local_meta (key, value) VALUES (?, ?)",
                 (DEFERRED_LOAD_KEY, json.dumps(record)))
     return True
@@ -287,11 +307,7 @@ def restore_deferred_load(raw: Any) -> bool:
     if not raw.in_transaction:
         raw.execute("BEGIN IMMEDIATE")  # see DeferredIndexes.drop
     record = json.loads(found[0])
-    indexes = DeferredIndexes(raw, ())
-    indexes._dropped = [tuple(i) for i in record["indexes"]]
-    indexes.restore()
-    marks = DeferredStatsMarks(raw)
-    marks._sql, marks._after = record["trigger"], record["after"]
-    marks.restore()
+    DeferredIndexes.from_record(raw, record["indexes"]).restore()
+    DeferredStatsMarks.from_record(raw, record).restore()
     raw.execute("DELETE FROM local_meta WHERE key = ?", (DEFERRED_LOAD_KEY,))
     return True
