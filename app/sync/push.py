@@ -374,11 +374,12 @@ def _updated(conn: Connection, st: SyncedTable, m: Mutation, pusher: Pusher,
 
 def _update_together(conn: Connection, mutations: list[Mutation]) -> dict[uuid.UUID, dict]:
     """A batch's quick updates in one statement per table and set of columns (on
-    PostgreSQL: UPDATE … FROM (VALUES …) RETURNING), instead of a round trip each; a
-    hundred edits of one field cost what one does. Each row is updated only where its
-    central values are still the client's base, exactly as ``_update_unchanged`` does
-    it alone. Returns the rows updated, by mutation id; a mutation missing from it takes
-    its own way in the batch's order (the base moved: read, lock and merge).
+    PostgreSQL: ``_update_group``'s UPDATE … FROM jsonb_to_recordset(…) RETURNING),
+    instead of a round trip each; a hundred edits of one field cost what one does. Each
+    row is updated only where its central values are still the client's base, exactly
+    as ``_update_unchanged`` does it alone. Returns the rows updated, by mutation id; a
+    mutation missing from it takes its own way in the batch's order (the base moved:
+    read, lock and merge).
 
     Only rows that one mutation of the batch changes go together (a second change of a
     row rests on the first one's result), and none of a batch that moves a case."""
@@ -417,7 +418,6 @@ def _update_group(conn: Connection, st: SyncedTable, columns: tuple[str, ...],
     set of columns, which the server prepares once, whatever the group's size."""
     t = st.table
     based = [c for c in columns if st.policy(c) != Merge.LATEST]
-
     fields = ["id uuid", *(f'"v_{c}" {_record_type(conn, t.c[c])}' for c in columns),
               *(f'"b_{c}" {_record_type(conn, t.c[c])}' for c in based)]
     unchanged = [f't."{c}" IS NOT DISTINCT FROM g."b_{c}"' for c in based]
@@ -684,7 +684,6 @@ def _insert_rows(conn: Connection, st: SyncedTable, returned: tuple[str, ...]):
     one statement text per table, whatever the number of rows."""
     t = st.table
     names = ", ".join(f'"{c}"' for c in st.columns)
-
     fields = ", ".join(f'"{c}" {_record_type(conn, t.c[c])}' for c in st.columns)
     # In the batch's order (WITH ORDINALITY): the audit trigger chains them as they come.
     return text(f"INSERT INTO {t.name} ({names}) SELECT {names} FROM ROWS FROM "
