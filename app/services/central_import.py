@@ -18,8 +18,9 @@ text) are what PostgreSQL's text input takes, so they pass unconverted, with the
 session's time zone set to UTC for the transaction. The change log is written on the
 server (INSERT … SELECT over the rows the transaction inserted). Tables that are empty or
 small against the load are loaded in bulk: indexes, foreign keys and the triggers whose
-work is done another way are put back before commit, and the audit rows' office chain
-is computed beside the load on a second connection (_PostgresWriter). An SQLite central
+work is done another way are put back before commit, and the audit rows are staged
+beside the load on a second connection, whose server makes each row's chain body while
+this process links them into their office's chain (_PostgresWriter). An SQLite central
 stores values exactly as a store does, so rows are inserted as they are read
 (executemany).
 
@@ -29,6 +30,8 @@ store that is itself linked to a central database.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
 import time
 import uuid
@@ -430,6 +433,7 @@ class _PostgresWriter(_Writer):
         self.temp = False
         self.stats_marks: str | None = None
         self.chain: tuple[Connection, ThreadPoolExecutor, Future] | None = None
+        self.chain_heads: dict[str | None, tuple[int, str]] = {}
 
     def _sql(self, sql: str, params: tuple | dict | None = None) -> list[tuple]:
         with self.dbapi.cursor() as cur:
@@ -640,8 +644,9 @@ class _PostgresWriter(_Writer):
         """With md_audit_stamp off (prepare): link the store's audit rows into their
         offices' chains as the trigger does for an administrator (actor and time stay as
         written), for the whole load at once, on a second connection while this one
-        loads the other tables. The second connection only computes (temporary tables,
-        its own session): the rows reach the database through this transaction.
+        loads the other tables. The second connection only stages and computes
+        (temporary tables, its own session): the rows reach the database through this
+        transaction (_chained_audit_rows).
 
         Under the trigger's per-office lock, held here to commit, and from the head the
         trigger would read, in the store's order, with its link (migration 0008)."""
@@ -669,34 +674,50 @@ class _PostgresWriter(_Writer):
         raw.autocommit = True  # never idle in a transaction while this one works
         pool = ThreadPoolExecutor(1, thread_name_prefix="audit-chain")
         self.helper_raw = raw
-        self.chain = (helper, pool, pool.submit(_audit_chain, raw, reopen, source, heads,
-                                                types))
+        self.chain_heads = heads
+        self.chain = (helper, pool, pool.submit(_audit_chain, raw, reopen, source, types))
         self.timed("audit chain: heads", started)
         return True
 
     def _chained_audit_rows(self, columns, step) -> int:
+        """The staged audit rows into audit_events, each office's numbered from its head
+        and linked as migration 0008's LINK does: the helper's server makes each row's
+        BODY (set-wise, in the store's order), this process hashes the links (one
+        sequential SHA-256 each, which in SQL cost a function call per row) and passes
+        the rows on with them, as they stream (COPY text in, COPY text out)."""
         helper, pool, future = self.chain
         started = time.perf_counter()
         while True:
             try:
-                count, beside = future.result(timeout=5)
+                staged, beside = future.result(timeout=5)
                 break
             except FuturesTimeout:
                 self._sql("SELECT 1")  # this transaction is busy, not idle
-        self.timed("audit chain: waiting for it", started)
+        self.timed("audit chain: waiting for the staged rows", started)
         for phase, seconds in beside.items():  # on the second connection, meanwhile
             self.phases[f"(beside) {phase}"] = seconds
+        started = time.perf_counter()
         kept = [c for c in columns if c not in ("office_seq", "office_hash")]
         target = ", ".join([*(f'"{c}"' for c in kept), "office_seq", "office_hash"])
+        picked = ", ".join(f's."{c}"' for c in kept)
+        body = _AUDIT_BODY.format(seq="s.seq")
         raw = self.helper_raw
-        # The computed rows pass through as they are (binary COPY, the same types).
-        with raw.cursor() as out_cur, self.dbapi.cursor() as in_cur, \
-                out_cur.copy("COPY pg_temp.md_import_chained TO STDOUT (FORMAT binary)") as out, \
-                in_cur.copy(f"COPY public.audit_events ({target}) FROM STDIN (FORMAT binary)"
-                            ) as into:
-            for data in out:
-                into.write(data)
+        count = 0
+        with self.dbapi.cursor() as in_cur, \
+                in_cur.copy(f"COPY public.audit_events ({target}) FROM STDIN") as into:
+            for office, (seq, link) in self.chain_heads.items():
+                query = (f"SELECT {picked}, s.seq, {body} "
+                         "FROM (SELECT t.*, %(seq)s::bigint + row_number() OVER (ORDER BY t.ord)"
+                         "      AS seq FROM pg_temp.md_import_audit AS t "
+                         "      WHERE t.office_id IS NOT DISTINCT FROM %(office)s::uuid) AS s")
+                params = {"office": office, "seq": seq}
+                with raw.cursor() as out_cur, \
+                        out_cur.copy(f"COPY ({query}) TO STDOUT", params) as out:
+                    count += _link_rows(out, into, link.encode())
+        if count != staged:  # a row of an office the store does not hold
+            raise RuntimeError(f"audit rows: {staged} read, {count} linked into a chain")
         step(count)
+        self.timed("audit chain: linked and copied in", started)
         self.close()
         return count
 
@@ -711,18 +732,17 @@ class _PostgresWriter(_Writer):
 
 
 def _audit_chain(raw, reopen: Callable[[], sqlite3.Connection], source: _Source,
-                 heads: dict[str | None, tuple[int, str]], types: dict[str, str]
-                 ) -> tuple[int, dict[str, float]]:
-    """On the helper connection: the store's audit rows into a temporary table, and
-    md_import_chained = those rows with office_seq and office_hash, each office's rows
-    numbered and linked from its head in the store's order."""
+                 types: dict[str, str]) -> tuple[int, dict[str, float]]:
+    """On the helper connection: the store's audit rows into the temporary table
+    md_import_audit, numbered (ord) in the store's order and indexed by office in that
+    order, for _chained_audit_rows to link. Returns how many were staged."""
     columns = source.st.columns
-    kept = [c for c in columns if c not in ("office_seq", "office_hash")]
     phases: dict[str, float] = {}
     started = time.perf_counter()
     src = reopen()
     try:
         raw.execute("SET TimeZone = 'UTC'")
+        raw.execute("SET client_encoding = 'UTF8'")  # the bodies hashed as the server would
         defs = ", ".join(f'"{c}" {types[c]}' for c in columns)
         raw.execute(f"CREATE TEMPORARY TABLE md_import_audit ({defs}, "
                     "ord bigint GENERATED ALWAYS AS IDENTITY)")
@@ -737,45 +757,49 @@ def _audit_chain(raw, reopen: Callable[[], sqlite3.Connection], source: _Source,
         src.close()
     phases["audit rows into a staging table"] = time.perf_counter() - started
     started = time.perf_counter()
-    # Rows taken in the store's order through an index, not sorted wide.
+    # Each office's rows taken in the store's order through an index, not sorted wide.
     raw.execute("CREATE INDEX ON pg_temp.md_import_audit (office_id, ord)")
     raw.execute("ANALYZE pg_temp.md_import_audit")
-    raw.execute("""CREATE FUNCTION pg_temp.md_import_link(state text, head text, body text)
-                   RETURNS text LANGUAGE sql IMMUTABLE AS $$
-                     SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
-                       coalesce(state, head) || E'\\n' || body, 'UTF8')), 'hex') $$""")
-    raw.execute("CREATE AGGREGATE pg_temp.md_import_chain(text, text) "
-                "(SFUNC = pg_temp.md_import_link, STYPE = text)")
-    raw.execute("SET enable_sort = off")
-    picked = ", ".join(f's."{c}"' for c in kept)
-    body = _AUDIT_BODY.format(seq="s.seq")
-    first = True
-    for office, (seq, link) in heads.items():
-        query = (f"SELECT {picked}, s.seq::bigint AS office_seq, "
-                 f"(pg_temp.md_import_chain(%(link)s, {body}) "
-                 "OVER (ORDER BY s.ord ROWS UNBOUNDED PRECEDING))::varchar(64) AS office_hash "
-                 "FROM (SELECT t.*, %(seq)s::bigint + row_number() OVER (ORDER BY t.ord) AS seq "
-                 "      FROM pg_temp.md_import_audit AS t "
-                 "      WHERE t.office_id IS NOT DISTINCT FROM %(office)s::uuid) AS s")
-        params = {"office": office, "seq": seq, "link": link}
-        if first:
-            raw.execute(f"CREATE TEMPORARY TABLE md_import_chained AS {query}", params)
-            first = False
-        else:
-            raw.execute(f"INSERT INTO pg_temp.md_import_chained {query}", params)
-    if first:  # no audit rows
-        raw.execute("CREATE TEMPORARY TABLE md_import_chained AS SELECT "
-                    f"{picked.replace('s.', 't.')}, t.office_seq, t.office_hash "
-                    "FROM pg_temp.md_import_audit AS t")
-    raw.execute("RESET enable_sort")
-    (chained, staged), = raw.execute(
-        "SELECT (SELECT count(*) FROM pg_temp.md_import_chained), "
-        "(SELECT count(*) FROM pg_temp.md_import_audit)").fetchall()
-    if chained != staged:  # a row of an office the store does not hold
-        raise RuntimeError(f"audit rows: {staged} read, {chained} linked into a chain")
-    raw.execute("DROP TABLE pg_temp.md_import_audit")
-    phases["audit chain computed"] = time.perf_counter() - started
+    (staged,), = raw.execute("SELECT count(*) FROM pg_temp.md_import_audit").fetchall()
+    phases["audit rows indexed by office"] = time.perf_counter() - started
     return int(staged), phases
+
+
+# COPY's text format writes a backslash, and these control characters, as escapes; a
+# body (JSON text) holds no raw control character, so in practice only "\\" occurs.
+_COPY_ESCAPES = {b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t",
+                 b"v": b"\v"}
+_COPY_ESCAPE = re.compile(rb"\\(.)", re.DOTALL)
+
+
+def _copy_text_value(field: bytes) -> bytes:
+    """A value as COPY's text format gave it, unescaped."""
+    if b"\\" not in field:
+        return field
+    return _COPY_ESCAPE.sub(lambda m: _COPY_ESCAPES.get(m.group(1), m.group(1)), field)
+
+
+def _link_rows(out: Iterable[memoryview], into, link: bytes, batch: int = 2000) -> int:
+    """Rows of COPY text whose last field is the chain BODY, linked from ``link``: each
+    passed on with the body replaced by its link, sha256(previous link, "\\n", body) in
+    hex (migration 0008's LINK). Returns how many."""
+    count = 0
+    pending: list[bytes] = []
+    sha256 = hashlib.sha256
+    for piece in out:  # a row per piece (libpq hands COPY data over a row at a time)
+        line = bytes(piece)
+        cut = line.rindex(b"\t")
+        body = _copy_text_value(line[cut + 1:line.rindex(b"\n")])
+        link = sha256(link + b"\n" + body).hexdigest().encode()
+        pending.append(line[:cut + 1] + link + b"\n")
+        if len(pending) >= batch:
+            into.write(b"".join(pending))
+            count += len(pending)
+            pending.clear()
+    if pending:
+        into.write(b"".join(pending))
+        count += len(pending)
+    return count
 
 
 class _SqliteWriter(_Writer):

@@ -360,6 +360,36 @@ def test_a_bulk_load_writes_what_the_row_by_row_load_writes(standalone, request,
     assert _chain_intact(fast)
 
 
+def test_audit_texts_that_copy_escapes_link_as_the_server_links_them(
+        standalone, request, monkeypatch):
+    """The bulk path hashes each audit row's chain body in this process, from the text
+    the server made of it (COPY's text format, escapes undone): reasons and changes with
+    backslashes, quotes, line breaks, tabs, control characters and characters outside
+    the BMP chain exactly as the row-by-row trigger chains them."""
+    from app.services import central_import
+
+    awkward = ["C:\\证据\\新建文件夹\\", '他说："退款\\n不行"', "第一行\n第二行\t制表",
+               "控制符\x01\x1f", "𠮷野家 \\\\ 双反斜杠", "\\N 不是空值", "\\.\n末行"]
+    con = sqlite3.connect(standalone.path)
+    with con:
+        ids = [r[0] for r in con.execute("SELECT id FROM audit_events ORDER BY rowid LIMIT ?",
+                                         (len(awkward),))]
+        for audit_id, text in zip(ids, awkward, strict=True):
+            con.execute("UPDATE audit_events SET reason = ?, changes = json_object("
+                        "'note', json_array(?, ?)) WHERE id = ?", (text, text, None, audit_id))
+    con.close()
+    plain, fast = _pg(request), _pg(request)
+    import_store(plain.admin(), standalone)
+    monkeypatch.setattr(central_import, "BULK_MIN_ROWS", 1)
+    report = import_store(fast.admin(), standalone)
+    assert "audit chain: linked and copied in" in report.phases  # linked here
+    assert _contents(fast)["audit"] == _contents(plain)["audit"]
+    assert _chain_intact(fast) and _chain_intact(plain)
+    with fast.admin().connect() as conn:
+        reasons = set(conn.exec_driver_sql("SELECT reason FROM audit_events").scalars())
+    assert set(awkward) <= reasons
+
+
 def _other_office(folder: Path, seed: int, code: str) -> Path:
     """A standalone store of another office (its own ids, code and logins)."""
     store = open_store(folder)
