@@ -102,8 +102,12 @@ def search_queries(store_file: Path) -> dict[str, str]:
 
     con = sqlite3.connect(f"file:{store_file}?mode=ro", uri=True)
     try:
-        name, business = con.execute("""SELECT complainant_name, respondent_name FROM cases
+        name, = con.execute("""SELECT complainant_name FROM cases
             WHERE deleted = false AND length(complainant_name) >= 2
+            ORDER BY rowid DESC LIMIT 1""").fetchone()
+        # Not every case names a business (a 1M store's newest did not: an empty query).
+        business, = con.execute("""SELECT respondent_name FROM cases
+            WHERE deleted = false AND length(respondent_name) >= 4
             ORDER BY rowid DESC LIMIT 1""").fetchone()
     finally:
         con.close()
