@@ -786,10 +786,10 @@ def _link_rows(out: Iterable[memoryview], into, link: bytes, batch: int = 2000) 
     count = 0
     pending: list[bytes] = []
     sha256 = hashlib.sha256
-    for piece in out:  # a row per piece (libpq hands COPY data over a row at a time)
+    for piece in out:  # a row per piece, ending in its newline (libpq's PQgetCopyData)
         line = bytes(piece)
         cut = line.rindex(b"\t")
-        body = _copy_text_value(line[cut + 1:line.rindex(b"\n")])
+        body = _copy_text_value(line[cut + 1:-1])
         link = sha256(link + b"\n" + body).hexdigest().encode()
         pending.append(line[:cut + 1] + link + b"\n")
         if len(pending) >= batch:
